@@ -1,1 +1,37 @@
-export {};
+export { autocorrelation, autocovariance, effectiveSampleSize, gelmanRubin, splitGelmanRubin } from "./classic.js";
+export {
+  essBulk,
+  essMean,
+  essQuantile,
+  essSd,
+  essTail,
+  mcseMean,
+  mcseQuantile,
+  mcseSd,
+  rhat,
+} from "./convergence.js";
+export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./draws.js";
+export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
+export { hpdi, quantile } from "./intervals.js";
+export {
+  type ArvizSummaryRow,
+  formatSummary,
+  type PrintSummaryOptions,
+  printSummary,
+  type SummaryOptions,
+  type SummaryRow,
+  summary,
+  summaryArviz,
+} from "./summary.js";
+export { type CompareOptions, type CompareRow, compare, stackingWeights } from "./compare.js";
+export {
+  type ElpdData,
+  type IcOptions,
+  type IcScale,
+  type LooOptions,
+  loo,
+  looPit,
+  relativeEff,
+  waic,
+} from "./loo.js";
+export { type Convention, type PsisResult, psislw } from "./psis.js";

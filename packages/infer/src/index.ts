@@ -1,1 +1,23 @@
-export {};
+export {
+  type InitStrategy,
+  initToFeasible,
+  initToMean,
+  initToMedian,
+  initToSample,
+  initToUniform,
+  initToValue,
+} from "./initialization.js";
+export {
+  type InitializeModelOptions,
+  initializeModel,
+  type ModelInfo,
+  type SiteLayout,
+  type WorkerPotentialSpec,
+} from "./initialize-model.js";
+export { computeLogProbs, type LogDensityResult, logDensity, siteLogProb } from "./log-density.js";
+export { constrainFn, getTransforms, potentialEnergy, transformFn, unconstrainFn } from "./potential.js";
+export { logLikelihood, Predictive, type PredictiveOptions } from "./predictive.js";
+export { CircularReparam } from "./reparam/circular.js";
+export { LocScaleReparam } from "./reparam/loc-scale.js";
+export { TransformReparam } from "./reparam/transform.js";
+export { type Model, type SiteValue, toSiteValue } from "./site-values.js";

@@ -1,1 +1,49 @@
-export {};
+export {
+  type AdaptWindow,
+  buildAdaptationSchedule,
+  type DualAveraging,
+  type DualAveragingOptions,
+  type DualAveragingState,
+  dualAveraging,
+  type WelfordCovariance,
+  type WelfordState,
+  welfordCovariance,
+} from "./adaptation/index.js";
+export {
+  type AdaptState,
+  type HMCCore,
+  type HMCOptions,
+  type HMCState,
+  type HMCStateJSON,
+  hmc,
+  hmcStateFromJSON,
+  hmcStateToJSON,
+  type PotentialFn,
+} from "./hmc.js";
+export {
+  HMC,
+  type Model,
+  type ModelKernelOptions,
+  type ModelPotential,
+  type ModelPotentialFactory,
+  NUTS,
+  type PotentialKernelOptions,
+} from "./hmc-kernel.js";
+export type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
+export {
+  ChainError,
+  type ChainProgress,
+  type ChainStates,
+  type KeyLike,
+  MCMC,
+  type MCMCOptions,
+} from "./mcmc.js";
+export {
+  ChainRandom,
+  type ChainRandomState,
+  type KeyPair,
+  splitKey,
+  threefry2x32,
+  toKeyPair,
+} from "./random.js";
+export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";

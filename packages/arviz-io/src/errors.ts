@@ -1,0 +1,25 @@
+/**
+ * The error every `@phlox/arviz-io` function throws: a stable `code`, and a message that says what was wrong,
+ * where (function, group, variable, file), and how to fix it. Malformed or truncated files always end in this
+ * error, never in a crash or a hang.
+ *
+ * Codes: `invalid-variable`, `invalid-group`, `invalid-argument`, `not-hdf5`, `truncated`, `corrupt`,
+ * `unsupported`, `invalid-zarr`, `invalid-json`, `node-only`.
+ *
+ * @example
+ * try { fromJSON("{"); } catch (e) { (e as ArvizIoError).code; } // → "invalid-json"
+ */
+export class ArvizIoError extends Error {
+  /** Stable machine-readable category of the failure. */
+  readonly code: string;
+  /**
+   * @param code - stable category (see the class summary).
+   * @param message - what, where and how to fix.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ArvizIoError";
+    this.code = code;
+  }
+}

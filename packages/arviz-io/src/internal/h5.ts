@@ -1,0 +1,65 @@
+import { ArvizIoError } from "../errors.js";
+
+/** The h5wasm module namespace, loaded lazily so that importing this package does not start WebAssembly. */
+export type H5 = typeof import("h5wasm");
+
+let loading: Promise<H5> | undefined;
+let counter = 0;
+
+/** Loads h5wasm once (its ESM build, MEMFS file system: identical in Node and browsers). */
+export async function loadH5(): Promise<H5> {
+  loading ??= (async () => {
+    const mod = (await import("h5wasm")) as H5;
+    await mod.ready;
+    return mod;
+  })();
+  return loading;
+}
+
+/** A fresh path in h5wasm's in-memory file system. */
+export function memPath(ext: string): string {
+  counter += 1;
+  return `/phlox-arviz-${Date.now().toString(36)}-${counter}.${ext}`;
+}
+
+/** Removes a file from h5wasm's in-memory file system, ignoring absence. */
+export function unlink(h5: H5, path: string): void {
+  try {
+    h5.FS?.unlink(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs an h5wasm call; any throw becomes an ArvizIoError with `code` and the context `where`. */
+export function guard<T>(code: string, where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ArvizIoError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ArvizIoError(code, `${where}: ${msg.split("\n")[0].slice(0, 300)}`, { cause: e });
+  }
+}
+
+interface StreamLike {
+  stream_ops: { write?: (...args: unknown[]) => number };
+}
+
+/**
+ * Runs `fn` with the WebAssembly module's stderr muted. HDF5's dimension-scale helpers print their error
+ * stack to stderr before h5wasm turns the failure into an exception; on a damaged file that is pages of
+ * noise for an error we already report. The stream is restored afterwards (the module is shared).
+ */
+export function quiet<T>(h5: H5, fn: () => T): T {
+  const fs = h5.FS as unknown as { getStream?: (fd: number) => StreamLike | null } | null;
+  const stream = fs?.getStream?.(2);
+  if (!stream?.stream_ops) return fn();
+  const ops = stream.stream_ops;
+  stream.stream_ops = { ...ops, write: (...args: unknown[]) => args[3] as number };
+  try {
+    return fn();
+  } finally {
+    stream.stream_ops = ops;
+  }
+}

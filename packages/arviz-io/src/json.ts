@@ -1,0 +1,209 @@
+import { ArvizIoError } from "./errors.js";
+import { DATA_GROUPS } from "./from-arrays.js";
+import { convert, coordVariable, rangeCoord } from "./internal/arrays.js";
+import { type JsonValue, parseJson } from "./internal/json-parse.js";
+import { InferenceData } from "./inference-data.js";
+import type { AttrValue, Attrs, Dataset, DType, Variable } from "./types.js";
+
+const PRED_GROUPS = new Set(["predictions", "predictions_constant_data"]);
+
+function num(x: number, float: boolean): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Number.POSITIVE_INFINITY) return "Infinity";
+  if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
+  const s = String(x);
+  return float && Number.isInteger(x) && !s.includes("e") ? `${s}.0` : s;
+}
+
+function element(v: Variable, i: number): string {
+  const d = v.data;
+  switch (v.dtype) {
+    case "string":
+      return JSON.stringify((d as string[])[i]);
+    case "bool":
+      return (d as Uint8Array)[i] ? "true" : "false";
+    case "float64":
+    case "float32":
+      return num((d as Float64Array)[i], true);
+    default:
+      return String((d as ArrayLike<number | bigint>)[i]);
+  }
+}
+
+/** Nested JSON lists for a row-major array. */
+function nested(v: Variable): string {
+  const shape = v.shape;
+  if (shape.length === 0) return element(v, 0);
+  const parts: string[] = [];
+  let k = 0;
+  const walk = (axis: number): void => {
+    parts.push("[");
+    for (let j = 0; j < shape[axis]; j++) {
+      if (j > 0) parts.push(", ");
+      if (axis === shape.length - 1) parts.push(element(v, k++));
+      else walk(axis + 1);
+    }
+    parts.push("]");
+  };
+  walk(0);
+  return parts.join("");
+}
+
+function attrsJson(a: Attrs): string {
+  return JSON.stringify(a);
+}
+
+function isDefaultDim(dim: string, varName: string): boolean {
+  return dim === "chain" || dim === "draw" || dim.startsWith(`${varName}_dim_`);
+}
+
+/**
+ * Serialises InferenceData in ArviZ's JSON layout (`az.to_json` / `az.from_json`): `{ <group>: { var: nested
+ * lists }, <group>_attrs: {...}, coords: {...}, dims: {...}, pred_dims: {...}, attrs: {...} }`. Floats keep a
+ * decimal point and non-finite floats are written as `NaN`/`Infinity` (Python's `json` reads both).
+ * Coordinates live in one shared `coords` table, as in ArviZ: a dimension name used in two groups must have
+ * the same coordinate values in both.
+ * @param idata - the InferenceData.
+ * @returns the JSON text.
+ * @example
+ * toJSON(fromArrays({ posterior: { mu: [[1.5, 2]] } })).includes('"mu": [[1.5, 2.0]]'); // → true
+ */
+export function toJSON(idata: InferenceData): string {
+  const parts: string[] = [];
+  const coords: Record<string, string> = {};
+  const dims: Record<string, string[]> = {};
+  const predDims: Record<string, string[]> = {};
+  for (const group of idata.groupNames()) {
+    const ds = idata.get(group);
+    const vars = Object.entries(ds.variables).map(([n, v]) => `${JSON.stringify(n)}: ${nested(v)}`);
+    parts.push(`${JSON.stringify(group)}: {${vars.join(", ")}}`);
+    parts.push(`${JSON.stringify(`${group}_attrs`)}: ${attrsJson(ds.attrs)}`);
+    for (const [name, v] of Object.entries(ds.variables)) {
+      const named = v.dims.filter((d) => !isDefaultDim(d, name));
+      for (const d of named) coords[d] = nested(ds.coords[d]);
+      if (named.length > 0) (PRED_GROUPS.has(group) ? predDims : dims)[name] = named;
+    }
+  }
+  const coordText = Object.entries(coords).map(([k, v]) => `${JSON.stringify(k)}: ${v}`);
+  parts.push(`"coords": {${coordText.join(", ")}}`);
+  parts.push(`"dims": ${JSON.stringify(dims)}`);
+  if (Object.keys(predDims).length > 0) parts.push(`"pred_dims": ${JSON.stringify(predDims)}`);
+  parts.push(`"attrs": ${attrsJson(idata.attrs)}`);
+  return `{${parts.join(", ")}}`;
+}
+
+function shapeOf(x: JsonValue, where: string): number[] {
+  const shape: number[] = [];
+  let cur = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  if (shape.length > 32) throw new ArvizIoError("invalid-json", `${where}: nested deeper than 32 axes.`);
+  return shape;
+}
+
+function flatten(x: JsonValue, shape: number[], where: string): unknown[] {
+  const out: unknown[] = [];
+  const walk = (v: JsonValue, depth: number): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(v) || (v !== null && typeof v === "object")) {
+        throw new ArvizIoError("invalid-json", `${where}: ragged nested list.`);
+      }
+      out.push(v === null ? Number.NaN : v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new ArvizIoError("invalid-json", `${where}: ragged nested list (expected length ${shape[depth]}).`);
+    }
+    for (const e of v) walk(e, depth + 1);
+  };
+  walk(x, 0);
+  return out;
+}
+
+function dtypeOf(flat: unknown[], isFloat: boolean): DType {
+  if (flat.length === 0) return "float64";
+  if (flat.every((v) => typeof v === "string")) return "string";
+  if (flat.every((v) => typeof v === "boolean")) return "bool";
+  if (!isFloat && flat.every((v) => typeof v === "number" && Number.isSafeInteger(v))) return "int64";
+  return "float64";
+}
+
+function toAttrs(x: JsonValue | undefined, where: string): Record<string, AttrValue> {
+  if (x === undefined || x === null) return {};
+  if (typeof x !== "object" || Array.isArray(x)) throw new ArvizIoError("invalid-json", `${where} must be an object.`);
+  const out: Record<string, AttrValue> = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
+    else if (Array.isArray(v) && v.every((e) => typeof e === "string")) out[k] = v as string[];
+    else if (Array.isArray(v) && v.every((e) => typeof e === "number")) out[k] = v as number[];
+  }
+  return out;
+}
+
+const NON_GROUP_KEYS = new Set(["coords", "dims", "pred_dims", "pred_coords", "attrs", "save_warmup", "index_origin"]);
+
+/**
+ * Reads ArviZ's JSON layout (from {@link toJSON} or Python's `az.to_json`) into InferenceData. Dimension names
+ * come from `dims`/`pred_dims` (defaults `chain, draw, <var>_dim_<i>`); coordinates from `coords`; integer
+ * lists become int64, lists with float syntax float64, booleans bool, strings string.
+ * @param source - the JSON text, or its UTF-8 bytes.
+ * @returns the InferenceData.
+ * @throws {ArvizIoError} `invalid-json` with the position or the group/variable at fault.
+ * @example
+ * fromJSON('{"posterior": {"mu": [[1.0, 2.0]]}}').get("posterior").variables.mu.dims; // → ["chain", "draw"]
+ */
+export function fromJSON(source: string | Uint8Array): InferenceData {
+  const text = typeof source === "string" ? source : new TextDecoder("utf-8", { fatal: false }).decode(source);
+  const { value: root, floats } = parseJson(text, "fromJSON");
+  if (root === null || typeof root !== "object" || Array.isArray(root)) {
+    throw new ArvizIoError("invalid-json", "fromJSON: the top level must be an object of groups.");
+  }
+  const dimsOf = (key: string): Record<string, JsonValue> => {
+    const d = root[key];
+    if (d === undefined || d === null) return {};
+    if (typeof d !== "object" || Array.isArray(d)) throw new ArvizIoError("invalid-json", `fromJSON: "${key}" must be an object.`);
+    return d;
+  };
+  const dims = dimsOf("dims");
+  const predDims = dimsOf("pred_dims");
+  const coordsJson = { ...dimsOf("coords"), ...dimsOf("pred_coords") };
+  const groups: Record<string, Dataset> = {};
+  for (const [group, content] of Object.entries(root)) {
+    if (NON_GROUP_KEYS.has(group) || group.endsWith("_attrs")) continue;
+    if (content === null) continue;
+    if (typeof content !== "object" || Array.isArray(content)) {
+      throw new ArvizIoError("invalid-json", `fromJSON: group "${group}" must be an object of variables.`);
+    }
+    const sampled = !DATA_GROUPS.includes(group);
+    const table = PRED_GROUPS.has(group) ? { ...dims, ...predDims } : dims;
+    const variables: Record<string, Variable> = {};
+    const coords: Record<string, Variable> = {};
+    for (const [name, raw] of Object.entries(content)) {
+      const where = `fromJSON: "${group}.${name}"`;
+      const shape = shapeOf(raw, where);
+      const flat = flatten(raw, shape, where);
+      const dtype = dtypeOf(flat, Array.isArray(raw) ? floats.has(raw) : typeof raw === "number" && !Number.isInteger(raw));
+      const lead = sampled ? 2 : 0;
+      if (shape.length < lead) {
+        throw new ArvizIoError("invalid-json", `${where}: a sampled group needs [chain, draw, ...] lists, got shape [${shape.join(", ")}].`);
+      }
+      const given = table[name];
+      const names = Array.isArray(given) ? given.filter((d): d is string => typeof d === "string") : [];
+      const vdims = sampled ? ["chain", "draw"] : [];
+      for (let i = 0; i < shape.length - lead; i++) vdims.push(names[i] ?? `${name}_dim_${i}`);
+      variables[name] = { dims: vdims, shape, dtype, data: convert(flat, dtype, where), attrs: {} };
+      vdims.forEach((d, i) => {
+        if (coords[d]) return;
+        const c = coordsJson[d];
+        if (Array.isArray(c) && c.length === shape[i]) {
+          coords[d] = coordVariable(d, c as string[] | number[], `fromJSON: coords.${d}`);
+        } else coords[d] = rangeCoord(d, shape[i]);
+      });
+    }
+    groups[group] = { variables, coords, attrs: toAttrs(root[`${group}_attrs`], `fromJSON: "${group}_attrs"`) };
+  }
+  return new InferenceData(groups, toAttrs(root.attrs, "fromJSON: attrs"));
+}

@@ -1,0 +1,160 @@
+/**
+ * `compile`: IR program → one JavaScript function over typed arrays, built with `new Function`, plus
+ * its serialisable form (`toJSON`) and `loadCompiled` to rebuild it elsewhere (a worker thread).
+ */
+import { type ArgSpec, type CodegenOptions, generate } from "./internal/codegen.js";
+import { decodeBase64, encodeBase64 } from "./internal/base64.js";
+import { defaultRuntime } from "./internal/default-runtime.js";
+import type { IRProgram, IRTypedArray } from "./ir.js";
+import { sizeOf } from "./ir.js";
+
+/** The JSON form of a compiled program: source text, constant buffers (base64) and signature. */
+export interface SerializedProgram {
+  readonly format: "phlox-js-program";
+  readonly version: 1;
+  readonly source: string;
+  readonly constants: readonly { readonly dtype: string; readonly shape: readonly number[]; readonly data: string }[];
+  readonly inputs: readonly ArgSpec[];
+  readonly outputs: readonly ArgSpec[];
+  readonly returnFirstScalar: boolean;
+}
+
+/** The raw compiled function: inputs, then output arrays (output 0 is returned instead when `returnFirstScalar`). */
+export type RawProgramFn = (...arrays: IRTypedArray[]) => number | undefined;
+
+/** A compiled program. */
+export interface CompiledJsProgram {
+  /** The generated JavaScript (the body of the factory). */
+  readonly source: string;
+  /** Input shapes and dtypes, in order. */
+  readonly inputs: readonly ArgSpec[];
+  /** Output shapes and dtypes, in order. */
+  readonly outputs: readonly ArgSpec[];
+  /** True when `raw` returns output 0 instead of writing it. */
+  readonly returnFirstScalar: boolean;
+  /** The allocation-free function: `raw(in₀, …, out₀, …)`. */
+  readonly raw: RawProgramFn;
+  /** Runs the program on input arrays, allocating fresh output arrays. */
+  call(inputs: readonly IRTypedArray[]): IRTypedArray[];
+  /** A JSON-safe description from which {@link loadCompiled} rebuilds the same function. */
+  toJSON(): SerializedProgram;
+}
+
+/** Options of {@link compileProgram}. */
+export type CompileOptions = CodegenOptions;
+
+const CTORS = {
+  float64: Float64Array,
+  float32: Float32Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  bool: Uint8Array,
+} as const;
+
+/** A typed array of `n` elements of `dtype`. */
+export function allocateArray(dtype: string, n: number): IRTypedArray {
+  const C = CTORS[dtype as keyof typeof CTORS];
+  if (C === undefined) throw new Error(`backend-js: unsupported dtype "${dtype}"`);
+  return new C(n);
+}
+
+const toTyped = (dtype: string, data: ArrayLike<number>): IRTypedArray => {
+  const C = CTORS[dtype as keyof typeof CTORS];
+  return data instanceof C ? (data as IRTypedArray) : (C.from(data as ArrayLike<number>) as IRTypedArray);
+};
+
+function build(
+  source: string,
+  constants: readonly IRTypedArray[],
+  runtime: object,
+): RawProgramFn {
+  const params = ["rt", ...constants.map((_, k) => `c${k}`)];
+  // biome-ignore lint/security/noGlobalEval: code generation is the purpose of this backend.
+  const factory = new Function(...params, source) as (...args: unknown[]) => RawProgramFn;
+  return factory(runtime, ...constants);
+}
+
+function wrap(
+  source: string,
+  constants: readonly { dtype: string; shape: readonly number[]; data: IRTypedArray }[],
+  inputs: readonly ArgSpec[],
+  outputs: readonly ArgSpec[],
+  returnFirstScalar: boolean,
+  runtime: object,
+): CompiledJsProgram {
+  const raw = build(
+    source,
+    constants.map((c) => c.data),
+    runtime,
+  );
+  return {
+    source,
+    inputs,
+    outputs,
+    returnFirstScalar,
+    raw,
+    call(ins: readonly IRTypedArray[]): IRTypedArray[] {
+      if (ins.length !== inputs.length)
+        throw new Error(`compiled program: expected ${inputs.length} inputs, got ${ins.length}`);
+      const outs = outputs.map((o) => allocateArray(o.dtype, sizeOf(o.shape)));
+      const args = returnFirstScalar ? [...ins, ...outs.slice(1)] : [...ins, ...outs];
+      const r = raw(...args);
+      if (returnFirstScalar) (outs[0] as IRTypedArray)[0] = r as number;
+      return outs;
+    },
+    toJSON(): SerializedProgram {
+      return {
+        format: "phlox-js-program",
+        version: 1,
+        source,
+        constants: constants.map((c) => ({
+          dtype: c.dtype,
+          shape: [...c.shape],
+          data: encodeBase64(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength)),
+        })),
+        inputs,
+        outputs,
+        returnFirstScalar,
+      };
+    },
+  };
+}
+
+/**
+ * Compiles an IR program into one JavaScript function (scalars as locals, elementwise chains fused
+ * into loops, full reductions fused with their producers, captured data as constants).
+ * @param program - a `Program` from `@phlox/tensor` (`makeProgram`, after `simplify`).
+ * @param options - `returnFirstScalar`: `raw` returns output 0 (one element) instead of writing it.
+ * @returns the compiled program; `raw` allocates nothing per call.
+ * @throws Error naming the primitive when one has no code generator; EvalError where `new Function`
+ *   is forbidden (strict CSP) — fall back to the IR interpreter then.
+ * @example
+ * const c = compileProgram(program);
+ * c.call([new Float64Array([1, 2])]); // → [Float64Array [...]]
+ */
+export function compileProgram(program: IRProgram, options: CompileOptions = {}): CompiledJsProgram {
+  const g = generate(program, options);
+  const consts = g.constants.map((c) => ({ dtype: c.dtype, shape: c.shape, data: toTyped(c.dtype, c.data) }));
+  return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, defaultRuntime());
+}
+
+/**
+ * Rebuilds a compiled program from its {@link SerializedProgram} (or that JSON as a string), e.g. in
+ * a worker thread, without the model's closure.
+ * @throws Error when the value is not a serialised phlox-js program.
+ * @example
+ * const again = loadCompiled(JSON.parse(JSON.stringify(compiled)));
+ */
+export function loadCompiled(json: SerializedProgram | string): CompiledJsProgram {
+  const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedProgram;
+  if (j === null || j.format !== "phlox-js-program" || j.version !== 1)
+    throw new Error("loadCompiled: not a serialised phlox-js program (expected format \"phlox-js-program\", version 1).");
+  const consts = j.constants.map((c) => {
+    const bytes = decodeBase64(c.data);
+    const C = CTORS[c.dtype as keyof typeof CTORS];
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    return { dtype: c.dtype, shape: c.shape, data: new C(copy.buffer) as IRTypedArray };
+  });
+  return wrap(j.source, consts, j.inputs, j.outputs, j.returnFirstScalar, defaultRuntime());
+}

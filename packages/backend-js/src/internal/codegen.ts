@@ -1,0 +1,693 @@
+/**
+ * The code generator: turns an IR program into the source of a factory function
+ * `(rt, c0, c1, …) => run`, where `run(a0, …, o0, …)` reads its inputs from typed arrays and writes
+ * its outputs into caller-owned typed arrays without allocating.
+ *
+ * Storage: variables of one element live in JS locals; broadcasts of a scalar are never
+ * materialised; contiguous slices and reshapes of buffers are views. Elementwise equations of the
+ * same length are fused into one loop whose intermediates are loop locals, together with full
+ * reductions (accumulators), scalar broadcasts, suffix broadcasts and 1-D pads. Scalar equations that
+ * do not depend on the open loop are hoisted before it. Other primitives write preallocated buffers
+ * through specialised nested loops or the linear-algebra kernels.
+ */
+import { type IRAtom, type IREqn, type IRProgram, type IRVar, isLiteral, sizeOf, stridesOf } from "../ir.js";
+import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
+import { indexExpr, nestedLoops } from "./strided.js";
+
+/** Options of {@link generate}. */
+export interface CodegenOptions {
+  /** Return output 0 (one element) from `run` instead of writing it into an output array. */
+  readonly returnFirstScalar?: boolean;
+}
+
+/** Shape and dtype of a program input or output. */
+export interface ArgSpec {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+}
+
+/** The generated source and what it needs. */
+export interface GeneratedCode {
+  readonly source: string;
+  readonly constants: readonly { readonly dtype: string; readonly shape: readonly number[]; readonly data: ArrayLike<number> }[];
+  readonly inputs: readonly ArgSpec[];
+  readonly outputs: readonly ArgSpec[];
+  readonly returnFirstScalar: boolean;
+}
+
+type Storage =
+  | { k: "lit"; e: string }
+  | { k: "sc"; e: string }
+  | { k: "splat"; e: string }
+  | { k: "buf"; name: string; off: number }
+  | { k: "tmp"; name: string }
+  | { k: "tview"; name: string; off: number };
+
+interface Group {
+  n: number;
+  pre: string[];
+  init: string[];
+  body: string[];
+  post: string[];
+  tmps: IRVar[];
+  members: Set<number>;
+  deferred: Set<number>;
+}
+
+const ARRAY_CTOR: Record<string, string> = {
+  float64: "Float64Array",
+  float32: "Float32Array",
+  int32: "Int32Array",
+  uint32: "Uint32Array",
+  bool: "Uint8Array",
+};
+
+const REDUCE_INIT: Record<string, string> = {
+  reduceSum: "0",
+  reduceProd: "1",
+  reduceMax: "-Infinity",
+  reduceMin: "Infinity",
+};
+
+const reduceStep = (prim: string, acc: string, x: string, dtype: string): string => {
+  switch (prim) {
+    case "reduceSum":
+      return `${acc} = ${roundTo(`${acc} + ${x}`, dtype)};`;
+    case "reduceProd":
+      return `${acc} = ${roundTo(`${acc} * ${x}`, dtype)};`;
+    case "reduceMax":
+      return `${acc} = Math.max(${acc}, ${x});`;
+    default:
+      return `${acc} = Math.min(${acc}, ${x});`;
+  }
+};
+
+const ctorOf = (dtype: string): string => {
+  const c = ARRAY_CTOR[dtype];
+  if (c === undefined) throw new Error(`backend-js: unsupported dtype "${dtype}"`);
+  return c;
+};
+
+/** Generates the factory source of `program`. */
+export function generate(program: IRProgram, options: CodegenOptions = {}): GeneratedCode {
+  return new Generator(program, options).run();
+}
+
+class Generator {
+  private readonly store = new Map<number, Storage>();
+  private readonly factory: string[] = [];
+  private readonly prologue: string[] = [];
+  private readonly stream: string[] = [];
+  private group: Group | null = null;
+  private readonly users = new Map<number, number[]>();
+  private readonly outputSlot = new Map<number, number>();
+  private readonly aliasedOutputs = new Set<number>();
+  private readonly usedRt = new Set<string>();
+  private scratch = 0;
+  private eqnIndex = 0;
+
+  constructor(
+    private readonly p: IRProgram,
+    private readonly opts: CodegenOptions,
+  ) {}
+
+  run(): GeneratedCode {
+    const p = this.p;
+    const ret = this.opts.returnFirstScalar === true;
+    if (ret) {
+      const o0 = p.outputs[0];
+      if (o0 === undefined || (!isLiteral(o0) && sizeOf(o0.shape) !== 1))
+        throw new Error("backend-js: returnFirstScalar needs a one-element first output");
+    }
+    p.eqns.forEach((e, k) => {
+      for (const a of e.inputs) if (!isLiteral(a)) this.users.set(a.id, [...(this.users.get(a.id) ?? []), k]);
+    });
+    p.outputs.forEach((o, k) => {
+      if (isLiteral(o) || (ret && k === 0)) return;
+      if (!this.outputSlot.has(o.id)) this.outputSlot.set(o.id, k);
+    });
+    p.inputs.forEach((v, k) => {
+      if (sizeOf(v.shape) === 1) {
+        this.prologue.push(`const s${v.id} = a${k}[0];`);
+        this.store.set(v.id, { k: "sc", e: `s${v.id}` });
+      } else this.store.set(v.id, { k: "buf", name: `a${k}`, off: 0 });
+    });
+    const constants: { dtype: string; shape: readonly number[]; data: ArrayLike<number> }[] = [];
+    for (const c of p.constants) {
+      if (sizeOf(c.v.shape) === 1) this.store.set(c.v.id, { k: "lit", e: num(c.value[0] as number) });
+      else {
+        this.store.set(c.v.id, { k: "buf", name: `c${constants.length}`, off: 0 });
+        constants.push({ dtype: c.v.dtype, shape: c.v.shape, data: c.value });
+      }
+    }
+    p.eqns.forEach((e, k) => {
+      this.eqnIndex = k;
+      this.eqn(e);
+    });
+    this.closeGroup();
+    const tail: string[] = [];
+    let retExpr = "";
+    p.outputs.forEach((o, k) => {
+      if (ret && k === 0) {
+        retExpr = this.scalarOf(o);
+        return;
+      }
+      if (isLiteral(o)) {
+        tail.push(`o${k}[0] = ${num(o.literal)};`);
+        return;
+      }
+      const n = sizeOf(o.shape);
+      const s = this.get(o);
+      if (s.k === "buf" && s.name === `o${k}`) return;
+      if (s.k === "lit" || s.k === "sc") tail.push(n === 1 ? `o${k}[0] = ${s.e};` : `o${k}.fill(${s.e});`);
+      else if (s.k === "splat") tail.push(`o${k}.fill(${s.e});`);
+      else if (s.k === "buf") tail.push(`for (let i = 0; i < ${n}; i++) o${k}[i] = ${s.name}[${s.off} + i];`);
+      else throw new Error("backend-js: internal error, loop temporary escaped its loop");
+    });
+    const args = [...p.inputs.map((_, k) => `a${k}`), ...p.outputs.map((_, k) => `o${k}`)];
+    if (ret) args.splice(p.inputs.length, 1);
+    const rtNames = [...this.usedRt].sort();
+    const source = [
+      '"use strict";',
+      rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
+      ...this.factory,
+      `return function run(${args.join(", ")}) {`,
+      ...this.prologue,
+      ...this.stream,
+      ...tail,
+      ret ? `return ${retExpr};` : "",
+      "};",
+    ]
+      .filter((l) => l !== "")
+      .join("\n");
+    return {
+      source,
+      constants,
+      inputs: p.inputs.map((v) => ({ shape: [...v.shape], dtype: v.dtype })),
+      outputs: p.outputs.map((o) => (isLiteral(o) ? { shape: [], dtype: o.dtype } : { shape: [...o.shape], dtype: o.dtype })),
+      returnFirstScalar: ret,
+    };
+  }
+
+  // ---- storage helpers -------------------------------------------------------------------------
+
+  private get(a: IRVar): Storage {
+    const s = this.store.get(a.id);
+    if (s === undefined) throw new Error(`backend-js: variable v${a.id} is used before it is defined`);
+    return s;
+  }
+
+  private noteRt(expr: string): string {
+    for (const name of RUNTIME_SCALARS) if (expr.includes(`${name}(`)) this.usedRt.add(name);
+    return expr;
+  }
+
+  /** A JS expression for a one-element atom (literal, scalar, first element of a buffer). */
+  private scalarOf(a: IRAtom): string {
+    if (isLiteral(a)) return num(a.literal);
+    const s = this.get(a);
+    if (s.k === "buf") return `${s.name}[${s.off}]`;
+    if (s.k === "tmp" || s.k === "tview") throw new Error("backend-js: internal error, scalar read of a loop temporary");
+    return s.e;
+  }
+
+  /** Expression of element `i` of an atom of the open loop's length. */
+  private readAt(a: IRAtom): string {
+    if (isLiteral(a)) return num(a.literal);
+    const s = this.get(a);
+    switch (s.k) {
+      case "lit":
+      case "sc":
+      case "splat":
+        return s.e;
+      case "tmp":
+        return s.name;
+      case "tview":
+        throw new Error("backend-js: internal error, elementwise read of a transposed view");
+      default:
+        return s.off === 0 ? `${s.name}[i]` : `${s.name}[i + ${s.off}]`;
+    }
+  }
+
+  private newBuffer(v: IRVar): string {
+    const slot = this.outputSlot.get(v.id);
+    if (slot !== undefined && !this.aliasedOutputs.has(slot)) {
+      this.aliasedOutputs.add(slot);
+      return `o${slot}`;
+    }
+    const name = `b${v.id}`;
+    this.factory.push(`const ${name} = new ${ctorOf(v.dtype)}(${sizeOf(v.shape)});`);
+    return name;
+  }
+
+  /** A buffer holding atom `a` (materialising scalars and splats into scratch space). */
+  private bufOf(a: IRAtom, sink: string[]): { name: string; off: number } {
+    if (!isLiteral(a)) {
+      const s = this.get(a);
+      if (s.k === "buf") return s;
+      if (s.k === "tmp" || s.k === "tview")
+        throw new Error("backend-js: internal error, buffer read of a loop temporary");
+    }
+    const n = isLiteral(a) ? 1 : sizeOf(a.shape);
+    const name = `x${this.scratch++}`;
+    this.factory.push(`const ${name} = new ${ctorOf(a.dtype)}(${n});`);
+    const e = isLiteral(a) ? num(a.literal) : (this.get(a) as { e: string }).e;
+    sink.push(n === 1 ? `${name}[0] = ${e};` : `${name}.fill(${e});`);
+    return { name, off: 0 };
+  }
+
+  private isDeferred(a: IRAtom): boolean {
+    return !isLiteral(a) && this.group !== null && this.group.deferred.has(a.id);
+  }
+
+  private isTmp(a: IRAtom): boolean {
+    return !isLiteral(a) && this.store.get(a.id)?.k === "tmp";
+  }
+
+  // ---- groups ----------------------------------------------------------------------------------
+
+  private openGroup(n: number): Group {
+    this.closeGroup();
+    this.group = { n, pre: [], init: [], body: [], post: [], tmps: [], members: new Set(), deferred: new Set() };
+    return this.group;
+  }
+
+  private closeGroup(): void {
+    const g = this.group;
+    if (g === null) return;
+    this.group = null;
+    for (const v of g.tmps) {
+      const escapes =
+        this.outputSlot.has(v.id) || (this.users.get(v.id) ?? []).some((k) => !g.members.has(k)) || this.p.outputs.includes(v);
+      if (!escapes) continue;
+      const name = this.newBuffer(v);
+      g.body.push(`${name}[i] = t${v.id};`);
+      this.store.set(v.id, { k: "buf", name, off: 0 });
+    }
+    this.stream.push(...g.pre, ...g.init);
+    if (g.body.length > 0) this.stream.push(`for (let i = 0; i < ${g.n}; i++) {`, ...g.body, "}");
+    this.stream.push(...g.post);
+  }
+
+  /** Where a scalar or generic statement goes: before the open loop when it may, else after it. */
+  private sinkFor(e: IREqn): { sink: string[]; deferred: boolean } {
+    const g = this.group;
+    if (g === null) return { sink: this.stream, deferred: false };
+    if (e.inputs.some((a) => this.isDeferred(a) || this.isTmp(a))) {
+      if (e.outputs.every((o) => sizeOf(o.shape) === 1) && !e.inputs.some((a) => this.isTmp(a)))
+        return { sink: g.post, deferred: true };
+      this.closeGroup();
+      return { sink: this.stream, deferred: false };
+    }
+    return { sink: g.pre, deferred: false };
+  }
+
+  /** Joins (or opens) the loop of length `n` for equation `e`; null when it cannot join. */
+  private loopFor(e: IREqn, n: number): Group {
+    const g = this.group;
+    if (g !== null && g.n === n && !e.inputs.some((a) => this.isDeferred(a))) {
+      g.members.add(this.eqnIndex);
+      return g;
+    }
+    const ng = this.openGroup(n);
+    ng.members.add(this.eqnIndex);
+    return ng;
+  }
+
+  private defineScalar(v: IRVar, expr: string, sink: string[], deferred: boolean): void {
+    sink.push(`const s${v.id} = ${this.noteRt(expr)};`);
+    this.store.set(v.id, { k: "sc", e: `s${v.id}` });
+    if (deferred) this.group?.deferred.add(v.id);
+  }
+
+  private alias(v: IRVar, s: Storage, from: IRAtom): void {
+    this.store.set(v.id, s);
+    if (this.isDeferred(from)) this.group?.deferred.add(v.id);
+  }
+
+  // ---- equations -------------------------------------------------------------------------------
+
+  private eqn(e: IREqn): void {
+    const out = e.outputs[0] as IRVar;
+    const n = sizeOf(out.shape);
+    const x = e.inputs[0] as IRAtom;
+    const prim = e.primitive;
+    const xs = isLiteral(x) ? undefined : this.store.get(x.id);
+    const xn = isLiteral(x) ? 1 : sizeOf(x.shape);
+
+    // Free aliases: no code at all.
+    const identity =
+      prim === "reshape" || prim === "stopGradient" || ((prim === "broadcastTo" || prim in REDUCE_INIT) && xn === n);
+    if (identity && xs?.k !== "tmp") {
+      if (isLiteral(x)) this.store.set(out.id, { k: "lit", e: num(x.literal) });
+      else this.alias(out, xs as Storage, x);
+      return;
+    }
+    if (prim === "broadcastTo" && xn === 1) {
+      const e1 = this.scalarOf(x);
+      this.alias(out, n === 1 ? { k: "sc", e: e1 } : { k: "splat", e: e1 }, x);
+      return;
+    }
+    if (prim === "slice" && xs?.k === "buf") {
+      const view = contiguousSlice(x as IRVar, e.params.start, e.params.end);
+      if (view !== null) {
+        const s: Storage = { k: "buf", name: xs.name, off: xs.off + view };
+        if (n === 1) {
+          const { sink, deferred } = this.sinkFor(e);
+          return this.defineScalar(out, `${xs.name}[${xs.off + view}]`, sink, deferred);
+        }
+        this.store.set(out.id, s);
+        return;
+      }
+    }
+
+    if (prim === "transpose" && xs?.k === "buf" && this.transposeView(e)) {
+      this.store.set(out.id, { k: "tview", name: xs.name, off: xs.off });
+      return;
+    }
+    if (prim === "matmul") {
+      this.matmul(e);
+      return;
+    }
+
+    // Scalar elementwise: one const.
+    if (n === 1 && isElementwise(prim)) {
+      const { sink, deferred } = this.sinkFor(e);
+      const args = e.inputs.map((a) => this.scalarOf(a));
+      return this.defineScalar(out, elementwiseExpr(prim, args, e.params, out.dtype), sink, deferred);
+    }
+
+    // Loop members.
+    if (n > 1 && (isElementwise(prim) || identity)) {
+      const g = this.loopFor(e, n);
+      const expr = identity ? this.readAt(x) : elementwiseExpr(prim, e.inputs.map((a) => this.readAt(a)), e.params, out.dtype);
+      return this.defineTmp(g, out, expr);
+    }
+    if (n > 1 && prim === "broadcastTo" && xs?.k === "buf") {
+      const idx = broadcastIndex(x as IRVar, out.shape);
+      if (idx !== null) {
+        const g = this.loopFor(e, n);
+        return this.defineTmp(g, out, `${xs.name}[${xs.off === 0 ? "" : `${xs.off} + `}${idx}]`);
+      }
+    }
+    if (n === 1 && prim in REDUCE_INIT && xn > 1 && !this.isDeferred(x)) {
+      const g = this.loopFor(e, xn);
+      const acc = `s${out.id}`;
+      g.init.push(`let ${acc} = ${REDUCE_INIT[prim]};`);
+      g.body.push(reduceStep(prim, acc, this.readAt(x), out.dtype));
+      this.store.set(out.id, { k: "sc", e: acc });
+      g.deferred.add(out.id);
+      return;
+    }
+    if (n > 1 && prim === "pad" && out.shape.length === 1 && !this.isTmp(x) && !this.isDeferred(x)) {
+      const lo = e.params.lo[0] as number;
+      const g = this.loopFor(e, n);
+      let expr: string;
+      if (xn === 1) expr = `(i === ${lo} ? ${this.scalarOf(x)} : 0)`;
+      else {
+        const b = this.bufOf(x, g.pre);
+        expr = `(i >= ${lo} && i < ${lo + xn} ? ${b.name}[i - ${lo - b.off}] : 0)`;
+      }
+      return this.defineTmp(g, out, expr);
+    }
+
+    // Everything else writes a buffer.
+    const { sink } = this.sinkFor(e);
+    const inputs = e.inputs.map((a) => this.bufOf(a, sink));
+    const outs = e.outputs.map((o) => {
+      const name = sizeOf(o.shape) === 1 ? this.scratchFor(o) : this.newBuffer(o);
+      return name;
+    });
+    sink.push(this.noteRt(emitGeneric(e, inputs, outs, this.usedRt)));
+    e.outputs.forEach((o, k) => {
+      const name = outs[k] as string;
+      if (sizeOf(o.shape) === 1 && !this.outputSlot.has(o.id)) {
+        sink.push(`const s${o.id} = ${name}[0];`);
+        this.store.set(o.id, { k: "sc", e: `s${o.id}` });
+      } else this.store.set(o.id, { k: "buf", name, off: 0 });
+    });
+  }
+
+  /** A transpose of the last two axes read only by matmuls stays a view of its input. */
+  private transposeView(e: IREqn): boolean {
+    const perm = e.params.perm as number[];
+    const r = perm.length;
+    if (r < 2 || perm[r - 1] !== r - 2 || perm[r - 2] !== r - 1) return false;
+    for (let k = 0; k < r - 2; k++) if (perm[k] !== k) return false;
+    const out = e.outputs[0] as IRVar;
+    if (this.outputSlot.has(out.id) || this.p.outputs.includes(out)) return false;
+    return (this.users.get(out.id) ?? []).every((k) => this.p.eqns[k]?.primitive === "matmul");
+  }
+
+  /**
+   * matmul: fused into the open loop as a row dot product (A[m,k]·b[k,1], one row per iteration) or as a
+   * transposed accumulation (Sᵀ[m,k]·g[k,1] with g produced in the loop: out += S[i,:]·g[i]); otherwise
+   * nested loops that read transposed views in place.
+   */
+  private matmul(e: IREqn): void {
+    const [A, B] = e.inputs as [IRVar, IRVar];
+    const out = e.outputs[0] as IRVar;
+    const r = A.shape.length;
+    const m = A.shape[r - 2] as number;
+    const k = A.shape[r - 1] as number;
+    const n = out.shape[r - 1] as number;
+    const sa = this.get(A);
+    const sb = isLiteral(B) ? undefined : this.store.get(B.id);
+    const batch = sizeOf(A.shape.slice(0, r - 2));
+    if (batch === 1 && n === 1 && m > 1 && sa.k === "buf" && sb?.k !== "tmp" && sb?.k !== "tview" && !this.isDeferred(B)) {
+      const g = this.loopFor(e, m);
+      const b = this.bufOf(B, g.pre);
+      const acc = `m${out.id}`;
+      g.body.push(
+        `let ${acc} = 0; for (let p = 0, r = i * ${k}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${k}; p++) ${acc} += ${sa.name}[r + p] * ${b.name}[${b.off === 0 ? "" : `${b.off} + `}p];`,
+      );
+      this.defineTmp(g, out, acc);
+      return;
+    }
+    if (batch === 1 && n === 1 && sa.k === "tview" && k > 1 && !this.isDeferred(B) && sb?.k !== "tview") {
+      const g = this.loopFor(e, k);
+      const name = this.newBuffer(out);
+      g.init.push(`${name}.fill(0);`);
+      const gv = this.readAt(B);
+      g.body.push(
+        `{ const gv = ${gv}; for (let p = 0, r = i * ${m}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${m}; p++) ${name}[p] += ${sa.name}[r + p] * gv; }`,
+      );
+      this.store.set(out.id, { k: "buf", name, off: 0 });
+      g.deferred.add(out.id);
+      return;
+    }
+    const { sink } = this.sinkFor(e);
+    const view = (v: IRVar, s: Storage | undefined): { name: string; off: number; t: boolean } =>
+      s?.k === "tview" ? { name: s.name, off: s.off, t: true } : { ...this.bufOf(v, sink), t: false };
+    const a = view(A, sa);
+    const b = view(B, sb);
+    const o = sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id) ? this.newBuffer(out) : this.newBuffer(out);
+    // element (i, p) of A and (p, j) of B for batch bt
+    const aI = a.t ? 1 : k;
+    const aP = a.t ? m : 1;
+    const bP = b.t ? 1 : n;
+    const bJ = b.t ? k : 1;
+    const ai = (i: string, p: string) => `${a.name}[${a.off} + bt * ${m * k} + ${i} * ${aI} + ${p} * ${aP}]`;
+    const bi = (p: string, j: string) => `${b.name}[${b.off} + bt * ${k * n} + ${p} * ${bP} + ${j} * ${bJ}]`;
+    const oi = (i: string, j: string) => `${o}[bt * ${m * n} + ${i} * ${n} + ${j}]`;
+    let code: string;
+    if (a.t) code = `for (let p = 0; p < ${k}; p++) for (let i = 0; i < ${m}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+    else if (n === 1 || b.t) code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = 0; p < ${k}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
+    else code = `for (let i = 0; i < ${m}; i++) for (let p = 0; p < ${k}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+    sink.push(`${o}.fill(0); for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
+    if (sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id)) {
+      sink.push(`const s${out.id} = ${o}[0];`);
+      this.store.set(out.id, { k: "sc", e: `s${out.id}` });
+    } else this.store.set(out.id, { k: "buf", name: o, off: 0 });
+  }
+
+  private scratchFor(o: IRVar): string {
+    return this.newBuffer(o);
+  }
+
+  private defineTmp(g: Group, v: IRVar, expr: string): void {
+    g.body.push(`const t${v.id} = ${this.noteRt(expr)};`);
+    g.tmps.push(v);
+    this.store.set(v.id, { k: "tmp", name: `t${v.id}` });
+  }
+}
+
+/** Offset of a slice that is a contiguous run of its input, or null. */
+function contiguousSlice(x: IRVar, start: readonly number[], end: readonly number[]): number | null {
+  const shape = x.shape;
+  const st = stridesOf(shape);
+  let p = 0;
+  while (p < shape.length && (end[p] as number) - (start[p] as number) === 1) p++;
+  for (let k = p + 1; k < shape.length; k++) if (start[k] !== 0 || end[k] !== shape[k]) return null;
+  let off = 0;
+  for (let k = 0; k < shape.length; k++) off += (start[k] as number) * (st[k] as number);
+  return off;
+}
+
+/** Index expression (in `i`) of a broadcast that repeats a suffix or an outer block, or null. */
+function broadcastIndex(x: IRVar, target: readonly number[]): string | null {
+  const r = target.length;
+  const xsh = [...new Array<number>(r - x.shape.length).fill(1), ...x.shape];
+  let first = 0;
+  while (first < r && xsh[first] === 1) first++;
+  let last = r;
+  while (last > first && xsh[last - 1] === 1) last--;
+  for (let k = first; k < last; k++) if (xsh[k] !== target[k]) return null;
+  const inner = sizeOf(target.slice(last));
+  const block = sizeOf(target.slice(first, last));
+  const outer = sizeOf(target.slice(0, first));
+  const q = inner === 1 ? "i" : `((i / ${inner}) | 0)`;
+  return outer === 1 ? q : `(${q} % ${block})`;
+}
+
+type Buf = { name: string; off: number };
+
+/** Code of a primitive that is not fused: nested loops with constant strides, or a kernel call. */
+function emitGeneric(e: IREqn, ins: readonly Buf[], outs: readonly string[], usedRt: Set<string>): string {
+  const out = e.outputs[0] as IRVar;
+  const o = outs[0] as string;
+  const x = e.inputs[0] as IRVar;
+  const a = ins[0] as Buf;
+  const p = e.params;
+  const xshape = isLiteral(x) ? [] : x.shape;
+  const xst = stridesOf(xshape);
+  const ost = stridesOf(out.shape);
+  switch (e.primitive) {
+    case "broadcastTo": {
+      const r = out.shape.length;
+      const pad = r - xshape.length;
+      const ss = out.shape.map((d, k) => (k < pad || xshape[k - pad] === 1 ? 0 : (xst[k - pad] as number)));
+      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(a.off, ss, v)}];`);
+    }
+    case "reshape":
+    case "stopGradient":
+      return `for (let i = 0; i < ${sizeOf(out.shape)}; i++) ${o}[i] = ${a.name}[${a.off} + i];`;
+    case "transpose": {
+      const perm = p.perm as number[];
+      const ss = perm.map((ax) => xst[ax] as number);
+      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(a.off, ss, v)}];`);
+    }
+    case "slice": {
+      const start = p.start as number[];
+      let off = a.off;
+      start.forEach((s, k) => {
+        off += s * (xst[k] as number);
+      });
+      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(off, xst, v)}];`);
+    }
+    case "pad": {
+      const lo = p.lo as number[];
+      let off = 0;
+      lo.forEach((l, k) => {
+        off += l * (ost[k] as number);
+      });
+      return `${o}.fill(0); ${nestedLoops(xshape, "i", (v) => `${o}[${indexExpr(off, ost, v)}] = ${a.name}[${indexExpr(a.off, xst, v)}];`)}`;
+    }
+    case "concatenate": {
+      const axis = p.axis as number;
+      let at = 0;
+      const parts: string[] = [];
+      e.inputs.forEach((inp, k) => {
+        const sh = isLiteral(inp) ? [] : inp.shape;
+        const b = ins[k] as Buf;
+        const off = at * (ost[axis] as number);
+        parts.push(nestedLoops(sh, "i", (v) => `${o}[${indexExpr(off, ost, v)}] = ${b.name}[${indexExpr(b.off, stridesOf(sh), v)}];`));
+        at += sh[axis] as number;
+      });
+      return parts.join("\n");
+    }
+    case "reduceSum":
+    case "reduceProd":
+    case "reduceMax":
+    case "reduceMin": {
+      const axes = new Set((p.axes as number[]).map((ax) => (ax < 0 ? ax + xshape.length : ax)));
+      const keptShape = xshape.filter((_, k) => !axes.has(k));
+      const kst = stridesOf(keptShape);
+      let j = 0;
+      const ss = xshape.map((_, k) => (axes.has(k) ? 0 : (kst[j++] as number)));
+      const init = REDUCE_INIT[e.primitive] as string;
+      return `${o}.fill(${init}); ${nestedLoops(xshape, "i", (v) => {
+        const oi = `${o}[${indexExpr(0, ss, v)}]`;
+        return reduceStep(e.primitive, oi, `${a.name}[${indexExpr(a.off, xst, v)}]`, out.dtype);
+      })}`;
+    }
+    case "argmax":
+    case "argmin": {
+      const axis = (p.axis as number) < 0 ? (p.axis as number) + xshape.length : (p.axis as number);
+      const outer = sizeOf(xshape.slice(0, axis));
+      const len = xshape[axis] as number;
+      const inner = sizeOf(xshape.slice(axis + 1));
+      const better = e.primitive === "argmax" ? ">" : "<";
+      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let i1 = 0; i1 < ${inner}; i1++) {
+  const base = ${a.off} + i0 * ${len * inner} + i1;
+  let best = ${a.name}[base], at = 0;
+  for (let j = 1; j < ${len}; j++) { const v = ${a.name}[base + j * ${inner}]; if (best === best && (v ${better} best || v !== v)) { best = v; at = j; } }
+  ${o}[i0 * ${inner} + i1] = at;
+}`;
+    }
+    case "cumsum": {
+      const axis = (p.axis as number) < 0 ? (p.axis as number) + xshape.length : (p.axis as number);
+      const outer = sizeOf(xshape.slice(0, axis));
+      const len = xshape[axis] as number;
+      const inner = sizeOf(xshape.slice(axis + 1));
+      const rev = p.reverse === true;
+      const jl = rev ? `let j = ${len - 1}; j >= 0; j--` : `let j = 0; j < ${len}; j++`;
+      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let i1 = 0; i1 < ${inner}; i1++) {
+  const base = i0 * ${len * inner} + i1; let acc = 0;
+  for (${jl}) { acc = ${roundTo(`acc + ${a.name}[${a.off} + base + j * ${inner}]`, out.dtype)}; ${o}[base + j * ${inner}] = acc; }
+}`;
+    }
+    case "gather": {
+      const axis = p.axis as number;
+      const idx = e.inputs[1] as IRVar;
+      const b = ins[1] as Buf;
+      const outer = sizeOf(xshape.slice(0, axis));
+      const len = xshape[axis] as number;
+      const inner = sizeOf(xshape.slice(axis + 1));
+      const ni = isLiteral(idx) ? 1 : sizeOf(idx.shape);
+      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
+  let q = ${b.name}[${b.off} + j]; if (q < 0) q += ${len};
+  const src = ${a.off} + (i0 * ${len} + q) * ${inner}, dst = (i0 * ${ni} + j) * ${inner};
+  for (let i1 = 0; i1 < ${inner}; i1++) ${o}[dst + i1] = ${a.name}[src + i1];
+}`;
+    }
+    case "scatterAdd": {
+      const axis = p.axis as number;
+      const idx = e.inputs[1] as IRVar;
+      const b = ins[1] as Buf;
+      const u = ins[2] as Buf;
+      const outer = sizeOf(xshape.slice(0, axis));
+      const len = xshape[axis] as number;
+      const inner = sizeOf(xshape.slice(axis + 1));
+      const ni = isLiteral(idx) ? 1 : sizeOf(idx.shape);
+      return `for (let i = 0; i < ${sizeOf(out.shape)}; i++) ${o}[i] = ${a.name}[${a.off} + i];
+for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
+  let q = ${b.name}[${b.off} + j]; if (q < 0) q += ${len};
+  const dst = (i0 * ${len} + q) * ${inner}, src = ${u.off} + (i0 * ${ni} + j) * ${inner};
+  for (let i1 = 0; i1 < ${inner}; i1++) ${o}[dst + i1] += ${u.name}[src + i1];
+}`;
+    }
+    case "cholesky": {
+      usedRt.add("cholesky");
+      const n = xshape[xshape.length - 1] as number;
+      return `cholesky(${o}, ${a.name}, ${a.off}, ${sizeOf(xshape) / (n * n)}, ${n});`;
+    }
+    case "triangularSolve": {
+      usedRt.add("triangularSolve");
+      const bm = ins[1] as Buf;
+      const bshape = (e.inputs[1] as IRVar).shape;
+      const n = xshape[xshape.length - 1] as number;
+      const batch = sizeOf(xshape) / (n * n);
+      const m = sizeOf(bshape) / batch / n;
+      return `triangularSolve(${o}, ${a.name}, ${a.off}, ${bm.name}, ${bm.off}, ${batch}, ${n}, ${m}, ${p.lower === true}, ${p.transposeA === true}, ${p.leftSide !== false});`;
+    }
+    case "randomBits": {
+      usedRt.add("randomBits");
+      return `randomBits(${o}, ${a.name}, ${a.off});`;
+    }
+    default:
+      throw new Error(
+        `backend-js: no code generator for primitive "${e.primitive}". Run this program with the IR interpreter ({ codegen: false }).`,
+      );
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `compileValueAndGrad`: the hot path of inference. Traces `f: z ↦ scalar` once on an abstract float64
+ * vector, differentiates it in the same trace, simplifies the program and compiles it into one
+ * allocation-free function `(z, grad) => f(z)` that writes ∇f(z) into `grad`.
+ */
+import {
+  type DType,
+  interpretProgram,
+  type Program,
+  simplify,
+  stageValueAndGrad,
+  type Tensor,
+  type TypedArray,
+} from "@phlox/tensor";
+import { type CompiledJsProgram, compileProgram, loadCompiled, type SerializedProgram } from "./compile.js";
+
+/** Shape and dtype of an extra, non-differentiated input (data, a PRNG key). */
+export interface ExtraInput {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** Options of {@link compileValueAndGrad}. */
+export interface CompileValueAndGradOptions {
+  /**
+   * Extra inputs passed to `f` after `z` and to `fn` after `grad`, not differentiated; e.g.
+   * `[{ shape: [2], dtype: "uint32" }]` for a PRNG key in SVI.
+   */
+  readonly extraInputs?: readonly ExtraInput[];
+  /** `false` runs the program through the IR interpreter (no `new Function`, for strict CSP). */
+  readonly codegen?: boolean;
+}
+
+/** f(z) returned, ∇f(z) written into `grad`; extra inputs (if any) follow `grad`. */
+export type ValueAndGradFn = (z: Float64Array, grad: Float64Array, ...extra: TypedArray[]) => number;
+
+/** The JSON form of a compiled potential: rebuild it with {@link loadPotential}. */
+export interface SerializedPotential {
+  readonly format: "phlox-potential";
+  readonly version: 1;
+  readonly dim: number;
+  readonly extraInputs: readonly ExtraInput[];
+  readonly program: SerializedProgram;
+}
+
+/** What {@link compileValueAndGrad} returns. */
+export interface CompiledPotential {
+  /** `(z, grad, ...extra) => f(z)`; writes ∇f(z) into `grad`, allocates nothing when compiled. */
+  readonly fn: ValueAndGradFn;
+  /** The simplified IR program (outputs: value, gradient). */
+  readonly program: Program;
+  /** The generated code, or null when running through the interpreter. */
+  readonly compiled: CompiledJsProgram | null;
+  /** A JSON-safe form for workers ({@link loadPotential}); throws when running through the interpreter. */
+  toJSON(): SerializedPotential;
+}
+
+function fromRaw(c: CompiledJsProgram, extras: number): ValueAndGradFn {
+  const raw = c.raw as (...a: TypedArray[]) => number;
+  if (extras === 0) return (z, grad) => raw(z, grad);
+  if (extras === 1) return (z, grad, e0) => raw(z, e0 as TypedArray, grad);
+  if (extras === 2) return (z, grad, e0, e1) => raw(z, e0 as TypedArray, e1 as TypedArray, grad);
+  return (z, grad, ...ex) => raw(z, ...ex, grad);
+}
+
+function interpreted(program: Program): ValueAndGradFn {
+  return (z, grad, ...ex) => {
+    const [v, g] = interpretProgram(program, [z, ...ex]);
+    grad.set(g as Float64Array);
+    return (v as TypedArray)[0] as number;
+  };
+}
+
+/**
+ * Compiles the value and gradient of a scalar function of a flat float64 vector.
+ * @param f - maps `z` (shape `[dim]`, float64) and the extra inputs to a one-element float tensor.
+ * @param dim - length of `z`.
+ * @param options - `extraInputs` (non-differentiated inputs after `z`), `codegen: false` for strict CSP.
+ * @returns `{ fn, program, compiled, toJSON }`; `fn(z, grad, ...extra)` returns f(z) and writes ∇f(z) into
+ *   `grad` (length `dim`) without allocating. Where `new Function` throws, `fn` runs the interpreter.
+ * @throws ConcretizationError (unchanged from tracing) when `f` reads a traced value, e.g. branches on it:
+ *   catch it and fall back to eager autodiff. ShapeError when `f` does not return one element.
+ * @example
+ * const { fn } = compileValueAndGrad((z) => z.mul(z).sum().mul(0.5), 3);
+ * const g = new Float64Array(3);
+ * fn(new Float64Array([1, 2, 3]), g); // → 7 (g = [1, 2, 3])
+ */
+export function compileValueAndGrad(
+  f: (z: Tensor, ...extra: Tensor[]) => Tensor,
+  dim: number,
+  options: CompileValueAndGradOptions = {},
+): CompiledPotential {
+  const extras = options.extraInputs ?? [];
+  const program = simplify(stageValueAndGrad(f, dim, extras));
+  let compiled: CompiledJsProgram | null = null;
+  if (options.codegen !== false) {
+    try {
+      compiled = compileProgram(program, { returnFirstScalar: true });
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+    }
+  }
+  const fn = compiled === null ? interpreted(program) : fromRaw(compiled, extras.length);
+  return {
+    fn,
+    program,
+    compiled,
+    toJSON(): SerializedPotential {
+      if (compiled === null)
+        throw new Error("compileValueAndGrad: this potential runs through the interpreter and has no serialisable code.");
+      return { format: "phlox-potential", version: 1, dim, extraInputs: extras, program: compiled.toJSON() };
+    },
+  };
+}
+
+/**
+ * Rebuilds a potential from {@link CompiledPotential.toJSON} output (or its JSON string), e.g. inside a
+ * worker thread, without the model's closure.
+ * @returns `(z, grad, ...extra) => value`, writing the gradient into `grad`.
+ * @throws Error when `json` is not a serialised potential.
+ * @example
+ * const fn = loadPotential(JSON.parse(text));
+ * fn(z, grad);
+ */
+export function loadPotential(json: SerializedPotential | string): ValueAndGradFn {
+  const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedPotential;
+  if (j === null || j.format !== "phlox-potential" || j.version !== 1)
+    throw new Error('loadPotential: not a serialised potential (expected format "phlox-potential", version 1).');
+  return fromRaw(loadCompiled(j.program), j.extraInputs.length);
+}

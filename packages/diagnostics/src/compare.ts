@@ -1,0 +1,162 @@
+// Model comparison from pointwise elpd (ArviZ `compare`): rank by elpd, differences to the best model
+// with the standard error of the paired differences, and model weights by stacking of predictive
+// distributions (Yao et al. 2018) or pseudo-BMA.
+
+import type { DrawsInput } from "./draws.js";
+import { DiagnosticsError } from "./errors.js";
+import { type ElpdData, type IcScale, loo, waic } from "./loo.js";
+
+/** One row of {@link compare}, best model first. */
+export interface CompareRow {
+  name: string;
+  /** 0 for the best model. */
+  rank: number;
+  /** elpd on the comparison scale. */
+  elpd: number;
+  /** p_loo or p_waic. */
+  p: number;
+  /** Difference to the best model on the scale (≥ 0). */
+  elpdDiff: number;
+  weight: number;
+  /** Standard error of elpd. */
+  se: number;
+  /** Standard error of the paired pointwise differences to the best model. */
+  dse: number;
+  warning: boolean;
+  scale: IcScale;
+}
+
+/** Options of {@link compare}. */
+export interface CompareOptions {
+  /** Criterion computed for models given as log-likelihood draws; default "loo". */
+  ic?: "loo" | "waic";
+  /** "stacking" (default) or "pseudo-BMA". */
+  method?: "stacking" | "pseudo-BMA";
+  /** Default "log". */
+  scale?: IcScale;
+}
+
+/**
+ * Maximises Σ_i log Σ_k w_k e^{elpd_ik} over the simplex by the EM fixed point for mixture weights
+ * (monotone in the objective), iterated to convergence.
+ */
+export function stackingWeights(elpdPointwise: readonly Float64Array[]): Float64Array {
+  const K = elpdPointwise.length;
+  const N = elpdPointwise[0].length;
+  // Shift each row by its max for stability (a common factor per observation cancels).
+  const e = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) {
+    let m = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) m = Math.max(m, elpdPointwise[k][i]);
+    for (let k = 0; k < K; k++) e[i * K + k] = Math.exp(elpdPointwise[k][i] - m);
+  }
+  let w = new Float64Array(K).fill(1 / K);
+  let next = new Float64Array(K);
+  for (let it = 0; it < 200000; it++) {
+    next.fill(0);
+    for (let i = 0; i < N; i++) {
+      let den = 0;
+      for (let k = 0; k < K; k++) den += w[k] * e[i * K + k];
+      for (let k = 0; k < K; k++) next[k] += (w[k] * e[i * K + k]) / den;
+    }
+    let change = 0;
+    for (let k = 0; k < K; k++) {
+      next[k] /= N;
+      change = Math.max(change, Math.abs(next[k] - w[k]));
+    }
+    [w, next] = [next, w];
+    if (change < 1e-15) break;
+  }
+  return w;
+}
+
+/**
+ * Compares models by PSIS-LOO or WAIC (ArviZ `compare`): rows sorted best first with rank, elpd, p,
+ * elpd difference and its standard error (√(N·Var(diff_i))), and weights by stacking or pseudo-BMA.
+ * @param models - per model name, an {@link ElpdData} from {@link loo}/{@link waic} or pointwise
+ * log-likelihood draws `[chain, draw, ...obs]` (all models over the same observations).
+ * @param options - `ic`, `method`, `scale`.
+ * @returns rows, best model first.
+ * @throws DiagnosticsError for fewer than 2 models, mixed criteria or scales, or different observation counts.
+ * @example
+ * const ll = (a: number) => ({ data: Float64Array.from({ length: 400 }, (_, i) => -1 - a * Math.sin(i)), shape: [2, 100, 2] });
+ * compare({ a: ll(0.1), b: ll(0.5) }).length; // → 2
+ */
+export function compare(
+  models: Readonly<Record<string, ElpdData | DrawsInput>>,
+  options: CompareOptions = {},
+): CompareRow[] {
+  const names = Object.keys(models);
+  if (names.length < 2) {
+    throw new DiagnosticsError("invalid-argument", `compare(models): needs at least 2 models, got ${names.length}.`);
+  }
+  const ic = options.ic ?? "loo";
+  const scale = options.scale ?? "log";
+  const method = options.method ?? "stacking";
+  const data: ElpdData[] = names.map((name) => {
+    const m = models[name] as ElpdData | DrawsInput;
+    if (typeof m === "object" && m !== null && "method" in m && "pointwise" in m) {
+      if (m.method !== ic || m.scale !== scale) {
+        throw new DiagnosticsError(
+          "invalid-argument",
+          `compare(models): model "${name}" holds ${m.method} on scale "${m.scale}", expected ${ic} on "${scale}". ` +
+            "Pass the same ic and scale to compare, or recompute.",
+        );
+      }
+      return m;
+    }
+    return ic === "loo" ? loo(m, { scale }) : waic(m, { scale });
+  });
+  const N = data[0].nDataPoints;
+  data.forEach((d, j) => {
+    if (d.nDataPoints !== N) {
+      throw new DiagnosticsError(
+        "shape-mismatch",
+        `compare(models): model "${names[j]}" has ${d.nDataPoints} observations, "${names[0]}" has ${N}.`,
+      );
+    }
+  });
+  const sv = scale === "log" ? 1 : scale === "negative_log" ? -1 : -2;
+  // Best first: highest elpd on the log scale, lowest value otherwise (stable for ties, as pandas).
+  const order = names.map((_, j) => j);
+  order.sort((a, b) => (sv > 0 ? data[b].estimate - data[a].estimate : data[a].estimate - data[b].estimate));
+  let weights: Float64Array;
+  if (method === "stacking") {
+    weights = stackingWeights(order.map((j) => data[j].pointwise.map((v) => v / sv)));
+  } else if (method === "pseudo-BMA") {
+    const best = data[order[0]].estimate;
+    const z = order.map((j) => Math.exp((data[j].estimate - best) / sv));
+    const total = z.reduce((a, b) => a + b, 0);
+    weights = Float64Array.from(z, (v) => v / total);
+  } else {
+    throw new DiagnosticsError(
+      "invalid-argument",
+      `compare(models, { method }): method must be "stacking" or "pseudo-BMA", got "${method as string}".`,
+    );
+  }
+  const best = data[order[0]].pointwise;
+  return order.map((j, r) => {
+    const d = data[j];
+    let sum = 0;
+    const diff = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      diff[i] = sv < 0 ? d.pointwise[i] - best[i] : best[i] - d.pointwise[i];
+      sum += diff[i];
+    }
+    const mean = sum / N;
+    let v = 0;
+    for (let i = 0; i < N; i++) v += (diff[i] - mean) ** 2;
+    return {
+      name: names[j],
+      rank: r,
+      elpd: d.estimate,
+      p: d.p,
+      elpdDiff: sum,
+      weight: weights[r],
+      se: d.se,
+      dse: Math.sqrt(N * (v / N)),
+      warning: d.warning,
+      scale,
+    };
+  });
+}

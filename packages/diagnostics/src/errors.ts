@@ -1,0 +1,28 @@
+/** Stable codes carried by {@link DiagnosticsError}. */
+export type DiagnosticsErrorCode =
+  | "invalid-input"
+  | "shape-mismatch"
+  | "unequal-chains"
+  | "too-few-draws"
+  | "too-few-chains"
+  | "invalid-argument";
+
+/**
+ * The one error class of `@phlox/diagnostics`. `code` is stable; the message says what was wrong, where
+ * (function, variable, shape, value) and how to fix it.
+ * @example
+ * try { rhat([[1, 2, 3]]); } catch (e) { (e as DiagnosticsError).code; } // → "too-few-draws"
+ */
+export class DiagnosticsError extends Error {
+  /** Stable machine-readable reason. */
+  readonly code: DiagnosticsErrorCode;
+  /**
+   * @param code - stable reason code.
+   * @param message - what, where and how to fix.
+   */
+  constructor(code: DiagnosticsErrorCode, message: string) {
+    super(message);
+    this.name = "DiagnosticsError";
+    this.code = code;
+  }
+}

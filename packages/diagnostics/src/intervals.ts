@@ -1,0 +1,80 @@
+import { type Draws, type NumericArray, toFlat } from "./draws.js";
+import { DiagnosticsError } from "./errors.js";
+import { quantileSorted } from "./internal/core.js";
+
+function isDrawsObject(x: NumericArray | Draws): x is Draws {
+  return !Array.isArray(x) && !(x instanceof Float64Array) && !(x instanceof Float32Array);
+}
+
+/** Narrowest interval [s_i, s_{i+L}] with L = ⌊prob·n⌋ over sorted s[0..n). */
+export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, number] {
+  const len = Math.floor(prob * n);
+  const count = n - len;
+  let best = 0;
+  let width = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const w = s[i + len] - s[i];
+    if (w < width) {
+      width = w;
+      best = i;
+    }
+  }
+  return [s[best], s[best + len]];
+}
+
+/**
+ * Highest posterior density interval: the narrowest interval holding ⌊prob·n⌋ + 1 of the sorted draws
+ * (NumPyro `hpdi`, ArviZ `hdi` for unimodal draws).
+ * @param x - draws: a 1-D array, or `{ data, shape: [n, ...rest] }` reduced over the first axis.
+ * @param prob - probability mass of the interval, in (0, 1]; default 0.9.
+ * @returns Float64Array `[lower, upper]` for 1-D input, else shape `[2, ...rest]` (lower row, then upper).
+ * @throws DiagnosticsError for prob outside (0, 1] or empty draws.
+ * @example
+ * Array.from(hpdi([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.5)); // → [1, 6]
+ */
+export function hpdi(x: NumericArray | Draws, prob = 0.9): Float64Array {
+  if (!(prob > 0 && prob <= 1)) {
+    throw new DiagnosticsError("invalid-argument", `hpdi(x, prob): prob must lie in (0, 1], got ${prob}.`);
+  }
+  const { data, shape } = isDrawsObject(x)
+    ? toFlat(x, "hpdi(x)")
+    : { data: x instanceof Float64Array ? x : Float64Array.from(x), shape: [x.length] };
+  const n = shape.length === 0 ? 1 : shape[0];
+  if (n === 0) throw new DiagnosticsError("invalid-input", "hpdi(x): no draws.");
+  const rest = data.length / n;
+  const out = new Float64Array(2 * rest);
+  const col = new Float64Array(n);
+  for (let e = 0; e < rest; e++) {
+    for (let i = 0; i < n; i++) col[i] = data[i * rest + e];
+    col.sort();
+    const [lo, hi] = hpdiSorted(col, n, prob);
+    out[e] = lo;
+    out[rest + e] = hi;
+  }
+  return out;
+}
+
+/**
+ * Quantiles of 1-D draws by linear interpolation between order statistics (R type 7, NumPy `linear`).
+ * @param x - the draws.
+ * @param q - a probability in [0, 1], or several.
+ * @returns a number for one probability, a Float64Array for several.
+ * @throws DiagnosticsError for a probability outside [0, 1] or empty draws.
+ * @example
+ * quantile([1, 2, 3, 4], 0.5); // → 2.5
+ */
+export function quantile(x: NumericArray, q: number): number;
+export function quantile(x: NumericArray, q: readonly number[]): Float64Array;
+export function quantile(x: NumericArray, q: number | readonly number[]): number | Float64Array {
+  const n = x.length;
+  if (n === 0) throw new DiagnosticsError("invalid-input", "quantile(x, q): no draws.");
+  const s = Float64Array.from(x).sort();
+  const one = (p: number): number => {
+    if (!(p >= 0 && p <= 1)) {
+      throw new DiagnosticsError("invalid-argument", `quantile(x, q): q must lie in [0, 1], got ${p}.`);
+    }
+    return quantileSorted(s, n, p);
+  };
+  if (typeof q === "number") return one(q);
+  return Float64Array.from(q, one);
+}

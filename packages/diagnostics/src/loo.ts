@@ -1,0 +1,327 @@
+// Pointwise predictive accuracy: WAIC (Watanabe 2010) and PSIS-LOO (Vehtari, Gelman, Gabry 2017),
+// as ArviZ `waic`/`loo` compute them, with `convention: "loo"` for the R package loo 2.5 (sample
+// variances with n − 1).
+
+import { type ChainDraws, type DrawsInput, type Samples, toChainDraws, transposeElements } from "./draws.js";
+import { DiagnosticsError } from "./errors.js";
+import { essCore, splitChains, workspace } from "./internal/core.js";
+import { logSumExp } from "./internal/special.js";
+import { type Convention, psisSmooth } from "./psis.js";
+
+/** Scale of reported values: "log" (elpd), "negative_log" (−elpd), "deviance" (−2·elpd). */
+export type IcScale = "log" | "negative_log" | "deviance";
+
+/** Result of {@link loo} and {@link waic}. */
+export interface ElpdData {
+  /** "loo" or "waic". */
+  method: "loo" | "waic";
+  /** Expected log pointwise predictive density, Σ elpd_i (log scale). */
+  elpd: number;
+  /** Its standard error (log scale). */
+  elpdSe: number;
+  /** `elpd` on `scale`: elpd, −elpd or −2·elpd (ArviZ's `elpd_loo`/`elpd_waic` value). */
+  estimate: number;
+  /** Standard error on `scale`. */
+  se: number;
+  /** Effective number of parameters p_loo or p_waic. */
+  p: number;
+  /** Standard error of `p` from the pointwise values (as the R package reports it). */
+  pSe: number;
+  /** Information criterion −2·elpd (looic, waic). */
+  ic: number;
+  /** Its standard error. */
+  icSe: number;
+  scale: IcScale;
+  convention: Convention;
+  nSamples: number;
+  nDataPoints: number;
+  /** Pointwise elpd_i on `scale`, one per observation. */
+  pointwise: Float64Array;
+  /** Pointwise p_i. */
+  pointwiseP: Float64Array;
+  /** LOO only: Pareto k per observation. */
+  paretoK?: Float64Array;
+  /** LOO only: PSIS effective sample size per observation, r_eff / Σ w² (R loo `n_eff`). */
+  nEffPsis?: Float64Array;
+  /** LOO only: the relative efficiencies used. */
+  reff?: Float64Array;
+  /** LOO only: the k threshold, min(1 − 1/log10 S, 0.7). */
+  goodK?: number;
+  /** LOO: some k > goodK. WAIC: some posterior variance of the log density > 0.4. */
+  warning: boolean;
+}
+
+/** Options shared by {@link loo} and {@link waic}. */
+export interface IcOptions {
+  /** Scale of `estimate`, `se` and `pointwise`; default "log". */
+  scale?: IcScale;
+  /** "arviz" (default): population variances as ArviZ. "loo": sample variances as the R package. */
+  convention?: Convention;
+}
+
+/** Options of {@link loo}. */
+export interface LooOptions extends IcOptions {
+  /**
+   * Relative MCMC efficiency: a number or one per observation. Default: from `posterior` when given (the
+   * mean of ArviZ's ESS-for-the-mean over all posterior elements / S, as ArviZ), else per observation
+   * the ESS of exp(log-lik) over its chains / S (R loo `relative_eff`); 1 with a single chain.
+   */
+  reff?: number | ArrayLike<number>;
+  /** Posterior draws, used only for ArviZ's default r_eff. */
+  posterior?: Samples;
+  /** Keep the smoothed, normalised log weights (`[obs, S]`) in the result; default false. */
+  keepLogWeights?: boolean;
+}
+
+function scaleValue(scale: IcScale): number {
+  if (scale === "log") return 1;
+  if (scale === "negative_log") return -1;
+  if (scale === "deviance") return -2;
+  throw new DiagnosticsError("invalid-argument", `scale must be "log", "negative_log" or "deviance", got "${scale}".`);
+}
+
+function sumVar(x: Float64Array, ddof: number): [number, number] {
+  const n = x.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i];
+  const m = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
+  return [s, v / (n - ddof)];
+}
+
+function logLikDraws(logLik: DrawsInput, where: string): { cd: ChainDraws; byObs: Float64Array } {
+  const cd = toChainDraws(logLik, where);
+  return { cd, byObs: transposeElements(cd) };
+}
+
+/**
+ * Relative efficiency of each observation's likelihood draws: ESS(exp(log-lik)) / S over unsplit chains
+ * (R loo `relative_eff(exp(log_lik), chain_id)`).
+ * @param logLik - pointwise log-likelihood `[chain, draw, ...obs]`.
+ * @returns one r_eff per observation.
+ * @throws DiagnosticsError for ragged chains.
+ * @example
+ * relativeEff({ data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [2, 20, 1] }).length; // → 1
+ */
+export function relativeEff(logLik: DrawsInput): Float64Array {
+  const { cd, byObs } = logLikDraws(logLik, "relativeEff(logLik)");
+  const S = cd.numChains * cd.numDraws;
+  const ws = workspace(S, cd.numChains);
+  const out = new Float64Array(cd.numElements);
+  const buf = new Float64Array(S);
+  for (let i = 0; i < cd.numElements; i++) {
+    for (let s = 0; s < S; s++) buf[s] = Math.exp(byObs[i * S + s]);
+    out[i] = essCore(buf, cd.numChains, cd.numDraws, ws) / S;
+  }
+  return out;
+}
+
+function arvizReff(posterior: Samples, S: number): number {
+  let sum = 0;
+  let count = 0;
+  for (const [name, value] of Object.entries(posterior)) {
+    const cd = toChainDraws(value, `loo(logLik, { posterior }): variable "${name}"`);
+    if (cd.numChains === 1) return 1;
+    const t = transposeElements(cd);
+    const n = cd.numChains * cd.numDraws;
+    const ws = workspace(n, cd.numChains);
+    for (let e = 0; e < cd.numElements; e++) {
+      const x = t.subarray(e * n, (e + 1) * n);
+      const half = splitChains(x, cd.numChains, cd.numDraws, ws.split);
+      sum += essCore(ws.split, 2 * cd.numChains, half, ws);
+      count++;
+    }
+  }
+  return sum / count / S;
+}
+
+/**
+ * Widely applicable information criterion from pointwise log-likelihood draws (ArviZ `waic`):
+ * elpd_i = log mean_s p(y_i|θ_s) − Var_s log p(y_i|θ_s).
+ * @param logLik - pointwise log-likelihood `{ data, shape: [chain, draw, ...obs] }`.
+ * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)).
+ * @returns {@link ElpdData} with `method: "waic"`; `warning` when some variance exceeds 0.4.
+ * @throws DiagnosticsError for ragged chains or a bad scale.
+ * @example
+ * waic({ data: Float64Array.from({ length: 80 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 20, 2] }).nDataPoints; // → 2
+ */
+export function waic(logLik: DrawsInput, options: IcOptions = {}): ElpdData {
+  const scale = options.scale ?? "log";
+  const sv = scaleValue(scale);
+  const convention = options.convention ?? "arviz";
+  const ddof = convention === "loo" ? 1 : 0;
+  const { cd, byObs } = logLikDraws(logLik, "waic(logLik)");
+  const S = cd.numChains * cd.numDraws;
+  const N = cd.numElements;
+  const elpdI = new Float64Array(N);
+  const pI = new Float64Array(N);
+  let warning = false;
+  for (let i = 0; i < N; i++) {
+    const lppd = logSumExp(byObs, i * S, S) - Math.log(S);
+    let m = 0;
+    for (let s = 0; s < S; s++) m += byObs[i * S + s];
+    m /= S;
+    let v = 0;
+    for (let s = 0; s < S; s++) v += (byObs[i * S + s] - m) ** 2;
+    v /= S - ddof;
+    if (v > 0.4) warning = true;
+    pI[i] = v;
+    elpdI[i] = lppd - v;
+  }
+  return finish("waic", elpdI, pI, sv, scale, convention, ddof, S, warning);
+}
+
+function finish(
+  method: "loo" | "waic",
+  elpdI: Float64Array,
+  pI: Float64Array,
+  sv: number,
+  scale: IcScale,
+  convention: Convention,
+  ddof: number,
+  S: number,
+  warning: boolean,
+): ElpdData {
+  const N = elpdI.length;
+  const scaled = elpdI.map((v) => sv * v);
+  const [est, varScaled] = sumVar(scaled, ddof);
+  const [elpd, varElpd] = sumVar(elpdI, ddof);
+  const [p, varP] = sumVar(pI, ddof);
+  const elpdSe = Math.sqrt(N * varElpd);
+  return {
+    method,
+    elpd,
+    elpdSe,
+    estimate: est,
+    se: Math.sqrt(N * varScaled),
+    p,
+    pSe: Math.sqrt(N * varP),
+    ic: -2 * elpd,
+    icSe: 2 * elpdSe,
+    scale,
+    convention,
+    nSamples: S,
+    nDataPoints: N,
+    pointwise: scaled,
+    pointwiseP: pI,
+    warning,
+  };
+}
+
+/**
+ * Pareto-smoothed importance-sampling leave-one-out cross-validation (ArviZ `loo`, R loo `loo`):
+ * per observation, PSIS weights from the ratios 1/p(y_i|θ_s) give elpd_i = log Σ_s w_s p(y_i|θ_s);
+ * p_loo = lppd − elpd. Warns (console.warn) when some Pareto k exceeds min(1 − 1/log10 S, 0.7).
+ * @param logLik - pointwise log-likelihood `{ data, shape: [chain, draw, ...obs] }`.
+ * @param options - `reff`, `posterior`, `scale`, `convention`, `keepLogWeights`.
+ * @returns {@link ElpdData} with `paretoK`, `nEffPsis` and `reff` per observation.
+ * @throws DiagnosticsError for ragged chains, a bad scale, or an r_eff count that does not match.
+ * @example
+ * loo({ data: Float64Array.from({ length: 400 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 100, 2] }).paretoK?.length; // → 2
+ */
+export function loo(logLik: DrawsInput, options: LooOptions = {}): ElpdData & { logWeights?: Float64Array } {
+  const scale = options.scale ?? "log";
+  const sv = scaleValue(scale);
+  const convention = options.convention ?? "arviz";
+  const ddof = convention === "loo" ? 1 : 0;
+  const { cd, byObs } = logLikDraws(logLik, "loo(logLik)");
+  const S = cd.numChains * cd.numDraws;
+  const N = cd.numElements;
+  let reff: Float64Array;
+  if (options.reff !== undefined) {
+    if (typeof options.reff === "number") reff = new Float64Array(N).fill(options.reff);
+    else {
+      if (options.reff.length !== N) {
+        throw new DiagnosticsError(
+          "shape-mismatch",
+          `loo(logLik, { reff }): ${options.reff.length} r_eff values for ${N} observations; pass one per observation or a number.`,
+        );
+      }
+      reff = Float64Array.from(options.reff);
+    }
+  } else if (cd.numChains === 1) reff = new Float64Array(N).fill(1);
+  else if (options.posterior) reff = new Float64Array(N).fill(arvizReff(options.posterior, S));
+  else reff = relativeEff(logLik);
+  const lw = new Float64Array(N * S);
+  for (let i = 0; i < lw.length; i++) lw[i] = -byObs[i];
+  const order = new Uint32Array(S);
+  const tail = new Float64Array(S);
+  const k = new Float64Array(N);
+  const nEff = new Float64Array(N);
+  const elpdI = new Float64Array(N);
+  const pI = new Float64Array(N);
+  const buf = new Float64Array(S);
+  for (let i = 0; i < N; i++) {
+    const off = i * S;
+    k[i] = psisSmooth(lw, off, S, reff[i], true, convention, order, tail);
+    let w2 = 0;
+    for (let s = 0; s < S; s++) {
+      const w = Math.exp(lw[off + s]);
+      w2 += w * w;
+      buf[s] = lw[off + s] + byObs[off + s];
+    }
+    nEff[i] = (1 / w2) * reff[i];
+    elpdI[i] = logSumExp(buf, 0, S);
+    pI[i] = logSumExp(byObs, off, S) - Math.log(S) - elpdI[i];
+  }
+  const goodK = Math.min(1 - 1 / Math.log10(S), 0.7);
+  let warning = false;
+  for (let i = 0; i < N; i++) if (k[i] > goodK) warning = true;
+  if (warning) {
+    console.warn(
+      `loo: estimated Pareto k is greater than ${goodK.toFixed(2)} for one or more observations; ` +
+        "importance sampling is unreliable there. Consider a more robust model or exact refits for those points.",
+    );
+  }
+  const result: ElpdData & { logWeights?: Float64Array } = {
+    ...finish("loo", elpdI, pI, sv, scale, convention, ddof, S, warning),
+    paretoK: k,
+    nEffPsis: nEff,
+    reff,
+    goodK,
+  };
+  if (options.keepLogWeights) result.logWeights = lw;
+  return result;
+}
+
+/**
+ * LOO probability integral transform (ArviZ `loo_pit`): for each observation, the PSIS-weighted share of
+ * predictive draws ≤ y_i, capped at 1. Discrete data are not smoothed (ArviZ jitters integer data).
+ * @param y - observed values, one per observation.
+ * @param yHat - posterior predictive draws `[chain, draw, ...obs]`.
+ * @param logLik - pointwise log-likelihood of the same shape (its PSIS weights are used).
+ * @param options - `reff` as in {@link loo} (default: R-style per observation).
+ * @returns one PIT value per observation, in [0, 1].
+ * @throws DiagnosticsError when the shapes disagree.
+ * @example
+ * looPit([0], { data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [2, 20, 1] },
+ *   { data: new Float64Array(40).fill(-1), shape: [2, 20, 1] }).length; // → 1
+ */
+export function looPit(
+  y: ArrayLike<number>,
+  yHat: DrawsInput,
+  logLik: DrawsInput,
+  options: { reff?: number | ArrayLike<number> } = {},
+): Float64Array {
+  const yh = logLikDraws(yHat, "looPit(y, yHat)");
+  const res = loo(logLik, { reff: options.reff, keepLogWeights: true });
+  const S = yh.cd.numChains * yh.cd.numDraws;
+  const N = yh.cd.numElements;
+  if (N !== res.nDataPoints || S !== res.nSamples || y.length !== N) {
+    throw new DiagnosticsError(
+      "shape-mismatch",
+      `looPit(y, yHat, logLik): y has ${y.length} values, yHat ${N} observations × ${S} draws, logLik ` +
+        `${res.nDataPoints} × ${res.nSamples}; they must agree.`,
+    );
+  }
+  const lw = res.logWeights!;
+  const out = new Float64Array(N);
+  const buf = new Float64Array(S);
+  for (let i = 0; i < N; i++) {
+    let m = 0;
+    for (let s = 0; s < S; s++) if (yh.byObs[i * S + s] <= y[i]) buf[m++] = lw[i * S + s];
+    out[i] = m > 0 ? Math.min(1, Math.exp(logSumExp(buf, 0, m))) : 0;
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import {
+  abs,
+  add,
+  asTensor,
+  broadcastTo,
+  div,
+  gt,
+  mul,
+  neg,
+  sub,
+  type Tensor,
+  type TensorLike,
+  toFloat,
+  where,
+} from "./ops.js";
+import { broadcastShapes } from "./shape.js";
+
+/**
+ * Promotes parameters to float tensors broadcast to their common shape (the batch shape).
+ * @returns the broadcast tensors and the batch shape.
+ */
+export function promote(where: string, ...xs: TensorLike[]): { ps: Tensor[]; batchShape: number[] } {
+  const ts = xs.map((x) => {
+    const t = asTensor(x);
+    return t.dtype === "float64" || t.dtype === "float32" ? t : toFloat(t);
+  });
+  const batchShape = broadcastShapes(where, ...ts.map((t) => t.shape));
+  return { ps: ts.map((t) => broadcastTo(t, batchShape)), batchShape };
+}
+
+export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+export const EULER_GAMMA = 0.5772156649015329;
+
+// Cephes atan (Moshier), range-reduced rational approximation, float64 accurate.
+const P = [-8.750608600031904122785e-1, -1.615753718733365076637e1, -7.500855792314704667340e1, -1.228866684490136173410e2, -6.485021904942025371773e1];
+const Q = [2.485846490142306297962e1, 1.650270098316988542046e2, 4.328810604912902668951e2, 4.853903996359136964868e2, 1.945506571482613964425e2];
+const T3P8 = 2.41421356237309504880;
+const MOREBITS = 6.123233995736765886130e-17;
+
+function poly(z: Tensor, c: readonly number[], monic: boolean): Tensor {
+  let r: Tensor = monic ? add(z, c[0]!) : mul(z, 0).add(c[0]!);
+  for (let i = 1; i < c.length; i++) r = add(mul(r, z), c[i]!);
+  return r;
+}
+
+/** Elementwise arctangent, written with tensor ops (Cephes `atan` algorithm). */
+export function atan(x: TensorLike): Tensor {
+  const xt = asTensor(x);
+  const a = abs(xt);
+  const big = gt(a, T3P8);
+  const mid = gt(a, 0.66);
+  const safeBig = where(big, a, 1);
+  const xr = where(big, neg(div(1, safeBig)), where(mid, div(sub(a, 1), add(a, 1)), a));
+  const y0 = where(big, Math.PI / 2 + MOREBITS, where(mid, Math.PI / 4 + 0.5 * MOREBITS, 0));
+  const z = mul(xr, xr);
+  const r = div(mul(z, poly(z, P, false)), poly(z, Q, true));
+  const res = add(y0, add(mul(xr, r), xr));
+  return where(gt(xt, 0), res, neg(res)).add(mul(xt, 0));
+}
+
+/** tan(x) via sin/cos. */
+export { tan } from "./ops-extra.js";

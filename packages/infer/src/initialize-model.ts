@@ -1,0 +1,380 @@
+import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
+import { type InitStrategy, initToUniform } from "./initialization.js";
+import {
+  type CompiledPotential,
+  compileValueAndGrad,
+  dataOf,
+  fromData,
+  type Key,
+  PhloxError,
+  reshape,
+  slice1,
+  splitKey,
+  sumAll,
+  sumRightmost,
+  type Tensor,
+  type TensorLike,
+  toKey,
+  valueAndGrad1,
+  warn,
+} from "./internal/ops.js";
+import { isLatent, isRealSupport, siteTransform, UnconstrainedSubstitute } from "./internal/unconstrained.js";
+import { siteLogProb } from "./log-density.js";
+import { potentialFromMap } from "./potential.js";
+import { type SiteValue, siteTensor, toSiteValue } from "./site-values.js";
+
+/** Where one latent site lies in the flat unconstrained vector. */
+export interface SiteLayout {
+  /** Site name. */
+  name: string;
+  /** Shape of the site's unconstrained value. */
+  shape: number[];
+  /** First index in the flat vector. */
+  offset: number;
+  /** Number of elements (product of `shape`). */
+  size: number;
+  /** Shape of the site's constrained value (differs from `shape` for e.g. simplex sites). */
+  constrainedShape: number[];
+}
+
+/** How a worker thread rebuilds the potential: `(await import(module))[exportName](payload)`. */
+export interface WorkerPotentialSpec {
+  module: string;
+  exportName: string;
+  payload: unknown;
+}
+
+/** Options of {@link initializeModel}. */
+export interface InitializeModelOptions {
+  /** An {@link InitStrategy} such as `initToMedian()`; default `initToUniform()` (radius 2). */
+  initStrategy?: unknown;
+  /** How many initial points to try before giving up (default 100). */
+  maxTries?: number;
+  /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
+  jit?: boolean;
+}
+
+/** What {@link initializeModel} returns: everything a sampler needs (the `@phlox/mcmc` `ModelPotential` contract). */
+export interface ModelInfo {
+  /** U(z) = −(log joint + Σ log|det J|) on the flat unconstrained vector; writes ∇U(z) into `grad`. */
+  potentialFn: (z: Float64Array, grad: Float64Array) => number;
+  /** A valid starting point (finite U and ∇U), length `dim`. */
+  initialZ: Float64Array;
+  /** U at `initialZ`. */
+  initialPotential: number;
+  /** Latent sites in the flat vector, in the model's order. */
+  layout: SiteLayout[];
+  /** Length of the flat vector. */
+  dim: number;
+  /** True when `potentialFn` is the compiled (jit) function, false when it runs eager autodiff. */
+  compiled: boolean;
+  /** The trace of the model at the first initial point. */
+  prototypeTrace: Trace;
+  /** Constrained values of the latent sites at `z`, as tensors. */
+  constrain(z: Float64Array): Record<string, Tensor>;
+  /** Constrained latent values plus deterministic sites at `z`, as `{data, shape}`. */
+  postprocess(z: Float64Array): Record<string, SiteValue>;
+  /** The flat unconstrained vector of constrained latent values (every latent site must be given). */
+  unconstrain(values: Readonly<Record<string, Tensor | TensorLike | SiteValue>>): Float64Array;
+  /** A new valid starting point from another key (another chain), without rebuilding the potential. */
+  initialize(key: Key | number | readonly [number, number]): Float64Array;
+  /** How a worker rebuilds `potentialFn`; `undefined` when the potential is eager (not serialisable). */
+  serialize(): WorkerPotentialSpec | undefined;
+}
+
+/** Sets latent sites' initial values with an init strategy. */
+class InitMessenger extends Messenger {
+  constructor(
+    readonly strategy: InitStrategy,
+    private key: Key,
+  ) {
+    super();
+  }
+  override processMessage(msg: Message): void {
+    if (!isLatent(msg) || msg.value !== null || msg.fn === null || msg.fn.support.isDiscrete) return;
+    const [next, sub] = splitKey(this.key, 2);
+    this.key = next;
+    const v = this.strategy(msg, sub);
+    if (v !== null) msg.value = v;
+  }
+}
+
+type AnyModel = (...args: never[]) => unknown;
+
+function callModel(model: AnyModel, args: readonly unknown[]): unknown {
+  return (model as (...a: readonly unknown[]) => unknown)(...args);
+}
+
+function initTrace(model: AnyModel, args: readonly unknown[], strategy: InitStrategy, k: Key): Trace {
+  const [k1, k2] = splitKey(k, 2);
+  const init = new InitMessenger(strategy, k1);
+  return trace(() => init.run(() => seed(() => callModel(model, args), k2)())).getTrace();
+}
+
+const isFiniteArray = (a: Float64Array): boolean => {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+};
+
+/**
+ * Turns a model into what a sampler needs (NumPyro's `initialize_model`): traces the model once, finds the
+ * latent (unobserved, continuous) sample sites, lays their unconstrained values out in one flat vector,
+ * and builds the potential energy U(z) = −(log joint + Σ log|det J|) with its gradient — compiled into one
+ * JavaScript function by `@phlox/backend-js` when the model traces, or eager autodiff otherwise (with a
+ * one-line warning saying why). Then it looks for a starting point with a finite potential and gradient.
+ *
+ * @param rngKey - a key, an integer seed, or a `[hi, lo]` uint32 pair (as `@phlox/mcmc` passes).
+ * @param model - the model.
+ * @param args - the model's arguments.
+ * @param options - `initStrategy` (default `initToUniform()`), `maxTries` (100), `jit` (true).
+ * @returns the {@link ModelInfo}.
+ * @throws PhloxError (`discrete-latent`) for a latent site with discrete support.
+ * @throws PhloxError (`no-valid-init`) when no finite starting point is found, naming the offending site.
+ * @example
+ * const info = initializeModel(key(0), eightSchools, [sigma, y]);
+ * const grad = new Float64Array(info.dim);
+ * info.potentialFn(info.initialZ, grad); // → a finite number
+ */
+export function initializeModel(
+  rngKey: Key | number | readonly [number, number],
+  model: AnyModel,
+  args: readonly unknown[] = [],
+  options: InitializeModelOptions = {},
+): ModelInfo {
+  const strategy = (options.initStrategy ?? initToUniform()) as InitStrategy;
+  if (typeof strategy !== "function") {
+    throw new PhloxError(
+      "bad-init-strategy",
+      `initializeModel: initStrategy must be an InitStrategy function such as initToMedian(), got ${typeof strategy}.`,
+    );
+  }
+  const maxTries = options.maxTries ?? 100;
+  const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
+  const proto = initTrace(model, args, strategy, kProto);
+
+  const layout: SiteLayout[] = [];
+  let dim = 0;
+  for (const site of proto.values()) {
+    if (!isLatent(site)) continue;
+    const fn = site.fn;
+    if (fn === null || site.value === null) continue;
+    if (fn.support.isDiscrete) {
+      throw new PhloxError(
+        "discrete-latent",
+        `initializeModel: site "${site.name}" is a discrete latent variable (support ${String(fn.support)}); ` +
+          `HMC/NUTS need continuous latent sites. Observe it, marginalise it out with factor(), or relax it.`,
+      );
+    }
+    const u = isRealSupport(site) ? site.value : siteTransform(site).inverse(site.value);
+    const size = u.size;
+    layout.push({
+      name: site.name,
+      shape: [...u.shape],
+      offset: dim,
+      size,
+      constrainedShape: [...site.value.shape],
+    });
+    dim += size;
+  }
+
+  const unflatten = (z: Tensor): Map<string, Tensor> => {
+    const m = new Map<string, Tensor>();
+    for (const l of layout) m.set(l.name, reshape(slice1(z, l.offset, l.offset + l.size), l.shape));
+    return m;
+  };
+  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z));
+
+  const vg = valueAndGrad1(U);
+  const eagerFn = (z: Float64Array, grad: Float64Array): number => {
+    if (dim === 0) return dataOf(U(fromData(z, [0])))[0];
+    const [v, g] = vg(fromData(z, [dim]));
+    grad.set(dataOf(g));
+    return dataOf(v)[0];
+  };
+
+  const flatten = (
+    values: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+    tr: Trace,
+  ): Float64Array => {
+    const z = new Float64Array(dim);
+    const get = (n: string): Tensor | undefined =>
+      values instanceof Map ? values.get(n) : (values as Readonly<Record<string, Tensor>>)[n];
+    for (const l of layout) {
+      const x = get(l.name);
+      const site = tr.get(l.name);
+      if (x === undefined || site === undefined) {
+        throw new PhloxError("missing-site-value", `unconstrain: no value for latent site "${l.name}".`);
+      }
+      const u = isRealSupport(site) ? x : siteTransform(site).inverse(x);
+      const d = dataOf(u);
+      if (d.length !== l.size) {
+        throw new PhloxError(
+          "site-shape-changed",
+          `initializeModel: site "${l.name}" has ${d.length} unconstrained elements now but ${l.size} in the first trace; ` +
+            `latent shapes must not depend on random values.`,
+        );
+      }
+      z.set(d, l.offset);
+    }
+    return z;
+  };
+  const traceValues = (tr: Trace): Map<string, Tensor> => {
+    const m = new Map<string, Tensor>();
+    for (const l of layout) {
+      const v = tr.get(l.name)?.value;
+      if (v) m.set(l.name, v);
+    }
+    return m;
+  };
+
+  let potentialFn = eagerFn;
+  let compiled: CompiledPotential | null = null;
+  if (options.jit !== false && dim > 0) {
+    try {
+      compiled = compileValueAndGrad(U, dim);
+      potentialFn = compiled.fn;
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      warn(
+        "infer-eager-fallback",
+        `initializeModel: the model could not be compiled (${why}); using eager autodiff, which is much slower.`,
+      );
+    }
+  }
+
+  const grad = new Float64Array(dim);
+  const search = (k: Key, first: Trace | null): { z: Float64Array; pe: number } => {
+    let key = k;
+    let z = new Float64Array(dim);
+    for (let i = 0; i < maxTries; i++) {
+      let tr: Trace;
+      if (i === 0 && first !== null) tr = first;
+      else {
+        const [next, sub] = splitKey(key, 2);
+        key = next;
+        tr = initTrace(model, args, strategy, sub);
+      }
+      z = flatten(traceValues(tr), tr);
+      const pe = potentialFn(z, grad);
+      if (Number.isFinite(pe) && isFiniteArray(grad)) return { z, pe };
+    }
+    throw new PhloxError(
+      "no-valid-init",
+      `initializeModel: no initial point with a finite potential and gradient after ${maxTries} tries. ` +
+        `${diagnose(z)} Check the site's parameters and support, or set its starting value with ` +
+        `initStrategy: initToValue({ values: { … } }).`,
+    );
+  };
+
+  const diagnose = (z: Float64Array): string => {
+    const values = unflatten(fromData(z, [dim]));
+    const sub = new UnconstrainedSubstitute(values, false);
+    let tr: Trace;
+    try {
+      tr = trace(() => sub.run(() => callModel(model, args))).getTrace();
+    } catch (e) {
+      return `At the last try the model threw: ${e instanceof Error ? e.message : String(e)}.`;
+    }
+    for (const site of tr.values()) {
+      if (site.type !== "sample") continue;
+      const lp = dataOf(sumAll(siteLogProb(site)))[0];
+      if (!Number.isFinite(lp)) {
+        return (
+          `At the last try the log density of site "${site.name}" is ${lp}` +
+          (site.isObserved ? " (observed)." : ".")
+        );
+      }
+      const u = values.get(site.name);
+      if (u !== undefined && !isRealSupport(site) && site.value !== null && site.fn !== null) {
+        const t = siteTransform(site);
+        const ld = t.logAbsDetJacobian(u, site.value);
+        const s = dataOf(sumAll(sumRightmost(ld, 0)))[0];
+        if (!Number.isFinite(s)) return `At the last try the log-Jacobian of site "${site.name}" is ${s}.`;
+      }
+    }
+    const g = new Float64Array(dim);
+    eagerFn(z, g);
+    for (const l of layout) {
+      for (let i = 0; i < l.size; i++) {
+        if (!Number.isFinite(g[l.offset + i]))
+          return `At the last try the gradient for site "${l.name}" is not finite.`;
+      }
+    }
+    return "Every site's log density was finite at the last try, but the total was not.";
+  };
+
+  const first = search(kSearch, proto);
+
+  // Guard against a compiler defect: the compiled and eager potentials must agree at the starting point.
+  if (compiled !== null) {
+    const ge = new Float64Array(dim);
+    const ve = eagerFn(first.z, ge);
+    const gc = new Float64Array(dim);
+    const vc = compiled.fn(first.z, gc);
+    let ok = Math.abs(ve - vc) <= 1e-8 * (1 + Math.abs(ve));
+    for (let i = 0; ok && i < dim; i++) ok = Math.abs(ge[i] - gc[i]) <= 1e-7 * (1 + Math.abs(ge[i]));
+    if (!ok) {
+      warn(
+        "infer-jit-mismatch",
+        `initializeModel: the compiled potential (${vc}) disagrees with eager autodiff (${ve}) at the initial point; using eager autodiff.`,
+      );
+      compiled = null;
+      potentialFn = eagerFn;
+    }
+  }
+
+  const runConstrained = (z: Float64Array): Trace => {
+    const sub = new UnconstrainedSubstitute(unflatten(fromData(z, [dim])), false);
+    return trace(() => sub.run(() => callModel(model, args))).getTrace();
+  };
+
+  const spec = compiled;
+  return {
+    potentialFn,
+    initialZ: first.z,
+    initialPotential: first.pe,
+    layout,
+    dim,
+    compiled: compiled !== null,
+    prototypeTrace: proto,
+    constrain(z) {
+      const tr = runConstrained(z);
+      const out: Record<string, Tensor> = {};
+      for (const l of layout) {
+        const v = tr.get(l.name)?.value;
+        if (v) out[l.name] = v;
+      }
+      return out;
+    },
+    postprocess(z) {
+      const tr = runConstrained(z);
+      const out: Record<string, SiteValue> = {};
+      const latent = new Set(layout.map((l) => l.name));
+      for (const [name, site] of tr) {
+        if (site.value === null) continue;
+        if (latent.has(name) || site.type === "deterministic") out[name] = toSiteValue(site.value);
+      }
+      return out;
+    },
+    unconstrain(values) {
+      const vals: Record<string, Tensor> = {};
+      for (const [k, v] of Object.entries(values)) vals[k] = siteTensor(v);
+      const sub = new (class extends Messenger {
+        override processMessage(msg: Message): void {
+          if (msg.type === "sample" && !msg.isObserved && Object.hasOwn(vals, msg.name))
+            msg.value = vals[msg.name];
+        }
+      })();
+      const tr = trace(() => sub.run(() => seed(() => callModel(model, args), 0)())).getTrace();
+      return flatten(vals, tr);
+    },
+    initialize(k) {
+      return search(toKey(k), null).z;
+    },
+    serialize() {
+      return spec === null
+        ? undefined
+        : { module: "@phlox/backend-js", exportName: "loadPotential", payload: spec.toJSON() };
+    },
+  };
+}

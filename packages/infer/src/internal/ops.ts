@@ -1,0 +1,106 @@
+/**
+ * The one place this package touches `@phlox/tensor`, `@phlox/distributions` and `@phlox/backend-js` at run
+ * time, so that the signatures it relies on are listed together.
+ */
+import * as B from "@phlox/backend-js";
+import * as D from "@phlox/distributions";
+import * as T from "@phlox/tensor";
+
+export type Tensor = T.Tensor;
+export type TensorLike = T.TensorLike;
+export type Key = T.Key;
+export type Distribution = D.Distribution;
+export type Constraint = D.Constraint;
+export type Transform = D.Transform;
+export { ConstraintError, PhloxError, ShapeError, warn } from "@phlox/tensor";
+
+/** Promotes a value to a tensor (tensors pass through). */
+export function asTensor(x: TensorLike): Tensor {
+  return x instanceof T.Tensor ? x : T.tensor(x);
+}
+export const isTensor = (x: unknown): x is Tensor => x instanceof T.Tensor;
+
+/** A tensor key from a seed, a `[hi, lo]` uint32 pair (as `@phlox/mcmc` passes) or a key. */
+export function toKey(k: Key | number | readonly [number, number]): Key {
+  if (typeof k === "number") return T.key(k);
+  if (Array.isArray(k)) return T.tensor(Uint32Array.from(k as readonly number[]), { dtype: "uint32" }) as Key;
+  return k as Key;
+}
+export const splitKey = (k: Key, n: number): Key[] => T.split(k, n);
+export const uniform = (k: Key, shape: readonly number[], minval: number, maxval: number): Tensor =>
+  T.uniform(k, [...shape], { minval, maxval });
+
+/** Concrete float64 values of a tensor (a copy). */
+export function dataOf(t: Tensor): Float64Array {
+  return Float64Array.from(t.dataSync() as ArrayLike<number>);
+}
+/** A float64 tensor over `data` (copied). */
+export const fromData = (data: ArrayLike<number>, shape: readonly number[]): Tensor =>
+  T.tensor(Float64Array.from(data), { shape: [...shape] });
+
+export const add = (a: TensorLike, b: TensorLike): Tensor => T.add(a, b);
+export const sub = (a: TensorLike, b: TensorLike): Tensor => T.sub(a, b);
+export const mul = (a: TensorLike, b: TensorLike): Tensor => T.mul(a, b);
+export const div = (a: TensorLike, b: TensorLike): Tensor => T.div(a, b);
+export const neg = (a: TensorLike): Tensor => T.neg(a);
+export const pow = (a: TensorLike, b: TensorLike): Tensor => T.pow(a, b);
+export const floor = (a: TensorLike): Tensor => T.floor(a);
+export const sumAll = (a: TensorLike): Tensor => T.sum(a);
+export const zerosLike = (a: Tensor): Tensor => T.zeros([...a.shape]);
+export const full = (shape: readonly number[], v: number): Tensor => T.full([...shape], v);
+export const reshape = (a: TensorLike, shape: readonly number[]): Tensor => T.reshape(a, [...shape]);
+export const slice1 = (a: Tensor, start: number, end: number): Tensor => T.slice(a, [start], [end]);
+export const concatenate = (xs: readonly Tensor[], axis: number): Tensor => T.concatenate([...xs], axis);
+export const stopGradient = (a: Tensor): Tensor => T.stopGradient(a);
+
+/** Sums the rightmost `k` axes (k ≤ 0 returns the input). */
+export function sumRightmost(x: Tensor, k: number): Tensor {
+  if (k <= 0) return x;
+  const nd = x.shape.length;
+  const axes: number[] = [];
+  for (let i = nd - k; i < nd; i++) axes.push(i);
+  return T.sum(x, axes);
+}
+
+/** Eager value and gradient of a scalar function of one tensor. */
+export function valueAndGrad1(f: (z: Tensor) => Tensor): (z: Tensor) => [Tensor, Tensor] {
+  const vg = T.valueAndGrad(f);
+  return (z) => {
+    const [v, g] = vg(z) as unknown as [Tensor, Tensor];
+    return [v, g];
+  };
+}
+
+/** The compiled value-and-gradient of a scalar function of a flat vector (`@phlox/backend-js`). */
+export interface CompiledPotential {
+  fn: (z: Float64Array, grad: Float64Array) => number;
+  toJSON(): unknown;
+}
+export function compileValueAndGrad(f: (z: Tensor) => Tensor, dim: number): CompiledPotential {
+  return B.compileValueAndGrad(f, dim) as CompiledPotential;
+}
+
+export const bijectTo = (c: Constraint): Transform => D.bijectTo(c);
+export const realConstraint: Constraint = D.real;
+export const circularConstraint: Constraint = D.circular;
+export const unitIntervalConstraint: Constraint = D.unitInterval;
+
+/** The support with any `independent(…)` wrapper removed. */
+export function baseSupport(c: Constraint): Constraint {
+  let b = c;
+  while (b instanceof D.IndependentConstraint) b = b.baseConstraint;
+  return b;
+}
+/** `Independent` and `ExpandedDistribution` wrappers, which reparameterisers look through. */
+export function unwrapOnce(d: Distribution): Distribution | null {
+  if (d instanceof D.Independent || d instanceof D.ExpandedDistribution) return d.baseDist;
+  return null;
+}
+export function isTransformed(d: Distribution): d is D.TransformedDistribution {
+  return d instanceof D.TransformedDistribution;
+}
+export const improperUniform = (
+  support: Constraint,
+  batchShape: readonly number[],
+  eventShape: readonly number[],
+): Distribution => new D.ImproperUniform(support, [...batchShape], [...eventShape]);

@@ -1,0 +1,73 @@
+import { type Message, Messenger } from "@phlox/handlers";
+import {
+  add,
+  baseSupport,
+  bijectTo,
+  mul,
+  realConstraint,
+  sumAll,
+  sumRightmost,
+  type Tensor,
+  type Transform,
+} from "./ops.js";
+
+/** True when `biject_to(support)` is the identity (support `real`, possibly `independent`). */
+export function isRealSupport(site: Message): boolean {
+  return site.fn !== null && baseSupport(site.fn.support) === realConstraint;
+}
+
+/** The bijection from ℝⁿ onto a sample site's support, with the site named in errors. */
+export function siteTransform(site: Message): Transform {
+  const fn = site.fn;
+  if (fn === null) throw new TypeError(`site "${site.name}" has no distribution.`);
+  try {
+    return bijectTo(fn.support);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new TypeError(
+      `site "${site.name}": no bijection onto its support ${String(fn.support)} (${why}). ` +
+        `Sites sampled by HMC/NUTS need a continuous support that bijectTo knows; register one with bijectTo.register.`,
+    );
+  }
+}
+
+/** A latent site is an unobserved sample site with a value to infer. */
+export function isLatent(site: Message): boolean {
+  return site.type === "sample" && !site.isObserved && site.fn !== null;
+}
+
+/**
+ * Substitutes unconstrained values into latent sites, mapping them through `bijectTo(support)` (NumPyro's
+ * `_unconstrain_reparam`), and accumulates the log |det J| of each map, times the site's scale. It must sit
+ * below the model's own handlers (it is pushed before the model runs), so plates and scales are applied.
+ */
+export class UnconstrainedSubstitute extends Messenger {
+  /** Σ scale · log|det J| over the substituted sites; `null` until one is seen (or when not computing). */
+  logDet: Tensor | null = null;
+
+  constructor(
+    readonly values: ReadonlyMap<string, Tensor>,
+    readonly computeLogDet: boolean,
+  ) {
+    super();
+  }
+
+  override processMessage(msg: Message): void {
+    if (msg.type !== "sample" || msg.isObserved || msg.fn === null) return;
+    const u = this.values.get(msg.name);
+    if (u === undefined) return;
+    if (isRealSupport(msg)) {
+      msg.value = u;
+      return;
+    }
+    const t = siteTransform(msg);
+    const x = t.forward(u);
+    msg.value = x;
+    if (!this.computeLogDet) return;
+    let ld = t.logAbsDetJacobian(u, x);
+    ld = sumRightmost(ld, ld.shape.length - x.shape.length + msg.fn.eventShape.length);
+    if (msg.scale !== null && msg.scale !== 1) ld = mul(ld, msg.scale);
+    const s = sumAll(ld);
+    this.logDet = this.logDet === null ? s : add(this.logDet, s);
+  }
+}

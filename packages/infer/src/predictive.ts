@@ -1,0 +1,248 @@
+import { seed, substitute, type Trace, trace } from "@phlox/handlers";
+import {
+  dataOf,
+  fromData,
+  type Key,
+  PhloxError,
+  splitKey,
+  type Tensor,
+  type TensorLike,
+  toKey,
+} from "./internal/ops.js";
+import { type SiteValue, siteTensor } from "./site-values.js";
+
+type AnyModel = (...args: never[]) => unknown;
+type Samples = Readonly<Record<string, Tensor | TensorLike | SiteValue>>;
+
+const callModel = (model: AnyModel, args: readonly unknown[]): unknown =>
+  (model as (...a: readonly unknown[]) => unknown)(...args);
+
+/** Draws stacked along leading batch dimensions, split into per-draw tensors. */
+interface Batched {
+  batchShape: number[];
+  numDraws: number;
+  draw(i: number): Record<string, Tensor>;
+}
+
+function batchSamples(samples: Samples, batchNdims: number, who: string): Batched {
+  const entries = Object.entries(samples).map(([k, v]) => [k, siteTensor(v)] as const);
+  if (entries.length === 0) return { batchShape: [], numDraws: 0, draw: () => ({}) };
+  const batchShape = entries[0][1].shape.slice(0, batchNdims);
+  for (const [k, t] of entries) {
+    const b = t.shape.slice(0, batchNdims);
+    if (b.length < batchNdims || b.some((d, i) => d !== batchShape[i])) {
+      throw new PhloxError(
+        "sample-batch-shape",
+        `${who}: samples of site "${k}" have shape [${t.shape.join(", ")}], whose first ${batchNdims} dimension(s) ` +
+          `differ from [${batchShape.join(", ")}] of site "${entries[0][0]}". All sites need the same leading ` +
+          `(chain/draw) dimensions; set batchNdims to their number.`,
+      );
+    }
+  }
+  const numDraws = batchShape.reduce((a, b) => a * b, 1);
+  const flat = entries.map(([k, t]) => {
+    const rest = t.shape.slice(batchNdims);
+    const n = rest.reduce((a, b) => a * b, 1);
+    return { k, rest, n, data: dataOf(t) };
+  });
+  return {
+    batchShape,
+    numDraws,
+    draw(i) {
+      const out: Record<string, Tensor> = {};
+      for (const f of flat) out[f.k] = fromData(f.data.subarray(i * f.n, (i + 1) * f.n), f.rest);
+      return out;
+    },
+  };
+}
+
+/** Stacks per-draw values of each site into `[...batchShape, ...siteShape]` tensors. */
+function stack(
+  perDraw: Record<string, Tensor>[],
+  batchShape: readonly number[],
+  who: string,
+): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  if (perDraw.length === 0) return out;
+  for (const name of Object.keys(perDraw[0])) {
+    const shape = perDraw[0][name].shape;
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float64Array(n * perDraw.length);
+    perDraw.forEach((d, i) => {
+      const v = d[name];
+      if (v === undefined || v.size !== n) {
+        throw new PhloxError(
+          "site-shape-varies",
+          `${who}: site "${name}" has shape [${v?.shape.join(", ")}] at draw ${i} but [${shape.join(", ")}] at draw 0; ` +
+            `a returned site must have the same shape in every draw.`,
+        );
+      }
+      data.set(dataOf(v), i * n);
+    });
+    out[name] = fromData(data, [...batchShape, ...shape]);
+  }
+  return out;
+}
+
+/** Options of {@link Predictive}. */
+export interface PredictiveOptions {
+  /** Posterior draws by site name, each with `batchNdims` leading dimensions (e.g. from `mcmc.getSamples()`). */
+  posteriorSamples?: Samples;
+  /** A guide whose draws (with `params`) give the latent values. */
+  guide?: AnyModel;
+  /** Parameters substituted into the guide (and the model). */
+  params?: Samples;
+  /** Number of draws when there are no posterior samples (prior predictive, or from the guide). */
+  numSamples?: number;
+  /** Sites to return; default every sample site not in `posteriorSamples`, plus deterministic sites. */
+  returnSites?: readonly string[];
+  /** Number of leading batch dimensions of `posteriorSamples` (1: `[draw]`, 2: `[chain, draw]`); default 1. */
+  batchNdims?: number;
+  /** Leave deterministic sites out of the default `returnSites`. */
+  excludeDeterministic?: boolean;
+}
+
+/**
+ * Prior and posterior predictive draws (NumPyro's `Predictive`): for each posterior draw (or each of
+ * `numSamples` prior / guide draws), runs the model with the latent values substituted and a fresh key,
+ * and collects the returned sites.
+ * @example
+ * const prior = new Predictive(model, { numSamples: 100 }).run(key(0), x);
+ * prior.y.shape; // → [100, n]
+ * const post = new Predictive(model, { posteriorSamples: samples }).run(key(1), x);
+ */
+export class Predictive {
+  readonly model: AnyModel;
+  readonly options: PredictiveOptions;
+
+  /**
+   * @param model - the model.
+   * @param options - `posteriorSamples`, or `guide` (+ `params`), or `numSamples`; `returnSites`, `batchNdims`.
+   * @throws PhloxError when neither samples nor `numSamples` say how many draws to make.
+   */
+  constructor(model: AnyModel, options: PredictiveOptions = {}) {
+    this.model = model;
+    this.options = options;
+    const b = options.batchNdims ?? 1;
+    if (!Number.isInteger(b) || b < 0) {
+      throw new PhloxError(
+        "bad-batch-ndims",
+        `Predictive: batchNdims must be a non-negative integer, got ${b}.`,
+      );
+    }
+    if (options.posteriorSamples === undefined && options.numSamples === undefined) {
+      throw new PhloxError(
+        "predictive-num-samples",
+        "Predictive: pass posteriorSamples, or numSamples (for the prior predictive or draws from a guide).",
+      );
+    }
+  }
+
+  /**
+   * Runs the predictive.
+   * @param rngKey - key, integer seed or uint32 pair.
+   * @param args - the model's (and guide's) arguments.
+   * @returns draws by site name, each of shape `[...batch, ...siteShape]` (batch = the samples' leading
+   *   dimensions, or `[numSamples]`).
+   */
+  run(rngKey: Key | number | readonly [number, number], ...args: unknown[]): Record<string, Tensor> {
+    const o = this.options;
+    const who = "Predictive.run";
+    const params: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(o.params ?? {})) params[k] = siteTensor(v);
+    let batched: Batched;
+    if (o.posteriorSamples !== undefined) {
+      batched = batchSamples(o.posteriorSamples, o.batchNdims ?? 1, who);
+      if (o.numSamples !== undefined && o.numSamples !== batched.numDraws) {
+        throw new PhloxError(
+          "predictive-num-samples",
+          `${who}: numSamples is ${o.numSamples} but posteriorSamples hold ${batched.numDraws} draws; leave numSamples out.`,
+        );
+      }
+    } else {
+      const n = o.numSamples as number;
+      batched = { batchShape: [n], numDraws: n, draw: () => ({}) };
+    }
+    const keys = batched.numDraws > 0 ? splitKey(toKey(rngKey), batched.numDraws) : [];
+    const perDraw: Record<string, Tensor>[] = [];
+    let sites: Set<string> | null = o.returnSites ? new Set(o.returnSites) : null;
+    for (let i = 0; i < batched.numDraws; i++) {
+      let latent = batched.draw(i);
+      let k = keys[i];
+      if (o.guide !== undefined) {
+        const [kg, km] = splitKey(k, 2);
+        k = km;
+        const guide = o.guide;
+        const gt = trace(
+          substitute(
+            seed(() => callModel(guide, args), kg),
+            params,
+          ),
+        ).getTrace();
+        latent = { ...latent };
+        for (const [name, site] of gt)
+          if (site.type === "sample" && site.value !== null) latent[name] = site.value;
+      }
+      const m = this.model;
+      const tr: Trace = trace(
+        substitute(
+          seed(() => callModel(m, args), k),
+          { ...params, ...latent },
+        ),
+      ).getTrace();
+      if (sites === null) {
+        sites = new Set();
+        for (const [name, site] of tr) {
+          if (site.type === "sample" && !(name in latent)) sites.add(name);
+          else if (site.type === "deterministic" && !o.excludeDeterministic) sites.add(name);
+        }
+      }
+      const out: Record<string, Tensor> = {};
+      for (const name of sites) {
+        const v = tr.get(name)?.value;
+        if (v) out[name] = v;
+      }
+      perDraw.push(out);
+    }
+    return stack(perDraw, batched.batchShape, who);
+  }
+}
+
+/**
+ * Pointwise log-likelihood of each observed site at each posterior draw (NumPyro's `log_likelihood`), as WAIC
+ * and PSIS-LOO need: `fn.logProb(obs)` without summing, unscaled.
+ * @param model - the model (with its observations given through `args`).
+ * @param posteriorSamples - draws by site name with `batchNdims` leading dimensions.
+ * @param args - the model's arguments.
+ * @param options - `batchNdims` (default 1).
+ * @returns by observed site name, tensors of shape `[...batch, ...siteBatchShape]`.
+ * @example
+ * logLikelihood(model, samples, [x, y]).y.shape; // → [numDraws, n]
+ */
+export function logLikelihood(
+  model: AnyModel,
+  posteriorSamples: Samples,
+  args: readonly unknown[] = [],
+  options: { batchNdims?: number } = {},
+): Record<string, Tensor> {
+  const who = "logLikelihood";
+  const batched = batchSamples(posteriorSamples, options.batchNdims ?? 1, who);
+  const perDraw: Record<string, Tensor>[] = [];
+  for (let i = 0; i < batched.numDraws; i++) {
+    const latent = batched.draw(i);
+    const tr = trace(
+      substitute(
+        seed(() => callModel(model, args), 0),
+        latent,
+      ),
+    ).getTrace();
+    const out: Record<string, Tensor> = {};
+    for (const [name, site] of tr) {
+      if (site.type !== "sample" || !site.isObserved || site.infer.isAuxiliary) continue;
+      const lp = site.fn === null || site.value === null ? null : site.fn.logProb(site.value);
+      if (lp !== null) out[name] = lp;
+    }
+    perDraw.push(out);
+  }
+  return stack(perDraw, batched.batchShape, who);
+}

@@ -1,0 +1,302 @@
+import {
+  type HMCCore,
+  type HMCOptions,
+  type HMCState,
+  type HMCStateJSON,
+  hmc,
+  hmcStateFromJSON,
+  hmcStateToJSON,
+} from "./hmc.js";
+import type { PotentialFn } from "./internal/trajectory.js";
+import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
+import { ChainRandom, type KeyPair, splitKey } from "./random.js";
+
+/** A Phlox model: a plain function of the data (see `@phlox/handlers`). */
+export type Model = (...args: never[]) => unknown;
+
+/**
+ * What a model-to-potential factory returns (the contract `@phlox/infer`'s `initializeModel` satisfies).
+ * - `potentialFn`: U(z) on the flat unconstrained vector, ∇U written into `grad`.
+ * - `initialZ` [d]: the chain's starting point (from `initStrategy`, using the key).
+ * - `layout`: where each latent site lies in z (name, shape of the unconstrained value, offset, size).
+ * - `postprocess(z)`: constrained values of every latent site plus deterministic sites, each `{data, shape}`.
+ * - `initialize?(key)`: another chain's starting point without rebuilding the potential.
+ * - `serialize?()`: how a worker rebuilds `potentialFn` (needed for `chainMethod: "parallel"`).
+ */
+export interface ModelPotential {
+  potentialFn: PotentialFn;
+  initialZ: Float64Array;
+  layout: SiteLayout[];
+  postprocess(z: Float64Array): Record<string, SiteValue>;
+  initialize?(key: KeyPair): Float64Array;
+  serialize?(): WorkerPotentialSpec;
+}
+
+/** Builds a {@link ModelPotential} from a model and its arguments (`@phlox/infer`'s `initializeModel`). */
+export type ModelPotentialFactory = (
+  key: KeyPair,
+  model: Model,
+  args: readonly unknown[],
+  options: { initStrategy?: unknown },
+) => ModelPotential;
+
+/** Options for a kernel over a hand-written or compiled potential. */
+export interface PotentialKernelOptions extends Omit<HMCOptions, "algo"> {
+  /** U(z) = −log density up to a constant; writes ∇U into `grad`. */
+  potentialFn: PotentialFn;
+  /** Starting point [d]. Without it, chains start uniformly in (−2, 2)^d, which needs `layout` or `dim`. */
+  initParams?: ArrayLike<number>;
+  /** Dimension d, when neither `initParams` nor `layout` gives it. */
+  dim?: number;
+  /** Names and shapes of the parts of z, used to split draws into sites (offsets follow the order). */
+  layout?: readonly { name: string; shape: readonly number[] }[];
+  /** Maps a flat draw to named values; wins over `layout`. */
+  postprocessFn?: (z: Float64Array) => Record<string, Float64Array | SiteValue>;
+  /** How a worker rebuilds `potentialFn` (needed for `chainMethod: "parallel"`). */
+  potentialSpec?: WorkerPotentialSpec;
+}
+
+/** Options for a kernel over a model. */
+export interface ModelKernelOptions extends Omit<HMCOptions, "algo"> {
+  /** Passed through to the model initialiser (e.g. `initToMedian()`); its meaning belongs to `@phlox/infer`. */
+  initStrategy?: unknown;
+  /** The model initialiser; `@phlox/infer`'s `initializeModel` satisfies it. */
+  initializeModel?: ModelPotentialFactory;
+}
+
+const FIELDS = [
+  "diverging",
+  "energy",
+  "potentialEnergy",
+  "numSteps",
+  "treeDepth",
+  "acceptProb",
+  "meanAcceptProb",
+  "stepSize",
+] as const;
+
+function completeLayout(parts: readonly { name: string; shape: readonly number[] }[]): SiteLayout[] {
+  let offset = 0;
+  return parts.map((p) => {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    const entry = { name: p.name, shape: [...p.shape], offset, size };
+    offset += size;
+    return entry;
+  });
+}
+
+function asSiteValue(name: string, v: Float64Array | SiteValue): SiteValue {
+  if (v instanceof Float64Array) return { data: v, shape: [v.length] };
+  if (v && v.data instanceof Float64Array && Array.isArray(v.shape)) return v;
+  throw new TypeError(`postprocessFn: site "${name}" must be a Float64Array or {data: Float64Array, shape}.`);
+}
+
+/**
+ * Hamiltonian Monte Carlo with a fixed trajectory length (NumPyro's `HMC`), as a {@link Kernel} for
+ * {@link MCMC}. Build it from a potential, `new HMC({ potentialFn, initParams, ... })`, or from a model,
+ * `new HMC(model, { initializeModel, ... })`.
+ * @throws RangeError for invalid options (checked here, never mid-run).
+ * @example
+ * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
+ * const kernel = new HMC({ potentialFn: U, initParams: [0], numSteps: 10 });
+ */
+export class HMC implements Kernel<HMCState> {
+  readonly sampleField = "z";
+  readonly defaultFields: readonly string[] = FIELDS;
+  /** Validated options with defaults. */
+  readonly core: HMCCore;
+  private readonly raw?: PotentialKernelOptions;
+  private readonly model?: Model;
+  private readonly modelOptions?: ModelKernelOptions;
+  private modelPotential?: ModelPotential;
+  private modelArgs?: readonly unknown[];
+  private potential?: PotentialFn;
+  private siteLayout?: SiteLayout[];
+  protected readonly algo: "HMC" | "NUTS";
+
+  constructor(potentialOptions: PotentialKernelOptions);
+  constructor(model: Model, options?: ModelKernelOptions);
+  constructor(a: PotentialKernelOptions | Model, b: ModelKernelOptions = {}) {
+    this.algo = this.algorithm();
+    const opts: Omit<HMCOptions, "algo"> = typeof a === "function" ? b : a;
+    const hmcOptions: HMCOptions = { ...pickHMCOptions(opts), algo: this.algo };
+    // Forward calls go through `this.potential`, which is set for raw potentials now and for models in init.
+    this.core = hmc((z, g) => (this.potential as PotentialFn)(z, g), hmcOptions);
+    if (typeof a === "function") {
+      this.model = a;
+      this.modelOptions = b;
+    } else {
+      if (typeof a?.potentialFn !== "function") {
+        throw new TypeError(`${this.algo}: pass a model function or { potentialFn, ... } (got ${typeof a}).`);
+      }
+      this.raw = a;
+      this.potential = a.potentialFn;
+      if (a.layout) this.siteLayout = completeLayout(a.layout);
+      const d =
+        a.initParams?.length ?? (this.siteLayout ? this.siteLayout.reduce((s, l) => s + l.size, 0) : a.dim);
+      if (
+        a.initParams &&
+        this.siteLayout &&
+        a.initParams.length !== this.siteLayout.reduce((s, l) => s + l.size, 0)
+      ) {
+        throw new RangeError(
+          `${this.algo}: initParams has length ${a.initParams.length} but layout sums to a different size.`,
+        );
+      }
+      if (d === undefined)
+        throw new RangeError(`${this.algo}: give initParams, layout or dim so the dimension is known.`);
+    }
+  }
+
+  /** The algorithm this class runs (overridden by {@link NUTS}). */
+  protected algorithm(): "HMC" | "NUTS" {
+    return "HMC";
+  }
+
+  /** Sites of the flat vector (known after the first `init` for models). */
+  get layout(): readonly SiteLayout[] | undefined {
+    return this.siteLayout;
+  }
+
+  /** Starts one chain: resolves the potential (models: calls the initialiser), picks z₀, runs `hmc().init`. */
+  init(args: KernelInitArgs): HMCState {
+    const [kInit, kSample] = splitKey(args.key, 2);
+    let z0: Float64Array;
+    if (this.model) {
+      const factory = this.modelOptions?.initializeModel;
+      if (!factory) {
+        throw new TypeError(
+          `${this.algo}(model): no model initialiser. Pass { initializeModel } from @phlox/infer, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
+        );
+      }
+      if (!this.modelPotential || this.modelArgs !== args.modelArgs) {
+        this.modelPotential = factory(kInit, this.model, args.modelArgs, {
+          initStrategy: this.modelOptions?.initStrategy,
+        });
+        this.modelArgs = args.modelArgs;
+        this.potential = this.modelPotential.potentialFn;
+        this.siteLayout = this.modelPotential.layout;
+        z0 = this.modelPotential.initialZ;
+      } else {
+        z0 = this.modelPotential.initialize
+          ? this.modelPotential.initialize(kInit)
+          : factory(kInit, this.model, args.modelArgs, { initStrategy: this.modelOptions?.initStrategy })
+              .initialZ;
+      }
+    } else {
+      const raw = this.raw as PotentialKernelOptions;
+      if (raw.initParams) z0 = Float64Array.from(raw.initParams);
+      else {
+        const d = this.siteLayout ? this.siteLayout.reduce((s, l) => s + l.size, 0) : (raw.dim as number);
+        const rng = new ChainRandom(kInit);
+        z0 = new Float64Array(d);
+        for (let i = 0; i < d; i++) z0[i] = 4 * rng.uniform() - 2;
+      }
+    }
+    if (args.initParams) {
+      if (args.initParams.length !== z0.length) {
+        throw new RangeError(
+          `${this.algo}.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
+        );
+      }
+      z0 = args.initParams;
+    }
+    return this.core.init(z0, kSample, args.numWarmup);
+  }
+
+  /** One transition (adapting during warmup). */
+  sample(state: HMCState): HMCState {
+    return this.core.step(state);
+  }
+
+  /** Named values of one flat draw: the model's constrained values, `postprocessFn`, the layout, or `{ z }`. */
+  postprocess(z: Float64Array): Record<string, SiteValue> {
+    if (this.modelPotential) return this.modelPotential.postprocess(z);
+    if (this.raw?.postprocessFn) {
+      const out: Record<string, SiteValue> = {};
+      for (const [k, v] of Object.entries(this.raw.postprocessFn(z))) out[k] = asSiteValue(k, v);
+      return out;
+    }
+    if (this.siteLayout) {
+      const out: Record<string, SiteValue> = {};
+      for (const l of this.siteLayout)
+        out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
+      return out;
+    }
+    return { z: { data: Float64Array.from(z), shape: [z.length] } };
+  }
+
+  /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */
+  diagnostics(s: HMCState): string {
+    return `${s.numSteps} steps of size ${s.stepSize.toExponential(2)}. acc. prob=${s.meanAcceptProb.toFixed(2)}`;
+  }
+
+  /** See {@link hmcStateToJSON}. */
+  stateToJSON(s: HMCState): HMCStateJSON {
+    return hmcStateToJSON(s);
+  }
+
+  /** See {@link hmcStateFromJSON}. */
+  stateFromJSON(json: unknown): HMCState {
+    return hmcStateFromJSON(json as HMCStateJSON);
+  }
+
+  /**
+   * How a worker rebuilds this kernel: the potential's spec (`potentialSpec`, or the model potential's
+   * `serialize()`) plus the options.
+   * @throws TypeError if the potential cannot be serialised.
+   */
+  workerSpec(): WorkerPotentialSpec {
+    const spec = this.raw?.potentialSpec ?? this.modelPotential?.serialize?.();
+    if (!spec) {
+      throw new TypeError(
+        `${this.algo}: chainMethod "parallel" needs a serialisable potential. Pass potentialSpec: { module, exportName, payload } ` +
+          `(a module whose export builds the PotentialFn in a worker), or use chainMethod "sequential" / "vectorized".`,
+      );
+    }
+    const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    return {
+      module: new URL(`./worker-kernel${ext}`, import.meta.url).href,
+      exportName: "buildHMCWorkerKernel",
+      payload: {
+        algo: this.algo,
+        options: pickHMCOptions(this.raw ?? this.modelOptions ?? {}),
+        potential: spec,
+      },
+    };
+  }
+}
+
+/**
+ * The No-U-Turn Sampler (NumPyro's `NUTS`): HMC whose trajectory doubles until the generalised U-turn
+ * criterion holds, with multinomial sampling of the next state; `maxTreeDepth` (default 10) caps it.
+ * @example
+ * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
+ * const mcmc = new MCMC(new NUTS({ potentialFn: U, initParams: [0] }), { numWarmup: 200, numSamples: 200 });
+ */
+export class NUTS extends HMC {
+  protected override algorithm(): "HMC" | "NUTS" {
+    return "NUTS";
+  }
+}
+
+function pickHMCOptions(o: Omit<HMCOptions, "algo">): Omit<HMCOptions, "algo"> {
+  const out: Omit<HMCOptions, "algo"> = {};
+  const keys = [
+    "stepSize",
+    "adaptStepSize",
+    "adaptMassMatrix",
+    "denseMass",
+    "targetAcceptProb",
+    "trajectoryLength",
+    "numSteps",
+    "maxTreeDepth",
+    "findHeuristicStepSize",
+    "regularizeMassMatrix",
+    "maxDeltaEnergy",
+  ] as const;
+  const rec = out as Record<string, unknown>;
+  for (const k of keys) if (o[k] !== undefined) rec[k] = o[k];
+  if (o.inverseMassMatrix) out.inverseMassMatrix = Array.from(o.inverseMassMatrix);
+  return out;
+}

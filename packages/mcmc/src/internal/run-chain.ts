@@ -1,0 +1,142 @@
+/**
+ * Runs one chain of any Kernel: warmup then sampling, collecting the flat position and the extra fields
+ * of every `thinning`-th draw into preallocated arrays. The same function runs in the main thread
+ * (sequential), interleaved (vectorized, via {@link ChainRunner.advance}) and in workers (parallel), so all
+ * chain methods give identical draws for the same key.
+ */
+import type { Kernel } from "../kernel.js";
+
+/** What one chain produced. */
+export interface ChainOutput {
+  /** [numKept · d] flat positions. */
+  z: Float64Array;
+  /** One [numKept · width] array per field. */
+  fields: Record<string, Float64Array>;
+  /** Width of each field (1 for scalars). */
+  fieldWidths: Record<string, number>;
+  numKept: number;
+  d: number;
+  numDivergences: number;
+}
+
+/** Progress of one chain, reported every few iterations. */
+export interface ChainProgress {
+  chain: number;
+  iteration: number;
+  total: number;
+  phase: "warmup" | "sample";
+  numDivergences: number;
+  diagnostics: string;
+}
+
+function fieldValue(state: object, name: string): number | boolean | Float64Array {
+  return (state as Record<string, number | boolean | Float64Array>)[name];
+}
+
+/** Step-by-step runner of one chain (so chains can be interleaved). */
+export class ChainRunner<S extends object> {
+  state: S;
+  iteration = 0;
+  readonly total: number;
+  readonly out: ChainOutput;
+  /** JSON snapshot of the state after the last warmup iteration. */
+  postWarmup: unknown;
+  private kept = 0;
+
+  constructor(
+    private readonly kernel: Kernel<S>,
+    state: S,
+    private readonly numWarmup: number,
+    numSamples: number,
+    private readonly thinning: number,
+    private readonly fieldNames: readonly string[],
+    private readonly chain: number,
+  ) {
+    this.state = state;
+    this.total = numWarmup + numSamples;
+    const z = fieldValue(state, kernel.sampleField);
+    if (!(z instanceof Float64Array)) {
+      throw new TypeError(
+        `MCMC: kernel state field "${kernel.sampleField}" must be a Float64Array (chain ${chain}).`,
+      );
+    }
+    const numKept = Math.floor(numSamples / thinning);
+    const fields: Record<string, Float64Array> = {};
+    const widths: Record<string, number> = {};
+    for (const f of fieldNames) {
+      const v = fieldValue(state, f);
+      if (v === undefined)
+        throw new TypeError(`MCMC: kernel state has no field "${f}" (extraFields, chain ${chain}).`);
+      widths[f] = v instanceof Float64Array ? v.length : 1;
+      fields[f] = new Float64Array(numKept * widths[f]);
+    }
+    this.out = {
+      z: new Float64Array(numKept * z.length),
+      fields,
+      fieldWidths: widths,
+      numKept,
+      d: z.length,
+      numDivergences: 0,
+    };
+    if (numWarmup === 0) this.postWarmup = snapshot(kernel, state);
+  }
+
+  get done(): boolean {
+    return this.iteration >= this.total;
+  }
+
+  /** Runs up to `n` more iterations. */
+  advance(n: number): void {
+    const end = Math.min(this.total, this.iteration + n);
+    const k = this.kernel;
+    const out = this.out;
+    const names = this.fieldNames;
+    while (this.iteration < end) {
+      this.state = k.sample(this.state);
+      const it = this.iteration++;
+      const s = this.state as Record<string, unknown>;
+      if (s.diverging === true) out.numDivergences++;
+      if (it === this.numWarmup - 1) {
+        this.postWarmup = snapshot(k, this.state);
+        out.numDivergences = 0;
+      }
+      const j = it - this.numWarmup;
+      if (j >= 0 && (j + 1) % this.thinning === 0 && this.kept < out.numKept) {
+        out.z.set(s[k.sampleField] as Float64Array, this.kept * out.d);
+        for (let f = 0; f < names.length; f++) {
+          const name = names[f];
+          const v = s[name];
+          const w = out.fieldWidths[name];
+          if (typeof v === "number") out.fields[name][this.kept] = v;
+          else if (typeof v === "boolean") out.fields[name][this.kept] = v ? 1 : 0;
+          else out.fields[name].set(v as Float64Array, this.kept * w);
+        }
+        this.kept++;
+      }
+    }
+  }
+
+  progress(): ChainProgress {
+    return {
+      chain: this.chain,
+      iteration: this.iteration,
+      total: this.total,
+      phase:
+        this.iteration <= this.numWarmup && this.numWarmup > 0 && this.iteration < this.numWarmup
+          ? "warmup"
+          : "sample",
+      numDivergences: this.out.numDivergences,
+      diagnostics: this.kernel.diagnostics(this.state),
+    };
+  }
+}
+
+/** A JSON-able copy of a state (through the kernel's own serialiser when it has one). */
+export function snapshot<S extends object>(kernel: Kernel<S>, state: S): unknown {
+  return kernel.stateToJSON ? kernel.stateToJSON(state) : structuredClone(state);
+}
+
+/** The inverse of {@link snapshot}. */
+export function restore<S extends object>(kernel: Kernel<S>, json: unknown): S {
+  return kernel.stateFromJSON ? kernel.stateFromJSON(json) : (structuredClone(json) as S);
+}

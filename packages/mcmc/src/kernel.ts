@@ -1,0 +1,90 @@
+import type { KeyPair } from "./random.js";
+
+/** A value of one site: flat row-major `data` and its `shape` (per draw, or with leading [chain, draw]). */
+export interface SiteValue {
+  data: Float64Array;
+  shape: number[];
+}
+
+/** Where one site sits in the flat unconstrained vector. */
+export interface SiteLayout {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** What {@link Kernel.init} receives for one chain. */
+export interface KernelInitArgs {
+  /** The chain's key (uint32 pair), derived from `MCMC.run`'s key. */
+  key: KeyPair;
+  /** Number of warmup iterations the driver will run (the kernel adapts during them). */
+  numWarmup: number;
+  /** Initial flat position, if the user gave one for this chain. */
+  initParams?: Float64Array;
+  /** The arguments passed to `MCMC.run(key, ...args)` (for kernels built from a model). */
+  modelArgs: readonly unknown[];
+}
+
+/**
+ * Serialisable recipe for rebuilding a value in a worker: the worker runs
+ * `(await import(module))[exportName](payload)`. `module` is an absolute URL or a bare specifier the
+ * worker can import (plain JS, or TypeScript when the package runs from source).
+ */
+export interface WorkerPotentialSpec {
+  module: string;
+  exportName: string;
+  payload: unknown;
+}
+
+/**
+ * An MCMC transition kernel that {@link MCMC} can drive (NumPyro's `MCMCKernel`). The state is any
+ * object; the driver reads `state[sampleField]` (a Float64Array, the flat position) and
+ * `state[field]` for each extra field (number, boolean or Float64Array). `sample` may update the state in
+ * place and return it: the driver snapshots states through `stateToJSON`/`stateFromJSON` when it keeps
+ * them (`lastState`, `postWarmupState`).
+ *
+ * @example
+ * // A random-walk Metropolis kernel on a potential U (the package README runs this exact code).
+ * import { ChainRandom, type Kernel, type KernelInitArgs, type PotentialFn } from "@phlox/mcmc";
+ * interface RWState { z: Float64Array; pe: number; acceptProb: number; rng: ChainRandom }
+ * class RandomWalk implements Kernel<RWState> {
+ *   readonly sampleField = "z";
+ *   readonly defaultFields = ["acceptProb"];
+ *   constructor(private U: PotentialFn, private z0: Float64Array, private scale = 0.5) {}
+ *   init({ key }: KernelInitArgs): RWState {
+ *     const z = Float64Array.from(this.z0);
+ *     return { z, pe: this.U(z, new Float64Array(z.length)), acceptProb: 1, rng: new ChainRandom(key) };
+ *   }
+ *   sample(s: RWState): RWState {
+ *     const prop = s.z.map((x) => x + this.scale * s.rng.normal());
+ *     const pe = this.U(prop, new Float64Array(prop.length));
+ *     s.acceptProb = Math.min(1, Math.exp(s.pe - pe));
+ *     if (s.rng.uniform() < s.acceptProb) { s.z = prop; s.pe = pe; }
+ *     return s;
+ *   }
+ *   diagnostics(s: RWState): string { return `acc. prob=${s.acceptProb.toFixed(2)}`; }
+ * }
+ */
+export interface Kernel<S extends object = object> {
+  /** Name of the state field holding the flat position (a Float64Array). */
+  readonly sampleField: string;
+  /** Extra fields collected by default (`getExtraFields()`); each `state[name]` is number | boolean | Float64Array. */
+  readonly defaultFields: readonly string[];
+  /** Names and shapes of the flat position's parts, once known (after `init`); used to split draws by site. */
+  readonly layout?: readonly SiteLayout[];
+  /** Builds the initial state of one chain. */
+  init(args: KernelInitArgs): S;
+  /** One transition; may mutate `state` and return it. */
+  sample(state: S): S;
+  /** Maps one flat draw to named values (constrained values and deterministic sites). */
+  postprocess?(z: Float64Array): Record<string, SiteValue>;
+  /** One short line for the progress bar, e.g. "2 steps of size 0.7. acc. prob=0.85". */
+  diagnostics(state: S): string;
+  /** JSON form of a state (needed for `postWarmupState` serialisation and parallel chains). */
+  stateToJSON?(state: S): unknown;
+  /** Inverse of `stateToJSON`. */
+  stateFromJSON?(json: unknown): S;
+  /** How a worker rebuilds this kernel (`chainMethod: "parallel"`); resolves to a Kernel. */
+  workerSpec?(): WorkerPotentialSpec;
+}

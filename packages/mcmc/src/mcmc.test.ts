@@ -1,0 +1,213 @@
+import { describe, expect, test } from "vitest";
+import { HMC, type ModelPotentialFactory, NUTS } from "./hmc-kernel.js";
+import type { PotentialFn } from "./internal/trajectory.js";
+import { ChainError, type ChainProgress, MCMC } from "./mcmc.js";
+import { normalPotential } from "./testing/potentials.js";
+
+const fixtures = new URL("../test-fixtures/potentials.mjs", import.meta.url).href;
+const payload = { mu: [1, -2], sigma: [0.5, 2] };
+const nuts = (extra: Record<string, unknown> = {}) =>
+  new NUTS({
+    potentialFn: normalPotential(payload.mu, payload.sigma),
+    initParams: [0, 0],
+    layout: [
+      { name: "a", shape: [] },
+      { name: "b", shape: [1] },
+    ],
+    potentialSpec: { module: fixtures, exportName: "normalPotential", payload },
+    ...extra,
+  });
+const base = { numWarmup: 150, numSamples: 200, numChains: 3, progressBar: false } as const;
+
+describe("MCMC", () => {
+  test("MCMC.run(key) with the same key gives identical draws; another key gives different ones", async () => {
+    const a = new MCMC(nuts(), base);
+    const b = new MCMC(nuts(), base);
+    const c = new MCMC(nuts(), base);
+    await a.run(11);
+    await b.run(11);
+    await c.run(12);
+    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
+    expect(Array.from(c.getSamples().a.data)).not.toEqual(Array.from(a.getSamples().a.data));
+  });
+
+  test("MCMC chainMethod sequential, vectorized and parallel (worker threads) give identical draws", async () => {
+    const runs = await Promise.all(
+      (["sequential", "vectorized", "parallel"] as const).map(async (chainMethod) => {
+        const m = new MCMC(nuts(), { ...base, chainMethod });
+        await m.run([7, 8]);
+        return m;
+      }),
+    );
+    const ref = runs[0].getSamples({ groupByChain: true });
+    for (const m of runs.slice(1)) {
+      const s = m.getSamples({ groupByChain: true });
+      expect(s.a.shape).toEqual([3, 200]);
+      expect(s.b.shape).toEqual([3, 200, 1]);
+      expect(Array.from(s.a.data)).toEqual(Array.from(ref.a.data));
+      expect(Array.from(s.b.data)).toEqual(Array.from(ref.b.data));
+      expect(Array.from(m.getExtraFields().energy.data)).toEqual(
+        Array.from(runs[0].getExtraFields().energy.data),
+      );
+    }
+  });
+
+  test("MCMC parallel: a chain whose potential throws is reported by index and reason; other chains keep their draws", async () => {
+    const failing = { mu: [0, 0], sigma: [100, 1], limit: 1000 };
+    const kernel = new NUTS({
+      potentialFn: normalPotential(failing.mu, failing.sigma),
+      initParams: [0, 0],
+      potentialSpec: { module: fixtures, exportName: "failingPotential", payload: failing },
+    });
+    const m = new MCMC(kernel, {
+      ...base,
+      chainMethod: "parallel",
+      initParams: [
+        [0, 0],
+        [1500, 0],
+        [1, 0],
+      ],
+    });
+    const err = await m.run(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChainError);
+    expect((err as ChainError).failures.map((f) => f.chain)).toEqual([1]);
+    expect((err as Error).message).toMatch(/chain 1 .*beyond the limit 1000/);
+    expect(m.getSamples({ groupByChain: true }).z.shape).toEqual([2, 200, 2]);
+  });
+
+  test("MCMC sequential: a throwing chain does not lose the other chains' draws", async () => {
+    const U = normalPotential([0], [0.1]);
+    const throwing: PotentialFn = (z, g) => {
+      if (z[0] > 1000) throw new Error(`z = ${z[0]} out of range`);
+      return U(z, g);
+    };
+    const m = new MCMC(new NUTS({ potentialFn: throwing, initParams: [0] }), {
+      ...base,
+      initParams: [[0], [0], [1e9]],
+    });
+    await expect(m.run(3)).rejects.toThrow(/chain 2 failed: z = 1000000000 out of range/);
+    expect(m.getSamples().z.shape).toEqual([400, 1]);
+  });
+
+  test("MCMC({ thinning }) keeps every thinning-th post-warmup draw", async () => {
+    const full = new MCMC(nuts(), { ...base, numChains: 1 });
+    const thin = new MCMC(nuts(), { ...base, numChains: 1, thinning: 3 });
+    await full.run(5);
+    await thin.run(5);
+    const f = full.getSamples().a.data;
+    const t = thin.getSamples().a.data;
+    expect(t.length).toBe(Math.floor(200 / 3));
+    for (let i = 0; i < t.length; i++) expect(t[i]).toBe(f[3 * i + 2]);
+    expect(thin.getExtraFields().diverging.shape).toEqual([66]);
+  });
+
+  test("MCMC.postWarmupState survives JSON and a later run from it reproduces the original draws", async () => {
+    const a = new MCMC(nuts(), base);
+    await a.run(21);
+    const saved = JSON.stringify(a.postWarmupState);
+    const b = new MCMC(nuts(), base);
+    b.postWarmupState = JSON.parse(saved);
+    await b.run(999); // the key is ignored: the chains' generators are in the saved state
+    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
+    expect(Array.from(b.getSamples().b.data)).toEqual(Array.from(a.getSamples().b.data));
+  });
+
+  test("MCMC.warmup(key) then run() equals run(key); lastState continues the chains", async () => {
+    const a = new MCMC(nuts(), base);
+    await a.run(4);
+    const b = new MCMC(nuts(), base);
+    await b.warmup(4);
+    await b.run(4);
+    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
+    const c = new MCMC(nuts(), { ...base, numSamples: 400 });
+    await c.run(4);
+    a.postWarmupState = a.lastState;
+    await a.run(4);
+    const second = c.getSamples({ groupByChain: true }).a.data;
+    const cont = a.getSamples({ groupByChain: true }).a.data;
+    expect(cont[0]).toBe(second[200]);
+    expect(cont[599]).toBe(second[1199]);
+  });
+
+  test("MCMC.getExtraFields() returns NUTS's fields with one value per kept draw", async () => {
+    const m = new MCMC(nuts(), base);
+    await m.run(2);
+    const f = m.getExtraFields();
+    expect(Object.keys(f).sort()).toEqual(
+      [
+        "acceptProb",
+        "diverging",
+        "energy",
+        "meanAcceptProb",
+        "numSteps",
+        "potentialEnergy",
+        "stepSize",
+        "treeDepth",
+      ].sort(),
+    );
+    expect(f.treeDepth.shape).toEqual([600]);
+    expect(m.getExtraFields({ groupByChain: true }).numSteps.shape).toEqual([3, 200]);
+    for (let i = 0; i < 600; i++) expect(f.numSteps.data[i]).toBeLessThan(2 ** f.treeDepth.data[i]);
+  });
+
+  test("MCMC({ onProgress }) reports warmup and sampling progress per chain", async () => {
+    const seen: ChainProgress[] = [];
+    const m = new MCMC(nuts(), { ...base, onProgress: (p) => seen.push(p) });
+    await m.run(0);
+    for (let c = 0; c < 3; c++) {
+      const mine = seen.filter((p) => p.chain === c);
+      expect(mine.some((p) => p.phase === "warmup")).toBe(true);
+      expect(mine[mine.length - 1]).toMatchObject({ iteration: 350, total: 350, phase: "sample" });
+      expect(mine[mine.length - 1].diagnostics).toMatch(/steps of size .* acc\. prob=/);
+    }
+  });
+
+  test("MCMC rejects invalid options and parallel chains without a serialisable potential", () => {
+    expect(() => new MCMC(nuts(), { ...base, numChains: 0 })).toThrow(/numChains/);
+    expect(() => new MCMC(nuts(), { ...base, chainMethod: "gpu" as never })).toThrow(/chainMethod/);
+    const m = new MCMC(new HMC({ potentialFn: normalPotential([0], [1]), initParams: [0] }), {
+      ...base,
+      chainMethod: "parallel",
+    });
+    return expect(m.run(0)).rejects.toThrow(/potentialSpec/);
+  });
+
+  test("MCMC.getSamples() before run() says to call run first", () => {
+    expect(() => new MCMC(nuts(), base).getSamples()).toThrow(/call await mcmc.run/);
+  });
+});
+
+describe("NUTS(model, options)", () => {
+  // A stand-in for @phlox/infer's initializeModel: one positive site `sigma` on the log scale with a
+  // LogNormal(0, 1) posterior (so log sigma ~ N(0, 1)) and a deterministic site `twice`.
+  const factory: ModelPotentialFactory = (key, _model, args, { initStrategy }) => ({
+    potentialFn: normalPotential([0], [1]),
+    initialZ: Float64Array.of(initStrategy === "zero" ? 0 : ((key[1] % 7) - 3) / 3 + (args[0] as number)),
+    layout: [{ name: "sigma", shape: [], offset: 0, size: 1 }],
+    postprocess: (z) => ({
+      sigma: { data: Float64Array.of(Math.exp(z[0])), shape: [] },
+      twice: { data: Float64Array.of(2 * Math.exp(z[0])), shape: [] },
+    }),
+  });
+  const model = (_x: number) => undefined;
+
+  test("new NUTS(model, { initializeModel }) samples the model's potential and returns constrained and deterministic sites", async () => {
+    const m = new MCMC(new NUTS(model, { initializeModel: factory, initStrategy: "zero" }), {
+      ...base,
+      numSamples: 1000,
+    });
+    await m.run(0, 0.5);
+    const s = m.getSamples();
+    expect(s.sigma.shape).toEqual([3000]);
+    expect(s.twice.shape).toEqual([3000]);
+    for (let i = 0; i < 10; i++) expect(s.twice.data[i]).toBeCloseTo(2 * s.sigma.data[i], 12);
+    let mlog = 0;
+    for (const v of s.sigma.data) mlog += Math.log(v) / s.sigma.data.length;
+    expect(Math.abs(mlog)).toBeLessThan(0.15);
+  });
+
+  test("new NUTS(model) without a model initialiser explains how to supply one", async () => {
+    const m = new MCMC(new NUTS(model), base);
+    await expect(m.run(0)).rejects.toThrow(/initializeModel/);
+  });
+});

@@ -1,0 +1,381 @@
+import { runParallel } from "./internal/parallel.js";
+import {
+  type ChainOutput,
+  type ChainProgress,
+  ChainRunner,
+  restore,
+  snapshot,
+} from "./internal/run-chain.js";
+import type { Kernel, SiteValue } from "./kernel.js";
+import { ProgressBar } from "./progress.js";
+import { type KeyPair, splitKey, toKeyPair } from "./random.js";
+
+export type { ChainProgress } from "./internal/run-chain.js";
+
+/** A PRNG key: a uint32 seed, or a `[hi, lo]` uint32 pair (e.g. a `Uint32Array(2)` key). */
+export type KeyLike = number | ArrayLike<number>;
+
+/** Options of {@link MCMC} (NumPyro's names). */
+export interface MCMCOptions {
+  /** Warmup (adaptation) iterations per chain. */
+  numWarmup: number;
+  /** Post-warmup iterations per chain (before thinning). */
+  numSamples: number;
+  /** Default 1. */
+  numChains?: number;
+  /** Keep every `thinning`-th post-warmup draw. Default 1. */
+  thinning?: number;
+  /**
+   * `"sequential"` (default): chains one after another in this thread. `"vectorized"`: chains interleaved
+   * in this thread, one transition each in turn (same draws as sequential; progress is reported for all
+   * chains together). `"parallel"`: one worker thread per chain; needs a kernel with `workerSpec()`.
+   */
+  chainMethod?: "sequential" | "parallel" | "vectorized";
+  /** Progress bar on stderr when it is a TTY. Default true. */
+  progressBar?: boolean;
+  /** Replaces the kernel's `postprocess` to map a flat draw to named values. */
+  postprocessFn?: (z: Float64Array) => Record<string, Float64Array | SiteValue>;
+  /** Called with each chain's progress (about 100 times per chain). */
+  onProgress?: (p: ChainProgress) => void;
+  /** Extra state fields to collect; default the kernel's `defaultFields`. */
+  extraFields?: readonly string[];
+  /** Starting points, one per chain (or one for all), overriding the kernel's initialisation. */
+  initParams?: ArrayLike<number> | readonly ArrayLike<number>[];
+}
+
+/** Per-chain JSON states (what `lastState` and `postWarmupState` hold). */
+export interface ChainStates {
+  /** Kernel states in each kernel's JSON form, one per chain. */
+  chains: unknown[];
+}
+
+/** Raised by {@link MCMC.run} when some chains failed; the draws of the others are kept. */
+export class ChainError extends Error {
+  /** Chain index → its error. */
+  readonly failures: { chain: number; error: Error }[];
+  constructor(failures: { chain: number; error: Error }[], numChains: number) {
+    super(
+      `MCMC: ${failures.length} of ${numChains} chains failed; the draws of the other chains are kept (getSamples()).\n` +
+        failures.map((f) => `  chain ${f.chain}: ${f.error.message}`).join("\n"),
+    );
+    this.name = "ChainError";
+    this.failures = failures;
+  }
+}
+
+/**
+ * The MCMC driver (NumPyro's `MCMC`): runs `numChains` chains of a {@link Kernel}, warmup then sampling,
+ * and collects the draws. Samples are `{ data: Float64Array, shape }` objects keyed by site name with
+ * shape `[numChains·numKept, ...site]` (or `[numChains, numKept, ...site]` with `groupByChain`).
+ * @throws RangeError for invalid options.
+ * @example
+ * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0] - 1; return 0.5 * (z[0] - 1) ** 2; };
+ * const mcmc = new MCMC(new NUTS({ potentialFn: U, initParams: [0] }), { numWarmup: 500, numSamples: 1000 });
+ * await mcmc.run(0);
+ * mcmc.getSamples().z.shape; // → [1000, 1]
+ */
+export class MCMC<S extends object = object> {
+  readonly kernel: Kernel<S>;
+  readonly options: Readonly<
+    Required<Omit<MCMCOptions, "postprocessFn" | "onProgress" | "extraFields" | "initParams">>
+  > &
+    Pick<MCMCOptions, "postprocessFn" | "onProgress" | "extraFields" | "initParams">;
+  private outputs: (ChainOutput | undefined)[] = [];
+  private last?: ChainStates;
+  private postWarmup?: ChainStates;
+  private samplesCache = new Map<boolean, Record<string, SiteValue>>();
+
+  constructor(kernel: Kernel<S>, options: MCMCOptions) {
+    const o = {
+      numChains: 1,
+      thinning: 1,
+      chainMethod: "sequential" as const,
+      progressBar: true,
+      ...options,
+    };
+    for (const k of ["numWarmup", "numSamples"] as const) {
+      if (!Number.isInteger(o[k]) || o[k] < 0)
+        throw new RangeError(`MCMC: ${k} must be an integer ≥ 0, got ${o[k]}.`);
+    }
+    for (const k of ["numChains", "thinning"] as const) {
+      if (!Number.isInteger(o[k]) || o[k] < 1)
+        throw new RangeError(`MCMC: ${k} must be an integer ≥ 1, got ${o[k]}.`);
+    }
+    if (!["sequential", "parallel", "vectorized"].includes(o.chainMethod)) {
+      throw new RangeError(
+        `MCMC: chainMethod must be "sequential", "parallel" or "vectorized", got ${o.chainMethod}.`,
+      );
+    }
+    if (o.chainMethod === "parallel" && !kernel.workerSpec) {
+      throw new TypeError(
+        'MCMC: chainMethod "parallel" needs a kernel with workerSpec(); use "sequential" or "vectorized".',
+      );
+    }
+    this.kernel = kernel;
+    this.options = o;
+  }
+
+  /** The state after warmup, per chain (JSON). Set it (e.g. from `lastState` or a saved file) to skip warmup in the next `run`. */
+  get postWarmupState(): ChainStates | undefined {
+    return this.postWarmup;
+  }
+  set postWarmupState(s: ChainStates | undefined) {
+    if (s && (!Array.isArray(s.chains) || s.chains.length !== this.options.numChains)) {
+      throw new RangeError(
+        `MCMC.postWarmupState: expected { chains: [...] } with ${this.options.numChains} states.`,
+      );
+    }
+    this.postWarmup = s;
+  }
+
+  /** The state after the last iteration, per chain (JSON); assign it to `postWarmupState` to continue. */
+  get lastState(): ChainStates | undefined {
+    return this.last;
+  }
+
+  /**
+   * Runs warmup only and stores `postWarmupState`; a following `run` samples from there.
+   * @param key - PRNG key (seed or uint32 pair).
+   * @param args - model arguments.
+   */
+  async warmup(key: KeyLike, ...args: unknown[]): Promise<void> {
+    await this.execute(key, args, this.options.numWarmup, 0, false);
+  }
+
+  /**
+   * Runs all chains: `numWarmup` warmup iterations (skipped when `postWarmupState` is set), then
+   * `numSamples` iterations of which every `thinning`-th is kept.
+   * @param key - PRNG key; chain c uses the c-th child key, so the same key gives the same draws with
+   *   every chain method.
+   * @param args - model arguments, passed to the kernel's `init`.
+   * @throws ChainError when some chains fail; draws of the others are still available.
+   */
+  async run(key: KeyLike, ...args: unknown[]): Promise<void> {
+    if (this.postWarmup) await this.execute(key, args, 0, this.options.numSamples, true);
+    else await this.execute(key, args, this.options.numWarmup, this.options.numSamples, true);
+  }
+
+  private async execute(
+    keyLike: KeyLike,
+    args: unknown[],
+    numWarmup: number,
+    numSamples: number,
+    keep: boolean,
+  ): Promise<void> {
+    const o = this.options;
+    const k = this.kernel;
+    const key: KeyPair = toKeyPair(keyLike);
+    const chainKeys = splitKey(key, o.numChains);
+    const fields = [...(o.extraFields ?? k.defaultFields)];
+    const initParams = perChainInit(o.initParams, o.numChains);
+    const resumeFrom = this.postWarmup;
+    const failures: { chain: number; error: Error }[] = [];
+    const states: (S | undefined)[] = [];
+    for (let c = 0; c < o.numChains; c++) {
+      try {
+        states.push(
+          resumeFrom
+            ? restore(k, resumeFrom.chains[c])
+            : k.init({
+                key: chainKeys[c],
+                numWarmup: o.numWarmup,
+                initParams: initParams?.[c],
+                modelArgs: args,
+              }),
+        );
+      } catch (e) {
+        states.push(undefined);
+        failures.push({ chain: c, error: asChainError(c, e) });
+      }
+    }
+    const total = numWarmup + numSamples;
+    const every = Math.max(1, Math.floor(total / 100));
+    const bar =
+      o.progressBar && typeof process !== "undefined" && process.stderr?.isTTY
+        ? new ProgressBar(o.numChains)
+        : undefined;
+    const report = (p: ChainProgress) => {
+      bar?.update(p);
+      o.onProgress?.(p);
+    };
+    const outs: (ChainOutput | undefined)[] = new Array(o.numChains).fill(undefined);
+    const lasts: unknown[] = new Array(o.numChains).fill(null);
+    const posts: unknown[] = new Array(o.numChains).fill(null);
+    if (o.chainMethod === "parallel") {
+      const spec = (k.workerSpec as () => import("./kernel.js").WorkerPotentialSpec)();
+      const live = states.flatMap((s, c) => (s ? [{ s, c }] : []));
+      const results = await runParallel(
+        live.map(({ s, c }) => ({
+          chain: c,
+          kernelSpec: spec,
+          state: snapshot(k, s),
+          numWarmup,
+          numSamples,
+          thinning: o.thinning,
+          fields,
+          progressEvery: every,
+        })),
+        report,
+      );
+      results.forEach((r, i) => {
+        const c = live[i].c;
+        if (r.ok) {
+          outs[c] = r.out;
+          lasts[c] = r.last;
+          posts[c] = r.postWarmup;
+        } else failures.push({ chain: c, error: r.error });
+      });
+    } else {
+      const runners: (ChainRunner<S> | undefined)[] = [];
+      for (let c = 0; c < o.numChains; c++) {
+        const s = states[c];
+        if (!s) {
+          runners.push(undefined);
+          continue;
+        }
+        try {
+          runners.push(new ChainRunner(k, s, numWarmup, numSamples, o.thinning, fields, c));
+        } catch (e) {
+          runners.push(undefined);
+          failures.push({ chain: c, error: asChainError(c, e) });
+        }
+      }
+      const step = (c: number, n: number) => {
+        const r = runners[c];
+        if (!r || r.done) return;
+        try {
+          r.advance(n);
+          report(r.progress());
+        } catch (e) {
+          runners[c] = undefined;
+          failures.push({ chain: c, error: asChainError(c, e) });
+        }
+      };
+      if (o.chainMethod === "vectorized") {
+        for (let it = 0; it < total; it++) for (let c = 0; c < o.numChains; c++) step(c, 1);
+      } else {
+        for (let c = 0; c < o.numChains; c++) while (runners[c] && !runners[c]?.done) step(c, every);
+      }
+      runners.forEach((r, c) => {
+        if (!r) return;
+        outs[c] = r.out;
+        lasts[c] = snapshot(k, r.state);
+        posts[c] = r.postWarmup;
+      });
+    }
+    bar?.finish();
+    if (failures.length < o.numChains) {
+      this.last = { chains: lasts };
+      if (numWarmup > 0 || !resumeFrom) this.postWarmup = { chains: posts };
+    }
+    if (keep) {
+      this.outputs = outs;
+      this.samplesCache.clear();
+    }
+    if (failures.length > 0) {
+      failures.sort((a, b) => a.chain - b.chain);
+      throw new ChainError(failures, o.numChains);
+    }
+  }
+
+  /**
+   * Posterior draws keyed by site name (the kernel's postprocess: constrained values and deterministic
+   * sites; `{ z }` for a bare potential). Failed chains are left out.
+   * @param options - `groupByChain`: shape `[chains, draws, ...site]` instead of `[chains·draws, ...site]`.
+   * @throws Error if `run` has not produced draws.
+   */
+  getSamples(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
+    const group = options.groupByChain ?? false;
+    const cached = this.samplesCache.get(group);
+    if (cached) return cached;
+    const outs = this.okOutputs("getSamples");
+    const post =
+      this.options.postprocessFn ??
+      (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
+    const numKept = outs[0].numKept;
+    const result: Record<string, SiteValue> = {};
+    const view = new Float64Array(outs[0].d);
+    outs.forEach((out, c) => {
+      for (let i = 0; i < numKept; i++) {
+        view.set(out.z.subarray(i * out.d, (i + 1) * out.d));
+        const sites: Record<string, Float64Array | SiteValue> = post ? post(view) : { z: view };
+        for (const [name, v0] of Object.entries(sites)) {
+          const v = v0 instanceof Float64Array ? { data: v0, shape: [v0.length] } : v0;
+          let r = result[name];
+          if (!r) {
+            const shape = group ? [outs.length, numKept, ...v.shape] : [outs.length * numKept, ...v.shape];
+            r = result[name] = { data: new Float64Array(outs.length * numKept * v.data.length), shape };
+          }
+          r.data.set(v.data, (c * numKept + i) * v.data.length);
+        }
+      }
+    });
+    this.samplesCache.set(group, result);
+    return result;
+  }
+
+  /**
+   * The collected extra fields (`diverging` as 0/1, `energy`, `numSteps`, ...), same shapes as
+   * {@link MCMC.getSamples} with scalars per draw.
+   */
+  getExtraFields(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
+    const outs = this.okOutputs("getExtraFields");
+    const n = outs[0].numKept;
+    const out: Record<string, SiteValue> = {};
+    for (const name of Object.keys(outs[0].fields)) {
+      const w = outs[0].fieldWidths[name];
+      const data = new Float64Array(outs.length * n * w);
+      for (const [c, o] of outs.entries()) data.set(o.fields[name], c * n * w);
+      const tail = w === 1 ? [] : [w];
+      out[name] = {
+        data,
+        shape: options.groupByChain ? [outs.length, n, ...tail] : [outs.length * n, ...tail],
+      };
+    }
+    return out;
+  }
+
+  /** Number of divergent post-warmup transitions per chain (failed chains omitted). */
+  get numDivergences(): number[] {
+    return this.okOutputs("numDivergences").map((o) => o.numDivergences);
+  }
+
+  /**
+   * Prints a summary table (mean, sd, quantiles, n_eff, r_hat) of the samples via `@phlox/diagnostics`,
+   * plus the number of divergences.
+   * @param options - `prob`: the width of the credible interval. Default 0.9.
+   */
+  async printSummary(options: { prob?: number } = {}): Promise<void> {
+    const diagnostics = (await import("@phlox/diagnostics")) as Record<string, unknown>;
+    const fn = diagnostics.printSummary;
+    if (typeof fn !== "function")
+      throw new Error("MCMC.printSummary: @phlox/diagnostics does not export printSummary yet.");
+    fn(this.getSamples({ groupByChain: true }), { prob: options.prob ?? 0.9 });
+    const div = this.numDivergences.reduce((a, b) => a + b, 0);
+    console.log(`\nNumber of divergences: ${div}`);
+  }
+
+  private okOutputs(what: string): ChainOutput[] {
+    const outs = this.outputs.filter((o): o is ChainOutput => o !== undefined);
+    if (outs.length === 0)
+      throw new Error(`MCMC.${what}: no draws yet; call await mcmc.run(key, ...args) first.`);
+    return outs;
+  }
+}
+
+function asChainError(chain: number, e: unknown): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  const err = new Error(`MCMC chain ${chain} failed: ${msg}`);
+  if (e instanceof Error) err.stack = `${err.message}\n${e.stack ?? ""}`;
+  return err;
+}
+
+function perChainInit(p: MCMCOptions["initParams"], n: number): Float64Array[] | undefined {
+  if (!p) return undefined;
+  const first = (p as ArrayLike<unknown>)[0];
+  if (typeof first === "number")
+    return Array.from({ length: n }, () => Float64Array.from(p as ArrayLike<number>));
+  const list = p as readonly ArrayLike<number>[];
+  if (list.length !== n) throw new RangeError(`MCMC: initParams has ${list.length} entries for ${n} chains.`);
+  return list.map((x) => Float64Array.from(x));
+}

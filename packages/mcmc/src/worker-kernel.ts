@@ -1,0 +1,33 @@
+import type { HMCOptions } from "./hmc.js";
+import { HMC, NUTS } from "./hmc-kernel.js";
+import type { PotentialFn } from "./internal/trajectory.js";
+import type { WorkerPotentialSpec } from "./kernel.js";
+
+/** Payload of {@link HMC.workerSpec}. */
+export interface HMCWorkerPayload {
+  algo: "HMC" | "NUTS";
+  options: Omit<HMCOptions, "algo">;
+  potential: WorkerPotentialSpec;
+}
+
+/**
+ * Rebuilds an HMC/NUTS kernel inside a worker from {@link HMC.workerSpec}'s payload: imports the
+ * potential's module and calls its factory. Used by `chainMethod: "parallel"`.
+ * @throws TypeError if the module does not export a function under `exportName` or it returns no function.
+ */
+export async function buildHMCWorkerKernel(p: HMCWorkerPayload): Promise<HMC> {
+  const mod = (await import(p.potential.module)) as Record<string, unknown>;
+  const factory = mod[p.potential.exportName];
+  if (typeof factory !== "function") {
+    throw new TypeError(`worker: ${p.potential.module} has no function export "${p.potential.exportName}".`);
+  }
+  const potentialFn = (await factory(p.potential.payload)) as PotentialFn;
+  if (typeof potentialFn !== "function") {
+    throw new TypeError(
+      `worker: ${p.potential.module}#${p.potential.exportName}(payload) did not return a PotentialFn.`,
+    );
+  }
+  // The state arrives from the main thread, so `dim` only satisfies the constructor's check.
+  const opts = { ...p.options, potentialFn, dim: 1 };
+  return p.algo === "NUTS" ? new NUTS(opts) : new HMC(opts);
+}

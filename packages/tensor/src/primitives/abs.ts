@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+import { sign } from "./sign.js";
+
+/** The `abs` primitive. */
+export const absP = defineUnary("abs", Math.abs, { vjp: (g, [x], _y) => [mul(g, sign(x))], out: "same" });
+
+/**
+ * Elementwise absolute value (its derivative at 0 is taken as 0).
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * abs([-2]).toArray(); // → [2]
+ */
+export function abs(x: TensorLike): Tensor {
+  return bind1(absP, x);
+}

@@ -1,0 +1,20 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { neg } from "./neg.js";
+import { mul } from "./mul.js";
+import { sin } from "./sin.js";
+
+/** The `cos` primitive. */
+export const cosP = defineUnary("cos", Math.cos, { vjp: (g, [x], _y) => [neg(mul(g, sin(x)))] });
+
+/**
+ * Elementwise cosine (radians).
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * cos([0]).toArray(); // → [1]
+ */
+export function cos(x: TensorLike): Tensor {
+  return bind1(cosP, x);
+}

@@ -1,0 +1,18 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+
+/** The `exp` primitive. */
+export const expP = defineUnary("exp", Math.exp, { vjp: (g, [_x], y) => [mul(g, y)] });
+
+/**
+ * Elementwise exponential, eˣ. For eˣ − 1 near zero use {@link expm1}.
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * exp([0]).toArray(); // → [1]
+ */
+export function exp(x: TensorLike): Tensor {
+  return bind1(expP, x);
+}

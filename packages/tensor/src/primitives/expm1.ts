@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+import { add } from "./add.js";
+
+/** The `expm1` primitive. */
+export const expm1P = defineUnary("expm1", Math.expm1, { vjp: (g, [_x], y) => [mul(g, add(y, 1))] });
+
+/**
+ * Elementwise eˣ − 1, accurate near zero.
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * expm1([0]).toArray(); // → [0]
+ */
+export function expm1(x: TensorLike): Tensor {
+  return bind1(expm1P, x);
+}

@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { div } from "./div.js";
+import { add } from "./add.js";
+
+/** The `log1p` primitive. */
+export const log1pP = defineUnary("log1p", Math.log1p, { vjp: (g, [x], _y) => [div(g, add(x, 1))] });
+
+/**
+ * Elementwise log(1 + x), accurate near zero.
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * log1p([0]).toArray(); // → [0]
+ */
+export function log1p(x: TensorLike): Tensor {
+  return bind1(log1pP, x);
+}

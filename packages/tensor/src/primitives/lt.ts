@@ -1,0 +1,18 @@
+import type { Tensor, TensorLike } from "../core/tensor.js";
+import { bind2, defineBinary } from "../internal/elementwise.js";
+
+/** The `lt` primitive (operands of identical shape and dtype). */
+export const ltP = defineBinary("lt", (a, b) => (a < b ? 1 : 0), { nondiff: true, out: "bool" });
+
+/**
+ * Elementwise x < y as a bool tensor.
+ * @param x - tensor or JS number/array.
+ * @param y - tensor or JS number/array; broadcast against `x`.
+ * @returns a tensor of the broadcast shape.
+ * @throws ShapeError naming both shapes when they do not broadcast.
+ * @example
+ * lt([1, 5], 3).toArray(); // → [true, false]
+ */
+export function lt(x: TensorLike, y: TensorLike): Tensor {
+  return bind2(ltP, x, y);
+}

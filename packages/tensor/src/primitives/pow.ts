@@ -1,0 +1,19 @@
+import type { Tensor, TensorLike } from "../core/tensor.js";
+import { bind2, defineBinary } from "../internal/elementwise.js";
+import { powVjp } from "../internal/binary-vjps.js";
+
+/** The `pow` primitive (operands of identical shape and dtype). */
+export const powP = defineBinary("pow", Math.pow, { vjp: (g, [x, y], out) => powVjp(g, x, y, out) });
+
+/**
+ * Elementwise power xʸ with NumPy broadcasting.
+ * @param x - tensor or JS number/array.
+ * @param y - tensor or JS number/array; broadcast against `x`.
+ * @returns a tensor of the broadcast shape.
+ * @throws ShapeError naming both shapes when they do not broadcast.
+ * @example
+ * pow([2, 3], 2).toArray(); // → [4, 9]
+ */
+export function pow(x: TensorLike, y: TensorLike): Tensor {
+  return bind2(powP, x, y);
+}

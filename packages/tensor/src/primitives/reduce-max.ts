@@ -1,0 +1,40 @@
+import { allocate } from "../core/dtype.js";
+import { arr, definePrimitive } from "../core/primitive.js";
+import { sizeOf } from "../core/shape.js";
+import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
+import { bind } from "../core/trace.js";
+import { normAxes, reduceInto, reducedShape } from "../internal/reduce.js";
+import { cast } from "./cast.js";
+import { div } from "./div.js";
+import { eq } from "./eq.js";
+import { mul } from "./mul.js";
+import { expandReduced, sum } from "./reduce-sum.js";
+
+/** The `reduceMax` primitive (NaN propagates; the gradient is shared equally among ties). */
+export const reduceMaxP = definePrimitive("reduceMax", {
+  shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
+  dtype: (ins) => ins[0].dtype,
+  vjp: (g, [x], y, p) => {
+    const mask = cast(eq(x, expandReduced(y, x.shape, p.axes)), x.dtype);
+    const count = expandReduced(sum(mask, p.axes, false), x.shape, p.axes);
+    return [div(mul(expandReduced(g, x.shape, p.axes), mask), count)];
+  },
+  kernel: ([x], p, shape, dtype) => {
+    const out = allocate(dtype, sizeOf(shape));
+    reduceInto(arr(x), x.shape, p.axes, out, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v );
+    return out;
+  },
+});
+
+/**
+ *  a):Maximum over `axis` (a number, a list, or all axes when omitted); NaN propagates.
+ * @param keepDims - keep reduced axes with length 1.
+ * @example
+ * max([[1, 5], [3, 4]], 1).toArray(); // → [5, 4]
+ */
+export function max(x: TensorLike, axis?: number | readonly number[] | null, keepDims = false): Tensor {
+  const t = toTensor(x);
+  const axes = normAxes(axis, t.shape.length, "max");
+  if (axes.length === 0) return t;
+  return bind(reduceMaxP, [t], { axes, keepDims });
+}

@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+import { div } from "./div.js";
+
+/** The `rsqrt` primitive. */
+export const rsqrtP = defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), { vjp: (g, [x], y) => [mul(g, mul(div(y, x), -0.5))] });
+
+/**
+ * Elementwise reciprocal square root, 1/√x.
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * rsqrt([4]).toArray(); // → [0.5]
+ */
+export function rsqrt(x: TensorLike): Tensor {
+  return bind1(rsqrtP, x);
+}

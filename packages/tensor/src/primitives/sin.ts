@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+import { cos } from "./cos.js";
+
+/** The `sin` primitive. */
+export const sinP = defineUnary("sin", Math.sin, { vjp: (g, [x], _y) => [mul(g, cos(x))] });
+
+/**
+ * Elementwise sine (radians).
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * sin([0]).toArray(); // → [0]
+ */
+export function sin(x: TensorLike): Tensor {
+  return bind1(sinP, x);
+}

@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { div } from "./div.js";
+import { mul } from "./mul.js";
+
+/** The `sqrt` primitive. */
+export const sqrtP = defineUnary("sqrt", Math.sqrt, { vjp: (g, [_x], y) => [div(g, mul(y, 2))] });
+
+/**
+ * Elementwise square root.
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * sqrt([4]).toArray(); // → [2]
+ */
+export function sqrt(x: TensorLike): Tensor {
+  return bind1(sqrtP, x);
+}

@@ -1,0 +1,19 @@
+import type { Tensor } from "../core/tensor.js";
+import type { TensorLike } from "../core/tensor.js";
+import { bind1, defineUnary } from "../internal/elementwise.js";
+import { mul } from "./mul.js";
+import { add } from "./add.js";
+
+/** The `tan` primitive. */
+export const tanP = defineUnary("tan", Math.tan, { vjp: (g, [_x], y) => [mul(g, add(mul(y, y), 1))] });
+
+/**
+ * Elementwise tangent (radians).
+ * @param x - tensor of any shape.
+ * @returns a tensor of the same shape.
+ * @example
+ * tan([0]).toArray(); // → [0]
+ */
+export function tan(x: TensorLike): Tensor {
+  return bind1(tanP, x);
+}

@@ -1,0 +1,50 @@
+import { sinpi } from "./elementary.js";
+
+/** B₂ⱼ/(2j)! for j = 1 … 10 (Euler–Maclaurin tail of the Hurwitz zeta function). */
+const B2J_OVER_FACT = [
+  1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 1307674368000, 1 / 74724249600,
+  -3617 / 10670622842880000, 43867 / 5109094217170944000, -174611 / 802857662698291200000,
+];
+
+/** Hurwitz zeta ζ(s, a) = Σ_{k≥0} (a + k)⁻ˢ for s > 1, a > 0 (recurrence, then Euler–Maclaurin). */
+export function hurwitzZeta(s: number, a: number): number {
+  let acc = 0;
+  const big = 12 + s;
+  while (a < big) {
+    acc += a ** -s;
+    a += 1;
+  }
+  // ζ(s, a) ≈ a^{1−s}/(s−1) + a^{−s}/2 + Σ_j B₂ⱼ/(2j)! · s(s+1)…(s+2j−2) · a^{−s−2j+1}
+  let sum = a ** (1 - s) / (s - 1) + 0.5 * a ** -s;
+  let rising = s; // s(s+1)…(s+2j−2)
+  let pw = a ** (-s - 1);
+  const inv2 = 1 / (a * a);
+  for (let j = 0; j < B2J_OVER_FACT.length; j++) {
+    const term = B2J_OVER_FACT[j] * rising * pw;
+    sum += term;
+    if (Math.abs(term) < 1e-17 * sum) break;
+    rising *= (s + 2 * j + 1) * (s + 2 * j + 2);
+    pw *= inv2;
+  }
+  return acc + sum;
+}
+
+/**
+ * Polygamma ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! ζ(n + 1, x) for integer n ≥ 1 and x > 0; for n = 1 and x < 0 by reflection
+ * ψ₁(x) = π²/sin²(πx) − ψ₁(1 − x). NaN elsewhere (non-positive integers give +∞ for even-order poles as scipy).
+ */
+export function polygammaScalar(n: number, x: number): number {
+  if (Number.isNaN(x)) return x;
+  if (x > 0) {
+    if (x === Number.POSITIVE_INFINITY) return 0;
+    let f = 1;
+    for (let k = 2; k <= n; k++) f *= k;
+    return (n % 2 === 1 ? f : -f) * hurwitzZeta(n + 1, x);
+  }
+  if (Number.isInteger(x)) return n % 2 === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
+  if (n === 1 && Number.isFinite(x)) {
+    const s = sinpi(x);
+    return (Math.PI * Math.PI) / (s * s) - polygammaScalar(1, 1 - x);
+  }
+  return Number.NaN;
+}
