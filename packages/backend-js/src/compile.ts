@@ -2,10 +2,11 @@
  * `compile`: IR program → one JavaScript function over typed arrays, built with `new Function`, plus
  * its serialisable form (`toJSON`) and `loadCompiled` to rebuild it elsewhere (a worker thread).
  */
-import { type ArgSpec, type CodegenOptions, generate } from "./internal/codegen.js";
+
 import { decodeBase64, encodeBase64 } from "./internal/base64.js";
+import { type CodegenOptions, generate } from "./internal/codegen.js";
 import { defaultRuntime } from "./internal/default-runtime.js";
-import type { IRProgram, IRTypedArray } from "./ir.js";
+import type { ArgSpec, IRProgram, IRTypedArray } from "./ir.js";
 import { sizeOf } from "./ir.js";
 
 /** The JSON form of a compiled program: source text, constant buffers (base64) and signature. */
@@ -13,10 +14,15 @@ export interface SerializedProgram {
   readonly format: "phlox-js-program";
   readonly version: 1;
   readonly source: string;
-  readonly constants: readonly { readonly dtype: string; readonly shape: readonly number[]; readonly data: string }[];
+  readonly constants: readonly {
+    readonly dtype: string;
+    readonly shape: readonly number[];
+    readonly data: string;
+  }[];
   readonly inputs: readonly ArgSpec[];
   readonly outputs: readonly ArgSpec[];
   readonly returnFirstScalar: boolean;
+  readonly argOrder?: "inputs-first" | "potential";
 }
 
 /** The raw compiled function: inputs, then output arrays (output 0 is returned instead when `returnFirstScalar`). */
@@ -32,6 +38,8 @@ export interface CompiledJsProgram {
   readonly outputs: readonly ArgSpec[];
   /** True when `raw` returns output 0 instead of writing it. */
   readonly returnFirstScalar: boolean;
+  /** Parameter order of `raw`: inputs then outputs, or (`"potential"`) input 0, outputs, other inputs. */
+  readonly argOrder: "inputs-first" | "potential";
   /** The allocation-free function: `raw(in₀, …, out₀, …)`. */
   readonly raw: RawProgramFn;
   /** Runs the program on input arrays, allocating fresh output arrays. */
@@ -63,13 +71,8 @@ const toTyped = (dtype: string, data: ArrayLike<number>): IRTypedArray => {
   return data instanceof C ? (data as IRTypedArray) : (C.from(data as ArrayLike<number>) as IRTypedArray);
 };
 
-function build(
-  source: string,
-  constants: readonly IRTypedArray[],
-  runtime: object,
-): RawProgramFn {
+function build(source: string, constants: readonly IRTypedArray[], runtime: object): RawProgramFn {
   const params = ["rt", ...constants.map((_, k) => `c${k}`)];
-  // biome-ignore lint/security/noGlobalEval: code generation is the purpose of this backend.
   const factory = new Function(...params, source) as (...args: unknown[]) => RawProgramFn;
   return factory(runtime, ...constants);
 }
@@ -80,6 +83,7 @@ function wrap(
   inputs: readonly ArgSpec[],
   outputs: readonly ArgSpec[],
   returnFirstScalar: boolean,
+  argOrder: "inputs-first" | "potential",
   runtime: object,
 ): CompiledJsProgram {
   const raw = build(
@@ -92,12 +96,15 @@ function wrap(
     inputs,
     outputs,
     returnFirstScalar,
+    argOrder,
     raw,
     call(ins: readonly IRTypedArray[]): IRTypedArray[] {
       if (ins.length !== inputs.length)
         throw new Error(`compiled program: expected ${inputs.length} inputs, got ${ins.length}`);
       const outs = outputs.map((o) => allocateArray(o.dtype, sizeOf(o.shape)));
-      const args = returnFirstScalar ? [...ins, ...outs.slice(1)] : [...ins, ...outs];
+      const written = returnFirstScalar ? outs.slice(1) : outs;
+      const args =
+        argOrder === "potential" ? [...ins.slice(0, 1), ...written, ...ins.slice(1)] : [...ins, ...written];
       const r = raw(...args);
       if (returnFirstScalar) (outs[0] as IRTypedArray)[0] = r as number;
       return outs;
@@ -115,6 +122,7 @@ function wrap(
         inputs,
         outputs,
         returnFirstScalar,
+        argOrder,
       };
     },
   };
@@ -124,7 +132,8 @@ function wrap(
  * Compiles an IR program into one JavaScript function (scalars as locals, elementwise chains fused
  * into loops, full reductions fused with their producers, captured data as constants).
  * @param program - a `Program` from `@phlox/tensor` (`makeProgram`, after `simplify`).
- * @param options - `returnFirstScalar`: `raw` returns output 0 (one element) instead of writing it.
+ * @param options - `returnFirstScalar`: `raw` returns output 0 (one element) instead of writing it;
+ *   `argOrder: "potential"`: `raw(in₀, out…, in₁…)`.
  * @returns the compiled program; `raw` allocates nothing per call.
  * @throws Error naming the primitive when one has no code generator; EvalError where `new Function`
  *   is forbidden (strict CSP) — fall back to the IR interpreter then.
@@ -135,7 +144,7 @@ function wrap(
 export function compileProgram(program: IRProgram, options: CompileOptions = {}): CompiledJsProgram {
   const g = generate(program, options);
   const consts = g.constants.map((c) => ({ dtype: c.dtype, shape: c.shape, data: toTyped(c.dtype, c.data) }));
-  return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, defaultRuntime());
+  return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, g.argOrder, defaultRuntime());
 }
 
 /**
@@ -148,7 +157,9 @@ export function compileProgram(program: IRProgram, options: CompileOptions = {})
 export function loadCompiled(json: SerializedProgram | string): CompiledJsProgram {
   const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedProgram;
   if (j === null || j.format !== "phlox-js-program" || j.version !== 1)
-    throw new Error("loadCompiled: not a serialised phlox-js program (expected format \"phlox-js-program\", version 1).");
+    throw new Error(
+      'loadCompiled: not a serialised phlox-js program (expected format "phlox-js-program", version 1).',
+    );
   const consts = j.constants.map((c) => {
     const bytes = decodeBase64(c.data);
     const C = CTORS[c.dtype as keyof typeof CTORS];
@@ -156,5 +167,13 @@ export function loadCompiled(json: SerializedProgram | string): CompiledJsProgra
     copy.set(bytes);
     return { dtype: c.dtype, shape: c.shape, data: new C(copy.buffer) as IRTypedArray };
   });
-  return wrap(j.source, consts, j.inputs, j.outputs, j.returnFirstScalar, defaultRuntime());
+  return wrap(
+    j.source,
+    consts,
+    j.inputs,
+    j.outputs,
+    j.returnFirstScalar,
+    j.argOrder ?? "inputs-first",
+    defaultRuntime(),
+  );
 }

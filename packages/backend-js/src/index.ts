@@ -1,1 +1,21 @@
-export {};
+// @phlox/backend-js: the JavaScript code generator for jit programs.
+export {
+  allocateArray,
+  type CompiledJsProgram,
+  type CompileOptions,
+  compileProgram,
+  loadCompiled,
+  type RawProgramFn,
+  type SerializedProgram,
+} from "./compile.js";
+export type { ArgSpec, IRAtom, IRDType, IREqn, IRLiteral, IRProgram, IRTypedArray, IRVar } from "./ir.js";
+export {
+  type CompiledPotential,
+  type CompileValueAndGradOptions,
+  compileValueAndGrad,
+  type ExtraInput,
+  loadPotential,
+  type SerializedPotential,
+  type ValueAndGradFn,
+} from "./potential.js";
+export { jsCompiler, useJsCompiler } from "./register.js";

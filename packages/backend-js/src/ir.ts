@@ -63,3 +63,9 @@ export const stridesOf = (shape: readonly number[]): number[] => {
   }
   return s;
 };
+
+/** Shape and dtype of a program input or output. */
+export interface ArgSpec {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+}

@@ -7,10 +7,12 @@ import {
   type DType,
   interpretProgram,
   type Program,
+  ShapeError,
   simplify,
   stageValueAndGrad,
   type Tensor,
   type TypedArray,
+  warn,
 } from "@phlox/tensor";
 import { type CompiledJsProgram, compileProgram, loadCompiled, type SerializedProgram } from "./compile.js";
 
@@ -55,12 +57,9 @@ export interface CompiledPotential {
   toJSON(): SerializedPotential;
 }
 
-function fromRaw(c: CompiledJsProgram, extras: number): ValueAndGradFn {
-  const raw = c.raw as (...a: TypedArray[]) => number;
-  if (extras === 0) return (z, grad) => raw(z, grad);
-  if (extras === 1) return (z, grad, e0) => raw(z, e0 as TypedArray, grad);
-  if (extras === 2) return (z, grad, e0, e1) => raw(z, e0 as TypedArray, e1 as TypedArray, grad);
-  return (z, grad, ...ex) => raw(z, ...ex, grad);
+function fromRaw(c: CompiledJsProgram): ValueAndGradFn {
+  // raw's parameters are already (z, grad, ...extra): no wrapper call in the hot path
+  return c.raw as unknown as ValueAndGradFn;
 }
 
 function interpreted(program: Program): ValueAndGradFn {
@@ -77,9 +76,11 @@ function interpreted(program: Program): ValueAndGradFn {
  * @param dim - length of `z`.
  * @param options - `extraInputs` (non-differentiated inputs after `z`), `codegen: false` for strict CSP.
  * @returns `{ fn, program, compiled, toJSON }`; `fn(z, grad, ...extra)` returns f(z) and writes ∇f(z) into
- *   `grad` (length `dim`) without allocating. Where `new Function` throws, `fn` runs the interpreter.
+ *   `grad` (length `dim`) without allocating. Where code generation fails (`new Function` forbidden by a strict
+ *   CSP, a primitive without a code generator), `fn` runs the IR interpreter, with one warning.
  * @throws ConcretizationError (unchanged from tracing) when `f` reads a traced value, e.g. branches on it:
- *   catch it and fall back to eager autodiff. ShapeError when `f` does not return one element.
+ *   catch it and fall back to eager autodiff. ShapeError when `f` does not return one element or `dim` is
+ *   not a positive integer.
  * @example
  * const { fn } = compileValueAndGrad((z) => z.mul(z).sum().mul(0.5), 3);
  * const g = new Float64Array(3);
@@ -90,24 +91,35 @@ export function compileValueAndGrad(
   dim: number,
   options: CompileValueAndGradOptions = {},
 ): CompiledPotential {
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new ShapeError(
+      "potential-dim",
+      `compileValueAndGrad: dim must be a positive integer (the length of z), got ${dim}.`,
+    );
   const extras = options.extraInputs ?? [];
   const program = simplify(stageValueAndGrad(f, dim, extras));
   let compiled: CompiledJsProgram | null = null;
   if (options.codegen !== false) {
     try {
-      compiled = compileProgram(program, { returnFirstScalar: true });
+      compiled = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
     } catch (e) {
-      if (!(e instanceof EvalError)) throw e;
+      // EvalError: `new Function` forbidden (strict CSP); otherwise a primitive without a code generator.
+      warn(
+        "compile-value-and-grad-interpreted",
+        `compileValueAndGrad: code generation failed (${(e as Error).message}); running the IR interpreter instead.`,
+      );
     }
   }
-  const fn = compiled === null ? interpreted(program) : fromRaw(compiled, extras.length);
+  const fn = compiled === null ? interpreted(program) : fromRaw(compiled);
   return {
     fn,
     program,
     compiled,
     toJSON(): SerializedPotential {
       if (compiled === null)
-        throw new Error("compileValueAndGrad: this potential runs through the interpreter and has no serialisable code.");
+        throw new Error(
+          "compileValueAndGrad: this potential runs through the interpreter and has no serialisable code.",
+        );
       return { format: "phlox-potential", version: 1, dim, extraInputs: extras, program: compiled.toJSON() };
     },
   };
@@ -125,6 +137,8 @@ export function compileValueAndGrad(
 export function loadPotential(json: SerializedPotential | string): ValueAndGradFn {
   const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedPotential;
   if (j === null || j.format !== "phlox-potential" || j.version !== 1)
-    throw new Error('loadPotential: not a serialised potential (expected format "phlox-potential", version 1).');
-  return fromRaw(loadCompiled(j.program), j.extraInputs.length);
+    throw new Error(
+      'loadPotential: not a serialised potential (expected format "phlox-potential", version 1).',
+    );
+  return fromRaw(loadCompiled(j.program));
 }

@@ -80,6 +80,9 @@ shifted[3] += 3.0
 datasets["shifted_chain"] = shifted
 datasets["slow_mixing"] = ar1((2, 300), 0.995)
 datasets["tiny"] = rng.normal(size=(2, 4))
+with_nan = rng.normal(size=(2, 50))
+with_nan[1, 7] = np.nan
+datasets["with_nan"] = with_nan
 
 QPROB = 0.25
 
@@ -231,9 +234,10 @@ for label, vec, reff in [
     lw, k = az.psislw(vec, reff=reff)
     psis_cases[label] = {"log_ratios": vec, "reff": reff, "log_weights": np.asarray(lw), "k": float(k)}
 
-# One chain: ArviZ uses r_eff = 1.
-post1, ll1 = model("normal")
-idata1 = az.from_dict(posterior={k: v[:1] for k, v in post1.items()}, log_likelihood={"y": ll1[:1]})
+# One chain (the first chain of the "normal" model): ArviZ uses r_eff = 1.
+ll_normal = np.asarray(models["normal"]["log_lik"]).reshape(C, D, N_OBS)
+post_normal = {k: np.asarray(v).reshape(C, D) for k, v in models["normal"]["posterior"].items()}
+idata1 = az.from_dict(posterior={k: v[:1] for k, v in post_normal.items()}, log_likelihood={"y": ll_normal[:1]})
 lo1 = az.loo(idata1, pointwise=True)
 one_chain_loo = {
     "shape": [1, D, N_OBS],

@@ -13,7 +13,7 @@ import {
   splitGelmanRubin,
   summaryArviz,
 } from "./index.js";
-import { expectAllClose, readFixture } from "./internal/fixture.js";
+import { expectAllClose, readFixture } from "./testing/fixture.js";
 
 // ArviZ 0.23.4 on seeded random and pathological draws (scripts/arviz_fixtures.py).
 interface Case {
@@ -49,19 +49,74 @@ describe("convergence diagnostics match ArviZ 0.23.4 to 1e-8 (NaN where ArviZ gi
     it(`hpdi (ArviZ hdi, prob 0.9) and summaryArviz on "${name}"`, () => {
       const rest = x.data.length / (c.shape[0] * c.shape[1]);
       const h = hpdi({ data: x.data, shape: [c.shape[0] * c.shape[1], ...c.shape.slice(2)] }, 0.9);
-      expectAllClose(h.subarray(0, rest), a.hdi90.map((r) => r[0]), RTOL, "hdi lower");
-      expectAllClose(h.subarray(rest), a.hdi90.map((r) => r[1]), RTOL, "hdi upper");
+      expectAllClose(
+        h.subarray(0, rest),
+        a.hdi90.map((r) => r[0]),
+        RTOL,
+        "hdi lower",
+      );
+      expectAllClose(
+        h.subarray(rest),
+        a.hdi90.map((r) => r[1]),
+        RTOL,
+        "hdi upper",
+      );
       const rows = summaryArviz({ x });
       const s = a.summary;
-      expectAllClose(rows.map((r) => r.mean), s.mean, RTOL, "mean");
-      expectAllClose(rows.map((r) => r.sd), s.sd, RTOL, "sd");
-      expectAllClose(rows.map((r) => r.hdiLower), s["hdi_3%"], RTOL, "hdi_3%");
-      expectAllClose(rows.map((r) => r.hdiUpper), s["hdi_97%"], RTOL, "hdi_97%");
-      expectAllClose(rows.map((r) => r.mcseMean), s.mcse_mean, RTOL, "summary mcse_mean");
-      expectAllClose(rows.map((r) => r.mcseSd), s.mcse_sd, RTOL, "summary mcse_sd");
-      expectAllClose(rows.map((r) => r.essBulk), s.ess_bulk, RTOL, "summary ess_bulk");
-      expectAllClose(rows.map((r) => r.essTail), s.ess_tail, RTOL, "summary ess_tail");
-      expectAllClose(rows.map((r) => r.rHat), s.r_hat, RTOL, "summary r_hat");
+      expectAllClose(
+        rows.map((r) => r.mean),
+        s.mean,
+        RTOL,
+        "mean",
+      );
+      expectAllClose(
+        rows.map((r) => r.sd),
+        s.sd,
+        RTOL,
+        "sd",
+      );
+      expectAllClose(
+        rows.map((r) => r.hdiLower),
+        s["hdi_3%"],
+        RTOL,
+        "hdi_3%",
+      );
+      expectAllClose(
+        rows.map((r) => r.hdiUpper),
+        s["hdi_97%"],
+        RTOL,
+        "hdi_97%",
+      );
+      expectAllClose(
+        rows.map((r) => r.mcseMean),
+        s.mcse_mean,
+        RTOL,
+        "summary mcse_mean",
+      );
+      expectAllClose(
+        rows.map((r) => r.mcseSd),
+        s.mcse_sd,
+        RTOL,
+        "summary mcse_sd",
+      );
+      expectAllClose(
+        rows.map((r) => r.essBulk),
+        s.ess_bulk,
+        RTOL,
+        "summary ess_bulk",
+      );
+      expectAllClose(
+        rows.map((r) => r.essTail),
+        s.ess_tail,
+        RTOL,
+        "summary ess_tail",
+      );
+      expectAllClose(
+        rows.map((r) => r.rHat),
+        s.r_hat,
+        RTOL,
+        "summary r_hat",
+      );
     });
   }
 });

@@ -2,11 +2,11 @@
 // whole or split chains, the effective sample size with Geyer's initial monotone sequence over all lags,
 // and the highest posterior density interval.
 
+import { perElement } from "./convergence.js";
 import { type DrawsInput, type NumericArray, toFlat } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
-import { perElement } from "./convergence.js";
-import { autocovPair } from "./internal/fft.js";
 import { lagAcovMean, rhatCore, splitChains, type Workspace } from "./internal/core.js";
+import { autocovPair } from "./internal/fft.js";
 
 function toF64(x: NumericArray): Float64Array {
   return x instanceof Float64Array ? x : Float64Array.from(x);
@@ -135,7 +135,7 @@ export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Worksp
   let prev = Number.POSITIVE_INFINITY;
   for (let j = 1; j < pairs; j++) {
     let r = rhoK(2 * j) + rhoK(2 * j + 1);
-    if (r !== r) {
+    if (Number.isNaN(r)) {
       total = Number.NaN;
       break;
     }

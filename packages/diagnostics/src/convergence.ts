@@ -1,4 +1,4 @@
-import { type ChainDraws, type DrawsInput, gatherElement, toChainDraws } from "./draws.js";
+import { BLOCK, type ChainDraws, type DrawsInput, gatherBlock, toChainDraws } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import {
   essCore,
@@ -25,11 +25,12 @@ export function perElement(
   const cd: ChainDraws = toChainDraws(x, where);
   const n = cd.numChains * cd.numDraws;
   const out = new Float64Array(cd.numElements);
-  const slab = new Float64Array(n);
+  const block = new Float64Array(Math.min(BLOCK, cd.numElements) * n);
   const ws = workspace(n, cd.numChains);
   for (let e = 0; e < cd.numElements; e++) {
-    gatherElement(cd, e, slab);
-    out[e] = fn(slab, cd.numChains, cd.numDraws, ws);
+    const k = e % BLOCK;
+    if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
+    out[e] = fn(block.subarray(k * n, (k + 1) * n), cd.numChains, cd.numDraws, ws);
   }
   return out;
 }
@@ -50,7 +51,7 @@ export function rankRhatSlab(
 ): number {
   if (C < 2) return Number.NaN;
   const n = C * D;
-  for (let i = 0; i < n; i++) if (x[i] !== x[i]) return Number.NaN;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return Number.NaN;
   const half = D >> 1;
   const m = 2 * C * half;
   const split = ws.split;
@@ -76,7 +77,7 @@ export function rankRhatSlab(
 /** Bulk ESS of one slab: ESS of the rank-normalised split chains. */
 export function essBulkSlab(x: Float64Array, C: number, D: number, ws: Workspace): number {
   const n = C * D;
-  for (let i = 0; i < n; i++) if (x[i] !== x[i]) return Number.NaN;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return Number.NaN;
   const half = splitChains(x, C, D, ws.split);
   const m = 2 * C * half;
   const z = new Float64Array(m);

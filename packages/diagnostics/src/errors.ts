@@ -11,7 +11,8 @@ export type DiagnosticsErrorCode =
  * The one error class of `@phlox/diagnostics`. `code` is stable; the message says what was wrong, where
  * (function, variable, shape, value) and how to fix it.
  * @example
- * try { rhat([[1, 2, 3]]); } catch (e) { (e as DiagnosticsError).code; } // → "too-few-draws"
+ * const err = new DiagnosticsError("too-few-draws", "essBulk(x): needs at least 4 draws per chain, got 3.");
+ * err.code; // → "too-few-draws"
  */
 export class DiagnosticsError extends Error {
   /** Stable machine-readable reason. */

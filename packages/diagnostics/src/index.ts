@@ -1,4 +1,11 @@
-export { autocorrelation, autocovariance, effectiveSampleSize, gelmanRubin, splitGelmanRubin } from "./classic.js";
+export {
+  autocorrelation,
+  autocovariance,
+  effectiveSampleSize,
+  gelmanRubin,
+  splitGelmanRubin,
+} from "./classic.js";
+export { type CompareOptions, type CompareRow, compare, stackingWeights } from "./compare.js";
 export {
   essBulk,
   essMean,
@@ -14,17 +21,6 @@ export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./dr
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
 export { hpdi, quantile } from "./intervals.js";
 export {
-  type ArvizSummaryRow,
-  formatSummary,
-  type PrintSummaryOptions,
-  printSummary,
-  type SummaryOptions,
-  type SummaryRow,
-  summary,
-  summaryArviz,
-} from "./summary.js";
-export { type CompareOptions, type CompareRow, compare, stackingWeights } from "./compare.js";
-export {
   type ElpdData,
   type IcOptions,
   type IcScale,
@@ -35,3 +31,13 @@ export {
   waic,
 } from "./loo.js";
 export { type Convention, type PsisResult, psislw } from "./psis.js";
+export {
+  type ArvizSummaryRow,
+  formatSummary,
+  type PrintSummaryOptions,
+  printSummary,
+  type SummaryOptions,
+  type SummaryRow,
+  summary,
+  summaryArviz,
+} from "./summary.js";

@@ -6,7 +6,10 @@ function isDrawsObject(x: NumericArray | Draws): x is Draws {
   return !Array.isArray(x) && !(x instanceof Float64Array) && !(x instanceof Float32Array);
 }
 
-/** Narrowest interval [s_i, s_{i+L}] with L = ⌊prob·n⌋ over sorted s[0..n). */
+/**
+ * Narrowest interval [s_i, s_{i+L}] with L = ⌊prob·n⌋ over sorted s[0..n). As NumPy's argmin, the first
+ * NaN width wins (NaN sorts last, so draws containing NaN give a NaN bound, like NumPyro and ArviZ).
+ */
 export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, number] {
   const len = Math.floor(prob * n);
   const count = n - len;
@@ -14,6 +17,10 @@ export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, n
   let width = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     const w = s[i + len] - s[i];
+    if (Number.isNaN(w)) {
+      best = i;
+      break;
+    }
     if (w < width) {
       width = w;
       best = i;

@@ -71,13 +71,18 @@ export interface LooOptions extends IcOptions {
   posterior?: Samples;
   /** Keep the smoothed, normalised log weights (`[obs, S]`) in the result; default false. */
   keepLogWeights?: boolean;
+  /** Print a console warning when some Pareto k is too large; default true. */
+  warn?: boolean;
 }
 
 function scaleValue(scale: IcScale): number {
   if (scale === "log") return 1;
   if (scale === "negative_log") return -1;
   if (scale === "deviance") return -2;
-  throw new DiagnosticsError("invalid-argument", `scale must be "log", "negative_log" or "deviance", got "${scale}".`);
+  throw new DiagnosticsError(
+    "invalid-argument",
+    `scale must be "log", "negative_log" or "deviance", got "${scale}".`,
+  );
 }
 
 function sumVar(x: Float64Array, ddof: number): [number, number] {
@@ -268,7 +273,7 @@ export function loo(logLik: DrawsInput, options: LooOptions = {}): ElpdData & { 
   const goodK = Math.min(1 - 1 / Math.log10(S), 0.7);
   let warning = false;
   for (let i = 0; i < N; i++) if (k[i] > goodK) warning = true;
-  if (warning) {
+  if (warning && (options.warn ?? true)) {
     console.warn(
       `loo: estimated Pareto k is greater than ${goodK.toFixed(2)} for one or more observations; ` +
         "importance sampling is unreliable there. Consider a more robust model or exact refits for those points.",
@@ -305,7 +310,7 @@ export function looPit(
   options: { reff?: number | ArrayLike<number> } = {},
 ): Float64Array {
   const yh = logLikDraws(yHat, "looPit(y, yHat)");
-  const res = loo(logLik, { reff: options.reff, keepLogWeights: true });
+  const res = loo(logLik, { reff: options.reff, keepLogWeights: true, warn: false });
   const S = yh.cd.numChains * yh.cd.numDraws;
   const N = yh.cd.numElements;
   if (N !== res.nDataPoints || S !== res.nSamples || y.length !== N) {

@@ -149,7 +149,10 @@ export function psislw(
       : logRatios;
   const { data, shape } = toFlat(input, "psislw(logRatios)");
   if (shape.length === 0 || shape[shape.length - 1] === 0) {
-    throw new DiagnosticsError("invalid-input", "psislw(logRatios): needs at least one sample on the last axis.");
+    throw new DiagnosticsError(
+      "invalid-input",
+      "psislw(logRatios): needs at least one sample on the last axis.",
+    );
   }
   const S = shape[shape.length - 1];
   const count = data.length / S;

@@ -1,6 +1,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { essBulk, essMean, essTail, mcseMean, mcseQuantile, mcseSd, quantile, rhat, splitGelmanRubin } from "./index.js";
+import {
+  essBulk,
+  essMean,
+  essTail,
+  mcseMean,
+  mcseQuantile,
+  mcseSd,
+  quantile,
+  rhat,
+  splitGelmanRubin,
+  summary,
+} from "./index.js";
 
 // The R package posterior 1.4.0 (`summarise_draws`) on 4 × 1000 stored draws of centered eight
 // schools; read from the shared reference folder next to the repository (never copied).
@@ -30,6 +41,11 @@ describe("convergence diagnostics match the R package posterior 1.4 on stored dr
       close(mcseMean(draws)[0], col("mcse_mean"));
       close(mcseSd(draws)[0], col("mcse_sd"));
       close(mcseQuantile(draws, 0.5)[0], col("mcse_median"));
+    });
+    it(`mean and sd of ${name} agree to 1e-6`, () => {
+      const [row] = summary({ [name]: draws });
+      close(row.mean, col("mean"));
+      close(row.std, col("sd"));
     });
     it(`quantiles 5%, 50%, 95% of ${name} agree to 1e-6`, () => {
       const flat = draws.flat();

@@ -1,26 +1,19 @@
-import { rankRhatSlab, essBulkSlab } from "./convergence.js";
-import {
-  type ChainDraws,
-  type Samples,
-  elementIndex,
-  elementLabel,
-  toChainDraws,
-  toFlat,
-  transposeElements,
-} from "./draws.js";
-import { DiagnosticsError } from "./errors.js";
-import { hpdiSorted } from "./intervals.js";
 import { numpyroEssSlab } from "./classic.js";
 import {
-  essQuantileCore,
-  mcseSdCore,
-  medianSorted,
-  pyMin,
-  essCore,
-  rhatCore,
-  splitChains,
-  workspace,
-} from "./internal/core.js";
+  BLOCK,
+  type ChainDraws,
+  elementIndex,
+  elementLabel,
+  gatherBlock,
+  type Samples,
+  toChainDraws,
+  toFlat,
+} from "./draws.js";
+import { DiagnosticsError } from "./errors.js";
+import { arvizDiagnostics } from "./internal/arviz-summary.js";
+import { rhatCore, splitChains, workspace } from "./internal/core.js";
+import { medianHpdi } from "./internal/select.js";
+import { hpdiSorted } from "./intervals.js";
 
 /** Options of {@link summary} and {@link printSummary}. */
 export interface SummaryOptions {
@@ -108,19 +101,27 @@ export function summary(samples: Samples, options: SummaryOptions = {}): Summary
     const C = cd.numChains;
     const D = cd.numDraws;
     const n = C * D;
-    const t = transposeElements(cd);
+    const block = new Float64Array(BLOCK * n);
     const ws = workspace(n, C);
     const sorted = new Float64Array(n);
+    const mh = new Float64Array(3);
     for (let e = 0; e < cd.numElements; e++) {
-      const x = t.subarray(e * n, (e + 1) * n);
+      const k = e % BLOCK;
+      if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
+      const x = block.subarray(k * n, (k + 1) * n);
       let m = 0;
       for (let i = 0; i < n; i++) m += x[i];
       m /= n;
       let ss = 0;
       for (let i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
       sorted.set(x);
-      sorted.sort();
-      const [lo, hi] = hpdiSorted(sorted, n, prob);
+      if (!Number.isNaN(m)) medianHpdi(sorted, n, prob, mh);
+      else {
+        // NaN present: NumPy's median is NaN; a full sort puts NaN last for the HPDI, as NumPy does.
+        sorted.sort();
+        mh[0] = Number.NaN;
+        [mh[1], mh[2]] = hpdiSorted(sorted, n, prob);
+      }
       const half = splitChains(x, C, D, ws.split);
       rows.push({
         label: elementLabel(name, cd.elementShape, e),
@@ -128,9 +129,9 @@ export function summary(samples: Samples, options: SummaryOptions = {}): Summary
         index: elementIndex(cd.elementShape, e),
         mean: m,
         std: Math.sqrt(ss / (n - 1)),
-        median: medianSorted(sorted, n),
-        hpdiLower: lo,
-        hpdiUpper: hi,
+        median: mh[0],
+        hpdiLower: mh[1],
+        hpdiUpper: mh[2],
         rHat: rhatCore(ws.split, 2 * C, half, ws),
         nEff: numpyroEssSlab(x, C, D, ws, true),
       });
@@ -157,11 +158,14 @@ export function summaryArviz(samples: Samples, options: SummaryOptions = {}): Ar
     const C = cd.numChains;
     const D = cd.numDraws;
     const n = C * D;
-    const t = transposeElements(cd);
+    const block = new Float64Array(BLOCK * n);
     const ws = workspace(n, C);
     const sorted = new Float64Array(n);
+    const diag = new Float64Array(5);
     for (let e = 0; e < cd.numElements; e++) {
-      const x = t.subarray(e * n, (e + 1) * n);
+      const k = e % BLOCK;
+      if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
+      const x = block.subarray(k * n, (k + 1) * n);
       let m = 0;
       for (let i = 0; i < n; i++) m += x[i];
       m /= n;
@@ -172,21 +176,10 @@ export function summaryArviz(samples: Samples, options: SummaryOptions = {}): Ar
       sorted.sort();
       const [lo, hi] = hpdiSorted(sorted, n, prob);
       let hasNaN = false;
-      for (let i = 0; i < n; i++) if (x[i] !== x[i]) hasNaN = true;
-      let mcseMean = Number.NaN;
-      let mcseSd = Number.NaN;
-      let bulk = Number.NaN;
-      let tail = Number.NaN;
-      let r = Number.NaN;
-      if (!hasNaN) {
-        const half = splitChains(x, C, D, ws.split);
-        const essMean = essCore(ws.split, 2 * C, half, ws);
-        mcseMean = Math.sqrt(ss / (n - 1) / essMean);
-        mcseSd = mcseSdCore(x, C, D, ws);
-        bulk = essBulkSlab(x, C, D, ws);
-        tail = pyMin(essQuantileCore(x, C, D, 0.05, ws), essQuantileCore(x, C, D, 0.95, ws));
-        r = rankRhatSlab(x, C, D, ws, false);
-      }
+      for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) hasNaN = true;
+      if (hasNaN) diag.fill(Number.NaN);
+      else arvizDiagnostics(x, C, D, ws, sorted, diag);
+      const [mcseMean, mcseSd, bulk, tail, r] = diag;
       rows.push({
         label: elementLabel(name, cd.elementShape, e),
         variable: name,

@@ -360,6 +360,67 @@ for D, eta in [(3, 0.8), (4, 2.0)]:
     event_case(f"LKJ/D{D}", "LKJ", {"dimension": D, "concentration": eta}, (), (D, D), Cs, lp_corr,
                reference="formula")
 
+# --- meta-distributions and the remaining ones, from scipy pieces ---
+for batch in [(), (3,)]:
+    tag = "x".join(map(str, batch)) or "scalar"
+    n = npts(batch)
+    shape = (n, *batch)
+    loc, scale = U(-2, 2, batch), U(0.5, 2.5, batch)
+    # FoldedDistribution(Normal(loc, scale)) is scipy's foldnorm(|loc|/scale, scale=scale)
+    fn = st.foldnorm(np.abs(loc) / scale, scale=scale)
+    x = fn.rvs(size=shape, random_state=rng)
+    CASES.append({"name": f"FoldedNormal/{tag}", "dist": "FoldedNormal", "reference": "scipy",
+                  "params": {"loc": lst(loc), "scale": lst(scale)}, "batchShape": list(batch), "eventShape": [],
+                  "discrete": False, "x": lst(x), "logProb": lst(fn.logpdf(x))})
+    # TruncatedDistribution(Laplace(loc, scale), low): density / survival at low
+    low = loc + U(-1, 1, batch)
+    lap = st.laplace(loc, scale)
+    x = lap.ppf(lap.cdf(low) + rng.uniform(size=shape) * lap.sf(low))
+    CASES.append({"name": f"LeftTruncatedLaplace/{tag}", "dist": "LeftTruncatedLaplace", "reference": "scipy",
+                  "params": {"loc": lst(loc), "scale": lst(scale), "low": lst(low)}, "batchShape": list(batch),
+                  "eventShape": [], "discrete": False, "x": lst(x), "logProb": lst(lap.logpdf(x) - lap.logsf(low)),
+                  "cdf": lst((lap.cdf(x) - lap.cdf(low)) / lap.sf(low))})
+    # MixtureSameFamily(Categorical(w), Normal(locs, scales)) over 3 components
+    w = rng.dirichlet(np.ones(3), size=batch) if batch else rng.dirichlet(np.ones(3))
+    mlocs, mscales = U(-3, 3, (*batch, 3)), U(0.5, 1.5, (*batch, 3))
+    x = rng.normal(0, 3, size=shape)
+    dens = (w[None] * st.norm(mlocs[None], mscales[None]).pdf(x[..., None])).sum(-1)
+    CASES.append({"name": f"MixtureSameFamilyNormal/{tag}", "dist": "MixtureSameFamilyNormal", "reference": "scipy",
+                  "params": {"probs": lst(w), "loc": lst(mlocs), "scale": lst(mscales)}, "batchShape": list(batch),
+                  "eventShape": [], "discrete": False, "x": lst(x), "logProb": lst(np.log(dens)),
+                  "mean": lst((w * mlocs).sum(-1)),
+                  "variance": lst((w * (mscales**2 + mlocs**2)).sum(-1) - (w * mlocs).sum(-1) ** 2)})
+    # HurdleDistribution(Poisson(rate), gate): P(0) = gate, P(k) = (1 − gate) pois(k) / (1 − pois(0))
+    gate, lam = U(0.1, 0.6, batch), U(0.5, 4, batch)
+    x = np.where(rng.uniform(size=shape) < 0.4, 0.0, rng.poisson(lam, size=shape) + 1.0)
+    po = st.poisson(lam)
+    lp = np.where(x == 0, np.log(gate), np.log1p(-gate) + po.logpmf(x) - np.log(-np.expm1(-lam)))
+    CASES.append({"name": f"HurdlePoisson/{tag}", "dist": "HurdlePoisson", "reference": "scipy",
+                  "params": {"gate": lst(gate), "rate": lst(lam)}, "batchShape": list(batch), "eventShape": [],
+                  "discrete": True, "x": lst(x), "logProb": lst(lp)})
+    # OrderedLogistic(predictor, cutpoints): P(y = k) = σ(c_k − η) − σ(c_{k−1} − η)
+    eta = U(-2, 2, batch)
+    cuts = np.sort(U(-2, 2, (*batch, 3)), axis=-1)
+    cum = sp.expit(cuts - eta[..., None])
+    probs = np.diff(np.concatenate([np.zeros((*batch, 1)), cum, np.ones((*batch, 1))], -1), axis=-1)
+    x = rng.integers(0, 4, size=shape).astype(float)
+    lp = np.log(np.take_along_axis(np.broadcast_to(probs, (*shape, 4)), x[..., None].astype(int), -1)[..., 0])
+    CASES.append({"name": f"OrderedLogistic/{tag}", "dist": "OrderedLogistic", "reference": "formula",
+                  "params": {"predictor": lst(eta), "cutpoints": lst(cuts)}, "batchShape": list(batch),
+                  "eventShape": [], "discrete": True, "x": lst(x), "logProb": lst(lp)})
+
+# WishartCholesky: density of L = chol(X), X ~ Wishart: wishart.logpdf(LLᵀ) + D log 2 + Σ_i (D − i) log L_ii
+D = 3
+for wdf in [4.5, 7.0]:
+    C = rand_spd(D)
+    W = st.wishart(wdf, C)
+    Xs = W.rvs(size=40, random_state=rng)
+    Ls = np.linalg.cholesky(Xs)
+    jac = D * np.log(2) + ((D - np.arange(D)) * np.log(np.diagonal(Ls, axis1=-2, axis2=-1))).sum(-1)
+    lp = W.logpdf(np.moveaxis(Xs, 0, -1)) + jac
+    event_case(f"WishartCholesky/df{wdf}", "WishartCholesky", {"concentration": wdf, "scaleTril": np.linalg.cholesky(C)},
+               (), (D, D), Ls, lp)
+
 out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "scipy.json")
 
 

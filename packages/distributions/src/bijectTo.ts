@@ -10,20 +10,35 @@ import {
   OrderedVector,
   PositiveDefinite,
   PositiveOrderedVector,
-  Simplex,
   real,
+  ScaledUnitLowerCholesky,
+  Simplex,
+  SoftplusLowerCholesky,
+  SoftplusPositive,
 } from "./constraints/constraint.js";
 import { ConstraintError, sub, values } from "./internal/ops.js";
-import { AffineTransform, ExpTransform, SigmoidTransform } from "./transforms/elementwise.js";
+import {
+  AffineTransform,
+  ExpTransform,
+  SigmoidTransform,
+  SoftplusTransform,
+} from "./transforms/elementwise.js";
 import {
   CholeskyTransform,
   CorrCholeskyTransform,
   CorrMatrixCholeskyTransform,
   LowerCholeskyTransform,
   OrderedTransform,
+  ScaledUnitLowerCholeskyTransform,
+  SoftplusLowerCholeskyTransform,
   StickBreakingTransform,
 } from "./transforms/structured.js";
-import { ComposeTransform, IdentityTransform, IndependentTransform, type Transform } from "./transforms/transform.js";
+import {
+  ComposeTransform,
+  IdentityTransform,
+  IndependentTransform,
+  type Transform,
+} from "./transforms/transform.js";
 
 /** Builds the transform for one constraint instance. */
 export type TransformFactory<C extends Constraint = Constraint> = (constraint: C) => Transform;
@@ -65,17 +80,26 @@ const isOne = (v: unknown): boolean => {
 };
 
 function installDefaults(r: Registry): void {
-  const reg = <C extends Constraint>(cls: abstract new (...a: never[]) => C, f: TransformFactory<C>): void => {
+  const reg = <C extends Constraint>(
+    cls: abstract new (...a: never[]) => C,
+    f: TransformFactory<C>,
+  ): void => {
     r.byClass.set(cls as unknown as ConstraintClass, f as TransformFactory);
   };
   r.byInstance.set(real, () => new IdentityTransform());
-  reg(IndependentConstraint, (c) => new IndependentTransform(bijectTo(c.baseConstraint), c.reinterpretedBatchNdims));
+  reg(
+    IndependentConstraint,
+    (c) => new IndependentTransform(bijectTo(c.baseConstraint), c.reinterpretedBatchNdims),
+  );
   reg(GreaterThan, (c) =>
     isZero(c.lowerBound)
       ? new ExpTransform()
       : new ComposeTransform([new ExpTransform(), new AffineTransform(c.lowerBound, 1, 0, c)]),
   );
-  reg(LessThan, (c) => new ComposeTransform([new ExpTransform(), new AffineTransform(c.upperBound, -1, 0, c)]));
+  reg(
+    LessThan,
+    (c) => new ComposeTransform([new ExpTransform(), new AffineTransform(c.upperBound, -1, 0, c)]),
+  );
   reg(Interval, (c) =>
     isZero(c.lowerBound) && isOne(c.upperBound)
       ? new SigmoidTransform()
@@ -89,8 +113,17 @@ function installDefaults(r: Registry): void {
   reg(PositiveOrderedVector, () => new ComposeTransform([new OrderedTransform(), new ExpTransform()]));
   reg(LowerCholesky, () => new LowerCholeskyTransform());
   reg(CorrCholesky, () => new CorrCholeskyTransform());
-  reg(CorrMatrix, () => new ComposeTransform([new CorrCholeskyTransform(), new CorrMatrixCholeskyTransform().inv]));
-  reg(PositiveDefinite, () => new ComposeTransform([new LowerCholeskyTransform(), new CholeskyTransform().inv]));
+  reg(SoftplusPositive, () => new SoftplusTransform());
+  reg(SoftplusLowerCholesky, () => new SoftplusLowerCholeskyTransform());
+  reg(ScaledUnitLowerCholesky, () => new ScaledUnitLowerCholeskyTransform());
+  reg(
+    CorrMatrix,
+    () => new ComposeTransform([new CorrCholeskyTransform(), new CorrMatrixCholeskyTransform().inv]),
+  );
+  reg(
+    PositiveDefinite,
+    () => new ComposeTransform([new LowerCholeskyTransform(), new CholeskyTransform().inv]),
+  );
 }
 
 /**
@@ -127,13 +160,16 @@ export function bijectTo(constraint: Constraint): Transform {
  * @param key - a constraint class or instance.
  * @param factory - builds the transform from the constraint instance.
  * @example
- * bijectTo.register(MyConstraint, () => new ExpTransform());
+ * const c = greaterThan(0); // a fresh instance, distinct from `positive`
+ * bijectTo.register(c, () => new SoftplusTransform());
+ * bijectTo(c).forward(0).item(); // → 0.6931471805599453
  */
 bijectTo.register = <C extends Constraint>(
   key: (abstract new (...a: never[]) => C) | C,
   factory: TransformFactory<C>,
 ): void => {
   const r = registry();
-  if (typeof key === "function") r.byClass.set(key as unknown as ConstraintClass, factory as TransformFactory);
+  if (typeof key === "function")
+    r.byClass.set(key as unknown as ConstraintClass, factory as TransformFactory);
   else r.byInstance.set(key, factory as TransformFactory);
 };

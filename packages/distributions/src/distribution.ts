@@ -2,18 +2,17 @@ import { type Constraint, independent, real } from "./constraints/constraint.js"
 import {
   asTensor,
   broadcastTo,
-  mul,
-  ShapeError,
-  sumRightmost,
-  where,
   ConstraintError,
-  PhloxError,
   type Key,
+  PhloxError,
+  ShapeError,
   sqrt,
   stopGradient,
+  sumRightmost,
   type Tensor,
   type TensorLike,
   values,
+  where,
 } from "./internal/ops.js";
 import { broadcastShapes, fmtShape, shapeSize } from "./internal/shape.js";
 
@@ -31,6 +30,8 @@ let globalValidation = false;
  * @param on - true to validate by default.
  * @example
  * enableValidation(true);
+ * new Normal(0, 1).validateArgs; // → true
+ * enableValidation(false);
  */
 export function enableValidation(on = true): void {
   globalValidation = on;
@@ -60,6 +61,7 @@ export interface DistributionClass {
  *   constructor() { super([], []); }
  *   logProb(x: TensorLike): Tensor { return mul(x, 0); }
  * }
+ * new Flat().logProb(3).item(); // → 0
  */
 export abstract class Distribution {
   /** Shape of the independent batch of distributions. */
@@ -222,6 +224,15 @@ export abstract class Distribution {
           `Pass values inside the support, or build the distribution without validateArgs.`,
       );
     }
+  }
+
+  /**
+   * Checks `params` against `argConstraints` when validation is on; subclasses whose constructor forwards
+   * derived parameters to `super` call it with their own parameters.
+   * @throws ConstraintError naming the distribution, parameter, shape and offending element.
+   */
+  protected validateParams(params: Readonly<Record<string, TensorLike | undefined>>): void {
+    if (this.validateArgs) this.checkParams(params);
   }
 
   private checkParams(params: Readonly<Record<string, TensorLike | undefined>>): void {
@@ -465,7 +476,9 @@ export class MaskedDistribution extends Distribution {
   constructor(base: Distribution, mask: TensorLike | boolean) {
     const m = typeof mask === "boolean" ? mask : asTensor(mask);
     const batch =
-      typeof m === "boolean" ? base.batchShape : broadcastShapes(`${base.name}.mask`, base.batchShape, m.shape);
+      typeof m === "boolean"
+        ? base.batchShape
+        : broadcastShapes(`${base.name}.mask`, base.batchShape, m.shape);
     super(batch, base.eventShape, { validateArgs: base.validateArgs });
     this.baseDist = base;
     this.maskValue = m;
@@ -493,7 +506,7 @@ export class MaskedDistribution extends Distribution {
     const m = this.maskValue;
     if (m === true) return lp;
     const shape = broadcastShapes(`${this.name}.logProb`, lp.shape, this.batchShape);
-    if (m === false) return mul(broadcastTo(lp, shape), 0);
+    if (m === false) return where(broadcastTo(false, shape), broadcastTo(lp, shape), 0);
     return where(broadcastTo(m, shape), broadcastTo(lp, shape), 0);
   }
   override get mean(): Tensor {

@@ -1,1 +1,173 @@
-export {};
+// Base class, meta-distributions built into it, validation switch
+
+// Transforms and the bijectTo registry
+export { bijectTo, type TransformFactory } from "./bijectTo.js";
+
+// Constraints
+export {
+  boolean,
+  Constraint,
+  CorrCholesky,
+  CorrMatrix,
+  circular,
+  corrCholesky,
+  corrMatrix,
+  Dependent,
+  dependent,
+  GreaterThan,
+  GreaterThanEq,
+  greaterThan,
+  greaterThanEq,
+  IndependentConstraint,
+  IntegerGreaterThan,
+  IntegerInterval,
+  Interval,
+  independent,
+  integerGreaterThan,
+  integerInterval,
+  interval,
+  LessThan,
+  LessThanEq,
+  LowerCholesky,
+  lessThan,
+  lessThanEq,
+  lowerCholesky,
+  MultinomialConstraint,
+  multinomial,
+  nonnegative,
+  nonnegativeInteger,
+  OpenInterval,
+  OrderedVector,
+  openInterval,
+  orderedVector,
+  PositiveDefinite,
+  PositiveOrderedVector,
+  PositiveSemidefinite,
+  positive,
+  positiveDefinite,
+  positiveInteger,
+  positiveOrderedVector,
+  positiveSemidefinite,
+  real,
+  realMatrix,
+  realVector,
+  ScaledUnitLowerCholesky,
+  Simplex,
+  SoftplusLowerCholesky,
+  SoftplusPositive,
+  Sphere,
+  scaledUnitLowerCholesky,
+  simplex,
+  softplusLowerCholesky,
+  softplusPositive,
+  sphere,
+  unitInterval,
+} from "./constraints/constraint.js";
+export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
+// Continuous
+export { Beta } from "./continuous/beta.js";
+export { BetaProportion } from "./continuous/beta-proportion.js";
+export { Cauchy } from "./continuous/cauchy.js";
+export { Chi2 } from "./continuous/chi2.js";
+export { Exponential } from "./continuous/exponential.js";
+export { Gamma } from "./continuous/gamma.js";
+export { Gompertz } from "./continuous/gompertz.js";
+export { Gumbel } from "./continuous/gumbel.js";
+export { HalfCauchy } from "./continuous/half-cauchy.js";
+export { HalfNormal } from "./continuous/half-normal.js";
+export { InverseGamma } from "./continuous/inverse-gamma.js";
+export { Kumaraswamy } from "./continuous/kumaraswamy.js";
+export { Laplace } from "./continuous/laplace.js";
+export { Levy } from "./continuous/levy.js";
+export { LogNormal } from "./continuous/log-normal.js";
+export { LogUniform } from "./continuous/log-uniform.js";
+export { Logistic } from "./continuous/logistic.js";
+export { Normal } from "./continuous/normal.js";
+export { Pareto } from "./continuous/pareto.js";
+export { SoftLaplace } from "./continuous/soft-laplace.js";
+export { StudentT } from "./continuous/student-t.js";
+export { Uniform } from "./continuous/uniform.js";
+export { logI0, VonMises } from "./continuous/von-mises.js";
+export { Weibull } from "./continuous/weibull.js";
+// Discrete
+export { Bernoulli } from "./discrete/bernoulli.js";
+export { BetaBinomial } from "./discrete/beta-binomial.js";
+export { Binomial } from "./discrete/binomial.js";
+export { Categorical } from "./discrete/categorical.js";
+export { DiscreteUniform } from "./discrete/discrete-uniform.js";
+export { GammaPoisson } from "./discrete/gamma-poisson.js";
+export { Geometric } from "./discrete/geometric.js";
+export { NegativeBinomial } from "./discrete/negative-binomial.js";
+export { NegativeBinomial2 } from "./discrete/negative-binomial2.js";
+export { OrderedLogistic } from "./discrete/ordered-logistic.js";
+export { Poisson } from "./discrete/poisson.js";
+export {
+  Distribution,
+  type DistributionClass,
+  type DistributionOptions,
+  ExpandedDistribution,
+  enableValidation,
+  Independent,
+  MaskedDistribution,
+} from "./distribution.js";
+export type { ProbsOrLogits } from "./internal/bernoulli-helpers.js";
+export type { TruncationBounds } from "./internal/truncated-helpers.js";
+export type { WishartScale } from "./internal/wishart-helpers.js";
+// KL divergence
+export { type KLFn, klDivergence, registerKL } from "./kl.js";
+// Meta
+export { Delta } from "./meta/delta.js";
+export { FoldedDistribution } from "./meta/folded-distribution.js";
+export { HurdleDistribution } from "./meta/hurdle-distribution.js";
+export { ImproperUniform } from "./meta/improper-uniform.js";
+export { Mixture } from "./meta/mixture.js";
+export { MixtureSameFamily } from "./meta/mixture-same-family.js";
+export { RelaxedBernoulli } from "./meta/relaxed-bernoulli.js";
+export { TransformedDistribution } from "./meta/transformed-distribution.js";
+export { TruncatedCauchy } from "./meta/truncated-cauchy.js";
+export { TruncatedDistribution } from "./meta/truncated-distribution.js";
+export { TruncatedNormal } from "./meta/truncated-normal.js";
+export { Unit } from "./meta/unit.js";
+export { ZeroInflatedDistribution } from "./meta/zero-inflated-distribution.js";
+export { ZeroInflatedNegativeBinomial2 } from "./meta/zero-inflated-negative-binomial2.js";
+export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
+// Multivariate
+export { Dirichlet } from "./multivariate/dirichlet.js";
+export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";
+export { GaussianRandomWalk } from "./multivariate/gaussian-random-walk.js";
+export { LKJ } from "./multivariate/lkj.js";
+export { LKJCholesky } from "./multivariate/lkj-cholesky.js";
+export { LowRankMultivariateNormal } from "./multivariate/low-rank-multivariate-normal.js";
+export { Multinomial } from "./multivariate/multinomial.js";
+export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
+export { MultivariateNormal, type MVNScale } from "./multivariate/mvn.js";
+export { Wishart } from "./multivariate/wishart.js";
+export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
+export {
+  AffineTransform,
+  ExpTransform,
+  PowerTransform,
+  SigmoidTransform,
+  SoftplusTransform,
+  TanhTransform,
+} from "./transforms/elementwise.js";
+export {
+  CholeskyTransform,
+  CorrCholeskyTransform,
+  CorrMatrixCholeskyTransform,
+  LowerCholeskyAffine,
+  LowerCholeskyTransform,
+  OrderedTransform,
+  PermuteTransform,
+  ReshapeTransform,
+  ScaledUnitLowerCholeskyTransform,
+  SoftplusLowerCholeskyTransform,
+  StickBreakingTransform,
+} from "./transforms/structured.js";
+export {
+  ComposeTransform,
+  IdentityTransform,
+  IndependentTransform,
+  InverseTransform,
+  Transform,
+} from "./transforms/transform.js";

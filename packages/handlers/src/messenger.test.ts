@@ -155,6 +155,12 @@ describe("sample without handlers", () => {
     expect(() => sample("theta", new Normal(0, 1))).toThrow(/sample\("theta"\).*seed/);
   });
 
+  it("rejects a second argument that is not a distribution, naming the site", () => {
+    expect(() => sample("w", tensor(1) as never)).toThrow(
+      /sample\("w", …\): the second argument must be a Distribution/,
+    );
+  });
+
   it("rejects obs whose shape does not fit the distribution, naming the site", () => {
     expect(() => sample("y", new Normal(tensor([0, 0, 0]), 1), { obs: tensor([1, 2]) })).toThrow(
       /sample\("y"\).*\[2\].*\[3\]/,

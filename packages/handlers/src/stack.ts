@@ -1,4 +1,5 @@
 import { HandlerError } from "./internal/errors.js";
+import { subsampleIndices } from "./internal/indices.js";
 import type { Message } from "./message.js";
 import type { Messenger } from "./messenger.js";
 
@@ -34,8 +35,8 @@ export function stackIsEmpty(): boolean {
 /**
  * The default action of a site, run after every handler's `processMessage` unless one of them
  * set `done`: a `sample` site with no value draws from its distribution with `msg.key`; a
- * `param` site takes its initial value (calling an initialiser with `msg.key`).
- * Other types keep the value they carry (`plate` computes its indices itself).
+ * `param` site takes its initial value (calling an initialiser with `msg.key`); a subsampled `plate` draws its
+ * indices with `msg.key`. Other types keep the value they carry.
  * @param msg - the message in flight.
  * @throws HandlerError when a draw is needed and no PRNG key was provided.
  */
@@ -53,6 +54,17 @@ export function defaultProcessMessage(msg: Message): void {
       );
     }
     msg.value = fn.sample(msg.key, msg.sampleShape);
+  } else if (msg.type === "plate") {
+    // A subsampled plate draws its minibatch indices (NumPyro's `_subsample_fn`).
+    const [size, subsampleSize] = msg.args;
+    if (msg.key === null) {
+      throw new HandlerError(
+        "missing-key",
+        `plate("${msg.name}", ${size}, { subsampleSize: ${subsampleSize} }) needs a PRNG key to draw its ` +
+          `subsample; run the model under seed(model, key(0)). (HMC/NUTS do not support subsampling.)`,
+      );
+    }
+    msg.value = subsampleIndices(msg.key, size, subsampleSize);
   } else if (msg.type === "param") {
     const init = msg.init;
     if (typeof init === "function") {

@@ -10,6 +10,7 @@ export {
 export {
   type InitializeModelOptions,
   initializeModel,
+  loadPotential,
   type ModelInfo,
   type SiteLayout,
   type WorkerPotentialSpec,

@@ -16,7 +16,9 @@ import { isRealSupport, siteTransform } from "./internal/unconstrained.js";
  * broadcast by the enclosing plates) and a fresh key; returns a *constrained* value, or `null` to draw the
  * site from its prior.
  * @example
- * const initToZeroLoc: InitStrategy = (site) => (site.name === "loc" ? tensor(0) : null);
+ * const initToZero = (site) => (site.name === "loc" ? tensor(0) : null);
+ * const m = () => sample("loc", new Normal(5, 1));
+ * initializeModel(0, m, [], { initStrategy: initToZero }).initialZ[0]; // → 0
  */
 export type InitStrategy = (site: Message, key: Key) => Tensor | null;
 
@@ -31,7 +33,8 @@ function siteShape(site: Message): number[] {
  * `init_to_uniform`, the default).
  * @param options - `radius` (default 2).
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToUniform({ radius: 1 }) });
+ * const m = () => sample("s", new HalfNormal(1));
+ * Math.abs(initializeModel(0, m, [], { initStrategy: initToUniform({ radius: 1 }) }).initialZ[0]) < 1; // → true
  */
 export function initToUniform(options: { radius?: number } = {}): InitStrategy {
   const r = options.radius ?? 2;
@@ -52,7 +55,8 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
  * Initialises at the image of 0 in unconstrained space (NumPyro's `init_to_feasible`): 0 for real sites,
  * 1 for positive ones, the midpoint of an interval, the uniform simplex …
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToFeasible() });
+ * const m = () => sample("s", new HalfNormal(1));
+ * initializeModel(0, m, [], { initStrategy: initToFeasible() }).initialZ[0]; // → 0
  */
 export function initToFeasible(): InitStrategy {
   return initToUniform({ radius: 0 });
@@ -61,7 +65,7 @@ export function initToFeasible(): InitStrategy {
 /**
  * Initialises at a draw from the prior (NumPyro's `init_to_sample`).
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToSample() });
+ * initializeModel(0, () => sample("x", new Normal(0, 1)), [], { initStrategy: initToSample() }).dim; // → 1
  */
 export function initToSample(): InitStrategy {
   return (site, k) => (site.fn === null ? null : site.fn.sample(k, site.sampleShape));
@@ -86,7 +90,8 @@ function medianAlong0(samples: Tensor): Tensor {
  * Initialises at the elementwise median of `numSamples` prior draws (NumPyro's `init_to_median`).
  * @param options - `numSamples` (default 15).
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToMedian({ numSamples: 15 }) });
+ * const m = () => sample("x", new Normal(3, 0.1));
+ * Math.abs(initializeModel(0, m, [], { initStrategy: initToMedian() }).initialZ[0] - 3) < 0.1; // → true
  */
 export function initToMedian(options: { numSamples?: number } = {}): InitStrategy {
   const n = options.numSamples ?? 15;
@@ -108,7 +113,7 @@ export function initToMedian(options: { numSamples?: number } = {}): InitStrateg
  * Initialises at the prior mean, or at the median where the mean is not finite or not known (NumPyro's
  * `init_to_mean`).
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToMean() });
+ * initializeModel(0, () => sample("x", new Normal(3, 1)), [], { initStrategy: initToMean() }).initialZ[0]; // → 3
  */
 export function initToMean(): InitStrategy {
   const median = initToMedian();
@@ -141,7 +146,8 @@ function broadcastData(t: Tensor, shape: readonly number[]): Float64Array {
  * `init_to_value`).
  * @param options - `values` by site name; `fallback` (default {@link initToUniform}).
  * @example
- * initializeModel(key(0), model, [], { initStrategy: initToValue({ values: { tau: 1 } }) });
+ * const m = () => sample("tau", new HalfNormal(1));
+ * initializeModel(0, m, [], { initStrategy: initToValue({ values: { tau: 1 } }) }).initialZ[0]; // → 0
  */
 export function initToValue(options: {
   values: Readonly<Record<string, TensorLike>>;

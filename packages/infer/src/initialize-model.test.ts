@@ -3,7 +3,7 @@ import { factor, plate, reparam, sample } from "@phlox/handlers";
 import { key, silenceWarnings, type Tensor, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { initToFeasible, initToMedian, initToValue } from "./initialization.js";
-import { initializeModel } from "./initialize-model.js";
+import { initializeModel, loadPotential } from "./initialize-model.js";
 import { LocScaleReparam } from "./reparam/loc-scale.js";
 import {
   eightSchools,
@@ -58,8 +58,14 @@ describe("initializeModel on eight schools", () => {
   it("is compiled with jit and serialisable for workers", () => {
     expect(info.compiled).toBe(true);
     const spec = info.serialize();
-    expect(spec?.module).toBe("@phlox/backend-js");
+    expect(spec?.module).toBe("@phlox/infer");
     expect(spec?.exportName).toBe("loadPotential");
+    const rebuilt = loadPotential(JSON.parse(JSON.stringify(spec?.payload)));
+    const z = randomPoints(10, 1, 21)[0];
+    const g1 = new Float64Array(10);
+    const g2 = new Float64Array(10);
+    expectClose(rebuilt(z, g1), info.potentialFn(z, g2), 1e-14);
+    for (let i = 0; i < 10; i++) expectClose(g1[i], g2[i], 1e-14);
   });
 
   it("constrain and unconstrain are inverse", () => {
@@ -128,6 +134,17 @@ describe("LocScaleReparam", () => {
     }
     const post = a.postprocess(a.initialZ);
     expect(post.theta.shape).toEqual([8]);
+    // postprocess is compiled on first use; it must agree with the eager one at other points too.
+    const eager = initializeModel(0, reparamed, args, { jit: false });
+    for (const z of randomPoints(10, 3, 13)) {
+      const p1 = a.postprocess(z);
+      const p2 = eager.postprocess(z);
+      expect(Object.keys(p1)).toEqual(Object.keys(p2));
+      for (const k of Object.keys(p2)) {
+        expect(p1[k].shape).toEqual(p2[k].shape);
+        for (let i = 0; i < p2[k].data.length; i++) expectClose(p1[k].data[i], p2[k].data[i], 1e-12);
+      }
+    }
   });
 
   it("partial centring c = 0.3 matches the hand-written partially centred model", () => {
@@ -198,5 +215,32 @@ describe("init strategies and failures", () => {
     const ref = 0.5 * 0.2 ** 2 + 0.5 * (0.5 - 0.2) ** 2 + Math.log(2 * Math.PI);
     expectClose(u, ref);
     expectClose(g[0], 0.2 - (0.5 - 0.2));
+  });
+});
+
+describe("initializeModel errors and other strategies", () => {
+  it("initToMean starts at the prior mean", async () => {
+    const { initToMean } = await import("./initialization.js");
+    const model = () => sample("m", new Normal(3, 1));
+    expect(initializeModel(0, model, [], { initStrategy: initToMean() }).initialZ[0]).toBeCloseTo(3, 12);
+  });
+
+  it("rejects discrete latent sites, naming the site", async () => {
+    const { Bernoulli } = await import("@phlox/distributions");
+    const model = () => sample("k", new Bernoulli({ probs: 0.5 }));
+    expect(() => initializeModel(0, model, [])).toThrow(/site "k" is a discrete latent/);
+  });
+
+  it("postprocess includes deterministic sites", async () => {
+    const { deterministic } = await import("@phlox/handlers");
+    const model = () => {
+      const s = sample("s", new HalfNormal(1));
+      deterministic("s2", s.mul(2));
+    };
+    const info = initializeModel(0, model, []);
+    const out = info.postprocess(Float64Array.of(0));
+    expect(out.s.data[0]).toBeCloseTo(1, 12);
+    expect(out.s2.data[0]).toBeCloseTo(2, 12);
+    expect(out.s2.shape).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
 import { type InitStrategy, initToUniform } from "./initialization.js";
+import { compilePostprocess } from "./internal/compiled-postprocess.js";
 import {
   type CompiledPotential,
   compileValueAndGrad,
   dataOf,
   fromData,
   type Key,
+  loadCompiledPotential,
   PhloxError,
   reshape,
   slice1,
@@ -78,7 +80,11 @@ export interface ModelInfo {
   unconstrain(values: Readonly<Record<string, Tensor | TensorLike | SiteValue>>): Float64Array;
   /** A new valid starting point from another key (another chain), without rebuilding the potential. */
   initialize(key: Key | number | readonly [number, number]): Float64Array;
-  /** How a worker rebuilds `potentialFn`; `undefined` when the potential is eager (not serialisable). */
+  /**
+   * How a worker rebuilds `potentialFn`: `{ module: "@phlox/infer", exportName: "loadPotential", payload }`
+   * (payload: `@phlox/backend-js`'s JSON form of the compiled program); `undefined` when the potential is
+   * eager or interpreted, which is not serialisable.
+   */
   serialize(): WorkerPotentialSpec | undefined;
 }
 
@@ -131,9 +137,14 @@ const isFiniteArray = (a: Float64Array): boolean => {
  * @throws PhloxError (`discrete-latent`) for a latent site with discrete support.
  * @throws PhloxError (`no-valid-init`) when no finite starting point is found, naming the offending site.
  * @example
- * const info = initializeModel(key(0), eightSchools, [sigma, y]);
- * const grad = new Float64Array(info.dim);
- * info.potentialFn(info.initialZ, grad); // → a finite number
+ * const model = (y) => {
+ *   const mu = sample("mu", new Normal(0, 1));
+ *   sample("y", new Normal(mu, 1), { obs: y });
+ * };
+ * const info = initializeModel(key(0), model, [tensor(0.5)]);
+ * const g = new Float64Array(info.dim);
+ * Math.abs(info.potentialFn(Float64Array.of(0.5), g) - (0.125 + Math.log(2 * Math.PI))) < 1e-12; // → true
+ * g[0]; // → 0.5
  */
 export function initializeModel(
   rngKey: Key | number | readonly [number, number],
@@ -245,7 +256,7 @@ export function initializeModel(
   const grad = new Float64Array(dim);
   const search = (k: Key, first: Trace | null): { z: Float64Array; pe: number } => {
     let key = k;
-    let z = new Float64Array(dim);
+    let z: Float64Array = new Float64Array(dim);
     for (let i = 0; i < maxTries; i++) {
       let tr: Trace;
       if (i === 0 && first !== null) tr = first;
@@ -328,8 +339,25 @@ export function initializeModel(
     return trace(() => sub.run(() => callModel(model, args))).getTrace();
   };
 
+  const latentNames = new Set(layout.map((l) => l.name));
+  const keepSite = (name: string, type: string): boolean => latentNames.has(name) || type === "deterministic";
+  const runAt = (z: Tensor): Trace => {
+    const sub = new UnconstrainedSubstitute(unflatten(z), false);
+    return trace(() => sub.run(() => callModel(model, args))).getTrace();
+  };
+  const eagerPostprocess = (z: Float64Array): Record<string, SiteValue> => {
+    const tr = runConstrained(z);
+    const out: Record<string, SiteValue> = {};
+    for (const [name, site] of tr) {
+      if (site.value !== null && keepSite(name, site.type)) out[name] = toSiteValue(site.value);
+    }
+    return out;
+  };
+  // Built on the first postprocess call: samplers map every draw through it.
+  let fastPostprocess: ((z: Float64Array) => Record<string, SiteValue>) | null | undefined;
+
   const spec = compiled;
-  return {
+  const info: ModelInfo = {
     potentialFn,
     initialZ: first.z,
     initialPotential: first.pe,
@@ -347,14 +375,13 @@ export function initializeModel(
       return out;
     },
     postprocess(z) {
-      const tr = runConstrained(z);
-      const out: Record<string, SiteValue> = {};
-      const latent = new Set(layout.map((l) => l.name));
-      for (const [name, site] of tr) {
-        if (site.value === null) continue;
-        if (latent.has(name) || site.type === "deterministic") out[name] = toSiteValue(site.value);
+      if (fastPostprocess === undefined) {
+        fastPostprocess =
+          options.jit === false || dim === 0
+            ? null
+            : compilePostprocess(runAt, keepSite, dim, Float64Array.from(first.z), eagerPostprocess);
       }
-      return out;
+      return fastPostprocess === null ? eagerPostprocess(z) : fastPostprocess(z);
     },
     unconstrain(values) {
       const vals: Record<string, Tensor> = {};
@@ -372,9 +399,27 @@ export function initializeModel(
       return search(toKey(k), null).z;
     },
     serialize() {
-      return spec === null
-        ? undefined
-        : { module: "@phlox/backend-js", exportName: "loadPotential", payload: spec.toJSON() };
+      if (spec === null || spec.compiled === null) return undefined;
+      // "@phlox/infer" rather than "@phlox/backend-js": a worker started by @phlox/mcmc can import the
+      // packages mcmc depends on, and infer re-exports backend-js's loadPotential.
+      return { module: "@phlox/infer", exportName: "loadPotential", payload: spec.toJSON() };
     },
   };
+  return info;
+}
+
+/**
+ * Rebuilds a compiled potential from the `payload` of {@link ModelInfo.serialize} (in a worker thread),
+ * without the model: `@phlox/backend-js`'s `loadPotential`, re-exported so that the packages that depend on
+ * `@phlox/infer` (such as `@phlox/mcmc`) can import it.
+ * @param payload - `serialize().payload` (or its JSON string).
+ * @returns the potential `(z, grad) => U(z)`, writing ∇U into `grad`.
+ * @throws Error when `payload` is not a serialised potential.
+ * @example
+ * const info = initializeModel(0, () => sample("x", new Normal(0, 1)), []);
+ * const spec = info.serialize();
+ * spec === undefined || loadPotential(spec.payload)(Float64Array.of(0), new Float64Array(1)) > 0; // → true
+ */
+export function loadPotential(payload: unknown): (z: Float64Array, grad: Float64Array) => number {
+  return loadCompiledPotential(payload);
 }

@@ -98,11 +98,26 @@ describe("logDensity and friends", () => {
   });
 
   it("constrainFn and unconstrainFn are inverse, and constrainFn can return deterministic sites", () => {
-    const c = constrainFn(model, [2], { mu: 0.5, sigma: 0 }, true);
+    const y = tensor([0.1, 0.2]);
+    const c = constrainFn(model, [2, y], { mu: 0.5, sigma: 0 }, true);
     expect(c.sigma.item()).toBeCloseTo(1, 12);
     expect(c.mu2.item()).toBeCloseTo(1, 12);
-    const u = unconstrainFn(model, [2], { mu: 0.5, sigma: 3 });
+    const u = unconstrainFn(model, [2, y], { mu: 0.5, sigma: 3 });
     expect(u.sigma.item()).toBeCloseTo(Math.log(3), 12);
     expect(u.mu.item()).toBe(0.5);
+  });
+});
+
+describe("Predictive with a guide", () => {
+  it("draws the latent sites from the guide with params substituted", () => {
+    const guide = (n: number) => {
+      void n;
+      sample("mu", new Normal(tensor(0).add(0), 1e-6));
+      sample("sigma", new HalfNormal(1e-6));
+    };
+    const out = new Predictive(model, { guide, params: {}, numSamples: 3 }).run(key(4), 2);
+    expect(Object.keys(out).sort()).toEqual(["mu2", "y"]);
+    expect(out.y.shape).toEqual([3, 2]);
+    for (const v of vals(out.y)) expect(Math.abs(v)).toBeLessThan(1e-3);
   });
 });

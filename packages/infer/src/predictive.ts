@@ -1,4 +1,4 @@
-import { seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { type Message, mask, seed, substitute, type Trace, trace } from "@phlox/handlers";
 import {
   dataOf,
   fromData,
@@ -98,7 +98,10 @@ export interface PredictiveOptions {
   returnSites?: readonly string[];
   /** Number of leading batch dimensions of `posteriorSamples` (1: `[draw]`, 2: `[chain, draw]`); default 1. */
   batchNdims?: number;
-  /** Leave deterministic sites out of the default `returnSites`. */
+  /**
+   * Recompute deterministic sites instead of substituting their values from `posteriorSamples` (default
+   * true, as in NumPyro).
+   */
   excludeDeterministic?: boolean;
 }
 
@@ -107,9 +110,12 @@ export interface PredictiveOptions {
  * `numSamples` prior / guide draws), runs the model with the latent values substituted and a fresh key,
  * and collects the returned sites.
  * @example
- * const prior = new Predictive(model, { numSamples: 100 }).run(key(0), x);
- * prior.y.shape; // → [100, n]
- * const post = new Predictive(model, { posteriorSamples: samples }).run(key(1), x);
+ * const model = (n) => {
+ *   const mu = sample("mu", new Normal(0, 1));
+ *   plate("data", n, () => sample("y", new Normal(mu, 1)));
+ * };
+ * new Predictive(model, { numSamples: 100 }).run(key(0), 3).y.shape; // → [100, 3]
+ * new Predictive(model, { posteriorSamples: { mu: tensor([0, 1]) } }).run(key(1), 3).y.shape; // → [2, 3]
  */
 export class Predictive {
   readonly model: AnyModel;
@@ -184,17 +190,19 @@ export class Predictive {
           if (site.type === "sample" && site.value !== null) latent[name] = site.value;
       }
       const m = this.model;
-      const tr: Trace = trace(
-        substitute(
-          seed(() => callModel(m, args), k),
-          { ...params, ...latent },
-        ),
-      ).getTrace();
+      const values = { ...params, ...latent };
+      const keepDeterministic = o.excludeDeterministic === false;
+      const sub = (msg: Message): Tensor | undefined =>
+        (msg.type === "deterministic" && !keepDeterministic) || !Object.hasOwn(values, msg.name)
+          ? undefined
+          : values[msg.name];
+      // mask(false): log densities are not needed, so getMask() lets models skip expensive factors.
+      const run = mask(() => callModel(m, args), false);
+      const tr: Trace = trace(substitute(seed(run, k), sub)).getTrace();
       if (sites === null) {
         sites = new Set();
         for (const [name, site] of tr) {
-          if (site.type === "sample" && !(name in latent)) sites.add(name);
-          else if (site.type === "deterministic" && !o.excludeDeterministic) sites.add(name);
+          if ((site.type === "sample" && !(name in latent)) || site.type === "deterministic") sites.add(name);
         }
       }
       const out: Record<string, Tensor> = {};
@@ -217,7 +225,11 @@ export class Predictive {
  * @param options - `batchNdims` (default 1).
  * @returns by observed site name, tensors of shape `[...batch, ...siteBatchShape]`.
  * @example
- * logLikelihood(model, samples, [x, y]).y.shape; // → [numDraws, n]
+ * const model = (y) => {
+ *   const mu = sample("mu", new Normal(0, 1));
+ *   plate("data", 2, () => sample("y", new Normal(mu, 1), { obs: y }));
+ * };
+ * logLikelihood(model, { mu: tensor([0, 1, 2]) }, [tensor([0.5, 1])]).y.shape; // → [3, 2]
  */
 export function logLikelihood(
   model: AnyModel,

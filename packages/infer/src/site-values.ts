@@ -12,7 +12,7 @@ export type Model<A extends unknown[] = never[]> = (...args: A) => unknown;
 /**
  * Converts a tensor to a {@link SiteValue} (a float64 copy).
  * @example
- * toSiteValue(tensor([1, 2])); // → { data: Float64Array [1, 2], shape: [2] }
+ * toSiteValue(tensor([1, 2])).shape; // → [2]
  */
 export function toSiteValue(t: Tensor): SiteValue {
   return { data: dataOf(t), shape: [...t.shape] };

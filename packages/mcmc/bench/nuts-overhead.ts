@@ -19,13 +19,13 @@ const U: PotentialFn = (z, g) => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const nutsUs: number[] = [];
-const potUs: number[] = [];
-const depths: number[] = [];
-const stepsPerSec: number[] = [];
-const heap: number[] = [];
-for (let rep = 0; rep < 5; rep++) {
-  for (const dense of [false]) {
+function measure(dense: boolean) {
+  const nutsUs: number[] = [];
+  const potUs: number[] = [];
+  const depths: number[] = [];
+  const stepsPerSec: number[] = [];
+  const heap: number[] = [];
+  for (let rep = 0; rep < 5; rep++) {
     const { init, step } = hmc(U, { denseMass: dense });
     const s = init(new Float64Array(d).fill(0.5), [0, rep], 1000);
     for (let i = 0; i < 1000; i++) step(s); // warmup (adaptation)
@@ -58,17 +58,22 @@ for (let rep = 0; rep < 5; rep++) {
     if (acc === 42) console.log("");
     potUs.push(((p1 - p0) * 1000) / m);
   }
+  const a = median(nutsUs);
+  const b = median(potUs);
+  console.log(
+    `NUTS, 10-D standard normal, ${dense ? "dense" : "diagonal"} mass, 20000 transitions after 1000 warmup (median of 5)`,
+  );
+  console.log(`  mean tree depth          ${median(depths).toFixed(2)}`);
+  console.log(`  leapfrog steps/s         ${median(stepsPerSec).toFixed(0)}`);
+  console.log(`  µs per leapfrog step     ${a.toFixed(3)}`);
+  console.log(`  µs per potential call    ${b.toFixed(3)}`);
+  console.log(
+    `  sampler overhead µs/step ${(a - b).toFixed(3)}  (ratio NUTS/potential ${(a / b).toFixed(1)}×)`,
+  );
+  console.log(
+    `  heap delta over 20000 transitions: ${(median(heap) / 1024).toFixed(1)} KiB${gc ? "" : " (run with --expose-gc)"}`,
+  );
 }
-const a = median(nutsUs);
-const b = median(potUs);
-console.log(`NUTS, 10-D standard normal, diagonal mass, 20000 transitions after 1000 warmup (median of 5)`);
-console.log(`  mean tree depth          ${median(depths).toFixed(2)}`);
-console.log(`  leapfrog steps/s         ${median(stepsPerSec).toFixed(0)}`);
-console.log(`  µs per leapfrog step     ${a.toFixed(3)}`);
-console.log(`  µs per potential call    ${b.toFixed(3)}`);
-console.log(
-  `  sampler overhead µs/step ${(a - b).toFixed(3)}  (ratio NUTS/potential ${(a / b).toFixed(1)}×)`,
-);
-console.log(
-  `  heap delta over 20000 transitions: ${(median(heap) / 1024).toFixed(1)} KiB${gc ? "" : " (run with --expose-gc)"}`,
-);
+
+measure(false);
+measure(true);

@@ -52,3 +52,27 @@ post = stats.beta(k + 1, m - k + 1)
 (out / "beta_bernoulli.json").write_text(json.dumps({
     "n": m, "k": k, "posteriorMean": float(post.mean()), "posteriorSd": float(post.std()),
 }))
+
+# keys.json: jax.random.split on raw threefry keys (JAX's default partitionable mode), to check splitKey.
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)
+cases = []
+for seed in [0, 7, 123456789]:
+    k = jax.random.PRNGKey(seed)
+    cases.append({
+        "key": [int(v) for v in np.asarray(k)],
+        "split4": np.asarray(jax.random.split(k, 4)).astype(int).tolist(),
+    })
+(out / "keys.json").write_text(json.dumps({"jax": jax.__version__, "cases": cases}))
+
+# eight_schools_noncentered.json is copied (data, reference means and sds) from the kit's posteriordb
+# reference, /work/shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json.
+ref_path = Path("/work/shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json")
+if ref_path.exists():
+    ref = json.loads(ref_path.read_text())
+    (out / "eight_schools_noncentered.json").write_text(json.dumps({
+        "source": ref["reference_source"],
+        "data": ref["data"],
+        "reference": {k: {"mean": v["mean"], "sd": v["sd"]} for k, v in ref["reference"].items()},
+    }))

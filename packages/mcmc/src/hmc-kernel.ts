@@ -21,7 +21,8 @@ export type Model = (...args: never[]) => unknown;
  * - `layout`: where each latent site lies in z (name, shape of the unconstrained value, offset, size).
  * - `postprocess(z)`: constrained values of every latent site plus deterministic sites, each `{data, shape}`.
  * - `initialize?(key)`: another chain's starting point without rebuilding the potential.
- * - `serialize?()`: how a worker rebuilds `potentialFn` (needed for `chainMethod: "parallel"`).
+ * - `serialize?()`: how a worker rebuilds `potentialFn` (needed for `chainMethod: "parallel"`); `module` must
+ *   be importable from a worker started in `@phlox/mcmc`: an absolute URL, or a package mcmc depends on.
  */
 export interface ModelPotential {
   potentialFn: PotentialFn;
@@ -29,7 +30,7 @@ export interface ModelPotential {
   layout: SiteLayout[];
   postprocess(z: Float64Array): Record<string, SiteValue>;
   initialize?(key: KeyPair): Float64Array;
-  serialize?(): WorkerPotentialSpec;
+  serialize?(): WorkerPotentialSpec | undefined;
 }
 
 /** Builds a {@link ModelPotential} from a model and its arguments (`@phlox/infer`'s `initializeModel`). */
@@ -60,7 +61,7 @@ export interface PotentialKernelOptions extends Omit<HMCOptions, "algo"> {
 export interface ModelKernelOptions extends Omit<HMCOptions, "algo"> {
   /** Passed through to the model initialiser (e.g. `initToMedian()`); its meaning belongs to `@phlox/infer`. */
   initStrategy?: unknown;
-  /** The model initialiser; `@phlox/infer`'s `initializeModel` satisfies it. */
+  /** The model initialiser. Default: `@phlox/infer`'s `initializeModel` (loaded by `prepare()`). */
   initializeModel?: ModelPotentialFactory;
 }
 
@@ -107,7 +108,7 @@ export class HMC implements Kernel<HMCState> {
   readonly core: HMCCore;
   private readonly raw?: PotentialKernelOptions;
   private readonly model?: Model;
-  private readonly modelOptions?: ModelKernelOptions;
+  private modelOptions?: ModelKernelOptions;
   private modelPotential?: ModelPotential;
   private modelArgs?: readonly unknown[];
   private potential?: PotentialFn;
@@ -158,6 +159,32 @@ export class HMC implements Kernel<HMCState> {
     return this.siteLayout;
   }
 
+  /** Loads `@phlox/infer`'s `initializeModel` when a model kernel was given no initialiser (MCMC calls this). */
+  async prepare(): Promise<void> {
+    if (this.model && !this.modelOptions?.initializeModel) {
+      // A computed specifier keeps infer's type graph out of this package's typecheck; the contract is
+      // ModelPotentialFactory, checked at run time here.
+      const specifier = "@phlox/infer";
+      let infer: { initializeModel?: unknown };
+      try {
+        infer = (await import(/* @vite-ignore */ specifier)) as { initializeModel?: unknown };
+      } catch (e) {
+        throw new TypeError(
+          `${this.algo}(model): could not load @phlox/infer (${e instanceof Error ? e.message : String(e)}); pass { initializeModel }.`,
+        );
+      }
+      if (typeof infer.initializeModel !== "function") {
+        throw new TypeError(
+          `${this.algo}(model): @phlox/infer does not export initializeModel; pass { initializeModel }.`,
+        );
+      }
+      this.modelOptions = {
+        ...this.modelOptions,
+        initializeModel: infer.initializeModel as ModelPotentialFactory,
+      };
+    }
+  }
+
   /** Starts one chain: resolves the potential (models: calls the initialiser), picks z₀, runs `hmc().init`. */
   init(args: KernelInitArgs): HMCState {
     const [kInit, kSample] = splitKey(args.key, 2);
@@ -166,7 +193,7 @@ export class HMC implements Kernel<HMCState> {
       const factory = this.modelOptions?.initializeModel;
       if (!factory) {
         throw new TypeError(
-          `${this.algo}(model): no model initialiser. Pass { initializeModel } from @phlox/infer, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
+          `${this.algo}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
         );
       }
       if (!this.modelPotential || this.modelArgs !== args.modelArgs) {
@@ -254,6 +281,7 @@ export class HMC implements Kernel<HMCState> {
           `(a module whose export builds the PotentialFn in a worker), or use chainMethod "sequential" / "vectorized".`,
       );
     }
+    const potential = { ...spec, module: resolveFromHere(spec.module) };
     const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
     return {
       module: new URL(`./worker-kernel${ext}`, import.meta.url).href,
@@ -261,7 +289,7 @@ export class HMC implements Kernel<HMCState> {
       payload: {
         algo: this.algo,
         options: pickHMCOptions(this.raw ?? this.modelOptions ?? {}),
-        potential: spec,
+        potential,
       },
     };
   }
@@ -277,6 +305,19 @@ export class HMC implements Kernel<HMCState> {
 export class NUTS extends HMC {
   protected override algorithm(): "HMC" | "NUTS" {
     return "NUTS";
+  }
+}
+
+/**
+ * A bare specifier (`@phlox/backend-js`) is resolved here, in the main thread, to an absolute URL when this
+ * package can see it, because a worker resolves bare specifiers from a different place.
+ */
+function resolveFromHere(specifier: string): string {
+  if (/^(?:[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(specifier)) return specifier;
+  try {
+    return import.meta.resolve(specifier);
+  } catch {
+    return specifier;
   }
 }
 

@@ -227,6 +227,15 @@ describe("hmc(potential, options)", () => {
     expect(() => hmc(U, { numSteps: 1.5 })).toThrow(/numSteps/);
   });
 
+  test("new NUTS({ potentialFn }) validates options and needs the dimension up front", () => {
+    expect(() => new NUTS({ potentialFn: U })).toThrow(/initParams, layout or dim/);
+    expect(() => new NUTS({ potentialFn: U, dim: 3, stepSize: -1 })).toThrow(/stepSize/);
+    expect(
+      () => new NUTS({ potentialFn: U, initParams: [0, 0], layout: [{ name: "a", shape: [3] }] }),
+    ).toThrow(/layout/);
+    expect(() => new NUTS({} as never)).toThrow(/potentialFn/);
+  });
+
   test("hmc().init throws when the potential is not finite at the start", () => {
     const bad: PotentialFn = (_z, g) => {
       g.fill(0);

@@ -38,7 +38,7 @@ export interface HMCOptions {
   numSteps?: number;
   /** NUTS only: maximum tree depth (at most 2^depth leapfrog steps). Default 10. */
   maxTreeDepth?: number;
-  /** Search a step size with acceptance ≈ 0.8 before adaptation and after each mass update. Default true. */
+  /** Search a step size with one-step acceptance ≈ 0.8 before adaptation and after each mass update (Hoffman & Gelman 2014, Alg. 4). Default false, as in NumPyro. */
   findHeuristicStepSize?: boolean;
   /** Shrink the adapted (co)variance towards 1e-3·I like Stan. Default true. */
   regularizeMassMatrix?: boolean;
@@ -128,7 +128,7 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
     trajectoryLength: options.trajectoryLength ?? 2 * Math.PI,
     numSteps: options.numSteps,
     maxTreeDepth: options.maxTreeDepth ?? 10,
-    findHeuristicStepSize: options.findHeuristicStepSize ?? true,
+    findHeuristicStepSize: options.findHeuristicStepSize ?? false,
     regularizeMassMatrix: options.regularizeMassMatrix ?? true,
     maxDeltaEnergy: options.maxDeltaEnergy ?? 1000,
   };

@@ -34,13 +34,13 @@ export {
   ChainError,
   type ChainProgress,
   type ChainStates,
-  type KeyLike,
   MCMC,
   type MCMCOptions,
 } from "./mcmc.js";
 export {
   ChainRandom,
   type ChainRandomState,
+  type KeyLike,
   type KeyPair,
   splitKey,
   threefry2x32,

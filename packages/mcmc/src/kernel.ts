@@ -45,26 +45,26 @@ export interface WorkerPotentialSpec {
  * them (`lastState`, `postWarmupState`).
  *
  * @example
- * // A random-walk Metropolis kernel on a potential U (the package README runs this exact code).
- * import { ChainRandom, type Kernel, type KernelInitArgs, type PotentialFn } from "@phlox/mcmc";
- * interface RWState { z: Float64Array; pe: number; acceptProb: number; rng: ChainRandom }
- * class RandomWalk implements Kernel<RWState> {
+ * // Random-walk Metropolis (the package README and kernel.test.ts have the full, serialisable version).
+ * type RW = { z: Float64Array; pe: number; acceptProb: number; rng: ChainRandom };
+ * class RandomWalk implements Kernel<RW> {
  *   readonly sampleField = "z";
  *   readonly defaultFields = ["acceptProb"];
- *   constructor(private U: PotentialFn, private z0: Float64Array, private scale = 0.5) {}
- *   init({ key }: KernelInitArgs): RWState {
+ *   constructor(private U: PotentialFn, private z0: ArrayLike<number>, private scale = 0.5) {}
+ *   init({ key }: KernelInitArgs): RW {
  *     const z = Float64Array.from(this.z0);
  *     return { z, pe: this.U(z, new Float64Array(z.length)), acceptProb: 1, rng: new ChainRandom(key) };
  *   }
- *   sample(s: RWState): RWState {
+ *   sample(s: RW): RW {
  *     const prop = s.z.map((x) => x + this.scale * s.rng.normal());
  *     const pe = this.U(prop, new Float64Array(prop.length));
  *     s.acceptProb = Math.min(1, Math.exp(s.pe - pe));
  *     if (s.rng.uniform() < s.acceptProb) { s.z = prop; s.pe = pe; }
  *     return s;
  *   }
- *   diagnostics(s: RWState): string { return `acc. prob=${s.acceptProb.toFixed(2)}`; }
+ *   diagnostics(s: RW): string { return `acc. prob=${s.acceptProb.toFixed(2)}`; }
  * }
+ * await new MCMC(new RandomWalk(U, [0]), { numWarmup: 100, numSamples: 1000 }).run(0);
  */
 export interface Kernel<S extends object = object> {
   /** Name of the state field holding the flat position (a Float64Array). */
@@ -73,6 +73,8 @@ export interface Kernel<S extends object = object> {
   readonly defaultFields: readonly string[];
   /** Names and shapes of the flat position's parts, once known (after `init`); used to split draws by site. */
   readonly layout?: readonly SiteLayout[];
+  /** Optional async set-up before the first `init` (e.g. loading a model initialiser); MCMC awaits it. */
+  prepare?(): Promise<void>;
   /** Builds the initial state of one chain. */
   init(args: KernelInitArgs): S;
   /** One transition; may mutate `state` and return it. */

@@ -31,7 +31,9 @@ describe("MCMC", () => {
     expect(Array.from(c.getSamples().a.data)).not.toEqual(Array.from(a.getSamples().a.data));
   });
 
-  test("MCMC chainMethod sequential, vectorized and parallel (worker threads) give identical draws", async () => {
+  test("MCMC chainMethod sequential, vectorized and parallel (worker threads) give identical draws", {
+    timeout: 60_000,
+  }, async () => {
     const runs = await Promise.all(
       (["sequential", "vectorized", "parallel"] as const).map(async (chainMethod) => {
         const m = new MCMC(nuts(), { ...base, chainMethod });
@@ -52,8 +54,10 @@ describe("MCMC", () => {
     }
   });
 
-  test("MCMC parallel: a chain whose potential throws is reported by index and reason; other chains keep their draws", async () => {
-    const failing = { mu: [0, 0], sigma: [100, 1], limit: 1000 };
+  test("MCMC parallel: a chain whose potential throws is reported by index and reason; other chains keep their draws", {
+    timeout: 60_000,
+  }, async () => {
+    const failing = { mu: [0, 0], sigma: [100, 1], limit: 1e5 };
     const kernel = new NUTS({
       potentialFn: normalPotential(failing.mu, failing.sigma),
       initParams: [0, 0],
@@ -64,14 +68,15 @@ describe("MCMC", () => {
       chainMethod: "parallel",
       initParams: [
         [0, 0],
-        [1500, 0],
+        [1e6, 0],
         [1, 0],
       ],
     });
     const err = await m.run(1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChainError);
+    expect((err as ChainError).code).toBe("mcmc-chain-failed");
     expect((err as ChainError).failures.map((f) => f.chain)).toEqual([1]);
-    expect((err as Error).message).toMatch(/chain 1 .*beyond the limit 1000/);
+    expect((err as Error).message).toMatch(/chain 1 .*beyond the limit 100000/);
     expect(m.getSamples({ groupByChain: true }).z.shape).toEqual([2, 200, 2]);
   });
 
@@ -97,7 +102,8 @@ describe("MCMC", () => {
     const f = full.getSamples().a.data;
     const t = thin.getSamples().a.data;
     expect(t.length).toBe(Math.floor(200 / 3));
-    for (let i = 0; i < t.length; i++) expect(t[i]).toBe(f[3 * i + 2]);
+    // NumPyro's rule: the last draw is kept, so with 200 % 3 = 2 the kept draws are 4, 7, …, 199.
+    for (let i = 0; i < t.length; i++) expect(t[i]).toBe(f[3 * i + 4]);
     expect(thin.getExtraFields().diverging.shape).toEqual([66]);
   });
 
@@ -162,6 +168,18 @@ describe("MCMC", () => {
     }
   });
 
+  test("MCMC({ chainMethod: 'vectorized', onProgress }) reports about 100 times per chain, not every iteration", async () => {
+    const seen: ChainProgress[] = [];
+    const m = new MCMC(nuts(), { ...base, chainMethod: "vectorized", onProgress: (p) => seen.push(p) });
+    await m.run(0);
+    for (let c = 0; c < 3; c++) {
+      const mine = seen.filter((p) => p.chain === c);
+      expect(mine.length).toBeGreaterThanOrEqual(50);
+      expect(mine.length).toBeLessThanOrEqual(120);
+      expect(mine[mine.length - 1].iteration).toBe(350);
+    }
+  });
+
   test("MCMC rejects invalid options and parallel chains without a serialisable potential", () => {
     expect(() => new MCMC(nuts(), { ...base, numChains: 0 })).toThrow(/numChains/);
     expect(() => new MCMC(nuts(), { ...base, chainMethod: "gpu" as never })).toThrow(/chainMethod/);
@@ -170,6 +188,15 @@ describe("MCMC", () => {
       chainMethod: "parallel",
     });
     return expect(m.run(0)).rejects.toThrow(/potentialSpec/);
+  });
+
+  test("NUTS.workerSpec() resolves a bare potential module to a URL in the main thread", () => {
+    const spec = nuts({
+      potentialSpec: { module: "@phlox/diagnostics", exportName: "x", payload: null },
+    }).workerSpec();
+    const potential = (spec.payload as { potential: { module: string } }).potential;
+    expect(potential.module).toMatch(/^file:.*diagnostics/);
+    expect(spec.exportName).toBe("buildHMCWorkerKernel");
   });
 
   test("MCMC.getSamples() before run() says to call run first", () => {
@@ -206,8 +233,17 @@ describe("NUTS(model, options)", () => {
     expect(Math.abs(mlog)).toBeLessThan(0.15);
   });
 
-  test("new NUTS(model) without a model initialiser explains how to supply one", async () => {
-    const m = new MCMC(new NUTS(model), base);
-    await expect(m.run(0)).rejects.toThrow(/initializeModel/);
+  test("MCMC.postWarmupState resumes a model kernel in a fresh MCMC (the potential is rebuilt from the args)", async () => {
+    const a = new MCMC(new NUTS(model, { initializeModel: factory }), base);
+    await a.run(9, 0.5);
+    const b = new MCMC(new NUTS(model, { initializeModel: factory }), base);
+    b.postWarmupState = JSON.parse(JSON.stringify(a.postWarmupState));
+    await b.run(9, 0.5);
+    expect(Array.from(b.getSamples().sigma.data)).toEqual(Array.from(a.getSamples().sigma.data));
+  });
+
+  test("NUTS(model).init without prepare() or an initialiser explains how to supply one", () => {
+    const kernel = new NUTS(model);
+    expect(() => kernel.init({ key: [0, 0], numWarmup: 10, modelArgs: [] })).toThrow(/initializeModel/);
   });
 });

@@ -1,3 +1,5 @@
+import { printSummary } from "@phlox/diagnostics";
+import { PhloxError } from "@phlox/tensor";
 import { runParallel } from "./internal/parallel.js";
 import {
   type ChainOutput,
@@ -8,12 +10,9 @@ import {
 } from "./internal/run-chain.js";
 import type { Kernel, SiteValue } from "./kernel.js";
 import { ProgressBar } from "./progress.js";
-import { type KeyPair, splitKey, toKeyPair } from "./random.js";
+import { type KeyLike, type KeyPair, splitKey, toKeyPair } from "./random.js";
 
 export type { ChainProgress } from "./internal/run-chain.js";
-
-/** A PRNG key: a uint32 seed, or a `[hi, lo]` uint32 pair (e.g. a `Uint32Array(2)` key). */
-export type KeyLike = number | ArrayLike<number>;
 
 /** Options of {@link MCMC} (NumPyro's names). */
 export interface MCMCOptions {
@@ -23,7 +22,7 @@ export interface MCMCOptions {
   numSamples: number;
   /** Default 1. */
   numChains?: number;
-  /** Keep every `thinning`-th post-warmup draw. Default 1. */
+  /** Keep ⌊numSamples / thinning⌋ post-warmup draws, every `thinning`-th ending with the last (NumPyro). Default 1. */
   thinning?: number;
   /**
    * `"sequential"` (default): chains one after another in this thread. `"vectorized"`: chains interleaved
@@ -49,16 +48,19 @@ export interface ChainStates {
   chains: unknown[];
 }
 
-/** Raised by {@link MCMC.run} when some chains failed; the draws of the others are kept. */
-export class ChainError extends Error {
+/**
+ * Raised by {@link MCMC.run} when some chains failed (code `"mcmc-chain-failed"`); the draws of the others
+ * are kept. `failures` lists each failed chain's index and error (its message names the chain and the cause).
+ */
+export class ChainError extends PhloxError {
   /** Chain index → its error. */
   readonly failures: { chain: number; error: Error }[];
   constructor(failures: { chain: number; error: Error }[], numChains: number) {
     super(
+      "mcmc-chain-failed",
       `MCMC: ${failures.length} of ${numChains} chains failed; the draws of the other chains are kept (getSamples()).\n` +
         failures.map((f) => `  chain ${f.chain}: ${f.error.message}`).join("\n"),
     );
-    this.name = "ChainError";
     this.failures = failures;
   }
 }
@@ -169,6 +171,12 @@ export class MCMC<S extends object = object> {
     const fields = [...(o.extraFields ?? k.defaultFields)];
     const initParams = perChainInit(o.initParams, o.numChains);
     const resumeFrom = this.postWarmup;
+    await k.prepare?.();
+    // Resuming skips init, but a kernel built from a model only learns its potential in init: run it
+    // once (its state is discarded) so the kernel is set up for these arguments.
+    if (resumeFrom) {
+      k.init({ key: chainKeys[0], numWarmup: o.numWarmup, initParams: initParams?.[0], modelArgs: args });
+    }
     const failures: { chain: number; error: Error }[] = [];
     const states: (S | undefined)[] = [];
     for (let c = 0; c < o.numChains; c++) {
@@ -245,7 +253,7 @@ export class MCMC<S extends object = object> {
         if (!r || r.done) return;
         try {
           r.advance(n);
-          report(r.progress());
+          if (r.iteration % every === 0 || r.done) report(r.progress());
         } catch (e) {
           runners[c] = undefined;
           failures.push({ chain: c, error: asChainError(c, e) });
@@ -344,15 +352,14 @@ export class MCMC<S extends object = object> {
    * Prints a summary table (mean, sd, quantiles, n_eff, r_hat) of the samples via `@phlox/diagnostics`,
    * plus the number of divergences.
    * @param options - `prob`: the width of the credible interval. Default 0.9.
+   * @returns the printed text.
    */
-  async printSummary(options: { prob?: number } = {}): Promise<void> {
-    const diagnostics = (await import("@phlox/diagnostics")) as Record<string, unknown>;
-    const fn = diagnostics.printSummary;
-    if (typeof fn !== "function")
-      throw new Error("MCMC.printSummary: @phlox/diagnostics does not export printSummary yet.");
-    fn(this.getSamples({ groupByChain: true }), { prob: options.prob ?? 0.9 });
+  printSummary(options: { prob?: number } = {}): string {
     const div = this.numDivergences.reduce((a, b) => a + b, 0);
-    console.log(`\nNumber of divergences: ${div}`);
+    return printSummary(this.getSamples({ groupByChain: true }), {
+      prob: options.prob ?? 0.9,
+      divergences: div,
+    });
   }
 
   private okOutputs(what: string): ChainOutput[] {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import keys from "../fixtures/keys.json" with { type: "json" };
 import { ChainRandom, splitKey, threefry2x32, toKeyPair } from "./random.js";
 
 describe("random", () => {
@@ -17,6 +18,15 @@ describe("random", () => {
     expect(splitKey([0, 7], 4)).toEqual(splitKey([0, 7], 4));
     expect(new Set(splitKey([0, 7], 4).map((k) => k.join(","))).size).toBe(4);
     expect(() => toKeyPair(-1)).toThrow(/seed/);
+  });
+
+  test("splitKey(key, n) equals jax.random.split (JAX 0.10.2, default threefry partitionable mode)", () => {
+    for (const c of keys.cases) expect(splitKey(c.key as [number, number], 4)).toEqual(c.split4);
+  });
+
+  test("toKeyPair(key) reads a tensor-like key through dataSync()", () => {
+    expect(toKeyPair({ dataSync: () => Uint32Array.of(3, 4) })).toEqual([3, 4]);
+    expect(() => toKeyPair({ dataSync: () => Uint32Array.of(3) })).toThrow(/pair/);
   });
 
   test("ChainRandom.normal() has mean 0 and variance 1 (4 standard errors, n = 20000)", () => {

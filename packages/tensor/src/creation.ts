@@ -1,14 +1,17 @@
-import { type DType, allocate } from "./core/dtype.js";
+import { allocate, type DType } from "./core/dtype.js";
 import { ConstraintError } from "./core/errors.js";
 import { checkShape, sizeOf } from "./core/shape.js";
-import { type Tensor, fromArray } from "./core/tensor.js";
+import { fromArray, type Tensor } from "./core/tensor.js";
 
 /**
  * A 0-d tensor holding `value` (a strongly typed float64 by default).
  * @example
  * scalar(3).shape; // → []
  */
-export function scalar(value: number | boolean, dtype: DType = typeof value === "boolean" ? "bool" : "float64"): Tensor {
+export function scalar(
+  value: number | boolean,
+  dtype: DType = typeof value === "boolean" ? "bool" : "float64",
+): Tensor {
   const a = allocate(dtype, 1);
   a[0] = +value;
   return fromArray(a, [], dtype);
@@ -19,7 +22,11 @@ export function scalar(value: number | boolean, dtype: DType = typeof value === 
  * @example
  * full([2], 7).toArray(); // → [7, 7]
  */
-export function full(shape: readonly number[], value: number | boolean, dtype: DType = typeof value === "boolean" ? "bool" : "float64"): Tensor {
+export function full(
+  shape: readonly number[],
+  value: number | boolean,
+  dtype: DType = typeof value === "boolean" ? "bool" : "float64",
+): Tensor {
   checkShape(shape, "full");
   const a = allocate(dtype, sizeOf(shape));
   a.fill(+value as never);

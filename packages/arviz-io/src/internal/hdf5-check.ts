@@ -33,6 +33,11 @@ function findSignature(bytes: Uint8Array): number {
  * @throws {ArvizIoError} `not-hdf5`, `truncated` or `corrupt`.
  */
 export function checkHdf5Superblock(bytes: Uint8Array, label: string): void {
+  const sizeLengths = checkSuperblock(bytes, label);
+  checkGlobalHeaps(bytes, sizeLengths, label);
+}
+
+function checkSuperblock(bytes: Uint8Array, label: string): number {
   if (bytes.length >= 4 && bytes[0] === 0x43 && bytes[1] === 0x44 && bytes[2] === 0x46 && bytes[3] <= 5) {
     throw new ArvizIoError(
       "unsupported",
@@ -56,14 +61,17 @@ export function checkHdf5Superblock(bytes: Uint8Array, label: string): void {
   if (bytes.length < at + 12) throw truncated("the superblock is cut off");
   const version = bytes[at + 8];
   let sizeOffsets: number;
+  let sizeLengths: number;
   let addrAt: number;
   let eofIndex: number;
   if (version === 0 || version === 1) {
     sizeOffsets = bytes[at + 13];
+    sizeLengths = bytes[at + 14];
     addrAt = at + (version === 0 ? 24 : 28);
     eofIndex = 2;
   } else if (version === 2 || version === 3) {
     sizeOffsets = bytes[at + 9];
+    sizeLengths = bytes[at + 10];
     addrAt = at + 12;
     eofIndex = 2;
   } else {
@@ -88,4 +96,38 @@ export function checkHdf5Superblock(bytes: Uint8Array, label: string): void {
     throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (end-of-file address too large).`);
   }
   if (base + eof > bytes.length) throw truncated(`the superblock says ${base + eof}`);
+  if (![2, 4, 8, 16].includes(sizeLengths)) {
+    throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (size of lengths = ${sizeLengths}).`);
+  }
+  return sizeLengths;
+}
+
+/**
+ * Walks every global heap collection ("GCOL", HDF5 File Format Specification III.E), where variable-length
+ * strings live, and checks that each object fits inside its collection. HDF5 1.14/2.0 can loop forever on a
+ * collection whose object sizes are damaged, so such a file is refused here, before HDF5 reads it.
+ */
+function checkGlobalHeaps(bytes: Uint8Array, sizeLengths: number, label: string): void {
+  const L = Math.min(sizeLengths, 8);
+  const corrupt = (at: number, what: string): ArvizIoError =>
+    new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt global heap at byte ${at} (${what}); the file is damaged.`);
+  for (let p = bytes.indexOf(0x47); p >= 0 && p + 8 + sizeLengths <= bytes.length; p = bytes.indexOf(0x47, p + 1)) {
+    if (bytes[p + 1] !== 0x43 || bytes[p + 2] !== 0x4f || bytes[p + 3] !== 0x4c) continue; // "GCOL"
+    if (bytes[p + 4] !== 1) continue; // not a version-1 collection header: leave it to HDF5
+    const size = readUint(bytes, p + 8, L);
+    const end = p + size;
+    if (size < 8 + sizeLengths || end > bytes.length) throw corrupt(p, `collection size ${size}`);
+    let q = p + 8 + sizeLengths;
+    const seen = new Set<number>();
+    while (q + 8 + sizeLengths <= end) {
+      const index = bytes[q] | (bytes[q + 1] << 8);
+      const objSize = readUint(bytes, q + 8, L);
+      if (index === 0) break; // free space: the rest of the collection
+      if (seen.has(index)) throw corrupt(q, `object ${index} appears twice`);
+      seen.add(index);
+      const need = 8 + sizeLengths + Math.ceil(objSize / 8) * 8;
+      if (q + need > end) throw corrupt(q, `object ${index} of ${objSize} bytes overruns the collection`);
+      q += need;
+    }
+  }
 }

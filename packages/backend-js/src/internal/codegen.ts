@@ -10,29 +10,41 @@
  * do not depend on the open loop are hoisted before it. Other primitives write preallocated buffers
  * through specialised nested loops or the linear-algebra kernels.
  */
-import { type IRAtom, type IREqn, type IRProgram, type IRVar, isLiteral, sizeOf, stridesOf } from "../ir.js";
+import {
+  type ArgSpec,
+  type IRAtom,
+  type IREqn,
+  type IRProgram,
+  type IRVar,
+  isLiteral,
+  sizeOf,
+} from "../ir.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
-import { indexExpr, nestedLoops } from "./strided.js";
+import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 
 /** Options of {@link generate}. */
 export interface CodegenOptions {
   /** Return output 0 (one element) from `run` instead of writing it into an output array. */
   readonly returnFirstScalar?: boolean;
-}
-
-/** Shape and dtype of a program input or output. */
-export interface ArgSpec {
-  readonly shape: readonly number[];
-  readonly dtype: string;
+  /**
+   * `"potential"`: `run(in₀, out…, in₁, …)` — the output arrays follow the first input, so a potential
+   * `(z, grad, ...extra)` is `run` itself. Default `"inputs-first"`: `run(in…, out…)`.
+   */
+  readonly argOrder?: "inputs-first" | "potential";
 }
 
 /** The generated source and what it needs. */
 export interface GeneratedCode {
   readonly source: string;
-  readonly constants: readonly { readonly dtype: string; readonly shape: readonly number[]; readonly data: ArrayLike<number> }[];
+  readonly constants: readonly {
+    readonly dtype: string;
+    readonly shape: readonly number[];
+    readonly data: ArrayLike<number>;
+  }[];
   readonly inputs: readonly ArgSpec[];
   readonly outputs: readonly ArgSpec[];
   readonly returnFirstScalar: boolean;
+  readonly argOrder: "inputs-first" | "potential";
 }
 
 type Storage =
@@ -62,25 +74,7 @@ const ARRAY_CTOR: Record<string, string> = {
   bool: "Uint8Array",
 };
 
-const REDUCE_INIT: Record<string, string> = {
-  reduceSum: "0",
-  reduceProd: "1",
-  reduceMax: "-Infinity",
-  reduceMin: "Infinity",
-};
-
-const reduceStep = (prim: string, acc: string, x: string, dtype: string): string => {
-  switch (prim) {
-    case "reduceSum":
-      return `${acc} = ${roundTo(`${acc} + ${x}`, dtype)};`;
-    case "reduceProd":
-      return `${acc} = ${roundTo(`${acc} * ${x}`, dtype)};`;
-    case "reduceMax":
-      return `${acc} = Math.max(${acc}, ${x});`;
-    default:
-      return `${acc} = Math.min(${acc}, ${x});`;
-  }
-};
+const len0 = (v: IRVar): number => v.shape[0] as number;
 
 const ctorOf = (dtype: string): string => {
   const c = ARRAY_CTOR[dtype];
@@ -99,6 +93,7 @@ class Generator {
   private readonly prologue: string[] = [];
   private readonly stream: string[] = [];
   private group: Group | null = null;
+  private side: Group | null = null;
   private readonly users = new Map<number, number[]>();
   private readonly outputSlot = new Map<number, number>();
   private readonly aliasedOutputs = new Set<number>();
@@ -164,8 +159,10 @@ class Generator {
       else if (s.k === "buf") tail.push(`for (let i = 0; i < ${n}; i++) o${k}[i] = ${s.name}[${s.off} + i];`);
       else throw new Error("backend-js: internal error, loop temporary escaped its loop");
     });
-    const args = [...p.inputs.map((_, k) => `a${k}`), ...p.outputs.map((_, k) => `o${k}`)];
-    if (ret) args.splice(p.inputs.length, 1);
+    const ins = p.inputs.map((_, k) => `a${k}`);
+    const outs = p.outputs.map((_, k) => `o${k}`).slice(ret ? 1 : 0);
+    const args =
+      this.opts.argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
     const rtNames = [...this.usedRt].sort();
     const source = [
       '"use strict";',
@@ -184,8 +181,11 @@ class Generator {
       source,
       constants,
       inputs: p.inputs.map((v) => ({ shape: [...v.shape], dtype: v.dtype })),
-      outputs: p.outputs.map((o) => (isLiteral(o) ? { shape: [], dtype: o.dtype } : { shape: [...o.shape], dtype: o.dtype })),
+      outputs: p.outputs.map((o) =>
+        isLiteral(o) ? { shape: [], dtype: o.dtype } : { shape: [...o.shape], dtype: o.dtype },
+      ),
       returnFirstScalar: ret,
+      argOrder: this.opts.argOrder ?? "inputs-first",
     };
   }
 
@@ -207,7 +207,8 @@ class Generator {
     if (isLiteral(a)) return num(a.literal);
     const s = this.get(a);
     if (s.k === "buf") return `${s.name}[${s.off}]`;
-    if (s.k === "tmp" || s.k === "tview") throw new Error("backend-js: internal error, scalar read of a loop temporary");
+    if (s.k === "tmp" || s.k === "tview")
+      throw new Error("backend-js: internal error, scalar read of a loop temporary");
     return s.e;
   }
 
@@ -257,61 +258,116 @@ class Generator {
   }
 
   private isDeferred(a: IRAtom): boolean {
-    return !isLiteral(a) && this.group !== null && this.group.deferred.has(a.id);
+    return this.deferredIn(a, this.group) || this.deferredIn(a, this.side);
+  }
+
+  private deferredIn(a: IRAtom, g: Group | null): boolean {
+    return g !== null && !isLiteral(a) && g.deferred.has(a.id);
   }
 
   private isTmp(a: IRAtom): boolean {
     return !isLiteral(a) && this.store.get(a.id)?.k === "tmp";
   }
 
-  // ---- groups ----------------------------------------------------------------------------------
-
-  private openGroup(n: number): Group {
-    this.closeGroup();
-    this.group = { n, pre: [], init: [], body: [], post: [], tmps: [], members: new Set(), deferred: new Set() };
-    return this.group;
+  private tmpIn(a: IRAtom, g: Group | null): boolean {
+    return (
+      g !== null && !isLiteral(a) && this.store.get(a.id)?.k === "tmp" && g.tmps.some((v) => v.id === a.id)
+    );
   }
 
-  private closeGroup(): void {
-    const g = this.group;
-    if (g === null) return;
-    this.group = null;
+  private dependsOn(e: IREqn, g: Group | null): boolean {
+    return g !== null && e.inputs.some((a) => this.deferredIn(a, g) || this.tmpIn(a, g));
+  }
+
+  // ---- groups ----------------------------------------------------------------------------------
+  //
+  // At most two loops are open: the main one (`group`) and a side loop of another length whose equations do
+  // not depend on the main loop; the side loop is emitted before the main loop (into its `pre`), so
+  // independent work of another length (priors over a parameter vector, say) does not split the main loop.
+
+  private newGroup(n: number): Group {
+    return { n, pre: [], init: [], body: [], post: [], tmps: [], members: new Set(), deferred: new Set() };
+  }
+
+  private emitGroup(g: Group, sink: string[]): void {
     for (const v of g.tmps) {
       const escapes =
-        this.outputSlot.has(v.id) || (this.users.get(v.id) ?? []).some((k) => !g.members.has(k)) || this.p.outputs.includes(v);
+        this.outputSlot.has(v.id) ||
+        (this.users.get(v.id) ?? []).some((k) => !g.members.has(k)) ||
+        this.p.outputs.includes(v);
       if (!escapes) continue;
       const name = this.newBuffer(v);
       g.body.push(`${name}[i] = t${v.id};`);
       this.store.set(v.id, { k: "buf", name, off: 0 });
     }
-    this.stream.push(...g.pre, ...g.init);
-    if (g.body.length > 0) this.stream.push(`for (let i = 0; i < ${g.n}; i++) {`, ...g.body, "}");
-    this.stream.push(...g.post);
+    sink.push(...g.pre, ...g.init);
+    if (g.body.length > 0) sink.push(`for (let i = 0; i < ${g.n}; i++) {`, ...g.body, "}");
+    sink.push(...g.post);
   }
 
-  /** Where a scalar or generic statement goes: before the open loop when it may, else after it. */
+  private closeSide(): void {
+    const s = this.side;
+    if (s === null) return;
+    this.side = null;
+    this.emitGroup(s, (this.group as Group).pre);
+  }
+
+  private closeGroup(): void {
+    this.closeSide();
+    const g = this.group;
+    if (g === null) return;
+    this.group = null;
+    this.emitGroup(g, this.stream);
+  }
+
+  /** Where a scalar or generic statement goes: before the open loops when it may, else after them. */
   private sinkFor(e: IREqn): { sink: string[]; deferred: boolean } {
     const g = this.group;
     if (g === null) return { sink: this.stream, deferred: false };
-    if (e.inputs.some((a) => this.isDeferred(a) || this.isTmp(a))) {
-      if (e.outputs.every((o) => sizeOf(o.shape) === 1) && !e.inputs.some((a) => this.isTmp(a)))
-        return { sink: g.post, deferred: true };
+    const scalarOut = e.outputs.every((o) => sizeOf(o.shape) === 1);
+    if (this.dependsOn(e, this.side)) this.closeSide();
+    if (e.inputs.some((a) => this.tmpIn(a, g))) {
+      this.closeGroup();
+      return { sink: this.stream, deferred: false };
+    }
+    if (e.inputs.some((a) => this.deferredIn(a, g))) {
+      if (scalarOut) return { sink: g.post, deferred: true };
       this.closeGroup();
       return { sink: this.stream, deferred: false };
     }
     return { sink: g.pre, deferred: false };
   }
 
-  /** Joins (or opens) the loop of length `n` for equation `e`; null when it cannot join. */
+  /** The open loop of length `n` that equation `e` joins (opening or closing loops as needed). */
   private loopFor(e: IREqn, n: number): Group {
-    const g = this.group;
-    if (g !== null && g.n === n && !e.inputs.some((a) => this.isDeferred(a))) {
-      g.members.add(this.eqnIndex);
-      return g;
+    let g = this.group;
+    const join = (x: Group): Group => {
+      x.members.add(this.eqnIndex);
+      return x;
+    };
+    if (g === null) {
+      g = this.newGroup(n);
+      this.group = g;
+      return join(g);
     }
-    const ng = this.openGroup(n);
-    ng.members.add(this.eqnIndex);
-    return ng;
+    if (g.n === n) {
+      if (e.inputs.some((a) => this.deferredIn(a, g))) {
+        this.closeGroup();
+        this.group = this.newGroup(n);
+        return join(this.group);
+      }
+      if (this.dependsOn(e, this.side)) this.closeSide();
+      return join(g);
+    }
+    if (this.dependsOn(e, g)) {
+      this.closeGroup();
+      this.group = this.newGroup(n);
+      return join(this.group);
+    }
+    const s = this.side;
+    if (s !== null && (s.n !== n || e.inputs.some((a) => this.deferredIn(a, s)))) this.closeSide();
+    if (this.side === null) this.side = this.newGroup(n);
+    return join(this.side);
   }
 
   private defineScalar(v: IRVar, expr: string, sink: string[], deferred: boolean): void {
@@ -322,7 +378,8 @@ class Generator {
 
   private alias(v: IRVar, s: Storage, from: IRAtom): void {
     this.store.set(v.id, s);
-    if (this.isDeferred(from)) this.group?.deferred.add(v.id);
+    if (this.deferredIn(from, this.group)) this.group?.deferred.add(v.id);
+    if (this.deferredIn(from, this.side)) this.side?.deferred.add(v.id);
   }
 
   // ---- equations -------------------------------------------------------------------------------
@@ -337,7 +394,9 @@ class Generator {
 
     // Free aliases: no code at all.
     const identity =
-      prim === "reshape" || prim === "stopGradient" || ((prim === "broadcastTo" || prim in REDUCE_INIT) && xn === n);
+      prim === "reshape" ||
+      prim === "stopGradient" ||
+      ((prim === "broadcastTo" || prim in REDUCE_INIT) && xn === n);
     if (identity && xs?.k !== "tmp") {
       if (isLiteral(x)) this.store.set(out.id, { k: "lit", e: num(x.literal) });
       else this.alias(out, xs as Storage, x);
@@ -354,9 +413,10 @@ class Generator {
         const s: Storage = { k: "buf", name: xs.name, off: xs.off + view };
         if (n === 1) {
           const { sink, deferred } = this.sinkFor(e);
-          return this.defineScalar(out, `${xs.name}[${xs.off + view}]`, sink, deferred);
+          this.defineScalar(out, `${xs.name}[${xs.off + view}]`, sink, deferred);
+          return;
         }
-        this.store.set(out.id, s);
+        this.alias(out, s, x);
         return;
       }
     }
@@ -374,32 +434,43 @@ class Generator {
     if (n === 1 && isElementwise(prim)) {
       const { sink, deferred } = this.sinkFor(e);
       const args = e.inputs.map((a) => this.scalarOf(a));
-      return this.defineScalar(out, elementwiseExpr(prim, args, e.params, out.dtype), sink, deferred);
+      this.defineScalar(out, elementwiseExpr(prim, args, e.params, out.dtype), sink, deferred);
+      return;
     }
 
     // Loop members.
     if (n > 1 && (isElementwise(prim) || identity)) {
       const g = this.loopFor(e, n);
-      const expr = identity ? this.readAt(x) : elementwiseExpr(prim, e.inputs.map((a) => this.readAt(a)), e.params, out.dtype);
-      return this.defineTmp(g, out, expr);
+      const expr = identity
+        ? this.readAt(x)
+        : elementwiseExpr(
+            prim,
+            e.inputs.map((a) => this.readAt(a)),
+            e.params,
+            out.dtype,
+          );
+      this.defineTmp(g, out, expr);
+      return;
     }
     if (n > 1 && prim === "broadcastTo" && xs?.k === "buf") {
       const idx = broadcastIndex(x as IRVar, out.shape);
       if (idx !== null) {
         const g = this.loopFor(e, n);
-        return this.defineTmp(g, out, `${xs.name}[${xs.off === 0 ? "" : `${xs.off} + `}${idx}]`);
+        this.defineTmp(g, out, `${xs.name}[${xs.off === 0 ? "" : `${xs.off} + `}${idx}]`);
+        return;
       }
     }
-    if (n === 1 && prim in REDUCE_INIT && xn > 1 && !this.isDeferred(x)) {
+    if (n === 1 && prim in REDUCE_INIT && xn > 1) {
       const g = this.loopFor(e, xn);
       const acc = `s${out.id}`;
-      g.init.push(`let ${acc} = ${REDUCE_INIT[prim]};`);
-      g.body.push(reduceStep(prim, acc, this.readAt(x), out.dtype));
+      g.init.push(`let ${acc} = ${REDUCE_INIT[prim] as string};`);
+      g.body.push(reduceStep(prim, acc, this.readAt(x)));
+      if (out.dtype !== "float64") g.post.push(`${acc} = ${roundTo(acc, out.dtype)};`);
       this.store.set(out.id, { k: "sc", e: acc });
       g.deferred.add(out.id);
       return;
     }
-    if (n > 1 && prim === "pad" && out.shape.length === 1 && !this.isTmp(x) && !this.isDeferred(x)) {
+    if (n > 1 && prim === "pad" && out.shape.length === 1) {
       const lo = e.params.lo[0] as number;
       const g = this.loopFor(e, n);
       let expr: string;
@@ -408,24 +479,78 @@ class Generator {
         const b = this.bufOf(x, g.pre);
         expr = `(i >= ${lo} && i < ${lo + xn} ? ${b.name}[i - ${lo - b.off}] : 0)`;
       }
-      return this.defineTmp(g, out, expr);
+      this.defineTmp(g, out, expr);
+      return;
     }
 
+    // 1-D gathers and scatter-adds along the loop: x[idx[i]] and out[idx[i]] += u[i] (hierarchical models).
+    if (prim === "gather" && n > 1 && this.gather1d(e)) return;
+    if (prim === "scatterAdd" && this.scatterAdd1d(e)) return;
+
     // Everything else writes a buffer.
-    const { sink } = this.sinkFor(e);
+    const { sink, deferred } = this.sinkFor(e);
     const inputs = e.inputs.map((a) => this.bufOf(a, sink));
     const outs = e.outputs.map((o) => {
-      const name = sizeOf(o.shape) === 1 ? this.scratchFor(o) : this.newBuffer(o);
-      return name;
+      return this.newBuffer(o);
     });
-    sink.push(this.noteRt(emitGeneric(e, inputs, outs, this.usedRt)));
+    const scratch = (n: number): string => {
+      const name = `x${this.scratch++}`;
+      this.factory.push(`const ${name} = new Float64Array(${n});`);
+      return name;
+    };
+    sink.push(this.noteRt(emitGeneric(e, inputs, outs, this.usedRt, scratch)));
     e.outputs.forEach((o, k) => {
       const name = outs[k] as string;
       if (sizeOf(o.shape) === 1 && !this.outputSlot.has(o.id)) {
         sink.push(`const s${o.id} = ${name}[0];`);
         this.store.set(o.id, { k: "sc", e: `s${o.id}` });
       } else this.store.set(o.id, { k: "buf", name, off: 0 });
+      if (deferred) this.group?.deferred.add(o.id);
     });
+  }
+
+  private gather1d(e: IREqn): boolean {
+    const [x, idx] = e.inputs as [IRAtom, IRAtom];
+    if (isLiteral(x) || isLiteral(idx) || e.params.axis !== 0 || x.shape.length !== 1) return false;
+    const out = e.outputs[0] as IRVar;
+    const n = sizeOf(out.shape);
+    const k0 = this.store.get(x.id)?.k;
+    if (k0 === "tview" || (k0 === "tmp" && len0(x) === n)) return false;
+    const g = this.loopFor(e, n); // closes the loop that produced x, if any
+    const xs = this.get(x);
+    const len = x.shape[0] as number;
+    const q = `q${out.id}`;
+    g.body.push(`const ${q} = ${this.readAt(idx)};`);
+    const expr =
+      xs.k === "buf"
+        ? `${xs.name}[${xs.off === 0 ? "" : `${xs.off} + `}(${q} < 0 ? ${q} + ${len} : ${q})]`
+        : this.readAt(x);
+    this.defineTmp(g, out, expr);
+    return true;
+  }
+
+  private scatterAdd1d(e: IREqn): boolean {
+    const [operand, idx, upd] = e.inputs as [IRAtom, IRAtom, IRAtom];
+    if (isLiteral(operand) || isLiteral(idx) || e.params.axis !== 0 || operand.shape.length !== 1)
+      return false;
+    const n = sizeOf(idx.shape);
+    if (n < 2 || (this.isTmp(operand) && len0(operand) === n)) return false;
+    const out = e.outputs[0] as IRVar;
+    const len = operand.shape[0] as number;
+    const g = this.loopFor(e, n);
+    const name = this.newBuffer(out);
+    const so = this.get(operand);
+    if (so.k === "lit" || so.k === "sc" || so.k === "splat") g.init.push(`${name}.fill(${so.e});`);
+    else {
+      const b = this.bufOf(operand, g.init);
+      g.init.push(
+        `for (let k = 0; k < ${len}; k++) ${name}[k] = ${b.name}[${b.off === 0 ? "" : `${b.off} + `}k];`,
+      );
+    }
+    g.body.push(`{ const q = ${this.readAt(idx)}; ${name}[q < 0 ? q + ${len} : q] += ${this.readAt(upd)}; }`);
+    this.store.set(out.id, { k: "buf", name, off: 0 });
+    g.deferred.add(out.id);
+    return true;
   }
 
   /** A transpose of the last two axes read only by matmuls stays a view of its input. */
@@ -454,17 +579,33 @@ class Generator {
     const sa = this.get(A);
     const sb = isLiteral(B) ? undefined : this.store.get(B.id);
     const batch = sizeOf(A.shape.slice(0, r - 2));
-    if (batch === 1 && n === 1 && m > 1 && sa.k === "buf" && sb?.k !== "tmp" && sb?.k !== "tview" && !this.isDeferred(B)) {
+    if (
+      batch === 1 &&
+      n === 1 &&
+      m > 1 &&
+      sa.k === "buf" &&
+      sb?.k !== "tmp" &&
+      sb?.k !== "tview" &&
+      !this.isDeferred(B)
+    ) {
       const g = this.loopFor(e, m);
       const b = this.bufOf(B, g.pre);
       const acc = `m${out.id}`;
       g.body.push(
         `let ${acc} = 0; for (let p = 0, r = i * ${k}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${k}; p++) ${acc} += ${sa.name}[r + p] * ${b.name}[${b.off === 0 ? "" : `${b.off} + `}p];`,
       );
-      this.defineTmp(g, out, acc);
+      this.defineTmp(g, out, roundTo(acc, out.dtype));
       return;
     }
-    if (batch === 1 && n === 1 && sa.k === "tview" && k > 1 && !this.isDeferred(B) && sb?.k !== "tview") {
+    if (
+      batch === 1 &&
+      n === 1 &&
+      out.dtype === "float64" &&
+      sa.k === "tview" &&
+      k > 1 &&
+      !this.isDeferred(B) &&
+      sb?.k !== "tview"
+    ) {
       const g = this.loopFor(e, k);
       const name = this.newBuffer(out);
       g.init.push(`${name}.fill(0);`);
@@ -476,12 +617,12 @@ class Generator {
       g.deferred.add(out.id);
       return;
     }
-    const { sink } = this.sinkFor(e);
+    const { sink, deferred } = this.sinkFor(e);
     const view = (v: IRVar, s: Storage | undefined): { name: string; off: number; t: boolean } =>
       s?.k === "tview" ? { name: s.name, off: s.off, t: true } : { ...this.bufOf(v, sink), t: false };
     const a = view(A, sa);
     const b = view(B, sb);
-    const o = sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id) ? this.newBuffer(out) : this.newBuffer(out);
+    const o = this.newBuffer(out);
     // element (i, p) of A and (p, j) of B for batch bt
     const aI = a.t ? 1 : k;
     const aP = a.t ? m : 1;
@@ -491,203 +632,23 @@ class Generator {
     const bi = (p: string, j: string) => `${b.name}[${b.off} + bt * ${k * n} + ${p} * ${bP} + ${j} * ${bJ}]`;
     const oi = (i: string, j: string) => `${o}[bt * ${m * n} + ${i} * ${n} + ${j}]`;
     let code: string;
-    if (a.t) code = `for (let p = 0; p < ${k}; p++) for (let i = 0; i < ${m}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    else if (n === 1 || b.t) code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = 0; p < ${k}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
-    else code = `for (let i = 0; i < ${m}; i++) for (let p = 0; p < ${k}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+    if (a.t && out.dtype === "float64")
+      code = `for (let p = 0; p < ${k}; p++) for (let i = 0; i < ${m}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+    else if (n === 1 || b.t || a.t || out.dtype !== "float64")
+      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = 0; p < ${k}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
+    else
+      code = `for (let i = 0; i < ${m}; i++) for (let p = 0; p < ${k}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
     sink.push(`${o}.fill(0); for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
     if (sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id)) {
       sink.push(`const s${out.id} = ${o}[0];`);
       this.store.set(out.id, { k: "sc", e: `s${out.id}` });
     } else this.store.set(out.id, { k: "buf", name: o, off: 0 });
-  }
-
-  private scratchFor(o: IRVar): string {
-    return this.newBuffer(o);
+    if (deferred) this.group?.deferred.add(out.id);
   }
 
   private defineTmp(g: Group, v: IRVar, expr: string): void {
     g.body.push(`const t${v.id} = ${this.noteRt(expr)};`);
     g.tmps.push(v);
     this.store.set(v.id, { k: "tmp", name: `t${v.id}` });
-  }
-}
-
-/** Offset of a slice that is a contiguous run of its input, or null. */
-function contiguousSlice(x: IRVar, start: readonly number[], end: readonly number[]): number | null {
-  const shape = x.shape;
-  const st = stridesOf(shape);
-  let p = 0;
-  while (p < shape.length && (end[p] as number) - (start[p] as number) === 1) p++;
-  for (let k = p + 1; k < shape.length; k++) if (start[k] !== 0 || end[k] !== shape[k]) return null;
-  let off = 0;
-  for (let k = 0; k < shape.length; k++) off += (start[k] as number) * (st[k] as number);
-  return off;
-}
-
-/** Index expression (in `i`) of a broadcast that repeats a suffix or an outer block, or null. */
-function broadcastIndex(x: IRVar, target: readonly number[]): string | null {
-  const r = target.length;
-  const xsh = [...new Array<number>(r - x.shape.length).fill(1), ...x.shape];
-  let first = 0;
-  while (first < r && xsh[first] === 1) first++;
-  let last = r;
-  while (last > first && xsh[last - 1] === 1) last--;
-  for (let k = first; k < last; k++) if (xsh[k] !== target[k]) return null;
-  const inner = sizeOf(target.slice(last));
-  const block = sizeOf(target.slice(first, last));
-  const outer = sizeOf(target.slice(0, first));
-  const q = inner === 1 ? "i" : `((i / ${inner}) | 0)`;
-  return outer === 1 ? q : `(${q} % ${block})`;
-}
-
-type Buf = { name: string; off: number };
-
-/** Code of a primitive that is not fused: nested loops with constant strides, or a kernel call. */
-function emitGeneric(e: IREqn, ins: readonly Buf[], outs: readonly string[], usedRt: Set<string>): string {
-  const out = e.outputs[0] as IRVar;
-  const o = outs[0] as string;
-  const x = e.inputs[0] as IRVar;
-  const a = ins[0] as Buf;
-  const p = e.params;
-  const xshape = isLiteral(x) ? [] : x.shape;
-  const xst = stridesOf(xshape);
-  const ost = stridesOf(out.shape);
-  switch (e.primitive) {
-    case "broadcastTo": {
-      const r = out.shape.length;
-      const pad = r - xshape.length;
-      const ss = out.shape.map((d, k) => (k < pad || xshape[k - pad] === 1 ? 0 : (xst[k - pad] as number)));
-      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(a.off, ss, v)}];`);
-    }
-    case "reshape":
-    case "stopGradient":
-      return `for (let i = 0; i < ${sizeOf(out.shape)}; i++) ${o}[i] = ${a.name}[${a.off} + i];`;
-    case "transpose": {
-      const perm = p.perm as number[];
-      const ss = perm.map((ax) => xst[ax] as number);
-      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(a.off, ss, v)}];`);
-    }
-    case "slice": {
-      const start = p.start as number[];
-      let off = a.off;
-      start.forEach((s, k) => {
-        off += s * (xst[k] as number);
-      });
-      return nestedLoops(out.shape, "i", (v) => `${o}[${indexExpr(0, ost, v)}] = ${a.name}[${indexExpr(off, xst, v)}];`);
-    }
-    case "pad": {
-      const lo = p.lo as number[];
-      let off = 0;
-      lo.forEach((l, k) => {
-        off += l * (ost[k] as number);
-      });
-      return `${o}.fill(0); ${nestedLoops(xshape, "i", (v) => `${o}[${indexExpr(off, ost, v)}] = ${a.name}[${indexExpr(a.off, xst, v)}];`)}`;
-    }
-    case "concatenate": {
-      const axis = p.axis as number;
-      let at = 0;
-      const parts: string[] = [];
-      e.inputs.forEach((inp, k) => {
-        const sh = isLiteral(inp) ? [] : inp.shape;
-        const b = ins[k] as Buf;
-        const off = at * (ost[axis] as number);
-        parts.push(nestedLoops(sh, "i", (v) => `${o}[${indexExpr(off, ost, v)}] = ${b.name}[${indexExpr(b.off, stridesOf(sh), v)}];`));
-        at += sh[axis] as number;
-      });
-      return parts.join("\n");
-    }
-    case "reduceSum":
-    case "reduceProd":
-    case "reduceMax":
-    case "reduceMin": {
-      const axes = new Set((p.axes as number[]).map((ax) => (ax < 0 ? ax + xshape.length : ax)));
-      const keptShape = xshape.filter((_, k) => !axes.has(k));
-      const kst = stridesOf(keptShape);
-      let j = 0;
-      const ss = xshape.map((_, k) => (axes.has(k) ? 0 : (kst[j++] as number)));
-      const init = REDUCE_INIT[e.primitive] as string;
-      return `${o}.fill(${init}); ${nestedLoops(xshape, "i", (v) => {
-        const oi = `${o}[${indexExpr(0, ss, v)}]`;
-        return reduceStep(e.primitive, oi, `${a.name}[${indexExpr(a.off, xst, v)}]`, out.dtype);
-      })}`;
-    }
-    case "argmax":
-    case "argmin": {
-      const axis = (p.axis as number) < 0 ? (p.axis as number) + xshape.length : (p.axis as number);
-      const outer = sizeOf(xshape.slice(0, axis));
-      const len = xshape[axis] as number;
-      const inner = sizeOf(xshape.slice(axis + 1));
-      const better = e.primitive === "argmax" ? ">" : "<";
-      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let i1 = 0; i1 < ${inner}; i1++) {
-  const base = ${a.off} + i0 * ${len * inner} + i1;
-  let best = ${a.name}[base], at = 0;
-  for (let j = 1; j < ${len}; j++) { const v = ${a.name}[base + j * ${inner}]; if (best === best && (v ${better} best || v !== v)) { best = v; at = j; } }
-  ${o}[i0 * ${inner} + i1] = at;
-}`;
-    }
-    case "cumsum": {
-      const axis = (p.axis as number) < 0 ? (p.axis as number) + xshape.length : (p.axis as number);
-      const outer = sizeOf(xshape.slice(0, axis));
-      const len = xshape[axis] as number;
-      const inner = sizeOf(xshape.slice(axis + 1));
-      const rev = p.reverse === true;
-      const jl = rev ? `let j = ${len - 1}; j >= 0; j--` : `let j = 0; j < ${len}; j++`;
-      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let i1 = 0; i1 < ${inner}; i1++) {
-  const base = i0 * ${len * inner} + i1; let acc = 0;
-  for (${jl}) { acc = ${roundTo(`acc + ${a.name}[${a.off} + base + j * ${inner}]`, out.dtype)}; ${o}[base + j * ${inner}] = acc; }
-}`;
-    }
-    case "gather": {
-      const axis = p.axis as number;
-      const idx = e.inputs[1] as IRVar;
-      const b = ins[1] as Buf;
-      const outer = sizeOf(xshape.slice(0, axis));
-      const len = xshape[axis] as number;
-      const inner = sizeOf(xshape.slice(axis + 1));
-      const ni = isLiteral(idx) ? 1 : sizeOf(idx.shape);
-      return `for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
-  let q = ${b.name}[${b.off} + j]; if (q < 0) q += ${len};
-  const src = ${a.off} + (i0 * ${len} + q) * ${inner}, dst = (i0 * ${ni} + j) * ${inner};
-  for (let i1 = 0; i1 < ${inner}; i1++) ${o}[dst + i1] = ${a.name}[src + i1];
-}`;
-    }
-    case "scatterAdd": {
-      const axis = p.axis as number;
-      const idx = e.inputs[1] as IRVar;
-      const b = ins[1] as Buf;
-      const u = ins[2] as Buf;
-      const outer = sizeOf(xshape.slice(0, axis));
-      const len = xshape[axis] as number;
-      const inner = sizeOf(xshape.slice(axis + 1));
-      const ni = isLiteral(idx) ? 1 : sizeOf(idx.shape);
-      return `for (let i = 0; i < ${sizeOf(out.shape)}; i++) ${o}[i] = ${a.name}[${a.off} + i];
-for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
-  let q = ${b.name}[${b.off} + j]; if (q < 0) q += ${len};
-  const dst = (i0 * ${len} + q) * ${inner}, src = ${u.off} + (i0 * ${ni} + j) * ${inner};
-  for (let i1 = 0; i1 < ${inner}; i1++) ${o}[dst + i1] += ${u.name}[src + i1];
-}`;
-    }
-    case "cholesky": {
-      usedRt.add("cholesky");
-      const n = xshape[xshape.length - 1] as number;
-      return `cholesky(${o}, ${a.name}, ${a.off}, ${sizeOf(xshape) / (n * n)}, ${n});`;
-    }
-    case "triangularSolve": {
-      usedRt.add("triangularSolve");
-      const bm = ins[1] as Buf;
-      const bshape = (e.inputs[1] as IRVar).shape;
-      const n = xshape[xshape.length - 1] as number;
-      const batch = sizeOf(xshape) / (n * n);
-      const m = sizeOf(bshape) / batch / n;
-      return `triangularSolve(${o}, ${a.name}, ${a.off}, ${bm.name}, ${bm.off}, ${batch}, ${n}, ${m}, ${p.lower === true}, ${p.transposeA === true}, ${p.leftSide !== false});`;
-    }
-    case "randomBits": {
-      usedRt.add("randomBits");
-      return `randomBits(${o}, ${a.name}, ${a.off});`;
-    }
-    default:
-      throw new Error(
-        `backend-js: no code generator for primitive "${e.primitive}". Run this program with the IR interpreter ({ codegen: false }).`,
-      );
   }
 }

@@ -108,6 +108,7 @@ const EMITTERS: Record<string, Emit> = {
   cast: (a, p) => {
     const to = p.dtype as string;
     if (to === "int32" || to === "uint32") return roundTo(`castInt(${a[0]})`, to);
+    if (to === "bool") return `(${a[0]} !== 0 ? 1 : 0)`;
     return roundTo(a[0] as string, to);
   },
 };

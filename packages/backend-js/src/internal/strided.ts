@@ -16,7 +16,11 @@ export function indexExpr(off: number | string, strides: readonly number[], vars
  * Nested loops over `shape` (one `for` per axis with extent > 1; extent-1 axes use index 0); `body`
  * receives the loop variable of each axis and returns the innermost statement.
  */
-export function nestedLoops(shape: readonly number[], prefix: string, body: (vars: readonly string[]) => string): string {
+export function nestedLoops(
+  shape: readonly number[],
+  prefix: string,
+  body: (vars: readonly string[]) => string,
+): string {
   const vars = shape.map((d, k) => (d === 1 ? "0" : `${prefix}${k}`));
   let code = body(vars);
   for (let k = shape.length - 1; k >= 0; k--) {

@@ -3,15 +3,17 @@
 // Geyer's initial positive + monotone sequence ESS (Stan), split chains, rank normalisation with Blom's
 // offset 3/8 (Vehtari et al. 2021).
 
-import { autocovPair } from "./fft.js";
+import { meanAutocov } from "./fft.js";
 import { betaincinv, ndtri } from "./special.js";
 
 /** Python's `min(a, b)`: returns `a` unless `b < a` (so a NaN in `a` wins, a NaN in `b` loses). */
 export function pyMin(a: number, b: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: Math.min propagates NaN from either side; Python does not.
   return b < a ? b : a;
 }
 /** Python's `max(a, b)`. */
 export function pyMax(a: number, b: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: Math.max propagates NaN from either side; Python does not.
   return b > a ? b : a;
 }
 
@@ -25,6 +27,7 @@ export class Workspace {
   z = new Float64Array(0);
   sorted = new Float64Array(0);
   tmp = new Float64Array(0);
+  lagCache = new Float64Array(4);
 
   ensure(n: number, chains: number): void {
     if (this.centered.length < n) {
@@ -49,7 +52,7 @@ export function workspace(n: number, chains: number): Workspace {
 }
 
 function hasNaN(x: Float64Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (x[i] !== x[i]) return true;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return true;
   return false;
 }
 
@@ -90,7 +93,7 @@ export function rhatCore(x: Float64Array, C: number, D: number, ws: Workspace): 
   return Math.sqrt((b / w + D - 1) / D);
 }
 
-const DIRECT_LAGS = 24;
+const DIRECT_LAGS = 64;
 
 /**
  * Returns t ↦ mean over chains of the biased lag-t autocovariance of a [C, D] slab, and fills
@@ -110,26 +113,52 @@ export function lagAcovMean(x: Float64Array, C: number, D: number, ws: Workspace
   }
   let fftDone = false;
   const acov = ws.acov;
+  // Lags are requested in increasing order: one pass computes four of them (four independent
+  // accumulators also keep the floating-point pipeline busy).
+  let cacheStart = -4;
+  const cache = ws.lagCache;
   return (t: number): number => {
     if (t < DIRECT_LAGS && !fftDone) {
-      let s = 0;
+      if (t >= cacheStart && t < cacheStart + 4) return cache[t - cacheStart];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       for (let c = 0; c < C; c++) {
         const off = c * D;
-        const end = off + D - t;
-        for (let i = off; i < end; i++) s += cen[i] * cen[i + t];
+        const end = off + D - t - 3;
+        let i = off;
+        for (; i < end; i++) {
+          const v = cen[i];
+          const j = i + t;
+          s0 += v * cen[j];
+          s1 += v * cen[j + 1];
+          s2 += v * cen[j + 2];
+          s3 += v * cen[j + 3];
+        }
+        // The last three starting points, where only the shorter lags still have a partner.
+        const stop = off + D;
+        for (; i < stop; i++) {
+          const v = cen[i];
+          const j = i + t;
+          if (j < stop) s0 += v * cen[j];
+          if (j + 1 < stop) s1 += v * cen[j + 1];
+          if (j + 2 < stop) s2 += v * cen[j + 2];
+        }
       }
-      return s / D / C;
+      const norm = 1 / D / C;
+      cache[0] = s0 * norm;
+      cache[1] = s1 * norm;
+      cache[2] = s2 * norm;
+      cache[3] = s3 * norm;
+      cacheStart = t;
+      return cache[0];
     }
     if (!fftDone) {
-      for (let c = 0; c < C; c += 2) {
-        const hasB = c + 1 < C;
-        autocovPair(x, c * D, acov, c * D, D, hasB ? x : null, (c + 1) * D, hasB ? acov : null, (c + 1) * D);
-      }
+      meanAutocov(x, C, D, acov);
       fftDone = true;
     }
-    let s = 0;
-    for (let c = 0; c < C; c++) s += acov[c * D + t];
-    return s / C;
+    return acov[t];
   };
 }
 
@@ -144,7 +173,7 @@ export function essCore(x: Float64Array, C: number, D: number, ws: Workspace, re
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    if (v !== v) return Number.NaN;
+    if (Number.isNaN(v)) return Number.NaN;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -184,12 +213,12 @@ export function essCore(x: Float64Array, C: number, D: number, ws: Workspace, re
   let nan = false;
   for (let i = 0; i <= maxT; i++) {
     sum += rho[i];
-    if (rho[i] !== rho[i]) nan = true;
+    if (Number.isNaN(rho[i])) nan = true;
   }
   let tau = -1 + 2 * sum + (maxT + 1 < D ? rho[maxT + 1] : 0);
-  if (maxT + 1 < D && rho[maxT + 1] !== rho[maxT + 1]) nan = true;
+  if (maxT + 1 < D && Number.isNaN(rho[maxT + 1])) nan = true;
   tau = Math.max(tau, 1 / Math.log10(n));
-  if (nan || tau !== tau) return Number.NaN;
+  if (nan || Number.isNaN(tau)) return Number.NaN;
   return (relative ? 1 : n) / tau;
 }
 
@@ -221,12 +250,21 @@ function zTable(n: number): Float64Array {
 
 /**
  * Rank normalisation (ArviZ `_z_scale`, posterior `z_scale`): average ranks over the whole slab, then
- * Φ⁻¹((r − 3/8)/(n − 3/4 + 1)). Writes into `out`; `sortBuf` is scratch of length ≥ n.
+ * Φ⁻¹((r − 3/8)/(n − 3/4 + 1)). Writes into `out`; `sortBuf` is scratch of length ≥ n, or already holds
+ * the sorted values when `presorted`.
  */
-export function zScale(x: Float64Array, n: number, out: Float64Array, sortBuf: Float64Array): void {
+export function zScale(
+  x: Float64Array,
+  n: number,
+  out: Float64Array,
+  sortBuf: Float64Array,
+  presorted = false,
+): void {
   const s = sortBuf.subarray(0, n);
-  s.set(x.subarray(0, n));
-  s.sort();
+  if (!presorted) {
+    s.set(x.subarray(0, n));
+    s.sort();
+  }
   const table = zTable(n);
   const denom = n - 0.75 + 1;
   for (let i = 0; i < n; i++) {
@@ -295,12 +333,22 @@ export function quantileSorted(s: Float64Array, n: number, p: number): number {
 }
 
 /** ESS of the indicator x ≤ q(prob) on split chains (ArviZ `_ess_quantile`). */
-export function essQuantileCore(x: Float64Array, C: number, D: number, prob: number, ws: Workspace): number {
+export function essQuantileCore(
+  x: Float64Array,
+  C: number,
+  D: number,
+  prob: number,
+  ws: Workspace,
+  sorted: Float64Array | null = null,
+): number {
   const n = C * D;
   if (hasNaN(x, n)) return Number.NaN;
-  const s = ws.sorted.subarray(0, n);
-  s.set(x.subarray(0, n));
-  s.sort();
+  let s = sorted;
+  if (!s) {
+    s = ws.sorted.subarray(0, n);
+    s.set(x.subarray(0, n));
+    s.sort();
+  }
   const q = quantileSortedMq(s, n, prob);
   const ind = ws.tmp;
   for (let i = 0; i < n; i++) ind[i] = x[i] <= q ? 1 : 0;
@@ -322,8 +370,8 @@ export function mcseQuantileCore(x: Float64Array, C: number, D: number, prob: nu
   s.sort();
   const lo = p1 * n - 1;
   const hi = p2 * n - 1;
-  const i1 = Math.floor(lo !== lo ? 0 : Math.max(lo, 0));
-  const i2 = Math.ceil(hi !== hi ? n - 1 : Math.min(hi, n - 1));
+  const i1 = Math.floor(Number.isNaN(lo) ? 0 : Math.max(lo, 0));
+  const i2 = Math.ceil(Number.isNaN(hi) ? n - 1 : Math.min(hi, n - 1));
   return (s[i2] - s[i1]) / 2;
 }
 

@@ -153,3 +153,57 @@ export function autocovPair(
   for (let k = 0; k < n; k++) outA[outAOff + k] = re[k] * scale;
   if (b && outB) for (let k = 0; k < n; k++) outB[outBOff + k] = im[k] * scale;
 }
+
+/**
+ * Mean over the C chains of a [C, D] slab of the biased autocovariance at every lag, written to
+ * out[0..D). Chains go through the complex FFT two at a time; their power spectra are summed, so one
+ * inverse transform serves all chains (the transform is linear).
+ */
+export function meanAutocov(x: Float64Array, C: number, D: number, out: Float64Array): void {
+  const m = nextPow2(2 * D);
+  const { re, im } = buffers(m);
+  if (spec.length !== m) spec = new Float64Array(m);
+  spec.fill(0);
+  const half = m >> 1;
+  for (let c = 0; c < C; c += 2) {
+    const hasB = c + 1 < C;
+    let ma = 0;
+    let mb = 0;
+    const oa = c * D;
+    const ob = (c + 1) * D;
+    for (let i = 0; i < D; i++) ma += x[oa + i];
+    ma /= D;
+    if (hasB) {
+      for (let i = 0; i < D; i++) mb += x[ob + i];
+      mb /= D;
+    }
+    for (let i = 0; i < D; i++) {
+      re[i] = x[oa + i] - ma;
+      im[i] = hasB ? x[ob + i] - mb : 0;
+    }
+    re.fill(0, D);
+    im.fill(0, D);
+    fft(re, im, false);
+    spec[0] += re[0] * re[0] + im[0] * im[0];
+    spec[half] += re[half] * re[half] + im[half] * im[half];
+    for (let k = 1; k < half; k++) {
+      const j = m - k;
+      const xr = 0.5 * (re[k] + re[j]);
+      const xi = 0.5 * (im[k] - im[j]);
+      const yr = 0.5 * (im[k] + im[j]);
+      const yi = 0.5 * (re[j] - re[k]);
+      const p = xr * xr + xi * xi + yr * yr + yi * yi;
+      spec[k] += p;
+      spec[j] += p;
+    }
+  }
+  for (let k = 0; k < m; k++) {
+    re[k] = spec[k];
+    im[k] = 0;
+  }
+  fft(re, im, true);
+  const scale = 1 / (m * D * C);
+  for (let k = 0; k < D; k++) out[k] = re[k] * scale;
+}
+
+let spec = new Float64Array(0);

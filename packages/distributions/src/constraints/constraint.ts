@@ -216,7 +216,7 @@ export class IntegerGreaterThan extends Constraint {
   }
 }
 
-class Boolean extends Constraint {
+class BooleanConstraint extends Constraint {
   readonly name = "boolean";
   override readonly isDiscrete = true;
   check(x: TensorLike): Tensor {
@@ -267,10 +267,7 @@ export class OrderedVector extends Constraint {
   }
   override feasibleLike(prototype: Tensor): Tensor {
     const n = prototype.shape[prototype.shape.length - 1]!;
-    return broadcastTo(
-      asTensor(Array.from({ length: n }, (_, i) => i)),
-      prototype.shape,
-    );
+    return broadcastTo(asTensor(Array.from({ length: n }, (_, i) => i)), prototype.shape);
   }
 }
 
@@ -284,7 +281,10 @@ function diffLast(t: Tensor): Tensor {
     if (i < n - 1) row[i] = -1;
     D.push(row);
   }
-  return matmul(t.reshape([...t.shape.slice(0, -1), 1, n]), asTensor(D)).reshape([...t.shape.slice(0, -1), n - 1]);
+  return matmul(t.reshape([...t.shape.slice(0, -1), 1, n]), asTensor(D)).reshape([
+    ...t.shape.slice(0, -1),
+    n - 1,
+  ]);
 }
 
 /** Strictly increasing vectors of positive numbers. */
@@ -413,7 +413,7 @@ export const unitInterval: Interval = /* @__PURE__ */ new Interval(0, 1);
 /** Angles in [−π, π]. */
 export const circular: Interval = /* @__PURE__ */ new Interval(-Math.PI, Math.PI);
 /** {0, 1}. */
-export const boolean: Constraint = /* @__PURE__ */ new Boolean();
+export const boolean: Constraint = /* @__PURE__ */ new BooleanConstraint();
 /** {0, 1, 2, …}. */
 export const nonnegativeInteger: IntegerGreaterThan = /* @__PURE__ */ new IntegerGreaterThan(0);
 /** {1, 2, …}. */
@@ -460,6 +460,36 @@ export const integerInterval = (lowerBound: TensorLike, upperBound: TensorLike):
 export const integerGreaterThan = (lowerBound: TensorLike): IntegerGreaterThan =>
   new IntegerGreaterThan(lowerBound);
 /** Joins the rightmost `n` batch axes of `c` into its event. */
-export const independent = (c: Constraint, n: number): IndependentConstraint => new IndependentConstraint(c, n);
+export const independent = (c: Constraint, n: number): IndependentConstraint =>
+  new IndependentConstraint(c, n);
 /** Nonnegative integer count vectors summing to at most `upperBound`. */
-export const multinomial = (upperBound: TensorLike): MultinomialConstraint => new MultinomialConstraint(upperBound);
+export const multinomial = (upperBound: TensorLike): MultinomialConstraint =>
+  new MultinomialConstraint(upperBound);
+
+/** Positive reals whose bijection is softplus rather than exp (NumPyro `softplus_positive`). */
+export class SoftplusPositive extends GreaterThan {
+  override readonly name: string = "softplusPositive";
+  constructor() {
+    super(0);
+  }
+}
+
+/** Lower Cholesky factors whose diagonal is reached by softplus (NumPyro `softplus_lower_cholesky`). */
+export class SoftplusLowerCholesky extends LowerCholesky {
+  override readonly name: string = "softplusLowerCholesky";
+}
+
+/**
+ * Lower Cholesky factors written as diag(s)·(I + strictly lower), s > 0 by softplus (NumPyro
+ * `scaled_unit_lower_cholesky`).
+ */
+export class ScaledUnitLowerCholesky extends LowerCholesky {
+  override readonly name: string = "scaledUnitLowerCholesky";
+}
+
+/** Positive reals mapped by softplus. */
+export const softplusPositive: SoftplusPositive = /* @__PURE__ */ new SoftplusPositive();
+/** Lower Cholesky factors mapped with a softplus diagonal. */
+export const softplusLowerCholesky: SoftplusLowerCholesky = /* @__PURE__ */ new SoftplusLowerCholesky();
+/** Lower Cholesky factors as diag(s)·(I + L₀). */
+export const scaledUnitLowerCholesky: ScaledUnitLowerCholesky = /* @__PURE__ */ new ScaledUnitLowerCholesky();

@@ -1,28 +1,24 @@
-import { type Constraint, positive, unitInterval, openInterval } from "../constraints/constraint.js";
+import { type Constraint, positive, unitInterval } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import {
   add,
   betaln,
   digamma,
   div,
-  exp,
-  expm1,
   gammaSample,
   type Key,
-  log,
-  log1p,
   mul,
   neg,
-  pow,
   splitKey,
   square,
+  stopGradient,
   sub,
   type Tensor,
   type TensorLike,
-  uniform,
   xlog1py,
   xlogy,
 } from "../internal/ops.js";
+import { betainc, gammaRsample } from "../internal/special.js";
 import { promote } from "../internal/util.js";
 
 /**
@@ -45,10 +41,17 @@ export class Beta extends Distribution {
     [this.concentration1, this.concentration0] = ps as [Tensor, Tensor];
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return this.draw(key, sampleShape, true);
+  }
+  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return stopGradient(this.draw(key, sampleShape, false));
+  }
+  private draw(key: Key, sampleShape: readonly number[], reparam: boolean): Tensor {
     const [k1, k0] = splitKey(key, 2) as [Key, Key];
     const shape = this.shape(sampleShape);
-    const g1 = gammaSample(k1, this.concentration1, shape);
-    const g0 = gammaSample(k0, this.concentration0, shape);
+    const g = reparam ? gammaRsample : gammaSample;
+    const g1 = g(k1, this.concentration1, shape);
+    const g0 = g(k0, this.concentration0, shape);
     return div(g1, add(g1, g0));
   }
   logProb(value: TensorLike): Tensor {
@@ -56,6 +59,10 @@ export class Beta extends Distribution {
     const a = this.concentration1;
     const b = this.concentration0;
     return sub(add(xlogy(sub(a, 1), value), xlog1py(sub(b, 1), neg(value))), betaln(a, b));
+  }
+  /** I_x(α, β), the regularised incomplete beta function. */
+  override cdf(value: TensorLike): Tensor {
+    return betainc(this.concentration1, this.concentration0, value);
   }
   override get mean(): Tensor {
     return div(this.concentration1, add(this.concentration1, this.concentration0));
@@ -76,72 +83,3 @@ export class Beta extends Distribution {
     );
   }
 }
-
-/**
- * Beta parametrised by its mean μ ∈ (0, 1) and concentration κ: Beta(μκ, (1−μ)κ).
- */
-export class BetaProportion extends Beta {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    mean: openInterval(0, 1),
-    concentration: positive,
-  };
-  readonly concentration: Tensor;
-  private readonly meanParam: Tensor;
-  constructor(mean: TensorLike, concentration: TensorLike, options?: DistributionOptions) {
-    const { ps } = promote("BetaProportion", mean, concentration);
-    const [m, c] = ps as [Tensor, Tensor];
-    super(mul(m, c), mul(sub(1, m), c), options);
-    this.meanParam = m;
-    this.concentration = c;
-  }
-  override get mean(): Tensor {
-    return this.meanParam;
-  }
-}
-
-/**
- * Kumaraswamy(a = concentration1, b = concentration0): log p(x) = log a + log b + (a−1) log x + (b−1) log(1−xᵃ).
- */
-export class Kumaraswamy extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    concentration1: positive,
-    concentration0: positive,
-  };
-  static override readonly support: Constraint = unitInterval;
-  static override readonly hasRsample = true;
-  readonly concentration1: Tensor;
-  readonly concentration0: Tensor;
-  constructor(concentration1: TensorLike, concentration0: TensorLike, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("Kumaraswamy", concentration1, concentration0);
-    super(batchShape, [], options, { concentration1: ps[0], concentration0: ps[1] });
-    [this.concentration1, this.concentration0] = ps as [Tensor, Tensor];
-  }
-  override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    const u = uniform(key, this.shape(sampleShape));
-    // x = (1 − (1 − u)^{1/b})^{1/a}
-    const inner = neg(expm1(div(log1p(neg(u)), this.concentration0)));
-    return pow(inner, div(1, this.concentration1));
-  }
-  logProb(value: TensorLike): Tensor {
-    this.validateSample(value);
-    const a = this.concentration1;
-    const b = this.concentration0;
-    return add(
-      add(add(log(a), log(b)), xlogy(sub(a, 1), value)),
-      xlog1py(sub(b, 1), neg(pow(value, a))),
-    );
-  }
-  override get mean(): Tensor {
-    const a = this.concentration1;
-    const b = this.concentration0;
-    return mul(b, exp(betaln(add(1, div(1, a)), b)));
-  }
-  override get variance(): Tensor {
-    const a = this.concentration1;
-    const b = this.concentration0;
-    const m2 = mul(b, exp(betaln(add(1, div(2, a)), b)));
-    return sub(m2, square(this.mean));
-  }
-}
-
-

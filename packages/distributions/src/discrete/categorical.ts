@@ -1,12 +1,20 @@
-import { type Constraint, IntegerInterval, integerInterval, real, realVector, simplex } from "../constraints/constraint.js";
+import {
+  type Constraint,
+  type IntegerInterval,
+  integerInterval,
+  realVector,
+  simplex,
+} from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
+import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import { oneHot } from "../internal/categorical-helpers.js";
 import {
   arange,
   asTensor,
   broadcastTo,
   categoricalSample,
-  eq,
   exp,
+  type Key,
   log,
   logSumExp,
   mul,
@@ -14,24 +22,11 @@ import {
   reshape,
   sub,
   sum,
-  type Key,
   type Tensor,
   type TensorLike,
   toFloat,
-  sigmoid,
-  concatenate,
-
-  zeros,
-  ones,
 } from "../internal/ops.js";
 import { broadcastShapes } from "../internal/shape.js";
-import { type ProbsOrLogits, probsOrLogits } from "./bernoulli.js";
-
-/** One-hot encoding of integer-valued `value` over `k` classes (float, trailing axis k). */
-export function oneHot(value: TensorLike, k: number): Tensor {
-  const v = asTensor(value);
-  return toFloat(eq(reshape(v, [...v.shape, 1]), arange(k)));
-}
 
 /**
  * Categorical over {0, …, K−1} with `probs` `[..., K]` (a simplex) or unnormalised `logits` `[..., K]`.
@@ -39,7 +34,10 @@ export function oneHot(value: TensorLike, k: number): Tensor {
  * new Categorical({ probs: [0.25, 0.75] }).logProb(1).item(); // → -0.2876820724517809
  */
 export class Categorical extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = { probs: simplex, logits: realVector };
+  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
+    probs: simplex,
+    logits: realVector,
+  };
   static override readonly hasEnumerateSupport = true;
   private readonly param: Tensor;
   private readonly isLogits: boolean;
@@ -90,26 +88,3 @@ export class Categorical extends Distribution {
     return expand ? broadcastTo(v, [k, ...this.batchShape]) : v;
   }
 }
-
-/**
- * OrderedLogistic(predictor η, cutpoints c `[..., K−1]`): a Categorical over K ordered classes with
- * P(Y ≤ k) = σ(c_k − η).
- */
-export class OrderedLogistic extends Categorical {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = { predictor: real };
-  readonly predictor: Tensor;
-  readonly cutpoints: Tensor;
-  constructor(predictor: TensorLike, cutpoints: TensorLike, options?: DistributionOptions) {
-    const eta = asTensor(predictor);
-    const c = asTensor(cutpoints);
-    const shape = broadcastShapes("OrderedLogistic", [...eta.shape, 1], c.shape);
-    const cum = sigmoid(sub(broadcastTo(c, shape), broadcastTo(reshape(eta, [...eta.shape, 1]), shape)));
-    const batch = shape.slice(0, -1);
-    const upper = concatenate([cum, ones([...batch, 1])], -1);
-    const lower = concatenate([zeros([...batch, 1]), cum], -1);
-    super({ probs: sub(upper, lower) }, options);
-    this.predictor = eta;
-    this.cutpoints = c;
-  }
-}
-

@@ -37,8 +37,11 @@ export const sigmoid = (a: TensorLike): Tensor => T.logistic(a);
 export const softplus = (a: TensorLike): Tensor => T.softplus(a);
 export const lgamma = (a: TensorLike): Tensor => T.lgamma(a);
 export const digamma = (a: TensorLike): Tensor => T.digamma(a);
-export const erf = (a: TensorLike): Tensor => T.erf(a);
-export const erfc = (a: TensorLike): Tensor => T.erfc(a);
+// erf/erfc of ±∞ are NaN in @phlox/tensor today; clamping to ±40 gives the exact limits (erfc(40) < 1e-700)
+// and a zero gradient there, which is exact to double precision.
+const clamp40 = (a: TensorLike): Tensor => T.minimum(T.maximum(a, -40), 40);
+export const erf = (a: TensorLike): Tensor => T.erf(clamp40(a));
+export const erfc = (a: TensorLike): Tensor => T.erfc(clamp40(a));
 export const ndtri = (a: TensorLike): Tensor => T.ndtri(a);
 export const xlogy = (a: TensorLike, b: TensorLike): Tensor => T.xlogy(a, b);
 export const xlog1py = (a: TensorLike, b: TensorLike): Tensor => T.xlog1py(a, b);
@@ -70,9 +73,10 @@ export const triangularSolve = (
   a: TensorLike,
   b: TensorLike,
   options: { lower: boolean; transposeA?: boolean },
-): Tensor => T.triangularSolve(a, b, { lower: options.lower, transposeA: options.transposeA ?? false, leftSide: true });
+): Tensor =>
+  T.triangularSolve(a, b, { lower: options.lower, transposeA: options.transposeA ?? false, leftSide: true });
 export const take = (a: TensorLike, idx: TensorLike, axis: number): Tensor => T.take(a, idx, axis);
-export const cumsum = (a: TensorLike, axis: number, reverse = false): Tensor => T.cumsum(a, axis, { reverse });
+export const cumsum = (a: TensorLike, axis: number, reverse = false): Tensor => T.cumsum(a, axis, reverse);
 export const eye = (n: number): Tensor => T.eye(n);
 export const zeros = (shape: readonly number[]): Tensor => T.zeros([...shape]);
 export const ones = (shape: readonly number[]): Tensor => T.ones([...shape]);
@@ -83,7 +87,8 @@ export const arange = (n: number): Tensor => T.arange(n);
 export const sum = (a: TensorLike, axes: number | readonly number[], keepDims = false): Tensor =>
   T.sum(a, typeof axes === "number" ? axes : [...axes], keepDims);
 export const max = (a: TensorLike, axis: number, keepDims = false): Tensor => T.max(a, axis, keepDims);
-export const logSumExp = (a: TensorLike, axis: number, keepDims = false): Tensor => T.logSumExp(a, axis, keepDims);
+export const logSumExp = (a: TensorLike, axis: number, keepDims = false): Tensor =>
+  T.logSumExp(a, axis, keepDims);
 
 /** Sums the rightmost `k` axes (k = 0 returns the input). */
 export function sumRightmost(x: TensorLike, k: number): Tensor {
@@ -198,11 +203,12 @@ export const binomialSample = (k: Key, n: TensorLike, p: TensorLike, shape: read
 export const categoricalSample = (k: Key, logits: TensorLike, shape: readonly number[]): Tensor => {
   const l = asTensor(logits);
   const K = l.shape[l.shape.length - 1]!;
-  return toFloat(T.categorical(k, broadcastTo(l, [...shape, K]), { axis: -1, shape: [...shape] }));
+  return toFloat(T.categorical(k, broadcastTo(l, [...shape, K]), [...shape]));
 };
 
 /** Reads a tensor's values (only for eager validation and tests, never in density code). */
-export const values = (a: TensorLike): number[] => Array.from(asTensor(a).dataSync() as ArrayLike<number>, Number);
+export const values = (a: TensorLike): number[] =>
+  Array.from(asTensor(a).dataSync() as ArrayLike<number>, Number);
 
 /** `x[..., a:b]` along `axis` (negative counts from the end). */
 export function sliceAxis(x: TensorLike, axis: number, a: number, b: number): Tensor {
@@ -229,4 +235,4 @@ export function stackLast(xs: readonly TensorLike[]): Tensor {
 export const atanh = (x: TensorLike): Tensor => mul(0.5, sub(log1p(x), log1p(neg(x))));
 
 /** Index tensor (int32) from plain integers. */
-export const indexTensor = (idx: readonly number[]): Tensor => T.tensor([...idx], "int32");
+export const indexTensor = (idx: readonly number[]): Tensor => T.tensor([...idx], { dtype: "int32" });

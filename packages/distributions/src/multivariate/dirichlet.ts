@@ -10,6 +10,7 @@ import {
   lgamma,
   mul,
   reshape,
+  stopGradient,
   sub,
   sum,
   type Tensor,
@@ -17,6 +18,7 @@ import {
   toFloat,
   xlogy,
 } from "../internal/ops.js";
+import { gammaRsample } from "../internal/special.js";
 
 /**
  * Dirichlet(concentration α `[..., K]`) on the simplex:
@@ -37,8 +39,12 @@ export class Dirichlet extends Distribution {
     this.concentration = c;
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    const g = gammaSample(key, this.concentration, this.shape(sampleShape));
+    const g = gammaRsample(key, this.concentration, this.shape(sampleShape));
     return div(g, sum(g, -1, true));
+  }
+  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    const g = gammaSample(key, this.concentration, this.shape(sampleShape));
+    return stopGradient(div(g, sum(g, -1, true)));
   }
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);
@@ -66,4 +72,3 @@ export class Dirichlet extends Distribution {
     return sub(add(logB, mul(sub(a0, k), digamma(a0))), sum(mul(sub(a, 1), digamma(a)), -1));
   }
 }
-

@@ -1,104 +1,26 @@
-import { type Constraint, corrCholesky, corrMatrix, positive } from "../constraints/constraint.js";
+import { type Constraint, corrMatrix, positive } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
+import { identity, lkjLogNormaliser } from "../internal/lkj-helpers.js";
 import {
   add,
   asTensor,
-  betaln,
   broadcastTo,
   cholesky,
-  concatenate,
   diagonal,
   div,
-  gammaSample,
   type Key,
   log,
   matmul,
   matT,
   mul,
-  normal,
   reshape,
-  sliceAxis,
-  splitKey,
-  sqrt,
-  square,
   sub,
   sum,
   type Tensor,
   type TensorLike,
-  zeros,
 } from "../internal/ops.js";
 import { promote } from "../internal/util.js";
-
-/** −log of the LKJ normaliser (Lewandowski, Kurowicka & Joe 2009, eq. 16), per batch element. */
-function lkjLogNormaliser(d: number, eta: Tensor): Tensor {
-  let total = mul(eta, 0);
-  for (let i = 1; i < d; i++) {
-    const b = add(eta, (d - 1 - i) / 2);
-    const powTwo = mul(add(mul(2, eta), d - i - 2), (d - i) * Math.LN2);
-    total = add(total, add(powTwo, mul(d - i, betaln(b, b))));
-  }
-  return total;
-}
-
-/**
- * LKJ distribution over Cholesky factors L of d×d correlation matrices with concentration η:
- * log p(L) = Σᵢ (d − i + 2η − 2) log Lᵢᵢ (1-based i) − log normaliser; η = 1 is uniform over correlations.
- * Sampling uses the onion method.
- * @example
- * new LKJCholesky(2, 1).eventShape; // → [2, 2]
- */
-export class LKJCholesky extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = { concentration: positive };
-  static override readonly support: Constraint = corrCholesky;
-  readonly dimension: number;
-  readonly concentration: Tensor;
-  constructor(dimension: number, concentration: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("LKJCholesky", concentration);
-    super(batchShape, [dimension, dimension], options, { concentration: ps[0] });
-    this.dimension = dimension;
-    this.concentration = ps[0]!;
-  }
-  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    const d = this.dimension;
-    const bshape = [...sampleShape, ...this.batchShape];
-    const eta = broadcastTo(this.concentration, bshape);
-    const keys = splitKey(key, 3 * d);
-    const rows: Tensor[] = [];
-    const first = concatenate([broadcastTo(1, [...bshape, 1]), zeros([...bshape, d - 1])], -1);
-    rows.push(first);
-    for (let i = 1; i < d; i++) {
-      // y ~ Beta(i/2, η + (d−1−i)/2); the row is (√y · u, √(1−y), 0, …) with u uniform on the sphere
-      const g1 = gammaSample(keys[3 * i]!, i / 2, bshape);
-      const g0 = gammaSample(keys[3 * i + 1]!, add(eta, (d - 1 - i) / 2), bshape);
-      const y = div(g1, add(g1, g0));
-      const u = normal(keys[3 * i + 2]!, [...bshape, i]);
-      const un = div(u, sqrt(sum(square(u), -1, true)));
-      const w = mul(un, reshape(sqrt(y), [...bshape, 1]));
-      const parts = [w, reshape(sqrt(sub(1, y)), [...bshape, 1])];
-      if (i < d - 1) parts.push(zeros([...bshape, d - 1 - i]));
-      rows.push(concatenate(parts, -1));
-    }
-    return concatenate(
-      rows.map((r) => reshape(r, [...bshape, 1, d])),
-      -2,
-    );
-  }
-  logProb(value: TensorLike): Tensor {
-    this.validateSample(value);
-    const d = this.dimension;
-    const diag = sliceAxis(diagonal(asTensor(value)), -1, 1, d);
-    const order = asTensor(Array.from({ length: d - 1 }, (_, k) => d - (k + 2)));
-    const eta = reshape(this.concentration, [...this.concentration.shape, 1]);
-    const expo = add(order, mul(2, sub(eta, 1)));
-    return sub(sum(mul(expo, log(diag)), -1), lkjLogNormaliser(d, this.concentration));
-  }
-  override get mean(): Tensor {
-    return broadcastTo(asTensor(identity(this.dimension)), this.shape());
-  }
-}
-
-const identity = (n: number): number[][] =>
-  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+import { LKJCholesky } from "./lkj-cholesky.js";
 
 /**
  * LKJ distribution over d×d correlation matrices C: log p(C) = (η − 1) log det C − log normaliser.
@@ -128,5 +50,12 @@ export class LKJ extends Distribution {
   }
   override get mean(): Tensor {
     return broadcastTo(asTensor(identity(this.dimension)), this.shape());
+  }
+  /** Off-diagonal correlations have variance 1/(2η + d − 1) (each is 2·Beta(β, β) − 1, β = η + (d−2)/2). */
+  override get variance(): Tensor {
+    const d = this.dimension;
+    const v = div(1, add(mul(2, this.concentration), d - 1));
+    const off = sub(1, asTensor(identity(d)));
+    return mul(reshape(v, [...v.shape, 1, 1]), off);
   }
 }

@@ -64,7 +64,9 @@ export class MultivariateNormal extends Distribution {
   readonly scaleTril: Tensor;
   constructor(loc: TensorLike, scale: MVNScale, options?: DistributionOptions) {
     let L: Tensor;
-    const given = [scale.covarianceMatrix, scale.precisionMatrix, scale.scaleTril].filter((x) => x !== undefined);
+    const given = [scale.covarianceMatrix, scale.precisionMatrix, scale.scaleTril].filter(
+      (x) => x !== undefined,
+    );
     if (given.length !== 1) {
       throw new PhloxError(
         "distribution-bad-arguments",
@@ -121,4 +123,3 @@ export class MultivariateNormal extends Distribution {
     return add(this.halfLogDet(), n * (0.5 + HALF_LOG_2PI));
   }
 }
-

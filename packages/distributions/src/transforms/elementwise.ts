@@ -10,6 +10,7 @@ import {
   abs,
   add,
   asTensor,
+  atanh,
   broadcastTo,
   div,
   exp,
@@ -26,7 +27,6 @@ import {
   type Tensor,
   type TensorLike,
   tanh,
-  atanh,
   values,
 } from "../internal/ops.js";
 import { broadcastShapes } from "../internal/shape.js";
@@ -94,7 +94,12 @@ export class AffineTransform extends Transform {
   }
   logAbsDetJacobian(x: TensorLike): Tensor {
     const xt = asTensor(x);
-    const shape = broadcastShapes("AffineTransform.logAbsDetJacobian", xt.shape, this.scale.shape, this.loc.shape);
+    const shape = broadcastShapes(
+      "AffineTransform.logAbsDetJacobian",
+      xt.shape,
+      this.scale.shape,
+      this.loc.shape,
+    );
     return sumRightmost(broadcastTo(log(abs(this.scale)), shape), this.eventDim);
   }
   override forwardShape(shape: readonly number[]): number[] {

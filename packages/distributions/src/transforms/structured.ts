@@ -5,9 +5,11 @@ import {
   lowerCholesky,
   orderedVector,
   positiveDefinite,
-  realVector,
   realMatrix,
+  realVector,
+  scaledUnitLowerCholesky,
   simplex,
+  softplusLowerCholesky,
 } from "../constraints/constraint.js";
 import {
   add,
@@ -20,6 +22,7 @@ import {
   diagonal,
   div,
   exp,
+  expm1,
   gt,
   indexTensor,
   log,
@@ -31,6 +34,7 @@ import {
   neg,
   ones,
   reshape,
+  ShapeError,
   sigmoid,
   sliceAxis,
   softplus,
@@ -39,16 +43,15 @@ import {
   square,
   sub,
   sum,
-  take,
-  tanh,
   type Tensor,
   type TensorLike,
+  take,
+  tanh,
   trilMask,
   where,
   zeros,
 } from "../internal/ops.js";
 import { fmtShape } from "../internal/shape.js";
-import { ShapeError } from "../internal/ops.js";
 import { Transform } from "./transform.js";
 
 const last = (s: readonly number[]): number => s[s.length - 1]!;
@@ -57,7 +60,12 @@ const last = (s: readonly number[]): number => s[s.length - 1]!;
 function trilIndices(n: number, strict: boolean): { rows: number[]; cols: number[] } {
   const rows: number[] = [];
   const cols: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < (strict ? i : i + 1); j++) rows.push(i), cols.push(j);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < (strict ? i : i + 1); j++) {
+      rows.push(i);
+      cols.push(j);
+    }
+  }
   return { rows, cols };
 }
 
@@ -79,11 +87,7 @@ export function trilToVec(y: Tensor, n: number, strict: boolean): Tensor {
   const { rows, cols } = trilIndices(n, strict);
   const batch = y.shape.slice(0, -2);
   const flat = reshape(y, [...batch, n * n]);
-  return take(
-    flat,
-    indexTensor(rows.map((r, k) => r * n + cols[k]!)),
-    -1,
-  );
+  return take(flat, indexTensor(rows.map((r, k) => r * n + cols[k]!)), -1);
 }
 
 function sideFromPacked(m: number, strict: boolean, who: string): number {
@@ -203,7 +207,7 @@ export class LowerCholeskyTransform extends Transform {
     const n = last(yt.shape);
     return concatenate([trilToVec(yt, n, true), log(diagonal(yt))], -1);
   }
-  logAbsDetJacobian(x: TensorLike): Tensor {
+  logAbsDetJacobian(x: TensorLike, _y?: TensorLike): Tensor {
     const xt = asTensor(x);
     const m = last(xt.shape);
     const n = sideFromPacked(m, false, "LowerCholeskyTransform.logAbsDetJacobian");
@@ -277,7 +281,8 @@ export class CorrCholeskyTransform extends Transform {
   }
 }
 
-const eyeLike = (n: number): Tensor => asTensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))));
+const eyeLike = (n: number): Tensor =>
+  asTensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))));
 
 /** X ↦ chol(X), from positive-definite matrices to lower Cholesky factors; log|J| = −n log 2 − Σ (n−i) log Lᵢᵢ. */
 export class CholeskyTransform extends Transform {
@@ -407,12 +412,81 @@ export class ReshapeTransform extends Transform {
   }
   logAbsDetJacobian(x: TensorLike): Tensor {
     const xt = asTensor(x);
-    return mul(sum(xt, this.inShape.map((_, i) => -1 - i)), 0);
+    return mul(
+      sum(
+        xt,
+        this.inShape.map((_, i) => -1 - i),
+      ),
+      0,
+    );
   }
   override forwardShape(shape: readonly number[]): number[] {
     return [...shape.slice(0, shape.length - this.inShape.length), ...this.outShape];
   }
   override inverseShape(shape: readonly number[]): number[] {
     return [...shape.slice(0, shape.length - this.outShape.length), ...this.inShape];
+  }
+}
+
+/**
+ * Like {@link LowerCholeskyTransform} but the diagonal is softplus of the last n entries (NumPyro
+ * `SoftplusLowerCholeskyTransform`); log|J| = Σ −softplus(−xᵢ) over the diagonal entries.
+ */
+export class SoftplusLowerCholeskyTransform extends LowerCholeskyTransform {
+  override get codomain(): Constraint {
+    return softplusLowerCholesky;
+  }
+  override forward(x: TensorLike): Tensor {
+    const xt = asTensor(x);
+    const m = last(xt.shape);
+    const n = sideFromPacked(m, false, "SoftplusLowerCholeskyTransform.forward");
+    const k = (n * (n - 1)) / 2;
+    return add(vecToTril(sliceAxis(xt, -1, 0, k), n, true), diagEmbed(softplus(sliceAxis(xt, -1, k, m))));
+  }
+  override inverse(y: TensorLike): Tensor {
+    const yt = asTensor(y);
+    const n = last(yt.shape);
+    const d = diagonal(yt);
+    return concatenate([trilToVec(yt, n, true), add(d, log(neg(expm1(neg(d)))))], -1);
+  }
+  override logAbsDetJacobian(x: TensorLike): Tensor {
+    const xt = asTensor(x);
+    const m = last(xt.shape);
+    const n = sideFromPacked(m, false, "SoftplusLowerCholeskyTransform.logAbsDetJacobian");
+    return neg(sum(softplus(neg(sliceAxis(xt, -1, (n * (n - 1)) / 2, m))), -1));
+  }
+}
+
+/**
+ * Packed vectors to diag(s)·(I + L₀) with L₀ strictly lower (the first n(n−1)/2 entries) and s = softplus of
+ * the last n entries (NumPyro `ScaledUnitLowerCholeskyTransform`); log|J| = Σᵢ i·log sᵢ − softplus(−xᵢ).
+ */
+export class ScaledUnitLowerCholeskyTransform extends LowerCholeskyTransform {
+  override get codomain(): Constraint {
+    return scaledUnitLowerCholesky;
+  }
+  override forward(x: TensorLike): Tensor {
+    const xt = asTensor(x);
+    const m = last(xt.shape);
+    const n = sideFromPacked(m, false, "ScaledUnitLowerCholeskyTransform.forward");
+    const k = (n * (n - 1)) / 2;
+    const unit = add(vecToTril(sliceAxis(xt, -1, 0, k), n, true), eyeLike(n));
+    const s = softplus(sliceAxis(xt, -1, k, m));
+    return mul(unit, reshape(s, [...s.shape, 1]));
+  }
+  override inverse(y: TensorLike): Tensor {
+    const yt = asTensor(y);
+    const n = last(yt.shape);
+    const d = diagonal(yt);
+    const unit = div(yt, reshape(d, [...d.shape, 1]));
+    return concatenate([trilToVec(unit, n, true), add(d, log(neg(expm1(neg(d)))))], -1);
+  }
+  override logAbsDetJacobian(x: TensorLike, y: TensorLike): Tensor {
+    const xt = asTensor(x);
+    const m = last(xt.shape);
+    const n = sideFromPacked(m, false, "ScaledUnitLowerCholeskyTransform.logAbsDetJacobian");
+    const raw = sliceAxis(xt, -1, (n * (n - 1)) / 2, m);
+    const order = asTensor(Array.from({ length: n }, (_, i) => i));
+    return sum(sub(mul(order, log(diagonal(y))), softplus(neg(raw))), -1);
   }
 }

@@ -1,9 +1,5 @@
-import {
-  type Constraint,
-  independent,
-  real,
-} from "../constraints/constraint.js";
-import { type Tensor, type TensorLike, asTensor, mul, neg, sumRightmost } from "../internal/ops.js";
+import { type Constraint, independent, real } from "../constraints/constraint.js";
+import { asTensor, mul, neg, sumRightmost, type Tensor, type TensorLike } from "../internal/ops.js";
 
 /**
  * A differentiable bijection between two constrained spaces (NumPyro `transforms.Transform`).

@@ -44,7 +44,7 @@ export class Do extends Messenger {
  * Pearl's do-operator on sample sites (NumPyro's `handlers.do`).
  * @param data - intervention values by site name.
  * @example
- * do(() => sample("x", new Normal(0, 1)).add(1), { x: 2 })().item(); // → 3
+ * seed(intervene(() => sample("x", new Normal(0, 1)).add(1), { x: 2 }), 0)().item(); // → 3
  */
 export const intervene = /* @__PURE__ */ defineHandler(
   (data: Readonly<Record<string, TensorLike>>) => new Do(data),

@@ -34,7 +34,8 @@ export class Mask extends Messenger {
  * `dist.mask(mask)`.
  * @param mask - `false`/`true`, or a bool tensor broadcastable with the sites' batch shapes.
  * @example
- * const m = () => sample("x", new Normal(0, 1), { obs: 0 });
- * logDensity(mask(m, false), [], {}).value; // → 0
+ * const m = () => sample("x", new Normal(0, 1), { obs: 3 });
+ * const site = trace(mask(m, false)).getTrace().get("x");
+ * site.fn.logProb(site.value).item(); // → 0
  */
 export const mask = /* @__PURE__ */ defineHandler((m: Tensor | boolean) => new Mask(m), 1);

@@ -17,7 +17,8 @@ export interface ReparamResult {
  *
  * @example
  * // A do-nothing reparameteriser:
- * const identityReparam: Reparam = { apply: (_name, fn, obs) => ({ fn, value: obs }) };
+ * const identityReparam = { apply: (_name, fn, obs) => ({ fn, value: obs }) };
+ * reparam(() => sample("x", new Normal(0, 1), { obs: 1 }), { x: identityReparam })().item(); // → 1
  */
 export interface Reparam {
   apply(name: string, fn: Distribution, obs: Tensor | null): ReparamResult;
@@ -63,7 +64,9 @@ export class ReparamMessenger extends Messenger {
  * Reparameterises sample sites (NumPyro's `handlers.reparam`).
  * @param config - `{ siteName: reparam }` or `(msg) => reparam | null`.
  * @example
- * const noncentred = reparam(eightSchools, { theta: new LocScaleReparam(0) });
+ * const shift = { apply: (name, fn) => ({ fn: null, value: sample(`${name}_raw`, fn).add(10) }) };
+ * const m = reparam(() => sample("x", new Normal(0, 1)), { x: shift });
+ * trace(seed(m, 0)).getTrace().get("x").type; // → "deterministic"
  */
 export const reparam = /* @__PURE__ */ defineHandler(
   (config: ReparamConfig) => new ReparamMessenger(config),

@@ -44,7 +44,8 @@ export class Replay extends Messenger {
  * @param trace - a trace from {@link trace}.
  * @throws HandlerError when a site's type differs between model and trace.
  * @example
+ * const model = () => sample("x", new Normal(0, 1));
  * const tr = trace(seed(model, 0)).getTrace();
- * trace(seed(replay(model, tr), 1)).getTrace().get("x")?.value === tr.get("x")?.value; // → true
+ * trace(seed(replay(model, tr), 1)).getTrace().get("x").value === tr.get("x").value; // → true
  */
 export const replay = /* @__PURE__ */ defineHandler((trace: Trace) => new Replay(trace), 1);

@@ -43,8 +43,8 @@ export class Scope extends Messenger {
  * @param prefix - the prefix.
  * @param options - `divider` (default `"/"`), `hideTypes`.
  * @example
- * const sub = () => sample("x", new Normal(0, 1), { obs: 0 });
- * [...trace(scope(sub, "a")).getTrace().keys()]; // → ["a/x"]
+ * const inner = () => sample("x", new Normal(0, 1), { obs: 0 });
+ * [...trace(scope(inner, "a")).getTrace().keys()]; // → ["a/x"]
  */
 export const scope = /* @__PURE__ */ defineHandler(
   (prefix: string, options?: ScopeOptions) => new Scope(prefix, options),

@@ -20,6 +20,7 @@ export function split2(k: Key): [Key, Key] {
   const ks = T.split(k, 2);
   return [ks[0], ks[1]];
 }
+export const zeros = (shape: readonly number[]): Tensor => T.zeros([...shape]);
 export const mul = (a: TensorLike, b: TensorLike): Tensor => T.mul(a, b);
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => T.logicalAnd(a, b);
 export const logicalNot = (a: TensorLike): Tensor => T.logicalNot(a);
@@ -27,7 +28,7 @@ export const where = (c: TensorLike, a: TensorLike, b: TensorLike): Tensor => T.
 export const reshape = (a: TensorLike, shape: readonly number[]): Tensor => T.reshape(a, [...shape]);
 export const take = (a: TensorLike, idx: TensorLike, axis: number): Tensor => T.take(a, idx, axis);
 /** `[0, 1, …, n − 1]` as int32. */
-export const arangeIndices = (n: number): Tensor => T.cast(T.arange(n), "int32");
+export const arangeIndices = (n: number): Tensor => T.arange(0, n, 1, "int32");
 /** Integer indices as an int32 tensor. */
 export const int32Tensor = (xs: readonly number[]): Tensor => T.tensor([...xs], { dtype: "int32" });
 /** `n` uniform draws in [0, 1) read back to JS numbers. */

@@ -1,5 +1,5 @@
 import { Unit } from "@phlox/distributions";
-import { asTensor, type TensorLike } from "../internal/ops.js";
+import { asTensor, type TensorLike, zeros } from "../internal/ops.js";
 import { sample } from "./sample.js";
 
 /**
@@ -12,5 +12,5 @@ import { sample } from "./sample.js";
  */
 export function factor(name: string, logFactor: TensorLike): void {
   const unit = new Unit(asTensor(logFactor));
-  sample(name, unit, { obs: unit.sample(null), infer: { isAuxiliary: true } });
+  sample(name, unit, { obs: zeros(unit.shape()), infer: { isAuxiliary: true } });
 }

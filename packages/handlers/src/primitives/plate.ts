@@ -1,6 +1,6 @@
 import { HandlerError, ShapeError, warn } from "../internal/errors.js";
-import { arangeIndices, subsampleIndices } from "../internal/indices.js";
-import { type Key, type Tensor, take } from "../internal/ops.js";
+import { arangeIndices } from "../internal/indices.js";
+import { type Tensor, take } from "../internal/ops.js";
 import { fmtShape, mulScale, tryBroadcastShapes } from "../internal/util.js";
 import { type CondIndepStackFrame, Message } from "../message.js";
 import { Messenger } from "../messenger.js";
@@ -65,18 +65,7 @@ export class Plate extends Messenger {
     msg.value = subsampleSize === undefined || subsampleSize === size ? arangeIndices(size) : null;
     msg.scale = 1;
     applyStack(msg);
-    let indices = msg.value as Tensor | null;
-    if (indices === null) {
-      // No handler supplied the indices: draw a subsample with the key an outer seed gave.
-      if (msg.key === null) {
-        throw new HandlerError(
-          "missing-key",
-          `plate("${name}", ${size}, { subsampleSize: ${subsampleSize} }) needs a PRNG key to draw its ` +
-            `subsample; run the model under seed(model, key(0)). (HMC/NUTS do not support subsampling.)`,
-        );
-      }
-      indices = subsampleIndices(msg.key as Key, size, msg.args[1]);
-    }
+    const indices = msg.value as Tensor;
     const got = indices.shape[0];
     if (subsampleSize !== undefined && subsampleSize !== got) {
       warn(

@@ -10,7 +10,7 @@ import {
   type TensorLike,
   where,
 } from "../internal/ops.js";
-import { fmtShape, tryBroadcastShapes } from "../internal/util.js";
+import { fmtShape, isDistribution, tryBroadcastShapes } from "../internal/util.js";
 import { type InferConfig, Message } from "../message.js";
 import { applyStack, stackIsEmpty } from "../stack.js";
 import { deterministic } from "./deterministic.js";
@@ -61,11 +61,19 @@ function checkObsShape(msg: Message, obs: Tensor): void {
  *   after plate broadcasting).
  * @throws HandlerError (`missing-key`) when a draw is needed but no key is available.
  * @throws ShapeError (`obs-shape`) when `obs` does not fit the distribution's shape.
+ * @throws HandlerError (`not-a-distribution`) when `dist` is not a distribution.
  * @example
  * sample("x", new Normal(0, 1), { obs: 0.5 }).item(); // → 0.5
  * sample("x", new Normal(0, 1), { rngKey: key(0) }).shape; // → []
  */
 export function sample(name: string, dist: Distribution, options: SampleOptions = {}): Tensor {
+  if (!isDistribution(dist)) {
+    throw new HandlerError(
+      "not-a-distribution",
+      `sample("${name}", …): the second argument must be a Distribution (with sample, logProb and batchShape), ` +
+        `got ${dist === null ? "null" : typeof dist}. For a fixed value use deterministic("${name}", value).`,
+    );
+  }
   const obs = options.obs === undefined || options.obs === null ? null : asTensor(options.obs);
   const sampleShape = options.sampleShape ?? [];
   if (stackIsEmpty()) {

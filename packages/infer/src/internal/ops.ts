@@ -72,13 +72,16 @@ export function valueAndGrad1(f: (z: Tensor) => Tensor): (z: Tensor) => [Tensor,
 }
 
 /** The compiled value-and-gradient of a scalar function of a flat vector (`@phlox/backend-js`). */
-export interface CompiledPotential {
-  fn: (z: Float64Array, grad: Float64Array) => number;
-  toJSON(): unknown;
-}
-export function compileValueAndGrad(f: (z: Tensor) => Tensor, dim: number): CompiledPotential {
-  return B.compileValueAndGrad(f, dim) as CompiledPotential;
-}
+export type CompiledPotential = B.CompiledPotential;
+/**
+ * Compiles `f` and its gradient into one function (`@phlox/backend-js`).
+ * @throws ConcretizationError when `f` reads a traced value (the caller falls back to eager autodiff).
+ */
+export const compileValueAndGrad = (f: (z: Tensor) => Tensor, dim: number): CompiledPotential =>
+  B.compileValueAndGrad(f, dim);
+/** `@phlox/backend-js`'s `loadPotential`: rebuilds a compiled potential from its JSON form. */
+export const loadCompiledPotential = (json: unknown): ((z: Float64Array, grad: Float64Array) => number) =>
+  B.loadPotential(json as B.SerializedPotential);
 
 export const bijectTo = (c: Constraint): Transform => D.bijectTo(c);
 export const realConstraint: Constraint = D.real;
@@ -104,3 +107,17 @@ export const improperUniform = (
   batchShape: readonly number[],
   eventShape: readonly number[],
 ): Distribution => new D.ImproperUniform(support, [...batchShape], [...eventShape]);
+
+/**
+ * Compiles `f: z ↦ [t₀, t₁, …]` (a flat float64 vector to a list of tensors) into one JavaScript function
+ * returning the outputs' data, with `@phlox/tensor`'s staging and `@phlox/backend-js`'s code generator.
+ * @throws ConcretizationError when `f` reads a traced value.
+ */
+export function compileVectorFunction(
+  f: (z: Tensor) => Tensor[],
+  dim: number,
+): (z: Float64Array) => ArrayLike<number>[] {
+  const { program } = T.makeProgram(f as (...a: never[]) => unknown, [{ shape: [dim], dtype: "float64" }]);
+  const c = B.compileProgram(T.simplify(program) as unknown as Parameters<typeof B.compileProgram>[0]);
+  return (z) => c.call([z]) as ArrayLike<number>[];
+}

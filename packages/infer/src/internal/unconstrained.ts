@@ -3,6 +3,7 @@ import {
   add,
   baseSupport,
   bijectTo,
+  type Constraint,
   mul,
   realConstraint,
   sumAll,
@@ -31,6 +32,13 @@ export function siteTransform(site: Message): Transform {
   }
 }
 
+/** The bijection onto a `param` site's constraint, or `null` when it has none (or it is `real`). */
+export function paramTransform(site: Message): Transform | null {
+  const c = site.constraint as Constraint | undefined;
+  if (c === undefined || c === null || baseSupport(c) === realConstraint) return null;
+  return bijectTo(c);
+}
+
 /** A latent site is an unobserved sample site with a value to infer. */
 export function isLatent(site: Message): boolean {
   return site.type === "sample" && !site.isObserved && site.fn !== null;
@@ -48,11 +56,17 @@ export class UnconstrainedSubstitute extends Messenger {
   constructor(
     readonly values: ReadonlyMap<string, Tensor>,
     readonly computeLogDet: boolean,
+    readonly includeParams = false,
   ) {
     super();
   }
 
   override processMessage(msg: Message): void {
+    if (msg.type === "param" && this.includeParams) {
+      const u = this.values.get(msg.name);
+      if (u !== undefined) msg.value = paramTransform(msg)?.forward(u) ?? u;
+      return;
+    }
     if (msg.type !== "sample" || msg.isObserved || msg.fn === null) return;
     const u = this.values.get(msg.name);
     if (u === undefined) return;

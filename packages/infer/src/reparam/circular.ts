@@ -19,7 +19,8 @@ import {
  * `CircularReparam`): `x_unwrapped ~ ImproperUniform(real)`, `x = (x_unwrapped + π) mod 2π − π`, with the
  * site's density added by `factor("<name>_factor", fn.logProb(x))`. Removes the boundary HMC would hit.
  * @example
- * reparam(model, { angle: new CircularReparam() });
+ * const m = () => sample("angle", new VonMises(0, 2));
+ * initializeModel(0, reparam(m, { angle: new CircularReparam() }), []).layout[0].name; // → "angle_unwrapped"
  */
 export class CircularReparam implements Reparam {
   apply(name: string, fn: Distribution, obs: Tensor | null): ReparamResult {

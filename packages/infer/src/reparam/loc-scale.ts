@@ -29,7 +29,9 @@ type LocScaleCtor = new (...params: Tensor[]) => Distribution;
  * Works for distributions built as `new D(...shapeParams, loc, scale)` with `loc` and `scale` fields (Normal,
  * Cauchy, Laplace, Logistic, Gumbel; StudentT with `shapeParams: ["df"]`).
  * @example
- * const nonCentred = reparam(eightSchools, { theta: new LocScaleReparam(0) });
+ * const m = () => plate("n", 3, () => sample("theta", new Normal(1, 2)));
+ * const nonCentred = reparam(m, { theta: new LocScaleReparam(0) });
+ * initializeModel(0, nonCentred, []).layout[0].name; // → "theta_decentered"
  */
 export class LocScaleReparam implements Reparam {
   readonly centered: Tensor | number | null;

@@ -6,7 +6,8 @@ import { unwrap, wrap } from "./unwrap.js";
  * Samples a `TransformedDistribution` site through its base distribution (NumPyro's `TransformReparam`):
  * `x_base ~ base`, and the site becomes the deterministic `x = transforms(x_base)`.
  * @example
- * reparam(model, { x: new TransformReparam() });
+ * const m = () => sample("x", new TransformedDistribution(new Normal(0, 1), new ExpTransform()));
+ * initializeModel(0, reparam(m, { x: new TransformReparam() }), []).layout[0].name; // → "x_base"
  */
 export class TransformReparam implements Reparam {
   apply(name: string, fn: Distribution, obs: Tensor | null): ReparamResult {

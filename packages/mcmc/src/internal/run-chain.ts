@@ -42,6 +42,8 @@ export class ChainRunner<S extends object> {
   /** JSON snapshot of the state after the last warmup iteration. */
   postWarmup: unknown;
   private kept = 0;
+  /** NumPyro's fori_collect: with N samples and thinning t, keep draws j ≡ N mod t + t − 1 (mod t), so the last draw is kept. */
+  private readonly thinOffset: number;
 
   constructor(
     private readonly kernel: Kernel<S>,
@@ -61,6 +63,7 @@ export class ChainRunner<S extends object> {
       );
     }
     const numKept = Math.floor(numSamples / thinning);
+    this.thinOffset = numSamples % thinning;
     const fields: Record<string, Float64Array> = {};
     const widths: Record<string, number> = {};
     for (const f of fieldNames) {
@@ -101,7 +104,11 @@ export class ChainRunner<S extends object> {
         out.numDivergences = 0;
       }
       const j = it - this.numWarmup;
-      if (j >= 0 && (j + 1) % this.thinning === 0 && this.kept < out.numKept) {
+      if (
+        j >= this.thinOffset &&
+        (j - this.thinOffset + 1) % this.thinning === 0 &&
+        this.kept < out.numKept
+      ) {
         out.z.set(s[k.sampleField] as Float64Array, this.kept * out.d);
         for (let f = 0; f < names.length; f++) {
           const name = names[f];

@@ -49,6 +49,8 @@ export class Workspace {
   mass: Mass = { dense: false, inv: new Float64Array(0), sqrt: new Float64Array(0) };
   // Results.
   pe = 0;
+  /** K(r) after the last {@link leapfrogK}. */
+  kin = 0;
   energy = 0;
   numSteps = 0;
   depth = 0;
@@ -150,6 +152,43 @@ export function leapfrog(
   }
   const pe = U(z, g);
   for (let i = 0; i < d; i++) r[i] -= h * g[i];
+  return pe;
+}
+
+/**
+ * {@link leapfrog} that also leaves K(r) at the new point in `ws.kin` (fused into the last half kick when
+ * the mass is diagonal).
+ */
+export function leapfrogK(
+  U: PotentialFn,
+  m: Mass,
+  eps: number,
+  z: Float64Array,
+  r: Float64Array,
+  g: Float64Array,
+  ws: Workspace,
+): number {
+  if (m.dense) {
+    const pe = leapfrog(U, m, eps, z, r, g, ws.tmp);
+    ws.kin = kinetic(m, r, ws.tmp);
+    return pe;
+  }
+  const d = z.length;
+  const h = 0.5 * eps;
+  const inv = m.inv;
+  for (let i = 0; i < d; i++) {
+    const ri = r[i] - h * g[i];
+    r[i] = ri;
+    z[i] += eps * inv[i] * ri;
+  }
+  const pe = U(z, g);
+  let k = 0;
+  for (let i = 0; i < d; i++) {
+    const ri = r[i] - h * g[i];
+    r[i] = ri;
+    k += inv[i] * ri * ri;
+  }
+  ws.kin = 0.5 * k;
   return pe;
 }
 
@@ -301,8 +340,8 @@ export function nutsTrajectory(
     let divS = false;
     const rSumS = ws.rSumS;
     while (n < maxLeaves && !turnS && !divS) {
-      const pe = leapfrog(U, m, stepEps, z, r, g, ws.tmp);
-      const e = pe + kinetic(m, r, ws.tmp);
+      const pe = leapfrogK(U, m, stepEps, z, r, g, ws);
+      const e = pe + ws.kin;
       let delta = e - e0;
       if (Number.isNaN(delta)) delta = Number.POSITIVE_INFINITY;
       const wLeaf = -delta;

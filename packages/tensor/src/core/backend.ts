@@ -54,12 +54,17 @@ export const jsBackend: Backend = {
   dispose: () => {},
   exec: (prim, inputs, params, shape, dtype) => {
     if (prim.kernel === undefined)
-      throw new MissingKernelError("missing-kernel", `backend "js" has no kernel for primitive "${prim.name}".`);
+      throw new MissingKernelError(
+        "missing-kernel",
+        `backend "js" has no kernel for primitive "${prim.name}".`,
+      );
     return prim.kernel(inputs, params, shape, dtype);
   },
 };
 
-const backends = new Map<string, { backend: Backend; priority: number }>([["js", { backend: jsBackend, priority: 0 }]]);
+const backends = new Map<string, { backend: Backend; priority: number }>([
+  ["js", { backend: jsBackend, priority: 0 }],
+]);
 let current: Backend = jsBackend;
 
 /**
@@ -69,7 +74,8 @@ let current: Backend = jsBackend;
  * registerBackend(myBackend, { priority: 2 });
  */
 export function registerBackend(backend: Backend, options: { priority?: number } = {}): void {
-  if (backends.has(backend.name)) warn(`backend-reregistered:${backend.name}`, `backend "${backend.name}" re-registered.`);
+  if (backends.has(backend.name))
+    warn(`backend-reregistered:${backend.name}`, `backend "${backend.name}" re-registered.`);
   backends.set(backend.name, { backend, priority: options.priority ?? 1 });
 }
 

@@ -17,7 +17,7 @@ export const isInt = (d: DType): boolean => d === "int32" || d === "uint32";
 /**
  * Allocates a zero-filled typed array for `n` elements of dtype `d`.
  * @example
- * allocate("float32", 3); // → Float32Array [0, 0, 0]
+ * Array.from(allocate("float32", 3)); // → [0, 0, 0]
  */
 export function allocate(d: DType, n: number): TypedArray {
   switch (d) {

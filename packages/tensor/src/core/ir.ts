@@ -48,8 +48,8 @@ const varDecl = (v: Var): string => `v${v.id}:${v.dtype}[${v.shape.join(",")}]`;
 /**
  * A readable listing of a program, one equation per line.
  * @example
- * printProgram(makeProgram((x) => x.mul(2).exp(), [{ shape: [3], dtype: "float64" }]).program);
- * // → "{ lambda v0:float64[3] .\n  v1:float64[3] = broadcastTo[shape=[3]] 2 ..."
+ * const { program } = makeProgram((x: Tensor) => x.mul(2).exp(), [{ shape: [3], dtype: "float64" }]);
+ * printProgram(program).split("\n")[2]; // → "  v2:float64[3] = mul v0 v1"
  */
 export function printProgram(p: Program): string {
   const lines: string[] = [];
@@ -60,7 +60,9 @@ export function printProgram(p: Program): string {
     const ps = keys.length
       ? `[${keys.map((k) => `${k}=${JSON.stringify((e.params as Record<string, unknown>)[k])}`).join(" ")}]`
       : "";
-    lines.push(`  ${e.outputs.map(varDecl).join(" ")} = ${e.primitive}${ps} ${e.inputs.map(atomStr).join(" ")}`);
+    lines.push(
+      `  ${e.outputs.map(varDecl).join(" ")} = ${e.primitive}${ps} ${e.inputs.map(atomStr).join(" ")}`,
+    );
   }
   lines.push(`  in (${p.outputs.map(atomStr).join(", ")}) }`);
   return lines.join("\n");

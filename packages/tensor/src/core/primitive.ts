@@ -104,11 +104,23 @@ export interface PrimitiveRules<P extends PrimitiveName> {
    * Cotangents of the inputs given the output cotangent `g`, written with public ops so that it re-binds into
    * whatever interpreter is current (higher derivatives, staging). `null` is a symbolic zero.
    */
-  vjp?: (g: Tensor, primals: readonly Tensor[], out: Tensor, params: PrimitiveParams[P]) => (Tensor | null)[];
+  vjp?: (
+    g: Tensor,
+    primals: readonly Tensor[],
+    out: Tensor,
+    params: PrimitiveParams[P],
+    /** `needs[i]` is false when input i is a constant here: the rule may return `null` for it and skip work. */
+    needs: readonly boolean[],
+  ) => (Tensor | null)[];
   /** True when the output is a constant for autodiff (comparisons, floor, random bits, stopGradient). */
   nondiff?: boolean;
   /** Reference JS kernel: reads `inputs[i].buf` as typed arrays and returns the output array. */
-  kernel(inputs: readonly KernelArg[], params: PrimitiveParams[P], shape: readonly number[], dtype: DType): TypedArray;
+  kernel(
+    inputs: readonly KernelArg[],
+    params: PrimitiveParams[P],
+    shape: readonly number[],
+    dtype: DType,
+  ): TypedArray;
 }
 
 /** A primitive: its name plus its rules. */

@@ -60,7 +60,8 @@ export function treeUnflatten<T = Tensor>(treedef: TreeDef, leaves: readonly T[]
     }
   };
   const out = go(treedef);
-  if (i !== leaves.length) throw new PhloxError("tree-mismatch", `treeUnflatten: ${leaves.length - i} leaves left over.`);
+  if (i !== leaves.length)
+    throw new PhloxError("tree-mismatch", `treeUnflatten: ${leaves.length - i} leaves left over.`);
   return out;
 }
 

@@ -61,7 +61,10 @@ export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] 
 export function normalizeAxis(axis: number, rank: number, op: string): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= rank)
-    throw new ShapeError("axis-out-of-range", `${op}: axis ${axis} is out of range for a tensor of rank ${rank}.`);
+    throw new ShapeError(
+      "axis-out-of-range",
+      `${op}: axis ${axis} is out of range for a tensor of rank ${rank}.`,
+    );
   return a;
 }
 

@@ -1,7 +1,7 @@
 import * as o from "../internal/all-ops.js";
 import type { Backend } from "./backend.js";
-import { getBackend } from "./backend.js";
-import { type DType, type TypedArray, allocate, dtypeOfArray } from "./dtype.js";
+import { getBackend, jsBackend } from "./backend.js";
+import { allocate, type DType, dtypeOfArray, type TypedArray } from "./dtype.js";
 import { ConcretizationError, DtypeError, PhloxError, ShapeError } from "./errors.js";
 import type { Atom } from "./ir.js";
 import { sizeOf } from "./shape.js";
@@ -44,7 +44,13 @@ export class Tensor {
   _weak: boolean;
 
   /** @internal Use `tensor()` and friends to create tensors. */
-  constructor(shape: readonly number[], dtype: DType, buf: unknown, backend: Backend | null, trace: Trace | null = null) {
+  constructor(
+    shape: readonly number[],
+    dtype: DType,
+    buf: unknown,
+    backend: Backend | null,
+    trace: Trace | null = null,
+  ) {
     this.shape = shape;
     this.dtype = dtype;
     this.buf = buf;
@@ -86,7 +92,10 @@ export class Tensor {
     const t = this._concrete("dataSync()");
     const be = t.backend!;
     if (be.readSync === undefined)
-      throw new PhloxError("async-backend", `dataSync(): backend "${be.name}" reads asynchronously; use await x.data().`);
+      throw new PhloxError(
+        "async-backend",
+        `dataSync(): backend "${be.name}" reads asynchronously; use await x.data().`,
+      );
     return be.readSync(t.buf, t.dtype, t.size);
   }
 
@@ -125,14 +134,25 @@ export class Tensor {
   item(): number {
     const t = this._concrete("item()");
     if (t.size !== 1)
-      throw new ShapeError("item-not-scalar", `item(): tensor of shape [${t.shape.join(", ")}] has ${t.size} elements, not 1.`);
+      throw new ShapeError(
+        "item-not-scalar",
+        `item(): tensor of shape [${t.shape.join(", ")}] has ${t.size} elements, not 1.`,
+      );
     return t.dataSync()[0];
   }
 
-  /** Converting a tensor to a JS primitive (`+x`, `x > 0`, template strings) reads its single value. */
+  /**
+   * Converting a tensor to a JS primitive (`+x`, `x > 0`, `x + 1`) reads its single value, so it throws
+   * `ConcretizationError` under staging; strings (and `+` on a non-scalar) give {@link Tensor.toString}.
+   */
   [Symbol.toPrimitive](hint: string): number | string {
-    if (hint === "string") return this.toString();
+    if (hint === "string" || (hint === "default" && this.size !== 1)) return this.toString();
     return this.item();
+  }
+
+  /** Node's `console.log` shows {@link Tensor.toString}. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** A short description; shows the values of small concrete tensors. */
@@ -340,12 +360,21 @@ export function fromArray(data: TypedArray, shape: readonly number[], dtype: DTy
   return new Tensor(shape, dtype, be.create(data, dtype), be);
 }
 
+const weakCache = new Map<number, Tensor>();
+
 /** @internal A weakly typed scalar made from a JS number (adopts the other operand's dtype in binary ops). */
 export function weakScalar(v: number, dtype: DType = DEFAULT_FLOAT): Tensor {
+  // Immutable, so float64 scalars on the js backend are shared (fewer allocations on the eager hot path).
+  const cacheable = dtype === "float64" && getBackend() === jsBackend && !Object.is(v, -0);
+  if (cacheable) {
+    const hit = weakCache.get(v);
+    if (hit !== undefined) return hit;
+  }
   const a = allocate(dtype, 1);
   a[0] = v;
   const t = fromArray(a, [], dtype);
   t._weak = true;
+  if (cacheable && weakCache.size < 1024) weakCache.set(v, t);
   return t;
 }
 
@@ -370,16 +399,17 @@ function inferShape(x: NestedArray, op: string): number[] {
  * @example
  * tensor([[1, 2], [3, 4]]).shape; // → [2, 2]
  */
-export function tensor(
-  data: TensorLike,
-  options: { dtype?: DType; shape?: readonly number[] } = {},
-): Tensor {
-  if (data instanceof Tensor) return options.dtype && options.dtype !== data.dtype ? o.cast(data, options.dtype) : data;
+export function tensor(data: TensorLike, options: { dtype?: DType; shape?: readonly number[] } = {}): Tensor {
+  if (data instanceof Tensor)
+    return options.dtype && options.dtype !== data.dtype ? o.cast(data, options.dtype) : data;
   if (ArrayBuffer.isView(data)) {
     const src = data as TypedArray;
     const shape = options.shape ?? [src.length];
     if (sizeOf(shape) !== src.length)
-      throw new ShapeError("bad-shape", `tensor(): shape [${shape.join(", ")}] does not hold ${src.length} elements.`);
+      throw new ShapeError(
+        "bad-shape",
+        `tensor(): shape [${shape.join(", ")}] does not hold ${src.length} elements.`,
+      );
     const dtype = options.dtype ?? dtypeOfArray(src);
     const out = allocate(dtype, src.length);
     out.set(src);
@@ -411,7 +441,12 @@ export function tensor(
   for (let i = 0; i < n; i++) {
     const v = flat[i];
     if (typeof v !== "number" && typeof v !== "boolean")
-      throw new DtypeError("bad-element", `tensor(): element ${i} is ${typeof v}, expected a number or boolean.`);
+      throw new DtypeError(
+        "bad-element",
+        (v as unknown) instanceof Tensor
+          ? `tensor(): element ${i} is a Tensor; build tensors from tensors with stack([...]) or concatenate([...]).`
+          : `tensor(): element ${i} is ${typeof v}, expected a number or boolean.`,
+      );
     out[i] = +v;
   }
   return fromArray(out, options.shape ? [...options.shape] : shape, dtype);

@@ -13,7 +13,11 @@ export interface Trace {
   /** Position in the stack; 0 is the base. */
   readonly level: number;
   /** Applies `prim` to `inputs` (some of them may be tracers of this trace). */
-  process<P extends PrimitiveName>(prim: Primitive<P>, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor;
+  process<P extends PrimitiveName>(
+    prim: Primitive<P>,
+    inputs: readonly Tensor[],
+    params: PrimitiveParams[P],
+  ): Tensor;
 }
 
 /** Eager evaluation: runs the current backend's kernel right away. */
@@ -23,7 +27,10 @@ export const evalTrace: Trace = {
     const shape = prim.shape(inputs, params);
     const dtype = prim.dtype(inputs, params);
     const be = getBackend();
-    const buf = be === jsBackend ? prim.kernel(inputs, params, shape, dtype) : be.exec(prim, inputs, params, shape, dtype);
+    const buf =
+      be === jsBackend
+        ? prim.kernel(inputs, params, shape, dtype)
+        : be.exec(prim, inputs, params, shape, dtype);
     return new Tensor(shape, dtype, buf, be);
   },
 };
@@ -34,7 +41,11 @@ let stack: Trace[] = [evalTrace];
  * Applies a primitive to tensors through the current interpreter stack. Public ops are thin wrappers over it.
  * @throws PhloxError (`escaped-tracer`) when an input is a tracer whose transformation already finished.
  */
-export function bind<P extends PrimitiveName>(prim: Primitive<P>, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+export function bind<P extends PrimitiveName>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  params: PrimitiveParams[P],
+): Tensor {
   let trace = stack[0];
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i]._trace;

@@ -17,7 +17,12 @@ export function powVjp(g: Tensor, x: Tensor, y: Tensor, out: Tensor): (Tensor | 
 }
 
 /** VJP of maximum/minimum: the gradient goes to the winner, split equally at ties. */
-export function minmaxVjp(g: Tensor, x: Tensor, y: Tensor, wins: (a: Tensor, b: Tensor) => Tensor): (Tensor | null)[] {
+export function minmaxVjp(
+  g: Tensor,
+  x: Tensor,
+  y: Tensor,
+  wins: (a: Tensor, b: Tensor) => Tensor,
+): (Tensor | null)[] {
   const z = zerosLike(g);
   const dx = select(wins(x, y), g, select(eq(x, y), mul(g, 0.5), z));
   return [dx, sub(g, dx)];

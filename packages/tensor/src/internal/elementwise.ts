@@ -1,17 +1,18 @@
-import { type DType, allocate, isFloat } from "../core/dtype.js";
+import { allocate, type DType, isFloat } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import type { Tensor as TensorT } from "../core/tensor.js";
 import {
+  type Aval,
+  definePrimitive,
   type KernelArg,
   type NoParams,
+  num,
   type Primitive,
   type PrimitiveName,
   type PrimitiveParams,
-  definePrimitive,
-  num,
 } from "../core/primitive.js";
 import { broadcastShapes, fmt, shapesEqual } from "../core/shape.js";
-import { Tensor, type TensorLike, toTensor, weakScalar } from "../core/tensor.js";
+import type { Tensor as TensorT } from "../core/tensor.js";
+import { type Tensor, type TensorLike, toTensor, weakScalar } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { broadcastTo } from "../primitives/broadcast-to.js";
 import { cast } from "../primitives/cast.js";
@@ -24,6 +25,7 @@ type Vjp<P extends PrimitiveName> = (
   primals: readonly TensorT[],
   out: TensorT,
   params: PrimitiveParams[P],
+  needs: readonly boolean[],
 ) => (TensorT | null)[];
 
 /** How an elementwise primitive chooses its output dtype. */
@@ -40,11 +42,11 @@ export function defineUnary<P extends PrimitiveName>(
 ): Primitive<P> {
   const kind = opts.out ?? "float";
   return definePrimitive(name, {
-    shape: (ins) => ins[0].shape,
-    dtype: (ins) => outDtype(kind, ins[0].dtype),
+    shape: (ins: readonly Aval[]) => ins[0].shape,
+    dtype: (ins: readonly Aval[]) => outDtype(kind, ins[0].dtype),
     vjp: opts.vjp,
     nondiff: opts.nondiff,
-    kernel: (ins: readonly KernelArg[], _p, _shape, dtype) => {
+    kernel: (ins: readonly KernelArg[], _p: unknown, _shape: readonly number[], dtype: DType) => {
       const a = num(ins[0]);
       const n = a.length;
       const out = allocate(dtype, n);
@@ -62,7 +64,7 @@ export function defineBinary<P extends PrimitiveName>(
 ): Primitive<P> {
   const kind = opts.out ?? "same";
   return definePrimitive(name, {
-    shape: (ins) => {
+    shape: (ins: readonly Aval[]) => {
       if (!shapesEqual(ins[0].shape, ins[1].shape))
         throw new ShapeError(
           "primitive-shape",
@@ -70,10 +72,10 @@ export function defineBinary<P extends PrimitiveName>(
         );
       return ins[0].shape;
     },
-    dtype: (ins) => (kind === "bool" ? "bool" : ins[0].dtype),
+    dtype: (ins: readonly Aval[]) => (kind === "bool" ? "bool" : ins[0].dtype),
     vjp: opts.vjp,
     nondiff: opts.nondiff,
-    kernel: (ins: readonly KernelArg[], _p, _shape, dtype) => {
+    kernel: (ins: readonly KernelArg[], _p: unknown, _shape: readonly number[], dtype: DType) => {
       const a = num(ins[0]);
       const b = num(ins[1]);
       const n = a.length;
@@ -130,7 +132,12 @@ export function promoteDtypes(a: TensorLike, b: TensorLike, floatOnly = false): 
 }
 
 /** Binds a binary primitive after promotion and broadcasting. */
-export function bind2<P extends PrimitiveName>(prim: Primitive<P>, a: TensorLike, b: TensorLike, floatOnly = false): Tensor {
+export function bind2<P extends PrimitiveName>(
+  prim: Primitive<P>,
+  a: TensorLike,
+  b: TensorLike,
+  floatOnly = false,
+): Tensor {
   const [x, y] = promote2(a, b, prim.name, floatOnly);
   return bind(prim, [x, y], NONE as PrimitiveParams[P]);
 }

@@ -2,7 +2,11 @@ import type { TypedArray } from "../core/dtype.js";
 import { normalizeAxis } from "../core/shape.js";
 
 /** Normalises a public `axis` argument (undefined/null = all axes) into sorted unique axes. */
-export function normAxes(axis: number | readonly number[] | null | undefined, rank: number, op: string): number[] {
+export function normAxes(
+  axis: number | readonly number[] | null | undefined,
+  rank: number,
+  op: string,
+): number[] {
   if (axis === undefined || axis === null) return [...Array(rank).keys()];
   const list = typeof axis === "number" ? [axis] : axis;
   return [...new Set(list.map((a) => normalizeAxis(a, rank, op)))].sort((a, b) => a - b);

@@ -50,7 +50,10 @@ const slot = (): Slot => {
 export function registerCompiler(compiler: ProgramCompiler): void {
   const s = slot();
   if (s.compiler !== null && s.compiler !== compiler)
-    warn(`compiler-replaced:${compiler.name}`, `registerCompiler: "${compiler.name}" replaces "${s.compiler.name}".`);
+    warn(
+      `compiler-replaced:${compiler.name}`,
+      `registerCompiler: "${compiler.name}" replaces "${s.compiler.name}".`,
+    );
   s.compiler = compiler;
 }
 

@@ -71,5 +71,7 @@ export function interpretProgram(program: Program, inputs: readonly TypedArray[]
       env.set(o.id, out);
     }
   }
-  return program.outputs.map((o) => (isLiteral(o) ? scalarArray(o.literal, o.dtype) : (env.get(o.id) as TypedArray)));
+  return program.outputs.map((o) =>
+    isLiteral(o) ? scalarArray(o.literal, o.dtype) : (env.get(o.id) as TypedArray),
+  );
 }

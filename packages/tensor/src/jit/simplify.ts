@@ -20,9 +20,6 @@ const ELEMENTWISE = new Set<string>(
   ).split(" "),
 );
 
-/** True when `primitive` is elementwise (inputs and output of one shape). */
-export const isElementwisePrimitive = (primitive: string): boolean => ELEMENTWISE.has(primitive);
-
 /** Options of {@link simplify} and {@link foldConstants}. */
 export interface SimplifyOptions {
   /** Largest constant (elements) that folding may create when it is bigger than every input; default 64. */
@@ -30,9 +27,6 @@ export interface SimplifyOptions {
   /** Largest number of rounds of all passes; default 8. */
   readonly maxRounds?: number;
 }
-
-/** Number of equations, for tests and debugging. */
-export const countEqns = (p: Program): number => p.eqns.length;
 
 const maxId = (p: Program): number => {
   let m = -1;
@@ -59,7 +53,8 @@ function rewrite(
   const mapAtom = (a: Atom): Atom => {
     if (isLiteral(a)) return a;
     let cur: Atom = a;
-    for (let r = subst.get(cur.id); r !== undefined; r = isLiteral(cur) ? undefined : subst.get(cur.id)) cur = r;
+    for (let r = subst.get(cur.id); r !== undefined; r = isLiteral(cur) ? undefined : subst.get(cur.id))
+      cur = r;
     return cur;
   };
   const eqns: Eqn[] = [];
@@ -113,7 +108,8 @@ export function eliminateDeadCode(p: Program): Program {
 
 // ---- common subexpressions ------------------------------------------------------------------------
 
-const atomKey = (a: Atom): string => (isLiteral(a) ? `${Object.is(a.literal, -0) ? "-0" : a.literal}:${a.dtype}` : `v${a.id}`);
+const atomKey = (a: Atom): string =>
+  isLiteral(a) ? `${Object.is(a.literal, -0) ? "-0" : a.literal}:${a.dtype}` : `v${a.id}`;
 
 /**
  * Merges equations that apply the same primitive with the same params to the same operands.
@@ -131,7 +127,9 @@ export function eliminateCommonSubexpressions(p: Program): Program {
       seen.set(key, e.outputs);
       return null;
     }
-    e.outputs.forEach((o, k) => ctx.replace(o, prev[k] as Var));
+    e.outputs.forEach((o, k) => {
+      ctx.replace(o, prev[k] as Var);
+    });
     return [];
   });
 }
@@ -142,7 +140,8 @@ export function eliminateCommonSubexpressions(p: Program): Program {
 function scalarValue(a: Atom, ctx: RewriteCtx): Literal | null {
   if (isLiteral(a)) return a;
   const c = ctx.constants.find((k) => k.v.id === a.id);
-  if (c !== undefined) return sizeOf(c.v.shape) === 1 ? { literal: c.value[0] as number, dtype: c.v.dtype } : null;
+  if (c !== undefined)
+    return sizeOf(c.v.shape) === 1 ? { literal: c.value[0] as number, dtype: c.v.dtype } : null;
   const d = ctx.defs.get(a.id);
   if (d !== undefined && d.primitive === "broadcastTo") {
     const x = d.inputs[0] as Atom;
@@ -170,17 +169,30 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
     if (ELEMENTWISE.has(e.primitive)) {
       const vals = e.inputs.map((a) => scalarValue(a, ctx));
       if (vals.every((v) => v !== null)) {
-        const args = (vals as Literal[]).map((l) => ({ shape: [], dtype: l.dtype, buf: scalarArray(l.literal, l.dtype) }));
+        const args = (vals as Literal[]).map((l) => ({
+          shape: [],
+          dtype: l.dtype,
+          buf: scalarArray(l.literal, l.dtype),
+        }));
         const r = runKernel(e.primitive, args, e.params, [], out.dtype)[0] as number;
         return replaceWith(out, { literal: r, dtype: out.dtype }, ctx);
       }
     }
     if (e.primitive === "broadcastTo") return null;
+    // Big transposes stay: compilers read them in place (a matmul of a transposed view), which is cheaper
+    // than a transposed copy of the data.
+    if (e.primitive === "transpose" && sizeOf(out.shape) > 4096) return null;
     for (const a of e.inputs) {
       if (isLiteral(a) || constMap.has(a.id) || sizeOf(a.shape) > 1 << 16) continue;
       const s = scalarValue(a, ctx);
       if (s !== null) {
-        const arr = runKernel("broadcastTo", [{ shape: [], dtype: a.dtype, buf: scalarArray(s.literal, a.dtype) }], { shape: [...a.shape] }, a.shape, a.dtype);
+        const arr = runKernel(
+          "broadcastTo",
+          [{ shape: [], dtype: a.dtype, buf: scalarArray(s.literal, a.dtype) }],
+          { shape: [...a.shape] },
+          a.shape,
+          a.dtype,
+        );
         constMap.set(a.id, arr);
       }
     }
@@ -195,7 +207,8 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
         : { shape: a.shape, dtype: a.dtype, buf: constMap.get(a.id) },
     );
     const value = runKernel(e.primitive as PrimitiveName, args, e.params, out.shape, out.dtype);
-    if (out.shape.length === 0) return replaceWith(out, { literal: value[0] as number, dtype: out.dtype }, ctx);
+    if (out.shape.length === 0)
+      return replaceWith(out, { literal: value[0] as number, dtype: out.dtype }, ctx);
     ctx.constants.push({ v: out, value });
     constMap.set(out.id, value);
     return [];
@@ -207,7 +220,8 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
 const isVal = (l: Literal | null, v: number): boolean => l !== null && l.literal === v;
 
 /**
- * Applies identities that hold in IEEE arithmetic: x+0, 0+x, x−0, x·1, 1·x, x/1, x¹ → x; 0−x, x·(−1) → −x;
+ * Applies identities that hold in IEEE arithmetic (up to the sign of a zero result): x+0, 0+x, x−0, x·1,
+ * 1·x, x/1, x¹ → x; 0−x, x·(−1) → −x;
  * x² → x·x; −(−x) → x; reshape, broadcast, transpose, cast, slice, pad and reductions that change nothing →
  * x; chains of reshapes or broadcasts → one; stopGradient → x (it only matters while differentiating);
  * an elementwise op on broadcast scalars → a broadcast of the scalar op.
@@ -220,10 +234,14 @@ export function applyIdentities(p: Program): Program {
     if (e.outputs.length !== 1) return null;
     const x = e.inputs[0] as Atom;
     const same = (a: Atom): boolean =>
-      !isLiteral(a) ? sameShape(a.shape, out.shape) && a.dtype === out.dtype : out.shape.length === 0 && a.dtype === out.dtype;
+      !isLiteral(a)
+        ? sameShape(a.shape, out.shape) && a.dtype === out.dtype
+        : out.shape.length === 0 && a.dtype === out.dtype;
     const sv = (a: Atom | undefined): Literal | null => (a === undefined ? null : scalarValue(a, ctx));
     const y = e.inputs[1];
-    const unary = (prim: PrimitiveName, a: Atom): Eqn[] => [{ primitive: prim, inputs: [a], params: {}, outputs: [out] } as Eqn];
+    const unary = (prim: PrimitiveName, a: Atom): Eqn[] => [
+      { primitive: prim, inputs: [a], params: {}, outputs: [out] } as Eqn,
+    ];
     switch (e.primitive) {
       case "add":
         if (isVal(sv(y), 0) && same(x)) return replaceWith(out, x, ctx);
@@ -244,11 +262,13 @@ export function applyIdentities(p: Program): Program {
         break;
       case "pow":
         if (isVal(sv(y), 1) && same(x)) return replaceWith(out, x, ctx);
-        if (isVal(sv(y), 2) && same(x)) return [{ primitive: "mul", inputs: [x, x], params: {}, outputs: [out] } as Eqn];
+        if (isVal(sv(y), 2) && same(x))
+          return [{ primitive: "mul", inputs: [x, x], params: {}, outputs: [out] } as Eqn];
         break;
       case "neg": {
         const d = isLiteral(x) ? undefined : ctx.defs.get(x.id);
-        if (d?.primitive === "neg" && same(d.inputs[0] as Atom)) return replaceWith(out, d.inputs[0] as Atom, ctx);
+        if (d?.primitive === "neg" && same(d.inputs[0] as Atom))
+          return replaceWith(out, d.inputs[0] as Atom, ctx);
         break;
       }
       case "stopGradient":
@@ -263,7 +283,11 @@ export function applyIdentities(p: Program): Program {
       case "reduceMin":
       case "reduceProd":
       case "cumsum":
-        if (same(x) && (e.primitive !== "cumsum" || sizeOf(out.shape) <= 1) && (e.primitive !== "transpose" || isIdentityPerm(e.params as { perm: number[] })))
+        if (
+          same(x) &&
+          (e.primitive !== "cumsum" || sizeOf(out.shape) <= 1) &&
+          (e.primitive !== "transpose" || isIdentityPerm(e.params as { perm: number[] }))
+        )
           return replaceWith(out, x, ctx);
         if ((e.primitive === "reshape" || e.primitive === "broadcastTo") && !isLiteral(x)) {
           const d = ctx.defs.get(x.id);
@@ -291,7 +315,8 @@ export function applyIdentities(p: Program): Program {
         else {
           const d = ctx.defs.get(a.id);
           const src = d?.primitive === "broadcastTo" ? (d.inputs[0] as Atom) : undefined;
-          if (src === undefined || (!isLiteral(src) && sizeOf(src.shape) !== 1 && src.shape.length !== 0)) return null;
+          if (src === undefined || (!isLiteral(src) && sizeOf(src.shape) !== 1 && src.shape.length !== 0))
+            return null;
           if (!isLiteral(src) && src.shape.length !== 0) return null;
           scalars.push(src);
         }

@@ -29,7 +29,12 @@ export function logSumExp(x: TensorLike, axis?: number | readonly number[] | nul
   const m0 = stopGradient(max(t, axes, true));
   const m = select(isfinite(m0), m0, zerosLike(m0));
   const s = add(log(sum(exp(sub(t, m)), axes, true)), m);
-  return keepDims ? s : reshape(s, t.shape.filter((_, i) => !axes.includes(i)));
+  return keepDims
+    ? s
+    : reshape(
+        s,
+        t.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /**

@@ -33,7 +33,10 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
       : (typeof axis === "number" ? [axis] : axis).map((a) => normalizeAxis(a, r, "squeeze"));
   for (const a of axes)
     if (t.shape[a] !== 1)
-      throw new ShapeError("squeeze-axis", `squeeze: axis ${a} of shape ${fmt(t.shape)} has length ${t.shape[a]}, not 1.`);
+      throw new ShapeError(
+        "squeeze-axis",
+        `squeeze: axis ${a} of shape ${fmt(t.shape)} has length ${t.shape[a]}, not 1.`,
+      );
   return reshape(
     t,
     t.shape.filter((_, i) => !axes.includes(i)),
@@ -51,7 +54,10 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   if (ts.length === 0) throw new ShapeError("stack-empty", "stack: needs at least one tensor.");
   for (const t of ts)
     if (fmt(t.shape) !== fmt(ts[0].shape))
-      throw new ShapeError("stack-shape", `stack: all shapes must be equal, got ${ts.map((u) => fmt(u.shape)).join(", ")}.`);
+      throw new ShapeError(
+        "stack-shape",
+        `stack: all shapes must be equal, got ${ts.map((u) => fmt(u.shape)).join(", ")}.`,
+      );
   const a = normalizeAxis(axis, ts[0].shape.length + 1, "stack");
   return concatenate(
     ts.map((t) => expandDims(t, a)),
@@ -68,7 +74,10 @@ export function diagonal(x: TensorLike): Tensor {
   const t = toTensor(x);
   const r = t.shape.length;
   if (r < 2 || t.shape[r - 1] !== t.shape[r - 2])
-    throw new ShapeError("diagonal-shape", `diagonal: expected square matrices [..., n, n], got ${fmt(t.shape)}.`);
+    throw new ShapeError(
+      "diagonal-shape",
+      `diagonal: expected square matrices [..., n, n], got ${fmt(t.shape)}.`,
+    );
   const n = t.shape[r - 1];
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i * (n + 1);

@@ -46,6 +46,11 @@ export function variance(
  * @example
  * std([1, 2, 3, 4]).item(); // → 1.118033988749895
  */
-export function std(x: TensorLike, axis?: number | readonly number[] | null, keepDims = false, ddof = 0): Tensor {
+export function std(
+  x: TensorLike,
+  axis?: number | readonly number[] | null,
+  keepDims = false,
+  ddof = 0,
+): Tensor {
   return sqrt(variance(x, axis, keepDims, ddof));
 }

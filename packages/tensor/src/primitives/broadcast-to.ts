@@ -24,7 +24,8 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   const off = g.shape.length - shape.length;
   const axes: number[] = [];
-  for (let i = 0; i < g.shape.length; i++) if (i < off || (shape[i - off] === 1 && g.shape[i] !== 1)) axes.push(i);
+  for (let i = 0; i < g.shape.length; i++)
+    if (i < off || (shape[i - off] === 1 && g.shape[i] !== 1)) axes.push(i);
   const s = axes.length ? bind(reduceSumP, [g], { axes, keepDims: false }) : g;
   return shapesEqual(s.shape, shape) ? s : reshape(s, shape);
 }

@@ -1,4 +1,4 @@
-import { type DType, allocate, isFloat } from "../core/dtype.js";
+import { allocate, type DType, isFloat } from "../core/dtype.js";
 import { arr, definePrimitive } from "../core/primitive.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -12,7 +12,8 @@ export const castP = definePrimitive("cast", {
     const a = arr(x);
     const out = allocate(dtype, a.length);
     if (p.dtype === "bool") for (let i = 0; i < a.length; i++) out[i] = a[i] !== 0 ? 1 : 0;
-    else if (p.dtype === "int32" || p.dtype === "uint32") for (let i = 0; i < a.length; i++) out[i] = Math.trunc(a[i]);
+    else if (p.dtype === "int32" || p.dtype === "uint32")
+      for (let i = 0; i < a.length; i++) out[i] = Math.trunc(a[i]);
     else out.set(a);
     return out;
   },

@@ -19,7 +19,8 @@ export const concatenateP = definePrimitive("concatenate", {
           "concat-shape",
           `concatenate: shapes ${ins.map((t) => fmt(t.shape)).join(", ")} differ outside axis ${p.axis}.`,
         );
-      if (x.dtype !== ins[0].dtype) throw new DtypeError("concat-dtype", "concatenate: primitive inputs must share a dtype.");
+      if (x.dtype !== ins[0].dtype)
+        throw new DtypeError("concat-dtype", "concatenate: primitive inputs must share a dtype.");
       total += x.shape[p.axis];
     }
     return s0.map((d, i) => (i === p.axis ? total : d));

@@ -1,8 +1,7 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { neg } from "./neg.js";
 import { mul } from "./mul.js";
+import { neg } from "./neg.js";
 import { sin } from "./sin.js";
 
 /** The `cos` primitive. */

@@ -1,12 +1,12 @@
 import { allocate } from "../core/dtype.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type Primitive } from "../core/primitive.js";
 import { normalizeAxis } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { prodRange } from "../internal/strided.js";
 
 /** The `cumsum` primitive: inclusive cumulative sum along `axis` (from the end when `reverse`). */
-export const cumsumP = definePrimitive("cumsum", {
+export const cumsumP: Primitive<"cumsum"> = definePrimitive("cumsum", {
   shape: ([x]) => x.shape,
   dtype: ([x]) => (x.dtype === "bool" ? "int32" : x.dtype),
   vjp: (g, _x, _y, p) => [bind(cumsumP, [g], { axis: p.axis, reverse: !p.reverse })],

@@ -1,12 +1,13 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { digammaScalar } from "../special/digamma.js";
 import { mul } from "./mul.js";
 import { polygamma } from "./polygamma.js";
 
 /** The `digamma` primitive. */
-export const digammaP = defineUnary("digamma", digammaScalar, { vjp: (g, [x], _y) => [mul(g, polygamma(1, x))] });
+export const digammaP = defineUnary("digamma", digammaScalar, {
+  vjp: (g, [x], _y) => [mul(g, polygamma(1, x))],
+});
 
 /**
  * Elementwise digamma ψ(x) = d/dx log Γ(x) (NaN at non-positive integers).

@@ -1,14 +1,15 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { erfcScalar } from "../special/erf.js";
 import { TWO_OVER_SQRT_PI } from "../special/constants.js";
-import { mul } from "./mul.js";
+import { erfcScalar } from "../special/erf.js";
 import { exp } from "./exp.js";
+import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 
 /** The `erfc` primitive. */
-export const erfcP = defineUnary("erfc", erfcScalar, { vjp: (g, [x], _y) => [mul(g, mul(exp(neg(mul(x, x))), -TWO_OVER_SQRT_PI))] });
+export const erfcP = defineUnary("erfc", erfcScalar, {
+  vjp: (g, [x], _y) => [mul(g, mul(exp(neg(mul(x, x))), -TWO_OVER_SQRT_PI))],
+});
 
 /**
  * Elementwise complementary error function 1 − erf(x), accurate in the right tail.

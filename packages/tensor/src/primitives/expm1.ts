@@ -1,8 +1,7 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { mul } from "./mul.js";
 import { add } from "./add.js";
+import { mul } from "./mul.js";
 
 /** The `expm1` primitive. */
 export const expm1P = defineUnary("expm1", Math.expm1, { vjp: (g, [_x], y) => [mul(g, add(y, 1))] });

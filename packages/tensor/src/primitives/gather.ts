@@ -13,7 +13,10 @@ import { scatterAdd } from "./scatter-add.js";
 export function checkIndex(v: number, d: number, op: string): number {
   const k = v < 0 ? v + d : v;
   if (!(k >= 0 && k < d))
-    throw new ConstraintError("index-out-of-range", `${op}: index ${v} is out of range for an axis of length ${d}.`);
+    throw new ConstraintError(
+      "index-out-of-range",
+      `${op}: index ${v} is out of range for an axis of length ${d}.`,
+    );
   return k;
 }
 
@@ -52,7 +55,8 @@ export const gatherP = definePrimitive("gather", {
 export function take(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = toTensor(x);
   let idx = typeof indices === "number" ? tensor(indices, { dtype: "int32" }) : toTensor(indices);
-  if (idx.dtype === "bool") throw new DtypeError("take-bool", "take: indices must be integers, got a bool tensor.");
+  if (idx.dtype === "bool")
+    throw new DtypeError("take-bool", "take: indices must be integers, got a bool tensor.");
   if (idx.dtype !== "int32") idx = cast(idx, "int32");
   return bind(gatherP, [t, idx], { axis: normalizeAxis(axis, t.shape.length, "take") });
 }

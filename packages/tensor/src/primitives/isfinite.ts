@@ -1,9 +1,11 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `isfinite` primitive. */
-export const isfiniteP = defineUnary("isfinite", (x) => (Number.isFinite(x) ? 1 : 0), { nondiff: true, out: "bool" });
+export const isfiniteP = defineUnary("isfinite", (x) => (Number.isFinite(x) ? 1 : 0), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise test for finite values, as a bool tensor.

@@ -1,9 +1,8 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { lgammaScalar } from "../special/lgamma.js";
-import { mul } from "./mul.js";
 import { digamma } from "./digamma.js";
+import { mul } from "./mul.js";
 
 /** The `lgamma` primitive. */
 export const lgammaP = defineUnary("lgamma", lgammaScalar, { vjp: (g, [x], _y) => [mul(g, digamma(x))] });

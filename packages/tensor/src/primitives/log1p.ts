@@ -1,8 +1,7 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { div } from "./div.js";
 import { add } from "./add.js";
+import { div } from "./div.js";
 
 /** The `log1p` primitive. */
 export const log1pP = defineUnary("log1p", Math.log1p, { vjp: (g, [x], _y) => [div(g, add(x, 1))] });

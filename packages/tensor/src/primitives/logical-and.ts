@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `logicalAnd` primitive (operands of identical shape and dtype). */
-export const logicalAndP = defineBinary("logicalAnd", (a, b) => (a && b ? 1 : 0), { nondiff: true, out: "bool" });
+export const logicalAndP = defineBinary("logicalAnd", (a, b) => (a && b ? 1 : 0), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise logical and (non-zero is true) as a bool tensor.

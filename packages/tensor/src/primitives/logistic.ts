@@ -1,12 +1,13 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { logisticScalar } from "../special/elementary.js";
 import { mul } from "./mul.js";
 import { sub } from "./sub.js";
 
 /** The `logistic` primitive. */
-export const logisticP = defineUnary("logistic", logisticScalar, { vjp: (g, [_x], y) => [mul(g, mul(y, sub(1, y)))] });
+export const logisticP = defineUnary("logistic", logisticScalar, {
+  vjp: (g, [_x], y) => [mul(g, mul(y, sub(1, y)))],
+});
 
 /**
  * Elementwise logistic sigmoid 1/(1 + e⁻ˣ), computed without overflow.

@@ -1,6 +1,6 @@
 import { allocate, isFloat } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { definePrimitive, num } from "../core/primitive.js";
+import { definePrimitive, num, type Primitive } from "../core/primitive.js";
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -21,16 +21,27 @@ export function matrixTranspose(x: TensorLike): Tensor {
 }
 
 /** The `matmul` primitive: `[...B, m, k] × [...B, k, n] → [...B, m, n]`, batch dims equal. */
-export const matmulP = definePrimitive("matmul", {
+export const matmulP: Primitive<"matmul"> = definePrimitive("matmul", {
   shape: ([a, b]) => {
     const ra = a.shape.length;
     const rb = b.shape.length;
-    if (ra < 2 || ra !== rb || a.shape[ra - 1] !== b.shape[rb - 2] || !shapesEqual(a.shape.slice(0, -2), b.shape.slice(0, -2)))
-      throw new ShapeError("matmul-shape", `matmul: primitive shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not fit.`);
+    if (
+      ra < 2 ||
+      ra !== rb ||
+      a.shape[ra - 1] !== b.shape[rb - 2] ||
+      !shapesEqual(a.shape.slice(0, -2), b.shape.slice(0, -2))
+    )
+      throw new ShapeError(
+        "matmul-shape",
+        `matmul: primitive shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not fit.`,
+      );
     return [...a.shape.slice(0, -1), b.shape[rb - 1]];
   },
   dtype: ([a]) => a.dtype,
-  vjp: (g, [a, b]) => [bind(matmulP, [g, matrixTranspose(b)], NONE), bind(matmulP, [matrixTranspose(a), g], NONE)],
+  vjp: (g, [a, b], _out, _p, needs) => [
+    needs[0] ? bind(matmulP, [g, matrixTranspose(b)], NONE) : null,
+    needs[1] ? bind(matmulP, [matrixTranspose(a), g], NONE) : null,
+  ],
   kernel: ([a, b], _p, shape, dtype) => {
     const A = num(a);
     const B = num(b);
@@ -71,7 +82,10 @@ export function matmul(x: TensorLike, y: TensorLike): Tensor {
   const va = a.shape.length === 1;
   const vb = b.shape.length === 1;
   if (a.shape.length === 0 || b.shape.length === 0)
-    throw new ShapeError("matmul-shape", `matmul: operands must have at least one axis, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
+    throw new ShapeError(
+      "matmul-shape",
+      `matmul: operands must have at least one axis, got ${fmt(a.shape)} and ${fmt(b.shape)}.`,
+    );
   if (va) a = reshape(a, [1, a.shape[0]]);
   if (vb) b = reshape(b, [b.shape[0], 1]);
   const ra = a.shape.length;

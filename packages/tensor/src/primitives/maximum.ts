@@ -1,10 +1,12 @@
 import type { Tensor, TensorLike } from "../core/tensor.js";
-import { bind2, defineBinary } from "../internal/elementwise.js";
 import { minmaxVjp } from "../internal/binary-vjps.js";
+import { bind2, defineBinary } from "../internal/elementwise.js";
 import { gt } from "./gt.js";
 
 /** The `maximum` primitive (operands of identical shape and dtype). */
-export const maximumP = defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), { vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt) });
+export const maximumP = defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), {
+  vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt),
+});
 
 /**
  * Elementwise maximum (NaN propagates from x); at ties the gradient is split equally.

@@ -1,13 +1,14 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { ndtriScalar } from "../special/ndtri.js";
 import { SQRT_2PI } from "../special/constants.js";
-import { mul } from "./mul.js";
+import { ndtriScalar } from "../special/ndtri.js";
 import { exp } from "./exp.js";
+import { mul } from "./mul.js";
 
 /** The `ndtri` primitive. */
-export const ndtriP = defineUnary("ndtri", ndtriScalar, { vjp: (g, [_x], y) => [mul(g, mul(exp(mul(mul(y, y), 0.5)), SQRT_2PI))] });
+export const ndtriP = defineUnary("ndtri", ndtriScalar, {
+  vjp: (g, [_x], y) => [mul(g, mul(exp(mul(mul(y, y), 0.5)), SQRT_2PI))],
+});
 
 /**
  * Elementwise inverse of the standard normal CDF Φ⁻¹(p) (−∞ at 0, +∞ at 1, NaN outside [0, 1]).

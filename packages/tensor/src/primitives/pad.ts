@@ -11,12 +11,25 @@ import { slice } from "./slice.js";
 export const padP = definePrimitive("pad", {
   shape: (ins, p) => {
     const s = ins[0].shape;
-    if (p.lo.length !== s.length || p.hi.length !== s.length || [...p.lo, ...p.hi].some((v) => !(Number.isInteger(v) && v >= 0)))
-      throw new ShapeError("bad-pad", `pad: lo ${fmt(p.lo)} / hi ${fmt(p.hi)} must be non-negative integers, one per axis of ${fmt(s)}.`);
+    if (
+      p.lo.length !== s.length ||
+      p.hi.length !== s.length ||
+      [...p.lo, ...p.hi].some((v) => !(Number.isInteger(v) && v >= 0))
+    )
+      throw new ShapeError(
+        "bad-pad",
+        `pad: lo ${fmt(p.lo)} / hi ${fmt(p.hi)} must be non-negative integers, one per axis of ${fmt(s)}.`,
+      );
     return s.map((d, i) => d + p.lo[i] + p.hi[i]);
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x], _y, p) => [slice(g, p.lo, x.shape.map((d, i) => p.lo[i] + d))],
+  vjp: (g, [x], _y, p) => [
+    slice(
+      g,
+      p.lo,
+      x.shape.map((d, i) => p.lo[i] + d),
+    ),
+  ],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const os = stridesOf(shape);

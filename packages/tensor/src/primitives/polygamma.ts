@@ -1,6 +1,6 @@
+import { allocate, isFloat } from "../core/dtype.js";
 import { ConstraintError } from "../core/errors.js";
 import { definePrimitive, num } from "../core/primitive.js";
-import { allocate, isFloat } from "../core/dtype.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { polygammaScalar } from "../special/polygamma.js";
@@ -28,6 +28,9 @@ export const polygammaP = definePrimitive("polygamma", {
  */
 export function polygamma(n: number, x: TensorLike): Tensor {
   if (!(Number.isInteger(n) && n >= 1))
-    throw new ConstraintError("polygamma-order", `polygamma: order n must be an integer ≥ 1, got ${n}. Use digamma for n = 0.`);
+    throw new ConstraintError(
+      "polygamma-order",
+      `polygamma: order n must be an integer ≥ 1, got ${n}. Use digamma for n = 0.`,
+    );
   return bind(polygammaP, [toTensor(x)], { n });
 }

@@ -1,6 +1,6 @@
 import type { Tensor, TensorLike } from "../core/tensor.js";
-import { bind2, defineBinary } from "../internal/elementwise.js";
 import { powVjp } from "../internal/binary-vjps.js";
+import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `pow` primitive (operands of identical shape and dtype). */
 export const powP = defineBinary("pow", Math.pow, { vjp: (g, [x, y], out) => powVjp(g, x, y, out) });

@@ -8,9 +8,13 @@ import { randomBitsInto } from "../random/threefry.js";
 /** The `randomBits` primitive: uint32 bits of `shape` from a threefry-2x32 key (uint32 `[2]`), JAX-compatible. */
 export const randomBitsP = definePrimitive("randomBits", {
   shape: ([k], p) => {
-    if (k.dtype !== "uint32") throw new DtypeError("bad-key", `randomBits: key must be uint32 [2], got ${k.dtype}.`);
+    if (k.dtype !== "uint32")
+      throw new DtypeError("bad-key", `randomBits: key must be uint32 [2], got ${k.dtype}.`);
     if (k.shape.length !== 1 || k.shape[0] !== 2)
-      throw new ShapeError("bad-key", `randomBits: key must have shape [2], got ${fmt(k.shape)}. Use split(key, n) for several keys.`);
+      throw new ShapeError(
+        "bad-key",
+        `randomBits: key must have shape [2], got ${fmt(k.shape)}. Use split(key, n) for several keys.`,
+      );
     checkShape(p.shape, "randomBits");
     return p.shape;
   },

@@ -3,7 +3,7 @@ import { arr, definePrimitive } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
-import { normAxes, reduceInto, reducedShape } from "../internal/reduce.js";
+import { normAxes, reducedShape, reduceInto } from "../internal/reduce.js";
 import { cast } from "./cast.js";
 import { div } from "./div.js";
 import { eq } from "./eq.js";
@@ -21,13 +21,15 @@ export const reduceMinP = definePrimitive("reduceMin", {
   },
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
-    reduceInto(arr(x), x.shape, p.axes, out, Infinity, (a, v) => (v < a || Number.isNaN(v) ? v );
+    reduceInto(arr(x), x.shape, p.axes, out, Number.POSITIVE_INFINITY, (a, v) =>
+      v < a || Number.isNaN(v) ? v : a,
+    );
     return out;
   },
 });
 
 /**
- *  a):Minimum over `axis` (a number, a list, or all axes when omitted); NaN propagates.
+ * Minimum over `axis` (a number, a list, or all axes when omitted); NaN propagates.
  * @param keepDims - keep reduced axes with length 1.
  * @example
  * min([[1, 5], [3, 4]], 1).toArray(); // → [1, 3]

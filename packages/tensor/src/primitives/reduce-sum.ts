@@ -3,7 +3,7 @@ import { arr, definePrimitive } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
-import { normAxes, reduceInto, reducedShape } from "../internal/reduce.js";
+import { normAxes, reducedShape, reduceInto } from "../internal/reduce.js";
 import { broadcastTo } from "./broadcast-to.js";
 import { reshape } from "./reshape.js";
 

@@ -8,7 +8,10 @@ import { bind } from "../core/trace.js";
 export const reshapeP = definePrimitive("reshape", {
   shape: (ins, p) => {
     if (sizeOf(ins[0].shape) !== sizeOf(p.shape))
-      throw new ShapeError("reshape-size", `reshape: cannot reshape ${fmt(ins[0].shape)} into ${fmt(p.shape)}.`);
+      throw new ShapeError(
+        "reshape-size",
+        `reshape: cannot reshape ${fmt(ins[0].shape)} into ${fmt(p.shape)}.`,
+      );
     return p.shape;
   },
   dtype: (ins) => ins[0].dtype,

@@ -1,11 +1,12 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { mul } from "./mul.js";
 import { div } from "./div.js";
+import { mul } from "./mul.js";
 
 /** The `rsqrt` primitive. */
-export const rsqrtP = defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), { vjp: (g, [x], y) => [mul(g, mul(div(y, x), -0.5))] });
+export const rsqrtP = defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), {
+  vjp: (g, [x], y) => [mul(g, mul(div(y, x), -0.5))],
+});
 
 /**
  * Elementwise reciprocal square root, 1/√x.

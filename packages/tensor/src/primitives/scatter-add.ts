@@ -12,7 +12,10 @@ export const scatterAddP = definePrimitive("scatterAdd", {
   shape: ([x, idx, u], p) => {
     const want = [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)];
     if (!shapesEqual(u.shape, want))
-      throw new ShapeError("scatter-shape", `scatterAdd: updates have shape ${fmt(u.shape)}, expected ${fmt(want)}.`);
+      throw new ShapeError(
+        "scatter-shape",
+        `scatterAdd: updates have shape ${fmt(u.shape)}, expected ${fmt(want)}.`,
+      );
     return x.shape;
   },
   dtype: ([x]) => x.dtype,

@@ -12,7 +12,10 @@ import { cast } from "./cast.js";
 export const selectP = definePrimitive("select", {
   shape: (ins) => {
     if (!shapesEqual(ins[0].shape, ins[1].shape) || !shapesEqual(ins[1].shape, ins[2].shape))
-      throw new ShapeError("primitive-shape", `select: operands must have identical shapes, got ${ins.map((x) => fmt(x.shape)).join(", ")}.`);
+      throw new ShapeError(
+        "primitive-shape",
+        `select: operands must have identical shapes, got ${ins.map((x) => fmt(x.shape)).join(", ")}.`,
+      );
     return ins[1].shape;
   },
   dtype: (ins) => ins[1].dtype,

@@ -1,8 +1,7 @@
-import type { Tensor } from "../core/tensor.js";
-import type { TensorLike } from "../core/tensor.js";
+import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
-import { mul } from "./mul.js";
 import { cos } from "./cos.js";
+import { mul } from "./mul.js";
 
 /** The `sin` primitive. */
 export const sinP = defineUnary("sin", Math.sin, { vjp: (g, [x], _y) => [mul(g, cos(x))] });

@@ -11,12 +11,25 @@ import { pad } from "./pad.js";
 export const sliceP = definePrimitive("slice", {
   shape: (ins, p) => {
     const s = ins[0].shape;
-    if (p.start.length !== s.length || p.end.length !== s.length || s.some((d, i) => !(0 <= p.start[i] && p.start[i] <= p.end[i] && p.end[i] <= d)))
-      throw new ShapeError("bad-slice", `slice: start ${fmt(p.start)} / end ${fmt(p.end)} do not fit shape ${fmt(s)}.`);
+    if (
+      p.start.length !== s.length ||
+      p.end.length !== s.length ||
+      s.some((d, i) => !(0 <= p.start[i] && p.start[i] <= p.end[i] && p.end[i] <= d))
+    )
+      throw new ShapeError(
+        "bad-slice",
+        `slice: start ${fmt(p.start)} / end ${fmt(p.end)} do not fit shape ${fmt(s)}.`,
+      );
     return s.map((_, i) => p.end[i] - p.start[i]);
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x], _y, p) => [pad(g, p.start, x.shape.map((d, i) => d - p.end[i]))],
+  vjp: (g, [x], _y, p) => [
+    pad(
+      g,
+      p.start,
+      x.shape.map((d, i) => d - p.end[i]),
+    ),
+  ],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const xs = stridesOf(x.shape);

@@ -3,7 +3,9 @@ import { bind2, defineBinary } from "../internal/elementwise.js";
 import { neg } from "./neg.js";
 
 /** The `sub` primitive (operands of identical shape and dtype). */
-export const subP = defineBinary("sub", (a, b) => a - b, { vjp: (g, [_x, _y], _out) => [g, neg(g)] });
+export const subP = defineBinary("sub", (a, b) => a - b, {
+  vjp: (g, _xy, _out, _p, needs) => [g, needs[1] ? neg(g) : null],
+});
 
 /**
  * Elementwise difference x − y with NumPy broadcasting.

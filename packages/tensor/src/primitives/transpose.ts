@@ -12,7 +12,10 @@ export const transposeP = definePrimitive("transpose", {
     const s = ins[0].shape;
     const seen = new Set(p.perm);
     if (p.perm.length !== s.length || seen.size !== s.length || p.perm.some((a) => !(a >= 0 && a < s.length)))
-      throw new ShapeError("bad-perm", `transpose: perm ${fmt(p.perm)} is not a permutation of the axes of ${fmt(s)}.`);
+      throw new ShapeError(
+        "bad-perm",
+        `transpose: perm ${fmt(p.perm)} is not a permutation of the axes of ${fmt(s)}.`,
+      );
     return p.perm.map((a) => s[a]);
   },
   dtype: (ins) => ins[0].dtype,
@@ -26,7 +29,15 @@ export const transposeP = definePrimitive("transpose", {
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const xs = stridesOf(x.shape);
-    copyStrided(arr(x), 0, p.perm.map((a) => xs[a]), out, 0, stridesOf(shape), shape);
+    copyStrided(
+      arr(x),
+      0,
+      p.perm.map((a) => xs[a]),
+      out,
+      0,
+      stridesOf(shape),
+      shape,
+    );
     return out;
   },
 });

@@ -36,7 +36,11 @@ export const triangularSolveP = definePrimitive("triangularSolve", {
       b.shape.length === r &&
       shapesEqual(a.shape.slice(0, -2), b.shape.slice(0, -2)) &&
       (p.leftSide ? b.shape[r - 2] === n : b.shape[r - 1] === n);
-    if (!ok) throw new ShapeError("solve-shape", `triangularSolve: shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not fit.`);
+    if (!ok)
+      throw new ShapeError(
+        "solve-shape",
+        `triangularSolve: shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not fit.`,
+      );
     return b.shape;
   },
   dtype: ([, b]) => b.dtype,
@@ -101,6 +105,10 @@ export function triangularSolve(a: TensorLike, b: TensorLike, options: Triangula
     ta = ta.cast("float64");
     tb = tb.cast("float64");
   }
-  const params = { lower: options.lower ?? true, transposeA: options.transposeA ?? false, leftSide: options.leftSide ?? true };
+  const params = {
+    lower: options.lower ?? true,
+    transposeA: options.transposeA ?? false,
+    leftSide: options.leftSide ?? true,
+  };
   return bind(triangularSolveP, [ta, tb], params);
 }

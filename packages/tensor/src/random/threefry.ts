@@ -9,7 +9,14 @@ const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
  * Encrypts the counter (x0, x1) under the key (k0, k1); writes the two output words to `out[o]`, `out[o + 1]`.
  * All values are uint32.
  */
-export function threefry2x32(k0: number, k1: number, x0: number, x1: number, out: Uint32Array, o: number): void {
+export function threefry2x32(
+  k0: number,
+  k1: number,
+  x0: number,
+  x1: number,
+  out: Uint32Array,
+  o: number,
+): void {
   const k2 = (k0 ^ k1 ^ 0x1bd11bda) >>> 0;
   const ks0 = k0 >>> 0;
   const ks1 = k1 >>> 0;

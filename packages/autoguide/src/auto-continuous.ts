@@ -1,0 +1,412 @@
+import {
+  fillNormal,
+  type Guide,
+  type GuideSetup,
+  type KeyLike,
+  type Params,
+  type ParamValue,
+  type ParticleMode,
+  type PotentialModel,
+  splitInPlace,
+  toKeyPair,
+} from "@phlox/vi";
+import type { LatentFamily, ParamSpec } from "./internal/family.js";
+import { softplus, softplusInv } from "./internal/math.js";
+import { type DefaultInit, resolveModel } from "./internal/resolve-model.js";
+
+/** Options shared by the autoguides. */
+export interface AutoGuideOptions {
+  /** Prefix of the parameter names (default `"auto"`). */
+  prefix?: string;
+  /**
+   * Init strategy for the latent locations, from `@phlox/infer` (`initToMedian()`, `initToValue(...)`, ...);
+   * default `initToUniform()` (AutoDelta: `initToMedian()`), as in NumPyro.
+   */
+  initLocFn?: unknown;
+  /** Initial scale of the guide's standard deviations (default 0.1; must be > 0). */
+  initScale?: number;
+}
+
+/** Options of `samplePosterior`. */
+export interface SamplePosteriorOptions {
+  /** Leading shape of the draws (default `[]`: one draw). */
+  sampleShape?: readonly number[];
+}
+
+/** A latent site of the model in the flat unconstrained vector. */
+export interface LatentSite {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** @internal What a guide keeps after `setup` (NumPyro's prototype trace). */
+export interface Bound {
+  pm: PotentialModel;
+  family: LatentFamily;
+  specs: ParamSpec[];
+  layout: LatentSite[];
+}
+
+const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/**
+ * Base class of the continuous autoguides (NumPyro's `AutoContinuous`, ADVI of Kucukelbir et al. 2017):
+ * q is a distribution over the model's whole flat unconstrained latent vector z, and the latent sites are
+ * T(z) with T the model's `bijectTo` transforms. The model is reduced to its potential U(z) =
+ * −(log p(x, T(z)) + log|det J_T(z)|) (by `@phlox/infer`'s `initializeModel`, compiled), so one particle is
+ * U(z) + log q(z) with z = T_u(ε), and its gradient is the chain rule through the family's hand-written
+ * transform: no tracing per step.
+ *
+ * Subclasses choose the family and name its parameters. Every method taking `params` accepts the named
+ * constrained values SVI returns (`svi.getParams(state)` or `run(...).params`).
+ */
+export abstract class AutoContinuous implements Guide {
+  readonly model: unknown;
+  readonly prefix: string;
+  readonly initScale: number;
+  protected readonly initLocFn: unknown;
+  protected bound: Bound | null = null;
+
+  /**
+   * @param model - a model function, or a `PotentialModel` (e.g. `initializeModel(...)`'s result).
+   * @param options - `prefix`, `initLocFn`, `initScale`.
+   * @throws RangeError when `initScale` is not positive.
+   */
+  constructor(model: unknown, options: AutoGuideOptions = {}) {
+    const initScale = options.initScale ?? 0.1;
+    if (!(initScale > 0) || !Number.isFinite(initScale)) {
+      throw new RangeError(
+        `${this.constructor.name}: initScale must be a positive number, got ${initScale}.`,
+      );
+    }
+    this.model = model;
+    this.prefix = options.prefix ?? "auto";
+    this.initScale = initScale;
+    this.initLocFn = options.initLocFn;
+  }
+
+  /** The init strategy used when `initLocFn` is not given. */
+  protected get defaultInit(): DefaultInit {
+    return "uniform";
+  }
+
+  /** Makes the family over a `dim`-dimensional latent space. */
+  protected abstract makeFamily(dim: number): LatentFamily;
+  /** Names the family's parameters. */
+  protected abstract paramSpecs(family: LatentFamily, layout: readonly LatentSite[]): ParamSpec[];
+
+  /**
+   * @internal The family and named parameters this guide uses over a block of latent sites (for
+   * `AutoGuideList`); `layout` offsets are relative to the block.
+   */
+  blockFor(dim: number, layout: readonly LatentSite[]): { family: LatentFamily; specs: ParamSpec[] } {
+    const family = this.makeFamily(dim);
+    return { family, specs: this.paramSpecs(family, layout) };
+  }
+
+  /** Hook called with the layout before `makeFamily` (AutoGuideList partitions it). */
+  protected blockLayout(_layout: readonly LatentSite[]): void {}
+
+  /** The potential the particle evaluates (AutoDelta adds back the Jacobian). */
+  protected potential(pm: PotentialModel): (z: Float64Array, g: Float64Array) => number {
+    return (z, g) => pm.potentialFn(z, g);
+  }
+
+  /** Number of latent dimensions (after `setup`). */
+  get latentDim(): number {
+    return this.requireBound("latentDim").family.dim;
+  }
+
+  /** The latent sites in the flat vector (after `setup`). */
+  get latentSites(): readonly LatentSite[] {
+    return this.requireBound("latentSites").layout;
+  }
+
+  protected requireBound(who: string): Bound {
+    if (this.bound === null) {
+      throw new Error(
+        `${this.constructor.name}.${who}: the guide is not set up yet; run SVI (svi.init / svi.run) first, ` +
+          "or call guide.setup(key, args).",
+      );
+    }
+    return this.bound;
+  }
+
+  /**
+   * Binds the guide to the model's arguments (the {@link Guide} contract): resolves the model's potential,
+   * lays out the parameters, and returns the per-particle loss SVI optimizes.
+   * @param key - PRNG key (for the init strategy).
+   * @param args - the model's arguments.
+   * @returns the guide's {@link GuideSetup}.
+   * @throws Error when the model has no continuous latent variables.
+   */
+  setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
+    const name = this.constructor.name;
+    const k = toKeyPair(key, `${name}.setup`);
+    const pm = resolveModel(name, this.model, k, args, this.initLocFn, this.defaultInit);
+    const D = pm.dim;
+    if (D === 0) {
+      throw new Error(`${name}: the model has no continuous latent variables; there is nothing to fit.`);
+    }
+    const layout: LatentSite[] = pm.layout
+      ? pm.layout.map((l) => ({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size }))
+      : [{ name: "z", shape: [D], offset: 0, size: D }];
+    this.blockLayout(layout);
+    const family = this.makeFamily(D);
+    const specs = this.paramSpecs(family, layout);
+    const bound: Bound = { pm, family, specs, layout };
+    this.bound = bound;
+    const u0 = new Float64Array(family.numParams);
+    family.init(pm.initialZ, u0);
+    const z = new Float64Array(D);
+    const gz = new Float64Array(D);
+    const U = this.potential(pm);
+    return {
+      numParams: family.numParams,
+      noiseDim: family.noiseDim,
+      initialParams: () => Float64Array.from(u0),
+      constrainParams: (u) => this.constrain(bound, u),
+      unconstrainParams: (p) => this.unconstrain(bound, p, u0),
+      particle(u: Float64Array, eps: Float64Array, grad: Float64Array, mode: ParticleMode): number {
+        const lq = family.forward(u, eps, z, mode);
+        const v = U(z, gz);
+        family.backward(u, eps, gz, grad, mode);
+        return v + lq;
+      },
+    };
+  }
+
+  /** Named constrained parameters from the flat vector. */
+  protected constrain(b: Bound, u: Float64Array): Params {
+    const out: Params = {};
+    let latent: Record<string, ParamValue> | null = null;
+    for (const s of b.specs) {
+      const block = u.subarray(s.offset, s.offset + s.size);
+      if (s.constraint === "real") out[s.name] = { data: Float64Array.from(block), shape: [...s.shape] };
+      else if (s.constraint === "softplus_positive") {
+        out[s.name] = { data: Float64Array.from(block, softplus), shape: [...s.shape] };
+      } else if (s.constraint === "scaled_unit_lower_cholesky") {
+        out[s.name] = { data: sulcForward(block, s.shape[0]), shape: [...s.shape] };
+      } else {
+        if (latent === null) {
+          const z = new Float64Array(b.family.dim);
+          b.family.median(u, z);
+          latent = this.postprocess(b, z);
+        }
+        const v = latent[(s.site as { name: string }).name];
+        out[s.name] = { data: Float64Array.from(v.data), shape: [...v.shape] };
+      }
+    }
+    return out;
+  }
+
+  /** The flat vector for named constrained parameters; names left out keep `u0`'s values. */
+  protected unconstrain(b: Bound, p: Readonly<Params>, u0: Float64Array): Float64Array {
+    const who = `${this.constructor.name}.unconstrainParams`;
+    const u = Float64Array.from(u0);
+    const known = new Set(b.specs.map((s) => s.name));
+    for (const k of Object.keys(p)) {
+      if (!known.has(k)) {
+        throw new Error(`${who}: unknown parameter "${k}"; this guide has ${[...known].join(", ")}.`);
+      }
+    }
+    const latentValues: Record<string, ParamValue> = {};
+    const latentSpecs: ParamSpec[] = [];
+    for (const s of b.specs) {
+      const v = p[s.name];
+      if (s.constraint === "latent") latentSpecs.push(s);
+      if (v === undefined) continue;
+      if (s.constraint === "latent") {
+        latentValues[(s.site as { name: string }).name] = v;
+        continue;
+      }
+      if (v.data.length !== prod(s.shape)) {
+        throw new Error(
+          `${who}: parameter "${s.name}" must have shape [${s.shape}] (${prod(s.shape)} values), got ${v.data.length} values.`,
+        );
+      }
+      const block = u.subarray(s.offset, s.offset + s.size);
+      if (s.constraint === "real") block.set(v.data);
+      else if (s.constraint === "softplus_positive") {
+        for (let i = 0; i < block.length; i++) {
+          if (!(v.data[i] > 0))
+            throw new RangeError(`${who}: "${s.name}" must be positive, got ${v.data[i]} at ${i}.`);
+          block[i] = softplusInv(v.data[i]);
+        }
+      } else sulcInverse(v.data, s.shape[0], block, `${who}: "${s.name}"`);
+    }
+    if (Object.keys(latentValues).length > 0) {
+      const z = new Float64Array(b.family.dim);
+      b.family.median(u, z);
+      const current = this.postprocess(b, z);
+      const merged: Record<string, ParamValue> = {};
+      for (const l of b.layout) merged[l.name] = latentValues[l.name] ?? current[l.name];
+      const zNew = this.unconstrainLatent(b, merged);
+      for (const s of latentSpecs) {
+        const off = (s.site as { offset: number }).offset;
+        u.set(zNew.subarray(off, off + s.size), s.offset);
+      }
+    }
+    return u;
+  }
+
+  /** Constrained latent site values at z (the model's postprocess, or z split by layout). */
+  protected postprocess(b: Bound, z: Float64Array): Record<string, ParamValue> {
+    if (b.pm.postprocess) return b.pm.postprocess(z);
+    const out: Record<string, ParamValue> = {};
+    for (const l of b.layout)
+      out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
+    return out;
+  }
+
+  protected unconstrainLatent(b: Bound, values: Record<string, ParamValue>): Float64Array {
+    if (b.pm.unconstrain) return b.pm.unconstrain(values);
+    if (b.pm.postprocess) {
+      throw new Error(
+        `${this.constructor.name}: the model gives postprocess but no unconstrain; cannot set latent values.`,
+      );
+    }
+    const z = new Float64Array(b.family.dim);
+    for (const l of b.layout) z.set(values[l.name].data, l.offset);
+    return z;
+  }
+
+  /** Collects per-draw constrained values into arrays with a leading `sampleShape`. */
+  protected collect(
+    b: Bound,
+    n: number,
+    sampleShape: readonly number[],
+    fill: (i: number, z: Float64Array) => void,
+  ): Record<string, ParamValue> {
+    const z = new Float64Array(b.family.dim);
+    const out: Record<string, ParamValue> = {};
+    for (let i = 0; i < n; i++) {
+      fill(i, z);
+      const vals = this.postprocess(b, z);
+      for (const [name, v] of Object.entries(vals)) {
+        let o = out[name];
+        if (o === undefined) {
+          o = { data: new Float64Array(n * v.data.length), shape: [...sampleShape, ...v.shape] };
+          out[name] = o;
+        }
+        o.data.set(v.data, i * v.data.length);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Draws latent values from the fitted guide, constrained, with deterministic sites when the model has any
+   * (NumPyro's `sample_posterior`).
+   * @param key - PRNG key or seed.
+   * @param params - the fitted parameters (`svi.getParams(state)`).
+   * @param options - `sampleShape` (default `[]`).
+   * @returns by site name, `{ data, shape: [...sampleShape, ...siteShape] }`.
+   * @example
+   * const post = guide.samplePosterior(key(1), params, { sampleShape: [1000] });
+   * post.mu.shape; // → [1000]
+   */
+  samplePosterior(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SamplePosteriorOptions = {},
+  ): Record<string, ParamValue> {
+    const b = this.requireBound("samplePosterior");
+    const sampleShape = [...(options.sampleShape ?? [])];
+    const n = prod(sampleShape);
+    const u = this.unconstrain(b, params, this.initialU(b));
+    const draw = this.latentSampler(b, u);
+    const k = toKeyPair(key, `${this.constructor.name}.samplePosterior`);
+    const sub = new Uint32Array(2);
+    return this.collect(b, n, sampleShape, (_i, z) => {
+      splitInPlace(k, sub);
+      draw(sub[0], sub[1], z);
+    });
+  }
+
+  /** Alias of {@link samplePosterior} with NumPyro's `guide.sample_posterior` spelling of the method. */
+  sample(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SamplePosteriorOptions = {},
+  ): Record<string, ParamValue> {
+    return this.samplePosterior(key, params, options);
+  }
+
+  /** Writes one draw of the unconstrained latent z from key (k0, k1). */
+  protected latentSampler(b: Bound, u: Float64Array): (k0: number, k1: number, z: Float64Array) => void {
+    const eps = new Float64Array(b.family.noiseDim);
+    return (k0, k1, z) => {
+      fillNormal(k0, k1, eps);
+      b.family.forward(u, eps, z, "elbo");
+    };
+  }
+
+  protected initialU(b: Bound): Float64Array {
+    const u0 = new Float64Array(b.family.numParams);
+    b.family.init(b.pm.initialZ, u0);
+    return u0;
+  }
+
+  /**
+   * The posterior median of each latent site, constrained (for the Gaussian families, T(loc)).
+   * @param params - the fitted parameters.
+   * @returns by site name, `{ data, shape }`.
+   */
+  median(params: Readonly<Params>): Record<string, ParamValue> {
+    const b = this.requireBound("median");
+    const u = this.unconstrain(b, params, this.initialU(b));
+    return this.collect(b, 1, [], (_i, z) => b.family.median(u, z));
+  }
+
+  /**
+   * Marginal quantiles of each latent site, constrained (computed in the unconstrained space and mapped
+   * through the monotone transforms, as NumPyro does).
+   * @param params - the fitted parameters.
+   * @param quantiles - probabilities in (0, 1), e.g. `[0.05, 0.5, 0.95]`.
+   * @returns by site name, `{ data, shape: [quantiles.length, ...siteShape] }`.
+   * @throws RangeError for a probability outside (0, 1).
+   */
+  quantiles(params: Readonly<Params>, quantiles: readonly number[]): Record<string, ParamValue> {
+    const b = this.requireBound("quantiles");
+    for (const q of quantiles) {
+      if (!(q > 0 && q < 1))
+        throw new RangeError(`${this.constructor.name}.quantiles: ${q} is not in (0, 1).`);
+    }
+    const u = this.unconstrain(b, params, this.initialU(b));
+    return this.collect(b, quantiles.length, [quantiles.length], (i, z) =>
+      this.latentQuantile(b, u, quantiles[i], z),
+    );
+  }
+
+  protected latentQuantile(b: Bound, u: Float64Array, q: number, z: Float64Array): void {
+    b.family.quantile(u, q, z);
+  }
+}
+
+/** scaled_unit_lower_cholesky: block [W strictly lower by rows, r (n)] → L = diag(softplus(r))(I + W). */
+export function sulcForward(block: Float64Array, n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  const ro = (n * (n - 1)) / 2;
+  for (let i = 0; i < n; i++) {
+    const s = softplus(block[ro + i]);
+    const wo = (i * (i - 1)) / 2;
+    for (let j = 0; j < i; j++) L[i * n + j] = s * block[wo + j];
+    L[i * n + i] = s;
+  }
+  return L;
+}
+
+/** The inverse of {@link sulcForward}, into `block`. @throws RangeError for a non-positive diagonal. */
+export function sulcInverse(L: ArrayLike<number>, n: number, block: Float64Array, who: string): void {
+  const ro = (n * (n - 1)) / 2;
+  for (let i = 0; i < n; i++) {
+    const s = L[i * n + i];
+    if (!(s > 0)) throw new RangeError(`${who}: the diagonal must be positive, got ${s} at [${i}, ${i}].`);
+    const wo = (i * (i - 1)) / 2;
+    for (let j = 0; j < i; j++) block[wo + j] = L[i * n + j] / s;
+    block[ro + i] = softplusInv(s);
+  }
+}

@@ -1,0 +1,58 @@
+import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
+import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/family.js";
+
+/**
+ * A mean-field Normal guide in the unconstrained space, one Normal per latent site (NumPyro's
+ * `AutoNormal`): q(z) = Πᵢ Normal(zᵢ; locᵢ, scaleᵢ). Parameters per site `<site>_<prefix>_loc` (the site's
+ * unconstrained shape) and `<site>_<prefix>_scale` (positive, through softplus; initially `initScale`).
+ * @example
+ * const guide = new AutoNormal(model);
+ * const { params } = new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, [data]);
+ * params.mu_auto_loc.data[0]; // → the posterior mean of mu (unconstrained)
+ */
+export class AutoNormal extends AutoContinuous {
+  protected makeFamily(dim: number): LatentFamily {
+    return new DiagNormalFamily(dim, this.initScale);
+  }
+  protected paramSpecs(family: LatentFamily, layout: readonly LatentSite[]): ParamSpec[] {
+    const specs: ParamSpec[] = [];
+    for (const l of layout) {
+      specs.push({
+        name: `${l.name}_${this.prefix}_loc`,
+        shape: [...l.shape],
+        offset: l.offset,
+        size: l.size,
+        constraint: "real",
+      });
+    }
+    for (const l of layout) {
+      specs.push({
+        name: `${l.name}_${this.prefix}_scale`,
+        shape: [...l.shape],
+        offset: family.dim + l.offset,
+        size: l.size,
+        constraint: "softplus_positive",
+      });
+    }
+    return specs;
+  }
+}
+
+/**
+ * A diagonal Normal over the whole flat unconstrained latent vector (NumPyro's `AutoDiagonalNormal`):
+ * parameters `<prefix>_loc` and `<prefix>_scale`, both of shape `[latentDim]`.
+ * @example
+ * const guide = new AutoDiagonalNormal(model, { initScale: 0.05 });
+ */
+export class AutoDiagonalNormal extends AutoContinuous {
+  protected makeFamily(dim: number): LatentFamily {
+    return new DiagNormalFamily(dim, this.initScale);
+  }
+  protected paramSpecs(family: LatentFamily): ParamSpec[] {
+    const D = family.dim;
+    return [
+      { name: `${this.prefix}_loc`, shape: [D], offset: 0, size: D, constraint: "real" },
+      { name: `${this.prefix}_scale`, shape: [D], offset: D, size: D, constraint: "softplus_positive" },
+    ];
+  }
+}

@@ -1,0 +1,21 @@
+export {
+  AutoContinuous,
+  type AutoGuideOptions,
+  type LatentSite,
+  type SamplePosteriorOptions,
+} from "./auto-continuous.js";
+export { AutoDelta } from "./auto-delta.js";
+export { AutoGuideList } from "./auto-guide-list.js";
+export { AutoIAFNormal, type AutoIAFNormalOptions } from "./auto-iaf-normal.js";
+export {
+  AutoLaplaceApproximation,
+  type AutoLaplaceOptions,
+  finiteDifferenceHessian,
+} from "./auto-laplace-approximation.js";
+export {
+  AutoLowRankMultivariateNormal,
+  type AutoLowRankOptions,
+  AutoMultivariateNormal,
+  type LatentGaussian,
+} from "./auto-multivariate-normal.js";
+export { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";

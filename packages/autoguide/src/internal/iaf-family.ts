@@ -1,0 +1,245 @@
+/**
+ * The inverse autoregressive flow family (Kingma et al. 2016, eq. 10) as NumPyro's `AutoIAFNormal` builds
+ * it: ε ~ N(0, I); each of `numFlows` flows maps x ↦ exp(ℓ(x)) ⊙ x + μ(x), with (μ, ℓ) from a MADE network
+ * (Germain et al. 2015: masked dense layers, ELU), ℓ clamped to [−5, 3] with the gradient passed through,
+ * and the coordinates reversed between flows. log q(z) = log N(ε) − Σ ℓ. Forward and backward passes are
+ * hand-written over typed arrays (no tracing per step).
+ */
+import type { ParticleMode } from "@phlox/vi";
+import { fillNormal } from "@phlox/vi";
+import type { LatentFamily, ParamSpec } from "./family.js";
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+interface Layer {
+  nIn: number;
+  nOut: number;
+  /** Offsets of W (nOut × nIn, row-major) and b (nOut) in the flow's parameter block. */
+  wOff: number;
+  bOff: number;
+  mask: Uint8Array;
+}
+
+/** MADE degrees: inputs 1..D, hidden units cycle through 1..max(1, D−1), outputs (μ and ℓ) 1..D. */
+function madeLayers(D: number, hidden: readonly number[]): { layers: Layer[]; size: number } {
+  const layers: Layer[] = [];
+  let prevDeg = Array.from({ length: D }, (_, i) => i + 1);
+  let off = 0;
+  const dims = [...hidden];
+  for (let l = 0; l <= dims.length; l++) {
+    const last = l === dims.length;
+    const nOut = last ? 2 * D : dims[l];
+    const nIn = prevDeg.length;
+    const deg = last
+      ? Array.from({ length: 2 * D }, (_, j) => (j % D) + 1)
+      : Array.from({ length: nOut }, (_, k) => (k % Math.max(1, D - 1)) + 1);
+    const mask = new Uint8Array(nOut * nIn);
+    for (let j = 0; j < nOut; j++)
+      for (let i = 0; i < nIn; i++)
+        mask[j * nIn + i] = (last ? deg[j] > prevDeg[i] : deg[j] >= prevDeg[i]) ? 1 : 0;
+    layers.push({ nIn, nOut, wOff: off, bOff: off + nOut * nIn, mask });
+    off += nOut * nIn + nOut;
+    prevDeg = deg;
+  }
+  return { layers, size: off };
+}
+
+const LS_MIN = -5;
+const LS_MAX = 3;
+
+/** The IAF family over a `dim`-dimensional latent vector. */
+export class IafFamily implements LatentFamily {
+  readonly numParams: number;
+  readonly noiseDim: number;
+  readonly layers: Layer[];
+  readonly flowSize: number;
+  /** Per flow: the input x, per layer the pre-activation and activation, ℓ and exp(ℓ). */
+  private readonly xs: Float64Array[];
+  private readonly pre: Float64Array[][];
+  private readonly act: Float64Array[][];
+  private readonly ls: Float64Array[];
+  private readonly sc: Float64Array[];
+  private readonly gA: Float64Array[];
+  private readonly gy: Float64Array;
+  private readonly gx: Float64Array;
+  constructor(
+    readonly dim: number,
+    readonly numFlows: number,
+    readonly hidden: readonly number[],
+  ) {
+    const { layers, size } = madeLayers(dim, hidden);
+    this.layers = layers;
+    this.flowSize = size;
+    this.numParams = numFlows * size;
+    this.noiseDim = dim;
+    const nf = numFlows;
+    this.xs = Array.from({ length: nf }, () => new Float64Array(dim));
+    this.pre = Array.from({ length: nf }, () => layers.map((L) => new Float64Array(L.nOut)));
+    this.act = Array.from({ length: nf }, () => layers.map((L) => new Float64Array(L.nOut)));
+    this.ls = Array.from({ length: nf }, () => new Float64Array(dim));
+    this.sc = Array.from({ length: nf }, () => new Float64Array(dim));
+    this.gA = layers.map((L) => new Float64Array(Math.max(L.nIn, L.nOut)));
+    this.gy = new Float64Array(dim);
+    this.gx = new Float64Array(dim);
+  }
+
+  /** Glorot-normal weights and zero biases, from a fixed key (the flow starts as a random near-identity map). */
+  init(_z0: Float64Array, u: Float64Array): void {
+    u.fill(0);
+    const tmp = new Float64Array(this.flowSize);
+    for (let f = 0; f < this.numFlows; f++) {
+      fillNormal(0x1af, f, tmp);
+      for (const L of this.layers) {
+        const sd = Math.sqrt(2 / (L.nIn + L.nOut));
+        // the output layer starts small so the initial flow is close to the identity
+        const scale = L === this.layers[this.layers.length - 1] ? 0.01 : sd;
+        for (let k = 0; k < L.nOut * L.nIn; k++) u[f * this.flowSize + L.wOff + k] = scale * tmp[L.wOff + k];
+      }
+    }
+  }
+
+  /** Runs the MADE of flow f on `x`, leaving activations in the caches; returns nothing. */
+  private made(u: Float64Array, f: number, x: Float64Array): void {
+    const base = f * this.flowSize;
+    let input: Float64Array = x;
+    const nl = this.layers.length;
+    for (let l = 0; l < nl; l++) {
+      const L = this.layers[l];
+      const pre = this.pre[f][l];
+      const act = this.act[f][l];
+      for (let j = 0; j < L.nOut; j++) {
+        let s = u[base + L.bOff + j];
+        const wo = base + L.wOff + j * L.nIn;
+        const mo = j * L.nIn;
+        for (let i = 0; i < L.nIn; i++) if (L.mask[mo + i] === 1) s += u[wo + i] * input[i];
+        pre[j] = s;
+        act[j] = l === nl - 1 ? s : s > 0 ? s : Math.expm1(s);
+      }
+      input = act;
+    }
+  }
+
+  forward(u: Float64Array, eps: Float64Array, z: Float64Array, _mode: ParticleMode): number {
+    const D = this.dim;
+    let lq = -D * HALF_LOG_2PI;
+    for (let i = 0; i < D; i++) lq -= 0.5 * eps[i] * eps[i];
+    let cur: Float64Array = eps;
+    for (let f = 0; f < this.numFlows; f++) {
+      const x = this.xs[f];
+      // reverse the coordinates between flows
+      if (f === 0) x.set(cur);
+      else for (let i = 0; i < D; i++) x[i] = cur[D - 1 - i];
+      this.made(u, f, x);
+      const out = this.act[f][this.layers.length - 1];
+      const ls = this.ls[f];
+      const sc = this.sc[f];
+      for (let i = 0; i < D; i++) {
+        const l = Math.min(LS_MAX, Math.max(LS_MIN, out[D + i]));
+        ls[i] = l;
+        sc[i] = Math.exp(l);
+        z[i] = sc[i] * x[i] + out[i];
+        lq -= l;
+      }
+      cur = z;
+    }
+    return lq;
+  }
+
+  backward(u: Float64Array, _eps: Float64Array, gz: Float64Array, grad: Float64Array): void {
+    const D = this.dim;
+    const nl = this.layers.length;
+    const gy = this.gy;
+    const gx = this.gx;
+    gy.set(gz);
+    for (let f = this.numFlows - 1; f >= 0; f--) {
+      const base = f * this.flowSize;
+      const x = this.xs[f];
+      const sc = this.sc[f];
+      // d/d(out): μ gets gy, ℓ gets gy·x·exp(ℓ) − 1 (the −Σℓ of log q; the clamp passes gradients)
+      let gOut = this.gA[nl - 1];
+      for (let i = 0; i < D; i++) {
+        gOut[i] = gy[i];
+        gOut[D + i] = gy[i] * x[i] * sc[i] - 1;
+        gx[i] = gy[i] * sc[i];
+      }
+      for (let l = nl - 1; l >= 0; l--) {
+        const L = this.layers[l];
+        const input = l === 0 ? x : this.act[f][l - 1];
+        const gIn = l === 0 ? null : this.gA[l - 1];
+        if (gIn !== null) gIn.fill(0, 0, L.nIn);
+        for (let j = 0; j < L.nOut; j++) {
+          const g = gOut[j];
+          grad[base + L.bOff + j] = g;
+          const wo = base + L.wOff + j * L.nIn;
+          const mo = j * L.nIn;
+          for (let i = 0; i < L.nIn; i++) {
+            if (L.mask[mo + i] === 1) {
+              grad[wo + i] = g * input[i];
+              if (gIn !== null) gIn[i] += u[wo + i] * g;
+              else gx[i] += u[wo + i] * g;
+            } else grad[wo + i] = 0;
+          }
+        }
+        if (gIn !== null) {
+          // through the ELU of layer l − 1: elu'(p) = 1 (p > 0) or eᵖ
+          const pre = this.pre[f][l - 1];
+          for (let i = 0; i < L.nIn; i++) gIn[i] *= pre[i] > 0 ? 1 : Math.exp(pre[i]);
+          gOut = gIn;
+        }
+      }
+      // undo the reversal for the previous flow's output
+      if (f > 0) for (let i = 0; i < D; i++) gy[D - 1 - i] = gx[i];
+    }
+  }
+
+  /** The image of ε = 0 (the flow's "median" point, as for a Gaussian). */
+  median(u: Float64Array, z: Float64Array): void {
+    this.forward(u, new Float64Array(this.dim), z, "elbo");
+  }
+
+  /** Marginal quantile by Monte Carlo (4000 draws from a fixed key). */
+  quantile(u: Float64Array, q: number, z: Float64Array): void {
+    const D = this.dim;
+    const n = 4000;
+    const draws = Array.from({ length: D }, () => new Float64Array(n));
+    const eps = new Float64Array(D);
+    const zz = new Float64Array(D);
+    for (let k = 0; k < n; k++) {
+      fillNormal(0x9a17, k, eps);
+      this.forward(u, eps, zz, "elbo");
+      for (let i = 0; i < D; i++) draws[i][k] = zz[i];
+    }
+    for (let i = 0; i < D; i++) {
+      const s = draws[i].sort();
+      const pos = q * (n - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(n - 1, lo + 1);
+      z[i] = s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+  }
+
+  /** Parameter names: `<prefix>_arn__<flow>_W<l>` and `_b<l>`, real. */
+  specs(prefix: string): ParamSpec[] {
+    const out: ParamSpec[] = [];
+    for (let f = 0; f < this.numFlows; f++) {
+      this.layers.forEach((L, l) => {
+        const base = f * this.flowSize;
+        out.push({
+          name: `${prefix}_arn__${f}_W${l}`,
+          shape: [L.nOut, L.nIn],
+          offset: base + L.wOff,
+          size: L.nOut * L.nIn,
+          constraint: "real",
+        });
+        out.push({
+          name: `${prefix}_arn__${f}_b${l}`,
+          shape: [L.nOut],
+          offset: base + L.bOff,
+          size: L.nOut,
+          constraint: "real",
+        });
+      });
+    }
+    return out;
+  }
+}

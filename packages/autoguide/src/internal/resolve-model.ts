@@ -1,0 +1,90 @@
+/** The one place this package touches `@phlox/infer`, `@phlox/tensor` and `@phlox/backend-js` at run time. */
+import { compileValueAndGrad } from "@phlox/backend-js";
+import { getTransforms, initializeModel, initToMedian, type ModelInfo } from "@phlox/infer";
+import { reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
+import { isPotentialModel, type PotentialModel } from "@phlox/vi";
+
+/** Init strategies by name, for guides whose NumPyro default differs from `initializeModel`'s. */
+export type DefaultInit = "uniform" | "median";
+
+type AnyModel = (...a: never[]) => unknown;
+
+/**
+ * Σ log|det J| of the model's latent transforms at z, with its gradient: compiled with `@phlox/backend-js`
+ * (eager autodiff when compiling fails). Zero for models whose latent sites are all unconstrained.
+ */
+function buildLogJacobian(
+  info: ModelInfo,
+  model: AnyModel,
+  args: readonly unknown[],
+): (z: Float64Array, g: Float64Array) => number {
+  const transforms = getTransforms(
+    model as (...a: unknown[]) => unknown,
+    [...args],
+    info.constrain(info.initialZ),
+  );
+  const sites = info.layout.filter((l) => transforms[l.name] !== undefined);
+  if (sites.length === 0) {
+    return (_z, g) => {
+      g.fill(0);
+      return 0;
+    };
+  }
+  const f = (z: Tensor): Tensor => {
+    let acc: Tensor = tensor(0);
+    for (const l of sites) {
+      const t = transforms[l.name];
+      const u = reshape(slice(z, [l.offset], [l.offset + l.size]), l.shape);
+      acc = acc.add(sum(t.logAbsDetJacobian(u, t.forward(u))));
+    }
+    return acc;
+  };
+  try {
+    return compileValueAndGrad(f, info.dim).fn;
+  } catch {
+    const vg = valueAndGrad(f);
+    return (z, g) => {
+      const [v, gr] = vg(tensor(Float64Array.from(z))) as unknown as [Tensor, Tensor];
+      g.set(gr.dataSync() as Float64Array);
+      return (v.dataSync() as Float64Array)[0];
+    };
+  }
+}
+
+/**
+ * A {@link PotentialModel} for a model: returned as is when it already is one, else built by
+ * `initializeModel` (compiled potential, layout, postprocess) with the given init strategy, plus a lazily
+ * compiled `logJacobianFn` (for AutoDelta's constrained-space MAP).
+ * @throws TypeError when `model` is neither a function nor a PotentialModel.
+ */
+export function resolveModel(
+  who: string,
+  model: unknown,
+  key: Uint32Array,
+  args: readonly unknown[],
+  initLocFn: unknown,
+  defaultInit: DefaultInit,
+): PotentialModel {
+  if (isPotentialModel(model)) return model;
+  if (typeof model !== "function") {
+    throw new TypeError(
+      `${who}: model must be a model function or a PotentialModel ({ potentialFn, dim, initialZ }), got ${typeof model}.`,
+    );
+  }
+  const initStrategy = initLocFn ?? (defaultInit === "median" ? initToMedian() : undefined);
+  const info = initializeModel([key[0], key[1]], model as AnyModel, args, { initStrategy });
+  let logJ: ((z: Float64Array, g: Float64Array) => number) | null = null;
+  return {
+    potentialFn: info.potentialFn,
+    dim: info.dim,
+    initialZ: info.initialZ,
+    layout: info.layout,
+    compiled: info.compiled,
+    postprocess: (z) => info.postprocess(z),
+    unconstrain: (values) => info.unconstrain(values),
+    logJacobianFn: (z, g) => {
+      logJ ??= buildLogJacobian(info, model as AnyModel, args);
+      return logJ(z, g);
+    },
+  };
+}

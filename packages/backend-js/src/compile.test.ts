@@ -1,0 +1,106 @@
+import * as T from "@phlox/tensor";
+import {
+  jit,
+  makeProgram,
+  type Program,
+  simplify,
+  type Tensor,
+  tensor,
+  unregisterCompiler,
+} from "@phlox/tensor";
+import { afterEach, describe, expect, it } from "vitest";
+import { compileProgram, loadCompiled } from "./compile.js";
+import { jsCompiler, useJsCompiler } from "./register.js";
+import { runInWorker } from "./testing/run-in-worker.js";
+
+const trace = (f: (...a: Tensor[]) => unknown, ...shapes: number[][]): Program =>
+  simplify(
+    makeProgram(
+      f as (...a: never[]) => unknown,
+      shapes.map((shape) => ({ shape, dtype: "float64" })),
+    ).program,
+  );
+const loops = (src: string): number => (src.match(/for \(let i = 0; i < \d+; i\+\+\) \{/g) ?? []).length;
+
+afterEach(() => {
+  unregisterCompiler();
+});
+
+describe("compileProgram code shape", () => {
+  it("compileProgram keeps scalars in locals: a scalar program allocates no arrays and has no loop", () => {
+    const c = compileProgram(trace((x) => T.add(T.mul(T.exp(x), T.log1p(x)), 3), []));
+    expect(c.source).not.toMatch(/new Float64Array/);
+    expect(c.source).not.toMatch(/for \(/);
+    expect(c.call([new Float64Array([0.5])])[0]?.[0]).toBeCloseTo(Math.exp(0.5) * Math.log1p(0.5) + 3, 15);
+  });
+
+  it("compileProgram fuses an elementwise chain and its sum into one loop with no intermediate arrays", () => {
+    const c = compileProgram(trace((x, y) => T.sum(T.exp(T.mul(T.sub(x, y), T.add(x, 1)))), [64], [64]));
+    expect(loops(c.source)).toBe(1);
+    expect(c.source).not.toMatch(/new Float64Array/);
+  });
+
+  it("compileProgram captures closed-over data as constants and serialises them exactly", () => {
+    const data = tensor([0.1, 1 / 3, Math.PI, -0, 1e-300]);
+    const c = compileProgram(trace((x) => T.mul(x, data), [5]));
+    const json = JSON.parse(JSON.stringify(c.toJSON()));
+    expect(json.constants).toHaveLength(1);
+    const again = loadCompiled(json);
+    const x = new Float64Array([1, 1, 1, 1, 1]);
+    expect([...(again.call([x])[0] as Float64Array)]).toEqual([...(c.call([x])[0] as Float64Array)]);
+    expect(Object.is(again.call([x])[0]?.[3], -0)).toBe(true);
+  });
+
+  it("compileProgram returns output 0 from raw with returnFirstScalar and writes the rest", () => {
+    const c = compileProgram(
+      trace((x) => [T.sum(x), T.mul(x, 2)], [3]),
+      { returnFirstScalar: true },
+    );
+    const out = new Float64Array(3);
+    expect(c.raw(new Float64Array([1, 2, 3]), out)).toBe(6);
+    expect([...out]).toEqual([2, 4, 6]);
+  });
+
+  it("compileProgram names the primitive it cannot generate and suggests the interpreter", () => {
+    const x = { id: 0, shape: [2], dtype: "float64" };
+    const p = {
+      inputs: [x],
+      constants: [],
+      eqns: [
+        { primitive: "fft", inputs: [x], params: {}, outputs: [{ id: 1, shape: [2], dtype: "float64" }] },
+      ],
+      outputs: [{ id: 1, shape: [2], dtype: "float64" }],
+    };
+    expect(() => compileProgram(p)).toThrow(/no code generator for primitive "fft".*codegen: false/);
+  });
+
+  it("loadCompiled rejects JSON that is not a compiled program", () => {
+    expect(() => loadCompiled('{"format":"other"}')).toThrow(/phlox-js-program/);
+  });
+
+  it("a worker_threads Worker rebuilds a compiled program from JSON and returns the same outputs", async () => {
+    const c = compileProgram(trace((x) => [T.cumsum(T.exp(x)), T.sum(T.lgamma(T.add(x, 2)))], [4]));
+    const x = new Float64Array([0.1, 0.2, 0.3, 0.4]);
+    const r = await runInWorker<{ ok: boolean; outputs: Float64Array[]; error?: string }>({
+      kind: "program",
+      json: JSON.stringify(c),
+      inputs: [x],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.outputs.map((o) => [...o])).toEqual(c.call([x]).map((o) => [...o]));
+  }, 30_000);
+});
+
+describe("useJsCompiler", () => {
+  it("useJsCompiler() makes jit run generated code", () => {
+    useJsCompiler();
+    const g = jit((x: Tensor) => T.sum(T.mul(x, x)));
+    expect(g(tensor([1, 2, 3])).item()).toBe(14);
+    expect(g.lower(tensor([1, 2, 3])).runner).toBe("compiled:js");
+  });
+
+  it("jsCompiler compiles a program to a function of typed arrays", () => {
+    const run = jsCompiler.compile(trace((x) => T.neg(x), [2]));
+    expect([...(run([new Float64Array([1, -2])])[0] as Float64Array)]).toEqual([-1, 2]);
+  });
+});

@@ -1,0 +1,58 @@
+import { type Constraint, positive, real } from "../constraints/constraint.js";
+import { Distribution, type DistributionOptions } from "../distribution.js";
+import {
+  add,
+  div,
+  exp,
+  type Key,
+  log,
+  logAddExp,
+  mul,
+  neg,
+  square,
+  sub,
+  type Tensor,
+  type TensorLike,
+  uniform,
+} from "../internal/ops.js";
+import { tan } from "../internal/ops-extra.js";
+import { atan, promote } from "../internal/util.js";
+
+/**
+ * SoftLaplace: a smooth, log-concave Laplace-like density, log p(x) = log(2/π) − log σ − log(eᶻ + e⁻ᶻ).
+ */
+export class SoftLaplace extends Distribution {
+  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
+    loc: real,
+    scale: positive,
+  };
+  static override readonly support: Constraint = real;
+  static override readonly hasRsample = true;
+  readonly loc: Tensor;
+  readonly scale: Tensor;
+  constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    const { ps, batchShape } = promote("SoftLaplace", loc, scale);
+    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
+    [this.loc, this.scale] = ps as [Tensor, Tensor];
+  }
+  override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return this.icdf(uniform(key, this.shape(sampleShape)));
+  }
+  logProb(value: TensorLike): Tensor {
+    this.validateSample(value);
+    const z = div(sub(value, this.loc), this.scale);
+    return sub(sub(Math.log(2 / Math.PI), log(this.scale)), logAddExp(z, neg(z)));
+  }
+  override cdf(value: TensorLike): Tensor {
+    return mul(2 / Math.PI, atan(exp(div(sub(value, this.loc), this.scale))));
+  }
+  override icdf(q: TensorLike): Tensor {
+    return add(this.loc, mul(this.scale, log(tan(mul(Math.PI / 2, q)))));
+  }
+  override get mean(): Tensor {
+    return this.loc;
+  }
+  override get variance(): Tensor {
+    return mul(square(this.scale), (Math.PI / 2) ** 2);
+  }
+}

@@ -1,0 +1,30 @@
+import { type Constraint, positive, real, unitInterval } from "../constraints/constraint.js";
+import type { DistributionOptions } from "../distribution.js";
+import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import { div, exp, neg, sigmoid, sub, type Tensor, type TensorLike } from "../internal/ops.js";
+import { promote } from "../internal/util.js";
+import { GammaPoisson } from "./gamma-poisson.js";
+
+/**
+ * NegativeBinomial(totalCount r, probs p | logits): NumPyro's `NegativeBinomialProbs`/`Logits`, a
+ * GammaPoisson(r, (1−p)/p) with mean r·p/(1−p).
+ */
+export class NegativeBinomial extends GammaPoisson {
+  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
+    totalCount: positive,
+    probs: unitInterval,
+    logits: real,
+  };
+  readonly totalCount: Tensor;
+  readonly probs: Tensor;
+  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions) {
+    const { value, isLogits } = probsOrLogits("NegativeBinomial", p);
+    const { ps } = promote("NegativeBinomial", totalCount, value);
+    const [r, q] = ps as [Tensor, Tensor];
+    const rate = isLogits ? exp(neg(q)) : div(sub(1, q), q);
+    super(r, rate, options);
+    this.validateParams(isLogits ? { totalCount: r, logits: q } : { totalCount: r, probs: q });
+    this.totalCount = r;
+    this.probs = isLogits ? sigmoid(q) : q;
+  }
+}

@@ -1,0 +1,1 @@
+export const LOG_PI = Math.log(Math.PI);

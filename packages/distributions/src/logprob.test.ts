@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { Distribution } from "./distribution.js";
+import { values } from "./internal/ops.js";
+import { FIXTURE_BUILDERS, LOGPROB_RTOL } from "./testing/cases.js";
+import { flat, loadScipyFixtures, maxRelErr } from "./testing/fixtures.js";
+
+const cases = loadScipyFixtures();
+const DEFAULT_RTOL = 1e-10;
+const has = (d: Distribution, m: "cdf" | "icdf"): boolean => d[m] !== Distribution.prototype[m];
+const hasMoment = (d: Distribution, m: "mean" | "variance"): boolean => {
+  try {
+    void d[m];
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("logProb, cdf, icdf and moments match scipy.stats (fixtures/scipy.json)", () => {
+  it("every fixture case names a distribution in the case table", () => {
+    const missing = cases.filter((c) => !(c.dist in FIXTURE_BUILDERS)).map((c) => c.name);
+    expect(missing).toEqual([]);
+    expect(cases.length).toBeGreaterThan(100);
+  });
+  for (const c of cases) {
+    const build = FIXTURE_BUILDERS[c.dist]!;
+    const rtol = LOGPROB_RTOL[c.dist] ?? DEFAULT_RTOL;
+    describe(c.name, () => {
+      const d = build(c.params);
+      it(`${c.dist}.logProb(x) matches the ${c.reference} reference to ${rtol} (relative)`, () => {
+        expect(d.batchShape).toEqual(c.batchShape);
+        expect(d.eventShape).toEqual(c.eventShape);
+        const lp = d.logProb(c.x);
+        const expected = flat(c.logProb);
+        expect(lp.shape).toEqual([
+          expected.length /
+            Math.max(
+              1,
+              c.batchShape.reduce((a, b) => a * b, 1),
+            ),
+          ...c.batchShape,
+        ]);
+        expect(maxRelErr(values(lp), expected)).toBeLessThanOrEqual(rtol);
+      });
+      if (c.cdf !== undefined && has(d, "cdf")) {
+        it(`${c.dist}.cdf(x) matches scipy`, () => {
+          expect(maxRelErr(values(d.cdf(c.x)), flat(c.cdf))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.icdf !== undefined && c.q !== undefined && has(d, "icdf")) {
+        it(`${c.dist}.icdf(q) matches scipy.ppf and cdf(icdf(q)) = q`, () => {
+          const x = d.icdf(c.q!);
+          expect(maxRelErr(values(x), flat(c.icdf))).toBeLessThanOrEqual(1e-9);
+          if (has(d, "cdf")) expect(maxRelErr(values(d.cdf(x)), flat(c.q))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.mean !== undefined && c.mean !== null && hasMoment(d, "mean")) {
+        it(`${c.dist}.mean matches scipy`, () => {
+          expect(maxRelErr(values(d.mean), flat(c.mean))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.variance !== undefined && c.variance !== null && hasMoment(d, "variance")) {
+        it(`${c.dist}.variance matches scipy`, () => {
+          expect(maxRelErr(values(d.variance), flat(c.variance))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,13 @@
+import { type Constraint, unitInterval } from "../constraints/constraint.js";
+import { Poisson } from "../discrete/poisson.js";
+import type { DistributionOptions } from "../distribution.js";
+import type { TensorLike } from "../internal/ops.js";
+import { ZeroInflatedDistribution } from "./zero-inflated-distribution.js";
+
+/** Zero-inflated Poisson(rate) with zero probability `gate`. */
+export class ZeroInflatedPoisson extends ZeroInflatedDistribution {
+  static override readonly argConstraints: Readonly<Record<string, Constraint>> = { gate: unitInterval };
+  constructor(gate: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {
+    super(new Poisson(rate, options), gate, options);
+  }
+}

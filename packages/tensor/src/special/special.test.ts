@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import type { Tensor } from "../core/tensor.js";
+import { tensor } from "../core/tensor.js";
+import { betaln } from "../ops/beta.js";
+import { logSumExp } from "../ops/log-sum-exp.js";
+import { xlogy } from "../ops/xlogy.js";
+import { digamma } from "../primitives/digamma.js";
+import { erf } from "../primitives/erf.js";
+import { erfc } from "../primitives/erfc.js";
+import { expm1 } from "../primitives/expm1.js";
+import { lgamma } from "../primitives/lgamma.js";
+import { log1p } from "../primitives/log1p.js";
+import { ndtri } from "../primitives/ndtri.js";
+import { polygamma } from "../primitives/polygamma.js";
+
+interface Pts {
+  x: number[];
+  y: number[];
+}
+interface Pts2 {
+  a: number[];
+  b: number[];
+  y: number[];
+}
+const fx = JSON.parse(readFileSync(new URL("../../fixtures/special.json", import.meta.url), "utf8"));
+
+/** Largest error relative to max(|ref|, floor): floor = 0 is pure relative error. */
+function maxErr(got: ArrayLike<number>, ref: readonly number[], floor = 0): number {
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    const g = got[i];
+    const e = g === r ? 0 : Math.abs(g - r) / Math.max(Math.abs(r), floor);
+    m = Math.max(m, Number.isNaN(e) ? Number.POSITIVE_INFINITY : e);
+  }
+  return m;
+}
+
+const unary: [string, (x: Tensor) => Tensor, string, number, number][] = [
+  ["lgamma", lgamma, "lgamma", 1e-12, 0],
+  ["lgamma (x < 0, error relative to max(1, |ref|))", lgamma, "lgamma_neg", 1e-12, 1],
+  ["digamma", digamma, "digamma", 1e-12, 0],
+  ["digamma (x < 0, error relative to max(1, |ref|))", digamma, "digamma_neg", 1e-12, 1],
+  ["trigamma = polygamma(1, ·)", (x) => polygamma(1, x), "trigamma", 1e-12, 0],
+  ["trigamma (x < 0)", (x) => polygamma(1, x), "trigamma_neg", 1e-12, 0],
+  ["erf", erf, "erf", 1e-12, 0],
+  ["erfc", erfc, "erfc", 1e-12, 0],
+  ["ndtri", ndtri, "ndtri", 1e-12, 0],
+  ["log1p", log1p, "log1p", 1e-12, 0],
+  ["expm1", expm1, "expm1", 1e-12, 0],
+];
+
+describe("special functions match scipy.special", () => {
+  for (const [name, f, key, tol, floor] of unary) {
+    test(`${name} matches scipy on ${(fx[key] as Pts).x.length} points (bound ${tol})`, () => {
+      const p = fx[key] as Pts;
+      expect(p.x.length).toBeGreaterThanOrEqual(key.endsWith("_neg") ? 250 : 1000);
+      const got = f(tensor(p.x)).dataSync();
+      const err = maxErr(got, p.y, floor);
+      console.log(`${key}: max error ${err.toExponential(2)}`);
+      expect(err).toBeLessThanOrEqual(tol);
+    });
+  }
+
+  test("logSumExp(rows, 1) matches scipy.special.logsumexp on 1000 rows", () => {
+    const { rows, y } = fx.logsumexp as { rows: number[][]; y: number[] };
+    const got = logSumExp(tensor(rows), 1).dataSync();
+    const err = maxErr(got, y, 1);
+    console.log(`logsumexp: max error ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(1e-12);
+  });
+
+  test("xlogy(a, b) matches scipy.special.xlogy on 1000 pairs, zeros included", () => {
+    const p = fx.xlogy as Pts2;
+    const got = xlogy(tensor(p.a), tensor(p.b)).dataSync();
+    const err = maxErr(got, p.y);
+    console.log(`xlogy: max error ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(1e-12);
+  });
+
+  test("betaln(a, b) matches scipy.special.betaln on 1100 pairs over [1e-3, 1e8]", () => {
+    const p = fx.betaln as Pts2;
+    const got = betaln(tensor(p.a), tensor(p.b)).dataSync();
+    const err = maxErr(got, p.y, 1);
+    console.log(`betaln: max error ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(1e-12);
+  });
+});

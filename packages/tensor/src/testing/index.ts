@@ -1,0 +1,2 @@
+export type { CheckGradsOptions } from "./check-grads.js";
+export { checkGrads } from "./check-grads.js";

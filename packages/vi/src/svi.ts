@@ -1,0 +1,316 @@
+import { type Optimizer, type OptState, stableUpdate as optimStableUpdate } from "@phlox/optim";
+import type { ELBO, Objective } from "./elbo.js";
+import { FunctionGuide, type GuideFn } from "./function-guide.js";
+import type { Guide, GuideSetup, Params } from "./guide.js";
+import { type KeyLike, splitInPlace, toKeyPair } from "./random.js";
+
+/**
+ * SVI's state: plain data that `update` owns and mutates in place (so a step allocates nothing).
+ * `params` are the flat unconstrained guide parameters (see {@link GuideSetup}); `rngKey` the next key.
+ */
+export interface SVIState {
+  /** Optimizer state (accumulators and step count), `@phlox/optim`'s `OptState`. */
+  optState: OptState;
+  /** Flat unconstrained parameters, length `GuideSetup.numParams`. */
+  params: Float64Array;
+  /** PRNG key (uint32 pair) for the next step's noise. */
+  rngKey: Uint32Array;
+}
+
+/** Options of {@link SVI.run}. */
+export interface SVIRunOptions {
+  /** Print the running loss to stderr about 20 times during the run (default false). */
+  progressBar?: boolean;
+  /** Skip steps whose loss or gradient is not finite (NumPyro's `stable_update`; default false). */
+  stableUpdate?: boolean;
+  /** Continue from this state (e.g. a previous run's `state`) instead of initializing. */
+  initState?: SVIState;
+  /** Named constrained values overriding the guide's initial parameters. */
+  initParams?: Readonly<Params>;
+  /** Called about `progressEvery` times per run with the step index and the mean loss since the last call. */
+  onProgress?: (step: number, loss: number) => void;
+  /** How many progress reports (`progressBar`, `onProgress`) per run (default 20). */
+  progressEvery?: number;
+}
+
+/** What {@link SVI.run} returns. */
+export interface SVIRunResult {
+  /** The optimized parameters, named and constrained. */
+  params: Params;
+  /** The final state (pass it as `initState` to continue). */
+  state: SVIState;
+  /** The loss (−ELBO estimate) at each step, length `numSteps`. */
+  losses: Float64Array;
+}
+
+const sameArgs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Stochastic variational inference (NumPyro's `SVI`): fits the guide's parameters by minimizing a
+ * variational loss (−ELBO) with an optimizer from `@phlox/optim`.
+ *
+ * The parameters live in one flat unconstrained `Float64Array` (laid out by the guide, constrained by
+ * `bijectTo` of each parameter's constraint), so an optimizer step is allocation-free; the per-step noise
+ * ε ~ N(0, I) is drawn from the state's key outside the differentiated function, so the loss is a fixed,
+ * compiled function of (params, ε) — the model's potential compiled by `@phlox/backend-js` through
+ * `@phlox/infer`, the guide's transform in plain typed-array code.
+ *
+ * The model's arguments are bound when the guide is set up (in `init`); `update`/`evaluate` with other
+ * arguments (compared by identity) set the guide up again for them.
+ *
+ * @example
+ * const guide = new AutoNormal(model);
+ * const svi = new SVI(model, guide, new Adam(0.01), new TraceELBO());
+ * const { params, losses } = svi.run(key(0), 2000, [x, y]);
+ * const draws = guide.samplePosterior(key(1), params, { sampleShape: [1000] });
+ * @see Hoffman et al. 2013; NumPyro `numpyro.infer.svi.SVI`.
+ */
+export class SVI {
+  readonly model: unknown;
+  readonly guide: Guide;
+  readonly optim: Optimizer;
+  readonly loss: ELBO;
+  private setupArgs: readonly unknown[] | null = null;
+  private guideSetup: GuideSetup | null = null;
+  private objective: Objective | null = null;
+  private grad: Float64Array = new Float64Array(0);
+  private readonly sub = new Uint32Array(2);
+
+  /**
+   * @param model - the model (a function, or a `PotentialModel`); autoguides carry their own copy.
+   * @param guide - a {@link Guide} (e.g. `new AutoNormal(model)`), or a guide function using `param` and
+   *   `sample` (wrapped in a {@link FunctionGuide}).
+   * @param optim - an optimizer from `@phlox/optim` (`new Adam(0.01)`), or any `Optimizer`.
+   * @param loss - an {@link ELBO} (`new TraceELBO()`).
+   * @throws TypeError when the guide, optimizer or loss does not implement its interface.
+   */
+  constructor(model: unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO) {
+    if (typeof guide === "function") {
+      if (typeof model !== "function") {
+        throw new TypeError(
+          "SVI: a guide function needs a model function (the model is replayed against it).",
+        );
+      }
+      guide = new FunctionGuide(model as GuideFn, guide);
+    }
+    if (guide === null || typeof guide !== "object" || typeof guide.setup !== "function") {
+      throw new TypeError(
+        "SVI: guide must implement the Guide interface (a setup(key, args) method), e.g. new AutoNormal(model).",
+      );
+    }
+    if (optim === null || typeof optim !== "object" || typeof optim.update !== "function") {
+      throw new TypeError("SVI: optim must be an Optimizer from @phlox/optim, e.g. new Adam(0.01).");
+    }
+    if (loss === null || typeof loss !== "object" || typeof loss.build !== "function") {
+      throw new TypeError("SVI: loss must be an ELBO, e.g. new TraceELBO().");
+    }
+    this.model = model;
+    this.guide = guide;
+    this.optim = optim;
+    this.loss = loss;
+  }
+
+  private bind(key: KeyLike | Uint32Array, args: readonly unknown[]): GuideSetup {
+    if (this.guideSetup !== null && this.setupArgs !== null && sameArgs(this.setupArgs, args)) {
+      return this.guideSetup;
+    }
+    const setup = this.guide.setup(key, args);
+    this.guideSetup = setup;
+    this.setupArgs = [...args];
+    this.objective = this.loss.build(setup);
+    this.grad = new Float64Array(setup.numParams);
+    return setup;
+  }
+
+  private ensure(state: SVIState, args: readonly unknown[]): Objective {
+    if (this.objective === null || this.setupArgs === null || !sameArgs(this.setupArgs, args)) {
+      this.bind(state.rngKey, args);
+    }
+    const setup = this.guideSetup as GuideSetup;
+    if (state.params.length !== setup.numParams) {
+      throw new RangeError(
+        `SVI: the state holds ${state.params.length} parameters but the guide has ${setup.numParams}; ` +
+          "was the state made by another SVI or for other model arguments?",
+      );
+    }
+    return this.objective as Objective;
+  }
+
+  /** The guide setup bound by the last `init` (null before). */
+  get setup(): GuideSetup | null {
+    return this.guideSetup;
+  }
+
+  /**
+   * Sets the guide up for the model's arguments and makes the initial state.
+   * @param key - PRNG key or seed.
+   * @param args - the model's arguments.
+   * @returns a fresh {@link SVIState}.
+   * @example
+   * const state = svi.init(key(0), x, y);
+   */
+  init(key: KeyLike, ...args: unknown[]): SVIState {
+    return this.initWith(key, args);
+  }
+
+  /**
+   * {@link init} with named initial parameter values (constrained) overriding the guide's.
+   * @param key - PRNG key or seed.
+   * @param args - the model's arguments.
+   * @param initParams - values by parameter name, e.g. `{ auto_loc: { data, shape } }`.
+   * @returns a fresh {@link SVIState}.
+   */
+  initWith(key: KeyLike, args: readonly unknown[], initParams?: Readonly<Params>): SVIState {
+    const k = toKeyPair(key, "SVI.init");
+    const kSetup = new Uint32Array(2);
+    splitInPlace(k, kSetup);
+    const setup = this.bind(kSetup, args);
+    const params = initParams === undefined ? setup.initialParams() : setup.unconstrainParams(initParams);
+    return { optState: this.optim.init(params), params, rngKey: k };
+  }
+
+  /**
+   * One optimization step, in place: draws the noise from `state.rngKey`, evaluates the loss and its
+   * gradient, and lets the optimizer update `state.params`. A non-finite loss is applied like any other
+   * (NaN propagates into the parameters); use {@link stableUpdate} to skip such steps.
+   * @param state - the state, mutated.
+   * @param args - the model's arguments.
+   * @returns `{ state, loss }` (the same state object).
+   */
+  update(state: SVIState, ...args: unknown[]): { state: SVIState; loss: number } {
+    const loss = this.step(state, args, false);
+    return { state, loss };
+  }
+
+  /**
+   * {@link update} that skips the optimizer step when the loss or any gradient entry is not finite
+   * (NumPyro's `stable_update`); the key still advances, so the next step draws new noise.
+   * @param state - the state, mutated.
+   * @param args - the model's arguments.
+   * @returns `{ state, loss }`; `loss` may be non-finite, the parameters then are unchanged.
+   */
+  stableUpdate(state: SVIState, ...args: unknown[]): { state: SVIState; loss: number } {
+    const loss = this.step(state, args, true);
+    return { state, loss };
+  }
+
+  private step(state: SVIState, args: readonly unknown[], stable: boolean): number {
+    const obj = this.ensure(state, args);
+    const sub = this.sub;
+    splitInPlace(state.rngKey, sub);
+    const loss = obj(state.params, this.grad, sub[0], sub[1]);
+    if (stable) optimStableUpdate(this.optim, this.grad, state.optState, state.params, loss);
+    else this.optim.update(this.grad, state.optState, state.params);
+    return loss;
+  }
+
+  /**
+   * The loss at the current parameters with fresh noise from the state's key, without updating (the key
+   * does not advance).
+   * @param state - the state (not mutated).
+   * @param args - the model's arguments.
+   * @returns the loss (−ELBO estimate).
+   */
+  evaluate(state: SVIState, ...args: unknown[]): number {
+    const obj = this.ensure(state, args);
+    const k = Uint32Array.from(state.rngKey);
+    const sub = new Uint32Array(2);
+    splitInPlace(k, sub);
+    return obj(state.params, new Float64Array(state.params.length), sub[0], sub[1]);
+  }
+
+  /**
+   * The named, constrained parameters of a state.
+   * @param state - the state.
+   * @returns by parameter name, `{ data, shape }` copies.
+   * @throws Error before `init`.
+   */
+  getParams(state: SVIState): Params {
+    if (this.guideSetup === null) throw new Error("SVI.getParams: call init (or run) first.");
+    return this.guideSetup.constrainParams(state.params);
+  }
+
+  /**
+   * Runs `numSteps` optimization steps (NumPyro's `SVI.run`). The model's arguments are one array
+   * (`args`), the options one object, so neither can be mistaken for the other.
+   * @param key - PRNG key or seed (ignored when `options.initState` is given).
+   * @param numSteps - number of steps, a non-negative integer.
+   * @param args - the model's arguments, e.g. `[x, y]`.
+   * @param options - `progressBar`, `stableUpdate`, `initState`, `initParams`, `onProgress`, `progressEvery`.
+   * @returns `{ params, state, losses }`.
+   * @throws RangeError for a bad `numSteps`.
+   * @example
+   * const { params, losses } = svi.run(key(0), 5000, [sigma, y], { stableUpdate: true });
+   */
+  run(
+    key: KeyLike,
+    numSteps: number,
+    args: readonly unknown[] = [],
+    options: SVIRunOptions = {},
+  ): SVIRunResult {
+    if (!Number.isInteger(numSteps) || numSteps < 0) {
+      throw new RangeError(`SVI.run: numSteps must be a non-negative integer, got ${numSteps}.`);
+    }
+    const state = options.initState ?? this.initWith(key, args, options.initParams);
+    if (options.initState !== undefined && options.initParams !== undefined) {
+      state.params.set(this.ensureSetup(state, args).unconstrainParams(options.initParams));
+    }
+    const obj = this.ensure(state, args);
+    const losses = new Float64Array(numSteps);
+    const stable = options.stableUpdate === true;
+    const report = options.progressBar === true || options.onProgress !== undefined;
+    const every = Math.max(1, Math.floor(numSteps / Math.max(1, options.progressEvery ?? 20)));
+    const grad = this.grad;
+    const sub = this.sub;
+    const optim = this.optim;
+    const { optState, params, rngKey } = state;
+    let acc = 0;
+    let accN = 0;
+    for (let i = 0; i < numSteps; i++) {
+      splitInPlace(rngKey, sub);
+      const loss = obj(params, grad, sub[0], sub[1]);
+      if (stable) optimStableUpdate(optim, grad, optState, params, loss);
+      else optim.update(grad, optState, params);
+      losses[i] = loss;
+      if (report) {
+        acc += loss;
+        accN++;
+        if ((i + 1) % every === 0 || i === numSteps - 1) {
+          const mean = acc / accN;
+          options.onProgress?.(i + 1, mean);
+          if (options.progressBar === true) printProgress(i + 1, numSteps, mean);
+          acc = 0;
+          accN = 0;
+        }
+      }
+    }
+    if (numSteps > 0 && !Number.isFinite(losses[numSteps - 1]) && !stable) {
+      warnOnce(
+        "svi-nonfinite-loss",
+        "SVI.run: the loss is not finite at the last step; the parameters may be NaN. " +
+          "Lower the step size, check the model's support, or pass { stableUpdate: true }.",
+      );
+    }
+    return { params: this.getParams(state), state, losses };
+  }
+
+  private ensureSetup(state: SVIState, args: readonly unknown[]): GuideSetup {
+    this.ensure(state, args);
+    return this.guideSetup as GuideSetup;
+  }
+}
+
+function printProgress(step: number, total: number, loss: number): void {
+  const line = `SVI ${String(step).padStart(String(total).length)}/${total}  loss ${loss.toPrecision(6)}\n`;
+  const proc = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process;
+  if (proc?.stderr) proc.stderr.write(line);
+  else console.log(line.trimEnd());
+}
+
+const warned = new Set<string>();
+function warnOnce(code: string, msg: string): void {
+  if (warned.has(code)) return;
+  warned.add(code);
+  console.warn(`[phlox:${code}] ${msg}`);
+}
