@@ -50,7 +50,7 @@ for (let k = 0; k < cases; k++) {
     input = bytes;
     desc = `flip ${flips.join(",")}`;
   }
-  if (process.env.TRACE) console.error(k, desc);
+  if (process.env.TRACE) console.error(k, desc); // the last line printed names a hanging case
   const t0 = performance.now();
   let outcome: string;
   try {

@@ -156,6 +156,17 @@ const NON_GROUP_KEYS = new Set(["coords", "dims", "pred_dims", "pred_coords", "a
  * fromJSON('{"posterior": {"mu": [[1.0, 2.0]]}}').get("posterior").variables.mu.dims; // → ["chain", "draw"]
  */
 export function fromJSON(source: string | Uint8Array): InferenceData {
+  try {
+    return decodeJson(source);
+  } catch (e) {
+    if (e instanceof ArvizIoError) throw e;
+    throw new ArvizIoError("invalid-json", `fromJSON: the document could not be decoded (${(e as Error).message}).`, {
+      cause: e,
+    });
+  }
+}
+
+function decodeJson(source: string | Uint8Array): InferenceData {
   const text = typeof source === "string" ? source : new TextDecoder("utf-8", { fatal: false }).decode(source);
   const { value: root, floats } = parseJson(text, "fromJSON");
   if (root === null || typeof root !== "object" || Array.isArray(root)) {

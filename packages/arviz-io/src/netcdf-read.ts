@@ -174,6 +174,11 @@ function readFile(h5: H5, path: string): InferenceData {
       groups[key] = guard("corrupt", `fromNetCDF: group "${key}"`, () => readGroup(entity as H5Group, key));
     }
     return new InferenceData(groups, attrs);
+  } catch (e) {
+    if (e instanceof ArvizIoError) throw e;
+    throw new ArvizIoError("corrupt", `fromNetCDF: the file could not be decoded (${(e as Error).message}).`, {
+      cause: e,
+    });
   } finally {
     if (f) {
       try {

@@ -120,7 +120,8 @@ interface ZArray {
   dimension_separator?: string;
 }
 
-const MAX_ELEMENTS = 2 ** 28;
+const MAX_ELEMENTS = 2 ** 27;
+const MAX_CHUNKS = 2 ** 20;
 
 function bad(code: string, msg: string): never {
   throw new ArvizIoError(code, msg);
@@ -276,7 +277,7 @@ function readArray(store: ZarrStore, path: string, z: ZArray): { data: VariableD
   const chunkN = sizeOf(z.chunks);
   const idx = new Array<number>(rank).fill(0);
   const numChunks = sizeOf(grid);
-  if (numChunks > MAX_ELEMENTS) bad("invalid-zarr", `fromZarr: ${path} has too many chunks.`);
+  if (numChunks > MAX_CHUNKS) bad("invalid-zarr", `fromZarr: ${path} has ${numChunks} chunks (limit ${MAX_CHUNKS}).`);
   for (let c = 0; c < numChunks; c++) {
     const key = rank === 0 ? "0" : idx.join(sep);
     const raw = store.get(`${path}/${key}`);
@@ -347,6 +348,16 @@ function attrsFrom(m: Record<string, unknown> | undefined): Record<string, AttrV
  */
 export function fromZarr(store: ZarrStore): InferenceData {
   if (!(store instanceof Map)) bad("invalid-argument", "fromZarr: expected a Map<string, Uint8Array> store.");
+  try {
+    return decodeStore(store);
+  } catch (e) {
+    if (e instanceof ArvizIoError) throw e;
+    // Out-of-memory for absurd shapes, or anything else a damaged store provokes: still a clear error.
+    throw new ArvizIoError("corrupt", `fromZarr: the store could not be decoded (${(e as Error).message}).`, { cause: e });
+  }
+}
+
+function decodeStore(store: ZarrStore): InferenceData {
   let meta: Record<string, unknown>;
   const consolidated = parseMeta(store.get(".zmetadata"), ".zmetadata");
   if (consolidated) {

@@ -1,12 +1,10 @@
 import { Adam, exponentialDecay, type PotentialModel, SVI, TraceELBO } from "@phlox/vi";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AutoDelta } from "./auto-delta.js";
 import { AutoGuideList } from "./auto-guide-list.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
 import { AutoMultivariateNormal } from "./auto-multivariate-normal.js";
 import { AutoNormal } from "./auto-normal.js";
-
-vi.mock("@phlox/infer", () => ({ initializeModel: () => null, initToMedian: () => null }));
 
 // z = [a (1), b (2)], posterior N(m, Λ⁻¹) with a independent of b and b correlated: Λ = diag(4) ⊕ [[2, .8], [.8, 1]]
 const m = [1, 0.7, -1.3];

@@ -9,7 +9,7 @@ import {
   TraceELBO,
   TraceMeanFieldELBO,
 } from "@phlox/vi";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AutoContinuous } from "./auto-continuous.js";
 import { AutoDelta } from "./auto-delta.js";
 import { AutoIAFNormal } from "./auto-iaf-normal.js";
@@ -17,8 +17,6 @@ import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
 import { AutoLowRankMultivariateNormal, AutoMultivariateNormal } from "./auto-multivariate-normal.js";
 import { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
 import { betaBernoulli, gaussianPotential, logisticPotential } from "./testing/potentials.js";
-
-vi.mock("@phlox/infer", () => ({ initializeModel: () => null, initToMedian: () => null }));
 
 interface LogisticFixture {
   x: number[];

@@ -1,13 +1,11 @@
 import type { PotentialModel } from "@phlox/vi";
 import { RenyiELBO, TraceELBO, TraceGraphELBO, TraceMeanFieldELBO } from "@phlox/vi";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AutoDelta } from "./auto-delta.js";
 import { AutoIAFNormal } from "./auto-iaf-normal.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
 import { AutoLowRankMultivariateNormal, AutoMultivariateNormal } from "./auto-multivariate-normal.js";
 import { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
-
-vi.mock("@phlox/infer", () => ({ initializeModel: () => null, initToMedian: () => null }));
 
 /** A tiny non-Gaussian potential on R³ with an exact gradient (and a Jacobian term for AutoDelta). */
 const tiny: PotentialModel = {

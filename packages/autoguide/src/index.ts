@@ -1,3 +1,4 @@
+export { AutoBNAFNormal, type AutoBNAFNormalOptions } from "./auto-bnaf-normal.js";
 export {
   AutoContinuous,
   type AutoGuideOptions,

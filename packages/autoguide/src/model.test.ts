@@ -1,6 +1,6 @@
 import { Bernoulli, Beta, HalfCauchy, Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
-import { Predictive } from "@phlox/infer";
+import { initToValue, Predictive } from "@phlox/infer";
 import { type Tensor, tensor } from "@phlox/tensor";
 import { Adam, exponentialDecay, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
@@ -31,6 +31,23 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
     const post = guide.samplePosterior(1, params, { sampleShape: [4000] });
     expect(post.p.shape).toEqual([4000]);
     expect(Math.abs(mean(post.p.data) - 0.75)).toBeLessThan(0.03);
+  });
+
+  it("initLocFn sets the initial location through the model's init strategy", () => {
+    const guide = new AutoNormal(betaBernoulli, {
+      initLocFn: initToValue({ values: { p: 0.3 } }),
+      initScale: 0.2,
+    });
+    const setup = guide.setup(0, [data]);
+    const p = setup.constrainParams(setup.initialParams());
+    expect(p.p_auto_loc.data[0]).toBeCloseTo(Math.log(0.3 / 0.7), 10);
+    expect(p.p_auto_scale.data[0]).toBeCloseTo(0.2, 12);
+    const delta = new AutoDelta(betaBernoulli, { initLocFn: initToValue({ values: { p: 0.3 } }) });
+    const ds = delta.setup(0, [data]);
+    expect(ds.constrainParams(ds.initialParams()).p_auto_loc.data[0]).toBeCloseTo(0.3, 10);
+    // and initParams by name, constrained, round-trip through the model's transforms
+    const u = ds.unconstrainParams({ p_auto_loc: { data: Float64Array.of(0.6), shape: [] } });
+    expect(ds.constrainParams(u).p_auto_loc.data[0]).toBeCloseTo(0.6, 10);
   });
 
   it("AutoDelta on Beta–Bernoulli finds the constrained MAP 0.8", () => {

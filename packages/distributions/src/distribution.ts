@@ -14,7 +14,7 @@ import {
   values,
   where,
 } from "./internal/ops.js";
-import { broadcastShapes, fmtShape, shapeSize } from "./internal/shape.js";
+import { broadcastShapes, fmtShape } from "./internal/shape.js";
 
 /** Options every distribution constructor accepts. */
 export interface DistributionOptions {
@@ -288,9 +288,6 @@ export abstract class Distribution {
 }
 
 const fmtValues = (vs: readonly number[]): string => (vs.length === 1 ? String(vs[0]) : `[${vs.join(", ")}]`);
-
-/** Helper for subclasses: total element count of a shape. */
-export const numel = shapeSize;
 
 /**
  * A distribution broadcast to a larger batch shape; draws are independent across the new batch entries

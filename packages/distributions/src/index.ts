@@ -140,7 +140,7 @@ export { LKJCholesky } from "./multivariate/lkj-cholesky.js";
 export { LowRankMultivariateNormal } from "./multivariate/low-rank-multivariate-normal.js";
 export { Multinomial } from "./multivariate/multinomial.js";
 export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
-export { MultivariateNormal, type MVNScale } from "./multivariate/mvn.js";
+export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";
 export { Wishart } from "./multivariate/wishart.js";
 export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
 export {
@@ -163,6 +163,8 @@ export {
   ScaledUnitLowerCholeskyTransform,
   SoftplusLowerCholeskyTransform,
   StickBreakingTransform,
+  trilToVec,
+  vecToTril,
 } from "./transforms/structured.js";
 export {
   ComposeTransform,

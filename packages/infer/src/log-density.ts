@@ -1,5 +1,5 @@
 import { type Message, substitute, type Trace, trace } from "@phlox/handlers";
-import { add, mul, sumAll, type Tensor, type TensorLike } from "./internal/ops.js";
+import { add, mul, PhloxError, sumAll, type Tensor, type TensorLike } from "./internal/ops.js";
 import { type Model, type SiteValue, siteTensor } from "./site-values.js";
 
 /**
@@ -13,7 +13,10 @@ import { type Model, type SiteValue, siteTensor } from "./site-values.js";
 export function siteLogProb(site: Message): Tensor {
   const fn = site.fn;
   if (fn === null || site.value === null) {
-    throw new TypeError(`siteLogProb: site "${site.name}" has no distribution or no value.`);
+    throw new PhloxError(
+      "site-without-value",
+      `siteLogProb: site "${site.name}" (${site.type}) has no distribution or no value; pass a sample site from a trace.`,
+    );
   }
   const lp = fn.logProb(site.value);
   const s = site.scale;

@@ -117,7 +117,10 @@ export class MCMC<S extends object = object> {
     this.options = o;
   }
 
-  /** The state after warmup, per chain (JSON). Set it (e.g. from `lastState` or a saved file) to skip warmup in the next `run`. */
+  /**
+   * The state after warmup, per chain (JSON). Set it (e.g. from `lastState` or a saved file) to skip warmup
+   * in the next `run(key, ...args)` (pass the same model arguments); the chains continue exactly.
+   */
   get postWarmupState(): ChainStates | undefined {
     return this.postWarmup;
   }

@@ -1,5 +1,5 @@
 import { Adam, exponentialDecay, SGD } from "@phlox/optim";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TraceELBO } from "./elbo.js";
 import type { Guide, GuideSetup, PotentialModel } from "./guide.js";
 import { RenyiELBO } from "./renyi-elbo.js";
@@ -93,6 +93,21 @@ describe("SVI", () => {
     });
     expect(seen).toEqual([25, 50, 75, 100]);
     expect(Math.abs(r.params.m.data[0] - 2.5)).toBeLessThan(0.5);
+  });
+
+  it("SVI.run with progressBar prints the running loss about 20 times to stderr", () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, [], { progressBar: true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.length).toBe(20);
+    expect(lines[19]).toMatch(/^SVI 200\/200 {2}loss -?\d/);
   });
 
   it("SVI.stableUpdate skips non-finite steps while update lets NaN through", () => {

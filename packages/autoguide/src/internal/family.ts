@@ -163,7 +163,7 @@ export class MvnFamily implements LatentFamily {
     const r = softplusInv(this.initScale);
     for (let i = 0; i < D; i++) u[this.rOffset + i] = r;
   }
-  forward(u: Float64Array, eps: Float64Array, z: Float64Array): number {
+  forward(u: Float64Array, eps: Float64Array, z: Float64Array, mode: ParticleMode): number {
     const D = this.dim;
     const ro = this.rOffset;
     const t = this.t;
@@ -175,7 +175,8 @@ export class MvnFamily implements LatentFamily {
       t[i] = ti;
       const s = softplus(u[ro + i]);
       z[i] = u[i] + s * ti;
-      lq -= Math.log(s) + 0.5 * eps[i] * eps[i];
+      // "meanfield": −H[q] = −Σ log s − D/2 (1 + log 2π); same gradient as the sampled log q
+      lq -= Math.log(s) + (mode === "meanfield" ? 0.5 : 0.5 * eps[i] * eps[i]);
     }
     return lq - D * HALF_LOG_2PI;
   }

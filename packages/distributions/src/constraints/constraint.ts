@@ -398,71 +398,191 @@ export class Dependent extends Constraint {
   }
 }
 
-/** All finite reals. */
+/**
+ * All finite reals.
+ * @example
+ * real.check([1, NaN]).toArray(); // → [true, false]
+ */
 export const real: Constraint = /* @__PURE__ */ new Real();
-/** Real vectors (eventDim 1). */
+/**
+ * Real vectors (eventDim 1).
+ * @example
+ * realVector.eventDim; // → 1
+ */
 export const realVector: Constraint = /* @__PURE__ */ new IndependentConstraint(real, 1);
-/** Real matrices (eventDim 2). */
+/**
+ * Real matrices (eventDim 2).
+ * @example
+ * realMatrix.eventDim; // → 2
+ */
 export const realMatrix: Constraint = /* @__PURE__ */ new IndependentConstraint(real, 2);
-/** x > 0. */
+/**
+ * x > 0.
+ * @example
+ * positive.check([1, 0]).toArray(); // → [true, false]
+ */
 export const positive: GreaterThan = /* @__PURE__ */ new GreaterThan(0);
-/** x ≥ 0. */
+/**
+ * x ≥ 0.
+ * @example
+ * nonnegative.check([1, 0]).toArray(); // → [true, true]
+ */
 export const nonnegative: GreaterThanEq = /* @__PURE__ */ new GreaterThanEq(0);
-/** x ∈ [0, 1]. */
+/**
+ * x ∈ [0, 1].
+ * @example
+ * unitInterval.check([0.5, 2]).toArray(); // → [true, false]
+ */
 export const unitInterval: Interval = /* @__PURE__ */ new Interval(0, 1);
-/** Angles in [−π, π]. */
+/**
+ * Angles in [−π, π].
+ * @example
+ * circular.check([3, 4]).toArray(); // → [true, false]
+ */
 export const circular: Interval = /* @__PURE__ */ new Interval(-Math.PI, Math.PI);
-/** {0, 1}. */
+/**
+ * {0, 1}.
+ * @example
+ * boolean.check([0, 0.5]).toArray(); // → [true, false]
+ */
 export const boolean: Constraint = /* @__PURE__ */ new BooleanConstraint();
-/** {0, 1, 2, …}. */
+/**
+ * {0, 1, 2, …}.
+ * @example
+ * nonnegativeInteger.check([2, 2.5]).toArray(); // → [true, false]
+ */
 export const nonnegativeInteger: IntegerGreaterThan = /* @__PURE__ */ new IntegerGreaterThan(0);
-/** {1, 2, …}. */
+/**
+ * {1, 2, …}.
+ * @example
+ * positiveInteger.check([0, 1]).toArray(); // → [false, true]
+ */
 export const positiveInteger: IntegerGreaterThan = /* @__PURE__ */ new IntegerGreaterThan(1);
-/** The probability simplex. */
+/**
+ * The probability simplex.
+ * @example
+ * simplex.check([[0.2, 0.8], [0.5, 0.6]]).toArray(); // → [true, false]
+ */
 export const simplex: Simplex = /* @__PURE__ */ new Simplex();
-/** Strictly increasing vectors. */
+/**
+ * Strictly increasing vectors.
+ * @example
+ * orderedVector.check([[0, 1], [1, 0]]).toArray(); // → [true, false]
+ */
 export const orderedVector: OrderedVector = /* @__PURE__ */ new OrderedVector();
-/** Strictly increasing positive vectors. */
+/**
+ * Strictly increasing positive vectors.
+ * @example
+ * positiveOrderedVector.check([[1, 2], [-1, 2]]).toArray(); // → [true, false]
+ */
 export const positiveOrderedVector: PositiveOrderedVector = /* @__PURE__ */ new PositiveOrderedVector();
-/** Lower-triangular matrices with positive diagonal. */
+/**
+ * Lower-triangular matrices with positive diagonal.
+ * @example
+ * lowerCholesky.check([[1, 0], [2, 3]]).item(); // → 1
+ */
 export const lowerCholesky: LowerCholesky = /* @__PURE__ */ new LowerCholesky();
-/** Cholesky factors of correlation matrices. */
+/**
+ * Cholesky factors of correlation matrices.
+ * @example
+ * corrCholesky.check([[1, 0], [0.6, 0.8]]).item(); // → 1
+ */
 export const corrCholesky: CorrCholesky = /* @__PURE__ */ new CorrCholesky();
-/** Correlation matrices. */
+/**
+ * Correlation matrices.
+ * @example
+ * corrMatrix.check([[1, 0.5], [0.5, 1]]).item(); // → 1
+ */
 export const corrMatrix: CorrMatrix = /* @__PURE__ */ new CorrMatrix();
-/** Symmetric positive-definite matrices. */
+/**
+ * Symmetric positive-definite matrices.
+ * @example
+ * positiveDefinite.check([[2, 1], [1, 2]]).item(); // → 1
+ */
 export const positiveDefinite: PositiveDefinite = /* @__PURE__ */ new PositiveDefinite();
-/** Symmetric positive-semidefinite matrices. */
+/**
+ * Symmetric positive-semidefinite matrices.
+ * @example
+ * positiveSemidefinite.check([[1, 1], [1, 1]]).item(); // → 1
+ */
 export const positiveSemidefinite: PositiveSemidefinite = /* @__PURE__ */ new PositiveSemidefinite();
-/** Unit vectors. */
+/**
+ * Unit vectors.
+ * @example
+ * sphere.check([0.6, 0.8]).item(); // → 1
+ */
 export const sphere: Sphere = /* @__PURE__ */ new Sphere();
-/** Support that depends on other values; not checkable. */
+/**
+ * Support that depends on other values; not checkable.
+ * @example
+ * dependent.name; // → "dependent"
+ */
 export const dependent: Dependent = /* @__PURE__ */ new Dependent();
 
-/** (lowerBound, ∞). @example greaterThan(2).check(3).item(); // → true */
+/**
+ * (lowerBound, ∞).
+ * @example
+ * greaterThan(2).check([2, 3]).toArray(); // → [false, true]
+ */
 export const greaterThan = (lowerBound: TensorLike): GreaterThan => new GreaterThan(lowerBound);
-/** [lowerBound, ∞). */
+/**
+ * [lowerBound, ∞).
+ * @example
+ * greaterThanEq(2).check([2, 1]).toArray(); // → [true, false]
+ */
 export const greaterThanEq = (lowerBound: TensorLike): GreaterThanEq => new GreaterThanEq(lowerBound);
-/** (−∞, upperBound). */
+/**
+ * (−∞, upperBound).
+ * @example
+ * lessThan(2).check([2, 1]).toArray(); // → [false, true]
+ */
 export const lessThan = (upperBound: TensorLike): LessThan => new LessThan(upperBound);
-/** (−∞, upperBound]. */
+/**
+ * (−∞, upperBound].
+ * @example
+ * lessThanEq(2).check([2, 3]).toArray(); // → [true, false]
+ */
 export const lessThanEq = (upperBound: TensorLike): LessThanEq => new LessThanEq(upperBound);
-/** [lowerBound, upperBound]. @example interval(0, 2).check(1).item(); // → true */
+/**
+ * [lowerBound, upperBound].
+ * @example
+ * interval(0, 2).check([1, 3]).toArray(); // → [true, false]
+ */
 export const interval = (lowerBound: TensorLike, upperBound: TensorLike): Interval =>
   new Interval(lowerBound, upperBound);
-/** (lowerBound, upperBound). */
+/**
+ * (lowerBound, upperBound).
+ * @example
+ * openInterval(0, 2).check([0, 1]).toArray(); // → [false, true]
+ */
 export const openInterval = (lowerBound: TensorLike, upperBound: TensorLike): OpenInterval =>
   new OpenInterval(lowerBound, upperBound);
-/** Integers in [lowerBound, upperBound]. */
+/**
+ * Integers in [lowerBound, upperBound].
+ * @example
+ * integerInterval(0, 3).check([3, 4]).toArray(); // → [true, false]
+ */
 export const integerInterval = (lowerBound: TensorLike, upperBound: TensorLike): IntegerInterval =>
   new IntegerInterval(lowerBound, upperBound);
-/** Integers ≥ lowerBound. */
+/**
+ * Integers ≥ lowerBound.
+ * @example
+ * integerGreaterThan(1).check([1, 0]).toArray(); // → [true, false]
+ */
 export const integerGreaterThan = (lowerBound: TensorLike): IntegerGreaterThan =>
   new IntegerGreaterThan(lowerBound);
-/** Joins the rightmost `n` batch axes of `c` into its event. */
+/**
+ * Joins the rightmost `n` batch axes of `c` into its event.
+ * @example
+ * independent(positive, 1).check([[1, 2], [1, -2]]).toArray(); // → [true, false]
+ */
 export const independent = (c: Constraint, n: number): IndependentConstraint =>
   new IndependentConstraint(c, n);
-/** Nonnegative integer count vectors summing to at most `upperBound`. */
+/**
+ * Nonnegative integer count vectors summing to at most `upperBound`.
+ * @example
+ * multinomial(3).check([[1, 2], [2, 2]]).toArray(); // → [true, false]
+ */
 export const multinomial = (upperBound: TensorLike): MultinomialConstraint =>
   new MultinomialConstraint(upperBound);
 
@@ -487,9 +607,21 @@ export class ScaledUnitLowerCholesky extends LowerCholesky {
   override readonly name: string = "scaledUnitLowerCholesky";
 }
 
-/** Positive reals mapped by softplus. */
+/**
+ * Positive reals mapped by softplus.
+ * @example
+ * bijectTo(softplusPositive).forward(0).item(); // → 0.6931471805599453
+ */
 export const softplusPositive: SoftplusPositive = /* @__PURE__ */ new SoftplusPositive();
-/** Lower Cholesky factors mapped with a softplus diagonal. */
+/**
+ * Lower Cholesky factors mapped with a softplus diagonal.
+ * @example
+ * softplusLowerCholesky.eventDim; // → 2
+ */
 export const softplusLowerCholesky: SoftplusLowerCholesky = /* @__PURE__ */ new SoftplusLowerCholesky();
-/** Lower Cholesky factors as diag(s)·(I + L₀). */
+/**
+ * Lower Cholesky factors as diag(s)·(I + L₀).
+ * @example
+ * scaledUnitLowerCholesky.eventDim; // → 2
+ */
 export const scaledUnitLowerCholesky: ScaledUnitLowerCholesky = /* @__PURE__ */ new ScaledUnitLowerCholesky();

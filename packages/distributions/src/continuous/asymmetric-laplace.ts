@@ -20,6 +20,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Asymmetric Laplace with asymmetry κ: log p(x) = log(κ/(1+κ²)) − log σ − z·κ for z ≥ 0, + z/κ for z < 0.
+ * @example
+ * new AsymmetricLaplace(0, 1, 2).mean.item(); // → -1.5
  */
 export class AsymmetricLaplace extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

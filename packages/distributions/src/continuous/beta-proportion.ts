@@ -6,6 +6,8 @@ import { Beta } from "./beta.js";
 
 /**
  * Beta parametrised by its mean μ ∈ (0, 1) and concentration κ: Beta(μκ, (1−μ)κ).
+ * @example
+ * new BetaProportion(0.25, 8).concentration1.item(); // → 2
  */
 export class BetaProportion extends Beta {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -6,6 +6,8 @@ import { Gamma } from "./gamma.js";
 
 /**
  * Chi-squared with `df` degrees of freedom: Gamma(df/2, 1/2).
+ * @example
+ * new Chi2(4).mean.item(); // → 4
  */
 export class Chi2 extends Gamma {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { df: positive };

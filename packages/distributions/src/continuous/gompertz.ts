@@ -18,6 +18,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Gompertz(concentration η, rate b): log p(x) = log η + log b + bx − η(eᵇˣ − 1), x ≥ 0.
+ * @example
+ * new Gompertz(1, 1).cdf(0).item(); // → 0
  */
 export class Gompertz extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -18,6 +18,8 @@ import { EULER_GAMMA, promote } from "../internal/util.js";
 
 /**
  * Gumbel(loc, scale): log p(x) = −(z + e⁻ᶻ) − log σ.
+ * @example
+ * new Gumbel(0, 1).cdf(0).item(); // → 0.36787944117144233
  */
 export class Gumbel extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -24,6 +24,8 @@ import { promote } from "../internal/util.js";
 /**
  * InverseGamma(concentration α, rate β): 1/X for X ~ Gamma(α, β);
  * log p(x) = α log β − lgamma(α) − (α+1) log x − β/x.
+ * @example
+ * new InverseGamma(3, 2).mean.item(); // → 1
  */
 export class InverseGamma extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

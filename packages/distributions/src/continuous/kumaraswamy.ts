@@ -24,6 +24,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Kumaraswamy(a = concentration1, b = concentration0): log p(x) = log a + log b + (a−1) log x + (b−1) log(1−xᵃ).
+ * @example
+ * new Kumaraswamy(1, 1).logProb(0.3).item(); // → 0
  */
 export class Kumaraswamy extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

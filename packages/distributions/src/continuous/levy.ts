@@ -20,6 +20,8 @@ import { EULER_GAMMA, promote } from "../internal/util.js";
 
 /**
  * Lévy(loc, scale): log p(x) = ½ log(σ/2π) − 3/2 log(x−μ) − σ/(2(x−μ)), x > μ.
+ * @example
+ * new Levy(0, 1).cdf(1).item(); // → 0.31731050786291415
  */
 export class Levy extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -18,6 +18,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * LogUniform(low, high): log X uniform on [log low, log high]; log p(x) = −log x − log(log high − log low).
+ * @example
+ * new LogUniform(1, 100).cdf(10).item(); // → 0.5
  */
 export class LogUniform extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -20,6 +20,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Logistic(loc, scale): log p(x) = −z − 2 softplus(−z) − log σ.
+ * @example
+ * new Logistic(0, 1).cdf(0).item(); // → 0.5
  */
 export class Logistic extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

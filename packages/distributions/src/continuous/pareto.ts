@@ -22,6 +22,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Pareto(scale xₘ, alpha α): log p(x) = log α + α log xₘ − (α+1) log x, x ≥ xₘ.
+ * @example
+ * new Pareto(1, 3).mean.item(); // → 1.5
  */
 export class Pareto extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -20,6 +20,8 @@ import { atan, promote } from "../internal/util.js";
 
 /**
  * SoftLaplace: a smooth, log-concave Laplace-like density, log p(x) = log(2/π) − log σ − log(eᶻ + e⁻ᶻ).
+ * @example
+ * new SoftLaplace(0, 1).cdf(0).item(); // → 0.5
  */
 export class SoftLaplace extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -4,6 +4,7 @@ import { LOG_PI } from "../internal/heavy-tailed-helpers.js";
 import {
   add,
   div,
+  gammaSample,
   gt,
   type Key,
   lgamma,
@@ -14,6 +15,7 @@ import {
   splitKey,
   sqrt,
   square,
+  stopGradient,
   sub,
   type Tensor,
   type TensorLike,
@@ -45,9 +47,15 @@ export class StudentT extends Distribution {
     [this.df, this.loc, this.scale] = ps as [Tensor, Tensor, Tensor];
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return this.draw(key, sampleShape, true);
+  }
+  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return stopGradient(this.draw(key, sampleShape, false));
+  }
+  private draw(key: Key, sampleShape: readonly number[], reparam: boolean): Tensor {
     const [k1, k2] = splitKey(key, 2) as [Key, Key];
     const shape = this.shape(sampleShape);
-    const chi2 = mul(2, gammaRsample(k2, mul(0.5, this.df), shape));
+    const chi2 = mul(2, (reparam ? gammaRsample : gammaSample)(k2, mul(0.5, this.df), shape));
     const t = mul(normal(k1, shape), sqrt(div(this.df, chi2)));
     return add(this.loc, mul(this.scale, t));
   }

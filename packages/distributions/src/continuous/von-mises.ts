@@ -30,6 +30,8 @@ import { atan, promote } from "../internal/util.js";
 /**
  * log I₀(κ), the log modified Bessel function of order 0: power series Σ (κ²/4)ᵏ/(k!)² (80 terms) for κ ≤ 25,
  * the asymptotic expansion eᵏ/√(2πκ) · Σ ((2j−1)!!)²/(j! (8κ)ʲ) (10 terms) above. Relative error below 1e-12.
+ * @example
+ * logI0(0).item(); // → 0
  */
 export function logI0(kappa: TensorLike): Tensor {
   const small = le(kappa, 25);
@@ -55,6 +57,8 @@ export function logI0(kappa: TensorLike): Tensor {
 /**
  * Von Mises on the circle [−π, π): log p(x) = κ cos(x − μ) − log(2π I₀(κ)). Sampling is Best & Fisher's
  * rejection method, vectorised over a fixed number of rounds.
+ * @example
+ * new VonMises(0, 2).mean.item(); // → 0
  */
 export class VonMises extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

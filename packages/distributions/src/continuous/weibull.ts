@@ -22,6 +22,8 @@ import { EULER_GAMMA, promote } from "../internal/util.js";
 
 /**
  * Weibull(scale λ, concentration k): log p(x) = log k − log λ + (k−1) log(x/λ) − (x/λ)ᵏ.
+ * @example
+ * new Weibull(1, 1).mean.item(); // → 1
  */
 export class Weibull extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

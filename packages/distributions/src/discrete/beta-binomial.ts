@@ -29,6 +29,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * BetaBinomial(concentration1 α, concentration0 β, totalCount n): Binomial with a Beta(α, β) probability.
+ * @example
+ * new BetaBinomial(1, 1, 4).logProb(2).item(); // → -1.6094379124341003
  */
 export class BetaBinomial extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -22,6 +22,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * DiscreteUniform(low, high): uniform over the integers low, …, high; log p = −log(high − low + 1).
+ * @example
+ * new DiscreteUniform(0, 3).logProb(1).item(); // → -1.3862943611198906
  */
 export class DiscreteUniform extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {};

@@ -21,6 +21,8 @@ import { promote } from "../internal/util.js";
 /**
  * GammaPoisson(concentration α, rate β): Poisson with a Gamma(α, β) rate, i.e. a negative binomial;
  * log p(k) = lgamma(k+α) − lgamma(α) − log k! + α log β − (α+k) log(1+β).
+ * @example
+ * new GammaPoisson(2, 1).mean.item(); // → 2
  */
 export class GammaPoisson extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

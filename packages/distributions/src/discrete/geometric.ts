@@ -23,6 +23,8 @@ import { promote } from "../internal/util.js";
 
 /**
  * Geometric(probs p | logits): number of failures before the first success; log p(k) = k log(1−p) + log p.
+ * @example
+ * new Geometric({ probs: 0.5 }).logProb(1).item(); // → -1.3862943611198906
  */
 export class Geometric extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -8,6 +8,8 @@ import { GammaPoisson } from "./gamma-poisson.js";
 /**
  * NegativeBinomial(totalCount r, probs p | logits): NumPyro's `NegativeBinomialProbs`/`Logits`, a
  * GammaPoisson(r, (1−p)/p) with mean r·p/(1−p).
+ * @example
+ * new NegativeBinomial(3, { probs: 0.5 }).mean.item(); // → 3
  */
 export class NegativeBinomial extends GammaPoisson {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

@@ -18,6 +18,8 @@ import { Categorical } from "./categorical.js";
 /**
  * OrderedLogistic(predictor η, cutpoints c `[..., K−1]`): a Categorical over K ordered classes with
  * P(Y ≤ k) = σ(c_k − η).
+ * @example
+ * new OrderedLogistic(0, [0]).probs.toArray(); // → [0.5, 0.5]
  */
 export class OrderedLogistic extends Categorical {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

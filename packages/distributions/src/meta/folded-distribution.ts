@@ -4,6 +4,8 @@ import { abs, type Key, logAddExp, neg, PhloxError, type Tensor, type TensorLike
 
 /**
  * |X| for a univariate X ~ base: log p(y) = logaddexp(log p_base(y), log p_base(−y)) for y ≥ 0.
+ * @example
+ * new FoldedDistribution(new Normal(0, 1)).logProb(0).item(); // → -0.2257913526447274
  */
 export class FoldedDistribution extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {};

@@ -29,6 +29,8 @@ import { gateParts } from "../internal/zero-inflated-helpers.js";
  * conditioned to be nonzero (zero-truncated for a discrete base):
  * log p(0) = log g; log p(x) = log(1−g) + log p_base(x) − log(1 − p_base(0)) for x ≠ 0.
  * Sampling the discrete case redraws zeros eagerly (it reads values, so it does not trace under jit).
+ * @example
+ * new HurdleDistribution(new Poisson(1), 0.25).logProb(0).item(); // → -1.3862943611198906
  */
 export class HurdleDistribution extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { gate: unitInterval };

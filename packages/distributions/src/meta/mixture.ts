@@ -20,6 +20,8 @@ import {
 /**
  * A finite mixture of distinct component distributions with equal batch and event shapes:
  * log p(x) = logsumexp_k(log wₖ + log pₖ(x)).
+ * @example
+ * new Mixture(new Categorical({ probs: [0.5, 0.5] }), [new Normal(0, 1), new Normal(0, 1)]).logProb(0).item(); // → -0.9189385332046727
  */
 export class Mixture extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {};

@@ -9,6 +9,8 @@ import { TransformedDistribution } from "./transformed-distribution.js";
 /**
  * Relaxed (concrete) Bernoulli with `temperature` T and logits l: σ((l + L)/T) for L ~ Logistic(0, 1), a
  * reparameterisable relaxation of Bernoulli on (0, 1).
+ * @example
+ * new RelaxedBernoulli(0.5, { logits: 0 }).cdf(0.5).item(); // → 0.5
  */
 export class RelaxedBernoulli extends TransformedDistribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

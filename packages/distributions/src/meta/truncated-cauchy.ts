@@ -5,7 +5,11 @@ import type { TensorLike } from "../internal/ops.js";
 import type { TruncationBounds } from "../internal/truncated-helpers.js";
 import { TruncatedDistribution } from "./truncated-distribution.js";
 
-/** Cauchy(loc, scale) truncated to [low, high] (either optional). */
+/**
+ * Cauchy(loc, scale) truncated to [low, high] (either optional).
+ * @example
+ * new TruncatedCauchy(0, 1, { low: 0 }).cdf(1).item(); // → 0.5
+ */
 export class TruncatedCauchy extends TruncatedDistribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
     loc: real,

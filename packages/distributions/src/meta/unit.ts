@@ -14,6 +14,8 @@ import { broadcastShapes } from "../internal/shape.js";
 /**
  * A trivial distribution over empty values carrying a log factor; `handlers.factor` samples it.
  * `logProb` ignores its argument and returns `logFactor`.
+ * @example
+ * new Unit(-2).logProb(zeros([0])).item(); // → -2
  */
 export class Unit extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { logFactor: real };

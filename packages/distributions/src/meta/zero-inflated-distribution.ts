@@ -25,6 +25,8 @@ import { gateParts } from "../internal/zero-inflated-helpers.js";
  * Zero-inflated `base`: with probability `gate` the value is 0, otherwise it is drawn from `base`;
  * log p(0) = log(g + (1−g) p_base(0)), log p(x) = log(1−g) + log p_base(x) for x ≠ 0.
  * @param gate - probability of a structural zero, or `{ probs }` / `{ logits }` for it.
+ * @example
+ * new ZeroInflatedDistribution(new Poisson(2), 0.5).mean.item(); // → 1
  */
 export class ZeroInflatedDistribution extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

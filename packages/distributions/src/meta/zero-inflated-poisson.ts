@@ -4,7 +4,11 @@ import type { DistributionOptions } from "../distribution.js";
 import type { TensorLike } from "../internal/ops.js";
 import { ZeroInflatedDistribution } from "./zero-inflated-distribution.js";
 
-/** Zero-inflated Poisson(rate) with zero probability `gate`. */
+/**
+ * Zero-inflated Poisson(rate) with zero probability `gate`.
+ * @example
+ * new ZeroInflatedPoisson(0.25, 4).mean.item(); // → 3
+ */
 export class ZeroInflatedPoisson extends ZeroInflatedDistribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { gate: unitInterval };
   constructor(gate: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {

@@ -27,6 +27,8 @@ import {
 /**
  * DirichletMultinomial(concentration α `[..., K]`, totalCount n): Multinomial with Dirichlet(α) probabilities;
  * log p(x) = log n! + lgamma(α₀) − lgamma(n + α₀) + Σ [lgamma(xᵢ + αᵢ) − lgamma(αᵢ) − log xᵢ!].
+ * @example
+ * new DirichletMultinomial([1, 1], 2).logProb([1, 1]).item(); // → -1.0986122886681098
  */
 export class DirichletMultinomial extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

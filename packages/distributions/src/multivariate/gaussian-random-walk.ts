@@ -24,6 +24,8 @@ import { HALF_LOG_2PI, promote } from "../internal/util.js";
 
 /**
  * Gaussian random walk of `numSteps` steps: x₀ ~ N(0, σ), xₜ − xₜ₋₁ ~ N(0, σ); event shape `[numSteps]`.
+ * @example
+ * new GaussianRandomWalk(1, 3).variance.toArray(); // → [1, 2, 3]
  */
 export class GaussianRandomWalk extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { scale: positive };

@@ -24,6 +24,8 @@ import { LKJCholesky } from "./lkj-cholesky.js";
 
 /**
  * LKJ distribution over d×d correlation matrices C: log p(C) = (η − 1) log det C − log normaliser.
+ * @example
+ * new LKJ(2, 1).logProb([[1, 0], [0, 1]]).item(); // → -0.6931471805599453
  */
 export class LKJ extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { concentration: positive };

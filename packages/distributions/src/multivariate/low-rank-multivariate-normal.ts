@@ -32,6 +32,8 @@ import { HALF_LOG_2PI } from "../internal/util.js";
 /**
  * Normal with low-rank-plus-diagonal covariance Σ = WWᵀ + diag(D), `W` `[..., n, r]`, `D` `[..., n]`;
  * the density uses the capacitance matrix I + WᵀD⁻¹W (Woodbury), O(n r²).
+ * @example
+ * new LowRankMultivariateNormal([0, 0], [[1], [1]], [1, 1]).variance.toArray(); // → [2, 2]
  */
 export class LowRankMultivariateNormal extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

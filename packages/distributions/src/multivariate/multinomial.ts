@@ -27,6 +27,8 @@ import {
 /**
  * Multinomial(totalCount n, probs p `[..., K]` | logits): counts of n categorical draws;
  * log p(x) = log n! − Σ log xᵢ! + Σ xᵢ log pᵢ.
+ * @example
+ * new Multinomial(2, { probs: [0.5, 0.5] }).logProb([1, 1]).item(); // → -0.6931471805599453
  */
 export class Multinomial extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { probs: simplex };

@@ -6,6 +6,7 @@ import {
   broadcastTo,
   diagonal,
   div,
+  gammaSample,
   gt,
   type Key,
   lgamma,
@@ -19,6 +20,7 @@ import {
   splitKey,
   sqrt,
   square,
+  stopGradient,
   sub,
   sum,
   type Tensor,
@@ -32,6 +34,8 @@ import { gammaRsample } from "../internal/special.js";
 /**
  * Multivariate Student t(ν, loc, scaleTril L): log p(x) = lgamma((ν+n)/2) − lgamma(ν/2) − (n/2) log(νπ)
  * − Σ log Lᵢᵢ − (ν+n)/2 · log(1 + ‖L⁻¹(x−μ)‖²/ν).
+ * @example
+ * new MultivariateStudentT(4, [0, 0], [[1, 0], [0, 1]]).variance.toArray(); // → [2, 2]
  */
 export class MultivariateStudentT extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
@@ -61,9 +65,15 @@ export class MultivariateStudentT extends Distribution {
     this.scaleTril = broadcastTo(L, [...batch, n, n]);
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return this.draw(key, sampleShape, true);
+  }
+  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
+    return stopGradient(this.draw(key, sampleShape, false));
+  }
+  private draw(key: Key, sampleShape: readonly number[], reparam: boolean): Tensor {
     const [k1, k2] = splitKey(key, 2) as [Key, Key];
     const bshape = [...sampleShape, ...this.batchShape];
-    const chi2 = mul(2, gammaRsample(k2, mul(0.5, this.df), bshape));
+    const chi2 = mul(2, (reparam ? gammaRsample : gammaSample)(k2, mul(0.5, this.df), bshape));
     const scale = sqrt(div(this.df, chi2));
     const z = matvec(this.scaleTril, normal(k1, this.shape(sampleShape)));
     return add(this.loc, mul(z, reshape(scale, [...scale.shape, 1])));

@@ -33,13 +33,21 @@ export type MVNScale =
   | { precisionMatrix: TensorLike; covarianceMatrix?: undefined; scaleTril?: undefined }
   | { scaleTril: TensorLike; covarianceMatrix?: undefined; precisionMatrix?: undefined };
 
-/** Inverse of a lower-triangular matrix `[..., n, n]`. */
+/**
+ * Inverse of a lower-triangular matrix `[..., n, n]`.
+ * @example
+ * trilInverse(tensor([[2, 0], [0, 4]])).toArray(); // → [[0.5, 0], [0, 0.25]]
+ */
 export function trilInverse(L: Tensor): Tensor {
   const n = L.shape[L.shape.length - 1]!;
   return triangularSolve(L, broadcastTo(eye(n), L.shape), { lower: true });
 }
 
-/** Lower Cholesky factor of the inverse of an SPD matrix P: chol(P⁻¹). */
+/**
+ * Lower Cholesky factor of the inverse of an SPD matrix P: chol(P⁻¹).
+ * @example
+ * choleskyOfInverse(tensor([[4, 0], [0, 1]])).toArray(); // → [[0.5, 0], [0, 1]]
+ */
 export function choleskyOfInverse(P: Tensor): Tensor {
   const Linv = trilInverse(cholesky(P));
   return cholesky(matmul(matT(Linv), Linv));

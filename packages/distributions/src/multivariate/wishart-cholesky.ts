@@ -18,6 +18,8 @@ import { Wishart } from "./wishart.js";
 
 /**
  * The Cholesky factor of a Wishart matrix: log p(L) = Wishart.logProb(LLᵀ) + n log 2 + Σ (n−i) log Lᵢᵢ.
+ * @example
+ * new WishartCholesky(3, { scaleMatrix: [[1, 0], [0, 1]] }).eventShape; // → [2, 2]
  */
 export class WishartCholesky extends Wishart {
   static override readonly support: Constraint = lowerCholesky;

@@ -26,6 +26,8 @@ import { bartlett, mvlgamma, scaleTrilOf, type WishartScale } from "../internal/
 /**
  * Wishart(concentration ν, scale S) over n×n SPD matrices:
  * log p(X) = (ν−n−1)/2 log det X − tr(S⁻¹X)/2 − (νn/2) log 2 − (ν/2) log det S − log Γₙ(ν/2).
+ * @example
+ * new Wishart(3, { scaleMatrix: [[1, 0], [0, 1]] }).mean.toArray(); // → [[3, 0], [0, 3]]
  */
 export class Wishart extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {

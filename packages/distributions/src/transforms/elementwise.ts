@@ -112,6 +112,8 @@ export class AffineTransform extends Transform {
 
 /**
  * y = 1/(1 + e⁻ˣ), from the reals to (0, 1); log|J| = −softplus(x) − softplus(−x).
+ * @example
+ * new SigmoidTransform().forward(0).item(); // → 0.5
  */
 export class SigmoidTransform extends Transform {
   get domain(): Constraint {
@@ -131,7 +133,11 @@ export class SigmoidTransform extends Transform {
   }
 }
 
-/** y = log(1 + eˣ), from the reals to the positive reals; log|J| = −softplus(−x). */
+/**
+ * y = log(1 + eˣ), from the reals to the positive reals; log|J| = −softplus(−x).
+ * @example
+ * new SoftplusTransform().forward(0).item(); // → 0.6931471805599453
+ */
 export class SoftplusTransform extends Transform {
   get domain(): Constraint {
     return real;
@@ -151,7 +157,11 @@ export class SoftplusTransform extends Transform {
   }
 }
 
-/** y = tanh(x), from the reals to (−1, 1); log|J| = 2(log 2 − x − softplus(−2x)). */
+/**
+ * y = tanh(x), from the reals to (−1, 1); log|J| = 2(log 2 − x − softplus(−2x)).
+ * @example
+ * new TanhTransform().inverse(0).item(); // → 0
+ */
 export class TanhTransform extends Transform {
   get domain(): Constraint {
     return real;
@@ -170,7 +180,11 @@ export class TanhTransform extends Transform {
   }
 }
 
-/** y = xᵖ on the positive reals; log|J| = log|p·y/x|. */
+/**
+ * y = xᵖ on the positive reals; log|J| = log|p·y/x|.
+ * @example
+ * new PowerTransform(2).forward(3).item(); // → 9
+ */
 export class PowerTransform extends Transform {
   readonly exponent: Tensor;
   constructor(exponent: TensorLike) {

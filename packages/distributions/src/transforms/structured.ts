@@ -69,7 +69,11 @@ function trilIndices(n: number, strict: boolean): { rows: number[]; cols: number
   return { rows, cols };
 }
 
-/** Packed `[..., m]` → `[..., n, n]` with the entries in the (strict) lower triangle, zeros elsewhere. */
+/**
+ * Packed `[..., m]` → `[..., n, n]` with the entries in the (strict) lower triangle, zeros elsewhere.
+ * @example
+ * vecToTril(tensor([1, 2, 3]), 2, false).toArray(); // → [[1, 0], [2, 3]]
+ */
 export function vecToTril(x: Tensor, n: number, strict: boolean): Tensor {
   const { rows, cols } = trilIndices(n, strict);
   const m = rows.length;
@@ -82,7 +86,11 @@ export function vecToTril(x: Tensor, n: number, strict: boolean): Tensor {
   return reshape(take(padded, indexTensor(idx), -1), [...batch, n, n]);
 }
 
-/** `[..., n, n]` → packed `[..., m]` of the (strict) lower triangle, row-major. */
+/**
+ * `[..., n, n]` → packed `[..., m]` of the (strict) lower triangle, row-major.
+ * @example
+ * trilToVec(tensor([[1, 0], [2, 3]]), 2, true).toArray(); // → [2]
+ */
 export function trilToVec(y: Tensor, n: number, strict: boolean): Tensor {
   const { rows, cols } = trilIndices(n, strict);
   const batch = y.shape.slice(0, -2);
@@ -186,6 +194,8 @@ export class OrderedTransform extends Transform {
 /**
  * Maps packed vectors of length n(n+1)/2 to lower-triangular matrices with positive diagonal: the first
  * n(n−1)/2 entries fill the strict lower triangle row by row, the last n are the log-diagonal.
+ * @example
+ * new LowerCholeskyTransform().forward([0.5, 0, 0]).toArray(); // → [[1, 0], [0.5, 1]]
  */
 export class LowerCholeskyTransform extends Transform {
   get domain(): Constraint {
@@ -227,6 +237,8 @@ export class LowerCholeskyTransform extends Transform {
  * Maps packed vectors of length n(n−1)/2 to Cholesky factors of correlation matrices (NumPyro
  * `CorrCholeskyTransform`): tanh gives partial correlations in (−1, 1), then each row is filled by stick
  * breaking on the squared norm so that it has unit length.
+ * @example
+ * new CorrCholeskyTransform().forward([0]).toArray(); // → [[1, 0], [0, 1]]
  */
 export class CorrCholeskyTransform extends Transform {
   get domain(): Constraint {
@@ -284,7 +296,11 @@ export class CorrCholeskyTransform extends Transform {
 const eyeLike = (n: number): Tensor =>
   asTensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))));
 
-/** X ↦ chol(X), from positive-definite matrices to lower Cholesky factors; log|J| = −n log 2 − Σ (n−i) log Lᵢᵢ. */
+/**
+ * X ↦ chol(X), from positive-definite matrices to lower Cholesky factors; log|J| = −n log 2 − Σ (n−i) log Lᵢᵢ.
+ * @example
+ * new CholeskyTransform().forward([[4, 2], [2, 2]]).toArray(); // → [[2, 0], [1, 1]]
+ */
 export class CholeskyTransform extends Transform {
   get domain(): Constraint {
     return positiveDefinite;
@@ -306,7 +322,11 @@ export class CholeskyTransform extends Transform {
   }
 }
 
-/** C ↦ chol(C), from correlation matrices to their Cholesky factors; log|J| = −Σ (n−1−i) log Lᵢᵢ. */
+/**
+ * C ↦ chol(C), from correlation matrices to their Cholesky factors; log|J| = −Σ (n−1−i) log Lᵢᵢ.
+ * @example
+ * new CorrMatrixCholeskyTransform().forward([[1, 0], [0, 1]]).toArray(); // → [[1, 0], [0, 1]]
+ */
 export class CorrMatrixCholeskyTransform extends CholeskyTransform {
   override get domain(): Constraint {
     return corrMatrix;
@@ -322,7 +342,11 @@ export class CorrMatrixCholeskyTransform extends CholeskyTransform {
   }
 }
 
-/** y = loc + L x for vectors, with L lower triangular with positive diagonal; log|J| = Σ log Lᵢᵢ. */
+/**
+ * y = loc + L x for vectors, with L lower triangular with positive diagonal; log|J| = Σ log Lᵢᵢ.
+ * @example
+ * new LowerCholeskyAffine([1, 1], [[2, 0], [1, 1]]).forward([1, 1]).toArray(); // → [3, 3]
+ */
 export class LowerCholeskyAffine extends Transform {
   readonly loc: Tensor;
   readonly scaleTril: Tensor;
@@ -350,7 +374,11 @@ export class LowerCholeskyAffine extends Transform {
   }
 }
 
-/** Permutes the last axis: y = x[..., permutation]. */
+/**
+ * Permutes the last axis: y = x[..., permutation].
+ * @example
+ * new PermuteTransform([2, 0, 1]).forward([10, 20, 30]).toArray(); // → [30, 10, 20]
+ */
 export class PermuteTransform extends Transform {
   readonly permutation: readonly number[];
   private readonly inversePermutation: readonly number[];
@@ -380,7 +408,11 @@ export class PermuteTransform extends Transform {
   }
 }
 
-/** Reshapes the event: `inShape` (rightmost axes of x) ↔ `outShape`. */
+/**
+ * Reshapes the event: `inShape` (rightmost axes of x) ↔ `outShape`.
+ * @example
+ * new ReshapeTransform([2, 2], [4]).forward([1, 2, 3, 4]).shape; // → [2, 2]
+ */
 export class ReshapeTransform extends Transform {
   constructor(
     readonly outShape: readonly number[],
@@ -431,6 +463,8 @@ export class ReshapeTransform extends Transform {
 /**
  * Like {@link LowerCholeskyTransform} but the diagonal is softplus of the last n entries (NumPyro
  * `SoftplusLowerCholeskyTransform`); log|J| = Σ −softplus(−xᵢ) over the diagonal entries.
+ * @example
+ * new SoftplusLowerCholeskyTransform().forward([0, 0, 0]).toArray()[1][0]; // → 0
  */
 export class SoftplusLowerCholeskyTransform extends LowerCholeskyTransform {
   override get codomain(): Constraint {
@@ -460,6 +494,8 @@ export class SoftplusLowerCholeskyTransform extends LowerCholeskyTransform {
 /**
  * Packed vectors to diag(s)·(I + L₀) with L₀ strictly lower (the first n(n−1)/2 entries) and s = softplus of
  * the last n entries (NumPyro `ScaledUnitLowerCholeskyTransform`); log|J| = Σᵢ i·log sᵢ − softplus(−xᵢ).
+ * @example
+ * new ScaledUnitLowerCholeskyTransform().forward([1, 0, 0]).toArray()[1][0]; // → 0.6931471805599453
  */
 export class ScaledUnitLowerCholeskyTransform extends LowerCholeskyTransform {
   override get codomain(): Constraint {

@@ -42,7 +42,11 @@ export abstract class Transform {
   }
 }
 
-/** f⁻¹ as a transform of its own. */
+/**
+ * f⁻¹ as a transform of its own.
+ * @example
+ * new ExpTransform().inv.forward(1).item(); // → 0
+ */
 export class InverseTransform extends Transform {
   constructor(readonly base: Transform) {
     super();
@@ -76,7 +80,11 @@ export class InverseTransform extends Transform {
   }
 }
 
-/** y = x. */
+/**
+ * y = x.
+ * @example
+ * new IdentityTransform().forward(3).item(); // → 3
+ */
 export class IdentityTransform extends Transform {
   constructor(readonly eventDim = 0) {
     super();
@@ -100,6 +108,8 @@ export class IdentityTransform extends Transform {
 
 /**
  * Treats the rightmost `reinterpretedBatchNdims` axes of `base` as event axes: the log-Jacobian sums over them.
+ * @example
+ * new IndependentTransform(new ExpTransform(), 1).logAbsDetJacobian([1, 2], [0, 0]).item(); // → 3
  */
 export class IndependentTransform extends Transform {
   constructor(

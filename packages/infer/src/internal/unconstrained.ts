@@ -5,6 +5,7 @@ import {
   bijectTo,
   type Constraint,
   mul,
+  PhloxError,
   realConstraint,
   sumAll,
   sumRightmost,
@@ -20,12 +21,14 @@ export function isRealSupport(site: Message): boolean {
 /** The bijection from ℝⁿ onto a sample site's support, with the site named in errors. */
 export function siteTransform(site: Message): Transform {
   const fn = site.fn;
-  if (fn === null) throw new TypeError(`site "${site.name}" has no distribution.`);
+  if (fn === null)
+    throw new PhloxError("site-without-distribution", `site "${site.name}" has no distribution.`);
   try {
     return bijectTo(fn.support);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new TypeError(
+    throw new PhloxError(
+      "no-bijection",
       `site "${site.name}": no bijection onto its support ${String(fn.support)} (${why}). ` +
         `Sites sampled by HMC/NUTS need a continuous support that bijectTo knows; register one with bijectTo.register.`,
     );

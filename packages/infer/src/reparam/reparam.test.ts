@@ -76,3 +76,28 @@ describe("CircularReparam", () => {
     expect(u0).toBeCloseTo(-num(vm.logProb(tensor(0.4))), 10);
   });
 });
+
+describe("unconstrained reparameterisation under scale and subsampling", () => {
+  const halfNormalLogPdf = (x: number): number => 0.5 * Math.log(2 / Math.PI) - 0.5 * x * x;
+
+  it("the log-Jacobian is scaled like the site (NumPyro test_unconstrained_reparam_scale)", async () => {
+    const { scale } = await import("@phlox/handlers");
+    const { HalfNormal } = await import("@phlox/distributions");
+    const model = () => scale(5).run(() => sample("x", new HalfNormal(1)));
+    const u = 0.3;
+    expect(num(potentialEnergy(model, [], { x: u }))).toBeCloseTo(
+      -5 * (halfNormalLogPdf(Math.exp(u)) + u),
+      10,
+    );
+  });
+
+  it("and like a subsampled plate's scale (NumPyro test_unconstrained_reparam_subsample)", async () => {
+    const { HalfNormal } = await import("@phlox/distributions");
+    const idx = tensor([0, 1], { dtype: "int32" });
+    const model = () => plate("N", 10, () => sample("x", new HalfNormal(1)), { subsampleSize: 2 });
+    const u = [0.3, -0.2];
+    const U = num(potentialEnergy(substitute(model, { N: idx }), [], { x: tensor(u) }));
+    const expected = -5 * u.reduce((s, v) => s + halfNormalLogPdf(Math.exp(v)) + v, 0);
+    expect(U).toBeCloseTo(expected, 10);
+  });
+});

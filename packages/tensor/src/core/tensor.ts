@@ -96,13 +96,15 @@ export class Tensor {
         "async-backend",
         `dataSync(): backend "${be.name}" reads asynchronously; use await x.data().`,
       );
-    return be.readSync(t.buf, t.dtype, t.size);
+    const d = be.readSync(t.buf, t.dtype, t.size);
+    return t._weak ? d.slice() : d; // weak scalars are shared: never hand out their buffer
   }
 
   /** The elements as a typed array, asynchronously (works on every backend). */
   data(): Promise<TypedArray> {
     const t = this._concrete("data()");
-    return t.backend!.read(t.buf, t.dtype, t.size);
+    const d = t.backend!.read(t.buf, t.dtype, t.size);
+    return t._weak ? d.then((a) => a.slice()) : d;
   }
 
   /**

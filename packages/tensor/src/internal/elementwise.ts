@@ -12,7 +12,7 @@ import {
 } from "../core/primitive.js";
 import { broadcastShapes, fmt, shapesEqual } from "../core/shape.js";
 import type { Tensor as TensorT } from "../core/tensor.js";
-import { type Tensor, type TensorLike, toTensor, weakScalar } from "../core/tensor.js";
+import { Tensor, type TensorLike, toTensor, weakScalar } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { broadcastTo } from "../primitives/broadcast-to.js";
 import { cast } from "../primitives/cast.js";
@@ -138,6 +138,17 @@ export function bind2<P extends PrimitiveName>(
   b: TensorLike,
   floatOnly = false,
 ): Tensor {
+  // Fast path (most backward-pass calls): two strong tensors of one dtype and one shape.
+  if (
+    a instanceof Tensor &&
+    b instanceof Tensor &&
+    a.dtype === b.dtype &&
+    !a._weak &&
+    !b._weak &&
+    (!floatOnly || isFloat(a.dtype)) &&
+    shapesEqual(a.shape, b.shape)
+  )
+    return bind(prim, [a, b], NONE as PrimitiveParams[P]);
   const [x, y] = promote2(a, b, prim.name, floatOnly);
   return bind(prim, [x, y], NONE as PrimitiveParams[P]);
 }

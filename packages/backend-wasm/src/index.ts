@@ -1,0 +1,10 @@
+export type { TfHandle } from "./handles.js";
+export { disposeTensors, scope } from "./handles.js";
+export type { KernelSpec } from "./kernels.js";
+export { kernels } from "./kernels.js";
+export type { BackendJitted } from "./program.js";
+export { jitOnBackend, programCompiler } from "./program.js";
+export type { FallbackMode, TfjsBackend, TfjsBackendOptions } from "./tfjs-backend.js";
+export { createTfjsBackend } from "./tfjs-backend.js";
+export type { WasmOptions } from "./wasm.js";
+export { wasm, wasmHasSimd } from "./wasm.js";
