@@ -124,6 +124,9 @@ def read_phlox(d):
     else:
         res["zarr"] = describe(manual_zarr(os.path.join(d, "phlox.zarr")))
     res["json"] = describe(az.from_json(os.path.join(d, "phlox.json")))
+    # ArviZ 1.x reads through xarray's DataTree: the same file must open there, without phony dims.
+    tree = xr.open_datatree(os.path.join(d, "phlox.nc"))
+    res["datatree"] = {name: sorted(str(x) for x in node.dims) for name, node in tree.children.items()}
     # The netCDF values themselves, for an exact comparison on the JS side.
     nc = az.from_netcdf(os.path.join(d, "phlox.nc"))
     res["theta_first"] = clean(nc.posterior.theta.values[0, :3].tolist())
@@ -170,6 +173,14 @@ def write_python(d):
             exp["dtypes"][f"{g}/{name}"] = str(da.dtype)
             exp["dims"][f"{g}/{name}"] = list(da.dims)
     exp["schools"] = schools
+    # A dimension without a coordinate variable (netCDF writes a bare dimension scale for it), and a plain
+    # HDF5 file without any netCDF dimension machinery (h5py), for the reader's fallbacks.
+    bare = xr.Dataset({"x": (("chain", "draw", "k"), rng.normal(size=(c, n, 3)))}, coords={"chain": [0, 1], "draw": np.arange(n)})
+    az.InferenceData(posterior=bare).to_netcdf(os.path.join(d, "python_nocoord.nc"))
+    import h5py
+
+    with h5py.File(os.path.join(d, "python_plain.h5"), "w") as f:
+        f.create_group("posterior").create_dataset("z", data=np.arange(12.0).reshape(2, 3, 2))
     return exp
 
 

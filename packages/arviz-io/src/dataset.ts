@@ -76,7 +76,10 @@ export function createDataset(
     const dims: string[] = sampleDims ? ["chain", "draw"] : [];
     for (let i = 0; i < eventRank; i++) dims.push(given[i] ?? `${name}_dim_${i}`);
     if (new Set(dims).size !== dims.length) {
-      throw new ArvizIoError("invalid-variable", `${where}: repeated dimension name in [${dims.join(", ")}].`);
+      throw new ArvizIoError(
+        "invalid-variable",
+        `${where}: repeated dimension name in [${dims.join(", ")}].`,
+      );
     }
     variables[name] = { dims, shape: arr.shape, dtype: arr.dtype, data: arr.data, attrs: {} };
     for (let i = 0; i < dims.length; i++) {

@@ -7,7 +7,7 @@
  * `unsupported`, `invalid-zarr`, `invalid-json`, `node-only`.
  *
  * @example
- * try { fromJSON("{"); } catch (e) { (e as ArvizIoError).code; } // → "invalid-json"
+ * (() => { try { fromJSON("{"); } catch (e) { return e.code; } })(); // → "invalid-json"
  */
 export class ArvizIoError extends Error {
   /** Stable machine-readable category of the failure. */

@@ -25,7 +25,9 @@ async function readBytes(fs: Fs, file: string, fn: string): Promise<Uint8Array> 
   try {
     return new Uint8Array(await fs.readFile(file));
   } catch (e) {
-    throw new ArvizIoError("invalid-argument", `${fn}: cannot read "${file}": ${(e as Error).message}`, { cause: e });
+    throw new ArvizIoError("invalid-argument", `${fn}: cannot read "${file}": ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -38,7 +40,11 @@ async function readBytes(fs: Fs, file: string, fn: string): Promise<Uint8Array> 
  * @example
  * await writeNetCDF(idata, "eight_schools.nc");
  */
-export async function writeNetCDF(idata: InferenceData, file: string, options?: NetCDFWriteOptions): Promise<void> {
+export async function writeNetCDF(
+  idata: InferenceData,
+  file: string,
+  options?: NetCDFWriteOptions,
+): Promise<void> {
   const { fs } = await node("writeNetCDF");
   await fs.writeFile(file, await toNetCDF(idata, options));
 }
@@ -65,7 +71,11 @@ export async function readNetCDF(file: string): Promise<InferenceData> {
  * @example
  * await writeZarr(idata, "eight_schools.zarr");
  */
-export async function writeZarr(idata: InferenceData, dir: string, options?: ZarrWriteOptions): Promise<void> {
+export async function writeZarr(
+  idata: InferenceData,
+  dir: string,
+  options?: ZarrWriteOptions,
+): Promise<void> {
   const { fs, path } = await node("writeZarr");
   const store = toZarr(idata, options);
   await fs.rm(dir, { recursive: true, force: true });
@@ -91,7 +101,9 @@ export async function readZarr(dir: string): Promise<InferenceData> {
   try {
     entries = (await fs.readdir(dir, { recursive: true })) as string[];
   } catch (e) {
-    throw new ArvizIoError("invalid-argument", `readZarr: cannot list "${dir}": ${(e as Error).message}`, { cause: e });
+    throw new ArvizIoError("invalid-argument", `readZarr: cannot list "${dir}": ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   for (const rel of entries) {
     const full = path.join(dir, rel);

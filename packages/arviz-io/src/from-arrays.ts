@@ -49,7 +49,8 @@ export function fromArrays(
 
 /** The createDataset options for one group under the shared options (pred dims for prediction groups). */
 export function groupOptions(group: string, options: ConvertOptions): CreateDatasetOptions {
-  const pred = group === "predictions" || group === "predictions_constant_data" || group === "warmup_predictions";
+  const pred =
+    group === "predictions" || group === "predictions_constant_data" || group === "warmup_predictions";
   return {
     dims: pred ? (options.predDims ?? options.dims) : options.dims,
     coords: pred ? { ...options.coords, ...options.predCoords } : options.coords,

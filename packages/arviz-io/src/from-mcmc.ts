@@ -1,8 +1,8 @@
 import { createDataset } from "./dataset.js";
 import { ArvizIoError } from "./errors.js";
 import { type ConvertOptions, groupOptions } from "./from-arrays.js";
-import { normalizeArray } from "./internal/arrays.js";
 import { InferenceData } from "./inference-data.js";
+import { normalizeArray } from "./internal/arrays.js";
 import type { ArrayInput, Dataset } from "./types.js";
 
 /** Samples per site, `{ data, shape }`, with shape `[chain, draw, ...site shape]`. */
@@ -18,7 +18,7 @@ export type SampleRecord = Readonly<Record<string, ArrayInput>>;
  * `adapt_state.step_size`/`step_size`/`stepSize`, `trajectory_length`/`trajectoryLength`,
  * `tree_depth`/`treeDepth`. Any other field is kept, renamed to snake_case.
  * @example
- * const source: McmcSource = {
+ * const source = {
  *   getSamples: () => ({ mu: { data: new Float64Array(8), shape: [2, 4] } }),
  *   getExtraFields: () => ({ diverging: { data: new Uint8Array(8), shape: [2, 4], dtype: "bool" } }),
  * };
@@ -139,7 +139,10 @@ function oneChain(samples: SampleRecord, where: string): SampleRecord {
   for (const [name, input] of Object.entries(samples)) {
     const a = normalizeArray(input, `${where}: "${name}"`);
     if (a.shape.length < 1) {
-      throw new ArvizIoError("invalid-variable", `${where}: "${name}" is a scalar; expected [numSamples, ...].`);
+      throw new ArvizIoError(
+        "invalid-variable",
+        `${where}: "${name}" is a scalar; expected [numSamples, ...].`,
+      );
     }
     out[name] = { data: a.data, shape: [1, ...a.shape], dtype: a.dtype };
   }
@@ -165,13 +168,15 @@ export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): Inf
   const samples = source.getSamples({ groupByChain: true });
   const groups: Record<string, Dataset> = {};
   const make = (group: string, arrays: SampleRecord | undefined): void => {
-    if (arrays && Object.keys(arrays).length > 0) groups[group] = createDataset(arrays, groupOptions(group, options));
+    if (arrays && Object.keys(arrays).length > 0)
+      groups[group] = createDataset(arrays, groupOptions(group, options));
   };
   make("posterior", samples);
   const first = groups.posterior ? Object.values(groups.posterior.variables)[0] : undefined;
   const numChains = first?.shape[0] ?? 1;
   const numDraws = first?.shape[1] ?? 0;
-  if (source.getExtraFields) make("sample_stats", sampleStatsFromExtraFields(source.getExtraFields({ groupByChain: true })));
+  if (source.getExtraFields)
+    make("sample_stats", sampleStatsFromExtraFields(source.getExtraFields({ groupByChain: true })));
   let ll: SampleRecord | undefined;
   if (typeof options.logLikelihood === "object") ll = options.logLikelihood;
   else if (options.logLikelihood !== false && source.logLikelihood) ll = source.logLikelihood();
@@ -184,7 +189,10 @@ export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): Inf
   }
   if (ll) make("log_likelihood", byChain(ll, numChains, numDraws, "fromMCMC log_likelihood"));
   if (options.posteriorPredictive) {
-    make("posterior_predictive", byChain(options.posteriorPredictive, numChains, numDraws, "fromMCMC posterior_predictive"));
+    make(
+      "posterior_predictive",
+      byChain(options.posteriorPredictive, numChains, numDraws, "fromMCMC posterior_predictive"),
+    );
   }
   if (options.predictions) {
     make("predictions", byChain(options.predictions, numChains, numDraws, "fromMCMC predictions"));
@@ -273,8 +281,9 @@ export function fromSVI(guideSamples: SampleRecord, options: FromSVIOptions = {}
       groupOptions("posterior_predictive", options),
     );
   }
-  if (options.observedData) groups.observed_data = createDataset(options.observedData, groupOptions("observed_data", options));
-  if (options.constantData) groups.constant_data = createDataset(options.constantData, groupOptions("constant_data", options));
+  if (options.observedData)
+    groups.observed_data = createDataset(options.observedData, groupOptions("observed_data", options));
+  if (options.constantData)
+    groups.constant_data = createDataset(options.constantData, groupOptions("constant_data", options));
   return new InferenceData(groups);
 }
-

@@ -93,7 +93,9 @@ describe("readers on damaged input", () => {
   test("fromNetCDF ends cleanly for every damaged string size in the global heap (HDF5 can loop forever there)", async () => {
     // Regression: growing one vlen string's size field made HDF5 2.0 spin forever in the string read; the
     // global-heap check refuses such files. Damage every object's size field in turn.
-    const gcol = nc.findIndex((b, i) => b === 0x47 && nc[i + 1] === 0x43 && nc[i + 2] === 0x4f && nc[i + 3] === 0x4c);
+    const gcol = nc.findIndex(
+      (b, i) => b === 0x47 && nc[i + 1] === 0x43 && nc[i + 2] === 0x4f && nc[i + 3] === 0x4c,
+    );
     expect(gcol).toBeGreaterThan(0);
     let refused = 0;
     for (let q = gcol + 16; nc[q] !== 0 || nc[q + 1] !== 0; q += 16 + Math.ceil(nc[q + 8] / 8) * 8) {
@@ -112,20 +114,26 @@ describe("readers on damaged input", () => {
   test("fromZarr on damaged chunks and metadata: ArvizIoError or a valid result", () => {
     const keys = [...store.keys()];
     fc.assert(
-      fc.property(fc.constantFrom(...keys), fc.integer({ min: 0, max: 2 ** 31 }), damage(64), (key, salt, d) => {
-        const bytes = store.get(key)!;
-        const dd = { ...d } as Damage;
-        if (dd.kind === "truncate") dd.at %= Math.max(1, bytes.length);
-        if (dd.kind === "fill") dd.at %= Math.max(1, bytes.length);
-        if (dd.kind === "flip") dd.flips = dd.flips.map(([i, x]) => [(i + salt) % Math.max(1, bytes.length), x]);
-        const damaged = new Map(store);
-        damaged.set(key, apply(bytes, dd));
-        try {
-          fromZarr(damaged);
-        } catch (e) {
-          expectCleanFailure(e);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...keys),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        damage(64),
+        (key, salt, d) => {
+          const bytes = store.get(key)!;
+          const dd = { ...d } as Damage;
+          if (dd.kind === "truncate") dd.at %= Math.max(1, bytes.length);
+          if (dd.kind === "fill") dd.at %= Math.max(1, bytes.length);
+          if (dd.kind === "flip")
+            dd.flips = dd.flips.map(([i, x]) => [(i + salt) % Math.max(1, bytes.length), x]);
+          const damaged = new Map(store);
+          damaged.set(key, apply(bytes, dd));
+          try {
+            fromZarr(damaged);
+          } catch (e) {
+            expectCleanFailure(e);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 300 },
     );
   });
@@ -136,7 +144,9 @@ describe("readers on damaged input", () => {
     expect(fromZarr(noMeta).groupNames()).toEqual(sample().groupNames());
     const noChunk = new Map(store);
     noChunk.delete("posterior/mu/0.0");
-    expect(Number.isNaN((fromZarr(noChunk).get("posterior").variables.mu.data as Float64Array)[0])).toBe(true);
+    expect(Number.isNaN((fromZarr(noChunk).get("posterior").variables.mu.data as Float64Array)[0])).toBe(
+      true,
+    );
     expect(() => fromZarr(new Map())).toThrow(ArvizIoError);
   });
 

@@ -1,5 +1,6 @@
 export { type CreateDatasetOptions, createDataset, makeAttrs, validateDataset } from "./dataset.js";
 export { ArvizIoError } from "./errors.js";
+export { readJSON, readNetCDF, readZarr, writeJSON, writeNetCDF, writeZarr } from "./files.js";
 export { type ConvertOptions, DATA_GROUPS, fromArrays } from "./from-arrays.js";
 export {
   type FromMCMCOptions,
@@ -13,6 +14,7 @@ export {
   sampleStatsFromExtraFields,
 } from "./from-mcmc.js";
 export { GROUP_NAMES, type GroupName, InferenceData } from "./inference-data.js";
+export { fromJSON, toJSON } from "./json.js";
 export { fromNetCDF } from "./netcdf-read.js";
 export { type NetCDFWriteOptions, toNetCDF } from "./netcdf-write.js";
 export type {
@@ -28,6 +30,4 @@ export type {
   VariableData,
 } from "./types.js";
 export { ARVIZ_FORMAT_VERSION, PHLOX_VERSION } from "./version.js";
-export { readJSON, readNetCDF, readZarr, writeJSON, writeNetCDF, writeZarr } from "./files.js";
-export { fromJSON, toJSON } from "./json.js";
 export { fromZarr, toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr.js";

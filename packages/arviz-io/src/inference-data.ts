@@ -192,7 +192,10 @@ export class InferenceData {
     const c = ds.coords.chain;
     const d = ds.coords.draw;
     if (!c || !d) {
-      throw new ArvizIoError("invalid-argument", `InferenceData.sampleShape: group "${group}" has no chain/draw.`);
+      throw new ArvizIoError(
+        "invalid-argument",
+        `InferenceData.sampleShape: group "${group}" has no chain/draw.`,
+      );
     }
     return { numChains: sizeOf(c.shape), numDraws: sizeOf(d.shape) };
   }

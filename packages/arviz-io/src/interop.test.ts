@@ -32,7 +32,10 @@ interface Described {
 interface OracleOutput {
   arviz_version: string;
   have_zarr: boolean;
-  read: Record<"netcdf" | "netcdf4_engine" | "zarr" | "json", Described> & { theta_first: number[][] };
+  read: Record<"netcdf" | "netcdf4_engine" | "zarr" | "json", Described> & {
+    theta_first: number[][];
+    datatree: Record<string, string[]>;
+  };
   python: {
     wrote: string[];
     groups: string[];
@@ -89,27 +92,42 @@ describe("Python ArviZ opens what Phlox writes", () => {
     expect(d.vars.observed_data.obs.dims).toEqual(["school"]);
   });
 
-  test.each(FORMATS)("dtypes survive (%s): diverging is bool, n_steps/tree_depth int64, lp float64", (fmt) => {
-    const ss = oracle.read[fmt].vars.sample_stats;
-    expect(ss.diverging.dtype).toBe("bool");
-    expect(ss.n_steps.dtype).toBe("int64");
-    expect(ss.tree_depth.dtype).toBe("int64");
-    expect(ss.lp.dtype).toBe("float64");
-    expect(ss.energy.dtype).toBe("float64");
-    expect(oracle.read[fmt].vars.posterior.mu.dtype).toBe("float64");
-    expect(Object.keys(ss).filter((k) => !k.startsWith("__")).sort()).toEqual(
-      ["acceptance_rate", "diverging", "energy", "lp", "n_steps", "step_size", "tree_depth"].sort(),
-    );
-    const div = idata.variable("sample_stats", "diverging").data as Uint8Array;
-    expect(oracle.read[fmt].diverging_sum).toBe(div.reduce((a, b) => a + b, 0));
-  });
+  test.each(FORMATS)(
+    "dtypes survive (%s): diverging is bool, n_steps/tree_depth int64, lp float64",
+    (fmt) => {
+      const ss = oracle.read[fmt].vars.sample_stats;
+      expect(ss.diverging.dtype).toBe("bool");
+      expect(ss.n_steps.dtype).toBe("int64");
+      expect(ss.tree_depth.dtype).toBe("int64");
+      expect(ss.lp.dtype).toBe("float64");
+      expect(ss.energy.dtype).toBe("float64");
+      expect(oracle.read[fmt].vars.posterior.mu.dtype).toBe("float64");
+      expect(
+        Object.keys(ss)
+          .filter((k) => !k.startsWith("__"))
+          .sort(),
+      ).toEqual(
+        ["acceptance_rate", "diverging", "energy", "lp", "n_steps", "step_size", "tree_depth"].sort(),
+      );
+      const div = idata.variable("sample_stats", "diverging").data as Uint8Array;
+      expect(oracle.read[fmt].diverging_sum).toBe(div.reduce((a, b) => a + b, 0));
+    },
+  );
 
-  test.each(["netcdf", "zarr"] as const)("group attributes name Phlox as the inference library (%s)", (fmt) => {
-    const attrs = oracle.read[fmt].vars.posterior.__attrs__;
-    expect(attrs.inference_library).toBe("phlox");
-    expect(attrs.arviz_version).toBe("0.23.4");
-    expect(typeof attrs.created_at).toBe("string");
-    expect(typeof attrs.inference_library_version).toBe("string");
+  test.each(["netcdf", "zarr"] as const)(
+    "group attributes name Phlox as the inference library (%s)",
+    (fmt) => {
+      const attrs = oracle.read[fmt].vars.posterior.__attrs__;
+      expect(attrs.inference_library).toBe("phlox");
+      expect(attrs.arviz_version).toBe("0.23.4");
+      expect(typeof attrs.created_at).toBe("string");
+      expect(typeof attrs.inference_library_version).toBe("string");
+    },
+  );
+
+  test("xarray.open_datatree (ArviZ 1.x's reader) opens the netCDF file with Phlox's dims", () => {
+    expect(Object.keys(oracle.read.datatree).sort()).toEqual([...EXPECTED_GROUPS].sort());
+    expect(oracle.read.datatree.posterior).toEqual(["chain", "draw", "school"]);
   });
 
   test("the values Python reads from netCDF are the draws Phlox wrote", () => {
@@ -123,7 +141,11 @@ describe("Python ArviZ opens what Phlox writes", () => {
     const schools = EIGHT_SCHOOLS.schools;
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
     const rows = summaryArviz(draws);
-    expect(rows.length).toBe(18);
+    const elements = Object.values(draws).reduce(
+      (a, x) => a + x.shape.slice(2).reduce((p, k) => p * k, 1),
+      0,
+    );
+    expect(rows.length).toBe(elements);
     for (const row of rows) {
       const label = row.index.length === 0 ? row.variable : `${row.variable}[${schools[row.index[0]]}]`;
       const py = d.summary[label];
@@ -137,8 +159,11 @@ describe("Python ArviZ opens what Phlox writes", () => {
     }
     for (const [name, x] of Object.entries(draws)) {
       const flat = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
-      const cmp = (ours: Float64Array, theirs: number | number[]) =>
-        flat(theirs).forEach((t, i) => expect(rel(ours[i], t), name).toBeLessThan(1e-6));
+      const cmp = (ours: Float64Array, theirs: number | number[]) => {
+        flat(theirs).forEach((t, i) => {
+          expect(rel(ours[i], t), name).toBeLessThan(1e-6);
+        });
+      };
       cmp(rhat(x), d.rhat[name]);
       cmp(essBulk(x), d.ess_bulk[name]);
       cmp(essTail(x), d.ess_tail[name]);
@@ -166,6 +191,17 @@ describe("Phlox reads what Python ArviZ writes", () => {
   test("readNetCDF opens az.to_netcdf output: groups, dims, dtypes (bool, int64), string coords, values", async () => {
     check(await readNetCDF(join(dir, "python.nc")));
   });
+  test("a dimension without a coordinate gets the default 0…n−1 coordinate; plain HDF5 gets <var>_dim_<i>", async () => {
+    const nocoord = await readNetCDF(join(dir, "python_nocoord.nc"));
+    expect(nocoord.variable("posterior", "x").dims).toEqual(["chain", "draw", "k"]);
+    expect(Array.from(nocoord.get("posterior").coords.k.data as BigInt64Array, Number)).toEqual([0, 1, 2]);
+    const plain = await readNetCDF(join(dir, "python_plain.h5"));
+    expect(plain.variable("posterior", "z").dims).toEqual(["z_dim_0", "z_dim_1", "z_dim_2"]);
+    expect(Array.from(plain.variable("posterior", "z").data as Float64Array)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i),
+    );
+  });
+
   test("readJSON opens az.to_json output", async () => {
     check(await readJSON(join(dir, "python.json")));
   });

@@ -14,13 +14,25 @@ describe("toJSON / fromJSON (ArviZ's JSON layout)", () => {
       observed_data: { y: [1, 2] },
       predictions: { yp: { data: new Float64Array(6), shape: [1, 3, 2] } },
     },
-    { dims: { theta: ["school"], y: ["school"] }, predDims: { yp: ["new"] }, coords: { school: ["a", "b"], new: [10, 20] } },
+    {
+      dims: { theta: ["school"], y: ["school"] },
+      predDims: { yp: ["new"] },
+      coords: { school: ["a", "b"], new: [10, 20] },
+    },
   );
 
   test("writes the keys az.from_json expects: groups, <group>_attrs, coords, dims, pred_dims, attrs", () => {
     const obj = JSON.parse(toJSON(idata).replace(/NaN/g, "null")) as Record<string, unknown>;
     expect(Object.keys(obj)).toEqual(
-      expect.arrayContaining(["posterior", "posterior_attrs", "coords", "dims", "pred_dims", "attrs", "observed_data"]),
+      expect.arrayContaining([
+        "posterior",
+        "posterior_attrs",
+        "coords",
+        "dims",
+        "pred_dims",
+        "attrs",
+        "observed_data",
+      ]),
     );
     expect(obj.dims).toEqual({ theta: ["school"], y: ["school"] });
     expect(obj.pred_dims).toEqual({ yp: ["new"] });

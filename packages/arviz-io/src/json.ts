@@ -1,9 +1,9 @@
 import { ArvizIoError } from "./errors.js";
 import { DATA_GROUPS } from "./from-arrays.js";
+import { InferenceData } from "./inference-data.js";
 import { convert, coordVariable, rangeCoord } from "./internal/arrays.js";
 import { type JsonValue, parseJson } from "./internal/json-parse.js";
-import { InferenceData } from "./inference-data.js";
-import type { AttrValue, Attrs, Dataset, DType, Variable } from "./types.js";
+import type { Attrs, AttrValue, Dataset, DType, Variable } from "./types.js";
 
 const PRED_GROUPS = new Set(["predictions", "predictions_constant_data"]);
 
@@ -115,7 +115,10 @@ function flatten(x: JsonValue, shape: number[], where: string): unknown[] {
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      throw new ArvizIoError("invalid-json", `${where}: ragged nested list (expected length ${shape[depth]}).`);
+      throw new ArvizIoError(
+        "invalid-json",
+        `${where}: ragged nested list (expected length ${shape[depth]}).`,
+      );
     }
     for (const e of v) walk(e, depth + 1);
   };
@@ -133,7 +136,8 @@ function dtypeOf(flat: unknown[], isFloat: boolean): DType {
 
 function toAttrs(x: JsonValue | undefined, where: string): Record<string, AttrValue> {
   if (x === undefined || x === null) return {};
-  if (typeof x !== "object" || Array.isArray(x)) throw new ArvizIoError("invalid-json", `${where} must be an object.`);
+  if (typeof x !== "object" || Array.isArray(x))
+    throw new ArvizIoError("invalid-json", `${where} must be an object.`);
   const out: Record<string, AttrValue> = {};
   for (const [k, v] of Object.entries(x)) {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
@@ -143,7 +147,15 @@ function toAttrs(x: JsonValue | undefined, where: string): Record<string, AttrVa
   return out;
 }
 
-const NON_GROUP_KEYS = new Set(["coords", "dims", "pred_dims", "pred_coords", "attrs", "save_warmup", "index_origin"]);
+const NON_GROUP_KEYS = new Set([
+  "coords",
+  "dims",
+  "pred_dims",
+  "pred_coords",
+  "attrs",
+  "save_warmup",
+  "index_origin",
+]);
 
 /**
  * Reads ArviZ's JSON layout (from {@link toJSON} or Python's `az.to_json`) into InferenceData. Dimension names
@@ -160,14 +172,19 @@ export function fromJSON(source: string | Uint8Array): InferenceData {
     return decodeJson(source);
   } catch (e) {
     if (e instanceof ArvizIoError) throw e;
-    throw new ArvizIoError("invalid-json", `fromJSON: the document could not be decoded (${(e as Error).message}).`, {
-      cause: e,
-    });
+    throw new ArvizIoError(
+      "invalid-json",
+      `fromJSON: the document could not be decoded (${(e as Error).message}).`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 
 function decodeJson(source: string | Uint8Array): InferenceData {
-  const text = typeof source === "string" ? source : new TextDecoder("utf-8", { fatal: false }).decode(source);
+  const text =
+    typeof source === "string" ? source : new TextDecoder("utf-8", { fatal: false }).decode(source);
   const { value: root, floats } = parseJson(text, "fromJSON");
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
     throw new ArvizIoError("invalid-json", "fromJSON: the top level must be an object of groups.");
@@ -175,7 +192,8 @@ function decodeJson(source: string | Uint8Array): InferenceData {
   const dimsOf = (key: string): Record<string, JsonValue> => {
     const d = root[key];
     if (d === undefined || d === null) return {};
-    if (typeof d !== "object" || Array.isArray(d)) throw new ArvizIoError("invalid-json", `fromJSON: "${key}" must be an object.`);
+    if (typeof d !== "object" || Array.isArray(d))
+      throw new ArvizIoError("invalid-json", `fromJSON: "${key}" must be an object.`);
     return d;
   };
   const dims = dimsOf("dims");
@@ -196,10 +214,16 @@ function decodeJson(source: string | Uint8Array): InferenceData {
       const where = `fromJSON: "${group}.${name}"`;
       const shape = shapeOf(raw, where);
       const flat = flatten(raw, shape, where);
-      const dtype = dtypeOf(flat, Array.isArray(raw) ? floats.has(raw) : typeof raw === "number" && !Number.isInteger(raw));
+      const dtype = dtypeOf(
+        flat,
+        Array.isArray(raw) ? floats.has(raw) : typeof raw === "number" && !Number.isInteger(raw),
+      );
       const lead = sampled ? 2 : 0;
       if (shape.length < lead) {
-        throw new ArvizIoError("invalid-json", `${where}: a sampled group needs [chain, draw, ...] lists, got shape [${shape.join(", ")}].`);
+        throw new ArvizIoError(
+          "invalid-json",
+          `${where}: a sampled group needs [chain, draw, ...] lists, got shape [${shape.join(", ")}].`,
+        );
       }
       const given = table[name];
       const names = Array.isArray(given) ? given.filter((d): d is string => typeof d === "string") : [];
@@ -214,7 +238,11 @@ function decodeJson(source: string | Uint8Array): InferenceData {
         } else coords[d] = rangeCoord(d, shape[i]);
       });
     }
-    groups[group] = { variables, coords, attrs: toAttrs(root[`${group}_attrs`], `fromJSON: "${group}_attrs"`) };
+    groups[group] = {
+      variables,
+      coords,
+      attrs: toAttrs(root[`${group}_attrs`], `fromJSON: "${group}_attrs"`),
+    };
   }
   return new InferenceData(groups, toAttrs(root.attrs, "fromJSON: attrs"));
 }

@@ -1,8 +1,8 @@
 import { ArvizIoError } from "./errors.js";
+import { InferenceData } from "./inference-data.js";
 import { convert, rangeCoord, sizeOf } from "./internal/arrays.js";
 import { guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
 import { checkHdf5Superblock } from "./internal/hdf5-check.js";
-import { InferenceData } from "./inference-data.js";
 import type { AttrValue, Dataset, DType, Variable, VariableData } from "./types.js";
 
 type H5Group = InstanceType<typeof import("h5wasm").Group>;
@@ -81,7 +81,8 @@ function readData(d: H5Dataset, dtype: DType, n: number, where: string): Variabl
     return convert(arr as unknown[], "string", where);
   }
   if (raw === null || raw === undefined) return convert([], dtype, where);
-  if (typeof raw === "number" || typeof raw === "bigint" || typeof raw === "boolean") return convert([raw], dtype, where);
+  if (typeof raw === "number" || typeof raw === "bigint" || typeof raw === "boolean")
+    return convert([raw], dtype, where);
   return convert(raw as ArrayLike<unknown>, dtype, where);
 }
 
@@ -93,7 +94,10 @@ function readVariable(d: H5Dataset, name: string, where: string): Variable {
   if (dtypeAttr === "bool" && dtype !== "string") dtype = "bool";
   const data = readData(d, dtype, n, where);
   if (data.length !== n) {
-    throw new ArvizIoError("corrupt", `${where}: read ${data.length} values but the shape [${shape.join(", ")}] needs ${n}.`);
+    throw new ArvizIoError(
+      "corrupt",
+      `${where}: read ${data.length} values but the shape [${shape.join(", ")}] needs ${n}.`,
+    );
   }
   const dims: string[] = [];
   for (let i = 0; i < shape.length; i++) {
@@ -116,7 +120,9 @@ function readGroup(g: H5Group, group: string): Dataset {
     if (isScale) {
       const label = d.attrs.NAME ? String(d.get_attribute("NAME", true)) : key;
       const len = (d.shape ?? [0])[0] ?? 0;
-      coords[key] = label.startsWith(PHANTOM) ? rangeCoord(key, len) : { ...readVariable(d, key, where), dims: [key] };
+      coords[key] = label.startsWith(PHANTOM)
+        ? rangeCoord(key, len)
+        : { ...readVariable(d, key, where), dims: [key] };
       continue;
     }
     variables[key] = readVariable(d, key, where);
@@ -134,7 +140,8 @@ function readGroup(g: H5Group, group: string): Dataset {
 export async function toBytes(source: Uint8Array | ArrayBuffer | Blob, fn: string): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (typeof Blob !== "undefined" && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (typeof Blob !== "undefined" && source instanceof Blob)
+    return new Uint8Array(await source.arrayBuffer());
   throw new ArvizIoError("invalid-argument", `${fn}: expected a Uint8Array, ArrayBuffer or Blob.`);
 }
 
@@ -176,9 +183,13 @@ function readFile(h5: H5, path: string): InferenceData {
     return new InferenceData(groups, attrs);
   } catch (e) {
     if (e instanceof ArvizIoError) throw e;
-    throw new ArvizIoError("corrupt", `fromNetCDF: the file could not be decoded (${(e as Error).message}).`, {
-      cause: e,
-    });
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF: the file could not be decoded (${(e as Error).message}).`,
+      {
+        cause: e,
+      },
+    );
   } finally {
     if (f) {
       try {

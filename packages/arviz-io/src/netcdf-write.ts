@@ -1,7 +1,7 @@
 import { ArvizIoError } from "./errors.js";
-import { guard, loadH5, memPath, unlink } from "./internal/h5.js";
 import type { InferenceData } from "./inference-data.js";
-import type { AttrValue, Attrs, DType, Variable } from "./types.js";
+import { guard, loadH5, memPath, unlink } from "./internal/h5.js";
+import type { Attrs, AttrValue, DType, Variable } from "./types.js";
 import { PHLOX_VERSION } from "./version.js";
 
 type H5File = InstanceType<typeof import("h5wasm").File>;
@@ -32,7 +32,8 @@ function writeAttr(obj: H5Group | H5Dataset, name: string, value: AttrValue): vo
   if (typeof value === "string") obj.create_attribute(name, value);
   else if (typeof value === "boolean") obj.create_attribute(name, new Int8Array([value ? 1 : 0]), [], "<b");
   else if (typeof value === "number") obj.create_attribute(name, new Float64Array([value]), [], "<d");
-  else if (value.length > 0 && typeof value[0] === "string") obj.create_attribute(name, [...(value as string[])]);
+  else if (value.length > 0 && typeof value[0] === "string")
+    obj.create_attribute(name, [...(value as string[])]);
   else obj.create_attribute(name, Float64Array.from(value as number[]), [value.length], "<d");
 }
 
@@ -111,7 +112,7 @@ function writeGroup(
  * @throws {ArvizIoError} `invalid-group` for names netCDF cannot store.
  * @example
  * const bytes = await toNetCDF(fromArrays({ posterior: { mu: [[1, 2]] } }));
- * bytes[1]; // → 72  ("H" of the HDF5 signature)
+ * String.fromCharCode(bytes[1], bytes[2], bytes[3]); // → "HDF"
  */
 export async function toNetCDF(
   idata: InferenceData,
@@ -119,7 +120,10 @@ export async function toNetCDF(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const compression = options.compression ?? 4;
   if (!Number.isInteger(compression) || compression < 0 || compression > 9) {
-    throw new ArvizIoError("invalid-argument", `toNetCDF: compression must be an integer 0–9, got ${compression}.`);
+    throw new ArvizIoError(
+      "invalid-argument",
+      `toNetCDF: compression must be an integer 0–9, got ${compression}.`,
+    );
   }
   const h5 = await loadH5();
   const path = memPath("nc");
@@ -133,7 +137,9 @@ export async function toNetCDF(
     });
     const nextDimId = { value: 0 };
     for (const group of idata.groupNames()) {
-      guard("write-failed", `toNetCDF: group "${group}"`, () => writeGroup(file, group, idata, compression, nextDimId));
+      guard("write-failed", `toNetCDF: group "${group}"`, () =>
+        writeGroup(file, group, idata, compression, nextDimId),
+      );
     }
     f.close();
     f = undefined;

@@ -37,7 +37,9 @@ describe("toNetCDF / fromNetCDF", () => {
         expect(b.variables[n].dims).toEqual(v.dims);
         expect(b.variables[n].shape).toEqual(v.shape);
         expect(b.variables[n].dtype).toBe(v.dtype);
-        expect(Array.from(b.variables[n].data as ArrayLike<unknown>)).toEqual(Array.from(v.data as ArrayLike<unknown>));
+        expect(Array.from(b.variables[n].data as ArrayLike<unknown>)).toEqual(
+          Array.from(v.data as ArrayLike<unknown>),
+        );
       }
       expect(Object.keys(b.coords).sort()).toEqual(Object.keys(a.coords).sort());
       expect(b.attrs).toEqual(a.attrs);
@@ -71,7 +73,9 @@ describe("toNetCDF / fromNetCDF", () => {
     await expect(fromNetCDF(new TextEncoder().encode("CDF\u0001xxxxxxxx"))).rejects.toMatchObject({
       code: "unsupported",
     });
-    await expect(fromNetCDF(bytes.subarray(0, bytes.length - 100))).rejects.toMatchObject({ code: "truncated" });
+    await expect(fromNetCDF(bytes.subarray(0, bytes.length - 100))).rejects.toMatchObject({
+      code: "truncated",
+    });
     await expect(fromNetCDF(bytes.subarray(0, 20))).rejects.toBeInstanceOf(ArvizIoError);
   });
 

@@ -12,7 +12,9 @@ const idata = fromArrays(
       mu: { data: Float64Array.from({ length: 8 }, (_, i) => i + 0.5), shape: [2, 4] },
       w: { data: Float32Array.from({ length: 16 }, (_, i) => -i), shape: [2, 4, 2] },
     },
-    sample_stats: { diverging: { data: Uint8Array.from([1, 0, 0, 0, 0, 0, 1, 0]), shape: [2, 4], dtype: "bool" } },
+    sample_stats: {
+      diverging: { data: Uint8Array.from([1, 0, 0, 0, 0, 0, 1, 0]), shape: [2, 4], dtype: "bool" },
+    },
     observed_data: { y: [1, 2, 3], k: { data: Int32Array.from([4, 5, 6]), shape: [3] } },
   },
   { dims: { y: ["school"], k: ["school"] }, coords: { school: ["Choate", "Deerfield", "Mt. Hermon"] } },
@@ -62,7 +64,19 @@ describe("toZarr / fromZarr", () => {
     const store: ZarrStore = new Map();
     store.set(".zgroup", enc({ zarr_format: 2 }));
     store.set("g/.zgroup", enc({ zarr_format: 2 }));
-    store.set("g/b/.zarray", enc({ shape: [3, 5], chunks: [2, 2], dtype: "|i1", compressor: { id: "zlib", level: 1 }, fill_value: 0, filters: null, order: "C", zarr_format: 2 }));
+    store.set(
+      "g/b/.zarray",
+      enc({
+        shape: [3, 5],
+        chunks: [2, 2],
+        dtype: "|i1",
+        compressor: { id: "zlib", level: 1 },
+        fill_value: 0,
+        filters: null,
+        order: "C",
+        zarr_format: 2,
+      }),
+    );
     store.set("g/b/.zattrs", enc({ _ARRAY_DIMENSIONS: ["x", "y"], dtype: "bool" }));
     for (let ci = 0; ci < 2; ci++) {
       for (let cj = 0; cj < 3; cj++) {
@@ -96,7 +110,19 @@ describe("toZarr / fromZarr", () => {
     const store: ZarrStore = new Map([
       [".zgroup", enc({ zarr_format: 2 })],
       ["g/.zgroup", enc({ zarr_format: 2 })],
-      ["g/s/.zarray", enc({ shape: [3], chunks: [3], dtype: "|O", compressor: null, fill_value: 0, filters: [{ id: "vlen-utf8" }], order: "C", zarr_format: 2 })],
+      [
+        "g/s/.zarray",
+        enc({
+          shape: [3],
+          chunks: [3],
+          dtype: "|O",
+          compressor: null,
+          fill_value: 0,
+          filters: [{ id: "vlen-utf8" }],
+          order: "C",
+          zarr_format: 2,
+        }),
+      ],
       ["g/s/.zattrs", enc({ _ARRAY_DIMENSIONS: ["s"] })],
       ["g/s/0", Uint8Array.from(parts)],
     ]);

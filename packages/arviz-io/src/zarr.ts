@@ -1,8 +1,8 @@
 import { gunzipSync, inflateSync, unzlibSync, zlibSync } from "fflate";
 import { ArvizIoError } from "./errors.js";
-import { allocate, sizeOf } from "./internal/arrays.js";
 import { InferenceData } from "./inference-data.js";
-import type { AttrValue, Attrs, Dataset, DType, Variable, VariableData } from "./types.js";
+import { allocate, sizeOf } from "./internal/arrays.js";
+import type { Attrs, AttrValue, Dataset, DType, Variable, VariableData } from "./types.js";
 
 /** An in-memory zarr store: keys like `posterior/mu/.zarray` or `posterior/mu/0.0` → bytes. */
 export type ZarrStore = Map<string, Uint8Array>;
@@ -33,7 +33,8 @@ const json = (x: unknown): Uint8Array => enc.encode(JSON.stringify(x, null, 2));
 
 function jsonAttrs(a: Attrs): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(a)) out[k] = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  for (const [k, v] of Object.entries(a))
+    out[k] = typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
   return out;
 }
 
@@ -44,7 +45,9 @@ function encodeChunk(v: Variable): { bytes: Uint8Array; dtype: string } {
     const cps = s.map((x) => Array.from(x, (c) => c.codePointAt(0)!));
     const width = Math.max(1, ...cps.map((c) => c.length));
     const out = new Uint32Array(s.length * width);
-    cps.forEach((c, i) => out.set(c, i * width));
+    cps.forEach((c, i) => {
+      out.set(c, i * width);
+    });
     return { bytes: new Uint8Array(out.buffer), dtype: `<U${width}` };
   }
   const d = v.data as Exclude<VariableData, string[]>;
@@ -83,7 +86,10 @@ export function toZarr(idata: InferenceData, options: ZarrWriteOptions = {}): Za
     const arrays: [string, Variable][] = [...Object.entries(ds.coords), ...Object.entries(ds.variables)];
     for (const [name, v] of arrays) {
       if (name in ds.coords && ds.variables[name]) {
-        throw new ArvizIoError("invalid-group", `toZarr: group "${group}" has a variable and a coordinate named "${name}".`);
+        throw new ArvizIoError(
+          "invalid-group",
+          `toZarr: group "${group}" has a variable and a coordinate named "${name}".`,
+        );
       }
       const { bytes, dtype } = encodeChunk(v);
       const isFloat = v.dtype === "float64" || v.dtype === "float32";
@@ -100,7 +106,10 @@ export function toZarr(idata: InferenceData, options: ZarrWriteOptions = {}): Za
       put(`${group}/${name}/.zattrs`, { _ARRAY_DIMENSIONS: [...v.dims], ...jsonAttrs(v.attrs) });
       if (sizeOf(v.shape) === 0) continue;
       const key = v.shape.length === 0 ? "0" : v.shape.map(() => "0").join(".");
-      store.set(`${group}/${name}/${key}`, level > 0 ? zlibSync(bytes, { level: level as 1 }) : bytes.slice());
+      store.set(
+        `${group}/${name}/${key}`,
+        level > 0 ? zlibSync(bytes, { level: level as 1 }) : bytes.slice(),
+      );
     }
   }
   store.set(".zmetadata", json({ metadata: meta, zarr_consolidated_format: 1 }));
@@ -131,7 +140,8 @@ function parseMeta(bytes: Uint8Array | undefined, where: string): Record<string,
   if (bytes === undefined) return undefined;
   try {
     const v: unknown = JSON.parse(dec.decode(bytes).replace(/(?<!")\b(NaN|-?Infinity)\b(?!")/g, '"$1"'));
-    if (v === null || typeof v !== "object" || Array.isArray(v)) bad("invalid-zarr", `fromZarr: ${where} is not a JSON object.`);
+    if (v === null || typeof v !== "object" || Array.isArray(v))
+      bad("invalid-zarr", `fromZarr: ${where} is not a JSON object.`);
     return v as Record<string, unknown>;
   } catch (e) {
     if (e instanceof ArvizIoError) throw e;
@@ -146,9 +156,12 @@ function checkZArray(m: Record<string, unknown>, where: string): ZArray {
   if (!ints(m.chunks, 1) || (m.chunks as number[]).length !== (m.shape as number[]).length) {
     bad("invalid-zarr", `fromZarr: ${where} has bad "chunks" for its shape.`);
   }
-  if (typeof m.dtype !== "string") bad("unsupported", `fromZarr: ${where} has a structured dtype; only plain dtypes are read.`);
-  if (m.order !== undefined && m.order !== "C") bad("unsupported", `fromZarr: ${where} uses order "${String(m.order)}"; only C order is read.`);
-  if (sizeOf(m.shape as number[]) > MAX_ELEMENTS) bad("invalid-zarr", `fromZarr: ${where} is larger than ${MAX_ELEMENTS} elements.`);
+  if (typeof m.dtype !== "string")
+    bad("unsupported", `fromZarr: ${where} has a structured dtype; only plain dtypes are read.`);
+  if (m.order !== undefined && m.order !== "C")
+    bad("unsupported", `fromZarr: ${where} uses order "${String(m.order)}"; only C order is read.`);
+  if (sizeOf(m.shape as number[]) > MAX_ELEMENTS)
+    bad("invalid-zarr", `fromZarr: ${where} is larger than ${MAX_ELEMENTS} elements.`);
   return m as unknown as ZArray;
 }
 
@@ -157,7 +170,8 @@ function dtypeFromZarr(z: string, where: string): { dtype: DType; bytes: number;
   if (!m) return bad("unsupported", `fromZarr: ${where} has dtype "${z}", which is not supported.`);
   const [, order, kind, sizeText] = m;
   const size = Number(sizeText || "0");
-  if (order === ">" && size > 1) bad("unsupported", `fromZarr: ${where} is big-endian ("${z}"); only little-endian is read.`);
+  if (order === ">" && size > 1)
+    bad("unsupported", `fromZarr: ${where} is big-endian ("${z}"); only little-endian is read.`);
   const table: Record<string, DType> = {
     b1: "bool",
     i1: "int8",
@@ -200,7 +214,8 @@ function decompress(raw: Uint8Array, z: ZArray, expected: number, where: string)
 /** Decodes numcodecs' VLenUTF8 chunk: int32 count, then per item int32 length + UTF-8 bytes. */
 function vlenUtf8(b: Uint8Array, n: number, where: string): string[] {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (b.length < 4 || view.getInt32(0, true) !== n) bad("corrupt", `fromZarr: ${where}: bad VLenUTF8 chunk header.`);
+  if (b.length < 4 || view.getInt32(0, true) !== n)
+    bad("corrupt", `fromZarr: ${where}: bad VLenUTF8 chunk header.`);
   const out: string[] = [];
   let at = 4;
   for (let i = 0; i < n; i++) {
@@ -214,7 +229,12 @@ function vlenUtf8(b: Uint8Array, n: number, where: string): string[] {
   return out;
 }
 
-function decodeChunk(b: Uint8Array, t: { dtype: DType; bytes: number; kind: string }, n: number, where: string): VariableData {
+function decodeChunk(
+  b: Uint8Array,
+  t: { dtype: DType; bytes: number; kind: string },
+  n: number,
+  where: string,
+): VariableData {
   if (t.kind === "O") return vlenUtf8(b, n, where);
   if (b.length !== n * t.bytes) {
     bad("corrupt", `fromZarr: ${where}: chunk has ${b.length} bytes, expected ${n * t.bytes}.`);
@@ -254,7 +274,18 @@ function decodeChunk(b: Uint8Array, t: { dtype: DType; bytes: number; kind: stri
 function fillValue(z: ZArray, dtype: DType): number | bigint | string {
   if (dtype === "string") return "";
   const f = z.fill_value;
-  const x = f === "NaN" ? Number.NaN : f === "Infinity" ? Infinity : f === "-Infinity" ? -Infinity : typeof f === "number" ? f : typeof f === "boolean" ? Number(f) : 0;
+  const x =
+    f === "NaN"
+      ? Number.NaN
+      : f === "Infinity"
+        ? Infinity
+        : f === "-Infinity"
+          ? -Infinity
+          : typeof f === "number"
+            ? f
+            : typeof f === "boolean"
+              ? Number(f)
+              : 0;
   if (dtype === "int64" || dtype === "uint64") return Number.isInteger(x) ? BigInt(x) : 0n;
   return x;
 }
@@ -263,8 +294,13 @@ function readArray(store: ZarrStore, path: string, z: ZArray): { data: VariableD
   const t = dtypeFromZarr(z.dtype, path);
   if (z.filters && z.filters.length > 0) {
     const ok = t.kind === "O" && z.filters.length === 1 && z.filters[0].id === "vlen-utf8";
-    if (!ok) bad("unsupported", `fromZarr: ${path} uses filters [${z.filters.map((f) => f.id).join(", ")}], which are not supported.`);
-  } else if (t.kind === "O") bad("unsupported", `fromZarr: ${path} is an object array without the vlen-utf8 filter.`);
+    if (!ok)
+      bad(
+        "unsupported",
+        `fromZarr: ${path} uses filters [${z.filters.map((f) => f.id).join(", ")}], which are not supported.`,
+      );
+  } else if (t.kind === "O")
+    bad("unsupported", `fromZarr: ${path} is an object array without the vlen-utf8 filter.`);
   const shape = z.shape;
   const n = sizeOf(shape);
   const out = allocate(t.dtype, n);
@@ -277,13 +313,19 @@ function readArray(store: ZarrStore, path: string, z: ZArray): { data: VariableD
   const chunkN = sizeOf(z.chunks);
   const idx = new Array<number>(rank).fill(0);
   const numChunks = sizeOf(grid);
-  if (numChunks > MAX_CHUNKS) bad("invalid-zarr", `fromZarr: ${path} has ${numChunks} chunks (limit ${MAX_CHUNKS}).`);
+  if (numChunks > MAX_CHUNKS)
+    bad("invalid-zarr", `fromZarr: ${path} has ${numChunks} chunks (limit ${MAX_CHUNKS}).`);
   for (let c = 0; c < numChunks; c++) {
     const key = rank === 0 ? "0" : idx.join(sep);
     const raw = store.get(`${path}/${key}`);
     if (raw) {
       const where = `${path}/${key}`;
-      const chunk = decodeChunk(decompress(raw, z, t.kind === "O" ? 0 : chunkN * t.bytes, where), t, chunkN, where);
+      const chunk = decodeChunk(
+        decompress(raw, z, t.kind === "O" ? 0 : chunkN * t.bytes, where),
+        t,
+        chunkN,
+        where,
+      );
       copyChunk(chunk, out, shape, z.chunks, idx);
     }
     for (let a = rank - 1; a >= 0; a--) {
@@ -296,7 +338,13 @@ function readArray(store: ZarrStore, path: string, z: ZArray): { data: VariableD
 }
 
 /** Copies one C-order chunk (edge chunks are padded to full chunk size) into the full array. */
-function copyChunk(chunk: VariableData, out: VariableData, shape: number[], chunks: number[], idx: number[]): void {
+function copyChunk(
+  chunk: VariableData,
+  out: VariableData,
+  shape: number[],
+  chunks: number[],
+  idx: number[],
+): void {
   const rank = shape.length;
   if (rank === 0) {
     (out as unknown[])[0] = (chunk as unknown[])[0];
@@ -353,7 +401,9 @@ export function fromZarr(store: ZarrStore): InferenceData {
   } catch (e) {
     if (e instanceof ArvizIoError) throw e;
     // Out-of-memory for absurd shapes, or anything else a damaged store provokes: still a clear error.
-    throw new ArvizIoError("corrupt", `fromZarr: the store could not be decoded (${(e as Error).message}).`, { cause: e });
+    throw new ArvizIoError("corrupt", `fromZarr: the store could not be decoded (${(e as Error).message}).`, {
+      cause: e,
+    });
   }
 }
 
@@ -362,7 +412,8 @@ function decodeStore(store: ZarrStore): InferenceData {
   const consolidated = parseMeta(store.get(".zmetadata"), ".zmetadata");
   if (consolidated) {
     const m = consolidated.metadata;
-    if (m === null || typeof m !== "object" || Array.isArray(m)) bad("invalid-zarr", "fromZarr: .zmetadata has no \"metadata\" object.");
+    if (m === null || typeof m !== "object" || Array.isArray(m))
+      bad("invalid-zarr", 'fromZarr: .zmetadata has no "metadata" object.');
     meta = m as Record<string, unknown>;
   } else {
     meta = {};
@@ -373,7 +424,9 @@ function decodeStore(store: ZarrStore): InferenceData {
   if (!meta[".zgroup"]) bad("invalid-zarr", "fromZarr: no root .zgroup; this is not a zarr v2 group store.");
   const obj = (key: string): Record<string, unknown> | undefined => {
     const v = meta[key];
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   };
   const groups: Record<string, Dataset> = {};
   const groupNames = Object.keys(meta)
@@ -383,15 +436,22 @@ function decodeStore(store: ZarrStore): InferenceData {
     const variables: Record<string, Variable> = {};
     const coords: Record<string, Variable> = {};
     const arrays = Object.keys(meta)
-      .map((k) => new RegExp(`^${group.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/([^/]+)/\\.zarray$`).exec(k)?.[1])
+      .map(
+        (k) => new RegExp(`^${group.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/([^/]+)/\\.zarray$`).exec(k)?.[1],
+      )
       .filter((a): a is string => a !== undefined);
     for (const name of arrays) {
       const path = `${group}/${name}`;
-      const z = checkZArray(obj(`${path}/.zarray`) ?? bad("invalid-zarr", `fromZarr: ${path}/.zarray is not an object.`), path);
+      const z = checkZArray(
+        obj(`${path}/.zarray`) ?? bad("invalid-zarr", `fromZarr: ${path}/.zarray is not an object.`),
+        path,
+      );
       const attrs = obj(`${path}/.zattrs`);
       const dimsRaw = attrs?._ARRAY_DIMENSIONS;
       const dims =
-        Array.isArray(dimsRaw) && dimsRaw.length === z.shape.length && dimsRaw.every((d) => typeof d === "string")
+        Array.isArray(dimsRaw) &&
+        dimsRaw.length === z.shape.length &&
+        dimsRaw.every((d) => typeof d === "string")
           ? (dimsRaw as string[])
           : z.shape.map((_, i) => `${name}_dim_${i}`);
       let { data, dtype } = readArray(store, path, z);

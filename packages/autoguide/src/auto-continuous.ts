@@ -1,3 +1,6 @@
+import { Delta } from "@phlox/distributions";
+import { block, param, prngKey, sample } from "@phlox/handlers";
+import { tensor } from "@phlox/tensor";
 import {
   fillNormal,
   type Guide,
@@ -324,6 +327,35 @@ export abstract class AutoContinuous implements Guide {
       splitInPlace(k, sub);
       draw(sub[0], sub[1], z);
     });
+  }
+
+  /**
+   * The guide as a model-like function for `@phlox/infer`'s `Predictive` (NumPyro's
+   * `Predictive(model, guide=guide, params=params)`): it reads its parameters with `param` (so the
+   * `params` Predictive substitutes are used), draws the latent vector with the key `prngKey()` gives, and
+   * declares each latent site as `sample(name, Delta(value))`.
+   * @returns `(...args) => void`.
+   * @example
+   * const ppc = new Predictive(model, { guide: guide.asFunction(), params, numSamples: 1000 }).run(key(1));
+   */
+  asFunction(): (...args: unknown[]) => void {
+    return () => {
+      const b = this.requireBound("asFunction");
+      const init = this.constrain(b, this.initialU(b));
+      const params: Params = {};
+      for (const s of b.specs) {
+        const v = init[s.name];
+        const t = param(s.name, tensor(v.data, { shape: v.shape }));
+        params[s.name] = { data: Float64Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
+      }
+      const k = prngKey();
+      // postprocess runs the model; block hides its sites from the handlers around this guide
+      const draw = block(() => this.samplePosterior(k ?? 0, params))() as Record<string, ParamValue>;
+      for (const l of b.layout) {
+        const v = draw[l.name];
+        if (v !== undefined) sample(l.name, new Delta(tensor(v.data, { shape: v.shape }), 0, v.shape.length));
+      }
+    };
   }
 
   /** Alias of {@link samplePosterior} with NumPyro's `guide.sample_posterior` spelling of the method. */

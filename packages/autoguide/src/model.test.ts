@@ -68,6 +68,20 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
     expect(Math.abs(m - 0.75)).toBeLessThan(0.05);
   });
 
+  it("guide.asFunction() plugs into Predictive's guide + params options", () => {
+    const guide = new AutoNormal(betaBernoulli);
+    const { params } = new SVI(
+      betaBernoulli,
+      guide,
+      new Adam(exponentialDecay(0.05, 1500, 0.05)),
+      new TraceELBO(),
+    ).run(0, 1500, [data]);
+    const ppc = new Predictive(betaBernoulli, { guide: guide.asFunction(), params, numSamples: 300 }).run(4);
+    expect(ppc.obs.shape).toEqual([300, 10]);
+    const m = mean(Float64Array.from(ppc.obs.dataSync() as ArrayLike<number>));
+    expect(Math.abs(m - 0.75)).toBeLessThan(0.06);
+  });
+
   it("AutoNormal on eight schools gives per-site parameters of the right shapes and a positive tau", () => {
     const y = [28, 8, -3, 7, -1, 1, 18, 12];
     const sigma = [15, 10, 16, 11, 9, 11, 10, 18];

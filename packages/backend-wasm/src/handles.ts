@@ -4,8 +4,9 @@
  * {@link scope} (everything created inside and not returned) or {@link disposeTensors}, and a
  * `FinalizationRegistry` frees the ones that were garbage-collected without either (the safety net).
  */
+
+import { type DType, PhloxError, type Tensor, type TypedArray, treeFlatten } from "@phlox/tensor";
 import type * as tfc from "@tensorflow/tfjs-core";
-import { type DType, PhloxError, type Tensor, treeFlatten } from "@phlox/tensor";
 
 /** The tfjs tensor type. */
 export type TfTensor = tfc.Tensor;
@@ -25,6 +26,8 @@ export interface TfHandle {
    * For one-element buffers made by `create`: the value (Phlox's dtype promotion reads a weak scalar's `buf[0]`).
    */
   readonly 0?: number;
+  /** Host copy of small tensors created from host data on asynchronous backends (keys, scalars). */
+  readonly host?: TypedArray;
 }
 
 const registry = new FinalizationRegistry<TfTensor>((t) => {
@@ -35,8 +38,16 @@ const registry = new FinalizationRegistry<TfTensor>((t) => {
 const scopes: TfHandle[][] = [];
 
 /** Wraps a tfjs tensor in a new handle, tracked by the innermost scope and by the finalization registry. */
-export function makeHandle(t: TfTensor, dtype: DType, backend: string, first?: number): TfHandle {
-  const h: TfHandle = first === undefined ? { t, dtype, backend } : { t, dtype, backend, 0: first };
+export function makeHandle(
+  t: TfTensor,
+  dtype: DType,
+  backend: string,
+  first?: number,
+  host?: TypedArray,
+): TfHandle {
+  const h: { -readonly [K in keyof TfHandle]: TfHandle[K] } = { t, dtype, backend };
+  if (first !== undefined) h[0] = first;
+  if (host !== undefined) h.host = host;
   registry.register(h, t, h);
   const s = scopes[scopes.length - 1];
   if (s !== undefined) s.push(h);

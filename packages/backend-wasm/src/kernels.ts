@@ -3,8 +3,9 @@
  * written once against tfjs-core's op API so that every tfjs backend (wasm, webgpu) shares it. Primitives
  * missing here run through their JS reference kernels only when the backend opted in (`fallbacks: "js"`).
  */
-import * as tf from "@tensorflow/tfjs-core";
+
 import type { DType, KernelArg, PrimitiveName, PrimitiveParams } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
 import type { TfTensor } from "./handles.js";
 
 /** A kernel: tfjs tensors of the inputs (shaped like the Phlox inputs) in, one tfjs tensor out. */
@@ -86,7 +87,10 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
   },
 });
 
-const arg = <P extends "argmax" | "argmin">(p: P, f: (x: TfTensor, axis: number) => TfTensor): KernelSpec<P> => ({
+const arg = <P extends "argmax" | "argmin">(
+  p: P,
+  f: (x: TfTensor, axis: number) => TfTensor,
+): KernelSpec<P> => ({
   primitive: p,
   run: ([x], { axis, keepDims }, [inp]) => {
     const d = (inp as KernelArg).dtype;
@@ -134,7 +138,10 @@ const divKernel: KernelSpec<"div"> = {
 };
 
 const identity: Unary = (x) => x;
-const k = <P extends PrimitiveName>(primitive: P, run: KernelSpec<P>["run"]): KernelSpec<P> => ({ primitive, run });
+const k = <P extends PrimitiveName>(primitive: P, run: KernelSpec<P>["run"]): KernelSpec<P> => ({
+  primitive,
+  run,
+});
 
 /** Every natively supported primitive, sorted by name. */
 export const kernels: readonly KernelSpec[] = [
@@ -148,10 +155,15 @@ export const kernels: readonly KernelSpec[] = [
   k("concatenate", (xs, p) => (xs.length === 1 ? (xs[0] as TfTensor) : tf.concat(xs, p.axis))),
   floatUnary("cos", tf.cos),
   k("cumsum", ([x], p, [inp]) => {
-      const d = (inp as KernelArg).dtype;
-      if (d === "uint32") return null;
-      return tf.cumsum(d === "bool" ? tf.cast(x as TfTensor, "int32") : (x as TfTensor), p.axis, false, p.reverse);
-    }),
+    const d = (inp as KernelArg).dtype;
+    if (d === "uint32") return null;
+    return tf.cumsum(
+      d === "bool" ? tf.cast(x as TfTensor, "int32") : (x as TfTensor),
+      p.axis,
+      false,
+      p.reverse,
+    );
+  }),
   divKernel,
   binary("eq", tf.equal, true),
   floatUnary("erf", tf.erf),
@@ -161,8 +173,12 @@ export const kernels: readonly KernelSpec[] = [
   k("gather", ([x, i], p) => tf.gather(x as TfTensor, tf.cast(i as TfTensor, "int32"), p.axis)),
   binary("ge", tf.greaterEqual),
   binary("gt", tf.greater),
-  k("isfinite", ([x], _p, [i]) => (isF((i as KernelArg).dtype) ? tf.isFinite(x as TfTensor) : tf.onesLike(x as TfTensor))),
-  k("isnan", ([x], _p, [i]) => (isF((i as KernelArg).dtype) ? tf.isNaN(x as TfTensor) : tf.zerosLike(x as TfTensor))),
+  k("isfinite", ([x], _p, [i]) =>
+    isF((i as KernelArg).dtype) ? tf.isFinite(x as TfTensor) : tf.onesLike(x as TfTensor),
+  ),
+  k("isnan", ([x], _p, [i]) =>
+    isF((i as KernelArg).dtype) ? tf.isNaN(x as TfTensor) : tf.zerosLike(x as TfTensor),
+  ),
   binary("le", tf.lessEqual),
   floatUnary("log", tf.log),
   floatUnary("log1p", tf.log1p),
@@ -172,17 +188,24 @@ export const kernels: readonly KernelSpec[] = [
   floatUnary("logistic", tf.sigmoid),
   binary("lt", tf.less),
   k("matmul", ([a, b], _p, [ia]) => {
-      const d = (ia as KernelArg).dtype;
-      if (!isF(d) && d !== "int32") return null;
-      return tf.matMul(toF(a as TfTensor), toF(b as TfTensor));
-    }),
+    const d = (ia as KernelArg).dtype;
+    if (!isF(d) && d !== "int32") return null;
+    return tf.matMul(toF(a as TfTensor), toF(b as TfTensor));
+  }),
   binary("maximum", tf.maximum),
   binary("minimum", tf.minimum),
   binary("mul", tf.mul),
   binary("ne", tf.notEqual, true),
   sameUnary("neg", tf.neg, tf.neg),
-  k("pad", ([x], p) => tf.pad(x as TfTensor, p.lo.map((l, i) => [l, p.hi[i] as number] as [number, number]))),
-  k("pow", ([a, b], _p, [ia]) => (isF((ia as KernelArg).dtype) ? tf.pow(a as TfTensor, b as TfTensor) : null)),
+  k("pad", ([x], p) =>
+    tf.pad(
+      x as TfTensor,
+      p.lo.map((l, i) => [l, p.hi[i] as number] as [number, number]),
+    ),
+  ),
+  k("pow", ([a, b], _p, [ia]) =>
+    isF((ia as KernelArg).dtype) ? tf.pow(a as TfTensor, b as TfTensor) : null,
+  ),
   reduce("reduceMax", tf.max),
   reduce("reduceMin", tf.min),
   reduce("reduceProd", tf.prod),
@@ -195,11 +218,12 @@ export const kernels: readonly KernelSpec[] = [
   sameUnary("sign", tf.sign, tf.sign),
   floatUnary("sin", tf.sin),
   k("slice", ([x], p) =>
-      tf.slice(
-        x as TfTensor,
-        p.start,
-        p.end.map((e, i) => e - (p.start[i] as number)),
-      )),
+    tf.slice(
+      x as TfTensor,
+      p.start,
+      p.end.map((e, i) => e - (p.start[i] as number)),
+    ),
+  ),
   floatUnary("sqrt", tf.sqrt),
   k("stopGradient", ([x]) => x as TfTensor),
   binary("sub", tf.sub),

@@ -7,13 +7,13 @@ import {
   type CompiledFn,
   makeProgram,
   PhloxError,
-  type ProgramCompiler,
   type Program,
+  type ProgramCompiler,
   simplify,
   Tensor,
+  type TreeDef,
   treeFlatten,
   treeUnflatten,
-  type TreeDef,
 } from "@phlox/tensor";
 import { disposeHandle, isHandle, scope } from "./handles.js";
 
@@ -42,7 +42,9 @@ export function programCompiler(backend: Backend): ProgramCompiler {
       const run = compileOn(program);
       return (inputs) =>
         scope(() => {
-          const bufs = inputs.map((a, k) => backend.create(a, (program.inputs[k] as Program["inputs"][0]).dtype));
+          const bufs = inputs.map((a, k) =>
+            backend.create(a, (program.inputs[k] as Program["inputs"][0]).dtype),
+          );
           const outs = run(bufs);
           const res = outs.map((b, k) => {
             const o = program.outputs[k] as Program["outputs"][0];
@@ -78,7 +80,10 @@ export interface BackendJitted<A extends unknown[], R> {
  * const vg = jitOnBackend((z: Tensor) => valueAndGrad(potential)(z), be);
  * const [u, g] = vg(z); await g.data();
  */
-export function jitOnBackend<A extends unknown[], R>(f: (...args: A) => R, backend: Backend): BackendJitted<A, R> {
+export function jitOnBackend<A extends unknown[], R>(
+  f: (...args: A) => R,
+  backend: Backend,
+): BackendJitted<A, R> {
   const compileOn = backend.compile;
   if (compileOn === undefined)
     throw new PhloxError("no-compile", `jitOnBackend: backend "${backend.name}" has no compile().`);

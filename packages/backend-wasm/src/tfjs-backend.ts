@@ -2,7 +2,7 @@
  * The adapter from the Phlox {@link Backend} protocol to a tfjs-core backend ("wasm", "webgpu", "cpu"): buffers
  * are {@link TfHandle}s, primitives run through the kernel list, programs run as a sequence of kernels.
  */
-import * as tf from "@tensorflow/tfjs-core";
+
 import {
   allocate,
   type Backend,
@@ -21,6 +21,7 @@ import {
   type TypedArray,
   warn,
 } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
 import {
   disposeHandle,
   isHandle,
@@ -47,8 +48,13 @@ export interface TfjsBackendOptions {
    * backend throws a `MissingKernelError` listing them.
    */
   readonly fallbacks?: FallbackMode;
-  /** False for asynchronous backends (WebGPU): no `readSync`, and no JS fallbacks. Default true. */
+  /**
+   * False for asynchronous backends (WebGPU): `readSync` only returns small tensors created from host data
+   * (keys, scalars; kept as a host copy) and throws for computed ones; JS fallbacks are impossible. Default true.
+   */
   readonly syncRead?: boolean;
+  /** Kernels added to (and overriding) the shared list, e.g. `compositeKernels` or custom WGSL programs. */
+  readonly extraKernels?: readonly KernelSpec[];
 }
 
 /** A Phlox backend over tfjs, plus what the adapter knows about it. */
@@ -62,6 +68,9 @@ export interface TfjsBackend extends Backend {
   /** Number of live tfjs tensors. */
   numTensors(): number;
 }
+
+/** Tensors up to this many elements created from host data keep a host copy on asynchronous backends. */
+const HOST_COPY_LIMIT = 64;
 
 const tfDtype = (d: DType): "float32" | "int32" | "bool" =>
   d === "float64" || d === "float32" ? "float32" : d === "bool" ? "bool" : "int32";
@@ -111,7 +120,9 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   const tfName = options.tfBackend ?? name;
   const syncRead = options.syncRead !== false;
   const mode = options.fallbacks ?? "none";
-  const table = new Map<string, KernelSpec>(kernels.map((k) => [k.primitive, k]));
+  const table = new Map<string, KernelSpec>(
+    [...kernels, ...(options.extraKernels ?? [])].map((k) => [k.primitive, k]),
+  );
   const missing = primitiveNames()
     .filter((p) => !table.has(p))
     .sort();
@@ -137,12 +148,21 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   const create = (data: TypedArray, dtype: DType): TfHandle => {
     activate();
     const t = tf.tensor(toTfData(data, dtype), [data.length], tfDtype(dtype));
-    return makeHandle(t, dtype, name, data.length === 1 ? (data[0] as number) : undefined);
+    const host = !syncRead && data.length <= HOST_COPY_LIMIT ? fromTfData(data, dtype) : undefined;
+    return makeHandle(t, dtype, name, data.length === 1 ? (data[0] as number) : undefined, host);
   };
 
   const readSync = (buf: unknown, dtype: DType): TypedArray => {
     if (ArrayBuffer.isView(buf)) return buf as TypedArray;
-    const t = liveTensor(buf as TfHandle, "dataSync()");
+    const h = buf as TfHandle;
+    const t = liveTensor(h, "dataSync()");
+    if (!syncRead) {
+      if (h.host !== undefined) return fromTfData(h.host, dtype);
+      throw new PhloxError(
+        "async-backend",
+        `dataSync(): backend "${name}" reads computed tensors asynchronously; use await x.data().`,
+      );
+    }
     return fromTfData(t.dataSync() as unknown as ArrayLike<number>, dtype);
   };
 
@@ -150,7 +170,8 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   const asTf = (a: KernelArg, where: string): TfTensor => {
     let t: TfTensor;
     if (isHandle(a.buf)) t = liveTensor(a.buf, where);
-    else if (ArrayBuffer.isView(a.buf)) t = tf.tensor(toTfData(a.buf as TypedArray, a.dtype), undefined, tfDtype(a.dtype));
+    else if (ArrayBuffer.isView(a.buf))
+      t = tf.tensor(toTfData(a.buf as TypedArray, a.dtype), undefined, tfDtype(a.dtype));
     else
       throw new PhloxError(
         "foreign-buffer",
@@ -221,10 +242,16 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       if (consts === null) {
         consts = new Map();
         // Constants live as long as the program: not tracked by scopes (the finalization registry frees them).
-        for (const c of program.constants) consts.set(c.v.id, untracked(() => create(c.value, c.v.dtype)));
+        for (const c of program.constants)
+          consts.set(
+            c.v.id,
+            untracked(() => create(c.value, c.v.dtype)),
+          );
       }
       const env = new Map<number, unknown>();
-      program.inputs.forEach((v, k) => env.set(v.id, inputs[k]));
+      program.inputs.forEach((v, k) => {
+        env.set(v.id, inputs[k]);
+      });
       for (const [id, h] of consts) env.set(id, h);
       const owned = new Set<number>();
       const read = (a: (typeof program.eqns)[number]["inputs"][number]): KernelArg => {
@@ -277,9 +304,9 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     },
     exec,
     compile,
+    readSync,
     numBytes: () => tf.memory().numBytes,
     numTensors: () => tf.memory().numTensors,
   };
-  if (syncRead) (backend as { readSync?: Backend["readSync"] }).readSync = readSync;
   return backend;
 }

@@ -1,8 +1,10 @@
 /**
  * `wasm()`: the WASM-SIMD backend (tfjs-backend-wasm kernels, float32), created by an explicit call.
  */
-import * as tf from "@tensorflow/tfjs-core";
+
 import { PhloxError } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
+import { compositeKernels } from "./composites.js";
 import { createTfjsBackend, type FallbackMode, type TfjsBackend } from "./tfjs-backend.js";
 
 /** Options of {@link wasm}. */
@@ -20,6 +22,11 @@ export interface WasmOptions {
   readonly wasmPaths?: string | Record<string, string>;
   /** Worker threads for the threaded SIMD build (browsers with cross-origin isolation only). */
   readonly threads?: number;
+  /**
+   * Run lgamma, digamma, polygamma, erfc, ndtri, cholesky and triangularSolve as compositions of wasm kernels
+   * (float32, no read-back; the same code the WebGPU backend uses) instead of JS fallbacks. Default false.
+   */
+  readonly composites?: boolean;
   /** Phlox backend name (default `"wasm"`). */
   readonly name?: string;
 }
@@ -56,7 +63,12 @@ export async function wasm(options: WasmOptions = {}): Promise<TfjsBackend> {
       "wasm-init",
       "wasm(): tfjs could not initialise its wasm backend. In a bundler pass { wasmPaths } (README).",
     );
-  return createTfjsBackend({ name: options.name ?? "wasm", tfBackend: "wasm", fallbacks: options.fallbacks });
+  return createTfjsBackend({
+    name: options.name ?? "wasm",
+    tfBackend: "wasm",
+    fallbacks: options.fallbacks,
+    extraKernels: options.composites === true ? compositeKernels : [],
+  });
 }
 
 /**

@@ -377,3 +377,23 @@ describe("entropy agrees with a Monte-Carlo estimate −E[log p(X)] (10 000 draw
     });
   });
 });
+
+describe("cdf/icdf by incomplete gamma/beta functions hold up in the tails", () => {
+  const qs = [1e-10, 1e-4, 0.3, 0.9, 1 - 1e-6];
+  const ds: Distribution[] = [
+    new Gamma([0.3, 50], 1),
+    new Beta([0.5, 20], [3, 0.7]),
+    new StudentT([1.5, 30], 0, 1),
+  ];
+  for (const d of ds) {
+    it(`${d.name}: cdf(icdf(q)) = q for q from 1e-10 to 1 − 1e-6`, () => {
+      for (const q of qs) {
+        const x = d.icdf(q);
+        const back = values(d.cdf(x));
+        back.forEach((v) => {
+          expect(Math.abs(v - q)).toBeLessThanOrEqual(1e-9 * Math.max(q, 1e-3));
+        });
+      }
+    });
+  }
+});

@@ -1,6 +1,7 @@
+import { jit, type Tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { Distribution } from "./distribution.js";
-import { values } from "./internal/ops.js";
+import { asTensor, values } from "./internal/ops.js";
 import { FIXTURE_BUILDERS, LOGPROB_RTOL } from "./testing/cases.js";
 import { flat, loadScipyFixtures, maxRelErr } from "./testing/fixtures.js";
 
@@ -64,6 +65,23 @@ describe("logProb, cdf, icdf and moments match scipy.stats (fixtures/scipy.json)
           expect(maxRelErr(values(d.variance), flat(c.variance))).toBeLessThanOrEqual(1e-10);
         });
       }
+    });
+  }
+});
+
+describe("every logProb traces under jit (the distribution built inside the traced function)", () => {
+  const firstOfEach = new Map<string, (typeof cases)[number]>();
+  for (const c of cases) {
+    const key = c.name.split("/")[0]!;
+    if (!firstOfEach.has(key)) firstOfEach.set(key, c);
+  }
+  for (const [name, c] of firstOfEach) {
+    it(`jit(x => new ${name}(…).logProb(x)) equals the eager value`, () => {
+      const build = FIXTURE_BUILDERS[c.dist]!;
+      const eager = values(build(c.params).logProb(c.x));
+      const compiled = jit((x: Tensor) => build(c.params).logProb(x));
+      const traced = values(compiled(asTensor(c.x)));
+      expect(maxRelErr(traced, eager)).toBeLessThanOrEqual(1e-12);
     });
   }
 });

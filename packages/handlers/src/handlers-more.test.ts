@@ -135,19 +135,25 @@ describe("do: counterfactual queries (NumPyro test_counterfactual_query)", () =>
     }
   });
 
-  it("intervention and observation: observed sites keep the data, returned values the interventions", () => {
-    const tr = trace();
-    const actual = tr.run(() => condition(intervene(model, only(interventions)), only(observations))());
-    for (const name of ["x", "y", "z", "w"]) {
-      const ob = observations[name];
-      const iv = interventions[name];
-      if (ob !== null) {
-        expect(tr.trace.get(name)!.isObserved).toBe(true);
-        expect(num(tr.trace.get(name)!.value!)).toBe(ob);
+  for (const flip of [false, true]) {
+    it(`intervention and observation${flip ? " (do outside condition)" : ""}: observed sites keep the data, returned values the interventions`, () => {
+      const tr = trace();
+      const actual = tr.run(() =>
+        flip
+          ? intervene(condition(model, only(observations)), only(interventions))()
+          : condition(intervene(model, only(interventions)), only(observations))(),
+      );
+      for (const name of ["x", "y", "z", "w"]) {
+        const ob = observations[name];
+        const iv = interventions[name];
+        if (ob !== null) {
+          expect(tr.trace.get(name)!.isObserved).toBe(true);
+          expect(num(tr.trace.get(name)!.value!)).toBe(ob);
+        }
+        if (iv !== null) expect(num(actual[name])).toBe(iv);
       }
-      if (iv !== null) expect(num(actual[name])).toBe(iv);
-    }
-  });
+    });
+  }
 });
 
 describe("seed options and plate shape errors", () => {

@@ -63,12 +63,21 @@ export function initToFeasible(): InitStrategy {
 }
 
 /**
- * Initialises at a draw from the prior (NumPyro's `init_to_sample`).
+ * Initialises at a draw from the prior (NumPyro's `init_to_sample`); sites whose distribution cannot be
+ * sampled (`ImproperUniform`) fall back to {@link initToUniform}.
  * @example
  * initializeModel(0, () => sample("x", new Normal(0, 1)), [], { initStrategy: initToSample() }).dim; // → 1
  */
 export function initToSample(): InitStrategy {
-  return (site, k) => (site.fn === null ? null : site.fn.sample(k, site.sampleShape));
+  const fallback = initToUniform();
+  return (site, k) => {
+    if (site.fn === null) return null;
+    try {
+      return site.fn.sample(k, site.sampleShape);
+    } catch {
+      return fallback(site, k); // e.g. ImproperUniform, which cannot be sampled
+    }
+  };
 }
 
 function medianAlong0(samples: Tensor): Tensor {

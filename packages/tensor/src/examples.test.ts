@@ -2,9 +2,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import * as api from "./index.js";
+import * as testing from "./testing/index.js";
 
 // Runs every `@example` of the TSDoc in src/**/*.ts (tests and src/jit excluded) that has `expr; // → value`
-// lines, and checks each value (numbers to 12 significant digits). Examples see every export of the package.
+// lines, and checks each value (numbers to 12 significant digits). Examples see every export of the package
+// and of @phlox/tensor/testing.
 const root = new URL("./", import.meta.url);
 
 function sources(dir: URL, prefix = ""): string[] {
@@ -53,7 +55,7 @@ const near = (a: unknown, b: unknown): boolean => {
   return JSON.stringify(a) === JSON.stringify(b);
 };
 
-const scope: Record<string, unknown> = { ...api };
+const scope: Record<string, unknown> = { ...api, ...testing };
 const names = Object.keys(scope).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
 
 describe("every @example with a // → comment runs and gives that value", () => {

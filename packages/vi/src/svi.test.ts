@@ -102,7 +102,9 @@ describe("SVI", () => {
       return true;
     });
     try {
-      new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, [], { progressBar: true });
+      new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, [], {
+        progressBar: true,
+      });
     } finally {
       spy.mockRestore();
     }

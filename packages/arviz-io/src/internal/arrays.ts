@@ -63,7 +63,10 @@ export function convert(values: ArrayLike<unknown>, dtype: DType, where: string)
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (typeof v !== "string") {
-        throw new ArvizIoError("invalid-variable", `${where}: element ${i} is ${String(v)}, expected a string.`);
+        throw new ArvizIoError(
+          "invalid-variable",
+          `${where}: element ${i} is ${String(v)}, expected a string.`,
+        );
       }
       s[i] = v;
     }
@@ -90,7 +93,11 @@ export function convert(values: ArrayLike<unknown>, dtype: DType, where: string)
     if (typeof v === "number") t[i] = dtype === "bool" ? (v !== 0 ? 1 : 0) : v;
     else if (typeof v === "boolean") t[i] = v ? 1 : 0;
     else if (typeof v === "bigint") t[i] = Number(v);
-    else throw new ArvizIoError("invalid-variable", `${where}: element ${i} is ${String(v)}, expected a number.`);
+    else
+      throw new ArvizIoError(
+        "invalid-variable",
+        `${where}: element ${i} is ${String(v)}, expected a number.`,
+      );
   }
   return t;
 }
@@ -103,7 +110,8 @@ function nestedShape(x: NestedArray, where: string): number[] {
     if (cur.length === 0) break;
     cur = cur[0] as NestedArray;
   }
-  if (shape.length > 32) throw new ArvizIoError("invalid-variable", `${where}: nesting deeper than 32 levels.`);
+  if (shape.length > 32)
+    throw new ArvizIoError("invalid-variable", `${where}: nesting deeper than 32 levels.`);
   return shape;
 }
 
@@ -175,7 +183,8 @@ export function normalizeArray(input: ArrayInput, where: string, dtype?: DType):
       );
     }
     const want = dtype ?? input.dtype ?? dtypeOfData(raw) ?? inferDtype(raw as ArrayLike<unknown>);
-    if (want !== "bool" && dtypeOfData(raw) === want) return { data: raw as VariableData, shape, dtype: want };
+    if (want !== "bool" && dtypeOfData(raw) === want)
+      return { data: raw as VariableData, shape, dtype: want };
     return { data: convert(raw as ArrayLike<unknown>, want, where), shape, dtype: want };
   }
   const nested = input as NestedArray;

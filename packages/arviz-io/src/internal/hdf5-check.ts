@@ -34,7 +34,7 @@ function findSignature(bytes: Uint8Array): number {
  */
 export function checkHdf5Superblock(bytes: Uint8Array, label: string): void {
   const sizeLengths = checkSuperblock(bytes, label);
-  //TMP checkGlobalHeaps(bytes, sizeLengths, label);
+  checkGlobalHeaps(bytes, sizeLengths, label);
 }
 
 function checkSuperblock(bytes: Uint8Array, label: string): number {
@@ -81,23 +81,35 @@ function checkSuperblock(bytes: Uint8Array, label: string): number {
     );
   }
   if (![2, 4, 8, 16].includes(sizeOffsets)) {
-    throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (size of offsets = ${sizeOffsets}).`);
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): corrupt superblock (size of offsets = ${sizeOffsets}).`,
+    );
   }
   const size = Math.min(sizeOffsets, 8);
   if (bytes.length < addrAt + (eofIndex + 1) * sizeOffsets) throw truncated("the superblock is cut off");
   const baseAt = addrAt;
   const eofAt = addrAt + eofIndex * sizeOffsets;
   if (isUndefinedAddress(bytes, eofAt, sizeOffsets)) {
-    throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (undefined end-of-file address).`);
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): corrupt superblock (undefined end-of-file address).`,
+    );
   }
   const base = isUndefinedAddress(bytes, baseAt, sizeOffsets) ? 0 : readUint(bytes, baseAt, size);
   const eof = readUint(bytes, eofAt, size);
   if (sizeOffsets === 16 && bytes.subarray(eofAt + 8, eofAt + 16).some((b) => b !== 0)) {
-    throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (end-of-file address too large).`);
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): corrupt superblock (end-of-file address too large).`,
+    );
   }
   if (base + eof > bytes.length) throw truncated(`the superblock says ${base + eof}`);
   if (![2, 4, 8, 16].includes(sizeLengths)) {
-    throw new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt superblock (size of lengths = ${sizeLengths}).`);
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): corrupt superblock (size of lengths = ${sizeLengths}).`,
+    );
   }
   return sizeLengths;
 }
@@ -110,8 +122,15 @@ function checkSuperblock(bytes: Uint8Array, label: string): number {
 function checkGlobalHeaps(bytes: Uint8Array, sizeLengths: number, label: string): void {
   const L = Math.min(sizeLengths, 8);
   const corrupt = (at: number, what: string): ArvizIoError =>
-    new ArvizIoError("corrupt", `fromNetCDF(${label}): corrupt global heap at byte ${at} (${what}); the file is damaged.`);
-  for (let p = bytes.indexOf(0x47); p >= 0 && p + 8 + sizeLengths <= bytes.length; p = bytes.indexOf(0x47, p + 1)) {
+    new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): corrupt global heap at byte ${at} (${what}); the file is damaged.`,
+    );
+  for (
+    let p = bytes.indexOf(0x47);
+    p >= 0 && p + 8 + sizeLengths <= bytes.length;
+    p = bytes.indexOf(0x47, p + 1)
+  ) {
     if (bytes[p + 1] !== 0x43 || bytes[p + 2] !== 0x4f || bytes[p + 3] !== 0x4c) continue; // "GCOL"
     if (bytes[p + 4] !== 1) continue; // not a version-1 collection header: leave it to HDF5
     const size = readUint(bytes, p + 8, L);

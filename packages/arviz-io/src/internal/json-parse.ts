@@ -31,7 +31,15 @@ export function parseJson(text: string, where: string): Parsed {
     }
   };
   const NUM = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-  const STR = /"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/y;
+  const STR = /"(?:[^"\\]|\\.)*"/y;
+  // JSON.parse of the matched literal applies JSON's escape and control-character rules.
+  const str = (lit: string): string => {
+    try {
+      return JSON.parse(lit) as string;
+    } catch {
+      return fail("bad string literal");
+    }
+  };
   // Returns [value, isFloatSyntax]
   const value = (depth: number): [JsonValue, boolean] => {
     if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
@@ -51,7 +59,7 @@ export function parseJson(text: string, where: string): Parsed {
         const m = STR.exec(text);
         if (!m) fail("expected a string key");
         i = STR.lastIndex;
-        const key = JSON.parse(m![0]) as string;
+        const key = str(m![0]);
         ws();
         if (text[i] !== ":") fail('expected ":"');
         i++;
@@ -91,7 +99,7 @@ export function parseJson(text: string, where: string): Parsed {
       const m = STR.exec(text);
       if (!m) fail("bad string");
       i = STR.lastIndex;
-      return [JSON.parse(m![0]) as string, false];
+      return [str(m![0]), false];
     }
     if (text.startsWith("true", i)) {
       i += 4;
@@ -119,7 +127,8 @@ export function parseJson(text: string, where: string): Parsed {
     }
     NUM.lastIndex = i;
     const m = NUM.exec(text);
-    if (!m || m[0].length === 0) return fail(i >= text.length ? "unexpected end of input" : "unexpected character");
+    if (!m || m[0].length === 0)
+      return fail(i >= text.length ? "unexpected end of input" : "unexpected character");
     i = NUM.lastIndex;
     return [Number(m[0]), m[1] !== undefined || m[2] !== undefined];
   };

@@ -33,13 +33,41 @@ function normal(u: () => number): () => number {
 }
 
 /**
+ * Builds the {@link McmcSource} the interop test converts from posterior draws and NUTS extra fields: adds the
+ * pointwise log-likelihood of `obs` (normal, from `theta` `[chain, draw, 8]`) and the observations.
+ * @param samples - must contain `theta` with shape `[chain, draw, 8]`.
+ * @param extraFields - the sampler's extra fields, `[chain, draw]` each.
+ * @returns the source.
+ */
+export function eightSchoolsSource(samples: SampleRecord, extraFields: SampleRecord): McmcSource {
+  const theta = samples.theta as { data: Float64Array; shape: number[] };
+  const [C, D] = theta.shape;
+  const ll = new Float64Array(C * D * 8);
+  for (let i = 0; i < C * D; i++) {
+    for (let k = 0; k < 8; k++) {
+      const sd = EIGHT_SCHOOLS.sigma[k];
+      const e = (EIGHT_SCHOOLS.y[k] - theta.data[i * 8 + k]) / sd;
+      ll[i * 8 + k] = -0.5 * e * e - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
+    }
+  }
+  return {
+    getSamples: () => samples,
+    getExtraFields: () => extraFields,
+    logLikelihood: () => ({ obs: { data: ll, shape: [C, D, 8] } }),
+    observations: () => ({ obs: { data: Float64Array.from(EIGHT_SCHOOLS.y), shape: [8] } }),
+  };
+}
+
+/**
  * The eight-schools run the interop test converts. TODAY: deterministic synthetic draws shaped like a NUTS
  * run of the non-centred model (AR(1)-autocorrelated `mu`, `tau`, `theta_raw`, deterministic `theta`, NUTS
- * extra fields, log-likelihood) — `@phlox/mcmc` was not ready when this package was written.
- * INTEGRATOR: replace the body with a real run — `new MCMC(new NUTS(eightSchools), { numWarmup: 500,
- * numSamples: 500, numChains: 4 })`, `await mcmc.run(key(0), sigma, y, { extraFields: [...] })` — and
- * return an adapter that satisfies {@link McmcSource} (getSamples / getExtraFields / logLikelihood /
- * observations). Nothing else in the interop test needs to change.
+ * extra fields) — `@phlox/mcmc` was not ready when this package was written.
+ * INTEGRATOR: replace the synthetic block below with a real run, e.g. as packages/mcmc/src/eight-schools.test.ts
+ * does: `const mcmc = new MCMC(new NUTS({ potentialFn, dim: 10, postprocessFn }), { numWarmup: 500,
+ * numSamples: 500, numChains: 4, progressBar: false }); await mcmc.run(2026);` then
+ * `return eightSchoolsSource(mcmc.getSamples({ groupByChain: true }), mcmc.getExtraFields({ groupByChain: true }))`
+ * (scalar sites must have shape `[chain, draw]`: return `{ data, shape: [] }` from postprocessFn for mu and tau).
+ * Nothing else in the interop test needs to change.
  * @param numChains - chains (default 4).
  * @param numDraws - draws per chain (default 500).
  * @returns a {@link McmcSource}.
@@ -79,14 +107,11 @@ export async function eightSchoolsRun(numChains = 4, numDraws = 500): Promise<Mc
   const numSteps = new Int32Array(n);
   const accept = new Float64Array(n);
   const stepSize = new Float64Array(n);
-  const ll = new Float64Array(n * 8);
   for (let i = 0; i < n; i++) {
     let lp = 0;
     for (let k = 0; k < 8; k++) {
-      const sd = EIGHT_SCHOOLS.sigma[k];
-      const e = (EIGHT_SCHOOLS.y[k] - theta[i * 8 + k]) / sd;
-      ll[i * 8 + k] = -0.5 * e * e - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
-      lp += ll[i * 8 + k] - 0.5 * thetaRaw[i * 8 + k] ** 2;
+      const e = (EIGHT_SCHOOLS.y[k] - theta[i * 8 + k]) / EIGHT_SCHOOLS.sigma[k];
+      lp -= 0.5 * e * e + 0.5 * thetaRaw[i * 8 + k] ** 2;
     }
     pe[i] = -lp;
     energy[i] = pe[i] + 0.5 * (z() ** 2 + z() ** 2 + z() ** 2);
@@ -99,8 +124,13 @@ export async function eightSchoolsRun(numChains = 4, numDraws = 500): Promise<Mc
     data,
     shape: [C, D, ...rest],
   });
-  const samples: SampleRecord = { mu: cd(mu), tau: cd(tau), theta_raw: cd(thetaRaw, [8]), theta: cd(theta, [8]) };
-  const extra: SampleRecord = {
+  const samples: SampleRecord = {
+    mu: cd(mu),
+    tau: cd(tau),
+    theta_raw: cd(thetaRaw, [8]),
+    theta: cd(theta, [8]),
+  };
+  const extraFields: SampleRecord = {
     potential_energy: cd(pe),
     energy: cd(energy),
     diverging: { data: diverging, shape: [C, D], dtype: "bool" },
@@ -108,10 +138,5 @@ export async function eightSchoolsRun(numChains = 4, numDraws = 500): Promise<Mc
     accept_prob: cd(accept),
     "adapt_state.step_size": cd(stepSize),
   };
-  return {
-    getSamples: () => samples,
-    getExtraFields: () => extra,
-    logLikelihood: () => ({ obs: cd(ll, [8]) }),
-    observations: () => ({ obs: { data: Float64Array.from(EIGHT_SCHOOLS.y), shape: [8] } }),
-  };
+  return eightSchoolsSource(samples, extraFields);
 }

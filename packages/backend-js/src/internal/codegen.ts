@@ -19,6 +19,7 @@ import {
   isLiteral,
   sizeOf,
 } from "../ir.js";
+import { CHUNK_LINES, splitIntoChunks } from "./chunk.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 
@@ -31,6 +32,11 @@ export interface CodegenOptions {
    * `(z, grad, ...extra)` is `run` itself. Default `"inputs-first"`: `run(in…, out…)`.
    */
   readonly argOrder?: "inputs-first" | "potential";
+  /**
+   * Longest generated function in lines (default {@link CHUNK_LINES}); longer bodies are split into several
+   * functions so that V8 optimises each (it leaves a function of more than about 60 KB of bytecode unoptimised).
+   */
+  readonly chunkLines?: number;
 }
 
 /** The generated source and what it needs. */
@@ -164,15 +170,15 @@ class Generator {
     const args =
       this.opts.argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
     const rtNames = [...this.usedRt].sort();
+    const body = [...this.prologue, ...this.stream, ...tail];
+    const split = splitIntoChunks(body, args.join(", "), ret ? retExpr : null, this.opts.chunkLines ?? CHUNK_LINES);
     const source = [
       '"use strict";',
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
       ...this.factory,
+      ...(split?.factory ?? []),
       `return function run(${args.join(", ")}) {`,
-      ...this.prologue,
-      ...this.stream,
-      ...tail,
-      ret ? `return ${retExpr};` : "",
+      ...(split?.run ?? [...body, ret ? `return ${retExpr};` : ""]),
       "};",
     ]
       .filter((l) => l !== "")

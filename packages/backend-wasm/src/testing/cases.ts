@@ -66,9 +66,9 @@ const LOWER = [2, 0, 0, 0.5, 1.5, 0, -0.3, 0.4, 1.2];
 
 /** Every case; `conformance` checks that each defined primitive has at least one. */
 export const primitiveCases: readonly PrimitiveCase[] = [
-  ...(["neg", "exp", "sin", "cos", "tanh", "logistic", "abs", "expm1", "erf", "erfc", "stopGradient"] as const).map(
-    (p) => unary(p, ANY),
-  ),
+  ...(
+    ["neg", "exp", "sin", "cos", "tanh", "logistic", "abs", "expm1", "erf", "erfc", "stopGradient"] as const
+  ).map((p) => unary(p, ANY)),
   unary("tan", [-1, -0.3, 0.2, 0.9, 1.2]),
   ...(["log", "log1p", "sqrt", "rsqrt", "lgamma", "digamma"] as const).map((p) => unary(p, POS)),
   unary("ndtri", UNIT),
@@ -81,8 +81,8 @@ export const primitiveCases: readonly PrimitiveCase[] = [
   { primitive: "abs", inputs: [i32([-3, 0, 7])], params: N, label: "int32" },
   { primitive: "exp", inputs: [i32([-1, 0, 2])], params: N, label: "int32 → float" },
   { primitive: "logicalNot", inputs: [b([1, 0, 1])], params: N },
-  ...(["add", "sub", "mul", "div", "maximum", "minimum", "lt", "le", "gt", "ge", "eq", "ne"] as const).map((p) =>
-    binary(p, X, Y),
+  ...(["add", "sub", "mul", "div", "maximum", "minimum", "lt", "le", "gt", "ge", "eq", "ne"] as const).map(
+    (p) => binary(p, X, Y),
   ),
   binary("pow", POS, [0.5, -1.2, 2, 3.1, 0.3]),
   { primitive: "add", inputs: [i32([-7, 3, 100]), i32([2, 5, -50])], params: N, label: "int32" },
@@ -106,15 +106,40 @@ export const primitiveCases: readonly PrimitiveCase[] = [
   },
   ...(["reduceSum", "reduceMax", "reduceMin", "reduceProd"] as const).flatMap((p) => [
     { primitive: p, inputs: [f(seq(12), [3, 4])], params: { axes: [1], keepDims: false } },
-    { primitive: p, inputs: [f(seq(12), [3, 4])], params: { axes: [0, 1], keepDims: true }, label: "all, keepDims" },
+    {
+      primitive: p,
+      inputs: [f(seq(12), [3, 4])],
+      params: { axes: [0, 1], keepDims: true },
+      label: "all, keepDims",
+    },
   ]),
-  { primitive: "reduceSum", inputs: [b([1, 0, 1, 1])], params: { axes: [0], keepDims: false }, label: "bool" },
-  { primitive: "reduceSum", inputs: [i32([1, -5, 9, 2], [2, 2])], params: { axes: [0], keepDims: false }, label: "int32" },
+  {
+    primitive: "reduceSum",
+    inputs: [b([1, 0, 1, 1])],
+    params: { axes: [0], keepDims: false },
+    label: "bool",
+  },
+  {
+    primitive: "reduceSum",
+    inputs: [i32([1, -5, 9, 2], [2, 2])],
+    params: { axes: [0], keepDims: false },
+    label: "int32",
+  },
   { primitive: "argmax", inputs: [f(seq(12), [3, 4])], params: { axis: 1, keepDims: false } },
-  { primitive: "argmin", inputs: [f(seq(12), [3, 4])], params: { axis: 0, keepDims: true }, label: "keepDims" },
+  {
+    primitive: "argmin",
+    inputs: [f(seq(12), [3, 4])],
+    params: { axis: 0, keepDims: true },
+    label: "keepDims",
+  },
   { primitive: "reshape", inputs: [f(seq(6), [2, 3])], params: { shape: [3, 2] } },
   { primitive: "broadcastTo", inputs: [f([1, 2, 3])], params: { shape: [2, 3] } },
-  { primitive: "broadcastTo", inputs: [f([1, 2], [2, 1])], params: { shape: [2, 2, 3] }, label: "rank grows" },
+  {
+    primitive: "broadcastTo",
+    inputs: [f([1, 2], [2, 1])],
+    params: { shape: [2, 2, 3] },
+    label: "rank grows",
+  },
   { primitive: "transpose", inputs: [f(seq(24), [2, 3, 4])], params: { perm: [2, 0, 1] } },
   { primitive: "slice", inputs: [f(seq(12), [3, 4])], params: { start: [1, 1], end: [3, 3] } },
   { primitive: "pad", inputs: [f(seq(6), [2, 3])], params: { lo: [1, 0], hi: [0, 2] } },
@@ -140,9 +165,19 @@ export const primitiveCases: readonly PrimitiveCase[] = [
   { primitive: "cumsum", inputs: [f(seq(12), [3, 4])], params: { axis: 1, reverse: false } },
   { primitive: "cumsum", inputs: [f(seq(12), [3, 4])], params: { axis: 0, reverse: true }, label: "reverse" },
   { primitive: "matmul", inputs: [f(seq(6), [2, 3]), f(seq(12, 0.3), [3, 4])], params: N },
-  { primitive: "matmul", inputs: [f(seq(12), [2, 2, 3]), f(seq(12, 0.3), [2, 3, 2])], params: N, label: "batched" },
+  {
+    primitive: "matmul",
+    inputs: [f(seq(12), [2, 2, 3]), f(seq(12, 0.3), [2, 3, 2])],
+    params: N,
+    label: "batched",
+  },
   { primitive: "cholesky", inputs: [f(SPD, [3, 3])], params: N },
-  { primitive: "cholesky", inputs: [f([...SPD, ...SPD.map((v, k) => v * (k % 4 === 0 ? 2 : 1))], [2, 3, 3])], params: N, label: "batched" },
+  {
+    primitive: "cholesky",
+    inputs: [f([...SPD, ...SPD.map((v, k) => v * (k % 4 === 0 ? 2 : 1))], [2, 3, 3])],
+    params: N,
+    label: "batched",
+  },
   ...[true, false].flatMap((lower) =>
     [true, false].flatMap((transposeA) =>
       [true, false].map(

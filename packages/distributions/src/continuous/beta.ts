@@ -18,7 +18,7 @@ import {
   xlog1py,
   xlogy,
 } from "../internal/ops.js";
-import { betainc, gammaRsample } from "../internal/special.js";
+import { betainc, betaincinv, gammaRsample } from "../internal/special.js";
 import { promote } from "../internal/util.js";
 
 /**
@@ -63,6 +63,10 @@ export class Beta extends Distribution {
   /** I_x(α, β), the regularised incomplete beta function. */
   override cdf(value: TensorLike): Tensor {
     return betainc(this.concentration1, this.concentration0, value);
+  }
+  /** I⁻¹(α, β; q) by Newton's method (see `betaincinv`). */
+  override icdf(q: TensorLike): Tensor {
+    return betaincinv(this.concentration1, this.concentration0, q);
   }
   override get mean(): Tensor {
     return div(this.concentration1, add(this.concentration1, this.concentration0));

@@ -16,7 +16,7 @@ import {
   type TensorLike,
   xlogy,
 } from "../internal/ops.js";
-import { gammainc, gammaRsample } from "../internal/special.js";
+import { gammainc, gammaincinv, gammaRsample } from "../internal/special.js";
 import { promote } from "../internal/util.js";
 
 /**
@@ -53,6 +53,10 @@ export class Gamma extends Distribution {
   /** P(α, βx), the regularised incomplete gamma function. */
   override cdf(value: TensorLike): Tensor {
     return gammainc(this.concentration, mul(this.rate, value));
+  }
+  /** P⁻¹(α, q)/β by Newton's method (see `gammaincinv`). */
+  override icdf(q: TensorLike): Tensor {
+    return div(gammaincinv(this.concentration, q), this.rate);
   }
   override get mean(): Tensor {
     return div(this.concentration, this.rate);

@@ -18,7 +18,7 @@ import {
   where,
   xlogy,
 } from "../internal/ops.js";
-import { gammainc, gammaRsample } from "../internal/special.js";
+import { gammainc, gammaincinv, gammaRsample } from "../internal/special.js";
 import { promote } from "../internal/util.js";
 
 /**
@@ -55,6 +55,10 @@ export class InverseGamma extends Distribution {
   /** Q(α, β/x) = 1 − P(α, β/x). */
   override cdf(value: TensorLike): Tensor {
     return sub(1, gammainc(this.concentration, div(this.rate, value)));
+  }
+  /** β / P⁻¹(α, 1 − q). */
+  override icdf(q: TensorLike): Tensor {
+    return div(this.rate, gammaincinv(this.concentration, sub(1, q)));
   }
   override get mean(): Tensor {
     const a = this.concentration;

@@ -10,7 +10,9 @@ import {
   lgamma,
   log,
   log1p,
+  minimum,
   mul,
+  neg,
   normal,
   splitKey,
   sqrt,
@@ -21,7 +23,7 @@ import {
   type TensorLike,
   where,
 } from "../internal/ops.js";
-import { betainc, gammaRsample } from "../internal/special.js";
+import { betainc, betaincinv, gammaRsample } from "../internal/special.js";
 import { promote } from "../internal/util.js";
 
 /**
@@ -74,6 +76,13 @@ export class StudentT extends Distribution {
     const t = div(sub(value, this.loc), this.scale);
     const tail = mul(0.5, betainc(mul(0.5, this.df), 0.5, div(this.df, add(this.df, square(t)))));
     return where(gt(t, 0), sub(1, tail), tail);
+  }
+  /** t = ±√(ν(1/x − 1)) with x = I⁻¹(ν/2, ½; 2·min(q, 1 − q)), signed by q − ½. */
+  override icdf(q: TensorLike): Tensor {
+    const tail = minimum(q, sub(1, q));
+    const x = betaincinv(mul(0.5, this.df), 0.5, mul(2, tail));
+    const t = sqrt(mul(this.df, sub(div(1, x), 1)));
+    return add(this.loc, mul(this.scale, where(gt(q, 0.5), t, neg(t))));
   }
   override get mean(): Tensor {
     return where(gt(this.df, 1), this.loc, Number.NaN);

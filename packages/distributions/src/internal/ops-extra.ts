@@ -1,4 +1,5 @@
-import { cos, div, sin, type Tensor, type TensorLike } from "./ops.js";
+import * as T from "@phlox/tensor";
+import type { Tensor, TensorLike } from "./ops.js";
 
-/** tan(x) = sin(x)/cos(x). */
-export const tan = (x: TensorLike): Tensor => div(sin(x), cos(x));
+/** tan(x), the tensor primitive. */
+export const tan = (x: TensorLike): Tensor => T.tan(x);

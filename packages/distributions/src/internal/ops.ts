@@ -169,6 +169,14 @@ export function solveTrilVec(L: TensorLike, b: TensorLike): Tensor {
   const Lt = asTensor(L);
   const bt = asTensor(b);
   const n = Lt.shape[Lt.shape.length - 1]!;
+  if (Lt.shape.length === 2) {
+    // one matrix for every right-hand side: solve L X = Bᵀ with B = b as rows, no copies of L
+    const lead = bt.shape.slice(0, -1);
+    const m = lead.reduce((p, d) => p * d, 1);
+    const rhs = transpose(reshape(bt, [m, n]), [1, 0]);
+    const x = triangularSolve(Lt, rhs, { lower: true });
+    return reshape(transpose(x, [1, 0]), [...lead, n]);
+  }
   const batch = broadcastBatch(Lt.shape.slice(0, -2), bt.shape.slice(0, -1));
   const Lb = broadcastTo(Lt, [...batch, n, n]);
   const bb = broadcastTo(reshape(bt, [...bt.shape, 1]), [...batch, n, 1]);

@@ -1,0 +1,80 @@
+/**
+ * The `randomBits` kernel as a custom WGSL program run by tfjs-backend-webgpu: threefry-2x32 with the counter
+ * (0, i) per element, output x0 ⊕ x1 — bit-identical to the JS reference kernel (and to JAX).
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { KernelSpec, TfTensor } from "./shared/kernels.js";
+
+const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
+
+/** The WGSL body: unrolled threefry-2x32 (20 rounds, 5 key injections). */
+function threefryBody(): string {
+  const lines: string[] = [];
+  for (let g = 1; g <= 5; g++) {
+    const r = (g & 1) === 1 ? 0 : 4;
+    for (let j = 0; j < 4; j++) {
+      lines.push(`x0 = x0 + x1; x1 = rotl(x1, ${ROT[r + j]}u); x1 = x1 ^ x0;`);
+    }
+    const a = ["ks0", "ks1", "ks2"][g % 3];
+    const b = ["ks0", "ks1", "ks2"][(g + 1) % 3];
+    lines.push(`x0 = x0 + ${a}; x1 = x1 + ${b} + ${g}u;`);
+  }
+  return lines.join("\n          ");
+}
+
+/** A tfjs-backend-webgpu program (its WebGPUProgram interface). */
+class ThreefryProgram {
+  readonly variableNames = ["k"];
+  readonly outputShape: number[];
+  readonly shaderKey = "phloxThreefry2x32";
+  readonly dispatchLayout: { x: number[] };
+  readonly dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly size = true;
+
+  constructor(n: number) {
+    this.outputShape = [n];
+    this.dispatchLayout = { x: [0] };
+    const groups = Math.ceil(n / 64);
+    // WebGPU caps each dispatch dimension at 65535 workgroups; spread larger launches over y.
+    const y = Math.ceil(groups / 65535);
+    this.dispatch = [Math.ceil(groups / y), y, 1];
+  }
+
+  getUserCode(): string {
+    return `
+      fn rotl(x : u32, r : u32) -> u32 { return (x << r) | (x >> (32u - r)); }
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let ks0 = bitcast<u32>(k[0]);
+          let ks1 = bitcast<u32>(k[1]);
+          let ks2 = ks0 ^ ks1 ^ 0x1bd11bdau;
+          var x0 = 0u + ks0;
+          var x1 = u32(index) + ks1;
+          ${threefryBody()}
+          setOutputAtIndexI32(index, bitcast<i32>(x0 ^ x1));
+        }
+      }
+    `;
+  }
+}
+
+interface ProgramRunner {
+  runWebGPUProgram(
+    program: ThreefryProgram,
+    inputs: tf.TensorInfo[],
+    dtype: "int32",
+  ): tf.TensorInfo;
+}
+
+/** `randomBits` on the GPU (uint32 bits stored as int32). */
+export const randomBitsKernel: KernelSpec<"randomBits"> = {
+  primitive: "randomBits",
+  run: ([k], p) => {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    const be = tf.backend() as unknown as ProgramRunner;
+    const info = be.runWebGPUProgram(new ThreefryProgram(n), [k as TfTensor], "int32");
+    const out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
+    return tf.reshape(out, p.shape);
+  },
+};

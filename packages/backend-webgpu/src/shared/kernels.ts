@@ -1,0 +1,234 @@
+// Copied from packages/backend-wasm/src/kernels.ts by scripts/sync-shared.mjs: edit it there, then re-run the script.
+/**
+ * The kernel list: one entry per Phlox primitive that a tfjs backend runs natively (or composes from tfjs ops),
+ * written once against tfjs-core's op API so that every tfjs backend (wasm, webgpu) shares it. Primitives
+ * missing here run through their JS reference kernels only when the backend opted in (`fallbacks: "js"`).
+ */
+
+import type { DType, KernelArg, PrimitiveName, PrimitiveParams } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
+import type { TfTensor } from "./handles.js";
+
+/** A kernel: tfjs tensors of the inputs (shaped like the Phlox inputs) in, one tfjs tensor out. */
+export interface KernelSpec<P extends PrimitiveName = PrimitiveName> {
+  readonly primitive: P;
+  /**
+   * Runs inside `tf.tidy`; may return an input (it is cloned). The result is cast to the output dtype's tfjs
+   * dtype afterwards. Return null to decline (dtype not handled here) so the JS fallback runs.
+   */
+  run(
+    xs: TfTensor[],
+    params: PrimitiveParams[P],
+    inputs: readonly KernelArg[],
+    shape: readonly number[],
+    dtype: DType,
+  ): TfTensor | null;
+}
+
+const isF = (d: DType): boolean => d === "float32" || d === "float64";
+const toF = (x: TfTensor): TfTensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
+
+type Unary = (x: TfTensor) => TfTensor;
+const floatUnary = <P extends PrimitiveName>(p: P, f: Unary): KernelSpec<P> => ({
+  primitive: p,
+  run: (xs, _p, ins) => (ins[0]?.dtype === "uint32" ? null : f(toF(xs[0] as TfTensor))),
+});
+const sameUnary = <P extends PrimitiveName>(p: P, f: Unary, ints: Unary | null = null): KernelSpec<P> => ({
+  primitive: p,
+  run: (xs, _p, ins) => {
+    const d = ins[0]?.dtype as DType;
+    const x = xs[0] as TfTensor;
+    if (isF(d)) return f(x);
+    if (d === "int32" && ints !== null) return ints(x);
+    return null;
+  },
+});
+type Binary = (a: TfTensor, b: TfTensor) => TfTensor;
+/** Binary op on float32/int32 (and bool where tfjs takes it); uint32 declines unless `bitSafe`. */
+const binary = <P extends PrimitiveName>(p: P, f: Binary, bitSafe = false): KernelSpec<P> => ({
+  primitive: p,
+  run: (xs, _p, ins) =>
+    ins[0]?.dtype === "uint32" && !bitSafe ? null : f(xs[0] as TfTensor, xs[1] as TfTensor),
+});
+
+const U32 = 4294967296;
+
+/** uint32 stored as int32 bits → float32 value in [0, 2³²). */
+const u32ToFloat = (x: TfTensor): TfTensor => {
+  const f = tf.cast(x, "float32");
+  return tf.where(tf.less(f, 0), tf.add(f, U32), f);
+};
+
+const castKernel: KernelSpec<"cast"> = {
+  primitive: "cast",
+  run: ([x], p, [inp]) => {
+    const from = (inp as KernelArg).dtype;
+    const to = p.dtype;
+    const t = x as TfTensor;
+    if (to === "bool") return tf.notEqual(t, tf.zerosLike(t));
+    if (from === to || (isF(from) && isF(to))) return t;
+    if (from === "uint32" && isF(to)) return u32ToFloat(t);
+    if (from === "uint32" || to === "uint32") return from === "bool" ? tf.cast(t, "int32") : null;
+    if (to === "int32" && isF(from)) return tf.cast(tf.mul(tf.sign(t), tf.floor(tf.abs(t))), "int32");
+    return tf.cast(t, to === "int32" ? "int32" : "float32");
+  },
+};
+
+const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(
+  p: P,
+  f: (x: TfTensor, axes: number[], keep: boolean) => TfTensor,
+): KernelSpec<P> => ({
+  primitive: p,
+  run: ([x], { axes, keepDims }, [inp]) => {
+    const d = (inp as KernelArg).dtype;
+    if (d === "uint32" || (d === "bool" && p !== "reduceSum")) return null;
+    const t = d === "bool" ? tf.cast(x as TfTensor, "int32") : (x as TfTensor);
+    if (axes.length === 0) return t;
+    return f(t, axes, keepDims);
+  },
+});
+
+const arg = <P extends "argmax" | "argmin">(
+  p: P,
+  f: (x: TfTensor, axis: number) => TfTensor,
+): KernelSpec<P> => ({
+  primitive: p,
+  run: ([x], { axis, keepDims }, [inp]) => {
+    const d = (inp as KernelArg).dtype;
+    if (d === "uint32") return null;
+    const r = f(d === "bool" ? tf.cast(x as TfTensor, "int32") : (x as TfTensor), axis);
+    return keepDims ? tf.expandDims(r, axis) : r;
+  },
+});
+
+/** scatterAdd via tf.scatterND (duplicates summed): move `axis` to the front, scatter rows, move it back. */
+const scatterAddKernel: KernelSpec<"scatterAdd"> = {
+  primitive: "scatterAdd",
+  run: ([o, idx, u], { axis }, ins) => {
+    const d = (ins[0] as KernelArg).dtype;
+    if (!isF(d) && d !== "int32") return null;
+    const op = o as TfTensor;
+    const r = op.rank;
+    const k = (idx as TfTensor).rank;
+    const perm = [axis, ...Array.from({ length: r }, (_, i) => i).filter((i) => i !== axis)];
+    const ot = tf.transpose(op, perm);
+    const uperm = [
+      ...Array.from({ length: k }, (_, i) => axis + i),
+      ...Array.from({ length: axis }, (_, i) => i),
+      ...Array.from({ length: r - 1 - axis }, (_, i) => axis + k + i),
+    ];
+    const ut = tf.transpose(u as TfTensor, uperm);
+    const n = (idx as TfTensor).size;
+    const rows = tf.reshape(ut, [n, ...ot.shape.slice(1)]);
+    const flatIdx = tf.reshape(tf.cast(idx as TfTensor, "int32"), [n, 1]);
+    const summed = tf.add(ot, tf.scatterND(flatIdx, rows, ot.shape));
+    const inv = perm.map((_, i) => perm.indexOf(i));
+    return tf.transpose(summed, inv);
+  },
+};
+
+const divKernel: KernelSpec<"div"> = {
+  primitive: "div",
+  run: ([a, b], _p, [ia]) => {
+    const d = (ia as KernelArg).dtype;
+    if (isF(d)) return tf.div(a as TfTensor, b as TfTensor);
+    if (d !== "int32") return null;
+    const q = tf.div(toF(a as TfTensor), toF(b as TfTensor));
+    return tf.cast(tf.mul(tf.sign(q), tf.floor(tf.abs(q))), "int32");
+  },
+};
+
+const identity: Unary = (x) => x;
+const k = <P extends PrimitiveName>(primitive: P, run: KernelSpec<P>["run"]): KernelSpec<P> => ({
+  primitive,
+  run,
+});
+
+/** Every natively supported primitive, sorted by name. */
+export const kernels: readonly KernelSpec[] = [
+  sameUnary("abs", tf.abs, tf.abs),
+  binary("add", tf.add),
+  arg("argmax", tf.argMax),
+  arg("argmin", tf.argMin),
+  k("broadcastTo", ([x], p) => tf.broadcastTo(x as TfTensor, p.shape)),
+  castKernel,
+  sameUnary("ceil", tf.ceil, identity),
+  k("concatenate", (xs, p) => (xs.length === 1 ? (xs[0] as TfTensor) : tf.concat(xs, p.axis))),
+  floatUnary("cos", tf.cos),
+  k("cumsum", ([x], p, [inp]) => {
+    const d = (inp as KernelArg).dtype;
+    if (d === "uint32") return null;
+    return tf.cumsum(
+      d === "bool" ? tf.cast(x as TfTensor, "int32") : (x as TfTensor),
+      p.axis,
+      false,
+      p.reverse,
+    );
+  }),
+  divKernel,
+  binary("eq", tf.equal, true),
+  floatUnary("erf", tf.erf),
+  floatUnary("exp", tf.exp),
+  floatUnary("expm1", tf.expm1),
+  sameUnary("floor", tf.floor, identity),
+  k("gather", ([x, i], p) => tf.gather(x as TfTensor, tf.cast(i as TfTensor, "int32"), p.axis)),
+  binary("ge", tf.greaterEqual),
+  binary("gt", tf.greater),
+  k("isfinite", ([x], _p, [i]) =>
+    isF((i as KernelArg).dtype) ? tf.isFinite(x as TfTensor) : tf.onesLike(x as TfTensor),
+  ),
+  k("isnan", ([x], _p, [i]) =>
+    isF((i as KernelArg).dtype) ? tf.isNaN(x as TfTensor) : tf.zerosLike(x as TfTensor),
+  ),
+  binary("le", tf.lessEqual),
+  floatUnary("log", tf.log),
+  floatUnary("log1p", tf.log1p),
+  binary("logicalAnd", (a, b) => tf.logicalAnd(tf.cast(a, "bool"), tf.cast(b, "bool")), true),
+  k("logicalNot", ([x]) => tf.logicalNot(tf.cast(x as TfTensor, "bool"))),
+  binary("logicalOr", (a, b) => tf.logicalOr(tf.cast(a, "bool"), tf.cast(b, "bool")), true),
+  floatUnary("logistic", tf.sigmoid),
+  binary("lt", tf.less),
+  k("matmul", ([a, b], _p, [ia]) => {
+    const d = (ia as KernelArg).dtype;
+    if (!isF(d) && d !== "int32") return null;
+    return tf.matMul(toF(a as TfTensor), toF(b as TfTensor));
+  }),
+  binary("maximum", tf.maximum),
+  binary("minimum", tf.minimum),
+  binary("mul", tf.mul),
+  binary("ne", tf.notEqual, true),
+  sameUnary("neg", tf.neg, tf.neg),
+  k("pad", ([x], p) =>
+    tf.pad(
+      x as TfTensor,
+      p.lo.map((l, i) => [l, p.hi[i] as number] as [number, number]),
+    ),
+  ),
+  k("pow", ([a, b], _p, [ia]) =>
+    isF((ia as KernelArg).dtype) ? tf.pow(a as TfTensor, b as TfTensor) : null,
+  ),
+  reduce("reduceMax", tf.max),
+  reduce("reduceMin", tf.min),
+  reduce("reduceProd", tf.prod),
+  reduce("reduceSum", tf.sum),
+  k("reshape", ([x], p) => tf.reshape(x as TfTensor, p.shape)),
+  sameUnary("round", tf.round, identity),
+  floatUnary("rsqrt", tf.rsqrt),
+  scatterAddKernel,
+  k("select", ([c, x, y]) => tf.where(tf.cast(c as TfTensor, "bool"), x as TfTensor, y as TfTensor)),
+  sameUnary("sign", tf.sign, tf.sign),
+  floatUnary("sin", tf.sin),
+  k("slice", ([x], p) =>
+    tf.slice(
+      x as TfTensor,
+      p.start,
+      p.end.map((e, i) => e - (p.start[i] as number)),
+    ),
+  ),
+  floatUnary("sqrt", tf.sqrt),
+  k("stopGradient", ([x]) => x as TfTensor),
+  binary("sub", tf.sub),
+  floatUnary("tan", tf.tan),
+  floatUnary("tanh", tf.tanh),
+  k("transpose", ([x], p) => tf.transpose(x as TfTensor, p.perm)),
+] as KernelSpec[];
