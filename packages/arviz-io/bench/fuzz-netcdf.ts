@@ -1,6 +1,7 @@
 // Long fuzz of fromNetCDF (not run in CI): random truncations and byte damage of a Phlox-written file,
 // reporting the slowest cases and any error that is not an ArvizIoError.
-//   usage: npx tsx bench/fuzz-netcdf.ts [cases=2000] [seed=1]
+//   usage: npx tsx bench/fuzz-netcdf.ts [cases=2000] [seed=1] [file.nc (default: a small Phlox-written file)]
+import { readFileSync } from "node:fs";
 import { ArvizIoError } from "../src/errors.js";
 import { fromArrays } from "../src/from-arrays.js";
 import { fromNetCDF } from "../src/netcdf-read.js";
@@ -26,7 +27,7 @@ const idata = fromArrays(
   },
   { dims: { theta: ["school"], y: ["school"] }, coords: { school: ["a", "b", "c"] } },
 );
-const nc = await toNetCDF(idata);
+const nc = process.argv[4] ? new Uint8Array(readFileSync(process.argv[4])) : await toNetCDF(idata);
 const counts: Record<string, number> = {};
 const slow: [number, string][] = [];
 for (let k = 0; k < cases; k++) {

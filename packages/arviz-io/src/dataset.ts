@@ -129,6 +129,12 @@ export function validateDataset(ds: Dataset, where: string): void {
     sizes.set(name, c.shape[0]);
   }
   for (const [name, v] of Object.entries(ds.variables)) {
+    if (sizes.has(name)) {
+      throw new ArvizIoError(
+        "invalid-group",
+        `${where}: variable "${name}" has the name of a dimension/coordinate; rename the variable.`,
+      );
+    }
     if (v.dims.length !== v.shape.length) {
       throw new ArvizIoError(
         "invalid-group",

@@ -107,7 +107,17 @@ describe("Python ArviZ opens what Phlox writes", () => {
           .filter((k) => !k.startsWith("__"))
           .sort(),
       ).toEqual(
-        ["acceptance_rate", "diverging", "energy", "lp", "n_steps", "step_size", "tree_depth"].sort(),
+        // NUTS's fields under az.from_numpyro's names; mean_accept_prob passes through unrenamed, as there.
+        [
+          "acceptance_rate",
+          "diverging",
+          "energy",
+          "lp",
+          "mean_accept_prob",
+          "n_steps",
+          "step_size",
+          "tree_depth",
+        ].sort(),
       );
       const div = idata.variable("sample_stats", "diverging").data as Uint8Array;
       expect(oracle.read[fmt].diverging_sum).toBe(div.reduce((a, b) => a + b, 0));

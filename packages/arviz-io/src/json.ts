@@ -185,7 +185,7 @@ export function fromJSON(source: string | Uint8Array): InferenceData {
 function decodeJson(source: string | Uint8Array): InferenceData {
   const text =
     typeof source === "string" ? source : new TextDecoder("utf-8", { fatal: false }).decode(source);
-  const { value: root, floats } = parseJson(text, "fromJSON");
+  const { value: root, floats, floatKeys } = parseJson(text, "fromJSON");
   if (root === null || typeof root !== "object" || Array.isArray(root)) {
     throw new ArvizIoError("invalid-json", "fromJSON: the top level must be an object of groups.");
   }
@@ -216,7 +216,7 @@ function decodeJson(source: string | Uint8Array): InferenceData {
       const flat = flatten(raw, shape, where);
       const dtype = dtypeOf(
         flat,
-        Array.isArray(raw) ? floats.has(raw) : typeof raw === "number" && !Number.isInteger(raw),
+        Array.isArray(raw) ? floats.has(raw) : (floatKeys.get(content)?.has(name) ?? false),
       );
       const lead = sampled ? 2 : 0;
       if (shape.length < lead) {

@@ -1,6 +1,6 @@
 import { ArvizIoError } from "./errors.js";
 import { InferenceData } from "./inference-data.js";
-import { convert, rangeCoord, sizeOf } from "./internal/arrays.js";
+import { convert, dtypeOfData, rangeCoord, sizeOf } from "./internal/arrays.js";
 import { guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
 import { checkHdf5Superblock } from "./internal/hdf5-check.js";
 import type { AttrValue, Dataset, DType, Variable, VariableData } from "./types.js";
@@ -83,6 +83,7 @@ function readData(d: H5Dataset, dtype: DType, n: number, where: string): Variabl
   if (raw === null || raw === undefined) return convert([], dtype, where);
   if (typeof raw === "number" || typeof raw === "bigint" || typeof raw === "boolean")
     return convert([raw], dtype, where);
+  if (dtypeOfData(raw) === dtype) return raw as VariableData; // already the right typed array: no copy
   return convert(raw as ArrayLike<unknown>, dtype, where);
 }
 

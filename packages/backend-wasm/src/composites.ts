@@ -3,8 +3,9 @@
  * erfc, ndtri, cholesky and triangularSolve. They run on the device (no read-back), in float32, so backends
  * without synchronous read-back (WebGPU) use them; on wasm they are opt-in (`fallbacks: "composite"`).
  */
-import * as tf from "@tensorflow/tfjs-core";
+
 import type { DType, KernelArg, PrimitiveName } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
 import type { TfTensor } from "./handles.js";
 import type { KernelSpec } from "./kernels.js";
 
@@ -12,6 +13,49 @@ const isF = (d: DType): boolean => d === "float32" || d === "float64";
 const toF = (x: TfTensor): TfTensor => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 const HALF_LOG_2PI = 0.9189385332046728;
 const SHIFT = 8;
+
+// π/2 split in three parts (Cody–Waite) so that x − k·π/2 stays accurate in float32 for |x| up to ~1e4.
+const PIO2_1 = 1.5703125;
+const PIO2_2 = 0.00048375129699707031;
+const PIO2_3 = 7.549789954891882e-8;
+
+/** sin and cos of x by reduction to [−π/4, π/4] and float32 minimax polynomials; also the quadrant. */
+const sincos = (x: TfTensor): { s: TfTensor; c: TfTensor; q: TfTensor } => {
+  const k = tf.round(tf.mul(x, 2 / Math.PI));
+  const r = tf.sub(tf.sub(tf.sub(x, tf.mul(k, PIO2_1)), tf.mul(k, PIO2_2)), tf.mul(k, PIO2_3));
+  const z = tf.mul(r, r);
+  const s = tf.add(
+    r,
+    tf.mul(
+      tf.mul(r, z),
+      tf.add(-1.6666654611e-1, tf.mul(z, tf.add(8.3321608736e-3, tf.mul(z, -1.9515295891e-4)))),
+    ),
+  );
+  const c = tf.add(
+    tf.sub(1, tf.mul(z, 0.5)),
+    tf.mul(
+      tf.mul(z, z),
+      tf.add(4.166664568298827e-2, tf.mul(z, tf.add(-1.388731625493765e-3, tf.mul(z, 2.443315711809948e-5)))),
+    ),
+  );
+  const q = tf.sub(k, tf.mul(tf.floor(tf.div(k, 4)), 4));
+  return { s, c, q };
+};
+const quadrant = (q: TfTensor, v0: TfTensor, v1: TfTensor, v2: TfTensor, v3: TfTensor): TfTensor =>
+  tf.where(tf.equal(q, 0), v0, tf.where(tf.equal(q, 1), v1, tf.where(tf.equal(q, 2), v2, v3)));
+const sinA = (x: TfTensor): TfTensor => {
+  const { s, c, q } = sincos(x);
+  return quadrant(q, s, c, tf.neg(s), tf.neg(c));
+};
+const cosA = (x: TfTensor): TfTensor => {
+  const { s, c, q } = sincos(x);
+  return quadrant(q, c, tf.neg(s), tf.neg(c), s);
+};
+const tanA = (x: TfTensor): TfTensor => {
+  const { s, c, q } = sincos(x);
+  const odd = tf.equal(tf.sub(q, tf.mul(tf.floor(tf.div(q, 2)), 2)), 1);
+  return tf.where(odd, tf.neg(tf.div(c, s)), tf.div(s, c));
+};
 
 /** Stirling series for log Γ(y), y ≥ 8 (truncation error < 3e-10). */
 const stirling = (y: TfTensor): TfTensor => {
@@ -35,7 +79,7 @@ const lgamma = (x: TfTensor): TfTensor => {
   const refl = tf.less(x, 0.5);
   const xr = tf.where(refl, tf.sub(1, x), x);
   const l = lgammaPos(xr);
-  const sinpx = tf.abs(tf.sin(tf.mul(x, Math.PI)));
+  const sinpx = tf.abs(sinA(tf.mul(x, Math.PI)));
   return tf.where(refl, tf.sub(tf.log(tf.div(Math.PI, sinpx)), l), l);
 };
 
@@ -53,7 +97,7 @@ const digamma = (x: TfTensor): TfTensor => {
     tf.add(-1 / 12, tf.mul(r2, tf.add(1 / 120, tf.mul(r2, tf.add(-1 / 252, tf.mul(r2, 1 / 240)))))),
   );
   const psi = tf.sub(tf.add(tf.sub(tf.log(y), tf.mul(r, 0.5)), tail), acc);
-  const cot = tf.div(Math.PI, tf.tan(tf.mul(x, Math.PI)));
+  const cot = tf.div(Math.PI, tanA(tf.mul(x, Math.PI)));
   return tf.where(refl, tf.sub(psi, cot), psi);
 };
 
@@ -95,9 +139,17 @@ const erfc = (x: TfTensor): TfTensor => {
   return tf.where(tf.less(x, 0), tf.sub(2, ans), ans);
 };
 
-const A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1];
-const C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1,
+];
+const C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
 const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 
 const horner = (x: TfTensor, cs: readonly number[]): TfTensor => {
@@ -121,7 +173,11 @@ const ndtri = (p: TfTensor): TfTensor => {
   const e = tf.sub(tf.mul(erfc(tf.mul(x0, -Math.SQRT1_2)), 0.5), p);
   const u = tf.mul(tf.mul(e, Math.sqrt(2 * Math.PI)), tf.exp(tf.mul(tf.mul(x0, x0), 0.5)));
   const out = tf.sub(x0, tf.div(u, tf.add(tf.mul(tf.mul(x0, u), 0.5), 1)));
-  const edge = tf.where(tf.equal(p, 0), tf.fill(p.shape, Number.NEGATIVE_INFINITY), tf.fill(p.shape, Number.POSITIVE_INFINITY));
+  const edge = tf.where(
+    tf.equal(p, 0),
+    tf.fill(p.shape, Number.NEGATIVE_INFINITY),
+    tf.fill(p.shape, Number.POSITIVE_INFINITY),
+  );
   return tf.where(tf.logicalOr(tf.equal(p, 0), tf.equal(p, 1)), edge, out);
 };
 
@@ -154,7 +210,10 @@ const cholesky = (a: TfTensor): TfTensor => {
       c = tf.sub(c, tf.squeeze(tf.matMul(lp, row, false, true), [a.rank - 1]));
     }
     const d = tf.sqrt(along(c, -1, j, 1)); // [..., 1]
-    const mask = tf.tensor1d(Array.from({ length: n }, (_, i) => (i >= j ? 1 : 0)), "float32");
+    const mask = tf.tensor1d(
+      Array.from({ length: n }, (_, i) => (i >= j ? 1 : 0)),
+      "float32",
+    );
     cols.push(tf.mul(tf.div(c, d), mask));
   }
   return tf.stack(cols, -1);
@@ -172,13 +231,17 @@ const triangularSolve = (
   const rhs = p.leftSide ? b : swapLast(b); // [..., n, m]
   const n = t.shape[t.rank - 1] as number;
   const rows: TfTensor[] = new Array(n);
-  const order = lower ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: n }, (_, i) => n - 1 - i);
+  const order = lower
+    ? Array.from({ length: n }, (_, i) => i)
+    : Array.from({ length: n }, (_, i) => n - 1 - i);
   order.forEach((i, step) => {
     let r = along(rhs, -2, i, 1); // [..., 1, m]
     if (step > 0) {
       const done = lower ? rows.slice(0, i) : rows.slice(i + 1);
       const known = tf.concat(done as TfTensor[], -2); // [..., step, m]
-      const coef = lower ? along(along(t, -2, i, 1), -1, 0, i) : along(along(t, -2, i, 1), -1, i + 1, n - 1 - i);
+      const coef = lower
+        ? along(along(t, -2, i, 1), -1, 0, i)
+        : along(along(t, -2, i, 1), -1, i + 1, n - 1 - i);
       r = tf.sub(r, tf.matMul(coef, known));
     }
     const diag = along(along(t, -2, i, 1), -1, i, 1); // [..., 1, 1]
@@ -196,6 +259,16 @@ const floatOnly = <P extends PrimitiveName>(
   run: (xs, params, ins) =>
     ins.every((a: KernelArg) => isF(a.dtype)) ? f(xs.map(toF), params as never) : null,
 });
+
+/**
+ * sin, cos and tan by Cody–Waite reduction and float32 polynomials (≤ 2 ulp on |x| ≤ 1e4): WGSL's built-in
+ * trigonometry only promises an absolute error of 2⁻¹¹, which SwiftShader shows.
+ */
+export const trigKernels: readonly KernelSpec[] = [
+  floatOnly("cos", ([x]) => cosA(x as TfTensor)),
+  floatOnly("sin", ([x]) => sinA(x as TfTensor)),
+  floatOnly("tan", ([x]) => tanA(x as TfTensor)),
+] as KernelSpec[];
 
 /** The composed kernels, sorted by name. */
 export const compositeKernels: readonly KernelSpec[] = [

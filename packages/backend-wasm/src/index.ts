@@ -1,4 +1,4 @@
-export { compositeKernels } from "./composites.js";
+export { compositeKernels, trigKernels } from "./composites.js";
 export type { TfHandle } from "./handles.js";
 export { disposeTensors, scope } from "./handles.js";
 export type { KernelSpec } from "./kernels.js";

@@ -52,6 +52,35 @@ const binary = <P extends PrimitiveName>(p: P, f: Binary, bitSafe = false): Kern
 
 const U32 = 4294967296;
 
+/** a < b for uint32 stored as int32 bits: signed order within a sign class; non-negative bits come first. */
+const ltU32 = (a: TfTensor, b: TfTensor): TfTensor => {
+  // In int32 0/1 arithmetic (tfjs-wasm's Select mishandles bool operands): same·(a <ₛ b) + (1 − na)·nb.
+  const i = (t: TfTensor): TfTensor => tf.cast(t, "int32");
+  const na = i(tf.less(a, 0));
+  const nb = i(tf.less(b, 0));
+  const same = tf.sub(1, tf.abs(tf.sub(na, nb)));
+  const v = tf.add(tf.mul(same, i(tf.less(a, b))), tf.mul(tf.sub(1, na), nb));
+  return tf.notEqual(v, 0);
+};
+/**
+ * Bit-exact select for integer and bool operands: gather from [y, x] concatenated (tfjs-webgpu's Select goes
+ * through float32 for int32, tfjs-wasm's mishandles bool).
+ */
+const selectExact = (c: TfTensor, x: TfTensor, y: TfTensor): TfTensor => {
+  const n = x.size;
+  const pick = tf.add(
+    tf.range(0, n, 1, "int32"),
+    tf.mul(tf.cast(tf.reshape(c, [n]), "int32"), tf.scalar(n, "int32")),
+  );
+  return tf.reshape(tf.gather(tf.concat([tf.reshape(y, [n]), tf.reshape(x, [n])]), pick), x.shape);
+};
+
+/** A comparison that handles uint32 operands through {@link ltU32}. */
+const compare = <P extends PrimitiveName>(p: P, f: Binary, u: Binary): KernelSpec<P> => ({
+  primitive: p,
+  run: (xs, _p, ins) => (ins[0]?.dtype === "uint32" ? u : f)(xs[0] as TfTensor, xs[1] as TfTensor),
+});
+
 /** uint32 stored as int32 bits → float32 value in [0, 2³²). */
 const u32ToFloat = (x: TfTensor): TfTensor => {
   const f = tf.cast(x, "float32");
@@ -171,29 +200,29 @@ export const kernels: readonly KernelSpec[] = [
   floatUnary("expm1", tf.expm1),
   sameUnary("floor", tf.floor, identity),
   k("gather", ([x, i], p) => tf.gather(x as TfTensor, tf.cast(i as TfTensor, "int32"), p.axis)),
-  binary("ge", tf.greaterEqual),
-  binary("gt", tf.greater),
+  compare("ge", tf.greaterEqual, (a, b) => tf.logicalNot(ltU32(a, b))),
+  compare("gt", tf.greater, (a, b) => ltU32(b, a)),
   k("isfinite", ([x], _p, [i]) =>
     isF((i as KernelArg).dtype) ? tf.isFinite(x as TfTensor) : tf.onesLike(x as TfTensor),
   ),
   k("isnan", ([x], _p, [i]) =>
     isF((i as KernelArg).dtype) ? tf.isNaN(x as TfTensor) : tf.zerosLike(x as TfTensor),
   ),
-  binary("le", tf.lessEqual),
+  compare("le", tf.lessEqual, (a, b) => tf.logicalNot(ltU32(b, a))),
   floatUnary("log", tf.log),
   floatUnary("log1p", tf.log1p),
   binary("logicalAnd", (a, b) => tf.logicalAnd(tf.cast(a, "bool"), tf.cast(b, "bool")), true),
   k("logicalNot", ([x]) => tf.logicalNot(tf.cast(x as TfTensor, "bool"))),
   binary("logicalOr", (a, b) => tf.logicalOr(tf.cast(a, "bool"), tf.cast(b, "bool")), true),
   floatUnary("logistic", tf.sigmoid),
-  binary("lt", tf.less),
+  compare("lt", tf.less, ltU32),
   k("matmul", ([a, b], _p, [ia]) => {
     const d = (ia as KernelArg).dtype;
     if (!isF(d) && d !== "int32") return null;
     return tf.matMul(toF(a as TfTensor), toF(b as TfTensor));
   }),
-  binary("maximum", tf.maximum),
-  binary("minimum", tf.minimum),
+  compare("maximum", tf.maximum, (a, b) => selectExact(ltU32(a, b), b, a)),
+  compare("minimum", tf.minimum, (a, b) => selectExact(ltU32(a, b), a, b)),
   binary("mul", tf.mul),
   binary("ne", tf.notEqual, true),
   sameUnary("neg", tf.neg, tf.neg),
@@ -214,7 +243,11 @@ export const kernels: readonly KernelSpec[] = [
   sameUnary("round", tf.round, identity),
   floatUnary("rsqrt", tf.rsqrt),
   scatterAddKernel,
-  k("select", ([c, x, y]) => tf.where(tf.cast(c as TfTensor, "bool"), x as TfTensor, y as TfTensor)),
+  k("select", ([c, x, y], _p, ins) =>
+    isF(ins[1]?.dtype as DType)
+      ? tf.where(tf.cast(c as TfTensor, "bool"), x as TfTensor, y as TfTensor)
+      : selectExact(c as TfTensor, x as TfTensor, y as TfTensor),
+  ),
   sameUnary("sign", tf.sign, tf.sign),
   floatUnary("sin", tf.sin),
   k("slice", ([x], p) =>

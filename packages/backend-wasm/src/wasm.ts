@@ -4,7 +4,7 @@
 
 import { PhloxError } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
-import { compositeKernels } from "./composites.js";
+import { compositeKernels, trigKernels } from "./composites.js";
 import { createTfjsBackend, type FallbackMode, type TfjsBackend } from "./tfjs-backend.js";
 
 /** Options of {@link wasm}. */
@@ -23,7 +23,7 @@ export interface WasmOptions {
   /** Worker threads for the threaded SIMD build (browsers with cross-origin isolation only). */
   readonly threads?: number;
   /**
-   * Run lgamma, digamma, polygamma, erfc, ndtri, cholesky and triangularSolve as compositions of wasm kernels
+   * Run lgamma, digamma, polygamma, erfc, ndtri, cholesky, triangularSolve (and sin, cos, tan) as compositions of wasm kernels
    * (float32, no read-back; the same code the WebGPU backend uses) instead of JS fallbacks. Default false.
    */
   readonly composites?: boolean;
@@ -67,7 +67,7 @@ export async function wasm(options: WasmOptions = {}): Promise<TfjsBackend> {
     name: options.name ?? "wasm",
     tfBackend: "wasm",
     fallbacks: options.fallbacks,
-    extraKernels: options.composites === true ? compositeKernels : [],
+    extraKernels: options.composites === true ? [...compositeKernels, ...trigKernels] : [],
   });
 }
 

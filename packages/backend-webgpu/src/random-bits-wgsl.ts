@@ -3,7 +3,8 @@
  * (0, i) per element, output x0 ⊕ x1 — bit-identical to the JS reference kernel (and to JAX).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelSpec, TfTensor } from "./shared/kernels.js";
+import type { TfTensor } from "./shared/handles.js";
+import type { KernelSpec } from "./shared/kernels.js";
 
 const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
 
@@ -35,10 +36,8 @@ class ThreefryProgram {
   constructor(n: number) {
     this.outputShape = [n];
     this.dispatchLayout = { x: [0] };
-    const groups = Math.ceil(n / 64);
-    // WebGPU caps each dispatch dimension at 65535 workgroups; spread larger launches over y.
-    const y = Math.ceil(groups / 65535);
-    this.dispatch = [Math.ceil(groups / y), y, 1];
+    // tfjs's runWebGPUProgram reshapes dispatches above the 65535-workgroup limit.
+    this.dispatch = [Math.ceil(n / 64), 1, 1];
   }
 
   getUserCode(): string {
@@ -60,11 +59,7 @@ class ThreefryProgram {
 }
 
 interface ProgramRunner {
-  runWebGPUProgram(
-    program: ThreefryProgram,
-    inputs: tf.TensorInfo[],
-    dtype: "int32",
-  ): tf.TensorInfo;
+  runWebGPUProgram(program: ThreefryProgram, inputs: tf.TensorInfo[], dtype: "int32"): tf.TensorInfo;
 }
 
 /** `randomBits` on the GPU (uint32 bits stored as int32). */

@@ -23,6 +23,7 @@ import { type Distribution, ExpandedDistribution, Independent, MaskedDistributio
 import { asTensor, exp, logSumExp, values } from "./internal/ops.js";
 import { Delta } from "./meta/delta.js";
 import { FoldedDistribution } from "./meta/folded-distribution.js";
+import { HurdleDistribution } from "./meta/hurdle-distribution.js";
 import { ImproperUniform } from "./meta/improper-uniform.js";
 import { Mixture } from "./meta/mixture.js";
 import { MixtureSameFamily } from "./meta/mixture-same-family.js";
@@ -396,4 +397,14 @@ describe("cdf/icdf by incomplete gamma/beta functions hold up in the tails", () 
       }
     });
   }
+});
+
+describe("HurdleDistribution with a continuous base", () => {
+  it("puts mass gate at zero and (1 − gate)·p(x) elsewhere, without truncation", () => {
+    const d = new HurdleDistribution(new Gamma(2, 1), 0.3);
+    const lp = values(d.logProb([0, 1.5]));
+    close([lp[0]!], [Math.log(0.3)]);
+    close([lp[1]!], [Math.log(0.7) + new Gamma(2, 1).logProb(1.5).item()]);
+    close([d.mean.item()], [0.7 * 2]);
+  });
 });

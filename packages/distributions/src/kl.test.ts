@@ -4,6 +4,7 @@ import { Beta } from "./continuous/beta.js";
 import { Exponential } from "./continuous/exponential.js";
 import { Gamma } from "./continuous/gamma.js";
 import { Normal } from "./continuous/normal.js";
+import { Weibull } from "./continuous/weibull.js";
 import { Bernoulli } from "./discrete/bernoulli.js";
 import { Categorical } from "./discrete/categorical.js";
 import { type Distribution, Independent } from "./distribution.js";
@@ -58,6 +59,7 @@ const PAIRS: { name: string; p: () => Distribution; q: () => Distribution }[] = 
   },
   { name: "Beta ‖ Beta", p: () => new Beta([2, 0.8], [3, 1.5]), q: () => new Beta([1, 2], [1, 2]) },
   { name: "Gamma ‖ Gamma", p: () => new Gamma([2, 0.8], [1, 3]), q: () => new Gamma([1.5, 1], [2, 2]) },
+  { name: "Weibull ‖ Gamma", p: () => new Weibull([1, 2], [1.5, 3]), q: () => new Gamma([2, 3], [1.5, 1]) },
   { name: "Exponential ‖ Exponential", p: () => new Exponential([1, 3]), q: () => new Exponential([2, 0.5]) },
   { name: "Dirichlet ‖ Dirichlet", p: () => new Dirichlet([2, 3, 4]), q: () => new Dirichlet([1, 1, 1]) },
   {

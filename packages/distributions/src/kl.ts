@@ -2,6 +2,7 @@ import { Beta } from "./continuous/beta.js";
 import { Exponential } from "./continuous/exponential.js";
 import { Gamma } from "./continuous/gamma.js";
 import { Normal } from "./continuous/normal.js";
+import { Weibull } from "./continuous/weibull.js";
 import { Bernoulli } from "./discrete/bernoulli.js";
 import { Categorical } from "./discrete/categorical.js";
 import { Distribution, ExpandedDistribution, Independent, MaskedDistribution } from "./distribution.js";
@@ -30,6 +31,7 @@ import {
   xlogy,
 } from "./internal/ops.js";
 import { broadcastShapes } from "./internal/shape.js";
+import { EULER_GAMMA } from "./internal/util.js";
 import { Delta } from "./meta/delta.js";
 import { Dirichlet } from "./multivariate/dirichlet.js";
 import { MultivariateNormal } from "./multivariate/mvn.js";
@@ -155,6 +157,15 @@ function installDefaults(): void {
       add(sub(mul(sub(ap, aq), digamma(ap)), lgamma(ap)), lgamma(aq)),
       add(mul(aq, sub(log(bp), log(bq))), div(mul(ap, sub(bq, bp)), bp)),
     );
+  });
+  registerKL(Weibull, Gamma, (p, q) => {
+    // KL = −H(p) − E_p[log q], E[log X] = log λ − γ/k, E[X] = λ Γ(1 + 1/k)
+    const a = q.concentration;
+    const b = q.rate;
+    const eLog = sub(log(p.scale), div(EULER_GAMMA, p.concentration));
+    const eX = p.mean;
+    const eLogQ = sub(add(sub(mul(a, log(b)), lgamma(a)), mul(sub(a, 1), eLog)), mul(b, eX));
+    return neg(add(p.entropy(), eLogQ));
   });
   registerKL(Exponential, Exponential, (p, q) => {
     const r = div(q.rate, p.rate);

@@ -1,4 +1,4 @@
-import { jit, type Tensor } from "@phlox/tensor";
+import { grad, jit, type Tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { Distribution } from "./distribution.js";
 import { asTensor, values } from "./internal/ops.js";
@@ -82,6 +82,48 @@ describe("every logProb traces under jit (the distribution built inside the trac
       const compiled = jit((x: Tensor) => build(c.params).logProb(x));
       const traced = values(compiled(asTensor(c.x)));
       expect(maxRelErr(traced, eager)).toBeLessThanOrEqual(1e-12);
+    });
+  }
+});
+
+describe("∇ of Σ logProb with respect to each parameter matches central differences", () => {
+  const SKIP = new Set([
+    "totalCount",
+    "numSteps",
+    "dimension",
+    "covarianceMatrix",
+    "precisionMatrix",
+    "scaleTril",
+  ]);
+  const firstOfEach = new Map<string, (typeof cases)[number]>();
+  for (const c of cases) {
+    const key = c.name.split("/")[0]!;
+    if (!firstOfEach.has(key)) firstOfEach.set(key, c);
+  }
+  for (const [name, c] of firstOfEach) {
+    const keys = Object.keys(c.params).filter((k) => !SKIP.has(k) && typeof c.params[k] !== "string");
+    if (keys.length === 0) continue;
+    it(`${name}: directional derivatives in ${keys.join(", ")}`, () => {
+      const build = FIXTURE_BUILDERS[c.dist]!;
+      for (const k of keys) {
+        const p0 = asTensor(c.params[k]!);
+        const f = (t: Tensor): Tensor =>
+          build({ ...c.params, [k]: t })
+            .logProb(c.x)
+            .sum();
+        const g = values(grad(f)(p0) as Tensor);
+        // a fixed pseudo-random direction with entries in [0.5, 1] (the densities are smooth off their
+        // constraint sets too, e.g. Categorical probs off the simplex, so any direction is fine)
+        const dir = g.map((_, i) => 0.5 + 0.5 * Math.abs(Math.sin(7.3 * (i + 1))));
+        const v = asTensor(dir).reshape(p0.shape);
+        const h = 1e-6;
+        const fd = (f(p0.add(v.mul(h))).item() - f(p0.sub(v.mul(h))).item()) / (2 * h);
+        const ad = g.reduce((s, gi, i) => s + gi * dir[i]!, 0);
+        expect(Number.isFinite(ad), `${name} ∂/∂${k} is finite`).toBe(true);
+        expect(Math.abs(ad - fd), `${name} ∂/∂${k}: autodiff ${ad} vs FD ${fd}`).toBeLessThan(
+          1e-5 * Math.max(1, Math.abs(fd)),
+        );
+      }
     });
   }
 });

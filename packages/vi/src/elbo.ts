@@ -45,7 +45,18 @@ function checkParticles(who: string, n: number): number {
  */
 export const particleKey = (k1: number, k: number): number => (k1 + Math.imul(k + 1, 0x9e3779b9)) >>> 0;
 
-/** @internal Averages `numParticles` particles of the given mode. */
+/**
+ * The objective that averages `numParticles` particles of one {@link ParticleMode} (what TraceELBO,
+ * TraceMeanFieldELBO and TraceGraphELBO build; a building block for custom losses). Noise for all
+ * particles is drawn at once from the step's key into one preallocated buffer.
+ * @param setup - the guide setup.
+ * @param numParticles - K ≥ 1.
+ * @param mode - the particle mode.
+ * @returns an allocation-free {@link Objective}: the mean particle loss, its gradient in `grad`.
+ * @example
+ * const obj = averagedObjective(setup, 4, "elbo");
+ * const loss = obj(u, grad, k0, k1);
+ */
 export function averagedObjective(setup: GuideSetup, numParticles: number, mode: ParticleMode): Objective {
   const P = setup.numParams;
   const D = setup.noiseDim;

@@ -31,7 +31,7 @@ export {
   TraceGraphELBO,
   TraceMeanFieldELBO,
 } from "./elbo.js";
-export { FunctionGuide, type GuideFn } from "./function-guide.js";
+export { FunctionGuide, type FunctionGuideOptions, type GuideFn } from "./function-guide.js";
 export {
   type Guide,
   type GuideSetup,

@@ -7,6 +7,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 export interface Parsed {
   value: JsonValue;
   floats: WeakSet<JsonValue[]>;
+  /** Per object, the keys whose value is a number written with float syntax (`3.0`, `NaN`). */
+  floatKeys: WeakMap<object, Set<string>>;
 }
 
 const MAX_DEPTH = 256;
@@ -20,6 +22,7 @@ const MAX_DEPTH = 256;
 export function parseJson(text: string, where: string): Parsed {
   let i = 0;
   const floats = new WeakSet<JsonValue[]>();
+  const floatKeys = new WeakMap<object, Set<string>>();
   const fail = (what: string): never => {
     throw new ArvizIoError("invalid-json", `${where}: ${what} at character ${i} of ${text.length}.`);
   };
@@ -63,7 +66,13 @@ export function parseJson(text: string, where: string): Parsed {
         ws();
         if (text[i] !== ":") fail('expected ":"');
         i++;
-        obj[key] = value(depth + 1)[0];
+        const [v, f] = value(depth + 1);
+        obj[key] = v;
+        if (f && typeof v === "number") {
+          const set = floatKeys.get(obj) ?? new Set<string>();
+          set.add(key);
+          floatKeys.set(obj, set);
+        }
         ws();
         if (text[i] === ",") i++;
         else if (text[i] === "}") {
@@ -135,5 +144,5 @@ export function parseJson(text: string, where: string): Parsed {
   const [v] = value(0);
   ws();
   if (i !== text.length) fail("trailing characters");
-  return { value: v, floats };
+  return { value: v, floats, floatKeys };
 }

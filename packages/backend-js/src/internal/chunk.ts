@@ -5,14 +5,21 @@
  * (a GARCH recurrence of 200 steps, say) unrolls into thousands of scalar statements, and one function
  * holding them all runs in the interpreter, about ten times slower than optimised code. So a long body is
  * cut, at top-level statement boundaries, into chunks of at most `maxLines` lines, each its own function
- * taking `run`'s parameters; scalars (`sN` locals) live across chunks in one preallocated Float64Array.
+ * taking `run`'s parameters; top-level locals (scalars) live across chunks in one preallocated Float64Array.
  */
 
-/** The default chunk length in lines: well under V8's bytecode limit for optimisation. */
-export const CHUNK_LINES = 400;
+/**
+ * The default chunk length in lines: well under V8's bytecode limit for optimisation, and short enough that
+ * TurboFan compiles each chunk soon (long chunks stay in the interpreter for seconds on a busy machine).
+ */
+export const CHUNK_LINES = 150;
 
-const SCALAR = /\bs\d+\b/g;
-const DECL = /^(?:const|let) (s\d+) =/;
+/** Bodies up to this many lines stay one function. */
+export const SPLIT_ABOVE_LINES = 1000;
+
+// top-level locals of generated code: scalars sN, hoisted matvec operands wN_p, matvec accumulators vN_p
+const SCALAR = /\b(?:s\d+|[vw]\d+_\d+)\b/g;
+const DECL_NAME = /\b(s\d+|[vw]\d+_\d+) = /g;
 
 interface Chunk {
   lines: string[];
@@ -36,6 +43,7 @@ function braceDelta(line: string): number {
  * @param params - `run`'s parameter list, e.g. `"a0, o1"`.
  * @param ret - the returned expression, or null.
  * @param maxLines - the largest chunk length.
+ * @param splitAbove - bodies of at most this many lines (or 1.5 `maxLines`) stay one function.
  * @returns `factory` lines (the scratch array and the chunk functions) and `run`'s new body, or null when
  *   `body` is short enough to stay one function.
  */
@@ -44,9 +52,10 @@ export function splitIntoChunks(
   params: string,
   ret: string | null,
   maxLines: number = CHUNK_LINES,
+  splitAbove: number = SPLIT_ABOVE_LINES,
 ): { factory: string[]; run: string[] } | null {
   const lines = body.flatMap((l) => l.split("\n"));
-  if (lines.length <= maxLines * 1.5) return null;
+  if (lines.length <= Math.max(splitAbove, maxLines * 1.5)) return null;
   const chunks: Chunk[] = [];
   let cur: Chunk = { lines: [], declared: new Set(), used: new Set() };
   let depth = 0;
@@ -56,10 +65,8 @@ export function splitIntoChunks(
       cur = { lines: [], declared: new Set(), used: new Set() };
     }
     cur.lines.push(line);
-    if (depth === 0) {
-      const m = DECL.exec(line);
-      if (m !== null) cur.declared.add(m[1] as string);
-    }
+    if (depth === 0 && (line.startsWith("const ") || line.startsWith("let ")))
+      for (const m of line.matchAll(DECL_NAME)) cur.declared.add(m[1] as string);
     for (const s of line.match(SCALAR) ?? []) cur.used.add(s);
     depth += braceDelta(line);
   }

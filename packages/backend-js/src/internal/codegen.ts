@@ -19,7 +19,7 @@ import {
   isLiteral,
   sizeOf,
 } from "../ir.js";
-import { CHUNK_LINES, splitIntoChunks } from "./chunk.js";
+import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 
@@ -33,8 +33,9 @@ export interface CodegenOptions {
    */
   readonly argOrder?: "inputs-first" | "potential";
   /**
-   * Longest generated function in lines (default {@link CHUNK_LINES}); longer bodies are split into several
-   * functions so that V8 optimises each (it leaves a function of more than about 60 KB of bytecode unoptimised).
+   * Longest generated function in lines. By default bodies over {@link SPLIT_ABOVE_LINES} lines are split into
+   * functions of {@link CHUNK_LINES} lines, so that V8 optimises each (it leaves a function of more than about
+   * 60 KB of bytecode unoptimised); given, any body over 1.5 × `chunkLines` lines is split.
    */
   readonly chunkLines?: number;
 }
@@ -70,7 +71,12 @@ interface Group {
   tmps: IRVar[];
   members: Set<number>;
   deferred: Set<number>;
+  /** Locals holding row i of a matrix buffer in the loop body, by `name:offset:length` (shared by matvecs). */
+  rows: Map<string, string[]>;
 }
+
+/** Matrix–vector products with at most this many columns are unrolled, their row kept in locals. */
+const UNROLL = 16;
 
 const ARRAY_CTOR: Record<string, string> = {
   float64: "Float64Array",
@@ -104,6 +110,8 @@ class Generator {
   private readonly outputSlot = new Map<number, number>();
   private readonly aliasedOutputs = new Set<number>();
   private readonly usedRt = new Set<string>();
+  /** Buffers holding lower-triangular n×n matrices (cholesky outputs: zero above the diagonal), by name → n. */
+  private readonly lowerBufs = new Map<string, number>();
   private scratch = 0;
   private eqnIndex = 0;
 
@@ -171,7 +179,14 @@ class Generator {
       this.opts.argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
     const rtNames = [...this.usedRt].sort();
     const body = [...this.prologue, ...this.stream, ...tail];
-    const split = splitIntoChunks(body, args.join(", "), ret ? retExpr : null, this.opts.chunkLines ?? CHUNK_LINES);
+    const chunk = this.opts.chunkLines;
+    const split = splitIntoChunks(
+      body,
+      args.join(", "),
+      ret ? retExpr : null,
+      chunk ?? CHUNK_LINES,
+      chunk === undefined ? SPLIT_ABOVE_LINES : 0,
+    );
     const source = [
       '"use strict";',
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
@@ -292,7 +307,17 @@ class Generator {
   // independent work of another length (priors over a parameter vector, say) does not split the main loop.
 
   private newGroup(n: number): Group {
-    return { n, pre: [], init: [], body: [], post: [], tmps: [], members: new Set(), deferred: new Set() };
+    return {
+      n,
+      pre: [],
+      init: [],
+      body: [],
+      post: [],
+      tmps: [],
+      members: new Set(),
+      deferred: new Set(),
+      rows: new Map(),
+    };
   }
 
   private emitGroup(g: Group, sink: string[]): void {
@@ -330,17 +355,13 @@ class Generator {
   private sinkFor(e: IREqn): { sink: string[]; deferred: boolean } {
     const g = this.group;
     if (g === null) return { sink: this.stream, deferred: false };
-    const scalarOut = e.outputs.every((o) => sizeOf(o.shape) === 1);
     if (this.dependsOn(e, this.side)) this.closeSide();
     if (e.inputs.some((a) => this.tmpIn(a, g))) {
       this.closeGroup();
       return { sink: this.stream, deferred: false };
     }
-    if (e.inputs.some((a) => this.deferredIn(a, g))) {
-      if (scalarOut) return { sink: g.post, deferred: true };
-      this.closeGroup();
-      return { sink: this.stream, deferred: false };
-    }
+    // after the loop (its output deferred), so later independent work of the loop's length still joins it
+    if (e.inputs.some((a) => this.deferredIn(a, g))) return { sink: g.post, deferred: true };
     return { sink: g.pre, deferred: false };
   }
 
@@ -505,6 +526,7 @@ class Generator {
       return name;
     };
     sink.push(this.noteRt(emitGeneric(e, inputs, outs, this.usedRt, scratch)));
+    if (prim === "cholesky") this.lowerBufs.set(outs[0] as string, out.shape[out.shape.length - 1] as number);
     e.outputs.forEach((o, k) => {
       const name = outs[k] as string;
       if (sizeOf(o.shape) === 1 && !this.outputSlot.has(o.id)) {
@@ -597,6 +619,16 @@ class Generator {
       const g = this.loopFor(e, m);
       const b = this.bufOf(B, g.pre);
       const acc = `m${out.id}`;
+      if (k <= UNROLL) {
+        const row = this.rowLocals(g, sa.name, sa.off, k);
+        const w = Array.from({ length: k }, (_, p) => `w${out.id}_${p}`);
+        w.forEach((wp, p) => {
+          g.pre.push(`const ${wp} = ${b.name}[${b.off + p}];`);
+        });
+        g.body.push(`const ${acc} = ${row.map((x, p) => `${x} * ${w[p]}`).join(" + ")};`);
+        this.defineTmp(g, out, roundTo(acc, out.dtype));
+        return;
+      }
       g.body.push(
         `let ${acc} = 0; for (let p = 0, r = i * ${k}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${k}; p++) ${acc} += ${sa.name}[r + p] * ${b.name}[${b.off === 0 ? "" : `${b.off} + `}p];`,
       );
@@ -614,6 +646,17 @@ class Generator {
     ) {
       const g = this.loopFor(e, k);
       const name = this.newBuffer(out);
+      if (m <= UNROLL) {
+        const row = this.rowLocals(g, sa.name, sa.off, m);
+        const gv = `u${out.id}`;
+        const accs = row.map((_, p) => `v${out.id}_${p}`);
+        g.init.push(`let ${accs.join(" = 0, ")} = 0;`);
+        g.body.push(`const ${gv} = ${this.readAt(B)};`, ...row.map((x, p) => `${accs[p]} += ${x} * ${gv};`));
+        g.post.push(...accs.map((a, p) => `${name}[${p}] = ${a};`));
+        this.store.set(out.id, { k: "buf", name, off: 0 });
+        g.deferred.add(out.id);
+        return;
+      }
       g.init.push(`${name}.fill(0);`);
       const gv = this.readAt(B);
       g.body.push(
@@ -634,22 +677,52 @@ class Generator {
     const aP = a.t ? m : 1;
     const bP = b.t ? 1 : n;
     const bJ = b.t ? k : 1;
-    const ai = (i: string, p: string) => `${a.name}[${a.off} + bt * ${m * k} + ${i} * ${aI} + ${p} * ${aP}]`;
-    const bi = (p: string, j: string) => `${b.name}[${b.off} + bt * ${k * n} + ${p} * ${bP} + ${j} * ${bJ}]`;
-    const oi = (i: string, j: string) => `${o}[bt * ${m * n} + ${i} * ${n} + ${j}]`;
+    // index expressions without zero terms and unit factors (V8 then strength-reduces them in the loops)
+    const lin = (...terms: [string | number, number][]): string => {
+      const parts = terms
+        .filter(([x, c]) => c !== 0 && x !== 0 && x !== "0")
+        .map(([x, c]) => (typeof x === "number" ? String(x * c) : c === 1 ? x : `${x} * ${c}`));
+      return parts.length === 0 ? "0" : parts.join(" + ");
+    };
+    const bt = batch === 1 ? 0 : "bt";
+    const ai = (i: string, p: string) => `${a.name}[${lin([a.off, 1], [bt, m * k], [i, aI], [p, aP])}]`;
+    const bi = (p: string, j: string) => `${b.name}[${lin([b.off, 1], [bt, k * n], [p, bP], [j, bJ])}]`;
+    const oi = (i: string, j: string) => `${o}[${lin([bt, m * n], [i, n], [j, 1])}]`;
+    // A lower triangular (a cholesky factor, or its transpose): skip the products with its zero triangle.
+    const tri = a.off === 0 && m === k && this.lowerBufs.get(a.name) === m;
+    // p's range for row i: A = L: p ≤ i; A = Lᵀ: p ≥ i; as loops over p first: i ≥ p (L) or i ≤ p (Lᵀ)
+    const pLo = tri && a.t ? "i" : "0";
+    const pHi = tri && !a.t ? "i + 1" : `${k}`;
+    const iLo = tri && !a.t ? "p" : "0";
+    const iHi = tri && a.t ? "p + 1" : `${m}`;
     let code: string;
     if (a.t && out.dtype === "float64")
-      code = `for (let p = 0; p < ${k}; p++) for (let i = 0; i < ${m}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+      code = `for (let p = 0; p < ${k}; p++) for (let i = ${iLo}; i < ${iHi}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
     else if (n === 1 || b.t || a.t || out.dtype !== "float64")
-      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = 0; p < ${k}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
+      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = ${pLo}; p < ${pHi}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
     else
-      code = `for (let i = 0; i < ${m}; i++) for (let p = 0; p < ${k}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    sink.push(`${o}.fill(0); for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
+      code = `for (let i = 0; i < ${m}; i++) for (let p = ${pLo}; p < ${pHi}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
+    sink.push(batch === 1 ? `${o}.fill(0); ${code}` : `${o}.fill(0); for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
     if (sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id)) {
       sink.push(`const s${out.id} = ${o}[0];`);
       this.store.set(out.id, { k: "sc", e: `s${out.id}` });
     } else this.store.set(out.id, { k: "buf", name: o, off: 0 });
     if (deferred) this.group?.deferred.add(out.id);
+  }
+
+  /** Locals `e…` holding row `i` (length `len`) of matrix buffer `name` in the loop body, loaded once per loop. */
+  private rowLocals(g: Group, name: string, off: number, len: number): string[] {
+    const key = `${name}:${off}:${len}`;
+    const have = g.rows.get(key);
+    if (have !== undefined) return have;
+    const id = `e${g.rows.size}_${this.scratch++}`;
+    const xs = Array.from({ length: len }, (_, p) => `${id}_${p}`);
+    g.body.push(
+      `const ${id} = i * ${len}${off === 0 ? "" : ` + ${off}`};`,
+      ...xs.map((x, p) => `const ${x} = ${name}[${id}${p === 0 ? "" : ` + ${p}`}];`),
+    );
+    g.rows.set(key, xs);
+    return xs;
   }
 
   private defineTmp(g: Group, v: IRVar, expr: string): void {

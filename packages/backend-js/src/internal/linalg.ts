@@ -59,32 +59,56 @@ export function triangularSolve(
   // The system for each column (leftSide) or row (right side) is N x = rhs with N = op(A) or op(A)ᵀ.
   const tr = leftSide ? transposeA : !transposeA;
   const effLower = tr ? !lower : lower;
+  // N[i, k] = A[i·sI + k·sK]
+  const sI = tr ? 1 : n;
+  const sK = tr ? n : 1;
   for (let bt = 0; bt < batch; bt++) {
     const ab = aOff + bt * nn;
     const ob = bt * nm;
     for (let i = 0; i < nm; i++) out[ob + i] = b[bOff + ob + i] as number;
-    // element (i, j) of x for the c-th system lives at ob + (leftSide ? i*m + c : c*n + i)
+    if (leftSide && m > 1) {
+      // rows of X are contiguous: row_i = (row_i − Σ_k N[i,k]·row_k) / N[i,i]
+      for (let s = 0; s < n; s++) {
+        const i = effLower ? s : n - 1 - s;
+        const oi = ob + i * m;
+        const k0 = effLower ? 0 : i + 1;
+        const k1 = effLower ? i : n;
+        for (let k = k0; k < k1; k++) {
+          const nik = a[ab + i * sI + k * sK] as number;
+          const ok = ob + k * m;
+          for (let c = 0; c < m; c++) out[oi + c] = (out[oi + c] as number) - nik * (out[ok + c] as number);
+        }
+        const d = a[ab + i * sI + i * sK] as number;
+        for (let c = 0; c < m; c++) out[oi + c] = (out[oi + c] as number) / d;
+      }
+      continue;
+    }
+    // one system per column (leftSide, m = 1) or per row (right side): x is contiguous or strided by m
     const xs = leftSide ? m : 1;
     const cs = leftSide ? 1 : n;
     for (let c = 0; c < m; c++) {
       const base = ob + c * cs;
-      if (effLower) {
-        for (let i = 0; i < n; i++) {
-          let s = out[base + i * xs] as number;
-          for (let k = 0; k < i; k++) {
-            const nik = tr ? (a[ab + k * n + i] as number) : (a[ab + i * n + k] as number);
-            s -= nik * (out[base + k * xs] as number);
-          }
-          out[base + i * xs] = s / (a[ab + i * n + i] as number);
+      if (sK === 1) {
+        // rows of N are contiguous: x_i = (r_i − Σ_k N[i,k]·x_k) / N[i,i]
+        for (let s = 0; s < n; s++) {
+          const i = effLower ? s : n - 1 - s;
+          const k0 = effLower ? 0 : i + 1;
+          const k1 = effLower ? i : n;
+          let acc = out[base + i * xs] as number;
+          const ai = ab + i * n;
+          for (let k = k0; k < k1; k++) acc -= (a[ai + k] as number) * (out[base + k * xs] as number);
+          out[base + i * xs] = acc / (a[ai + i] as number);
         }
       } else {
-        for (let i = n - 1; i >= 0; i--) {
-          let s = out[base + i * xs] as number;
-          for (let k = i + 1; k < n; k++) {
-            const nik = tr ? (a[ab + k * n + i] as number) : (a[ab + i * n + k] as number);
-            s -= nik * (out[base + k * xs] as number);
-          }
-          out[base + i * xs] = s / (a[ab + i * n + i] as number);
+        // columns of N are contiguous: x_k = r_k / N[k,k], then r_i −= N[i,k]·x_k for the rows still to solve
+        for (let s = 0; s < n; s++) {
+          const k = effLower ? s : n - 1 - s;
+          const ak = ab + k * n;
+          const xk = (out[base + k * xs] as number) / (a[ak + k] as number);
+          out[base + k * xs] = xk;
+          const i0 = effLower ? k + 1 : 0;
+          const i1 = effLower ? n : k;
+          for (let i = i0; i < i1; i++) out[base + i * xs] = (out[base + i * xs] as number) - (a[ak + i] as number) * xk;
         }
       }
     }

@@ -35,8 +35,20 @@ const registry = new FinalizationRegistry<TfTensor>((t) => {
   if (!t.isDisposed) t.dispose();
 });
 
-/** Open scopes: each collects the handles created while it is innermost. */
-const scopes: TfHandle[][] = [];
+/**
+ * Open scopes, each collecting the handles created while it is innermost. The stack lives on `globalThis` so that
+ * `scope` from either tfjs-backed package (wasm, webgpu: each has a copy of this file) tracks both backends.
+ */
+const SCOPES = Symbol.for("phlox.tfjs.scopes");
+const scopes: TfHandle[][] = (() => {
+  const g = globalThis as unknown as Record<symbol, TfHandle[][] | undefined>;
+  let s = g[SCOPES];
+  if (s === undefined) {
+    s = [];
+    g[SCOPES] = s;
+  }
+  return s;
+})();
 
 /** Wraps a tfjs tensor in a new handle, tracked by the innermost scope and by the finalization registry. */
 export function makeHandle(

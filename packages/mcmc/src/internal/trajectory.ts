@@ -226,6 +226,11 @@ function isTurning(
   return a <= 0 || b <= 0;
 }
 
+/** dst ← src (a plain loop: cheaper than `TypedArray.set` for the short vectors of a trajectory). */
+function copy(dst: Float64Array, src: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) dst[i] = src[i];
+}
+
 function popcount(n: number): number {
   let c = 0;
   let x = n >>> 0;
@@ -239,7 +244,7 @@ function popcount(n: number): number {
 function logAddExp(a: number, b: number): number {
   const m = Math.max(a, b);
   if (m === Number.NEGATIVE_INFINITY) return m;
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
 /**
@@ -348,9 +353,9 @@ export function nutsTrajectory(
       divS = delta > maxDeltaEnergy;
       sumAccept += delta > 0 ? Math.exp(-delta) : 1;
       if (n === 0) {
-        rSumS.set(r);
-        ws.zS.set(z);
-        ws.gS.set(g);
+        copy(rSumS, r, d);
+        copy(ws.zS, z, d);
+        copy(ws.gS, g, d);
         peS = pe;
         eS = e;
         wS = wLeaf;
@@ -359,8 +364,8 @@ export function nutsTrajectory(
         // Uniform progressive sampling inside the subtree: P(new leaf) = e^w_leaf / (e^w_S + e^w_leaf).
         const wNew = logAddExp(wS, wLeaf);
         if (rng.uniform() < Math.exp(wLeaf - wNew)) {
-          ws.zS.set(z);
-          ws.gS.set(g);
+          copy(ws.zS, z, d);
+          copy(ws.gS, g, d);
           peS = pe;
           eS = e;
         }
@@ -372,8 +377,8 @@ export function nutsTrajectory(
       const numSub = popcount((~n & (n + 1)) - 1);
       const idxMin = idxMax - numSub + 1;
       if (n % 2 === 0) {
-        ws.rCk[idxMax].set(r);
-        ws.rSumCk[idxMax].set(rSumS);
+        copy(ws.rCk[idxMax], r, d);
+        copy(ws.rSumCk[idxMax], rSumS, d);
       }
       for (let k = idxMax; k >= idxMin && !turnS; k--) {
         const sub = ws.tmp;

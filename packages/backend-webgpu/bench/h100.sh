@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the WebGPU logistic-regression bench on the GPU host through Dawn and the NVIDIA Vulkan driver.
+# Build first (here): packages/backend-webgpu/bench/build-h100.sh. Then, with the device tool:
+#   run(command="bash packages/backend-webgpu/bench/h100.sh", carry=["packages/backend-webgpu/bench/dist"])
+# Installs nothing from the network. Writes the output to $OUT/h100.txt when $OUT is set.
+set -uo pipefail
+dist="$(cd "$(dirname "$0")" && pwd)/dist"
+out="${OUT:-/tmp}"
+# The GPU host has no Node: build-h100.sh packs this machine's node binary (gzip) beside the bundle.
+if ! command -v node >/dev/null 2>&1 && [ -f "$dist/node.gz" ]; then
+  gunzip -c "$dist/node.gz" >/tmp/node && chmod +x /tmp/node && export PATH="/tmp:$PATH"
+fi
+# The NVIDIA Vulkan ICD (libGLX_nvidia) needs the glvnd libraries; unpack the loader and them (device README).
+for f in "$dist"/gl/*.deb; do dpkg -x "$f" /; done
+ldconfig
+if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]; then
+  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+    if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd"; break; fi
+  done
+fi
+{
+  echo "host: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null) node $(node --version) ICD ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-default}}"
+  cd "$dist" && timeout 140 node bundle.mjs "${1:-1000000}" "${2:-100}" "${3:-10}"
+} 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/h100.txt"

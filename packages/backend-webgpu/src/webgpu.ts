@@ -1,0 +1,110 @@
+/**
+ * `webgpu()`: the WebGPU backend (tfjs-backend-webgpu kernels, float32, asynchronous read-back), created by an
+ * explicit call. In browsers it uses `navigator.gpu`; in Node pass `{ gpu: await nodeGpu() }` from
+ * `@phlox/backend-webgpu/node` (Dawn through the `webgpu` package).
+ */
+
+import { PhloxError } from "@phlox/tensor";
+import * as tf from "@tensorflow/tfjs-core";
+import { randomBitsKernel } from "./random-bits-wgsl.js";
+import { compositeKernels, trigKernels } from "./shared/composites.js";
+import { createTfjsBackend, type TfjsBackend } from "./shared/tfjs-backend.js";
+
+/** The parts of the WebGPU `GPU` object this package uses. */
+export interface GpuLike {
+  requestAdapter(options?: {
+    powerPreference?: "low-power" | "high-performance";
+  }): Promise<GpuAdapterLike | null>;
+}
+/** The parts of a `GPUAdapter` this package uses. */
+export interface GpuAdapterLike {
+  readonly limits: Record<string, unknown>;
+  readonly info?: unknown;
+  requestDevice(descriptor?: { requiredLimits?: Record<string, number> }): Promise<unknown>;
+}
+
+/** Options of {@link webgpu}. */
+export interface WebGpuOptions {
+  /** The WebGPU entry point (default `navigator.gpu`); in Node, `await nodeGpu()`. */
+  readonly gpu?: GpuLike;
+  /** Adapter preference (default `"high-performance"`). */
+  readonly powerPreference?: "low-power" | "high-performance";
+  /** Phlox backend name (default `"webgpu"`). */
+  readonly name?: string;
+}
+
+/** Information about the backend's adapter, for logs and benchmarks. */
+export interface WebGpuBackend extends TfjsBackend {
+  /** The adapter's `info` (vendor, architecture, device, description) when the implementation exposes it. */
+  readonly adapterInfo: unknown;
+}
+
+const LIMITS = [
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeWorkgroupsPerDimension",
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeInvocationsPerWorkgroup",
+];
+
+/**
+ * Requests a WebGPU adapter and device, initialises tfjs-backend-webgpu on them and returns a Phlox backend.
+ * Every primitive has a device kernel: tfjs kernels, compositions of them (lgamma, digamma, polygamma, erfc,
+ * ndtri, cholesky, triangularSolve; sin, cos and tan for accuracy) and a WGSL threefry program (randomBits). Nothing is registered: pass the
+ * result to `registerBackend`, then `setBackend("webgpu")`. Read computed values with `await x.data()`.
+ * @param options - the `gpu` entry point (Node), power preference, name.
+ * @returns the backend (float64 tensors are stored and computed as float32).
+ * @throws PhloxError `webgpu-unavailable` (no `navigator.gpu` and no `gpu` option), `webgpu-no-adapter` (the
+ *   implementation found no adapter: in Node check `VK_ICD_FILENAMES`/the Vulkan driver).
+ * @example
+ * registerBackend(await webgpu()); // browser
+ * setBackend("webgpu");
+ * await tensor([1, 2]).exp().data(); // → Float64Array [2.718281..., 7.389056...] (float32 precision)
+ */
+export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  const gpu = options.gpu ?? nav?.gpu;
+  if (gpu === undefined)
+    throw new PhloxError(
+      "webgpu-unavailable",
+      "webgpu(): no WebGPU here (navigator.gpu is undefined). In a browser enable WebGPU; in Node pass " +
+        "{ gpu: await nodeGpu() } from '@phlox/backend-webgpu/node'.",
+    );
+  // tfjs-backend-webgpu checks navigator.gpu when its backend is constructed.
+  if (nav === undefined) (globalThis as { navigator?: unknown }).navigator = { gpu };
+  else if (nav.gpu === undefined) Object.defineProperty(nav, "gpu", { value: gpu, configurable: true });
+
+  const adapter = await gpu.requestAdapter({
+    powerPreference: options.powerPreference ?? "high-performance",
+  });
+  if (adapter === null)
+    throw new PhloxError(
+      "webgpu-no-adapter",
+      "webgpu(): requestAdapter() returned null: no usable GPU adapter. In Node, check that a Vulkan driver is " +
+        "installed (libvulkan1) and VK_ICD_FILENAMES points at it, e.g. /usr/lib/chromium/vk_swiftshader_icd.json.",
+    );
+  const requiredLimits: Record<string, number> = {};
+  for (const k of LIMITS) {
+    const v = adapter.limits[k];
+    if (typeof v === "number") requiredLimits[k] = v;
+  }
+  const device = await adapter.requestDevice({ requiredLimits });
+  const mod = await import("@tensorflow/tfjs-backend-webgpu");
+  const Ctor = mod.WebGPUBackend as unknown as new (device: unknown, info?: unknown) => tf.KernelBackend;
+  // (tf.findBackend would start initialising tfjs's own auto-registered factory, so look at the registry.)
+  const initialised = "webgpu" in (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  if (!initialised) {
+    if (tf.findBackendFactory("webgpu") !== null) tf.removeBackend("webgpu");
+    tf.registerBackend("webgpu", () => new Ctor(device, adapter.info), 0);
+  }
+  if (!(await tf.setBackend("webgpu")))
+    throw new PhloxError("webgpu-init", "webgpu(): tfjs-backend-webgpu failed to initialise on this device.");
+  const be = createTfjsBackend({
+    name: options.name ?? "webgpu",
+    tfBackend: "webgpu",
+    syncRead: false,
+    extraKernels: [...compositeKernels, ...trigKernels, randomBitsKernel],
+  });
+  return Object.assign(be, { adapterInfo: adapter.info ?? null });
+}
