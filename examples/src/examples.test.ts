@@ -1,7 +1,7 @@
 import type { MCMC } from "@phlox/mcmc";
 import { describe, expect, test } from "vitest";
-import * as centered from "./eight-schools-centered.js";
 import * as eightSchools from "./eight-schools.js";
+import * as centered from "./eight-schools-centered.js";
 import * as gp from "./gp-regression.js";
 import * as linear from "./linear-regression.js";
 import * as logistic from "./logistic-regression.js";
@@ -37,13 +37,17 @@ describe("examples fit and recover what generated their data", () => {
   test("linear-regression recovers alpha, beta and sigma", async () => {
     const m = await linear.main(short);
     expect(postMean(m, "alpha")[0]).toBeCloseTo(linear.TRUE_ALPHA, 0);
-    postMean(m, "beta").forEach((b, i) => expect(Math.abs(b - linear.TRUE_BETA[i])).toBeLessThan(0.15));
+    postMean(m, "beta").forEach((b, i) => {
+      expect(Math.abs(b - linear.TRUE_BETA[i])).toBeLessThan(0.15);
+    });
     expect(Math.abs(postMean(m, "sigma")[0] - linear.TRUE_SIGMA)).toBeLessThan(0.1);
   });
 
   test("logistic-regression recovers the coefficients within 0.35", async () => {
     const m = await logistic.main(short);
-    postMean(m, "beta").forEach((b, i) => expect(Math.abs(b - logistic.TRUE_BETA[i])).toBeLessThan(0.35));
+    postMean(m, "beta").forEach((b, i) => {
+      expect(Math.abs(b - logistic.TRUE_BETA[i])).toBeLessThan(0.35);
+    });
   });
 
   test("radon recovers b and sigma", async () => {
@@ -55,7 +59,9 @@ describe("examples fit and recover what generated their data", () => {
   test("poisson-glm recovers alpha and beta", async () => {
     const m = await poisson.main(short);
     expect(Math.abs(postMean(m, "alpha")[0] - poisson.TRUE_ALPHA)).toBeLessThan(0.1);
-    postMean(m, "beta").forEach((b, i) => expect(Math.abs(b - poisson.TRUE_BETA[i])).toBeLessThan(0.1));
+    postMean(m, "beta").forEach((b, i) => {
+      expect(Math.abs(b - poisson.TRUE_BETA[i])).toBeLessThan(0.1);
+    });
   });
 
   test("gp-regression finds the noise level near 0.2", async () => {

@@ -17,7 +17,9 @@ export function logistic(X: Tensor, y?: Tensor): void {
   const d = X.shape[1];
   const alpha = sample("alpha", new Normal(0, 5));
   const beta = sample("beta", new Normal(0, 2.5).expand([d]).toEvent(1));
-  plate("data", X.shape[0], () => sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }));
+  plate("data", X.shape[0], () =>
+    sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }),
+  );
 }
 
 /** Simulated data: N rows, 4 covariates. */

@@ -16,7 +16,9 @@ export const TRUE_ALPHA = 1;
 export function poissonGLM(X: Tensor, counts?: Tensor): void {
   const alpha = sample("alpha", new Normal(0, 5));
   const beta = sample("beta", new Normal(0, 1).expand([X.shape[1]]).toEvent(1));
-  plate("data", X.shape[0], () => sample("counts", new Poisson(exp(matmul(X, beta).add(alpha))), { obs: counts }));
+  plate("data", X.shape[0], () =>
+    sample("counts", new Poisson(exp(matmul(X, beta).add(alpha))), { obs: counts }),
+  );
 }
 
 /** Simulated data: N rows, 2 covariates. */

@@ -33,7 +33,10 @@ export function simulate(n = 400, j = 20) {
   const county = cast(floor(uniforms(5, [n]).mul(j)), "int32");
   const floorMeasure = cast(lt(uniforms(6, [n]), 0.3), "float64");
   const a = normals(7, [j]).mul(TRUE.sigmaA).add(TRUE.muA);
-  const logRadon = a.take(county).add(floorMeasure.mul(TRUE.b)).add(normals(8, [n]).mul(TRUE.sigma));
+  const logRadon = a
+    .take(county)
+    .add(floorMeasure.mul(TRUE.b))
+    .add(normals(8, [n]).mul(TRUE.sigma));
   return { county, floorMeasure, j, logRadon };
 }
 

@@ -87,9 +87,11 @@ export async function checkPosterior(name: string, options: CheckOptions = {}): 
   const elements: ElementCheck[] = [];
   for (const [param, ref] of Object.entries(reference)) {
     const draws = samples[param];
-    if (draws === undefined) throw new Error(`${name}: the model has no site "${param}" (sites: ${Object.keys(samples)})`);
+    if (draws === undefined)
+      throw new Error(`${name}: the model has no site "${param}" (sites: ${Object.keys(samples)})`);
     const k = draws.data.length / (draws.shape[0] * draws.shape[1]);
-    if (k !== ref.names.length) throw new Error(`${name}: site "${param}" has ${k} elements, reference ${ref.names.length}`);
+    if (k !== ref.names.length)
+      throw new Error(`${name}: site "${param}" has ${k} elements, reference ${ref.names.length}`);
     const mcse = mcseMean(draws);
     const rh = rhat(draws);
     const ess = essBulk(draws);

@@ -7,23 +7,21 @@
 import {
   Bernoulli,
   Beta,
-  Cauchy,
   Gamma,
   HalfCauchy,
   HalfNormal,
   ImproperUniform,
   MultivariateNormal,
   Normal,
-  Poisson,
-  StudentT,
-  Uniform,
   orderedVector,
+  Poisson,
   positive,
   real,
+  StudentT,
+  Uniform,
 } from "@phlox/distributions";
 import { deterministic, factor, plate, sample } from "@phlox/handlers";
 import {
-  type Tensor,
   cholesky,
   exp,
   eye,
@@ -37,6 +35,7 @@ import {
   stack,
   sub,
   sum,
+  type Tensor,
   tensor,
 } from "@phlox/tensor";
 
@@ -79,7 +78,10 @@ function glmPoisson(year: Tensor, counts: Tensor) {
   const beta3 = sample("beta3", new Uniform(-10, 10));
   const logLambda = deterministic(
     "log_lambda",
-    alpha.add(beta1.mul(year)).add(beta2.mul(square(year))).add(beta3.mul(year.mul(square(year)))),
+    alpha
+      .add(beta1.mul(year))
+      .add(beta2.mul(square(year)))
+      .add(beta3.mul(year.mul(square(year)))),
   );
   deterministic("lambda", exp(logLambda));
   plate("year", year.shape[0], () => sample("C", new Poisson(exp(logLambda)), { obs: counts }));
@@ -136,7 +138,11 @@ function gpRegr(x: Tensor, y: Tensor) {
   sample("y", new MultivariateNormal(0, { scaleTril: cholesky(cov) }), { obs: y });
 }
 
-function kilpisjarvi(x: Tensor, y: Tensor, p: { pmualpha: number; psalpha: number; pmubeta: number; psbeta: number }) {
+function kilpisjarvi(
+  x: Tensor,
+  y: Tensor,
+  p: { pmualpha: number; psalpha: number; pmubeta: number; psbeta: number },
+) {
   const alpha = sample("alpha", new Normal(p.pmualpha, p.psalpha));
   const beta = sample("beta", new Normal(p.pmubeta, p.psbeta));
   const sigma = sample("sigma", new ImproperUniform(positive, [], []));
@@ -148,8 +154,14 @@ function lowDimGaussMix(y: Tensor) {
   factor("mu_prior", sum(new Normal(0, 2).logProb(mu)));
   const sigma = sample("sigma", new HalfNormal(2).expand([2]).toEvent(1));
   const theta = sample("theta", new Beta(5, 5));
-  const lp1 = new Normal(mu.take(tensor(0, { dtype: "int32" })), sigma.take(tensor(0, { dtype: "int32" }))).logProb(y);
-  const lp2 = new Normal(mu.take(tensor(1, { dtype: "int32" })), sigma.take(tensor(1, { dtype: "int32" }))).logProb(y);
+  const lp1 = new Normal(
+    mu.take(tensor(0, { dtype: "int32" })),
+    sigma.take(tensor(0, { dtype: "int32" })),
+  ).logProb(y);
+  const lp2 = new Normal(
+    mu.take(tensor(1, { dtype: "int32" })),
+    sigma.take(tensor(1, { dtype: "int32" })),
+  ).logProb(y);
   factor("lik", sum(logaddexp(lp1.add(log(theta)), lp2.add(log1p(neg(theta))))));
 }
 
@@ -170,21 +182,23 @@ function diamonds(Xc: Tensor, y: Tensor) {
   const intercept = sample("Intercept", new StudentT(3, 8, 10));
   const sigma = sample("sigma", new ImproperUniform(positive, [], []));
   factor("sigma_prior", new StudentT(3, 0, 10).logProb(sigma));
-  plate("data", y.shape[0], () =>
-    sample("Y", new Normal(matmul(Xc, b).add(intercept), sigma), { obs: y }),
-  );
+  plate("data", y.shape[0], () => sample("Y", new Normal(matmul(Xc, b).add(intercept), sigma), { obs: y }));
 }
 
 function logisticFlat(X: Tensor, y: Tensor) {
   const alpha = sample("alpha", new ImproperUniform(real, [], []));
   const beta = sample("beta", new ImproperUniform(real, [], [X.shape[1]]));
-  plate("data", y.shape[0], () => sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }));
+  plate("data", y.shape[0], () =>
+    sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }),
+  );
 }
 
 function logisticSim(X: Tensor, y: Tensor) {
   const alpha = sample("alpha", new Normal(0, 5));
   const beta = sample("beta", new Normal(0, 2.5).expand([X.shape[1]]).toEvent(1));
-  plate("data", y.shape[0], () => sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }));
+  plate("data", y.shape[0], () =>
+    sample("y", new Bernoulli({ logits: matmul(X, beta).add(alpha) }), { obs: y }),
+  );
 }
 
 function radon(centered: boolean) {

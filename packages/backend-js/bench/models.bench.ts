@@ -13,6 +13,7 @@ import {
   gpRegression,
   linearRegression,
   logisticRegression,
+  normalMixture,
 } from "../src/testing/densities.js";
 
 type Fn = (z: Float64Array, g: Float64Array) => number;
@@ -55,6 +56,8 @@ const cases: (() => DensityCase)[] = [
   () => gpRegression(11),
   () => gpRegression(30),
   () => garch(200),
+  () => normalMixture(1000),
+  () => linearRegression(5000, 24),
 ];
 
 const filter = process.argv[2];

@@ -3,7 +3,7 @@ import { interpretProgram, simplify, stageValueAndGrad, type Tensor } from "@phl
 import { describe, expect, it } from "vitest";
 import { compileProgram } from "./compile.js";
 import { expectClose, seeded } from "./testing/check.js";
-import { linearRegression, logisticRegression } from "./testing/densities.js";
+import { linearRegression, logisticRegression, normalMixture } from "./testing/densities.js";
 
 function compiledAndInterpreted(f: (z: Tensor) => Tensor, z: Float64Array) {
   const program = simplify(stageValueAndGrad(f, z.length, []));
@@ -52,5 +52,17 @@ describe("matrix–vector products in regressions", () => {
     const gh = new Float64Array(c.dim);
     expectClose([fn.raw(c.z, g) as number], [c.hand(c.z, gh)], 1e-10, "value");
     expectClose(g, gh, 1e-10, "gradient");
+  });
+
+  it("keeps one loop over the data when the gradient's few parameter entries are assembled after it", () => {
+    const c = normalMixture(300);
+    const src = compiledAndInterpreted(c.logp, c.z);
+    expect(src.match(/i < 300;/g)?.length).toBe(1);
+    const g = new Float64Array(5);
+    const gh = new Float64Array(5);
+    const program = simplify(stageValueAndGrad(c.logp, 5, []));
+    const fn = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
+    expectClose([fn.raw(c.z, g) as number], [c.hand(c.z, gh)], 1e-10, "value vs hand-written");
+    expectClose(g, gh, 1e-10, "gradient vs hand-written");
   });
 });

@@ -275,6 +275,7 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     });
     const inputIds = new Set(program.inputs.map((v) => v.id));
     let consts: Map<number, TfHandle> | null = null;
+    const literals = new Map<string, TfHandle>();
     return (inputs) => {
       if (consts === null) {
         consts = new Map();
@@ -293,9 +294,16 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       const owned = new Set<number>();
       const read = (a: A): KernelArg => {
         if (isLiteral(a)) {
-          const v = allocate(a.dtype, 1);
-          v[0] = a.literal;
-          return { shape: [], dtype: a.dtype, buf: v };
+          // Literals are uploaded once per program (an upload per call costs a queue write on WebGPU).
+          const key = `${a.dtype}:${a.literal}`;
+          let h = literals.get(key);
+          if (h === undefined) {
+            const v = allocate(a.dtype, 1);
+            v[0] = a.literal;
+            h = untracked(() => create(v, a.dtype));
+            literals.set(key, h);
+          }
+          return { shape: [], dtype: a.dtype, buf: h };
         }
         return { shape: a.shape, dtype: a.dtype, buf: env.get(a.id) };
       };

@@ -91,5 +91,31 @@ if (!SKIP_JS) {
   console.log(`  ratio js / webgpu-autodiff: ${(jsMs / autoMs).toFixed(1)}×; js / webgpu-formula: ${(jsMs / formulaMs).toFixed(1)}×`);
   console.log(`  agreement: value ${autoValue.toFixed(2)} vs ${jsValue.toFixed(2)}; gradient max rel diff ${maxRel.toExponential(2)}`);
 }
+{
+  // Kernel probe: how tfjs-webgpu's ops behind the gradient perform at this size (ms per op, read-back included).
+  const tf = await import("@tensorflow/tfjs-core");
+  await tf.setBackend("webgpu");
+  const X = tf.tensor2d(Float32Array.from(x), [N, D]);
+  const w1 = tf.randomUniform([D, 1]);
+  const r1 = tf.randomUniform([N, 1]);
+  const rrow = tf.randomUniform([1, N]);
+  const v1 = tf.randomUniform([N]);
+  const probe = async (label: string, f: () => import("@tensorflow/tfjs-core").Tensor): Promise<void> => {
+    const ms = await timeMs(async () => {
+      const t = f();
+      await t.data();
+      t.dispose();
+    }, 5, 3, 2);
+    console.log(`  probe ${label}: ${ms.toFixed(3)} ms`);
+  };
+  await probe("X@w [N,D]x[D,1]", () => tf.matMul(X, w1));
+  await probe("matMul(X, r, transposeA) [D,N]x[N,1]", () => tf.matMul(X, r1, true, false));
+  await probe("matMul(r, X, transposeA) [1,N]x[N,D]", () => tf.matMul(r1, X, true, false));
+  await probe("matMul(rrow, X) [1,N]x[N,D]", () => tf.matMul(rrow, X));
+  await probe("sum(X*r, 0)", () => tf.tidy(() => tf.sum(tf.mul(X, r1), 0)));
+  await probe("exp [N]", () => tf.exp(v1));
+  await probe("sum [N]", () => tf.sum(v1));
+  await probe("read-back only (tiny)", () => tf.add(w1, 1));
+}
 console.log("  anchors (DESIGN.md, H100): JAX 0.71 ms; tfjs-webgpu formula 4.0 ms; tfjs-webgpu autodiff 13.2 ms");
 process.exit(0);

@@ -12,7 +12,7 @@ import type { GpuLike } from "./webgpu.js";
  * @param flags - Dawn toggles passed to `create`, e.g. `["enable-dawn-features=allow_unsafe_apis"]`.
  * @returns the `GPU` object (`navigator.gpu` equivalent).
  * @example
- * import { nodeGpu } from "@phlox/backend-webgpu/node";
+ * // nodeGpu comes from the "@phlox/backend-webgpu/node" entry point
  * registerBackend(await webgpu({ gpu: await nodeGpu() }));
  */
 export async function nodeGpu(flags: readonly string[] = []): Promise<GpuLike> {

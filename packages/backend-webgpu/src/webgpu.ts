@@ -69,7 +69,7 @@ export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend
     throw new PhloxError(
       "webgpu-unavailable",
       "webgpu(): no WebGPU here (navigator.gpu is undefined). In a browser enable WebGPU; in Node pass " +
-        "{ gpu: await nodeGpu() } from '@phlox/backend-webgpu/node'.",
+        "{ gpu: await nodeGpu() } (nodeGpu is exported by @phlox/backend-webgpu/node).",
     );
   // tfjs-backend-webgpu checks navigator.gpu when its backend is constructed.
   if (nav === undefined) (globalThis as { navigator?: unknown }).navigator = { gpu };

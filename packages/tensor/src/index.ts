@@ -139,6 +139,8 @@ export { beta, binomial, choice, dirichlet, gamma, permutation, poisson } from "
 export type { Key } from "./random/key.js";
 // PRNG.
 export { foldIn, key, split } from "./random/key.js";
+export type { ChainRandomState, KeyLike, KeyPair } from "./random/stream.js";
+export { ChainRandom, splitKey, threefry2x32, toKeyPair } from "./random/stream.js";
 // Scalar special functions (plain numbers, for code outside the tensor world).
 export { digammaScalar } from "./special/digamma.js";
 export { erfcScalar, erfScalar } from "./special/erf.js";

@@ -75,6 +75,9 @@ interface Group {
   rows: Map<string, string[]>;
 }
 
+/** Elementwise work of at most this length that reads a loop's results runs after that loop, keeping it open. */
+const SMALL_AFTER_LOOP = 64;
+
 /** Matrix–vector products with at most this many columns are unrolled, their row kept in locals. */
 const UNROLL = 16;
 
@@ -365,6 +368,30 @@ class Generator {
     return { sink: g.pre, deferred: false };
   }
 
+  /**
+   * A one-equation loop for short elementwise work of another length that reads results of the open loop
+   * (a gradient's few parameter entries after a long likelihood loop): it goes after that loop, which stays
+   * open for later work of its length. Null when `e` does not qualify.
+   */
+  private smallAfterLoop(e: IREqn, n: number): Group | null {
+    const g = this.group;
+    if (g === null || g.n === n || n > SMALL_AFTER_LOOP) return null;
+    if (!e.inputs.some((a) => this.deferredIn(a, g))) return null;
+    if (e.inputs.some((a) => this.tmpIn(a, g))) return null;
+    if (this.dependsOn(e, this.side)) this.closeSide();
+    const x = this.newGroup(n);
+    x.members.add(this.eqnIndex);
+    return x;
+  }
+
+  /** Emits a loop from {@link smallAfterLoop} after the open loop; its result is ready after that loop. */
+  private finishAfterLoop(after: Group | null, out: IRVar): void {
+    if (after === null) return;
+    const main = this.group as Group;
+    this.emitGroup(after, main.post);
+    main.deferred.add(out.id);
+  }
+
   /** The open loop of length `n` that equation `e` joins (opening or closing loops as needed). */
   private loopFor(e: IREqn, n: number): Group {
     let g = this.group;
@@ -467,7 +494,8 @@ class Generator {
 
     // Loop members.
     if (n > 1 && (isElementwise(prim) || identity)) {
-      const g = this.loopFor(e, n);
+      const after = this.smallAfterLoop(e, n);
+      const g = after ?? this.loopFor(e, n);
       const expr = identity
         ? this.readAt(x)
         : elementwiseExpr(
@@ -477,6 +505,7 @@ class Generator {
             out.dtype,
           );
       this.defineTmp(g, out, expr);
+      this.finishAfterLoop(after, out);
       return;
     }
     if (n > 1 && prim === "broadcastTo" && xs?.k === "buf") {
@@ -499,7 +528,8 @@ class Generator {
     }
     if (n > 1 && prim === "pad" && out.shape.length === 1) {
       const lo = e.params.lo[0] as number;
-      const g = this.loopFor(e, n);
+      const after = this.smallAfterLoop(e, n);
+      const g = after ?? this.loopFor(e, n);
       let expr: string;
       if (xn === 1) expr = `(i === ${lo} ? ${this.scalarOf(x)} : 0)`;
       else {
@@ -507,6 +537,7 @@ class Generator {
         expr = `(i >= ${lo} && i < ${lo + xn} ? ${b.name}[i - ${lo - b.off}] : 0)`;
       }
       this.defineTmp(g, out, expr);
+      this.finishAfterLoop(after, out);
       return;
     }
 

@@ -321,3 +321,71 @@ export function garch(t = 200, seed = 4): DensityCase {
   const z = new Float64Array([5, -1, -1.5, 0.5]);
   return { name: `GARCH(1,1) T=${t} (scalar recurrence)`, dim: 4, logp, hand, z };
 }
+
+/**
+ * Two-component normal mixture (posteriordb low_dim_gauss_mix: N = 1000): z = [mu(2), log sigma(2),
+ * logit theta], y_i ~ theta·N(mu_0, sigma_0) + (1 − theta)·N(mu_1, sigma_1) through logaddexp, the
+ * components read with `take` as the model does; mu ~ N(0, 2), sigma ~ N(0, 2) on the log scale.
+ */
+export function normalMixture(n = 1000, seed = 5): DensityCase {
+  const r = lcg(seed);
+  const yd = new Float64Array(n).map(() => (r() < 0.4 ? -1 : 2) + (r() - 0.5) * 1.5);
+  const y = T.tensor(yd);
+  const i0 = T.tensor(0, { dtype: "int32" });
+  const i1 = T.tensor(1, { dtype: "int32" });
+  const logp = (z: Tensor): Tensor => {
+    const mu = T.slice(z, [0], [2]);
+    const logSigma = T.slice(z, [2], [4]);
+    const sigma = T.exp(logSigma);
+    const theta = T.logistic(at(z, 4));
+    const lp1 = normalLp(y, T.take(mu, i0), T.take(sigma, i0));
+    const lp2 = normalLp(y, T.take(mu, i1), T.take(sigma, i1));
+    const lik = T.sum(T.logaddexp(T.add(lp1, T.log(theta)), T.add(lp2, T.log1p(T.neg(theta)))));
+    const prior = T.add(T.sum(normalLp(mu, 0, 2)), T.sum(normalLp(logSigma, 0, 2)));
+    return T.add(T.add(lik, prior), T.log(T.mul(theta, T.sub(1, theta))));
+  };
+  const c2 = -Math.log(2) - HALF_LOG_2PI;
+  const hand = (z: Float64Array, g: Float64Array): number => {
+    const m0 = z[0] as number;
+    const m1 = z[1] as number;
+    const s0 = Math.exp(z[2] as number);
+    const s1 = Math.exp(z[3] as number);
+    const th = 1 / (1 + Math.exp(-(z[4] as number)));
+    const la = Math.log(th) - Math.log(s0) - HALF_LOG_2PI;
+    const lb = Math.log1p(-th) - Math.log(s1) - HALF_LOG_2PI;
+    let lp = 0;
+    let gm0 = 0;
+    let gm1 = 0;
+    let gs0 = 0;
+    let gs1 = 0;
+    let gw = 0;
+    for (let i = 0; i < n; i++) {
+      const yi = yd[i] as number;
+      const d0 = (yi - m0) / s0;
+      const d1 = (yi - m1) / s1;
+      const a = la - 0.5 * d0 * d0;
+      const b = lb - 0.5 * d1 * d1;
+      const mx = a > b ? a : b;
+      const e = Math.exp(-Math.abs(a - b));
+      lp += mx + Math.log1p(e);
+      const w = a > b ? 1 / (1 + e) : e / (1 + e); // responsibility of component 0
+      gm0 += (w * d0) / s0;
+      gm1 += ((1 - w) * d1) / s1;
+      gs0 += w * (d0 * d0 - 1);
+      gs1 += (1 - w) * (d1 * d1 - 1);
+      gw += w;
+    }
+    const ls0 = z[2] as number;
+    const ls1 = z[3] as number;
+    lp += -0.125 * (m0 * m0 + m1 * m1 + ls0 * ls0 + ls1 * ls1) + 4 * c2 + Math.log(th * (1 - th));
+    g[0] = gm0 - m0 / 4;
+    g[1] = gm1 - m1 / 4;
+    g[2] = gs0 - ls0 / 4;
+    g[3] = gs1 - ls1 / 4;
+    // d/dz4: Σ (w/θ − (1−w)/(1−θ))·θ(1−θ) + (1 − 2θ)
+    g[4] = gw * (1 - th) - (n - gw) * th + (1 - 2 * th);
+    return lp;
+  };
+  const z = new Float64Array([-1, 2, -0.3, -0.2, -0.4]);
+  return { name: `normal mixture N=${n} (low_dim_gauss_mix)`, dim: 5, logp, hand, z };
+}

@@ -229,16 +229,54 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     return viaJs(prim, inputs, params, shape, dtype);
   };
 
+  /** matmul with tfjs's transpose flags (a transpose of the last two axes folded into it). */
+  const matMulT = (a: KernelArg, b: KernelArg, ta: boolean, tb: boolean, dtype: DType): TfHandle => {
+    activate();
+    const out = tf.tidy(() => {
+      const f = (t: TfTensor): TfTensor => (t.dtype === "float32" ? t : tf.cast(t, "float32"));
+      const r = tf.matMul(f(asTf(a, "matmul")), f(asTf(b, "matmul")), ta, tb);
+      return r.dtype === tfDtype(dtype) ? r : tf.cast(r, tfDtype(dtype));
+    });
+    return makeHandle(out, dtype, name);
+  };
+
   const compile = (program: Program): CompiledProgram => {
     // Resolve primitives once; each call runs the equations as backend kernels, freeing intermediates.
     const steps = program.eqns.map((e) => ({ e, prim: getPrimitive(e.primitive) }));
     const outIds = new Set(program.outputs.flatMap((o) => (isLiteral(o) ? [] : [o.id])));
+    type A = (typeof program.eqns)[number]["inputs"][number];
+    // Peephole: a float transpose of the last two axes used only by matmuls is folded into them (tf.matMul's
+    // transpose flags), so X is never copied to Xᵀ (the gradient of X·w is Xᵀ·g).
+    const users = new Map<number, number[]>();
+    steps.forEach(({ e }, k) => {
+      for (const a of e.inputs) if (!isLiteral(a)) users.set(a.id, [...(users.get(a.id) ?? []), k]);
+    });
+    const folded = new Map<number, A>();
+    for (const { e } of steps) {
+      if (e.primitive !== "transpose") continue;
+      const perm = (e.params as { perm: number[] }).perm;
+      const r = perm.length;
+      const swapsLast =
+        r >= 2 && perm[r - 1] === r - 2 && perm[r - 2] === r - 1 && perm.slice(0, r - 2).every((p, i) => p === i);
+      const out = e.outputs[0];
+      if (!swapsLast || out === undefined || outIds.has(out.id) || (out.dtype !== "float32" && out.dtype !== "float64"))
+        continue;
+      const us = users.get(out.id) ?? [];
+      if (us.length > 0 && us.every((k) => steps[k]?.e.primitive === "matmul")) folded.set(out.id, e.inputs[0] as A);
+    }
+    const source = (a: A): A => (!isLiteral(a) && folded.has(a.id) ? (folded.get(a.id) as A) : a);
+    const skip = (k: number): boolean => {
+      const o = steps[k]?.e.outputs[0];
+      return o !== undefined && folded.has(o.id);
+    };
     const lastUse = new Map<number, number>();
     steps.forEach(({ e }, k) => {
-      for (const a of e.inputs) if (!isLiteral(a)) lastUse.set(a.id, k);
+      if (skip(k)) return;
+      for (const a of e.inputs.map(source)) if (!isLiteral(a)) lastUse.set(a.id, k);
     });
     const inputIds = new Set(program.inputs.map((v) => v.id));
     let consts: Map<number, TfHandle> | null = null;
+    const literals = new Map<string, TfHandle>();
     return (inputs) => {
       if (consts === null) {
         consts = new Map();
@@ -255,21 +293,36 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       });
       for (const [id, h] of consts) env.set(id, h);
       const owned = new Set<number>();
-      const read = (a: (typeof program.eqns)[number]["inputs"][number]): KernelArg => {
+      const read = (a: A): KernelArg => {
         if (isLiteral(a)) {
-          const v = allocate(a.dtype, 1);
-          v[0] = a.literal;
-          return { shape: [], dtype: a.dtype, buf: v };
+          // Literals are uploaded once per program (an upload per call costs a queue write on WebGPU).
+          const key = `${a.dtype}:${a.literal}`;
+          let h = literals.get(key);
+          if (h === undefined) {
+            const v = allocate(a.dtype, 1);
+            v[0] = a.literal;
+            h = untracked(() => create(v, a.dtype));
+            literals.set(key, h);
+          }
+          return { shape: [], dtype: a.dtype, buf: h };
         }
         return { shape: a.shape, dtype: a.dtype, buf: env.get(a.id) };
       };
       steps.forEach(({ e, prim }, k) => {
-        const args = e.inputs.map(read);
-        for (const o of e.outputs) {
-          env.set(o.id, exec(prim, args, e.params as never, o.shape, o.dtype));
+        if (skip(k)) return;
+        const o = e.outputs[0];
+        if (e.primitive === "matmul" && o !== undefined && e.inputs.some((a) => source(a) !== a)) {
+          const [a, b] = e.inputs as [A, A];
+          env.set(o.id, matMulT(read(source(a)), read(source(b)), source(a) !== a, source(b) !== b, o.dtype));
           owned.add(o.id);
+        } else {
+          const args = e.inputs.map(read);
+          for (const out of e.outputs) {
+            env.set(out.id, exec(prim, args, e.params as never, out.shape, out.dtype));
+            owned.add(out.id);
+          }
         }
-        for (const a of e.inputs)
+        for (const a of e.inputs.map(source))
           if (!isLiteral(a) && owned.has(a.id) && lastUse.get(a.id) === k && !outIds.has(a.id)) {
             disposeHandle(env.get(a.id) as TfHandle);
             owned.delete(a.id);

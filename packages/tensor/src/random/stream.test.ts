@@ -1,8 +1,13 @@
 import { describe, expect, test } from "vitest";
-import keys from "../fixtures/keys.json" with { type: "json" };
-import { ChainRandom, splitKey, threefry2x32, toKeyPair } from "./random.js";
+import { readFileSync } from "node:fs";
+import { key, split } from "./key.js";
+import { ChainRandom, splitKey, threefry2x32, toKeyPair } from "./stream.js";
 
-describe("random", () => {
+const keys = JSON.parse(readFileSync(new URL("../../fixtures/split-keys.json", import.meta.url), "utf8")) as {
+  cases: { key: number[]; split4: number[][] }[];
+};
+
+describe("scalar threefry stream", () => {
   test("threefry2x32(key, counter) matches the Random123 known-answer vectors (20 rounds)", () => {
     const out = new Uint32Array(2);
     threefry2x32(0, 0, 0, 0, out);
@@ -22,6 +27,16 @@ describe("random", () => {
 
   test("splitKey(key, n) equals jax.random.split (JAX 0.10.2, default threefry partitionable mode)", () => {
     for (const c of keys.cases) expect(splitKey(c.key as [number, number], 4)).toEqual(c.split4);
+  });
+
+  test("splitKey(key, n) equals split(key, n) on tensor keys", () => {
+    for (const seed of [0, 7, 123456789])
+      expect(splitKey(toKeyPair(seed), 3)).toEqual(split(key(seed), 3).map((k) => Array.from(k.dataSync() as Uint32Array)));
+  });
+
+  test("toKeyPair(key(seed)) reads a tensor key and names the caller in errors", () => {
+    expect(toKeyPair(key(2 ** 32 + 5))).toEqual([1, 5]);
+    expect(() => toKeyPair([1, 2, 3], "SVI.init")).toThrow(/SVI\.init: .*two uint32 words/);
   });
 
   test("toKeyPair(key) reads a tensor-like key through dataSync()", () => {
