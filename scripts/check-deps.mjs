@@ -10,8 +10,9 @@ export const LAYERS = {
   optim: 0,
   tensor: 0,
   "backend-js": 1,
-  "backend-wasm": 1,
-  "backend-webgpu": 1,
+  "backend-tfjs": 1,
+  "backend-wasm": 1.5,
+  "backend-webgpu": 1.5,
   distributions: 2,
   handlers: 3,
   infer: 4,
@@ -23,6 +24,10 @@ export const LAYERS = {
   cli: 9,
   phlox: 10,
 };
+
+// Private, test-only packages: allowed only as devDependencies (imported from tests), never as dependencies,
+// and they must themselves be private and depend on no @phlox package (so any package's tests may use them).
+export const TEST_ONLY = new Set(["test-utils"]);
 
 const root = process.argv[2] ?? ".";
 const pkgsDir = join(root, "packages");
@@ -48,6 +53,19 @@ for (const name of readdirSync(pkgsDir)) {
     continue;
   }
   const short = manifest.name.replace(/^@phlox\//, "");
+  if (TEST_ONLY.has(short)) {
+    if (manifest.private !== true)
+      problems.push(`${manifest.name}: a test-only package must be "private": true`);
+    const own = Object.keys({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+      ...manifest.devDependencies,
+    });
+    for (const d of own.filter((x) => x.startsWith("@phlox/")))
+      problems.push(`${manifest.name}: a test-only package must not depend on ${d}`);
+    graph.set(short, []);
+    continue;
+  }
   if (!(short in LAYERS)) {
     problems.push(`${manifest.name}: no layer assigned; add it to LAYERS in scripts/check-deps.mjs`);
     continue;
@@ -57,7 +75,11 @@ for (const name of readdirSync(pkgsDir)) {
     .map((d) => d.replace(/^@phlox\//, ""));
   graph.set(short, declared);
   for (const dep of declared) {
-    if (!(dep in LAYERS)) problems.push(`${manifest.name} depends on unknown @phlox/${dep}`);
+    if (TEST_ONLY.has(dep))
+      problems.push(
+        `${manifest.name} lists @phlox/${dep} as a dependency; it is test-only: use devDependencies`,
+      );
+    else if (!(dep in LAYERS)) problems.push(`${manifest.name} depends on unknown @phlox/${dep}`);
     else if (LAYERS[dep] >= LAYERS[short] && dep !== short)
       problems.push(
         `${manifest.name} (layer ${LAYERS[short]}) depends on @phlox/${dep} (layer ${LAYERS[dep]}): dependencies must point down`,
@@ -76,6 +98,10 @@ for (const name of readdirSync(pkgsDir)) {
       const dep = m[1].replace(/^@phlox\//, "");
       if (dep === short) {
         problems.push(`${file}: imports its own package ${m[1]}; use a relative import`);
+        continue;
+      }
+      if (TEST_ONLY.has(dep) && !isTest) {
+        problems.push(`${file}: imports ${m[1]}, which is test-only; import it from *.test.ts files only`);
         continue;
       }
       const ok = declared.includes(dep) || (isTest && devDeclared.includes(m[1]));

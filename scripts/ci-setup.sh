@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Installs what some tests need beyond npm packages: the Python oracle (scipy, ArviZ) used by interop tests.
-# Idempotent; on a machine that already has it, it only checks.
-set -euo pipefail
+# Installs what some tests need beyond npm packages. Idempotent: on a machine that already has them it only
+# checks.
+# - The Python oracle (scipy, ArviZ 0.23.4, xarray, netCDF4, h5netcdf) for the arviz-io interop tests, built
+#   offline by ../shared/tools/python-oracle.sh.
+# - Debian's chromium (its SwiftShader Vulkan driver and the browser for the headless test) and libvulkan1 (Dawn
+#   loads libvulkan.so.1) for the WebGPU backend tests.
+set -uo pipefail
 oracle_script="../shared/tools/python-oracle.sh"
-if [[ -x "$oracle_script" || -f "$oracle_script" ]]; then
+if [[ -f "$oracle_script" ]]; then
   venv="${PHLOX_ORACLE_VENV:-/tmp/phlox-oracle}"
-  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import arviz, scipy, netCDF4" 2>/dev/null; then
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import arviz, scipy, netCDF4, h5netcdf" 2>/dev/null; then
     bash "$oracle_script" "$venv" >/dev/null 2>&1 || echo "python oracle could not be built; interop tests will fail"
   fi
 fi
+if command -v apt-get >/dev/null 2>&1 &&
+  { [[ ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]] || ! ldconfig -p | grep -q libvulkan.so.1; }; then
+  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1) \
+    >/dev/null 2>&1 || echo "chromium/libvulkan1 not installed: the webgpu tests will report no adapter"
+fi
+exit 0

@@ -57,7 +57,7 @@ const cases: (() => DensityCase)[] = [
   () => gpRegression(30),
   () => garch(200),
   () => normalMixture(1000),
-  () => linearRegression(5000, 24),
+  () => linearRegression(5000, 24, 6, "diamonds size"),
 ];
 
 const filter = process.argv[2];
@@ -75,7 +75,10 @@ for (const make of cases) {
   const vc = fn(c.z, gc);
   let err = Math.abs(vh - vc) / Math.max(1, Math.abs(vh));
   for (let i = 0; i < c.dim; i++)
-    err = Math.max(err, Math.abs((gh[i] as number) - (gc[i] as number)) / Math.max(1, Math.abs(gh[i] as number)));
+    err = Math.max(
+      err,
+      Math.abs((gh[i] as number) - (gc[i] as number)) / Math.max(1, Math.abs(gh[i] as number)),
+    );
   const th: number[] = [];
   const tc: number[] = [];
   const zh = c.z.slice();

@@ -65,7 +65,9 @@ describe("compileProgram splits long bodies into chunk functions", () => {
     const split = compileProgram(p, { chunkLines: 5 });
     expect(split.source).toContain("function part3(");
     const many = split.call([x.dataSync()]);
-    one.forEach((o, k) => expectClose(many[k] as ArrayLike<number>, o, 0, `output ${k}`));
+    one.forEach((o, k) => {
+      expectClose(many[k] as ArrayLike<number>, o, 0, `output ${k}`);
+    });
   });
 
   it("compileValueAndGrad returns the same value and gradient from a split potential after JSON round trip", () => {

@@ -4,9 +4,15 @@
  * bytes and tensors every 10% (they must stay flat). Run from the repository root:
  *   node --expose-gc --conditions=@phlox/source --import tsx packages/backend-wasm/bench/memory.bench.ts [iterations]
  */
-import { registerBackend, setBackend, silenceWarnings, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
-import { scope } from "../src/handles.js";
-import { jitOnBackend } from "../src/program.js";
+import { jitOnBackend, scope } from "@phlox/backend-tfjs";
+import {
+  registerBackend,
+  setBackend,
+  silenceWarnings,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
 import { wasm } from "../src/wasm.js";
 import { makeData, potential } from "./logistic.js";
 
@@ -20,7 +26,10 @@ setBackend("wasm");
 const { x, y } = makeData(N, D);
 const xw = tensor(x, { shape: [N, D] });
 const yw = tensor(y);
-const vgJit = jitOnBackend((w: Tensor, xt: Tensor, yt: Tensor) => valueAndGrad((ww: Tensor) => potential(ww, xt, yt))(w), be);
+const vgJit = jitOnBackend(
+  (w: Tensor, xt: Tensor, yt: Tensor) => valueAndGrad((ww: Tensor) => potential(ww, xt, yt))(w),
+  be,
+);
 
 for (const mode of ["eager", "jit"] as const) {
   let w = tensor(new Float64Array(D));

@@ -1,7 +1,6 @@
+import { disposeTensors, jitOnBackend, scope } from "@phlox/backend-tfjs";
+import { conformance } from "@phlox/backend-tfjs/testing";
 import { jsBackend, silenceWarnings } from "@phlox/tensor";
-import { disposeTensors, scope } from "./handles.js";
-import { jitOnBackend } from "./program.js";
-import { conformance } from "./testing/conformance.js";
 import { wasm } from "./wasm.js";
 
 silenceWarnings(true);

@@ -1,11 +1,4 @@
-export { compositeKernels, trigKernels } from "./composites.js";
-export type { TfHandle } from "./handles.js";
-export { disposeTensors, scope } from "./handles.js";
-export type { KernelSpec } from "./kernels.js";
-export { kernels } from "./kernels.js";
-export type { BackendJitted } from "./program.js";
-export { jitOnBackend, programCompiler } from "./program.js";
-export type { FallbackMode, TfjsBackend, TfjsBackendOptions } from "./tfjs-backend.js";
-export { createTfjsBackend } from "./tfjs-backend.js";
+export type { BackendJitted, FallbackMode, TfHandle, TfjsBackend } from "@phlox/backend-tfjs";
+export { disposeTensors, jitOnBackend, programCompiler, scope } from "@phlox/backend-tfjs";
 export type { WasmOptions } from "./wasm.js";
 export { wasm, wasmHasSimd } from "./wasm.js";

@@ -1,4 +1,12 @@
 import {
+  disposeTensors,
+  isHandle,
+  jitOnBackend,
+  programCompiler,
+  scope,
+  type TfjsBackend,
+} from "@phlox/backend-tfjs";
+import {
   getCompiler,
   jit,
   MissingKernelError,
@@ -11,9 +19,6 @@ import {
   unregisterCompiler,
 } from "@phlox/tensor";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disposeTensors, isHandle, scope } from "./handles.js";
-import { jitOnBackend, programCompiler } from "./program.js";
-import type { TfjsBackend } from "./tfjs-backend.js";
 import { wasm, wasmHasSimd } from "./wasm.js";
 
 silenceWarnings(true);
@@ -64,6 +69,18 @@ describe("wasm()", () => {
       expect(d[0]).toBe(Math.fround(Math.E));
       // Weakly typed JS numbers promote correctly (tensor reads a weak scalar's buf[0]).
       expect(Array.from(tensor([1, 2]).mul(3).add(0.5).dataSync())).toEqual([3.5, 6.5]);
+    } finally {
+      setBackend("js");
+    }
+  });
+
+  it("accepts tensors created on the js backend as inputs (uploaded on use)", () => {
+    const onJs = tensor([1, 2, 3]);
+    setBackend("wasm-unit");
+    try {
+      const y = onJs.add(tensor([1, 1, 1]));
+      expect(isHandle(y.buf)).toBe(true);
+      expect(Array.from(y.dataSync())).toEqual([2, 3, 4]);
     } finally {
       setBackend("js");
     }

@@ -2,10 +2,15 @@
  * `wasm()`: the WASM-SIMD backend (tfjs-backend-wasm kernels, float32), created by an explicit call.
  */
 
+import {
+  compositeKernels,
+  createTfjsBackend,
+  type FallbackMode,
+  type TfjsBackend,
+  trigKernels,
+} from "@phlox/backend-tfjs";
 import { PhloxError } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
-import { compositeKernels, trigKernels } from "./composites.js";
-import { createTfjsBackend, type FallbackMode, type TfjsBackend } from "./tfjs-backend.js";
 
 /** Options of {@link wasm}. */
 export interface WasmOptions {

@@ -7,6 +7,7 @@
  * or the esbuild bundle that bench/h100.sh runs on the GPU host. Prints medians and ratios; asserts nothing.
  */
 import { compileValueAndGrad } from "@phlox/backend-js";
+import { disposeTensors, jitOnBackend } from "@phlox/backend-tfjs";
 import {
   matmul,
   registerBackend,
@@ -19,8 +20,6 @@ import {
 } from "@phlox/tensor";
 import { makeData, potential, timeMs } from "../../backend-wasm/bench/logistic.js";
 import { nodeGpu } from "../src/node.js";
-import { disposeTensors } from "../src/shared/handles.js";
-import { jitOnBackend } from "../src/shared/program.js";
 import { webgpu } from "../src/webgpu.js";
 
 silenceWarnings(true);
@@ -32,7 +31,12 @@ const { x, y } = makeData(N, D);
 const z = new Float64Array(D).map((_, j) => 0.1 * Math.cos(j));
 
 const be = await webgpu({ gpu: await nodeGpu() });
-const info = be.adapterInfo as { vendor?: string; architecture?: string; device?: string; description?: string } | null;
+const info = be.adapterInfo as {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+} | null;
 registerBackend(be);
 setBackend("webgpu");
 const xw = tensor(x, { shape: [N, D] });
@@ -69,10 +73,14 @@ setBackend("js");
 
 console.log(
   `logistic regression value+gradient, N=${N} D=${D}, Node ${process.version}, adapter: ${
-    info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ") : "unknown"
+    info
+      ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" / ")
+      : "unknown"
   }`,
 );
-console.log(`  backend-webgpu jitOnBackend(valueAndGrad) (f32):  ${autoMs.toFixed(3)} ms/call (median of ${blocks}×${CALLS})`);
+console.log(
+  `  backend-webgpu jitOnBackend(valueAndGrad) (f32):  ${autoMs.toFixed(3)} ms/call (median of ${blocks}×${CALLS})`,
+);
 console.log(`  backend-webgpu jitOnBackend(formula) (f32):       ${formulaMs.toFixed(3)} ms/call`);
 if (!SKIP_JS) {
   const { fn } = compileValueAndGrad((w: Tensor, xt: Tensor, yt: Tensor) => potential(w, xt, yt), D, {
@@ -86,10 +94,17 @@ if (!SKIP_JS) {
   const jsValue = fn(z, g, x, y);
   let maxRel = 0;
   for (let j = 0; j < D; j++)
-    maxRel = Math.max(maxRel, Math.abs((autoGrad[j] as number) - (g[j] as number)) / (Math.abs(g[j] as number) + 1e-3));
+    maxRel = Math.max(
+      maxRel,
+      Math.abs((autoGrad[j] as number) - (g[j] as number)) / (Math.abs(g[j] as number) + 1e-3),
+    );
   console.log(`  backend-js compileValueAndGrad (f64, 1 core):     ${jsMs.toFixed(3)} ms/call`);
-  console.log(`  ratio js / webgpu-autodiff: ${(jsMs / autoMs).toFixed(1)}×; js / webgpu-formula: ${(jsMs / formulaMs).toFixed(1)}×`);
-  console.log(`  agreement: value ${autoValue.toFixed(2)} vs ${jsValue.toFixed(2)}; gradient max rel diff ${maxRel.toExponential(2)}`);
+  console.log(
+    `  ratio js / webgpu-autodiff: ${(jsMs / autoMs).toFixed(1)}×; js / webgpu-formula: ${(jsMs / formulaMs).toFixed(1)}×`,
+  );
+  console.log(
+    `  agreement: value ${autoValue.toFixed(2)} vs ${jsValue.toFixed(2)}; gradient max rel diff ${maxRel.toExponential(2)}`,
+  );
 }
 {
   // Kernel probe: how tfjs-webgpu's ops behind the gradient perform at this size (ms per op, read-back included).
@@ -101,11 +116,16 @@ if (!SKIP_JS) {
   const rrow = tf.randomUniform([1, N]);
   const v1 = tf.randomUniform([N]);
   const probe = async (label: string, f: () => import("@tensorflow/tfjs-core").Tensor): Promise<void> => {
-    const ms = await timeMs(async () => {
-      const t = f();
-      await t.data();
-      t.dispose();
-    }, 5, 3, 2);
+    const ms = await timeMs(
+      async () => {
+        const t = f();
+        await t.data();
+        t.dispose();
+      },
+      5,
+      3,
+      2,
+    );
     console.log(`  probe ${label}: ${ms.toFixed(3)} ms`);
   };
   await probe("X@w [N,D]x[D,1]", () => tf.matMul(X, w1));
@@ -117,5 +137,7 @@ if (!SKIP_JS) {
   await probe("sum [N]", () => tf.sum(v1));
   await probe("read-back only (tiny)", () => tf.add(w1, 1));
 }
-console.log("  anchors (DESIGN.md, H100): JAX 0.71 ms; tfjs-webgpu formula 4.0 ms; tfjs-webgpu autodiff 13.2 ms");
+console.log(
+  "  anchors (DESIGN.md, H100): JAX 0.71 ms; tfjs-webgpu formula 4.0 ms; tfjs-webgpu autodiff 13.2 ms",
+);
 process.exit(0);

@@ -1,10 +1,9 @@
-import { scope } from "@phlox/backend-wasm";
-import { conformance } from "@phlox/backend-wasm/testing";
+import { jitOnBackend, scope } from "@phlox/backend-tfjs";
+import { conformance } from "@phlox/backend-tfjs/testing";
 import { silenceWarnings } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { probeNodeWebGpu } from "./gpu-probe.js";
 import { nodeGpu } from "./node.js";
-import { jitOnBackend } from "./shared/program.js";
 import { webgpu } from "./webgpu.js";
 
 silenceWarnings(true);

@@ -1,8 +1,5 @@
+export type { BackendJitted, TfHandle, TfjsBackend } from "@phlox/backend-tfjs";
+export { disposeTensors, jitOnBackend, scope } from "@phlox/backend-tfjs";
 export { randomBitsKernel } from "./random-bits-wgsl.js";
-export type { TfHandle } from "./shared/handles.js";
-export { disposeTensors, scope } from "./shared/handles.js";
-export type { BackendJitted } from "./shared/program.js";
-export { jitOnBackend } from "./shared/program.js";
-export type { TfjsBackend } from "./shared/tfjs-backend.js";
 export type { GpuAdapterLike, GpuLike, WebGpuBackend, WebGpuOptions } from "./webgpu.js";
 export { webgpu } from "./webgpu.js";

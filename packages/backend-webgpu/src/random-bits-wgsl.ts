@@ -2,9 +2,8 @@
  * The `randomBits` kernel as a custom WGSL program run by tfjs-backend-webgpu: threefry-2x32 with the counter
  * (0, i) per element, output x0 ⊕ x1 — bit-identical to the JS reference kernel (and to JAX).
  */
+import type { KernelSpec, TfTensor } from "@phlox/backend-tfjs";
 import * as tf from "@tensorflow/tfjs-core";
-import type { TfTensor } from "./shared/handles.js";
-import type { KernelSpec } from "./shared/kernels.js";
 
 const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
 

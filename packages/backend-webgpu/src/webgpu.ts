@@ -4,11 +4,10 @@
  * `@phlox/backend-webgpu/node` (Dawn through the `webgpu` package).
  */
 
+import { compositeKernels, createTfjsBackend, type TfjsBackend, trigKernels } from "@phlox/backend-tfjs";
 import { PhloxError } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
 import { randomBitsKernel } from "./random-bits-wgsl.js";
-import { compositeKernels, trigKernels } from "./shared/composites.js";
-import { createTfjsBackend, type TfjsBackend } from "./shared/tfjs-backend.js";
 
 /** The parts of the WebGPU `GPU` object this package uses. */
 export interface GpuLike {

@@ -1,3 +1,4 @@
+import { ChainRandom, type KeyPair, splitKey } from "@phlox/tensor";
 import {
   type HMCCore,
   type HMCOptions,
@@ -9,7 +10,6 @@ import {
 } from "./hmc.js";
 import type { PotentialFn } from "./internal/trajectory.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
-import { ChainRandom, type KeyPair, splitKey } from "./random.js";
 
 /** A Phlox model: a plain function of the data (see `@phlox/handlers`). */
 export type Model = (...args: never[]) => unknown;

@@ -1,3 +1,4 @@
+import { ChainRandom, type ChainRandomState, type KeyPair } from "@phlox/tensor";
 import { type DualAveragingState, dualAveraging } from "./adaptation/dual-averaging.js";
 import { type AdaptWindow, buildAdaptationSchedule } from "./adaptation/schedule.js";
 import { checkInverseMass, type WelfordState, welfordCovariance } from "./adaptation/welford.js";
@@ -12,7 +13,6 @@ import {
   type PotentialFn,
   Workspace,
 } from "./internal/trajectory.js";
-import { ChainRandom, type ChainRandomState, type KeyPair } from "./random.js";
 
 export type { PotentialFn } from "./internal/trajectory.js";
 

@@ -1,4 +1,13 @@
 export {
+  ChainRandom,
+  type ChainRandomState,
+  type KeyLike,
+  type KeyPair,
+  splitKey,
+  threefry2x32,
+  toKeyPair,
+} from "@phlox/tensor";
+export {
   type AdaptWindow,
   buildAdaptationSchedule,
   type DualAveraging,
@@ -37,13 +46,4 @@ export {
   MCMC,
   type MCMCOptions,
 } from "./mcmc.js";
-export {
-  ChainRandom,
-  type ChainRandomState,
-  type KeyLike,
-  type KeyPair,
-  splitKey,
-  threefry2x32,
-  toKeyPair,
-} from "./random.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";

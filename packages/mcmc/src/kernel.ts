@@ -1,4 +1,4 @@
-import type { KeyPair } from "./random.js";
+import type { KeyPair } from "@phlox/tensor";
 
 /** A value of one site: flat row-major `data` and its `shape` (per draw, or with leading [chain, draw]). */
 export interface SiteValue {

@@ -1,5 +1,5 @@
 import { printSummary } from "@phlox/diagnostics";
-import { PhloxError } from "@phlox/tensor";
+import { type KeyLike, type KeyPair, PhloxError, splitKey, toKeyPair } from "@phlox/tensor";
 import { runParallel } from "./internal/parallel.js";
 import {
   type ChainOutput,
@@ -10,7 +10,6 @@ import {
 } from "./internal/run-chain.js";
 import type { Kernel, SiteValue } from "./kernel.js";
 import { ProgressBar } from "./progress.js";
-import { type KeyLike, type KeyPair, splitKey, toKeyPair } from "./random.js";
 
 export type { ChainProgress } from "./internal/run-chain.js";
 

@@ -246,8 +246,8 @@ export class FunctionGuide implements Guide {
             };
           }
         } catch {
-          // the guide or model does not trace (or draws from a traced key, which @phlox/tensor's split
-          // cannot yet do under jit): eager autodiff (e.g. it branches on a value): eager autodiff
+          // the guide or model does not trace (e.g. it branches on a value, or draws from a host-side
+          // sampler such as gamma that reads its key): eager autodiff
         }
       }
       compiled.set(mode, f);

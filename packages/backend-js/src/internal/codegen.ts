@@ -21,6 +21,7 @@ import {
 } from "../ir.js";
 import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
+import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 
 /** Options of {@link generate}. */
@@ -79,7 +80,7 @@ interface Group {
 const SMALL_AFTER_LOOP = 64;
 
 /** Matrix–vector products with at most this many columns are unrolled, their row kept in locals. */
-const UNROLL = 16;
+const UNROLL = 32;
 
 const ARRAY_CTOR: Record<string, string> = {
   float64: "Float64Array",
@@ -152,9 +153,11 @@ class Generator {
         constants.push({ dtype: c.v.dtype, shape: c.v.shape, data: c.value });
       }
     }
+    const fusion = fuseCholeskyGrads(p, this.users);
     p.eqns.forEach((e, k) => {
+      if (fusion.skip.has(k)) return;
       this.eqnIndex = k;
-      this.eqn(e);
+      this.eqn(fusion.replace.get(k) ?? e);
     });
     this.closeGroup();
     const tail: string[] = [];
@@ -727,13 +730,20 @@ class Generator {
     const iLo = tri && !a.t ? "p" : "0";
     const iHi = tri && a.t ? "p + 1" : `${m}`;
     let code: string;
-    if (a.t && out.dtype === "float64")
+    let fill = true;
+    if (k === 1) {
+      // outer product: every element written once
+      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) ${oi("i", "j")} = ${roundTo(`${ai("i", "0")} * ${bi("0", "j")}`, out.dtype)};`;
+      fill = false;
+    } else if (a.t && out.dtype === "float64")
       code = `for (let p = 0; p < ${k}; p++) for (let i = ${iLo}; i < ${iHi}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    else if (n === 1 || b.t || a.t || out.dtype !== "float64")
+    else if (n === 1 || b.t || a.t || out.dtype !== "float64") {
       code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = ${pLo}; p < ${pHi}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
-    else
+      fill = false;
+    } else
       code = `for (let i = 0; i < ${m}; i++) for (let p = ${pLo}; p < ${pHi}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    sink.push(batch === 1 ? `${o}.fill(0); ${code}` : `${o}.fill(0); for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
+    const clear = fill ? `${o}.fill(0); ` : "";
+    sink.push(batch === 1 ? `${clear}${code}` : `${clear}for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
     if (sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id)) {
       sink.push(`const s${out.id} = ${o}[0];`);
       this.store.set(out.id, { k: "sc", e: `s${out.id}` });

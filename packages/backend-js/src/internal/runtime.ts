@@ -1,5 +1,5 @@
 /** The runtime object handed to generated code: scalar helpers and kernels it may call. */
-import { cholesky, triangularSolve } from "./linalg.js";
+import { cholesky, choleskyGrad, triangularSolve } from "./linalg.js";
 
 /** Functions generated code may call by name. */
 export interface Runtime {
@@ -18,6 +18,7 @@ export function makeRuntime(special: Readonly<Record<string, unknown>>): Runtime
     castInt,
     pow: Math.pow,
     cholesky,
+    choleskyGrad,
     triangularSolve,
     ...special,
   } as unknown as Runtime;

@@ -216,6 +216,13 @@ for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
       const n = xshape[xshape.length - 1] as number;
       return `cholesky(${o}, ${a.name}, ${a.off}, ${sizeOf(xshape) / (n * n)}, ${n});`;
     }
+    case "choleskyGrad": {
+      // synthetic (fuse-cholesky.ts): inputs L and the cotangent of L
+      usedRt.add("choleskyGrad");
+      const n = xshape[xshape.length - 1] as number;
+      const g = ins[1] as Buf;
+      return `choleskyGrad(${o}, ${a.name}, ${a.off}, ${g.name}, ${g.off}, ${sizeOf(xshape) / (n * n)}, ${n});`;
+    }
     case "triangularSolve": {
       usedRt.add("triangularSolve");
       const bm = ins[1] as Buf;

@@ -37,10 +37,10 @@ const normalLp = (x: Tensor, loc: T.TensorLike, scale: T.TensorLike): Tensor => 
 };
 
 /**
- * Linear regression with flat priors (posteriordb nes1972-nes: N = 1330, D = 9): z = [beta(D), log sigma],
- * y ~ N(X·beta, sigma), plus the log-Jacobian of exp.
+ * Linear regression with flat priors (posteriordb nes1972-nes: N = 1330, D = 9; diamonds: N = 5000, D = 24):
+ * z = [beta(D), log sigma], y ~ N(X·beta, sigma), plus the log-Jacobian of exp.
  */
-export function linearRegression(n = 1330, d = 9, seed = 1): DensityCase {
+export function linearRegression(n = 1330, d = 9, seed = 1, label = "nes"): DensityCase {
   const r = lcg(seed);
   const Xd = new Float64Array(n * d).map((_, k) => (k % d === 0 ? 1 : r() * 4 - 2));
   const beta0 = Array.from({ length: d }, () => r() - 0.5);
@@ -77,7 +77,7 @@ export function linearRegression(n = 1330, d = 9, seed = 1): DensityCase {
   };
   const z = new Float64Array(d + 1);
   z.set(beta0);
-  return { name: `linear regression N=${n} D=${d} (nes)`, dim: d + 1, logp, hand, z };
+  return { name: `linear regression N=${n} D=${d} (${label})`, dim: d + 1, logp, hand, z };
 }
 
 /**
@@ -111,7 +111,7 @@ export function logisticRegression(n: number, d: number, priors: boolean, seed =
       for (let j = 0; j < d; j++) l += (Xd[row + j] as number) * (z[1 + j] as number);
       const e = Math.exp(-Math.abs(l));
       const yi = yd[i] as number;
-      lp += yi * l - (l > 0 ? l : 0) - Math.log1p(e);
+      lp += yi * l - Math.max(l, 0) - Math.log1p(e);
       const w = yi - (l >= 0 ? 1 / (1 + e) : e / (1 + e));
       ga += w;
       for (let j = 0; j < d; j++) g[1 + j] = (g[1 + j] as number) + (Xd[row + j] as number) * w;
@@ -297,9 +297,9 @@ export function garch(t = 200, seed = 4): DensityCase {
     for (let k = t - 1; k >= 0; k--) {
       const v = s2[k] as number;
       const e = (yd[k] as number) - mu;
-      lp += -0.5 * (e * e) / v - 0.5 * Math.log(v);
+      lp += (-0.5 * (e * e)) / v - 0.5 * Math.log(v);
       gmu += e / v;
-      adj += 0.5 * (e * e) / (v * v) - 0.5 / v;
+      adj += (0.5 * (e * e)) / (v * v) - 0.5 / v;
       if (k === 0) break;
       const ep = (yd[k - 1] as number) - mu;
       ga0 += adj;
@@ -365,7 +365,7 @@ export function normalMixture(n = 1000, seed = 5): DensityCase {
       const d1 = (yi - m1) / s1;
       const a = la - 0.5 * d0 * d0;
       const b = lb - 0.5 * d1 * d1;
-      const mx = a > b ? a : b;
+      const mx = Math.max(a, b);
       const e = Math.exp(-Math.abs(a - b));
       lp += mx + Math.log1p(e);
       const w = a > b ? 1 / (1 + e) : e / (1 + e); // responsibility of component 0

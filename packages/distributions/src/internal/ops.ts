@@ -37,11 +37,8 @@ export const sigmoid = (a: TensorLike): Tensor => T.logistic(a);
 export const softplus = (a: TensorLike): Tensor => T.softplus(a);
 export const lgamma = (a: TensorLike): Tensor => T.lgamma(a);
 export const digamma = (a: TensorLike): Tensor => T.digamma(a);
-// erf/erfc of ±∞ are NaN in @phlox/tensor today; clamping to ±40 gives the exact limits (erfc(40) < 1e-700)
-// and a zero gradient there, which is exact to double precision.
-const clamp40 = (a: TensorLike): Tensor => T.minimum(T.maximum(a, -40), 40);
-export const erf = (a: TensorLike): Tensor => T.erf(clamp40(a));
-export const erfc = (a: TensorLike): Tensor => T.erfc(clamp40(a));
+export const erf = (a: TensorLike): Tensor => T.erf(a);
+export const erfc = (a: TensorLike): Tensor => T.erfc(a);
 export const ndtri = (a: TensorLike): Tensor => T.ndtri(a);
 export const xlogy = (a: TensorLike, b: TensorLike): Tensor => T.xlogy(a, b);
 export const xlog1py = (a: TensorLike, b: TensorLike): Tensor => T.xlog1py(a, b);

@@ -9,7 +9,7 @@
  * criterion on the momentum sum (A.4.2) checked over subtrees with checkpoints, and divergence when the
  * energy error exceeds `maxDeltaEnergy`.
  */
-import type { ChainRandom } from "../random.js";
+import type { ChainRandom } from "@phlox/tensor";
 
 /** U(z) = −log density; writes ∇U(z) into `grad` and returns U(z). */
 export type PotentialFn = (z: Float64Array, grad: Float64Array) => number;

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
 import { key, split } from "./key.js";
 import { ChainRandom, splitKey, threefry2x32, toKeyPair } from "./stream.js";
 
@@ -31,7 +31,9 @@ describe("scalar threefry stream", () => {
 
   test("splitKey(key, n) equals split(key, n) on tensor keys", () => {
     for (const seed of [0, 7, 123456789])
-      expect(splitKey(toKeyPair(seed), 3)).toEqual(split(key(seed), 3).map((k) => Array.from(k.dataSync() as Uint32Array)));
+      expect(splitKey(toKeyPair(seed), 3)).toEqual(
+        split(key(seed), 3).map((k) => Array.from(k.dataSync() as Uint32Array)),
+      );
   });
 
   test("toKeyPair(key(seed)) reads a tensor key and names the caller in errors", () => {

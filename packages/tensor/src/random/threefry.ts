@@ -17,14 +17,7 @@
  * const out = new Uint32Array(2);
  * threefry2x32(0, 0, 0, 0, out); // out → [0x6b200159, 0x99ba4efe] (the Random123 known answer)
  */
-export function threefry2x32(
-  k0: number,
-  k1: number,
-  c0: number,
-  c1: number,
-  out: Uint32Array,
-  o = 0,
-): void {
+export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out: Uint32Array, o = 0): void {
   const ks0 = k0 | 0;
   const ks1 = k1 | 0;
   const k2 = ks0 ^ ks1 ^ 0x1bd11bda;

@@ -39,6 +39,7 @@ export function erfScalar(x: number): number {
   if (Number.isNaN(x)) return x;
   const ax = Math.abs(x);
   if (ax < 2) return x < 0 ? -erfSeries(ax) : erfSeries(ax);
+  if (ax > 6) return x < 0 ? -1 : 1; // 1 − erf(6) ≈ 2e-17 rounds away; also the limits at ±∞
   const v = 1 - erfcFraction(ax);
   return x < 0 ? -v : v;
 }
@@ -46,6 +47,7 @@ export function erfScalar(x: number): number {
 /** The complementary error function erfc(x) = 1 − erf(x) for a JS number; relative error ≤ 1e-13 (tails included). */
 export function erfcScalar(x: number): number {
   if (Number.isNaN(x)) return x;
+  if (x < -6) return 2; // erfc(−6) = 2 − 2e-17 rounds to 2; also the limit at −∞
   if (x < 2) return x > -2 ? 1 - (x < 0 ? -erfSeries(-x) : erfSeries(x)) : 2 - erfcFraction(-x);
   if (x > 27.3) return 0;
   return erfcFraction(x);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { grad } from "../autodiff/grad.js";
 import type { Tensor } from "../core/tensor.js";
 import { tensor } from "../core/tensor.js";
 import { betaln } from "../ops/beta.js";
@@ -13,6 +14,7 @@ import { lgamma } from "../primitives/lgamma.js";
 import { log1p } from "../primitives/log1p.js";
 import { ndtri } from "../primitives/ndtri.js";
 import { polygamma } from "../primitives/polygamma.js";
+import { sum } from "../primitives/reduce-sum.js";
 
 interface Pts {
   x: number[];
@@ -85,5 +87,27 @@ describe("special functions match scipy.special", () => {
     const err = maxErr(got, p.y, 1);
     console.log(`betaln: max error ${err.toExponential(2)}`);
     expect(err).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe("erf and erfc at the ends of the real line", () => {
+  test("erf(±∞) = ±1, erfc(−∞) = 2, erfc(∞) = 0, and the tails reach those limits exactly", () => {
+    const x = tensor([Number.NEGATIVE_INFINITY, -40, -6.5, 6.5, 40, Number.POSITIVE_INFINITY]);
+    expect(Array.from(erf(x).dataSync() as Float64Array)).toEqual([-1, -1, -1, 1, 1, 1]);
+    const y = tensor([Number.NEGATIVE_INFINITY, -40, -6.5, 40, Number.POSITIVE_INFINITY]);
+    expect(Array.from(erfc(y).dataSync() as Float64Array)).toEqual([2, 2, 2, 0, 0]);
+  });
+  test("erf/erfc stay continuous where the infinite-argument branches start (|x| = 6)", () => {
+    // scipy.special.erf(5.999) = 1 - 2.16e-17 → 1; erfc(-5.999) → 2 in float64.
+    const x = tensor([-6, -5.999, 5.999, 6]);
+    expect(Array.from(erf(x).dataSync() as Float64Array)).toEqual([-1, -1, 1, 1]);
+    expect(Array.from(erfc(tensor([-6, -5.999])).dataSync() as Float64Array)).toEqual([2, 2]);
+  });
+  test("the gradient of erf and erfc at ±∞ is 0", () => {
+    const x = tensor([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    for (const f of [erf, erfc]) {
+      const g = grad((t: Tensor) => sum(f(t)))(x) as Tensor;
+      expect(Array.from(g.dataSync() as Float64Array).map(Math.abs)).toEqual([0, 0]);
+    }
   });
 });

@@ -1,8 +1,7 @@
-// Copied from packages/backend-wasm/src/composites.ts by scripts/sync-shared.mjs: edit it there, then re-run the script.
 /**
  * Kernels composed from tfjs ops for the primitives tfjs has no kernel for: lgamma, digamma, polygamma (x > 0),
  * erfc, ndtri, cholesky and triangularSolve. They run on the device (no read-back), in float32, so backends
- * without synchronous read-back (WebGPU) use them; on wasm they are opt-in (`fallbacks: "composite"`).
+ * without synchronous read-back (WebGPU) use them; on wasm they are opt-in (`wasm({ composites: true })`).
  */
 
 import type { DType, KernelArg, PrimitiveName } from "@phlox/tensor";

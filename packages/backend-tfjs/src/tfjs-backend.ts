@@ -1,4 +1,3 @@
-// Copied from packages/backend-wasm/src/tfjs-backend.ts by scripts/sync-shared.mjs: edit it there, then re-run the script.
 /**
  * The adapter from the Phlox {@link Backend} protocol to a tfjs-core backend ("wasm", "webgpu", "cpu"): buffers
  * are {@link TfHandle}s, primitives run through the kernel list, programs run as a sequence of kernels.
@@ -257,12 +256,21 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       const perm = (e.params as { perm: number[] }).perm;
       const r = perm.length;
       const swapsLast =
-        r >= 2 && perm[r - 1] === r - 2 && perm[r - 2] === r - 1 && perm.slice(0, r - 2).every((p, i) => p === i);
+        r >= 2 &&
+        perm[r - 1] === r - 2 &&
+        perm[r - 2] === r - 1 &&
+        perm.slice(0, r - 2).every((p, i) => p === i);
       const out = e.outputs[0];
-      if (!swapsLast || out === undefined || outIds.has(out.id) || (out.dtype !== "float32" && out.dtype !== "float64"))
+      if (
+        !swapsLast ||
+        out === undefined ||
+        outIds.has(out.id) ||
+        (out.dtype !== "float32" && out.dtype !== "float64")
+      )
         continue;
       const us = users.get(out.id) ?? [];
-      if (us.length > 0 && us.every((k) => steps[k]?.e.primitive === "matmul")) folded.set(out.id, e.inputs[0] as A);
+      if (us.length > 0 && us.every((k) => steps[k]?.e.primitive === "matmul"))
+        folded.set(out.id, e.inputs[0] as A);
     }
     const source = (a: A): A => (!isLiteral(a) && folded.has(a.id) ? (folded.get(a.id) as A) : a);
     const skip = (k: number): boolean => {

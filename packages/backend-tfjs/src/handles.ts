@@ -36,7 +36,7 @@ const registry = new FinalizationRegistry<TfTensor>((t) => {
 
 /**
  * Open scopes, each collecting the handles created while it is innermost. The stack lives on `globalThis` so that
- * `scope` from either tfjs-backed package (wasm, webgpu: each has a copy of this file) tracks both backends.
+ * two copies of this package in one bundle (different versions under wasm and webgpu) still share one stack.
  */
 const SCOPES = Symbol.for("phlox.tfjs.scopes");
 const scopes: TfHandle[][] = (() => {

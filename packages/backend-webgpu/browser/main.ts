@@ -1,0 +1,92 @@
+/**
+ * The browser check (built by Vite in src/browser.test.ts, run in headless Chromium): a tiny NUTS model on the
+ * wasm backend (its potential runs as wasm kernels), and on the WebGPU backend the same potential's value and
+ * gradient plus an asynchronous gradient descent to the posterior mode (NUTS needs a synchronous potential,
+ * which a GPU cannot give). Results go to `window.__phlox`.
+ */
+import { MCMC, NUTS } from "@phlox/mcmc";
+import {
+  registerBackend,
+  setBackend,
+  silenceWarnings,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
+import plain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
+import simd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
+import threaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
+import { jitOnBackend as jitWasm, scope, wasm } from "../../backend-wasm/src/index.js";
+import { jitOnBackend, webgpu } from "../src/index.js";
+
+silenceWarnings(true);
+const Y = [
+  1.2, 0.4, 2.1, 1.7, 0.9, 1.5, 1.1, 2.4, 0.3, 1.8, 1.3, 0.7, 1.9, 1.0, 1.6, 0.8, 2.2, 1.4, 1.1, 1.2,
+];
+const n = Y.length;
+const mean = Y.reduce((a, b) => a + b, 0) / n;
+const posteriorMean = (n * mean) / (n + 1 / 100); // y ~ N(mu, 1), mu ~ N(0, 10)
+const potential = (mu: Tensor, y: Tensor): Tensor =>
+  y.sub(mu).square().sum().mul(0.5).add(mu.square().sum().div(200));
+
+async function run(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { posteriorMean };
+  const bw = await wasm({
+    fallbacks: "js",
+    wasmPaths: {
+      "tfjs-backend-wasm.wasm": plain,
+      "tfjs-backend-wasm-simd.wasm": simd,
+      "tfjs-backend-wasm-threaded-simd.wasm": threaded,
+    },
+  });
+  registerBackend(bw);
+  setBackend("wasm");
+  const yw = tensor(Y);
+  const vg = jitWasm((z: Tensor, y: Tensor) => valueAndGrad((m: Tensor) => potential(m, y))(z), bw);
+  const U = (z: Float64Array, g: Float64Array): number =>
+    scope(() => {
+      const [v, gr] = vg(tensor(z), yw) as [Tensor, Tensor];
+      g.set(gr.dataSync());
+      return v.item();
+    });
+  const mcmc = new MCMC(new NUTS({ potentialFn: U, initParams: [0] }), {
+    numWarmup: 150,
+    numSamples: 200,
+    numChains: 1,
+  });
+  await mcmc.run(0);
+  const draws = (mcmc.getSamples() as Record<string, { data: Float64Array }>).z?.data ?? new Float64Array();
+  out.wasm = {
+    draws: draws.length,
+    mean: draws.reduce((a, b) => a + b, 0) / draws.length,
+    bytes: bw.numBytes(),
+  };
+
+  const bg = await webgpu();
+  registerBackend(bg);
+  setBackend("webgpu");
+  const yg = tensor(Y);
+  const vgg = jitOnBackend((z: Tensor, y: Tensor) => valueAndGrad((m: Tensor) => potential(m, y))(z), bg);
+  const [v0, g0] = vgg(tensor([0.5]), yg) as [Tensor, Tensor];
+  const value = (await v0.data())[0];
+  const gradient = (await g0.data())[0];
+  let mu = 0;
+  for (let k = 0; k < 60; k++) {
+    const [, g] = vgg(tensor([mu]), yg) as [Tensor, Tensor];
+    mu -= 0.04 * ((await g.data())[0] as number);
+  }
+  setBackend("js");
+  const ref = valueAndGrad((m: Tensor) => potential(m, tensor(Y)))(tensor([0.5])) as [Tensor, Tensor];
+  out.webgpu = { value, gradient, mode: mu, refValue: ref[0].item(), refGradient: ref[1].dataSync()[0] };
+  return out;
+}
+
+run().then(
+  (r) => {
+    (window as unknown as { __phlox: unknown }).__phlox = r;
+    (document.getElementById("out") as HTMLElement).textContent = JSON.stringify(r, null, 2);
+  },
+  (e: unknown) => {
+    (window as unknown as { __phlox: unknown }).__phlox = { error: String((e as Error)?.stack ?? e) };
+  },
+);

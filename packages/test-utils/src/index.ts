@@ -1,0 +1,9 @@
+export {
+  type DocExample,
+  type DocExampleOptions,
+  extractExamples,
+  near,
+  runDocExamples,
+  sourceFiles,
+  toCheckedProgram,
+} from "./doc-examples.js";
