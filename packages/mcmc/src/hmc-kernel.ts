@@ -11,6 +11,31 @@ import {
 import type { PotentialFn } from "./internal/trajectory.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 
+/** A tensor as far as this package reads one (structural, so mcmc does not import tensor's types). */
+interface TensorView {
+  readonly shape: readonly number[];
+  dataSync(): ArrayLike<number>;
+}
+
+/** The parts of `@phlox/infer` a model kernel loads at run time. */
+interface InferModule {
+  initializeModel?: unknown;
+  logLikelihood?: (
+    model: Model,
+    samples: Record<string, SiteValue>,
+    args: readonly unknown[],
+    options: { batchNdims: number },
+  ) => Record<string, TensorView>;
+}
+
+/** A site of the trace `@phlox/infer` records at init (structural). */
+interface TraceSite {
+  type: string;
+  isObserved: boolean;
+  value: TensorView | null;
+  infer?: { isAuxiliary?: boolean };
+}
+
 /** A Phlox model: a plain function of the data (see `@phlox/handlers`). */
 export type Model = (...args: never[]) => unknown;
 
@@ -111,6 +136,7 @@ export class HMC implements Kernel<HMCState> {
   private modelOptions?: ModelKernelOptions;
   private modelPotential?: ModelPotential;
   private modelArgs?: readonly unknown[];
+  private infer?: InferModule;
   private potential?: PotentialFn;
   private siteLayout?: SiteLayout[];
   protected readonly algo: "HMC" | "NUTS";
@@ -165,9 +191,9 @@ export class HMC implements Kernel<HMCState> {
       // A computed specifier keeps infer's type graph out of this package's typecheck; the contract is
       // ModelPotentialFactory, checked at run time here.
       const specifier = "@phlox/infer";
-      let infer: { initializeModel?: unknown };
+      let infer: InferModule;
       try {
-        infer = (await import(/* @vite-ignore */ specifier)) as { initializeModel?: unknown };
+        infer = (await import(/* @vite-ignore */ specifier)) as InferModule;
       } catch (e) {
         throw new TypeError(
           `${this.algo}(model): could not load @phlox/infer (${e instanceof Error ? e.message : String(e)}); pass { initializeModel }.`,
@@ -182,7 +208,47 @@ export class HMC implements Kernel<HMCState> {
         ...this.modelOptions,
         initializeModel: infer.initializeModel as ModelPotentialFactory,
       };
+      this.infer = infer;
     }
+  }
+
+  /**
+   * Pointwise log-likelihood of each observed site at each draw (via `@phlox/infer`'s `logLikelihood`).
+   * @param samples - draws `[n, ...site]` by site name (what `MCMC.getSamples()` returns).
+   * @returns by observed site, `{ data, shape: [n, ...siteBatchShape] }`.
+   * @throws TypeError for kernels built from a raw potential, or before `MCMC.run`.
+   */
+  logLikelihood(samples: Record<string, SiteValue>): Record<string, SiteValue> {
+    if (!this.model || !this.modelArgs || typeof this.infer?.logLikelihood !== "function") {
+      throw new TypeError(
+        `${this.algo}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
+      );
+    }
+    const out: Record<string, SiteValue> = {};
+    const lls = this.infer.logLikelihood(this.model, samples, this.modelArgs, { batchNdims: 1 });
+    for (const [name, t] of Object.entries(lls)) {
+      out[name] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
+    }
+    return out;
+  }
+
+  /**
+   * The observed values of the model's observed sites, from the trace `@phlox/infer` recorded at init.
+   * @throws TypeError for kernels built from a raw potential, or before `MCMC.run`.
+   */
+  observations(): Record<string, SiteValue> {
+    const tr = (this.modelPotential as { prototypeTrace?: Map<string, TraceSite> } | undefined)
+      ?.prototypeTrace;
+    if (!tr) {
+      throw new TypeError(`${this.algo}.observations: needs a model kernel run through MCMC.`);
+    }
+    const out: Record<string, SiteValue> = {};
+    for (const [name, site] of tr) {
+      if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
+        out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
+      }
+    }
+    return out;
   }
 
   /** Starts one chain: resolves the potential (models: calls the initialiser), picks z₀, runs `hmc().init`. */

@@ -89,4 +89,11 @@ export interface Kernel<S extends object = object> {
   stateFromJSON?(json: unknown): S;
   /** How a worker rebuilds this kernel (`chainMethod: "parallel"`); resolves to a Kernel. */
   workerSpec?(): WorkerPotentialSpec;
+  /**
+   * Pointwise log-likelihood of each observed site at each draw (`samples` are `[draws, ...site]` by site
+   * name), for WAIC/PSIS-LOO and `fromMCMC(mcmc, { logLikelihood: true })`. Model kernels only.
+   */
+  logLikelihood?(samples: Record<string, SiteValue>): Record<string, SiteValue>;
+  /** The observed values of the model's observed sites (after `init`). Model kernels only. */
+  observations?(): Record<string, SiteValue>;
 }

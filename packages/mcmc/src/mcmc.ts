@@ -345,6 +345,29 @@ export class MCMC<S extends object = object> {
     return out;
   }
 
+  /**
+   * Pointwise log-likelihood of each observed site at every posterior draw (NumPyro's `log_likelihood`),
+   * grouped by chain: `{ data, shape: [chains, draws, ...siteBatchShape] }`. What WAIC, PSIS-LOO and
+   * `fromMCMC(mcmc, { logLikelihood: true })` read. Model kernels only.
+   * @throws TypeError when the kernel has no model (a raw potential).
+   */
+  logLikelihood(): Record<string, SiteValue> {
+    if (!this.kernel.logLikelihood) throw new TypeError("MCMC.logLikelihood: the kernel has no model.");
+    const flat = this.kernel.logLikelihood(this.getSamples());
+    const chains = this.okOutputs("logLikelihood").length;
+    const out: Record<string, SiteValue> = {};
+    for (const [name, v] of Object.entries(flat)) {
+      out[name] = { data: v.data, shape: [chains, v.shape[0] / chains, ...v.shape.slice(1)] };
+    }
+    return out;
+  }
+
+  /** The observed values of the model's observed sites (for `observed_data`). Model kernels only. */
+  observations(): Record<string, SiteValue> {
+    if (!this.kernel.observations) throw new TypeError("MCMC.observations: the kernel has no model.");
+    return this.kernel.observations();
+  }
+
   /** Number of divergent post-warmup transitions per chain (failed chains omitted). */
   get numDivergences(): number[] {
     return this.okOutputs("numDivergences").map((o) => o.numDivergences);

@@ -34,3 +34,46 @@ test("new NUTS(model) samples a Phlox model through @phlox/infer's initializeMod
   expect(Math.abs(mean - es.reference.mu.mean[0])).toBeLessThan(1.4);
   expect(mcmc.getExtraFields().diverging.shape).toEqual([400]);
 });
+
+test("MCMC.logLikelihood() gives the pointwise normal log density of each observation at each draw", {
+  timeout: 60_000,
+}, async () => {
+  const model = eightSchoolsNonCentred as (sigma: Tensor, y?: Tensor) => void;
+  const mcmc = new MCMC(new NUTS(model), { numWarmup: 50, numSamples: 20, numChains: 2, progressBar: false });
+  await mcmc.run(3, tensor(SIGMA), tensor(Y));
+  const ll = mcmc.logLikelihood();
+  const names = Object.keys(ll);
+  expect(names).toHaveLength(1);
+  const site = ll[names[0]];
+  expect(site.shape).toEqual([2, 20, 8]);
+  const s = mcmc.getSamples({ groupByChain: true });
+  for (let i = 0; i < 40; i++) {
+    for (let j = 0; j < 8; j++) {
+      const theta = s.mu.data[i] + s.tau.data[i] * s.theta_decentered.data[i * 8 + j];
+      const r = (Y[j] - theta) / SIGMA[j];
+      const want = -0.5 * r * r - Math.log(SIGMA[j]) - 0.5 * Math.log(2 * Math.PI);
+      expect(site.data[i * 8 + j]).toBeCloseTo(want, 10);
+    }
+  }
+  const obs = mcmc.observations()[names[0]];
+  expect(Array.from(obs.data)).toEqual(Y);
+});
+
+test("MCMC.logLikelihood() on a raw-potential kernel says it needs a model", async () => {
+  const mcmc = new MCMC(
+    new NUTS({
+      potentialFn: (z, g) => {
+        g[0] = z[0];
+        return 0.5 * z[0] * z[0];
+      },
+      initParams: [0],
+    }),
+    {
+      numWarmup: 10,
+      numSamples: 10,
+      progressBar: false,
+    },
+  );
+  await mcmc.run(0);
+  expect(() => mcmc.logLikelihood()).toThrow(/needs a model kernel/);
+});

@@ -1,4 +1,4 @@
-import type { McmcSource, SampleRecord } from "../from-mcmc.js";
+import type { McmcSource } from "../from-mcmc.js";
 
 /** Eight schools data (Rubin 1981): effect estimates and their standard errors. */
 export const EIGHT_SCHOOLS = {
@@ -17,34 +17,8 @@ export const EIGHT_SCHOOLS = {
 } as const;
 
 /**
- * Builds the {@link McmcSource} the interop test converts from posterior draws and NUTS extra fields: adds the
- * pointwise log-likelihood of `obs` (normal, from `theta` `[chain, draw, 8]`) and the observations.
- * @param samples - must contain `theta` with shape `[chain, draw, 8]`.
- * @param extraFields - the sampler's extra fields, `[chain, draw]` each.
- * @returns the source.
- */
-export function eightSchoolsSource(samples: SampleRecord, extraFields: SampleRecord): McmcSource {
-  const theta = samples.theta as { data: Float64Array; shape: number[] };
-  const [C, D] = theta.shape;
-  const ll = new Float64Array(C * D * 8);
-  for (let i = 0; i < C * D; i++) {
-    for (let k = 0; k < 8; k++) {
-      const sd = EIGHT_SCHOOLS.sigma[k];
-      const e = (EIGHT_SCHOOLS.y[k] - theta.data[i * 8 + k]) / sd;
-      ll[i * 8 + k] = -0.5 * e * e - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
-    }
-  }
-  return {
-    getSamples: () => samples,
-    getExtraFields: () => extraFields,
-    logLikelihood: () => ({ obs: { data: ll, shape: [C, D, 8] } }),
-    observations: () => ({ obs: { data: Float64Array.from(EIGHT_SCHOOLS.y), shape: [8] } }),
-  };
-}
-
-/**
  * The eight-schools run the interop test converts: a real Phlox NUTS run of the non-centred model (mu, tau,
- * theta_raw, deterministic theta) with its sample stats.
+ * theta_raw, deterministic theta) with its sample stats, pointwise log-likelihood and observations.
  * @param numChains - chains (default 4).
  * @param numDraws - draws per chain (default 500).
  * @returns a {@link McmcSource}.
@@ -71,8 +45,6 @@ export async function eightSchoolsRun(numChains = 4, numDraws = 500): Promise<Mc
     progressBar: false,
   });
   await mcmc.run(2026, tensor([...EIGHT_SCHOOLS.sigma]), tensor([...EIGHT_SCHOOLS.y]));
-  return eightSchoolsSource(
-    mcmc.getSamples({ groupByChain: true }) as SampleRecord,
-    mcmc.getExtraFields({ groupByChain: true }) as SampleRecord,
-  );
+  // The real MCMC object is the source: its logLikelihood() and observations() come from the model.
+  return mcmc as McmcSource;
 }
