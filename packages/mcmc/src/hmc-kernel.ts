@@ -1,3 +1,4 @@
+import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
 import { ChainRandom, type KeyPair, splitKey } from "@phlox/tensor";
 import {
   type HMCCore,
@@ -17,9 +18,8 @@ interface TensorView {
   dataSync(): ArrayLike<number>;
 }
 
-/** The parts of `@phlox/infer` a model kernel loads at run time. */
+/** The part of `@phlox/infer` a model kernel calls for `logLikelihood` (typed structurally here). */
 interface InferModule {
-  initializeModel?: unknown;
   logLikelihood?: (
     model: Model,
     samples: Record<string, SiteValue>,
@@ -185,30 +185,19 @@ export class HMC implements Kernel<HMCState> {
     return this.siteLayout;
   }
 
-  /** Loads `@phlox/infer`'s `initializeModel` when a model kernel was given no initialiser (MCMC calls this). */
+  /**
+   * Uses `@phlox/infer`'s `initializeModel` when a model kernel was given no initialiser (MCMC calls this).
+   * A static import, so bundlers (Vite, esbuild) follow it; a raw-potential user's bundle tree-shakes it away.
+   */
   async prepare(): Promise<void> {
-    if (this.model && !this.modelOptions?.initializeModel) {
-      // A computed specifier keeps infer's type graph out of this package's typecheck; the contract is
-      // ModelPotentialFactory, checked at run time here.
-      const specifier = "@phlox/infer";
-      let infer: InferModule;
-      try {
-        infer = (await import(/* @vite-ignore */ specifier)) as InferModule;
-      } catch (e) {
-        throw new TypeError(
-          `${this.algo}(model): could not load @phlox/infer (${e instanceof Error ? e.message : String(e)}); pass { initializeModel }.`,
-        );
+    if (this.model) {
+      if (!this.modelOptions?.initializeModel) {
+        this.modelOptions = {
+          ...this.modelOptions,
+          initializeModel: inferInitializeModel as unknown as ModelPotentialFactory,
+        };
       }
-      if (typeof infer.initializeModel !== "function") {
-        throw new TypeError(
-          `${this.algo}(model): @phlox/infer does not export initializeModel; pass { initializeModel }.`,
-        );
-      }
-      this.modelOptions = {
-        ...this.modelOptions,
-        initializeModel: infer.initializeModel as ModelPotentialFactory,
-      };
-      this.infer = infer;
+      this.infer = { logLikelihood: inferLogLikelihood as unknown as InferModule["logLikelihood"] };
     }
   }
 
