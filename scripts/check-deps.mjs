@@ -100,7 +100,8 @@ for (const name of readdirSync(pkgsDir)) {
         problems.push(`${file}: imports its own package ${m[1]}; use a relative import`);
         continue;
       }
-      if (TEST_ONLY.has(dep) && !isTest) {
+      // src/testing/ is published (e.g. @phlox/tensor/testing), so only *.test.ts files may use test-only packages
+      if (TEST_ONLY.has(dep) && !/\.test(-d)?\.ts$/.test(file)) {
         problems.push(`${file}: imports ${m[1]}, which is test-only; import it from *.test.ts files only`);
         continue;
       }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compileProgram } from "./compile.js";
 import { compileValueAndGrad, loadPotential } from "./potential.js";
 import { expectClose, seeded } from "./testing/check.js";
-import { garch, gpRegression, logisticRegression } from "./testing/densities.js";
+import { garch, gpRegression, logisticRegression, normalMixture } from "./testing/densities.js";
 
 /** Compiled (with `chunkLines`) and interpreted value and gradient of `f` at `z`. */
 function bothWays(f: (z: Tensor) => Tensor, z: Float64Array, chunkLines?: number) {
@@ -39,7 +39,7 @@ describe("compileProgram splits long bodies into chunk functions", () => {
   });
 
   it("tiny chunks (cuts between loops, accumulators and kernels) agree with the interpreter to 1e-12", () => {
-    const cases = [garch(12), logisticRegression(40, 3, true), gpRegression(6)];
+    const cases = [garch(12), logisticRegression(40, 3, true), gpRegression(6), normalMixture(30)];
     for (const c of cases)
       for (const lines of [1, 3, 7, 20]) {
         const r = bothWays(c.logp, c.z, lines);

@@ -251,10 +251,7 @@ describe("implicit reparameterisation: shape-parameter gradients of Gamma-based 
         (est(tensor([a + h, b])).item() - est(tensor([a - h, b])).item()) / (2 * h),
         (est(tensor([a, b + h])).item() - est(tensor([a, b - h])).item()) / (2 * h),
       ];
-      const exact = [
-        (m2(a + 1e-6, b) - m2(a - 1e-6, b)) / 2e-6,
-        (m2(a, b + 1e-6) - m2(a, b - 1e-6)) / 2e-6,
-      ];
+      const exact = [(m2(a + 1e-6, b) - m2(a - 1e-6, b)) / 2e-6, (m2(a, b + 1e-6) - m2(a, b - 1e-6)) / 2e-6];
       for (let i = 0; i < 2; i++) {
         const msg = `Beta(${a}, ${b}) ∂/∂θ${i}: autodiff ${g[i]}, FD ${fd[i]}, exact ${exact[i]} (se ${se[i]})`;
         expect(Math.abs(g[i]!), msg).toBeGreaterThan(10 * se[i]!);

@@ -24,13 +24,7 @@ export function key(seed: number): Key {
 
 /** @internal Reads a concrete key's two words, validating shape and dtype. */
 export function keyWords(k: Key, op: string): [number, number] {
-  if (k.dtype !== "uint32")
-    throw new DtypeError("bad-key", `${op}: key must be a uint32 tensor of shape [2], got ${k.dtype}.`);
-  if (k.shape.length !== 1 || k.shape[0] !== 2)
-    throw new ShapeError(
-      "bad-key",
-      `${op}: key must have shape [2], got ${fmt(k.shape)}. Index a split result first.`,
-    );
+  checkKey(k, op);
   const d = k._concrete(op).dataSync();
   return [d[0], d[1]];
 }
@@ -42,7 +36,7 @@ function isStaged(k: Key): boolean {
   return t._trace !== null;
 }
 
-/** Checks a possibly traced key's dtype and shape (what {@link keyWords} checks, without reading it). */
+/** Checks a possibly traced key's dtype and shape without reading it. */
 function checkKey(k: Key, op: string): void {
   if (k.dtype !== "uint32")
     throw new DtypeError("bad-key", `${op}: key must be a uint32 tensor of shape [2], got ${k.dtype}.`);
