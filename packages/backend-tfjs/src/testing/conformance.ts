@@ -7,6 +7,7 @@ import {
   type Backend,
   type DType,
   getPrimitive,
+  jit,
   jsBackend,
   type KernelArg,
   key,
@@ -211,6 +212,24 @@ export function conformance(name: string, target: ConformanceTarget): void {
         const args = (): [Tensor, Tensor, Tensor] => [tensor(W), tensor(X, { shape: [4, 2] }), tensor(Y)];
         for (let rep = 0; rep < 2; rep++) {
           const [v, g] = jf(...args());
+          expectClose(await read(v), ref[0].dataSync(), "float64", rtol, atol, "jit value");
+          expectClose(await read(g), ref[1].dataSync(), "float64", rtol, atol, "jit gradient");
+        }
+      } finally {
+        setBackend("js");
+      }
+    });
+
+    it("runs @phlox/tensor's own jit on the current backend (no backend-specific call) with the js values", async () => {
+      const f = (w: Tensor, x: Tensor, y: Tensor): [Tensor, Tensor] =>
+        valueAndGrad((ww: Tensor) => potential(ww, x, y))(w) as [Tensor, Tensor];
+      const ref = f(tensor(W), tensor(X, { shape: [4, 2] }), tensor(Y));
+      setBackend(name);
+      try {
+        const jf = jit(f);
+        for (let rep = 0; rep < 2; rep++) {
+          const [v, g] = jf(tensor(W), tensor(X, { shape: [4, 2] }), tensor(Y));
+          expect(v.backend).toBe(be);
           expectClose(await read(v), ref[0].dataSync(), "float64", rtol, atol, "jit value");
           expectClose(await read(g), ref[1].dataSync(), "float64", rtol, atol, "jit gradient");
         }

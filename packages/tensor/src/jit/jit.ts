@@ -2,12 +2,14 @@
  * `jit`: traces a function on abstract values into an IR {@link Program}, simplifies it, caches it per input
  * signature and runs it with the registered compiler (see {@link registerCompiler}) or the IR interpreter.
  */
+
+import { type Backend, type CompiledProgram, getBackend } from "../core/backend.js";
 import type { TypedArray } from "../core/dtype.js";
 import { warn } from "../core/errors.js";
 import { type Program, printProgram } from "../core/ir.js";
 import { type TreeDef, treeFlatten, treeUnflatten } from "../core/pytree.js";
 import { makeProgram } from "../core/staging.js";
-import { fromArray, type Tensor } from "../core/tensor.js";
+import { fromArray, Tensor } from "../core/tensor.js";
 import { isStaging } from "../core/trace.js";
 import { type CompiledFn, getCompiler } from "./compiler.js";
 import { interpretProgram } from "./interpret.js";
@@ -48,6 +50,8 @@ interface Entry {
   readonly run: CompiledFn;
   readonly runner: string;
   readonly outTree: TreeDef;
+  /** Programs compiled by device backends (`Backend.compile`), run on their buffers. */
+  readonly onDevice: Map<Backend, CompiledProgram>;
 }
 
 const identities = new WeakMap<object, number>();
@@ -141,7 +145,7 @@ export function jit<A extends unknown[], R>(
       const traced = makeProgram(call, dynamic);
       const program = options.simplify === false ? traced.program : simplify(traced.program);
       const { run, runner } = choose(program, options.codegen !== false);
-      entry = { program, run, runner, outTree: traced.outTree };
+      entry = { program, run, runner, outTree: traced.outTree, onDevice: new Map() };
       cache.set(key, entry);
     }
     return { entry: entry as Entry, leaves, inline };
@@ -150,6 +154,22 @@ export function jit<A extends unknown[], R>(
   const jitted = ((...args: A): R => {
     const { entry, leaves, inline } = prepare(args);
     if (inline) return f(...args);
+    // A backend that compiles whole programs (wasm, webgpu) runs the program on its own buffers: no read-back,
+    // no re-upload, and asynchronous backends work. Leaves from other backends take the host path below.
+    const backend = getBackend();
+    if (backend.compile !== undefined && leaves.every((l) => l.backend === backend)) {
+      let run = entry.onDevice.get(backend);
+      if (run === undefined) {
+        run = backend.compile(entry.program);
+        entry.onDevice.set(backend, run);
+      }
+      const bufs = run(leaves.map((l) => l.buf));
+      const onDevice = bufs.map((b, k) => {
+        const o = entry.program.outputs[k];
+        return new Tensor(o !== undefined && "shape" in o ? o.shape : [], o?.dtype ?? "float64", b, backend);
+      });
+      return treeUnflatten(entry.outTree, onDevice) as R;
+    }
     const outs = entry.run(leaves.map((l) => l.dataSync()));
     const tensors = outs.map((data, k) => {
       const o = entry.program.outputs[k];
