@@ -11,7 +11,7 @@ import {
 } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { arvizDiagnostics } from "./internal/arviz-summary.js";
-import { rhatCore, splitChains, workspace } from "./internal/core.js";
+import { rhatCore, splitChains, type Workspace, workspace } from "./internal/core.js";
 import { medianHpdi } from "./internal/select.js";
 import { hpdiSorted } from "./intervals.js";
 
@@ -83,6 +83,59 @@ function checkSummaryProb(prob: number, where: string): void {
   }
 }
 
+/** One element's draws, as {@link mapElements} hands them to a row builder. */
+interface ElementDraws {
+  /** Variable name. */
+  name: string;
+  /** The variable's draws. */
+  cd: ChainDraws;
+  /** Row-major element index within the variable. */
+  e: number;
+  /** The element's `numChains * numDraws` draws, chain-major: a view into a block reused for later elements. */
+  x: Float64Array;
+  /** Mean of `x`. */
+  mean: number;
+  /** Sum of squared deviations of `x` from `mean`. */
+  ss: number;
+  /** Scratch space of the ESS and R̂ kernels, sized for this variable. */
+  ws: Workspace;
+  /** Scratch array of length `x.length`, free for the row builder to overwrite. */
+  sorted: Float64Array;
+}
+
+/**
+ * Walks every element of every variable (insertion order, row-major), gathering its draws in blocks, and
+ * collects `row(draws)` for each.
+ */
+function mapElements<R>(
+  samples: Samples,
+  options: SummaryOptions,
+  where: string,
+  row: (draws: ElementDraws) => R,
+): R[] {
+  const rows: R[] = [];
+  for (const [name, cd] of prepare(samples, options, where)) {
+    const C = cd.numChains;
+    const D = cd.numDraws;
+    const n = C * D;
+    const block = new Float64Array(BLOCK * n);
+    const ws = workspace(n, C);
+    const sorted = new Float64Array(n);
+    for (let e = 0; e < cd.numElements; e++) {
+      const k = e % BLOCK;
+      if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
+      const x = block.subarray(k * n, (k + 1) * n);
+      let m = 0;
+      for (let i = 0; i < n; i++) m += x[i];
+      m /= n;
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+      rows.push(row({ name, cd, e, x, mean: m, ss, ws, sorted }));
+    }
+  }
+  return rows;
+}
+
 /**
  * NumPyro's summary (`numpyro.diagnostics.summary`): per variable and element, the mean, sd, median,
  * HPDI of mass `prob`, NumPyro's n_eff and split R̂.
@@ -96,48 +149,33 @@ function checkSummaryProb(prob: number, where: string): void {
 export function summary(samples: Samples, options: SummaryOptions = {}): SummaryRow[] {
   const prob = options.prob ?? 0.9;
   checkSummaryProb(prob, "summary(samples, { prob })");
-  const rows: SummaryRow[] = [];
-  for (const [name, cd] of prepare(samples, options, "summary(samples)")) {
+  const mh = new Float64Array(3);
+  return mapElements(samples, options, "summary(samples)", ({ name, cd, e, x, mean, ss, ws, sorted }) => {
     const C = cd.numChains;
     const D = cd.numDraws;
-    const n = C * D;
-    const block = new Float64Array(BLOCK * n);
-    const ws = workspace(n, C);
-    const sorted = new Float64Array(n);
-    const mh = new Float64Array(3);
-    for (let e = 0; e < cd.numElements; e++) {
-      const k = e % BLOCK;
-      if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
-      const x = block.subarray(k * n, (k + 1) * n);
-      let m = 0;
-      for (let i = 0; i < n; i++) m += x[i];
-      m /= n;
-      let ss = 0;
-      for (let i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
-      sorted.set(x);
-      if (!Number.isNaN(m)) medianHpdi(sorted, n, prob, mh);
-      else {
-        // NaN present: NumPy's median is NaN; a full sort puts NaN last for the HPDI, as NumPy does.
-        sorted.sort();
-        mh[0] = Number.NaN;
-        [mh[1], mh[2]] = hpdiSorted(sorted, n, prob);
-      }
-      const half = splitChains(x, C, D, ws.split);
-      rows.push({
-        label: elementLabel(name, cd.elementShape, e),
-        variable: name,
-        index: elementIndex(cd.elementShape, e),
-        mean: m,
-        std: Math.sqrt(ss / (n - 1)),
-        median: mh[0],
-        hpdiLower: mh[1],
-        hpdiUpper: mh[2],
-        rHat: rhatCore(ws.split, 2 * C, half, ws),
-        nEff: numpyroEssSlab(x, C, D, ws, true),
-      });
+    const n = x.length;
+    sorted.set(x);
+    if (!Number.isNaN(mean)) medianHpdi(sorted, n, prob, mh);
+    else {
+      // NaN present: NumPy's median is NaN; a full sort puts NaN last for the HPDI, as NumPy does.
+      sorted.sort();
+      mh[0] = Number.NaN;
+      [mh[1], mh[2]] = hpdiSorted(sorted, n, prob);
     }
-  }
-  return rows;
+    const half = splitChains(x, C, D, ws.split);
+    return {
+      label: elementLabel(name, cd.elementShape, e),
+      variable: name,
+      index: elementIndex(cd.elementShape, e),
+      mean,
+      std: Math.sqrt(ss / (n - 1)),
+      median: mh[0],
+      hpdiLower: mh[1],
+      hpdiUpper: mh[2],
+      rHat: rhatCore(ws.split, 2 * C, half, ws),
+      nEff: numpyroEssSlab(x, C, D, ws, true),
+    };
+  });
 }
 
 /**
@@ -153,24 +191,13 @@ export function summary(samples: Samples, options: SummaryOptions = {}): Summary
 export function summaryArviz(samples: Samples, options: SummaryOptions = {}): ArvizSummaryRow[] {
   const prob = options.prob ?? 0.94;
   checkSummaryProb(prob, "summaryArviz(samples, { prob })");
-  const rows: ArvizSummaryRow[] = [];
-  for (const [name, cd] of prepare(samples, options, "summaryArviz(samples)")) {
-    const C = cd.numChains;
-    const D = cd.numDraws;
-    const n = C * D;
-    const block = new Float64Array(BLOCK * n);
-    const ws = workspace(n, C);
-    const sorted = new Float64Array(n);
-    const diag = new Float64Array(5);
-    for (let e = 0; e < cd.numElements; e++) {
-      const k = e % BLOCK;
-      if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
-      const x = block.subarray(k * n, (k + 1) * n);
-      let m = 0;
-      for (let i = 0; i < n; i++) m += x[i];
-      m /= n;
-      let ss = 0;
-      for (let i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+  const diag = new Float64Array(5);
+  return mapElements(
+    samples,
+    options,
+    "summaryArviz(samples)",
+    ({ name, cd, e, x, mean, ss, ws, sorted }) => {
+      const n = x.length;
       const sd = Math.sqrt(ss / (n - 1));
       sorted.set(x);
       sorted.sort();
@@ -178,13 +205,13 @@ export function summaryArviz(samples: Samples, options: SummaryOptions = {}): Ar
       let hasNaN = false;
       for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) hasNaN = true;
       if (hasNaN) diag.fill(Number.NaN);
-      else arvizDiagnostics(x, C, D, ws, sorted, diag);
+      else arvizDiagnostics(x, cd.numChains, cd.numDraws, ws, sorted, diag);
       const [mcseMean, mcseSd, bulk, tail, r] = diag;
-      rows.push({
+      return {
         label: elementLabel(name, cd.elementShape, e),
         variable: name,
         index: elementIndex(cd.elementShape, e),
-        mean: m,
+        mean,
         sd,
         hdiLower: lo,
         hdiUpper: hi,
@@ -193,10 +220,9 @@ export function summaryArviz(samples: Samples, options: SummaryOptions = {}): Ar
         essBulk: bulk,
         essTail: tail,
         rHat: r,
-      });
-    }
-  }
-  return rows;
+      };
+    },
+  );
 }
 
 function pad(s: string, w: number): string {

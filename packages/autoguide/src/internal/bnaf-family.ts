@@ -32,6 +32,7 @@ import {
 import type { ParticleMode } from "@phlox/vi";
 import { fillNormal } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
+import { monteCarloQuantile } from "./mc-quantile.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const LOG2 = Math.log(2);
@@ -219,23 +220,7 @@ export class BnafFamily implements LatentFamily {
   }
 
   quantile(u: Float64Array, q: number, z: Float64Array): void {
-    const D = this.dim;
-    const n = 2000;
-    const draws = Array.from({ length: D }, () => new Float64Array(n));
-    const eps = new Float64Array(D);
-    const zz = new Float64Array(D);
-    for (let k = 0; k < n; k++) {
-      fillNormal(0x9a17, k, eps);
-      this.forward(u, eps, zz, "elbo");
-      for (let i = 0; i < D; i++) draws[i][k] = zz[i];
-    }
-    for (let i = 0; i < D; i++) {
-      const s = draws[i].sort();
-      const pos = q * (n - 1);
-      const lo = Math.floor(pos);
-      const hi = Math.min(n - 1, lo + 1);
-      z[i] = s[lo] + (pos - lo) * (s[hi] - s[lo]);
-    }
+    monteCarloQuantile(this, u, q, z, 2000);
   }
 
   /** Parameter names `<prefix>_arn__<flow>_W<l>`, `_ws<l>` (log weight scales), `_b<l>`, all real. */

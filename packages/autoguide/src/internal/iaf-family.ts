@@ -8,6 +8,7 @@
 import type { ParticleMode } from "@phlox/vi";
 import { fillNormal } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
+import { monteCarloQuantile } from "./mc-quantile.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -199,23 +200,7 @@ export class IafFamily implements LatentFamily {
 
   /** Marginal quantile by Monte Carlo (4000 draws from a fixed key). */
   quantile(u: Float64Array, q: number, z: Float64Array): void {
-    const D = this.dim;
-    const n = 4000;
-    const draws = Array.from({ length: D }, () => new Float64Array(n));
-    const eps = new Float64Array(D);
-    const zz = new Float64Array(D);
-    for (let k = 0; k < n; k++) {
-      fillNormal(0x9a17, k, eps);
-      this.forward(u, eps, zz, "elbo");
-      for (let i = 0; i < D; i++) draws[i][k] = zz[i];
-    }
-    for (let i = 0; i < D; i++) {
-      const s = draws[i].sort();
-      const pos = q * (n - 1);
-      const lo = Math.floor(pos);
-      const hi = Math.min(n - 1, lo + 1);
-      z[i] = s[lo] + (pos - lo) * (s[hi] - s[lo]);
-    }
+    monteCarloQuantile(this, u, q, z, 4000);
   }
 
   /** Parameter names: `<prefix>_arn__<flow>_W<l>` and `_b<l>`, real. */
