@@ -105,7 +105,7 @@ class CompositeFamily implements LatentFamily {
  * const guide = new AutoGuideList(model);
  * guide.append(new AutoDelta(model), { sites: ["sigma"] });
  * guide.append(new AutoMultivariateNormal(model));       // every other latent site
- * new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, [data]);
+ * new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, data);
  */
 export class AutoGuideList extends AutoContinuous {
   private readonly blocks: Block[] = [];

@@ -53,7 +53,7 @@ export function finiteDifferenceHessian(
  * of U at the mode; draws, quantiles and `getPosterior` use that Gaussian.
  * @example
  * const guide = new AutoLaplaceApproximation(model);
- * const { params } = new SVI(model, guide, new Adam(0.05), new TraceELBO()).run(key(0), 3000, [data]);
+ * const { params } = new SVI(model, guide, new Adam(0.05), new TraceELBO()).run(key(0), 3000, data);
  * const { covariance } = guide.getPosterior(params); // = inverse Hessian of U at the mode
  */
 export class AutoLaplaceApproximation extends AutoContinuous {

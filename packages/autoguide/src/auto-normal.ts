@@ -7,7 +7,7 @@ import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/
  * unconstrained shape) and `<site>_<prefix>_scale` (positive, through softplus; initially `initScale`).
  * @example
  * const guide = new AutoNormal(model);
- * const { params } = new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, [data]);
+ * const { params } = new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, data);
  * params.mu_auto_loc.data[0]; // → the posterior mean of mu (unconstrained)
  */
 export class AutoNormal extends AutoContinuous {

@@ -26,7 +26,7 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
       new Adam(exponentialDecay(0.05, 2000, 0.05)),
       new TraceELBO({ numParticles: 2 }),
     );
-    const { params } = svi.run(0, 2000, [data]);
+    const { params } = svi.run(0, 2000, data);
     expect(Object.keys(params).sort()).toEqual(["p_auto_loc", "p_auto_scale"]);
     const post = guide.samplePosterior(1, params, { sampleShape: [4000] });
     expect(post.p.shape).toEqual([4000]);
@@ -53,14 +53,14 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
   it("AutoDelta on Beta–Bernoulli finds the constrained MAP 0.8", () => {
     const guide = new AutoDelta(betaBernoulli);
     const svi = new SVI(betaBernoulli, guide, new Adam(exponentialDecay(0.1, 2000, 0.02)), new TraceELBO());
-    const { params } = svi.run(0, 2000, [data]);
+    const { params } = svi.run(0, 2000, data);
     expect(params.p_auto_loc.data[0]).toBeCloseTo(0.8, 3);
   });
 
   it("guide draws feed Predictive's posterior predictive", () => {
     const guide = new AutoMultivariateNormal(betaBernoulli);
     const svi = new SVI(betaBernoulli, guide, new Adam(exponentialDecay(0.05, 2000, 0.05)), new TraceELBO());
-    const { params } = svi.run(0, 2000, [data]);
+    const { params } = svi.run(0, 2000, data);
     const post = guide.samplePosterior(2, params, { sampleShape: [500] });
     const ppc = new Predictive(betaBernoulli, { posteriorSamples: post }).run(3);
     expect(ppc.obs.shape).toEqual([500, 10]);
@@ -75,7 +75,7 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
       guide,
       new Adam(exponentialDecay(0.05, 1500, 0.05)),
       new TraceELBO(),
-    ).run(0, 1500, [data]);
+    ).run(0, 1500, data);
     const ppc = new Predictive(betaBernoulli, { guide: guide.asFunction(), params, numSamples: 300 }).run(4);
     expect(ppc.obs.shape).toEqual([300, 10]);
     const m = mean(Float64Array.from(ppc.obs.dataSync() as ArrayLike<number>));
@@ -94,10 +94,12 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
       });
     }
     const guide = new AutoNormal(eightSchools);
-    const { params, losses } = new SVI(eightSchools, guide, new Adam(0.01), new TraceELBO()).run(0, 3000, [
+    const { params, losses } = new SVI(eightSchools, guide, new Adam(0.01), new TraceELBO()).run(
+      0,
+      3000,
       sigma,
       y,
-    ]);
+    );
     expect(params.theta_raw_auto_loc.shape).toEqual([8]);
     expect(params.tau_auto_scale.shape).toEqual([]);
     expect(losses.every(Number.isFinite)).toBe(true);

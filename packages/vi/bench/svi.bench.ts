@@ -80,7 +80,7 @@ function benchEightSchools(): void {
     const state = svi.init(rep, s8, y8);
     const t1 = performance.now();
     const c1 = cpuMs();
-    svi.run(0, steps, [s8, y8], { initState: state });
+    svi.run(0, steps, s8, y8, { initState: state });
     cpuStep.push(((cpuMs() - c1) * 1000) / steps);
     const t2 = performance.now();
     compiled = (guide as unknown as { bound: { pm: { compiled?: boolean } } }).bound.pm.compiled;
@@ -112,7 +112,7 @@ function benchEightSchools(): void {
     const state = svi.init(rep);
     const t1 = performance.now();
     const c1 = cpuMs();
-    svi.run(0, steps, [], { initState: state });
+    svi.run(0, steps, { initState: state });
     handCpu.push(((cpuMs() - c1) * 1000) / steps);
     const t2 = performance.now();
     hand.push(((t2 - t1) * 1000) / steps);
@@ -162,7 +162,7 @@ function benchLogistic(): void {
     const t1 = performance.now();
     const n = 100;
     const c1 = cpuMs();
-    svi.run(0, n, [Xt, Yt], { initState: state });
+    svi.run(0, n, Xt, Yt, { initState: state });
     const cpu = (cpuMs() - c1) / n;
     const t2 = performance.now();
     const ms = (t2 - t1) / n;
@@ -203,10 +203,10 @@ function benchLogistic(): void {
   };
   const svi = new SVI(pm, new AutoNormal(pm), new Adam(0.01), new TraceELBO());
   const st = svi.init(0);
-  svi.run(0, 20, [], { initState: st });
+  svi.run(0, 20, { initState: st });
   const t0 = performance.now();
   const c0 = cpuMs();
-  svi.run(0, steps, [], { initState: st });
+  svi.run(0, steps, { initState: st });
   const cpu = (cpuMs() - c0) / steps;
   const ms = (performance.now() - t0) / steps;
   console.log(

@@ -27,7 +27,7 @@ describe("SVI with a guide function (param + sample)", () => {
   for (const loss of [new TraceELBO({ numParticles: 2 }), new TraceMeanFieldELBO({ numParticles: 2 })]) {
     it(`${loss.name} fits the exact Normal–Normal posterior (mean within 0.05 sd, sd within 5%)`, () => {
       const svi = new SVI(nnModel, nnGuide, new Adam(exponentialDecay(0.05, 1200, 0.02)), loss);
-      const { params } = svi.run(0, 1200, [x]);
+      const { params } = svi.run(0, 1200, x);
       expect(Math.abs(params.loc.data[0] - postMean)).toBeLessThan(0.05 * postSd);
       expect(Math.abs(params.scale.data[0] / postSd - 1)).toBeLessThan(0.05);
     }, 30_000);
@@ -75,7 +75,7 @@ describe("SVI with a guide function (param + sample)", () => {
       new Adam(exponentialDecay(0.05, 1500, 0.05)),
       new TraceGraphELBO({ numParticles: 4 }),
     );
-    const { params } = svi.run(0, 1500, [tensor(1.5)]);
+    const { params } = svi.run(0, 1500, tensor(1.5));
     expect(Math.abs(params.p_q.data[0] - exact)).toBeLessThan(0.03);
   }, 30_000);
 });

@@ -80,7 +80,7 @@ export interface FunctionGuideOptions {
  *   sample("mu", new Normal(loc, scale));
  * }
  * const svi = new SVI(model, guide, new Adam(0.05), new TraceELBO());
- * const { params } = svi.run(key(0), 1000, [x]); // params.loc, params.scale
+ * const { params } = svi.run(key(0), 1000, x); // params.loc, params.scale
  */
 export class FunctionGuide implements Guide {
   /**

@@ -43,4 +43,4 @@ export {
 } from "./guide.js";
 export { fillNormal, foldIn, type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 export { RenyiELBO, type RenyiELBOOptions } from "./renyi-elbo.js";
-export { SVI, type SVIRunOptions, type SVIRunResult, type SVIState } from "./svi.js";
+export { isSVIRunOptions, SVI, type SVIRunOptions, type SVIRunResult, type SVIState } from "./svi.js";

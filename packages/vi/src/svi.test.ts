@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { TraceELBO } from "./elbo.js";
 import type { Guide, GuideSetup, PotentialModel } from "./guide.js";
 import { RenyiELBO } from "./renyi-elbo.js";
-import { SVI } from "./svi.js";
+import { isSVIRunOptions, SVI } from "./svi.js";
 
 /** The Guide TSDoc example: q(θ) = Normal(m, exp(u₁)) over a 1-D potential. */
 class MyNormalGuide implements Guide {
@@ -78,7 +78,7 @@ describe("SVI", () => {
     const full = make().run(5, 200);
     const svi = make();
     const a = svi.run(5, 120);
-    const b = svi.run(0, 80, [], { initState: a.state });
+    const b = svi.run(0, 80, { initState: a.state });
     expect(Array.from(b.losses)).toEqual(Array.from(full.losses.slice(120)));
     expect(Array.from(b.state.params)).toEqual(Array.from(full.state.params));
   });
@@ -86,7 +86,7 @@ describe("SVI", () => {
   it("SVI.run takes initParams by name and reports progress", () => {
     const svi = new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO());
     const seen: number[] = [];
-    const r = svi.run(0, 100, [], {
+    const r = svi.run(0, 100, {
       initParams: { m: { data: Float64Array.of(2.5), shape: [] } },
       onProgress: (step) => seen.push(step),
       progressEvery: 4,
@@ -102,7 +102,7 @@ describe("SVI", () => {
       return true;
     });
     try {
-      new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, [], {
+      new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, {
         progressBar: true,
       });
     } finally {
@@ -124,7 +124,7 @@ describe("SVI", () => {
     };
     const m2: PotentialModel = { potentialFn: bad, dim: 1, initialZ: new Float64Array(1) };
     const stable = new SVI(m2, new MyNormalGuide(bad), new Adam(0.01), new TraceELBO());
-    const r = stable.run(3, 300, [], { stableUpdate: true });
+    const r = stable.run(3, 300, { stableUpdate: true });
     expect(r.losses.some((l) => !Number.isFinite(l))).toBe(true);
     expect(Number.isFinite(r.state.params[0]) && Number.isFinite(r.state.params[1])).toBe(true);
 
@@ -150,6 +150,47 @@ describe("SVI", () => {
     const before = Float64Array.from(st.params);
     expect(Number.isNaN(svi.stableUpdate(st).loss)).toBe(true);
     expect(Array.from(st.params)).toEqual(Array.from(before));
+  });
+
+  it("SVI.run takes the model's arguments variadically and a trailing plain object of option keys as options", () => {
+    const seen: unknown[][] = [];
+    const recording: Guide = {
+      setup(_key, args) {
+        seen.push([...args]);
+        return new MyNormalGuide(U).setup();
+      },
+    };
+    const argsOf = (...rest: unknown[]): unknown[] => {
+      new SVI(model, recording, new Adam(0.01), new TraceELBO()).run(0, 2, ...rest);
+      return seen[seen.length - 1];
+    };
+    const x = Float64Array.of(1, 2);
+    const data = { x: 1 };
+    const bare = Object.assign(Object.create(null) as object, { stableUpdate: true });
+    expect(argsOf(x, 3)).toEqual([x, 3]);
+    expect(argsOf(x, 3, { stableUpdate: true })).toEqual([x, 3]);
+    expect(argsOf(x, {})).toEqual([x]);
+    expect(argsOf(x, bare)).toEqual([x]);
+    expect(argsOf(data)).toEqual([data]);
+    expect(argsOf(data, {})).toEqual([data]);
+    expect(argsOf([1, 2])).toEqual([[1, 2]]);
+    expect(argsOf()).toEqual([]);
+    expect(isSVIRunOptions({ progressBar: false, progressEvery: 5 })).toBe(true);
+    expect(isSVIRunOptions({})).toBe(true);
+    expect(isSVIRunOptions(bare)).toBe(true);
+    expect(isSVIRunOptions({ stableUpdates: true })).toBe(false);
+    expect(isSVIRunOptions(x)).toBe(false);
+    expect(isSVIRunOptions([])).toBe(false);
+    expect(isSVIRunOptions(new (class Opts {})())).toBe(false);
+    expect(isSVIRunOptions(null)).toBe(false);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const typo = { stableUpdate: true, stableUpdates: true };
+      expect(argsOf(typo)).toEqual([typo]);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/unknown keys \(stableUpdates\)/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("bad arguments throw errors that say what to pass", () => {

@@ -43,6 +43,57 @@ export interface SVIRunResult {
   losses: Float64Array;
 }
 
+const RUN_OPTION_KEYS: ReadonlySet<string> = new Set<keyof SVIRunOptions>([
+  "progressBar",
+  "stableUpdate",
+  "initState",
+  "initParams",
+  "onProgress",
+  "progressEvery",
+]);
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => {
+  if (x === null || typeof x !== "object" || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Whether `x` is read as {@link SVI.run}'s trailing options object: a plain object (prototype
+ * `Object.prototype` or `null`, so never a Tensor, array or typed array) all of whose own enumerable keys
+ * are {@link SVIRunOptions} keys. The empty object `{}` counts as options.
+ * @param x - any value (typically the last argument given to `SVI.run`).
+ * @returns `true` when `x` would be taken as options, `false` when it is a model argument.
+ * @example
+ * isSVIRunOptions({ stableUpdate: true }); // true
+ * isSVIRunOptions({}); // true
+ * isSVIRunOptions(tensor([1, 2])); // false
+ * isSVIRunOptions({ x: 1 }); // false
+ */
+export function isSVIRunOptions(x: unknown): x is SVIRunOptions {
+  return isPlainObject(x) && Object.keys(x).every((k) => RUN_OPTION_KEYS.has(k));
+}
+
+function splitRunArgs(argsAndOptions: readonly unknown[]): {
+  args: readonly unknown[];
+  options: SVIRunOptions;
+} {
+  const last = argsAndOptions[argsAndOptions.length - 1];
+  if (argsAndOptions.length > 0 && isSVIRunOptions(last)) {
+    return { args: argsAndOptions.slice(0, -1), options: last };
+  }
+  if (isPlainObject(last) && Object.keys(last).some((k) => RUN_OPTION_KEYS.has(k))) {
+    const unknownKeys = Object.keys(last).filter((k) => !RUN_OPTION_KEYS.has(k));
+    warnOnce(
+      "svi-run-options-unknown-keys",
+      `SVI.run: the last argument has option keys but also unknown keys (${unknownKeys.join(", ")}), ` +
+        "so it is passed to the model as an argument, not read as options. Options are progressBar, " +
+        "stableUpdate, initState, initParams, onProgress, progressEvery; remove or fix the other keys.",
+    );
+  }
+  return { args: argsAndOptions, options: {} };
+}
+
 const sameArgs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -62,7 +113,7 @@ const sameArgs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
  * @example
  * const guide = new AutoNormal(model);
  * const svi = new SVI(model, guide, new Adam(0.01), new TraceELBO());
- * const { params, losses } = svi.run(key(0), 2000, [x, y]);
+ * const { params, losses } = svi.run(key(0), 2000, x, y);
  * const draws = guide.samplePosterior(key(1), params, { sampleShape: [1000] });
  * @see Hoffman et al. 2013; NumPyro `numpyro.infer.svi.SVI`.
  */
@@ -232,23 +283,38 @@ export class SVI {
   }
 
   /**
-   * Runs `numSteps` optimization steps (NumPyro's `SVI.run`). The model's arguments are one array
-   * (`args`), the options one object, so neither can be mistaken for the other.
+   * Runs `numSteps` optimization steps (NumPyro's `SVI.run(rng_key, num_steps, *args, **options)`).
+   *
+   * The model's arguments follow `numSteps` one by one, as in {@link SVI.init}. A trailing argument is
+   * taken as the options object if and only if {@link isSVIRunOptions} accepts it: a plain object
+   * (prototype `Object.prototype` or `null`; never a Tensor, array or typed array) all of whose own keys
+   * are {@link SVIRunOptions} keys (`progressBar`, `stableUpdate`, `initState`, `initParams`,
+   * `onProgress`, `progressEvery`). An empty `{}` in last place is therefore options (no options), not a
+   * model argument. A model whose last argument is itself such an object must be given an options object
+   * after it (e.g. `svi.run(k, n, obj, {})`). A trailing plain object that mixes option keys with other
+   * keys (e.g. `{ stableUpdate: true, progresBar: true }`) is passed to the model, with a one-time warning.
+   * In TypeScript the first overload types a trailing options literal's callbacks (`onProgress`); since the
+   * model's arguments are `unknown`, a mistyped option value is not a compile error (it falls through to
+   * the second overload and, per the rule above, to the model).
    * @param key - PRNG key or seed (ignored when `options.initState` is given).
    * @param numSteps - number of steps, a non-negative integer.
-   * @param args - the model's arguments, e.g. `[x, y]`.
-   * @param options - `progressBar`, `stableUpdate`, `initState`, `initParams`, `onProgress`, `progressEvery`.
+   * @param argsAndOptions - the model's arguments (e.g. `x, y`), optionally followed by one
+   *   {@link SVIRunOptions} object: `progressBar`, `stableUpdate`, `initState`, `initParams`,
+   *   `onProgress`, `progressEvery`.
    * @returns `{ params, state, losses }`.
    * @throws RangeError for a bad `numSteps`.
    * @example
-   * const { params, losses } = svi.run(key(0), 5000, [sigma, y], { stableUpdate: true });
+   * const { params, losses } = svi.run(key(0), 5000, sigma, y, { stableUpdate: true });
    */
   run(
     key: KeyLike,
     numSteps: number,
-    args: readonly unknown[] = [],
-    options: SVIRunOptions = {},
-  ): SVIRunResult {
+    ...argsAndOptions: [...args: unknown[], options: SVIRunOptions]
+  ): SVIRunResult;
+  /** {@link SVI.run} with the model's arguments only (default options). */
+  run(key: KeyLike, numSteps: number, ...args: unknown[]): SVIRunResult;
+  run(key: KeyLike, numSteps: number, ...argsAndOptions: unknown[]): SVIRunResult {
+    const { args, options } = splitRunArgs(argsAndOptions);
     if (!Number.isInteger(numSteps) || numSteps < 0) {
       throw new RangeError(`SVI.run: numSteps must be a non-negative integer, got ${numSteps}.`);
     }
