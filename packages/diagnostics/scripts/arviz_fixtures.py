@@ -1,12 +1,12 @@
 """Generate fixtures/arviz.json and fixtures/numpyro.json for @phlox/diagnostics.
 
 Inputs are seeded random and pathological draws; outputs come from ArviZ 0.23.4 and NumPyro 0.21.0
-themselves (the oracle environment of /work/shared/tools/python-oracle.sh).
+themselves (the oracle environment of ../shared/tools/python-oracle.sh).
 
 Run from the repository root:
 
     mkdir -p /tmp/numpyro-src
-    git --git-dir=/work/.mirror/pyro-ppl+numpyro/repo archive 0.21.0 numpyro | tar -x -C /tmp/numpyro-src
+    git --git-dir=<a NumPyro git mirror> archive 0.21.0 numpyro | tar -x -C /tmp/numpyro-src
     PYTHONPATH=/tmp/numpyro-src /tmp/phlox-oracle/bin/python packages/diagnostics/scripts/arviz_fixtures.py
 
 NaN is written as null and +/-inf as the strings "inf"/"-inf" (JSON has neither).

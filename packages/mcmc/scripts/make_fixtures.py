@@ -67,8 +67,10 @@ for seed in [0, 7, 123456789]:
 (out / "keys.json").write_text(json.dumps({"jax": jax.__version__, "cases": cases}))
 
 # eight_schools_noncentered.json is copied (data, reference means and sds) from the kit's posteriordb
-# reference, /work/shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json.
-ref_path = Path("/work/shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json")
+# reference, ../shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json (beside the repo).
+ref_path = (
+    Path(__file__).resolve().parents[4] / "shared/reference/posteriordb/eight_schools-eight_schools_noncentered.json"
+)
 if ref_path.exists():
     ref = json.loads(ref_path.read_text())
     (out / "eight_schools_noncentered.json").write_text(json.dumps({

@@ -3,7 +3,7 @@ svi.run(5000 Adam steps) total time including compilation, and a jitted `svi.upd
 µs per step in a Python loop) — and on logistic regression N = 100k, D = 20 (ms per jitted update).
 
 Run (NumPyro 0.21 source from the mirror, JAX from the oracle environment):
-  mkdir -p /tmp/numpyro-src && git --git-dir=/work/.mirror/pyro-ppl+numpyro/repo archive 0.21.0 numpyro \\
+  mkdir -p /tmp/numpyro-src && git --git-dir=<a NumPyro git mirror> archive 0.21.0 numpyro \\
     | tar -x -C /tmp/numpyro-src
   PYTHONPATH=/tmp/numpyro-src /tmp/phlox-oracle/bin/python packages/vi/bench/numpyro_svi.py
 """
