@@ -298,6 +298,22 @@ export class MCMC<S extends object = object> {
     const group = options.groupByChain ?? false;
     const cached = this.samplesCache.get(group);
     if (cached) return cached;
+    const other = this.samplesCache.get(!group);
+    if (other) {
+      // [chains, draws, ...] and [chains·draws, ...] share one row-major layout: reuse the data, reshape.
+      const outsOk = this.okOutputs("getSamples");
+      const reshaped: Record<string, SiteValue> = {};
+      for (const [name, v] of Object.entries(other)) {
+        const site = group ? v.shape.slice(1) : v.shape.slice(2);
+        const n = outsOk[0].numKept;
+        reshaped[name] = {
+          data: v.data,
+          shape: group ? [outsOk.length, n, ...site] : [outsOk.length * n, ...site],
+        };
+      }
+      this.samplesCache.set(group, reshaped);
+      return reshaped;
+    }
     const outs = this.okOutputs("getSamples");
     const post =
       this.options.postprocessFn ??
