@@ -1,42 +1,16 @@
-import { type Constraint, positive, real } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
-import {
-  add,
-  div,
-  exp,
-  type Key,
-  log,
-  mul,
-  neg,
-  square,
-  sub,
-  type Tensor,
-  type TensorLike,
-  uniform,
-} from "../internal/ops.js";
-import { EULER_GAMMA, promote } from "../internal/util.js";
+import type { DistributionOptions } from "../distribution.js";
+import { LocScaleDistribution } from "../internal/loc-scale.js";
+import { add, div, exp, log, mul, neg, square, sub, type Tensor, type TensorLike } from "../internal/ops.js";
+import { EULER_GAMMA } from "../internal/util.js";
 
 /**
  * Gumbel(loc, scale): log p(x) = −(z + e⁻ᶻ) − log σ.
  * @example
  * new Gumbel(0, 1).cdf(0).item(); // → 0.36787944117144233
  */
-export class Gumbel extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    loc: real,
-    scale: positive,
-  };
-  static override readonly support: Constraint = real;
-  static override readonly hasRsample = true;
-  readonly loc: Tensor;
-  readonly scale: Tensor;
+export class Gumbel extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("Gumbel", loc, scale);
-    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
-    [this.loc, this.scale] = ps as [Tensor, Tensor];
-  }
-  override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    return this.icdf(uniform(key, this.shape(sampleShape)));
+    super("Gumbel", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);

@@ -1,5 +1,5 @@
-import { type Constraint, positive, real } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
+import type { DistributionOptions } from "../distribution.js";
+import { LocScaleDistribution } from "../internal/loc-scale.js";
 import {
   abs,
   add,
@@ -17,26 +17,15 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
 
 /**
  * Laplace(loc, scale): log p(x) = −log(2σ) − |x − μ|/σ.
  * @example
  * new Laplace(0, 1).logProb(0).item(); // → -0.6931471805599453
  */
-export class Laplace extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    loc: real,
-    scale: positive,
-  };
-  static override readonly support: Constraint = real;
-  static override readonly hasRsample = true;
-  readonly loc: Tensor;
-  readonly scale: Tensor;
+export class Laplace extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("Laplace", loc, scale);
-    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
-    [this.loc, this.scale] = ps as [Tensor, Tensor];
+    super("Laplace", loc, scale, options);
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
     const u = uniform(key, this.shape(sampleShape), -1 + 1e-16, 1);

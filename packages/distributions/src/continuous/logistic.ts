@@ -1,9 +1,8 @@
-import { type Constraint, positive, real } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
+import type { DistributionOptions } from "../distribution.js";
+import { LocScaleDistribution } from "../internal/loc-scale.js";
 import {
   add,
   div,
-  type Key,
   log,
   log1p,
   mul,
@@ -14,31 +13,16 @@ import {
   sub,
   type Tensor,
   type TensorLike,
-  uniform,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
 
 /**
  * Logistic(loc, scale): log p(x) = −z − 2 softplus(−z) − log σ.
  * @example
  * new Logistic(0, 1).cdf(0).item(); // → 0.5
  */
-export class Logistic extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    loc: real,
-    scale: positive,
-  };
-  static override readonly support: Constraint = real;
-  static override readonly hasRsample = true;
-  readonly loc: Tensor;
-  readonly scale: Tensor;
+export class Logistic extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("Logistic", loc, scale);
-    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
-    [this.loc, this.scale] = ps as [Tensor, Tensor];
-  }
-  override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    return this.icdf(uniform(key, this.shape(sampleShape)));
+    super("Logistic", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);

@@ -1,5 +1,5 @@
-import { type Constraint, positive, real } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
+import type { DistributionOptions } from "../distribution.js";
+import { LocScaleDistribution } from "../internal/loc-scale.js";
 import {
   add,
   div,
@@ -14,7 +14,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { HALF_LOG_2PI, promote } from "../internal/util.js";
+import { HALF_LOG_2PI } from "../internal/util.js";
 
 /**
  * Normal(μ = loc, σ = scale): log p(x) = −½((x−μ)/σ)² − log σ − ½ log 2π.
@@ -23,21 +23,10 @@ import { HALF_LOG_2PI, promote } from "../internal/util.js";
  * @example
  * new Normal(0, 1).logProb(0).item(); // → -0.9189385332046727
  */
-export class Normal extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    loc: real,
-    scale: positive,
-  };
-  static override readonly support: Constraint = real;
-  static override readonly hasRsample = true;
+export class Normal extends LocScaleDistribution {
   static readonly reparametrizedParams = ["loc", "scale"];
-  readonly loc: Tensor;
-  readonly scale: Tensor;
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("Normal", loc, scale);
-    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
-    this.loc = ps[0]!;
-    this.scale = ps[1]!;
+    super("Normal", loc, scale, options);
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
     return add(this.loc, mul(this.scale, normal(key, this.shape(sampleShape))));

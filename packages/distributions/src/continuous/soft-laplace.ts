@@ -1,10 +1,9 @@
-import { type Constraint, positive, real } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
+import type { DistributionOptions } from "../distribution.js";
+import { LocScaleDistribution } from "../internal/loc-scale.js";
 import {
   add,
   div,
   exp,
-  type Key,
   log,
   logAddExp,
   mul,
@@ -13,32 +12,18 @@ import {
   sub,
   type Tensor,
   type TensorLike,
-  uniform,
 } from "../internal/ops.js";
 import { tan } from "../internal/ops-extra.js";
-import { atan, promote } from "../internal/util.js";
+import { atan } from "../internal/util.js";
 
 /**
  * SoftLaplace: a smooth, log-concave Laplace-like density, log p(x) = log(2/π) − log σ − log(eᶻ + e⁻ᶻ).
  * @example
  * new SoftLaplace(0, 1).cdf(0).item(); // → 0.5
  */
-export class SoftLaplace extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
-    loc: real,
-    scale: positive,
-  };
-  static override readonly support: Constraint = real;
-  static override readonly hasRsample = true;
-  readonly loc: Tensor;
-  readonly scale: Tensor;
+export class SoftLaplace extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
-    const { ps, batchShape } = promote("SoftLaplace", loc, scale);
-    super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
-    [this.loc, this.scale] = ps as [Tensor, Tensor];
-  }
-  override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    return this.icdf(uniform(key, this.shape(sampleShape)));
+    super("SoftLaplace", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);
