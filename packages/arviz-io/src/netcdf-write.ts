@@ -106,18 +106,36 @@ function writeGroup(
  * `NAME`, `REFERENCE_LIST`, int32 `_Netcdf4Dimid`), variables with `DIMENSION_LIST`, bool as int8 with
  * `dtype="bool"`, `_FillValue = NaN` on floats, deflate level 4, root `_NCProperties`. Works in Node and
  * browsers (h5wasm's in-memory file system); {@link writeNetCDF} writes to a path.
+ * With a path as second argument it writes the file instead (Node; the same as {@link writeNetCDF}), as in
+ * `await toNetCDF(idata, "radon.nc")`.
  * @param idata - the InferenceData.
  * @param options - compression level.
- * @returns the file's bytes.
- * @throws {ArvizIoError} `invalid-group` for names netCDF cannot store.
+ * @returns the file's bytes (nothing when given a path).
+ * @throws {ArvizIoError} `invalid-group` for names netCDF cannot store; `node-only` for a path outside Node.
  * @example
  * const bytes = await toNetCDF(fromArrays({ posterior: { mu: [[1, 2]] } }));
  * String.fromCharCode(bytes[1], bytes[2], bytes[3]); // → "HDF"
  */
 export async function toNetCDF(
   idata: InferenceData,
-  options: NetCDFWriteOptions = {},
-): Promise<Uint8Array<ArrayBuffer>> {
+  options?: NetCDFWriteOptions,
+): Promise<Uint8Array<ArrayBuffer>>;
+export async function toNetCDF(
+  idata: InferenceData,
+  file: string,
+  options?: NetCDFWriteOptions,
+): Promise<undefined>;
+export async function toNetCDF(
+  idata: InferenceData,
+  fileOrOptions: string | NetCDFWriteOptions = {},
+  maybeOptions: NetCDFWriteOptions = {},
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (typeof fileOrOptions === "string") {
+    const { writeNetCDF } = await import("./files.js");
+    await writeNetCDF(idata, fileOrOptions, maybeOptions);
+    return undefined;
+  }
+  const options = fileOrOptions;
   const compression = options.compression ?? 4;
   if (!Number.isInteger(compression) || compression < 0 || compression > 9) {
     throw new ArvizIoError(

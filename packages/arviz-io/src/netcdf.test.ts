@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ArvizIoError } from "./errors.js";
+import { readNetCDF } from "./files.js";
 import { fromArrays } from "./from-arrays.js";
 import { InferenceData } from "./inference-data.js";
 import { fromNetCDF } from "./netcdf-read.js";
@@ -82,4 +86,17 @@ describe("toNetCDF / fromNetCDF", () => {
   test("a bad compression level is rejected before anything is written", async () => {
     await expect(toNetCDF(sample(), { compression: 12 })).rejects.toMatchObject({ code: "invalid-argument" });
   });
+});
+
+test("toNetCDF(idata, path) writes the file that readNetCDF reads back (the API sketch's form)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "phlox-nc-"));
+  try {
+    const idata = fromArrays({ posterior: { mu: [[1, 2, 3]] } });
+    const file = join(dir, "sketch.nc");
+    expect(await toNetCDF(idata, file)).toBeUndefined();
+    const back = await readNetCDF(file);
+    expect(Array.from(back.variable("posterior", "mu").data as Float64Array)).toEqual([1, 2, 3]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
