@@ -5,15 +5,11 @@
 import {
   type Backend,
   type CompiledFn,
-  makeProgram,
+  jit,
   PhloxError,
   type Program,
   type ProgramCompiler,
-  simplify,
-  Tensor,
-  type TreeDef,
   treeFlatten,
-  treeUnflatten,
 } from "@phlox/tensor";
 import { disposeHandle, isHandle, scope } from "./handles.js";
 
@@ -84,39 +80,23 @@ export function jitOnBackend<A extends unknown[], R>(
   f: (...args: A) => R,
   backend: Backend,
 ): BackendJitted<A, R> {
-  const compileOn = backend.compile;
-  if (compileOn === undefined)
+  if (backend.compile === undefined)
     throw new PhloxError("no-compile", `jitOnBackend: backend "${backend.name}" has no compile().`);
-  const cache = new Map<string, { run: ReturnType<typeof compileOn>; program: Program; outTree: TreeDef }>();
-  let last: Program | null = null;
+  // Tracing, caching and running on device buffers are @phlox/tensor's `jit`; this adds the explicit backend.
+  const jf = jit(f, { backend });
+  let lastArgs: A | null = null;
   const jitted = ((...args: A): R => {
-    const { leaves, treedef } = treeFlatten(args);
-    const key = `${leaves.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join("|")}#${JSON.stringify(treedef)}`;
-    let entry = cache.get(key);
-    if (entry === undefined) {
-      const traced = makeProgram(f as (...a: never[]) => unknown, args);
-      const program = simplify(traced.program);
-      entry = { run: compileOn(program), program, outTree: traced.outTree };
-      cache.set(key, entry);
-    }
-    last = entry.program;
-    const bufs = leaves.map((l, k) => {
+    treeFlatten(args).leaves.forEach((l, k) => {
       if (l.backend !== backend)
         throw new PhloxError(
           "foreign-tensor",
           `jitOnBackend: argument leaf ${k} lives on backend "${l.backend?.name}", not "${backend.name}". Create it after setBackend("${backend.name}").`,
         );
-      return l.buf;
     });
-    const outs = entry.run(bufs);
-    const program = entry.program;
-    const tensors = outs.map((b, k) => {
-      const o = program.outputs[k] as Program["outputs"][0];
-      return new Tensor("shape" in o ? o.shape : [], o.dtype, b, backend);
-    });
-    return treeUnflatten(entry.outTree, tensors) as R;
+    lastArgs = args;
+    return jf(...args);
   }) as BackendJitted<A, R>;
-  jitted.lastProgram = () => last;
-  Object.defineProperty(jitted, "cacheSize", { get: () => cache.size });
+  jitted.lastProgram = () => (lastArgs === null ? null : jf.lower(...lastArgs).program);
+  Object.defineProperty(jitted, "cacheSize", { get: () => jf.cacheSize });
   return jitted;
 }

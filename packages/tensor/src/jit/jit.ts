@@ -23,6 +23,11 @@ export interface JitOptions {
   readonly codegen?: boolean;
   /** `false` skips the simplification passes (for debugging). Default true. */
   readonly simplify?: boolean;
+  /**
+   * Run on this backend's `compile` whatever the current backend is (inputs must live on it). Default: the
+   * current backend, when it has `compile` and holds every input.
+   */
+  readonly backend?: Backend;
 }
 
 /** A traced, simplified program and how it runs. */
@@ -156,7 +161,7 @@ export function jit<A extends unknown[], R>(
     if (inline) return f(...args);
     // A backend that compiles whole programs (wasm, webgpu) runs the program on its own buffers: no read-back,
     // no re-upload, and asynchronous backends work. Leaves from other backends take the host path below.
-    const backend = getBackend();
+    const backend = options.backend ?? getBackend();
     if (backend.compile !== undefined && leaves.every((l) => l.backend === backend)) {
       let run = entry.onDevice.get(backend);
       if (run === undefined) {
