@@ -134,3 +134,8 @@ export async function checkPosterior(name: string, options: CheckOptions = {}): 
     maxRhat: Math.max(...elements.map((e) => e.rhat)),
   };
 }
+
+/** One failing element as a line of the report: why it failed, then its figures next to the reference's. */
+export function formatElement(e: ElementCheck): string {
+  return `${e.name}: ${e.why} mean ${e.mean.toFixed(4)} (ref ${e.refMean.toFixed(4)}, mcse ${e.mcse.toFixed(4)}) sd ${e.sd.toFixed(4)} (ref ${e.refSd.toFixed(4)}) rhat ${e.rhat.toFixed(4)} ess ${e.essBulk.toFixed(0)}`;
+}

@@ -2,7 +2,7 @@
  * One posterior with parallel chains (worker threads), for the slow ones:
  * `npx tsx --conditions=@phlox/source bench/src/posteriordb/run-one.ts diamonds-diamonds`.
  */
-import { checkPosterior } from "./check.js";
+import { checkPosterior, formatElement } from "./check.js";
 
 const name = process.argv[2] ?? "diamonds-diamonds";
 const r = await checkPosterior(name, { chainMethod: "parallel" });
@@ -10,7 +10,5 @@ console.log(
   `${name}: ${r.elements.length} elements, ${r.failed} failed, ${r.divergences} divergences, max R-hat ${r.maxRhat.toFixed(4)}, min bulk ESS ${r.minEssBulk.toFixed(0)}, ${r.seconds.toFixed(1)} s`,
 );
 for (const e of r.elements.filter((x) => !x.ok)) {
-  console.log(
-    `  ${e.name}: ${e.why} mean ${e.mean.toFixed(4)} (ref ${e.refMean.toFixed(4)}) sd ${e.sd.toFixed(4)} (ref ${e.refSd.toFixed(4)}) rhat ${e.rhat.toFixed(4)} ess ${e.essBulk.toFixed(0)}`,
-  );
+  console.log(`  ${formatElement(e)}`);
 }

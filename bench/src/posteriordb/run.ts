@@ -2,7 +2,7 @@
  * All 16 posteriordb posteriors: NUTS 4 × (1000 warmup + 1000 draws), every reference element checked.
  * Prints one row per posterior and the failing elements. Run: `pnpm --filter @phlox/bench posteriordb [names…]`.
  */
-import { checkPosterior } from "./check.js";
+import { checkPosterior, formatElement } from "./check.js";
 import { POSTERIORS } from "./models.js";
 
 const only = process.argv.slice(2);
@@ -20,9 +20,7 @@ for (const name of names) {
     console.log(row);
     rows.push(row);
     for (const e of r.elements.filter((x) => !x.ok).slice(0, 6)) {
-      console.log(
-        `    ${e.name}: ${e.why} mean ${e.mean.toFixed(4)} (ref ${e.refMean.toFixed(4)}, mcse ${e.mcse.toFixed(4)}) sd ${e.sd.toFixed(4)} (ref ${e.refSd.toFixed(4)}) rhat ${e.rhat.toFixed(4)} ess ${e.essBulk.toFixed(0)}`,
-      );
+      console.log(`    ${formatElement(e)}`);
     }
     if (r.failed > 0 && !(name.endsWith("_centered") && r.divergences > 0)) allOk = false;
   } catch (err) {
