@@ -61,6 +61,22 @@ describe("compileProgram code shape", () => {
     expect([...out]).toEqual([2, 4, 6]);
   });
 
+  it("callInto writes every output, the returned scalar included, into the caller's arrays as call does", () => {
+    for (const returnFirstScalar of [false, true]) {
+      const c = compileProgram(
+        trace((x, y) => [T.sum(T.mul(x, y)), T.mul(x, 2), T.add(y, 1)], [3], [3]),
+        { returnFirstScalar },
+      );
+      const x = new Float64Array([1, 2, 3]);
+      const y = new Float64Array([4, 5, 6]);
+      const outs = [new Float64Array(1), new Float64Array(3), new Float64Array(3)];
+      c.callInto([x, y], outs);
+      expect(outs.map((o) => [...o])).toEqual([[32], [2, 4, 6], [5, 6, 7]]);
+      expect(c.call([x, y]).map((o) => [...o])).toEqual(outs.map((o) => [...o]));
+      expect(() => c.callInto([x, y], outs.slice(1))).toThrow(/expected 3 output arrays, got 2/);
+    }
+  });
+
   it("compileProgram names the primitive it cannot generate and suggests the interpreter", () => {
     const x = { id: 0, shape: [2], dtype: "float64" };
     const p = {

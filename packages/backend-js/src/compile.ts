@@ -44,6 +44,13 @@ export interface CompiledJsProgram {
   readonly raw: RawProgramFn;
   /** Runs the program on input arrays, allocating fresh output arrays. */
   call(inputs: readonly IRTypedArray[]): IRTypedArray[];
+  /**
+   * {@link CompiledJsProgram.call} writing into caller-owned arrays, one per output in order, each of its
+   * output's size (a scalar output is a one-element array): nothing is allocated per call but the
+   * argument list, so a loop over thousands of points stays cheap.
+   * @throws Error if the number of inputs or outputs is wrong.
+   */
+  callInto(inputs: readonly IRTypedArray[], outputs: readonly IRTypedArray[]): void;
   /** A JSON-safe description from which {@link loadCompiled} rebuilds the same function. */
   toJSON(): SerializedProgram;
 }
@@ -99,15 +106,25 @@ function wrap(
     argOrder,
     raw,
     call(ins: readonly IRTypedArray[]): IRTypedArray[] {
+      const outs = outputs.map((o) => allocateArray(o.dtype, sizeOf(o.shape)));
+      this.callInto(ins, outs);
+      return outs;
+    },
+    callInto(ins: readonly IRTypedArray[], outs: readonly IRTypedArray[]): void {
       if (ins.length !== inputs.length)
         throw new Error(`compiled program: expected ${inputs.length} inputs, got ${ins.length}`);
-      const outs = outputs.map((o) => allocateArray(o.dtype, sizeOf(o.shape)));
-      const written = returnFirstScalar ? outs.slice(1) : outs;
-      const args =
-        argOrder === "potential" ? [...ins.slice(0, 1), ...written, ...ins.slice(1)] : [...ins, ...written];
-      const r = raw(...args);
-      if (returnFirstScalar) (outs[0] as IRTypedArray)[0] = r as number;
-      return outs;
+      if (outs.length !== outputs.length)
+        throw new Error(`compiled program: expected ${outputs.length} output arrays, got ${outs.length}`);
+      // The raw function's arguments: inputs then written outputs, or (potential order) the first input,
+      // the written outputs, the other inputs. Output 0 is returned instead of written for returnFirstScalar.
+      const args: IRTypedArray[] = [];
+      const first = returnFirstScalar ? 1 : 0;
+      const lead = argOrder === "potential" ? Math.min(1, ins.length) : ins.length;
+      for (let k = 0; k < lead; k++) args.push(ins[k]);
+      for (let k = first; k < outs.length; k++) args.push(outs[k]);
+      for (let k = lead; k < ins.length; k++) args.push(ins[k]);
+      const r = raw.apply(undefined, args);
+      if (returnFirstScalar) outs[0][0] = r as number;
     },
     toJSON(): SerializedProgram {
       return {

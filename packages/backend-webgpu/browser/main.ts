@@ -1,8 +1,8 @@
 /**
  * The browser check (built by Vite in src/browser.test.ts, run in headless Chromium): a tiny NUTS model on the
- * wasm backend (its potential runs as wasm kernels), and on the WebGPU backend the same potential's value and
- * gradient plus an asynchronous gradient descent to the posterior mode (NUTS needs a synchronous potential,
- * which a GPU cannot give). Results go to `window.__phlox`.
+ * wasm backend (its potential runs as wasm kernels, read synchronously) and on the WebGPU backend (its
+ * potential runs as WebGPU kernels, read back with `await`, so NUTS takes it as an `asyncPotentialFn`), plus
+ * the WebGPU value and gradient against the JS backend's. Results go to `window.__phlox`.
  */
 import { MCMC, NUTS } from "@phlox/mcmc";
 import {
@@ -17,7 +17,7 @@ import plain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url
 import simd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import threaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 import { jitOnBackend as jitWasm, scope, wasm } from "../../backend-wasm/src/index.js";
-import { jitOnBackend, webgpu } from "../src/index.js";
+import { disposeTensors, jitOnBackend, webgpu } from "../src/index.js";
 
 silenceWarnings(true);
 const Y = [
@@ -70,14 +70,36 @@ async function run(): Promise<Record<string, unknown>> {
   const [v0, g0] = vgg(tensor([0.5]), yg) as [Tensor, Tensor];
   const value = (await v0.data())[0];
   const gradient = (await g0.data())[0];
-  let mu = 0;
-  for (let k = 0; k < 60; k++) {
-    const [, g] = vgg(tensor([mu]), yg) as [Tensor, Tensor];
-    mu -= 0.04 * ((await g.data())[0] as number);
-  }
+  disposeTensors([v0, g0]);
+  const Ug = async (z: Float64Array, g: Float64Array): Promise<number> => {
+    const zt = tensor(z);
+    const [v, gr] = vgg(zt, yg) as [Tensor, Tensor];
+    const [vv, gg] = await Promise.all([v.data(), gr.data()]);
+    disposeTensors([zt, v, gr]);
+    g.set(gg);
+    return vv[0] as number;
+  };
+  const bytesBefore = bg.numBytes();
+  const gpuMcmc = new MCMC(new NUTS({ asyncPotentialFn: Ug, initParams: [0] }), {
+    numWarmup: 150,
+    numSamples: 200,
+    numChains: 1,
+  });
+  await gpuMcmc.run(0);
+  const gpuDraws =
+    (gpuMcmc.getSamples() as Record<string, { data: Float64Array }>).z?.data ?? new Float64Array();
   setBackend("js");
   const ref = valueAndGrad((m: Tensor) => potential(m, tensor(Y)))(tensor([0.5])) as [Tensor, Tensor];
-  out.webgpu = { value, gradient, mode: mu, refValue: ref[0].item(), refGradient: ref[1].dataSync()[0] };
+  out.webgpu = {
+    value,
+    gradient,
+    refValue: ref[0].item(),
+    refGradient: ref[1].dataSync()[0],
+    draws: gpuDraws.length,
+    mean: gpuDraws.reduce((a, b) => a + b, 0) / gpuDraws.length,
+    bytesBefore,
+    bytesAfter: bg.numBytes(),
+  };
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The browser path: Vite builds browser/ (a tiny NUTS model on the wasm backend; value, gradient and an async
- * descent on the WebGPU backend) and headless Chromium runs it with WebGPU on SwiftShader.
+ * The browser path: Vite builds browser/ (a tiny NUTS model on the wasm backend and on the WebGPU backend,
+ * plus WebGPU value and gradient) and headless Chromium runs it with WebGPU on SwiftShader.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -41,12 +41,21 @@ interface PageResult {
   error?: string;
   posteriorMean: number;
   wasm: { draws: number; mean: number };
-  webgpu: { value: number; gradient: number; mode: number; refValue: number; refGradient: number };
+  webgpu: {
+    value: number;
+    gradient: number;
+    refValue: number;
+    refGradient: number;
+    draws: number;
+    mean: number;
+    bytesBefore: number;
+    bytesAfter: number;
+  };
 }
 
 if (existsSync(CHROMIUM)) {
   describe("the browser path (Vite build, headless Chromium)", () => {
-    it("runs NUTS on the wasm backend and value + gradient + an async descent on the WebGPU backend", async () => {
+    it("runs NUTS on the wasm backend and on the WebGPU backend (an asyncPotentialFn) in the page", async () => {
       const out = mkdtempSync(join(tmpdir(), "phlox-browser-"));
       const { server, url } = await (async () => {
         await build({
@@ -95,7 +104,9 @@ if (existsSync(CHROMIUM)) {
           1e-5 * Math.abs(r.webgpu.refValue) + 1e-5,
         );
         expect(Math.abs(r.webgpu.gradient - r.webgpu.refGradient)).toBeLessThan(1e-4);
-        expect(Math.abs(r.webgpu.mode - r.posteriorMean)).toBeLessThan(1e-3);
+        expect(r.webgpu.draws).toBe(200);
+        expect(Math.abs(r.webgpu.mean - r.posteriorMean)).toBeLessThan(0.15);
+        expect(r.webgpu.bytesAfter).toBeLessThanOrEqual(r.webgpu.bytesBefore);
       } finally {
         await browser.close();
         server.close();

@@ -1,6 +1,6 @@
 import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
 import { type InitStrategy, initToUniform } from "./initialization.js";
-import { compilePostprocess } from "./internal/compiled-postprocess.js";
+import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import {
   type CompiledPotential,
   compileValueAndGrad,
@@ -76,6 +76,11 @@ export interface ModelInfo {
   constrain(z: Float64Array): Record<string, Tensor>;
   /** Constrained latent values plus deterministic sites at `z`, as `{data, shape}`. */
   postprocess(z: Float64Array): Record<string, SiteValue>;
+  /**
+   * {@link ModelInfo.postprocess} of `n` draws stacked row-major in `zs` [n·dim]: each site as
+   * `{ data, shape: [n, ...site] }`, through the compiled function's reused buffers when the model compiles.
+   */
+  postprocessBatch(zs: Float64Array, n: number): Record<string, SiteValue>;
   /** The flat unconstrained vector of constrained latent values (every latent site must be given). */
   unconstrain(values: Readonly<Record<string, Tensor | TensorLike | SiteValue>>): Float64Array;
   /** A new valid starting point from another key (another chain), without rebuilding the potential. */
@@ -354,7 +359,16 @@ export function initializeModel(
     return out;
   };
   // Built on the first postprocess call: samplers map every draw through it.
-  let fastPostprocess: ((z: Float64Array) => Record<string, SiteValue>) | null | undefined;
+  let fastPostprocess: CompiledPostprocess | null | undefined;
+  const compiledPostprocess = (): CompiledPostprocess | null => {
+    if (fastPostprocess === undefined) {
+      fastPostprocess =
+        options.jit === false || dim === 0
+          ? null
+          : compilePostprocess(runAt, keepSite, dim, Float64Array.from(first.z), eagerPostprocess);
+    }
+    return fastPostprocess;
+  };
 
   const spec = compiled;
   const info: ModelInfo = {
@@ -375,13 +389,13 @@ export function initializeModel(
       return out;
     },
     postprocess(z) {
-      if (fastPostprocess === undefined) {
-        fastPostprocess =
-          options.jit === false || dim === 0
-            ? null
-            : compilePostprocess(runAt, keepSite, dim, Float64Array.from(first.z), eagerPostprocess);
-      }
-      return fastPostprocess === null ? eagerPostprocess(z) : fastPostprocess(z);
+      const fast = compiledPostprocess();
+      return fast === null ? eagerPostprocess(z) : fast.one(z);
+    },
+    postprocessBatch(zs, n) {
+      const fast = compiledPostprocess();
+      if (fast !== null) return fast.batch(zs, n);
+      return stackDraws(zs, n, dim, eagerPostprocess);
     },
     unconstrain(values) {
       const vals: Record<string, Tensor> = {};

@@ -1,6 +1,7 @@
 import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
 import { ChainRandom, type KeyPair, splitKey } from "@phlox/tensor";
 import {
+  type AsyncPotentialFn,
   type HMCCore,
   type HMCOptions,
   type HMCState,
@@ -54,6 +55,8 @@ export interface ModelPotential {
   initialZ: Float64Array;
   layout: SiteLayout[];
   postprocess(z: Float64Array): Record<string, SiteValue>;
+  /** `postprocess` of `n` draws stacked in `zs` [n·d], each site `{ data, shape: [n, ...site] }`. */
+  postprocessBatch?(zs: Float64Array, n: number): Record<string, SiteValue>;
   initialize?(key: KeyPair): Float64Array;
   serialize?(): WorkerPotentialSpec | undefined;
 }
@@ -66,10 +69,19 @@ export type ModelPotentialFactory = (
   options: { initStrategy?: unknown },
 ) => ModelPotential;
 
-/** Options for a kernel over a hand-written or compiled potential. */
+/**
+ * Options for a kernel over a hand-written or compiled potential. Give exactly one of `potentialFn` and
+ * `asyncPotentialFn`.
+ */
 export interface PotentialKernelOptions extends Omit<HMCOptions, "algo"> {
   /** U(z) = −log density up to a constant; writes ∇U into `grad`. */
-  potentialFn: PotentialFn;
+  potentialFn?: PotentialFn;
+  /**
+   * An asynchronous U(z) (a WebGPU backend, whose results are read back with `await`): resolves to U(z)
+   * after writing ∇U into `grad`. MCMC then awaits it at every leapfrog step (sequential or vectorized
+   * chains; not "parallel").
+   */
+  asyncPotentialFn?: AsyncPotentialFn;
   /** Starting point [d]. Without it, chains start uniformly in (−2, 2)^d, which needs `layout` or `dim`. */
   initParams?: ArrayLike<number>;
   /** Dimension d, when neither `initParams` nor `layout` gives it. */
@@ -137,8 +149,10 @@ export class HMC implements Kernel<HMCState> {
   private modelPotential?: ModelPotential;
   private modelArgs?: readonly unknown[];
   private infer?: InferModule;
-  private potential?: PotentialFn;
+  private potential?: PotentialFn | AsyncPotentialFn;
   private siteLayout?: SiteLayout[];
+  /** True when built with `asyncPotentialFn`: MCMC drives it through `initAsync`/`sampleAsync`. */
+  readonly asynchronous: boolean = false;
   protected readonly algo: "HMC" | "NUTS";
 
   constructor(potentialOptions: PotentialKernelOptions);
@@ -153,11 +167,18 @@ export class HMC implements Kernel<HMCState> {
       this.model = a;
       this.modelOptions = b;
     } else {
-      if (typeof a?.potentialFn !== "function") {
-        throw new TypeError(`${this.algo}: pass a model function or { potentialFn, ... } (got ${typeof a}).`);
+      const sync = typeof a?.potentialFn === "function";
+      const async = typeof a?.asyncPotentialFn === "function";
+      if (sync === async) {
+        throw new TypeError(
+          sync
+            ? `${this.algo}: give potentialFn or asyncPotentialFn, not both.`
+            : `${this.algo}: pass a model function or { potentialFn, ... } / { asyncPotentialFn, ... } (got ${typeof a}).`,
+        );
       }
       this.raw = a;
-      this.potential = a.potentialFn;
+      this.potential = a.potentialFn ?? a.asyncPotentialFn;
+      this.asynchronous = async;
       if (a.layout) this.siteLayout = completeLayout(a.layout);
       const d =
         a.initParams?.length ?? (this.siteLayout ? this.siteLayout.reduce((s, l) => s + l.size, 0) : a.dim);
@@ -242,6 +263,18 @@ export class HMC implements Kernel<HMCState> {
 
   /** Starts one chain: resolves the potential (models: calls the initialiser), picks z₀, runs `hmc().init`. */
   init(args: KernelInitArgs): HMCState {
+    const { z0, key } = this.start(args);
+    return this.core.init(z0, key, args.numWarmup);
+  }
+
+  /** {@link HMC.init} awaiting an asynchronous potential. */
+  initAsync(args: KernelInitArgs): Promise<HMCState> {
+    const { z0, key } = this.start(args);
+    return this.core.initAsync(z0, key, args.numWarmup);
+  }
+
+  /** The chain's starting point and the key of its sampler (models: builds the potential on first use). */
+  private start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
     const [kInit, kSample] = splitKey(args.key, 2);
     let z0: Float64Array;
     if (this.model) {
@@ -283,12 +316,22 @@ export class HMC implements Kernel<HMCState> {
       }
       z0 = args.initParams;
     }
-    return this.core.init(z0, kSample, args.numWarmup);
+    return { z0, key: kSample };
   }
 
   /** One transition (adapting during warmup). */
   sample(state: HMCState): HMCState {
+    if (this.asynchronous) {
+      throw new TypeError(
+        `${this.algo}.sample: this kernel's potential is asynchronous; call sampleAsync (MCMC does).`,
+      );
+    }
     return this.core.step(state);
+  }
+
+  /** {@link HMC.sample} awaiting an asynchronous potential; the same draws as `sample` for the same state. */
+  sampleAsync(state: HMCState): Promise<HMCState> {
+    return this.core.stepAsync(state);
   }
 
   /** Named values of one flat draw: the model's constrained values, `postprocessFn`, the layout, or `{ z }`. */
@@ -306,6 +349,11 @@ export class HMC implements Kernel<HMCState> {
       return out;
     }
     return { z: { data: Float64Array.from(z), shape: [z.length] } };
+  }
+
+  /** Many draws at once, through the model potential's batch postprocess (models only). */
+  postprocessBatch(zs: Float64Array, n: number): Record<string, SiteValue> | undefined {
+    return this.modelPotential?.postprocessBatch?.(zs, n);
   }
 
   /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */
@@ -329,6 +377,11 @@ export class HMC implements Kernel<HMCState> {
    * @throws TypeError if the potential cannot be serialised.
    */
   workerSpec(): WorkerPotentialSpec {
+    if (this.asynchronous) {
+      throw new TypeError(
+        `${this.algo}: chainMethod "parallel" cannot run an asyncPotentialFn (each worker would need its own GPU device); use "sequential" or "vectorized".`,
+      );
+    }
     const spec = this.raw?.potentialSpec ?? this.modelPotential?.serialize?.();
     if (!spec) {
       throw new TypeError(

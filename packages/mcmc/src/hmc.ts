@@ -4,17 +4,22 @@ import { type AdaptWindow, buildAdaptationSchedule } from "./adaptation/schedule
 import { checkInverseMass, type WelfordState, welfordCovariance } from "./adaptation/welford.js";
 import { cholesky, invertSpd } from "./internal/linalg.js";
 import {
+  type AsyncPotentialFn,
   drawMomentum,
-  hmcTrajectory,
+  hmcBegin,
+  kick,
+  kickDrift,
   kinetic,
-  leapfrog,
   type Mass,
-  nutsTrajectory,
+  nutsBegin,
   type PotentialFn,
+  runTrajectory,
+  runTrajectoryAsync,
+  setEdge,
   Workspace,
 } from "./internal/trajectory.js";
 
-export type { PotentialFn } from "./internal/trajectory.js";
+export type { AsyncPotentialFn, PotentialFn } from "./internal/trajectory.js";
 
 /** Options shared by `hmc()`, {@link HMC} and {@link NUTS} (NumPyro's names in camelCase). */
 export interface HMCOptions {
@@ -101,11 +106,38 @@ export interface HMCCore {
   init(z0: Float64Array, key: KeyPair, numWarmup: number): HMCState;
   /** One transition (with adaptation while `state.i < numWarmup`); mutates and returns `state`. */
   step(state: HMCState): HMCState;
+  /** {@link HMCCore.init} awaiting the potential (for an {@link AsyncPotentialFn}; works for a synchronous one too). */
+  initAsync(z0: Float64Array, key: KeyPair, numWarmup: number): Promise<HMCState>;
+  /** {@link HMCCore.step} awaiting the potential at each leapfrog step; the same draws as `step` for the same state. */
+  stepAsync(state: HMCState): Promise<HMCState>;
+}
+
+/**
+ * A computation that needs U at points it chooses: it yields after putting the point in the workspace's
+ * active edge (`ws.z`, gradient into `ws.g`) and receives U there. {@link drive} and {@link driveAsync} run it.
+ */
+type NeedsPotential<T> = Generator<void, T, number>;
+
+function drive<T>(gen: NeedsPotential<T>, U: PotentialFn, ws: Workspace): T {
+  let it = gen.next(0);
+  while (!it.done) it = gen.next(U(ws.z, ws.g));
+  return it.value;
+}
+
+async function driveAsync<T>(
+  gen: NeedsPotential<T>,
+  U: PotentialFn | AsyncPotentialFn,
+  ws: Workspace,
+): Promise<T> {
+  let it = gen.next(0);
+  while (!it.done) it = gen.next(await U(ws.z, ws.g));
+  return it.value;
 }
 
 /**
  * HMC and NUTS as plain functions over an {@link HMCState} (NumPyro's `hmc(potential_fn, algo)`): the
  * trajectory runs in plain JS on preallocated Float64Arrays, calling `potential` once per leapfrog step.
+ * `init`/`step` call it synchronously; `initAsync`/`stepAsync` await it, for an {@link AsyncPotentialFn}.
  * @param potential - U(z) = −log density; writes ∇U into its second argument.
  * @param options - see {@link HMCOptions}.
  * @returns `{ init, step }`.
@@ -117,7 +149,8 @@ export interface HMCCore {
  * for (let i = 0; i < 200; i++) step(s);
  * Number.isFinite(s.z[0]); // → true
  */
-export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
+export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptions = {}): HMCCore {
+  const syncPotential = potential as PotentialFn;
   const o = {
     algo: options.algo ?? "NUTS",
     stepSize: options.stepSize ?? 1,
@@ -142,7 +175,7 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
     return ws;
   };
 
-  function findReasonableStepSize(s: HMCState, eps0: number): number {
+  function* findReasonableStepSize(s: HMCState, eps0: number): NeedsPotential<number> {
     // Hoffman & Gelman (2014), Algorithm 4 / NumPyro's find_reasonable_step_size: double or halve ε until
     // the one-step acceptance crosses 0.8.
     const d = s.z.length;
@@ -161,7 +194,10 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
       const e0 = s.potentialEnergy + kinetic(mass, w.rR, w.tmp);
       w.zR.set(s.z);
       w.gR.set(s.zGrad);
-      const pe = leapfrog(potential, mass, eps, w.zR, w.rR, w.gR, w.tmp);
+      setEdge(w, w.zR, w.rR, w.gR, eps);
+      kickDrift(w);
+      const pe: number = yield;
+      kick(w);
       const delta = pe + kinetic(mass, w.rR, w.tmp) - e0;
       lastDir = dir;
       dir = logTarget < -delta ? 1 : -1; // NaN → −1
@@ -169,12 +205,21 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
     return eps;
   }
 
-  function init(z0: Float64Array, key: KeyPair, numWarmup: number): HMCState {
-    const d = z0.length;
-    if (d === 0) throw new RangeError("hmc.init: the parameter vector is empty (d = 0); nothing to sample.");
-    const z = Float64Array.from(z0);
-    const zGrad = new Float64Array(d);
-    const pe = potential(z, zGrad);
+  /** The chain's state at z0 with U(z0) = pe and ∇U(z0) in zGrad (the step size not yet searched). */
+  function initialState(
+    z: Float64Array,
+    zGrad: Float64Array,
+    pe: unknown,
+    key: KeyPair,
+    numWarmup: number,
+  ): HMCState {
+    const d = z.length;
+    if (typeof pe !== "number") {
+      throw new TypeError(
+        `hmc.init: the potential returned ${pe instanceof Promise ? "a Promise" : typeof pe}, not a number. ` +
+          "An asynchronous potential (e.g. one reading a WebGPU result back) needs initAsync/stepAsync: pass it to HMC/NUTS as asyncPotentialFn.",
+      );
+    }
     if (!Number.isFinite(pe) || !zGrad.every(Number.isFinite)) {
       throw new RangeError(
         `hmc.init: the potential or its gradient is not finite at the initial point (U = ${pe}). ` +
@@ -196,7 +241,7 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
       if (o.denseMass) for (let i = 0; i < d; i++) inv[i * d + i] = 1;
       else inv.fill(1);
     }
-    const s: HMCState = {
+    return {
       i: 0,
       z,
       zGrad,
@@ -220,14 +265,42 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
       },
       rng: new ChainRandom(key),
     };
-    if (o.adaptStepSize && numWarmup > 0 && o.findHeuristicStepSize) {
-      s.stepSize = findReasonableStepSize(s, s.stepSize);
+  }
+
+  function* initSteps(s: HMCState): NeedsPotential<HMCState> {
+    if (o.adaptStepSize && s.numWarmup > 0 && o.findHeuristicStepSize) {
+      s.stepSize = yield* findReasonableStepSize(s, s.stepSize);
     }
     s.adapt.stepSize = da.init(Math.log(10) + Math.log(s.stepSize));
     return s;
   }
 
-  function adaptUpdate(s: HMCState): void {
+  function checkDim(z0: Float64Array): void {
+    if (z0.length === 0)
+      throw new RangeError("hmc.init: the parameter vector is empty (d = 0); nothing to sample.");
+  }
+
+  function init(z0: Float64Array, key: KeyPair, numWarmup: number): HMCState {
+    checkDim(z0);
+    const z = Float64Array.from(z0);
+    const zGrad = new Float64Array(z.length);
+    const s = initialState(z, zGrad, syncPotential(z, zGrad), key, numWarmup);
+    return drive(initSteps(s), syncPotential, workspace(z.length));
+  }
+
+  async function initAsync(z0: Float64Array, key: KeyPair, numWarmup: number): Promise<HMCState> {
+    checkDim(z0);
+    const z = Float64Array.from(z0);
+    const zGrad = new Float64Array(z.length);
+    const s = initialState(z, zGrad, await potential(z, zGrad), key, numWarmup);
+    return driveAsync(initSteps(s), potential, workspace(z.length));
+  }
+
+  /**
+   * The adaptation after a warmup transition. Returns true at the end of a slow window when the step size
+   * restarts: the caller then (optionally) searches a new step size and calls {@link restartStepSize}.
+   */
+  function adaptUpdate(s: HMCState): boolean {
     const t = s.i;
     const a = s.adapt;
     if (o.adaptStepSize) {
@@ -240,27 +313,26 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
     if (o.adaptMassMatrix && middle) welford.update(s.z, a.welford);
     const atEnd = a.windowIdx < nWin && t === a.schedule[a.windowIdx].end;
     if (atEnd) a.windowIdx++;
-    if (atEnd && middle) {
-      if (o.adaptMassMatrix && a.welford.n >= 2) {
-        s.inverseMassMatrix = welford.final(a.welford, o.regularizeMassMatrix);
-        s.massMatrixSqrt = massSqrtOf(s.inverseMassMatrix, s.z.length, o.denseMass);
-        a.welford = welford.init(s.z.length);
-      }
-      if (o.adaptStepSize) {
-        if (o.findHeuristicStepSize) s.stepSize = findReasonableStepSize(s, s.stepSize);
-        a.stepSize = da.init(Math.log(10) + Math.log(s.stepSize));
-      }
+    if (!(atEnd && middle)) return false;
+    if (o.adaptMassMatrix && a.welford.n >= 2) {
+      s.inverseMassMatrix = welford.final(a.welford, o.regularizeMassMatrix);
+      s.massMatrixSqrt = massSqrtOf(s.inverseMassMatrix, s.z.length, o.denseMass);
+      a.welford = welford.init(s.z.length);
     }
+    return o.adaptStepSize;
   }
 
-  function step(s: HMCState): HMCState {
-    const d = s.z.length;
-    const w = workspace(d);
+  function restartStepSize(s: HMCState): void {
+    s.adapt.stepSize = da.init(Math.log(10) + Math.log(s.stepSize));
+  }
+
+  /** Draws the momentum and begins the trajectory in the workspace. */
+  function begin(s: HMCState): Workspace {
+    const w = workspace(s.z.length);
     const mass = massOf(s, w);
     drawMomentum(mass, s.rng, s.r, w.tmp);
     if (o.algo === "NUTS") {
-      nutsTrajectory(
-        potential,
+      nutsBegin(
         mass,
         s.stepSize,
         o.maxTreeDepth,
@@ -274,20 +346,13 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
       );
     } else {
       const n = o.numSteps ?? Math.max(1, Math.floor(o.trajectoryLength / s.stepSize));
-      hmcTrajectory(
-        potential,
-        mass,
-        s.stepSize,
-        n,
-        s.z,
-        s.zGrad,
-        s.potentialEnergy,
-        s.r,
-        o.maxDeltaEnergy,
-        s.rng,
-        w,
-      );
+      hmcBegin(mass, s.stepSize, n, s.z, s.zGrad, s.potentialEnergy, s.r, o.maxDeltaEnergy, s.rng, w);
     }
+    return w;
+  }
+
+  /** Takes the finished trajectory's result into the state; true when the step size restarts (see adaptUpdate). */
+  function finish(s: HMCState, w: Workspace): boolean {
     s.z.set(w.zP);
     s.zGrad.set(w.gP);
     s.potentialEnergy = w.pe;
@@ -296,15 +361,38 @@ export function hmc(potential: PotentialFn, options: HMCOptions = {}): HMCCore {
     s.treeDepth = w.depth;
     s.acceptProb = w.acceptProb;
     s.diverging = w.diverging;
-    if (s.i < s.numWarmup) adaptUpdate(s);
+    const restart = s.i < s.numWarmup && adaptUpdate(s);
     const itr = s.i + 1;
     const n = s.i < s.numWarmup ? itr : itr - s.numWarmup;
     s.meanAcceptProb += (s.acceptProb - s.meanAcceptProb) / n;
-    s.i = itr;
+    return restart;
+  }
+
+  function step(s: HMCState): HMCState {
+    const w = begin(s);
+    runTrajectory(syncPotential, w);
+    if (finish(s, w)) {
+      if (o.findHeuristicStepSize)
+        s.stepSize = drive(findReasonableStepSize(s, s.stepSize), syncPotential, w);
+      restartStepSize(s);
+    }
+    s.i++;
     return s;
   }
 
-  return { options: o, init, step };
+  async function stepAsync(s: HMCState): Promise<HMCState> {
+    const w = begin(s);
+    await runTrajectoryAsync(potential, w);
+    if (finish(s, w)) {
+      if (o.findHeuristicStepSize)
+        s.stepSize = await driveAsync(findReasonableStepSize(s, s.stepSize), potential, w);
+      restartStepSize(s);
+    }
+    s.i++;
+    return s;
+  }
+
+  return { options: o, init, step, initAsync, stepAsync };
 }
 
 function massOf(s: HMCState, w: Workspace): Mass {

@@ -20,6 +20,7 @@ export {
 } from "./adaptation/index.js";
 export {
   type AdaptState,
+  type AsyncPotentialFn,
   type HMCCore,
   type HMCOptions,
   type HMCState,

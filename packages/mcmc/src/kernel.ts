@@ -79,8 +79,23 @@ export interface Kernel<S extends object = object> {
   init(args: KernelInitArgs): S;
   /** One transition; may mutate `state` and return it. */
   sample(state: S): S;
+  /**
+   * True when the kernel's potential is asynchronous (e.g. a WebGPU read-back): MCMC then calls
+   * `initAsync`/`sampleAsync`, which such a kernel must provide, and refuses `chainMethod: "parallel"`.
+   */
+  readonly asynchronous?: boolean;
+  /** {@link Kernel.init} for an asynchronous kernel. */
+  initAsync?(args: KernelInitArgs): Promise<S>;
+  /** {@link Kernel.sample} for an asynchronous kernel. */
+  sampleAsync?(state: S): Promise<S>;
   /** Maps one flat draw to named values (constrained values and deterministic sites). */
   postprocess?(z: Float64Array): Record<string, SiteValue>;
+  /**
+   * {@link Kernel.postprocess} of `n` draws stacked row-major in `zs` [n·d], each site as
+   * `{ data, shape: [n, ...site] }` (cheaper than `n` calls; MCMC prefers it when present). Returns
+   * `undefined` when the kernel has no batch form for its current potential.
+   */
+  postprocessBatch?(zs: Float64Array, n: number): Record<string, SiteValue> | undefined;
   /** One short line for the progress bar, e.g. "2 steps of size 0.7. acc. prob=0.85". */
   diagnostics(state: S): string;
   /** JSON form of a state (needed for `postWarmupState` serialisation and parallel chains). */

@@ -8,7 +8,7 @@ import {
   restore,
   snapshot,
 } from "./internal/run-chain.js";
-import type { Kernel, SiteValue } from "./kernel.js";
+import type { Kernel, KernelInitArgs, SiteValue } from "./kernel.js";
 import { ProgressBar } from "./progress.js";
 
 export type { ChainProgress } from "./internal/run-chain.js";
@@ -107,6 +107,14 @@ export class MCMC<S extends object = object> {
         `MCMC: chainMethod must be "sequential", "parallel" or "vectorized", got ${o.chainMethod}.`,
       );
     }
+    if (o.chainMethod === "parallel" && kernel.asynchronous) {
+      throw new TypeError(
+        'MCMC: chainMethod "parallel" cannot run a kernel with an asynchronous potential (asyncPotentialFn); use "sequential" or "vectorized".',
+      );
+    }
+    if (kernel.asynchronous && (!kernel.initAsync || !kernel.sampleAsync)) {
+      throw new TypeError("MCMC: a kernel marked asynchronous must implement initAsync and sampleAsync.");
+    }
     if (o.chainMethod === "parallel" && !kernel.workerSpec) {
       throw new TypeError(
         'MCMC: chainMethod "parallel" needs a kernel with workerSpec(); use "sequential" or "vectorized".',
@@ -174,25 +182,19 @@ export class MCMC<S extends object = object> {
     const initParams = perChainInit(o.initParams, o.numChains);
     const resumeFrom = this.postWarmup;
     await k.prepare?.();
+    const asynchronous = k.asynchronous === true;
+    const initChain = async (c: number): Promise<S> => {
+      const a = { key: chainKeys[c], numWarmup: o.numWarmup, initParams: initParams?.[c], modelArgs: args };
+      return asynchronous ? await (k.initAsync as (a: KernelInitArgs) => Promise<S>)(a) : k.init(a);
+    };
     // Resuming skips init, but a kernel built from a model only learns its potential in init: run it
     // once (its state is discarded) so the kernel is set up for these arguments.
-    if (resumeFrom) {
-      k.init({ key: chainKeys[0], numWarmup: o.numWarmup, initParams: initParams?.[0], modelArgs: args });
-    }
+    if (resumeFrom) await initChain(0);
     const failures: { chain: number; error: Error }[] = [];
     const states: (S | undefined)[] = [];
     for (let c = 0; c < o.numChains; c++) {
       try {
-        states.push(
-          resumeFrom
-            ? restore(k, resumeFrom.chains[c])
-            : k.init({
-                key: chainKeys[c],
-                numWarmup: o.numWarmup,
-                initParams: initParams?.[c],
-                modelArgs: args,
-              }),
-        );
+        states.push(resumeFrom ? restore(k, resumeFrom.chains[c]) : await initChain(c));
       } catch (e) {
         states.push(undefined);
         failures.push({ chain: c, error: asChainError(c, e) });
@@ -250,11 +252,12 @@ export class MCMC<S extends object = object> {
           failures.push({ chain: c, error: asChainError(c, e) });
         }
       }
-      const step = (c: number, n: number) => {
+      const step = async (c: number, n: number) => {
         const r = runners[c];
         if (!r || r.done) return;
         try {
-          r.advance(n);
+          if (asynchronous) await r.advanceAsync(n);
+          else r.advance(n);
           if (r.iteration % every === 0 || r.done) report(r.progress());
         } catch (e) {
           runners[c] = undefined;
@@ -262,9 +265,18 @@ export class MCMC<S extends object = object> {
         }
       };
       if (o.chainMethod === "vectorized") {
-        for (let it = 0; it < total; it++) for (let c = 0; c < o.numChains; c++) step(c, 1);
+        // A synchronous kernel's step finishes before `step` returns: only asynchronous ones are awaited.
+        for (let it = 0; it < total; it++)
+          for (let c = 0; c < o.numChains; c++) {
+            const p = step(c, 1);
+            if (asynchronous) await p;
+          }
       } else {
-        for (let c = 0; c < o.numChains; c++) while (runners[c] && !runners[c]?.done) step(c, every);
+        for (let c = 0; c < o.numChains; c++)
+          while (runners[c] && !runners[c]?.done) {
+            const p = step(c, every);
+            if (asynchronous) await p;
+          }
       }
       runners.forEach((r, c) => {
         if (!r) return;
@@ -315,6 +327,11 @@ export class MCMC<S extends object = object> {
       return reshaped;
     }
     const outs = this.okOutputs("getSamples");
+    const batched = this.options.postprocessFn ? undefined : this.batchSamples(outs, group);
+    if (batched) {
+      this.samplesCache.set(group, batched);
+      return batched;
+    }
     const post =
       this.options.postprocessFn ??
       (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
@@ -337,6 +354,27 @@ export class MCMC<S extends object = object> {
       }
     });
     this.samplesCache.set(group, result);
+    return result;
+  }
+
+  /** getSamples through the kernel's batch postprocess, or undefined when it has none. */
+  private batchSamples(outs: ChainOutput[], group: boolean): Record<string, SiteValue> | undefined {
+    const numKept = outs[0].numKept;
+    const result: Record<string, SiteValue> = {};
+    for (const [c, out] of outs.entries()) {
+      const sites = this.kernel.postprocessBatch?.(out.z, numKept);
+      if (!sites) return undefined;
+      for (const [name, v] of Object.entries(sites)) {
+        const size = numKept === 0 ? 0 : v.data.length / numKept;
+        let r = result[name];
+        if (!r) {
+          const site = v.shape.slice(1);
+          const shape = group ? [outs.length, numKept, ...site] : [outs.length * numKept, ...site];
+          r = result[name] = { data: new Float64Array(outs.length * numKept * size), shape };
+        }
+        r.data.set(v.data, c * numKept * size);
+      }
+    }
     return result;
   }
 

@@ -1,6 +1,12 @@
 import type { Trace } from "@phlox/handlers";
 import type { SiteValue } from "../site-values.js";
-import { compileVectorFunction, type Tensor } from "./ops.js";
+import { compileVectorFunction, type Tensor, type VectorFunction } from "./ops.js";
+
+/** A compiled postprocess: one draw, or `n` draws stacked in `zs` [n·dim] giving `[n, ...site]` values. */
+export interface CompiledPostprocess {
+  one(z: Float64Array): Record<string, SiteValue>;
+  batch(zs: Float64Array, n: number): Record<string, SiteValue>;
+}
 
 /**
  * A compiled `postprocess`: the constrained latent values and deterministic sites as one generated function
@@ -16,11 +22,11 @@ export function compilePostprocess(
   dim: number,
   z0: Float64Array,
   eager: (z: Float64Array) => Record<string, SiteValue>,
-): ((z: Float64Array) => Record<string, SiteValue>) | null {
+): CompiledPostprocess | null {
   const reference = eager(z0);
   const names = Object.keys(reference);
   const shapes = names.map((n) => reference[n].shape);
-  let fn: (z: Float64Array) => ArrayLike<number>[];
+  let fn: VectorFunction;
   try {
     fn = compileVectorFunction((z) => {
       const tr = run(z);
@@ -35,7 +41,7 @@ export function compilePostprocess(
     return null;
   }
   const post = (z: Float64Array): Record<string, SiteValue> => {
-    const outs = fn(z);
+    const outs = fn.call(z);
     const r: Record<string, SiteValue> = {};
     for (let i = 0; i < names.length; i++)
       r[names[i]] = { data: Float64Array.from(outs[i]), shape: [...shapes[i]] };
@@ -54,5 +60,33 @@ export function compilePostprocess(
   } catch {
     return null;
   }
-  return post;
+  const batch = (zs: Float64Array, n: number): Record<string, SiteValue> => {
+    const outs = fn.batch(zs, n);
+    const r: Record<string, SiteValue> = {};
+    for (let i = 0; i < names.length; i++) r[names[i]] = { data: outs[i], shape: [n, ...shapes[i]] };
+    return r;
+  };
+  return { one: post, batch };
+}
+
+/**
+ * Maps `n` draws stacked in `zs` [n·dim] one at a time through `post` and stacks each site into
+ * `{ data, shape: [n, ...site] }` (the eager fallback of a batch postprocess).
+ */
+export function stackDraws(
+  zs: Float64Array,
+  n: number,
+  dim: number,
+  post: (z: Float64Array) => Record<string, SiteValue>,
+): Record<string, SiteValue> {
+  const out: Record<string, SiteValue> = {};
+  for (let i = 0; i < n; i++) {
+    const sites = post(zs.slice(i * dim, (i + 1) * dim));
+    for (const [name, v] of Object.entries(sites)) {
+      let r = out[name];
+      if (!r) r = out[name] = { data: new Float64Array(n * v.data.length), shape: [n, ...v.shape] };
+      r.data.set(v.data, i * v.data.length);
+    }
+  }
+  return out;
 }

@@ -108,16 +108,40 @@ export const improperUniform = (
   eventShape: readonly number[],
 ): Distribution => new D.ImproperUniform(support, [...batchShape], [...eventShape]);
 
+/** A compiled `z ↦ [t₀, t₁, …]`: one point, or many points through reused buffers. */
+export interface VectorFunction {
+  /** The outputs' data at one point z [dim]. */
+  call(z: Float64Array): ArrayLike<number>[];
+  /**
+   * The outputs at each of `n` points stacked row-major in `zs` [n·dim]: output k as a Float64Array
+   * [n·size_k], point after point.
+   */
+  batch(zs: Float64Array, n: number): Float64Array[];
+}
+
 /**
  * Compiles `f: z ↦ [t₀, t₁, …]` (a flat float64 vector to a list of tensors) into one JavaScript function
  * returning the outputs' data, with `@phlox/tensor`'s staging and `@phlox/backend-js`'s code generator.
  * @throws ConcretizationError when `f` reads a traced value.
  */
-export function compileVectorFunction(
-  f: (z: Tensor) => Tensor[],
-  dim: number,
-): (z: Float64Array) => ArrayLike<number>[] {
+export function compileVectorFunction(f: (z: Tensor) => Tensor[], dim: number): VectorFunction {
   const { program } = T.makeProgram(f as (...a: never[]) => unknown, [{ shape: [dim], dtype: "float64" }]);
   const c = B.compileProgram(T.simplify(program) as unknown as Parameters<typeof B.compileProgram>[0]);
-  return (z) => c.call([z]) as ArrayLike<number>[];
+  return {
+    call: (z) => c.call([z]) as ArrayLike<number>[],
+    batch(zs, n) {
+      const row = new Float64Array(dim);
+      const inputs = [row];
+      // One call allocates output buffers of the right dtypes and sizes; every point then reuses them.
+      const scratch = c.call(inputs);
+      const out = scratch.map((o) => new Float64Array(n * o.length));
+      for (let i = 0; i < n; i++) {
+        const off = i * dim;
+        for (let j = 0; j < dim; j++) row[j] = zs[off + j];
+        c.callInto(inputs, scratch);
+        for (let k = 0; k < scratch.length; k++) out[k].set(scratch[k], i * scratch[k].length);
+      }
+      return out;
+    },
+  };
 }

@@ -92,34 +92,47 @@ export class ChainRunner<S extends object> {
   advance(n: number): void {
     const end = Math.min(this.total, this.iteration + n);
     const k = this.kernel;
-    const out = this.out;
-    const names = this.fieldNames;
     while (this.iteration < end) {
       this.state = k.sample(this.state);
-      const it = this.iteration++;
-      const s = this.state as Record<string, unknown>;
-      if (s.diverging === true) out.numDivergences++;
-      if (it === this.numWarmup - 1) {
-        this.postWarmup = snapshot(k, this.state);
-        out.numDivergences = 0;
+      this.record();
+    }
+  }
+
+  /** {@link ChainRunner.advance} for an asynchronous kernel (awaits `sampleAsync`). */
+  async advanceAsync(n: number): Promise<void> {
+    const end = Math.min(this.total, this.iteration + n);
+    const k = this.kernel;
+    if (!k.sampleAsync) throw new TypeError("MCMC: an asynchronous kernel must implement sampleAsync.");
+    while (this.iteration < end) {
+      this.state = await k.sampleAsync(this.state);
+      this.record();
+    }
+  }
+
+  /** Counts the transition just made and keeps its draw and fields when thinning says so. */
+  private record(): void {
+    const k = this.kernel;
+    const out = this.out;
+    const names = this.fieldNames;
+    const it = this.iteration++;
+    const s = this.state as Record<string, unknown>;
+    if (s.diverging === true) out.numDivergences++;
+    if (it === this.numWarmup - 1) {
+      this.postWarmup = snapshot(k, this.state);
+      out.numDivergences = 0;
+    }
+    const j = it - this.numWarmup;
+    if (j >= this.thinOffset && (j - this.thinOffset + 1) % this.thinning === 0 && this.kept < out.numKept) {
+      out.z.set(s[k.sampleField] as Float64Array, this.kept * out.d);
+      for (let f = 0; f < names.length; f++) {
+        const name = names[f];
+        const v = s[name];
+        const w = out.fieldWidths[name];
+        if (typeof v === "number") out.fields[name][this.kept] = v;
+        else if (typeof v === "boolean") out.fields[name][this.kept] = v ? 1 : 0;
+        else out.fields[name].set(v as Float64Array, this.kept * w);
       }
-      const j = it - this.numWarmup;
-      if (
-        j >= this.thinOffset &&
-        (j - this.thinOffset + 1) % this.thinning === 0 &&
-        this.kept < out.numKept
-      ) {
-        out.z.set(s[k.sampleField] as Float64Array, this.kept * out.d);
-        for (let f = 0; f < names.length; f++) {
-          const name = names[f];
-          const v = s[name];
-          const w = out.fieldWidths[name];
-          if (typeof v === "number") out.fields[name][this.kept] = v;
-          else if (typeof v === "boolean") out.fields[name][this.kept] = v ? 1 : 0;
-          else out.fields[name].set(v as Float64Array, this.kept * w);
-        }
-        this.kept++;
-      }
+      this.kept++;
     }
   }
 

@@ -3,6 +3,12 @@
  * static HMC trajectory and NUTS's iterative tree doubling. Everything works on buffers preallocated once
  * per dimension in {@link Workspace}; the loops allocate nothing (STYLE.md point 8).
  *
+ * A trajectory is a resumable machine so that one implementation serves synchronous potentials (compiled
+ * JS, wasm) and asynchronous ones (WebGPU read-back): `hmcBegin`/`nutsBegin` set it up and leave a
+ * half-kicked, drifted position on the active edge (`ws.z`, `ws.g`); the driver evaluates U there (∇U into
+ * `ws.g`) and hands the value to {@link advance}, which returns true while it needs another evaluation.
+ * {@link runTrajectory} drives it with a plain call, {@link runTrajectoryAsync} with `await`.
+ *
  * NUTS follows NumPyro's iterative `build_tree` (hmc_util.py) and Betancourt (2017) "A Conceptual
  * Introduction to Hamiltonian Monte Carlo", appendix A: multinomial sampling (uniform progressive
  * sampling inside a subtree, biased between the old tree and the new subtree), the generalised no-U-turn
@@ -13,6 +19,12 @@ import type { ChainRandom } from "@phlox/tensor";
 
 /** U(z) = −log density; writes ∇U(z) into `grad` and returns U(z). */
 export type PotentialFn = (z: Float64Array, grad: Float64Array) => number;
+
+/**
+ * An asynchronous U(z) (a GPU backend reading its result back): resolves to U(z) after writing ∇U(z) into
+ * `grad`. It must not touch `z` or `grad` after it resolves.
+ */
+export type AsyncPotentialFn = (z: Float64Array, grad: Float64Array) => Promise<number>;
 
 /** The mass matrix in the form the integrator uses. */
 export interface Mass {
@@ -49,13 +61,41 @@ export class Workspace {
   mass: Mass = { dense: false, inv: new Float64Array(0), sqrt: new Float64Array(0) };
   // Results.
   pe = 0;
-  /** K(r) after the last {@link leapfrogK}. */
+  /** K(r) after the last {@link kickK}. */
   kin = 0;
   energy = 0;
   numSteps = 0;
   depth = 0;
   acceptProb = 0;
   diverging = false;
+  // The machine: the active edge (z, r, g), the signed step, and the trajectory's running statistics.
+  z: Float64Array;
+  r: Float64Array;
+  g: Float64Array;
+  /** Starting point of a static HMC trajectory (restored on rejection). */
+  z0: Float64Array;
+  g0: Float64Array;
+  pe0 = 0;
+  nuts = true;
+  eps = 0;
+  stepEps = 0;
+  e0 = 0;
+  maxDeltaEnergy = 1000;
+  maxTreeDepth = 10;
+  stepsLeft = 0;
+  rng: ChainRandom | null = null;
+  pePro = 0;
+  ePro = 0;
+  weight = 0;
+  turning = false;
+  sumAccept = 0;
+  numLeaves = 0;
+  // The NUTS subtree under construction.
+  maxLeaves = 0;
+  n = 0;
+  wS = 0;
+  peS = 0;
+  eS = 0;
 
   constructor(d: number, maxTreeDepth: number) {
     this.d = d;
@@ -77,6 +117,11 @@ export class Workspace {
     this.v1 = f();
     this.v2 = f();
     this.tmp = f();
+    this.z = this.zR;
+    this.r = this.rR;
+    this.g = this.gR;
+    this.z0 = this.zP;
+    this.g0 = this.gP;
   }
 }
 
@@ -125,71 +170,6 @@ export function drawMomentum(m: Mass, rng: ChainRandom, r: Float64Array, scratch
   } else {
     for (let i = 0; i < d; i++) r[i] = sq[i] * rng.normal();
   }
-}
-
-/**
- * One velocity-Verlet (leapfrog) step of size `eps`, in place on (z, r, g); returns U at the new z.
- * `v` is scratch for M⁻¹r when the mass is dense.
- */
-export function leapfrog(
-  U: PotentialFn,
-  m: Mass,
-  eps: number,
-  z: Float64Array,
-  r: Float64Array,
-  g: Float64Array,
-  v: Float64Array,
-): number {
-  const d = z.length;
-  const h = 0.5 * eps;
-  for (let i = 0; i < d; i++) r[i] -= h * g[i];
-  if (m.dense) {
-    velocity(m, r, v);
-    for (let i = 0; i < d; i++) z[i] += eps * v[i];
-  } else {
-    const inv = m.inv;
-    for (let i = 0; i < d; i++) z[i] += eps * inv[i] * r[i];
-  }
-  const pe = U(z, g);
-  for (let i = 0; i < d; i++) r[i] -= h * g[i];
-  return pe;
-}
-
-/**
- * {@link leapfrog} that also leaves K(r) at the new point in `ws.kin` (fused into the last half kick when
- * the mass is diagonal).
- */
-export function leapfrogK(
-  U: PotentialFn,
-  m: Mass,
-  eps: number,
-  z: Float64Array,
-  r: Float64Array,
-  g: Float64Array,
-  ws: Workspace,
-): number {
-  if (m.dense) {
-    const pe = leapfrog(U, m, eps, z, r, g, ws.tmp);
-    ws.kin = kinetic(m, r, ws.tmp);
-    return pe;
-  }
-  const d = z.length;
-  const h = 0.5 * eps;
-  const inv = m.inv;
-  for (let i = 0; i < d; i++) {
-    const ri = r[i] - h * g[i];
-    r[i] = ri;
-    z[i] += eps * inv[i] * ri;
-  }
-  const pe = U(z, g);
-  let k = 0;
-  for (let i = 0; i < d; i++) {
-    const ri = r[i] - h * g[i];
-    r[i] = ri;
-    k += inv[i] * ri * ri;
-  }
-  ws.kin = 0.5 * k;
-  return pe;
 }
 
 /** Generalised U-turn check (Betancourt 2017, A.4.2): turning unless both v·(ρ − (r_l + r_r)/2) > 0. */
@@ -248,11 +228,68 @@ function logAddExp(a: number, b: number): number {
 }
 
 /**
- * Static HMC: `numSteps` leapfrog steps from (z, r) then a Metropolis correction. On return the
- * workspace holds the accepted state in (zP, gP, pe, energy) and the statistics.
+ * The first half of a leapfrog step on the active edge: r ← r − ε/2·∇U(z), z ← z + ε·M⁻¹r. The caller then
+ * evaluates U and ∇U at the new z.
  */
-export function hmcTrajectory(
-  U: PotentialFn,
+export function kickDrift(ws: Workspace): void {
+  const { z, r, g, mass: m, d } = ws;
+  const eps = ws.stepEps;
+  const h = 0.5 * eps;
+  if (m.dense) {
+    for (let i = 0; i < d; i++) r[i] -= h * g[i];
+    const v = ws.tmp;
+    velocity(m, r, v);
+    for (let i = 0; i < d; i++) z[i] += eps * v[i];
+    return;
+  }
+  const inv = m.inv;
+  for (let i = 0; i < d; i++) {
+    const ri = r[i] - h * g[i];
+    r[i] = ri;
+    z[i] += eps * inv[i] * ri;
+  }
+}
+
+/** The second half kick, r ← r − ε/2·∇U(z), on the active edge. */
+export function kick(ws: Workspace): void {
+  const { r, g, d } = ws;
+  const h = 0.5 * ws.stepEps;
+  for (let i = 0; i < d; i++) r[i] -= h * g[i];
+}
+
+/** {@link kick} that also leaves K(r) in `ws.kin` (fused into the kick when the mass is diagonal). */
+function kickK(ws: Workspace): void {
+  const { r, g, mass: m, d } = ws;
+  if (m.dense) {
+    kick(ws);
+    ws.kin = kinetic(m, r, ws.tmp);
+    return;
+  }
+  const h = 0.5 * ws.stepEps;
+  const inv = m.inv;
+  let k = 0;
+  for (let i = 0; i < d; i++) {
+    const ri = r[i] - h * g[i];
+    r[i] = ri;
+    k += inv[i] * ri * ri;
+  }
+  ws.kin = 0.5 * k;
+}
+
+/** Points the active edge at (z, r, g) with signed step `eps`. */
+export function setEdge(ws: Workspace, z: Float64Array, r: Float64Array, g: Float64Array, eps: number): void {
+  ws.z = z;
+  ws.r = r;
+  ws.g = g;
+  ws.stepEps = eps;
+}
+
+/**
+ * Starts a static HMC trajectory: `numSteps` leapfrog steps from (z0, r0), then a Metropolis correction.
+ * When {@link advance} returns false the workspace holds the accepted state in (zP, gP, pe, energy) and the
+ * statistics. `z0` and `g0` must stay untouched until then.
+ */
+export function hmcBegin(
   m: Mass,
   eps: number,
   numSteps: number,
@@ -264,40 +301,57 @@ export function hmcTrajectory(
   rng: ChainRandom,
   ws: Workspace,
 ): void {
-  const { zR: z, rR: r, gR: g } = ws;
-  z.set(z0);
-  r.set(r0);
-  g.set(g0);
-  const e0 = pe0 + kinetic(m, r0, ws.tmp);
-  let pe = pe0;
-  for (let s = 0; s < numSteps; s++) pe = leapfrog(U, m, eps, z, r, g, ws.tmp);
-  const e1 = pe + kinetic(m, r, ws.tmp);
-  let delta = e1 - e0;
+  ws.nuts = false;
+  ws.mass = m;
+  ws.rng = rng;
+  ws.maxDeltaEnergy = maxDeltaEnergy;
+  ws.z0 = z0;
+  ws.g0 = g0;
+  ws.pe0 = pe0;
+  ws.zR.set(z0);
+  ws.rR.set(r0);
+  ws.gR.set(g0);
+  setEdge(ws, ws.zR, ws.rR, ws.gR, eps);
+  ws.e0 = pe0 + kinetic(m, r0, ws.tmp);
+  ws.stepsLeft = numSteps;
+  ws.numSteps = numSteps;
+  ws.depth = 0;
+  kickDrift(ws);
+}
+
+function hmcAdvance(ws: Workspace, pe: number): boolean {
+  kick(ws);
+  if (--ws.stepsLeft > 0) {
+    kickDrift(ws);
+    return true;
+  }
+  const m = ws.mass;
+  const e1 = pe + kinetic(m, ws.r, ws.tmp);
+  let delta = e1 - ws.e0;
   if (Number.isNaN(delta)) delta = Number.POSITIVE_INFINITY;
   const accept = delta > 0 ? Math.exp(-delta) : 1;
   ws.acceptProb = accept;
-  ws.diverging = delta > maxDeltaEnergy;
-  ws.numSteps = numSteps;
-  ws.depth = 0;
-  if (rng.uniform() < accept) {
-    ws.zP.set(z);
-    ws.gP.set(g);
+  ws.diverging = delta > ws.maxDeltaEnergy;
+  if ((ws.rng as ChainRandom).uniform() < accept) {
+    ws.zP.set(ws.z);
+    ws.gP.set(ws.g);
     ws.pe = pe;
     ws.energy = e1;
   } else {
-    ws.zP.set(z0);
-    ws.gP.set(g0);
-    ws.pe = pe0;
-    ws.energy = e0;
+    ws.zP.set(ws.z0);
+    ws.gP.set(ws.g0);
+    ws.pe = ws.pe0;
+    ws.energy = ws.e0;
   }
+  return false;
 }
 
 /**
- * One NUTS transition from (z0, g0, pe0) with momentum r0: builds the tree by iterative doubling until a
- * U-turn, a divergence or `maxTreeDepth`. The chosen state lands in (zP, gP, pe, energy).
+ * Starts one NUTS transition from (z0, g0, pe0) with momentum r0: the tree grows by iterative doubling until
+ * a U-turn, a divergence or `maxTreeDepth`. When {@link advance} returns false the chosen state is in
+ * (zP, gP, pe, energy).
  */
-export function nutsTrajectory(
-  U: PotentialFn,
+export function nutsBegin(
   m: Mass,
   eps: number,
   maxTreeDepth: number,
@@ -309,7 +363,12 @@ export function nutsTrajectory(
   rng: ChainRandom,
   ws: Workspace,
 ): void {
-  const d = ws.d;
+  ws.nuts = true;
+  ws.mass = m;
+  ws.rng = rng;
+  ws.eps = eps;
+  ws.maxTreeDepth = maxTreeDepth;
+  ws.maxDeltaEnergy = maxDeltaEnergy;
   ws.zL.set(z0);
   ws.zR.set(z0);
   ws.rL.set(r0);
@@ -320,100 +379,130 @@ export function nutsTrajectory(
   ws.gP.set(g0);
   ws.rSum.set(r0);
   const e0 = pe0 + kinetic(m, r0, ws.tmp);
-  let pePro = pe0;
-  let ePro = e0;
-  let weight = 0; // log Σ exp(−ΔH) over the tree's leaves
-  let depth = 0;
-  let turning = false;
-  let diverging = false;
-  let sumAccept = 0;
-  let numLeaves = 0;
+  ws.e0 = e0;
+  ws.pePro = pe0;
+  ws.ePro = e0;
+  ws.weight = 0; // log Σ exp(−ΔH) over the tree's leaves
+  ws.depth = 0;
+  ws.turning = false;
+  ws.diverging = false;
+  ws.sumAccept = 0;
+  ws.numLeaves = 0;
+  subtreeBegin(ws); // maxTreeDepth ≥ 1, so the first doubling always happens
+}
 
-  while (depth < maxTreeDepth && !turning && !diverging) {
-    const right = rng.uniform() < 0.5;
-    const stepEps = right ? eps : -eps;
-    const z = right ? ws.zR : ws.zL;
-    const r = right ? ws.rR : ws.rL;
-    const g = right ? ws.gR : ws.gL;
-    // Build a subtree of 2^depth leaves outward from the edge, with checkpoints for U-turn checks.
-    const maxLeaves = 2 ** depth;
-    let n = 0;
-    let wS = Number.NEGATIVE_INFINITY;
-    let peS = 0;
-    let eS = 0;
-    let turnS = false;
-    let divS = false;
-    const rSumS = ws.rSumS;
-    while (n < maxLeaves && !turnS && !divS) {
-      const pe = leapfrogK(U, m, stepEps, z, r, g, ws);
-      const e = pe + ws.kin;
-      let delta = e - e0;
-      if (Number.isNaN(delta)) delta = Number.POSITIVE_INFINITY;
-      const wLeaf = -delta;
-      divS = delta > maxDeltaEnergy;
-      sumAccept += delta > 0 ? Math.exp(-delta) : 1;
-      if (n === 0) {
-        copy(rSumS, r, d);
-        copy(ws.zS, z, d);
-        copy(ws.gS, g, d);
-        peS = pe;
-        eS = e;
-        wS = wLeaf;
-      } else {
-        for (let i = 0; i < d; i++) rSumS[i] += r[i];
-        // Uniform progressive sampling inside the subtree: P(new leaf) = e^w_leaf / (e^w_S + e^w_leaf).
-        const wNew = logAddExp(wS, wLeaf);
-        if (rng.uniform() < Math.exp(wLeaf - wNew)) {
-          copy(ws.zS, z, d);
-          copy(ws.gS, g, d);
-          peS = pe;
-          eS = e;
-        }
-        wS = wNew;
-      }
-      // Checkpoint bookkeeping (NumPyro's _leaf_idx_to_ckpt_idxs): even leaves store (r, ρ) at
-      // index popcount(n >> 1); the subtrees ending at this leaf are checked against those checkpoints.
-      const idxMax = popcount(n >>> 1);
-      const numSub = popcount((~n & (n + 1)) - 1);
-      const idxMin = idxMax - numSub + 1;
-      if (n % 2 === 0) {
-        copy(ws.rCk[idxMax], r, d);
-        copy(ws.rSumCk[idxMax], rSumS, d);
-      }
-      for (let k = idxMax; k >= idxMin && !turnS; k--) {
-        const sub = ws.tmp;
-        const rs = ws.rSumCk[k];
-        const rk = ws.rCk[k];
-        for (let i = 0; i < d; i++) sub[i] = rSumS[i] - rs[i] + rk[i];
-        turnS = isTurning(m, rk, r, sub, ws); // scratch v1/v2 only, so `sub` (tmp) survives
-      }
-      n++;
+/** Picks a direction and starts a subtree of 2^depth leaves outward from that edge. */
+function subtreeBegin(ws: Workspace): void {
+  const right = (ws.rng as ChainRandom).uniform() < 0.5;
+  if (right) setEdge(ws, ws.zR, ws.rR, ws.gR, ws.eps);
+  else setEdge(ws, ws.zL, ws.rL, ws.gL, -ws.eps);
+  ws.maxLeaves = 2 ** ws.depth;
+  ws.n = 0;
+  ws.wS = Number.NEGATIVE_INFINITY;
+  ws.peS = 0;
+  ws.eS = 0;
+  kickDrift(ws);
+}
+
+function nutsAdvance(ws: Workspace, pe: number): boolean {
+  const d = ws.d;
+  const m = ws.mass;
+  const rng = ws.rng as ChainRandom;
+  const { z, r, g } = ws;
+  kickK(ws);
+  const e = pe + ws.kin;
+  let delta = e - ws.e0;
+  if (Number.isNaN(delta)) delta = Number.POSITIVE_INFINITY;
+  const wLeaf = -delta;
+  const divS = delta > ws.maxDeltaEnergy;
+  ws.sumAccept += delta > 0 ? Math.exp(-delta) : 1;
+  const rSumS = ws.rSumS;
+  const n = ws.n;
+  if (n === 0) {
+    copy(rSumS, r, d);
+    copy(ws.zS, z, d);
+    copy(ws.gS, g, d);
+    ws.peS = pe;
+    ws.eS = e;
+    ws.wS = wLeaf;
+  } else {
+    for (let i = 0; i < d; i++) rSumS[i] += r[i];
+    // Uniform progressive sampling inside the subtree: P(new leaf) = e^w_leaf / (e^w_S + e^w_leaf).
+    const wNew = logAddExp(ws.wS, wLeaf);
+    if (rng.uniform() < Math.exp(wLeaf - wNew)) {
+      copy(ws.zS, z, d);
+      copy(ws.gS, g, d);
+      ws.peS = pe;
+      ws.eS = e;
     }
-    numLeaves += n;
-    // Combine the old tree and the new subtree (biased progressive sampling).
-    for (let i = 0; i < d; i++) ws.rSum[i] += rSumS[i];
-    const u = rng.uniform();
-    if (!turnS && !divS) {
-      if (u < Math.exp(wS - weight)) {
-        const tz = ws.zP;
-        ws.zP = ws.zS;
-        ws.zS = tz;
-        const tg = ws.gP;
-        ws.gP = ws.gS;
-        ws.gS = tg;
-        pePro = peS;
-        ePro = eS;
-      }
-    }
-    weight = logAddExp(weight, wS);
-    depth++;
-    diverging = divS;
-    turning = turnS || isTurning(m, ws.rL, ws.rR, ws.rSum, ws);
+    ws.wS = wNew;
   }
-  ws.pe = pePro;
-  ws.energy = ePro;
-  ws.numSteps = numLeaves;
-  ws.depth = depth;
-  ws.acceptProb = numLeaves > 0 ? sumAccept / numLeaves : 0;
-  ws.diverging = diverging;
+  // Checkpoint bookkeeping (NumPyro's _leaf_idx_to_ckpt_idxs): even leaves store (r, ρ) at index
+  // popcount(n >> 1); the subtrees ending at this leaf are checked against those checkpoints.
+  const idxMax = popcount(n >>> 1);
+  const numSub = popcount((~n & (n + 1)) - 1);
+  const idxMin = idxMax - numSub + 1;
+  if (n % 2 === 0) {
+    copy(ws.rCk[idxMax], r, d);
+    copy(ws.rSumCk[idxMax], rSumS, d);
+  }
+  let turnS = false;
+  for (let k = idxMax; k >= idxMin && !turnS; k--) {
+    const sub = ws.tmp;
+    const rs = ws.rSumCk[k];
+    const rk = ws.rCk[k];
+    for (let i = 0; i < d; i++) sub[i] = rSumS[i] - rs[i] + rk[i];
+    turnS = isTurning(m, rk, r, sub, ws); // scratch v1/v2 only, so `sub` (tmp) survives
+  }
+  ws.n = n + 1;
+  if (ws.n < ws.maxLeaves && !turnS && !divS) {
+    kickDrift(ws);
+    return true;
+  }
+  // The subtree is complete: combine it with the old tree (biased progressive sampling).
+  ws.numLeaves += ws.n;
+  for (let i = 0; i < d; i++) ws.rSum[i] += rSumS[i];
+  const u = rng.uniform();
+  if (!turnS && !divS && u < Math.exp(ws.wS - ws.weight)) {
+    const tz = ws.zP;
+    ws.zP = ws.zS;
+    ws.zS = tz;
+    const tg = ws.gP;
+    ws.gP = ws.gS;
+    ws.gS = tg;
+    ws.pePro = ws.peS;
+    ws.ePro = ws.eS;
+  }
+  ws.weight = logAddExp(ws.weight, ws.wS);
+  ws.depth++;
+  ws.diverging = divS;
+  ws.turning = turnS || isTurning(m, ws.rL, ws.rR, ws.rSum, ws);
+  if (ws.depth < ws.maxTreeDepth && !ws.turning && !divS) {
+    subtreeBegin(ws);
+    return true;
+  }
+  ws.pe = ws.pePro;
+  ws.energy = ws.ePro;
+  ws.numSteps = ws.numLeaves;
+  ws.acceptProb = ws.numLeaves > 0 ? ws.sumAccept / ws.numLeaves : 0;
+  return false;
+}
+
+/**
+ * Consumes U at the active edge (∇U already in `ws.g`); returns true when the trajectory needs U at the
+ * next position (again at `ws.z`, gradient into `ws.g`), false when it is complete.
+ */
+export function advance(ws: Workspace, pe: number): boolean {
+  return ws.nuts ? nutsAdvance(ws, pe) : hmcAdvance(ws, pe);
+}
+
+/** Runs a begun trajectory to the end with a synchronous potential. */
+export function runTrajectory(U: PotentialFn, ws: Workspace): void {
+  if (ws.nuts) while (nutsAdvance(ws, U(ws.z, ws.g)));
+  else while (hmcAdvance(ws, U(ws.z, ws.g)));
+}
+
+/** Runs a begun trajectory to the end, awaiting the potential at each leapfrog step. */
+export async function runTrajectoryAsync(U: PotentialFn | AsyncPotentialFn, ws: Workspace): Promise<void> {
+  while (advance(ws, await U(ws.z, ws.g)));
 }
