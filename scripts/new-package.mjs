@@ -36,7 +36,7 @@ writeFileSync(
     types: "./dist/index.d.ts",
     files: ["dist", "src", "!src/**/*.test.ts"],
     scripts: {
-      build: "tsc -p tsconfig.build.json",
+      build: "tsc -p tsconfig.build.json --emitDeclarationOnly && node ../../scripts/bundle-package.mjs",
       typecheck: "tsc -p tsconfig.json --noEmit",
       test: "vitest run",
     },
