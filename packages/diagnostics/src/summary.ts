@@ -1,4 +1,3 @@
-import { numpyroEssSlab } from "./classic.js";
 import {
   BLOCK,
   type ChainDraws,
@@ -11,8 +10,8 @@ import {
 } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { arvizDiagnostics } from "./internal/arviz-summary.js";
-import { rhatCore, splitChains, type Workspace, workspace } from "./internal/core.js";
-import { medianHpdi } from "./internal/select.js";
+import { type Workspace, workspace } from "./internal/core.js";
+import { numpyroSummaryColumns, SUMMARY_STRIDE } from "./internal/numpyro-summary.js";
 import { hpdiSorted } from "./intervals.js";
 
 /** Options of {@link summary} and {@link printSummary}. */
@@ -149,33 +148,34 @@ function mapElements<R>(
 export function summary(samples: Samples, options: SummaryOptions = {}): SummaryRow[] {
   const prob = options.prob ?? 0.9;
   checkSummaryProb(prob, "summary(samples, { prob })");
-  const mh = new Float64Array(3);
-  return mapElements(samples, options, "summary(samples)", ({ name, cd, e, x, mean, ss, ws, sorted }) => {
-    const C = cd.numChains;
-    const D = cd.numDraws;
-    const n = x.length;
-    sorted.set(x);
-    if (!Number.isNaN(mean)) medianHpdi(sorted, n, prob, mh);
-    else {
-      // NaN present: NumPy's median is NaN; a full sort puts NaN last for the HPDI, as NumPy does.
-      sorted.sort();
-      mh[0] = Number.NaN;
-      [mh[1], mh[2]] = hpdiSorted(sorted, n, prob);
+  const vars = prepare(samples, options, "summary(samples)");
+  let total = 0;
+  for (const [, cd] of vars) total += cd.numElements;
+  const cols = new Float64Array(SUMMARY_STRIDE * total);
+  numpyroSummaryColumns(
+    vars.map(([, cd]) => cd),
+    prob,
+    cols,
+  );
+  const rows: SummaryRow[] = [];
+  let o = 0;
+  for (const [name, cd] of vars) {
+    for (let e = 0; e < cd.numElements; e++, o += SUMMARY_STRIDE) {
+      rows.push({
+        label: elementLabel(name, cd.elementShape, e),
+        variable: name,
+        index: elementIndex(cd.elementShape, e),
+        mean: cols[o],
+        std: cols[o + 1],
+        median: cols[o + 2],
+        hpdiLower: cols[o + 3],
+        hpdiUpper: cols[o + 4],
+        nEff: cols[o + 5],
+        rHat: cols[o + 6],
+      });
     }
-    const half = splitChains(x, C, D, ws.split);
-    return {
-      label: elementLabel(name, cd.elementShape, e),
-      variable: name,
-      index: elementIndex(cd.elementShape, e),
-      mean,
-      std: Math.sqrt(ss / (n - 1)),
-      median: mh[0],
-      hpdiLower: mh[1],
-      hpdiUpper: mh[2],
-      rHat: rhatCore(ws.split, 2 * C, half, ws),
-      nEff: numpyroEssSlab(x, C, D, ws, true),
-    };
-  });
+  }
+  return rows;
 }
 
 /**

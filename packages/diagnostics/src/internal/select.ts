@@ -163,30 +163,28 @@ function histogramMedianHpdi(
   out[0] = n % 2 === 1 ? sh : (mid[rankLo - beforeMed] + sh) / 2;
   // s_i = low[i] for i < count; s_{i+L} = high[i + L − (n − ih)].
   const offset = L - (n - ih);
-  let best = 0;
-  let width = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < count; i++) {
-    const w = high[i + offset] - low[i];
-    if (w < width) {
-      width = w;
-      best = i;
-    }
-  }
+  const best = narrowest(low, high, offset, count);
   out[1] = low[best];
   out[2] = high[best + offset];
   return true;
 }
 
 function hpdiInto(s: Float64Array, count: number, L: number, out: Float64Array): void {
+  const best = narrowest(s, s, L, count);
+  out[1] = s[best];
+  out[2] = s[best + L];
+}
+
+/** First i < count minimising hi[i + offset] − lo[i] (NumPy's argmin over the HPDI widths). */
+export function narrowest(lo: Float64Array, hi: Float64Array, offset: number, count: number): number {
   let best = 0;
   let width = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
-    const w = s[i + L] - s[i];
-    if (w < width) {
-      width = w;
+    const wd = hi[i + offset] - lo[i];
+    if (wd < width) {
+      width = wd;
       best = i;
     }
   }
-  out[1] = s[best];
-  out[2] = s[best + L];
+  return best;
 }
