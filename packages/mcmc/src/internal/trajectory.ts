@@ -206,19 +206,52 @@ function isTurning(
   return a <= 0 || b <= 0;
 }
 
+/**
+ * {@link isTurning} for the subtree from checkpoint k to the current leaf, whose momentum sum is
+ * rSumS − rSumCk + rCk: fused into one loop (nothing written) when the mass is diagonal.
+ */
+function subtreeTurning(
+  m: Mass,
+  rk: Float64Array,
+  r: Float64Array,
+  rSumS: Float64Array,
+  rs: Float64Array,
+  ws: Workspace,
+): boolean {
+  const d = r.length;
+  if (m.dense) {
+    const sub = ws.tmp;
+    for (let i = 0; i < d; i++) sub[i] = rSumS[i] - rs[i] + rk[i];
+    return isTurning(m, rk, r, sub, ws); // scratch v1/v2 only, so `sub` (tmp) survives
+  }
+  const inv = m.inv;
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < d; i++) {
+    const c = inv[i] * (rSumS[i] - rs[i] + rk[i] - 0.5 * (rk[i] + r[i]));
+    a += rk[i] * c;
+    b += r[i] * c;
+  }
+  return a <= 0 || b <= 0;
+}
+
 /** dst ← src (a plain loop: cheaper than `TypedArray.set` for the short vectors of a trajectory). */
 function copy(dst: Float64Array, src: Float64Array, d: number): void {
   for (let i = 0; i < d; i++) dst[i] = src[i];
 }
 
 function popcount(n: number): number {
-  let c = 0;
+  // SWAR bit count: constant time, no loop.
   let x = n >>> 0;
-  while (x) {
-    x &= x - 1;
-    c++;
-  }
-  return c;
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Number of trailing one bits of n (n ≥ 0): the subtrees of the iterative tree that end at leaf n. */
+function trailingOnes(n: number): number {
+  const lowestZero = ~n & (n + 1); // 2^t for t trailing ones
+  return 31 - Math.clz32(lowestZero);
 }
 
 function logAddExp(a: number, b: number): number {
@@ -440,20 +473,15 @@ function nutsAdvance(ws: Workspace, pe: number): boolean {
   // Checkpoint bookkeeping (NumPyro's _leaf_idx_to_ckpt_idxs): even leaves store (r, ρ) at index
   // popcount(n >> 1); the subtrees ending at this leaf are checked against those checkpoints.
   const idxMax = popcount(n >>> 1);
-  const numSub = popcount((~n & (n + 1)) - 1);
+  const numSub = trailingOnes(n);
   const idxMin = idxMax - numSub + 1;
   if (n % 2 === 0) {
     copy(ws.rCk[idxMax], r, d);
     copy(ws.rSumCk[idxMax], rSumS, d);
   }
   let turnS = false;
-  for (let k = idxMax; k >= idxMin && !turnS; k--) {
-    const sub = ws.tmp;
-    const rs = ws.rSumCk[k];
-    const rk = ws.rCk[k];
-    for (let i = 0; i < d; i++) sub[i] = rSumS[i] - rs[i] + rk[i];
-    turnS = isTurning(m, rk, r, sub, ws); // scratch v1/v2 only, so `sub` (tmp) survives
-  }
+  for (let k = idxMax; k >= idxMin && !turnS; k--)
+    turnS = subtreeTurning(m, ws.rCk[k], r, rSumS, ws.rSumCk[k], ws);
   ws.n = n + 1;
   if (ws.n < ws.maxLeaves && !turnS && !divS) {
     kickDrift(ws);

@@ -84,9 +84,9 @@ const TWO_NEG_53 = 2 ** -53;
  * const u = r.uniform(); // in [0, 1)
  */
 export class ChainRandom {
-  /** Key word 0. */
+  /** Key word 0, as an int32 (the same bits as the uint32 word; int32 stays unboxed in V8). */
   k0: number;
-  /** Key word 1. */
+  /** Key word 1, as an int32. */
   k1: number;
   /** Index of the next threefry block. */
   counter: number;
@@ -100,8 +100,8 @@ export class ChainRandom {
    * @param spare - a pending second normal (default none).
    */
   constructor(key: KeyPair, counter = 0, spare: number | null = null) {
-    this.k0 = key[0] >>> 0;
-    this.k1 = key[1] >>> 0;
+    this.k0 = key[0] | 0;
+    this.k1 = key[1] | 0;
     this.counter = counter;
     this.spare = spare ?? Number.NaN;
   }
@@ -109,7 +109,8 @@ export class ChainRandom {
   /** Uniform in [0, 1) with 53 random bits (one threefry block). */
   uniform(): number {
     const c = this.counter++;
-    threefry2x32(this.k0, this.k1, Math.floor(c / 4294967296) >>> 0, c >>> 0, this.buf);
+    // Counter words as int32 too (threefry only uses their bits), so no argument needs a heap number.
+    threefry2x32(this.k0, this.k1, Math.floor(c / 4294967296) | 0, c | 0, this.buf);
     return ((this.buf[0] >>> 5) * 67108864 + (this.buf[1] >>> 6)) * TWO_NEG_53;
   }
 
@@ -136,7 +137,7 @@ export class ChainRandom {
   /** Snapshot for JSON. */
   getState(): ChainRandomState {
     return {
-      key: [this.k0, this.k1],
+      key: [this.k0 >>> 0, this.k1 >>> 0],
       counter: this.counter,
       spare: Number.isNaN(this.spare) ? null : this.spare,
     };
@@ -144,8 +145,8 @@ export class ChainRandom {
 
   /** Restore a snapshot taken by {@link ChainRandom.getState}. */
   setState(s: ChainRandomState): void {
-    this.k0 = s.key[0] >>> 0;
-    this.k1 = s.key[1] >>> 0;
+    this.k0 = s.key[0] | 0;
+    this.k1 = s.key[1] | 0;
     this.counter = s.counter;
     this.spare = s.spare ?? Number.NaN;
   }
