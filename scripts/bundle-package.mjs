@@ -5,7 +5,8 @@
 // (`tsc -p tsconfig.build.json --emitDeclarationOnly`); this replaces what used to be one emitted file per
 // source file, because Node's ES module loader pays about half a millisecond per file: importing @phlox/mcmc's
 // graph from ~290 files took ~130 ms, from one file per package it takes a few.
-// Run from a package directory: `node ../../scripts/bundle-package.mjs`.
+// Run from a package directory: `node ../../scripts/bundle-package.mjs`. With `--keep-emitted` (@phlox/mcmc) the
+// full tsc output stays beside the bundle, for modules that workers load by URL (its worker entry points).
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -34,7 +35,8 @@ function removeJs(dir) {
     else if (/\.js(\.map)?$/.test(name)) rmSync(path);
   }
 }
-removeJs("dist");
+const keepEmitted = process.argv.includes("--keep-emitted");
+if (!keepEmitted) removeJs("dist");
 
 await build({
   entryPoints,

@@ -95,13 +95,26 @@ function sourceMirror(): Promise<{ srcUrl: string; outUrl: string }> {
 }
 
 /** Runs `jobs` in parallel workers; never rejects: each chain reports success or its own error. */
+/**
+ * The worker entry beside this module, or, when this module was bundled into the package's dist/index.js
+ * (scripts/bundle-package.mjs), tsc's copy under dist/internal/.
+ */
+async function workerMainUrl(): Promise<string> {
+  const here = new URL("./worker-main.js", import.meta.url);
+  const { existsSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  return existsSync(fileURLToPath(here))
+    ? here.href
+    : new URL("./internal/worker-main.js", import.meta.url).href;
+}
+
 export async function runParallel(
   jobs: WorkerJob[],
   onProgress: (p: ChainProgress) => void,
 ): Promise<ParallelResult[]> {
   const { Worker } = await import("node:worker_threads");
   const fromSource = import.meta.url.endsWith(".ts");
-  let main = new URL("./worker-main.js", import.meta.url).href;
+  let main = fromSource ? "" : await workerMainUrl();
   let loader: string | undefined;
   let mapSpec = (s: WorkerPotentialSpec) => s;
   if (fromSource) {
