@@ -210,6 +210,8 @@ export class MCMC<S extends object = object> {
       bar?.update(p);
       o.onProgress?.(p);
     };
+    // Progress lines are formatted only when someone reads them.
+    const reporting = bar !== undefined || o.onProgress !== undefined;
     const outs: (ChainOutput | undefined)[] = new Array(o.numChains).fill(undefined);
     const lasts: unknown[] = new Array(o.numChains).fill(null);
     const posts: unknown[] = new Array(o.numChains).fill(null);
@@ -258,7 +260,7 @@ export class MCMC<S extends object = object> {
         try {
           if (asynchronous) await r.advanceAsync(n);
           else r.advance(n);
-          if (r.iteration % every === 0 || r.done) report(r.progress());
+          if (reporting && (r.iteration % every === 0 || r.done)) report(r.progress());
         } catch (e) {
           runners[c] = undefined;
           failures.push({ chain: c, error: asChainError(c, e) });
