@@ -1,6 +1,7 @@
 import type { HMCOptions } from "./hmc.js";
 import { HMC, NUTS } from "./hmc-kernel.js";
 import type { PotentialFn } from "./internal/trajectory.js";
+import { importExport } from "./internal/worker-main.js";
 import type { WorkerPotentialSpec } from "./kernel.js";
 
 /** Payload of {@link HMC.workerSpec}. */
@@ -16,8 +17,7 @@ export interface HMCWorkerPayload {
  * @throws TypeError if the module does not export a function under `exportName` or it returns no function.
  */
 export async function buildHMCWorkerKernel(p: HMCWorkerPayload): Promise<HMC> {
-  const mod = (await import(p.potential.module)) as Record<string, unknown>;
-  const factory = mod[p.potential.exportName];
+  const factory = await importExport(p.potential);
   if (typeof factory !== "function") {
     throw new TypeError(`worker: ${p.potential.module} has no function export "${p.potential.exportName}".`);
   }

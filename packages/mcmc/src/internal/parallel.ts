@@ -1,5 +1,6 @@
 /**
- * `chainMethod: "parallel"`: one `worker_threads` Worker per chain. The worker entry is a small CommonJS
+ * `chainMethod: "parallel"`: one worker per chain. In browsers, a module Web Worker (`../web-worker.ts`, entry
+ * `../worker-browser.ts`). In Node, a `worker_threads` Worker whose entry is a small CommonJS
  * string (eval: true, so no extra file has to ship) that imports `worker-main`:
  * - built package: `dist/internal/worker-main.js`, plain JS;
  * - running from source (vitest; Node 20 has no `--experimental-strip-types`): this package's `src/*.ts`
@@ -8,6 +9,7 @@
  *   so a potential module that is TypeScript in another workspace package still loads.
  */
 import type { WorkerPotentialSpec } from "../kernel.js";
+import { startChainWebWorker } from "../web-worker.js";
 import type { ChainOutput, ChainProgress } from "./run-chain.js";
 import type { WorkerJob, WorkerMessage } from "./worker-main.js";
 
@@ -94,7 +96,6 @@ function sourceMirror(): Promise<{ srcUrl: string; outUrl: string }> {
   return mirror;
 }
 
-/** Runs `jobs` in parallel workers; never rejects: each chain reports success or its own error. */
 /**
  * The worker entry beside this module, or, when this module was bundled into the package's dist/index.js
  * (scripts/bundle-package.mjs), tsc's copy under dist/internal/.
@@ -108,10 +109,62 @@ async function workerMainUrl(): Promise<string> {
     : new URL("./internal/worker-main.js", import.meta.url).href;
 }
 
+type ErrorMessage = { type: "error"; message: string; stack?: string };
+
+/** Routes one worker message: progress, the chain's result, or its error. */
+function onWorkerMessage(
+  m: WorkerMessage | ErrorMessage,
+  onProgress: (p: ChainProgress) => void,
+  finish: (r: ParallelResult) => void,
+  fail: (why: string) => void,
+): void {
+  if (m.type === "progress") onProgress(m.progress);
+  else if (m.type === "done") finish({ ok: true, out: m.out, last: m.last, postWarmup: m.postWarmup });
+  else fail(m.message);
+}
+
+/** One chain per browser Web Worker (module workers; the same `workerMain` as in Node). */
+function runInWebWorkers(
+  jobs: WorkerJob[],
+  onProgress: (p: ChainProgress) => void,
+): Promise<ParallelResult[]> {
+  return Promise.all(
+    jobs.map(
+      (job) =>
+        new Promise<ParallelResult>((resolve) => {
+          const worker = startChainWebWorker();
+          let settled = false;
+          const finish = (r: ParallelResult) => {
+            if (settled) return;
+            settled = true;
+            resolve(r);
+            worker.terminate();
+          };
+          const fail = (why: string) =>
+            finish({
+              ok: false,
+              error: new Error(`MCMC chain ${job.chain} failed in its Web Worker: ${why}`),
+            });
+          worker.onmessage = (e) =>
+            onWorkerMessage(e.data as WorkerMessage | ErrorMessage, onProgress, finish, fail);
+          worker.onerror = (e) => fail(e.message ?? "worker error");
+          worker.postMessage({ job });
+        }),
+    ),
+  );
+}
+
+/**
+ * Runs each job in its own worker: `worker_threads` in Node, module Web Workers elsewhere (browsers). Never
+ * rejects: results come back in job order, a failed chain as `{ ok: false, error }` naming the chain and why.
+ */
 export async function runParallel(
   jobs: WorkerJob[],
   onProgress: (p: ChainProgress) => void,
 ): Promise<ParallelResult[]> {
+  if (!(typeof process !== "undefined" && typeof process.versions?.node === "string")) {
+    return runInWebWorkers(jobs, onProgress);
+  }
   const { Worker } = await import("node:worker_threads");
   const fromSource = import.meta.url.endsWith(".ts");
   let main = fromSource ? "" : await workerMainUrl();
@@ -149,12 +202,9 @@ export async function runParallel(
           workerData: { job: { ...job, kernelSpec: mapSpec(job.kernelSpec) }, main, loader },
           execArgv: fromSource ? ["--conditions=@phlox/source"] : [],
         });
-        worker.on("message", (m: WorkerMessage | { type: "error"; message: string; stack?: string }) => {
+        worker.on("message", (m: WorkerMessage | ErrorMessage) => {
           if (index === 0) signalReady();
-          if (m.type === "progress") onProgress(m.progress);
-          else if (m.type === "done")
-            finish({ ok: true, out: m.out, last: m.last, postWarmup: m.postWarmup });
-          else fail(m.message);
+          onWorkerMessage(m, onProgress, finish, fail);
         });
         worker.on("error", (e) => fail(e.message));
         worker.on("exit", (code) => fail(`worker exited with code ${code} before finishing`));

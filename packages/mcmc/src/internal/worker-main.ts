@@ -19,10 +19,28 @@ export type WorkerMessage =
   | { type: "progress"; progress: ChainProgress }
   | { type: "done"; out: ChainOutput; last: unknown; postWarmup: unknown };
 
+/**
+ * Factories a worker already holds, by export name: a browser worker bundled by Vite or webpack cannot import
+ * a module by a URL decided at run time, so its entry (`worker-browser.ts`) registers the ones specs name
+ * (`buildHMCWorkerKernel`, `@phlox/infer`'s `loadPotential`) and {@link importExport} uses them first.
+ */
+const known = new Map<string, unknown>();
+
+/** Registers factories under their export names (see {@link importExport}). */
+export function registerWorkerExports(exports: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(exports)) known.set(name, value);
+}
+
+/** `(await import(spec.module))[spec.exportName]`, or the registered export of that name. */
+export async function importExport(spec: WorkerPotentialSpec): Promise<unknown> {
+  if (known.has(spec.exportName)) return known.get(spec.exportName);
+  const mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
+  return mod[spec.exportName];
+}
+
 /** Runs one chain job, posting progress and the result through `post`. */
 export async function workerMain(job: WorkerJob, post: (m: WorkerMessage) => void): Promise<void> {
-  const mod = (await import(job.kernelSpec.module)) as Record<string, unknown>;
-  const build = mod[job.kernelSpec.exportName];
+  const build = await importExport(job.kernelSpec);
   if (typeof build !== "function") {
     throw new TypeError(`${job.kernelSpec.module} has no function export "${job.kernelSpec.exportName}".`);
   }
