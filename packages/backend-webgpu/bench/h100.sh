@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the WebGPU logistic-regression bench on the GPU host through Dawn and the NVIDIA Vulkan driver.
+# Runs the WebGPU logistic-regression benches (logistic-gpu, then fusion: fused vs unfused) on the GPU host through Dawn and the NVIDIA Vulkan driver.
 # Build first (here): packages/backend-webgpu/bench/build-h100.sh. Then, with the device tool:
 #   run(command="bash packages/backend-webgpu/bench/h100.sh", carry=["packages/backend-webgpu/bench/dist"])
 # Installs nothing from the network. Writes the output to $OUT/h100.txt when $OUT is set.
@@ -21,4 +21,6 @@ fi
 {
   echo "host: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null) node $(node --version) ICD ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-default}}"
   cd "$dist" && timeout 140 node bundle.mjs "${1:-1000000}" "${2:-100}" "${3:-10}"
+  # Elementwise fusion: webgpu() (fused) vs webgpu({ fuse: false }) in one run, dispatches and ms/call.
+  timeout 200 node fusion.mjs "${1:-1000000}" "${2:-100}" "${3:-10}"
 } 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/h100.txt"

@@ -2,13 +2,15 @@
  * The browser check (built by Vite in src/browser.test.ts, run in headless Chromium): a tiny NUTS model on the
  * wasm backend (its potential runs as wasm kernels, read synchronously) and on the WebGPU backend (its
  * potential runs as WebGPU kernels, read back with `await`, so NUTS takes it as an `asyncPotentialFn`), plus
- * the WebGPU value and gradient against the JS backend's. Results go to `window.__phlox`.
+ * the WebGPU value and gradient against the JS backend's, and elementwise fusion (fused vs `fuse: false`) in
+ * Chrome's WebGPU. Results go to `window.__phlox`.
  */
 import { MCMC, NUTS } from "@phlox/mcmc";
 import {
   registerBackend,
   setBackend,
   silenceWarnings,
+  softplus,
   type Tensor,
   tensor,
   valueAndGrad,
@@ -17,6 +19,7 @@ import plain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url
 import simd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import threaded from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 import { jitOnBackend as jitWasm, scope, wasm } from "../../backend-wasm/src/index.js";
+import { countDispatches } from "../src/dispatch-counter.js";
 import { disposeTensors, jitOnBackend, webgpu } from "../src/index.js";
 
 silenceWarnings(true);
@@ -99,6 +102,41 @@ async function run(): Promise<Record<string, unknown>> {
     mean: gpuDraws.reduce((a, b) => a + b, 0) / gpuDraws.length,
     bytesBefore,
     bytesAfter: bg.numBytes(),
+  };
+  // Elementwise fusion in the browser's WebGPU: the same program, fused (the default) and unfused.
+  const bu = await webgpu({ name: "webgpu-unfused", fuse: false });
+  registerBackend(bu);
+  const len = 300;
+  const xs = Float64Array.from({ length: len }, (_, i) => Math.sin(i));
+  const ws = Float64Array.from({ length: len }, (_, i) => Math.cos(0.7 * i));
+  const elementwise = (w: Tensor, x: Tensor): Tensor =>
+    softplus(x.mul(w)).sub(x.mul(w).mul(0.3)).add(w.mul(w).mul(0.5)).sum();
+  const fusion: { value: number; gradient: number[]; dispatches: number }[] = [];
+  for (const be of [bg, bu]) {
+    setBackend(be.name);
+    const vgf = jitOnBackend(
+      (w: Tensor, x: Tensor) => valueAndGrad((ww: Tensor) => elementwise(ww, x))(w),
+      be,
+    );
+    const args = [tensor(ws), tensor(xs)];
+    disposeTensors(vgf(...(args as [Tensor, Tensor]))); // compile
+    const counter = countDispatches();
+    const [v, g] = vgf(...(args as [Tensor, Tensor])) as [Tensor, Tensor];
+    const dispatches = counter.count;
+    counter.stop();
+    const [vv, gg] = await Promise.all([v.data(), g.data()]);
+    fusion.push({ value: vv[0] as number, gradient: Array.from(gg), dispatches });
+    disposeTensors([args, v, g]);
+  }
+  setBackend("js");
+  const fusionRef = valueAndGrad((w: Tensor) => elementwise(w, tensor(xs.map(Math.fround))))(
+    tensor(ws.map(Math.fround)),
+  ) as [Tensor, Tensor];
+  out.fusion = {
+    fused: fusion[0],
+    unfused: fusion[1],
+    refValue: fusionRef[0].item(),
+    refGradient: Array.from(fusionRef[1].dataSync()),
   };
   return out;
 }

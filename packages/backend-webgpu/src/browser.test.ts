@@ -26,6 +26,12 @@ interface PageResult {
     bytesBefore: number;
     bytesAfter: number;
   };
+  fusion: {
+    fused: { value: number; gradient: number[]; dispatches: number };
+    unfused: { value: number; gradient: number[]; dispatches: number };
+    refValue: number;
+    refGradient: number[];
+  };
 }
 
 if (existsSync(CHROMIUM)) {
@@ -52,6 +58,15 @@ if (existsSync(CHROMIUM)) {
       expect(r.webgpu.draws).toBe(200);
       expect(Math.abs(r.webgpu.mean - r.posteriorMean)).toBeLessThan(0.15);
       expect(r.webgpu.bytesAfter).toBeLessThanOrEqual(r.webgpu.bytesBefore);
+      // Elementwise fusion in Chrome's WebGPU: fused, unfused and the js backend agree; fewer dispatches fused.
+      const { fused, unfused, refValue, refGradient } = r.fusion;
+      for (const v of [fused.value, unfused.value])
+        expect(Math.abs(v - refValue)).toBeLessThan(1e-5 * Math.abs(refValue) + 1e-5);
+      refGradient.forEach((want, i) => {
+        for (const got of [fused.gradient[i] as number, unfused.gradient[i] as number])
+          expect(Math.abs(got - want), `gradient ${i}`).toBeLessThan(1e-5 * Math.abs(want) + 1e-6);
+      });
+      expect(fused.dispatches).toBeLessThan(unfused.dispatches);
     }, 90_000);
   });
 } else {

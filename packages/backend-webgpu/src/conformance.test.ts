@@ -24,6 +24,19 @@ if (probe.ok) {
     memoryIterations: 200,
     jit: jitOnBackend,
   });
+  // The opt-out: programs run one tfjs kernel per equation, as before fusion.
+  let numBytesUnfused = (): number => 0;
+  conformance("webgpu-unfused", {
+    setup: async () => {
+      const be = await webgpu({ gpu: await nodeGpu(), name: "webgpu-unfused", fuse: false });
+      numBytesUnfused = be.numBytes;
+      return be;
+    },
+    numBytes: () => numBytesUnfused(),
+    scope,
+    memoryIterations: 200,
+    jit: jitOnBackend,
+  });
 } else {
   describe("backend webgpu in Node", () => {
     it(`webgpu adapter unavailable: ${probe.reason} (set PHLOX_REQUIRE_WEBGPU=1 to make this fail)`, () => {

@@ -5,8 +5,10 @@
  */
 
 import { compositeKernels, createTfjsBackend, type TfjsBackend, trigKernels } from "@phlox/backend-tfjs";
-import { PhloxError } from "@phlox/tensor";
+import { PhloxError, type Program } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
+import { fusedKernel } from "./fused-kernel.js";
+import { fuseProgram } from "./fusion.js";
 import { randomBitsKernel } from "./random-bits-wgsl.js";
 
 /** The parts of the WebGPU `GPU` object this package uses. */
@@ -30,12 +32,19 @@ export interface WebGpuOptions {
   readonly powerPreference?: "low-power" | "high-performance";
   /** Phlox backend name (default `"webgpu"`). */
   readonly name?: string;
+  /**
+   * Elementwise fusion in `compile` (`jitOnBackend`, `jit`): chains of elementwise equations run as one generated
+   * WGSL program each instead of one tfjs kernel per equation. Default true; `false` runs one kernel per equation.
+   */
+  readonly fuse?: boolean;
 }
 
 /** Information about the backend's adapter, for logs and benchmarks. */
 export interface WebGpuBackend extends TfjsBackend {
   /** The adapter's `info` (vendor, architecture, device, description) when the implementation exposes it. */
   readonly adapterInfo: unknown;
+  /** Whether `compile` fuses elementwise chains (the `fuse` option). */
+  readonly fuse: boolean;
 }
 
 const LIMITS = [
@@ -50,9 +59,11 @@ const LIMITS = [
 /**
  * Requests a WebGPU adapter and device, initialises tfjs-backend-webgpu on them and returns a Phlox backend.
  * Every primitive has a device kernel: tfjs kernels, compositions of them (lgamma, digamma, polygamma, erfc,
- * ndtri, cholesky, triangularSolve; sin, cos and tan for accuracy) and a WGSL threefry program (randomBits). Nothing is registered: pass the
- * result to `registerBackend`, then `setBackend("webgpu")`. Read computed values with `await x.data()`.
- * @param options - the `gpu` entry point (Node), power preference, name.
+ * ndtri, cholesky, triangularSolve; sin, cos and tan for accuracy) and a WGSL threefry program (randomBits).
+ * Compiled programs (`jitOnBackend`) fuse elementwise chains into generated WGSL unless `fuse: false`. Nothing is
+ * registered: pass the result to `registerBackend`, then `setBackend("webgpu")`. Read computed values with
+ * `await x.data()`.
+ * @param options - the `gpu` entry point (Node), power preference, name, `fuse` (default true).
  * @returns the backend (float64 tensors are stored and computed as float32).
  * @throws PhloxError `webgpu-unavailable` (no `navigator.gpu` and no `gpu` option), `webgpu-no-adapter` (the
  *   implementation found no adapter: in Node check `VK_ICD_FILENAMES`/the Vulkan driver).
@@ -103,7 +114,15 @@ export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend
     name: options.name ?? "webgpu",
     tfBackend: "webgpu",
     syncRead: false,
-    extraKernels: [...compositeKernels, ...trigKernels, randomBitsKernel],
+    extraKernels: [...compositeKernels, ...trigKernels, randomBitsKernel, fusedKernel],
   });
-  return Object.assign(be, { adapterInfo: adapter.info ?? null });
+  // Fusion rewrites the program before the shared compiler runs it: each group becomes one `stopGradient`
+  // equation whose params carry the group, which `fusedKernel` (this backend's stopGradient) runs as WGSL.
+  const fuse = options.fuse !== false;
+  const compileUnfused = be.compile;
+  const compile =
+    fuse && compileUnfused !== undefined
+      ? (program: Program) => compileUnfused(fuseProgram(program).program)
+      : compileUnfused;
+  return Object.assign(be, { adapterInfo: adapter.info ?? null, fuse, compile });
 }
