@@ -7,15 +7,15 @@ import {
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
-import { oneHot } from "../internal/categorical-helpers.js";
+import { logProbs, oneHotMask } from "../internal/categorical-helpers.js";
 import {
   arange,
   asTensor,
   broadcastTo,
   categoricalSample,
   exp,
+  isfinite,
   type Key,
-  log,
   logSumExp,
   mul,
   neg,
@@ -25,6 +25,7 @@ import {
   type Tensor,
   type TensorLike,
   toFloat,
+  where,
 } from "../internal/ops.js";
 import { broadcastShapes } from "../internal/shape.js";
 
@@ -55,7 +56,7 @@ export class Categorical extends Distribution {
   }
   /** Normalised log-probabilities `[..., K]`. */
   get logits(): Tensor {
-    return this.isLogits ? sub(this.param, logSumExp(this.param, -1, true)) : log(this.param);
+    return this.isLogits ? sub(this.param, logSumExp(this.param, -1, true)) : logProbs(this.param);
   }
   /** Probabilities `[..., K]`. */
   get probs(): Tensor {
@@ -69,8 +70,9 @@ export class Categorical extends Distribution {
     const v = asTensor(value);
     const shape = broadcastShapes("Categorical.logProb", v.shape, this.batchShape);
     const lp = this.logits;
-    const oh = oneHot(broadcastTo(v, shape), this.numCategories);
-    return sum(mul(oh, lp), -1);
+    // select (not multiply) the observed entry, so a −∞ entry elsewhere cannot turn 0·(−∞) into NaN
+    const oh = oneHotMask(broadcastTo(v, shape), this.numCategories);
+    return sum(where(oh, lp, 0), -1);
   }
   override get mean(): Tensor {
     return broadcastTo(Number.NaN, this.batchShape);
@@ -79,8 +81,9 @@ export class Categorical extends Distribution {
     return broadcastTo(Number.NaN, this.batchShape);
   }
   override entropy(): Tensor {
+    // 0·log 0 = 0: zero-probability entries contribute nothing (and no NaN gradient)
     const lp = this.logits;
-    return neg(sum(mul(exp(lp), lp), -1));
+    return neg(sum(mul(exp(lp), where(isfinite(lp), lp, 0)), -1));
   }
   override enumerateSupport(expand = true): Tensor {
     const k = this.numCategories;

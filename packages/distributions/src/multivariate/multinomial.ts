@@ -6,6 +6,7 @@ import {
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import { dotLogProbs, logProbs } from "../internal/categorical-helpers.js";
 import { counts, lgammaScalar, scalarCount } from "../internal/multinomial-helpers.js";
 import {
   add,
@@ -13,7 +14,6 @@ import {
   exp,
   type Key,
   lgamma,
-  log,
   logSumExp,
   mul,
   sub,
@@ -21,7 +21,6 @@ import {
   type Tensor,
   type TensorLike,
   toFloat,
-  xlogy,
 } from "../internal/ops.js";
 
 /**
@@ -39,7 +38,7 @@ export class Multinomial extends Distribution {
     const t = toFloat(asTensor(value));
     super(t.shape.slice(0, -1), t.shape.slice(-1), options, isLogits ? {} : { probs: t });
     this.totalCount = scalarCount("Multinomial", totalCount);
-    this.logitsN = isLogits ? sub(t, logSumExp(t, -1, true)) : log(t);
+    this.logitsN = isLogits ? sub(t, logSumExp(t, -1, true)) : logProbs(t);
   }
   override get support(): MultinomialConstraint {
     return multinomial(this.totalCount);
@@ -60,7 +59,7 @@ export class Multinomial extends Distribution {
     this.validateSample(value);
     const n = this.totalCount;
     const x = asTensor(value);
-    return add(sub(lgammaScalar(n + 1), sum(lgamma(add(x, 1)), -1)), sum(xlogy(x, this.probs), -1));
+    return add(sub(lgammaScalar(n + 1), sum(lgamma(add(x, 1)), -1)), sum(dotLogProbs(x, this.logitsN), -1));
   }
   override get mean(): Tensor {
     return mul(this.probs, this.totalCount);

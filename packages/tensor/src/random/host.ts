@@ -1,16 +1,30 @@
 /**
  * Samplers that need data-dependent loops (rejection, inversion by search) run on the host over a concrete
  * key: element i draws its uniforms from the threefry stream with counters (j, i), j = 0, 1, …, so results
- * are identical on every backend and every run. The outputs are constants for autodiff.
+ * are identical on every backend and every run. The outputs are constants for autodiff. (Gamma, Beta and
+ * Dirichlet are traceable and live in gamma.ts; they are re-exported here.)
  */
 import { allocate, type DType } from "../core/dtype.js";
 import { ConstraintError } from "../core/errors.js";
 import { broadcastShapes, sizeOf, stridesOf } from "../core/shape.js";
 import { fromArray, type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { lgammaScalar } from "../special/lgamma.js";
-import { ndtriScalar } from "../special/ndtri.js";
-import { type Key, keyWords, split } from "./key.js";
+import { type Key, keyWords } from "./key.js";
 import { threefry2x32 } from "./threefry.js";
+
+export { beta, dirichlet, gamma } from "./gamma.js";
+
+/**
+ * (k + ½)/2⁵³ from the top 53 bits of two uint32 words, strictly inside (0, 1): for k = 2⁵³ − 1, where k + ½ rounds
+ * up to 2⁵³, it returns 1 − 2⁻⁵³ instead of 1. (Exported for tests.)
+ * @param w0 - high word (uint32).
+ * @param w1 - low word (uint32).
+ * @returns a float64 in [2⁻⁵⁴, 1 − 2⁻⁵³].
+ */
+export function openUnit53(w0: number, w1: number): number {
+  const u = ((w0 >>> 5) * 67108864 + (w1 >>> 6) + 0.5) / 9007199254740992;
+  return u < 1 ? u : 0.9999999999999999;
+}
 
 /** A per-element uniform stream on the open interval (0, 1). */
 export class Stream {
@@ -23,10 +37,7 @@ export class Stream {
   ) {}
   uniform(): number {
     threefry2x32(this.k0, this.k1, this.j++, this.i, this.w, 0);
-    return ((this.w[0] >>> 5) * 67108864 + (this.w[1] >>> 6) + 0.5) / 9007199254740992;
-  }
-  normal(): number {
-    return ndtriScalar(this.uniform());
+    return openUnit53(this.w[0], this.w[1]);
   }
 }
 
@@ -52,28 +63,6 @@ export function paramValues(x: TensorLike, shape: readonly number[], op: string)
   return out;
 }
 
-function gammaOne(s: Stream, alpha: number): number {
-  if (!(alpha > 0)) return Number.NaN;
-  // Marsaglia & Tsang (2000); for α < 1 use Gamma(α + 1)·U^{1/α}.
-  const boost = alpha < 1;
-  const a = boost ? alpha + 1 : alpha;
-  const d = a - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  let g: number;
-  for (;;) {
-    const x = s.normal();
-    let v = 1 + c * x;
-    if (v <= 0) continue;
-    v = v * v * v;
-    const u = s.uniform();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-      g = d * v;
-      break;
-    }
-  }
-  return boost ? g * Math.exp(Math.log(s.uniform()) / alpha) : g;
-}
-
 function shapeOf(shape: readonly number[] | undefined, ...params: TensorLike[]): number[] {
   if (shape) return [...shape];
   return params.map((p) => toTensor(p).shape).reduce<number[]>((a, b) => broadcastShapes(a, b), []);
@@ -90,56 +79,6 @@ function fill(
   const out = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < out.length; i++) out[i] = f(new Stream(k0, k1, i), i);
   return fromArray(out, [...shape], dtype);
-}
-
-/**
- * Gamma(α, 1) draws (Marsaglia–Tsang, with the U^{1/α} boost for α < 1); shape defaults to α's shape.
- * @example
- * gamma(key(0), 2, [3]).shape; // → [3]
- */
-export function gamma(k: Key, alpha: TensorLike, shape?: readonly number[]): Tensor {
-  const s = shapeOf(shape, alpha);
-  const a = paramValues(alpha, s, "gamma");
-  return fill(k, "gamma", s, "float64", (st, i) => gammaOne(st, a[i]));
-}
-
-/**
- * Beta(a, b) draws as X/(X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
- * @example
- * beta(key(0), 2, 3, [3]).shape; // → [3]
- */
-export function beta(k: Key, a: TensorLike, b: TensorLike, shape?: readonly number[]): Tensor {
-  const s = shapeOf(shape, a, b);
-  const [ka, kb] = split(k);
-  const x = gamma(ka, a, s).dataSync();
-  const y = gamma(kb, b, s).dataSync();
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < out.length; i++) out[i] = x[i] / (x[i] + y[i]);
-  return fromArray(out, s, "float64");
-}
-
-/**
- * Dirichlet(α) draws over the last axis of `alpha`: shape `[...shape, K]` (shape defaults to α's batch shape).
- * @example
- * dirichlet(key(0), [1, 1, 1]).shape; // → [3]
- */
-export function dirichlet(k: Key, alpha: TensorLike, shape?: readonly number[]): Tensor {
-  const at = toTensor(alpha);
-  const K = at.shape[at.shape.length - 1];
-  const batch = shape ? broadcastShapes(shape, at.shape.slice(0, -1), "dirichlet") : at.shape.slice(0, -1);
-  const full = [...batch, K];
-  const g = gamma(k, paramValuesTensor(at, full), full).dataSync();
-  const out = new Float64Array(g.length);
-  for (let i = 0; i < g.length; i += K) {
-    let t = 0;
-    for (let j = 0; j < K; j++) t += g[i + j];
-    for (let j = 0; j < K; j++) out[i + j] = g[i + j] / t;
-  }
-  return fromArray(out, full, "float64");
-}
-
-function paramValuesTensor(x: Tensor, shape: readonly number[]): Tensor {
-  return fromArray(paramValues(x, shape, "dirichlet"), [...shape], "float64");
 }
 
 function poissonOne(s: Stream, lam: number): number {
