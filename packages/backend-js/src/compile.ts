@@ -56,7 +56,7 @@ export interface CompiledJsProgram {
 }
 
 /** Options of {@link compileProgram}. */
-export type CompileOptions = CodegenOptions;
+export type CompileOptions = Omit<CodegenOptions, "rows">;
 
 const CTORS = {
   float64: Float64Array,
@@ -162,6 +162,76 @@ export function compileProgram(program: IRProgram, options: CompileOptions = {})
   const g = generate(program, options);
   const consts = g.constants.map((c) => ({ dtype: c.dtype, shape: c.shape, data: toTyped(c.dtype, c.data) }));
   return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, g.argOrder, defaultRuntime());
+}
+
+/** A program compiled row-wise by {@link compileRows}. */
+export interface CompiledRowsProgram {
+  /** The generated JavaScript (the body of the factory). */
+  readonly source: string;
+  /** The input's shape and dtype (one row). */
+  readonly input: ArgSpec;
+  /** Output shapes and dtypes (of one row), in order. */
+  readonly outputs: readonly ArgSpec[];
+  /**
+   * Evaluates the program on each of `n` rows stacked in `rows` [n·size(input)], writing output k of row r at
+   * `outputs[k][r·size_k …]` (typed arrays of the outputs' dtypes, of at least n·size_k elements; by default
+   * new ones).
+   * @returns the output arrays.
+   * @throws Error when `rows` holds fewer than n rows, or an output array has the wrong type or length.
+   */
+  run(rows: IRTypedArray, n: number, outputs?: readonly IRTypedArray[]): IRTypedArray[];
+}
+
+/**
+ * Compiles a one-input IR program into one function that evaluates it on many rows in a single loop (the
+ * one-call code of {@link compileProgram} per row, without a call per row): mapping thousands of posterior
+ * draws through a model's deterministic sites, say.
+ * @param program - a `Program` with exactly one input (simplify it first with `simplify` from `@phlox/tensor`).
+ * @param options - `chunkLines`, as for {@link compileProgram}.
+ * @returns the compiled program.
+ * @throws Error when the program has more or fewer than one input, or a primitive has no code generator;
+ *   EvalError where `new Function` is forbidden.
+ * @example
+ * const c = compileRows(program); // program: z [2] ↦ exp(z)
+ * c.run(new Float64Array([0, 1, 2, 3]), 2)[0]; // → Float64Array [1, e, e², e³]
+ */
+export function compileRows(
+  program: IRProgram,
+  options: Pick<CompileOptions, "chunkLines"> = {},
+): CompiledRowsProgram {
+  const g = generate(program, { ...options, rows: true });
+  const raw = build(
+    g.source,
+    g.constants.map((c) => toTyped(c.dtype, c.data)),
+    defaultRuntime(),
+  ) as unknown as (rows: IRTypedArray, n: number, ...outputs: IRTypedArray[]) => void;
+  const input = g.inputs[0] as ArgSpec;
+  const outputs = g.outputs;
+  return {
+    source: g.source,
+    input,
+    outputs,
+    run(rows: IRTypedArray, n: number, outs?: readonly IRTypedArray[]): IRTypedArray[] {
+      const d = sizeOf(input.shape);
+      if (!Number.isInteger(n) || n < 0 || rows.length < n * d)
+        throw new Error(
+          `compileRows: run needs n (a non-negative integer) rows of ${d} elements, got n = ${n} and ${rows.length} elements.`,
+        );
+      const o = outs ?? outputs.map((s) => allocateArray(s.dtype, n * sizeOf(s.shape)));
+      if (o.length !== outputs.length)
+        throw new Error(`compileRows: expected ${outputs.length} output arrays, got ${o.length}.`);
+      for (let k = 0; k < o.length; k++) {
+        const s = outputs[k] as ArgSpec;
+        const a = o[k] as IRTypedArray;
+        if (!(a instanceof CTORS[s.dtype as keyof typeof CTORS]) || a.length < n * sizeOf(s.shape))
+          throw new Error(
+            `compileRows: output ${k} must be a ${s.dtype} typed array of at least ${n * sizeOf(s.shape)} elements.`,
+          );
+      }
+      raw(rows, n, ...o);
+      return [...o];
+    },
+  };
 }
 
 /**

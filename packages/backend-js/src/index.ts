@@ -2,8 +2,10 @@
 export {
   allocateArray,
   type CompiledJsProgram,
+  type CompiledRowsProgram,
   type CompileOptions,
   compileProgram,
+  compileRows,
   loadCompiled,
   type RawProgramFn,
   type SerializedProgram,

@@ -1,5 +1,5 @@
-import { HalfNormal, Normal } from "@phlox/distributions";
-import { factor, plate, reparam, sample } from "@phlox/handlers";
+import { HalfCauchy, HalfNormal, Normal } from "@phlox/distributions";
+import { deterministic, factor, plate, reparam, sample } from "@phlox/handlers";
 import { key, silenceWarnings, type Tensor, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { initToFeasible, initToMedian, initToValue } from "./initialization.js";
@@ -82,6 +82,37 @@ describe("initializeModel on eight schools", () => {
     expect(out.theta.shape).toEqual([8]);
     expect(out.theta.data).toBeInstanceOf(Float64Array);
     expect(out.tau.data[0]).toBeCloseTo(Math.exp(info.initialZ[1]), 12);
+  });
+
+  it("postprocessBatch maps stacked draws exactly as postprocess maps each, and as the eager model does", () => {
+    const model = (sigma: Tensor, y: Tensor) => {
+      const mu = sample("mu", new Normal(0, 5));
+      const tau = sample("tau", new HalfCauchy(5));
+      plate("school", 8, () => {
+        const raw = sample("theta_raw", new Normal(0, 1));
+        const theta = deterministic("theta", mu.add(tau.mul(raw)));
+        sample("obs", new Normal(theta, sigma), { obs: y });
+      });
+    };
+    const nc = initializeModel(key(0), model, [...args]);
+    const eager = initializeModel(key(0), model, [...args], { jit: false });
+    const points = randomPoints(10, 6, 17);
+    const zs = new Float64Array(60);
+    points.forEach((z, i) => {
+      zs.set(z, i * 10);
+    });
+    const batch = nc.postprocessBatch(zs, 6);
+    expect(Object.keys(batch)).toEqual(["mu", "tau", "theta_raw", "theta"]);
+    expect(batch.theta.shape).toEqual([6, 8]);
+    points.forEach((z, i) => {
+      const one = nc.postprocess(z);
+      const ref = eager.postprocess(z);
+      for (const k of Object.keys(ref)) {
+        const n = ref[k].data.length;
+        expect(Array.from(batch[k].data.subarray(i * n, (i + 1) * n))).toEqual(Array.from(one[k].data));
+        for (let j = 0; j < n; j++) expectClose(one[k].data[j], ref[k].data[j], 1e-13);
+      }
+    });
   });
 
   it("initialize(key) gives other valid starting points deterministically", () => {

@@ -198,7 +198,9 @@ export function initializeModel(
     for (const l of layout) m.set(l.name, reshape(slice1(z, l.offset, l.offset + l.size), l.shape));
     return m;
   };
-  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z));
+  // Set while the start-point check below runs the eager potential, to keep that run's trace.
+  let onTrace: ((tr: Trace) => void) | null = null;
+  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z), onTrace);
 
   const vg = valueAndGrad1(U);
   const eagerFn = (z: Float64Array, grad: Float64Array): number => {
@@ -322,9 +324,22 @@ export function initializeModel(
   const first = search(kSearch, proto);
 
   // Guard against a compiler defect: the compiled and eager potentials must agree at the starting point.
+  // The eager run's trace (constrained latent and deterministic values at that point) is kept as the
+  // reference against which the compiled postprocess is checked, so the model need not run again for it.
+  let checkPoint: { z: Float64Array; trace: Trace } | null = null;
   if (compiled !== null) {
     const ge = new Float64Array(dim);
-    const ve = eagerFn(first.z, ge);
+    let eagerTrace: Trace | null = null;
+    onTrace = (tr) => {
+      eagerTrace = tr;
+    };
+    let ve: number;
+    try {
+      ve = eagerFn(first.z, ge);
+    } finally {
+      onTrace = null;
+    }
+    if (eagerTrace !== null) checkPoint = { z: Float64Array.from(first.z), trace: eagerTrace };
     const gc = new Float64Array(dim);
     const vc = compiled.fn(first.z, gc);
     let ok = Math.abs(ve - vc) <= 1e-8 * (1 + Math.abs(ve));
@@ -350,22 +365,26 @@ export function initializeModel(
     const sub = new UnconstrainedSubstitute(unflatten(z), false);
     return trace(() => sub.run(() => callModel(model, args))).getTrace();
   };
-  const eagerPostprocess = (z: Float64Array): Record<string, SiteValue> => {
-    const tr = runConstrained(z);
+  const sitesOf = (tr: Trace): Record<string, SiteValue> => {
     const out: Record<string, SiteValue> = {};
     for (const [name, site] of tr) {
       if (site.value !== null && keepSite(name, site.type)) out[name] = toSiteValue(site.value);
     }
     return out;
   };
+  const eagerPostprocess = (z: Float64Array): Record<string, SiteValue> => sitesOf(runConstrained(z));
   // Built on the first postprocess call: samplers map every draw through it.
   let fastPostprocess: CompiledPostprocess | null | undefined;
   const compiledPostprocess = (): CompiledPostprocess | null => {
     if (fastPostprocess === undefined) {
+      const at = checkPoint;
+      checkPoint = null;
       fastPostprocess =
         options.jit === false || dim === 0
           ? null
-          : compilePostprocess(runAt, keepSite, dim, Float64Array.from(first.z), eagerPostprocess);
+          : at !== null
+            ? compilePostprocess(runAt, keepSite, dim, at.z, sitesOf(at.trace))
+            : compilePostprocess(runAt, keepSite, dim, Float64Array.from(first.z), eagerPostprocess(first.z));
     }
     return fastPostprocess;
   };

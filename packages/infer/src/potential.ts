@@ -1,4 +1,4 @@
-import { substitute, trace } from "@phlox/handlers";
+import { substitute, type Trace, trace } from "@phlox/handlers";
 import { add, neg, sumAll, type Tensor, type TensorLike, type Transform } from "./internal/ops.js";
 import {
   isLatent,
@@ -18,15 +18,20 @@ function toMap(params: Values): Map<string, Tensor> {
   return m;
 }
 
-/** @internal U(z) from unconstrained values by site name, as a scalar tensor (differentiable, traceable). */
+/**
+ * @internal U(z) from unconstrained values by site name, as a scalar tensor (differentiable, traceable);
+ * `onTrace` receives the model's trace (its latent sites hold the constrained values).
+ */
 export function potentialFromMap(
   model: (...args: never[]) => unknown,
   args: readonly unknown[],
   values: ReadonlyMap<string, Tensor>,
+  onTrace: ((tr: Trace) => void) | null = null,
 ): Tensor {
   const sub = new UnconstrainedSubstitute(values, true);
   const call = model as (...a: readonly unknown[]) => unknown;
   const tr = trace(() => sub.run(() => call(...args))).getTrace();
+  onTrace?.(tr);
   let lj = traceLogJoint(tr);
   if (sub.logDet !== null) lj = lj === null ? sub.logDet : add(lj, sub.logDet);
   return lj === null ? sumAll(0) : neg(lj);

@@ -22,6 +22,7 @@ import {
 import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
+import { rowsFunction } from "./rows.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 
 /** Options of {@link generate}. */
@@ -39,6 +40,12 @@ export interface CodegenOptions {
    * 60 KB of bytecode unoptimised); given, any body over 1.5 × `chunkLines` lines is split.
    */
   readonly chunkLines?: number;
+  /**
+   * Generate a row-wise function instead: `run(zs, n, out₀, …)` evaluates the program (one input, no
+   * `returnFirstScalar`) on each of the `n` rows stacked in `zs` [n·size(in₀)] in one loop, writing output k
+   * of row r at `out_k[r·size_k …]`. Each row runs exactly the code of the one-call function.
+   */
+  readonly rows?: boolean;
 }
 
 /** The generated source and what it needs. */
@@ -90,6 +97,9 @@ const ARRAY_CTOR: Record<string, string> = {
   bool: "Uint8Array",
 };
 
+/** Each runtime helper's name and how a call of it starts in an expression. */
+const RUNTIME_CALLS: readonly (readonly [string, string])[] = RUNTIME_SCALARS.map((n) => [n, `${n}(`]);
+
 const len0 = (v: IRVar): number => v.shape[0] as number;
 
 const ctorOf = (dtype: string): string => {
@@ -132,9 +142,14 @@ class Generator {
       if (o0 === undefined || (!isLiteral(o0) && sizeOf(o0.shape) !== 1))
         throw new Error("backend-js: returnFirstScalar needs a one-element first output");
     }
-    p.eqns.forEach((e, k) => {
-      for (const a of e.inputs) if (!isLiteral(a)) this.users.set(a.id, [...(this.users.get(a.id) ?? []), k]);
-    });
+    for (let k = 0; k < p.eqns.length; k++) {
+      for (const a of (p.eqns[k] as IREqn).inputs) {
+        if (isLiteral(a)) continue;
+        const u = this.users.get(a.id);
+        if (u === undefined) this.users.set(a.id, [k]);
+        else u.push(k);
+      }
+    }
     p.outputs.forEach((o, k) => {
       if (isLiteral(o) || (ret && k === 0)) return;
       if (!this.outputSlot.has(o.id)) this.outputSlot.set(o.id, k);
@@ -193,24 +208,33 @@ class Generator {
       chunk ?? CHUNK_LINES,
       chunk === undefined ? SPLIT_ABOVE_LINES : 0,
     );
+    const inputSpecs = p.inputs.map((v) => ({ shape: [...v.shape], dtype: v.dtype }));
+    const outputSpecs = p.outputs.map((o) =>
+      isLiteral(o) ? { shape: [], dtype: o.dtype } : { shape: [...o.shape], dtype: o.dtype },
+    );
+    if (this.opts.rows && (p.inputs.length !== 1 || ret))
+      throw new Error("backend-js: rows needs a program with one input and no returnFirstScalar");
+    const runFn = this.opts.rows
+      ? rowsFunction(split?.run ?? body, inputSpecs[0] as ArgSpec, outputSpecs, ctorOf)
+      : [
+          `return function run(${args.join(", ")}) {`,
+          ...(split?.run ?? [...body, ret ? `return ${retExpr};` : ""]),
+          "};",
+        ];
     const source = [
       '"use strict";',
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
       ...this.factory,
       ...(split?.factory ?? []),
-      `return function run(${args.join(", ")}) {`,
-      ...(split?.run ?? [...body, ret ? `return ${retExpr};` : ""]),
-      "};",
+      ...runFn,
     ]
       .filter((l) => l !== "")
       .join("\n");
     return {
       source,
       constants,
-      inputs: p.inputs.map((v) => ({ shape: [...v.shape], dtype: v.dtype })),
-      outputs: p.outputs.map((o) =>
-        isLiteral(o) ? { shape: [], dtype: o.dtype } : { shape: [...o.shape], dtype: o.dtype },
-      ),
+      inputs: inputSpecs,
+      outputs: outputSpecs,
       returnFirstScalar: ret,
       argOrder: this.opts.argOrder ?? "inputs-first",
     };
@@ -225,7 +249,7 @@ class Generator {
   }
 
   private noteRt(expr: string): string {
-    for (const name of RUNTIME_SCALARS) if (expr.includes(`${name}(`)) this.usedRt.add(name);
+    for (const [name, call] of RUNTIME_CALLS) if (expr.includes(call)) this.usedRt.add(name);
     return expr;
   }
 

@@ -32,6 +32,7 @@ export function fuseCholeskyGrads(
 ): CholeskyFusion {
   const skip = new Set<number>();
   const replace = new Map<number, IREqn>();
+  if (!p.eqns.some((e) => e.primitive === "triangularSolve")) return { skip, replace };
   const producer = new Map<number, number>();
   p.eqns.forEach((e, k) => {
     for (const o of e.outputs) producer.set(o.id, k);

@@ -15,15 +15,15 @@ export interface CompiledPostprocess {
  * @param run - runs the model at z (a tensor of shape `[dim]`), returning its trace.
  * @param keep - which sites of the trace to return.
  * @param z0 - a point at which to check the compiled function against the eager one.
+ * @param reference - the eager postprocess at `z0`: which sites to return, their shapes and values.
  */
 export function compilePostprocess(
   run: (z: Tensor) => Trace,
   keep: (name: string, type: string) => boolean,
   dim: number,
   z0: Float64Array,
-  eager: (z: Float64Array) => Record<string, SiteValue>,
+  reference: Record<string, SiteValue>,
 ): CompiledPostprocess | null {
-  const reference = eager(z0);
   const names = Object.keys(reference);
   const shapes = names.map((n) => reference[n].shape);
   let fn: VectorFunction;
@@ -43,8 +43,7 @@ export function compilePostprocess(
   const post = (z: Float64Array): Record<string, SiteValue> => {
     const outs = fn.call(z);
     const r: Record<string, SiteValue> = {};
-    for (let i = 0; i < names.length; i++)
-      r[names[i]] = { data: Float64Array.from(outs[i]), shape: [...shapes[i]] };
+    for (let i = 0; i < names.length; i++) r[names[i]] = { data: outs[i], shape: [...shapes[i]] };
     return r;
   };
   try {

@@ -108,10 +108,10 @@ export const improperUniform = (
   eventShape: readonly number[],
 ): Distribution => new D.ImproperUniform(support, [...batchShape], [...eventShape]);
 
-/** A compiled `z ↦ [t₀, t₁, …]`: one point, or many points through reused buffers. */
+/** A compiled `z ↦ [t₀, t₁, …]`: one point, or many points in one generated loop. */
 export interface VectorFunction {
-  /** The outputs' data at one point z [dim]. */
-  call(z: Float64Array): ArrayLike<number>[];
+  /** The outputs' data at one point z [dim], each as a Float64Array. */
+  call(z: Float64Array): Float64Array[];
   /**
    * The outputs at each of `n` points stacked row-major in `zs` [n·dim]: output k as a Float64Array
    * [n·size_k], point after point.
@@ -121,27 +121,13 @@ export interface VectorFunction {
 
 /**
  * Compiles `f: z ↦ [t₀, t₁, …]` (a flat float64 vector to a list of tensors) into one JavaScript function
- * returning the outputs' data, with `@phlox/tensor`'s staging and `@phlox/backend-js`'s code generator.
+ * over rows of z (`@phlox/backend-js`'s `compileRows`), with `@phlox/tensor`'s staging.
  * @throws ConcretizationError when `f` reads a traced value.
  */
 export function compileVectorFunction(f: (z: Tensor) => Tensor[], dim: number): VectorFunction {
   const { program } = T.makeProgram(f as (...a: never[]) => unknown, [{ shape: [dim], dtype: "float64" }]);
-  const c = B.compileProgram(T.simplify(program) as unknown as Parameters<typeof B.compileProgram>[0]);
-  return {
-    call: (z) => c.call([z]) as ArrayLike<number>[],
-    batch(zs, n) {
-      const row = new Float64Array(dim);
-      const inputs = [row];
-      // One call allocates output buffers of the right dtypes and sizes; every point then reuses them.
-      const scratch = c.call(inputs);
-      const out = scratch.map((o) => new Float64Array(n * o.length));
-      for (let i = 0; i < n; i++) {
-        const off = i * dim;
-        for (let j = 0; j < dim; j++) row[j] = zs[off + j];
-        c.callInto(inputs, scratch);
-        for (let k = 0; k < scratch.length; k++) out[k].set(scratch[k], i * scratch[k].length);
-      }
-      return out;
-    },
-  };
+  const c = B.compileRows(T.simplify(program) as unknown as Parameters<typeof B.compileRows>[0]);
+  const run = (zs: Float64Array, n: number): Float64Array[] =>
+    c.run(zs, n).map((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
+  return { call: (z) => run(z, 1), batch: run };
 }

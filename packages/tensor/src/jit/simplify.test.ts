@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { valueAndGrad } from "../autodiff/grad.js";
-import type { Program, Var } from "../core/ir.js";
+import { type Program, printProgram, type Var } from "../core/ir.js";
 import { makeProgram } from "../core/staging.js";
 import { type Tensor, tensor } from "../core/tensor.js";
 import * as T from "../index.js";
@@ -141,5 +141,58 @@ describe("simplify", () => {
         expect(b[k]?.[i]).toBeCloseTo(v, 12);
       });
     });
+  });
+});
+
+describe("simplify's fixed point", () => {
+  /** The fixed-point loop as first written: compare each round's equations as JSON. */
+  const reference = (p0: Program): Program => {
+    const key = (p: Program): string =>
+      JSON.stringify(
+        p.eqns.map((e) => [
+          e.primitive,
+          e.inputs.map((a) =>
+            "literal" in a ? `${Object.is(a.literal, -0) ? "-0" : a.literal}:${a.dtype}` : `v${a.id}`,
+          ),
+        ]),
+      );
+    let cur = eliminateDeadCode(p0);
+    for (let r = 0; r < 8; r++) {
+      const before = key(cur);
+      cur = eliminateDeadCode(eliminateCommonSubexpressions(foldConstants(applyIdentities(cur))));
+      if (key(cur) === before) break;
+    }
+    return cur;
+  };
+  const c = tensor([1, 2, 3, 4]);
+  const programs: Program[] = [
+    trace((z) => valueAndGrad((x: Tensor) => T.sum(T.mul(T.square(T.sub(x, c)), -0.5)))(z), [4]),
+    trace(
+      (z) =>
+        valueAndGrad((x: Tensor) => {
+          const s = T.exp(T.reshape(T.slice(x, [0], [1]), []));
+          const t = T.slice(x, [1], [5]);
+          const d = T.div(T.sub(c, T.mul(s, t)), T.add(s, 1));
+          return T.add(T.sum(T.log1p(T.square(d))), T.mul(T.reshape(T.slice(x, [0], [1]), []), 2));
+        })(z),
+      [5],
+    ),
+    trace((x) => [T.reshape(T.reshape(T.mul(x, 1), [2, 2]), [4]), T.add(T.sub(0, T.neg(x)), 0)], [4]),
+    trace((x) => T.broadcastTo(T.reshape(T.add(T.mul(x, T.exp(T.tensor(0))), 0), [1]), [3]), []),
+  ];
+
+  it("simplify(p) ends at the program that comparing whole rounds as JSON ends at", () => {
+    for (const p of programs) expect(printProgram(simplify(p))).toBe(printProgram(reference(p)));
+  });
+
+  it("each pass returns its argument itself when it has nothing to do, and simplify is then idempotent", () => {
+    for (const p of programs) {
+      const q = simplify(p);
+      expect(applyIdentities(q)).toBe(q);
+      expect(foldConstants(q)).toBe(q);
+      expect(eliminateCommonSubexpressions(q)).toBe(q);
+      expect(eliminateDeadCode(q)).toBe(q);
+      expect(simplify(q)).toBe(q);
+    }
   });
 });

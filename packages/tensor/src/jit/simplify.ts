@@ -1,16 +1,24 @@
 /**
  * Simplification passes over a {@link Program}: constant folding, algebraic identities (x·1, x+0, identity
  * reshapes, broadcasts of scalars), common-subexpression elimination and dead-code elimination. Each pass
- * returns a new program with the same inputs and the same output values; `simplify` runs them to a fixed point.
+ * returns a new program with the same inputs and the same output values, or its argument itself when it has
+ * nothing to change; `simplify` runs them to a fixed point.
  */
 import type { TypedArray } from "../core/dtype.js";
 import { type Atom, type Eqn, isLiteral, type Literal, type Program, type Var } from "../core/ir.js";
-import type { PrimitiveName } from "../core/primitive.js";
+import type { KernelArg, PrimitiveName } from "../core/primitive.js";
 import { runKernel, scalarArray } from "./interpret.js";
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+const sizeOf = (shape: readonly number[]): number => {
+  let n = 1;
+  for (let k = 0; k < shape.length; k++) n *= shape[k] as number;
+  return n;
+};
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
 
 const ELEMENTWISE = new Set<string>(
   (
@@ -36,37 +44,67 @@ const maxId = (p: Program): number => {
   return m;
 };
 
-/** Rewrites equations one by one; `step` returns replacement equations and atom substitutions. */
-function rewrite(
-  p: Program,
-  step: (e: Eqn, ctx: RewriteCtx) => Eqn[] | null,
-  extraConstants: { v: Var; value: TypedArray }[] = [],
-): Program {
+/** Follows substitutions from `a` to the atom that replaces it. */
+function resolve(subst: Map<number, Atom>, a: Atom): Atom {
+  if (isLiteral(a)) return a;
+  let cur: Atom = a;
+  for (let r = subst.get(cur.id); r !== undefined; r = isLiteral(cur) ? undefined : subst.get(cur.id))
+    cur = r;
+  return cur;
+}
+
+/** `atoms` with substitutions applied, or `atoms` itself when none applies (nothing is allocated then). */
+function resolveAll(subst: Map<number, Atom>, atoms: Atom[]): Atom[] {
+  let out: Atom[] | null = null;
+  for (let k = 0; k < atoms.length; k++) {
+    const a = atoms[k] as Atom;
+    const r = resolve(subst, a);
+    if (r !== a) {
+      if (out === null) out = atoms.slice();
+      out[k] = r;
+    }
+  }
+  return out ?? atoms;
+}
+
+/**
+ * Rewrites equations one by one; `step` returns replacement equations (null: keep the equation) and
+ * records atom substitutions through `ctx.replace`. Returns `p` itself when nothing changed, so that
+ * {@link simplify} can tell a pass that did nothing without comparing programs.
+ */
+function rewrite(p: Program, step: (e: Eqn, ctx: RewriteCtx) => Eqn[] | null): Program {
   const subst = new Map<number, Atom>();
-  let next = maxId(p) + 1;
+  let next = -1;
   const ctx: RewriteCtx = {
     replace: (v, a) => subst.set(v.id, a),
-    fresh: (shape, dtype) => ({ id: next++, shape: [...shape], dtype }),
-    constants: [...p.constants, ...extraConstants],
+    fresh: (shape, dtype) => {
+      if (next < 0) next = maxId(p) + 1;
+      return { id: next++, shape: [...shape], dtype };
+    },
+    constants: p.constants.slice(),
     defs: new Map(),
   };
-  const mapAtom = (a: Atom): Atom => {
-    if (isLiteral(a)) return a;
-    let cur: Atom = a;
-    for (let r = subst.get(cur.id); r !== undefined; r = isLiteral(cur) ? undefined : subst.get(cur.id))
-      cur = r;
-    return cur;
-  };
   const eqns: Eqn[] = [];
+  let changed = false;
   for (const e0 of p.eqns) {
-    const e = { ...e0, inputs: e0.inputs.map(mapAtom) } as Eqn;
-    const out = step(e, ctx) ?? [e];
+    const inputs = subst.size === 0 ? e0.inputs : resolveAll(subst, e0.inputs);
+    const e = inputs === e0.inputs ? e0 : ({ ...e0, inputs } as Eqn);
+    const out = step(e, ctx);
+    if (out === null) {
+      if (e !== e0) changed = true;
+      eqns.push(e);
+      for (const o of e.outputs) ctx.defs.set(o.id, e);
+      continue;
+    }
+    changed = true;
     for (const ne of out) {
       eqns.push(ne);
       for (const o of ne.outputs) ctx.defs.set(o.id, ne);
     }
   }
-  return { inputs: p.inputs, constants: ctx.constants, eqns, outputs: p.outputs.map(mapAtom) };
+  const outputs = subst.size === 0 ? p.outputs : resolveAll(subst, p.outputs);
+  if (!changed && outputs === p.outputs) return p;
+  return { inputs: p.inputs, constants: ctx.constants, eqns, outputs };
 }
 
 interface RewriteCtx {
@@ -89,6 +127,7 @@ function replaceWith(v: Var, a: Atom, ctx: RewriteCtx): Eqn[] {
 
 /**
  * Removes equations whose outputs nothing uses, and constants nothing reads.
+ * @returns `p` itself when there is nothing to remove.
  * @example
  * eliminateDeadCode(program).eqns.length; // → fewer or equal equations
  */
@@ -98,18 +137,58 @@ export function eliminateDeadCode(p: Program): Program {
   const kept: Eqn[] = [];
   for (let k = p.eqns.length - 1; k >= 0; k--) {
     const e = p.eqns[k] as Eqn;
-    if (!e.outputs.some((o) => live.has(o.id))) continue;
+    let used = false;
+    for (const o of e.outputs) {
+      if (live.has(o.id)) {
+        used = true;
+        break;
+      }
+    }
+    if (!used) continue;
     kept.push(e);
     for (const a of e.inputs) if (!isLiteral(a)) live.add(a.id);
   }
+  let allConstantsLive = true;
+  for (const c of p.constants) {
+    if (!live.has(c.v.id)) {
+      allConstantsLive = false;
+      break;
+    }
+  }
+  if (allConstantsLive && kept.length === p.eqns.length) return p;
   kept.reverse();
-  return { ...p, constants: p.constants.filter((c) => live.has(c.v.id)), eqns: kept };
+  return {
+    ...p,
+    constants: allConstantsLive ? p.constants : p.constants.filter((c) => live.has(c.v.id)),
+    eqns: kept,
+  };
 }
 
 // ---- common subexpressions ------------------------------------------------------------------------
 
 const atomKey = (a: Atom): string =>
   isLiteral(a) ? `${Object.is(a.literal, -0) ? "-0" : a.literal}:${a.dtype}` : `v${a.id}`;
+
+/** `JSON.stringify(params)`, without the call for the common `{}`. */
+function paramsKey(params: unknown): string {
+  if (params !== null && typeof params === "object" && params.constructor === Object) {
+    for (const _ in params) return JSON.stringify(params);
+    return "{}";
+  }
+  return String(JSON.stringify(params));
+}
+
+/** The key under which CSE merges equations: primitive, params, operands and output types. */
+function cseKey(e: Eqn): string {
+  let key = `${e.primitive}|${paramsKey(e.params)}|`;
+  for (let k = 0; k < e.inputs.length; k++) key += (k > 0 ? "," : "") + atomKey(e.inputs[k] as Atom);
+  key += "|";
+  for (let k = 0; k < e.outputs.length; k++) {
+    const o = e.outputs[k] as Var;
+    key += `${k > 0 ? "," : ""}${o.dtype}[${o.shape.join(",")}]`;
+  }
+  return key;
+}
 
 /**
  * Merges equations that apply the same primitive with the same params to the same operands.
@@ -119,17 +198,13 @@ const atomKey = (a: Atom): string =>
 export function eliminateCommonSubexpressions(p: Program): Program {
   const seen = new Map<string, Var[]>();
   return rewrite(p, (e, ctx) => {
-    const key = `${e.primitive}|${JSON.stringify(e.params)}|${e.inputs.map(atomKey).join(",")}|${e.outputs
-      .map((o) => `${o.dtype}[${o.shape.join(",")}]`)
-      .join(",")}`;
+    const key = cseKey(e);
     const prev = seen.get(key);
     if (prev === undefined) {
       seen.set(key, e.outputs);
       return null;
     }
-    e.outputs.forEach((o, k) => {
-      ctx.replace(o, prev[k] as Var);
-    });
+    for (let k = 0; k < e.outputs.length; k++) ctx.replace(e.outputs[k] as Var, prev[k] as Var);
     return [];
   });
 }
@@ -139,9 +214,10 @@ export function eliminateCommonSubexpressions(p: Program): Program {
 /** The scalar value of an atom that is a literal, a one-element constant or a broadcast of one. */
 function scalarValue(a: Atom, ctx: RewriteCtx): Literal | null {
   if (isLiteral(a)) return a;
-  const c = ctx.constants.find((k) => k.v.id === a.id);
-  if (c !== undefined)
-    return sizeOf(c.v.shape) === 1 ? { literal: c.value[0] as number, dtype: c.v.dtype } : null;
+  for (const c of ctx.constants) {
+    if (c.v.id === a.id)
+      return sizeOf(c.v.shape) === 1 ? { literal: c.value[0] as number, dtype: c.v.dtype } : null;
+  }
   const d = ctx.defs.get(a.id);
   if (d !== undefined && d.primitive === "broadcastTo") {
     const x = d.inputs[0] as Atom;
@@ -167,13 +243,17 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
     if (e.outputs.length !== 1 || e.primitive === "randomBits") return null;
     // Elementwise on scalars or broadcast scalars: compute one scalar.
     if (ELEMENTWISE.has(e.primitive)) {
-      const vals = e.inputs.map((a) => scalarValue(a, ctx));
-      if (vals.every((v) => v !== null)) {
-        const args = (vals as Literal[]).map((l) => ({
-          shape: [],
-          dtype: l.dtype,
-          buf: scalarArray(l.literal, l.dtype),
-        }));
+      const args: KernelArg[] = [];
+      for (const a of e.inputs) {
+        const l = scalarValue(a, ctx);
+        if (l === null) {
+          // not a scalar, so known below only as a constant
+          if (!constMap.has((a as Var).id)) return null;
+          break;
+        }
+        args.push({ shape: [], dtype: l.dtype, buf: scalarArray(l.literal, l.dtype) });
+      }
+      if (args.length === e.inputs.length) {
         const r = runKernel(e.primitive, args, e.params, [], out.dtype)[0] as number;
         return replaceWith(out, { literal: r, dtype: out.dtype }, ctx);
       }
@@ -182,22 +262,23 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
     // Big transposes stay: compilers read them in place (a matmul of a transposed view), which is cheaper
     // than a transposed copy of the data.
     if (e.primitive === "transpose" && sizeOf(out.shape) > 4096) return null;
+    // Every operand must be known: a literal, a constant, or (materialised below) a broadcast scalar.
     for (const a of e.inputs) {
-      if (isLiteral(a) || constMap.has(a.id) || sizeOf(a.shape) > 1 << 16) continue;
-      const s = scalarValue(a, ctx);
-      if (s !== null) {
-        const arr = runKernel(
-          "broadcastTo",
-          [{ shape: [], dtype: a.dtype, buf: scalarArray(s.literal, a.dtype) }],
-          { shape: [...a.shape] },
-          a.shape,
-          a.dtype,
-        );
-        constMap.set(a.id, arr);
-      }
+      if (isLiteral(a) || constMap.has(a.id)) continue;
+      if (sizeOf(a.shape) > 1 << 16 || scalarValue(a, ctx) === null) return null;
     }
-    const known = e.inputs.every((a) => isLiteral(a) || constMap.has(a.id));
-    if (!known) return null;
+    for (const a of e.inputs) {
+      if (isLiteral(a) || constMap.has(a.id)) continue;
+      const s = scalarValue(a, ctx) as Literal;
+      const arr = runKernel(
+        "broadcastTo",
+        [{ shape: [], dtype: a.dtype, buf: scalarArray(s.literal, a.dtype) }],
+        { shape: [...a.shape] },
+        a.shape,
+        a.dtype,
+      );
+      constMap.set(a.id, arr);
+    }
     const inSize = Math.max(1, ...e.inputs.map((a) => (isLiteral(a) ? 1 : sizeOf(a.shape))));
     const n = sizeOf(out.shape);
     if (n > inSize && n > growth) return null;
@@ -229,106 +310,118 @@ const isVal = (l: Literal | null, v: number): boolean => l !== null && l.literal
  * applyIdentities(program); // mul(x, broadcastTo(1)) becomes x
  */
 export function applyIdentities(p: Program): Program {
-  return rewrite(p, (e, ctx) => {
-    const out = e.outputs[0] as Var;
-    if (e.outputs.length !== 1) return null;
-    const x = e.inputs[0] as Atom;
-    const same = (a: Atom): boolean =>
-      !isLiteral(a)
-        ? sameShape(a.shape, out.shape) && a.dtype === out.dtype
-        : out.shape.length === 0 && a.dtype === out.dtype;
-    const sv = (a: Atom | undefined): Literal | null => (a === undefined ? null : scalarValue(a, ctx));
-    const y = e.inputs[1];
-    const unary = (prim: PrimitiveName, a: Atom): Eqn[] => [
-      { primitive: prim, inputs: [a], params: {}, outputs: [out] } as Eqn,
-    ];
-    switch (e.primitive) {
-      case "add":
-        if (isVal(sv(y), 0) && same(x)) return replaceWith(out, x, ctx);
-        if (isVal(sv(x), 0) && y !== undefined && same(y)) return replaceWith(out, y, ctx);
-        break;
-      case "sub":
-        if (isVal(sv(y), 0) && same(x)) return replaceWith(out, x, ctx);
-        if (isVal(sv(x), 0) && y !== undefined && same(y)) return unary("neg", y);
-        break;
-      case "mul":
-        if (isVal(sv(y), 1) && same(x)) return replaceWith(out, x, ctx);
-        if (isVal(sv(x), 1) && y !== undefined && same(y)) return replaceWith(out, y, ctx);
-        if (isVal(sv(y), -1) && same(x)) return unary("neg", x);
-        if (isVal(sv(x), -1) && y !== undefined && same(y)) return unary("neg", y);
-        break;
-      case "div":
-        if (isVal(sv(y), 1) && same(x)) return replaceWith(out, x, ctx);
-        break;
-      case "pow":
-        if (isVal(sv(y), 1) && same(x)) return replaceWith(out, x, ctx);
-        if (isVal(sv(y), 2) && same(x))
-          return [{ primitive: "mul", inputs: [x, x], params: {}, outputs: [out] } as Eqn];
-        break;
-      case "neg": {
-        const d = isLiteral(x) ? undefined : ctx.defs.get(x.id);
-        if (d?.primitive === "neg" && same(d.inputs[0] as Atom))
-          return replaceWith(out, d.inputs[0] as Atom, ctx);
-        break;
-      }
-      case "stopGradient":
-      case "reshape":
-      case "broadcastTo":
-      case "transpose":
-      case "cast":
-      case "slice":
-      case "pad":
-      case "reduceSum":
-      case "reduceMax":
-      case "reduceMin":
-      case "reduceProd":
-      case "cumsum":
+  return rewrite(p, identityStep);
+}
+
+/** True when atom `a` has the shape and dtype of `out` (so `out` may be replaced by `a`). */
+const sameAs = (a: Atom, out: Var): boolean =>
+  !isLiteral(a)
+    ? sameShape(a.shape, out.shape) && a.dtype === out.dtype
+    : out.shape.length === 0 && a.dtype === out.dtype;
+
+const scalarOrNull = (a: Atom | undefined, ctx: RewriteCtx): Literal | null =>
+  a === undefined ? null : scalarValue(a, ctx);
+
+const unaryEqn = (prim: PrimitiveName, a: Atom, out: Var): Eqn[] => [
+  { primitive: prim, inputs: [a], params: {}, outputs: [out] } as Eqn,
+];
+
+/** One step of {@link applyIdentities} (a top-level function: nothing is allocated per equation). */
+function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
+  const out = e.outputs[0] as Var;
+  if (e.outputs.length !== 1) return null;
+  const x = e.inputs[0] as Atom;
+  const y = e.inputs[1];
+  switch (e.primitive) {
+    case "add":
+      if (isVal(scalarOrNull(y, ctx), 0) && sameAs(x, out)) return replaceWith(out, x, ctx);
+      if (isVal(scalarOrNull(x, ctx), 0) && y !== undefined && sameAs(y, out))
+        return replaceWith(out, y, ctx);
+      break;
+    case "sub":
+      if (isVal(scalarOrNull(y, ctx), 0) && sameAs(x, out)) return replaceWith(out, x, ctx);
+      if (isVal(scalarOrNull(x, ctx), 0) && y !== undefined && sameAs(y, out)) return unaryEqn("neg", y, out);
+      break;
+    case "mul": {
+      const ly = scalarOrNull(y, ctx);
+      const lx = scalarOrNull(x, ctx);
+      if (isVal(ly, 1) && sameAs(x, out)) return replaceWith(out, x, ctx);
+      if (isVal(lx, 1) && y !== undefined && sameAs(y, out)) return replaceWith(out, y, ctx);
+      if (isVal(ly, -1) && sameAs(x, out)) return unaryEqn("neg", x, out);
+      if (isVal(lx, -1) && y !== undefined && sameAs(y, out)) return unaryEqn("neg", y, out);
+      break;
+    }
+    case "div":
+      if (isVal(scalarOrNull(y, ctx), 1) && sameAs(x, out)) return replaceWith(out, x, ctx);
+      break;
+    case "pow":
+      if (isVal(scalarOrNull(y, ctx), 1) && sameAs(x, out)) return replaceWith(out, x, ctx);
+      if (isVal(scalarOrNull(y, ctx), 2) && sameAs(x, out))
+        return [{ primitive: "mul", inputs: [x, x], params: {}, outputs: [out] } as Eqn];
+      break;
+    case "neg": {
+      const d = isLiteral(x) ? undefined : ctx.defs.get(x.id);
+      if (d?.primitive === "neg" && sameAs(d.inputs[0] as Atom, out))
+        return replaceWith(out, d.inputs[0] as Atom, ctx);
+      break;
+    }
+    case "stopGradient":
+    case "reshape":
+    case "broadcastTo":
+    case "transpose":
+    case "cast":
+    case "slice":
+    case "pad":
+    case "reduceSum":
+    case "reduceMax":
+    case "reduceMin":
+    case "reduceProd":
+    case "cumsum":
+      if (
+        sameAs(x, out) &&
+        (e.primitive !== "cumsum" || sizeOf(out.shape) <= 1) &&
+        (e.primitive !== "transpose" || isIdentityPerm(e.params as { perm: number[] }))
+      )
+        return replaceWith(out, x, ctx);
+      if ((e.primitive === "reshape" || e.primitive === "broadcastTo") && !isLiteral(x)) {
+        const d = ctx.defs.get(x.id);
+        if (d?.primitive === "reshape" && e.primitive === "reshape")
+          return [{ ...e, inputs: [d.inputs[0] as Atom] }];
+        if (d?.primitive === "broadcastTo" && e.primitive === "broadcastTo")
+          return [{ ...e, inputs: [d.inputs[0] as Atom] }];
+        const src = d?.inputs[0] as Atom | undefined;
         if (
-          same(x) &&
-          (e.primitive !== "cumsum" || sizeOf(out.shape) <= 1) &&
-          (e.primitive !== "transpose" || isIdentityPerm(e.params as { perm: number[] }))
+          e.primitive === "broadcastTo" &&
+          sizeOf(x.shape) === 1 &&
+          d?.primitive === "reshape" &&
+          src !== undefined &&
+          (isLiteral(src) || src.shape.length <= out.shape.length)
         )
-          return replaceWith(out, x, ctx);
-        if ((e.primitive === "reshape" || e.primitive === "broadcastTo") && !isLiteral(x)) {
-          const d = ctx.defs.get(x.id);
-          if (d?.primitive === "reshape" && e.primitive === "reshape")
-            return [{ ...e, inputs: [d.inputs[0] as Atom] }];
-          if (d?.primitive === "broadcastTo" && e.primitive === "broadcastTo")
-            return [{ ...e, inputs: [d.inputs[0] as Atom] }];
-          const src = d?.inputs[0] as Atom | undefined;
-          if (
-            e.primitive === "broadcastTo" &&
-            sizeOf(x.shape) === 1 &&
-            d?.primitive === "reshape" &&
-            src !== undefined &&
-            (isLiteral(src) || src.shape.length <= out.shape.length)
-          )
-            return [{ ...e, inputs: [d.inputs[0] as Atom] }];
-        }
-        break;
-    }
-    // An elementwise op on broadcast scalars is a broadcast of the scalar op.
-    if (ELEMENTWISE.has(e.primitive) && out.shape.length > 0) {
-      const scalars: Atom[] = [];
-      for (const a of e.inputs) {
-        if (isLiteral(a)) scalars.push(a);
-        else {
-          const d = ctx.defs.get(a.id);
-          const src = d?.primitive === "broadcastTo" ? (d.inputs[0] as Atom) : undefined;
-          if (src === undefined || (!isLiteral(src) && sizeOf(src.shape) !== 1 && src.shape.length !== 0))
-            return null;
-          if (!isLiteral(src) && src.shape.length !== 0) return null;
-          scalars.push(src);
-        }
+          return [{ ...e, inputs: [d.inputs[0] as Atom] }];
       }
-      const s = ctx.fresh([], out.dtype);
-      return [
-        { ...e, inputs: scalars, outputs: [s] } as Eqn,
-        { primitive: "broadcastTo", inputs: [s], params: { shape: [...out.shape] }, outputs: [out] } as Eqn,
-      ];
+      break;
+  }
+  // An elementwise op on broadcast scalars is a broadcast of the scalar op.
+  if (ELEMENTWISE.has(e.primitive) && out.shape.length > 0) {
+    const scalars: Atom[] = [];
+    for (const a of e.inputs) {
+      if (isLiteral(a)) scalars.push(a);
+      else {
+        const d = ctx.defs.get(a.id);
+        const src = d?.primitive === "broadcastTo" ? (d.inputs[0] as Atom) : undefined;
+        if (src === undefined || (!isLiteral(src) && sizeOf(src.shape) !== 1 && src.shape.length !== 0))
+          return null;
+        if (!isLiteral(src) && src.shape.length !== 0) return null;
+        scalars.push(src);
+      }
     }
-    return null;
-  });
+    const s = ctx.fresh([], out.dtype);
+    return [
+      { ...e, inputs: scalars, outputs: [s] } as Eqn,
+      { primitive: "broadcastTo", inputs: [s], params: { shape: [...out.shape] }, outputs: [out] } as Eqn,
+    ];
+  }
+  return null;
 }
 
 const isIdentityPerm = (p: { perm: number[] }): boolean => p.perm.every((a, i) => a === i);
@@ -336,7 +429,7 @@ const isIdentityPerm = (p: { perm: number[] }): boolean => p.perm.every((a, i) =
 /**
  * Runs identities, constant folding, CSE and dead-code elimination until the program stops shrinking.
  * @param p - the program (not modified).
- * @returns an equivalent program with no more equations than `p`.
+ * @returns an equivalent program with no more equations than `p` (`p` itself when nothing simplifies).
  * @example
  * simplify(makeProgram(valueAndGrad(f), [{ shape: [10], dtype: "float64" }]).program);
  */
@@ -344,12 +437,33 @@ export function simplify(p: Program, options: SimplifyOptions = {}): Program {
   let cur = eliminateDeadCode(p);
   const rounds = options.maxRounds ?? 8;
   for (let r = 0; r < rounds; r++) {
-    const before = JSON.stringify(cur.eqns.map((e) => [e.primitive, e.inputs.map(atomKey)]));
+    const before = cur;
     cur = applyIdentities(cur);
     cur = foldConstants(cur, options);
     cur = eliminateCommonSubexpressions(cur);
     cur = eliminateDeadCode(cur);
-    if (JSON.stringify(cur.eqns.map((e) => [e.primitive, e.inputs.map(atomKey)])) === before) break;
+    // Each pass returns its argument when it changes nothing; otherwise stop once a round leaves the
+    // equations' primitives and operands as they were.
+    if (cur === before || sameEquations(before.eqns, cur.eqns)) break;
   }
   return cur;
 }
+
+/** True when both lists apply the same primitives to the same operands (variables by id, literals by value). */
+function sameEquations(a: readonly Eqn[], b: readonly Eqn[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const e = a[k] as Eqn;
+    const f = b[k] as Eqn;
+    if (e.primitive !== f.primitive || e.inputs.length !== f.inputs.length) return false;
+    for (let j = 0; j < e.inputs.length; j++)
+      if (!sameAtom(e.inputs[j] as Atom, f.inputs[j] as Atom)) return false;
+  }
+  return true;
+}
+
+/** Whether two atoms have the same {@link atomKey}. */
+const sameAtom = (x: Atom, y: Atom): boolean => {
+  if (isLiteral(x)) return isLiteral(y) && x.dtype === y.dtype && Object.is(x.literal, y.literal);
+  return !isLiteral(y) && x.id === y.id;
+};
