@@ -1,7 +1,15 @@
-import { type Message, mask, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { type Message, mask, type Seed, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import {
+  compiledLogLikelihood,
+  type FlatSite,
+  logLikelihoodTrace,
+  observedLogProbs,
+} from "./internal/compiled-log-likelihood.js";
+import { CountingSeed, compiledPredictive, splitWords } from "./internal/compiled-predictive.js";
 import {
   dataOf,
   fromData,
+  fromKeyWords,
   type Key,
   PhloxError,
   splitKey,
@@ -21,12 +29,14 @@ const callModel = (model: AnyModel, args: readonly unknown[]): unknown =>
 interface Batched {
   batchShape: number[];
   numDraws: number;
+  /** Each site's draws as one flat array (`numDraws` rows of `size` elements). */
+  sites: FlatSite[];
   draw(i: number): Record<string, Tensor>;
 }
 
 function batchSamples(samples: Samples, batchNdims: number, who: string): Batched {
   const entries = Object.entries(samples).map(([k, v]) => [k, siteTensor(v)] as const);
-  if (entries.length === 0) return { batchShape: [], numDraws: 0, draw: () => ({}) };
+  if (entries.length === 0) return { batchShape: [], numDraws: 0, sites: [], draw: () => ({}) };
   const batchShape = entries[0][1].shape.slice(0, batchNdims);
   for (const [k, t] of entries) {
     const b = t.shape.slice(0, batchNdims);
@@ -48,6 +58,7 @@ function batchSamples(samples: Samples, batchNdims: number, who: string): Batche
   return {
     batchShape,
     numDraws,
+    sites: flat.map((f) => ({ name: f.k, shape: f.rest, size: f.n, data: f.data })),
     draw(i) {
       const out: Record<string, Tensor> = {};
       for (const f of flat) out[f.k] = fromData(f.data.subarray(i * f.n, (i + 1) * f.n), f.rest);
@@ -103,6 +114,15 @@ export interface PredictiveOptions {
    * true, as in NumPyro).
    */
   excludeDeterministic?: boolean;
+  /**
+   * Compile the model (default true): without a guide, the model is traced once with the posterior sites and
+   * the draw's key substituted from a flat row, and every draw runs through one generated loop
+   * (`@phlox/backend-js`); the traced samplers draw bit-identical numbers from the same keys. Falls back to
+   * running the model eagerly once per draw when it does not trace (data-dependent control flow, host-side
+   * samplers such as Poisson's) or when the compiled draws are not identical to the eager ones at the first
+   * and last draw.
+   */
+  jit?: boolean;
 }
 
 /**
@@ -167,14 +187,38 @@ export class Predictive {
       }
     } else {
       const n = o.numSamples as number;
-      batched = { batchShape: [n], numDraws: n, draw: () => ({}) };
+      batched = { batchShape: [n], numDraws: n, sites: [], draw: () => ({}) };
     }
-    const keys = batched.numDraws > 0 ? splitKey(toKey(rngKey), batched.numDraws) : [];
-    const perDraw: Record<string, Tensor>[] = [];
+    const baseKey = toKey(rngKey);
+    splitKey(baseKey, 0); // checks the key's dtype and shape
+    // keyAt(i) is split(baseKey, numDraws)[i], without making numDraws tensors up front.
+    const drawKeys = splitWords(Uint32Array.from(baseKey.dataSync() as ArrayLike<number>), batched.numDraws);
+    const keyAt = (i: number): Key => fromKeyWords(drawKeys.subarray(2 * i, 2 * i + 2));
+    const m = this.model;
+    const keepDeterministic = o.excludeDeterministic === false;
+    // mask(false): log densities are not needed, so getMask() lets models skip expensive factors.
+    const run = mask(() => callModel(m, args), false);
+    const modelTrace = (latent: Record<string, Tensor>, seeder: Seed): Trace => {
+      const values = { ...params, ...latent };
+      const sub = (msg: Message): Tensor | undefined =>
+        (msg.type === "deterministic" && !keepDeterministic) || !Object.hasOwn(values, msg.name)
+          ? undefined
+          : values[msg.name];
+      return trace(substitute(() => seeder.run(run), sub)).getTrace();
+    };
     let sites: Set<string> | null = o.returnSites ? new Set(o.returnSites) : null;
-    for (let i = 0; i < batched.numDraws; i++) {
+    const pick = (tr: Trace, returned: Set<string>): Map<string, Tensor> => {
+      const out = new Map<string, Tensor>();
+      for (const name of returned) {
+        const v = tr.get(name)?.value;
+        if (v) out.set(name, v);
+      }
+      return out;
+    };
+    let keysUsed = 0;
+    const eagerAt = (i: number): Map<string, Tensor> => {
       let latent = batched.draw(i);
-      let k = keys[i];
+      let k = keyAt(i);
       if (o.guide !== undefined) {
         const [kg, km] = splitKey(k, 2);
         k = km;
@@ -189,29 +233,45 @@ export class Predictive {
         for (const [name, site] of gt)
           if (site.type === "sample" && site.value !== null) latent[name] = site.value;
       }
-      const m = this.model;
-      const values = { ...params, ...latent };
-      const keepDeterministic = o.excludeDeterministic === false;
-      const sub = (msg: Message): Tensor | undefined =>
-        (msg.type === "deterministic" && !keepDeterministic) || !Object.hasOwn(values, msg.name)
-          ? undefined
-          : values[msg.name];
-      // mask(false): log densities are not needed, so getMask() lets models skip expensive factors.
-      const run = mask(() => callModel(m, args), false);
-      const tr: Trace = trace(substitute(seed(run, k), sub)).getTrace();
+      const seeder = new CountingSeed(k);
+      const tr = modelTrace(latent, seeder);
+      if (i === 0) keysUsed = seeder.used;
       if (sites === null) {
         sites = new Set();
         for (const [name, site] of tr) {
           if ((site.type === "sample" && !(name in latent)) || site.type === "deterministic") sites.add(name);
         }
       }
-      const out: Record<string, Tensor> = {};
-      for (const name of sites) {
-        const v = tr.get(name)?.value;
-        if (v) out[name] = v;
+      return pick(tr, sites);
+    };
+    if (batched.numDraws === 0) return {};
+    const first = eagerAt(0);
+    if (o.guide === undefined && o.jit !== false && batched.numDraws > 2) {
+      const returned = sites as unknown as Set<string>;
+      const signature = JSON.stringify([
+        batched.sites.map((f) => [f.name, f.shape]),
+        [...returned],
+        keepDeterministic,
+      ]);
+      const fast = compiledPredictive(
+        m,
+        [...args, o.params],
+        signature,
+        batched.sites,
+        drawKeys,
+        keysUsed,
+        batched.numDraws,
+        (latent, seeder) => pick(modelTrace(latent, seeder), returned),
+        (i) => (i === 0 ? first : eagerAt(i)),
+      );
+      if (fast !== null) {
+        const out: Record<string, Tensor> = {};
+        for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
+        return out;
       }
-      perDraw.push(out);
     }
+    const perDraw: Record<string, Tensor>[] = [Object.fromEntries(first)];
+    for (let i = 1; i < batched.numDraws; i++) perDraw.push(Object.fromEntries(eagerAt(i)));
     return stack(perDraw, batched.batchShape, who);
   }
 }
@@ -222,7 +282,11 @@ export class Predictive {
  * @param model - the model (with its observations given through `args`).
  * @param posteriorSamples - draws by site name with `batchNdims` leading dimensions.
  * @param args - the model's arguments.
- * @param options - `batchNdims` (default 1).
+ * @param options - `batchNdims` (default 1); `jit` (default true): trace the model once with the posterior sites
+ *   substituted from a flat draw, compile the observed sites' log densities with `@phlox/backend-js` and map
+ *   every draw through one generated loop. It falls back to running the model eagerly once per draw when the
+ *   model does not trace (data-dependent control flow, host-side samplers, values read with `item()`), or when
+ *   the compiled values differ from the eager ones at the first or last draw (beyond 1e-12 relative).
  * @returns by observed site name, tensors of shape `[...batch, ...siteBatchShape]`.
  * @example
  * const model = (y) => {
@@ -235,26 +299,22 @@ export function logLikelihood(
   model: AnyModel,
   posteriorSamples: Samples,
   args: readonly unknown[] = [],
-  options: { batchNdims?: number } = {},
+  options: { batchNdims?: number; jit?: boolean } = {},
 ): Record<string, Tensor> {
   const who = "logLikelihood";
   const batched = batchSamples(posteriorSamples, options.batchNdims ?? 1, who);
-  const perDraw: Record<string, Tensor>[] = [];
-  for (let i = 0; i < batched.numDraws; i++) {
-    const latent = batched.draw(i);
-    const tr = trace(
-      substitute(
-        seed(() => callModel(model, args), 0),
-        latent,
-      ),
-    ).getTrace();
-    const out: Record<string, Tensor> = {};
-    for (const [name, site] of tr) {
-      if (site.type !== "sample" || !site.isObserved || site.infer.isAuxiliary) continue;
-      const lp = site.fn === null || site.value === null ? null : site.fn.logProb(site.value);
-      if (lp !== null) out[name] = lp;
+  const eagerAt = (i: number): Map<string, Tensor> =>
+    observedLogProbs(logLikelihoodTrace(model, args, batched.draw(i)));
+  // With two draws or fewer the check against the eager run already computes every draw.
+  if (options.jit !== false && batched.numDraws > 2) {
+    const fast = compiledLogLikelihood(model, args, batched.sites, batched.numDraws, eagerAt);
+    if (fast !== null) {
+      const out: Record<string, Tensor> = {};
+      for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
+      return out;
     }
-    perDraw.push(out);
   }
+  const perDraw: Record<string, Tensor>[] = [];
+  for (let i = 0; i < batched.numDraws; i++) perDraw.push(Object.fromEntries(eagerAt(i)));
   return stack(perDraw, batched.batchShape, who);
 }

@@ -26,7 +26,19 @@ export function toKey(k: Key | number | readonly [number, number]): Key {
   if (Array.isArray(k)) return T.tensor(Uint32Array.from(k as readonly number[]), { dtype: "uint32" }) as Key;
   return k as Key;
 }
+/** A key tensor (uint32 [2]) from two words. */
+export const fromKeyWords = (w: ArrayLike<number>): Key =>
+  T.tensor(Uint32Array.from(w), { dtype: "uint32" }) as Key;
 export const splitKey = (k: Key, n: number): Key[] => T.split(k, n);
+/** The threefry-2x32 block of counter (c0, c1) under key (k0, k1), written to `out[o]`, `out[o + 1]`. */
+export const threefry2x32 = (
+  k0: number,
+  k1: number,
+  c0: number,
+  c1: number,
+  out: Uint32Array,
+  o: number,
+): void => T.threefry2x32(k0, k1, c0, c1, out, o);
 export const uniform = (k: Key, shape: readonly number[], minval: number, maxval: number): Tensor =>
   T.uniform(k, [...shape], { minval, maxval });
 
@@ -52,6 +64,8 @@ export const reshape = (a: TensorLike, shape: readonly number[]): Tensor => T.re
 export const slice1 = (a: Tensor, start: number, end: number): Tensor => T.slice(a, [start], [end]);
 export const concatenate = (xs: readonly Tensor[], axis: number): Tensor => T.concatenate([...xs], axis);
 export const stopGradient = (a: Tensor): Tensor => T.stopGradient(a);
+/** `a` as uint32 (a PRNG key's words staged as float64). */
+export const castUint32 = (a: Tensor): Tensor => T.cast(a, "uint32");
 
 /** Sums the rightmost `k` axes (k ≤ 0 returns the input). */
 export function sumRightmost(x: Tensor, k: number): Tensor {

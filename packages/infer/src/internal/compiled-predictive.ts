@@ -1,0 +1,140 @@
+import { type Message, Seed } from "@phlox/handlers";
+import {
+  CompileCache,
+  type CompiledSites,
+  compileSites,
+  type FlatSite,
+  matchesEager,
+  type StackedSite,
+  unflattenDraw,
+} from "./compiled-log-likelihood.js";
+import { castUint32, type Key, slice1, type Tensor, threefry2x32 } from "./ops.js";
+
+type AnyModel = (...args: never[]) => unknown;
+
+/** `seed` that counts the keys it hands out (it behaves exactly as `Seed`). */
+export class CountingSeed extends Seed {
+  used = 0;
+  override processMessage(msg: Message): void {
+    const had = msg.key;
+    super.processMessage(msg);
+    if (msg.key !== had) this.used++;
+  }
+}
+
+/**
+ * `seed` whose j-th key is `keys[j]` instead of the j-th split of its own key: the same sites get keys as
+ * with `Seed` (it decides which), but the keys come from the staged input, precomputed on the host.
+ */
+class FeedSeed extends Seed {
+  private next = 0;
+  constructor(private readonly keys: readonly Key[]) {
+    super(0);
+  }
+  override processMessage(msg: Message): void {
+    const had = msg.key;
+    super.processMessage(msg);
+    if (msg.key === had) return;
+    if (this.next >= this.keys.length)
+      throw new Error("Predictive: the model asks for more keys than in the first draw");
+    msg.key = this.keys[this.next++];
+  }
+}
+
+/** How `Predictive` runs one draw: the returned sites' values, given the latent values and a seed handler. */
+export type PredictiveDraw = (latent: Record<string, Tensor>, seeder: Seed) => Map<string, Tensor>;
+
+/** The draws' keys as uint32 words: key i of `base` split `n` ways (as `split(base, n)[i]`) at `[2i, 2i + 1]`. */
+export function splitWords(base: Uint32Array, n: number): Uint32Array {
+  const w = new Uint32Array(2 * n);
+  for (let i = 0; i < n; i++) threefry2x32(base[0], base[1], 0, i, w, 2 * i);
+  return w;
+}
+
+const cache = new CompileCache();
+
+/**
+ * `Predictive` for all draws through one generated loop: the model traced once with the posterior sites and
+ * the keys its sites get taken from a flat row `[latent…, key₀, key₁, …]`. `seed` hands site j the second half
+ * of the j-th split of the draw's key; those keys are computed here on the host (threefry, as `split`), so
+ * the staged program holds only the samplers, which draw bit-identical numbers from the same keys.
+ * @param cacheKey - everything besides the posterior draws that the traced program bakes in (the model's
+ *   arguments, the substituted params), compared by identity to reuse a compiled program.
+ * @param signature - the draws' layout and the options that change the program (return sites, ...).
+ * @param drawKeys - the draws' keys, {@link splitWords}.
+ * @param numKeys - how many keys `seed` hands out in one draw (counted in the first eager draw).
+ * @param runDraw - one draw, traceable (the function the eager path runs).
+ * @param eagerAt - the eager draw i (the reference for the check).
+ * @returns the stacked values by site, or `null` when the model does not compile or the compiled draws are not
+ *   bit-identical to the eager ones at the first and last draw.
+ */
+export function compiledPredictive(
+  model: AnyModel,
+  cacheKey: readonly unknown[],
+  signature: string,
+  sites: readonly FlatSite[],
+  drawKeys: Uint32Array,
+  numKeys: number,
+  numDraws: number,
+  runDraw: PredictiveDraw,
+  eagerAt: (i: number) => Map<string, Tensor>,
+): Map<string, StackedSite> | null {
+  if (numDraws === 0) return null;
+  const latentDim = sites.reduce((a, s) => a + s.size, 0);
+  const dim = latentDim + 2 * numKeys;
+  const compiled: CompiledSites | null = cache.get(model, cacheKey, `${signature}|${numKeys}`, () =>
+    compileSites((z) => {
+      const latent = unflattenDraw(slice1(z, 0, latentDim), sites);
+      const words = castUint32(slice1(z, latentDim, dim));
+      const keys: Key[] = [];
+      for (let j = 0; j < numKeys; j++) keys.push(slice1(words, 2 * j, 2 * j + 2));
+      return runDraw(latent, new FeedSeed(keys));
+    }, dim),
+  );
+  if (compiled === null) return null;
+  const rows = new Float64Array(numDraws * dim);
+  let off = 0;
+  for (const s of sites) {
+    const n = s.size;
+    for (let i = 0; i < numDraws; i++) rows.set(s.data.subarray(i * n, (i + 1) * n), i * dim + off);
+    off += n;
+  }
+  const w = new Uint32Array(2);
+  for (let i = 0; i < numDraws; i++) {
+    let k0 = drawKeys[2 * i];
+    let k1 = drawKeys[2 * i + 1];
+    let o = i * dim + latentDim;
+    for (let j = 0; j < numKeys; j++) {
+      // seed: [next, sub] = split(key, 2); the site gets sub (block 1), the handler keeps next (block 0).
+      threefry2x32(k0, k1, 0, 1, w, 0);
+      rows[o++] = w[0];
+      rows[o++] = w[1];
+      threefry2x32(k0, k1, 0, 0, w, 0);
+      k0 = w[0];
+      k1 = w[1];
+    }
+  }
+  let outs: Float64Array[];
+  try {
+    outs = compiled.fn.batch(rows, numDraws);
+  } catch {
+    return null;
+  }
+  const got = outs.map((data, k) => ({ data, shape: compiled.shapes[k] }));
+  for (const i of numDraws > 1 ? [0, numDraws - 1] : [0]) {
+    let eager: Map<string, { data: ArrayLike<number>; shape: readonly number[] }>;
+    try {
+      eager = new Map(
+        [...eagerAt(i)].map(([n, t]) => [n, { data: t.dataSync() as ArrayLike<number>, shape: t.shape }]),
+      );
+    } catch {
+      return null;
+    }
+    if (!matchesEager(got, compiled.names, i, eager, true)) return null;
+  }
+  const result = new Map<string, StackedSite>();
+  compiled.names.forEach((n, k) => {
+    result.set(n, got[k]);
+  });
+  return result;
+}
