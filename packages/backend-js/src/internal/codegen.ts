@@ -20,6 +20,7 @@ import {
   sizeOf,
 } from "../ir.js";
 import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
+import { emitMatmul, isTransposeView } from "./codegen-matmul.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { rowsFunction } from "./rows.js";
@@ -62,7 +63,8 @@ export interface GeneratedCode {
   readonly argOrder: "inputs-first" | "potential";
 }
 
-type Storage =
+/** Where a variable's value lives in the generated code. */
+export type Storage =
   | { k: "lit"; e: string }
   | { k: "sc"; e: string }
   | { k: "splat"; e: string }
@@ -70,7 +72,8 @@ type Storage =
   | { k: "tmp"; name: string }
   | { k: "tview"; name: string; off: number };
 
-interface Group {
+/** One fused loop under construction: its statements by section and the variables it holds. */
+export interface Group {
   n: number;
   pre: string[];
   init: string[];
@@ -85,9 +88,6 @@ interface Group {
 
 /** Elementwise work of at most this length that reads a loop's results runs after that loop, keeping it open. */
 const SMALL_AFTER_LOOP = 64;
-
-/** Matrix–vector products with at most this many columns are unrolled, their row kept in locals. */
-const UNROLL = 32;
 
 const ARRAY_CTOR: Record<string, string> = {
   float64: "Float64Array",
@@ -113,24 +113,25 @@ export function generate(program: IRProgram, options: CodegenOptions = {}): Gene
   return new Generator(program, options).run();
 }
 
-class Generator {
-  private readonly store = new Map<number, Storage>();
+/** Generator state for one program (exported for the helpers in codegen-matmul.ts). */
+export class Generator {
+  readonly store = new Map<number, Storage>();
   private readonly factory: string[] = [];
   private readonly prologue: string[] = [];
   private readonly stream: string[] = [];
-  private group: Group | null = null;
+  group: Group | null = null;
   private side: Group | null = null;
-  private readonly users = new Map<number, number[]>();
-  private readonly outputSlot = new Map<number, number>();
+  readonly users = new Map<number, number[]>();
+  readonly outputSlot = new Map<number, number>();
   private readonly aliasedOutputs = new Set<number>();
   private readonly usedRt = new Set<string>();
   /** Buffers holding lower-triangular n×n matrices (cholesky outputs: zero above the diagonal), by name → n. */
-  private readonly lowerBufs = new Map<string, number>();
-  private scratch = 0;
+  readonly lowerBufs = new Map<string, number>();
+  scratch = 0;
   private eqnIndex = 0;
 
   constructor(
-    private readonly p: IRProgram,
+    readonly p: IRProgram,
     private readonly opts: CodegenOptions,
   ) {}
 
@@ -242,7 +243,7 @@ class Generator {
 
   // ---- storage helpers -------------------------------------------------------------------------
 
-  private get(a: IRVar): Storage {
+  get(a: IRVar): Storage {
     const s = this.store.get(a.id);
     if (s === undefined) throw new Error(`backend-js: variable v${a.id} is used before it is defined`);
     return s;
@@ -264,7 +265,7 @@ class Generator {
   }
 
   /** Expression of element `i` of an atom of the open loop's length. */
-  private readAt(a: IRAtom): string {
+  readAt(a: IRAtom): string {
     if (isLiteral(a)) return num(a.literal);
     const s = this.get(a);
     switch (s.k) {
@@ -281,7 +282,7 @@ class Generator {
     }
   }
 
-  private newBuffer(v: IRVar): string {
+  newBuffer(v: IRVar): string {
     const slot = this.outputSlot.get(v.id);
     if (slot !== undefined && !this.aliasedOutputs.has(slot)) {
       this.aliasedOutputs.add(slot);
@@ -293,7 +294,7 @@ class Generator {
   }
 
   /** A buffer holding atom `a` (materialising scalars and splats into scratch space). */
-  private bufOf(a: IRAtom, sink: string[]): { name: string; off: number } {
+  bufOf(a: IRAtom, sink: string[]): { name: string; off: number } {
     if (!isLiteral(a)) {
       const s = this.get(a);
       if (s.k === "buf") return s;
@@ -308,7 +309,7 @@ class Generator {
     return { name, off: 0 };
   }
 
-  private isDeferred(a: IRAtom): boolean {
+  isDeferred(a: IRAtom): boolean {
     return this.deferredIn(a, this.group) || this.deferredIn(a, this.side);
   }
 
@@ -382,7 +383,7 @@ class Generator {
   }
 
   /** Where a scalar or generic statement goes: before the open loops when it may, else after them. */
-  private sinkFor(e: IREqn): { sink: string[]; deferred: boolean } {
+  sinkFor(e: IREqn): { sink: string[]; deferred: boolean } {
     const g = this.group;
     if (g === null) return { sink: this.stream, deferred: false };
     if (this.dependsOn(e, this.side)) this.closeSide();
@@ -420,7 +421,7 @@ class Generator {
   }
 
   /** The open loop of length `n` that equation `e` joins (opening or closing loops as needed). */
-  private loopFor(e: IREqn, n: number): Group {
+  loopFor(e: IREqn, n: number): Group {
     let g = this.group;
     const join = (x: Group): Group => {
       x.members.add(this.eqnIndex);
@@ -502,12 +503,12 @@ class Generator {
       }
     }
 
-    if (prim === "transpose" && xs?.k === "buf" && this.transposeView(e)) {
+    if (prim === "transpose" && xs?.k === "buf" && isTransposeView(this, e)) {
       this.store.set(out.id, { k: "tview", name: xs.name, off: xs.off });
       return;
     }
     if (prim === "matmul") {
-      this.matmul(e);
+      emitMatmul(this, e);
       return;
     }
 
@@ -639,158 +640,7 @@ class Generator {
     return true;
   }
 
-  /** A transpose of the last two axes read only by matmuls stays a view of its input. */
-  private transposeView(e: IREqn): boolean {
-    const perm = e.params.perm as number[];
-    const r = perm.length;
-    if (r < 2 || perm[r - 1] !== r - 2 || perm[r - 2] !== r - 1) return false;
-    for (let k = 0; k < r - 2; k++) if (perm[k] !== k) return false;
-    const out = e.outputs[0] as IRVar;
-    if (this.outputSlot.has(out.id) || this.p.outputs.includes(out)) return false;
-    return (this.users.get(out.id) ?? []).every((k) => this.p.eqns[k]?.primitive === "matmul");
-  }
-
-  /**
-   * matmul: fused into the open loop as a row dot product (A[m,k]·b[k,1], one row per iteration) or as a
-   * transposed accumulation (Sᵀ[m,k]·g[k,1] with g produced in the loop: out += S[i,:]·g[i]); otherwise
-   * nested loops that read transposed views in place.
-   */
-  private matmul(e: IREqn): void {
-    const [A, B] = e.inputs as [IRVar, IRVar];
-    const out = e.outputs[0] as IRVar;
-    const r = A.shape.length;
-    const m = A.shape[r - 2] as number;
-    const k = A.shape[r - 1] as number;
-    const n = out.shape[r - 1] as number;
-    const sa = this.get(A);
-    const sb = isLiteral(B) ? undefined : this.store.get(B.id);
-    const batch = sizeOf(A.shape.slice(0, r - 2));
-    if (
-      batch === 1 &&
-      n === 1 &&
-      m > 1 &&
-      sa.k === "buf" &&
-      sb?.k !== "tmp" &&
-      sb?.k !== "tview" &&
-      !this.isDeferred(B)
-    ) {
-      const g = this.loopFor(e, m);
-      const b = this.bufOf(B, g.pre);
-      const acc = `m${out.id}`;
-      if (k <= UNROLL) {
-        const row = this.rowLocals(g, sa.name, sa.off, k);
-        const w = Array.from({ length: k }, (_, p) => `w${out.id}_${p}`);
-        w.forEach((wp, p) => {
-          g.pre.push(`const ${wp} = ${b.name}[${b.off + p}];`);
-        });
-        g.body.push(`const ${acc} = ${row.map((x, p) => `${x} * ${w[p]}`).join(" + ")};`);
-        this.defineTmp(g, out, roundTo(acc, out.dtype));
-        return;
-      }
-      g.body.push(
-        `let ${acc} = 0; for (let p = 0, r = i * ${k}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${k}; p++) ${acc} += ${sa.name}[r + p] * ${b.name}[${b.off === 0 ? "" : `${b.off} + `}p];`,
-      );
-      this.defineTmp(g, out, roundTo(acc, out.dtype));
-      return;
-    }
-    if (
-      batch === 1 &&
-      n === 1 &&
-      out.dtype === "float64" &&
-      sa.k === "tview" &&
-      k > 1 &&
-      !this.isDeferred(B) &&
-      sb?.k !== "tview"
-    ) {
-      const g = this.loopFor(e, k);
-      const name = this.newBuffer(out);
-      if (m <= UNROLL) {
-        const row = this.rowLocals(g, sa.name, sa.off, m);
-        const gv = `u${out.id}`;
-        const accs = row.map((_, p) => `v${out.id}_${p}`);
-        g.init.push(`let ${accs.join(" = 0, ")} = 0;`);
-        g.body.push(`const ${gv} = ${this.readAt(B)};`, ...row.map((x, p) => `${accs[p]} += ${x} * ${gv};`));
-        g.post.push(...accs.map((a, p) => `${name}[${p}] = ${a};`));
-        this.store.set(out.id, { k: "buf", name, off: 0 });
-        g.deferred.add(out.id);
-        return;
-      }
-      g.init.push(`${name}.fill(0);`);
-      const gv = this.readAt(B);
-      g.body.push(
-        `{ const gv = ${gv}; for (let p = 0, r = i * ${m}${sa.off === 0 ? "" : ` + ${sa.off}`}; p < ${m}; p++) ${name}[p] += ${sa.name}[r + p] * gv; }`,
-      );
-      this.store.set(out.id, { k: "buf", name, off: 0 });
-      g.deferred.add(out.id);
-      return;
-    }
-    const { sink, deferred } = this.sinkFor(e);
-    const view = (v: IRVar, s: Storage | undefined): { name: string; off: number; t: boolean } =>
-      s?.k === "tview" ? { name: s.name, off: s.off, t: true } : { ...this.bufOf(v, sink), t: false };
-    const a = view(A, sa);
-    const b = view(B, sb);
-    const o = this.newBuffer(out);
-    // element (i, p) of A and (p, j) of B for batch bt
-    const aI = a.t ? 1 : k;
-    const aP = a.t ? m : 1;
-    const bP = b.t ? 1 : n;
-    const bJ = b.t ? k : 1;
-    // index expressions without zero terms and unit factors (V8 then strength-reduces them in the loops)
-    const lin = (...terms: [string | number, number][]): string => {
-      const parts = terms
-        .filter(([x, c]) => c !== 0 && x !== 0 && x !== "0")
-        .map(([x, c]) => (typeof x === "number" ? String(x * c) : c === 1 ? x : `${x} * ${c}`));
-      return parts.length === 0 ? "0" : parts.join(" + ");
-    };
-    const bt = batch === 1 ? 0 : "bt";
-    const ai = (i: string, p: string) => `${a.name}[${lin([a.off, 1], [bt, m * k], [i, aI], [p, aP])}]`;
-    const bi = (p: string, j: string) => `${b.name}[${lin([b.off, 1], [bt, k * n], [p, bP], [j, bJ])}]`;
-    const oi = (i: string, j: string) => `${o}[${lin([bt, m * n], [i, n], [j, 1])}]`;
-    // A lower triangular (a cholesky factor, or its transpose): skip the products with its zero triangle.
-    const tri = a.off === 0 && m === k && this.lowerBufs.get(a.name) === m;
-    // p's range for row i: A = L: p ≤ i; A = Lᵀ: p ≥ i; as loops over p first: i ≥ p (L) or i ≤ p (Lᵀ)
-    const pLo = tri && a.t ? "i" : "0";
-    const pHi = tri && !a.t ? "i + 1" : `${k}`;
-    const iLo = tri && !a.t ? "p" : "0";
-    const iHi = tri && a.t ? "p + 1" : `${m}`;
-    let code: string;
-    let fill = true;
-    if (k === 1) {
-      // outer product: every element written once
-      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) ${oi("i", "j")} = ${roundTo(`${ai("i", "0")} * ${bi("0", "j")}`, out.dtype)};`;
-      fill = false;
-    } else if (a.t && out.dtype === "float64")
-      code = `for (let p = 0; p < ${k}; p++) for (let i = ${iLo}; i < ${iHi}; i++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    else if (n === 1 || b.t || a.t || out.dtype !== "float64") {
-      code = `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${n}; j++) { let s = 0; for (let p = ${pLo}; p < ${pHi}; p++) s += ${ai("i", "p")} * ${bi("p", "j")}; ${oi("i", "j")} = s; }`;
-      fill = false;
-    } else
-      code = `for (let i = 0; i < ${m}; i++) for (let p = ${pLo}; p < ${pHi}; p++) { const av = ${ai("i", "p")}; for (let j = 0; j < ${n}; j++) ${oi("i", "j")} += av * ${bi("p", "j")}; }`;
-    const clear = fill ? `${o}.fill(0); ` : "";
-    sink.push(batch === 1 ? `${clear}${code}` : `${clear}for (let bt = 0; bt < ${batch}; bt++) { ${code} }`);
-    if (sizeOf(out.shape) === 1 && !this.outputSlot.has(out.id)) {
-      sink.push(`const s${out.id} = ${o}[0];`);
-      this.store.set(out.id, { k: "sc", e: `s${out.id}` });
-    } else this.store.set(out.id, { k: "buf", name: o, off: 0 });
-    if (deferred) this.group?.deferred.add(out.id);
-  }
-
-  /** Locals `e…` holding row `i` (length `len`) of matrix buffer `name` in the loop body, loaded once per loop. */
-  private rowLocals(g: Group, name: string, off: number, len: number): string[] {
-    const key = `${name}:${off}:${len}`;
-    const have = g.rows.get(key);
-    if (have !== undefined) return have;
-    const id = `e${g.rows.size}_${this.scratch++}`;
-    const xs = Array.from({ length: len }, (_, p) => `${id}_${p}`);
-    g.body.push(
-      `const ${id} = i * ${len}${off === 0 ? "" : ` + ${off}`};`,
-      ...xs.map((x, p) => `const ${x} = ${name}[${id}${p === 0 ? "" : ` + ${p}`}];`),
-    );
-    g.rows.set(key, xs);
-    return xs;
-  }
-
-  private defineTmp(g: Group, v: IRVar, expr: string): void {
+  defineTmp(g: Group, v: IRVar, expr: string): void {
     g.body.push(`const t${v.id} = ${this.noteRt(expr)};`);
     g.tmps.push(v);
     this.store.set(v.id, { k: "tmp", name: `t${v.id}` });
