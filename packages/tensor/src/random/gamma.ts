@@ -45,15 +45,15 @@ const paramShape = (shape: readonly number[] | undefined, ...ps: Tensor[]): numb
 
 const param = (x: TensorLike): Tensor => cast(stopGradient(toTensor(x)), "float64");
 
-/** True when `t` has a value (not a jit/makeProgram tracer; autodiff tracers carry their primal's value). */
-function concrete(t: Tensor): boolean {
+/** True when `t` has a value (not a jit/makeProgram tracer; autodiff tracers carry their primal's value). Shared with poisson.ts and binomial.ts. */
+export function concrete(t: Tensor): boolean {
   let x = t;
   while (x._primal !== null) x = x._primal;
   return x._trace === null;
 }
 
-/** The float64 open uniform of {@link uniformOpen} for words (w[2j], w[2j + 1]), in scalar arithmetic. */
-function openUnit(w: ArrayLike<number>, j: number): number {
+/** The float64 open uniform of {@link uniformOpen} for words (w[2j], w[2j + 1]), in scalar arithmetic (shared with poisson.ts, binomial.ts). */
+export function openUnit(w: ArrayLike<number>, j: number): number {
   const k = Math.floor(w[2 * j] / 32) * 67108864 + Math.floor(w[2 * j + 1] / 64);
   const u = (k + 0.5) / 9007199254740992;
   return u < 1 ? u : BELOW_ONE_F32;
