@@ -110,7 +110,7 @@ export function closeEnough(a: number, b: number): boolean {
 }
 
 /** True when the compiled outputs at draw `i` equal the eager ones (same names, shapes and values). */
-export function matchesEager(
+function matchesEager(
   got: readonly StackedSite[],
   names: readonly string[],
   i: number,
@@ -211,9 +211,24 @@ export function compiledLogLikelihood(
     compileSites((z) => observedLogProbs(logLikelihoodTrace(model, args, unflattenDraw(z, sites))), dim),
   );
   if (compiled === null) return null;
+  return runChecked(compiled, drawRows(sites, numDraws).rows, numDraws, eagerAt, false);
+}
+
+/**
+ * Runs all draws (`rows`, one per draw) through the compiled function and checks the result against the
+ * eager model at the first and last draw (exactly when `exact`, else {@link closeEnough}). Returns the stacked
+ * sites, or null when running fails or the check does, so the caller falls back to the eager loop.
+ */
+export function runChecked(
+  compiled: CompiledSites,
+  rows: Float64Array,
+  numDraws: number,
+  eagerAt: (i: number) => Map<string, Tensor>,
+  exact: boolean,
+): Map<string, StackedSite> | null {
   let outs: Float64Array[];
   try {
-    outs = compiled.fn.batch(drawRows(sites, numDraws).rows, numDraws);
+    outs = compiled.fn.batch(rows, numDraws);
   } catch {
     return null;
   }
@@ -227,7 +242,7 @@ export function compiledLogLikelihood(
     } catch {
       return null;
     }
-    if (!matchesEager(got, compiled.names, i, eager)) return null;
+    if (!matchesEager(got, compiled.names, i, eager, exact)) return null;
   }
   const result = new Map<string, StackedSite>();
   compiled.names.forEach((n, k) => {

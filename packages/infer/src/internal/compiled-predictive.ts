@@ -4,7 +4,7 @@ import {
   type CompiledSites,
   compileSites,
   type FlatSite,
-  matchesEager,
+  runChecked,
   type StackedSite,
   unflattenDraw,
 } from "./compiled-log-likelihood.js";
@@ -114,27 +114,5 @@ export function compiledPredictive(
       k1 = w[1];
     }
   }
-  let outs: Float64Array[];
-  try {
-    outs = compiled.fn.batch(rows, numDraws);
-  } catch {
-    return null;
-  }
-  const got = outs.map((data, k) => ({ data, shape: compiled.shapes[k] }));
-  for (const i of numDraws > 1 ? [0, numDraws - 1] : [0]) {
-    let eager: Map<string, { data: ArrayLike<number>; shape: readonly number[] }>;
-    try {
-      eager = new Map(
-        [...eagerAt(i)].map(([n, t]) => [n, { data: t.dataSync() as ArrayLike<number>, shape: t.shape }]),
-      );
-    } catch {
-      return null;
-    }
-    if (!matchesEager(got, compiled.names, i, eager, true)) return null;
-  }
-  const result = new Map<string, StackedSite>();
-  compiled.names.forEach((n, k) => {
-    result.set(n, got[k]);
-  });
-  return result;
+  return runChecked(compiled, rows, numDraws, eagerAt, true);
 }
