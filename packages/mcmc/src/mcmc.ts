@@ -329,44 +329,10 @@ export class MCMC<S extends object = object> {
       return reshaped;
     }
     const outs = this.okOutputs("getSamples");
-    const batched = this.options.postprocessFn ? undefined : this.batchSamples(outs, group);
-    if (batched) {
-      this.samplesCache.set(group, batched);
-      return batched;
-    }
-    const post =
-      this.options.postprocessFn ??
-      (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
-    const numKept = outs[0].numKept;
-    const result: Record<string, SiteValue> = {};
-    const view = new Float64Array(outs[0].d);
-    outs.forEach((out, c) => {
-      for (let i = 0; i < numKept; i++) {
-        view.set(out.z.subarray(i * out.d, (i + 1) * out.d));
-        const sites: Record<string, Float64Array | SiteValue> = post ? post(view) : { z: view };
-        for (const [name, v0] of Object.entries(sites)) {
-          const v = v0 instanceof Float64Array ? { data: v0, shape: [v0.length] } : v0;
-          let r = result[name];
-          if (!r) {
-            const shape = group ? [outs.length, numKept, ...v.shape] : [outs.length * numKept, ...v.shape];
-            r = result[name] = { data: new Float64Array(outs.length * numKept * v.data.length), shape };
-          }
-          r.data.set(v.data, (c * numKept + i) * v.data.length);
-        }
-      }
-    });
-    this.samplesCache.set(group, result);
-    return result;
-  }
-
-  /** getSamples through the kernel's batch postprocess, or undefined when it has none. */
-  private batchSamples(outs: ChainOutput[], group: boolean): Record<string, SiteValue> | undefined {
     const numKept = outs[0].numKept;
     const result: Record<string, SiteValue> = {};
     for (const [c, out] of outs.entries()) {
-      const sites = this.kernel.postprocessBatch?.(out.z, numKept);
-      if (!sites) return undefined;
-      for (const [name, v] of Object.entries(sites)) {
+      for (const [name, v] of Object.entries(this.chainSites(out))) {
         const size = numKept === 0 ? 0 : v.data.length / numKept;
         let r = result[name];
         if (!r) {
@@ -377,7 +343,34 @@ export class MCMC<S extends object = object> {
         r.data.set(v.data, c * numKept * size);
       }
     }
+    this.samplesCache.set(group, result);
     return result;
+  }
+
+  /**
+   * One chain's kept draws by site, each `{ data, shape: [numKept, ...site] }`: through the kernel's batch
+   * postprocess when it has one (and no `postprocessFn` overrides it), else draw by draw.
+   */
+  private chainSites(out: ChainOutput): Record<string, SiteValue> {
+    const n = out.numKept;
+    const batched = this.options.postprocessFn ? undefined : this.kernel.postprocessBatch?.(out.z, n);
+    if (batched) return batched;
+    const post =
+      this.options.postprocessFn ??
+      (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
+    const sites: Record<string, SiteValue> = {};
+    const view = new Float64Array(out.d);
+    for (let i = 0; i < n; i++) {
+      view.set(out.z.subarray(i * out.d, (i + 1) * out.d));
+      const draw: Record<string, Float64Array | SiteValue> = post ? post(view) : { z: view };
+      for (const [name, v0] of Object.entries(draw)) {
+        const v = v0 instanceof Float64Array ? { data: v0, shape: [v0.length] } : v0;
+        let r = sites[name];
+        if (!r) r = sites[name] = { data: new Float64Array(n * v.data.length), shape: [n, ...v.shape] };
+        r.data.set(v.data, i * v.data.length);
+      }
+    }
+    return sites;
   }
 
   /**

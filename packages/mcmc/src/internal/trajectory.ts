@@ -317,6 +317,26 @@ export function setEdge(ws: Workspace, z: Float64Array, r: Float64Array, g: Floa
   ws.stepEps = eps;
 }
 
+/** What both trajectories start from: the mass, the stream, (z0, r0, g0) on the right edge and H(z0, r0). */
+function startAt(
+  ws: Workspace,
+  m: Mass,
+  z0: Float64Array,
+  g0: Float64Array,
+  pe0: number,
+  r0: Float64Array,
+  maxDeltaEnergy: number,
+  rng: ChainRandom,
+): void {
+  ws.mass = m;
+  ws.rng = rng;
+  ws.maxDeltaEnergy = maxDeltaEnergy;
+  ws.zR.set(z0);
+  ws.rR.set(r0);
+  ws.gR.set(g0);
+  ws.e0 = pe0 + kinetic(m, r0, ws.tmp);
+}
+
 /**
  * Starts a static HMC trajectory: `numSteps` leapfrog steps from (z0, r0), then a Metropolis correction.
  * When {@link advance} returns false the workspace holds the accepted state in (zP, gP, pe, energy) and the
@@ -335,17 +355,11 @@ export function hmcBegin(
   ws: Workspace,
 ): void {
   ws.nuts = false;
-  ws.mass = m;
-  ws.rng = rng;
-  ws.maxDeltaEnergy = maxDeltaEnergy;
+  startAt(ws, m, z0, g0, pe0, r0, maxDeltaEnergy, rng);
   ws.z0 = z0;
   ws.g0 = g0;
   ws.pe0 = pe0;
-  ws.zR.set(z0);
-  ws.rR.set(r0);
-  ws.gR.set(g0);
   setEdge(ws, ws.zR, ws.rR, ws.gR, eps);
-  ws.e0 = pe0 + kinetic(m, r0, ws.tmp);
   ws.stepsLeft = numSteps;
   ws.numSteps = numSteps;
   ws.depth = 0;
@@ -397,24 +411,17 @@ export function nutsBegin(
   ws: Workspace,
 ): void {
   ws.nuts = true;
-  ws.mass = m;
-  ws.rng = rng;
+  startAt(ws, m, z0, g0, pe0, r0, maxDeltaEnergy, rng);
   ws.eps = eps;
   ws.maxTreeDepth = maxTreeDepth;
-  ws.maxDeltaEnergy = maxDeltaEnergy;
   ws.zL.set(z0);
-  ws.zR.set(z0);
   ws.rL.set(r0);
-  ws.rR.set(r0);
   ws.gL.set(g0);
-  ws.gR.set(g0);
   ws.zP.set(z0);
   ws.gP.set(g0);
   ws.rSum.set(r0);
-  const e0 = pe0 + kinetic(m, r0, ws.tmp);
-  ws.e0 = e0;
   ws.pePro = pe0;
-  ws.ePro = e0;
+  ws.ePro = ws.e0;
   ws.weight = 0; // log Σ exp(−ΔH) over the tree's leaves
   ws.depth = 0;
   ws.turning = false;
