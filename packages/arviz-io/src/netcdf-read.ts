@@ -1,8 +1,10 @@
 import { ArvizIoError } from "./errors.js";
 import { InferenceData } from "./inference-data.js";
-import { convert, dtypeOfData, rangeCoord, sizeOf } from "./internal/arrays.js";
+import { allocate, convert, rangeCoord, sizeOf } from "./internal/arrays.js";
 import { guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
+import { readNumericBytes } from "./internal/h5-blocks.js";
 import { checkHdf5Superblock } from "./internal/hdf5-check.js";
+import { decodeName } from "./internal/names.js";
 import type { AttrValue, Dataset, DType, Variable, VariableData } from "./types.js";
 
 type H5Group = InstanceType<typeof import("h5wasm").Group>;
@@ -74,26 +76,50 @@ function dtypeOf(d: H5Dataset, where: string): DType {
   );
 }
 
-function readData(d: H5Dataset, dtype: DType, n: number, where: string): VariableData {
-  const raw = n === 0 ? [] : d.value;
+const ITEM: Partial<Record<DType, number>> = {
+  float64: 8,
+  float32: 4,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint64: 8,
+  uint32: 4,
+  uint16: 2,
+  uint8: 1,
+};
+
+function readData(h5: H5, d: H5Dataset, dtype: DType, shape: number[], where: string): VariableData {
+  const n = sizeOf(shape);
   if (dtype === "string") {
+    const raw = n === 0 ? [] : d.value;
     const arr = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw : [];
     return convert(arr as unknown[], "string", where);
   }
-  if (raw === null || raw === undefined) return convert([], dtype, where);
-  if (typeof raw === "number" || typeof raw === "bigint" || typeof raw === "boolean")
-    return convert([raw], dtype, where);
-  if (dtypeOfData(raw) === dtype) return raw as VariableData; // already the right typed array: no copy
-  return convert(raw as ArrayLike<unknown>, dtype, where);
+  const stored = dtype === "bool" ? (d.metadata.signed ? "int8" : "uint8") : dtype;
+  const item = ITEM[stored] as number;
+  if (d.metadata.size !== item) {
+    throw new ArvizIoError(
+      "unsupported",
+      `${where}: element size ${d.metadata.size} does not match ${stored}.`,
+    );
+  }
+  const bytes = readNumericBytes(h5, d.file_id, d.path, shape, item, d.metadata.chunks, where);
+  const typed = allocate(stored, n) as Exclude<VariableData, string[]>;
+  new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength).set(bytes);
+  if (dtype !== "bool") return typed;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = typed[i] ? 1 : 0;
+  return out;
 }
 
-function readVariable(d: H5Dataset, name: string, where: string): Variable {
+function readVariable(h5: H5, d: H5Dataset, name: string, where: string): Variable {
   let dtype = dtypeOf(d, where);
   const shape = d.shape ?? [];
   const n = sizeOf(shape);
   const dtypeAttr = d.attrs.dtype ? d.get_attribute("dtype", true) : undefined;
   if (dtypeAttr === "bool" && dtype !== "string") dtype = "bool";
-  const data = readData(d, dtype, n, where);
+  const data = readData(h5, d, dtype, shape, where);
   if (data.length !== n) {
     throw new ArvizIoError(
       "corrupt",
@@ -104,29 +130,30 @@ function readVariable(d: H5Dataset, name: string, where: string): Variable {
   for (let i = 0; i < shape.length; i++) {
     const scales = d.attrs.DIMENSION_LIST ? d.get_attached_scales(i) : [];
     const path = scales[0];
-    dims.push(path ? path.slice(path.lastIndexOf("/") + 1) : `${name}_dim_${i}`);
+    dims.push(path ? decodeName(path.slice(path.lastIndexOf("/") + 1)) : `${name}_dim_${i}`);
   }
   return { dims, shape, dtype, data, attrs: readAttrs(d) };
 }
 
-function readGroup(g: H5Group, group: string): Dataset {
+function readGroup(h5: H5, g: H5Group, group: string): Dataset {
   const variables: Record<string, Variable> = {};
   const coords: Record<string, Variable> = {};
-  for (const key of g.keys()) {
+  for (const segment of g.keys()) {
+    const key = decodeName(segment);
     const where = `fromNetCDF: "${group}/${key}"`;
-    const entity = g.get(key);
+    const entity = g.get(segment);
     if (!entity || !("shape" in entity) || !("make_scale" in entity)) continue;
     const d = entity as H5Dataset;
     const isScale = d.attrs.CLASS !== undefined && d.get_attribute("CLASS", true) === "DIMENSION_SCALE";
     if (isScale) {
-      const label = d.attrs.NAME ? String(d.get_attribute("NAME", true)) : key;
+      const label = d.attrs.NAME ? String(d.get_attribute("NAME", true)) : segment;
       const len = (d.shape ?? [0])[0] ?? 0;
       coords[key] = label.startsWith(PHANTOM)
         ? rangeCoord(key, len)
-        : { ...readVariable(d, key, where), dims: [key] };
+        : { ...readVariable(h5, d, key, where), dims: [key] };
       continue;
     }
-    variables[key] = readVariable(d, key, where);
+    variables[key] = readVariable(h5, d, key, where);
   }
   // Dimensions with no scale at all (plain HDF5): give them default coordinates.
   for (const v of Object.values(variables)) {
@@ -160,11 +187,21 @@ export async function toBytes(source: Uint8Array | ArrayBuffer | Blob, fn: strin
  * idata.groupNames(); // → ["posterior"]
  */
 export async function fromNetCDF(source: Uint8Array | ArrayBuffer | Blob): Promise<InferenceData> {
-  const bytes = await toBytes(source, "fromNetCDF");
-  checkHdf5Superblock(bytes, "bytes");
+  return decodeNetCDF(await toBytes(source, "fromNetCDF"), "bytes", false);
+}
+
+/**
+ * {@link fromNetCDF} on bytes; with `own`, h5wasm's in-memory file system takes the buffer without a copy (the
+ * caller must not use it afterwards).
+ * @internal
+ */
+export async function decodeNetCDF(bytes: Uint8Array, label: string, own: boolean): Promise<InferenceData> {
+  checkHdf5Superblock(bytes, label);
   const h5 = await loadH5();
   const path = memPath("nc");
-  h5.FS!.writeFile(path, bytes);
+  (h5.FS!.writeFile as (p: string, d: Uint8Array, o?: { canOwn?: boolean }) => void)(path, bytes, {
+    canOwn: own,
+  });
   return quiet(h5, () => readFile(h5, path));
 }
 
@@ -179,7 +216,10 @@ function readFile(h5: H5, path: string): InferenceData {
     for (const key of keys) {
       const entity = guard("corrupt", `fromNetCDF: "${key}"`, () => file.get(key));
       if (!entity || !("create_group" in entity)) continue;
-      groups[key] = guard("corrupt", `fromNetCDF: group "${key}"`, () => readGroup(entity as H5Group, key));
+      const name = decodeName(key);
+      groups[name] = guard("corrupt", `fromNetCDF: group "${name}"`, () =>
+        readGroup(h5, entity as H5Group, name),
+      );
     }
     return new InferenceData(groups, attrs);
   } catch (e) {

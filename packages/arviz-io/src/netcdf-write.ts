@@ -1,6 +1,8 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
-import { guard, loadH5, memPath, unlink } from "./internal/h5.js";
+import { capture, guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
+import { writeNumericDataset } from "./internal/h5-blocks.js";
+import { encodeName } from "./internal/names.js";
 import type { Attrs, AttrValue, DType, Variable } from "./types.js";
 import { PHLOX_VERSION } from "./version.js";
 
@@ -41,27 +43,52 @@ function writeAttrs(obj: H5Group | H5Dataset, attrs: Attrs): void {
   for (const [k, v] of Object.entries(attrs)) writeAttr(obj, k, v);
 }
 
+const ITEM: Record<Exclude<DType, "string">, number> = {
+  float64: 8,
+  float32: 4,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint64: 8,
+  uint32: 4,
+  uint16: 2,
+  uint8: 1,
+  bool: 1,
+};
+
 function createVariable(
+  h5: H5,
+  fileId: bigint,
   g: H5Group,
+  group: string,
   name: string,
   v: Variable,
   compression: number,
-  isCoord: boolean,
 ): H5Dataset {
   const shape = [...v.shape];
-  const n = v.data.length;
+  const segment = encodeName(name, `toNetCDF: group "${group}"`);
   if (v.dtype === "string") {
-    return g.create_dataset({ name, data: [...(v.data as string[])], shape });
+    g.create_dataset({ name: segment, data: [...(v.data as string[])], shape });
+  } else {
+    const data = v.dtype === "bool" ? new Int8Array(v.data as Uint8Array) : v.data;
+    const typed = data as Exclude<typeof data, string[]>;
+    writeNumericDataset(
+      h5,
+      fileId,
+      {
+        path: `/${encodeName(group, "toNetCDF")}/${segment}`,
+        h5dtype: H5_DTYPE[v.dtype],
+        item: ITEM[v.dtype],
+        shape,
+        bytes: new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength),
+        level: compression,
+      },
+      `toNetCDF: "${group}/${name}"`,
+    );
   }
-  const data = v.dtype === "bool" ? new Int8Array(v.data as Uint8Array) : v.data;
-  const chunked = !isCoord && compression > 0 && n > 0 && shape.length > 0;
-  const ds = g.create_dataset({
-    name,
-    data: data as Exclude<typeof data, string[]>,
-    shape,
-    dtype: H5_DTYPE[v.dtype],
-    ...(chunked ? { chunks: shape, compression } : {}),
-  });
+  const ds = g.get(segment) as H5Dataset | null;
+  if (!ds) throw new ArvizIoError("write-failed", `toNetCDF: "${group}/${name}" was not created.`);
   if (v.dtype === "bool") ds.create_attribute("dtype", "bool");
   if (v.dtype === "float64") ds.create_attribute("_FillValue", new Float64Array([Number.NaN]), [], "<d");
   if (v.dtype === "float32") ds.create_attribute("_FillValue", new Float32Array([Number.NaN]), [], "<f");
@@ -69,6 +96,7 @@ function createVariable(
 }
 
 function writeGroup(
+  h5: H5,
   f: H5File,
   group: string,
   idata: InferenceData,
@@ -76,11 +104,12 @@ function writeGroup(
   nextDimId: { value: number },
 ): void {
   const ds = idata.get(group);
-  const g = f.create_group(group, true);
+  const g = f.create_group(encodeName(group, "toNetCDF"), true);
+  const groupPath = `/${encodeName(group, "toNetCDF")}`;
   writeAttrs(g, ds.attrs);
   // Coordinates first: netCDF dimension scales must exist before variables attach to them.
   for (const [dim, c] of Object.entries(ds.coords)) {
-    const d = createVariable(g, dim, c, 0, true);
+    const d = createVariable(h5, f.file_id, g, group, dim, c, compression);
     d.make_scale(dim);
     d.create_attribute("_Netcdf4Dimid", new Int32Array([nextDimId.value++]), [], "<i");
     writeAttrs(d, c.attrs);
@@ -92,11 +121,89 @@ function writeGroup(
         `toNetCDF: group "${group}" has a variable and a coordinate both named "${name}"; rename the variable.`,
       );
     }
-    const d = createVariable(g, name, v, compression, false);
+    const d = createVariable(h5, f.file_id, g, group, name, v, compression);
     writeAttrs(d, v.attrs);
     v.dims.forEach((dim, i) => {
-      d.attach_scale(i, `/${group}/${dim}`);
+      d.attach_scale(i, `${groupPath}/${encodeName(dim, `toNetCDF: "${group}/${name}"`)}`);
     });
+  }
+}
+
+function checkCompression(compression: number): void {
+  if (!Number.isInteger(compression) || compression < 0 || compression > 9) {
+    throw new ArvizIoError(
+      "invalid-argument",
+      `toNetCDF: compression must be an integer 0–9, got ${compression}.`,
+    );
+  }
+}
+
+/**
+ * Builds the netCDF file in h5wasm's in-memory file system, hands its path and size to `use`, then removes it.
+ * Every HDF5 status is checked and anything HDF5 prints to stderr is a failure: a file that reaches `use` is
+ * complete.
+ * @internal
+ */
+export async function withNetCDF<T>(
+  idata: InferenceData,
+  options: NetCDFWriteOptions,
+  use: (h5: H5, path: string, size: number) => T | Promise<T>,
+): Promise<T> {
+  const compression = options.compression ?? 4;
+  checkCompression(compression);
+  const h5 = await loadH5();
+  const path = memPath("nc");
+  let f: H5File | undefined;
+  try {
+    let stderr: string;
+    try {
+      stderr = capture(h5, () => {
+        f = guard(
+          "write-failed",
+          "toNetCDF",
+          () => new h5.File(path, "w", { track_order: true, libver: ["v110", "v110"] }),
+        );
+        const file = f;
+        guard("write-failed", "toNetCDF: root attributes", () => {
+          file.create_attribute("_NCProperties", `version=2,phlox=${PHLOX_VERSION},hdf5=1.14`);
+          writeAttrs(file, idata.attrs);
+        });
+        const nextDimId = { value: 0 };
+        for (const group of idata.groupNames()) {
+          guard("write-failed", `toNetCDF: group "${group}"`, () =>
+            writeGroup(h5, file, group, idata, compression, nextDimId),
+          );
+        }
+        f = undefined;
+        const status = file.close();
+        if (typeof status === "number" && status < 0) {
+          throw new ArvizIoError(
+            "write-failed",
+            `toNetCDF: HDF5 failed to close the file (status ${status}).`,
+          );
+        }
+      }).stderr;
+    } catch (e) {
+      if (e instanceof ArvizIoError) throw e;
+      throw new ArvizIoError("write-failed", `toNetCDF: ${(e as Error).message}`, { cause: e });
+    }
+    if (stderr) {
+      throw new ArvizIoError(
+        "write-failed",
+        `toNetCDF: HDF5 reported an error, nothing was written: ${stderr.trim().split("\n").slice(0, 6).join(" | ")}`,
+      );
+    }
+    const size = (h5.FS!.stat(path) as { size: number }).size;
+    return await use(h5, path, size);
+  } finally {
+    if (f) {
+      try {
+        quiet(h5, () => (f as H5File).close());
+      } catch {
+        // closing after a failure
+      }
+    }
+    unlink(h5, path);
   }
 }
 
@@ -135,42 +242,5 @@ export async function toNetCDF(
     await writeNetCDF(idata, fileOrOptions, maybeOptions);
     return undefined;
   }
-  const options = fileOrOptions;
-  const compression = options.compression ?? 4;
-  if (!Number.isInteger(compression) || compression < 0 || compression > 9) {
-    throw new ArvizIoError(
-      "invalid-argument",
-      `toNetCDF: compression must be an integer 0–9, got ${compression}.`,
-    );
-  }
-  const h5 = await loadH5();
-  const path = memPath("nc");
-  let f: H5File | undefined;
-  try {
-    f = guard("write-failed", "toNetCDF", () => new h5.File(path, "w", { track_order: true }));
-    const file = f;
-    guard("write-failed", "toNetCDF: root attributes", () => {
-      file.create_attribute("_NCProperties", `version=2,phlox=${PHLOX_VERSION},hdf5=1.14`);
-      writeAttrs(file, idata.attrs);
-    });
-    const nextDimId = { value: 0 };
-    for (const group of idata.groupNames()) {
-      guard("write-failed", `toNetCDF: group "${group}"`, () =>
-        writeGroup(file, group, idata, compression, nextDimId),
-      );
-    }
-    f.close();
-    f = undefined;
-    const bytes = h5.FS!.readFile(path);
-    return new Uint8Array(bytes);
-  } finally {
-    if (f) {
-      try {
-        f.close();
-      } catch {
-        // closing after a failure
-      }
-    }
-    unlink(h5, path);
-  }
+  return withNetCDF(idata, fileOrOptions, (h5, path) => new Uint8Array(h5.FS!.readFile(path)));
 }

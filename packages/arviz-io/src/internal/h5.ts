@@ -52,13 +52,39 @@ interface StreamLike {
  * noise for an error we already report. The stream is restored afterwards (the module is shared).
  */
 export function quiet<T>(h5: H5, fn: () => T): T {
+  return capture(h5, fn).value;
+}
+
+/**
+ * Runs `fn` with the WebAssembly module's stderr captured instead of printed. HDF5 reports a failed call by
+ * printing its error stack and returning a negative status, which h5wasm's wrappers often drop (issue 22: a
+ * 768 MB write "succeeded" with only `memory allocation failed for raw data chunk` on stderr); writers treat
+ * any captured text as a failure.
+ * @returns the result and what HDF5 printed (empty when nothing was).
+ */
+export function capture<T>(h5: H5, fn: () => T): { value: T; stderr: string } {
   const fs = h5.FS as unknown as { getStream?: (fd: number) => StreamLike | null } | null;
   const stream = fs?.getStream?.(2);
-  if (!stream?.stream_ops) return fn();
+  if (!stream?.stream_ops) return { value: fn(), stderr: "" };
   const ops = stream.stream_ops;
-  stream.stream_ops = { ...ops, write: (...args: unknown[]) => args[3] as number };
+  const parts: string[] = [];
+  let kept = 0;
+  const decoder = new TextDecoder();
+  stream.stream_ops = {
+    ...ops,
+    write: (...args: unknown[]) => {
+      const [, buffer, offset, length] = args as [unknown, Uint8Array, number, number];
+      if (kept < 4096 && buffer?.subarray) {
+        const text = decoder.decode(buffer.subarray(offset, offset + Math.min(length, 4096 - kept)));
+        parts.push(text);
+        kept += text.length;
+      } else if (kept === 0) kept = 1; // something was written, even if unreadable
+      return length;
+    },
+  };
   try {
-    return fn();
+    const value = fn();
+    return { value, stderr: parts.join("") || (kept > 0 ? "(unreadable output)" : "") };
   } finally {
     stream.stream_ops = ops;
   }
