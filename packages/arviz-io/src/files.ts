@@ -1,14 +1,14 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
-import { fromJSON, toJSON } from "./json.js";
-import { fromNetCDF } from "./netcdf-read.js";
-import { type NetCDFWriteOptions, toNetCDF } from "./netcdf-write.js";
-import { fromZarr, toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr.js";
+import { atomicReplaceDir, atomicWriteFile, type NodeFs, readAll, writeAll } from "./internal/atomic.js";
+import { MANIFEST_KEY } from "./internal/zarr-manifest.js";
+import { fromJSON, jsonPieces } from "./json.js";
+import { decodeNetCDF } from "./netcdf-read.js";
+import { type NetCDFWriteOptions, withNetCDF } from "./netcdf-write.js";
+import { fromZarr } from "./zarr-read.js";
+import { toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr-write.js";
 
-type Fs = typeof import("node:fs/promises");
-type PathMod = typeof import("node:path");
-
-async function node(fn: string): Promise<{ fs: Fs; path: PathMod }> {
+async function node(fn: string): Promise<NodeFs> {
   try {
     const [fs, path] = await Promise.all([import("node:fs/promises"), import("node:path")]);
     return { fs, path };
@@ -21,22 +21,14 @@ async function node(fn: string): Promise<{ fs: Fs; path: PathMod }> {
   }
 }
 
-async function readBytes(fs: Fs, file: string, fn: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await fs.readFile(file));
-  } catch (e) {
-    throw new ArvizIoError("invalid-argument", `${fn}: cannot read "${file}": ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-}
-
 /**
- * Writes InferenceData to a netCDF-4 file (Node), the file `az.from_netcdf(path)` opens.
+ * Writes InferenceData to a netCDF-4 file (Node), the file `az.from_netcdf(path)` opens. Atomic: the file is
+ * built and checked completely (every HDF5 status), written to a temporary file beside `file`, flushed, then
+ * renamed over `file`; on any error or crash an existing `file` is left unchanged.
  * @param idata - the InferenceData.
- * @param file - destination path (overwritten).
+ * @param file - destination path (replaced).
  * @param options - compression level (default 4).
- * @throws {ArvizIoError} `node-only` outside Node.
+ * @throws {ArvizIoError} `write-failed` (HDF5 or the disk failed; nothing replaced), `node-only` outside Node.
  * @example
  * await writeNetCDF(idata, "eight_schools.nc");
  */
@@ -45,8 +37,30 @@ export async function writeNetCDF(
   file: string,
   options?: NetCDFWriteOptions,
 ): Promise<void> {
-  const { fs } = await node("writeNetCDF");
-  await fs.writeFile(file, await toNetCDF(idata, options));
+  const nfs = await node("writeNetCDF");
+  await withNetCDF(idata, options ?? {}, (h5, memPath, size) =>
+    atomicWriteFile(nfs, file, "writeNetCDF", async (h) => {
+      // Stream from h5wasm's in-memory file system: no second copy of a large file.
+      const FS = h5.FS as unknown as {
+        open(p: string, flags: string): unknown;
+        read(s: unknown, buf: Uint8Array, off: number, len: number, pos: number): number;
+        close(s: unknown): void;
+      };
+      const stream = FS.open(memPath, "r");
+      try {
+        const buf = new Uint8Array(Math.min(size, 16 * 2 ** 20) || 1);
+        for (let at = 0; at < size; ) {
+          const n = FS.read(stream, buf, 0, Math.min(buf.length, size - at), at);
+          if (n <= 0)
+            throw new ArvizIoError("write-failed", `writeNetCDF: the built file ended at ${at} bytes.`);
+          await writeAll(h, buf.subarray(0, n));
+          at += n;
+        }
+      } finally {
+        FS.close(stream);
+      }
+    }),
+  );
 }
 
 /**
@@ -58,16 +72,63 @@ export async function writeNetCDF(
  * const idata = await readNetCDF("eight_schools.nc");
  */
 export async function readNetCDF(file: string): Promise<InferenceData> {
-  const { fs } = await node("readNetCDF");
-  return fromNetCDF(await readBytes(fs, file, "readNetCDF"));
+  const nfs = await node("readNetCDF");
+  return decodeNetCDF(await readAll(nfs, file, "readNetCDF"), file, true);
+}
+
+/** Store files that may be in a zarr directory Phlox replaces: metadata and chunk keys, nothing else. */
+function isZarrFile(rel: string, dirs: Set<string>): boolean {
+  const parts = rel.split("/");
+  const name = parts[parts.length - 1];
+  if ([".zgroup", ".zattrs", ".zarray", ".zmetadata", "zarr.json", MANIFEST_KEY].includes(name)) return true;
+  // A chunk: inside an array directory (one holding .zarray or zarr.json), named by indices.
+  for (let i = parts.length - 1; i >= 1; i--) {
+    if (dirs.has(parts.slice(0, i).join("/"))) {
+      const rest = parts.slice(i);
+      return /^(c|\d+)$/.test(rest[0]) && rest.every((p) => /^(c|[\d.]+)$/.test(p));
+    }
+  }
+  return false;
+}
+
+async function listFiles(nfs: NodeFs, dir: string, fn: string): Promise<string[]> {
+  const { fs, path } = nfs;
+  const out: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(r);
+      else if (e.isFile()) out.push(r);
+      else {
+        throw new ArvizIoError(
+          "invalid-zarr",
+          `${fn}: "${path.join(dir, r)}" is a link or special file; a zarr store holds plain files only.`,
+        );
+      }
+    }
+  };
+  try {
+    await walk("");
+  } catch (e) {
+    if (e instanceof ArvizIoError) throw e;
+    throw new ArvizIoError("invalid-argument", `${fn}: cannot list "${dir}": ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return out;
 }
 
 /**
- * Writes InferenceData as a zarr v2 directory store (Node), the store `az.from_zarr(path)` opens. An existing
- * directory at `dir` is replaced.
+ * Writes InferenceData as a zarr directory store (Node): v2 by default (`az.from_zarr` with zarr 2), or v3 with
+ * `{ zarrFormat: 3 }` (`xr.open_datatree(path, engine="zarr")` + `az.InferenceData.from_datatree`). Atomic: the
+ * store is written into a sibling temporary directory and swapped in only when complete, so a crash or error
+ * leaves the old store. An existing `dir` is replaced only if it is empty or a zarr store (only zarr metadata and
+ * chunk files); any other content makes it refuse, so unrelated files are never deleted.
  * @param idata - the InferenceData.
  * @param dir - destination directory.
- * @param options - zlib level (default 4).
+ * @param options - compression level and zarr format.
+ * @throws {ArvizIoError} `invalid-argument` when `dir` holds something other than a zarr store; `write-failed`.
  * @example
  * await writeZarr(idata, "eight_schools.zarr");
  */
@@ -76,18 +137,61 @@ export async function writeZarr(
   dir: string,
   options?: ZarrWriteOptions,
 ): Promise<void> {
-  const { fs, path } = await node("writeZarr");
+  const nfs = await node("writeZarr");
+  const { fs, path } = nfs;
   const store = toZarr(idata, options);
-  await fs.rm(dir, { recursive: true, force: true });
-  for (const [key, bytes] of store) {
-    const file = path.join(dir, ...key.split("/"));
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, bytes);
+  await atomicReplaceDir(
+    nfs,
+    dir,
+    "writeZarr",
+    async (existing) => {
+      const files = await listFiles(nfs, existing, "writeZarr");
+      const arrays = new Set(
+        files
+          .filter((f) => f.endsWith("/.zarray") || f.endsWith("/zarr.json"))
+          .map((f) => f.slice(0, f.lastIndexOf("/"))),
+      );
+      const foreign = files.filter((f) => !isZarrFile(f, arrays));
+      if (foreign.length > 0) {
+        throw new ArvizIoError(
+          "invalid-argument",
+          `writeZarr: "${dir}" holds files that are not part of a zarr store (${foreign.slice(0, 3).join(", ")}` +
+            `${foreign.length > 3 ? ", …" : ""}); refusing to replace it. Move them or choose another path.`,
+        );
+      }
+    },
+    async (tmp) => {
+      const made = new Set<string>();
+      for (const [key, bytes] of store) {
+        const parts = key.split("/");
+        if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\"))) {
+          throw new ArvizIoError("invalid-zarr", `writeZarr: refusing the store key "${key}".`);
+        }
+        const file = path.join(tmp, ...parts);
+        const parent = path.dirname(file);
+        if (!made.has(parent)) {
+          await fs.mkdir(parent, { recursive: true });
+          made.add(parent);
+        }
+        await atomicFileInPlace(nfs, file, bytes);
+      }
+    },
+  );
+}
+
+async function atomicFileInPlace({ fs }: NodeFs, file: string, bytes: Uint8Array): Promise<void> {
+  const h = await fs.open(file, "wx");
+  try {
+    await writeAll(h, bytes);
+    await h.sync();
+  } finally {
+    await h.close();
   }
 }
 
 /**
- * Reads a zarr v2 directory store (Node) into memory and decodes it with {@link fromZarr}.
+ * Reads a zarr v2 or v3 directory store (Node) into memory and decodes it with {@link fromZarr}. Links and
+ * special files are refused (a store holds plain files), so nothing outside `dir` is read.
  * @param dir - the store's root directory.
  * @returns the InferenceData.
  * @throws {ArvizIoError} as {@link fromZarr}, or `invalid-argument` if the directory cannot be read.
@@ -95,34 +199,29 @@ export async function writeZarr(
  * const idata = await readZarr("eight_schools.zarr");
  */
 export async function readZarr(dir: string): Promise<InferenceData> {
-  const { fs, path } = await node("readZarr");
+  const nfs = await node("readZarr");
   const store: ZarrStore = new Map();
-  let entries: string[];
-  try {
-    entries = (await fs.readdir(dir, { recursive: true })) as string[];
-  } catch (e) {
-    throw new ArvizIoError("invalid-argument", `readZarr: cannot list "${dir}": ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  for (const rel of entries) {
-    const full = path.join(dir, rel);
-    if (!(await fs.stat(full)).isFile()) continue;
-    store.set(rel.split(path.sep).join("/"), await readBytes(fs, full, "readZarr"));
+  for (const rel of await listFiles(nfs, dir, "readZarr")) {
+    store.set(rel, await readAll(nfs, nfs.path.join(dir, ...rel.split("/")), "readZarr"));
   }
   return fromZarr(store);
 }
 
 /**
- * Writes ArviZ's JSON layout to a file (Node), the file `az.from_json(path)` opens.
+ * Writes ArviZ's JSON layout to a file (Node), the file `az.from_json(path)` opens. Streamed in pieces of about
+ * 1 MiB (no size limit from JavaScript strings) and atomic (temporary file, flushed, renamed).
  * @param idata - the InferenceData.
- * @param file - destination path.
+ * @param file - destination path (replaced).
+ * @throws {ArvizIoError} `write-failed`; `node-only` outside Node.
  * @example
  * await writeJSON(idata, "eight_schools.json");
  */
 export async function writeJSON(idata: InferenceData, file: string): Promise<void> {
-  const { fs } = await node("writeJSON");
-  await fs.writeFile(file, toJSON(idata), "utf8");
+  const nfs = await node("writeJSON");
+  const te = new TextEncoder();
+  await atomicWriteFile(nfs, file, "writeJSON", async (h) => {
+    for (const piece of jsonPieces(idata)) await writeAll(h, te.encode(piece));
+  });
 }
 
 /**
@@ -134,6 +233,6 @@ export async function writeJSON(idata: InferenceData, file: string): Promise<voi
  * const idata = await readJSON("eight_schools.json");
  */
 export async function readJSON(file: string): Promise<InferenceData> {
-  const { fs } = await node("readJSON");
-  return fromJSON(await readBytes(fs, file, "readJSON"));
+  const nfs = await node("readJSON");
+  return fromJSON(await readAll(nfs, file, "readJSON"));
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ArvizIoError } from "./errors.js";
 import { fromArrays } from "./from-arrays.js";
 import type { InferenceData } from "./inference-data.js";
+import { MANIFEST_KEY } from "./internal/zarr-manifest.js";
 import { fromJSON, toJSON } from "./json.js";
 import { fromNetCDF } from "./netcdf-read.js";
 import { toNetCDF } from "./netcdf-write.js";
@@ -88,7 +89,7 @@ describe("readers on damaged input", () => {
     // After all the damage, an intact file still reads correctly.
     const ok = await fromNetCDF(nc);
     expect(ok.get("posterior").variables.theta.data).toEqual(sample().get("posterior").variables.theta.data);
-  });
+  }, 120_000);
 
   test("fromNetCDF ends cleanly for every damaged string size in the global heap (HDF5 can loop forever there)", async () => {
     // Regression: growing one vlen string's size field made HDF5 2.0 spin forever in the string read; the
@@ -139,10 +140,19 @@ describe("readers on damaged input", () => {
   });
 
   test("fromZarr with a missing .zmetadata or missing chunks still decodes or fails clearly", () => {
-    const noMeta = new Map(store);
+    // Phlox's manifest lists every key: anything missing is an error.
+    for (const key of [".zmetadata", "posterior/mu/0.0"]) {
+      const missing = new Map(store);
+      missing.delete(key);
+      expect(() => fromZarr(missing)).toThrow(/is missing/);
+    }
+    // Without the manifest (stores from Python), the zarr spec's rules apply.
+    const plain = new Map(store);
+    plain.delete(MANIFEST_KEY);
+    const noMeta = new Map(plain);
     noMeta.delete(".zmetadata");
     expect(fromZarr(noMeta).groupNames()).toEqual(sample().groupNames());
-    const noChunk = new Map(store);
+    const noChunk = new Map(plain);
     noChunk.delete("posterior/mu/0.0");
     expect(Number.isNaN((fromZarr(noChunk).get("posterior").variables.mu.data as Float64Array)[0])).toBe(
       true,

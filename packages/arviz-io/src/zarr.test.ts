@@ -1,6 +1,7 @@
 import { zlibSync } from "fflate";
 import { describe, expect, test } from "vitest";
 import { fromArrays } from "./from-arrays.js";
+import { MANIFEST_KEY } from "./internal/zarr-manifest.js";
 import { fromZarr, toZarr, type ZarrStore } from "./zarr.js";
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
@@ -134,6 +135,7 @@ describe("toZarr / fromZarr", () => {
     const withMeta = (patch: Record<string, unknown>) => {
       const s = new Map(base);
       s.delete(".zmetadata");
+      s.delete(MANIFEST_KEY); // edited on purpose: without the manifest, the reader judges the metadata itself
       s.set("posterior/mu/.zarray", enc({ ...dec(base.get("posterior/mu/.zarray")), ...patch }));
       return s;
     };

@@ -12,6 +12,8 @@ export interface Parsed {
 }
 
 const MAX_DEPTH = 256;
+/** Elements one JSON array may hold: JS arrays beyond about 2^27 elements abort the process. */
+export const MAX_JSON_ARRAY = 2 ** 26;
 
 /**
  * A small JSON parser that also accepts Python's `NaN`, `Infinity`, `-Infinity` (what `json.dump` writes
@@ -92,6 +94,12 @@ export function parseJson(text: string, where: string): Parsed {
       }
       for (;;) {
         const [v, f] = value(depth + 1);
+        if (arr.length >= MAX_JSON_ARRAY) {
+          throw new ArvizIoError(
+            "too-large",
+            `${where}: an array longer than ${MAX_JSON_ARRAY} elements; use netCDF or zarr for data this large.`,
+          );
+        }
         arr.push(v);
         if (f) anyFloat = true;
         ws();
