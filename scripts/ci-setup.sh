@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what some tests need beyond npm packages. Idempotent: on a machine that already has them it only
 # checks.
-# - The Python oracle (scipy, ArviZ 0.23.4, xarray, netCDF4, h5netcdf) for the arviz-io interop tests, built
-#   offline by ../shared/tools/python-oracle.sh.
+# - The Python oracle (scipy, ArviZ 0.23.4, xarray, netCDF4, h5netcdf, zarr 3) for the arviz-io interop tests,
+#   built offline by ../shared/tools/python-oracle.sh with PHLOX_ORACLE_ZARR=1 (the zarr v2/v3 interop tests need
+#   zarr); an oracle without zarr is rebuilt.
 # - Debian's chromium (its SwiftShader Vulkan driver and the browser for the headless test) and libvulkan1 (Dawn
 #   loads libvulkan.so.1) for the WebGPU backend tests.
 set -uo pipefail
 oracle_script="../shared/tools/python-oracle.sh"
 if [[ -f "$oracle_script" ]]; then
   venv="${PHLOX_ORACLE_VENV:-/tmp/phlox-oracle}"
-  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import arviz, scipy, netCDF4, h5netcdf" 2>/dev/null; then
-    bash "$oracle_script" "$venv" >/dev/null 2>&1 || echo "python oracle could not be built; interop tests will fail"
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import arviz, scipy, netCDF4, h5netcdf, zarr" 2>/dev/null; then
+    PHLOX_ORACLE_ZARR=1 bash "$oracle_script" "$venv" >/dev/null 2>&1 ||
+      echo "python oracle could not be built; interop tests will fail"
   fi
 fi
 if command -v apt-get >/dev/null 2>&1 &&

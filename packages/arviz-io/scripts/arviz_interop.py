@@ -11,6 +11,7 @@ Prints one JSON object on stdout. One process per test run keeps Python's start-
 
 import json
 import math
+import warnings
 import os
 import sys
 import zlib
@@ -23,8 +24,17 @@ try:
     import zarr  # noqa: F401
 
     HAVE_ZARR = True
+    ZARR3 = int(zarr.__version__.split(".")[0]) >= 3
 except ImportError:
     HAVE_ZARR = False
+    ZARR3 = False
+
+
+def open_zarr(path):
+    """ArviZ 0.23 reads zarr 3 stores only through xarray's DataTree (az.from_zarr refuses zarr>=3)."""
+    if ZARR3:
+        return az.InferenceData.from_datatree(xr.open_datatree(path, engine="zarr"))
+    return az.from_zarr(path)
 
 
 def clean(x):
@@ -120,9 +130,16 @@ def read_phlox(d):
     res["netcdf"] = describe(az.from_netcdf(os.path.join(d, "phlox.nc")))
     res["netcdf4_engine"] = describe(az.from_netcdf(os.path.join(d, "phlox.nc"), engine="netcdf4"))
     if HAVE_ZARR:
-        res["zarr"] = describe(az.from_zarr(os.path.join(d, "phlox.zarr")))
+        res["zarr"] = describe(open_zarr(os.path.join(d, "phlox.zarr")))
     else:
         res["zarr"] = describe(manual_zarr(os.path.join(d, "phlox.zarr")))
+    if ZARR3:
+        res["zarr3"] = describe(open_zarr(os.path.join(d, "phlox_v3.zarr")))
+        # Names are encoded, never paths: a scope()-style name "a/b" is one array, a%2Fb, in both formats.
+        res["scoped"] = {
+            fmt: sorted(open_zarr(os.path.join(d, f"phlox_scoped_{fmt}.zarr")).posterior.data_vars)
+            for fmt in ("v2", "v3")
+        }
     res["json"] = describe(az.from_json(os.path.join(d, "phlox.json")))
     # ArviZ 1.x reads through xarray's DataTree: the same file must open there, without phony dims.
     tree = xr.open_datatree(os.path.join(d, "phlox.nc"))
@@ -158,7 +175,19 @@ def write_python(d):
     idata.to_netcdf(os.path.join(d, "python.nc"))
     idata.to_json(os.path.join(d, "python.json"))
     wrote = ["netcdf", "json"]
-    if HAVE_ZARR:
+    if ZARR3:
+        import numcodecs
+        from zarr.codecs import GzipCodec
+
+        # ArviZ 0.23 with zarr 3 writes through DataTree; Phlox reads zlib/gzip (not the blosc/zstd defaults).
+        tree = idata.to_datatree()
+        for fmt, comp in ((2, numcodecs.Zlib(4)), (3, GzipCodec(level=4))):
+            enc = {f"/{g}": {v: {"compressors": [comp]} for v in getattr(idata, g).variables} for g in idata.groups()}
+            name = "python.zarr" if fmt == 2 else "python_v3.zarr"
+            tree.to_zarr(os.path.join(d, name), zarr_format=fmt, encoding=enc)
+        tree.to_zarr(os.path.join(d, "python_default_v3.zarr"), zarr_format=3)
+        wrote += ["zarr", "zarr3"]
+    elif HAVE_ZARR:
         import numcodecs
 
         enc = {g: {v: {"compressor": numcodecs.Zlib(4)} for v in getattr(idata, g).variables} for g in idata.groups()}
@@ -185,8 +214,9 @@ def write_python(d):
 
 
 def main():
+    warnings.simplefilter("ignore")
     d = sys.argv[1]
-    out = {"arviz_version": az.__version__, "have_zarr": HAVE_ZARR}
+    out = {"arviz_version": az.__version__, "have_zarr": HAVE_ZARR, "zarr3": ZARR3}
     out["read"] = read_phlox(d)
     out["python"] = write_python(d)
     json.dump(out, sys.stdout)

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { essBulk, essTail, rhat, summaryArviz } from "@phlox/diagnostics";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readJSON, readNetCDF, readZarr, writeJSON, writeNetCDF, writeZarr } from "./files.js";
+import { fromArrays } from "./from-arrays.js";
 import { fromMCMC } from "./from-mcmc.js";
 import type { InferenceData } from "./inference-data.js";
 import { EIGHT_SCHOOLS, eightSchoolsRun } from "./testing/eight-schools-draws.js";
@@ -32,7 +33,9 @@ interface Described {
 interface OracleOutput {
   arviz_version: string;
   have_zarr: boolean;
-  read: Record<"netcdf" | "netcdf4_engine" | "zarr" | "json", Described> & {
+  zarr3: boolean;
+  read: Record<"netcdf" | "netcdf4_engine" | "zarr" | "zarr3" | "json", Described> & {
+    scoped: Record<"v2" | "v3", string[]>;
     theta_first: number[][];
     datatree: Record<string, string[]>;
   };
@@ -60,6 +63,12 @@ beforeAll(async () => {
   });
   await writeNetCDF(idata, join(dir, "phlox.nc"));
   await writeZarr(idata, join(dir, "phlox.zarr"));
+  await writeZarr(idata, join(dir, "phlox_v3.zarr"), { zarrFormat: 3 });
+  const scoped = fromArrays({
+    posterior: { "a/b": [[1, 2]], "../../escape": [[3, 4]], plain: [[5, 6]] },
+  });
+  await writeZarr(scoped, join(dir, "phlox_scoped_v2.zarr"));
+  await writeZarr(scoped, join(dir, "phlox_scoped_v3.zarr"), { zarrFormat: 3 });
   await writeJSON(idata, join(dir, "phlox.json"));
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(PYTHON, [SCRIPT, dir], { timeout: 50_000, maxBuffer: 64 << 20 }, (err, out, errText) => {
@@ -74,7 +83,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const FORMATS = ["netcdf", "netcdf4_engine", "zarr", "json"] as const;
+// CI builds the oracle with zarr 3 (PHLOX_ORACLE_ZARR=1 in scripts/ci-setup.sh): both zarr formats are read by
+// ArviZ through xr.open_datatree(path, engine="zarr") + az.InferenceData.from_datatree.
+const FORMATS = ["netcdf", "netcdf4_engine", "zarr", "zarr3", "json"] as const;
 const EXPECTED_GROUPS = ["posterior", "log_likelihood", "sample_stats", "observed_data", "constant_data"];
 
 describe("Python ArviZ opens what Phlox writes", () => {
@@ -124,7 +135,17 @@ describe("Python ArviZ opens what Phlox writes", () => {
     },
   );
 
-  test.each(["netcdf", "zarr"] as const)(
+  test("the oracle has zarr 3 (built with PHLOX_ORACLE_ZARR=1), so both zarr formats are checked", () => {
+    expect(oracle.zarr3).toBe(true);
+  });
+
+  test("names are encoded, never paths: xarray sees a/b and ../../escape as single arrays", () => {
+    for (const fmt of ["v2", "v3"] as const) {
+      expect(oracle.read.scoped[fmt]).toEqual(["%2E.%2F..%2Fescape", "a%2Fb", "plain"]);
+    }
+  });
+
+  test.each(["netcdf", "zarr", "zarr3"] as const)(
     "group attributes name Phlox as the inference library (%s)",
     (fmt) => {
       const attrs = oracle.read[fmt].vars.posterior.__attrs__;
@@ -215,10 +236,12 @@ describe("Phlox reads what Python ArviZ writes", () => {
   test("readJSON opens az.to_json output", async () => {
     check(await readJSON(join(dir, "python.json")));
   });
-  test("readZarr opens xarray's to_zarr output when the oracle has the zarr package", async () => {
-    // The oracle env (shared/tools/python-oracle.sh) ships no `zarr` wheel; the Python side then reads Phlox's
-    // store with an independent spec-following reader, and this direction is covered by the round-trip tests.
-    if (oracle.python.wrote.includes("zarr")) check(await readZarr(join(dir, "python.zarr")));
-    else expect(oracle.have_zarr).toBe(false);
+  test("readZarr opens DataTree.to_zarr output, zarr v2 (zlib) and v3 (gzip)", async () => {
+    expect(oracle.python.wrote).toEqual(expect.arrayContaining(["zarr", "zarr3"]));
+    check(await readZarr(join(dir, "python.zarr")));
+    check(await readZarr(join(dir, "python_v3.zarr")));
+  });
+  test("zarr 3's default zstd codec is refused with a clear error that says how to re-save", async () => {
+    await expect(readZarr(join(dir, "python_default_v3.zarr"))).rejects.toThrow(/zstd.*GzipCodec/s);
   });
 });
