@@ -81,11 +81,10 @@ function isZarrFile(rel: string, dirs: Set<string>): boolean {
   const parts = rel.split("/");
   const name = parts[parts.length - 1];
   if ([".zgroup", ".zattrs", ".zarray", ".zmetadata", "zarr.json", MANIFEST_KEY].includes(name)) return true;
-  // A chunk: inside an array directory (one holding .zarray or zarr.json), named by indices.
+  // A chunk: inside an array directory (one holding .zarray or zarr.json), named by its grid indices.
   for (let i = parts.length - 1; i >= 1; i--) {
     if (dirs.has(parts.slice(0, i).join("/"))) {
-      const rest = parts.slice(i);
-      return /^(c|\d+)$/.test(rest[0]) && rest.every((p) => /^(c|[\d.]+)$/.test(p));
+      return /^(c([./]\d+)*|\d+([./]\d+)*)$/.test(parts.slice(i).join("/"));
     }
   }
   return false;

@@ -1,7 +1,8 @@
 import { ArvizIoError } from "./errors.js";
 import { InferenceData } from "./inference-data.js";
 import { allocate, convert, rangeCoord, sizeOf } from "./internal/arrays.js";
-import { guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
+import { CONTENT_CRC_ATTR, contentCrc32 } from "./internal/content-crc.js";
+import { capture, guard, type H5, loadH5, memPath, unlink } from "./internal/h5.js";
 import { readNumericBytes } from "./internal/h5-blocks.js";
 import { checkHdf5Superblock } from "./internal/hdf5-check.js";
 import { decodeName } from "./internal/names.js";
@@ -130,6 +131,9 @@ function readVariable(h5: H5, d: H5Dataset, name: string, where: string): Variab
   for (let i = 0; i < shape.length; i++) {
     const scales = d.attrs.DIMENSION_LIST ? d.get_attached_scales(i) : [];
     const path = scales[0];
+    if (d.attrs.DIMENSION_LIST && !path) {
+      throw new ArvizIoError("corrupt", `${where}: the dimension list names no scale for axis ${i}.`);
+    }
     dims.push(path ? decodeName(path.slice(path.lastIndexOf("/") + 1)) : `${name}_dim_${i}`);
   }
   return { dims, shape, dtype, data, attrs: readAttrs(d) };
@@ -142,7 +146,13 @@ function readGroup(h5: H5, g: H5Group, group: string): Dataset {
     const key = decodeName(segment);
     const where = `fromNetCDF: "${group}/${key}"`;
     const entity = g.get(segment);
-    if (!entity || !("shape" in entity) || !("make_scale" in entity)) continue;
+    if (!entity) {
+      throw new ArvizIoError("corrupt", `${where}: the object cannot be opened; the file is damaged.`);
+    }
+    if (!("shape" in entity) || !("make_scale" in entity)) {
+      if ("create_group" in entity || entity.constructor?.name === "Datatype") continue; // not InferenceData's
+      throw new ArvizIoError("corrupt", `${where}: a link that leads nowhere; the file is damaged.`);
+    }
     const d = entity as H5Dataset;
     const isScale = d.attrs.CLASS !== undefined && d.get_attribute("CLASS", true) === "DIMENSION_SCALE";
     if (isScale) {
@@ -202,7 +212,17 @@ export async function decodeNetCDF(bytes: Uint8Array, label: string, own: boolea
   (h5.FS!.writeFile as (p: string, d: Uint8Array, o?: { canOwn?: boolean }) => void)(path, bytes, {
     canOwn: own,
   });
-  return quiet(h5, () => readFile(h5, path));
+  // HDF5 prints its error stack and carries on in places where h5wasm drops the status (a link iteration that
+  // stops at a damaged header returns the links found so far): anything on stderr means the file is damaged.
+  const { value, stderr } = capture(h5, () => readFile(h5, path));
+  if (stderr) {
+    throw new ArvizIoError(
+      "corrupt",
+      `fromNetCDF(${label}): HDF5 reported an error while reading, so the result cannot be trusted: ` +
+        `${stderr.trim().split("\n").slice(0, 4).join(" | ").slice(0, 400)}`,
+    );
+  }
+  return value;
 }
 
 function readFile(h5: H5, path: string): InferenceData {
@@ -215,13 +235,27 @@ function readFile(h5: H5, path: string): InferenceData {
     const keys = guard("corrupt", "fromNetCDF: listing groups", () => file.keys());
     for (const key of keys) {
       const entity = guard("corrupt", `fromNetCDF: "${key}"`, () => file.get(key));
-      if (!entity || !("create_group" in entity)) continue;
+      if (!entity)
+        throw new ArvizIoError(
+          "corrupt",
+          `fromNetCDF: group "${key}" cannot be opened; the file is damaged.`,
+        );
+      if (!("create_group" in entity)) continue;
       const name = decodeName(key);
       groups[name] = guard("corrupt", `fromNetCDF: group "${name}"`, () =>
         readGroup(h5, entity as H5Group, name),
       );
     }
-    return new InferenceData(groups, attrs);
+    const { [CONTENT_CRC_ATTR]: sum, ...rest } = attrs;
+    const idata = new InferenceData(groups, rest);
+    if (sum !== undefined && sum !== contentCrc32(idata)) {
+      throw new ArvizIoError(
+        "corrupt",
+        "fromNetCDF: the content does not match the checksum Phlox wrote with it (_phlox_content_crc32): the " +
+          "file was damaged or changed after it was written. Re-copy or re-write it.",
+      );
+    }
+    return idata;
   } catch (e) {
     if (e instanceof ArvizIoError) throw e;
     throw new ArvizIoError(

@@ -1,5 +1,6 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
+import { CONTENT_CRC_ATTR, contentCrc32 } from "./internal/content-crc.js";
 import { capture, guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
 import { writeNumericDataset } from "./internal/h5-blocks.js";
 import { encodeName } from "./internal/names.js";
@@ -166,7 +167,9 @@ export async function withNetCDF<T>(
         const file = f;
         guard("write-failed", "toNetCDF: root attributes", () => {
           file.create_attribute("_NCProperties", `version=2,phlox=${PHLOX_VERSION},hdf5=1.14`);
-          writeAttrs(file, idata.attrs);
+          const { [CONTENT_CRC_ATTR]: _, ...attrs } = idata.attrs;
+          writeAttrs(file, attrs);
+          file.create_attribute(CONTENT_CRC_ATTR, contentCrc32(idata));
         });
         const nextDimId = { value: 0 };
         for (const group of idata.groupNames()) {

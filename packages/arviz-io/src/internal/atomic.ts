@@ -129,6 +129,7 @@ export async function atomicReplaceDir(
   if (exists) await check(target);
   const tmp = path.join(parent, `.${base}.phlox-tmp-${tag()}`);
   try {
+    await fs.mkdir(parent, { recursive: true });
     await fs.mkdir(tmp);
     await fill(tmp);
   } catch (e) {
