@@ -1,7 +1,7 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
 import { CONTENT_CRC_ATTR, contentCrc32 } from "./internal/content-crc.js";
-import { capture, guard, type H5, loadH5, memPath, quiet, unlink } from "./internal/h5.js";
+import { capture, guard, type H5, loadH5, memPath, quiet, reserve, unlink } from "./internal/h5.js";
 import { writeNumericDataset } from "./internal/h5-blocks.js";
 import { encodeName } from "./internal/names.js";
 import type { Attrs, AttrValue, DType, Variable } from "./types.js";
@@ -130,6 +130,18 @@ function writeGroup(
   }
 }
 
+/** Bytes of all numeric data: the uncompressed size the file will about have. */
+function dataBytes(idata: InferenceData): number {
+  let n = 0;
+  for (const g of idata.groupNames()) {
+    const ds = idata.get(g);
+    for (const v of [...Object.values(ds.variables), ...Object.values(ds.coords)]) {
+      if (!Array.isArray(v.data)) n += (v.data as ArrayBufferView).byteLength;
+    }
+  }
+  return n;
+}
+
 function checkCompression(compression: number): void {
   if (!Number.isInteger(compression) || compression < 0 || compression > 9) {
     throw new ArvizIoError(
@@ -164,6 +176,7 @@ export async function withNetCDF<T>(
           "toNetCDF",
           () => new h5.File(path, "w", { track_order: true, libver: ["v110", "v110"] }),
         );
+        reserve(h5, path, dataBytes(idata) + 2 ** 20);
         const file = f;
         guard("write-failed", "toNetCDF: root attributes", () => {
           file.create_attribute("_NCProperties", `version=2,phlox=${PHLOX_VERSION},hdf5=1.14`);

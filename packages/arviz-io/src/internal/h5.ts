@@ -89,3 +89,27 @@ export function capture<T>(h5: H5, fn: () => T): { value: T; stderr: string } {
     stream.stream_ops = ops;
   }
 }
+
+interface MemNode {
+  contents: Uint8Array | null;
+  usedBytes: number;
+}
+
+/**
+ * Reserves `bytes` of capacity for the in-memory file at `path`. h5wasm's MEMFS grows a file by 12.5% at a
+ * time, copying it each time; for a file of hundreds of MB that is dozens of full copies. Bytes past the end
+ * stay zero, as MEMFS guarantees.
+ */
+export function reserve(h5: H5, path: string, bytes: number): void {
+  const fs = h5.FS as unknown as { lookupPath(p: string): { node: MemNode } } | null;
+  try {
+    const node = (fs as NonNullable<typeof fs>).lookupPath(path).node;
+    const have = node.contents?.length ?? 0;
+    if (have >= bytes) return;
+    const grown = new Uint8Array(bytes);
+    if (node.contents && node.usedBytes > 0) grown.set(node.contents.subarray(0, node.usedBytes));
+    node.contents = grown;
+  } catch {
+    // Not MEMFS (or no such file): nothing to reserve.
+  }
+}
