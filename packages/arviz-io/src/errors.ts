@@ -4,7 +4,7 @@
  * error, never in a crash or a hang.
  *
  * Codes: `invalid-variable`, `invalid-group`, `invalid-argument`, `not-hdf5`, `truncated`, `corrupt`,
- * `unsupported`, `invalid-zarr`, `invalid-json`, `node-only`.
+ * `unsupported`, `invalid-zarr`, `invalid-json`, `too-large`, `write-failed`, `out-of-memory`, `node-only`.
  *
  * @example
  * (() => { try { fromJSON("{"); } catch (e) { return e.code; } })(); // → "invalid-json"
