@@ -186,6 +186,7 @@ def write_python(d):
             name = "python.zarr" if fmt == 2 else "python_v3.zarr"
             tree.to_zarr(os.path.join(d, name), zarr_format=fmt, encoding=enc)
         tree.to_zarr(os.path.join(d, "python_default_v3.zarr"), zarr_format=3)
+        tree.to_zarr(os.path.join(d, "python_default_v2.zarr"), zarr_format=2)
         wrote += ["zarr", "zarr3"]
     elif HAVE_ZARR:
         import numcodecs

@@ -2,7 +2,7 @@ import { ArvizIoError } from "./errors.js";
 import { InferenceData } from "./inference-data.js";
 import { allocate, sizeOf } from "./internal/arrays.js";
 import { decodeName } from "./internal/names.js";
-import { crc32cChecked, gunzipChecked, inflateRaw, unzlibChecked } from "./internal/zarr-codecs.js";
+import { crc32cChecked, gunzipChecked, inflateRaw, unzlibChecked, unzstd } from "./internal/zarr-codecs.js";
 import { verifyManifest } from "./internal/zarr-manifest.js";
 import type { AttrValue, Dataset, DType, Variable, VariableData } from "./types.js";
 import type { ZarrStore } from "./zarr-write.js";
@@ -246,10 +246,11 @@ function v2Spec(
   else if (id === "zlib") unpack = unzlibChecked;
   else if (id === "gzip") unpack = gunzipChecked;
   else if (id === "deflate") unpack = inflateRaw;
+  else if (id === "zstd") unpack = unzstd;
   else
     return bad(
       "unsupported",
-      `fromZarr: ${where} uses compressor ${JSON.stringify(comp)}; Phlox reads zlib, gzip or none. In Python, ` +
+      `fromZarr: ${where} uses compressor ${JSON.stringify(comp)}; Phlox reads zlib, gzip, zstd or none. In Python, ` +
         're-save with encoding {var: {"compressors": [numcodecs.Zlib(4)]}} (the default is blosc).',
     );
   const sep = z.dimension_separator ?? ".";
@@ -324,11 +325,12 @@ function v3Spec(z: Record<string, unknown>, where: string): ArraySpec {
     if (name === "gzip") steps.push(gunzipChecked);
     else if (name === "crc32c") steps.push(crc32cChecked);
     else if (name === "zlib") steps.push(unzlibChecked);
+    else if (name === "zstd") steps.push(unzstd);
     else
       bad(
         "unsupported",
-        `fromZarr: ${where} uses the codec "${String(name)}"; Phlox reads gzip, zlib and crc32c. In Python, ` +
-          're-save with encoding {var: {"compressors": [zarr.codecs.GzipCodec()]}} (the default is zstd).',
+        `fromZarr: ${where} uses the codec "${String(name)}"; Phlox reads gzip, zstd, zlib and crc32c. In ` +
+          'Python, re-save with encoding {var: {"compressors": [zarr.codecs.GzipCodec()]}}.',
       );
   }
   steps.reverse();
@@ -444,7 +446,7 @@ function attrsFrom(m: Record<string, unknown> | undefined): Record<string, AttrV
 
 /**
  * Reads a zarr v2 or v3 store into InferenceData: stores from {@link toZarr}, and from Python (xarray /
- * `DataTree.to_zarr`, `az.to_zarr`) with a zlib, gzip or no compressor (v2) or `bytes` + `gzip`/`crc32c` codecs
+ * `DataTree.to_zarr`, `az.to_zarr`) with a zlib, gzip or no compressor (v2) or `bytes` + `gzip`/`zstd`/`crc32c` codecs (zarr 3's defaults included)
  * (v3). What it reads is verified: Phlox's checksum manifest when present (every key, size and CRC-32), every
  * codec checksum (zlib Adler-32, gzip CRC-32, crc32c), every decoded chunk size against shape and dtype. A
  * missing chunk reads as the array's fill_value, as the zarr spec says (zarr-python skips chunks that hold only
@@ -452,7 +454,7 @@ function attrsFrom(m: Record<string, unknown> | undefined): Record<string, AttrV
  * decoded (`a%2Fb` → `"a/b"`).
  * @param store - the in-memory store ({@link readZarr} reads a directory in Node).
  * @returns the InferenceData.
- * @throws {ArvizIoError} `invalid-zarr`, `corrupt` (checksum, size, manifest), `unsupported` (blosc, zstd,
+ * @throws {ArvizIoError} `invalid-zarr`, `corrupt` (checksum, size, manifest), `unsupported` (blosc,
  * big-endian, F order).
  * @example
  * fromZarr(toZarr(fromArrays({ posterior: { mu: [[1, 2]] } }))).groupNames(); // → ["posterior"]

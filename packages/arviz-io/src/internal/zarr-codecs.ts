@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync, inflateSync, unzlibSync, zlibSync } from "fflate";
+import { decompress as zstdDecompress } from "fzstd";
 import { ArvizIoError } from "../errors.js";
 import { adler32, crc32, crc32c } from "./checksum.js";
 
@@ -54,6 +55,17 @@ export function gunzipChecked(raw: Uint8Array, where: string): Uint8Array {
 /** Raw deflate (no checksum exists in the format): only decompression errors are detectable. */
 export function inflateRaw(raw: Uint8Array, where: string): Uint8Array {
   return inflate(() => inflateSync(raw), where, "deflate");
+}
+
+/**
+ * zstd frame(s) → bytes (zarr v3's default codec, numcodecs' `zstd`). zarr writes frames without a content
+ * checksum by default: a damaged frame is found only when it fails to decode or to give the chunk's size.
+ */
+export function unzstd(raw: Uint8Array, where: string): Uint8Array {
+  if (raw.length < 4 || raw[0] !== 0x28 || raw[1] !== 0xb5 || raw[2] !== 0x2f || raw[3] !== 0xfd) {
+    corrupt(where, "the zstd chunk has a bad magic number");
+  }
+  return inflate(() => zstdDecompress(raw), where, "zstd");
 }
 
 /** Strips and checks the zarr v3 `crc32c` codec's 4-byte little-endian trailer. */
