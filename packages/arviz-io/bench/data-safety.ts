@@ -75,8 +75,10 @@ for (const mb of sizes) {
     peak = 0;
     const t0 = performance.now();
     let line: string;
+    let phase = "write";
     try {
       await write(idata, target);
+      phase = "read";
       const t1 = performance.now();
       const back = await read(target);
       const t2 = performance.now();
@@ -98,7 +100,11 @@ for (const mb of sizes) {
       } catch {
         // the new file may have been written completely before the read failed
       }
-      line = `${clear ? `ArvizIoError ${(e as ArvizIoError).code}` : "UNEXPECTED"}: ${(e as Error).message.slice(0, 160)} (${oldOk})`;
+      const after =
+        phase === "write"
+          ? oldOk
+          : `written in ${((performance.now() - t0) / 1000).toFixed(1)} s, file ${((await du(target)) / 2 ** 20).toFixed(0)} MiB`;
+      line = `${phase} failed, ${clear ? `ArvizIoError ${(e as ArvizIoError).code}` : "UNEXPECTED"}: ${(e as Error).message.slice(0, 160)} (${after})`;
     }
     console.log(
       `${String(mb).padStart(5)} MB ${fmt.padEnd(6)} ${line}; peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB`,
