@@ -6,6 +6,7 @@ export {
   type Posterior,
   type PosteriorSite,
   type PosteriorSource,
+  type PosteriorSourceValue,
 } from "./posterior.js";
 export { drawIndices, type InputSlot, type OutputSite, PosteriorPredictor } from "./predictor.js";
 export {

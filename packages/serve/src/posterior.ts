@@ -15,9 +15,15 @@ export interface DrawArray {
  * Where a posterior comes from: a file path (netCDF `.nc`/`.h5`, `.json`, or a zarr directory, as
  * `@phlox/arviz-io` writes them and ArviZ reads them), an `InferenceData` (e.g. `fromSVI(guideDraws)`), an
  * `MCMC` run (anything with `getSamples({ groupByChain: true })`), or draws by site `{ draws: { mu: { data,
- * shape: [numDraws, ...] } } }`.
+ * shape: [numDraws, ...] } } }`; or a function that returns (a promise of) one of these, called at each load (a
+ * posterior fetched from elsewhere, say).
  */
 export type PosteriorSource =
+  | PosteriorSourceValue
+  | (() => PosteriorSourceValue | Promise<PosteriorSourceValue>);
+
+/** A {@link PosteriorSource} other than a loader function. */
+export type PosteriorSourceValue =
   | string
   | InferenceData
   | McmcSource
@@ -92,6 +98,20 @@ async function collect(
 }> {
   let idata: InferenceData;
   let label: string;
+  if (typeof source === "function") {
+    let value: PosteriorSourceValue;
+    try {
+      value = await source();
+    } catch (e) {
+      throw new ServeError("bad-posterior", `posterior loader failed: ${(e as Error).message ?? String(e)}`);
+    }
+    if (typeof value === "function")
+      throw new ServeError(
+        "bad-posterior",
+        "posterior loader returned a function; return a path, InferenceData, MCMC run or draws.",
+      );
+    return collect(value, names);
+  }
   if (typeof source === "string") {
     idata = await readFile(source);
     label = source;

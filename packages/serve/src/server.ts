@@ -58,7 +58,7 @@ export interface PhloxServer {
    * Loads and checks another posterior, then swaps it in at once: requests keep being answered from the old
    * one until the new one has passed every check; a posterior that fails is refused, logged, and never served.
    * Reloads run one after another in call order.
-   * @param source - the new posterior (default: the source given last).
+   * @param source - the new posterior (default: the last source that loaded, re-read when this reload runs).
    * @returns the posterior now served.
    * @throws ServeError `bad-posterior` when refused (the old posterior stays).
    */
@@ -303,8 +303,8 @@ export async function createServer(options: ServeOptions): Promise<PhloxServer> 
 
   let queue: Promise<unknown> = Promise.resolve();
   const reloadPosterior = (source?: PosteriorSource): Promise<Posterior> => {
-    const src = source ?? lastSource;
     const run = queue.then(async () => {
+      const src = source ?? lastSource; // the last good source when this reload runs
       try {
         const next = await loadPosterior(src, predictor.latents);
         current = next; // the swap: one assignment, after every check passed
