@@ -1,3 +1,4 @@
+export { runCli, USAGE } from "./cli.js";
 export { ServeError, type ServeErrorCode } from "./errors.js";
 export {
   type DrawArray,

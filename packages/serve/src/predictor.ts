@@ -144,7 +144,6 @@ export class PosteriorPredictor {
     this.latentDim = latents.reduce((a, l) => a + l.size, 0);
     const counter = new CountingSeed(0);
     let one: Trace;
-    let two: Trace;
     try {
       one = predictiveTrace(
         spec.model,
@@ -152,6 +151,12 @@ export class PosteriorPredictor {
         latentValues,
         counter,
       );
+    } catch (e) {
+      throw fail("running it with its latent sites substituted failed", e);
+    }
+    // Two rows tell which outputs have a row axis; for a model that runs on one row only, a leading 1 is one.
+    let two: Trace | null = null;
+    try {
       const twice = this.flattenRows([
         spec.example as Record<string, unknown>,
         spec.example as Record<string, unknown>,
@@ -162,14 +167,15 @@ export class PosteriorPredictor {
         latentValues,
         new CountingSeed(0),
       );
-    } catch (e) {
-      throw fail("running it with its latent sites substituted failed", e);
+    } catch {
+      two = null;
     }
     this.numKeys = counter.used;
     this.outputs = spec.outputs.map((name) => {
       const s1 = [...(one.get(name)?.value?.shape ?? [])];
-      const s2 = two.get(name)?.value?.shape ?? [];
-      const rowAxis = s1.length > 0 && s1[0] === 1 && s2.length === s1.length && s2[0] === 2;
+      const s2 = two === null ? null : (two.get(name)?.value?.shape ?? []);
+      const rowAxis =
+        s1.length > 0 && s1[0] === 1 && (s2 === null || (s2.length === s1.length && s2[0] === 2));
       const shape = rowAxis ? s1.slice(1) : s1;
       return { name, shape, size: size(shape), traceShape: s1 };
     });
