@@ -70,7 +70,7 @@ export class PosteriorPredictor {
   eagerReason: string | null = null;
   private readonly latentDim: number;
   private readonly dim: number;
-  private readonly templates = new Map<string, Float64Array>();
+  private readonly templates = new Map<string, { rows: Float64Array; seed: number }>();
 
   /**
    * Probes the model on the example row (prior draws, then with them substituted, to count keys) and compiles it.
@@ -261,55 +261,63 @@ export class PosteriorPredictor {
     return out;
   }
 
-  /** The key words of draw k of n under `seed`, and of each key `seed` hands out in that draw. */
-  private keyWords(seed: number, n: number): Uint32Array {
+  /**
+   * Writes the keys of draw k of n under `seed` into the rows: `seed`'s splits of `split(key(seed), n)[k]`, as
+   * the site keys of Predictive's draw k.
+   */
+  private writeKeys(rows: Float64Array, seed: number, n: number): void {
     const [b0, b1] = seedWords(seed);
-    const K = this.numKeys;
-    const out = new Uint32Array(n * (2 + 2 * K));
-    const w = new Uint32Array(2);
+    const w = new Uint32Array(4);
+    const { dim, latentDim, numKeys } = this;
     for (let k = 0; k < n; k++) {
-      const o = k * (2 + 2 * K);
-      threefry2x32(b0, b1, 0, k, out, o); // split(key(seed), n)[k]
-      let k0 = out[o];
-      let k1 = out[o + 1];
-      for (let j = 0; j < K; j++) {
+      threefry2x32(b0, b1, 0, k, w, 0); // split(key(seed), n)[k]
+      let k0 = w[0];
+      let k1 = w[1];
+      let o = k * dim + latentDim;
+      for (let j = 0; j < numKeys; j++) {
         // seed: [next, sub] = split(key, 2); the site gets sub (block 1), the handler keeps next (block 0).
-        threefry2x32(k0, k1, 0, 1, out, o + 2 + 2 * j);
+        threefry2x32(k0, k1, 0, 1, w, 2);
+        rows[o++] = w[2];
+        rows[o++] = w[3];
         threefry2x32(k0, k1, 0, 0, w, 0);
         k0 = w[0];
         k1 = w[1];
       }
     }
-    return out;
   }
 
-  /** Rows `[latent…, keys…, (inputs)]` for n draws under `seed`, cached per posterior, n and seed. */
+  /**
+   * Rows `[latent…, keys…, inputs…]` for n draws: one buffer per posterior and n (the latent values copied
+   * once), its key columns rewritten when the seed changes and its input columns per row. Predictions run
+   * synchronously, so one buffer is never shared by two at once.
+   */
   private template(post: Posterior, n: number, seed: number): Float64Array {
-    const id = `${post.id}|${n}|${seed}`;
-    const hit = this.templates.get(id);
-    if (hit !== undefined) {
+    const id = `${post.id}|${n}`;
+    let t = this.templates.get(id);
+    if (t !== undefined) {
       this.templates.delete(id);
-      this.templates.set(id, hit);
-      return hit;
-    }
-    const { dim, latentDim, numKeys } = this;
-    const rows = new Float64Array(n * dim);
-    const idx = drawIndices(post.numDraws, n);
-    let off = 0;
-    for (const s of post.sites) {
-      for (let k = 0; k < n; k++) {
-        const src = idx[k] * s.size;
-        for (let j = 0; j < s.size; j++) rows[k * dim + off + j] = s.data[src + j];
+      this.templates.set(id, t);
+    } else {
+      const { dim } = this;
+      const rows = new Float64Array(n * dim);
+      const idx = drawIndices(post.numDraws, n);
+      let off = 0;
+      for (const s of post.sites) {
+        for (let k = 0; k < n; k++) {
+          const src = idx[k] * s.size;
+          for (let j = 0; j < s.size; j++) rows[k * dim + off + j] = s.data[src + j];
+        }
+        off += s.size;
       }
-      off += s.size;
+      t = { rows, seed: -1 };
+      this.templates.set(id, t);
+      while (this.templates.size > 4) this.templates.delete(this.templates.keys().next().value as string);
     }
-    const words = this.keyWords(seed, n);
-    const stride = 2 + 2 * numKeys;
-    for (let k = 0; k < n; k++)
-      for (let j = 0; j < 2 * numKeys; j++) rows[k * dim + latentDim + j] = words[k * stride + 2 + j];
-    this.templates.set(id, rows);
-    while (this.templates.size > 8) this.templates.delete(this.templates.keys().next().value as string);
-    return rows;
+    if (t.seed !== seed) {
+      this.writeKeys(t.rows, seed, n);
+      t.seed = seed;
+    }
+    return t.rows;
   }
 
   /** Eager draw k of n under `seed` for row `r` of `flat`: the outputs' values, as Predictive's eager path. */
