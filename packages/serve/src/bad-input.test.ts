@@ -85,6 +85,14 @@ const cases: [string, string, unknown, number, string, string][] = [
     'input "county": 85 is outside its support integerInterval(0, 84)',
   ],
   [
+    "an integer beyond int32 (would wrap around to a valid county)",
+    "/predict",
+    { inputs: { ...ok, county: 2 ** 32 + 3 } },
+    400,
+    "bad-input",
+    'input "county": must be <= 2147483647',
+  ],
+  [
     "a negative county",
     "/predict",
     { inputs: { ...ok, county: -1 } },

@@ -7,7 +7,7 @@ export type JsonSchema = { readonly [key: string]: unknown };
 export interface RequestLimits {
   /** Most draws one request may ask for. */
   readonly maxDraws: number;
-  /** Draws used when a request names none (at most the posterior's). */
+  /** Draws used when a request names none (at most the posterior's; default min(1000, maxDraws)). */
   readonly defaultDraws: number;
   /** Most rows in one `POST /predict/batch`. */
   readonly maxBatchRows: number;
@@ -22,7 +22,8 @@ export interface RequestLimits {
 }
 
 function valueSchema(shape: readonly number[], dtype: "float64" | "int32"): JsonSchema {
-  let s: JsonSchema = { type: dtype === "int32" ? "integer" : "number" };
+  let s: JsonSchema =
+    dtype === "int32" ? { type: "integer", minimum: -2147483648, maximum: 2147483647 } : { type: "number" };
   for (let i = shape.length - 1; i >= 0; i--)
     s = { type: "array", minItems: shape[i], maxItems: shape[i], items: s };
   return s;

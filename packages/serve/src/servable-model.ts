@@ -51,6 +51,7 @@ export interface ServableModel {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+let tsxRegistered = false;
 
 /** The shape of a nested array (checked rectangular), or null when it is not a rectangular array of numbers. */
 export function nestedShape(v: unknown): number[] | null {
@@ -147,30 +148,29 @@ function isServable(x: unknown): x is ServableModel {
  */
 export async function loadModelModule(path: string): Promise<ServableModel> {
   const url = path.startsWith("file:") ? path : pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+  if (/\.[mc]?ts$/.test(path) && !tsxRegistered) {
+    // Node cannot import TypeScript by itself: register tsx's loader first when it is installed (a failed
+    // import is cached by URL, so this must come before the first try).
+    try {
+      const api = "tsx/esm/api";
+      ((await import(api)) as { register: () => unknown }).register();
+      tsxRegistered = true;
+    } catch {
+      // not installed: the import below fails with a message saying what to do
+    }
+  }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.[mc]?ts$/.test(path)) {
-      try {
-        const api = "tsx/esm/api";
-        const tsx = (await import(api)) as { register: () => unknown };
-        tsx.register();
-        mod = (await import(url)) as Record<string, unknown>;
-      } catch {
-        throw new ServeError(
-          "bad-model",
-          `loadModelModule: cannot import the TypeScript module ${path}; install tsx, run node with ` +
-            "--import tsx, or compile the module to JavaScript.",
-        );
-      }
-    } else {
-      throw new ServeError(
-        "bad-model",
-        `loadModelModule: cannot import ${path}: ${(e as Error).message ?? String(e)}`,
-      );
-    }
+    throw new ServeError(
+      "bad-model",
+      code === "ERR_UNKNOWN_FILE_EXTENSION"
+        ? `loadModelModule: cannot import the TypeScript module ${path}; install tsx, run node with ` +
+            "--import tsx, or compile the module to JavaScript."
+        : `loadModelModule: cannot import ${path}: ${(e as Error).message ?? String(e)}`,
+    );
   }
   const found = mod.default ?? mod.servable;
   if (!isServable(found)) {

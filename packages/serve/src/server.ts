@@ -99,13 +99,19 @@ export async function createServer(options: ServeOptions): Promise<PhloxServer> 
   predictor.verify(current);
   const limits: RequestLimits = {
     maxDraws: options.maxDraws ?? 4000,
-    defaultDraws: options.defaultDraws ?? 1000,
+    defaultDraws: options.defaultDraws ?? Math.min(1000, options.maxDraws ?? 4000),
     maxBatchRows: options.maxBatchRows ?? 10_000,
     maxReturnedValues: options.maxReturnedValues ?? 1_000_000,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
     defaultQuantiles: options.defaultQuantiles ?? [0.05, 0.5, 0.95],
     defaultHdiProb: options.defaultHdiProb ?? 0.9,
   };
+  if (limits.defaultDraws > limits.maxDraws)
+    throw new ServeError(
+      "bad-option",
+      `createServer: defaultDraws (${limits.defaultDraws}) is more than maxDraws (${limits.maxDraws}).`,
+      500,
+    );
   for (const [k, v] of Object.entries(limits)) {
     if (typeof v === "number" && !(v > 0))
       throw new ServeError("bad-option", `createServer: ${k} must be positive, got ${v}.`, 500);

@@ -24,6 +24,8 @@ export function checkInputs(
         const v = flat[r * p.inputDim + s.offset + j];
         if (!Number.isFinite(v))
           throw new ServeError("bad-input", `${where(r, s.name)}: ${v} is not a finite number.`);
+        if (s.dtype === "int32" && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647))
+          throw new ServeError("bad-input", `${where(r, s.name)}: ${v} is not an int32 integer.`);
       }
     }
     if (s.support === null) continue;
