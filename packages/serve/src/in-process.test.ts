@@ -97,4 +97,32 @@ describe("a model that does not trace runs eagerly per draw, with the same answe
       await server.close();
     }
   }, 120_000);
+
+  it("a failure inside the model is a 500 for that request only; the process keeps serving", async () => {
+    const fragile = defineServable({
+      ...servable,
+      name: "fragile",
+      model: (x: Tensor) => {
+        if (x.item() > 100) throw new Error("x too large for this model");
+        model(x);
+      },
+    });
+    const b = Float64Array.from({ length: 10 }, (_, i) => i / 10);
+    const server = await createServer({
+      model: fragile,
+      posterior: { draws: { b: { data: b, shape: [10] } } },
+      logger: false,
+    });
+    try {
+      const url = await server.listen();
+      const bad = await postJson(`${url}/predict`, { inputs: { x: 1000 } });
+      expect(bad.status).toBe(500);
+      expect(bad.body).toMatchObject({ code: "internal" });
+      expect(bad.body.message).toContain("x too large for this model");
+      const good = await postJson(`${url}/predict`, { inputs: { x: 1 } });
+      expect(good.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
