@@ -65,6 +65,8 @@ export class PosteriorPredictor {
   readonly inputDim: number;
   /** Keys `seed` hands out per draw. */
   readonly numKeys: number;
+  /** Whether key j is drawn from (false: it goes to a plate or a substituted site and is never read). */
+  private readonly keyUsed: readonly boolean[];
   private program: CompiledRowsProgram | null;
   /** Why the model runs eagerly (null when compiled). */
   eagerReason: string | null = null;
@@ -171,6 +173,11 @@ export class PosteriorPredictor {
       two = null;
     }
     this.numKeys = counter.used;
+    // A key drawn from is one given to a sample site whose value is not substituted (or a prngKey); keys that
+    // go to plates and to substituted latent sites are never read, so the host skips computing them.
+    this.keyUsed = counter.receivers.map(
+      (r) => r.type !== "plate" && !(r.type === "sample" && r.name in latentValues),
+    );
     this.outputs = spec.outputs.map((name) => {
       const s1 = [...(one.get(name)?.value?.shape ?? [])];
       const s2 = two === null ? null : (two.get(name)?.value?.shape ?? []);
@@ -268,20 +275,25 @@ export class PosteriorPredictor {
   private writeKeys(rows: Float64Array, seed: number, n: number): void {
     const [b0, b1] = seedWords(seed);
     const w = new Uint32Array(4);
-    const { dim, latentDim, numKeys } = this;
+    const { dim, latentDim, keyUsed } = this;
+    const last = keyUsed.lastIndexOf(true);
     for (let k = 0; k < n; k++) {
       threefry2x32(b0, b1, 0, k, w, 0); // split(key(seed), n)[k]
       let k0 = w[0];
       let k1 = w[1];
-      let o = k * dim + latentDim;
-      for (let j = 0; j < numKeys; j++) {
+      const o = k * dim + latentDim;
+      for (let j = 0; j <= last; j++) {
         // seed: [next, sub] = split(key, 2); the site gets sub (block 1), the handler keeps next (block 0).
-        threefry2x32(k0, k1, 0, 1, w, 2);
-        rows[o++] = w[2];
-        rows[o++] = w[3];
-        threefry2x32(k0, k1, 0, 0, w, 0);
-        k0 = w[0];
-        k1 = w[1];
+        if (keyUsed[j]) {
+          threefry2x32(k0, k1, 0, 1, w, 2);
+          rows[o + 2 * j] = w[2];
+          rows[o + 2 * j + 1] = w[3];
+        }
+        if (j < last) {
+          threefry2x32(k0, k1, 0, 0, w, 0);
+          k0 = w[0];
+          k1 = w[1];
+        }
       }
     }
   }

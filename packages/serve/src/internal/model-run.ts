@@ -6,10 +6,15 @@ type AnyModel = (...args: never[]) => unknown;
 /** `seed` that counts the keys it hands out (behaves exactly as `Seed`). */
 export class CountingSeed extends Seed {
   used = 0;
+  /** The message type and site name each key went to, in order. */
+  readonly receivers: { type: string; name: string }[] = [];
   override processMessage(msg: Message): void {
     const had = msg.key;
     super.processMessage(msg);
-    if (msg.key !== had) this.used++;
+    if (msg.key !== had) {
+      this.used++;
+      this.receivers.push({ type: msg.type, name: msg.name });
+    }
   }
 }
 
