@@ -1,9 +1,11 @@
 import { type CompiledRowsProgram, compileRows } from "@phlox/backend-js";
 import type { Constraint } from "@phlox/distributions";
 import type { Trace } from "@phlox/handlers";
+import { Predictive } from "@phlox/infer";
 import {
   cast,
   type Key,
+  key,
   makeProgram,
   reshape,
   simplify,
@@ -375,14 +377,29 @@ export class PosteriorPredictor {
    */
   draws(post: Posterior, flat: Float64Array, r: number, seed: number, n: number): Float64Array[] {
     if (this.program === null) {
-      const outs = this.outputs.map((o) => new Float64Array(n * o.size));
-      for (let k = 0; k < n; k++) {
-        const d = this.eagerDraw(post, flat, r, seed, n, k);
-        d.forEach((v, i) => {
-          outs[i].set(v, k * this.outputs[i].size);
-        });
+      // The model does not trace: @phlox/infer's Predictive itself, eagerly per draw, on the chosen draws.
+      const idx = drawIndices(post.numDraws, n);
+      const samples: Record<string, Tensor> = {};
+      for (const site of post.sites) {
+        const data = new Float64Array(n * site.size);
+        for (let k = 0; k < n; k++)
+          data.set(site.data.subarray(idx[k] * site.size, (idx[k] + 1) * site.size), k * site.size);
+        samples[site.name] = tensor(data, { shape: [n, ...site.shape] });
       }
-      return outs;
+      const out = new Predictive(this.spec.model, {
+        posteriorSamples: samples,
+        returnSites: this.spec.outputs,
+        jit: false,
+      }).run(key(seed), ...this.spec.args(this.inputTensors(flat, r, 1), 1));
+      return this.outputs.map((o) => {
+        const v = out[o.name];
+        if (v === undefined || v.size !== n * o.size)
+          throw new ServeError(
+            "bad-model",
+            `model "${this.spec.name}": output "${o.name}" changed shape for this input.`,
+          );
+        return Float64Array.from(v.dataSync() as ArrayLike<number>);
+      });
     }
     const rows = this.template(post, n, seed);
     const { dim, inputDim } = this;
