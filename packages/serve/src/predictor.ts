@@ -55,7 +55,7 @@ export function drawIndices(total: number, n: number): Int32Array {
  * `@phlox/backend-js` into one generated loop over draws. The keys are those `@phlox/infer`'s `Predictive`
  * gives draw i of `run(key(seed), ...)` (`split(key, numDraws)[i]`, then `seed`'s splits), so a row's draws
  * equal `new Predictive(model, { posteriorSamples }).run(key(seed), ...args(row, 1))`. A model that does not
- * trace (data-dependent control flow, host-side samplers) runs eagerly per draw with the same keys.
+ * trace (data-dependent control flow, host-side samplers) is answered by `Predictive` itself, eagerly per draw.
  */
 export class PosteriorPredictor {
   readonly spec: ServableModel;
