@@ -225,3 +225,21 @@ describe("bad input gets a 4xx naming the input; the server keeps answering", ()
     expect(good.status).toBe(200);
   }, 120_000);
 });
+
+describe("createServer refuses bad limits, naming them", () => {
+  it.each([
+    [{ maxDraws: 0 }, "maxDraws must be a positive integer, got 0"],
+    [{ maxBatchRows: 2.5 }, "maxBatchRows must be a positive integer, got 2.5"],
+    [{ maxDraws: 100, defaultDraws: 200 }, "defaultDraws (200) is more than maxDraws (100)"],
+    [{ defaultHdiProb: 1.5 }, "defaultHdiProb must lie in (0, 1], got 1.5"],
+    [{ defaultQuantiles: [0.5, -1] }, "defaultQuantiles must lie in [0, 1]"],
+  ])(
+    "%j",
+    async (limits, message) => {
+      await expect(
+        createServer({ model: radonServable, posterior: RADON_POSTERIOR, logger: false, ...limits }),
+      ).rejects.toThrow(message);
+    },
+    120_000,
+  );
+});

@@ -92,11 +92,6 @@ const sourceLabel = (s: PosteriorSource): string => (typeof s === "string" ? s :
  * await server.close();
  */
 export async function createServer(options: ServeOptions): Promise<PhloxServer> {
-  const spec = typeof options.model === "string" ? await loadModelModule(options.model) : options.model;
-  const predictor = new PosteriorPredictor(spec);
-  let current = await loadPosterior(options.posterior, predictor.latents);
-  let lastSource = options.posterior;
-  predictor.verify(current);
   const limits: RequestLimits = {
     maxDraws: options.maxDraws ?? 4000,
     defaultDraws: options.defaultDraws ?? Math.min(1000, options.maxDraws ?? 4000),
@@ -113,9 +108,26 @@ export async function createServer(options: ServeOptions): Promise<PhloxServer> 
       500,
     );
   for (const [k, v] of Object.entries(limits)) {
-    if (typeof v === "number" && !(v > 0))
-      throw new ServeError("bad-option", `createServer: ${k} must be positive, got ${v}.`, 500);
+    if (typeof v === "number" && !(Number.isInteger(v) && v > 0) && k !== "defaultHdiProb")
+      throw new ServeError("bad-option", `createServer: ${k} must be a positive integer, got ${v}.`, 500);
   }
+  if (!(limits.defaultHdiProb > 0 && limits.defaultHdiProb <= 1))
+    throw new ServeError(
+      "bad-option",
+      `createServer: defaultHdiProb must lie in (0, 1], got ${limits.defaultHdiProb}.`,
+      500,
+    );
+  if (limits.defaultQuantiles.some((q) => !(q >= 0 && q <= 1)))
+    throw new ServeError(
+      "bad-option",
+      `createServer: defaultQuantiles must lie in [0, 1], got ${JSON.stringify(limits.defaultQuantiles)}.`,
+      500,
+    );
+  const spec = typeof options.model === "string" ? await loadModelModule(options.model) : options.model;
+  const predictor = new PosteriorPredictor(spec);
+  let current = await loadPosterior(options.posterior, predictor.latents);
+  let lastSource = options.posterior;
+  predictor.verify(current);
   const app = Fastify({
     logger: options.logger ?? { level: "warn" },
     bodyLimit: limits.bodyLimit,
