@@ -21,6 +21,7 @@ export const LAYERS = {
   autoguide: 6,
   "arviz-io": 7,
   plots: 8,
+  serve: 8,
   cli: 9,
   phlox: 10,
 };
