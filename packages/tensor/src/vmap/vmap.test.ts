@@ -348,7 +348,7 @@ describe("vmap over PRNG keys draws exactly what a loop over the keys draws", ()
   const K = stack(keys);
   const draws: [string, (k: Tensor) => Tensor][] = [
     ["normal", (k) => normal(k, [3])],
-    ["uniform", (k) => uniform(k, [2, 2], -1, 3)],
+    ["uniform", (k) => uniform(k, [2, 2], { minval: -1, maxval: 3 })],
     ["bernoulli", (k) => bernoulli(k, 0.3, [4]).cast("float64")],
     ["categorical", (k) => categorical(k, tensor([0.1, 1, -0.5]), [3]).cast("float64")],
     ["truncatedNormal", (k) => truncatedNormal(k, -1, 2, [3])],
