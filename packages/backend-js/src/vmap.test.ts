@@ -23,14 +23,13 @@ describe("jit of vmap: the batched program compiles, and compiled = interpreter 
         const r = threeWays(g as (...a: Tensor[]) => unknown, [X, Y]);
         expectAgree(r, 1e-12);
         const loop = xs.map((xb, b) => f(xb, ay === null ? y : (ys[b] as Tensor)));
-        loop[0]?.forEach((_, k) =>
+        for (let k = 0; k < (loop[0]?.length ?? 0); k++)
           expectClose(
             r.eager[k] as Float64Array,
             T.stack(loop.map((o) => o[k] as Tensor)).dataSync() as Float64Array,
             1e-12,
             `seed ${seed} output ${k} vs loop`,
-          ),
-        );
+          );
         const total = (a: Tensor, b: Tensor): Tensor =>
           g(a, b).reduce((acc, t) => T.add(acc, T.sum(T.tanh(t))), T.mul(T.sum(a), 0));
         expectAgree(threeWaysGrad(total, [X, Y]), 1e-12);
