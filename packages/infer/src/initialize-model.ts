@@ -1,4 +1,12 @@
-import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
+import {
+  addScanHandler,
+  CONTROL_FLOW,
+  type Message,
+  Messenger,
+  seed,
+  type Trace,
+  trace,
+} from "@phlox/handlers";
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import {
@@ -102,6 +110,10 @@ class InitMessenger extends Messenger {
     super();
   }
   override processMessage(msg: Message): void {
+    if (msg.type === CONTROL_FLOW) {
+      addScanHandler(msg, () => this); // initial values are chosen inside the scan body
+      return;
+    }
     if (!isLatent(msg) || msg.value !== null || msg.fn === null || msg.fn.support.isDiscrete) return;
     const [next, sub] = splitKey(this.key, 2);
     this.key = next;
