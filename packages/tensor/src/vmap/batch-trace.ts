@@ -6,10 +6,16 @@
  * tracer (jit) and other batch traces (nested vmap), in any order.
  */
 import { MissingRuleError } from "../core/errors.js";
-import type { Primitive, PrimitiveName, PrimitiveParams } from "../core/primitive.js";
+import type {
+  MultiPrimitive,
+  MultiPrimitiveName,
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+} from "../core/primitive.js";
 import { Tensor } from "../core/tensor.js";
-import { bind, popTrace, pushTrace, stackDepth, type Trace } from "../core/trace.js";
-import { getBatchingRule } from "./rules.js";
+import { bind, bindMulti, popTrace, pushTrace, stackDepth, type Trace } from "../core/trace.js";
+import { getBatchingRule, getMultiBatchingRule } from "./rules.js";
 
 /** A tracer of a {@link BatchTrace}: `val` holds every slice, stacked along axis `bdim`. */
 export class BatchTracer extends Tensor {
@@ -70,6 +76,25 @@ export class BatchTrace implements Trace {
       );
     const [out, bdim] = rule(prim as unknown as Primitive, vals, dims, params as never, this.size);
     return this.wrap(out, bdim);
+  }
+
+  processMulti<P extends MultiPrimitiveName>(
+    prim: MultiPrimitive<P>,
+    inputs: readonly Tensor[],
+    params: PrimitiveParams[P],
+  ): Tensor[] {
+    const vals = inputs.map((x) => this.unwrap(x)[0]);
+    const dims = inputs.map((x) => this.unwrap(x)[1]);
+    if (dims.every((d) => d === null)) return bindMulti(prim, vals, params);
+    const rule = getMultiBatchingRule(prim.name);
+    if (rule === undefined)
+      throw new MissingRuleError(
+        "missing-batching-rule",
+        `vmap: primitive "${prim.name}" has no batching rule, so it cannot run under vmap. ` +
+          "Register one with registerMultiBatchingRule, or call the function in a loop.",
+      );
+    const [outs, outDims] = rule(prim as unknown as MultiPrimitive, vals, dims, params as never, this.size);
+    return outs.map((o, i) => this.wrap(o, outDims[i] ?? null));
   }
 }
 

@@ -1,4 +1,5 @@
 /** Fills the batching-rule table with the rules of every built-in primitive (once). */
+import { registerControlRules } from "./rules-control.js";
 import { registerElementwiseRules } from "./rules-elementwise.js";
 import { registerIndexingRules } from "./rules-indexing.js";
 import { registerLinalgRules } from "./rules-linalg.js";
@@ -16,4 +17,5 @@ export function registerBuiltinBatchingRules(): void {
   registerIndexingRules();
   registerLinalgRules();
   registerRandomRules();
+  registerControlRules();
 }

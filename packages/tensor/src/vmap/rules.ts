@@ -4,7 +4,13 @@
  * slice) and returns the batched output and the position of its batch axis. Rules bind ordinary primitives on
  * the values, so they work eagerly, under autodiff and while staging.
  */
-import type { Primitive, PrimitiveName, PrimitiveParams } from "../core/primitive.js";
+import type {
+  MultiPrimitive,
+  MultiPrimitiveName,
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+} from "../core/primitive.js";
 import type { Tensor } from "../core/tensor.js";
 
 /** A batching rule: `(prim, values, batchDims, params, axisSize) → [output, outputBatchDim]`. */
@@ -35,4 +41,36 @@ export function getBatchingRule(name: string): BatchingRule | undefined {
 /** Names of the primitives that have a batching rule. */
 export function batchingRuleNames(): string[] {
   return [...table.keys()];
+}
+
+/**
+ * A batching rule of a multi-output primitive (control flow): `(prim, values, batchDims, params, axisSize) →
+ * [outputs, outputBatchDims]`.
+ */
+export type MultiBatchingRule<P extends MultiPrimitiveName = MultiPrimitiveName> = (
+  prim: MultiPrimitive<P>,
+  vals: readonly Tensor[],
+  dims: readonly (number | null)[],
+  params: PrimitiveParams[P],
+  size: number,
+) => [Tensor[], (number | null)[]];
+
+const multiTable = new Map<string, MultiBatchingRule>();
+
+/** Registers (or replaces) the batching rule of a multi-output primitive. */
+export function registerMultiBatchingRule<P extends MultiPrimitiveName>(
+  name: P,
+  rule: MultiBatchingRule<P>,
+): void {
+  multiTable.set(name, rule as unknown as MultiBatchingRule);
+}
+
+/** The batching rule of a multi-output primitive, or `undefined`. */
+export function getMultiBatchingRule(name: string): MultiBatchingRule | undefined {
+  return multiTable.get(name);
+}
+
+/** Names of the multi-output primitives that have a batching rule. */
+export function multiBatchingRuleNames(): string[] {
+  return [...multiTable.keys()];
 }
