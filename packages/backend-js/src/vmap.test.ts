@@ -50,4 +50,44 @@ describe("jit of vmap: the batched program compiles, and compiled = interpreter 
       Array.from(T.stack(loop.map((o) => o[1] as Tensor)).dataSync()),
     );
   }, 120_000);
+
+  it("vmap of scan, cond and whileLoop compiles to real loops and agrees three ways", () => {
+    const f = (h0: Tensor, xs: Tensor, p: Tensor): Tensor[] => {
+      const [h, ys] = T.scan(
+        (h: Tensor, x: Tensor) => {
+          const hn = T.tanh(T.add(T.mul(h, 0.9), x));
+          return [hn, T.sum(T.square(hn))] as [Tensor, Tensor];
+        },
+        h0,
+        xs,
+      );
+      const c = T.cond(
+        T.gt(p, 0),
+        (a: Tensor) => T.exp(a),
+        (a: Tensor) => T.neg(a),
+        h,
+      ) as Tensor;
+      const [v] = T.whileLoop(
+        ([v]: [Tensor]) => T.lt(T.sum(v), 10),
+        ([v]: [Tensor]) => [T.add(T.mul(v, 2), 1)] as [Tensor],
+        [T.abs(c)] as [Tensor],
+      );
+      return [h, ys, c, v];
+    };
+    const h0 = [T.tensor([0.1, 0.2]), T.tensor([-0.3, 0.5]), T.tensor([1, -1])];
+    const xs = [0, 1, 2].map((b) => T.mul(T.reshape(T.arange(10), [5, 2]), 0.1 * (b + 1)));
+    const ps = [T.tensor(1), T.tensor(-1), T.tensor(0.5)];
+    const args = [T.stack(h0), T.stack(xs), T.stack(ps)];
+    const r = threeWays(T.vmap(f) as (...a: Tensor[]) => unknown, args);
+    expectAgree(r, 1e-12);
+    const loop = h0.map((h, b) => f(h, xs[b] as Tensor, ps[b] as Tensor));
+    for (let k = 0; k < 4; k++)
+      expectClose(
+        r.compiled[k] as Float64Array,
+        T.stack(loop.map((o) => o[k] as Tensor)).dataSync() as Float64Array,
+        1e-12,
+        `output ${k} vs loop`,
+      );
+    expect(r.source).toMatch(/for \(/);
+  }, 120_000);
 });

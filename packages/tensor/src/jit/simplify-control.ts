@@ -123,6 +123,100 @@ function simplifyWhile(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn
 }
 
 /**
+ * Moves the constants that simplifying a body folded into it (e.g. a broadcast literal) out to the enclosing
+ * program: each becomes a program constant passed in as an extra leading operand (a scan const, a cond operand
+ * shared by every branch, a while-loop cond or body const), so bodies stay free of data as backends expect.
+ */
+function hoistBodyConstants(
+  e: Eqn,
+  consts: { v: Var; value: Program["constants"][number]["value"] }[],
+  fresh: () => number,
+): Eqn {
+  const lift = (body: Program): { body: Program; outer: Var[] } => {
+    if (body.constants.length === 0) return { body, outer: [] };
+    const outer = body.constants.map((c) => {
+      const v: Var = { id: fresh(), shape: c.v.shape, dtype: c.v.dtype };
+      consts.push({ v, value: c.value });
+      return v;
+    });
+    return {
+      body: { ...body, inputs: [...body.constants.map((c) => c.v), ...body.inputs], constants: [] },
+      outer,
+    };
+  };
+  if (e.primitive === "scan") {
+    const p = e.params as ScanParams;
+    const { body, outer } = lift(p.body);
+    if (outer.length === 0) return e;
+    return {
+      ...e,
+      inputs: [...outer, ...e.inputs],
+      params: { ...p, body, numConsts: p.numConsts + outer.length },
+    } as Eqn;
+  }
+  if (e.primitive === "whileLoop") {
+    const p = e.params as WhileLoopParams;
+    const c = lift(p.cond);
+    const b = lift(p.body);
+    if (c.outer.length + b.outer.length === 0) return e;
+    const nc = p.numCondConsts;
+    const nb = p.numBodyConsts;
+    return {
+      ...e,
+      inputs: [
+        ...c.outer,
+        ...e.inputs.slice(0, nc),
+        ...b.outer,
+        ...e.inputs.slice(nc, nc + nb),
+        ...e.inputs.slice(nc + nb),
+      ],
+      params: {
+        ...p,
+        cond: c.body,
+        body: b.body,
+        numCondConsts: nc + c.outer.length,
+        numBodyConsts: nb + b.outer.length,
+      },
+    } as Eqn;
+  }
+  if (e.primitive === "cond") {
+    const p = e.params as CondParams;
+    const lifted = p.branches.map(lift);
+    const total = lifted.reduce((a, l) => a + l.outer.length, 0);
+    if (total === 0) return e;
+    const outer = lifted.flatMap((l) => l.outer);
+    let at = 0;
+    const branches = lifted.map((l, j) => {
+      const own = l.outer.length;
+      const src = p.branches[j] as Program;
+      let next = maxBodyId(l.body) + 1;
+      const slots: Var[] = outer.map((v, k) =>
+        k >= at && k < at + own
+          ? ((src.constants[k - at] as { v: Var }).v as Var)
+          : { id: next++, shape: v.shape, dtype: v.dtype },
+      );
+      at += own;
+      return { ...l.body, inputs: [...slots, ...l.body.inputs.slice(own)] };
+    });
+    return {
+      ...e,
+      inputs: [e.inputs[0] as Atom, ...outer, ...e.inputs.slice(1)],
+      params: { ...p, branches },
+    } as Eqn;
+  }
+  return e;
+}
+
+/** The largest variable id at the top level of a body. */
+function maxBodyId(p: Program): number {
+  let m = -1;
+  for (const v of p.inputs) m = Math.max(m, v.id);
+  for (const c of p.constants) m = Math.max(m, c.v.id);
+  for (const e of p.eqns) for (const o of e.outputs) m = Math.max(m, o.id);
+  return m;
+}
+
+/**
  * Simplifies the control-flow equations of `p` (their bodies, unused outputs and operands).
  * @returns `p` itself when nothing changes.
  * @example
@@ -135,8 +229,11 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
   for (const a of p.outputs) if (!isLiteral(a)) used.add(a.id);
   let changed = false;
   const eqns: Eqn[] = [];
+  const constants = p.constants.slice();
+  let nextId = maxBodyId(p) + 1;
+  const fresh = (): number => nextId++;
   for (const e of p.eqns) {
-    const ne =
+    const se =
       e.primitive === "scan"
         ? simplifyScan(e, used, options)
         : e.primitive === "cond"
@@ -144,8 +241,9 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
           : e.primitive === "whileLoop"
             ? simplifyWhile(e, used, options)
             : e;
+    const ne = se === null ? null : hoistBodyConstants(se, constants, fresh);
     if (ne !== e) changed = true;
     if (ne !== null) eqns.push(ne);
   }
-  return changed ? { ...p, eqns } : p;
+  return changed ? { ...p, constants, eqns } : p;
 }

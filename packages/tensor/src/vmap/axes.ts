@@ -39,7 +39,9 @@ export function broadcastToShape(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function batchAt(x: Tensor, from: number | null, to: number, size: number): Tensor {
   if (from !== null) return moveAxis(x, from, to);
-  return broadcastToShape(reshapeTo(x, insertAt(x.shape, to, 1)), insertAt(x.shape, to, size));
+  // A new leading axis is plain (right-aligned) broadcasting; elsewhere a unit axis is inserted first.
+  const lifted = to === 0 ? x : reshapeTo(x, insertAt(x.shape, to, 1));
+  return broadcastToShape(lifted, insertAt(x.shape, to, size));
 }
 
 /** Maps an axis of the unbatched value to the batched value whose batch axis is at `bdim`. */
