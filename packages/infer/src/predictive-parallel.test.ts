@@ -1,5 +1,5 @@
 import { Gamma, HalfCauchy, HalfNormal, Normal, Poisson } from "@phlox/distributions";
-import { deterministic, param, plate, sample } from "@phlox/handlers";
+import { deterministic, param, plate, sample, scan } from "@phlox/handlers";
 import { key, normal, type Tensor, tensor, uniform } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { logLikelihood, Predictive } from "./predictive.js";
@@ -38,11 +38,16 @@ const y8 = tensor([28, 8, -3, 7, -1, 1, 18, 12]);
 function eightSchools(sigma: Tensor, y?: Tensor): Tensor {
   const mu = sample("mu", new Normal(0, 5));
   const tau = sample("tau", new HalfCauchy(5));
-  plate("school", sigma.shape[0] as number, () => {
-    const z = sample("theta_raw", new Normal(0, 1));
-    const theta = deterministic("theta", mu.add(tau.mul(z)));
-    sample("obs", new Normal(theta, sigma), { obs: y });
-  });
+  plate(
+    "school",
+    sigma.shape[0] as number,
+    () => {
+      const z = sample("theta_raw", new Normal(0, 1));
+      const theta = deterministic("theta", mu.add(tau.mul(z)));
+      sample("obs", new Normal(theta, sigma), { obs: y });
+    },
+    120_000,
+  );
   return mu;
 }
 
@@ -77,7 +82,7 @@ describe("Predictive(parallel: true): one vmapped program over all draws, the sa
     expect(par.obs?.shape).toEqual([200, 8]);
     const eager = new Predictive(eightSchools, { numSamples: 200, jit: false }).run(key(7), sigma8);
     expectSame(par, eager);
-  });
+  }, 120_000);
 
   it("posterior predictive with [chain, draw] samples and a Gamma/Poisson model", () => {
     const mu = normal(key(1), [2, 40]).mul(3).add(4);
@@ -98,7 +103,7 @@ describe("Predictive(parallel: true): one vmapped program over all draws, the sa
     const parC = new Predictive(wc.model, { numSamples: 50, parallel: true }).run(key(11));
     expect(wc.vmapped()).toBe(true);
     expectSame(parC, new Predictive(counts, { numSamples: 50 }).run(key(11)));
-  });
+  }, 120_000);
 
   it("with returnSites and a vector latent (matmul under vmap)", () => {
     const post = { beta: normal(key(4), [30, 3]), s: uniform(key(5), [30], { minval: 0.2, maxval: 2 }) };
@@ -112,7 +117,7 @@ describe("Predictive(parallel: true): one vmapped program over all draws, the sa
       par,
       new Predictive(regression, { posteriorSamples: post, returnSites: ["y"] }).run(key(2), X),
     );
-  });
+  }, 120_000);
 
   it("with a guide: guide and model run under vmap, same draws as the eager loop", () => {
     const model = (): Tensor => {
@@ -132,7 +137,30 @@ describe("Predictive(parallel: true): one vmapped program over all draws, the sa
     const seq = new Predictive(model, { guide, params, numSamples: 20 }).run(key(5));
     expectSame(par, seq);
     expect(par.x?.shape).toEqual([20, 3]);
-  });
+  }, 120_000);
+
+  it("a time-series model written with scan (sample sites inside the body) vectorises too", () => {
+    const model = (): Tensor => {
+      const s = sample("s", new HalfNormal(1));
+      scan(
+        (x: Tensor, _t: null) => {
+          const xt = sample("x", new Normal(x.mul(0.8), s));
+          sample("y", new Normal(xt, 0.5));
+          return [xt, xt] as [Tensor, Tensor];
+        },
+        tensor(0),
+        null,
+        { length: 6 },
+      );
+      return s;
+    };
+    const w = watched(model);
+    const par = new Predictive(w.model, { numSamples: 40, parallel: true }).run(key(4));
+    expect(w.vmapped()).toBe(true);
+    expect(par.x?.shape).toEqual([40, 6]);
+    expectSame(par, new Predictive(model, { numSamples: 40 }).run(key(4)));
+    expectSame(par, new Predictive(model, { numSamples: 40, jit: false }).run(key(4)));
+  }, 120_000);
 
   it("falls back to the loop when the model does not trace", () => {
     const branching = (): void => {
@@ -141,7 +169,7 @@ describe("Predictive(parallel: true): one vmapped program over all draws, the sa
     };
     const par = new Predictive(branching, { numSamples: 10, parallel: true }).run(key(1));
     expectSame(par, new Predictive(branching, { numSamples: 10, jit: false }).run(key(1)));
-  });
+  }, 120_000);
 });
 
 describe("logLikelihood(parallel: true)", () => {
@@ -167,5 +195,5 @@ describe("logLikelihood(parallel: true)", () => {
       logLikelihood(regression, postR, [X, Y], { parallel: true }),
       logLikelihood(regression, postR, [X, Y]),
     );
-  });
+  }, 120_000);
 });

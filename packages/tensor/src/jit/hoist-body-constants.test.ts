@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { cond } from "../control/cond.js";
 import { scan } from "../control/scan.js";
 import { whileLoop } from "../control/while-loop.js";
@@ -8,6 +8,9 @@ import "../index.js";
 import { broadcastTo } from "../primitives/broadcast-to.js";
 import { interpretProgram } from "./interpret.js";
 import { simplify } from "./simplify.js";
+
+// Heavy on a busy 2-core machine: generous per-test timeout (never a timed test).
+vi.setConfig({ testTimeout: 120_000 });
 
 /** A [1, 2] array made of literals only: simplification folds it into a constant inside the body. */
 const folded = (): Tensor => broadcastTo(0.5, [2]).reshape([1, 2]);

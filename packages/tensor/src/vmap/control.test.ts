@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { grad } from "../autodiff/grad.js";
 import { cond, switchCase } from "../control/cond.js";
 import { scan } from "../control/scan.js";
@@ -11,6 +11,9 @@ import { reshape } from "../primitives/reshape.js";
 import { slice } from "../primitives/slice.js";
 import { multiBatchingRuleNames } from "./rules.js";
 import { batchingRuleNames, vmap } from "./vmap.js";
+
+// Heavy on a busy 2-core machine: generous per-test timeout (never a timed test).
+vi.setConfig({ testTimeout: 120_000 });
 
 const close = (a: Tensor, e: Tensor, tol = 1e-12): void => {
   expect(a.shape).toEqual(e.shape);

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { DType } from "../core/dtype.js";
 import { getPrimitive, type PrimitiveName, primitiveNames } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
@@ -9,6 +9,9 @@ import { jit } from "../jit/jit.js";
 import { stack } from "../ops/shape-ops.js";
 import { moveAxis } from "./axes.js";
 import { batchingRuleNames, vmap } from "./vmap.js";
+
+// Heavy on a busy 2-core machine: generous per-test timeout (never a timed test).
+vi.setConfig({ testTimeout: 120_000 });
 
 /** Deterministic uniform stream (mulberry32). */
 function rng(seed: number): () => number {

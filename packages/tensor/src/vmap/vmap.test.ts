@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { grad, jvp, valueAndGrad } from "../autodiff/grad.js";
 import { MissingRuleError, ShapeError } from "../core/errors.js";
 import { definePrimitive } from "../core/primitive.js";
@@ -16,6 +16,9 @@ import { foldIn, key, split } from "../random/key.js";
 import { checkGrads } from "../testing/check-grads.js";
 import { randomProgram } from "./test-programs.js";
 import { vmap } from "./vmap.js";
+
+// Heavy on a busy 2-core machine: generous per-test timeout (never a timed test).
+vi.setConfig({ testTimeout: 120_000 });
 
 const close = (a: Tensor, e: Tensor, tol = 1e-12): void => {
   expect(a.shape).toEqual(e.shape);
