@@ -164,7 +164,12 @@ export { lgammaScalar } from "./special/lgamma.js";
 export { ndtriScalar } from "./special/ndtri.js";
 export { polygammaScalar } from "./special/polygamma.js";
 // vmap (src/vmap/: the batch trace and one batching rule per primitive).
-export type { BatchingRule } from "./vmap/rules.js";
-export { getBatchingRule, registerBatchingRule } from "./vmap/rules.js";
+export type { BatchingRule, MultiBatchingRule } from "./vmap/rules.js";
+export {
+  getBatchingRule,
+  getMultiBatchingRule,
+  registerBatchingRule,
+  registerMultiBatchingRule,
+} from "./vmap/rules.js";
 export type { AxisSpec, VmapOptions } from "./vmap/vmap.js";
 export { batchingRuleNames, vmap } from "./vmap/vmap.js";

@@ -363,6 +363,18 @@ describe("vmap over PRNG keys draws exactly what a loop over the keys draws", ()
     ["split", (k) => split(k, 3)[2]!.cast("float64")],
     ["foldIn", (k) => foldIn(k, 7).cast("float64")],
   ];
+  test("nested vmap over a [2, 3] grid of keys (key axis last in the outer map)", () => {
+    const grid = stack(
+      [0, 1].map((i) => stack(split(key(i), 3))),
+      0,
+    ); // [2, 3, 2]
+    const f = (k: Tensor) => normal(k, [2]);
+    const out = vmap(vmap(f), { inAxes: 1, outAxes: 1 })(grid) as Tensor; // outer over the axis of 3
+    const want = stack([0, 1].map((i) => stack(split(key(i), 3).map(f))));
+    close(out, want, 0);
+    close(jit(vmap(vmap(f)), { codegen: false })(grid) as Tensor, want, 0);
+  });
+
   test.each(draws)(
     "%s (eager and under jit)",
     (_n, f) => {
