@@ -14,6 +14,7 @@ import { bindMulti } from "../core/trace.js";
 import { interpretMulti } from "../jit/interpret.js";
 import { cast } from "../primitives/cast.js";
 import { evalProgram, outAval, tensorTree, traceBody } from "./body.js";
+import { compileEqn } from "./compile-eqn.js";
 import { checkCarry, scan } from "./scan.js";
 
 const reverseModeError = (name: string): MissingRuleError =>
@@ -28,8 +29,11 @@ const reverseModeError = (name: string): MissingRuleError =>
 export const whileLoopP = defineMultiPrimitive("whileLoop", {
   avals: (_inputs, p) => p.body.outputs.map(outAval),
   impl(inputs, p) {
-    if (inputs.every((x) => x.backend === jsBackend))
+    if (inputs.every((x) => x.backend === jsBackend)) {
+      const compiled = compileEqn("whileLoop", inputs, p, p.body.outputs.map(outAval));
+      if (compiled !== null) return compiled;
       return interpretMulti("whileLoop", inputs, p).map((a) => fromArray(a.data, a.shape, a.dtype));
+    }
     const cc = inputs.slice(0, p.numCondConsts);
     const bc = inputs.slice(p.numCondConsts, p.numCondConsts + p.numBodyConsts);
     let carry = inputs.slice(p.numCondConsts + p.numBodyConsts);
