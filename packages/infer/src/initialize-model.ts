@@ -1,3 +1,4 @@
+import { jsCompiler } from "@phlox/backend-js";
 import {
   addScanHandler,
   CONTROL_FLOW,
@@ -7,6 +8,8 @@ import {
   type Trace,
   trace,
 } from "@phlox/handlers";
+import { withCompiler } from "@phlox/tensor";
+
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import {
@@ -168,6 +171,17 @@ export function initializeModel(
   model: AnyModel,
   args: readonly unknown[] = [],
   options: InitializeModelOptions = {},
+): ModelInfo {
+  // Eager runs of the model (the prototype trace, the start-point search and check) compile the loops of
+  // any scan in it, instead of interpreting their bodies step by step.
+  return withCompiler(jsCompiler, () => initializeModelImpl(rngKey, model, args, options));
+}
+
+function initializeModelImpl(
+  rngKey: Key | number | readonly [number, number],
+  model: AnyModel,
+  args: readonly unknown[],
+  options: InitializeModelOptions,
 ): ModelInfo {
   const strategy = (options.initStrategy ?? initToUniform()) as InitStrategy;
   if (typeof strategy !== "function") {

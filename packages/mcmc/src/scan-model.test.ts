@@ -1,52 +1,81 @@
-import { HalfNormal, Normal } from "@phlox/distributions";
-import { scan, seed, substitute, trace } from "@phlox/handlers";
-import { logDensity } from "@phlox/infer";
-import { type Tensor, tensor } from "@phlox/tensor";
+// Ported from NumPyro's test/contrib/test_control_flow.py: test_scan_constrain_reparam_compatible (the scan
+// model's potential equals the unrolled model's) and test_scan (NUTS through scan, then Predictive
+// conditioned on a latent path).
+import { LogNormal, Normal } from "@phlox/distributions";
+import { condition, sample, scan } from "@phlox/handlers";
+import { Predictive, potentialEnergy } from "@phlox/infer";
+import { arange, type Tensor, tensor } from "@phlox/tensor";
 import { expect, test } from "vitest";
 import { NUTS } from "./hmc-kernel.js";
 import { MCMC } from "./mcmc.js";
 
-const localLevel = (y: Tensor) => {
-  const sigmaLevel = sample2("sigma_level", new HalfNormal(1));
-  const sigmaObs = sample2("sigma_obs", new HalfNormal(1));
-  const [, levels] = scan(
-    (mu: Tensor, yt: Tensor) => {
-      const m = sample2("level", new Normal(mu, sigmaLevel));
-      sample2("y", new Normal(m, sigmaObs), { obs: yt });
-      return [m, m];
-    },
-    tensor(0),
-    y,
-  );
-  return levels;
-};
-
-import { sample as sample2 } from "@phlox/handlers";
-
-test("local level via scan: trace, logDensity, NUTS", { timeout: 120_000 }, async () => {
-  const y = tensor([0.1, 0.5, 0.3, 1.2, 0.9, 1.5, 1.1, 2.0]);
-  const tr = trace(seed(localLevel, 0)).getTrace(y);
-  expect(tr.get("level")?.value?.shape).toEqual([8]);
-  expect(tr.get("y")?.isObserved).toBe(true);
-  const lvl = tensor([0, 0.3, 0.4, 1, 1, 1.4, 1.2, 1.8]);
-  const { logJoint } = logDensity(localLevel, [y], { sigma_level: 0.5, sigma_obs: 0.3, level: lvl });
-  // reference by hand
-  const nl = (x: number, m: number, s: number) =>
-    -0.5 * ((x - m) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
-  const hn = (x: number, s: number) => Math.log(2) + nl(x, 0, s);
-  let ref = hn(0.5, 1) + hn(0.3, 1);
-  const L = lvl.toArray() as number[];
-  const Y = y.toArray() as number[];
-  let prev = 0;
-  for (let t = 0; t < 8; t++) {
-    ref += nl(L[t], prev, 0.5) + nl(Y[t], L[t], 0.3);
-    prev = L[t];
+test("a scan model's potential equals the unrolled model's with constrained sites (test_scan_constrain_reparam_compatible)", () => {
+  const T = 10;
+  const unrolled = () => {
+    let x: Tensor | number = 0;
+    let mu: Tensor | number = 0;
+    for (let i = 0; i < T; i++) {
+      x = sample(`x_${i}`, new LogNormal(tensor(0).mul(x), 1));
+      mu = (x as Tensor).add(tensor(0).mul(mu));
+      sample(`y_${i}`, new Normal(mu, 1));
+    }
+  };
+  const scanned = () =>
+    scan(
+      ([x, mu]: [Tensor, Tensor]) => {
+        const x1 = sample("x", new LogNormal(x.mul(0), 1));
+        const mu1 = mu.mul(0).add(x1);
+        sample("y", new Normal(mu1, 1));
+        return [[x1, mu1] as [Tensor, Tensor], null];
+      },
+      [tensor(0), tensor(0)] as [Tensor, Tensor],
+      arange(T),
+    );
+  const params: Record<string, Tensor> = {};
+  for (let i = 0; i < T; i++) {
+    params[`x_${i}`] = tensor((i + 1) / 10);
+    params[`y_${i}`] = tensor(-i / 5);
   }
-  expect(logJoint.item()).toBeCloseTo(ref, 10);
-  const tr2 = trace(substitute(seed(localLevel, 1), { level: lvl })).getTrace(y);
-  expect(tr2.get("level")?.value?.toArray()).toEqual(lvl.toArray());
-  const mcmc = new MCMC(new NUTS(localLevel), { numWarmup: 200, numSamples: 200, progressBar: false });
-  await mcmc.run(0, y);
-  const s = mcmc.getSamples();
-  expect(s.level.shape).toEqual([200, 8]);
+  const a = potentialEnergy(scanned, [], {
+    x: tensor(Array.from({ length: T }, (_, i) => (i + 1) / 10)),
+    y: tensor(Array.from({ length: T }, (_, i) => -i / 5)),
+  }).item();
+  expect(a).toBeCloseTo(potentialEnergy(unrolled, [], params).item(), 10);
+});
+
+test("NUTS through scan, then Predictive conditioned on a latent path (test_scan)", {
+  timeout: 120_000,
+}, async () => {
+  const model = (T: number) => {
+    const x0 = sample("x_0", new Normal(0, 1));
+    const y0 = sample("y_0", new Normal(x0, 1));
+    const [, xy] = scan(
+      ([x, mu]: [Tensor, Tensor]) => {
+        const x1 = sample("x", new Normal(x.mul(0), 1));
+        const mu1 = mu.mul(0).add(x1);
+        const y1 = sample("y", new Normal(mu1, 1));
+        return [[x1, mu1] as [Tensor, Tensor], [x1, y1]];
+      },
+      [x0, x0] as [Tensor, Tensor],
+      null,
+      { length: T },
+    );
+    return [y0, xy];
+  };
+  const T = 10;
+  const mcmc = new MCMC(new NUTS(model), { numWarmup: 100, numSamples: 100, progressBar: false });
+  await mcmc.run(0, T);
+  const samples = mcmc.getSamples();
+  expect(new Set(Object.keys(samples))).toEqual(new Set(["x", "y", "x_0", "y_0"]));
+  expect(samples.x.shape).toEqual([100, T]);
+  const x = tensor(Array.from(samples.x.data.slice(0, T)));
+  const predictive = new Predictive(condition(model, { x }), {
+    posteriorSamples: { y: tensor(Array.from(samples.y.data), { shape: [100, T] }) },
+    returnSites: ["x", "y"],
+  });
+  const out = predictive.run(1, T);
+  expect(out.x?.shape).toEqual([100, T]);
+  const xr = out.x?.toArray() as number[][];
+  for (const row of xr) row.forEach((v, t) => expect(v).toBeCloseTo(x.toArray()[t] as number, 12));
+  expect(Array.from(out.y?.dataSync() ?? [])).toEqual(Array.from(samples.y.data));
 });

@@ -8,7 +8,7 @@ export type { ScanOptions } from "./control/scan.js";
 export { scan, scanP } from "./control/scan.js";
 export { foriLoop, whileLoop, whileLoopP } from "./control/while-loop.js";
 export type { Backend, CompiledProgram } from "./core/backend.js";
-export { getBackend, jsBackend, listBackends, registerBackend, setBackend } from "./core/backend.js";
+export { getBackend, jsBackend, listBackends, registerBackend, setBackend, withBackend } from "./core/backend.js";
 export type { DType, TypedArray } from "./core/dtype.js";
 export { allocate, DTYPES, isFloat, isInt, promoteTypes } from "./core/dtype.js";
 export {
@@ -58,7 +58,7 @@ export { bind, bindMulti, isStaging } from "./core/trace.js";
 export { arange, eye, full, linspace, ones, scalar, zeros } from "./creation.js";
 export type { CompiledFn, ProgramCompiler } from "./jit/compiler.js";
 // jit (src/jit/, written by the jit helper on top of the staging tracer).
-export { getCompiler, registerCompiler, unregisterCompiler } from "./jit/compiler.js";
+export { getCompiler, registerCompiler, unregisterCompiler, withCompiler } from "./jit/compiler.js";
 export { type InterpretedValue, interpretMulti, interpretProgram } from "./jit/interpret.js";
 export type { JitOptions, JittedFunction, LoweredProgram } from "./jit/jit.js";
 export { jit, printIR } from "./jit/jit.js";

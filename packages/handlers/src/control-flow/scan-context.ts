@@ -45,7 +45,9 @@ export function scanHandlers(msg: Message): ScanHandlerFactory[] {
  * @param msg - the control-flow message.
  * @param factory - builds the messenger for one step.
  * @example
- * if (msg.type === "control_flow") addScanHandler(msg, (ctx) => new Substitute(sliced(ctx)));
+ * const msg = new Message("control_flow", "");
+ * addScanHandler(msg, () => null);
+ * (msg.infer.scanHandlers as unknown[]).length; // → 1
  */
 export function addScanHandler(msg: Message, factory: ScanHandlerFactory): void {
   scanHandlers(msg).push(factory);

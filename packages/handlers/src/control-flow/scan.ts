@@ -10,7 +10,7 @@ import { TraceMessenger } from "../handlers/trace.js";
 import { HandlerError } from "../internal/errors.js";
 import { type Key, split2, type Tensor } from "../internal/ops.js";
 import { type CondIndepStackFrame, type InferConfig, Message, type MessageType } from "../message.js";
-import type { Messenger } from "../messenger.js";
+import { type Messenger, Messenger as MessengerBase } from "../messenger.js";
 import { applyStack, stackIsEmpty } from "../stack.js";
 import { CONTROL_FLOW, type ScanStepContext, scanHandlers } from "./scan-context.js";
 import { ScannedDistribution } from "./scanned-distribution.js";
@@ -44,6 +44,16 @@ class Discovered {
   constructor(readonly ids: Map<string, Tensor>) {}
 }
 
+/** Set when a sample site in the body is about to draw (it reached the bottom of the stack with no value). */
+let drew = false;
+
+/** Sits just above the body's Block: a sample site still without a value here draws with the step's key. */
+class DrawSpy extends MessengerBase {
+  override processMessage(msg: Message): void {
+    if (msg.type === "sample" && msg.value === null) drew = true;
+  }
+}
+
 interface BodyResult {
   carry: unknown;
   y: unknown;
@@ -61,7 +71,7 @@ function runBody(
   ctx: ScanStepContext,
 ): BodyResult {
   const tr = new TraceMessenger();
-  const ms: Messenger[] = [new Block(), tr];
+  const ms: Messenger[] = [new Block(), new DrawSpy(), tr];
   if (subkey !== null) ms.push(new Seed(subkey));
   // factories are listed innermost handler first: push the outermost first to keep the nesting
   for (let k = factories.length - 1; k >= 0; k--) {
@@ -147,7 +157,6 @@ export function scan<C, X, Y>(
   const msg = new Message(CONTROL_FLOW, "");
   applyStack(msg);
   const factories = scanHandlers(msg);
-  const key = msg.key;
   const xsLeaves = T.treeFlatten(xs).leaves;
   const length = options.length ?? (xsLeaves[0]?.shape[0] as number | undefined);
   if (length === undefined)
@@ -157,6 +166,7 @@ export function scan<C, X, Y>(
 
   // Pass 1: trace the body once to learn which per-step values the handlers read (they become xs).
   const ids = new Map<string, Tensor>();
+  drew = false;
   try {
     T.scan(
       (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
@@ -172,13 +182,15 @@ export function scan<C, X, Y>(
         runBody(fn, wc.carry, wx.xs, sub, factories, ctx);
         throw new Discovered(ids);
       },
-      key === null ? { carry: init } : { key, carry: init },
+      msg.key === null ? { carry: init } : { key: msg.key, carry: init },
       { xs, index },
       tensorOpts,
     );
   } catch (e) {
     if (!(e instanceof Discovered)) throw e;
   }
+  // Carry a key only when some site draws: split per step is a traced threefry, not free.
+  const key = drew ? msg.key : null;
   const stepIds = [...ids.keys()];
   const fulls = [...ids.values()];
 

@@ -103,7 +103,6 @@ function buildParts(p: ScanParams): ScanVjpParts {
   for (const e of joint.eqns) {
     let c = 0;
     for (const a of e.inputs) c = Math.max(c, classOf(a));
-    if (p.checkpoint && c === 1) c = 2; // recompute the primal step in the backward scan
     eqnClass.set(e, c);
     for (const o of e.outputs) cls.set(o.id, c);
   }
@@ -118,15 +117,18 @@ function buildParts(p: ScanParams): ScanVjpParts {
   const residuals: Var[] = [];
   const xsUsedSet = new Set<number>();
   const seen = new Set<number>();
+  // With checkpoint the backward scan recomputes the primal step: only the step's inputs are stored.
+  const inputIds = new Set(joint.inputs.map((v) => v.id));
   const need = (a: Atom): void => {
     if (isLiteral(a) || classOf(a) !== 1 || seen.has(a.id)) return;
+    if (p.checkpoint && !inputIds.has(a.id)) return;
     seen.add(a.id);
     const xj = xInputIds.get(a.id);
     if (xj !== undefined) xsUsedSet.add(xj);
     else residuals.push(a);
   };
   // Backward equations: the const-only ones and the backward ones, restricted to what the gradients need.
-  const bwdEqnsAll = joint.eqns.filter((e) => (eqnClass.get(e) as number) !== 1);
+  const bwdEqnsAll = p.checkpoint ? joint.eqns : joint.eqns.filter((e) => (eqnClass.get(e) as number) !== 1);
   const bwdLive = eliminateDeadCode({
     inputs: joint.inputs,
     constants: [],

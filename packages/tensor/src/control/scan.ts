@@ -14,6 +14,7 @@ import { stack } from "../ops/shape-ops.js";
 import { reshape } from "../primitives/reshape.js";
 import { slice } from "../primitives/slice.js";
 import { evalProgram, outAval, showAval, tensorTree, traceBody } from "./body.js";
+import { compileEqn } from "./compile-eqn.js";
 import { scanVjpParts } from "./scan-vjp.js";
 
 /** Options of {@link scan}. */
@@ -75,6 +76,8 @@ export const scanP: MultiPrimitive<"scan"> = defineMultiPrimitive("scan", {
   avals: (_inputs, p) => scanAvals(p),
   impl(inputs, p) {
     if (inputs.every((x) => x.backend === jsBackend)) {
+      const compiled = compileEqn(scanP.name, inputs, p, scanAvals(p));
+      if (compiled !== null) return compiled;
       const outs = interpretMulti("scan", inputs, p);
       return outs.map((a) => fromArray(a.data, a.shape, a.dtype));
     }

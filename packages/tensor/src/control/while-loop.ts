@@ -3,17 +3,26 @@
  * data-dependent, so as in JAX it is differentiable in forward mode only; `foriLoop` with JS-number bounds
  * is a `scan` and differentiates both ways.
  */
+
+import { jvpFlat } from "../autodiff/forward.js";
 import { jsBackend } from "../core/backend.js";
 import { isFloat } from "../core/dtype.js";
 import { DtypeError, MissingRuleError } from "../core/errors.js";
 import type { Program } from "../core/ir.js";
-import { type Aval, defineMultiPrimitive, type WhileLoopParams } from "../core/primitive.js";
+import {
+  type Aval,
+  defineMultiPrimitive,
+  type MultiPrimitive,
+  type WhileLoopParams,
+} from "../core/primitive.js";
 import { treeFlatten, treeUnflatten } from "../core/pytree.js";
 import { fromArray, type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bindMulti } from "../core/trace.js";
+import { zerosLike } from "../internal/elementwise.js";
 import { interpretMulti } from "../jit/interpret.js";
 import { cast } from "../primitives/cast.js";
-import { evalProgram, outAval, tensorTree, traceBody } from "./body.js";
+import { evalProgram, insertInputs, outAval, tensorTree, traceBody } from "./body.js";
+import { compileEqn } from "./compile-eqn.js";
 import { checkCarry, scan } from "./scan.js";
 
 const reverseModeError = (name: string): MissingRuleError =>
@@ -25,11 +34,14 @@ const reverseModeError = (name: string): MissingRuleError =>
   );
 
 /** The `whileLoop` primitive: inputs cond consts, body consts, carry; outputs the final carry. */
-export const whileLoopP = defineMultiPrimitive("whileLoop", {
+export const whileLoopP: MultiPrimitive<"whileLoop"> = defineMultiPrimitive("whileLoop", {
   avals: (_inputs, p) => p.body.outputs.map(outAval),
   impl(inputs, p) {
-    if (inputs.every((x) => x.backend === jsBackend))
+    if (inputs.every((x) => x.backend === jsBackend)) {
+      const compiled = compileEqn("whileLoop", inputs, p, p.body.outputs.map(outAval));
+      if (compiled !== null) return compiled;
       return interpretMulti("whileLoop", inputs, p).map((a) => fromArray(a.data, a.shape, a.dtype));
+    }
     const cc = inputs.slice(0, p.numCondConsts);
     const bc = inputs.slice(p.numCondConsts, p.numCondConsts + p.numBodyConsts);
     let carry = inputs.slice(p.numCondConsts + p.numBodyConsts);
@@ -39,6 +51,62 @@ export const whileLoopP = defineMultiPrimitive("whileLoop", {
   },
   vjpForward(_primals, p) {
     throw reverseModeError(p.name);
+  },
+  jvp(primals, tangents, p) {
+    const ncc = p.numCondConsts;
+    const nbc = p.numBodyConsts;
+    const cc = primals.slice(0, ncc);
+    const bc = primals.slice(ncc, ncc + nbc);
+    const h = primals.slice(ncc + nbc);
+    const bcT = tangents.slice(ncc, ncc + nbc);
+    const hT = tangents.slice(ncc + nbc);
+    const nh = h.length;
+    const fc = bc.flatMap((x, i) => (isFloat(x.dtype) && bcT[i] !== null ? [i] : []));
+    const fh = h.flatMap((x, i) => (isFloat(x.dtype) ? [i] : []));
+    const av = (x: Tensor): Aval => ({ shape: x.shape, dtype: x.dtype });
+    const avals: Aval[] = [
+      ...bc.map(av),
+      ...fc.map((i) => av(bc[i] as Tensor)),
+      ...h.map(av),
+      ...fh.map((i) => av(h[i] as Tensor)),
+    ];
+    const body = traceBody(
+      `${p.name} (forward mode)`,
+      avals,
+      (t) => {
+        const bcs = t.slice(0, nbc);
+        const bct = t.slice(nbc, nbc + fc.length);
+        const hs = t.slice(nbc + fc.length, nbc + fc.length + nh);
+        const ht = t.slice(nbc + fc.length + nh);
+        const tin = [
+          ...bcs.map((_, i) => (fc.includes(i) ? (bct[fc.indexOf(i)] as Tensor) : null)),
+          ...hs.map((_, i) => (fh.includes(i) ? (ht[fh.indexOf(i)] as Tensor) : null)),
+        ];
+        const r = jvpFlat((xs) => evalProgram(p.body, xs), [...bcs, ...hs], tin);
+        return [...r.outs, ...fh.map((i) => r.tangents[i] ?? zerosLike(r.outs[i] as Tensor))];
+      },
+      [...h.map((x) => x.dtype), ...fh.map((i) => (h[i] as Tensor).dtype)],
+    ).program;
+    const cond = insertInputs(
+      p.cond,
+      p.cond.inputs.length,
+      fh.map((i) => av(h[i] as Tensor)),
+    );
+    const outs = bindMulti(
+      whileLoopP,
+      [
+        ...cc,
+        ...bc,
+        ...fc.map((i) => bcT[i] as Tensor),
+        ...h,
+        ...fh.map((i) => hT[i] ?? zerosLike(h[i] as Tensor)),
+      ],
+      { cond, body, numCondConsts: ncc, numBodyConsts: nbc + fc.length, name: p.name },
+    );
+    return {
+      outs: outs.slice(0, nh),
+      tangents: h.map((_, i) => (fh.includes(i) ? (outs[nh + fh.indexOf(i)] as Tensor) : null)),
+    };
   },
   vjp(_cts, _primals, _outs, _res, p) {
     throw reverseModeError(p.name);

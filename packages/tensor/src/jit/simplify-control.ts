@@ -4,7 +4,7 @@
  * with the body work and the operands only they needed (a `scan`'s unused ys, a carry that feeds nothing
  * but itself, a const no body reads).
  */
-import { type Atom, type Eqn, isLiteral, type Program, type Var } from "../core/ir.js";
+import { type Atom, type Eqn, isLiteral, type Literal, type Program, type Var } from "../core/ir.js";
 import type { CondParams, ScanParams, WhileLoopParams } from "../core/primitive.js";
 import { eliminateDeadCode, type SimplifyOptions, simplify } from "./simplify.js";
 
@@ -88,6 +88,157 @@ function simplifyScan(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn 
     outputs: e.outputs.filter((_, i) => keepOut[i]),
   } as Eqn;
 }
+
+/** Allocates outer-program variables for equations moved out of a body. */
+interface Outer {
+  defs: Map<number, Eqn>;
+  uses: Map<number, Eqn[]>;
+  outputs: Set<number>;
+  fresh(shape: readonly number[], dtype: Var["dtype"]): Var;
+  /** Equations of the outer program absorbed into a scan (removed). */
+  dropped: Set<Eqn>;
+}
+
+const literalOf = (a: Atom, o: Outer): Atom | null => {
+  if (isLiteral(a)) return a;
+  const d = o.defs.get(a.id);
+  if (d !== undefined && d.primitive === "broadcastTo" && isLiteral(d.inputs[0] as Atom)) {
+    const l = d.inputs[0] as Literal;
+    return { literal: l.literal, dtype: a.dtype };
+  }
+  return null;
+};
+
+/**
+ * Rewrites a scan before its body is simplified: broadcast literals passed as consts or xs go into the
+ * body; equations of the body that depend only on the consts move out of the loop (loop-invariant code
+ * motion); a stacked output whose only use is a full sum becomes an accumulating carry (no `[T, …]` buffer,
+ * no second loop). `pre` receives the equations to emit before the scan.
+ */
+function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
+  const p = e.params as ScanParams;
+  let nc = p.numConsts;
+  let nh = p.numCarry;
+  const body = p.body;
+  let next = maxVarIdOf(body) + 1;
+  const inputs = e.inputs.slice();
+  const bodyInputs = body.inputs.slice();
+  let bodyEqns = body.eqns.slice();
+  let bodyOutputs = body.outputs.slice();
+  const outputs = e.outputs.slice();
+  let changed = false;
+  // (a) broadcast literals among the consts and xs
+  const lit = new Map<number, Atom>();
+  const prepend: Eqn[] = [];
+  for (let k = inputs.length - 1; k >= 0; k--) {
+    if (k >= nc && k < nc + nh) continue;
+    const l = literalOf(inputs[k] as Atom, o);
+    if (l === null) continue;
+    const v = bodyInputs[k] as Var;
+    if (v.shape.length === 0) lit.set(v.id, { literal: (l as Literal).literal, dtype: v.dtype });
+    else
+      prepend.push({
+        primitive: "broadcastTo",
+        inputs: [{ literal: (l as Literal).literal, dtype: v.dtype }],
+        params: { shape: [...v.shape] },
+        outputs: [v],
+      } as Eqn);
+    inputs.splice(k, 1);
+    bodyInputs.splice(k, 1);
+    if (k < nc) nc--;
+    changed = true;
+  }
+  if (changed) {
+    const r = (a: Atom): Atom => (isLiteral(a) ? a : (lit.get(a.id) ?? a));
+    bodyEqns = [...prepend, ...bodyEqns.map((q) => ({ ...q, inputs: q.inputs.map(r) }) as Eqn)];
+    bodyOutputs = bodyOutputs.map(r);
+  }
+  // (b) loop-invariant equations
+  if (p.length > 0) {
+    const invariant = new Map<number, Atom>(); // body var id → outer atom
+    for (let k = 0; k < nc; k++) invariant.set((bodyInputs[k] as Var).id, inputs[k] as Atom);
+    const kept: Eqn[] = [];
+    const hoisted: Var[] = [];
+    const hoistedOuter: Atom[] = [];
+    for (const q of bodyEqns) {
+      const vars = q.inputs.filter((a) => !isLiteral(a)) as Var[];
+      if (vars.length > 0 && vars.every((v) => invariant.has(v.id)) && q.primitive !== "randomBits") {
+        const outs = q.outputs.map((v) => o.fresh(v.shape, v.dtype));
+        pre.push({
+          ...q,
+          inputs: q.inputs.map((a) => (isLiteral(a) ? a : (invariant.get(a.id) as Atom))),
+          outputs: outs,
+        } as Eqn);
+        q.outputs.forEach((v, i) => {
+          invariant.set(v.id, outs[i] as Var);
+          hoisted.push(v);
+          hoistedOuter.push(outs[i] as Var);
+        });
+        changed = true;
+      } else kept.push(q);
+    }
+    if (hoisted.length > 0) {
+      bodyEqns = kept;
+      bodyInputs.splice(nc, 0, ...hoisted);
+      inputs.splice(nc, 0, ...hoistedOuter);
+      nc += hoisted.length;
+    }
+  }
+  // (c) ys whose only use is a full sum: accumulate in a carry instead
+  for (let j = outputs.length - 1; j >= nh; j--) {
+    const ov = outputs[j] as Var;
+    const us = o.uses.get(ov.id);
+    if (us === undefined || us.length !== 1 || o.outputs.has(ov.id)) continue;
+    const r = us[0] as Eqn;
+    const rp = r.params as { axes: number[]; keepDims: boolean };
+    if (r.primitive !== "reduceSum" || rp.keepDims || rp.axes.length !== ov.shape.length) continue;
+    const yAtom = bodyOutputs[j] as Atom;
+    const acc: Var = { id: next++, shape: [], dtype: ov.dtype };
+    const accNew: Var = { id: next++, shape: [], dtype: ov.dtype };
+    let term = yAtom;
+    if (ov.shape.length > 1) {
+      const sv: Var = { id: next++, shape: [], dtype: ov.dtype };
+      bodyEqns.push({
+        primitive: "reduceSum",
+        inputs: [yAtom],
+        params: { axes: ov.shape.slice(1).map((_, i) => i), keepDims: false },
+        outputs: [sv],
+      } as Eqn);
+      term = sv;
+    }
+    bodyEqns.push({ primitive: "add", inputs: [acc, term], params: {}, outputs: [accNew] } as Eqn);
+    bodyOutputs.splice(j, 1);
+    bodyOutputs.splice(nh, 0, accNew);
+    bodyInputs.splice(nc + nh, 0, acc);
+    inputs.splice(nc + nh, 0, { literal: 0, dtype: ov.dtype });
+    outputs.splice(j, 1);
+    outputs.splice(nh, 0, r.outputs[0] as Var);
+    o.dropped.add(r);
+    nh++;
+    j++; // the list shifted by one at nh ≤ j
+    changed = true;
+  }
+  if (!changed) return e;
+  return {
+    primitive: "scan",
+    inputs,
+    params: {
+      ...p,
+      numConsts: nc,
+      numCarry: nh,
+      body: { inputs: bodyInputs, constants: body.constants, eqns: bodyEqns, outputs: bodyOutputs },
+    },
+    outputs,
+  } as Eqn;
+}
+
+const maxVarIdOf = (p: Program): number => {
+  let m = -1;
+  for (const v of p.inputs) m = Math.max(m, v.id);
+  for (const c of p.constants) m = Math.max(m, c.v.id);
+  for (const q of p.eqns) for (const v of q.outputs) m = Math.max(m, v.id);
+  return m;
+};
 
 function simplifyCond(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn | null {
   const p = e.params as CondParams;
@@ -189,7 +340,7 @@ function hoistBodyConstants(
     const branches = lifted.map((l, j) => {
       const own = l.outer.length;
       const src = p.branches[j] as Program;
-      let next = maxBodyId(l.body) + 1;
+      let next = maxVarIdOf(l.body) + 1;
       const slots: Var[] = outer.map((v, k) =>
         k >= at && k < at + own
           ? ((src.constants[k - at] as { v: Var }).v as Var)
@@ -207,15 +358,6 @@ function hoistBodyConstants(
   return e;
 }
 
-/** The largest variable id at the top level of a body. */
-function maxBodyId(p: Program): number {
-  let m = -1;
-  for (const v of p.inputs) m = Math.max(m, v.id);
-  for (const c of p.constants) m = Math.max(m, c.v.id);
-  for (const e of p.eqns) for (const o of e.outputs) m = Math.max(m, o.id);
-  return m;
-}
-
 /**
  * Simplifies the control-flow equations of `p` (their bodies, unused outputs and operands).
  * @returns `p` itself when nothing changes.
@@ -229,10 +371,37 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
   for (const a of p.outputs) if (!isLiteral(a)) used.add(a.id);
   let changed = false;
   const eqns: Eqn[] = [];
+  let next = maxVarIdOf(p) + 1;
   const constants = p.constants.slice();
-  let nextId = maxBodyId(p) + 1;
-  const fresh = (): number => nextId++;
+  const fresh = (): number => next++;
+  const outer: Outer = {
+    defs: new Map(),
+    uses: new Map(),
+    outputs: new Set(p.outputs.flatMap((a) => (isLiteral(a) ? [] : [a.id]))),
+    fresh: (shape, dtype) => ({ id: next++, shape: [...shape], dtype }),
+    dropped: new Set(),
+  };
   for (const e of p.eqns) {
+    for (const v of e.outputs) outer.defs.set(v.id, e);
+    for (const a of e.inputs) {
+      if (isLiteral(a)) continue;
+      const u = outer.uses.get(a.id);
+      if (u === undefined) outer.uses.set(a.id, [e]);
+      else u.push(e);
+    }
+  }
+  for (const e0 of p.eqns) {
+    if (outer.dropped.has(e0)) {
+      changed = true;
+      continue;
+    }
+    let e = e0;
+    if (e0.primitive === "scan") {
+      const pre: Eqn[] = [];
+      e = optimizeScan(e0, outer, pre);
+      if (pre.length > 0) eqns.push(...pre);
+      if (e !== e0) changed = true;
+    }
     const se =
       e.primitive === "scan"
         ? simplifyScan(e, used, options)
