@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from "vitest";
-import { grad } from "../autodiff/grad.js";
+import { grad, jvp } from "../autodiff/grad.js";
 import { cond, switchCase } from "../control/cond.js";
 import { scan } from "../control/scan.js";
 import { foriLoop, whileLoop } from "../control/while-loop.js";
@@ -166,6 +166,31 @@ describe("vmap of control flow equals a loop of calls", () => {
       foriLoop(0, 3, (i: Tensor, v: Tensor) => v.mul(x).add(i.cast("float64")), x) as Tensor,
     ];
     againstLoop(h, [rows(4, [2], 4), [2, 0, 5, 3].map((v) => tensor(v, { dtype: "int32" }))], [0, 0]);
+  });
+
+  test("forward mode: vmap of jvp and jvp of vmap through whileLoop and scan", () => {
+    const f = (x: Tensor): Tensor => {
+      const [v] = whileLoop(
+        ([, i]: [Tensor, Tensor]) => i.lt(3),
+        ([v, i]: [Tensor, Tensor]) => [v.sin().mul(v).add(1), i.add(1)] as [Tensor, Tensor],
+        [x, tensor(0, { dtype: "int32" })] as [Tensor, Tensor],
+      ) as [Tensor, Tensor];
+      const [h] = scan(
+        (h: Tensor, t: Tensor) => [h.mul(t).tanh(), h] as [Tensor, Tensor],
+        v,
+        tensor([0.5, 1.5]),
+      );
+      return h.sum();
+    };
+    const xs = rows(4, [2], 13);
+    const ts = rows(4, [2], 14);
+    const loop = xs.map((x, b) => jvp(f, [x], [ts[b] as Tensor])[1]);
+    close(
+      vmap((x: Tensor, t: Tensor) => jvp(f, [x], [t])[1])(stack(xs), stack(ts)) as Tensor,
+      stack(loop),
+      1e-11,
+    );
+    close(jvp((X: Tensor) => vmap(f)(X), [stack(xs)], [stack(ts)])[1], stack(loop), 1e-11);
   });
 
   test("nested: vmap of a scan whose body uses vmap, and vmap of vmap of scan", () => {
