@@ -23,6 +23,7 @@ import {
 import { deterministic, factor, plate, sample, scan } from "@phlox/handlers";
 import {
   cholesky,
+  concatenate,
   exp,
   eye,
   log,
@@ -30,7 +31,6 @@ import {
   logaddexp,
   matmul,
   neg,
-  concatenate,
   slice,
   sqrt,
   square,

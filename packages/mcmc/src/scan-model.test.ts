@@ -76,6 +76,7 @@ test("NUTS through scan, then Predictive conditioned on a latent path (test_scan
   const out = predictive.run(1, T);
   expect(out.x?.shape).toEqual([100, T]);
   const xr = out.x?.toArray() as number[][];
-  for (const row of xr) row.forEach((v, t) => expect(v).toBeCloseTo(x.toArray()[t] as number, 12));
+  const xa = x.toArray() as number[];
+  for (const row of xr) for (let t = 0; t < T; t++) expect(row[t] as number).toBeCloseTo(xa[t] as number, 12);
   expect(Array.from(out.y?.dataSync() ?? [])).toEqual(Array.from(samples.y.data));
 });

@@ -110,9 +110,10 @@ describe("model-level scan against NumPyro's contrib.control_flow.scan", () => {
       const site = tr.get(name);
       const got = site?.fn?.logProb(site.value as Tensor).toArray();
       const want = lp as number | number[];
-      if (Array.isArray(want))
-        (got as number[]).forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 10));
-      else expect(got as number).toBeCloseTo(want, 10);
+      if (Array.isArray(want)) {
+        const g = got as number[];
+        for (let i = 0; i < want.length; i++) expect(g[i] as number).toBeCloseTo(want[i] as number, 10);
+      } else expect(got as number).toBeCloseTo(want, 10);
     }
     expect(
       logDensity(garch, [data.garch], {
@@ -152,9 +153,10 @@ describe("model-level scan against NumPyro's contrib.control_flow.scan", () => {
       [data.local_level],
     );
     const got = ll.y?.toArray() as number[][];
-    (d.local_level_log_likelihood as number[][]).forEach((row, i) =>
-      row.forEach((v, t) => expect((got[i] as number[])[t]).toBeCloseTo(v, 10)),
-    );
+    const want = d.local_level_log_likelihood as number[][];
+    for (let i = 0; i < want.length; i++)
+      for (let t = 0; t < (want[i] as number[]).length; t++)
+        expect((got[i] as number[])[t] as number).toBeCloseTo((want[i] as number[])[t] as number, 10);
   });
 });
 

@@ -8,7 +8,14 @@ export type { ScanOptions } from "./control/scan.js";
 export { scan, scanP } from "./control/scan.js";
 export { foriLoop, whileLoop, whileLoopP } from "./control/while-loop.js";
 export type { Backend, CompiledProgram } from "./core/backend.js";
-export { getBackend, jsBackend, listBackends, registerBackend, setBackend, withBackend } from "./core/backend.js";
+export {
+  getBackend,
+  jsBackend,
+  listBackends,
+  registerBackend,
+  setBackend,
+  withBackend,
+} from "./core/backend.js";
 export type { DType, TypedArray } from "./core/dtype.js";
 export { allocate, DTYPES, isFloat, isInt, promoteTypes } from "./core/dtype.js";
 export {

@@ -51,10 +51,14 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     };
     const tr = trace(seed(model, 0)).getTrace(10);
     for (const name of ["x", "y", "y2"]) expect(tr.get(name)?.value?.shape).toEqual([10]);
-    const y = tr.get("y")?.value as Tensor;
-    expect((tr.get("y2")?.value as Tensor).toArray()).toEqual(y.mul(2).toArray() as number[]);
+    const value = (name: string): Tensor => {
+      const v = tr.get(name)?.value;
+      if (v === null || v === undefined) throw new Error(`no value at ${name}`);
+      return v;
+    };
+    expect(value("y2").toArray()).toEqual(value("y").mul(2).toArray() as number[]);
     // seeded draws differ from step to step and are reproducible
-    const x = tr.get("x")?.value?.toArray() as number[];
+    const x = value("x").toArray() as number[];
     expect(new Set(x).size).toBe(10);
     expect(trace(seed(model, 0)).getTrace(10).get("x")?.value?.toArray()).toEqual(x);
     // condition with a full-length value: the body sees x[t] and the site is observed
@@ -147,9 +151,9 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     const tr = trace(seed(model, 0)).getTrace();
     expect(tr.get("y")?.value?.shape).toEqual([3]);
     expect(tr.get("z")?.value?.shape).toEqual([3, 4]);
-    expect(
-      Number.isFinite((tr.get("z")?.fn?.logProb(tr.get("z")?.value as Tensor) as Tensor).sum().item()),
-    ).toBe(true);
+    const z = tr.get("z");
+    const lp = z?.fn?.logProb(z.value as Tensor) as Tensor;
+    expect(Number.isFinite(lp.sum().item())).toBe(true);
   });
 
   it("errors: a draw without a key, history other than 1, and a scanned site cannot be redrawn", () => {

@@ -124,7 +124,7 @@ describe("scan", () => {
   it("handles pytree carries and ys, null xs with length, and int carries", () => {
     const [c, ys] = scan(
       (c: { n: Tensor; s: [Tensor, Tensor] }) => [
-        { n: c.n.add(1), s: [c.s[0].add(c.n.cast("float64")), c.s[1].mul(2)] },
+        { n: c.n.add(1), s: [c.s[0].add(c.n.cast("float64")), c.s[1].mul(2)] as [Tensor, Tensor] },
         { n: c.n },
       ],
       { n: tensor(0, { dtype: "int32" }), s: [tensor(0), tensor(1)] as [Tensor, Tensor] },
@@ -145,9 +145,13 @@ describe("scan", () => {
     expect(() =>
       scan((c: Tensor, x: Tensor) => [c.cast("float32").add(x.cast("float32")), null], tensor(0), xs),
     ).toThrow(/carry-dtype|cast the new value/);
-    expect(() => scan((c: [Tensor, Tensor]) => [[c[0]], null], [tensor(0), tensor(1)], xs)).toThrow(
-      /structure/,
-    );
+    expect(() =>
+      scan(
+        (c: [Tensor, Tensor]) => [[c[0]] as unknown as [Tensor, Tensor], null],
+        [tensor(0), tensor(1)],
+        xs,
+      ),
+    ).toThrow(/structure/);
     expect(() => scan((c: Tensor) => [c, null], tensor(0), { a: xs, b: tensor([1, 2]) })).toThrow(
       /unequal leading axes/,
     );
