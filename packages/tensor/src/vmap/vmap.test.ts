@@ -334,6 +334,12 @@ describe("vmap composes with grad, jvp and itself", () => {
     expect(() => vmap(vmap(f, { inAxes: [1, 0] }), { inAxes: [0, null] })(x, y)).toThrow(/different sizes/);
   });
 
+  test("vmap of a jitted function inlines it (same values as the loop)", () => {
+    const f = jit((x: Tensor) => x.exp().mul(x.sin()).sum());
+    const xs = seq(3, [4], 21);
+    close(vmap(f)(stack(xs)) as Tensor, stack(xs.map((x) => f(x) as Tensor)));
+  });
+
   test("nested vmap inside grad and jit", () => {
     const f = (x: Tensor) => x.square().sum();
     const x = tensor(
