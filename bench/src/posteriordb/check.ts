@@ -18,7 +18,8 @@ export function loadReference(name: string): {
   data: PosteriorData;
   reference: Record<string, ReferenceEntry>;
 } {
-  const url = new URL(`../../../../shared/reference/posteriordb/${name}.json`, import.meta.url);
+  // `name:variant` (e.g. `garch-garch11:scan`, the model written with scan) uses `name`'s reference
+  const url = new URL(`../../../../shared/reference/posteriordb/${name.split(":")[0]}.json`, import.meta.url);
   return JSON.parse(readFileSync(url, "utf8"));
 }
 

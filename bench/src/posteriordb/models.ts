@@ -20,9 +20,10 @@ import {
   StudentT,
   Uniform,
 } from "@phlox/distributions";
-import { deterministic, factor, plate, sample } from "@phlox/handlers";
+import { deterministic, factor, plate, sample, scan } from "@phlox/handlers";
 import {
   cholesky,
+  concatenate,
   exp,
   eye,
   log,
@@ -30,6 +31,7 @@ import {
   logaddexp,
   matmul,
   neg,
+  slice,
   sqrt,
   square,
   stack,
@@ -112,6 +114,47 @@ function garch11(y: number[], sigma1: number) {
   }
   const sigma = stack(sigmas);
   plate("t", y.length, () => sample("y", new Normal(mu, sigma), { obs: tensor(y) }));
+}
+
+/** arK with the recursion written as a scan over time (the carry is the window of the last K values). */
+function arKScan(y: Tensor, K: number) {
+  const alpha = sample("alpha", new Normal(0, 10));
+  const beta = sample("beta", new Normal(0, 10).expand([K]).toEvent(1));
+  const sigma = sample("sigma", new HalfCauchy(2.5));
+  const n = y.shape[0] as number;
+  // window[k] = y[t − k − 1]
+  const init = stack(Array.from({ length: K }, (_, k) => slice(y, [K - 1 - k], [K - k]).reshape([])));
+  scan(
+    (window: Tensor, yt: Tensor) => {
+      sample("y", new Normal(sum(window.mul(beta)).add(alpha), sigma), { obs: yt });
+      return [concatenate([yt.reshape([1]), slice(window, [0], [K - 1])]), null];
+    },
+    init,
+    slice(y, [K], [n]),
+  );
+}
+
+/** garch11 with the volatility recursion written as a scan. */
+function garch11Scan(y: number[], sigma1: number) {
+  const mu = sample("mu", new ImproperUniform(real, [], []));
+  const alpha0 = sample("alpha0", new ImproperUniform(positive, [], []));
+  const alpha1 = sample("alpha1", new Uniform(0, 1));
+  const u = sample("beta1_unit", new Uniform(0, 1));
+  const oneMinusA1 = neg(alpha1).add(1);
+  const beta1 = deterministic("beta1", u.mul(oneMinusA1));
+  factor("beta1_jacobian", log(oneMinusA1));
+  const yt = tensor(y);
+  const n = y.length;
+  sample("y0", new Normal(mu, sigma1), { obs: slice(yt, [0], [1]).reshape([]) });
+  scan(
+    ([prev, yPrev]: [Tensor, Tensor], ycur: Tensor) => {
+      const s = sqrt(alpha0.add(alpha1.mul(square(sub(yPrev, mu)))).add(beta1.mul(square(prev))));
+      sample("y", new Normal(mu, s), { obs: ycur });
+      return [[s, ycur] as [Tensor, Tensor], null];
+    },
+    [tensor(sigma1), slice(yt, [0], [1]).reshape([])] as [Tensor, Tensor],
+    slice(yt, [1], [n]),
+  );
 }
 
 function sqExpCov(x: Tensor, alpha: Tensor, rho: Tensor): Tensor {
@@ -238,6 +281,10 @@ export function buildPosterior(name: string, data: PosteriorData): PosteriorMode
     }
     case "garch-garch11":
       return { model: garch11 as never, args: [d.y, d.sigma1] };
+    case "garch-garch11:scan":
+      return { model: garch11Scan as never, args: [d.y, d.sigma1] };
+    case "arK-arK:scan":
+      return { model: arKScan as never, args: [vec(d.y), d.K] };
     case "gp_pois_regr-gp_pois_regr":
       return { model: gpPoisRegr as never, args: [vec(d.x), vec(d.k)] };
     case "gp_pois_regr-gp_regr":
@@ -319,6 +366,8 @@ export const POSTERIORS = [
   "eight_schools-eight_schools_centered",
   "low_dim_gauss_mix-low_dim_gauss_mix",
   "garch-garch11",
+  "garch-garch11:scan",
+  "arK-arK:scan",
   "gp_pois_regr-gp_pois_regr",
   "nes1972-nes",
   "radon_mn-radon_hierarchical_intercept_noncentered",

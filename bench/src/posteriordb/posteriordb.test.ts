@@ -8,6 +8,8 @@ const FAST = [
   "eight_schools-eight_schools_noncentered",
   "sblrc-blr",
   "arK-arK",
+  "arK-arK:scan",
+  "garch-garch11:scan",
   "GLM_Poisson_Data-GLM_Poisson_model",
   "gp_pois_regr-gp_regr",
   "radon_mn-radon_hierarchical_intercept_noncentered",

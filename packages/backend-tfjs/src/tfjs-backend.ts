@@ -8,6 +8,7 @@ import {
   type Backend,
   type CompiledProgram,
   type DType,
+  getMultiPrimitive,
   getPrimitive,
   isLiteral,
   type KernelArg,
@@ -18,8 +19,10 @@ import {
   type PrimitiveParams,
   type Program,
   primitiveNames,
+  Tensor,
   type TypedArray,
   warn,
+  withBackend,
 } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
 import {
@@ -241,7 +244,13 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
 
   const compile = (program: Program): CompiledProgram => {
     // Resolve primitives once; each call runs the equations as backend kernels, freeing intermediates.
-    const steps = program.eqns.map((e) => ({ e, prim: getPrimitive(e.primitive) }));
+    const steps = program.eqns.map((e) => ({
+      e,
+      prim:
+        getMultiPrimitive(e.primitive) === undefined
+          ? getPrimitive(e.primitive)
+          : (null as unknown as Primitive),
+    }));
     const outIds = new Set(program.outputs.flatMap((o) => (isLiteral(o) ? [] : [o.id])));
     type A = (typeof program.eqns)[number]["inputs"][number];
     // Peephole: a float transpose of the last two axes used only by matmuls is folded into them (tf.matMul's
@@ -319,7 +328,16 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       steps.forEach(({ e, prim }, k) => {
         if (skip(k)) return;
         const o = e.outputs[0];
-        if (e.primitive === "matmul" && o !== undefined && e.inputs.some((a) => source(a) !== a)) {
+        const multi = getMultiPrimitive(e.primitive);
+        if (multi !== undefined) {
+          // Control flow: a host loop dispatching the body's kernels on this backend (the primitive's eager
+          // implementation, with this backend current while it runs).
+          const args = e.inputs.map(read).map((a) => new Tensor(a.shape, a.dtype, a.buf, backend));
+          const outs = withBackend(backend, () => multi.impl(args, e.params as never));
+          e.outputs.forEach((out, j) => {
+            env.set(out.id, (outs[j] as Tensor).buf);
+          });
+        } else if (e.primitive === "matmul" && o !== undefined && e.inputs.some((a) => source(a) !== a)) {
           const [a, b] = e.inputs as [A, A];
           env.set(o.id, matMulT(read(source(a)), read(source(b)), source(a) !== a, source(b) !== b, o.dtype));
           owned.add(o.id);

@@ -26,13 +26,22 @@ function threefryBody(): string {
 class ThreefryProgram {
   readonly variableNames = ["k"];
   readonly outputShape: number[];
-  readonly shaderKey = "phloxThreefry2x32";
+  readonly shaderKey: string;
   readonly dispatchLayout: { x: number[] };
   readonly dispatch: [number, number, number];
   readonly workgroupSize: [number, number, number] = [64, 1, 1];
   readonly size = true;
 
-  constructor(n: number) {
+  /**
+   * @param n - the number of outputs.
+   * @param perKey - with a batch of keys (vmap), the outputs per key: output i uses key ⌊i / perKey⌋ and counter
+   *   i mod perKey. Omitted: one key, counter i.
+   */
+  constructor(
+    n: number,
+    private readonly perKey?: number,
+  ) {
+    this.shaderKey = perKey === undefined ? "phloxThreefry2x32" : `phloxThreefry2x32b${perKey}`;
     this.outputShape = [n];
     this.dispatchLayout = { x: [0] };
     // tfjs's runWebGPUProgram reshapes dispatches above the 65535-workgroup limit.
@@ -44,11 +53,16 @@ class ThreefryProgram {
       fn rotl(x : u32, r : u32) -> u32 { return (x << r) | (x >> (32u - r)); }
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let ks0 = bitcast<u32>(k[0]);
-          let ks1 = bitcast<u32>(k[1]);
+          ${
+            this.perKey === undefined
+              ? "let kk = 0; let c = index;"
+              : `let kk = index / ${this.perKey}; let c = index - kk * ${this.perKey};`
+          }
+          let ks0 = bitcast<u32>(k[2 * kk]);
+          let ks1 = bitcast<u32>(k[2 * kk + 1]);
           let ks2 = ks0 ^ ks1 ^ 0x1bd11bdau;
           var x0 = 0u + ks0;
-          var x1 = u32(index) + ks1;
+          var x1 = u32(c) + ks1;
           ${threefryBody()}
           setOutputAtIndexI32(index, bitcast<i32>(x0 ^ x1));
         }
@@ -61,14 +75,22 @@ interface ProgramRunner {
   runWebGPUProgram(program: ThreefryProgram, inputs: tf.TensorInfo[], dtype: "int32"): tf.TensorInfo;
 }
 
-/** `randomBits` on the GPU (uint32 bits stored as int32). */
+/**
+ * `randomBits` on the GPU (uint32 bits stored as int32). A batch of keys `[...K, 2]` (vmap over keys) gives
+ * `[...K, ...shape]` in one program, each key's bits as if drawn alone.
+ */
 export const randomBitsKernel: KernelSpec<"randomBits"> = {
   primitive: "randomBits",
   run: ([k], p) => {
+    const key = k as TfTensor;
     const n = p.shape.reduce((a, b) => a * b, 1);
+    const keys = key.size / 2;
+    const shape = [...key.shape.slice(0, -1), ...p.shape];
+    if (n * keys === 0) return tf.zeros(shape, "int32");
     const be = tf.backend() as unknown as ProgramRunner;
-    const info = be.runWebGPUProgram(new ThreefryProgram(n), [k as TfTensor], "int32");
+    const program = key.shape.length === 1 ? new ThreefryProgram(n) : new ThreefryProgram(n * keys, n);
+    const info = be.runWebGPUProgram(program, [key], "int32");
     const out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
-    return tf.reshape(out, p.shape);
+    return tf.reshape(out, shape);
   },
 };

@@ -1,3 +1,13 @@
+export { type ModelScanOptions, scan } from "./control-flow/scan.js";
+export {
+  addScanHandler,
+  CONTROL_FLOW,
+  isScannedSite,
+  type ScanHandlerFactory,
+  type ScanStepContext,
+  stepValue,
+} from "./control-flow/scan-context.js";
+export { ScannedDistribution } from "./control-flow/scanned-distribution.js";
 export { defineHandler, type HandlerFactory } from "./define-handler.js";
 export { Block, type BlockOptions, block } from "./handlers/block.js";
 export { Condition, condition } from "./handlers/condition.js";

@@ -1,4 +1,15 @@
-import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
+import { jsCompiler } from "@phlox/backend-js";
+import {
+  addScanHandler,
+  CONTROL_FLOW,
+  type Message,
+  Messenger,
+  seed,
+  type Trace,
+  trace,
+} from "@phlox/handlers";
+import { withCompiler } from "@phlox/tensor";
+
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import {
@@ -102,6 +113,10 @@ class InitMessenger extends Messenger {
     super();
   }
   override processMessage(msg: Message): void {
+    if (msg.type === CONTROL_FLOW) {
+      addScanHandler(msg, () => this); // initial values are chosen inside the scan body
+      return;
+    }
     if (!isLatent(msg) || msg.value !== null || msg.fn === null || msg.fn.support.isDiscrete) return;
     const [next, sub] = splitKey(this.key, 2);
     this.key = next;
@@ -156,6 +171,17 @@ export function initializeModel(
   model: AnyModel,
   args: readonly unknown[] = [],
   options: InitializeModelOptions = {},
+): ModelInfo {
+  // Eager runs of the model (the prototype trace, the start-point search and check) compile the loops of
+  // any scan in it, instead of interpreting their bodies step by step.
+  return withCompiler(jsCompiler, () => initializeModelImpl(rngKey, model, args, options));
+}
+
+function initializeModelImpl(
+  rngKey: Key | number | readonly [number, number],
+  model: AnyModel,
+  args: readonly unknown[],
+  options: InitializeModelOptions,
 ): ModelInfo {
   const strategy = (options.initStrategy ?? initToUniform()) as InitStrategy;
   if (typeof strategy !== "function") {

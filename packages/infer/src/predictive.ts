@@ -5,7 +5,12 @@ import {
   logLikelihoodTrace,
   observedLogProbs,
 } from "./internal/compiled-log-likelihood.js";
-import { CountingSeed, compiledPredictive, splitWords } from "./internal/compiled-predictive.js";
+import {
+  CountingSeed,
+  compiledPredictive,
+  splitWords,
+  vectorizedKeyedPredictive,
+} from "./internal/compiled-predictive.js";
 import {
   dataOf,
   fromData,
@@ -123,6 +128,14 @@ export interface PredictiveOptions {
    * and last draw.
    */
   jit?: boolean;
+  /**
+   * Vectorise over draws (NumPyro's `parallel=True`): the draw is staged once under `vmap` and all draws run
+   * as one program over whole batches (`[numDraws, …]` arrays) instead of a loop of per-draw code. The draws
+   * are the same as without it for the same key (bit-identical: every sampler draws from the same keys);
+   * with a guide, the guide and the model run under `vmap` too. Falls back to the loop when the model does not
+   * trace. Default false. Ignored with `jit: false`.
+   */
+  parallel?: boolean;
 }
 
 /**
@@ -216,23 +229,24 @@ export class Predictive {
       return out;
     };
     let keysUsed = 0;
+    /** The guide's draws added to `latent` (with the guide's half of `k`), and the model's half of `k`. */
+    const withGuide = (latent0: Record<string, Tensor>, k0: Key): [Record<string, Tensor>, Key] => {
+      const guide = o.guide;
+      if (guide === undefined) return [latent0, k0];
+      const [kg, km] = splitKey(k0, 2);
+      const gt = trace(
+        substitute(
+          seed(() => callModel(guide, args), kg),
+          params,
+        ),
+      ).getTrace();
+      const latent = { ...latent0 };
+      for (const [name, site] of gt)
+        if (site.type === "sample" && site.value !== null) latent[name] = site.value;
+      return [latent, km];
+    };
     const eagerAt = (i: number): Map<string, Tensor> => {
-      let latent = batched.draw(i);
-      let k = keyAt(i);
-      if (o.guide !== undefined) {
-        const [kg, km] = splitKey(k, 2);
-        k = km;
-        const guide = o.guide;
-        const gt = trace(
-          substitute(
-            seed(() => callModel(guide, args), kg),
-            params,
-          ),
-        ).getTrace();
-        latent = { ...latent };
-        for (const [name, site] of gt)
-          if (site.type === "sample" && site.value !== null) latent[name] = site.value;
-      }
+      const [latent, k] = withGuide(batched.draw(i), keyAt(i));
       const seeder = new CountingSeed(k);
       const tr = modelTrace(latent, seeder);
       if (i === 0) keysUsed = seeder.used;
@@ -246,13 +260,35 @@ export class Predictive {
     };
     if (batched.numDraws === 0) return {};
     const first = eagerAt(0);
+    const returned = sites as unknown as Set<string>;
+    const signature = JSON.stringify([
+      batched.sites.map((f) => [f.name, f.shape]),
+      [...returned],
+      keepDeterministic,
+    ]);
+    const stacked = (fast: Map<string, { data: Float64Array; shape: number[] }>): Record<string, Tensor> => {
+      const out: Record<string, Tensor> = {};
+      for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
+      return out;
+    };
+    const eagerOrFirst = (i: number): Map<string, Tensor> => (i === 0 ? first : eagerAt(i));
+    if (o.guide !== undefined && o.parallel === true && o.jit !== false && batched.numDraws > 2) {
+      const fast = vectorizedKeyedPredictive(
+        m,
+        [...args, o.params, o.guide],
+        signature,
+        batched.sites,
+        drawKeys,
+        batched.numDraws,
+        (latent0, k0) => {
+          const [latent, k] = withGuide(latent0, k0);
+          return pick(modelTrace(latent, new CountingSeed(k)), returned);
+        },
+        eagerOrFirst,
+      );
+      if (fast !== null) return stacked(fast);
+    }
     if (o.guide === undefined && o.jit !== false && batched.numDraws > 2) {
-      const returned = sites as unknown as Set<string>;
-      const signature = JSON.stringify([
-        batched.sites.map((f) => [f.name, f.shape]),
-        [...returned],
-        keepDeterministic,
-      ]);
       const fast = compiledPredictive(
         m,
         [...args, o.params],
@@ -262,13 +298,10 @@ export class Predictive {
         keysUsed,
         batched.numDraws,
         (latent, seeder) => pick(modelTrace(latent, seeder), returned),
-        (i) => (i === 0 ? first : eagerAt(i)),
+        eagerOrFirst,
+        o.parallel === true,
       );
-      if (fast !== null) {
-        const out: Record<string, Tensor> = {};
-        for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
-        return out;
-      }
+      if (fast !== null) return stacked(fast);
     }
     const perDraw: Record<string, Tensor>[] = [Object.fromEntries(first)];
     for (let i = 1; i < batched.numDraws; i++) perDraw.push(Object.fromEntries(eagerAt(i)));
@@ -286,7 +319,9 @@ export class Predictive {
  *   substituted from a flat draw, compile the observed sites' log densities with `@phlox/backend-js` and map
  *   every draw through one generated loop. It falls back to running the model eagerly once per draw when the
  *   model does not trace (data-dependent control flow, host-side samplers, values read with `item()`), or when
- *   the compiled values differ from the eager ones at the first or last draw (beyond 1e-12 relative).
+ *   the compiled values differ from the eager ones at the first or last draw (beyond 1e-12 relative);
+ *   `parallel` (default false, NumPyro's `parallel=True`): vectorise over draws with `vmap`, one program over
+ *   `[numDraws, …]` arrays instead of a loop of per-draw code (same values; ignored with `jit: false`).
  * @returns by observed site name, tensors of shape `[...batch, ...siteBatchShape]`.
  * @example
  * const model = (y) => {
@@ -299,7 +334,7 @@ export function logLikelihood(
   model: AnyModel,
   posteriorSamples: Samples,
   args: readonly unknown[] = [],
-  options: { batchNdims?: number; jit?: boolean } = {},
+  options: { batchNdims?: number; jit?: boolean; parallel?: boolean } = {},
 ): Record<string, Tensor> {
   const who = "logLikelihood";
   const batched = batchSamples(posteriorSamples, options.batchNdims ?? 1, who);
@@ -307,7 +342,14 @@ export function logLikelihood(
     observedLogProbs(logLikelihoodTrace(model, args, batched.draw(i)));
   // With two draws or fewer the check against the eager run already computes every draw.
   if (options.jit !== false && batched.numDraws > 2) {
-    const fast = compiledLogLikelihood(model, args, batched.sites, batched.numDraws, eagerAt);
+    const fast = compiledLogLikelihood(
+      model,
+      args,
+      batched.sites,
+      batched.numDraws,
+      eagerAt,
+      options.parallel === true,
+    );
     if (fast !== null) {
       const out: Record<string, Tensor> = {};
       for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);

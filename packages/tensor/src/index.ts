@@ -3,8 +3,19 @@
 export type { Argnums } from "./autodiff/grad.js";
 // Autodiff.
 export { grad, hessian, jacrev, jvp, valueAndGrad, vjp } from "./autodiff/grad.js";
+export { cond, condP, switchCase } from "./control/cond.js";
+export type { ScanOptions } from "./control/scan.js";
+export { scan, scanP } from "./control/scan.js";
+export { foriLoop, whileLoop, whileLoopP } from "./control/while-loop.js";
 export type { Backend, CompiledProgram } from "./core/backend.js";
-export { getBackend, jsBackend, listBackends, registerBackend, setBackend } from "./core/backend.js";
+export {
+  getBackend,
+  jsBackend,
+  listBackends,
+  registerBackend,
+  setBackend,
+  withBackend,
+} from "./core/backend.js";
 export type { DType, TypedArray } from "./core/dtype.js";
 export { allocate, DTYPES, isFloat, isInt, promoteTypes } from "./core/dtype.js";
 export {
@@ -22,15 +33,26 @@ export type { Atom, Eqn, Literal, Program, Var } from "./core/ir.js";
 export { isLiteral, printProgram } from "./core/ir.js";
 export type {
   Aval,
+  CondParams,
   KernelArg,
+  MultiPrimitive,
+  MultiPrimitiveName,
   NoParams,
   Primitive,
   PrimitiveName,
   PrimitiveParams,
   PrimitiveRules,
   ReduceParams,
+  ScanParams,
+  WhileLoopParams,
 } from "./core/primitive.js";
-export { definePrimitive, getPrimitive, primitiveNames } from "./core/primitive.js";
+export {
+  defineMultiPrimitive,
+  definePrimitive,
+  getMultiPrimitive,
+  getPrimitive,
+  primitiveNames,
+} from "./core/primitive.js";
 export type { PyTree, TreeDef } from "./core/pytree.js";
 export { treeFlatten, treeMap, treeUnflatten } from "./core/pytree.js";
 export type { Shape } from "./core/shape.js";
@@ -39,12 +61,12 @@ export { makeProgram, StagingTrace } from "./core/staging.js";
 export type { ArrayValue, NestedArray, TensorLike } from "./core/tensor.js";
 export { Tensor, tensor, toTensor } from "./core/tensor.js";
 export type { Trace } from "./core/trace.js";
-export { bind, isStaging } from "./core/trace.js";
+export { bind, bindMulti, isStaging } from "./core/trace.js";
 export { arange, eye, full, linspace, ones, scalar, zeros } from "./creation.js";
 export type { CompiledFn, ProgramCompiler } from "./jit/compiler.js";
 // jit (src/jit/, written by the jit helper on top of the staging tracer).
-export { getCompiler, registerCompiler, unregisterCompiler } from "./jit/compiler.js";
-export { interpretProgram } from "./jit/interpret.js";
+export { getCompiler, registerCompiler, unregisterCompiler, withCompiler } from "./jit/compiler.js";
+export { type InterpretedValue, interpretMulti, interpretProgram } from "./jit/interpret.js";
 export type { JitOptions, JittedFunction, LoweredProgram } from "./jit/jit.js";
 export { jit, printIR } from "./jit/jit.js";
 export { scalarKernels } from "./jit/scalar-kernels.js";
@@ -56,6 +78,7 @@ export {
   foldConstants,
   simplify,
 } from "./jit/simplify.js";
+export { simplifyControlFlow } from "./jit/simplify-control.js";
 export type { AbstractInput } from "./jit/stage.js";
 export { stageValueAndGrad } from "./jit/stage.js";
 // Composites (no rules of their own).
@@ -147,3 +170,13 @@ export { erfcScalar, erfScalar } from "./special/erf.js";
 export { lgammaScalar } from "./special/lgamma.js";
 export { ndtriScalar } from "./special/ndtri.js";
 export { polygammaScalar } from "./special/polygamma.js";
+// vmap (src/vmap/: the batch trace and one batching rule per primitive).
+export type { BatchingRule, MultiBatchingRule } from "./vmap/rules.js";
+export {
+  getBatchingRule,
+  getMultiBatchingRule,
+  registerBatchingRule,
+  registerMultiBatchingRule,
+} from "./vmap/rules.js";
+export type { AxisSpec, VmapOptions } from "./vmap/vmap.js";
+export { batchingRuleNames, vmap } from "./vmap/vmap.js";

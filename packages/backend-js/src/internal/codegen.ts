@@ -20,6 +20,7 @@ import {
   sizeOf,
 } from "../ir.js";
 import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
+import { emitControlFlow, maxVarId } from "./codegen-control.js";
 import { emitMatmul, isTransposeView } from "./codegen-matmul.js";
 import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from "./elementwise.js";
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
@@ -116,15 +117,17 @@ export function generate(program: IRProgram, options: CodegenOptions = {}): Gene
 /** Generator state for one program (exported for the helpers in codegen-matmul.ts). */
 export class Generator {
   readonly store = new Map<number, Storage>();
-  private readonly factory: string[] = [];
+  factory: string[] = [];
   private readonly prologue: string[] = [];
-  private readonly stream: string[] = [];
+  stream: string[] = [];
   group: Group | null = null;
   private side: Group | null = null;
   readonly users = new Map<number, number[]>();
   readonly outputSlot = new Map<number, number>();
   private readonly aliasedOutputs = new Set<number>();
-  private readonly usedRt = new Set<string>();
+  usedRt = new Set<string>();
+  /** Next free variable id for inlined control-flow bodies (shared with the generators of nested bodies). */
+  ids: { next: number } = { next: 0 };
   /** Buffers holding lower-triangular n×n matrices (cholesky outputs: zero above the diagonal), by name → n. */
   readonly lowerBufs = new Map<string, number>();
   scratch = 0;
@@ -137,6 +140,7 @@ export class Generator {
 
   run(): GeneratedCode {
     const p = this.p;
+    this.ids.next = maxVarId(p) + 1;
     const ret = this.opts.returnFirstScalar === true;
     if (ret) {
       const o0 = p.outputs[0];
@@ -255,7 +259,7 @@ export class Generator {
   }
 
   /** A JS expression for a one-element atom (literal, scalar, first element of a buffer). */
-  private scalarOf(a: IRAtom): string {
+  scalarOf(a: IRAtom): string {
     if (isLiteral(a)) return num(a.literal);
     const s = this.get(a);
     if (s.k === "buf") return `${s.name}[${s.off}]`;
@@ -374,7 +378,7 @@ export class Generator {
     this.emitGroup(s, (this.group as Group).pre);
   }
 
-  private closeGroup(): void {
+  closeGroup(): void {
     this.closeSide();
     const g = this.group;
     if (g === null) return;
@@ -466,7 +470,43 @@ export class Generator {
 
   // ---- equations -------------------------------------------------------------------------------
 
+  /**
+   * Generates this program's equations as statements with its inputs already stored (`inputs[k]` for
+   * `p.inputs[k]`): control-flow bodies are inlined this way, sharing the factory, runtime helpers and
+   * scratch names of the enclosing generator.
+   */
+  inline(inputs: readonly Storage[]): { lines: string[]; outputs: Storage[] } {
+    const p = this.p;
+    for (let k = 0; k < p.eqns.length; k++) {
+      for (const a of (p.eqns[k] as IREqn).inputs) {
+        if (isLiteral(a)) continue;
+        const u = this.users.get(a.id);
+        if (u === undefined) this.users.set(a.id, [k]);
+        else u.push(k);
+      }
+    }
+    p.inputs.forEach((v, k) => {
+      this.store.set(v.id, inputs[k] as Storage);
+    });
+    const fusion = fuseCholeskyGrads(p, this.users);
+    p.eqns.forEach((e, k) => {
+      if (fusion.skip.has(k)) return;
+      this.eqnIndex = k;
+      this.eqn(fusion.replace.get(k) ?? e);
+    });
+    this.closeGroup();
+    const outputs = p.outputs.map(
+      (o): Storage => (isLiteral(o) ? { k: "lit", e: num(o.literal) } : this.get(o)),
+    );
+    return { lines: this.stream, outputs };
+  }
+
   private eqn(e: IREqn): void {
+    if (e.primitive === "scan" || e.primitive === "cond" || e.primitive === "whileLoop") {
+      this.closeGroup();
+      emitControlFlow(this, e);
+      return;
+    }
     const out = e.outputs[0] as IRVar;
     const n = sizeOf(out.shape);
     const x = e.inputs[0] as IRAtom;

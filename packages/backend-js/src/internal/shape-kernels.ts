@@ -234,7 +234,10 @@ for (let i0 = 0; i0 < ${outer}; i0++) for (let j = 0; j < ${ni}; j++) {
     }
     case "randomBits": {
       usedRt.add("randomBits");
-      return `randomBits(${o}, ${a.name}, ${a.off});`;
+      const keys = sizeOf(xshape) / 2; // a key [2], or a batch of keys [...K, 2] (vmap over keys)
+      return keys === 1
+        ? `randomBits(${o}, ${a.name}, ${a.off});`
+        : `randomBits(${o}, ${a.name}, ${a.off}, ${keys});`;
     }
     default:
       throw new Error(

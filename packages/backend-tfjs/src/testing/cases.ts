@@ -222,4 +222,10 @@ export const primitiveCases: readonly PrimitiveCase[] = [
   ),
   { primitive: "randomBits", inputs: [u32([0, 0])], params: { shape: [2, 3] }, label: "key 0" },
   { primitive: "randomBits", inputs: [u32([1, 4000000000])], params: { shape: [5] }, label: "high key" },
+  {
+    primitive: "randomBits",
+    inputs: [u32([0, 0, 1, 4000000000, 7, 9], [3, 2])],
+    params: { shape: [2, 2] },
+    label: "a batch of keys (vmap)",
+  },
 ];

@@ -1,7 +1,10 @@
+import { addScanHandler, CONTROL_FLOW, isScannedSite } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
-import { lookUp, type SiteValues } from "./substitute.js";
+import { lookUp, perStep, type SiteValues } from "./substitute.js";
+
+let nextTag = 0;
 
 /** Conditions `sample` sites on data: sets their value and marks them observed. */
 export class Condition extends Messenger {
@@ -10,7 +13,13 @@ export class Condition extends Messenger {
   }
 
   override processMessage(msg: Message): void {
-    if (msg.type !== "sample") return;
+    if (msg.type === CONTROL_FLOW) {
+      const data = this.data;
+      const tag = `condition${nextTag++}`;
+      addScanHandler(msg, (ctx) => new Condition((m) => perStep(ctx, tag, data, m)));
+      return;
+    }
+    if (msg.type !== "sample" || isScannedSite(msg)) return;
     const v = lookUp(this.data, msg);
     if (v !== null) {
       msg.value = v;

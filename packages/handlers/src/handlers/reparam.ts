@@ -1,5 +1,6 @@
 import type { Distribution } from "@phlox/distributions";
 import type { Tensor } from "@phlox/tensor";
+import { addScanHandler, CONTROL_FLOW, isScannedSite } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
@@ -36,7 +37,11 @@ export class ReparamMessenger extends Messenger {
   }
 
   override processMessage(msg: Message): void {
-    if (msg.type !== "sample" || msg.fn === null) return;
+    if (msg.type === CONTROL_FLOW) {
+      addScanHandler(msg, () => new ReparamMessenger(this.config));
+      return;
+    }
+    if (msg.type !== "sample" || msg.fn === null || isScannedSite(msg)) return;
     const c = this.config;
     const r = typeof c === "function" ? c(msg) : Object.hasOwn(c, msg.name) ? c[msg.name] : undefined;
     if (r === undefined || r === null) return;

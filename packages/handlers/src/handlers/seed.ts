@@ -1,3 +1,4 @@
+import { CONTROL_FLOW } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import { type Key, makeKey, split2 } from "../internal/ops.js";
 import type { Message, MessageType } from "../message.js";
@@ -26,6 +27,15 @@ export class Seed extends Messenger {
 
   override processMessage(msg: Message): void {
     const t = msg.type;
+    if (t === CONTROL_FLOW) {
+      // a model-level scan: one key for the whole loop, split per step inside it
+      if (msg.key === null) {
+        const [next, sub] = split2(this.key);
+        this.key = next;
+        msg.key = sub;
+      }
+      return;
+    }
     if (t !== "sample" && t !== "prngKey" && t !== "plate") return;
     if (this.hideTypes.includes(t)) return;
     if (msg.key !== null || msg.value !== null) return;

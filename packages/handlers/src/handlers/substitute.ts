@@ -1,3 +1,10 @@
+import {
+  addScanHandler,
+  CONTROL_FLOW,
+  isScannedSite,
+  type ScanStepContext,
+  stepValue,
+} from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import { asTensor, type Tensor, type TensorLike } from "../internal/ops.js";
 import type { Message } from "../message.js";
@@ -9,6 +16,21 @@ export type SiteValues =
   | ((msg: Message) => TensorLike | null | undefined);
 
 /** @internal looks a site's value up in a record or a function. */
+let nextTag = 0;
+
+/** The number of axes a site's value has (at one step of a scan). */
+export function siteNdim(msg: Message): number {
+  if (msg.type === "sample" && msg.fn !== null)
+    return msg.sampleShape.length + msg.fn.batchShape.length + msg.fn.eventShape.length;
+  return msg.value === null ? 0 : msg.value.shape.length;
+}
+
+/** A lookup inside a scan body: values with a leading time axis are sliced to the current step. */
+export function perStep(ctx: ScanStepContext, tag: string, data: SiteValues, msg: Message): Tensor | null {
+  const v = lookUp(data, msg);
+  return v === null ? null : stepValue(ctx, `${tag}:${msg.name}`, v, siteNdim(msg));
+}
+
 export function lookUp(data: SiteValues, msg: Message): Tensor | null {
   const v =
     typeof data === "function" ? data(msg) : Object.hasOwn(data, msg.name) ? data[msg.name] : undefined;
@@ -27,6 +49,13 @@ export class Substitute extends Messenger {
 
   override processMessage(msg: Message): void {
     const t = msg.type;
+    if (t === CONTROL_FLOW) {
+      const data = this.data;
+      const tag = `substitute${nextTag++}`;
+      addScanHandler(msg, (ctx) => new Substitute((m) => perStep(ctx, tag, data, m)));
+      return;
+    }
+    if (isScannedSite(msg)) return; // applied inside the scan body already
     if (t !== "sample" && t !== "param" && t !== "plate" && t !== "deterministic") return;
     const v = lookUp(this.data, msg);
     if (v !== null) msg.value = v;

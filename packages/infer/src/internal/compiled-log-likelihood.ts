@@ -1,5 +1,13 @@
 import { seed, substitute, type Trace, trace } from "@phlox/handlers";
-import { compileVectorFunction, isTensor, reshape, slice1, type Tensor, type VectorFunction } from "./ops.js";
+import {
+  compileVectorFunction,
+  compileVectorizedFunction,
+  isTensor,
+  reshape,
+  slice1,
+  type Tensor,
+  type VectorFunction,
+} from "./ops.js";
 
 type AnyModel = (...args: never[]) => unknown;
 
@@ -81,21 +89,30 @@ export function drawRows(sites: readonly FlatSite[], numDraws: number): { rows: 
 }
 
 /**
- * Stages `outputs(trace of the model at a flat draw)` into one generated function over rows of draws.
+ * Stages `outputs(trace of the model at a flat draw)` into one generated function over rows of draws, or, with
+ * `vectorized` (the number of draws), into one program over all draws at once (`vmap` of the draw).
  * @returns `null` when the model does not trace (it reads a value, has data-dependent control flow or a
  *   host-side sampler), when it has no outputs, or when a primitive has no code generator.
  */
-export function compileSites(run: (z: Tensor) => Map<string, Tensor>, dim: number): CompiledSites | null {
+export function compileSites(
+  run: (z: Tensor) => Map<string, Tensor>,
+  dim: number,
+  vectorized?: number,
+): CompiledSites | null {
   if (dim === 0) return null;
   let names: string[] = [];
   let shapes: number[][] = [];
   try {
-    const fn = compileVectorFunction((z) => {
+    const draw = (z: Tensor): Tensor[] => {
       const outs = run(z);
       names = [...outs.keys()];
       shapes = [...outs.values()].map((t) => [...t.shape]);
       return [...outs.values()];
-    }, dim);
+    };
+    const fn =
+      vectorized === undefined
+        ? compileVectorFunction(draw, dim)
+        : compileVectorizedFunction(draw, dim, vectorized);
     if (names.length === 0) return null;
     return { fn, names, shapes };
   } catch {
@@ -194,6 +211,7 @@ const llCache = new CompileCache();
  * `logLikelihood` for all draws through one generated loop: the model traced once with the posterior sites
  * substituted from a flat draw, each observed site's `logProb` staged and compiled by `@phlox/backend-js`.
  * @param eagerAt - the eager pointwise log-likelihoods at draw i (the reference for the check).
+ * @param vectorized - run all draws as one `vmap`-ped program instead of a loop of per-draw code.
  * @returns the stacked log-likelihoods by site (`[numDraws·size]`, per-draw shape), or `null` when the model
  *   does not compile or the compiled values differ from the eager ones at the first or last draw.
  */
@@ -203,12 +221,17 @@ export function compiledLogLikelihood(
   sites: readonly FlatSite[],
   numDraws: number,
   eagerAt: (i: number) => Map<string, Tensor>,
+  vectorized = false,
 ): Map<string, StackedSite> | null {
   if (numDraws === 0 || sites.length === 0) return null;
-  const signature = JSON.stringify(sites.map((s) => [s.name, s.shape]));
+  const signature = JSON.stringify([sites.map((s) => [s.name, s.shape]), vectorized ? numDraws : 0]);
   const dim = sites.reduce((a, s) => a + s.size, 0);
   const compiled = llCache.get(model, args, signature, () =>
-    compileSites((z) => observedLogProbs(logLikelihoodTrace(model, args, unflattenDraw(z, sites))), dim),
+    compileSites(
+      (z) => observedLogProbs(logLikelihoodTrace(model, args, unflattenDraw(z, sites))),
+      dim,
+      vectorized ? numDraws : undefined,
+    ),
   );
   if (compiled === null) return null;
   return runChecked(compiled, drawRows(sites, numDraws).rows, numDraws, eagerAt, false);

@@ -65,6 +65,7 @@ const cache = new CompileCache();
  * @param numKeys - how many keys `seed` hands out in one draw (counted in the first eager draw).
  * @param runDraw - one draw, traceable (the function the eager path runs).
  * @param eagerAt - the eager draw i (the reference for the check).
+ * @param vectorized - run all draws as one `vmap`-ped program (`Predictive`'s `parallel`) instead of a loop.
  * @returns the stacked values by site, or `null` when the model does not compile or the compiled draws are not
  *   bit-identical to the eager ones at the first and last draw.
  */
@@ -78,18 +79,24 @@ export function compiledPredictive(
   numDraws: number,
   runDraw: PredictiveDraw,
   eagerAt: (i: number) => Map<string, Tensor>,
+  vectorized = false,
 ): Map<string, StackedSite> | null {
   if (numDraws === 0) return null;
   const latentDim = sites.reduce((a, s) => a + s.size, 0);
   const dim = latentDim + 2 * numKeys;
-  const compiled: CompiledSites | null = cache.get(model, cacheKey, `${signature}|${numKeys}`, () =>
-    compileSites((z) => {
-      const latent = unflattenDraw(slice1(z, 0, latentDim), sites);
-      const words = castUint32(slice1(z, latentDim, dim));
-      const keys: Key[] = [];
-      for (let j = 0; j < numKeys; j++) keys.push(slice1(words, 2 * j, 2 * j + 2));
-      return runDraw(latent, new FeedSeed(keys));
-    }, dim),
+  const tag = `${signature}|${numKeys}|${vectorized ? numDraws : 0}`;
+  const compiled: CompiledSites | null = cache.get(model, cacheKey, tag, () =>
+    compileSites(
+      (z) => {
+        const latent = unflattenDraw(slice1(z, 0, latentDim), sites);
+        const words = castUint32(slice1(z, latentDim, dim));
+        const keys: Key[] = [];
+        for (let j = 0; j < numKeys; j++) keys.push(slice1(words, 2 * j, 2 * j + 2));
+        return runDraw(latent, new FeedSeed(keys));
+      },
+      dim,
+      vectorized ? numDraws : undefined,
+    ),
   );
   if (compiled === null) return null;
   const rows = new Float64Array(numDraws * dim);
@@ -113,6 +120,49 @@ export function compiledPredictive(
       k0 = w[0];
       k1 = w[1];
     }
+  }
+  return runChecked(compiled, rows, numDraws, eagerAt, true);
+}
+
+/** One draw of a guide-based `Predictive` from the draw's key (guide, then model), traceable. */
+export type KeyedDraw = (latent: Record<string, Tensor>, key: Key) => Map<string, Tensor>;
+
+/**
+ * `Predictive` with a guide for all draws as one `vmap`-ped program (`parallel: true`): each row is
+ * `[latent…, key₀, key₁]` (the draw's key), and the guide and the model split it with the traced threefry,
+ * bit-identical to the eager draws. Returns `null` (the caller falls back) as {@link compiledPredictive}.
+ */
+export function vectorizedKeyedPredictive(
+  model: AnyModel,
+  cacheKey: readonly unknown[],
+  signature: string,
+  sites: readonly FlatSite[],
+  drawKeys: Uint32Array,
+  numDraws: number,
+  runDraw: KeyedDraw,
+  eagerAt: (i: number) => Map<string, Tensor>,
+): Map<string, StackedSite> | null {
+  if (numDraws === 0) return null;
+  const latentDim = sites.reduce((a, s) => a + s.size, 0);
+  const dim = latentDim + 2;
+  const compiled = cache.get(model, cacheKey, `${signature}|keyed|${numDraws}`, () =>
+    compileSites(
+      (z) => runDraw(unflattenDraw(slice1(z, 0, latentDim), sites), castUint32(slice1(z, latentDim, dim))),
+      dim,
+      numDraws,
+    ),
+  );
+  if (compiled === null) return null;
+  const rows = new Float64Array(numDraws * dim);
+  let off = 0;
+  for (const s of sites) {
+    const n = s.size;
+    for (let i = 0; i < numDraws; i++) rows.set(s.data.subarray(i * n, (i + 1) * n), i * dim + off);
+    off += n;
+  }
+  for (let i = 0; i < numDraws; i++) {
+    rows[i * dim + latentDim] = drawKeys[2 * i];
+    rows[i * dim + latentDim + 1] = drawKeys[2 * i + 1];
   }
   return runChecked(compiled, rows, numDraws, eagerAt, true);
 }

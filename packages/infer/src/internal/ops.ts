@@ -145,3 +145,26 @@ export function compileVectorFunction(f: (z: Tensor) => Tensor[], dim: number): 
     c.run(zs, n).map((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
   return { call: (z) => run(z, 1), batch: run };
 }
+
+/**
+ * Compiles `f: z ↦ [t₀, t₁, …]` vectorised over `n` points: `vmap(f)` staged on a `[n, dim]` input into one
+ * program over whole batches (`@phlox/backend-js`'s `compileProgram`), with the layout of
+ * {@link compileVectorFunction}'s `batch` (output k as [n·size_k], point after point). Only `batch(zs, n)`
+ * with this `n` runs it (the program is specialised to `n`).
+ * @throws ConcretizationError when `f` reads a traced value.
+ */
+export function compileVectorizedFunction(
+  f: (z: Tensor) => Tensor[],
+  dim: number,
+  n: number,
+): VectorFunction {
+  const g = T.vmap(f);
+  const { program } = T.makeProgram(g as (...a: never[]) => unknown, [{ shape: [n, dim], dtype: "float64" }]);
+  const c = B.compileProgram(T.simplify(program) as unknown as Parameters<typeof B.compileProgram>[0]);
+  const run = (zs: Float64Array, m: number): Float64Array[] => {
+    if (m !== n)
+      throw new T.PhloxError("vectorized-size", `vectorised function compiled for ${n} points, got ${m}.`);
+    return c.call([zs]).map((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
+  };
+  return { call: () => run(new Float64Array(0), 1), batch: run };
+}

@@ -1,4 +1,13 @@
-import { type Message, Messenger } from "@phlox/handlers";
+import {
+  addScanHandler,
+  CONTROL_FLOW,
+  factor,
+  isScannedSite,
+  type Message,
+  Messenger,
+  type ScanStepContext,
+  stepValue,
+} from "@phlox/handlers";
 import {
   add,
   baseSupport,
@@ -64,15 +73,38 @@ export class UnconstrainedSubstitute extends Messenger {
     super();
   }
 
+  /** Inside a model-level scan: the per-step slices; log |det J| goes into a factor site per step. */
+  private step: ScanStepContext | null = null;
+  private static nextTag = 0;
+  private tag = "";
+
   override processMessage(msg: Message): void {
+    if (msg.type === CONTROL_FLOW) {
+      const tag = `unconstrained${UnconstrainedSubstitute.nextTag++}`;
+      addScanHandler(msg, (ctx) => {
+        const m = new UnconstrainedSubstitute(this.values, this.computeLogDet, this.includeParams);
+        m.step = ctx;
+        m.tag = tag;
+        return m;
+      });
+      return;
+    }
+    if (isScannedSite(msg)) return; // substituted inside the scan body
     if (msg.type === "param" && this.includeParams) {
       const u = this.values.get(msg.name);
       if (u !== undefined) msg.value = paramTransform(msg)?.forward(u) ?? u;
       return;
     }
     if (msg.type !== "sample" || msg.isObserved || msg.fn === null) return;
-    const u = this.values.get(msg.name);
+    let u = this.values.get(msg.name);
     if (u === undefined) return;
+    if (this.step !== null) {
+      const fn = msg.fn;
+      const ndim = msg.sampleShape.length + fn.batchShape.length + fn.eventShape.length;
+      const t0 = isRealSupport(msg) ? null : siteTransform(msg);
+      const shift = t0 === null ? 0 : t0.codomain.eventDim - t0.domain.eventDim;
+      u = stepValue(this.step, `${this.tag}:${msg.name}`, u, ndim - shift);
+    }
     if (isRealSupport(msg)) {
       msg.value = u;
       return;
@@ -85,6 +117,11 @@ export class UnconstrainedSubstitute extends Messenger {
     ld = sumRightmost(ld, ld.shape.length - x.shape.length + msg.fn.eventShape.length);
     if (msg.scale !== null && msg.scale !== 1) ld = mul(ld, msg.scale);
     const s = sumAll(ld);
+    if (this.step !== null) {
+      // no state may leave a scan body: the step's log |det J| is a factor site, stacked along time
+      factor(`_${msg.name}_log_det`, s);
+      return;
+    }
     this.logDet = this.logDet === null ? s : add(this.logDet, s);
   }
 }

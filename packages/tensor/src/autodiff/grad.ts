@@ -5,11 +5,9 @@ import { sizeOf } from "../core/shape.js";
 import { Tensor, tensor, toTensor } from "../core/tensor.js";
 import { zerosLike } from "../internal/elementwise.js";
 import { stack } from "../ops/shape-ops.js";
-import { add } from "../primitives/add.js";
 import { cast } from "../primitives/cast.js";
-import { mul } from "../primitives/mul.js";
-import { sum } from "../primitives/reduce-sum.js";
 import { reshape } from "../primitives/reshape.js";
+import { jvpFlat } from "./forward.js";
 import { endTape, primalOf, startTape, type TapeTrace } from "./tape.js";
 
 /** Which positional arguments to differentiate: one index or several. */
@@ -149,25 +147,28 @@ export function vjp(f: TreeFn, ...primals: unknown[]): [unknown, (ct: unknown) =
 }
 
 /**
- * Forward-mode Jacobian–vector product for a function of tensors with one tensor output, computed as the
- * transpose of the VJP (two reverse passes): returns `[f(...primals), J·tangents]`.
+ * Forward-mode Jacobian–vector product for a function of tensors with one tensor output: returns
+ * `[f(...primals), J·tangents]`, computed in forward mode (each primitive's tangent from its transposed VJP
+ * rule), so it also differentiates `whileLoop`, which has no reverse mode.
  * @example
  * jvp((x: Tensor) => x.square(), [tensor([3])], [tensor([1])])[1].toArray(); // → [6]
  */
 export function jvp(f: TreeFn, primals: readonly Tensor[], tangents: readonly Tensor[]): [Tensor, Tensor] {
-  const [y, back] = vjp(f, ...primals);
-  if (!(y instanceof Tensor)) throw new ShapeError("jvp-output", "jvp: f must return a single tensor.");
-  const inner = (u: Tensor): Tensor => {
-    const gs = back(u) as Tensor[];
-    let s: Tensor | null = null;
-    for (let i = 0; i < gs.length; i++) {
-      const term = sum(mul(gs[i], tangents[i]));
-      s = s === null ? term : add(s, term);
-    }
-    return s ?? sum(mul(u, 0));
-  };
-  const t = grad(inner)(zerosLike(y).add(0)) as Tensor;
-  return [y, t];
+  let y: unknown;
+  const r = jvpFlat(
+    (xs) => {
+      y = f(...xs);
+      const out = typeof y === "number" ? toTensor(y) : y;
+      if (!(out instanceof Tensor)) throw new ShapeError("jvp-output", "jvp: f must return a single tensor.");
+      return [out];
+    },
+    primals.map((p) => (typeof p === "number" ? tensor(p) : p)),
+    tangents.map((t, i) =>
+      t.dtype === (primals[i] as Tensor).dtype ? t : cast(t, (primals[i] as Tensor).dtype),
+    ),
+  );
+  const out = r.outs[0] as Tensor;
+  return [out, r.tangents[0] ?? zerosLike(out)];
 }
 
 /**

@@ -95,6 +95,22 @@ export function setBackend(name: string): void {
   current = b.backend;
 }
 
+/**
+ * Runs `fn` with `backend` current (registered or not), restoring the previous backend afterwards; used by
+ * backends that run control-flow bodies through the eager kernels of their own device buffers.
+ * @example
+ * withBackend(jsBackend, () => tensor([1, 2]).sum().item()); // → 3
+ */
+export function withBackend<T>(backend: Backend, fn: () => T): T {
+  const saved = current;
+  current = backend;
+  try {
+    return fn();
+  } finally {
+    current = saved;
+  }
+}
+
 /** The current backend (`"js"` unless {@link setBackend} chose another). */
 export function getBackend(): Backend {
   return current;

@@ -38,6 +38,13 @@ export interface Program {
   outputs: Atom[];
 }
 
+/** True when `x` looks like a {@link Program} (a control-flow body inside params). */
+const isProgram = (x: unknown): x is Program =>
+  x !== null &&
+  typeof x === "object" &&
+  Array.isArray((x as Program).eqns) &&
+  Array.isArray((x as Program).inputs);
+
 /** True when `a` is a {@link Literal}. */
 export const isLiteral = (a: Atom): a is Literal => (a as Literal).literal !== undefined;
 
@@ -51,19 +58,26 @@ const varDecl = (v: Var): string => `v${v.id}:${v.dtype}[${v.shape.join(",")}]`;
  * const { program } = makeProgram((x: Tensor) => x.mul(2).exp(), [{ shape: [3], dtype: "float64" }]);
  * printProgram(program).split("\n")[2]; // → "  v2:float64[3] = mul v0 v1"
  */
-export function printProgram(p: Program): string {
+export function printProgram(p: Program, indent = ""): string {
   const lines: string[] = [];
   const consts = p.constants.map((c) => varDecl(c.v)).join(" ");
   lines.push(`{ lambda ${p.inputs.map(varDecl).join(" ")}${consts ? ` ; consts ${consts}` : ""} .`);
+  const inner = `${indent}    `;
+  const param = (v: unknown): string =>
+    isProgram(v)
+      ? `\n${inner}${printProgram(v, inner)}`
+      : Array.isArray(v) && v.length > 0 && v.every(isProgram)
+        ? v.map((b) => `\n${inner}${printProgram(b, inner)}`).join("")
+        : JSON.stringify(v);
   for (const e of p.eqns) {
     const keys = Object.keys(e.params as object);
     const ps = keys.length
-      ? `[${keys.map((k) => `${k}=${JSON.stringify((e.params as Record<string, unknown>)[k])}`).join(" ")}]`
+      ? `[${keys.map((k) => `${k}=${param((e.params as Record<string, unknown>)[k])}`).join(" ")}]`
       : "";
     lines.push(
-      `  ${e.outputs.map(varDecl).join(" ")} = ${e.primitive}${ps} ${e.inputs.map(atomStr).join(" ")}`,
+      `${indent}  ${e.outputs.map(varDecl).join(" ")} = ${e.primitive}${ps} ${e.inputs.map(atomStr).join(" ")}`,
     );
   }
-  lines.push(`  in (${p.outputs.map(atomStr).join(", ")}) }`);
+  lines.push(`${indent}  in (${p.outputs.map(atomStr).join(", ")}) }`);
   return lines.join("\n");
 }

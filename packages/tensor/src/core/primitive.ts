@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from "./dtype.js";
 import { MissingRuleError } from "./errors.js";
+import type { Program } from "./ir.js";
 import type { Tensor } from "./tensor.js";
 
 /** Params of primitives that take none. */
@@ -78,7 +79,55 @@ export interface PrimitiveParams {
   cholesky: NoParams;
   triangularSolve: { lower: boolean; transposeA: boolean; leftSide: boolean };
   randomBits: { shape: number[] };
+  scan: ScanParams;
+  cond: CondParams;
+  whileLoop: WhileLoopParams;
 }
+
+/**
+ * Params of `scan` (inputs: consts, initial carry, stacked xs; outputs: final carry, stacked ys). `body`
+ * takes consts, carry, one slice of each xs and returns the new carry then one slice of each ys; it has no
+ * constants of its own (closed-over tensors are the consts), so params stay plain JSON-able data.
+ */
+export interface ScanParams {
+  body: Program;
+  numConsts: number;
+  numCarry: number;
+  /** Number of steps (the leading axis of every xs and ys). */
+  length: number;
+  /** Run t = length−1 … 0 (ys are still stored at index t). */
+  reverse: boolean;
+  /** Body copies per generated loop iteration (a codegen hint; results are identical). */
+  unroll: number;
+  /** Reverse mode stores only the carries and recomputes each step's body in the backward scan. */
+  checkpoint: boolean;
+  /** Name shown in errors and warnings. */
+  name: string;
+}
+
+/**
+ * Params of `cond` (inputs: an int32 scalar branch index, then the operands every branch takes; output:
+ * the chosen branch's results). Each branch program has the same inputs and outputs (shapes and dtypes).
+ */
+export interface CondParams {
+  branches: Program[];
+  name: string;
+}
+
+/**
+ * Params of `whileLoop` (inputs: cond consts, body consts, carry; output: the final carry). `cond` maps
+ * (cond consts, carry) to a bool scalar; `body` maps (body consts, carry) to the new carry.
+ */
+export interface WhileLoopParams {
+  cond: Program;
+  body: Program;
+  numCondConsts: number;
+  numBodyConsts: number;
+  name: string;
+}
+
+/** Names of primitives with several outputs and sub-programs (control flow). */
+export type MultiPrimitiveName = "scan" | "cond" | "whileLoop";
 
 /** Name of a primitive. */
 export type PrimitiveName = keyof PrimitiveParams;
@@ -155,6 +204,60 @@ export function getPrimitive<P extends PrimitiveName>(name: P): Primitive<P> {
 /** Names of all defined primitives. */
 export function primitiveNames(): string[] {
   return [...registry.keys()];
+}
+
+/**
+ * A primitive with several outputs whose params hold sub-programs (control flow). Its rules mirror
+ * {@link PrimitiveRules} for tuples of outputs; evaluation is `impl` on concrete tensors (it binds the body's
+ * primitives, so it runs on any backend), and transformations see one equation with several outputs.
+ */
+export interface MultiPrimitive<P extends MultiPrimitiveName = MultiPrimitiveName> {
+  readonly name: P;
+  /** Output avals from input avals. */
+  avals(inputs: readonly Aval[], params: PrimitiveParams[P]): Aval[];
+  /** Eager evaluation on concrete tensors. */
+  impl(inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor[];
+  /**
+   * Forward pass for reverse mode: the outputs plus whatever the VJP rule needs (e.g. `scan`'s stored
+   * residuals). Absent: the primitive itself is bound and `residuals` is empty.
+   */
+  vjpForward?: (
+    primals: readonly Tensor[],
+    params: PrimitiveParams[P],
+    needs: readonly boolean[],
+  ) => { outs: Tensor[]; residuals: Tensor[] };
+  /** Cotangents of the inputs from the outputs' cotangents (`null`: symbolic zero). */
+  vjp?: (
+    cts: readonly (Tensor | null)[],
+    primals: readonly Tensor[],
+    outs: readonly Tensor[],
+    residuals: readonly Tensor[],
+    params: PrimitiveParams[P],
+    needs: readonly boolean[],
+  ) => (Tensor | null)[];
+  /** Forward mode: output tangents from input tangents (`null`: zero). */
+  jvp?: (
+    primals: readonly Tensor[],
+    tangents: readonly (Tensor | null)[],
+    params: PrimitiveParams[P],
+  ) => { outs: Tensor[]; tangents: (Tensor | null)[] };
+}
+
+const multiRegistry = new Map<string, MultiPrimitive>();
+
+/** Creates and registers a multi-output primitive. */
+export function defineMultiPrimitive<P extends MultiPrimitiveName>(
+  name: P,
+  rules: Omit<MultiPrimitive<P>, "name">,
+): MultiPrimitive<P> {
+  const p = { name, ...rules } as MultiPrimitive<P>;
+  multiRegistry.set(name, p as unknown as MultiPrimitive);
+  return p;
+}
+
+/** The multi-output primitive of that name, or undefined (interpreters dispatch on this). */
+export function getMultiPrimitive(name: string): MultiPrimitive | undefined {
+  return multiRegistry.get(name);
 }
 
 /** Reads a kernel argument's buffer as a typed array (JS backend). */

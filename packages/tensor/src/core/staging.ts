@@ -6,10 +6,21 @@
 import type { DType } from "./dtype.js";
 import { PhloxError } from "./errors.js";
 import type { Atom, Eqn, Program, Var } from "./ir.js";
-import type { Aval, Primitive, PrimitiveName, PrimitiveParams } from "./primitive.js";
+import { warnLongProgram } from "./long-program.js";
+import type {
+  Aval,
+  MultiPrimitive,
+  MultiPrimitiveName,
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+} from "./primitive.js";
 import { type TreeDef, treeFlatten } from "./pytree.js";
 import { Tensor } from "./tensor.js";
 import { type Trace, withBase } from "./trace.js";
+
+/** Equations after which tracing warns once that a loop is probably being unrolled. */
+const LONG_PROGRAM = 20_000;
 
 /** A staging trace: the base interpreter inside {@link makeProgram}. */
 export class StagingTrace implements Trace {
@@ -19,6 +30,18 @@ export class StagingTrace implements Trace {
   readonly eqns: Eqn[] = [];
   readonly constants: { v: Var; value: Program["constants"][number]["value"] }[] = [];
   private readonly constMap = new Map<Tensor, Var>();
+  /**
+   * Capturing mode (control-flow bodies): closed-over tensors, concrete or tracers of enclosing
+   * transformations, become extra inputs (listed in `captured`, their variables in `capturedVars`) instead of
+   * constants, so body programs hold no data and stay differentiable in what they close over.
+   */
+  readonly captures: boolean;
+  readonly captured: Tensor[] = [];
+  readonly capturedVars: Var[] = [];
+
+  constructor(options: { captures?: boolean } = {}) {
+    this.captures = options.captures === true;
+  }
 
   newVar(shape: readonly number[], dtype: DType): Var {
     return { id: this.nextId++, shape, dtype };
@@ -34,6 +57,18 @@ export class StagingTrace implements Trace {
   /** The atom of `x`: its variable, a literal for weak scalars, or a captured constant. */
   atomOf(x: Tensor): Atom {
     if (x._trace === this) return x._atom!;
+    if (this.captures) {
+      if (x._trace === null && x._weak && x.shape.length === 0)
+        return { literal: x.dataSync()[0], dtype: x.dtype };
+      let v = this.constMap.get(x);
+      if (v === undefined) {
+        v = this.newVar(x.shape, x.dtype);
+        this.captured.push(x);
+        this.capturedVars.push(v);
+        this.constMap.set(x, v);
+      }
+      return v;
+    }
     if (x._trace !== null)
       throw new PhloxError(
         "escaped-tracer",
@@ -59,7 +94,20 @@ export class StagingTrace implements Trace {
     const ins = inputs.map((x) => this.atomOf(x));
     const out = this.newVar(shape, dtype);
     this.eqns.push({ primitive: prim.name, inputs: ins, params, outputs: [out] } as Eqn);
+    if (this.eqns.length === LONG_PROGRAM) warnLongProgram(LONG_PROGRAM);
     return this.tracer(out);
+  }
+
+  processMulti<P extends MultiPrimitiveName>(
+    prim: MultiPrimitive<P>,
+    inputs: readonly Tensor[],
+    params: PrimitiveParams[P],
+  ): Tensor[] {
+    const avals = prim.avals(inputs, params);
+    const ins = inputs.map((x) => this.atomOf(x));
+    const outs = avals.map((a) => this.newVar([...a.shape], a.dtype));
+    this.eqns.push({ primitive: prim.name, inputs: ins, params, outputs: outs } as Eqn);
+    return outs.map((o) => this.tracer(o));
   }
 }
 

@@ -5,7 +5,13 @@
  */
 import { getBackend, jsBackend } from "./backend.js";
 import { PhloxError } from "./errors.js";
-import type { Primitive, PrimitiveName, PrimitiveParams } from "./primitive.js";
+import type {
+  MultiPrimitive,
+  MultiPrimitiveName,
+  Primitive,
+  PrimitiveName,
+  PrimitiveParams,
+} from "./primitive.js";
 import { Tensor } from "./tensor.js";
 
 /** An interpreter: processes primitive applications whose inputs belong to it (or to lower levels). */
@@ -18,6 +24,17 @@ export interface Trace {
     inputs: readonly Tensor[],
     params: PrimitiveParams[P],
   ): Tensor;
+  /** Applies a multi-output primitive (control flow). */
+  processMulti<P extends MultiPrimitiveName>(
+    prim: MultiPrimitive<P>,
+    inputs: readonly Tensor[],
+    params: PrimitiveParams[P],
+  ): Tensor[];
+  /**
+   * True for a staging trace that records a control-flow body: tracers of other transformations (the
+   * enclosing program, an outer `grad`) reaching it are captured as extra inputs instead of rejected.
+   */
+  readonly captures?: boolean;
 }
 
 /** Eager evaluation: runs the current backend's kernel right away. */
@@ -33,6 +50,9 @@ export const evalTrace: Trace = {
         : be.exec(prim, inputs, params, shape, dtype);
     return new Tensor(shape, dtype, buf, be);
   },
+  processMulti(prim, inputs, params) {
+    return prim.impl(inputs, params);
+  },
 };
 
 let stack: Trace[] = [evalTrace];
@@ -46,20 +66,37 @@ export function bind<P extends PrimitiveName>(
   inputs: readonly Tensor[],
   params: PrimitiveParams[P],
 ): Tensor {
-  let trace = stack[0];
+  return findTrace(prim.name, inputs).process(prim, inputs, params);
+}
+
+/** The highest trace among the inputs' (the base when none is a tracer). */
+function findTrace(name: string, inputs: readonly Tensor[]): Trace {
+  let trace = stack[0] as Trace;
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i]._trace;
     if (t !== null && t !== trace) {
-      if (stack[t.level] !== t)
+      if (stack[t.level] !== t) {
+        // Inside a control-flow body, tracers of enclosing transformations are the body's captured inputs.
+        if (stack[0]?.captures === true) continue;
         throw new PhloxError(
           "escaped-tracer",
-          `${prim.name}: an input is a tracer from a grad/jit transformation that has already finished (or from an ` +
+          `${name}: an input is a tracer from a grad/jit transformation that has already finished (or from an ` +
             "outer trace inside makeProgram). Do not keep tensors from inside a transformed function; return them instead.",
         );
+      }
       if (t.level > trace.level) trace = t;
     }
   }
-  return trace.process(prim, inputs, params);
+  return trace;
+}
+
+/** Applies a multi-output primitive (scan, cond, whileLoop) through the interpreter stack. */
+export function bindMulti<P extends MultiPrimitiveName>(
+  prim: MultiPrimitive<P>,
+  inputs: readonly Tensor[],
+  params: PrimitiveParams[P],
+): Tensor[] {
+  return findTrace(prim.name, inputs).processMulti(prim, inputs, params);
 }
 
 /** The current stack depth (the level a newly pushed trace gets). */

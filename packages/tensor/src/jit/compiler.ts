@@ -78,3 +78,21 @@ export function unregisterCompiler(): ProgramCompiler | null {
 export function getCompiler(): ProgramCompiler | null {
   return slot().compiler;
 }
+
+/**
+ * Runs `fn` with `compiler` registered when none is (restoring the registry afterwards): lets a library
+ * compile the loops its eager model runs contain (a `scan` evaluated eagerly runs as one generated loop
+ * instead of one interpreted body per step) without registering a compiler globally.
+ * @example
+ * withCompiler(jsCompiler, () => trace(seed(model, 0)).getTrace());
+ */
+export function withCompiler<T>(compiler: ProgramCompiler, fn: () => T): T {
+  const s = slot();
+  if (s.compiler !== null) return fn();
+  s.compiler = compiler;
+  try {
+    return fn();
+  } finally {
+    s.compiler = null;
+  }
+}

@@ -13,7 +13,8 @@ import { polygammaScalar } from "../special/polygamma.js";
 
 /**
  * Scalar functions behind `lgamma`, `digamma`, `polygamma(n, x)`, `erf`, `erfc`, `ndtri`, `logistic` and
- * `round` (ties to even), and `randomBits(out, key, offset)` (threefry-2x32 bits of the key at `key[offset]`).
+ * `round` (ties to even), and `randomBits(out, key, offset, numKeys = 1)` (threefry-2x32 bits of the key at `key[offset]`, or of
+ * `numKeys` consecutive keys, each filling its share of `out` in turn).
  * @example
  * scalarKernels.lgamma(5); // → 3.1780538303479458
  */
@@ -26,7 +27,7 @@ export const scalarKernels: Readonly<{
   ndtri: (x: number) => number;
   logistic: (x: number) => number;
   round: (x: number) => number;
-  randomBits: (out: Uint32Array, key: ArrayLike<number>, offset: number) => void;
+  randomBits: (out: Uint32Array, key: ArrayLike<number>, offset: number, numKeys?: number) => void;
 }> = Object.freeze({
   lgamma: lgammaScalar,
   digamma: digammaScalar,
@@ -36,5 +37,15 @@ export const scalarKernels: Readonly<{
   ndtri: ndtriScalar,
   logistic: logisticScalar,
   round: roundHalfEven,
-  randomBits: (out, key, offset) => randomBitsInto(key[offset] as number, key[offset + 1] as number, out),
+  randomBits: (out, key, offset, numKeys = 1) => {
+    const per = out.length / numKeys;
+    for (let j = 0; j < numKeys; j++) {
+      const o = offset + 2 * j;
+      randomBitsInto(
+        key[o] as number,
+        key[o + 1] as number,
+        numKeys === 1 ? out : out.subarray(j * per, (j + 1) * per),
+      );
+    }
+  },
 });

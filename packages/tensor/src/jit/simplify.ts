@@ -8,6 +8,7 @@ import type { TypedArray } from "../core/dtype.js";
 import { type Atom, type Eqn, isLiteral, type Literal, type Program, type Var } from "../core/ir.js";
 import type { KernelArg, PrimitiveName } from "../core/primitive.js";
 import { runKernel, scalarArray } from "./interpret.js";
+import { simplifyControlFlow } from "./simplify-control.js";
 
 const sizeOf = (shape: readonly number[]): number => {
   let n = 1;
@@ -27,6 +28,9 @@ const ELEMENTWISE = new Set<string>(
     "logicalAnd logicalOr select cast"
   ).split(" "),
 );
+
+/** Primitives with sub-programs: simplified by {@link simplifyControlFlow}, never folded here. */
+const CONTROL_FLOW = new Set<string>(["scan", "cond", "whileLoop"]);
 
 /** Options of {@link simplify} and {@link foldConstants}. */
 export interface SimplifyOptions {
@@ -240,7 +244,7 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
   const constMap = new Map<number, TypedArray>(p.constants.map((c) => [c.v.id, c.value]));
   return rewrite(p, (e, ctx) => {
     const out = e.outputs[0] as Var;
-    if (e.outputs.length !== 1 || e.primitive === "randomBits") return null;
+    if (e.outputs.length !== 1 || e.primitive === "randomBits" || CONTROL_FLOW.has(e.primitive)) return null;
     // Elementwise on scalars or broadcast scalars: compute one scalar.
     if (ELEMENTWISE.has(e.primitive)) {
       const args: KernelArg[] = [];
@@ -329,7 +333,7 @@ const unaryEqn = (prim: PrimitiveName, a: Atom, out: Var): Eqn[] => [
 /** One step of {@link applyIdentities} (a top-level function: nothing is allocated per equation). */
 function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
   const out = e.outputs[0] as Var;
-  if (e.outputs.length !== 1) return null;
+  if (e.outputs.length !== 1 || CONTROL_FLOW.has(e.primitive)) return null;
   const x = e.inputs[0] as Atom;
   const y = e.inputs[1];
   switch (e.primitive) {
@@ -427,7 +431,8 @@ function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
 const isIdentityPerm = (p: { perm: number[] }): boolean => p.perm.every((a, i) => a === i);
 
 /**
- * Runs identities, constant folding, CSE and dead-code elimination until the program stops shrinking.
+ * Runs identities, constant folding, CSE, control-flow simplification (inside scan/cond/whileLoop bodies,
+ * pruning their unused outputs and operands) and dead-code elimination until the program stops shrinking.
  * @param p - the program (not modified).
  * @returns an equivalent program with no more equations than `p` (`p` itself when nothing simplifies).
  * @example
@@ -441,6 +446,7 @@ export function simplify(p: Program, options: SimplifyOptions = {}): Program {
     cur = applyIdentities(cur);
     cur = foldConstants(cur, options);
     cur = eliminateCommonSubexpressions(cur);
+    cur = simplifyControlFlow(cur, options);
     cur = eliminateDeadCode(cur);
     // Each pass returns its argument when it changes nothing; otherwise stop once a round leaves the
     // equations' primitives and operands as they were.

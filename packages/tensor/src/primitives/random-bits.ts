@@ -5,25 +5,31 @@ import type { Tensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { randomBitsInto } from "../random/threefry.js";
 
-/** The `randomBits` primitive: uint32 bits of `shape` from a threefry-2x32 key (uint32 `[2]`), JAX-compatible. */
+/**
+ * The `randomBits` primitive: uint32 bits of `shape` from a threefry-2x32 key (uint32 `[2]`), JAX-compatible. A
+ * key with leading batch axes (`[...K, 2]`, as `vmap` over keys makes) gives `[...K, ...shape]`: each key's
+ * bits, as if drawn one key at a time.
+ */
 export const randomBitsP = definePrimitive("randomBits", {
   shape: ([k], p) => {
     if (k.dtype !== "uint32")
       throw new DtypeError("bad-key", `randomBits: key must be uint32 [2], got ${k.dtype}.`);
-    if (k.shape.length !== 1 || k.shape[0] !== 2)
+    if (k.shape.length === 0 || k.shape[k.shape.length - 1] !== 2)
       throw new ShapeError(
         "bad-key",
-        `randomBits: key must have shape [2], got ${fmt(k.shape)}. Use split(key, n) for several keys.`,
+        `randomBits: key must have shape [2] (or [...batch, 2]), got ${fmt(k.shape)}. Use split(key, n) for several keys.`,
       );
     checkShape(p.shape, "randomBits");
-    return p.shape;
+    return [...k.shape.slice(0, -1), ...p.shape];
   },
   dtype: () => "uint32",
   nondiff: true,
-  kernel: ([k], _p, shape) => {
+  kernel: ([k], p, shape) => {
     const kk = arr(k);
     const out = new Uint32Array(sizeOf(shape));
-    randomBitsInto(kk[0], kk[1], out);
+    const per = sizeOf(p.shape);
+    for (let j = 0; 2 * j < kk.length; j++)
+      randomBitsInto(kk[2 * j], kk[2 * j + 1], out.subarray(j * per, (j + 1) * per));
     return out;
   },
 });

@@ -30,11 +30,11 @@ const add32 = (a: Tensor, b: Tensor | number): Tensor => mod32(add(a, b));
 const POW = Float64Array.from({ length: 32 }, (_, j) => 2 ** j);
 
 /**
- * rotl(a, r) xor b for [n] tensors of 32-bit words. Bit j of rotl(a, r) is bit (j − r) mod 32 of a, and bit k
+ * @internal rotl(a, r) xor b for [n] tensors of 32-bit words. Bit j of rotl(a, r) is bit (j − r) mod 32 of a, and bit k
  * of x is the parity of ⌊x / 2ᵏ⌋; the parity of a sum is the xor of the parities, so with s_j =
  * ⌊a / 2^((j−r) mod 32)⌋ + ⌊b / 2ʲ⌋ (exact below 2³³) the result is Σ_j 2ʲ (s_j mod 2).
  */
-function rotlXor(a: Tensor, r: number, b: Tensor): Tensor {
+export function rotlXor(a: Tensor, r: number, b: Tensor): Tensor {
   const n = a.shape[0] as number;
   const invA = Float64Array.from({ length: 32 }, (_, j) => 2 ** -((j - r + 32) % 32));
   const invB = Float64Array.from({ length: 32 }, (_, j) => 2 ** -j);

@@ -1,0 +1,96 @@
+import * as T from "@phlox/tensor";
+import { cond, foriLoop, scan, switchCase, type Tensor, tensor, whileLoop } from "@phlox/tensor";
+import { describe, expect, it } from "vitest";
+import { compileProgram } from "./compile.js";
+import { expectClose, threeWays, threeWaysGrad } from "./testing/check.js";
+
+const rnd = (n: number, seed: number): Float64Array => {
+  const a = new Float64Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    a[i] = (s / 2147483647) * 2 - 1;
+  }
+  return a;
+};
+
+const agree = (r: ReturnType<typeof threeWays>): void => {
+  r.eager.forEach((e, k) => {
+    expectClose(r.interpreted[k] as ArrayLike<number>, e, 1e-12, `interpreted ${k}`);
+    expectClose(r.compiled[k] as ArrayLike<number>, e, 1e-12, `compiled ${k}`);
+  });
+};
+
+describe("backend-js control flow", () => {
+  it("compiles a scalar-carry scan to one JS loop with no unrolling and matches eager and the interpreter", () => {
+    const ys = tensor(rnd(500, 3));
+    const f = (a: Tensor) => {
+      const [c, out] = scan(
+        (h: Tensor, y: Tensor) => {
+          const m = h.mul(a).tanh();
+          return [m, y.sub(m).square().mul(-0.5)];
+        },
+        tensor(0.1),
+        ys,
+      );
+      return (out as Tensor).sum().add(c);
+    };
+    const r = threeWaysGrad(f, [tensor(0.7)]);
+    agree(r);
+    expect(r.source).toMatch(/for \(let step\d+ = 0; step\d+ < 500; step\d+\+\+\)/);
+    expect(r.source).toMatch(/for \(let step\d+ = 499; step\d+ >= 0; step\d+--\)/);
+    expect(r.source.split("\n").length).toBeLessThan(80);
+  });
+
+  it("vector carries, vector xs and ys, reverse and nested scans agree three ways", () => {
+    const xs = tensor(rnd(40 * 3, 5), { shape: [40, 3] });
+    const f = (w: Tensor) => {
+      const [c, ys] = scan(
+        (h: Tensor, x: Tensor) => {
+          const [inner] = scan((g: Tensor, v: Tensor) => [g.add(v.mul(w.sum())), null], h.sum(), x);
+          const nh = h.mul(0.9).add(x.mul(w)).add(inner);
+          return [nh, { s: nh.exp().sum(), v: nh.mul(2) }];
+        },
+        T.zeros([3]),
+        xs,
+        { reverse: true },
+      );
+      const y = ys as { s: Tensor; v: Tensor };
+      return c.sum().add(y.s.sum()).add(y.v.square().sum().mul(0.01));
+    };
+    agree(threeWaysGrad(f, [tensor([0.3, -0.2, 0.5])]));
+  });
+
+  it("cond, switchCase, whileLoop and foriLoop compile to branches and loops", () => {
+    const f = (x: Tensor) => {
+      const a = cond(
+        x.sum().gt(0),
+        (u: Tensor) => u.mul(2),
+        (u: Tensor) => u.neg(),
+        x,
+      );
+      const b = switchCase(2, [(u: Tensor) => u, (u: Tensor) => u.exp(), (u: Tensor) => u.square()], a);
+      const n = whileLoop(
+        (c: [Tensor, Tensor]) => c[0].lt(5),
+        (c: [Tensor, Tensor]) => [c[0].add(1), c[1].mul(1.1)] as [Tensor, Tensor],
+        [tensor(0), b],
+      );
+      const m = foriLoop(0, 3, (i: Tensor, acc: Tensor) => acc.add(i.cast("float64")), n[1]);
+      return m;
+    };
+    const r = threeWays(f, [tensor([0.5, -0.2, 0.1])]);
+    agree(r);
+    expect(r.source).toMatch(/for \(;;\)/);
+    agree(threeWays(f, [tensor([-0.5, -0.2, 0.1])]));
+  });
+
+  it("a compiled scan program round-trips through JSON (worker threads)", () => {
+    const { program } = T.makeProgram(
+      (x: Tensor) => scan((c: Tensor, y: Tensor) => [c.add(y), c.mul(y)], tensor(0), x),
+      [{ shape: [4], dtype: "float64" }],
+    );
+    const back = JSON.parse(JSON.stringify(program));
+    const x = new Float64Array([1, 2, 3, 4]);
+    expect([...(compileProgram(back).call([x])[1] as Float64Array)]).toEqual([0, 2, 9, 24]);
+  });
+});

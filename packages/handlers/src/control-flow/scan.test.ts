@@ -1,0 +1,169 @@
+// Cases ported from NumPyro's test/contrib/test_control_flow.py (the structure-only ones; the numeric ones
+// against NumPyro's own numbers live in @phlox/mcmc's time-series-scan.test.ts).
+import { MultivariateNormal, Normal } from "@phlox/distributions";
+import { eye, ones, type Tensor, tensor, zeros } from "@phlox/tensor";
+import { describe, expect, it } from "vitest";
+import { condition } from "../handlers/condition.js";
+import { mask } from "../handlers/mask.js";
+import { seed } from "../handlers/seed.js";
+import { substitute } from "../handlers/substitute.js";
+import { trace } from "../handlers/trace.js";
+import { deterministic } from "../primitives/deterministic.js";
+import { plate } from "../primitives/plate.js";
+import { sample } from "../primitives/sample.js";
+import { scan } from "./scan.js";
+
+describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
+  it("scan without a handler stack is lax.scan (test_scan_without_stack)", () => {
+    const K = tensor([
+      [0.7, 0.3],
+      [0.3, 0.7],
+    ]);
+    const [, ys] = scan(
+      (c: Tensor, x: Tensor) => {
+        const n = c.reshape([1, 2]).matmul(K).reshape([2]).add(x);
+        return [n, n];
+      },
+      tensor([1, 0]),
+      tensor([[1, 0]]),
+    );
+    const r = (ys as Tensor).toArray() as number[][];
+    expect(r[0]?.[0]).toBeCloseTo(1.7, 14);
+    expect(r[0]?.[1]).toBeCloseTo(0.3, 14);
+  });
+
+  it("sites get a leading time axis, deterministic sites too (test_scan)", () => {
+    const model = (T: number) => {
+      const x0 = sample("x_0", new Normal(0, 1));
+      const [, xy] = scan(
+        ([x, mu]: [Tensor, Tensor]) => {
+          const x1 = sample("x", new Normal(x.mul(0), 1));
+          const mu1 = mu.mul(0).add(x1);
+          const y1 = sample("y", new Normal(mu1, 1));
+          deterministic("y2", y1.mul(2));
+          return [[x1, mu1] as [Tensor, Tensor], [x1, y1]];
+        },
+        [x0, x0] as [Tensor, Tensor],
+        null,
+        { length: T },
+      );
+      return xy;
+    };
+    const tr = trace(seed(model, 0)).getTrace(10);
+    for (const name of ["x", "y", "y2"]) expect(tr.get(name)?.value?.shape).toEqual([10]);
+    const value = (name: string): Tensor => {
+      const v = tr.get(name)?.value;
+      if (v === null || v === undefined) throw new Error(`no value at ${name}`);
+      return v;
+    };
+    expect(value("y2").toArray()).toEqual(value("y").mul(2).toArray() as number[]);
+    // seeded draws differ from step to step and are reproducible
+    const x = value("x").toArray() as number[];
+    expect(new Set(x).size).toBe(10);
+    expect(trace(seed(model, 0)).getTrace(10).get("x")?.value?.toArray()).toEqual(x);
+    // condition with a full-length value: the body sees x[t] and the site is observed
+    const xs = tensor(Array.from({ length: 10 }, (_, i) => i / 10));
+    const tc = trace(condition(seed(model, 1), { x: xs })).getTrace(10);
+    expect(tc.get("x")?.value?.toArray()).toEqual(xs.toArray());
+    expect(tc.get("x")?.isObserved).toBe(true);
+    const ts = trace(substitute(seed(model, 1), { x: xs })).getTrace(10);
+    expect(ts.get("x")?.isObserved).toBe(false);
+  });
+
+  it("plates inside the body: batch shape (T, N), log densities per step and element (test_scan_promote)", () => {
+    const model = () =>
+      scan(
+        () => {
+          plate("N", 3, () => sample("x", new Normal(0, 1), { obs: 1 }));
+          return [null, null];
+        },
+        null,
+        null,
+        { length: 10 },
+      );
+    const tr = trace(model).getTrace();
+    const site = tr.get("x");
+    expect(site?.fn?.batchShape).toEqual([10, 3]);
+    expect(site?.fn?.logProb(site.value as Tensor).shape).toEqual([10, 3]);
+  });
+
+  it("plate and mask inside the body, event dims kept (test_scan_plate_mask)", () => {
+    const model = (T: number) => {
+      const x0 = sample("x_0", new Normal(zeros([10, 3]), ones([10, 3])).toEvent(1));
+      scan(
+        ([xPrev, t]: [Tensor, Tensor]) =>
+          plate("N", 10, () =>
+            mask(t.lt(T)).run(() => {
+              const x = sample("x", new Normal(xPrev.mul(0), ones([10, 3])).toEvent(1));
+              sample("y", new Normal(x, ones([10, 3])).toEvent(1));
+              return [[x, t.add(1)] as [Tensor, Tensor], null];
+            }),
+          ),
+        [x0, tensor(0, { dtype: "int32" })] as [Tensor, Tensor],
+        null,
+        { length: T },
+      );
+    };
+    const tr = trace(seed(model, 0)).getTrace(12);
+    expect(tr.get("x")?.fn?.batchShape).toEqual([12, 10]);
+    expect(tr.get("x")?.fn?.eventShape).toEqual([3]);
+    expect(tr.get("y")?.value?.shape).toEqual([12, 10, 3]);
+  });
+
+  it("multivariate sites in a plate (test_scan_mvn)", () => {
+    const model = () =>
+      scan(
+        (c: Tensor, a: Tensor) => {
+          const c2 = plate("foo", 5, () =>
+            sample("val", new MultivariateNormal(c.add(a), { scaleTril: eye(2) })),
+          );
+          return [c2, c2];
+        },
+        zeros([5, 2]),
+        ones([4, 5, 2]),
+      );
+    const tr = trace(seed(model, 0)).getTrace();
+    expect(tr.get("val")?.fn?.batchShape).toEqual([4, 5]);
+  });
+
+  it("nested scans (NumPyro marks this xfail; here the inner sites get both time axes)", () => {
+    const model = () => {
+      const x = sample("x", new Normal(0, 1));
+      return scan(
+        (y: Tensor) => {
+          const y2 = sample("y", new Normal(y, 1));
+          const [, zs] = scan(
+            (z: Tensor) => {
+              const z2 = sample("z", new Normal(z, 1));
+              return [z2, z2];
+            },
+            y2,
+            null,
+            { length: 4 },
+          );
+          return [y2, zs];
+        },
+        x,
+        null,
+        { length: 3 },
+      )[1];
+    };
+    const tr = trace(seed(model, 0)).getTrace();
+    expect(tr.get("y")?.value?.shape).toEqual([3]);
+    expect(tr.get("z")?.value?.shape).toEqual([3, 4]);
+    const z = tr.get("z");
+    const lp = z?.fn?.logProb(z.value as Tensor) as Tensor;
+    expect(Number.isFinite(lp.sum().item())).toBe(true);
+  });
+
+  it("errors: a draw without a key, history other than 1, and a scanned site cannot be redrawn", () => {
+    const model = () =>
+      scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], tensor(0), null, { length: 3 });
+    expect(() => trace(model).getTrace()).toThrow(/needs a PRNG key/);
+    expect(() => scan((c: Tensor) => [c, null], tensor(0), null, { length: 3, history: 2 })).toThrow(
+      /history/,
+    );
+    const tr = trace(seed(model, 0)).getTrace();
+    expect(() => tr.get("x")?.fn?.sample(tensor([0, 1], { dtype: "uint32" }))).toThrow(/drawn inside a scan/);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * Model-level `scan` (NumPyro's `numpyro.contrib.control_flow.scan`): a recursion over time whose body may
+ * contain `sample` and `deterministic` sites, compiled as one loop by `@phlox/tensor`'s `scan`.
+ */
+import type { Distribution } from "@phlox/distributions";
+import * as T from "@phlox/tensor";
+import { Block } from "../handlers/block.js";
+import { Seed } from "../handlers/seed.js";
+import { TraceMessenger } from "../handlers/trace.js";
+import { HandlerError } from "../internal/errors.js";
+import { type Key, split2, type Tensor } from "../internal/ops.js";
+import { type CondIndepStackFrame, type InferConfig, Message, type MessageType } from "../message.js";
+import { type Messenger, Messenger as MessengerBase } from "../messenger.js";
+import { applyStack, stackIsEmpty } from "../stack.js";
+import { CONTROL_FLOW, type ScanStepContext, scanHandlers } from "./scan-context.js";
+import { ScannedDistribution } from "./scanned-distribution.js";
+
+/** Options of the model-level {@link scan}. */
+export interface ModelScanOptions {
+  /** Number of steps; required when `xs` is null. */
+  readonly length?: number;
+  /** Run the steps last to first. Default false. */
+  readonly reverse?: boolean;
+  /**
+   * NumPyro's `history` (how many previous steps enumerated discrete sites may depend on). Only the default
+   * 1 is supported: Phlox's scan does not enumerate discrete latent sites.
+   */
+  readonly history?: number;
+}
+
+/** What the body's trace says about one site (shapes and support; values and log densities are stacked). */
+interface SiteMeta {
+  name: string;
+  type: MessageType;
+  fn: Distribution | null;
+  isObserved: boolean;
+  infer: InferConfig;
+  condIndepStack: CondIndepStackFrame[];
+  sampleShape: readonly number[];
+}
+
+/** Thrown by the discovery pass once it has seen which per-step values the body reads. */
+class Discovered {
+  constructor(readonly ids: Map<string, Tensor>) {}
+}
+
+/** Set when a sample site in the body is about to draw (it reached the bottom of the stack with no value). */
+let drew = false;
+
+/** Sits just above the body's Block: a sample site still without a value here draws with the step's key. */
+class DrawSpy extends MessengerBase {
+  override processMessage(msg: Message): void {
+    if (msg.type === "sample" && msg.value === null) drew = true;
+  }
+}
+
+interface BodyResult {
+  carry: unknown;
+  y: unknown;
+  meta: SiteMeta[];
+  values: Tensor[];
+  logProbs: Tensor[];
+}
+
+function runBody(
+  f: (carry: unknown, x: unknown) => unknown,
+  carry: unknown,
+  x: unknown,
+  subkey: Key | null,
+  factories: ReturnType<typeof scanHandlers>,
+  ctx: ScanStepContext,
+): BodyResult {
+  const tr = new TraceMessenger();
+  const ms: Messenger[] = [new Block(), new DrawSpy(), tr];
+  if (subkey !== null) ms.push(new Seed(subkey));
+  // factories are listed innermost handler first: push the outermost first to keep the nesting
+  for (let k = factories.length - 1; k >= 0; k--) {
+    const m = (factories[k] as (c: ScanStepContext) => Messenger | null)(ctx);
+    if (m !== null) ms.push(m);
+  }
+  const enter = (k: number): unknown => {
+    if (k === ms.length) return f(carry, x);
+    return (ms[k] as Messenger).run(() => enter(k + 1));
+  };
+  const out = enter(0);
+  if (!Array.isArray(out) || out.length !== 2)
+    throw new HandlerError(
+      "scan-body-result",
+      `scan: the body must return [newCarry, y] (an array of two), got ${Array.isArray(out) ? `an array of ${out.length}` : typeof out}.`,
+    );
+  const meta: SiteMeta[] = [];
+  const values: Tensor[] = [];
+  const logProbs: Tensor[] = [];
+  for (const site of tr.trace.values()) {
+    if (site.type !== "sample" && site.type !== "deterministic") continue;
+    if (site.value === null) continue;
+    meta.push({
+      name: site.name,
+      type: site.type,
+      fn: site.fn,
+      isObserved: site.isObserved,
+      infer: { ...site.infer },
+      condIndepStack: site.condIndepStack.slice(),
+      sampleShape: site.sampleShape,
+    });
+    values.push(site.value);
+    if (site.type === "sample" && site.fn !== null) {
+      let lp = site.fn.logProb(site.value);
+      const s = site.scale;
+      if (s !== null && s !== 1) lp = T.mul(lp, s);
+      logProbs.push(lp);
+    }
+  }
+  return { carry: out[0], y: out[1], meta, values, logProbs };
+}
+
+/**
+ * Scans `f` over the leading axis of `xs` with a carry, inside a model (NumPyro's
+ * `numpyro.contrib.control_flow.scan`): `[carry, y_t] = f(carry, x_t)`. Sample and deterministic sites in
+ * the body appear once in the model's trace, with a leading time axis of `length` (values `[T, ...]`,
+ * log densities summed per step). The body is traced once and compiled as one JavaScript loop, so a model
+ * with a recursion over T steps costs one loop, not T copies of the body. It works under `seed` (each step
+ * gets its own key), `trace`, `substitute`/`condition` (a value with a leading axis of `length` is sliced
+ * per step), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
+ * `logLikelihood` and SVI. Put `plate`s inside `f`, not around the scan.
+ * @param f - `(carry, x) => [newCarry, y]`; the new carry must match `init` in structure, shapes and dtypes.
+ * @param init - the initial carry (a pytree of tensors).
+ * @param xs - per-step inputs with a leading axis of `length`, or null.
+ * @param options - `length`, `reverse`, `history` (1 only).
+ * @returns `[finalCarry, ys]` with the `y_t` stacked along a new leading axis.
+ * @throws HandlerError (`scan-history`) for `history` other than 1; the errors of `@phlox/tensor`'s `scan`
+ *   for mismatched carries, unequal xs lengths and JS `if`s on traced values.
+ * @example
+ * const model = (y: Tensor) => {
+ *   const [, xs] = scan((x: Tensor, yt: Tensor) => {
+ *     const xt = sample("x", new Normal(x, 1));
+ *     sample("y", new Normal(xt, 1), { obs: yt });
+ *     return [xt, xt];
+ *   }, tensor(0), y);
+ *   return xs;
+ * };
+ * trace(seed(model, 0)).getTrace(tensor([0.5, 1, 1.5])).get("x")?.value?.shape; // → [3]
+ */
+export function scan<C, X, Y>(
+  f: (carry: C, x: X) => readonly [C, Y] | [C, Y],
+  init: C,
+  xs: X | null = null,
+  options: ModelScanOptions = {},
+): [C, Y] {
+  if ((options.history ?? 1) !== 1)
+    throw new HandlerError(
+      "scan-history",
+      `scan: history ${options.history} is not supported; Phlox's scan does not enumerate discrete latent sites, for which NumPyro uses history. Leave it at 1.`,
+    );
+  const tensorOpts = { length: options.length, reverse: options.reverse, name: "scan" };
+  if (stackIsEmpty()) return T.scan(f, init, xs, tensorOpts) as [C, Y];
+  const msg = new Message(CONTROL_FLOW, "");
+  applyStack(msg);
+  const factories = scanHandlers(msg);
+  const xsLeaves = T.treeFlatten(xs).leaves;
+  const length = options.length ?? (xsLeaves[0]?.shape[0] as number | undefined);
+  if (length === undefined)
+    throw new HandlerError("scan-length", "scan: pass xs with a leading axis or options.length.");
+  const index = T.arange(0, length, 1, "int32");
+  const fn = f as (carry: unknown, x: unknown) => unknown;
+
+  // Pass 1: trace the body once to learn which per-step values the handlers read (they become xs).
+  const ids = new Map<string, Tensor>();
+  drew = false;
+  try {
+    T.scan(
+      (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
+        const sub = wc.key === undefined ? null : split2(wc.key)[1];
+        const ctx: ScanStepContext = {
+          index: wx.index,
+          length,
+          step: (id, full) => {
+            ids.set(id, full);
+            return T.zeros(full.shape.slice(1), full.dtype);
+          },
+        };
+        runBody(fn, wc.carry, wx.xs, sub, factories, ctx);
+        throw new Discovered(ids);
+      },
+      msg.key === null ? { carry: init } : { key: msg.key, carry: init },
+      { xs, index },
+      tensorOpts,
+    );
+  } catch (e) {
+    if (!(e instanceof Discovered)) throw e;
+  }
+  // Carry a key only when some site draws: split per step is a traced threefry, not free.
+  const key = drew ? msg.key : null;
+  const stepIds = [...ids.keys()];
+  const fulls = [...ids.values()];
+
+  // Pass 2: the scan itself.
+  let meta: SiteMeta[] = [];
+  const [wcFinal, outs] = T.scan(
+    (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor; steps: Tensor[] }) => {
+      let next: Tensor | undefined;
+      let sub: Tensor | null = null;
+      if (wc.key !== undefined) [next, sub] = split2(wc.key);
+      const ctx: ScanStepContext = {
+        index: wx.index,
+        length,
+        step: (id) => {
+          const j = stepIds.indexOf(id);
+          if (j < 0)
+            throw new HandlerError(
+              "scan-step-value",
+              `scan: a handler read the per-step value "${id}" only on the second trace of the body; handlers must read the same values every time.`,
+            );
+          return wx.steps[j] as Tensor;
+        },
+      };
+      const r = runBody(fn, wc.carry, wx.xs, sub, factories, ctx);
+      meta = r.meta;
+      const wcOut = next === undefined ? { carry: r.carry } : { key: next, carry: r.carry };
+      return [wcOut, { y: r.y, values: r.values, logProbs: r.logProbs }];
+    },
+    key === null ? { carry: init } : { key, carry: init },
+    { xs, index, steps: fulls },
+    tensorOpts,
+  );
+  const stacked = outs as unknown as { y: Y; values: Tensor[]; logProbs: Tensor[] };
+  const carry = (wcFinal as { carry: unknown }).carry as C;
+  let lp = 0;
+  meta.forEach((m, k) => {
+    const site = new Message(m.type, m.name);
+    const value = stacked.values[k] as Tensor;
+    site.value = value;
+    if (m.type === "sample" && m.fn !== null) {
+      const d = new ScannedDistribution(
+        m.name,
+        m.fn,
+        length,
+        value,
+        stacked.logProbs[lp++] as Tensor,
+        m.sampleShape,
+      );
+      site.fn = d;
+      site.isObserved = m.isObserved;
+    }
+    site.infer = { ...m.infer, scanned: true };
+    site.condIndepStack = m.condIndepStack;
+    applyStack(site);
+  });
+  return [carry, stacked.y];
+}

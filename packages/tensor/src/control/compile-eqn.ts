@@ -1,0 +1,44 @@
+/**
+ * Eager control flow through the registered program compiler: a `scan` or `whileLoop` evaluated on
+ * concrete tensors runs as one generated loop when a compiler is registered (e.g. inside
+ * `withCompiler(jsCompiler, …)`), instead of interpreting its body once per step.
+ */
+import type { TypedArray } from "../core/dtype.js";
+import type { Eqn, Program, Var } from "../core/ir.js";
+import type { Aval, MultiPrimitiveName } from "../core/primitive.js";
+import { fromArray, type Tensor } from "../core/tensor.js";
+import { type CompiledFn, getCompiler } from "../jit/compiler.js";
+import { simplify } from "../jit/simplify.js";
+
+const cache = new WeakMap<object, { key: string; run: CompiledFn } | null>();
+
+/**
+ * Runs one control-flow equation on concrete tensors with the registered compiler, or returns null when
+ * none is registered (or it cannot compile the equation).
+ */
+export function compileEqn(
+  name: MultiPrimitiveName,
+  inputs: readonly Tensor[],
+  params: object,
+  outAvals: readonly Aval[],
+): Tensor[] | null {
+  const compiler = getCompiler();
+  if (compiler === null) return null;
+  const key = `${compiler.name}|${inputs.map((x) => `${x.dtype}[${x.shape.join(",")}]`).join(";")}`;
+  let hit = cache.get(params);
+  if (hit === undefined || (hit !== null && hit.key !== key)) {
+    const ins: Var[] = inputs.map((x, i) => ({ id: i, shape: [...x.shape], dtype: x.dtype }));
+    const outs: Var[] = outAvals.map((a, k) => ({ id: ins.length + k, shape: [...a.shape], dtype: a.dtype }));
+    const eqn = { primitive: name, inputs: ins, params, outputs: outs } as unknown as Eqn;
+    const program: Program = { inputs: ins, constants: [], eqns: [eqn], outputs: outs };
+    try {
+      hit = { key, run: compiler.compile(simplify(program)) };
+    } catch {
+      hit = null;
+    }
+    cache.set(params, hit);
+  }
+  if (hit === null) return null;
+  const res = hit.run(inputs.map((x) => x.dataSync() as TypedArray));
+  return res.map((d, k) => fromArray(d, (outAvals[k] as Aval).shape, (outAvals[k] as Aval).dtype));
+}

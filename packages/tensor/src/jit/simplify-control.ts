@@ -1,0 +1,418 @@
+/**
+ * Simplification of control-flow equations (`scan`, `cond`, `whileLoop`): the passes run inside their body
+ * programs, literal operands are substituted into the bodies, and outputs nothing reads are removed together
+ * with the body work and the operands only they needed (a `scan`'s unused ys, a carry that feeds nothing
+ * but itself, a const no body reads).
+ */
+import { type Atom, type Eqn, isLiteral, type Literal, type Program, type Var } from "../core/ir.js";
+import type { CondParams, ScanParams, WhileLoopParams } from "../core/primitive.js";
+import { eliminateDeadCode, type SimplifyOptions, simplify } from "./simplify.js";
+
+const CONTROL = new Set(["scan", "cond", "whileLoop"]);
+
+/** Replaces uses of the given body inputs by literals and drops those inputs. */
+function substitute(body: Program, map: Map<number, Atom>): Program {
+  if (map.size === 0) return body;
+  const r = (a: Atom): Atom => (isLiteral(a) ? a : (map.get(a.id) ?? a));
+  return {
+    inputs: body.inputs.filter((v) => !map.has(v.id)),
+    constants: body.constants,
+    eqns: body.eqns.map((e) => ({ ...e, inputs: e.inputs.map(r) }) as Eqn),
+    outputs: body.outputs.map(r),
+  };
+}
+
+/** Ids of the variables the given outputs of `body` read (through its equations). */
+function readsOf(body: Program, outs: readonly Atom[]): Set<number> {
+  const live = eliminateDeadCode({ ...body, outputs: [...outs] });
+  const ids = new Set<number>();
+  for (const e of live.eqns) for (const a of e.inputs) if (!isLiteral(a)) ids.add(a.id);
+  for (const a of outs) if (!isLiteral(a)) ids.add(a.id);
+  return ids;
+}
+
+function simplifyScan(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn | null {
+  const p = e.params as ScanParams;
+  let nc = p.numConsts;
+  const nh0 = p.numCarry;
+  let body = p.body;
+  let inputs = e.inputs.slice();
+  // Literal consts go into the body.
+  const lit = new Map<number, Atom>();
+  const keepConst: boolean[] = [];
+  for (let k = 0; k < nc; k++) {
+    const a = inputs[k] as Atom;
+    keepConst.push(!isLiteral(a));
+    if (isLiteral(a)) lit.set((body.inputs[k] as Var).id, a);
+  }
+  if (lit.size > 0) {
+    body = substitute(body, lit);
+    inputs = inputs.filter((_, k) => k >= nc || keepConst[k]);
+    nc -= lit.size;
+  }
+  body = simplify(body, options);
+  // Which outputs are needed: used ys, used final carries, and carries the needed outputs read.
+  const needCarry = e.outputs.slice(0, nh0).map((o) => used.has(o.id));
+  const liveY = e.outputs.slice(nh0).map((o) => used.has(o.id));
+  let reads: Set<number>;
+  for (;;) {
+    const outs = body.outputs.filter((_, i) => (i < nh0 ? needCarry[i] : liveY[i - nh0]));
+    reads = readsOf(body, outs);
+    let grew = false;
+    for (let k = 0; k < nh0; k++)
+      if (!needCarry[k] && reads.has((body.inputs[nc + k] as Var).id)) {
+        needCarry[k] = true;
+        grew = true;
+      }
+    if (!grew) break;
+  }
+  if (!needCarry.some(Boolean) && !liveY.some(Boolean)) return null;
+  const keepIn = body.inputs.map((v, i) => (i >= nc && i < nc + nh0 ? needCarry[i - nc] : reads.has(v.id)));
+  const keepOut = body.outputs.map((_, i) => (i < nh0 ? needCarry[i] : liveY[i - nh0]));
+  const pruned = keepIn.some((k) => !k) || keepOut.some((k) => !k);
+  if (!pruned && body === p.body && inputs.length === e.inputs.length) return e;
+  const newBody = pruned
+    ? eliminateDeadCode({
+        inputs: body.inputs.filter((_, i) => keepIn[i]),
+        constants: body.constants,
+        eqns: body.eqns,
+        outputs: body.outputs.filter((_, i) => keepOut[i]),
+      })
+    : body;
+  const numConsts = keepIn.slice(0, nc).filter(Boolean).length;
+  const numCarry = needCarry.filter(Boolean).length;
+  return {
+    primitive: "scan",
+    inputs: inputs.filter((_, i) => keepIn[i]),
+    params: { ...p, body: newBody, numConsts, numCarry },
+    outputs: e.outputs.filter((_, i) => keepOut[i]),
+  } as Eqn;
+}
+
+/** Allocates outer-program variables for equations moved out of a body. */
+interface Outer {
+  defs: Map<number, Eqn>;
+  uses: Map<number, Eqn[]>;
+  outputs: Set<number>;
+  fresh(shape: readonly number[], dtype: Var["dtype"]): Var;
+  /** Equations of the outer program absorbed into a scan (removed). */
+  dropped: Set<Eqn>;
+}
+
+const literalOf = (a: Atom, o: Outer): Atom | null => {
+  if (isLiteral(a)) return a;
+  const d = o.defs.get(a.id);
+  if (d !== undefined && d.primitive === "broadcastTo" && isLiteral(d.inputs[0] as Atom)) {
+    const l = d.inputs[0] as Literal;
+    return { literal: l.literal, dtype: a.dtype };
+  }
+  return null;
+};
+
+/**
+ * Rewrites a scan before its body is simplified: broadcast literals passed as consts or xs go into the
+ * body; equations of the body that depend only on the consts move out of the loop (loop-invariant code
+ * motion); a stacked output whose only use is a full sum becomes an accumulating carry (no `[T, …]` buffer,
+ * no second loop). `pre` receives the equations to emit before the scan.
+ */
+function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
+  const p = e.params as ScanParams;
+  let nc = p.numConsts;
+  let nh = p.numCarry;
+  const body = p.body;
+  let next = maxVarIdOf(body) + 1;
+  const inputs = e.inputs.slice();
+  const bodyInputs = body.inputs.slice();
+  let bodyEqns = body.eqns.slice();
+  let bodyOutputs = body.outputs.slice();
+  const outputs = e.outputs.slice();
+  let changed = false;
+  // (a) broadcast literals among the consts and xs
+  const lit = new Map<number, Atom>();
+  const prepend: Eqn[] = [];
+  for (let k = inputs.length - 1; k >= 0; k--) {
+    if (k >= nc && k < nc + nh) continue;
+    const l = literalOf(inputs[k] as Atom, o);
+    if (l === null) continue;
+    const v = bodyInputs[k] as Var;
+    if (v.shape.length === 0) lit.set(v.id, { literal: (l as Literal).literal, dtype: v.dtype });
+    else
+      prepend.push({
+        primitive: "broadcastTo",
+        inputs: [{ literal: (l as Literal).literal, dtype: v.dtype }],
+        params: { shape: [...v.shape] },
+        outputs: [v],
+      } as Eqn);
+    inputs.splice(k, 1);
+    bodyInputs.splice(k, 1);
+    if (k < nc) nc--;
+    changed = true;
+  }
+  if (changed) {
+    const r = (a: Atom): Atom => (isLiteral(a) ? a : (lit.get(a.id) ?? a));
+    bodyEqns = [...prepend, ...bodyEqns.map((q) => ({ ...q, inputs: q.inputs.map(r) }) as Eqn)];
+    bodyOutputs = bodyOutputs.map(r);
+  }
+  // (b) loop-invariant equations
+  if (p.length > 0) {
+    const invariant = new Map<number, Atom>(); // body var id → outer atom
+    for (let k = 0; k < nc; k++) invariant.set((bodyInputs[k] as Var).id, inputs[k] as Atom);
+    const kept: Eqn[] = [];
+    const hoisted: Var[] = [];
+    const hoistedOuter: Atom[] = [];
+    for (const q of bodyEqns) {
+      const vars = q.inputs.filter((a) => !isLiteral(a)) as Var[];
+      if (vars.length > 0 && vars.every((v) => invariant.has(v.id)) && q.primitive !== "randomBits") {
+        const outs = q.outputs.map((v) => o.fresh(v.shape, v.dtype));
+        pre.push({
+          ...q,
+          inputs: q.inputs.map((a) => (isLiteral(a) ? a : (invariant.get(a.id) as Atom))),
+          outputs: outs,
+        } as Eqn);
+        q.outputs.forEach((v, i) => {
+          invariant.set(v.id, outs[i] as Var);
+          hoisted.push(v);
+          hoistedOuter.push(outs[i] as Var);
+        });
+        changed = true;
+      } else kept.push(q);
+    }
+    if (hoisted.length > 0) {
+      bodyEqns = kept;
+      bodyInputs.splice(nc, 0, ...hoisted);
+      inputs.splice(nc, 0, ...hoistedOuter);
+      nc += hoisted.length;
+    }
+  }
+  // (c) ys whose only use is a full sum: accumulate in a carry instead
+  for (let j = outputs.length - 1; j >= nh; j--) {
+    const ov = outputs[j] as Var;
+    const us = o.uses.get(ov.id);
+    if (us === undefined || us.length !== 1 || o.outputs.has(ov.id)) continue;
+    const r = us[0] as Eqn;
+    const rp = r.params as { axes: number[]; keepDims: boolean };
+    if (r.primitive !== "reduceSum" || rp.keepDims || rp.axes.length !== ov.shape.length) continue;
+    const yAtom = bodyOutputs[j] as Atom;
+    const acc: Var = { id: next++, shape: [], dtype: ov.dtype };
+    const accNew: Var = { id: next++, shape: [], dtype: ov.dtype };
+    let term = yAtom;
+    if (ov.shape.length > 1) {
+      const sv: Var = { id: next++, shape: [], dtype: ov.dtype };
+      bodyEqns.push({
+        primitive: "reduceSum",
+        inputs: [yAtom],
+        params: { axes: ov.shape.slice(1).map((_, i) => i), keepDims: false },
+        outputs: [sv],
+      } as Eqn);
+      term = sv;
+    }
+    bodyEqns.push({ primitive: "add", inputs: [acc, term], params: {}, outputs: [accNew] } as Eqn);
+    bodyOutputs.splice(j, 1);
+    bodyOutputs.splice(nh, 0, accNew);
+    bodyInputs.splice(nc + nh, 0, acc);
+    inputs.splice(nc + nh, 0, { literal: 0, dtype: ov.dtype });
+    outputs.splice(j, 1);
+    outputs.splice(nh, 0, r.outputs[0] as Var);
+    o.dropped.add(r);
+    nh++;
+    j++; // the list shifted by one at nh ≤ j
+    changed = true;
+  }
+  if (!changed) return e;
+  return {
+    primitive: "scan",
+    inputs,
+    params: {
+      ...p,
+      numConsts: nc,
+      numCarry: nh,
+      body: { inputs: bodyInputs, constants: body.constants, eqns: bodyEqns, outputs: bodyOutputs },
+    },
+    outputs,
+  } as Eqn;
+}
+
+const maxVarIdOf = (p: Program): number => {
+  let m = -1;
+  for (const v of p.inputs) m = Math.max(m, v.id);
+  for (const c of p.constants) m = Math.max(m, c.v.id);
+  for (const q of p.eqns) for (const v of q.outputs) m = Math.max(m, v.id);
+  return m;
+};
+
+function simplifyCond(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn | null {
+  const p = e.params as CondParams;
+  const keepOut = e.outputs.map((o) => used.has(o.id));
+  if (!keepOut.some(Boolean)) return null;
+  let branches = p.branches.map((b) => simplify(b, options));
+  if (keepOut.some((k) => !k))
+    branches = branches.map((b) =>
+      eliminateDeadCode({ ...b, outputs: b.outputs.filter((_, i) => keepOut[i]) }),
+    );
+  const reads = branches.map((b) => readsOf(b, b.outputs));
+  const nOps = e.inputs.length - 1;
+  const keepOp = Array.from({ length: nOps }, (_, k) =>
+    branches.some((b, j) => (reads[j] as Set<number>).has((b.inputs[k] as Var).id)),
+  );
+  const changedBranches = branches.some((b, j) => b !== p.branches[j]);
+  if (!changedBranches && keepOp.every(Boolean) && keepOut.every(Boolean)) return e;
+  return {
+    primitive: "cond",
+    inputs: [e.inputs[0] as Atom, ...e.inputs.slice(1).filter((_, k) => keepOp[k])],
+    params: { ...p, branches: branches.map((b) => ({ ...b, inputs: b.inputs.filter((_, k) => keepOp[k]) })) },
+    outputs: e.outputs.filter((_, i) => keepOut[i]),
+  } as Eqn;
+}
+
+function simplifyWhile(e: Eqn, used: Set<number>, options: SimplifyOptions): Eqn | null {
+  if (!e.outputs.some((o) => used.has(o.id))) return null;
+  const p = e.params as WhileLoopParams;
+  const cond = simplify(p.cond, options);
+  const body = simplify(p.body, options);
+  if (cond === p.cond && body === p.body) return e;
+  return { ...e, params: { ...p, cond, body } } as Eqn;
+}
+
+/**
+ * Moves the constants that simplifying a body folded into it (e.g. a broadcast literal) out to the enclosing
+ * program: each becomes a program constant passed in as an extra leading operand (a scan const, a cond operand
+ * shared by every branch, a while-loop cond or body const), so bodies stay free of data as backends expect.
+ */
+function hoistBodyConstants(
+  e: Eqn,
+  consts: { v: Var; value: Program["constants"][number]["value"] }[],
+  fresh: () => number,
+): Eqn {
+  const lift = (body: Program): { body: Program; outer: Var[] } => {
+    if (body.constants.length === 0) return { body, outer: [] };
+    const outer = body.constants.map((c) => {
+      const v: Var = { id: fresh(), shape: c.v.shape, dtype: c.v.dtype };
+      consts.push({ v, value: c.value });
+      return v;
+    });
+    return {
+      body: { ...body, inputs: [...body.constants.map((c) => c.v), ...body.inputs], constants: [] },
+      outer,
+    };
+  };
+  if (e.primitive === "scan") {
+    const p = e.params as ScanParams;
+    const { body, outer } = lift(p.body);
+    if (outer.length === 0) return e;
+    return {
+      ...e,
+      inputs: [...outer, ...e.inputs],
+      params: { ...p, body, numConsts: p.numConsts + outer.length },
+    } as Eqn;
+  }
+  if (e.primitive === "whileLoop") {
+    const p = e.params as WhileLoopParams;
+    const c = lift(p.cond);
+    const b = lift(p.body);
+    if (c.outer.length + b.outer.length === 0) return e;
+    const nc = p.numCondConsts;
+    const nb = p.numBodyConsts;
+    return {
+      ...e,
+      inputs: [
+        ...c.outer,
+        ...e.inputs.slice(0, nc),
+        ...b.outer,
+        ...e.inputs.slice(nc, nc + nb),
+        ...e.inputs.slice(nc + nb),
+      ],
+      params: {
+        ...p,
+        cond: c.body,
+        body: b.body,
+        numCondConsts: nc + c.outer.length,
+        numBodyConsts: nb + b.outer.length,
+      },
+    } as Eqn;
+  }
+  if (e.primitive === "cond") {
+    const p = e.params as CondParams;
+    const lifted = p.branches.map(lift);
+    const total = lifted.reduce((a, l) => a + l.outer.length, 0);
+    if (total === 0) return e;
+    const outer = lifted.flatMap((l) => l.outer);
+    let at = 0;
+    const branches = lifted.map((l, j) => {
+      const own = l.outer.length;
+      const src = p.branches[j] as Program;
+      let next = maxVarIdOf(l.body) + 1;
+      const slots: Var[] = outer.map((v, k) =>
+        k >= at && k < at + own
+          ? ((src.constants[k - at] as { v: Var }).v as Var)
+          : { id: next++, shape: v.shape, dtype: v.dtype },
+      );
+      at += own;
+      return { ...l.body, inputs: [...slots, ...l.body.inputs.slice(own)] };
+    });
+    return {
+      ...e,
+      inputs: [e.inputs[0] as Atom, ...outer, ...e.inputs.slice(1)],
+      params: { ...p, branches },
+    } as Eqn;
+  }
+  return e;
+}
+
+/**
+ * Simplifies the control-flow equations of `p` (their bodies, unused outputs and operands).
+ * @returns `p` itself when nothing changes.
+ * @example
+ * simplifyControlFlow(program); // a scan whose ys nobody reads loses them and the body work behind them
+ */
+export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): Program {
+  if (!p.eqns.some((e) => CONTROL.has(e.primitive))) return p;
+  const used = new Set<number>();
+  for (const e of p.eqns) for (const a of e.inputs) if (!isLiteral(a)) used.add(a.id);
+  for (const a of p.outputs) if (!isLiteral(a)) used.add(a.id);
+  let changed = false;
+  const eqns: Eqn[] = [];
+  let next = maxVarIdOf(p) + 1;
+  const constants = p.constants.slice();
+  const fresh = (): number => next++;
+  const outer: Outer = {
+    defs: new Map(),
+    uses: new Map(),
+    outputs: new Set(p.outputs.flatMap((a) => (isLiteral(a) ? [] : [a.id]))),
+    fresh: (shape, dtype) => ({ id: next++, shape: [...shape], dtype }),
+    dropped: new Set(),
+  };
+  for (const e of p.eqns) {
+    for (const v of e.outputs) outer.defs.set(v.id, e);
+    for (const a of e.inputs) {
+      if (isLiteral(a)) continue;
+      const u = outer.uses.get(a.id);
+      if (u === undefined) outer.uses.set(a.id, [e]);
+      else u.push(e);
+    }
+  }
+  for (const e0 of p.eqns) {
+    if (outer.dropped.has(e0)) {
+      changed = true;
+      continue;
+    }
+    let e = e0;
+    if (e0.primitive === "scan") {
+      const pre: Eqn[] = [];
+      e = optimizeScan(e0, outer, pre);
+      if (pre.length > 0) eqns.push(...pre);
+      if (e !== e0) changed = true;
+    }
+    const se =
+      e.primitive === "scan"
+        ? simplifyScan(e, used, options)
+        : e.primitive === "cond"
+          ? simplifyCond(e, used, options)
+          : e.primitive === "whileLoop"
+            ? simplifyWhile(e, used, options)
+            : e;
+    const ne = se === null ? null : hoistBodyConstants(se, constants, fresh);
+    if (ne !== e) changed = true;
+    if (ne !== null) eqns.push(ne);
+  }
+  return changed ? { ...p, constants, eqns } : p;
+}
