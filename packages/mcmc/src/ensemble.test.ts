@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { AIES } from "./aies.js";
+import { AIES, type AIESMove } from "./aies.js";
 import { ESS } from "./ess.js";
 import { invertSpd } from "./internal/linalg.js";
 import { MCMC } from "./mcmc.js";
@@ -49,7 +49,7 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
           potentialFn: correlated,
           dim: 3,
           randomizeSplit: true,
-          moves: new Map([
+          moves: new Map<AIESMove, number>([
             [AIES.DEMove(), 0.5],
             [AIES.StretchMove(), 0.5],
           ]),

@@ -44,6 +44,7 @@ export {
   NUTS,
   type PotentialKernelOptions,
 } from "./hmc-kernel.js";
+export { HMCECS, type HMCECSOptions, type HMCECSState, type TaylorProxy, taylorProxy } from "./hmcecs.js";
 export type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 export {
   ChainError,
