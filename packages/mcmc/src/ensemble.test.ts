@@ -115,6 +115,22 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
     expect(fe.numExpansions.shape).toEqual([8, 20]);
   });
 
+  // NumPyro test_ensemble_mcmc.py::test_multirun and test_out_shape_smoke: the same MCMC run twice.
+  for (const make of [
+    () => new AIES({ potentialFn: correlated, dim: 3 }),
+    () => new ESS({ potentialFn: correlated, dim: 3 }),
+  ]) {
+    test(`${make().constructor.name}: runs three times on one MCMC; later runs continue from postWarmupState (the third repeats the first)`, async () => {
+      const mcmc = new MCMC(make(), { numWarmup: 10, numSamples: 10, numChains: 10, progressBar: false });
+      await mcmc.run(2);
+      const first = Array.from(mcmc.getSamples().z.data);
+      await mcmc.run(3);
+      expect(mcmc.getSamples({ groupByChain: true }).z.shape).toEqual([10, 10, 3]);
+      await mcmc.run(2);
+      expect(Array.from(mcmc.getSamples().z.data)).toEqual(first);
+    });
+  }
+
   test("bad input: odd or too few walkers, invalid moves, one starting point for all walkers, no MCMC", async () => {
     const potentialFn = normalPotential([0, 0], [1, 1]);
     const run = (k: AIES | ESS, numChains: number) =>
