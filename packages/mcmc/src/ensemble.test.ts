@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { AIES, type AIESMove } from "./aies.js";
 import { ESS } from "./ess.js";
 import { invertSpd } from "./internal/linalg.js";
@@ -157,6 +157,12 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
       dim: 4,
       moves: [[ESS.GaussianMove(), 1]],
     });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await expect(run(g, 4)).rejects.toThrow(/covariance of the 2 complementary walkers is singular/);
+    // Fewer walkers than 2·dim warns (as NumPyro does), naming both numbers.
+    expect(warn.mock.calls.flat().join(" ")).toMatch(
+      /numChains = 4 walkers for 4 parameters; at least 2·dim = 8/,
+    );
+    warn.mockRestore();
   });
 });
