@@ -92,10 +92,12 @@ export class AIES extends EnsembleKernel {
     return { type: "StretchMove", a };
   }
 
+  /** The kernel's scalars at iteration 0. */
   protected initialInner(): Record<string, number> {
     return { acceptProb: 0, meanAcceptProb: 0 };
   }
 
+  /** One iteration: both halves of the walkers move against the other half. */
   protected step(prev: EnsembleSnapshot, t: number, e: SharedEnsemble): EnsembleSnapshot {
     const { n, d } = e;
     const rng = this.streamOf(prev);
@@ -145,6 +147,7 @@ export class AIES extends EnsembleKernel {
     return `acc. prob=${Number(s.meanAcceptProb ?? 0).toFixed(2)}`;
   }
 
+  /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
     return pickDefined({ randomizeSplit: this.randomizeSplit, moves: this.rawMoves }, [
       "randomizeSplit",

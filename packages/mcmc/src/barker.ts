@@ -182,6 +182,7 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
     return `step size ${s.stepSize.toExponential(2)}. acc. prob=${s.meanAcceptProb.toFixed(2)}`;
   }
 
+  /** JSON form of a chain's state (for `postWarmupState`, `lastState` and parallel chains). */
   stateToJSON(s: MHState): MHStateJSON {
     return {
       i: s.i,
@@ -196,6 +197,7 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
     };
   }
 
+  /** Inverse of `stateToJSON`. */
   stateFromJSON(json: unknown): MHState {
     const j = json as MHStateJSON;
     const adapt = mhAdaptFromJSON(j.adapt, this.opts.denseMass);
@@ -213,6 +215,7 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
     };
   }
 
+  /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
     return pickDefined({ ...this.opts, inverseMassMatrix: this.initialInverseMass }, MH_KEYS);
   }
@@ -235,6 +238,7 @@ export class BarkerMH extends AdaptiveMH {
     super(a, b, "BarkerMH", 0.4);
   }
 
+  /** Barker's skewed proposal (see the class doc) and its log Hastings correction. */
   protected propose(s: MHState, y: Float64Array, yGrad: Float64Array): [number, number] {
     const A = s.adapt.scaleTril;
     const { a: gx, b: dz, c: gy } = this.scratch;
@@ -273,6 +277,7 @@ export class RandomWalkMH extends AdaptiveMH {
     super(a, b, "RandomWalkMH", 0.234);
   }
 
+  /** Gaussian random-walk proposal (symmetric: no Hastings correction). */
   protected propose(s: MHState, y: Float64Array, yGrad: Float64Array): [number, number] {
     const xi = this.scratch.a;
     const d = s.z.length;

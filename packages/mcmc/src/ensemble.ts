@@ -242,11 +242,13 @@ export abstract class EnsembleKernel extends PotentialKernel<WalkerState> {
     return s;
   }
 
+  /** JSON form of a chain's state (for `postWarmupState`, `lastState` and parallel chains). */
   stateToJSON(s: WalkerState): WalkerStateJSON {
     if (s.ensemble.pending) this.build(s.ensemble);
     return { walker: s.walker, ensemble: s.ensemble.toJSON(s.i) };
   }
 
+  /** Inverse of `stateToJSON`. */
   stateFromJSON(json: unknown): WalkerState {
     const j = json as WalkerStateJSON;
     const ej = j.ensemble;

@@ -122,10 +122,12 @@ export class ESS extends EnsembleKernel {
     return bwMethod === undefined ? { type: "KDEMove" } : { type: "KDEMove", bwMethod };
   }
 
+  /** The kernel's scalars at iteration 0. */
   protected initialInner(): Record<string, number> {
     return { mu: this.opts.initMu, numExpansions: 0, numContractions: 0 };
   }
 
+  /** One iteration: both halves of the walkers move against the other half. */
   protected step(prev: EnsembleSnapshot, t: number, e: SharedEnsemble): EnsembleSnapshot {
     const { n, d } = e;
     const rng = this.streamOf(prev);
@@ -204,6 +206,7 @@ export class ESS extends EnsembleKernel {
     return `mu=${Number(s.mu ?? 0).toFixed(2)}`;
   }
 
+  /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
     return pickDefined({ ...this.opts, moves: this.rawMoves }, [
       "randomizeSplit",

@@ -404,6 +404,7 @@ export class HMCECS implements Kernel<HMCECSState> {
     return `${s.numSteps} steps of size ${s.stepSize.toExponential(2)}. acc. prob=${s.meanAcceptProb.toFixed(2)}`;
   }
 
+  /** JSON form of a chain's state (for `postWarmupState`, `lastState` and parallel chains). */
   stateToJSON(s: HMCECSState): HMCECSStateJSON {
     const proxy: HMCECSStateJSON["proxy"] = {};
     for (const [k, v] of Object.entries(s.ecs.proxy))
@@ -419,6 +420,7 @@ export class HMCECS implements Kernel<HMCECSState> {
     };
   }
 
+  /** Inverse of `stateToJSON`. */
   stateFromJSON(json: unknown): HMCECSState {
     const j = json as HMCECSStateJSON;
     const s = hmcStateFromJSON(j.hmc) as HMCECSState;

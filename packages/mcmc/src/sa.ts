@@ -254,6 +254,7 @@ export class SA extends PotentialKernel<SAState> {
     return `acc. prob=${s.meanAcceptProb.toFixed(2)}`;
   }
 
+  /** JSON form of a chain's state (for `postWarmupState`, `lastState` and parallel chains). */
   stateToJSON(s: SAState): SAStateJSON {
     return {
       i: s.i,
@@ -270,6 +271,7 @@ export class SA extends PotentialKernel<SAState> {
     };
   }
 
+  /** Inverse of `stateToJSON`. */
   stateFromJSON(json: unknown): SAState {
     const j = json as SAStateJSON;
     return {
@@ -287,6 +289,7 @@ export class SA extends PotentialKernel<SAState> {
     };
   }
 
+  /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
     return pickDefined(this.opts, ["adaptStateSize", "denseMass"]);
   }
