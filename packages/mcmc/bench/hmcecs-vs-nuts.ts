@@ -138,7 +138,18 @@ async function runPhlox(name: string, kernel: NUTS | HMCECS): Promise<Row & { me
   return { name, wall, grads, minEss: Math.min(...ess), meanErr, mean };
 }
 
+const show = (r: Row) => {
+  const g = r.name.startsWith("Phlox HMCECS") ? r.grads + numWarmup + numSamples : r.grads;
+  console.log(
+    `${r.name} | ${r.wall.toFixed(1)} | ${g} | ${r.minEss.toFixed(0)} | ${(r.minEss / r.wall).toFixed(2)} | ${r.meanErr.toFixed(4)}`,
+  );
+};
+console.log(
+  `${numWarmup} warmup + ${numSamples} draws, one chain; gradient evaluations = leapfrog steps (HMCECS: + 1 per Gibbs proposal)`,
+);
+console.log("sampler | wall s | grad evals | min bulk ESS | ESS/s | max |mean − MAP|");
 const nuts = await runPhlox("Phlox NUTS (full data, compiled)", new NUTS(fullModel as never));
+show(nuts);
 const ecs = await runPhlox(
   `Phlox HMCECS(NUTS), m=${M}, ${NUM_BLOCKS} blocks, Taylor-${DEGREE} at MAP`,
   new HMCECS(new NUTS(subsampledModel as never), {
@@ -146,7 +157,7 @@ const ecs = await runPhlox(
     proxy: taylorProxy({ coefs: map }, DEGREE),
   }),
 );
-const rows: Row[] = [nuts, ecs];
+show(ecs);
 
 if (python) {
   const dir = mkdtempSync(join(tmpdir(), "phlox-hmcecs-"));
@@ -155,42 +166,16 @@ if (python) {
     writeFileSync(join(dir, "y.bin"), new Uint8Array(y.buffer));
     writeFileSync(join(dir, "map.bin"), new Uint8Array(map.buffer));
     const script = fileURLToPath(new URL("./hmcecs_numpyro.py", import.meta.url));
-    const out = execFileSync(
-      python,
-      [
-        script,
-        dir,
-        String(N),
-        String(D),
-        String(numWarmup),
-        String(numSamples),
-        String(M),
-        String(NUM_BLOCKS),
-        String(DEGREE),
-      ],
-      {
-        encoding: "utf8",
-        cwd: tmpdir(),
-        maxBuffer: 1 << 26,
-      },
-    );
-    const r = JSON.parse(out.trim().split("\n").at(-1) as string) as Row;
-    rows.push(r);
+    const args = [script, dir, N, D, numWarmup, numSamples, M, NUM_BLOCKS, DEGREE].map(String);
+    const out = execFileSync(python, args, { encoding: "utf8", cwd: tmpdir(), maxBuffer: 1 << 26 });
+    show(JSON.parse(out.trim().split("\n").at(-1) as string) as Row);
+  } catch (e) {
+    console.log(`NumPyro run failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-console.log(
-  `\n${numWarmup} warmup + ${numSamples} draws, one chain; gradient evaluations = leapfrog steps (HMCECS: + 1 per Gibbs proposal)`,
-);
-console.log("sampler | wall s | grad evals | min bulk ESS | ESS/s | max |mean − MAP|");
-for (const r of rows) {
-  const g = r.name.startsWith("Phlox HMCECS") ? r.grads + numWarmup + numSamples : r.grads;
-  console.log(
-    `${r.name} | ${r.wall.toFixed(1)} | ${g} | ${r.minEss.toFixed(0)} | ${(r.minEss / r.wall).toFixed(2)} | ${r.meanErr.toFixed(4)}`,
-  );
-}
 console.log(
   `ratios HMCECS / NUTS (Phlox): wall ${(ecs.wall / nuts.wall).toFixed(3)}, ESS/s ${(ecs.minEss / ecs.wall / (nuts.minEss / nuts.wall)).toFixed(2)}`,
 );

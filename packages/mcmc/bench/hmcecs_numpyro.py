@@ -40,7 +40,7 @@ mcmc.run(jax.random.PRNGKey(0), X, y, extra_fields=("hmc_state.num_steps",))
 c = np.asarray(mcmc.get_samples()["coefs"])
 wall = time.perf_counter() - t0
 steps = np.asarray(mcmc.get_extra_fields()["hmc_state.num_steps"]).sum()
-ess = az.ess(c[None], method="bulk")
+ess = az.ess(az.convert_to_dataset({"coefs": c[None]}), method="bulk")["coefs"].values
 print(json.dumps({
     "name": f"NumPyro HMCECS(NUTS), m={M}, {B} blocks, Taylor-{DEG} at MAP",
     "wall": wall,
