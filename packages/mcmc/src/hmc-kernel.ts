@@ -196,6 +196,11 @@ export class HMC implements Kernel<HMCState> {
     }
   }
 
+  /** The model and its options, when this kernel was built from a model (HMCECS wraps such a kernel). */
+  get modelSource(): { model: Model; options: ModelKernelOptions } | undefined {
+    return this.model ? { model: this.model, options: { ...this.modelOptions } } : undefined;
+  }
+
   /** The algorithm this class runs (overridden by {@link NUTS}). */
   protected algorithm(): "HMC" | "NUTS" {
     return "HMC";

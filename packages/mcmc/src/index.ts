@@ -18,6 +18,11 @@ export {
   type WelfordState,
   welfordCovariance,
 } from "./adaptation/index.js";
+// Kernels beyond HMC/NUTS (SA, BarkerMH, RandomWalkMH, AIES, ESS).
+export { AIES, type AIESMove, type AIESOptions, type DEMove, type StretchMove } from "./aies.js";
+export { BarkerMH, type MHOptions, type MHState, type MHStateJSON, RandomWalkMH } from "./barker.js";
+export type { EnsembleOptions, WalkerState, WalkerStateJSON } from "./ensemble.js";
+export { ESS, type ESSMove, type ESSOptions } from "./ess.js";
 export {
   type AdaptState,
   type AsyncPotentialFn,
@@ -39,6 +44,7 @@ export {
   NUTS,
   type PotentialKernelOptions,
 } from "./hmc-kernel.js";
+export { HMCECS, type HMCECSOptions, type HMCECSState, type TaylorProxy, taylorProxy } from "./hmcecs.js";
 export type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 export {
   ChainError,
@@ -47,4 +53,12 @@ export {
   MCMC,
   type MCMCOptions,
 } from "./mcmc.js";
+export type {
+  KernelWorkerPayload,
+  ModelSource,
+  PotentialSource,
+  WorkerKernelKind,
+} from "./potential-kernel.js";
+export { SA, type SAOptions, type SAState } from "./sa.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";
+export { buildWorkerKernel } from "./worker-kernels.js";

@@ -24,6 +24,10 @@ export interface KernelInitArgs {
   initParams?: Float64Array;
   /** The arguments passed to `MCMC.run(key, ...args)` (for kernels built from a model). */
   modelArgs: readonly unknown[];
+  /** Index of the chain being initialised (set by {@link MCMC}; ensemble kernels use it as the walker index). */
+  chain?: number;
+  /** Number of chains the driver runs (set by {@link MCMC}; ensemble kernels: the number of walkers). */
+  numChains?: number;
 }
 
 /**

@@ -184,7 +184,15 @@ export class MCMC<S extends object = object> {
     await k.prepare?.();
     const asynchronous = k.asynchronous === true;
     const initChain = async (c: number): Promise<S> => {
-      const a = { key: chainKeys[c], numWarmup: o.numWarmup, initParams: initParams?.[c], modelArgs: args };
+      // `chain`/`numChains`: ensemble kernels (AIES, ESS) use them to gather their walkers.
+      const a = {
+        key: chainKeys[c],
+        numWarmup: o.numWarmup,
+        initParams: initParams?.[c],
+        modelArgs: args,
+        chain: c,
+        numChains: o.numChains,
+      };
       return asynchronous ? await (k.initAsync as (a: KernelInitArgs) => Promise<S>)(a) : k.init(a);
     };
     // Resuming skips init, but a kernel built from a model only learns its potential in init: run it

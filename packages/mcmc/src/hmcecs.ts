@@ -1,0 +1,437 @@
+import { initializeModel as inferInitializeModel } from "@phlox/infer";
+import {
+  ChainRandom,
+  type ChainRandomState,
+  PhloxError,
+  splitKey,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
+import {
+  type HMCCore,
+  type HMCOptions,
+  type HMCState,
+  type HMCStateJSON,
+  hmc,
+  hmcStateFromJSON,
+  hmcStateToJSON,
+} from "./hmc.js";
+import type { HMC, Model, ModelKernelOptions, ModelPotential, ModelPotentialFactory } from "./hmc-kernel.js";
+import {
+  differenceEstimator,
+  findSubsamplePlates,
+  type PlateProxy,
+  type ProxyTotals,
+  perDatumTaylor,
+  proxyTotals,
+  type SubsamplePlate,
+  splitPotential,
+  withIndices,
+} from "./internal/ecs-model.js";
+import type { Kernel, KernelInitArgs, SiteLayout, SiteValue } from "./kernel.js";
+import { randInt, rngFrom } from "./potential-kernel.js";
+
+/** A Taylor-expansion control variate for the log-likelihood (see {@link taylorProxy}). */
+export interface TaylorProxy {
+  readonly type: "taylor";
+  /** Constrained values of every latent site at the reference point (e.g. the MAP), by site name. */
+  readonly referenceParams: Readonly<Record<string, ArrayLike<number> | number>>;
+  readonly degree: 1 | 2;
+}
+
+/**
+ * A Taylor-expansion proxy of each datum's log-likelihood around `referenceParams` (NumPyro's
+ * `HMCECS.taylor_proxy`; Bardenet, Doucet & Holmes 2017): with it HMCECS uses the difference estimator
+ * Σ_all q(θ) + N·mean(ℓ − q) − N²/(2m)·var(ℓ − q) on the subsample, whose variance is small near θ̂.
+ * @param referenceParams - constrained values of every latent site (a MAP or posterior-mean estimate).
+ * @param degree - 1 or 2 (default 2).
+ */
+export function taylorProxy(
+  referenceParams: Readonly<Record<string, ArrayLike<number> | number>>,
+  degree: 1 | 2 = 2,
+): TaylorProxy {
+  if (degree !== 1 && degree !== 2) {
+    throw new PhloxError("hmcecs-bad-degree", `taylorProxy: degree must be 1 or 2, got ${degree}.`);
+  }
+  return { type: "taylor", referenceParams, degree };
+}
+
+/** Options of {@link HMCECS} (NumPyro's names). */
+export interface HMCECSOptions {
+  /** Number of blocks the subsample indices are split into; each step proposes new indices for one block. Default 1. */
+  numBlocks?: number;
+  /** {@link taylorProxy}, or none for naive subsampling (the plate's N/m scaling). */
+  proxy?: TaylorProxy;
+}
+
+interface ECSPart {
+  /** Indices per subsampled plate. */
+  idx: Record<string, Int32Array>;
+  /** Taylor coefficients of the current subsample, per plate (with a proxy). */
+  proxy: Record<string, PlateProxy>;
+  rng: ChainRandom;
+}
+
+/** State of an {@link HMCECS} chain: the HMC/NUTS state plus the subsample indices. */
+export type HMCECSState = HMCState & { ecs: ECSPart; gibbsAcceptProb: number };
+
+interface HMCECSStateJSON {
+  hmc: HMCStateJSON;
+  gibbsAcceptProb: number;
+  idx: Record<string, number[]>;
+  proxy: Record<string, { l: number[]; g: number[]; h: number[] }>;
+  rng: ChainRandomState;
+}
+
+const HMC_KEYS = [
+  "stepSize",
+  "adaptStepSize",
+  "adaptMassMatrix",
+  "denseMass",
+  "targetAcceptProb",
+  "trajectoryLength",
+  "numSteps",
+  "maxTreeDepth",
+  "findHeuristicStepSize",
+  "regularizeMassMatrix",
+  "maxDeltaEnergy",
+  "inverseMassMatrix",
+] as const;
+
+/**
+ * HMC with Energy Conserving Subsampling (NumPyro's `HMCECS`; Dang et al. 2019): HMC or NUTS within Gibbs
+ * for models with subsampled plates (`plate(name, N, { subsampleSize: m })`). Each step first proposes new
+ * subsample indices for one of `numBlocks` blocks (drawn uniformly with replacement) and accepts them with
+ * probability min(1, e^{U − U'}) at the current θ, then makes one HMC/NUTS transition on the subsampled
+ * potential. With `proxy: taylorProxy(ref)` the log-likelihood is the difference estimator around `ref`
+ * (control variates); without, the subsample is scaled by N/m (naive subsampling).
+ *
+ * Chains run "sequential" or "vectorized" (the potential runs the model eagerly with the current indices,
+ * which a worker cannot rebuild). Extra fields: HMC's plus `gibbsAcceptProb`.
+ * @example
+ * const kernel = new HMCECS(new NUTS(model), { numBlocks: 10, proxy: taylorProxy({ coefs: mapCoefs }) });
+ * await new MCMC(kernel, { numWarmup: 500, numSamples: 500 }).run(0, X, y);
+ */
+export class HMCECS implements Kernel<HMCECSState> {
+  readonly sampleField = "z";
+  readonly defaultFields: readonly string[] = [
+    "diverging",
+    "potentialEnergy",
+    "numSteps",
+    "acceptProb",
+    "meanAcceptProb",
+    "stepSize",
+    "gibbsAcceptProb",
+  ];
+  /** Validated options with defaults. */
+  readonly numBlocks: number;
+  readonly proxy?: TaylorProxy;
+  private readonly model: Model;
+  private modelOptions: ModelKernelOptions;
+  private readonly core: HMCCore;
+  private info?: ModelPotential & { unconstrain?: (v: Record<string, unknown>) => Float64Array };
+  private args?: readonly unknown[];
+  private plates: SubsamplePlate[] = [];
+  private ref?: Float64Array;
+  private totals = new Map<string, ProxyTotals>();
+  private current?: ECSPart;
+
+  /**
+   * @param inner - an HMC or NUTS kernel built from a model: `new HMCECS(new NUTS(model, opts), { numBlocks, proxy })`.
+   * @param options - `numBlocks` (default 1) and `proxy`.
+   * @throws PhloxError when `inner` was built from a potential, or for a bad `numBlocks`.
+   */
+  constructor(inner: HMC, options: HMCECSOptions = {}) {
+    const source = inner?.modelSource;
+    if (!source) {
+      throw new PhloxError(
+        "hmcecs-needs-model",
+        "HMCECS: the inner kernel must be built from a model with a subsampled plate, e.g. new HMCECS(new NUTS(model)).",
+      );
+    }
+    const numBlocks = options.numBlocks ?? 1;
+    if (!(Number.isInteger(numBlocks) && numBlocks >= 1)) {
+      throw new PhloxError(
+        "hmcecs-bad-num-blocks",
+        `HMCECS: numBlocks must be an integer ≥ 1, got ${numBlocks}.`,
+      );
+    }
+    if (options.proxy !== undefined && options.proxy?.type !== "taylor") {
+      throw new PhloxError(
+        "hmcecs-bad-proxy",
+        "HMCECS: proxy must be taylorProxy(referenceParams, degree) or omitted.",
+      );
+    }
+    this.numBlocks = numBlocks;
+    this.proxy = options.proxy;
+    this.model = source.model;
+    this.modelOptions = source.options;
+    const hmcOptions: HMCOptions = { algo: inner.core.options.algo };
+    const rec = hmcOptions as Record<string, unknown>;
+    for (const k of HMC_KEYS) {
+      const v = (source.options as Record<string, unknown>)[k];
+      if (v !== undefined) rec[k] = v;
+    }
+    this.core = hmc((z, g) => this.potential(z, g), hmcOptions);
+  }
+
+  /** The subsampled potential estimator's proxy, as NumPyro's `HMCECS.taylor_proxy`. */
+  static taylorProxy = taylorProxy;
+
+  /** Sites of the flat vector (after `init`). */
+  get layout(): readonly SiteLayout[] | undefined {
+    return this.info?.layout;
+  }
+
+  /** Loads `@phlox/infer`'s `initializeModel` when no initialiser was given (MCMC calls this). */
+  async prepare(): Promise<void> {
+    if (!this.modelOptions.initializeModel) {
+      this.modelOptions = {
+        ...this.modelOptions,
+        initializeModel: inferInitializeModel as unknown as ModelPotentialFactory,
+      };
+    }
+  }
+
+  /** U(z) and ∇U for the indices (and proxy) of the chain being stepped. */
+  private potential(z: Float64Array, grad: Float64Array): number {
+    const e = this.current;
+    if (!e || !this.info || !this.args)
+      throw new PhloxError("hmcecs-not-initialised", "HMCECS: call init first.");
+    const f = (zt: Tensor): Tensor => {
+      const { rest, logLik } = splitPotential(
+        this.model,
+        this.args ?? [],
+        this.info?.layout ?? [],
+        this.plates,
+        zt,
+        e.idx,
+      );
+      let u = rest;
+      for (const p of this.plates) {
+        const ll = logLik.get(p.name);
+        if (!ll) {
+          throw new PhloxError(
+            "hmcecs-no-likelihood",
+            `HMCECS: the subsampled plate "${p.name}" holds no observed site; its subsample indices would have nothing to estimate.`,
+          );
+        }
+        if (this.proxy && this.ref) {
+          u = u.sub(
+            differenceEstimator(
+              ll,
+              zt,
+              this.ref,
+              e.proxy[p.name],
+              this.totals.get(p.name) as ProxyTotals,
+              p.size,
+            ),
+          );
+        } else {
+          u = u.sub(ll.sum().mul(p.size / p.subsampleSize));
+        }
+      }
+      return u;
+    };
+    const [v, g] = valueAndGrad(f)(tensor(z)) as [Tensor, Tensor];
+    grad.set(g.dataSync() as ArrayLike<number>);
+    return (v.dataSync() as ArrayLike<number>)[0];
+  }
+
+  /** Starts a chain: finds the subsampled plates, draws indices, builds the proxy, initialises HMC/NUTS. */
+  init(args: KernelInitArgs): HMCECSState {
+    const [kInit, kGibbs, kHmc] = splitKey(args.key, 3);
+    const factory = this.modelOptions.initializeModel;
+    if (!factory) {
+      throw new PhloxError(
+        "hmcecs-no-initializer",
+        "HMCECS: no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel) or pass { initializeModel } to the inner kernel.",
+      );
+    }
+    const fresh = this.args !== args.modelArgs;
+    if (fresh) {
+      this.plates = findSubsamplePlates(this.model, args.modelArgs, kInit[1]);
+      if (this.plates.length === 0) {
+        throw new PhloxError(
+          "hmcecs-no-subsample",
+          'HMCECS: cannot detect any subsampled plate in the model; use plate(name, size, { subsampleSize }) with subsampleSize < size (e.g. plate("N", 10000, { subsampleSize: 100 })).',
+        );
+      }
+      for (const p of this.plates) {
+        if (this.numBlocks > p.subsampleSize) {
+          throw new PhloxError(
+            "hmcecs-bad-num-blocks",
+            `HMCECS: numBlocks = ${this.numBlocks} exceeds the subsample size ${p.subsampleSize} of plate "${p.name}".`,
+          );
+        }
+      }
+    }
+    const rng = new ChainRandom(kGibbs);
+    const idx: Record<string, Int32Array> = {};
+    for (const p of this.plates) {
+      const u = new Int32Array(p.subsampleSize);
+      for (let i = 0; i < u.length; i++) u[i] = randInt(rng, p.size);
+      idx[p.name] = u;
+    }
+    if (fresh) {
+      this.info = factory(kInit, withIndices(this.model, idx) as Model, args.modelArgs, {
+        initStrategy: this.modelOptions.initStrategy,
+        jit: false,
+      } as never) as ModelPotential & { unconstrain?: (v: Record<string, unknown>) => Float64Array };
+      this.args = args.modelArgs;
+      if (this.proxy) this.buildProxy(idx);
+    }
+    const info = this.info as ModelPotential;
+    let z0 = fresh
+      ? Float64Array.from(info.initialZ)
+      : (info.initialize?.(kInit) ?? Float64Array.from(info.initialZ));
+    if (args.initParams) {
+      if (args.initParams.length !== z0.length) {
+        throw new PhloxError(
+          "hmcecs-bad-init-params",
+          `HMCECS.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
+        );
+      }
+      z0 = Float64Array.from(args.initParams);
+    }
+    const ecs: ECSPart = { idx, proxy: {}, rng };
+    if (this.proxy) for (const p of this.plates) ecs.proxy[p.name] = this.taylor(p.name, idx);
+    this.current = ecs;
+    const s = this.core.init(z0, kHmc, args.numWarmup) as HMCECSState;
+    s.ecs = ecs;
+    s.gibbsAcceptProb = 0;
+    return s;
+  }
+
+  /** Reference point and whole-data Taylor sums (once per model arguments). */
+  private buildProxy(idx: Record<string, Int32Array>): void {
+    const proxy = this.proxy as TaylorProxy;
+    const info = this.info as {
+      unconstrain?: (v: Record<string, unknown>) => Float64Array;
+      layout: SiteLayout[];
+    };
+    if (!info.unconstrain)
+      throw new PhloxError("hmcecs-no-unconstrain", "HMCECS: the model initialiser gives no unconstrain().");
+    const values: Record<string, unknown> = {};
+    for (const l of info.layout) {
+      const v = proxy.referenceParams[l.name];
+      if (v === undefined) {
+        throw new PhloxError(
+          "hmcecs-missing-reference",
+          `HMCECS: taylorProxy's referenceParams has no value for latent site "${l.name}" (give every latent site).`,
+        );
+      }
+      values[l.name] = typeof v === "number" ? v : tensor(Float64Array.from(v as ArrayLike<number>));
+    }
+    this.ref = info.unconstrain(values);
+    this.totals.clear();
+    for (const p of this.plates) {
+      this.totals.set(
+        p.name,
+        proxyTotals(this.model, this.args ?? [], info.layout, this.plates, p, idx, this.ref, proxy.degree),
+      );
+    }
+  }
+
+  private taylor(plate: string, idx: Record<string, Int32Array>): PlateProxy {
+    return perDatumTaylor(
+      this.model,
+      this.args ?? [],
+      this.info?.layout ?? [],
+      this.plates,
+      plate,
+      idx,
+      this.ref as Float64Array,
+      (this.proxy as TaylorProxy).degree,
+    );
+  }
+
+  /** One step: block Gibbs update of the indices (energy-conserving MH), then one HMC/NUTS transition. */
+  sample(s: HMCECSState): HMCECSState {
+    const e = s.ecs;
+    this.current = e;
+    // Propose new indices for one block of each plate (NumPyro's _update_block).
+    const idxNew: Record<string, Int32Array> = {};
+    const proxyNew: Record<string, PlateProxy> = {};
+    for (const p of this.plates) {
+      const m = p.subsampleSize;
+      const blockSize = Math.floor((m - 1) / this.numBlocks) + 1;
+      const block = randInt(e.rng, this.numBlocks);
+      const start = block * blockSize;
+      const end = Math.min(m, start + blockSize);
+      const u = Int32Array.from(e.idx[p.name]);
+      for (let i = start; i < start + blockSize; i++) {
+        const v = randInt(e.rng, p.size);
+        if (i < end) u[i] = v;
+      }
+      idxNew[p.name] = u;
+      if (this.proxy) {
+        // The model always sees m indices, so the Taylor coefficients of the whole new subsample are computed.
+        const fresh = this.taylor(p.name, { ...e.idx, [p.name]: u });
+        proxyNew[p.name] = fresh;
+      }
+    }
+    const proposal: ECSPart = {
+      idx: { ...e.idx, ...idxNew },
+      proxy: { ...e.proxy, ...proxyNew },
+      rng: e.rng,
+    };
+    this.current = proposal;
+    const grad = new Float64Array(s.z.length);
+    const peNew = this.potential(s.z, grad);
+    const acceptProb = Number.isNaN(peNew) ? 0 : Math.min(1, Math.exp(s.potentialEnergy - peNew));
+    if (e.rng.uniform() < acceptProb) {
+      e.idx = proposal.idx;
+      e.proxy = proposal.proxy;
+      s.potentialEnergy = peNew;
+      s.zGrad.set(grad);
+    }
+    s.gibbsAcceptProb = acceptProb;
+    this.current = e;
+    this.core.step(s);
+    return s;
+  }
+
+  /** Constrained values of one draw (the indices are not reported). */
+  postprocess(z: Float64Array): Record<string, SiteValue> {
+    if (!this.info) return { z: { data: Float64Array.from(z), shape: [z.length] } };
+    return this.info.postprocess(z);
+  }
+
+  /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */
+  diagnostics(s: HMCECSState): string {
+    return `${s.numSteps} steps of size ${s.stepSize.toExponential(2)}. acc. prob=${s.meanAcceptProb.toFixed(2)}`;
+  }
+
+  /** JSON form of a chain's state (for `postWarmupState`, `lastState` and parallel chains). */
+  stateToJSON(s: HMCECSState): HMCECSStateJSON {
+    const proxy: HMCECSStateJSON["proxy"] = {};
+    for (const [k, v] of Object.entries(s.ecs.proxy))
+      proxy[k] = { l: Array.from(v.l), g: Array.from(v.g), h: Array.from(v.h) };
+    const idx: Record<string, number[]> = {};
+    for (const [k, v] of Object.entries(s.ecs.idx)) idx[k] = Array.from(v);
+    return {
+      hmc: hmcStateToJSON(s),
+      gibbsAcceptProb: s.gibbsAcceptProb,
+      idx,
+      proxy,
+      rng: s.ecs.rng.getState(),
+    };
+  }
+
+  /** Inverse of `stateToJSON`. */
+  stateFromJSON(json: unknown): HMCECSState {
+    const j = json as HMCECSStateJSON;
+    const s = hmcStateFromJSON(j.hmc) as HMCECSState;
+    const idx: Record<string, Int32Array> = {};
+    for (const [k, v] of Object.entries(j.idx)) idx[k] = Int32Array.from(v);
+    const proxy: Record<string, PlateProxy> = {};
+    for (const [k, v] of Object.entries(j.proxy)) {
+      proxy[k] = { l: Float64Array.from(v.l), g: Float64Array.from(v.g), h: Float64Array.from(v.h) };
+    }
+    s.ecs = { idx, proxy, rng: rngFrom(j.rng) };
+    s.gibbsAcceptProb = j.gibbsAcceptProb;
+    return s;
+  }
+}

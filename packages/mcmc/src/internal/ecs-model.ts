@@ -1,0 +1,273 @@
+/**
+ * The model side of HMCECS: finding subsampled plates, running a model with given subsample indices, the
+ * per-datum log-likelihood of the sites inside those plates, and the Taylor-proxy difference estimator
+ * (NumPyro's `estimate_likelihood`, `perturbed_method` and `taylor_proxy`, written for Phlox's handlers).
+ */
+import { type Message, Messenger, seed, substitute, trace } from "@phlox/handlers";
+import { potentialEnergy } from "@phlox/infer";
+import {
+  add,
+  jvp,
+  matmul,
+  mul,
+  PhloxError,
+  reshape,
+  slice,
+  sub,
+  sum,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
+import type { SiteLayout } from "../kernel.js";
+
+type AnyModel = (...args: never[]) => unknown;
+
+/** A plate with `subsampleSize < size`: its subsample indices are the Gibbs variables of HMCECS. */
+export interface SubsamplePlate {
+  name: string;
+  size: number;
+  subsampleSize: number;
+}
+
+function call(model: AnyModel, args: readonly unknown[]): unknown {
+  return (model as (...a: readonly unknown[]) => unknown)(...args);
+}
+
+/** The subsampled plates of `model(...args)` (traced once with a seed). */
+export function findSubsamplePlates(
+  model: AnyModel,
+  args: readonly unknown[],
+  key: number,
+): SubsamplePlate[] {
+  const tr = trace(seed(() => call(model, args), key)).getTrace();
+  const out: SubsamplePlate[] = [];
+  for (const site of tr.values()) {
+    if (site.type !== "plate") continue;
+    const [size, subsampleSize] = (site.args ?? []) as number[];
+    if (typeof size === "number" && typeof subsampleSize === "number" && subsampleSize < size) {
+      out.push({ name: site.name, size, subsampleSize });
+    }
+  }
+  return out;
+}
+
+/** `model` with the indices of the given plates fixed. */
+export function withIndices(model: AnyModel, idx: Readonly<Record<string, Int32Array>>): AnyModel {
+  const data: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(idx)) data[k] = tensor(v, { dtype: "int32" });
+  return ((...a: unknown[]) =>
+    call(
+      substitute(() => call(model, a), data),
+      [],
+    )) as AnyModel;
+}
+
+/** Sums a log-probability tensor over every axis but the plate's (`dim`, counted from the right). */
+function perDatum(lp: Tensor, dim: number, site: string): Tensor {
+  const s = lp.shape;
+  const k = s.length + dim;
+  if (k < 0) {
+    throw new PhloxError(
+      "hmcecs-broadcast-site",
+      `HMCECS: observed site "${site}" has log-probability shape [${s.join(", ")}] without the subsampled plate's dim ${dim}; give it the plate's batch shape.`,
+    );
+  }
+  const lead = s.slice(0, k).reduce((a, b) => a * b, 1);
+  const tail = s.slice(k + 1).reduce((a, b) => a * b, 1);
+  return sum(sum(reshape(lp, [lead, s[k], tail]), 0), 1);
+}
+
+/**
+ * Records the per-datum log-likelihood of observed sites inside subsampled plates and masks them out of the
+ * joint (NumPyro's `estimate_likelihood` messenger); each plate's values are summed over its sites.
+ */
+class LikelihoodRecorder extends Messenger {
+  readonly perPlate = new Map<string, Tensor>();
+  constructor(private readonly plates: ReadonlySet<string>) {
+    super();
+  }
+  override processMessage(msg: Message): void {
+    if (msg.type !== "sample" || !msg.isObserved || msg.fn === null || msg.value === null) return;
+    const frames = msg.condIndepStack.filter((f) => this.plates.has(f.name));
+    if (frames.length === 0) return;
+    if (frames.length > 1) {
+      throw new PhloxError(
+        "hmcecs-multiple-subsample-plates",
+        `HMCECS: site "${msg.name}" is inside ${frames.length} subsampled plates; only one is allowed. Reshape the data.`,
+      );
+    }
+    const f = frames[0];
+    const ll = perDatum(msg.fn.logProb(msg.value), f.dim, msg.name);
+    const prev = this.perPlate.get(f.name);
+    this.perPlate.set(f.name, prev ? add(prev, ll) : ll);
+    msg.fn = msg.fn.mask(false);
+  }
+}
+
+/** Unconstrained site values from a flat tensor `z` [d]. */
+function unflatten(z: Tensor, layout: readonly SiteLayout[]): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const l of layout) out[l.name] = reshape(slice(z, [l.offset], [l.offset + l.size]), l.shape);
+  return out;
+}
+
+/**
+ * Per-datum log-likelihood of each subsampled plate at unconstrained `z` with indices `idx` (each plate's
+ * array has the plate's subsample size): `{ plate: Tensor[m] }`, and the potential of everything else.
+ */
+export function splitPotential(
+  model: AnyModel,
+  args: readonly unknown[],
+  layout: readonly SiteLayout[],
+  plates: readonly SubsamplePlate[],
+  z: Tensor,
+  idx: Readonly<Record<string, Int32Array>>,
+): { rest: Tensor; logLik: Map<string, Tensor> } {
+  const rec = new LikelihoodRecorder(new Set(plates.map((p) => p.name)));
+  const inner = withIndices(model, idx);
+  const wrapped = ((...a: unknown[]) => rec.run(() => call(inner, a))) as AnyModel;
+  const rest = potentialEnergy(wrapped as never, args as never, unflatten(z, layout));
+  return { rest, logLik: rec.perPlate };
+}
+
+/** The Taylor expansion of one plate's per-datum log-likelihoods around the reference point θ̂. */
+export interface PlateProxy {
+  /** ℓᵢ(θ̂) for the current subsample [m]. */
+  l: Float64Array;
+  /** ∇ℓᵢ(θ̂) [m·d]. */
+  g: Float64Array;
+  /** ∇²ℓᵢ(θ̂) [m·d·d] (degree 2 only; empty for degree 1). */
+  h: Float64Array;
+}
+
+/** Σᵢ over the whole data set of ℓᵢ(θ̂), ∇ℓᵢ(θ̂) and (degree 2) ∇²ℓᵢ(θ̂), per plate. */
+export interface ProxyTotals {
+  l: number;
+  g: Float64Array;
+  h: Float64Array;
+}
+
+function basis(d: number, k: number): Tensor {
+  const e = new Float64Array(d);
+  e[k] = 1;
+  return tensor(e);
+}
+
+/**
+ * ℓᵢ, ∇ℓᵢ and ∇²ℓᵢ at θ̂ for the data `idx[plate]` (length m, the plate's subsample size) of one plate, by
+ * forward-mode derivatives (d passes for the gradients, d(d+1)/2 for the Hessians).
+ */
+export function perDatumTaylor(
+  model: AnyModel,
+  args: readonly unknown[],
+  layout: readonly SiteLayout[],
+  plates: readonly SubsamplePlate[],
+  plate: string,
+  idx: Readonly<Record<string, Int32Array>>,
+  ref: Float64Array,
+  degree: 1 | 2,
+): PlateProxy {
+  const d = ref.length;
+  const f = (z: Tensor): Tensor => {
+    const ll = splitPotential(model, args, layout, plates, z, idx).logLik.get(plate);
+    if (!ll) throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${plate}" holds no observed site.`);
+    return ll;
+  };
+  const z0 = tensor(ref);
+  const l = Float64Array.from(f(z0).dataSync() as ArrayLike<number>);
+  const m = l.length;
+  const g = new Float64Array(m * d);
+  const h = new Float64Array(degree === 2 ? m * d * d : 0);
+  for (let k = 0; k < d; k++) {
+    const ek = basis(d, k);
+    const col = jvp(f, [z0], [ek])[1].dataSync() as ArrayLike<number>;
+    for (let i = 0; i < m; i++) g[i * d + k] = col[i];
+    if (degree !== 2) continue;
+    const gk = (z: Tensor): Tensor => jvp(f, [z], [ek])[1];
+    for (let q = k; q < d; q++) {
+      const hc = jvp(gk, [z0], [basis(d, q)])[1].dataSync() as ArrayLike<number>;
+      for (let i = 0; i < m; i++) {
+        h[i * d * d + k * d + q] = hc[i];
+        h[i * d * d + q * d + k] = hc[i];
+      }
+    }
+  }
+  return { l, g, h };
+}
+
+/**
+ * Σ over all `size` data points of ℓᵢ(θ̂), ∇ℓᵢ(θ̂) and ∇²ℓᵢ(θ̂) for one plate, in chunks of the plate's
+ * subsample size (the model always sees that many indices).
+ */
+export function proxyTotals(
+  model: AnyModel,
+  args: readonly unknown[],
+  layout: readonly SiteLayout[],
+  plates: readonly SubsamplePlate[],
+  p: SubsamplePlate,
+  baseIdx: Readonly<Record<string, Int32Array>>,
+  ref: Float64Array,
+  degree: 1 | 2,
+): ProxyTotals {
+  const d = ref.length;
+  const m = p.subsampleSize;
+  const out: ProxyTotals = { l: 0, g: new Float64Array(d), h: new Float64Array(degree === 2 ? d * d : 0) };
+  const z0 = tensor(ref);
+  for (let start = 0; start < p.size; start += m) {
+    const r = Math.min(m, p.size - start);
+    const chunk = new Int32Array(m);
+    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
+    const idx = { ...baseIdx, [p.name]: chunk };
+    const s = (z: Tensor): Tensor => {
+      const ll = splitPotential(model, args, layout, plates, z, idx).logLik.get(p.name);
+      if (!ll)
+        throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${p.name}" holds no observed site.`);
+      return sum(slice(ll, [0], [r]));
+    };
+    const [v, gr] = valueAndGrad(s)(z0) as [Tensor, Tensor];
+    out.l += (v.dataSync() as ArrayLike<number>)[0];
+    const gd = gr.dataSync() as ArrayLike<number>;
+    for (let k = 0; k < d; k++) out.g[k] += gd[k];
+    if (degree === 2) {
+      for (let k = 0; k < d; k++) {
+        const gk = (z: Tensor): Tensor => jvp(s, [z], [basis(d, k)])[1];
+        const row = (valueAndGrad(gk)(z0) as [Tensor, Tensor])[1].dataSync() as ArrayLike<number>;
+        for (let q = 0; q < d; q++) out.h[k * d + q] += row[q];
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The bias-corrected log-likelihood estimate of one plate (NumPyro's `perturbed_method`): with the proxy
+ * qᵢ(θ) = ℓᵢ(θ̂) + ∇ℓᵢ(θ̂)·δ + ½δᵀ∇²ℓᵢ(θ̂)δ (δ = θ − θ̂) and dᵢ = ℓᵢ(θ) − qᵢ(θ) on the subsample,
+ * Σ_all q(θ) + N·mean(d) − N²/(2m)·var(d).
+ */
+export function differenceEstimator(
+  ll: Tensor,
+  z: Tensor,
+  ref: Float64Array,
+  proxy: PlateProxy,
+  totals: ProxyTotals,
+  size: number,
+): Tensor {
+  const d = ref.length;
+  const m = proxy.l.length;
+  const delta = sub(z, tensor(ref));
+  const dcol = reshape(delta, [d, 1]);
+  let q = add(tensor(proxy.l), reshape(matmul(tensor(proxy.g, { shape: [m, d] }), dcol), [m]));
+  let all = add(tensor(totals.l), sum(mul(tensor(totals.g), delta)));
+  if (proxy.h.length > 0) {
+    const hd = reshape(matmul(tensor(proxy.h, { shape: [m * d, d] }), dcol), [m, d]);
+    q = add(q, mul(0.5, reshape(matmul(hd, dcol), [m])));
+    const Hd = matmul(tensor(totals.h, { shape: [d, d] }), dcol);
+    all = add(all, mul(0.5, sum(mul(reshape(Hd, [d]), delta))));
+  }
+  const diff = sub(ll, q);
+  const mean = mul(1 / m, sum(diff));
+  const centred = sub(diff, mean);
+  const variance = mul(1 / m, sum(mul(centred, centred)));
+  return sub(add(all, mul(size, mean)), mul((size * size) / (2 * m), variance));
+}
