@@ -4,7 +4,10 @@ import { type KdeOptions, kde } from "./kde.js";
 
 const fx = eightSchoolsFixture();
 
-function elementDraws(name: "mu" | "tau" | "theta0" | "theta7"): { all: Float64Array; chains: Float64Array[] } {
+function elementDraws(name: "mu" | "tau" | "theta0" | "theta7"): {
+  all: Float64Array;
+  chains: Float64Array[];
+} {
   const { chains: C, draws: D, posterior } = fx.data;
   let all: Float64Array;
   if (name === "mu" || name === "tau") all = Float64Array.from(posterior[name]);
@@ -44,7 +47,10 @@ describe("kde equals ArviZ 0.23.4", () => {
     let m = 0;
     for (const v of e) m += v;
     m /= e.length;
-    expectKde(e.map((v) => v - m), fx.energyKde.marginal);
+    expectKde(
+      e.map((v) => v - m),
+      fx.energyKde.marginal,
+    );
     expectKde(Float64Array.from(fx.data.observed), fx.ppcKde.observed);
     expectKde(Float64Array.from(fx.looPit.pit).sort(), fx.looPit.kde);
   });

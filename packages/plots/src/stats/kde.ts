@@ -111,7 +111,8 @@ export function kde(x: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
   const method = options.bw ?? "experimental";
   let bw: number;
   if (typeof method === "number") {
-    if (!(method > 0)) throw new PlotsError("invalid-argument", `kde(x): a numeric bw must be positive, got ${method}.`);
+    if (!(method > 0))
+      throw new PlotsError("invalid-argument", `kde(x): a numeric bw must be positive, got ${method}.`);
     bw = method;
   } else if (method === "experimental") bw = bwExperimental(x, counts, xStd, xRange);
   else if (method === "isj") bw = bwIsj(x, counts, xRange);

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { eightSchoolsFixture, maxAbsDiff } from "../testing/eight-schools.js";
 import { bfmi } from "./bfmi.js";
 import { essEvolution, essLocalCurve, essQuantileCurve, mcseQuantileCurve } from "./ess-curves.js";
-import { posteriorReff } from "./reff.js";
 import { pitEcdfBands, pitHdiOdds } from "./pit-bands.js";
 import { rankData, rankHistogram } from "./ranks.js";
+import { posteriorReff } from "./reff.js";
 
 const fx = eightSchoolsFixture();
 const { chains: C, draws: D } = fx.data;
@@ -28,7 +28,9 @@ describe("statistics behind the plots equal ArviZ 0.23.4", () => {
       r.counts.forEach((c, i) => expect(Array.from(c)).toEqual(s.rankCounts[i]));
       expect(maxAbsDiff(hpdi(x, 0.94), s.hdi94)).toBeLessThan(1e-12);
       for (let c = 0; c < C; c++) {
-        expect(maxAbsDiff(hpdi(x.subarray(c * D, (c + 1) * D), 0.5), s.hdi50PerChain[c]!)).toBeLessThan(1e-12);
+        expect(maxAbsDiff(hpdi(x.subarray(c * D, (c + 1) * D), 0.5), s.hdi50PerChain[c]!)).toBeLessThan(
+          1e-12,
+        );
         const ac = autocorrelation(x.subarray(c * D, (c + 1) * D)).subarray(0, 100);
         expect(maxAbsDiff(ac, s.autocorr[c]!)).toBeLessThan(1e-8);
       }
@@ -57,11 +59,20 @@ describe("statistics behind the plots equal ArviZ 0.23.4", () => {
     const pp = Float64Array.from(fx.data.posteriorPredictive);
     const post = fx.data.posterior;
     const reff = posteriorReff(
-      { mu: Float64Array.from(post.mu), theta: Float64Array.from(post.theta), tau: Float64Array.from(post.tau) },
+      {
+        mu: Float64Array.from(post.mu),
+        theta: Float64Array.from(post.theta),
+        tau: Float64Array.from(post.tau),
+      },
       C,
       D,
     );
-    const pit = looPit(fx.data.observed, { data: pp, shape: [C, D, 8] }, { data: ll, shape: [C, D, 8] }, { reff });
+    const pit = looPit(
+      fx.data.observed,
+      { data: pp, shape: [C, D, 8] },
+      { data: ll, shape: [C, D, 8] },
+      { reff },
+    );
     // Observations 1 and 7 have no tied log-likelihoods among the smoothed tail draws: equal to 1e-8. Elsewhere
     // repeated MCMC draws tie, and which tied draw gets which smoothed weight follows NumPy's unstable argsort
     // in ArviZ's psislw (a stable sort here), so PIT values differ there by up to ~1e-4.

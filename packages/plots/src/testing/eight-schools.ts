@@ -61,7 +61,14 @@ export interface EightSchoolsFixture {
   kde2d: { stride: number; offset: number; density: number[]; shape: number[]; lims: number[] };
   bfmi: number[];
   energyKde: { marginal: KdeFixture; transition: KdeFixture };
-  looPit: { pit: number[]; kde: KdeFixture; p975: number[]; p025: number[]; hdiOdds: number[]; paretoK: number[] };
+  looPit: {
+    pit: number[];
+    kde: KdeFixture;
+    p975: number[];
+    p025: number[];
+    hdiOdds: number[];
+    paretoK: number[];
+  };
   ppcKde: { observed: KdeFixture; draw0: KdeFixture };
 }
 
@@ -105,7 +112,7 @@ export function eightSchoolsIdata(): InferenceData {
     ),
     observed_data: createDataset(
       { obs: { data: Float64Array.from(f.observed), shape: [8] } },
-      { coords, dims, sampleDims: [] },
+      { coords, dims, sampleDims: false },
     ),
   });
 }

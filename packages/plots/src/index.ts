@@ -1,0 +1,11 @@
+export { type PlotInput, toInferenceData } from "./data.js";
+export { PlotsError, type PlotsErrorCode } from "./errors.js";
+export type { BasePlotOptions } from "./options.js";
+export { type OutputOptions, type PlotResult, type SvgOutput, svgString } from "./output.js";
+export { type PlotRankOptions, plotRank } from "./plot-rank.js";
+export { type PlotTraceOptions, plotTrace } from "./plot-trace.js";
+export { type Scalar, type SelectOptions, selectScalars } from "./select.js";
+export type { BandwidthMethod } from "./stats/bandwidth.js";
+export { bfmi } from "./stats/bfmi.js";
+export { type KdeOptions, type KdeResult, kde } from "./stats/kde.js";
+export { type RankHistogram, rankData, rankHistogram } from "./stats/ranks.js";

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { plotRank } from "./plot-rank.js";
+import { plotTrace } from "./plot-trace.js";
+import { eightSchoolsFixture, eightSchoolsIdata } from "./testing/eight-schools.js";
+
+const fx = eightSchoolsFixture();
+const idata = eightSchoolsIdata();
+const C = fx.data.chains;
+
+function count(svg: string, cls: string): number {
+  return svg.split(`class="${cls}"`).length - 1;
+}
+
+function attrValues(svg: string, cls: string, attr: string): string[] {
+  const re = new RegExp(`<[a-z]+ class="${cls}"[^>]*?${attr}="([^"]*)"`, "g");
+  return Array.from(svg.matchAll(re), (m) => m[1]!);
+}
+
+describe("plots render SVG whose marks match the data", () => {
+  it("plotTrace: one trace line and one density per chain and element; divergences marked", () => {
+    const svg = plotTrace(idata, { output: "string" });
+    expect(svg.startsWith("<svg")).toBe(true);
+    // mu, theta (8 schools, compact), tau
+    expect(count(svg, "ph-trace")).toBe((1 + 8 + 1) * C);
+    expect(count(svg, "ph-density")).toBe((1 + 8 + 1) * C);
+    const nDiv = fx.data.diverging.filter(Boolean).length;
+    expect(nDiv).toBeGreaterThan(0);
+    // trace panel: one marker per divergent draw per row; density panel: one per divergent value per element
+    expect(count(svg, "ph-divergence")).toBe(3 * nDiv + (1 + 8 + 1) * nDiv);
+    // each trace path has one vertex per draw
+    const d = attrValues(svg, "ph-trace", "d")[0]!;
+    expect(d.split(/[ML]/).length - 1).toBe(fx.data.draws);
+  });
+  it("plotTrace: compact false gives one row per element; combined one density per element", () => {
+    const svg = plotTrace(idata, { output: "string", compact: false, combined: true, varNames: ["theta"] });
+    expect(count(svg, "ph-panel")).toBe(16);
+    expect(count(svg, "ph-density")).toBe(8);
+  });
+  it("plotRank: bars per chain and bin carry ArviZ's counts", () => {
+    const svg = plotRank(idata, { output: "string", varNames: ["mu", "tau"] });
+    const counts = attrValues(svg, "ph-bar", "data-count").map(Number);
+    const s = [fx.stats.mu, fx.stats.tau];
+    expect(counts).toEqual(s.flatMap((st) => st.rankCounts.flat()));
+    expect(count(svg, "ph-ref")).toBe(2 * C);
+    const v = plotRank(idata, { output: "string", varNames: ["mu"], kind: "vlines" });
+    expect(attrValues(v, "ph-vline-rank", "data-count").map(Number)).toEqual(fx.stats.mu.rankCounts.flat());
+  });
+  it("errors name the variable and what exists", () => {
+    expect(() => plotTrace(idata, { varNames: ["sigma"] })).toThrow(
+      /no variable "sigma" in posterior; it has mu, theta, tau/,
+    );
+    expect(() => plotTrace(idata, { coords: { school: ["Nowhere"] } })).toThrow(
+      /coords.school value "Nowhere"/,
+    );
+  });
+});
