@@ -36,7 +36,9 @@ describe("kde equals ArviZ 0.23.4", () => {
     const s = fx.stats[name];
     it(`${name}: per chain, cumulative, no boundary correction, Scott`, () => {
       const d = elementDraws(name);
-      d.chains.forEach((c, i) => expectKde(c, s.kdePerChain![i]!));
+      d.chains.forEach((c, i) => {
+        expectKde(c, s.kdePerChain![i]!);
+      });
       expectKde(d.all, s.kdeCumulative!, { cumulative: true });
       expectKde(d.all, s.kdeNoBound!, { boundCorrection: false });
       expectKde(d.all, s.kdeScott!, { bw: "scott" });

@@ -25,7 +25,9 @@ describe("statistics behind the plots equal ArviZ 0.23.4", () => {
       const r = rankHistogram(x, C);
       expect(r.edges.length - 1).toBe(s.rankBins);
       expect(maxAbsDiff(r.edges, s.rankEdges)).toBeLessThan(1e-9);
-      r.counts.forEach((c, i) => expect(Array.from(c)).toEqual(s.rankCounts[i]));
+      r.counts.forEach((c, i) => {
+        expect(Array.from(c)).toEqual(s.rankCounts[i]);
+      });
       expect(maxAbsDiff(hpdi(x, 0.94), s.hdi94)).toBeLessThan(1e-12);
       for (let c = 0; c < C; c++) {
         expect(maxAbsDiff(hpdi(x.subarray(c * D, (c + 1) * D), 0.5), s.hdi50PerChain[c]!)).toBeLessThan(
