@@ -49,6 +49,10 @@ export interface PanelOptions {
   xTicks?: { at: number[]; labels: string[] };
   /** Hide the y tick labels (densities). */
   hideYTicks?: boolean;
+  /** Left margin in px (room for long y labels). Default 48. */
+  marginLeft?: number;
+  /** Approximate number of x ticks. Default 5. */
+  xTickCount?: number;
 }
 
 /** Finite [min, max] over several arrays; [0, 1] when none is finite; widened when degenerate. */
@@ -78,6 +82,7 @@ export class Panel {
   readonly y: (v: number) => number;
   private readonly marks: string[] = [];
   private readonly opts: PanelOptions;
+  private readonly left: number;
   private readonly xs;
   private readonly ys;
 
@@ -85,7 +90,8 @@ export class Panel {
     this.opts = opts;
     this.width = opts.width;
     this.height = opts.height;
-    const iw = opts.width - MARGIN.left - MARGIN.right;
+    this.left = opts.marginLeft ?? MARGIN.left;
+    const iw = opts.width - this.left - MARGIN.right;
     const ih = opts.height - MARGIN.top - MARGIN.bottom;
     this.xs = scaleLinear().domain(opts.xDomain).range([0, iw]);
     this.ys = scaleLinear().domain(opts.yDomain).range([ih, 0]);
@@ -102,7 +108,7 @@ export class Panel {
   /** Inner width and height of the plotting area. */
   get inner(): { w: number; h: number } {
     return {
-      w: this.width - MARGIN.left - MARGIN.right,
+      w: this.width - this.left - MARGIN.right,
       h: this.height - MARGIN.top - MARGIN.bottom,
     };
   }
@@ -155,6 +161,20 @@ export class Panel {
         d: `${d}Z`,
         fill: f.fill ?? "#1f77b4",
         "fill-opacity": f.opacity ?? 0.3,
+        stroke: f.stroke ?? "none",
+        ...dataAttrs(f.data),
+      }),
+    );
+  }
+
+  /** A path given in pixel coordinates of the plotting area (contours, hexagons). */
+  rawPath(d: string, f: Fill = {}): void {
+    this.marks.push(
+      el("path", {
+        class: f.cls ?? "ph-path",
+        d,
+        fill: f.fill ?? "#1f77b4",
+        "fill-opacity": f.opacity,
         stroke: f.stroke ?? "none",
         ...dataAttrs(f.data),
       }),
@@ -277,9 +297,10 @@ export class Panel {
     parts.push(
       el("rect", { class: "ph-frame", x: 0, y: 0, width: w, height: h, fill: "#ffffff", stroke: "#bbbbbb" }),
     );
+    const nx = this.opts.xTickCount ?? 5;
     const xt = this.opts.xTicks ?? {
-      at: this.xs.ticks(5),
-      labels: this.xs.ticks(5).map(this.xs.tickFormat(5)),
+      at: this.xs.ticks(nx),
+      labels: this.xs.ticks(nx).map(this.xs.tickFormat(nx)),
     };
     let axis = "";
     xt.at.forEach((v, i) => {
@@ -335,7 +356,7 @@ export class Panel {
     }
     return el(
       "g",
-      { class: "ph-panel", transform: `translate(${n2(ox + MARGIN.left)},${n2(oy + MARGIN.top)})` },
+      { class: "ph-panel", transform: `translate(${n2(ox + this.left)},${n2(oy + MARGIN.top)})` },
       parts,
     );
   }
