@@ -79,9 +79,9 @@ export function plotViolin<O extends PlotViolinOptions>(data: PlotInput, options
         path += `${j === 0 ? "M" : "L"}${Math.round(p.x(v) * 100) / 100},${Math.round(p.y(ys[j]!) * 100) / 100}`;
       });
       p.rawPath(`${path}Z`, {
-        fill: color(i % 10),
+        fill: color(0),
         opacity: o.shade ?? 1,
-        stroke: color(i % 10),
+        stroke: color(0),
         cls: "ph-violin",
       });
     }

@@ -2,24 +2,16 @@ import { describe, expect, it } from "vitest";
 import { plotRank } from "./plot-rank.js";
 import { plotTrace } from "./plot-trace.js";
 import { eightSchoolsFixture, eightSchoolsIdata } from "./testing/eight-schools.js";
+import { attrValues, count, isWellFormedSvg } from "./testing/svg-marks.js";
 
 const fx = eightSchoolsFixture();
 const idata = eightSchoolsIdata();
 const C = fx.data.chains;
 
-function count(svg: string, cls: string): number {
-  return svg.split(`class="${cls}"`).length - 1;
-}
-
-function attrValues(svg: string, cls: string, attr: string): string[] {
-  const re = new RegExp(`<[a-z]+ class="${cls}"[^>]*?${attr}="([^"]*)"`, "g");
-  return Array.from(svg.matchAll(re), (m) => m[1]!);
-}
-
 describe("plots render SVG whose marks match the data", () => {
   it("plotTrace: one trace line and one density per chain and element; divergences marked", () => {
     const svg = plotTrace(idata, { output: "string" });
-    expect(svg.startsWith("<svg")).toBe(true);
+    expect(isWellFormedSvg(svg)).toBe(true);
     // mu, theta (8 schools, compact), tau
     expect(count(svg, "ph-trace")).toBe((1 + 8 + 1) * C);
     expect(count(svg, "ph-density")).toBe((1 + 8 + 1) * C);
