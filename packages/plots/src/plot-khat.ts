@@ -89,9 +89,9 @@ export function plotKhat<O extends PlotKhatOptions>(data: PlotInput | ElpdData, 
       `(1, Inf): ${bins[3]}`,
     ];
     const [y0, y1] = p.domains.y as [number, number];
-    labels.forEach((t, i) =>
-      p.text(x1 - 0.02 * (x1 - x0), y1 - (0.08 + 0.08 * i) * (y1 - y0), t, { anchor: "end", size: 10 }),
-    );
+    labels.forEach((t, i) => {
+      p.text(x1 - 0.02 * (x1 - x0), y1 - (0.08 + 0.08 * i) * (y1 - y0), t, { anchor: "end", size: 10 });
+    });
   }
   return finish(renderFigure([[p]], { title: o.title, kind: "khat" }), options);
 }

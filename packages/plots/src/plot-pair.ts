@@ -61,7 +61,7 @@ function drawKde(p: Panel, x: Float64Array, y: Float64Array, levels: number): vo
 }
 
 function drawHexbin(p: Panel, x: Float64Array, y: Float64Array, gridsize: number): void {
-  const { w, h } = p.inner;
+  const { w } = p.inner;
   const size = w / gridsize / Math.sqrt(3);
   const dxh = size * Math.sqrt(3);
   const dyh = size * 1.5;

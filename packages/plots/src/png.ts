@@ -20,7 +20,6 @@ export interface ToPngOptions {
  * @returns the PNG bytes.
  * @throws PlotsError `invalid-input` when the markup is not SVG.
  * @example
- * import { plotRank } from "@phlox/plots";
  * const png = toPNG(plotRank({ mu: [[1, 2, 3, 4], [4, 3, 2, 1]] }, { output: "string" }));
  * png[1] === 0x50; // → true ("PNG" signature)
  */
