@@ -18,6 +18,7 @@ export { type PlotPpcOptions, plotPpc } from "./plot-ppc.js";
 export { type PlotRankOptions, plotRank } from "./plot-rank.js";
 export { type PlotTraceOptions, plotTrace } from "./plot-trace.js";
 export { type PlotViolinOptions, plotViolin } from "./plot-violin.js";
+export { type ReportOptions, report } from "./report.js";
 export { type Scalar, type SelectOptions, selectScalars } from "./select.js";
 export type { BandwidthMethod } from "./stats/bandwidth.js";
 export { bfmi } from "./stats/bfmi.js";

@@ -3,7 +3,8 @@
  * `scripts/arviz_fixtures.py` with ArviZ 0.23.4) and an InferenceData built from it, for this package's tests.
  */
 import { readFileSync } from "node:fs";
-import { createDataset, InferenceData } from "@phlox/arviz-io";
+import type { InferenceData } from "@phlox/arviz-io";
+import { type EightSchoolsData, eightSchoolsIdataFrom } from "./eight-schools-idata.js";
 
 type Num = number | null;
 
@@ -45,17 +46,7 @@ export interface ElementStats {
 /** The whole fixture file. */
 export interface EightSchoolsFixture {
   arviz: string;
-  data: {
-    schools: string[];
-    posterior: { mu: number[]; theta: number[]; tau: number[] };
-    energy: number[];
-    diverging: boolean[];
-    logLik: number[];
-    posteriorPredictive: number[];
-    observed: number[];
-    chains: number;
-    draws: number;
-  };
+  data: EightSchoolsData;
   nonCenteredLogLik: number[];
   stats: Record<"mu" | "tau" | "theta0" | "theta7", ElementStats>;
   kde2d: { stride: number; offset: number; density: number[]; shape: number[]; lims: number[] };
@@ -74,47 +65,17 @@ export interface EightSchoolsFixture {
 
 let cached: EightSchoolsFixture | undefined;
 
+/** The fixture's draws as an InferenceData with posterior, sample_stats, log_likelihood, posterior_predictive, observed_data. */
+export function eightSchoolsIdata(): InferenceData {
+  return eightSchoolsIdataFrom(eightSchoolsFixture().data);
+}
+
 /** Reads the committed fixture once. */
 export function eightSchoolsFixture(): EightSchoolsFixture {
   cached ??= JSON.parse(
     readFileSync(new URL("../../fixtures/eight-schools.json", import.meta.url), "utf8"),
   ) as EightSchoolsFixture;
   return cached;
-}
-
-/** The fixture's draws as an InferenceData with posterior, sample_stats, log_likelihood, posterior_predictive, observed_data. */
-export function eightSchoolsIdata(): InferenceData {
-  const f = eightSchoolsFixture().data;
-  const C = f.chains;
-  const D = f.draws;
-  const coords = { school: f.schools };
-  const dims = { theta: ["school"], obs: ["school"] };
-  return new InferenceData({
-    posterior: createDataset(
-      {
-        mu: { data: Float64Array.from(f.posterior.mu), shape: [C, D] },
-        theta: { data: Float64Array.from(f.posterior.theta), shape: [C, D, 8] },
-        tau: { data: Float64Array.from(f.posterior.tau), shape: [C, D] },
-      },
-      { coords, dims },
-    ),
-    sample_stats: createDataset({
-      energy: { data: Float64Array.from(f.energy), shape: [C, D] },
-      diverging: { data: f.diverging, shape: [C, D], dtype: "bool" },
-    }),
-    log_likelihood: createDataset(
-      { obs: { data: Float64Array.from(f.logLik), shape: [C, D, 8] } },
-      { coords, dims },
-    ),
-    posterior_predictive: createDataset(
-      { obs: { data: Float64Array.from(f.posteriorPredictive), shape: [C, D, 8] } },
-      { coords, dims },
-    ),
-    observed_data: createDataset(
-      { obs: { data: Float64Array.from(f.observed), shape: [8] } },
-      { coords, dims, sampleDims: false },
-    ),
-  });
 }
 
 /** Max absolute difference between two equal-length sequences (NaN/null treated as equal to each other). */
