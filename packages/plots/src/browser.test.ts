@@ -50,11 +50,12 @@ if (existsSync(CHROMIUM_PATH)) {
     });
 
     it("every plot renders as an SVG element in a browser page (Vite build)", async () => {
-      const r = (await runPageInChromium(join(here, "../browser"), { timeout: 90_000 })) as Record<
+      const page = (await runPageInChromium(join(here, "../browser"), { timeout: 90_000 })) as Record<
         string,
-        PlotInPage
-      > & { error?: string };
-      expect(r.error, r.error).toBeUndefined();
+        unknown
+      >;
+      expect(page.error, String(page.error)).toBeUndefined();
+      const r = page as Record<string, PlotInPage>;
       const fx = eightSchoolsFixture();
       const C = fx.data.chains;
       expect(Object.keys(r).length).toBe(16);
