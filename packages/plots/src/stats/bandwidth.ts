@@ -37,10 +37,29 @@ function dct1d(x: Float64Array): Float64Array {
   return out;
 }
 
-function fixedPoint(t: number, N: number, kSq: Float64Array, aSq: Float64Array): number {
+/**
+ * Σ_k w[k] e^{−k² π² t} for k = 1…K (w[k−1] holds the weight of k), with the exponentials by recurrence
+ * (e_{k+1} = e_k · e^{−(2k+1)π²t}) instead of one `exp` per term, stopping once they underflow.
+ */
+function expSum(w: Float64Array, t: number): number {
+  const c = Math.PI ** 2 * t;
+  const q2 = Math.exp(-2 * c);
+  let e = Math.exp(-c);
+  let r = Math.exp(-3 * c);
+  let s = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (e < 1e-290) break;
+    s += w[i]! * e;
+    e *= r;
+    r *= q2;
+  }
+  return s;
+}
+
+/** The fixed-point function t − ξγ^[l](t) of Botev et al. (2010), eq. (30), with l = 7 as ArviZ. */
+function fixedPoint(t: number, N: number, weights: readonly Float64Array[]): number {
   const l = 7;
-  let f = 0;
-  for (let i = 0; i < kSq.length; i++) f += kSq[i] ** l * aSq[i] * Math.exp(-kSq[i] * Math.PI ** 2 * t);
+  let f = expSum(weights[l]!, t);
   f *= 0.5 * Math.PI ** (2 * l);
   for (let j = l - 1; j >= 2; j--) {
     const c1 = (1 + 0.5 ** (j + 0.5)) / 3;
@@ -48,8 +67,7 @@ function fixedPoint(t: number, N: number, kSq: Float64Array, aSq: Float64Array):
     for (let m = 1; m < 2 * j + 1; m += 2) c2 *= m;
     c2 /= (Math.PI / 2) ** 0.5;
     const tj = (c1 * (c2 / (N * f))) ** (2 / (3 + 2 * j));
-    f = 0;
-    for (let i = 0; i < kSq.length; i++) f += kSq[i] ** j * aSq[i] * Math.exp(-kSq[i] * Math.PI ** 2 * tj);
+    f = expSum(weights[j]!, tj);
     f *= 0.5 * Math.PI ** (2 * j);
   }
   return t - (2 * N * Math.PI ** 0.5 * f) ** -0.4;
@@ -78,7 +96,11 @@ export function bwIsj(x: ArrayLike<number>, gridCounts?: Float64Array, xRange?: 
     kSq[i - 1] = i * i;
     aSq[i - 1] = ak[i] * ak[i];
   }
-  const r = brentq((t) => fixedPoint(t, n, kSq, aSq), 0, 0.01);
+  // weights[j][k−1] = (k²)^j a_k², as ArviZ's k_sq ** j * a_sq
+  const weights: Float64Array[] = [];
+  for (let j = 0; j <= 7; j++)
+    weights.push(j < 2 ? new Float64Array(0) : kSq.map((k, i) => k ** j * aSq[i]!));
+  const r = brentq((t) => fixedPoint(t, n, weights), 0, 0.01);
   let t: number;
   if (r === undefined || !r.converged || !(r.root > 0)) t = (bwSilverman(x) / (hi - lo)) ** 2;
   else t = r.root;

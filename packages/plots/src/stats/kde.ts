@@ -43,19 +43,22 @@ function gaussianWindow(m: number, sd: number): Float64Array {
   return w;
 }
 
-/** `scipy.signal.convolve(f, k, mode="same")`: the central len(f) values of the full convolution. */
-function convolveSame(f: Float64Array, k: Float64Array): Float64Array {
+/**
+ * `scipy.signal.convolve(f, k, mode="same")[from:to]`: values from..to of the central len(f) values of the
+ * full convolution (only the slice the KDE keeps is computed).
+ */
+function convolveSame(f: Float64Array, k: Float64Array, from = 0, to = f.length): Float64Array {
   const n = f.length;
   const m = k.length;
   const start = (m - 1) >> 1;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const out = new Float64Array(to - from);
+  for (let i = from; i < to; i++) {
     const full = i + start;
     const jLo = Math.max(0, full - m + 1);
     const jHi = Math.min(n - 1, full);
     let s = 0;
     for (let j = jLo; j <= jHi; j++) s += f[j] * k[full - j];
-    out[i] = s;
+    out[i - from] = s;
   }
   return out;
 }
@@ -141,7 +144,7 @@ export function kde(x: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
     for (let i = 0; i < npad; i++) padded[i] = f[npad - 1 - i];
     padded.set(f, npad);
     for (let i = 0; i < npad; i++) padded[npad + gridLen + i] = f[gridLen - 1 - i];
-    pdf = convolveSame(padded, kernel).slice(npad, npad + gridLen);
+    pdf = convolveSame(padded, kernel, npad, npad + gridLen);
   } else {
     pdf = convolveSame(f, kernel);
   }

@@ -36,7 +36,7 @@ export function percentileSorted(s: ArrayLike<number>, q: number): number {
 
 /** Sorted copy as a Float64Array. */
 export function sorted(x: ArrayLike<number>): Float64Array {
-  return Float64Array.from(x).sort();
+  return (x instanceof Float64Array ? x.slice() : Float64Array.from(x)).sort();
 }
 
 /** Minimum and maximum. */

@@ -3,17 +3,26 @@ import { histogramEdges, linspaceEdges } from "./histogram.js";
 /** Ranks 1…n of `x` with ties given their average rank, as `scipy.stats.rankdata(x, method="average")`. */
 export function rankData(x: ArrayLike<number>): Float64Array {
   const n = x.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => x[a] - x[b]);
+  const s = (x instanceof Float64Array ? x.slice() : Float64Array.from(x)).sort();
   const r = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && x[idx[j + 1]] === x[idx[i]]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[idx[k]] = avg;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    // first index ≥ v and first index > v in the sorted copy
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (s[m]! < v) lo = m + 1;
+      else hi = m;
+    }
+    let lo2 = lo;
+    let hi2 = n;
+    while (lo2 < hi2) {
+      const m = (lo2 + hi2) >> 1;
+      if (s[m]! <= v) lo2 = m + 1;
+      else hi2 = m;
+    }
+    r[i] = (lo + lo2 + 1) / 2;
   }
   return r;
 }
