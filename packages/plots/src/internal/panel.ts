@@ -1,5 +1,5 @@
 import { scaleLinear } from "d3-scale";
-import { type Attrs, el, esc, n2 } from "./svg.js";
+import { type Attrs, c1, el, esc, n2 } from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
 /** Margins of a panel inside its cell, in px. */
@@ -131,7 +131,7 @@ export class Panel {
         pen = false;
         continue;
       }
-      d += `${pen ? "L" : "M"}${n2(X(a))},${n2(Y(b))}`;
+      d += `${pen ? "L" : "M"}${c1(X(a))},${c1(Y(b))}`;
       pen = true;
     }
     this.marks.push(
@@ -154,7 +154,7 @@ export class Panel {
     let d = "";
     for (let i = 0; i < xs.length; i++)
       d += `${i === 0 ? "M" : "L"}${n2(this.x(xs[i]))},${n2(this.y(y1[i]))}`;
-    for (let i = xs.length - 1; i >= 0; i--) d += `L${n2(this.x(xs[i]))},${n2(this.y(y0[i]))}`;
+    for (let i = xs.length - 1; i >= 0; i--) d += `L${c1(this.x(xs[i]))},${c1(this.y(y0[i]))}`;
     this.marks.push(
       el("path", {
         class: f.cls ?? "ph-area",
@@ -217,7 +217,7 @@ export class Panel {
       const a = xs[i];
       const b = ys[i];
       if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-      d += `M${n2(this.x(a))},${n2(this.y(b))}h0`;
+      d += `M${c1(this.x(a))},${c1(this.y(b))}h0`;
       n++;
     }
     this.marks.push(

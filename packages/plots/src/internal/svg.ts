@@ -12,6 +12,18 @@ export function n2(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
+/**
+ * A path coordinate rounded to 0.1 px, formatted through integers (about 3× faster than formatting the
+ * float: traces of 100 variables × 4 chains × 1000 draws write 800 000 of these).
+ */
+export function c1(v: number): string {
+  const r = Math.round(v * 10);
+  const i = (r / 10) | 0;
+  const d = Math.abs(r - i * 10);
+  if (d === 0) return String(i);
+  return r < 0 && i === 0 ? `-0.${d}` : `${i}.${d}`;
+}
+
 /** Attribute values: numbers are written with {@link n2}; undefined attributes are skipped. */
 export type Attrs = Record<string, string | number | undefined>;
 
