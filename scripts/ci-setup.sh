@@ -4,7 +4,7 @@
 # - The Python oracle (scipy, ArviZ 0.23.4, xarray, netCDF4, h5netcdf) for the arviz-io interop tests, built
 #   offline by ../shared/tools/python-oracle.sh.
 # - Debian's chromium (its SwiftShader Vulkan driver and the browser for the headless test) and libvulkan1 (Dawn
-#   loads libvulkan.so.1) for the WebGPU backend tests.
+#   loads libvulkan.so.1) for the WebGPU backend tests; fonts-dejavu-core for the plots' screenshot tests.
 set -uo pipefail
 oracle_script="../shared/tools/python-oracle.sh"
 if [[ -f "$oracle_script" ]]; then
@@ -14,8 +14,9 @@ if [[ -f "$oracle_script" ]]; then
   fi
 fi
 if command -v apt-get >/dev/null 2>&1 &&
-  { [[ ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]] || ! ldconfig -p | grep -q libvulkan.so.1; }; then
-  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1) \
+  { [[ ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]] || ! ldconfig -p | grep -q libvulkan.so.1 ||
+    [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; }; then
+  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1 fonts-dejavu-core) \
     >/dev/null 2>&1 || echo "chromium/libvulkan1 not installed: the webgpu tests will report no adapter"
 fi
 exit 0
