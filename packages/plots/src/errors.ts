@@ -13,8 +13,7 @@ export type PlotsErrorCode =
  * The one error class of `@phlox/plots`. `code` is stable; the message says what was wrong, where (plot,
  * variable, group, option, value) and how to fix it.
  * @example
- * new PlotsError("unknown-variable", 'plotTrace: no variable "sigma" in posterior; it has mu, tau.').code;
- * // → "unknown-variable"
+ * new PlotsError("unknown-variable", 'plotTrace: no variable "sigma" in posterior.').code; // → "unknown-variable"
  */
 export class PlotsError extends PhloxError {
   /** Stable machine-readable reason. */

@@ -48,7 +48,7 @@ export interface RankHistogram {
  * @param bins - number of bins; default {@link defaultRankBins} of the draws per chain.
  * @returns the edges and per-chain counts.
  * @example
- * rankHistogram(Float64Array.from([1, 2, 3, 4]), 2, 2).counts.map((c) => Array.from(c)); // → [[2, 0], [0, 2]]
+ * rankHistogram(Float64Array.from([1, 2, 3, 4]), 2, 2).counts.map((c) => Array.from(c)); // → [[1, 1], [0, 2]]
  */
 export function rankHistogram(data: Float64Array, numChains: number, bins?: number): RankHistogram {
   const n = data.length;
