@@ -98,8 +98,18 @@ export function bwIsj(x: ArrayLike<number>, gridCounts?: Float64Array, xRange?: 
   }
   // weights[j][k−1] = (k²)^j a_k², as ArviZ's k_sq ** j * a_sq
   const weights: Float64Array[] = [];
-  for (let j = 0; j <= 7; j++)
-    weights.push(j < 2 ? new Float64Array(0) : kSq.map((k, i) => k ** j * aSq[i]!));
+  // (k²)^j by repeated multiplication (a few ulps from pow, far below the 1e-8 the KDE is held to)
+  let pw = Float64Array.from(kSq, (k) => k * k);
+  for (let j = 0; j <= 7; j++) {
+    if (j < 2) {
+      weights.push(new Float64Array(0));
+      continue;
+    }
+    const w = new Float64Array(pw.length);
+    for (let i = 0; i < w.length; i++) w[i] = pw[i]! * aSq[i]!;
+    weights.push(w);
+    if (j < 7) pw = pw.map((v, i) => v * kSq[i]!);
+  }
   const r = brentq((t) => fixedPoint(t, n, weights), 0, 0.01);
   let t: number;
   if (r === undefined || !r.converged || !(r.root > 0)) t = (bwSilverman(x) / (hi - lo)) ** 2;

@@ -54,9 +54,24 @@ export function rankHistogram(data: Float64Array, numChains: number, bins?: numb
   const n = data.length;
   const D = n / numChains;
   const nb = bins ?? defaultRankBins(D);
-  const ranks = rankData(data);
   const edges = linspaceEdges(0, n, nb);
+  // Each chain's values sorted, merged against all values sorted: #(< v) and #(≤ v) give v's average rank
+  // (the same numbers rankData gives, without a rank per draw).
+  const all = data.slice().sort();
   const counts: Float64Array[] = [];
-  for (let c = 0; c < numChains; c++) counts.push(histogramEdges(ranks.subarray(c * D, (c + 1) * D), edges));
+  const ranks = new Float64Array(D);
+  for (let c = 0; c < numChains; c++) {
+    const mine = data.slice(c * D, (c + 1) * D).sort();
+    let less = 0;
+    let leq = 0;
+    for (let i = 0; i < D; i++) {
+      const v = mine[i]!;
+      while (less < n && all[less]! < v) less++;
+      if (leq < less) leq = less;
+      while (leq < n && all[leq]! <= v) leq++;
+      ranks[i] = (less + leq + 1) / 2;
+    }
+    counts.push(histogramEdges(ranks, edges));
+  }
   return { edges, counts };
 }
