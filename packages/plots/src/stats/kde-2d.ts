@@ -114,20 +114,26 @@ export function kde2d(
   }
   const G = new Float64Array(nx * ny);
   for (let i = 0; i < n; i++) G[xi[i]! * ny + yi[i]!]! += 1;
+  // convolve2d(mode="same", boundary="symm") by scattering: the grid is extended by its mirror images as far
+  // as the kernel reaches, and each non-empty extended cell adds the kernel around itself (most cells are
+  // empty, so this is far cheaper than the direct sum; the result is the same up to summation order).
   const out = new Float64Array(nx * ny);
   const offR = (kny - 1) >> 1;
   const offC = (knx - 1) >> 1;
-  for (let i = 0; i < nx; i++) {
-    for (let j = 0; j < ny; j++) {
-      let s = 0;
-      for (let a = 0; a < kny; a++) {
-        const gi = reflect(i + offR - a, nx) * ny;
-        for (let b = 0; b < knx; b++) {
-          const v = G[gi + reflect(j + offC - b, ny)]!;
-          if (v !== 0) s += K[a * knx + b]! * v;
-        }
+  for (let p = -kny; p < nx + kny; p++) {
+    const gi = reflect(p, nx) * ny;
+    for (let q = -knx; q < ny + knx; q++) {
+      const v = G[gi + reflect(q, ny)]!;
+      if (v === 0) continue;
+      const a0 = Math.max(0, offR - p);
+      const a1 = Math.min(kny - 1, nx - 1 - p + offR);
+      const b0 = Math.max(0, offC - q);
+      const b1 = Math.min(knx - 1, ny - 1 - q + offC);
+      for (let a = a0; a <= a1; a++) {
+        const row = (p - offR + a) * ny + (q - offC);
+        const kr = a * knx;
+        for (let b = b0; b <= b1; b++) out[row + b]! += K[kr + b]! * v;
       }
-      out[i * ny + j] = s;
     }
   }
   const normDet = (2 * Math.PI) ** 2 * det;
