@@ -1,6 +1,6 @@
 import { essBulk, hpdi, quantile, rhat } from "@phlox/diagnostics";
 import { type PlotInput, toInferenceData } from "./data.js";
-import { checkProb, fmt, HDI_PROB, meanOf, medianOf } from "./internal/common.js";
+import { checkProb, fmt, HDI_PROB, meanOf, medianOf, tryKde } from "./internal/common.js";
 import { renderFigure } from "./internal/figure.js";
 import { extentOf, Panel } from "./internal/panel.js";
 import { color } from "./internal/theme.js";
@@ -10,6 +10,12 @@ import { chainOf, selectScalars } from "./select.js";
 
 /** Options of {@link plotForest} (ArviZ `plot_forest`). */
 export interface PlotForestOptions extends BasePlotOptions {
+  /** `"forestplot"` (default): intervals; `"ridgeplot"`: one density ridge per scalar (chains combined). */
+  kind?: "forestplot" | "ridgeplot";
+  /** Ridge height relative to the row spacing. Default 2 (ArviZ's `ridgeplot_overlap`). */
+  ridgeplotOverlap?: number;
+  /** Ridge fill opacity. Default 0.6. */
+  ridgeplotAlpha?: number;
   /** One interval over all chains instead of one per chain. Default false. */
   combined?: boolean;
   /** Credible mass of the thin line. Default 0.94. */
@@ -55,10 +61,31 @@ export function plotForest<O extends PlotForestOptions>(data: PlotInput, options
     xDomain: extentOf(...scalars.map((s) => s.data)),
     yDomain: [-(scalars.length - 1) - 0.6, 0.6],
     yTicks: ticks,
-    title: `${Math.round(prob * 100)}% HDI`,
+    title: (o.kind ?? "forestplot") === "ridgeplot" ? "" : `${Math.round(prob * 100)}% HDI`,
     nice: true,
   });
   const pe = o.pointEstimate ?? "mean";
+  if ((o.kind ?? "forestplot") === "ridgeplot") {
+    const overlap = o.ridgeplotOverlap ?? 2;
+    scalars.forEach((s, i) => {
+      const k = tryKde(s.data);
+      if (!k) return;
+      const max = Math.max(...k.pdf);
+      const base = -i - 0.4;
+      main.area(
+        k.grid,
+        new Float64Array(k.grid.length).fill(base),
+        k.pdf.map((v) => base + (v / max) * overlap * 0.4),
+        {
+          fill: color(0),
+          opacity: o.ridgeplotAlpha ?? 0.6,
+          stroke: "#000000",
+          cls: "ph-ridge",
+        },
+      );
+    });
+    return finish(renderFigure([[main]], { title: o.title, kind: "forest" }), options);
+  }
   scalars.forEach((s, i) => {
     for (let c = 0; c < per; c++) {
       const x = combined ? s.data : chainOf(s, c);

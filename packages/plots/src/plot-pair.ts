@@ -1,7 +1,7 @@
 import { contours } from "d3-contour";
 import { type PlotInput, toInferenceData } from "./data.js";
 import { PlotsError } from "./errors.js";
-import { panelSize } from "./internal/common.js";
+import { drawDensity, panelSize, tryKde } from "./internal/common.js";
 import { renderFigure } from "./internal/figure.js";
 import { extentOf, Panel } from "./internal/panel.js";
 import { color, DIVERGENCE } from "./internal/theme.js";
@@ -22,6 +22,8 @@ export interface PlotPairOptions extends BasePlotOptions {
   levels?: number;
   /** Marker size (px) for scatter. Default 2.5. */
   markerSize?: number;
+  /** Add each scalar's marginal density on the diagonal (ArviZ `marginals`). Default false. */
+  marginals?: boolean;
 }
 
 function drawKde(p: Panel, x: Float64Array, y: Float64Array, levels: number): void {
@@ -137,21 +139,39 @@ export function plotPair<O extends PlotPairOptions>(data: PlotInput, options?: O
       `${where}: kind must be "scatter", "kde" or "hexbin", got "${kind}".`,
     );
   const div = o.divergences ? divergences(idata) : undefined;
-  const n = scalars.length - 1;
+  const marg = o.marginals ?? false;
+  const n = marg ? scalars.length : scalars.length - 1;
   const [pw, ph] = panelSize(n, n, o.figsize, n > 4 ? [170, 150] : [240, 200]);
   const ext = new Map<Scalar, [number, number]>(scalars.map((s) => [s, extentOf(s.data)]));
   const rows: Panel[][] = [];
   for (let r = 0; r < n; r++) {
     const row: Panel[] = [];
-    const sy = scalars[r + 1]!;
+    const sy = scalars[marg ? r : r + 1]!;
     for (let c = 0; c <= r; c++) {
       const sx = scalars[c]!;
+      const last = r === n - 1;
+      if (marg && c === r) {
+        const k = tryKde(sx.data);
+        const yMax = k ? Math.max(...k.pdf) : 1;
+        const p = new Panel({
+          width: pw,
+          height: ph,
+          xDomain: ext.get(sx)!,
+          yDomain: [0, yMax * 1.05],
+          hideYTicks: true,
+          xLabel: last ? sx.label : undefined,
+          title: r === 0 ? sx.label : undefined,
+        });
+        drawDensity(p, k, sx.data, { stroke: color(0), cls: "ph-marginal" });
+        row.push(p);
+        continue;
+      }
       const p = new Panel({
         width: pw,
         height: ph,
         xDomain: ext.get(sx)!,
         yDomain: ext.get(sy)!,
-        xLabel: r === n - 1 ? sx.label : undefined,
+        xLabel: last ? sx.label : undefined,
         yLabel: c === 0 ? sy.label : undefined,
       });
       if (kind === "scatter")

@@ -71,6 +71,8 @@ describe("every plot renders valid SVG whose marks match the data", () => {
     ).toBeLessThan(1e-12);
     expect(count(svg, "ph-rhat")).toBe(2);
     expect(count(svg, "ph-ess")).toBe(2);
+    const ridge = plotForest(idata, { ...S, kind: "ridgeplot" });
+    expect(count(ridge, "ph-ridge")).toBe(10);
     const comb = plotForest(idata, { ...S, combined: true });
     expect(count(comb, "ph-hdi")).toBe(10);
     expect(rhat({ data: Float64Array.from(fx.data.posterior.mu), shape: [C, D] })[0]).toBeCloseTo(
@@ -101,6 +103,9 @@ describe("every plot renders valid SVG whose marks match the data", () => {
     const h = plotPair(idata, { ...S, varNames: ["mu", "tau"], kind: "hexbin" });
     expect(nums(h, "ph-hexbin", "data-count").reduce((a, b) => a + b, 0)).toBe(C * D);
     expect(() => plotPair(idata, { varNames: ["mu"] })).toThrow(/at least two scalars/);
+    const m = plotPair(idata, { ...S, varNames: ["mu", "tau"], marginals: true });
+    expect(count(m, "ph-panel")).toBe(3);
+    expect(count(m, "ph-marginal")).toBe(2);
   });
   it("plotEnergy: marginal and transition densities, BFMI per chain as ArviZ", () => {
     const svg = plotEnergy(idata, S);
