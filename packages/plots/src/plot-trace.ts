@@ -12,7 +12,7 @@ import { chainOf, divergences, type Scalar, selectScalars } from "./select.js";
 export interface PlotTraceOptions extends BasePlotOptions {
   /** `"trace"` (default): draws against iteration; `"rank_bars"` / `"rank_vlines"`: rank plots instead. */
   kind?: "trace" | "rank_bars" | "rank_vlines";
-  /** One row per variable with all its elements (default true), or one row per element. */
+  /** One row per variable with all its elements (default true), or one row per element (always for rank kinds). */
   compact?: boolean;
   /** One density over all chains instead of one per chain. Default false. */
   combined?: boolean;
@@ -50,10 +50,11 @@ export function plotTrace<O extends PlotTraceOptions>(data: PlotInput, options?:
   const where = "plotTrace";
   const idata = toInferenceData(data, where);
   const scalars = selectScalars(idata, "posterior", o, where);
-  const rows = groupRows(scalars, o.compact ?? true);
+  const kind = o.kind ?? "trace";
+  // a rank plot shows one quantity, so rank kinds give one row per element
+  const rows = groupRows(scalars, kind === "trace" ? (o.compact ?? true) : false);
   const [pw, ph] = panelSize(rows.length, 2, o.figsize, [300, 170]);
   const div = o.divergences === false ? undefined : divergences(idata);
-  const kind = o.kind ?? "trace";
   const out: Panel[][] = [];
   for (const row of rows) {
     const title = row.length === 1 ? row[0]!.label : row[0]!.varName;

@@ -28,6 +28,20 @@ describe("plots render SVG whose marks match the data", () => {
     expect(count(svg, "ph-panel")).toBe(16);
     expect(count(svg, "ph-density")).toBe(8);
   });
+  it("plotTrace kind rank_bars: a row per element with ArviZ's rank counts", () => {
+    const svg = plotTrace(idata, {
+      output: "string",
+      varNames: ["theta"],
+      coords: { school: ["Choate", "Deerfield"] },
+      kind: "rank_bars",
+    });
+    expect(count(svg, "ph-panel")).toBe(4);
+    expect(
+      attrValues(svg, "ph-bar", "data-count")
+        .map(Number)
+        .slice(0, C * fx.stats.theta0.rankBins),
+    ).toEqual(fx.stats.theta0.rankCounts.flat());
+  });
   it("plotRank: bars per chain and bin carry ArviZ's counts", () => {
     const svg = plotRank(idata, { output: "string", varNames: ["mu", "tau"] });
     const counts = attrValues(svg, "ph-bar", "data-count").map(Number);
