@@ -153,6 +153,9 @@ def main():
         "observed": kde_fx(raw["observed"]),
         "draw0": kde_fx(idata.posterior_predictive["obs"].values[0, 0]),
     }
+    # tiny and tied inputs: the kernel is wider than the padded grid, or ISJ falls back to Silverman
+    small = [[0, 1, 1.5, 2, 4], [1.0, 2.0], [0, 0, 0, 1], [3.0, 1.0, 2.0, 10.0, 2.5, 2.6, 2.7]]
+    small_kde = [{"x": [float(v) for v in x], **kde_fx(np.array(x, dtype=float))} for x in small]
     fixture = {
         "arviz": az.__version__,
         "data": raw,
@@ -163,6 +166,7 @@ def main():
         "energyKde": energy_kde,
         "looPit": looPit,
         "ppcKde": ppc_kde,
+        "smallKde": small_kde,
     }
     with open(os.path.join(OUT, "eight-schools.json"), "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

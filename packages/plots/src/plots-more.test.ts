@@ -33,7 +33,7 @@ function nonCentered(): InferenceData {
   return idata.with("log_likelihood", ll.get("posterior"));
 }
 
-describe("every plot renders valid SVG whose marks match the data", () => {
+describe("every plot renders valid SVG whose marks match the data", { timeout: 60_000 }, () => {
   it("plotPosterior: HDI equals ArviZ's, ref value and ROPE drawn", () => {
     const svg = plotPosterior(idata, {
       ...S,

@@ -8,7 +8,7 @@ const fx = eightSchoolsFixture();
 const idata = eightSchoolsIdata();
 const C = fx.data.chains;
 
-describe("plots render SVG whose marks match the data", () => {
+describe("plots render SVG whose marks match the data", { timeout: 60_000 }, () => {
   it("plotTrace: one trace line and one density per chain and element; divergences marked", () => {
     const svg = plotTrace(idata, { output: "string" });
     expect(isWellFormedSvg(svg)).toBe(true);

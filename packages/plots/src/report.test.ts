@@ -3,7 +3,7 @@ import { report } from "./report.js";
 import { eightSchoolsFixture, eightSchoolsIdata } from "./testing/eight-schools.js";
 import { count } from "./testing/svg-marks.js";
 
-describe("report", () => {
+describe("report", { timeout: 60_000 }, () => {
   it("is one self-contained page: summary with flags, divergences, trace/rank/energy/pair/ppc", () => {
     const fx = eightSchoolsFixture();
     const html = report(eightSchoolsIdata(), { title: "Eight <schools>" });

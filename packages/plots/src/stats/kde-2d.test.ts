@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eightSchoolsFixture, maxAbsDiff } from "../testing/eight-schools.js";
 import { kde2d } from "./kde-2d.js";
 
-describe("kde2d equals ArviZ 0.23.4 _fast_kde_2d", () => {
+describe("kde2d equals ArviZ 0.23.4 _fast_kde_2d", { timeout: 60_000 }, () => {
   it("mu against log(tau)", () => {
     const fx = eightSchoolsFixture();
     const r = kde2d(fx.data.posterior.mu, fx.data.posterior.tau.map(Math.log));

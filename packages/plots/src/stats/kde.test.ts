@@ -26,7 +26,7 @@ function expectKde(x: Float64Array, f: KdeFixture, options: KdeOptions = {}): vo
   expect(maxAbsDiff(r.pdf, f.pdf)).toBeLessThan(1e-8);
 }
 
-describe("kde equals ArviZ 0.23.4", () => {
+describe("kde equals ArviZ 0.23.4", { timeout: 60_000 }, () => {
   for (const name of ["mu", "tau", "theta0", "theta7"] as const) {
     it(`${name}: combined chains, experimental bandwidth, boundary correction`, () => {
       expectKde(elementDraws(name).all, fx.stats[name].kdeCombined);
@@ -55,6 +55,9 @@ describe("kde equals ArviZ 0.23.4", () => {
     );
     expectKde(Float64Array.from(fx.data.observed), fx.ppcKde.observed);
     expectKde(Float64Array.from(fx.looPit.pit).sort(), fx.looPit.kde);
+  });
+  it("tiny inputs: a kernel wider than the grid, ties, the ISJ fallback to Silverman", () => {
+    for (const f of fx.smallKde) expectKde(Float64Array.from(f.x), f);
   });
   it("rejects constant, non-finite and too-short input", () => {
     expect(() => kde([1, 1, 1])).toThrow(/all 3 values equal 1/);

@@ -17,7 +17,7 @@ function element(name: "mu" | "tau" | "theta0" | "theta7"): Float64Array {
   return Float64Array.from({ length: C * D }, (_, i) => p.theta[i * 8 + s]);
 }
 
-describe("statistics behind the plots equal ArviZ 0.23.4", () => {
+describe("statistics behind the plots equal ArviZ 0.23.4", { timeout: 60_000 }, () => {
   for (const name of ["mu", "tau", "theta0", "theta7"] as const) {
     const s = fx.stats[name];
     it(`${name}: rank histogram, HDI, autocorrelation`, () => {

@@ -61,6 +61,7 @@ export interface EightSchoolsFixture {
     paretoK: number[];
   };
   ppcKde: { observed: KdeFixture; draw0: KdeFixture };
+  smallKde: (KdeFixture & { x: number[] })[];
 }
 
 let cached: EightSchoolsFixture | undefined;
