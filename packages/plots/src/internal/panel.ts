@@ -99,10 +99,14 @@ export class Panel {
       if (!opts.xTicks) this.xs.nice(5);
       if (!opts.yTicks) this.ys.nice(5);
     }
-    const xs = this.xs;
-    const ys = this.ys;
-    this.x = (v) => xs(v);
-    this.y = (v) => ys(v);
+    // affine maps from the (niced) domains: the same numbers as the d3 scales, without their per-call
+    // interpolator dispatch (a trace figure maps over a million coordinates)
+    const [x0, x1] = this.xs.domain() as [number, number];
+    const [y0, y1] = this.ys.domain() as [number, number];
+    const kx = iw / (x1 - x0 || 1);
+    const ky = -ih / (y1 - y0 || 1);
+    this.x = (v) => (v - x0) * kx;
+    this.y = (v) => ih + (v - y0) * ky;
   }
 
   /** Inner width and height of the plotting area. */
