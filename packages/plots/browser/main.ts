@@ -3,9 +3,23 @@
  * plot of the gallery is rendered with the default output, which in a page is an SVGSVGElement, inserted in
  * the document and its marks counted. Results go to `window.__phlox`.
  */
+import { HalfCauchy, Normal } from "@phlox/distributions";
+import { deterministic, plate, sample } from "@phlox/handlers";
+import { type Tensor, tensor } from "@phlox/tensor";
 import fixture from "../fixtures/eight-schools.json";
+import { renderModel } from "../src/model.js";
 import { eightSchoolsIdataFrom } from "../src/testing/eight-schools-idata.js";
 import { gallery } from "../src/testing/gallery.js";
+
+function eightSchools(sigma: Tensor, y?: Tensor): void {
+  const mu = sample("mu", new Normal(0, 5));
+  const tau = sample("tau", new HalfCauchy(5));
+  plate("school", sigma.shape[0] as number, () => {
+    const z = sample("theta_raw", new Normal(0, 1));
+    const theta = deterministic("theta", mu.add(tau.mul(z)));
+    sample("obs", new Normal(theta, sigma), { obs: y });
+  });
+}
 
 const result: Record<string, unknown> = {};
 try {
@@ -38,6 +52,17 @@ try {
     }
     result[name] = { isElement, width: box?.width ?? 0, height: box?.height ?? 0, marks };
   }
+  const graph = await renderModel(
+    eightSchools,
+    tensor([15, 10, 16, 11, 9, 11, 10, 18]),
+    tensor([28, 8, -3, 7, -1, 1, 18, 12]),
+  );
+  if (typeof graph !== "string") host.appendChild(graph);
+  result.model = {
+    isElement: typeof graph !== "string" && graph instanceof SVGSVGElement,
+    nodes: typeof graph === "string" ? 0 : graph.querySelectorAll("g.node").length,
+    edges: typeof graph === "string" ? 0 : graph.querySelectorAll("g.edge").length,
+  };
 } catch (e) {
   result.error = String((e as Error).stack ?? e);
 }

@@ -49,13 +49,15 @@ if (existsSync(CHROMIUM_PATH)) {
       await browser?.close();
     });
 
-    it("every plot renders as an SVG element in a browser page (Vite build)", async () => {
+    it("every plot and renderModel's graph render as SVG elements in a browser page (Vite build)", async () => {
       const page = (await runPageInChromium(join(here, "../browser"), { timeout: 90_000 })) as Record<
         string,
         unknown
       >;
       expect(page.error, String(page.error)).toBeUndefined();
-      const r = page as Record<string, PlotInPage>;
+      const { model, ...plots } = page as Record<string, unknown>;
+      expect(model).toEqual({ isElement: true, nodes: 5, edges: 4 });
+      const r = plots as Record<string, PlotInPage>;
       const fx = eightSchoolsFixture();
       const C = fx.data.chains;
       expect(Object.keys(r).length).toBe(16);
