@@ -62,7 +62,7 @@ export function plotEss<O extends PlotEssOptions>(data: PlotInput, options?: O):
         width: pw,
         height: ph,
         xDomain: [0, n],
-        yDomain: extentOf(bulk, tail, [0, ref]),
+        yDomain: extentOf(bulk, tail, [0, o.relative ? minEss / ev.x[0]! : ref]),
         title: s.label,
         xLabel: "Total number of draws",
         yLabel: "ESS",
@@ -71,7 +71,18 @@ export function plotEss<O extends PlotEssOptions>(data: PlotInput, options?: O):
       p.circles(ev.x, bulk, { r: 2.5, fill: color(0), cls: "ph-ess-point" });
       p.line(ev.x, tail, { stroke: color(1), cls: "ph-ess-tail" });
       p.circles(ev.x, tail, { r: 2.5, fill: color(1), cls: "ph-ess-point" });
-      p.hline(ref, { stroke: "#888888", dash: "4 3", cls: "ph-min-ess" });
+      if (o.relative) {
+        // ArviZ draws minEss / n against the number of draws n when relative
+        const xs = Array.from(
+          { length: 100 },
+          (_, i) => ev.x[0]! + ((ev.x[ev.x.length - 1]! - ev.x[0]!) * i) / 99,
+        );
+        p.line(
+          xs,
+          xs.map((v) => minEss / v),
+          { stroke: "#888888", dash: "4 3", cls: "ph-min-ess" },
+        );
+      } else p.hline(ref, { stroke: "#888888", dash: "4 3", cls: "ph-min-ess" });
       return p;
     }
     const curve = kind === "local" ? essLocalCurve(s.data, C, nPoints) : essQuantileCurve(s.data, C, nPoints);
@@ -87,8 +98,9 @@ export function plotEss<O extends PlotEssOptions>(data: PlotInput, options?: O):
       xLabel: "Quantile",
       yLabel: "ESS",
     });
-    const xs = kind === "local" ? curve.x.map((v) => v + 0.5 / nPoints) : curve.x;
-    p.circles(xs, y, { r: 3, fill: color(0), cls: "ph-ess-point" });
+    // as ArviZ: a line with markers at the probabilities (the lower end of each interval for local ESS)
+    p.line(curve.x, y, { stroke: color(0), cls: "ph-ess-line" });
+    p.circles(curve.x, y, { r: 3, fill: color(0), cls: "ph-ess-point" });
     p.hline(ref, { stroke: "#888888", dash: "4 3", cls: "ph-min-ess" });
     if (o.extraMethods) {
       p.hline(extras[0]!, { stroke: color(2), cls: "ph-ess-mean" });

@@ -134,6 +134,8 @@ describe("every plot renders valid SVG whose marks match the data", { timeout: 6
     const ev = plotEss(idata, { ...S, varNames: ["mu", "tau"], kind: "evolution" });
     expect(count(ev, "ph-ess-bulk")).toBe(2);
     expect(count(ev, "ph-ess-point")).toBe(2 * 40);
+    const rel = plotEss(idata, { ...S, varNames: ["mu"], kind: "evolution", relative: true });
+    expect(count(rel, "ph-min-ess")).toBe(1);
     const m = plotMcse(idata, { ...S, varNames: ["tau"] });
     expect(count(m, "ph-mcse-point")).toBe(20);
     expect(() => plotEss(idata, { kind: "bulk" as "local" })).toThrow(/kind must be/);
