@@ -51,6 +51,16 @@ describe("plots render SVG whose marks match the data", { timeout: 60_000 }, () 
     const v = plotRank(idata, { output: "string", varNames: ["mu"], kind: "vlines" });
     expect(attrValues(v, "ph-vline-rank", "data-count").map(Number)).toEqual(fx.stats.mu.rankCounts.flat());
   });
+  it("labeller names panels", () => {
+    const svg = plotTrace(idata, {
+      output: "string",
+      varNames: ["theta"],
+      compact: false,
+      coords: { school: ["Choate"] },
+      labeller: (v, c) => `${v} @ ${c.join("/")}`,
+    });
+    expect(svg).toContain(">theta @ Choate</text>");
+  });
   it("errors name the variable and what exists", () => {
     expect(() => plotTrace(idata, { varNames: ["sigma"] })).toThrow(
       /no variable "sigma" in posterior; it has mu, theta, tau/,

@@ -9,6 +9,11 @@ export interface SelectOptions {
   filterVars?: "like" | "regex";
   /** Coordinate values to keep per dimension, e.g. `{ school: ["Choate", "Deerfield"] }`. */
   coords?: Readonly<Record<string, readonly (string | number)[]>>;
+  /**
+   * Panel and row labels (ArviZ's `labeller`): from the variable name and the element's coordinate labels.
+   * Default `name` for scalars, `name[a, b]` for elements.
+   */
+  labeller?: (varName: string, coordLabels: readonly string[]) => string;
 }
 
 /** One scalar quantity (a variable, or one element of it) with its draws, chain-major `[chain, draw]`. */
@@ -153,7 +158,11 @@ export function selectScalars(
       const coordLabels = combo.map((i, k) => labels[k]![keep[k]!.indexOf(i)]!);
       out.push({
         varName: name,
-        label: coordLabels.length ? `${name}[${coordLabels.join(", ")}]` : name,
+        label: o.labeller
+          ? o.labeller(name, coordLabels)
+          : coordLabels.length
+            ? `${name}[${coordLabels.join(", ")}]`
+            : name,
         coordLabels,
         data: x,
         numChains: C,
