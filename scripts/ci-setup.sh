@@ -5,7 +5,7 @@
 #   built offline by ../shared/tools/python-oracle.sh with PHLOX_ORACLE_ZARR=1 (the zarr v2/v3 interop tests need
 #   zarr); an oracle without zarr is rebuilt.
 # - Debian's chromium (its SwiftShader Vulkan driver and the browser for the headless test) and libvulkan1 (Dawn
-#   loads libvulkan.so.1) for the WebGPU backend tests.
+#   loads libvulkan.so.1) for the WebGPU backend tests; fonts-dejavu-core for the plots' screenshot tests.
 set -uo pipefail
 oracle_script="../shared/tools/python-oracle.sh"
 if [[ -f "$oracle_script" ]]; then
@@ -16,8 +16,9 @@ if [[ -f "$oracle_script" ]]; then
   fi
 fi
 if command -v apt-get >/dev/null 2>&1 &&
-  { [[ ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]] || ! ldconfig -p | grep -q libvulkan.so.1; }; then
-  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1) \
+  { [[ ! -f /usr/lib/chromium/vk_swiftshader_icd.json ]] || ! ldconfig -p | grep -q libvulkan.so.1 ||
+    [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; }; then
+  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1 fonts-dejavu-core) \
     >/dev/null 2>&1 || echo "chromium/libvulkan1 not installed: the webgpu tests will report no adapter"
 fi
 exit 0

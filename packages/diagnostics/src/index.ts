@@ -19,6 +19,7 @@ export {
 } from "./convergence.js";
 export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./draws.js";
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
+export { betainc, betaincinv } from "./internal/special.js";
 export { hpdi, quantile } from "./intervals.js";
 export {
   type ElpdData,
