@@ -19,6 +19,16 @@ export {
   welfordCovariance,
 } from "./adaptation/index.js";
 export {
+  type CombineOptions,
+  ConsensusError,
+  consensus,
+  type Draws,
+  type FlatSite,
+  type ParametricResult,
+  parametric,
+  parametricDraws,
+} from "./consensus.js";
+export {
   type AdaptState,
   type AsyncPotentialFn,
   type HMCCore,
@@ -47,4 +57,16 @@ export {
   MCMC,
   type MCMCOptions,
 } from "./mcmc.js";
+export {
+  type DataArray,
+  PriorScale,
+  ShardError,
+  type SubposteriorOptions,
+  type SubposteriorResult,
+  sampleSubposterior,
+  sampleSubposteriors,
+  shardData,
+  shardKey,
+  subposteriorModel,
+} from "./subposterior.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";
