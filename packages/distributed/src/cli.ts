@@ -6,7 +6,7 @@
  *                            [--lock-duration MS] [--stalled-interval MS] [--max-stalled N] [--connect-timeout MS]
  *
  * Prints one line per event on stdout (`ready`, `started`, `completed`, `failed`); stops on SIGINT/SIGTERM
- * after the running shards finish (a second signal stops at once; BullMQ re-queues what was running).
+ * after the running shards finish (a second signal exits at once; BullMQ re-queues what was running).
  */
 import { DistributedError } from "./errors.js";
 import { startWorker, type WorkerOptions, workerConnectionLabel } from "./worker.js";
@@ -82,9 +82,10 @@ async function main(): Promise<void> {
   log(`ready worker=${w.name} redis=${workerConnectionLabel(options)} queue=${options.queueName ?? "phlox"}`);
   let stopping = false;
   const stop = () => {
-    const force = stopping;
+    // First signal: finish the running shards. Second: exit now (BullMQ re-queues what was running).
+    if (stopping) process.exit(1);
     stopping = true;
-    w.close(force).then(
+    w.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -70,10 +70,9 @@ const fromSource = import.meta.url.endsWith(".ts");
  */
 function startThread(input: ThreadInput, transferList: ArrayBuffer[]): ThreadWorker {
   if (!fromSource) {
-    return new ThreadWorker(new URL("./shard-thread.js", import.meta.url), {
-      workerData: input,
-      transferList,
-    });
+    // The bundle puts this code in a chunk; the package's own export map finds the thread entry.
+    const entry = new URL(import.meta.resolve("@phlox/distributed/shard-thread"));
+    return new ThreadWorker(entry, { workerData: input, transferList });
   }
   // tsx/esm/api resolves to its CommonJS build under require; its ES module build sits beside it.
   const tsxApi = createRequire(import.meta.url)
