@@ -1,7 +1,7 @@
 import { Bernoulli, Normal } from "@phlox/distributions";
 import { plate, sample, subsample } from "@phlox/handlers";
 import { MCMC, NUTS } from "@phlox/mcmc";
-import { matmul, type Tensor, tensor } from "@phlox/tensor";
+import { matmul, type Tensor, take, tensor } from "@phlox/tensor";
 import { Adam, exponentialDecay, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoDelta } from "./auto-delta.js";
@@ -97,6 +97,45 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
     for (const guide of [new AutoDelta(model), new AutoMultivariateNormal(model)]) {
       const { losses } = new SVI(model, guide, new Adam(0.02), new TraceELBO()).run(2, 300, X, y);
       expect(losses.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it("local latents in a full plate beside a subsampled data plate: group means recovered", () => {
+    // 4 groups with means θ_g ~ N(0, 2); 800 observations y_i ~ N(θ_{g(i)}, 1) in a plate subsampled to 80.
+    const G = 4;
+    const M = 800;
+    const theta = [-2, -0.5, 1, 2.5];
+    const group = Int32Array.from({ length: M }, (_, i) => i % G);
+    const obs = Float64Array.from(
+      { length: M },
+      (_, i) => theta[i % G] + Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()),
+    );
+    const hier = (gIdx: Tensor, yObs: Tensor) => {
+      const th = plate("groups", G, () => sample("theta", new Normal(0, 2)));
+      plate(
+        "data",
+        M,
+        () => {
+          const g = subsample(gIdx, 0);
+          sample("y", new Normal(take(th, g, 0), 1), { obs: subsample(yObs, 0) });
+        },
+        { subsampleSize: 80 },
+      );
+    };
+    const guide = new AutoNormal(hier);
+    const { params } = new SVI(
+      hier,
+      guide,
+      new Adam(exponentialDecay(0.05, 3000, 0.02)),
+      new TraceELBO(),
+    ).run(4, 3000, tensor(group, { dtype: "int32" }), tensor(obs));
+    // Exact posterior of each group mean: precision 1/4 + n_g, mean Σy_g / precision; sd ≈ 0.07.
+    for (let g = 0; g < G; g++) {
+      const ys = Array.from(obs).filter((_, i) => i % G === g);
+      const prec = 0.25 + ys.length;
+      const mean = ys.reduce((a, b) => a + b, 0) / prec;
+      expect(Math.abs(params.theta_auto_loc.data[g] - mean)).toBeLessThan(0.5 / Math.sqrt(prec));
+      expect(Math.abs(params.theta_auto_scale.data[g] * Math.sqrt(prec) - 1)).toBeLessThan(0.25);
     }
   });
 
