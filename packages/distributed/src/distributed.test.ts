@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { consensus, sampleSubposteriors, shardData } from "@phlox/mcmc";
 import { tensor } from "@phlox/tensor";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runDistributed } from "./driver.js";
 import { DistributedError } from "./errors.js";
@@ -215,6 +216,42 @@ describe("bad input and failures name the shard", () => {
 });
 
 describe("Redis unreachable: a clear error within the connect timeout, no hang", () => {
+  test("Redis going away mid-run fails the run naming the unfinished shards", async () => {
+    const own = await startRedis();
+    try {
+      const run = runDistributed({
+        connection: own.url,
+        queueName: "outage",
+        module: MODULE,
+        data: { y: { data: new Float64Array(4), shape: [4] } },
+        numShards: 2,
+        key: 0,
+        numWarmup: 10,
+        numSamples: 10,
+        connectTimeoutMs: 1000,
+        pollIntervalMs: 50,
+        runId: "outage-run",
+      });
+      const outcome = run.then(
+        () => "resolved",
+        (e: Error) => e,
+      );
+      // Wait until both shards are enqueued (no worker takes them), then stop Redis.
+      const probe = new Redis(own.url);
+      while ((await probe.exists("bull:outage:outage-run-shard-1")) === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      probe.disconnect();
+      await own.stop();
+      const e = await outcome;
+      expect(e).toBeInstanceOf(DistributedError);
+      expect((e as DistributedError).code).toBe("redis-unreachable");
+      expect((e as Error).message).toMatch(/lost Redis at 127\.0\.0\.1:\d+ .*unfinished shards: 0, 1/);
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
+
   test("driver and worker", async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;

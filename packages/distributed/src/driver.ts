@@ -248,7 +248,8 @@ export async function runDistributed(options: RunDistributedOptions): Promise<Di
   }
 
   await probeRedis(connection, connectTimeoutMs);
-  const redisOpts = redisOptions(connection, connectTimeoutMs);
+  // The driver's commands fail after two reconnection attempts instead of waiting for Redis forever.
+  const redisOpts = { ...redisOptions(connection, connectTimeoutMs), maxRetriesPerRequest: 2 };
   const redis = new Redis(redisOpts);
   redis.on("error", () => {});
   const queue = new Queue<ShardJobData, ShardJobResult, string>(queueName, {
@@ -256,6 +257,16 @@ export async function runDistributed(options: RunDistributedOptions): Promise<Di
   });
   queue.on("error", () => {});
   const ids = Array.from({ length: numShards }, (_, k) => jobId(runId, k));
+  const enqueue = async <T>(p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      throw new DistributedError(
+        "redis-unreachable",
+        `${who}: could not write run ${runId} to Redis at ${describeConnection(connection)}: ${(e as Error).message}.`,
+      );
+    }
+  };
   let succeeded = false;
   try {
     const jobs: ShardJobData[] = [];
@@ -263,7 +274,7 @@ export async function runDistributed(options: RunDistributedOptions): Promise<Di
       let data: ShardJobData["data"];
       if (shards) {
         const dk = dataKey(queueName, runId, k);
-        await writeArrays(redis, dk, shards[k], ttlSeconds);
+        await enqueue(writeArrays(redis, dk, shards[k], ttlSeconds));
         data = { kind: "redis", key: dk };
       } else {
         data = { kind: "ref", ref: (options.dataRefs as readonly string[])[k] };
@@ -288,12 +299,14 @@ export async function runDistributed(options: RunDistributedOptions): Promise<Di
         timeoutMs: options.shardTimeoutMs ?? null,
       });
     }
-    await queue.addBulk(
-      jobs.map((d, k) => ({
-        name: `shard-${k}` as string,
-        data: d,
-        opts: { jobId: ids[k], attempts: 1, removeOnComplete: false, removeOnFail: false },
-      })),
+    await enqueue(
+      queue.addBulk(
+        jobs.map((d, k) => ({
+          name: `shard-${k}` as string,
+          data: d,
+          opts: { jobId: ids[k], attempts: 1, removeOnComplete: false, removeOnFail: false },
+        })),
+      ),
     );
 
     // Poll the shards' states (robust to missed events); a Redis outage longer than connectTimeoutMs fails the run.

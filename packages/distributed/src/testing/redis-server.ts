@@ -63,7 +63,7 @@ export async function startRedis(): Promise<TestRedis> {
     url,
     port,
     async stop() {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once("exit", r));
         proc.kill("SIGTERM");
         await exited;
