@@ -19,6 +19,7 @@ export const LAYERS = {
   mcmc: 5,
   vi: 5,
   autoguide: 6,
+  distributed: 6,
   "arviz-io": 7,
   plots: 8,
   serve: 8,

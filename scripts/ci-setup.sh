@@ -6,6 +6,7 @@
 #   zarr); an oracle without zarr is rebuilt.
 # - Debian's chromium (its SwiftShader Vulkan driver and the browser for the headless test) and libvulkan1 (Dawn
 #   loads libvulkan.so.1) for the WebGPU backend tests; fonts-dejavu-core for the plots' screenshot tests.
+# - Debian's redis-server for the @phlox/distributed tests (each test starts its own on a free loopback port).
 set -uo pipefail
 oracle_script="../shared/tools/python-oracle.sh"
 if [[ -f "$oracle_script" ]]; then
@@ -20,5 +21,9 @@ if command -v apt-get >/dev/null 2>&1 &&
     [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; }; then
   (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libvulkan1 fonts-dejavu-core) \
     >/dev/null 2>&1 || echo "chromium/libvulkan1 not installed: the webgpu tests will report no adapter"
+fi
+if command -v apt-get >/dev/null 2>&1 && ! command -v redis-server >/dev/null 2>&1; then
+  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server) \
+    >/dev/null 2>&1 || echo "redis-server not installed: the @phlox/distributed tests will fail to start Redis"
 fi
 exit 0

@@ -15,7 +15,7 @@ import {
 } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import { softplus, softplusInv } from "./internal/math.js";
-import { type DefaultInit, resolveModel } from "./internal/resolve-model.js";
+import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 /** Options shared by the autoguides. */
 export interface AutoGuideOptions {
@@ -166,13 +166,23 @@ export abstract class AutoContinuous implements Guide {
     const z = new Float64Array(D);
     const gz = new Float64Array(D);
     const U = this.potential(pm);
+    const setKey = (pm as Partial<KeyedPotentialModel>).setKey?.bind(pm);
     return {
       numParams: family.numParams,
       noiseDim: family.noiseDim,
       initialParams: () => Float64Array.from(u0),
       constrainParams: (u) => this.constrain(bound, u),
       unconstrainParams: (p) => this.unconstrain(bound, p, u0),
-      particle(u: Float64Array, eps: Float64Array, grad: Float64Array, mode: ParticleMode): number {
+      particle(
+        u: Float64Array,
+        eps: Float64Array,
+        grad: Float64Array,
+        mode: ParticleMode,
+        k0: number,
+        k1: number,
+      ): number {
+        // A model with subsampled plates draws this particle's minibatch from its key.
+        setKey?.(k0, k1);
         const lq = family.forward(u, eps, z, mode);
         const v = U(z, gz);
         family.backward(u, eps, gz, grad, mode);

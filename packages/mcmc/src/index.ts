@@ -24,6 +24,16 @@ export { BarkerMH, type MHOptions, type MHState, type MHStateJSON, RandomWalkMH 
 export type { EnsembleOptions, WalkerState, WalkerStateJSON } from "./ensemble.js";
 export { ESS, type ESSMove, type ESSOptions } from "./ess.js";
 export {
+  type CombineOptions,
+  ConsensusError,
+  consensus,
+  type Draws,
+  type FlatSite,
+  type ParametricResult,
+  parametric,
+  parametricDraws,
+} from "./consensus.js";
+export {
   type AdaptState,
   type AsyncPotentialFn,
   type HMCCore,
@@ -60,5 +70,17 @@ export type {
   WorkerKernelKind,
 } from "./potential-kernel.js";
 export { SA, type SAOptions, type SAState } from "./sa.js";
+export {
+  type DataArray,
+  PriorScale,
+  ShardError,
+  type SubposteriorOptions,
+  type SubposteriorResult,
+  sampleSubposterior,
+  sampleSubposteriors,
+  shardData,
+  shardKey,
+  subposteriorModel,
+} from "./subposterior.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";
 export { buildWorkerKernel } from "./worker-kernels.js";

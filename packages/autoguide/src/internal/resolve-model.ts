@@ -3,6 +3,15 @@ import { compileValueAndGrad } from "@phlox/backend-js";
 import { getTransforms, initializeModel, initToMedian, type ModelInfo } from "@phlox/infer";
 import { reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 import { isPotentialModel, type PotentialModel } from "@phlox/vi";
+import { subsampledModel, subsampledPlates } from "./subsample.js";
+
+/**
+ * A potential whose value depends on a per-particle key (a model with subsampled plates: the key picks the
+ * minibatch); the particle calls `setKey` before evaluating it.
+ */
+export interface KeyedPotentialModel extends PotentialModel {
+  setKey(k0: number, k1: number): void;
+}
 
 /** Init strategies by name, for guides whose NumPyro default differs from `initializeModel`'s. */
 export type DefaultInit = "uniform" | "median";
@@ -72,6 +81,33 @@ export function resolveModel(
     );
   }
   const initStrategy = initLocFn ?? (defaultInit === "median" ? initToMedian() : undefined);
+  const plates = subsampledPlates(who, model as AnyModel, args, key);
+  if (plates.length > 0) {
+    // Minibatch SVI: the potential depends on the particle's key (its minibatch), set by `setKey`.
+    const sm = subsampledModel(model as AnyModel, args, key, plates, initStrategy);
+    const info = sm.info;
+    let k0 = key[0];
+    let k1 = key[1];
+    let logJ: ((z: Float64Array, g: Float64Array) => number) | null = null;
+    const pm: KeyedPotentialModel = {
+      potentialFn: (z, g) => sm.potential(z, g, k0, k1),
+      setKey(a, b) {
+        k0 = a;
+        k1 = b;
+      },
+      dim: info.dim,
+      initialZ: info.initialZ,
+      layout: info.layout,
+      compiled: info.compiled,
+      postprocess: (z) => info.postprocess(z),
+      unconstrain: (values) => info.unconstrain(values),
+      logJacobianFn: (z, g) => {
+        logJ ??= buildLogJacobian(info, sm.fixedModel, args);
+        return logJ(z, g);
+      },
+    };
+    return pm;
+  }
   const info = initializeModel([key[0], key[1]], model as AnyModel, args, { initStrategy });
   let logJ: ((z: Float64Array, g: Float64Array) => number) | null = null;
   return {

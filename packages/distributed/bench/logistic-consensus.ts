@@ -1,0 +1,99 @@
+/**
+ * Benchmark: full-data NUTS in one process vs consensus Monte Carlo over K shards on W worker processes through
+ * Redis (BullMQ), on a simulated logistic regression (never committed: generated here).
+ *
+ *   node --conditions=@phlox/source --import tsx packages/distributed/bench/logistic-consensus.ts \
+ *     [--n 1000000] [--d 20] [--k 10] [--workers 2] [--warmup 1000] [--samples 6000] \
+ *     [--full-warmup 500] [--full-samples 2000]
+ *
+ * Prints wall times (and their ratio, measured in the same run) and, per coefficient, the consensus (and
+ * parametric) error of the posterior mean in units of the full-data posterior sd, and the sd ratio.
+ * Needs redis-server on PATH (started on a free loopback port, stopped at the end).
+ */
+import { fileURLToPath } from "node:url";
+import { MCMC, NUTS, parametricDraws } from "@phlox/mcmc";
+import { tensor } from "@phlox/tensor";
+import { runDistributed } from "../src/index.js";
+import { model, simulate } from "../src/testing/logistic-model.js";
+import { spawnWorker, startRedis } from "../src/testing/redis-server.js";
+import { columnMeansAndSds } from "./stats.js";
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const n = arg("n", 1_000_000);
+const d = arg("d", 20);
+const k = arg("k", 10);
+const numWorkers = arg("workers", 2);
+const numWarmup = arg("warmup", 1000);
+const numSamples = arg("samples", 6000);
+const fullWarmup = arg("full-warmup", 500);
+const fullSamples = arg("full-samples", 2000);
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+log(`logistic regression N=${n} D=${d}; consensus over K=${k} shards on ${numWorkers} worker processes`);
+const t0 = performance.now();
+const { X, y } = simulate(n, d, 2026);
+log(`simulated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+// 1. Full data, one process.
+const tFull = performance.now();
+const mcmc = new MCMC(new NUTS(model), {
+  numWarmup: fullWarmup,
+  numSamples: fullSamples,
+  progressBar: false,
+});
+await mcmc.run(1, tensor(X, { shape: [n, d] }), tensor(y, { shape: [n] }));
+const fullSeconds = (performance.now() - tFull) / 1000;
+const full = columnMeansAndSds(mcmc.getSamples().beta.data, d);
+log(`full-data NUTS: ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`);
+
+// 2. Consensus through Redis.
+const redis = await startRedis();
+const workers = Array.from({ length: numWorkers }, (_, i) =>
+  spawnWorker(["--redis", redis.url, "--queue", "bench", "--name", `w${i}`]),
+);
+try {
+  await Promise.all(workers.map((w) => w.waitFor(/^ready /)));
+  const tCons = performance.now();
+  const r = await runDistributed({
+    connection: redis.url,
+    queueName: "bench",
+    module: fileURLToPath(new URL("../src/testing/logistic-model.ts", import.meta.url)),
+    data: { X: { data: X, shape: [n, d] }, y: { data: y, shape: [n] } },
+    numShards: k,
+    key: 1,
+    numWarmup,
+    numSamples,
+  });
+  const consSeconds = (performance.now() - tCons) / 1000;
+  const cons = columnMeansAndSds(r.draws.beta.data, d);
+  const par = columnMeansAndSds(
+    parametricDraws(
+      r.subposteriors.map((s) => s.draws),
+      numSamples,
+      { key: 2 },
+    ).beta.data,
+    d,
+  );
+  const divergences = r.subposteriors.reduce((a, s) => a + s.numDivergences, 0);
+  log(
+    `consensus: ${k} shards × (${numWarmup}+${numSamples}) on ${numWorkers} workers in ${consSeconds.toFixed(1)} s ` +
+      `(per shard on its worker: ${r.subposteriors.map((s) => s.seconds.toFixed(1)).join(", ")} s; ${divergences} divergences)`,
+  );
+  log(`wall time consensus / full = ${(consSeconds / fullSeconds).toFixed(2)}`);
+  const err = (a: ReturnType<typeof columnMeansAndSds>) =>
+    Array.from({ length: d }, (_, j) => Math.abs(a.mean[j] - full.mean[j]) / full.sd[j]);
+  const ratio = (a: ReturnType<typeof columnMeansAndSds>) =>
+    Array.from({ length: d }, (_, j) => a.sd[j] / full.sd[j]);
+  const fmt = (xs: number[]) =>
+    `max ${Math.max(...xs).toFixed(3)}, mean ${(xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(3)}`;
+  const sdFmt = (xs: number[]) => `range [${Math.min(...xs).toFixed(3)}, ${Math.max(...xs).toFixed(3)}]`;
+  log(`consensus  |mean − full mean| / full sd: ${fmt(err(cons))}; sd / full sd: ${sdFmt(ratio(cons))}`);
+  log(`parametric |mean − full mean| / full sd: ${fmt(err(par))}; sd / full sd: ${sdFmt(ratio(par))}`);
+  log(`target: consensus means within 0.1 sd → ${Math.max(...err(cons)) < 0.1 ? "met" : "NOT met"}`);
+} finally {
+  for (const w of workers) await w.stop();
+  await redis.stop();
+}
