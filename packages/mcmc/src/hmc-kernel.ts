@@ -356,6 +356,17 @@ export class HMC implements Kernel<HMCState> {
     return this.modelPotential?.postprocessBatch?.(zs, n);
   }
 
+  /** The state with a fresh generator from `key` (the one `init` would give for that chain key). */
+  reseed(state: HMCState, key: KeyPair): HMCState {
+    state.rng = new ChainRandom(splitKey(key, 2)[1]);
+    return state;
+  }
+
+  /** NUTS's tree-depth cap (undefined for HMC, which builds no tree). */
+  get maxTreeDepth(): number | undefined {
+    return this.algo === "NUTS" ? this.core.options.maxTreeDepth : undefined;
+  }
+
   /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */
   diagnostics(s: HMCState): string {
     return `${s.numSteps} steps of size ${s.stepSize.toExponential(2)}. acc. prob=${s.meanAcceptProb.toFixed(2)}`;

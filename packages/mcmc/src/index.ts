@@ -46,5 +46,7 @@ export {
   type ChainStates,
   MCMC,
   type MCMCOptions,
+  type RunWarning,
 } from "./mcmc.js";
+export { RunOptions, type RunOptionsInit, runOptions } from "./run-options.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";
