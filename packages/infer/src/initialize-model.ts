@@ -366,7 +366,7 @@ export function initializeModel(
     return trace(() => sub.run(() => callModel(model, args))).getTrace();
   };
   const sitesOf = (tr: Trace): Record<string, SiteValue> => {
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, site] of tr) {
       if (site.value !== null && keepSite(name, site.type)) out[name] = toSiteValue(site.value);
     }
@@ -400,7 +400,7 @@ export function initializeModel(
     prototypeTrace: proto,
     constrain(z) {
       const tr = runConstrained(z);
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const l of layout) {
         const v = tr.get(l.name)?.value;
         if (v) out[l.name] = v;
@@ -417,7 +417,7 @@ export function initializeModel(
       return stackDraws(zs, n, dim, eagerPostprocess);
     },
     unconstrain(values) {
-      const vals: Record<string, Tensor> = {};
+      const vals: Record<string, Tensor> = Object.create(null);
       for (const [k, v] of Object.entries(values)) vals[k] = siteTensor(v);
       const sub = new (class extends Messenger {
         override processMessage(msg: Message): void {

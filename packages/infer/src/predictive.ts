@@ -60,7 +60,7 @@ function batchSamples(samples: Samples, batchNdims: number, who: string): Batche
     numDraws,
     sites: flat.map((f) => ({ name: f.k, shape: f.rest, size: f.n, data: f.data })),
     draw(i) {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const f of flat) out[f.k] = fromData(f.data.subarray(i * f.n, (i + 1) * f.n), f.rest);
       return out;
     },
@@ -73,7 +73,7 @@ function stack(
   batchShape: readonly number[],
   who: string,
 ): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   if (perDraw.length === 0) return out;
   for (const name of Object.keys(perDraw[0])) {
     const shape = perDraw[0][name].shape;
@@ -174,7 +174,7 @@ export class Predictive {
   run(rngKey: Key | number | readonly [number, number], ...args: unknown[]): Record<string, Tensor> {
     const o = this.options;
     const who = "Predictive.run";
-    const params: Record<string, Tensor> = {};
+    const params: Record<string, Tensor> = Object.create(null);
     for (const [k, v] of Object.entries(o.params ?? {})) params[k] = siteTensor(v);
     let batched: Batched;
     if (o.posteriorSamples !== undefined) {
@@ -229,7 +229,7 @@ export class Predictive {
             params,
           ),
         ).getTrace();
-        latent = { ...latent };
+        latent = Object.assign(Object.create(null) as Record<string, Tensor>, latent);
         for (const [name, site] of gt)
           if (site.type === "sample" && site.value !== null) latent[name] = site.value;
       }
@@ -239,7 +239,8 @@ export class Predictive {
       if (sites === null) {
         sites = new Set();
         for (const [name, site] of tr) {
-          if ((site.type === "sample" && !(name in latent)) || site.type === "deterministic") sites.add(name);
+          if ((site.type === "sample" && !Object.hasOwn(latent, name)) || site.type === "deterministic")
+            sites.add(name);
         }
       }
       return pick(tr, sites);
@@ -265,7 +266,7 @@ export class Predictive {
         (i) => (i === 0 ? first : eagerAt(i)),
       );
       if (fast !== null) {
-        const out: Record<string, Tensor> = {};
+        const out: Record<string, Tensor> = Object.create(null);
         for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
         return out;
       }
@@ -309,7 +310,7 @@ export function logLikelihood(
   if (options.jit !== false && batched.numDraws > 2) {
     const fast = compiledLogLikelihood(model, args, batched.sites, batched.numDraws, eagerAt);
     if (fast !== null) {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
       return out;
     }

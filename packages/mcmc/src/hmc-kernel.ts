@@ -234,7 +234,7 @@ export class HMC implements Kernel<HMCState> {
         `${this.algo}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
       );
     }
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     const lls = this.infer.logLikelihood(this.model, samples, this.modelArgs, { batchNdims: 1 });
     for (const [name, t] of Object.entries(lls)) {
       out[name] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
@@ -252,7 +252,7 @@ export class HMC implements Kernel<HMCState> {
     if (!tr) {
       throw new TypeError(`${this.algo}.observations: needs a model kernel run through MCMC.`);
     }
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, site] of tr) {
       if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
         out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
@@ -338,12 +338,12 @@ export class HMC implements Kernel<HMCState> {
   postprocess(z: Float64Array): Record<string, SiteValue> {
     if (this.modelPotential) return this.modelPotential.postprocess(z);
     if (this.raw?.postprocessFn) {
-      const out: Record<string, SiteValue> = {};
+      const out: Record<string, SiteValue> = Object.create(null);
       for (const [k, v] of Object.entries(this.raw.postprocessFn(z))) out[k] = asSiteValue(k, v);
       return out;
     }
     if (this.siteLayout) {
-      const out: Record<string, SiteValue> = {};
+      const out: Record<string, SiteValue> = Object.create(null);
       for (const l of this.siteLayout)
         out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
       return out;

@@ -396,7 +396,7 @@ export class MCMC<S extends object = object> {
     if (other) {
       // [chains, draws, ...] and [chains·draws, ...] share one row-major layout: reuse the data, reshape.
       const outsOk = this.okOutputs("getSamples");
-      const reshaped: Record<string, SiteValue> = {};
+      const reshaped: Record<string, SiteValue> = Object.create(null);
       for (const [name, v] of Object.entries(other)) {
         const site = group ? v.shape.slice(1) : v.shape.slice(2);
         const n = outsOk[0].numKept;
@@ -410,7 +410,7 @@ export class MCMC<S extends object = object> {
     }
     const outs = this.okOutputs("getSamples");
     const numKept = outs[0].numKept;
-    const result: Record<string, SiteValue> = {};
+    const result: Record<string, SiteValue> = Object.create(null);
     for (const [c, out] of outs.entries()) {
       for (const [name, v] of Object.entries(this.chainSites(out))) {
         const size = numKept === 0 ? 0 : v.data.length / numKept;
@@ -438,7 +438,7 @@ export class MCMC<S extends object = object> {
     const post =
       this.options.postprocessFn ??
       (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
-    const sites: Record<string, SiteValue> = {};
+    const sites: Record<string, SiteValue> = Object.create(null);
     const view = new Float64Array(out.d);
     for (let i = 0; i < n; i++) {
       view.set(out.z.subarray(i * out.d, (i + 1) * out.d));
@@ -460,7 +460,7 @@ export class MCMC<S extends object = object> {
   getExtraFields(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
     const outs = this.okOutputs("getExtraFields");
     const n = outs[0].numKept;
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const name of Object.keys(outs[0].fields)) {
       const w = outs[0].fieldWidths[name];
       const data = new Float64Array(outs.length * n * w);
@@ -484,7 +484,7 @@ export class MCMC<S extends object = object> {
     if (!this.kernel.logLikelihood) throw new TypeError("MCMC.logLikelihood: the kernel has no model.");
     const flat = this.kernel.logLikelihood(this.getSamples());
     const chains = this.okOutputs("logLikelihood").length;
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, v] of Object.entries(flat)) {
       out[name] = { data: v.data, shape: [chains, v.shape[0] / chains, ...v.shape.slice(1)] };
     }

@@ -105,8 +105,8 @@ export class ChainRunner<S extends object> {
     }
     const numKept = Math.floor(numSamples / thinning);
     this.thinOffset = numSamples % thinning;
-    const fields: Record<string, Float64Array> = {};
-    const widths: Record<string, number> = {};
+    const fields: Record<string, Float64Array> = Object.create(null);
+    const widths: Record<string, number> = Object.create(null);
     for (const f of fieldNames) {
       const v = fieldValue(state, f);
       if (v === undefined)
