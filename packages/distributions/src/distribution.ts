@@ -477,7 +477,9 @@ export class MaskedDistribution extends Distribution {
         ? base.batchShape
         : broadcastShapes(`${base.name}.mask`, base.batchShape, m.shape);
     super(batch, base.eventShape, { validateArgs: base.validateArgs });
-    this.baseDist = base;
+    // As NumPyro: a mask wider than the batch expands the base first, so draws are independent per entry.
+    const wider = batch.length !== base.batchShape.length || batch.some((d, i) => d !== base.batchShape[i]);
+    this.baseDist = wider ? base.expand(batch) : base;
     this.maskValue = m;
   }
   override get name(): string {

@@ -1,6 +1,7 @@
 import { type Message, Messenger, seed, type Trace, trace } from "@phlox/handlers";
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
+import { validateObservations } from "./internal/observed.js";
 import {
   type CompiledPotential,
   compileValueAndGrad,
@@ -141,6 +142,9 @@ const isFiniteArray = (a: Float64Array): boolean => {
  * @returns the {@link ModelInfo}.
  * @throws PhloxError (`discrete-latent`) for a latent site with discrete support.
  * @throws PhloxError (`no-valid-init`) when no finite starting point is found, naming the offending site.
+ * @throws PhloxError (`obs-outside-support`) when an observed value lies outside its distribution's support
+ *   (checked once here, so the compiled potential carries no checks); `sample` itself refuses observed
+ *   values whose shape differs from the site's (`obs-shape`).
  * @example
  * const model = (y) => {
  *   const mu = sample("mu", new Normal(0, 1));
@@ -167,6 +171,7 @@ export function initializeModel(
   const maxTries = options.maxTries ?? 100;
   const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
   const proto = initTrace(model, args, strategy, kProto);
+  validateObservations(proto);
 
   const layout: SiteLayout[] = [];
   let dim = 0;
