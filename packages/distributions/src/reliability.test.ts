@@ -1,11 +1,13 @@
-import { key, tensor } from "@phlox/tensor";
+import { gamma, key, split, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
+import { Beta } from "./continuous/beta.js";
 import { Gamma } from "./continuous/gamma.js";
 import { Normal } from "./continuous/normal.js";
 import { StudentT } from "./continuous/student-t.js";
 import { Binomial } from "./discrete/binomial.js";
 import { NegativeBinomial } from "./discrete/negative-binomial.js";
 import { RelaxedBernoulli } from "./meta/relaxed-bernoulli.js";
+import { Dirichlet } from "./multivariate/dirichlet.js";
 import { Multinomial } from "./multivariate/multinomial.js";
 
 describe("distribution arguments", () => {
@@ -54,5 +56,42 @@ describe("mask", () => {
     expect(new Set(x).size).toBe(4);
     expect((d.sample(key(1), [3]).toArray() as number[][]).flat().length).toBe(12);
     expect(new Set((d.sample(key(1), [3]).toArray() as number[][]).flat()).size).toBe(12);
+  });
+});
+
+describe("tiny concentrations sample in log space", () => {
+  it("Beta(a, b) with a, b ≈ 1e-300 puts its mass at 0 and 1 with P(→1) = a/(a + b), never NaN", () => {
+    const frac1 = (a: number, b: number) => {
+      const x = new Beta(a, b).sample(key(0), [3000]).toArray() as number[];
+      expect(x.every((v) => v >= 0 && v <= 1)).toBe(true);
+      expect(x.filter((v) => v > 1e-9 && v < 1 - 1e-9)).toEqual([]);
+      return x.filter((v) => v > 0.5).length / x.length;
+    };
+    expect(Math.abs(frac1(1e-300, 1e-300) - 0.5)).toBeLessThan(0.04); // ±4.4 sd at n = 3000
+    expect(Math.abs(frac1(2e-300, 1e-300) - 2 / 3)).toBeLessThan(0.04);
+    expect(frac1(1e-300, 1)).toBe(0);
+  });
+
+  it("Dirichlet with tiny concentrations gives one-hot rows at each corner with its share; Gamma underflows to 0", () => {
+    const rows = new Dirichlet(tensor([1e-300, 1e-300, 2e-300]))
+      .sample(key(1), [4000])
+      .toArray() as number[][];
+    const counts = [0, 0, 0];
+    for (const r of rows) {
+      expect(r.some(Number.isNaN)).toBe(false);
+      expect(Math.max(...r)).toBe(1);
+      counts[r.indexOf(1)]++;
+    }
+    expect(Math.abs(counts[2] / 4000 - 0.5)).toBeLessThan(0.04);
+    expect(Math.abs(counts[0] / 4000 - 0.25)).toBeLessThan(0.04);
+    expect(new Gamma(1e-300).sample(key(2), [5]).toArray()).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("ordinary concentrations keep the direct quotient of the Gamma draws, bit for bit", () => {
+    const x = new Beta(2, 3).sample(key(5), [4]).toArray() as number[];
+    const [k1, k0] = split(key(5), 2);
+    const g1 = gamma(k1, 2, [4]).toArray() as number[];
+    const g0 = gamma(k0, 3, [4]).toArray() as number[];
+    expect(x).toEqual(g1.map((a, i) => a / (a + g0[i])));
   });
 });
