@@ -120,7 +120,7 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 export const SUM_BLOCK = 128;
 
 /**
- * `tf.sum` in float32 by blocks: the reduced elements are summed in blocks of {@link SUM_BLOCK}, then the block
+ * `tf.sum` in float32 by blocks on the CPU and wasm backends: the reduced elements are summed in blocks of {@link SUM_BLOCK}, then the block
  * sums in blocks, and so on (a pairwise summation with wide leaves). tfjs's CPU/wasm kernels accumulate
  * sequentially in float32, so 3·10⁷ ones summed to 16,777,216 (2²⁴, where adding 1 stops changing the sum)
  * and 10⁶ × 0.1 to 100,958; blocked, the error grows with log N instead of N.
@@ -128,7 +128,9 @@ export const SUM_BLOCK = 128;
 export function blockedSum(t: TfTensor, axes: number[], keepDims: boolean): TfTensor {
   const shape = t.shape;
   const n = axes.reduce((a, ax) => a * shape[ax], 1);
-  if (t.dtype !== "float32" || n <= SUM_BLOCK) return tf.sum(t, axes, keepDims);
+  // WebGPU reduces in workgroup trees already; the CPU and wasm kernels loop sequentially.
+  const sequential = tf.getBackend() === "wasm" || tf.getBackend() === "cpu";
+  if (t.dtype !== "float32" || n <= SUM_BLOCK || !sequential) return tf.sum(t, axes, keepDims);
   return tf.tidy(() => {
     const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const perm = [...kept, ...axes];
