@@ -1,4 +1,4 @@
-import { Categorical, Normal, Poisson } from "@phlox/distributions";
+import { Categorical, enableValidation, HalfCauchy, Normal, Poisson } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
 import { type Tensor, tensor, zeros } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
@@ -89,5 +89,25 @@ describe("observed data are validated once at initialisation", () => {
     // z = [mu, y_unobserved[0..3]]; entries 0 and 2 are observed.
     expect(g[1]).toBe(0);
     expect(g[3]).toBe(0);
+  });
+
+  it("validateArgs keeps the model compiled (checks run on the concrete initial traces) and still catches bad values", () => {
+    const sigma = tensor([15, 10, 16, 11, 9, 11, 10, 18]);
+    const y = tensor([28, 8, -3, 7, -1, 1, 18, 12]);
+    const es = (s: Tensor, yy: Tensor) => {
+      const mu = sample("mu", new Normal(0, 5));
+      const tau = sample("tau", new HalfCauchy(5));
+      plate("school", 8, () => {
+        const raw = sample("theta_decentered", new Normal(0, 1));
+        sample("obs", new Normal(mu.add(tau.mul(raw)), s), { obs: yy });
+      });
+    };
+    enableValidation(true);
+    try {
+      expect(initializeModel(0, es, [sigma, y]).compiled).toBe(true);
+      expect(() => initializeModel(0, es, [sigma.neg(), y])).toThrow(/parameter scale .* must satisfy/);
+    } finally {
+      enableValidation(false);
+    }
   });
 });
