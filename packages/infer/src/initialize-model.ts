@@ -55,7 +55,16 @@ export interface InitializeModelOptions {
   maxTries?: number;
   /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
   jit?: boolean;
+  /**
+   * Cross-check the compiled potential and gradient against eager autodiff at the starting point (a guard
+   * against compiler defects). Default: only when the observed data hold at most {@link CHECK_COMPILED_MAX}
+   * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
+   */
+  checkCompiled?: boolean;
 }
+
+/** Observed elements up to which `initializeModel` cross-checks the compiled potential by default. */
+export const CHECK_COMPILED_MAX = 2 ** 17;
 
 /** What {@link initializeModel} returns: everything a sampler needs (the `@phlox/mcmc` `ModelPotential` contract). */
 export interface ModelInfo {
@@ -332,7 +341,11 @@ export function initializeModel(
   // The eager run's trace (constrained latent and deterministic values at that point) is kept as the
   // reference against which the compiled postprocess is checked, so the model need not run again for it.
   let checkPoint: { z: Float64Array; trace: Trace } | null = null;
-  if (compiled !== null) {
+  let observedSize = 0;
+  for (const site of proto.values()) {
+    if (site.type === "sample" && site.isObserved && site.value !== null) observedSize += site.value.size;
+  }
+  if (compiled !== null && (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)) {
     const ge = new Float64Array(dim);
     let eagerTrace: Trace | null = null;
     onTrace = (tr) => {

@@ -1,7 +1,13 @@
 import type { Trace } from "@phlox/handlers";
-import { broadcastTo, dataOf, PhloxError, unmask } from "./ops.js";
+import { broadcastTo, dataOf, PhloxError, realConstraint, unmask } from "./ops.js";
 
 const fmtShape = (s: readonly number[]) => `[${s.join(", ")}]`;
+
+/** True when every element is finite (`real`'s check on plain data, without building a mask tensor). */
+function allFinite(a: ArrayLike<number | bigint>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(Number(a[i]))) return false;
+  return true;
+}
 
 /** Row-major multi-index of flat index `k` in `shape`. */
 function unravel(k: number, shape: readonly number[]): number[] {
@@ -27,8 +33,9 @@ export function validateObservations(tr: Trace): void {
     const { base, mask } = unmask(site.fn);
     if (mask === false) continue;
     const value = site.value;
+    if (mask === true && base.support === realConstraint && allFinite(value.dataSync())) continue;
     const ok = base.support.check(value);
-    const okv = dataOf(ok);
+    const okv = ok.dataSync();
     const maskv = mask === true ? null : dataOf(broadcastTo(mask, ok.shape));
     for (let k = 0; k < okv.length; k++) {
       if (okv[k] || (maskv !== null && !maskv[k])) continue;
