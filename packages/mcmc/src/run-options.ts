@@ -31,9 +31,16 @@ const BRAND: unique symbol = Symbol("phlox.mcmc.RunOptions");
 /** Options of one run (build with {@link runOptions}). */
 export class RunOptions {
   readonly [BRAND] = true;
+  /** See {@link RunOptionsInit.signal}. */
   readonly signal?: AbortSignal;
+  /** See {@link RunOptionsInit.chainTimeoutMs}. */
   readonly chainTimeoutMs?: number;
+  /** See {@link RunOptionsInit.continueChains}. */
   readonly continueChains: boolean;
+  /**
+   * @param init - the options.
+   * @throws RangeError for a `chainTimeoutMs` that is not a positive number; TypeError for a non-signal.
+   */
   constructor(init: RunOptionsInit = {}) {
     const t = init.chainTimeoutMs;
     if (t !== undefined && !(typeof t === "number" && t > 0)) {
