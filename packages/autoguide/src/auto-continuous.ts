@@ -225,7 +225,7 @@ export abstract class AutoContinuous implements Guide {
         throw new Error(`${who}: unknown parameter "${k}"; this guide has ${[...known].join(", ")}.`);
       }
     }
-    const latentValues: Record<string, ParamValue> = {};
+    const latentValues: Record<string, ParamValue> = Object.create(null);
     const latentSpecs: ParamSpec[] = [];
     for (const s of b.specs) {
       const v = p[s.name];
@@ -254,7 +254,7 @@ export abstract class AutoContinuous implements Guide {
       const z = new Float64Array(b.family.dim);
       b.family.median(u, z);
       const current = this.postprocess(b, z);
-      const merged: Record<string, ParamValue> = {};
+      const merged: Record<string, ParamValue> = Object.create(null);
       for (const l of b.layout) merged[l.name] = latentValues[l.name] ?? current[l.name];
       const zNew = this.unconstrainLatent(b, merged);
       for (const s of latentSpecs) {
@@ -268,7 +268,7 @@ export abstract class AutoContinuous implements Guide {
   /** Constrained latent site values at z (the model's postprocess, or z split by layout). */
   protected postprocess(b: Bound, z: Float64Array): Record<string, ParamValue> {
     if (b.pm.postprocess) return b.pm.postprocess(z);
-    const out: Record<string, ParamValue> = {};
+    const out: Record<string, ParamValue> = Object.create(null);
     for (const l of b.layout)
       out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
     return out;
@@ -294,7 +294,7 @@ export abstract class AutoContinuous implements Guide {
     fill: (i: number, z: Float64Array) => void,
   ): Record<string, ParamValue> {
     const z = new Float64Array(b.family.dim);
-    const out: Record<string, ParamValue> = {};
+    const out: Record<string, ParamValue> = Object.create(null);
     for (let i = 0; i < n; i++) {
       fill(i, z);
       const vals = this.postprocess(b, z);

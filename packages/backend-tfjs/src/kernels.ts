@@ -116,6 +116,45 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
   },
 });
 
+/** float32 sums over more than this many elements are split into blocks of this size (see {@link blockedSum}). */
+export const SUM_BLOCK = 128;
+
+/**
+ * `tf.sum` in float32 by blocks on the CPU and wasm backends: the reduced elements are summed in blocks of {@link SUM_BLOCK}, then the block
+ * sums in blocks, and so on (a pairwise summation with wide leaves). tfjs's CPU/wasm kernels accumulate
+ * sequentially in float32, so 3·10⁷ ones summed to 16,777,216 (2²⁴, where adding 1 stops changing the sum)
+ * and 10⁶ × 0.1 to 100,958; blocked, the error grows with log N instead of N.
+ */
+export function blockedSum(t: TfTensor, axes: number[], keepDims: boolean): TfTensor {
+  const shape = t.shape;
+  const n = axes.reduce((a, ax) => a * shape[ax], 1);
+  // WebGPU reduces in workgroup trees already; the CPU and wasm kernels loop sequentially.
+  const sequential = tf.getBackend() === "wasm" || tf.getBackend() === "cpu";
+  if (t.dtype !== "float32" || n <= SUM_BLOCK || !sequential) return tf.sum(t, axes, keepDims);
+  return tf.tidy(() => {
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const perm = [...kept, ...axes];
+    const moved = perm.every((p, i) => p === i) ? t : tf.transpose(t, perm);
+    const outer = kept.reduce((a, i) => a * shape[i], 1);
+    let cur: TfTensor = tf.reshape(moved, [outer, n]);
+    let len = n;
+    while (len > SUM_BLOCK) {
+      const m = Math.ceil(len / SUM_BLOCK);
+      const padded =
+        m * SUM_BLOCK === len
+          ? cur
+          : tf.pad(cur, [
+              [0, 0],
+              [0, m * SUM_BLOCK - len],
+            ]);
+      cur = tf.sum(tf.reshape(padded, [outer, m, SUM_BLOCK]), 2);
+      len = m;
+    }
+    const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => shape[i]);
+    return tf.reshape(tf.sum(cur, 1), out);
+  });
+}
+
 const arg = <P extends "argmax" | "argmin">(
   p: P,
   f: (x: TfTensor, axis: number) => TfTensor,
@@ -238,7 +277,7 @@ export const kernels: readonly KernelSpec[] = [
   reduce("reduceMax", tf.max),
   reduce("reduceMin", tf.min),
   reduce("reduceProd", tf.prod),
-  reduce("reduceSum", tf.sum),
+  reduce("reduceSum", blockedSum),
   k("reshape", ([x], p) => tf.reshape(x as TfTensor, p.shape)),
   sameUnary("round", tf.round, identity),
   floatUnary("rsqrt", tf.rsqrt),

@@ -211,7 +211,12 @@ export abstract class Distribution {
   protected validateSample(value: TensorLike): void {
     if (!this.validateArgs) return;
     const v = asTensor(value);
-    const ok = values(this.support.check(v));
+    // Under jit the value is a tracer: the check ran on the concrete trace at initialisation (values are
+    // read only when they exist), so validation never stops a model from compiling.
+    const okT = isConcrete(v) ? this.support.check(v) : null;
+    // Under jit even constants' checks are staged (omnistaging): read only concrete results.
+    if (okT === null || !isConcrete(okT)) return;
+    const ok = values(okT);
     const bad = ok.findIndex((b) => !b);
     if (bad >= 0) {
       const vs = values(v);
@@ -240,7 +245,9 @@ export abstract class Distribution {
       const p = params[name];
       if (p === undefined) continue;
       const t = asTensor(p);
-      const ok = values(c.check(t));
+      const okT = isConcrete(t) ? c.check(t) : null;
+      if (okT === null || !isConcrete(okT)) continue;
+      const ok = values(okT);
       const bad = ok.findIndex((b) => !b);
       if (bad >= 0) {
         const vs = values(t);
@@ -285,6 +292,13 @@ export abstract class Distribution {
   mask(mask: TensorLike | boolean): Distribution {
     return new MaskedDistribution(this, mask);
   }
+}
+
+/** True when `t` holds values (not a jit/makeProgram tracer; autodiff tracers carry their primal's values). */
+function isConcrete(t: Tensor): boolean {
+  let x = t;
+  while (x._primal !== null) x = x._primal;
+  return x._trace === null;
 }
 
 const fmtValues = (vs: readonly number[]): string => (vs.length === 1 ? String(vs[0]) : `[${vs.join(", ")}]`);
@@ -477,7 +491,9 @@ export class MaskedDistribution extends Distribution {
         ? base.batchShape
         : broadcastShapes(`${base.name}.mask`, base.batchShape, m.shape);
     super(batch, base.eventShape, { validateArgs: base.validateArgs });
-    this.baseDist = base;
+    // As NumPyro: a mask wider than the batch expands the base first, so draws are independent per entry.
+    const wider = batch.length !== base.batchShape.length || batch.some((d, i) => d !== base.batchShape[i]);
+    this.baseDist = wider ? base.expand(batch) : base;
     this.maskValue = m;
   }
   override get name(): string {

@@ -110,7 +110,7 @@ export {
   Independent,
   MaskedDistribution,
 } from "./distribution.js";
-export type { ProbsOrLogits } from "./internal/bernoulli-helpers.js";
+export type { ProbsOrLogits, WithProbsOrLogits } from "./internal/bernoulli-helpers.js";
 export type { TruncationBounds } from "./internal/truncated-helpers.js";
 export type { WishartScale } from "./internal/wishart-helpers.js";
 // KL divergence

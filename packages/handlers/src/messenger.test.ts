@@ -167,3 +167,24 @@ describe("sample without handlers", () => {
     );
   });
 });
+
+it("an async model is refused with async-model, and its later rejection is not left unhandled", async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const model = async () => {
+      sample("a", new Normal(0, 1));
+      await new Promise((r) => setTimeout(r, 5));
+      // Runs after the handlers are gone: it throws, rejecting the promise nobody awaits.
+      sample("b", new Normal(0, 1));
+    };
+    expect(() => trace(seed(model, 0)).getTrace()).toThrow(
+      expect.objectContaining({ code: "async-model", message: expect.stringMatching(/must be synchronous/) }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});

@@ -56,10 +56,32 @@ export class Messenger {
    */
   run<R>(fn: () => R): R {
     this.enter();
+    let result: R;
     try {
-      return fn();
+      result = fn();
     } finally {
       this.exit();
     }
+    if (isThenable(result)) {
+      // The model's code after its first `await` would run with no handlers (or another run's): refuse it,
+      // and keep its later rejection from becoming an unhandled one.
+      result.then(undefined, () => {});
+      throw new HandlerError(
+        "async-model",
+        "A model (or a function run under a handler) returned a Promise: Phlox models must be synchronous, " +
+          "because seed, trace, substitute and the other handlers are active only while the model runs. " +
+          "Remove `async` from the model and `await` its inputs (data loading) before calling MCMC, SVI or Predictive.",
+      );
+    }
+    return result;
   }
+}
+
+/** True for a Promise or any object with a `then` method. */
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (
+    (typeof x === "object" || typeof x === "function") &&
+    x !== null &&
+    typeof (x as { then?: unknown }).then === "function"
+  );
 }

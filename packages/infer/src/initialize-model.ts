@@ -12,6 +12,7 @@ import { withCompiler } from "@phlox/tensor";
 
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
+import { validateObservations } from "./internal/observed.js";
 import {
   type CompiledPotential,
   compileValueAndGrad,
@@ -65,7 +66,16 @@ export interface InitializeModelOptions {
   maxTries?: number;
   /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
   jit?: boolean;
+  /**
+   * Cross-check the compiled potential and gradient against eager autodiff at the starting point (a guard
+   * against compiler defects). Default: only when the observed data hold at most {@link CHECK_COMPILED_MAX}
+   * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
+   */
+  checkCompiled?: boolean;
 }
+
+/** Observed elements up to which `initializeModel` cross-checks the compiled potential by default. */
+export const CHECK_COMPILED_MAX = 2 ** 17;
 
 /** What {@link initializeModel} returns: everything a sampler needs (the `@phlox/mcmc` `ModelPotential` contract). */
 export interface ModelInfo {
@@ -156,6 +166,9 @@ const isFiniteArray = (a: Float64Array): boolean => {
  * @returns the {@link ModelInfo}.
  * @throws PhloxError (`discrete-latent`) for a latent site with discrete support.
  * @throws PhloxError (`no-valid-init`) when no finite starting point is found, naming the offending site.
+ * @throws PhloxError (`obs-outside-support`) when an observed value lies outside its distribution's support
+ *   (checked once here, so the compiled potential carries no checks); `sample` itself refuses observed
+ *   values whose shape differs from the site's (`obs-shape`).
  * @example
  * const model = (y) => {
  *   const mu = sample("mu", new Normal(0, 1));
@@ -193,6 +206,7 @@ function initializeModelImpl(
   const maxTries = options.maxTries ?? 100;
   const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
   const proto = initTrace(model, args, strategy, kProto);
+  validateObservations(proto);
 
   const layout: SiteLayout[] = [];
   let dim = 0;
@@ -353,7 +367,11 @@ function initializeModelImpl(
   // The eager run's trace (constrained latent and deterministic values at that point) is kept as the
   // reference against which the compiled postprocess is checked, so the model need not run again for it.
   let checkPoint: { z: Float64Array; trace: Trace } | null = null;
-  if (compiled !== null) {
+  let observedSize = 0;
+  for (const site of proto.values()) {
+    if (site.type === "sample" && site.isObserved && site.value !== null) observedSize += site.value.size;
+  }
+  if (compiled !== null && (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)) {
     const ge = new Float64Array(dim);
     let eagerTrace: Trace | null = null;
     onTrace = (tr) => {
@@ -392,7 +410,7 @@ function initializeModelImpl(
     return trace(() => sub.run(() => callModel(model, args))).getTrace();
   };
   const sitesOf = (tr: Trace): Record<string, SiteValue> => {
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, site] of tr) {
       if (site.value !== null && keepSite(name, site.type)) out[name] = toSiteValue(site.value);
     }
@@ -426,7 +444,7 @@ function initializeModelImpl(
     prototypeTrace: proto,
     constrain(z) {
       const tr = runConstrained(z);
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const l of layout) {
         const v = tr.get(l.name)?.value;
         if (v) out[l.name] = v;
@@ -443,7 +461,7 @@ function initializeModelImpl(
       return stackDraws(zs, n, dim, eagerPostprocess);
     },
     unconstrain(values) {
-      const vals: Record<string, Tensor> = {};
+      const vals: Record<string, Tensor> = Object.create(null);
       for (const [k, v] of Object.entries(values)) vals[k] = siteTensor(v);
       const sub = new (class extends Messenger {
         override processMessage(msg: Message): void {

@@ -59,7 +59,7 @@ export function logDensity<A extends unknown[]>(
   args: A,
   params: Readonly<Record<string, Tensor | TensorLike | SiteValue>>,
 ): LogDensityResult {
-  const values: Record<string, Tensor> = {};
+  const values: Record<string, Tensor> = Object.create(null);
   for (const [k, v] of Object.entries(params)) values[k] = siteTensor(v);
   const tr = trace(substitute(model, values)).getTrace(...args);
   const lj = traceLogJoint(tr);

@@ -69,9 +69,9 @@ export function transformFn(
   params: Values,
   invert = false,
 ): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   for (const [k, v] of Object.entries(params)) {
-    const t = transforms[k];
+    const t = Object.hasOwn(transforms, k) ? transforms[k] : undefined;
     const x = siteTensor(v);
     out[k] = t === undefined ? x : invert ? t.inverse(x) : t.forward(x);
   }
@@ -98,7 +98,7 @@ export function constrainFn<A extends unknown[]>(
   const values = toMap(params);
   const sub = new UnconstrainedSubstitute(values, false, true);
   const tr = trace<A, unknown>((...a: A) => sub.run(() => model(...a))).getTrace(...args);
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   for (const [name, site] of tr) {
     if (site.value === null) continue;
     if (values.has(name) || (returnDeterministic && site.type === "deterministic")) out[name] = site.value;
@@ -121,7 +121,7 @@ export function getTransforms<A extends unknown[]>(
 ): Record<string, Transform> {
   const values = toMap(params);
   const tr = trace(substitute(model, Object.fromEntries(values))).getTrace(...args);
-  const out: Record<string, Transform> = {};
+  const out: Record<string, Transform> = Object.create(null);
   for (const [name, site] of tr) {
     if (!values.has(name)) continue;
     if (isLatent(site) && !isRealSupport(site)) out[name] = siteTransform(site);

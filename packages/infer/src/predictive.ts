@@ -65,7 +65,7 @@ function batchSamples(samples: Samples, batchNdims: number, who: string): Batche
     numDraws,
     sites: flat.map((f) => ({ name: f.k, shape: f.rest, size: f.n, data: f.data })),
     draw(i) {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const f of flat) out[f.k] = fromData(f.data.subarray(i * f.n, (i + 1) * f.n), f.rest);
       return out;
     },
@@ -78,7 +78,7 @@ function stack(
   batchShape: readonly number[],
   who: string,
 ): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   if (perDraw.length === 0) return out;
   for (const name of Object.keys(perDraw[0])) {
     const shape = perDraw[0][name].shape;
@@ -187,7 +187,7 @@ export class Predictive {
   run(rngKey: Key | number | readonly [number, number], ...args: unknown[]): Record<string, Tensor> {
     const o = this.options;
     const who = "Predictive.run";
-    const params: Record<string, Tensor> = {};
+    const params: Record<string, Tensor> = Object.create(null);
     for (const [k, v] of Object.entries(o.params ?? {})) params[k] = siteTensor(v);
     let batched: Batched;
     if (o.posteriorSamples !== undefined) {
@@ -240,7 +240,7 @@ export class Predictive {
           params,
         ),
       ).getTrace();
-      const latent = { ...latent0 };
+      const latent = Object.assign(Object.create(null) as Record<string, Tensor>, latent0);
       for (const [name, site] of gt)
         if (site.type === "sample" && site.value !== null) latent[name] = site.value;
       return [latent, km];
@@ -253,7 +253,8 @@ export class Predictive {
       if (sites === null) {
         sites = new Set();
         for (const [name, site] of tr) {
-          if ((site.type === "sample" && !(name in latent)) || site.type === "deterministic") sites.add(name);
+          if ((site.type === "sample" && !Object.hasOwn(latent, name)) || site.type === "deterministic")
+            sites.add(name);
         }
       }
       return pick(tr, sites);
@@ -267,7 +268,7 @@ export class Predictive {
       keepDeterministic,
     ]);
     const stacked = (fast: Map<string, { data: Float64Array; shape: number[] }>): Record<string, Tensor> => {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
       return out;
     };
@@ -351,7 +352,7 @@ export function logLikelihood(
       options.parallel === true,
     );
     if (fast !== null) {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const [name, v] of fast) out[name] = fromData(v.data, [...batched.batchShape, ...v.shape]);
       return out;
     }

@@ -239,7 +239,7 @@ export class HMC implements Kernel<HMCState> {
         `${this.algo}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
       );
     }
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     const lls = this.infer.logLikelihood(this.model, samples, this.modelArgs, { batchNdims: 1 });
     for (const [name, t] of Object.entries(lls)) {
       out[name] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
@@ -257,7 +257,7 @@ export class HMC implements Kernel<HMCState> {
     if (!tr) {
       throw new TypeError(`${this.algo}.observations: needs a model kernel run through MCMC.`);
     }
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, site] of tr) {
       if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
         out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
@@ -343,12 +343,12 @@ export class HMC implements Kernel<HMCState> {
   postprocess(z: Float64Array): Record<string, SiteValue> {
     if (this.modelPotential) return this.modelPotential.postprocess(z);
     if (this.raw?.postprocessFn) {
-      const out: Record<string, SiteValue> = {};
+      const out: Record<string, SiteValue> = Object.create(null);
       for (const [k, v] of Object.entries(this.raw.postprocessFn(z))) out[k] = asSiteValue(k, v);
       return out;
     }
     if (this.siteLayout) {
-      const out: Record<string, SiteValue> = {};
+      const out: Record<string, SiteValue> = Object.create(null);
       for (const l of this.siteLayout)
         out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
       return out;
@@ -359,6 +359,17 @@ export class HMC implements Kernel<HMCState> {
   /** Many draws at once, through the model potential's batch postprocess (models only). */
   postprocessBatch(zs: Float64Array, n: number): Record<string, SiteValue> | undefined {
     return this.modelPotential?.postprocessBatch?.(zs, n);
+  }
+
+  /** The state with a fresh generator from `key` (the one `init` would give for that chain key). */
+  reseed(state: HMCState, key: KeyPair): HMCState {
+    state.rng = new ChainRandom(splitKey(key, 2)[1]);
+    return state;
+  }
+
+  /** NUTS's tree-depth cap (undefined for HMC, which builds no tree). */
+  get maxTreeDepth(): number | undefined {
+    return this.algo === "NUTS" ? this.core.options.maxTreeDepth : undefined;
   }
 
   /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */

@@ -21,8 +21,6 @@ export {
 // Kernels beyond HMC/NUTS (SA, BarkerMH, RandomWalkMH, AIES, ESS).
 export { AIES, type AIESMove, type AIESOptions, type DEMove, type StretchMove } from "./aies.js";
 export { BarkerMH, type MHOptions, type MHState, type MHStateJSON, RandomWalkMH } from "./barker.js";
-export type { EnsembleOptions, WalkerState, WalkerStateJSON } from "./ensemble.js";
-export { ESS, type ESSMove, type ESSOptions } from "./ess.js";
 export {
   type CombineOptions,
   ConsensusError,
@@ -33,6 +31,8 @@ export {
   parametric,
   parametricDraws,
 } from "./consensus.js";
+export type { EnsembleOptions, WalkerState, WalkerStateJSON } from "./ensemble.js";
+export { ESS, type ESSMove, type ESSOptions } from "./ess.js";
 export {
   type AdaptState,
   type AsyncPotentialFn,
@@ -62,6 +62,7 @@ export {
   type ChainStates,
   MCMC,
   type MCMCOptions,
+  type RunWarning,
 } from "./mcmc.js";
 export type {
   KernelWorkerPayload,
@@ -69,6 +70,7 @@ export type {
   PotentialSource,
   WorkerKernelKind,
 } from "./potential-kernel.js";
+export { RunOptions, type RunOptionsInit, runOptions } from "./run-options.js";
 export { SA, type SAOptions, type SAState } from "./sa.js";
 export {
   type DataArray,

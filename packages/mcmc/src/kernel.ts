@@ -102,6 +102,14 @@ export interface Kernel<S extends object = object> {
   postprocessBatch?(zs: Float64Array, n: number): Record<string, SiteValue> | undefined;
   /** One short line for the progress bar, e.g. "2 steps of size 0.7. acc. prob=0.85". */
   diagnostics(state: S): string;
+  /**
+   * The state with its random generator replaced by one seeded from `key` (NumPyro's
+   * `state._replace(rng_key=key)`): what `MCMC.run` does to `postWarmupState` with the run's chain keys.
+   * Without it, resumed chains keep the generators stored in their states.
+   */
+  reseed?(state: S, key: KeyPair): S;
+  /** The tree-depth cap of a tree-building kernel (NUTS), for the driver's saturation warning. */
+  readonly maxTreeDepth?: number;
   /** JSON form of a state (needed for `postWarmupState` serialisation and parallel chains). */
   stateToJSON?(state: S): unknown;
   /** Inverse of `stateToJSON`. */

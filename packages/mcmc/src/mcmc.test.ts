@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { HMC, type ModelPotentialFactory, NUTS } from "./hmc-kernel.js";
 import type { PotentialFn } from "./internal/trajectory.js";
 import { ChainError, type ChainProgress, MCMC } from "./mcmc.js";
+import { runOptions } from "./run-options.js";
 import { normalPotential } from "./testing/potentials.js";
 
 const fixtures = new URL("../test-fixtures/potentials.mjs", import.meta.url).href;
@@ -107,32 +108,132 @@ describe("MCMC", () => {
     expect(thin.getExtraFields().diverging.shape).toEqual([66]);
   });
 
-  test("MCMC.postWarmupState survives JSON and a later run from it reproduces the original draws", async () => {
+  test("MCMC.postWarmupState from warmup() survives JSON; a run from it with the same key reproduces the draws", async () => {
     const a = new MCMC(nuts(), base);
-    await a.run(21);
+    await a.warmup(21);
     const saved = JSON.stringify(a.postWarmupState);
+    await a.run(21);
     const b = new MCMC(nuts(), base);
     b.postWarmupState = JSON.parse(saved);
-    await b.run(999); // the key is ignored: the chains' generators are in the saved state
+    await b.run(21); // NumPyro: the run's key reseeds the chains
     expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
     expect(Array.from(b.getSamples().b.data)).toEqual(Array.from(a.getSamples().b.data));
+    const c = new MCMC(nuts(), base);
+    c.postWarmupState = JSON.parse(saved);
+    await c.run(22);
+    expect(Array.from(c.getSamples().a.data)).not.toEqual(Array.from(a.getSamples().a.data));
   });
 
-  test("MCMC.warmup(key) then run() equals run(key); lastState continues the chains", async () => {
+  test("MCMC.run twice warms up again with the new key (NumPyro); continueChains continues bit for bit", async () => {
     const a = new MCMC(nuts(), base);
     await a.run(4);
-    const b = new MCMC(nuts(), base);
-    await b.warmup(4);
-    await b.run(4);
-    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
+    expect(a.postWarmupState).toBeUndefined();
+    const first = Array.from(a.getSamples().a.data);
+    await a.run(5);
+    const fresh = new MCMC(nuts(), base);
+    await fresh.run(5);
+    expect(Array.from(a.getSamples().a.data)).toEqual(Array.from(fresh.getSamples().a.data));
+    expect(Array.from(a.getSamples().a.data)).not.toEqual(first);
+    // One run of 400 draws equals 200 draws then 200 more continued from lastState with continueChains.
     const c = new MCMC(nuts(), { ...base, numSamples: 400 });
     await c.run(4);
-    a.postWarmupState = a.lastState;
     await a.run(4);
+    a.postWarmupState = a.lastState;
+    await a.run(0, runOptions({ continueChains: true }));
     const second = c.getSamples({ groupByChain: true }).a.data;
     const cont = a.getSamples({ groupByChain: true }).a.data;
     expect(cont[0]).toBe(second[200]);
     expect(cont[599]).toBe(second[1199]);
+    // Without continueChains the key reseeds the resumed chains: other draws, no warmup.
+    await a.run(4);
+    a.postWarmupState = a.lastState;
+    await a.run(77);
+    expect(a.getSamples({ groupByChain: true }).a.data[0]).not.toBe(second[200]);
+  });
+
+  test("MCMC.warmup(key) then run(key) samples from the post-warmup state on every run until it is cleared", async () => {
+    const b = new MCMC(nuts(), base);
+    await b.warmup(4);
+    const pw = b.postWarmupState;
+    expect(pw?.chains).toHaveLength(3);
+    expect(pw?.sites).toEqual([
+      { name: "a", shape: [] },
+      { name: "b", shape: [1] },
+    ]);
+    await b.run(4);
+    const x = Array.from(b.getSamples().a.data);
+    await b.run(4);
+    expect(Array.from(b.getSamples().a.data)).toEqual(x);
+    expect(b.postWarmupState).toBe(pw);
+    b.postWarmupState = undefined;
+    await b.run(4);
+    const ref = new MCMC(nuts(), base);
+    await ref.run(4);
+    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(ref.getSamples().a.data));
+  });
+
+  test("MCMC.postWarmupState from another model or kernel is refused with the sites of both", async () => {
+    const a = new MCMC(nuts(), base);
+    await a.warmup(1);
+    const other = new MCMC(
+      new NUTS({
+        potentialFn: normalPotential([0, 0, 0], [1, 1, 1]),
+        initParams: [0, 0, 0],
+        layout: [{ name: "x", shape: [3] }],
+      }),
+      base,
+    );
+    other.postWarmupState = a.postWarmupState;
+    await expect(other.run(1)).rejects.toMatchObject({
+      code: "mcmc-state-mismatch",
+      message: expect.stringMatching(/sites are a\[\], b\[1\].*model's are x\[3\]/),
+    });
+    // Without recorded sites the dimension still has to match.
+    other.postWarmupState = { chains: a.postWarmupState?.chains ?? [] };
+    await expect(other.run(1)).rejects.toMatchObject({
+      code: "mcmc-state-mismatch",
+      message: expect.stringMatching(
+        /chains\[0\] has a position of 2 elements but this kernel and model have 3/,
+      ),
+    });
+    expect(() => {
+      other.postWarmupState = { chains: [null, null, null] };
+    }).toThrow(/state of chain 0 is null/);
+    other.postWarmupState = { chains: [{}, {}, {}] };
+    await expect(other.run(1)).rejects.toMatchObject({ code: "mcmc-bad-state" });
+    // The object is still usable.
+    other.postWarmupState = undefined;
+    await other.run(1);
+    expect(other.getSamples().x.shape).toEqual([600, 3]);
+  });
+
+  test("MCMC stays usable after a failed chain: the next run warms up afresh and succeeds", async () => {
+    let fail = true;
+    const U = normalPotential([0, 0], [1, 1]);
+    const kernel = new NUTS({
+      potentialFn: (z, g) => {
+        if (fail && z[0] > 1e5) throw new Error("potential blew up");
+        return U(z, g);
+      },
+      initParams: [0, 0],
+    });
+    const m = new MCMC(kernel, {
+      ...base,
+      initParams: [
+        [0, 0],
+        [1e6, 0],
+        [1, 0],
+      ],
+    });
+    await expect(m.run(1)).rejects.toBeInstanceOf(ChainError);
+    expect(m.lastState).toBeUndefined();
+    expect(m.getSamples({ groupByChain: true }).z.shape).toEqual([2, 200, 2]);
+    fail = false;
+    await m.run(2);
+    expect(m.getSamples({ groupByChain: true }).z.shape).toEqual([3, 200, 2]);
+    m.postWarmupState = m.lastState;
+    await m.run(3);
+    expect(m.getSamples({ groupByChain: true }).z.shape).toEqual([3, 200, 2]);
   });
 
   test("MCMC.getExtraFields() returns NUTS's fields with one value per kept draw", async () => {
@@ -235,6 +336,7 @@ describe("NUTS(model, options)", () => {
 
   test("MCMC.postWarmupState resumes a model kernel in a fresh MCMC (the potential is rebuilt from the args)", async () => {
     const a = new MCMC(new NUTS(model, { initializeModel: factory }), base);
+    await a.warmup(9, 0.5);
     await a.run(9, 0.5);
     const b = new MCMC(new NUTS(model, { initializeModel: factory }), base);
     b.postWarmupState = JSON.parse(JSON.stringify(a.postWarmupState));

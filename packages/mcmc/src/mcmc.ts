@@ -8,8 +8,15 @@ import {
   restore,
   snapshot,
 } from "./internal/run-chain.js";
+import { type RunWarning, runWarnings } from "./internal/run-warnings.js";
 import type { Kernel, KernelInitArgs, SiteValue } from "./kernel.js";
 import { ProgressBar } from "./progress.js";
+import { type RunOptions, splitRunArgs, yieldToEventLoop } from "./run-options.js";
+
+export type { RunWarning } from "./internal/run-warnings.js";
+
+/** Synchronous sampling yields to the event loop after this many milliseconds of work. */
+const SLICE_MS = 20;
 
 export type { ChainProgress } from "./internal/run-chain.js";
 
@@ -39,12 +46,19 @@ export interface MCMCOptions {
   extraFields?: readonly string[];
   /** Starting points, one per chain (or one for all), overriding the kernel's initialisation. */
   initParams?: ArrayLike<number> | readonly ArrayLike<number>[];
+  /** Print the run's warnings (`mcmc.warnings`) with `console.warn`. Default true. */
+  printWarnings?: boolean;
 }
 
 /** Per-chain JSON states (what `lastState` and `postWarmupState` hold). */
 export interface ChainStates {
   /** Kernel states in each kernel's JSON form, one per chain. */
   chains: unknown[];
+  /**
+   * The sites of the flat position (name and unconstrained shape) of the model that produced the states;
+   * `run` refuses the states for a model whose sites differ. Absent for kernels without a layout.
+   */
+  sites?: { name: string; shape: number[] }[];
 }
 
 /**
@@ -84,6 +98,7 @@ export class MCMC<S extends object = object> {
   private outputs: (ChainOutput | undefined)[] = [];
   private last?: ChainStates;
   private postWarmup?: ChainStates;
+  private lastWarnings: RunWarning[] = [];
   private samplesCache = new Map<boolean, Record<string, SiteValue>>();
 
   constructor(kernel: Kernel<S>, options: MCMCOptions) {
@@ -92,6 +107,7 @@ export class MCMC<S extends object = object> {
       thinning: 1,
       chainMethod: "sequential" as const,
       progressBar: true,
+      printWarnings: true,
       ...options,
     };
     for (const k of ["numWarmup", "numSamples"] as const) {
@@ -125,62 +141,97 @@ export class MCMC<S extends object = object> {
   }
 
   /**
-   * The state after warmup, per chain (JSON). Set it (e.g. from `lastState` or a saved file) to skip warmup
-   * in the next `run(key, ...args)` (pass the same model arguments); the chains continue exactly.
+   * The state after warmup, per chain (JSON), as in NumPyro: set by {@link MCMC.warmup}, or by you (e.g.
+   * `mcmc.postWarmupState = mcmc.lastState`, or a saved file). While it is set, `run` skips warmup and
+   * starts every chain from it, reseeded from the run's key (pass `runOptions({ continueChains: true })` to
+   * keep the chains' own generators and continue them bit for bit). Set it to `undefined` to warm up again.
+   * A plain `run` never sets it. `run` checks it against the kernel and the model (its sites and dimension)
+   * and refuses a state from another model.
+   * @throws PhloxError (`mcmc-bad-state`) when it is not `{ chains: [...] }` with one state per chain.
    */
   get postWarmupState(): ChainStates | undefined {
     return this.postWarmup;
   }
   set postWarmupState(s: ChainStates | undefined) {
-    if (s && (!Array.isArray(s.chains) || s.chains.length !== this.options.numChains)) {
-      throw new RangeError(
-        `MCMC.postWarmupState: expected { chains: [...] } with ${this.options.numChains} states.`,
-      );
-    }
+    if (s !== undefined) checkStates(s, this.options.numChains);
     this.postWarmup = s;
   }
 
-  /** The state after the last iteration, per chain (JSON); assign it to `postWarmupState` to continue. */
+  /**
+   * The state after the last iteration, per chain (JSON); assign it to `postWarmupState` to continue.
+   * `undefined` before the first run, and after a run in which a chain failed or that was aborted.
+   */
   get lastState(): ChainStates | undefined {
     return this.last;
   }
 
-  /**
-   * Runs warmup only and stores `postWarmupState`; a following `run` samples from there.
-   * @param key - PRNG key (seed or uint32 pair).
-   * @param args - model arguments.
-   */
-  async warmup(key: KeyLike, ...args: unknown[]): Promise<void> {
-    await this.execute(key, args, this.options.numWarmup, 0, false);
+  /** Warnings of the last run or warmup (divergences, tree depth, E-BFMI, step size), also printed. */
+  get warnings(): readonly RunWarning[] {
+    return this.lastWarnings;
   }
 
   /**
-   * Runs all chains: `numWarmup` warmup iterations (skipped when `postWarmupState` is set), then
-   * `numSamples` iterations of which every `thinning`-th is kept.
+   * Runs warmup only and sets `postWarmupState` (NumPyro's `warmup`); every later `run` samples from there
+   * until `postWarmupState` is set to `undefined` or `warmup` is called again.
+   * @param key - PRNG key (seed or uint32 pair).
+   * @param args - model arguments, optionally followed by {@link runOptions}.
+   */
+  async warmup(key: KeyLike, ...args: unknown[]): Promise<void> {
+    const { modelArgs, options } = splitRunArgs(args);
+    this.postWarmup = undefined;
+    await this.execute(key, modelArgs, options, this.options.numWarmup, 0, false, undefined);
+    this.postWarmup = this.last;
+  }
+
+  /**
+   * Runs all chains: `numWarmup` warmup iterations, then `numSamples` iterations of which every
+   * `thinning`-th is kept. Every call warms up again with its own key unless `postWarmupState` is set
+   * (by {@link MCMC.warmup} or by you), as in NumPyro.
    * @param key - PRNG key; chain c uses the c-th child key, so the same key gives the same draws with
    *   every chain method.
-   * @param args - model arguments, passed to the kernel's `init`.
+   * @param args - model arguments, passed to the kernel's `init`, optionally followed by
+   *   {@link runOptions} (`signal`, `chainTimeoutMs`, `continueChains`).
    * @throws ChainError when some chains fail; draws of the others are still available.
+   * @throws PhloxError `mcmc-aborted` when the signal aborts; `mcmc-state-mismatch` / `mcmc-bad-state` for a
+   *   `postWarmupState` that does not belong to this kernel and model.
    */
   async run(key: KeyLike, ...args: unknown[]): Promise<void> {
-    if (this.postWarmup) await this.execute(key, args, 0, this.options.numSamples, true);
-    else await this.execute(key, args, this.options.numWarmup, this.options.numSamples, true);
+    const { modelArgs, options } = splitRunArgs(args);
+    const resume = this.postWarmup;
+    const numWarmup = resume ? 0 : this.options.numWarmup;
+    await this.execute(key, modelArgs, options, numWarmup, this.options.numSamples, true, resume);
   }
 
   private async execute(
     keyLike: KeyLike,
     args: unknown[],
+    ro: RunOptions,
     numWarmup: number,
     numSamples: number,
     keep: boolean,
+    resumeFrom: ChainStates | undefined,
   ): Promise<void> {
     const o = this.options;
     const k = this.kernel;
+    const signal = ro.signal;
+    const aborted = (c?: number, it?: number) => {
+      const e = new PhloxError(
+        "mcmc-aborted",
+        `MCMC.run: aborted${c === undefined ? "" : ` at iteration ${it} of chain ${c}`} ` +
+          `(${signal?.reason instanceof Error ? signal.reason.message : String(signal?.reason)}); ` +
+          "the draws of the previous run are kept and the MCMC object can run again.",
+      );
+      e.cause = signal?.reason;
+      return e;
+    };
+    if (signal?.aborted) throw aborted();
+    // A failed or aborted run leaves no half-written state behind.
+    this.last = undefined;
+    this.lastWarnings = [];
     const key: KeyPair = toKeyPair(keyLike);
     const chainKeys = splitKey(key, o.numChains);
     const fields = [...(o.extraFields ?? k.defaultFields)];
     const initParams = perChainInit(o.initParams, o.numChains);
-    const resumeFrom = this.postWarmup;
     await k.prepare?.();
     const asynchronous = k.asynchronous === true;
     const initChain = async (c: number): Promise<S> => {
@@ -195,17 +246,25 @@ export class MCMC<S extends object = object> {
       };
       return asynchronous ? await (k.initAsync as (a: KernelInitArgs) => Promise<S>)(a) : k.init(a);
     };
-    // Resuming skips init, but a kernel built from a model only learns its potential in init: run it
-    // once (its state is discarded) so the kernel is set up for these arguments.
-    if (resumeFrom) await initChain(0);
     const failures: { chain: number; error: Error }[] = [];
     const states: (S | undefined)[] = [];
-    for (let c = 0; c < o.numChains; c++) {
-      try {
-        states.push(resumeFrom ? restore(k, resumeFrom.chains[c]) : await initChain(c));
-      } catch (e) {
-        states.push(undefined);
-        failures.push({ chain: c, error: asChainError(c, e) });
+    if (resumeFrom) {
+      // A kernel built from a model learns its potential in init: run it once for these arguments (its
+      // state tells the dimension), then check that the saved states belong to this kernel and model.
+      const probe = await initChain(0);
+      const resumed = resumeStates(k, probe, resumeFrom, o.numChains);
+      for (let c = 0; c < o.numChains; c++) {
+        const s = resumed[c];
+        states.push(ro.continueChains || !k.reseed ? s : k.reseed(s, chainKeys[c]));
+      }
+    } else {
+      for (let c = 0; c < o.numChains; c++) {
+        try {
+          states.push(await initChain(c));
+        } catch (e) {
+          states.push(undefined);
+          failures.push({ chain: c, error: asChainError(c, e) });
+        }
       }
     }
     const total = numWarmup + numSamples;
@@ -222,88 +281,109 @@ export class MCMC<S extends object = object> {
     const reporting = bar !== undefined || o.onProgress !== undefined;
     const outs: (ChainOutput | undefined)[] = new Array(o.numChains).fill(undefined);
     const lasts: unknown[] = new Array(o.numChains).fill(null);
-    const posts: unknown[] = new Array(o.numChains).fill(null);
-    if (o.chainMethod === "parallel") {
-      const spec = (k.workerSpec as () => import("./kernel.js").WorkerPotentialSpec)();
-      const live = states.flatMap((s, c) => (s ? [{ s, c }] : []));
-      const results = await runParallel(
-        live.map(({ s, c }) => ({
-          chain: c,
-          kernelSpec: spec,
-          state: snapshot(k, s),
-          numWarmup,
-          numSamples,
-          thinning: o.thinning,
-          fields,
-          progressEvery: every,
-        })),
-        report,
-      );
-      results.forEach((r, i) => {
-        const c = live[i].c;
-        if (r.ok) {
-          outs[c] = r.out;
-          lasts[c] = r.last;
-          posts[c] = r.postWarmup;
-        } else failures.push({ chain: c, error: r.error });
-      });
-    } else {
-      const runners: (ChainRunner<S> | undefined)[] = [];
-      for (let c = 0; c < o.numChains; c++) {
-        const s = states[c];
-        if (!s) {
-          runners.push(undefined);
-          continue;
-        }
-        try {
-          runners.push(new ChainRunner(k, s, numWarmup, numSamples, o.thinning, fields, c));
-        } catch (e) {
-          runners.push(undefined);
-          failures.push({ chain: c, error: asChainError(c, e) });
-        }
-      }
-      const step = async (c: number, n: number) => {
-        const r = runners[c];
-        if (!r || r.done) return;
-        try {
-          if (asynchronous) await r.advanceAsync(n);
-          else r.advance(n);
-          if (reporting && (r.iteration % every === 0 || r.done)) report(r.progress());
-        } catch (e) {
-          runners[c] = undefined;
-          failures.push({ chain: c, error: asChainError(c, e) });
-        }
-      };
-      if (o.chainMethod === "vectorized") {
-        // A synchronous kernel's step finishes before `step` returns: only asynchronous ones are awaited.
-        for (let it = 0; it < total; it++)
-          for (let c = 0; c < o.numChains; c++) {
-            const p = step(c, 1);
-            if (asynchronous) await p;
-          }
+    const maxTreeDepth = k.maxTreeDepth;
+    try {
+      if (o.chainMethod === "parallel") {
+        const spec = (k.workerSpec as () => import("./kernel.js").WorkerPotentialSpec)();
+        const live = states.flatMap((s, c) => (s ? [{ s, c }] : []));
+        const results = await runParallel(
+          live.map(({ s, c }) => ({
+            chain: c,
+            kernelSpec: spec,
+            state: snapshot(k, s),
+            numWarmup,
+            numSamples,
+            thinning: o.thinning,
+            fields,
+            progressEvery: every,
+            maxTreeDepth,
+          })),
+          report,
+          { signal, timeoutMs: ro.chainTimeoutMs },
+        );
+        if (signal?.aborted) throw aborted();
+        results.forEach((r, i) => {
+          const c = live[i].c;
+          if (r.ok) {
+            outs[c] = r.out;
+            lasts[c] = r.last;
+          } else failures.push({ chain: c, error: r.error });
+        });
       } else {
-        for (let c = 0; c < o.numChains; c++)
-          while (runners[c] && !runners[c]?.done) {
-            const p = step(c, every);
-            if (asynchronous) await p;
+        const runners: (ChainRunner<S> | undefined)[] = [];
+        for (let c = 0; c < o.numChains; c++) {
+          const s = states[c];
+          if (!s) {
+            runners.push(undefined);
+            continue;
           }
+          try {
+            runners.push(new ChainRunner(k, s, numWarmup, numSamples, o.thinning, fields, c, maxTreeDepth));
+          } catch (e) {
+            runners.push(undefined);
+            failures.push({ chain: c, error: asChainError(c, e) });
+          }
+        }
+        // Sampling is synchronous: give the event loop (timers, I/O, an abort) a turn every SLICE_MS.
+        let sliceEnd = performance.now() + SLICE_MS;
+        const pause = async (c: number) => {
+          if (performance.now() < sliceEnd) return;
+          await yieldToEventLoop();
+          if (signal?.aborted) throw aborted(c, runners[c]?.iteration ?? 0);
+          sliceEnd = performance.now() + SLICE_MS;
+        };
+        const step = async (c: number, n: number) => {
+          const r = runners[c];
+          if (!r || r.done) return;
+          try {
+            if (asynchronous) await r.advanceAsync(n);
+            else r.advance(n, sliceEnd);
+            if (reporting && (r.iteration % every === 0 || r.done)) report(r.progress());
+          } catch (e) {
+            runners[c] = undefined;
+            failures.push({ chain: c, error: asChainError(c, e) });
+          }
+        };
+        if (o.chainMethod === "vectorized") {
+          // A synchronous kernel's step finishes before `step` returns: only asynchronous ones are awaited.
+          for (let it = 0; it < total; it++) {
+            for (let c = 0; c < o.numChains; c++) {
+              const p = step(c, 1);
+              if (asynchronous) await p;
+            }
+            await pause(0);
+          }
+        } else {
+          for (let c = 0; c < o.numChains; c++)
+            while (runners[c] && !runners[c]?.done) {
+              const r = runners[c] as ChainRunner<S>;
+              const p = step(c, every - (r.iteration % every));
+              if (asynchronous) await p;
+              await pause(c);
+            }
+        }
+        runners.forEach((r, c) => {
+          if (!r) return;
+          outs[c] = r.out;
+          lasts[c] = snapshot(k, r.state);
+        });
       }
-      runners.forEach((r, c) => {
-        if (!r) return;
-        outs[c] = r.out;
-        lasts[c] = snapshot(k, r.state);
-        posts[c] = r.postWarmup;
-      });
+    } finally {
+      bar?.finish();
     }
-    bar?.finish();
-    if (failures.length < o.numChains) {
-      this.last = { chains: lasts };
-      if (numWarmup > 0 || !resumeFrom) this.postWarmup = { chains: posts };
-    }
+    const layout = k.layout?.map((l) => ({ name: l.name, shape: [...l.shape] }));
+    if (failures.length === 0) this.last = { chains: lasts, ...(layout ? { sites: layout } : {}) };
     if (keep) {
       this.outputs = outs;
       this.samplesCache.clear();
     }
+    this.lastWarnings = runWarnings(
+      outs.map((x) => x?.stats),
+      outs.map((x) => x?.numDivergences),
+      maxTreeDepth,
+    );
+    if (o.printWarnings)
+      for (const w of this.lastWarnings) console.warn(`[phlox:${w.code}] MCMC: ${w.message}`);
     if (failures.length > 0) {
       failures.sort((a, b) => a.chain - b.chain);
       throw new ChainError(failures, o.numChains);
@@ -324,7 +404,7 @@ export class MCMC<S extends object = object> {
     if (other) {
       // [chains, draws, ...] and [chains·draws, ...] share one row-major layout: reuse the data, reshape.
       const outsOk = this.okOutputs("getSamples");
-      const reshaped: Record<string, SiteValue> = {};
+      const reshaped: Record<string, SiteValue> = Object.create(null);
       for (const [name, v] of Object.entries(other)) {
         const site = group ? v.shape.slice(1) : v.shape.slice(2);
         const n = outsOk[0].numKept;
@@ -338,7 +418,7 @@ export class MCMC<S extends object = object> {
     }
     const outs = this.okOutputs("getSamples");
     const numKept = outs[0].numKept;
-    const result: Record<string, SiteValue> = {};
+    const result: Record<string, SiteValue> = Object.create(null);
     for (const [c, out] of outs.entries()) {
       for (const [name, v] of Object.entries(this.chainSites(out))) {
         const size = numKept === 0 ? 0 : v.data.length / numKept;
@@ -366,7 +446,7 @@ export class MCMC<S extends object = object> {
     const post =
       this.options.postprocessFn ??
       (this.kernel.postprocess ? (z: Float64Array) => this.kernel.postprocess?.(z) ?? {} : undefined);
-    const sites: Record<string, SiteValue> = {};
+    const sites: Record<string, SiteValue> = Object.create(null);
     const view = new Float64Array(out.d);
     for (let i = 0; i < n; i++) {
       view.set(out.z.subarray(i * out.d, (i + 1) * out.d));
@@ -388,7 +468,7 @@ export class MCMC<S extends object = object> {
   getExtraFields(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
     const outs = this.okOutputs("getExtraFields");
     const n = outs[0].numKept;
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const name of Object.keys(outs[0].fields)) {
       const w = outs[0].fieldWidths[name];
       const data = new Float64Array(outs.length * n * w);
@@ -412,7 +492,7 @@ export class MCMC<S extends object = object> {
     if (!this.kernel.logLikelihood) throw new TypeError("MCMC.logLikelihood: the kernel has no model.");
     const flat = this.kernel.logLikelihood(this.getSamples());
     const chains = this.okOutputs("logLikelihood").length;
-    const out: Record<string, SiteValue> = {};
+    const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, v] of Object.entries(flat)) {
       out[name] = { data: v.data, shape: [chains, v.shape[0] / chains, ...v.shape.slice(1)] };
     }
@@ -457,6 +537,76 @@ function asChainError(chain: number, e: unknown): Error {
   const err = new Error(`MCMC chain ${chain} failed: ${msg}`);
   if (e instanceof Error) err.stack = `${err.message}\n${e.stack ?? ""}`;
   return err;
+}
+
+/** The shape of a `ChainStates` (one non-null state per chain). */
+function checkStates(s: ChainStates, numChains: number): void {
+  if (s === null || typeof s !== "object" || !Array.isArray(s.chains) || s.chains.length !== numChains) {
+    throw new PhloxError(
+      "mcmc-bad-state",
+      `MCMC.postWarmupState: expected { chains: [...] } with ${numChains} states (one per chain), got ` +
+        `${Array.isArray(s?.chains) ? `${s.chains.length} states` : typeof s}. Assign mcmc.lastState or a saved copy of it.`,
+    );
+  }
+  const bad = s.chains.findIndex((c) => c === null || typeof c !== "object");
+  if (bad >= 0) {
+    throw new PhloxError(
+      "mcmc-bad-state",
+      `MCMC.postWarmupState: the state of chain ${bad} is ${String(s.chains[bad])}, not a kernel state.`,
+    );
+  }
+}
+
+const fmtSites = (sites: readonly { name: string; shape: readonly number[] }[]): string =>
+  sites.map((x) => `${x.name}[${x.shape.join(",")}]`).join(", ") || "(none)";
+
+/**
+ * Restores the saved states for a run, after checking them against the kernel (its JSON form and the
+ * dimension of a fresh state `probe`) and the model (the sites recorded with the states).
+ */
+function resumeStates<S extends object>(k: Kernel<S>, probe: S, saved: ChainStates, numChains: number): S[] {
+  checkStates(saved, numChains);
+  const layout = k.layout;
+  if (saved.sites && layout) {
+    const same =
+      saved.sites.length === layout.length &&
+      saved.sites.every(
+        (x, i) =>
+          x.name === layout[i].name &&
+          x.shape.length === layout[i].shape.length &&
+          x.shape.every((d, j) => d === layout[i].shape[j]),
+      );
+    if (!same) {
+      throw new PhloxError(
+        "mcmc-state-mismatch",
+        `MCMC.run: postWarmupState belongs to another model: its sites are ${fmtSites(saved.sites)}, this ` +
+          `model's are ${fmtSites(layout)}. Set mcmc.postWarmupState = undefined to warm up again.`,
+      );
+    }
+  }
+  const want = (probe as Record<string, unknown>)[k.sampleField];
+  const dim = want instanceof Float64Array ? want.length : -1;
+  return saved.chains.map((json, c) => {
+    let s: S;
+    try {
+      s = restore(k, json);
+    } catch (e) {
+      throw new PhloxError(
+        "mcmc-bad-state",
+        `MCMC.run: postWarmupState.chains[${c}] is not a state of this kernel: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    const z = (s as Record<string, unknown>)[k.sampleField];
+    if (!(z instanceof Float64Array) || (dim >= 0 && z.length !== dim)) {
+      throw new PhloxError(
+        "mcmc-state-mismatch",
+        `MCMC.run: postWarmupState.chains[${c}] has a position of ${z instanceof Float64Array ? z.length : "no"} ` +
+          `elements but this kernel and model have ${dim}; it belongs to another model. ` +
+          "Set mcmc.postWarmupState = undefined to warm up again.",
+      );
+    }
+    return s;
+  });
 }
 
 function perChainInit(p: MCMCOptions["initParams"], n: number): Float64Array[] | undefined {

@@ -22,3 +22,12 @@ export function failingPotential({ mu, sigma, limit }) {
     return inner(z, g);
   };
 }
+
+/** Like normalPotential, but hangs forever (a busy loop) once z[0] exceeds `limit`: payload { mu, sigma, limit }. */
+export function hangingPotential({ mu, sigma, limit }) {
+  const inner = normalPotential({ mu, sigma });
+  return (z, g) => {
+    if (z[0] > limit) for (;;);
+    return inner(z, g);
+  };
+}

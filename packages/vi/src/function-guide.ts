@@ -126,7 +126,7 @@ export class FunctionGuide implements Guide {
     const u0 = new Float64Array(P);
     for (let i = 0; i < sites.length; i++) u0.set(dataOf(init[i]), sites[i].offset);
     const constrained = (u: Tensor): Record<string, Tensor> => {
-      const out: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = Object.create(null);
       for (const s of sites) {
         const v = reshape(slice(u, [s.offset], [s.offset + s.size]), s.uShape);
         out[s.name] = s.transform === null ? v : s.transform.forward(v);

@@ -247,7 +247,10 @@ export function conformance(name: string, target: ConformanceTarget): void {
       }
     });
 
-    it("keeps numBytes flat over a loop of potential + gradient inside scopes", async () => {
+    // 1000 iterations take a few seconds on a busy machine: a generous timeout, not vitest's 5 s default.
+    it("keeps numBytes flat over a loop of potential + gradient inside scopes", {
+      timeout: 120_000,
+    }, async () => {
       const numBytes = target.numBytes;
       const sc = target.scope;
       if (numBytes === undefined || sc === undefined) {

@@ -16,7 +16,7 @@ import {
   uniform,
   where,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Asymmetric Laplace with asymmetry κ: log p(x) = log(κ/(1+κ²)) − log σ − z·κ for z ≥ 0, + z/κ for z < 0.
@@ -40,6 +40,8 @@ export class AsymmetricLaplace extends Distribution {
     asymmetry: TensorLike = 1,
     options?: DistributionOptions,
   ) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("AsymmetricLaplace", arguments, ["loc", "scale", "asymmetry"]);
     const { ps, batchShape } = promote("AsymmetricLaplace", loc, scale, asymmetry);
     super(batchShape, [], options, { loc: ps[0], scale: ps[1], asymmetry: ps[2] });
     [this.loc, this.scale, this.asymmetry] = ps as [Tensor, Tensor, Tensor];

@@ -3,6 +3,7 @@ import { Distribution, type DistributionOptions } from "../distribution.js";
 import {
   add,
   betaln,
+  betaSample,
   digamma,
   div,
   gammaSample,
@@ -44,7 +45,9 @@ export class Beta extends Distribution {
     return this.draw(key, sampleShape, true);
   }
   override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    return stopGradient(this.draw(key, sampleShape, false));
+    // The same Gamma draws as `draw`, normalised in log space where both underflow (tiny concentrations).
+    const shape = this.shape(sampleShape);
+    return stopGradient(betaSample(key, this.concentration1, this.concentration0, shape));
   }
   private draw(key: Key, sampleShape: readonly number[], reparam: boolean): Tensor {
     const [k1, k0] = splitKey(key, 2) as [Key, Key];

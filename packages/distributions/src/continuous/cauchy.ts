@@ -3,7 +3,7 @@ import { LOG_PI } from "../internal/heavy-tailed-helpers.js";
 import { LocScaleDistribution } from "../internal/loc-scale.js";
 import { add, div, log, log1p, mul, square, sub, type Tensor, type TensorLike } from "../internal/ops.js";
 import { tan } from "../internal/ops-extra.js";
-import { atan } from "../internal/util.js";
+import { atan, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Cauchy(loc, scale): log p(x) = −log π − log σ − log(1 + z²).
@@ -12,6 +12,8 @@ import { atan } from "../internal/util.js";
  */
 export class Cauchy extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Cauchy", arguments, ["loc", "scale"]);
     super("Cauchy", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {

@@ -14,7 +14,7 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Exponential(rate): log p(x) = log λ − λx, x ≥ 0.
@@ -27,6 +27,8 @@ export class Exponential extends Distribution {
   static override readonly hasRsample = true;
   readonly rate: Tensor;
   constructor(rate: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Exponential", arguments, ["rate"]);
     const { ps, batchShape } = promote("Exponential", rate);
     super(batchShape, [], options, { rate: ps[0] });
     this.rate = ps[0]!;

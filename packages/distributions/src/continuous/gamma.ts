@@ -17,7 +17,7 @@ import {
   xlogy,
 } from "../internal/ops.js";
 import { gammainc, gammaincinv, gammaRsample } from "../internal/special.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Gamma(concentration α, rate β): log p(x) = α log β + (α−1) log x − βx − lgamma(α).
@@ -34,6 +34,8 @@ export class Gamma extends Distribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   constructor(concentration: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Gamma", arguments, ["concentration", "rate"]);
     const { ps, batchShape } = promote("Gamma", concentration, rate);
     super(batchShape, [], options, { concentration: ps[0], rate: ps[1] });
     [this.concentration, this.rate] = ps as [Tensor, Tensor];

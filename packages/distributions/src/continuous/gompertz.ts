@@ -14,7 +14,7 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Gompertz(concentration η, rate b): log p(x) = log η + log b + bx − η(eᵇˣ − 1), x ≥ 0.
@@ -31,6 +31,8 @@ export class Gompertz extends Distribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   constructor(concentration: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Gompertz", arguments, ["concentration", "rate"]);
     const { ps, batchShape } = promote("Gompertz", concentration, rate);
     super(batchShape, [], options, { concentration: ps[0], rate: ps[1] });
     [this.concentration, this.rate] = ps as [Tensor, Tensor];

@@ -1,7 +1,7 @@
 import type { DistributionOptions } from "../distribution.js";
 import { LocScaleDistribution } from "../internal/loc-scale.js";
 import { add, div, exp, log, mul, neg, square, sub, type Tensor, type TensorLike } from "../internal/ops.js";
-import { EULER_GAMMA } from "../internal/util.js";
+import { EULER_GAMMA, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Gumbel(loc, scale): log p(x) = −(z + e⁻ᶻ) − log σ.
@@ -10,6 +10,8 @@ import { EULER_GAMMA } from "../internal/util.js";
  */
 export class Gumbel extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Gumbel", arguments, ["loc", "scale"]);
     super("Gumbel", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {

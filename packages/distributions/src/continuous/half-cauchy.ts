@@ -15,7 +15,7 @@ import {
   uniform,
 } from "../internal/ops.js";
 import { tan } from "../internal/ops-extra.js";
-import { atan, promote } from "../internal/util.js";
+import { atan, promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Half-Cauchy: |X| for X ~ Cauchy(0, scale); log p(x) = log 2 − log π − log σ − log(1 + (x/σ)²), x ≥ 0.
@@ -28,6 +28,8 @@ export class HalfCauchy extends Distribution {
   static override readonly hasRsample = true;
   readonly scale: Tensor;
   constructor(scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("HalfCauchy", arguments, ["scale"]);
     const { ps, batchShape } = promote("HalfCauchy", scale);
     super(batchShape, [], options, { scale: ps[0] });
     this.scale = ps[0]!;

@@ -15,7 +15,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { HALF_LOG_2PI, promote } from "../internal/util.js";
+import { HALF_LOG_2PI, promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Half-normal: |X| for X ~ Normal(0, scale); log p(x) = log 2 + log N(x; 0, σ) for x ≥ 0.
@@ -28,6 +28,8 @@ export class HalfNormal extends Distribution {
   static override readonly hasRsample = true;
   readonly scale: Tensor;
   constructor(scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("HalfNormal", arguments, ["scale"]);
     const { ps, batchShape } = promote("HalfNormal", scale);
     super(batchShape, [], options, { scale: ps[0] });
     this.scale = ps[0]!;

@@ -19,7 +19,7 @@ import {
   xlogy,
 } from "../internal/ops.js";
 import { gammainc, gammaincinv, gammaRsample } from "../internal/special.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * InverseGamma(concentration α, rate β): 1/X for X ~ Gamma(α, β);
@@ -37,6 +37,8 @@ export class InverseGamma extends Distribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   constructor(concentration: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("InverseGamma", arguments, ["concentration", "rate"]);
     const { ps, batchShape } = promote("InverseGamma", concentration, rate);
     super(batchShape, [], options, { concentration: ps[0], rate: ps[1] });
     [this.concentration, this.rate] = ps as [Tensor, Tensor];

@@ -17,6 +17,7 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
+import { rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Laplace(loc, scale): log p(x) = −log(2σ) − |x − μ|/σ.
@@ -25,6 +26,8 @@ import {
  */
 export class Laplace extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Laplace", arguments, ["loc", "scale"]);
     super("Laplace", loc, scale, options);
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {

@@ -16,7 +16,7 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
-import { EULER_GAMMA, promote } from "../internal/util.js";
+import { EULER_GAMMA, promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Lévy(loc, scale): log p(x) = ½ log(σ/2π) − 3/2 log(x−μ) − σ/(2(x−μ)), x > μ.
@@ -32,6 +32,8 @@ export class Levy extends Distribution {
   readonly loc: Tensor;
   readonly scale: Tensor;
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Levy", arguments, ["loc", "scale"]);
     const { ps, batchShape } = promote("Levy", loc, scale);
     super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
     [this.loc, this.scale] = ps as [Tensor, Tensor];

@@ -16,7 +16,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { HALF_LOG_2PI, promote } from "../internal/util.js";
+import { HALF_LOG_2PI, promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * LogNormal: exp(X) for X ~ Normal(loc, scale); log p(x) = log N(log x; μ, σ) − log x.
@@ -33,6 +33,8 @@ export class LogNormal extends Distribution {
   readonly loc: Tensor;
   readonly scale: Tensor;
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("LogNormal", arguments, ["loc", "scale"]);
     const { ps, batchShape } = promote("LogNormal", loc, scale);
     super(batchShape, [], options, { loc: ps[0], scale: ps[1] });
     this.loc = ps[0]!;

@@ -14,6 +14,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
+import { rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Logistic(loc, scale): log p(x) = −z − 2 softplus(−z) − log σ.
@@ -22,6 +23,8 @@ import {
  */
 export class Logistic extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Logistic", arguments, ["loc", "scale"]);
     super("Logistic", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {

@@ -14,7 +14,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { HALF_LOG_2PI } from "../internal/util.js";
+import { HALF_LOG_2PI, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Normal(μ = loc, σ = scale): log p(x) = −½((x−μ)/σ)² − log σ − ½ log 2π.
@@ -26,6 +26,8 @@ import { HALF_LOG_2PI } from "../internal/util.js";
 export class Normal extends LocScaleDistribution {
   static readonly reparametrizedParams = ["loc", "scale"];
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Normal", arguments, ["loc", "scale"]);
     super("Normal", loc, scale, options);
   }
   override rsample(key: Key, sampleShape: readonly number[] = []): Tensor {

@@ -14,7 +14,7 @@ import {
   type TensorLike,
 } from "../internal/ops.js";
 import { tan } from "../internal/ops-extra.js";
-import { atan } from "../internal/util.js";
+import { atan, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * SoftLaplace: a smooth, log-concave Laplace-like density, log p(x) = log(2/π) − log σ − log(eᶻ + e⁻ᶻ).
@@ -23,6 +23,8 @@ import { atan } from "../internal/util.js";
  */
 export class SoftLaplace extends LocScaleDistribution {
   constructor(loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("SoftLaplace", arguments, ["loc", "scale"]);
     super("SoftLaplace", loc, scale, options);
   }
   logProb(value: TensorLike): Tensor {

@@ -24,7 +24,7 @@ import {
   where,
 } from "../internal/ops.js";
 import { betainc, betaincinv, gammaRsample } from "../internal/special.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Student's t with `df` degrees of freedom, location and scale:
@@ -44,6 +44,8 @@ export class StudentT extends Distribution {
   readonly loc: Tensor;
   readonly scale: Tensor;
   constructor(df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("StudentT", arguments, ["df", "loc", "scale"]);
     const { ps, batchShape } = promote("StudentT", df, loc, scale);
     super(batchShape, [], options, { df: ps[0], loc: ps[1], scale: ps[2] });
     [this.df, this.loc, this.scale] = ps as [Tensor, Tensor, Tensor];

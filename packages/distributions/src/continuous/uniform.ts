@@ -15,7 +15,7 @@ import {
   type TensorLike,
   uniform,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Uniform(low, high): log p(x) = −log(high − low) on [low, high].
@@ -28,6 +28,8 @@ export class Uniform extends Distribution {
   readonly low: Tensor;
   readonly high: Tensor;
   constructor(low: TensorLike = 0, high: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Uniform", arguments, ["low", "high"]);
     const { ps, batchShape } = promote("Uniform", low, high);
     super(batchShape, [], options, { low: ps[0], high: ps[1] });
     [this.low, this.high] = ps as [Tensor, Tensor];

@@ -25,7 +25,7 @@ import {
   type TensorLike,
   values,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * BetaBinomial(concentration1 α, concentration0 β, totalCount n): Binomial with a Beta(α, β) probability.
@@ -48,6 +48,8 @@ export class BetaBinomial extends Distribution {
     totalCount: TensorLike = 1,
     options?: DistributionOptions,
   ) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("BetaBinomial", arguments, ["concentration1", "concentration0", "totalCount"]);
     const { ps, batchShape } = promote("BetaBinomial", concentration1, concentration0, totalCount);
     super(batchShape, [], options, { concentration1: ps[0], concentration0: ps[1], totalCount: ps[2] });
     [this.concentration1, this.concentration0, this.totalCount] = ps as [Tensor, Tensor, Tensor];

@@ -6,7 +6,13 @@ import {
   unitInterval,
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
-import { logitOf, type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import {
+  countedArgs,
+  logitOf,
+  type ProbsOrLogits,
+  probsOrLogits,
+  type WithProbsOrLogits,
+} from "../internal/bernoulli-helpers.js";
 import {
   add,
   arange,
@@ -44,7 +50,15 @@ export class Binomial extends Distribution {
   readonly totalCount: Tensor;
   private readonly param: Tensor;
   private readonly isLogits: boolean;
-  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions) {
+  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
+  /** NumPyro's keyword form: `new Binomial({ totalCount, logits })`. */
+  constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
+  constructor(
+    a: TensorLike | WithProbsOrLogits<"totalCount">,
+    b?: TensorLike | ProbsOrLogits | DistributionOptions,
+    c?: DistributionOptions,
+  ) {
+    const { first: totalCount, p, options } = countedArgs("Binomial", "totalCount", a, b, c);
     const { value, isLogits } = probsOrLogits("Binomial", p);
     const { ps, batchShape } = promote("Binomial", totalCount, value);
     super(

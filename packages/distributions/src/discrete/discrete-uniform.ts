@@ -18,7 +18,7 @@ import {
   uniform,
   values,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * DiscreteUniform(low, high): uniform over the integers low, …, high; log p = −log(high − low + 1).
@@ -31,6 +31,8 @@ export class DiscreteUniform extends Distribution {
   readonly low: Tensor;
   readonly high: Tensor;
   constructor(low: TensorLike = 0, high: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("DiscreteUniform", arguments, ["low", "high"]);
     const { ps, batchShape } = promote("DiscreteUniform", low, high);
     super(batchShape, [], options, {});
     [this.low, this.high] = ps as [Tensor, Tensor];

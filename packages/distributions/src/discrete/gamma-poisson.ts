@@ -16,7 +16,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * GammaPoisson(concentration α, rate β): Poisson with a Gamma(α, β) rate, i.e. a negative binomial;
@@ -33,6 +33,8 @@ export class GammaPoisson extends Distribution {
   readonly concentration: Tensor;
   readonly rate: Tensor;
   constructor(concentration: TensorLike, rate: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("GammaPoisson", arguments, ["concentration", "rate"]);
     const { ps, batchShape } = promote("GammaPoisson", concentration, rate);
     super(batchShape, [], options, { concentration: ps[0], rate: ps[1] });
     [this.concentration, this.rate] = ps as [Tensor, Tensor];

@@ -1,6 +1,11 @@
 import { type Constraint, positive, real, unitInterval } from "../constraints/constraint.js";
 import type { DistributionOptions } from "../distribution.js";
-import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import {
+  countedArgs,
+  type ProbsOrLogits,
+  probsOrLogits,
+  type WithProbsOrLogits,
+} from "../internal/bernoulli-helpers.js";
 import { div, exp, neg, sigmoid, sub, type Tensor, type TensorLike } from "../internal/ops.js";
 import { promote } from "../internal/util.js";
 import { GammaPoisson } from "./gamma-poisson.js";
@@ -19,7 +24,15 @@ export class NegativeBinomial extends GammaPoisson {
   };
   readonly totalCount: Tensor;
   readonly probs: Tensor;
-  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions) {
+  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
+  /** NumPyro's keyword form: `new NegativeBinomial({ totalCount, probs })`. */
+  constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
+  constructor(
+    a: TensorLike | WithProbsOrLogits<"totalCount">,
+    b?: TensorLike | ProbsOrLogits | DistributionOptions,
+    c?: DistributionOptions,
+  ) {
+    const { first: totalCount, p, options } = countedArgs("NegativeBinomial", "totalCount", a, b, c);
     const { value, isLogits } = probsOrLogits("NegativeBinomial", p);
     const { ps } = promote("NegativeBinomial", totalCount, value);
     const [r, q] = ps as [Tensor, Tensor];

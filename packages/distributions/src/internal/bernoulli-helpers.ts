@@ -23,3 +23,52 @@ export function probsOrLogits(
 }
 
 export const logitOf = (p: Tensor): Tensor => sub(log(p), log(sub(1, p)));
+
+/**
+ * The one-object form of a distribution with a count (or temperature) and probs/logits, as NumPyro's
+ * keyword arguments: `{ totalCount, logits }` (`key` names the first parameter).
+ */
+export type WithProbsOrLogits<K extends string> = { [P in K]: TensorLike } & ProbsOrLogits;
+
+/**
+ * Accepts both `(first, p, options?)` and `({ [key]: first, probs | logits }, options?)`.
+ * @throws PhloxError (`distribution-bad-arguments`) when the object lacks `key` or has both or neither of
+ *   probs and logits, and (`distribution-missing-parameter`) for an `undefined` positional parameter.
+ */
+export function countedArgs<K extends string, O>(
+  who: string,
+  key: K,
+  a: TensorLike | WithProbsOrLogits<K>,
+  b: TensorLike | ProbsOrLogits | O | undefined,
+  c: O | undefined,
+): { first: TensorLike; p: TensorLike | ProbsOrLogits; options: O | undefined } {
+  if (isParamObject(a)) {
+    const o = a as Record<string, unknown>;
+    if (o[key] === undefined) {
+      throw new PhloxError(
+        "distribution-bad-arguments",
+        `${who}({ ${key}, probs | logits }): ${key} is missing or undefined.`,
+      );
+    }
+    const p = o.logits !== undefined ? { logits: o.logits as TensorLike } : { probs: o.probs as TensorLike };
+    if ((o.logits === undefined) === (o.probs === undefined)) {
+      throw new PhloxError("distribution-bad-arguments", `${who}: pass exactly one of probs or logits.`);
+    }
+    return { first: o[key] as TensorLike, p, options: b as O | undefined };
+  }
+  if (a === undefined || b === undefined) {
+    throw new PhloxError(
+      "distribution-missing-parameter",
+      `${who}: parameter ${a === undefined ? key : "probs/logits"} is undefined. Pass a number or tensor, ` +
+        `or the object form new ${who}({ ${key}, logits }).`,
+    );
+  }
+  return { first: a as TensorLike, p: b as TensorLike | ProbsOrLogits, options: c };
+}
+
+/** A plain `{ ... }` parameter object (not an array, a tensor or a number). */
+function isParamObject(x: unknown): boolean {
+  if (typeof x !== "object" || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}

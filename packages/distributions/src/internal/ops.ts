@@ -196,6 +196,12 @@ export const uniform = (k: Key, shape: readonly number[], minval = 0, maxval = 1
   T.uniform(k, [...shape], { minval, maxval });
 export const normal = (k: Key, shape: readonly number[]): Tensor => T.normal(k, [...shape]);
 /** Standard Gamma(α, 1) draws of the given shape (α broadcast to it). */
+/** Beta(a, b) draws (tensor's sampler: normalises in log space where both Gamma draws underflow). */
+export const betaSample = (k: Key, a: TensorLike, b: TensorLike, shape: readonly number[]): Tensor =>
+  T.beta(k, a, b, [...shape]);
+/** Dirichlet draws `[...batch, K]` (tensor's sampler: normalises in log space where all draws underflow). */
+export const dirichletSample = (k: Key, alpha: TensorLike, batch: readonly number[]): Tensor =>
+  T.dirichlet(k, alpha, [...batch]);
 export const gammaSample = (k: Key, alpha: TensorLike, shape: readonly number[]): Tensor =>
   T.gamma(k, broadcastTo(alpha, shape), [...shape]);
 export const poissonSample = (k: Key, rate: TensorLike, shape: readonly number[]): Tensor =>

@@ -7,6 +7,7 @@ import {
   gt,
   mul,
   neg,
+  PhloxError,
   sub,
   type Tensor,
   type TensorLike,
@@ -62,3 +63,25 @@ export function atan(x: TensorLike): Tensor {
 
 /** tan(x) via sin/cos. */
 export { tan } from "./ops-extra.js";
+
+/**
+ * Refuses an explicit `undefined` where a parameter with a default was passed (`new Normal(0, undefined)`):
+ * JavaScript would silently use the default, hiding a misspelt or missing value. Leaving the argument out
+ * still gives the default.
+ * @param who - the distribution's name.
+ * @param args - the constructor's `arguments`.
+ * @param names - the parameter names, in order (only these positions are checked).
+ * @throws PhloxError (`distribution-missing-parameter`) naming the parameter.
+ */
+export function rejectUndefinedArgs(who: string, args: IArguments, names: readonly string[]): void {
+  const n = Math.min(args.length, names.length);
+  for (let i = 0; i < n; i++) {
+    if (args[i] === undefined) {
+      throw new PhloxError(
+        "distribution-missing-parameter",
+        `${who}: parameter ${names[i]} (argument ${i + 1}) is undefined. Pass a number or tensor; to use ` +
+          `its default, leave the argument out instead of passing undefined.`,
+      );
+    }
+  }
+}

@@ -15,6 +15,7 @@ import {
   zeros,
 } from "../internal/ops.js";
 import { broadcastShapes } from "../internal/shape.js";
+import { rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Point mass at `v` (the last `eventDim` axes of `v` form one event), with an optional `logDensity` added to
@@ -28,6 +29,8 @@ export class Delta extends Distribution {
   readonly v: Tensor;
   readonly logDensity: Tensor;
   constructor(v: TensorLike = 0, logDensity: TensorLike = 0, eventDim = 0, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("Delta", arguments, ["v", "logDensity", "eventDim"]);
     const vt = toFloat(asTensor(v));
     const cut = vt.shape.length - eventDim;
     const batch = broadcastShapes("Delta", vt.shape.slice(0, cut), asTensor(logDensity).shape);

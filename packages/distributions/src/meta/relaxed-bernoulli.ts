@@ -1,7 +1,12 @@
 import { type Constraint, positive, real } from "../constraints/constraint.js";
 import { Logistic } from "../continuous/logistic.js";
 import type { DistributionOptions } from "../distribution.js";
-import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import {
+  countedArgs,
+  type ProbsOrLogits,
+  probsOrLogits,
+  type WithProbsOrLogits,
+} from "../internal/bernoulli-helpers.js";
 import { asTensor, div, log, log1p, neg, sub, type Tensor, type TensorLike } from "../internal/ops.js";
 import { SigmoidTransform } from "../transforms/elementwise.js";
 import { TransformedDistribution } from "./transformed-distribution.js";
@@ -20,7 +25,15 @@ export class RelaxedBernoulli extends TransformedDistribution {
   static override readonly hasRsample = true;
   readonly temperature: Tensor;
   readonly logits: Tensor;
-  constructor(temperature: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions) {
+  constructor(temperature: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
+  /** NumPyro's keyword form: `new RelaxedBernoulli({ temperature, logits })`. */
+  constructor(params: WithProbsOrLogits<"temperature">, options?: DistributionOptions);
+  constructor(
+    a: TensorLike | WithProbsOrLogits<"temperature">,
+    b?: TensorLike | ProbsOrLogits | DistributionOptions,
+    c?: DistributionOptions,
+  ) {
+    const { first: temperature, p, options } = countedArgs("RelaxedBernoulli", "temperature", a, b, c);
     const { value, isLogits } = probsOrLogits("RelaxedBernoulli", p);
     const v = asTensor(value);
     const logits = isLogits ? v : sub(log(v), log1p(neg(v)));

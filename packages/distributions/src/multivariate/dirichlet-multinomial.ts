@@ -23,6 +23,7 @@ import {
   type TensorLike,
   toFloat,
 } from "../internal/ops.js";
+import { rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * DirichletMultinomial(concentration α `[..., K]`, totalCount n): Multinomial with Dirichlet(α) probabilities;
@@ -37,6 +38,8 @@ export class DirichletMultinomial extends Distribution {
   readonly concentration: Tensor;
   readonly totalCount: number;
   constructor(concentration: TensorLike, totalCount: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("DirichletMultinomial", arguments, ["concentration", "totalCount"]);
     const c = toFloat(asTensor(concentration));
     super(c.shape.slice(0, -1), c.shape.slice(-1), options, { concentration: c });
     this.concentration = c;

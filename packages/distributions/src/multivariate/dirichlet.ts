@@ -4,8 +4,8 @@ import {
   add,
   asTensor,
   digamma,
+  dirichletSample,
   div,
-  gammaSample,
   type Key,
   lgamma,
   mul,
@@ -43,8 +43,9 @@ export class Dirichlet extends Distribution {
     return div(g, sum(g, -1, true));
   }
   override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    const g = gammaSample(key, this.concentration, this.shape(sampleShape));
-    return stopGradient(div(g, sum(g, -1, true)));
+    // The same Gamma draws, normalised in log space where all of them underflow (tiny concentrations).
+    const shape = this.shape(sampleShape);
+    return stopGradient(dirichletSample(key, this.concentration, shape.slice(0, -1)));
   }
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);

@@ -20,7 +20,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { HALF_LOG_2PI, promote } from "../internal/util.js";
+import { HALF_LOG_2PI, promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * Gaussian random walk of `numSteps` steps: x₀ ~ N(0, σ), xₜ − xₜ₋₁ ~ N(0, σ); event shape `[numSteps]`.
@@ -34,6 +34,8 @@ export class GaussianRandomWalk extends Distribution {
   readonly scale: Tensor;
   readonly numSteps: number;
   constructor(scale: TensorLike = 1, numSteps = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("GaussianRandomWalk", arguments, ["scale", "numSteps"]);
     const { ps, batchShape } = promote("GaussianRandomWalk", scale);
     super(batchShape, [numSteps], options, { scale: ps[0] });
     this.scale = ps[0]!;

@@ -24,7 +24,7 @@ import {
   type TensorLike,
   zeros,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 
 /**
  * LKJ distribution over Cholesky factors L of d×d correlation matrices with concentration η:
@@ -39,6 +39,8 @@ export class LKJCholesky extends Distribution {
   readonly dimension: number;
   readonly concentration: Tensor;
   constructor(dimension: number, concentration: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("LKJCholesky", arguments, ["dimension", "concentration"]);
     const { ps, batchShape } = promote("LKJCholesky", concentration);
     super(batchShape, [dimension, dimension], options, { concentration: ps[0] });
     this.dimension = dimension;

@@ -19,7 +19,7 @@ import {
   type Tensor,
   type TensorLike,
 } from "../internal/ops.js";
-import { promote } from "../internal/util.js";
+import { promote, rejectUndefinedArgs } from "../internal/util.js";
 import { LKJCholesky } from "./lkj-cholesky.js";
 
 /**
@@ -34,6 +34,8 @@ export class LKJ extends Distribution {
   readonly concentration: Tensor;
   private readonly chol: LKJCholesky;
   constructor(dimension: number, concentration: TensorLike = 1, options?: DistributionOptions) {
+    // biome-ignore lint/complexity/noArguments: default parameters hide an explicit undefined; only `arguments` shows it.
+    rejectUndefinedArgs("LKJ", arguments, ["dimension", "concentration"]);
     const { ps, batchShape } = promote("LKJ", concentration);
     super(batchShape, [dimension, dimension], options, { concentration: ps[0] });
     this.dimension = dimension;

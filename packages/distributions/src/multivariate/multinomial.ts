@@ -5,7 +5,12 @@ import {
   simplex,
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
-import { type ProbsOrLogits, probsOrLogits } from "../internal/bernoulli-helpers.js";
+import {
+  countedArgs,
+  type ProbsOrLogits,
+  probsOrLogits,
+  type WithProbsOrLogits,
+} from "../internal/bernoulli-helpers.js";
 import { dotLogProbs, logProbs } from "../internal/categorical-helpers.js";
 import { counts, lgammaScalar, scalarCount } from "../internal/multinomial-helpers.js";
 import {
@@ -33,7 +38,15 @@ export class Multinomial extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = { probs: simplex };
   readonly totalCount: number;
   private readonly logitsN: Tensor;
-  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions) {
+  constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
+  /** NumPyro's keyword form: `new Multinomial({ totalCount, probs })`. */
+  constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
+  constructor(
+    a: TensorLike | WithProbsOrLogits<"totalCount">,
+    b?: TensorLike | ProbsOrLogits | DistributionOptions,
+    c?: DistributionOptions,
+  ) {
+    const { first: totalCount, p, options } = countedArgs("Multinomial", "totalCount", a, b, c);
     const { value, isLogits } = probsOrLogits("Multinomial", p);
     const t = toFloat(asTensor(value));
     super(t.shape.slice(0, -1), t.shape.slice(-1), options, isLogits ? {} : { probs: t });

@@ -39,8 +39,34 @@ function checkObsShape(msg: Message, obs: Tensor): void {
   const expected = [...msg.sampleShape, ...fn.batchShape, ...ev];
   const s = obs.shape;
   const evOk = s.length >= ev.length && ev.every((d, i) => s[s.length - ev.length + i] === d);
-  if (evOk && tryBroadcastShapes(s, expected) !== null) return;
+  const b = evOk ? tryBroadcastShapes(s, expected) : null;
   const plates = msg.condIndepStack.map((f) => `plate("${f.name}", ${f.size})`).join(" > ");
+  const same = (x: readonly number[], y: readonly number[]) =>
+    x.length === y.length && x.every((d, i) => d === y[i]);
+  if (b !== null && same(b, s) && (plates === "" || same(s, expected))) return;
+  if (b !== null && !same(b, s)) {
+    // NumPyro broadcasts the observation up to the distribution's shape, counting each value several times.
+    throw new ShapeError(
+      "obs-shape",
+      `sample("${msg.name}")${plates ? ` inside ${plates}` : ""}: observed value of shape ${fmtShape(s)} is smaller ` +
+        `than the distribution's shape ${fmtShape(expected)}, so each value would be counted ${
+          expected.reduce((a, d) => a * d, 1) /
+          Math.max(
+            1,
+            s.reduce((a, d) => a * d, 1),
+          )
+        } times. Pass data of shape ${fmtShape(expected)} (broadcast it explicitly, e.g. obs.broadcastTo(${fmtShape(expected)}), if that is what you mean).`,
+    );
+  }
+  if (b !== null) {
+    // Inside plates every batch dimension must be a declared one: extra ones would count data the plates do not know.
+    throw new ShapeError(
+      "obs-shape",
+      `sample("${msg.name}") inside ${plates}: observed value of shape ${fmtShape(s)} has dimensions the plates do not ` +
+        `declare; the site's shape is ${fmtShape(expected)} (batch ${fmtShape(fn.batchShape)}, event ${fmtShape(ev)}). ` +
+        `Pass data of shape ${fmtShape(expected)}, or add a plate for each extra dimension.`,
+    );
+  }
   throw new ShapeError(
     "obs-shape",
     `sample("${msg.name}")${plates ? ` inside ${plates}` : ""}: observed value of shape ${fmtShape(s)} does not ` +
@@ -129,9 +155,13 @@ function maskedObserve(
     throw new HandlerError("obs-mask-without-obs", `sample("${name}"): obsMask was given without obs.`);
   }
   const rest = { infer: options.infer, rngKey: options.rngKey };
-  const observed = new Mask(obsMask).run(() => sample(`${name}_observed`, dist, { ...rest, obs }));
+  // The imputed values are drawn first and fill the missing entries of `obs` (often NaN, NumPyro's usual
+  // form) before they reach the observed site: masked out, they add nothing to the log density, and being
+  // in the support they keep its gradient finite (a NaN there would poison it through the mask's zero).
   const unobserved = new Mask(logicalNot(obsMask)).run(() => sample(`${name}_unobserved`, dist, rest));
   const eventDim = dist.eventShape.length;
   const batchMask = reshape(obsMask, [...obsMask.shape, ...new Array<number>(eventDim).fill(1)]);
-  return deterministic(name, where(batchMask, observed, unobserved));
+  const filled = where(batchMask, obs, unobserved);
+  new Mask(obsMask).run(() => sample(`${name}_observed`, dist, { ...rest, obs: filled }));
+  return deterministic(name, filled);
 }

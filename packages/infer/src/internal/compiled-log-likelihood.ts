@@ -62,7 +62,7 @@ export function logLikelihoodTrace(
 
 /** Splits a flat draw z [Σ size] into the sites' tensors. */
 export function unflattenDraw(z: Tensor, sites: readonly FlatSite[]): Record<string, Tensor> {
-  const values: Record<string, Tensor> = {};
+  const values: Record<string, Tensor> = Object.create(null);
   let off = 0;
   for (const s of sites) {
     values[s.name] = reshape(slice1(z, off, off + s.size), s.shape);

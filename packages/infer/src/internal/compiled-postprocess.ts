@@ -42,7 +42,7 @@ export function compilePostprocess(
   }
   const post = (z: Float64Array): Record<string, SiteValue> => {
     const outs = fn.call(z);
-    const r: Record<string, SiteValue> = {};
+    const r: Record<string, SiteValue> = Object.create(null);
     for (let i = 0; i < names.length; i++) r[names[i]] = { data: outs[i], shape: [...shapes[i]] };
     return r;
   };
@@ -61,7 +61,7 @@ export function compilePostprocess(
   }
   const batch = (zs: Float64Array, n: number): Record<string, SiteValue> => {
     const outs = fn.batch(zs, n);
-    const r: Record<string, SiteValue> = {};
+    const r: Record<string, SiteValue> = Object.create(null);
     for (let i = 0; i < names.length; i++) r[names[i]] = { data: outs[i], shape: [n, ...shapes[i]] };
     return r;
   };
@@ -78,7 +78,7 @@ export function stackDraws(
   dim: number,
   post: (z: Float64Array) => Record<string, SiteValue>,
 ): Record<string, SiteValue> {
-  const out: Record<string, SiteValue> = {};
+  const out: Record<string, SiteValue> = Object.create(null);
   for (let i = 0; i < n; i++) {
     const sites = post(zs.slice(i * dim, (i + 1) * dim));
     for (const [name, v] of Object.entries(sites)) {

@@ -61,6 +61,7 @@ export const sumAll = (a: TensorLike): Tensor => T.sum(a);
 export const zerosLike = (a: Tensor): Tensor => T.zeros([...a.shape]);
 export const full = (shape: readonly number[], v: number): Tensor => T.full([...shape], v);
 export const reshape = (a: TensorLike, shape: readonly number[]): Tensor => T.reshape(a, [...shape]);
+export const broadcastTo = (a: TensorLike, shape: readonly number[]): Tensor => T.broadcastTo(a, [...shape]);
 export const slice1 = (a: Tensor, start: number, end: number): Tensor => T.slice(a, [start], [end]);
 export const concatenate = (xs: readonly Tensor[], axis: number): Tensor => T.concatenate([...xs], axis);
 export const stopGradient = (a: Tensor): Tensor => T.stopGradient(a);
@@ -167,4 +168,17 @@ export function compileVectorizedFunction(
     return c.call([zs]).map((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
   };
   return { call: () => run(new Float64Array(0), 1), batch: run };
+}
+
+/** The distribution under any `mask()` wrappers, and the conjunction of their masks (`true`: none). */
+export function unmask(fn: Distribution): { base: Distribution; mask: Tensor | boolean } {
+  let base = fn;
+  let mask: Tensor | boolean = true;
+  while (base instanceof D.MaskedDistribution) {
+    const m = base.maskValue;
+    if (m === false || mask === false) mask = false;
+    else if (m !== true) mask = mask === true ? asTensor(m) : T.logicalAnd(mask, m);
+    base = base.baseDist;
+  }
+  return { base, mask };
 }

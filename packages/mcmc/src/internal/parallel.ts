@@ -123,10 +123,39 @@ function onWorkerMessage(
   else fail(m.message);
 }
 
+/** How a parallel run can be stopped: an abort signal, and a wall-clock limit per chain. */
+export interface ParallelControl {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * Arms the chain's timeout and the abort listener; `stop(why)` is called at most once. Returns the disarm
+ * function (call it when the chain settles).
+ */
+function guard(chain: number, control: ParallelControl, stop: (why: string) => void): () => void {
+  const { signal, timeoutMs } = control;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => stop(`timed out after ${timeoutMs} ms (chainTimeoutMs) and was terminated; it may be hung`),
+          timeoutMs,
+        );
+  const onAbort = () => stop(`aborted (chain ${chain} was terminated)`);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  };
+}
+
 /** One chain per browser Web Worker (module workers; the same `workerMain` as in Node). */
 function runInWebWorkers(
   jobs: WorkerJob[],
   onProgress: (p: ChainProgress) => void,
+  control: ParallelControl,
 ): Promise<ParallelResult[]> {
   return Promise.all(
     jobs.map(
@@ -134,9 +163,11 @@ function runInWebWorkers(
         new Promise<ParallelResult>((resolve) => {
           const worker = startChainWebWorker();
           let settled = false;
+          let disarm = () => {};
           const finish = (r: ParallelResult) => {
             if (settled) return;
             settled = true;
+            disarm();
             resolve(r);
             worker.terminate();
           };
@@ -145,6 +176,7 @@ function runInWebWorkers(
               ok: false,
               error: new Error(`MCMC chain ${job.chain} failed in its Web Worker: ${why}`),
             });
+          disarm = guard(job.chain, control, fail);
           worker.onmessage = (e) =>
             onWorkerMessage(e.data as WorkerMessage | ErrorMessage, onProgress, finish, fail);
           worker.onerror = (e) => fail(e.message ?? "worker error");
@@ -161,9 +193,10 @@ function runInWebWorkers(
 export async function runParallel(
   jobs: WorkerJob[],
   onProgress: (p: ChainProgress) => void,
+  control: ParallelControl = {},
 ): Promise<ParallelResult[]> {
   if (!(typeof process !== "undefined" && typeof process.versions?.node === "string")) {
-    return runInWebWorkers(jobs, onProgress);
+    return runInWebWorkers(jobs, onProgress, control);
   }
   const { Worker } = await import("node:worker_threads");
   const fromSource = import.meta.url.endsWith(".ts");
@@ -188,10 +221,12 @@ export async function runParallel(
       if (index > 0) await firstReady;
       return new Promise<ParallelResult>((resolve) => {
         let settled = false;
+        let disarm = () => {};
         const finish = (r: ParallelResult) => {
           if (index === 0) signalReady();
           if (settled) return;
           settled = true;
+          disarm();
           resolve(r);
           void worker.terminate();
         };
@@ -208,6 +243,7 @@ export async function runParallel(
         });
         worker.on("error", (e) => fail(e.message));
         worker.on("exit", (code) => fail(`worker exited with code ${code} before finishing`));
+        disarm = guard(job.chain, control, fail);
       });
     }),
   );

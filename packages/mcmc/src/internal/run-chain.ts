@@ -17,6 +17,46 @@ export interface ChainOutput {
   numKept: number;
   d: number;
   numDivergences: number;
+  /** Post-warmup transition statistics (every transition, not only the kept ones), for the run's warnings. */
+  stats: ChainStats;
+}
+
+/**
+ * What the driver's end-of-run checks read: counts over every post-warmup transition, E-BFMI's sums and the
+ * step size, gathered on the fly (O(1) memory) from the state's `diverging`, `energy`, `treeDepth` and
+ * `stepSize` fields when the kernel has them.
+ */
+export interface ChainStats {
+  /** Post-warmup transitions made. */
+  numTransitions: number;
+  /** Post-warmup transitions at the kernel's `maxTreeDepth`. */
+  numSaturated: number;
+  /** Post-warmup transitions whose energy was NaN or ±∞ (also counted as divergences). */
+  numNonFiniteEnergy: number;
+  /** Divergent transitions in a row at the end of the chain. */
+  trailingDivergences: number;
+  /** Σ (E_n − E_{n−1})² over post-warmup transitions (E-BFMI numerator). */
+  energyDiffSq: number;
+  /** Welford sums of the post-warmup energies (E-BFMI denominator is `energyM2`). */
+  energyMean: number;
+  energyM2: number;
+  energyCount: number;
+  /** The state's `stepSize` after the last transition (NaN when the kernel has none). */
+  stepSize: number;
+}
+
+function emptyStats(): ChainStats {
+  return {
+    numTransitions: 0,
+    numSaturated: 0,
+    numNonFiniteEnergy: 0,
+    trailingDivergences: 0,
+    energyDiffSq: 0,
+    energyMean: 0,
+    energyM2: 0,
+    energyCount: 0,
+    stepSize: Number.NaN,
+  };
 }
 
 /** Progress of one chain, reported every few iterations. */
@@ -53,6 +93,7 @@ export class ChainRunner<S extends object> {
     private readonly thinning: number,
     private readonly fieldNames: readonly string[],
     private readonly chain: number,
+    private readonly maxTreeDepth?: number,
   ) {
     this.state = state;
     this.total = numWarmup + numSamples;
@@ -64,8 +105,8 @@ export class ChainRunner<S extends object> {
     }
     const numKept = Math.floor(numSamples / thinning);
     this.thinOffset = numSamples % thinning;
-    const fields: Record<string, Float64Array> = {};
-    const widths: Record<string, number> = {};
+    const fields: Record<string, Float64Array> = Object.create(null);
+    const widths: Record<string, number> = Object.create(null);
     for (const f of fieldNames) {
       const v = fieldValue(state, f);
       if (v === undefined)
@@ -80,6 +121,7 @@ export class ChainRunner<S extends object> {
       numKept,
       d: z.length,
       numDivergences: 0,
+      stats: emptyStats(),
     };
     if (numWarmup === 0) this.postWarmup = snapshot(kernel, state);
   }
@@ -88,13 +130,18 @@ export class ChainRunner<S extends object> {
     return this.iteration >= this.total;
   }
 
-  /** Runs up to `n` more iterations. */
-  advance(n: number): void {
+  /**
+   * Runs up to `n` more iterations, stopping early once `performance.now()` passes `until` (checked after
+   * each iteration, so at least one runs).
+   */
+  advance(n: number, until = Number.POSITIVE_INFINITY): void {
     const end = Math.min(this.total, this.iteration + n);
     const k = this.kernel;
+    const timed = until !== Number.POSITIVE_INFINITY;
     while (this.iteration < end) {
       this.state = k.sample(this.state);
       this.record();
+      if (timed && performance.now() > until) return;
     }
   }
 
@@ -122,6 +169,7 @@ export class ChainRunner<S extends object> {
       out.numDivergences = 0;
     }
     const j = it - this.numWarmup;
+    if (j >= 0) this.tally(s);
     if (j >= this.thinOffset && (j - this.thinOffset + 1) % this.thinning === 0 && this.kept < out.numKept) {
       out.z.set(s[k.sampleField] as Float64Array, this.kept * out.d);
       for (let f = 0; f < names.length; f++) {
@@ -135,6 +183,31 @@ export class ChainRunner<S extends object> {
       this.kept++;
     }
   }
+
+  /** Adds one post-warmup transition to {@link ChainStats}. */
+  private tally(s: Record<string, unknown>): void {
+    const st = this.out.stats;
+    st.numTransitions++;
+    st.trailingDivergences = s.diverging === true ? st.trailingDivergences + 1 : 0;
+    if (this.maxTreeDepth !== undefined && s.treeDepth === this.maxTreeDepth) st.numSaturated++;
+    if (typeof s.stepSize === "number") st.stepSize = s.stepSize;
+    const e = s.energy;
+    if (typeof e !== "number") return;
+    if (!Number.isFinite(e)) {
+      st.numNonFiniteEnergy++;
+      return;
+    }
+    if (st.energyCount > 0) {
+      const prev = this.lastEnergy;
+      st.energyDiffSq += (e - prev) * (e - prev);
+    }
+    this.lastEnergy = e;
+    st.energyCount++;
+    const delta = e - st.energyMean;
+    st.energyMean += delta / st.energyCount;
+    st.energyM2 += delta * (e - st.energyMean);
+  }
+  private lastEnergy = 0;
 
   progress(): ChainProgress {
     return {

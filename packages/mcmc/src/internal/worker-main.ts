@@ -12,6 +12,8 @@ export interface WorkerJob {
   thinning: number;
   fields: string[];
   progressEvery: number;
+  /** The kernel's tree-depth cap, for the run's saturation count. */
+  maxTreeDepth?: number;
 }
 
 /** Messages a chain worker posts. */
@@ -53,6 +55,7 @@ export async function workerMain(job: WorkerJob, post: (m: WorkerMessage) => voi
     job.thinning,
     job.fields,
     job.chain,
+    job.maxTreeDepth,
   );
   while (!runner.done) {
     runner.advance(job.progressEvery);

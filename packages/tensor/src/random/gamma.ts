@@ -10,6 +10,7 @@
 import { broadcastShapes } from "../core/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { fromArray, toTensor } from "../core/tensor.js";
+import { logSumExp } from "../ops/log-sum-exp.js";
 import { add } from "../primitives/add.js";
 import { broadcastTo } from "../primitives/broadcast-to.js";
 import { cast } from "../primitives/cast.js";
@@ -20,6 +21,7 @@ import { exp } from "../primitives/exp.js";
 import { gt } from "../primitives/gt.js";
 import { log } from "../primitives/log.js";
 import { logicalAnd } from "../primitives/logical-and.js";
+import { logicalOr } from "../primitives/logical-or.js";
 import { lt } from "../primitives/lt.js";
 import { mul } from "../primitives/mul.js";
 import { randomBits } from "../primitives/random-bits.js";
@@ -60,16 +62,24 @@ export function openUnit(w: ArrayLike<number>, j: number): number {
 }
 
 /** The eager form of {@link gamma}: same keys, same words, same arithmetic; stops at the first acceptance. */
-function gammaHost(kx: Key, ku: Key, kb: Key, alpha: ArrayLike<number>, s: readonly number[]): Tensor {
+function gammaHost(
+  kx: Key,
+  ku: Key,
+  kb: Key,
+  alpha: ArrayLike<number>,
+  s: readonly number[],
+): { g: Tensor; logG: Tensor } {
   const n = alpha.length;
   const wx = randomBits(kx, [GAMMA_ROUNDS, ...s, 2]).dataSync();
   const wu = randomBits(ku, [GAMMA_ROUNDS, ...s, 2]).dataSync();
   const wb = randomBits(kb, [...s, 2]).dataSync();
   const out = new Float64Array(n);
+  const logOut = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const al = alpha[i];
     if (!(al > 0)) {
       out[i] = Number.NaN;
+      logOut[i] = Number.NaN;
       continue;
     }
     const boost = al < 1;
@@ -87,9 +97,11 @@ function gammaHost(kx: Key, ku: Key, kb: Key, alpha: ArrayLike<number>, s: reado
         break;
       }
     }
-    out[i] = boost ? g * Math.exp(Math.log(openUnit(wb, i)) / al) : g;
+    const lb = boost ? Math.log(openUnit(wb, i)) / al : 0;
+    out[i] = boost ? g * Math.exp(lb) : g;
+    logOut[i] = boost ? Math.log(g) + lb : Math.log(g);
   }
-  return fromArray(out, [...s], "float64");
+  return { g: fromArray(out, [...s], "float64"), logG: fromArray(logOut, [...s], "float64") };
 }
 
 /**
@@ -107,7 +119,15 @@ function gammaHost(kx: Key, ku: Key, kb: Key, alpha: ArrayLike<number>, s: reado
 export function gamma(k: Key, alpha: TensorLike, shape?: readonly number[]): Tensor {
   const a0 = param(alpha);
   const s = paramShape(shape, a0);
-  const alphaB = broadcastTo(a0, s);
+  return gammaDraws(k, broadcastTo(a0, s), s).g;
+}
+
+/**
+ * Gamma(α, 1) draws and their logarithms, from the same words: `logG` stays finite where tiny shapes make the
+ * draw itself underflow to 0 (log g = log g₁ + log(U)/α for the boosted α < 1 case), so Beta and Dirichlet can
+ * normalise in log space.
+ */
+function gammaDraws(k: Key, alphaB: Tensor, s: readonly number[]): { g: Tensor; logG: Tensor } {
   if (concrete(k) && concrete(alphaB)) {
     const [kx, ku, kb] = split(k, 3) as [Key, Key, Key];
     return gammaHost(kx, ku, kb, alphaB.dataSync(), s);
@@ -130,9 +150,17 @@ export function gamma(k: Key, alpha: TensorLike, shape?: readonly number[]): Ten
   const first = logicalAnd(accept, eq(cumsum(cast(accept, "float64"), 0), 1));
   const anyAccepted = gt(sum(cast(accept, "float64"), 0), 0);
   const g = where(anyAccepted, sum(where(first, mul(dR, v), 0), 0), d);
-  const boosted = mul(g, exp(div(log(uniformOpen(kb, s)), alphaB)));
-  return where(gt(alphaB, 0), where(boost, boosted, g), Number.NaN);
+  const lb = div(log(uniformOpen(kb, s)), alphaB);
+  const boosted = mul(g, exp(lb));
+  const valid = gt(alphaB, 0);
+  return {
+    g: where(valid, where(boost, boosted, g), Number.NaN),
+    logG: where(valid, where(boost, add(log(g), lb), log(g)), Number.NaN),
+  };
 }
+
+/** Draws whose largest entry is at least this are normalised directly; below it, in log space. */
+const TINY = 1e-300;
 
 /**
  * Beta(a, b) draws as X/(X + Y) with X ~ Gamma(a), Y ~ Gamma(b); traceable like {@link gamma}.
@@ -145,9 +173,12 @@ export function beta(k: Key, a: TensorLike, b: TensorLike, shape?: readonly numb
   const bt = param(b);
   const s = paramShape(shape, at, bt);
   const [ka, kb] = split(k) as [Key, Key];
-  const x = gamma(ka, broadcastTo(at, s), s);
-  const y = gamma(kb, broadcastTo(bt, s), s);
-  return div(x, add(x, y));
+  const x = gammaDraws(ka, broadcastTo(at, s), s);
+  const y = gammaDraws(kb, broadcastTo(bt, s), s);
+  // x/(x + y) = σ(log x − log y): the latter where both draws underflow (tiny a and b put the mass at 0 and 1).
+  const direct = div(x.g, add(x.g, y.g));
+  const viaLog = div(1, add(1, exp(sub(y.logG, x.logG))));
+  return where(logicalOr(gt(x.g, TINY), gt(y.g, TINY)), direct, viaLog);
 }
 
 /**
@@ -161,6 +192,8 @@ export function dirichlet(k: Key, alpha: TensorLike, shape?: readonly number[]):
   const K = at.shape[at.shape.length - 1];
   const batch = shape ? broadcastShapes(shape, at.shape.slice(0, -1), "dirichlet") : at.shape.slice(0, -1);
   const full = [...batch, K];
-  const g = gamma(k, broadcastTo(at, full), full);
-  return div(g, sum(g, -1, true));
+  const { g, logG } = gammaDraws(k, broadcastTo(at, full), full);
+  const total = sum(g, -1, true);
+  const viaLog = exp(sub(logG, logSumExp(logG, -1, true)));
+  return where(broadcastTo(gt(total, TINY), full), div(g, total), viaLog);
 }
