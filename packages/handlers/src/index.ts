@@ -1,3 +1,4 @@
+export { cond } from "./control-flow/cond.js";
 export { type ModelScanOptions, scan } from "./control-flow/scan.js";
 export {
   addScanHandler,

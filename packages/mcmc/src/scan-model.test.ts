@@ -2,7 +2,7 @@
 // model's potential equals the unrolled model's) and test_scan (NUTS through scan, then Predictive
 // conditioned on a latent path).
 import { LogNormal, Normal } from "@phlox/distributions";
-import { condition, sample, scan } from "@phlox/handlers";
+import { cond, condition, deterministic, sample, scan } from "@phlox/handlers";
 import { Predictive, potentialEnergy } from "@phlox/infer";
 import { arange, type Tensor, tensor } from "@phlox/tensor";
 import { expect, test } from "vitest";
@@ -79,4 +79,43 @@ test("NUTS through scan, then Predictive conditioned on a latent path (test_scan
   const xa = x.toArray() as number[];
   for (const row of xr) for (let t = 0; t < T; t++) expect(row[t] as number).toBeCloseTo(xa[t] as number, 12);
   expect(Array.from(out.y?.dataSync() ?? [])).toEqual(Array.from(samples.y.data));
+});
+
+test("model-level cond: NUTS on a latent-dependent branch (test_cond)", { timeout: 300_000 }, async () => {
+  const model = () => {
+    const cluster = sample("cluster", new Normal(0, 1));
+    cond(
+      cluster.gt(0),
+      () => {
+        const x = sample("x", new Normal(4, 1));
+        deterministic("z", x.sub(4));
+      },
+      () => {
+        const x = sample("x", new Normal(0, 1));
+        deterministic("z", x);
+      },
+    );
+  };
+  const mcmc = new MCMC(new NUTS(model), {
+    numWarmup: 500,
+    numSamples: 2500,
+    numChains: 2,
+    progressBar: false,
+  });
+  await mcmc.run(0);
+  const x = Array.from(mcmc.getSamples().x.data);
+  const stats = (v: number[]) => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return [m, Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length)];
+  };
+  const [hiM, hiS] = stats(x.filter((v) => v > 2));
+  const [loM, loS] = stats(x.filter((v) => v < 2));
+  // NumPyro's test: [4.01, 0.965, -0.01, 0.965] within 0.1 (4 chains × 2500); looser for 2 × 2500 here
+  expect(Math.abs((hiM as number) - 4.01)).toBeLessThan(0.15);
+  expect(Math.abs((hiS as number) - 0.965)).toBeLessThan(0.15);
+  expect(Math.abs((loM as number) + 0.01)).toBeLessThan(0.15);
+  expect(Math.abs((loS as number) - 0.965)).toBeLessThan(0.15);
+  const [m, s] = stats(x);
+  expect(Math.abs((m as number) - 2)).toBeLessThan(0.5);
+  expect(Math.abs((s as number) - Math.sqrt(5))).toBeLessThan(0.5);
 });

@@ -28,8 +28,8 @@ export interface ModelScanOptions {
   readonly history?: number;
 }
 
-/** What the body's trace says about one site (shapes and support; values and log densities are stacked). */
-interface SiteMeta {
+/** @internal What the body's trace says about one site (shapes and support; values and log densities are stacked). */
+export interface SiteMeta {
   name: string;
   type: MessageType;
   fn: Distribution | null;
@@ -54,18 +54,20 @@ class DrawSpy extends MessengerBase {
   }
 }
 
-interface BodyResult {
-  carry: unknown;
-  y: unknown;
+/** @internal What one traced run of a control-flow body gives: its result and its sites. */
+export interface BodyResult {
+  out: unknown;
   meta: SiteMeta[];
   values: Tensor[];
   logProbs: Tensor[];
 }
 
-function runBody(
-  f: (carry: unknown, x: unknown) => unknown,
-  carry: unknown,
-  x: unknown,
+/**
+ * @internal Runs `thunk` under block + trace (+ seed with `subkey`) and the in-body handlers, collecting
+ * its sample and deterministic sites with their log densities.
+ */
+export function runBody(
+  thunk: () => unknown,
   subkey: Key | null,
   factories: ReturnType<typeof scanHandlers>,
   ctx: ScanStepContext,
@@ -79,15 +81,10 @@ function runBody(
     if (m !== null) ms.push(m);
   }
   const enter = (k: number): unknown => {
-    if (k === ms.length) return f(carry, x);
+    if (k === ms.length) return thunk();
     return (ms[k] as Messenger).run(() => enter(k + 1));
   };
   const out = enter(0);
-  if (!Array.isArray(out) || out.length !== 2)
-    throw new HandlerError(
-      "scan-body-result",
-      `scan: the body must return [newCarry, y] (an array of two), got ${Array.isArray(out) ? `an array of ${out.length}` : typeof out}.`,
-    );
   const meta: SiteMeta[] = [];
   const values: Tensor[] = [];
   const logProbs: Tensor[] = [];
@@ -111,7 +108,39 @@ function runBody(
       logProbs.push(lp);
     }
   }
-  return { carry: out[0], y: out[1], meta, values, logProbs };
+  return { out, meta, values, logProbs };
+}
+
+/** The `[newCarry, y]` of a scan body's result, checked. */
+function carryAndY(out: unknown): [unknown, unknown] {
+  if (!Array.isArray(out) || out.length !== 2)
+    throw new HandlerError(
+      "scan-body-result",
+      `scan: the body must return [newCarry, y] (an array of two), got ${Array.isArray(out) ? `an array of ${out.length}` : typeof out}.`,
+    );
+  return [out[0], out[1]];
+}
+
+/** @internal Re-emits a body's sites through the handler stack (stacked along `length` steps, or not: null). */
+export function emitSites(
+  meta: SiteMeta[],
+  values: Tensor[],
+  logProbs: Tensor[],
+  length: number | null,
+): void {
+  let lp = 0;
+  meta.forEach((m, k) => {
+    const site = new Message(m.type, m.name);
+    const value = values[k] as Tensor;
+    site.value = value;
+    if (m.type === "sample" && m.fn !== null) {
+      site.fn = new ScannedDistribution(m.name, m.fn, length, value, logProbs[lp++] as Tensor, m.sampleShape);
+      site.isObserved = m.isObserved;
+    }
+    site.infer = { ...m.infer, scanned: true };
+    site.condIndepStack = m.condIndepStack;
+    applyStack(site);
+  });
 }
 
 /**
@@ -179,7 +208,7 @@ export function scan<C, X, Y>(
             return T.zeros(full.shape.slice(1), full.dtype);
           },
         };
-        runBody(fn, wc.carry, wx.xs, sub, factories, ctx);
+        carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out);
         throw new Discovered(ids);
       },
       msg.key === null ? { carry: init } : { key: msg.key, carry: init },
@@ -214,10 +243,11 @@ export function scan<C, X, Y>(
           return wx.steps[j] as Tensor;
         },
       };
-      const r = runBody(fn, wc.carry, wx.xs, sub, factories, ctx);
+      const r = runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx);
+      const [c, y] = carryAndY(r.out);
       meta = r.meta;
-      const wcOut = next === undefined ? { carry: r.carry } : { key: next, carry: r.carry };
-      return [wcOut, { y: r.y, values: r.values, logProbs: r.logProbs }];
+      const wcOut = next === undefined ? { carry: c } : { key: next, carry: c };
+      return [wcOut, { y, values: r.values, logProbs: r.logProbs }];
     },
     key === null ? { carry: init } : { key, carry: init },
     { xs, index, steps: fulls },
@@ -225,26 +255,6 @@ export function scan<C, X, Y>(
   );
   const stacked = outs as unknown as { y: Y; values: Tensor[]; logProbs: Tensor[] };
   const carry = (wcFinal as { carry: unknown }).carry as C;
-  let lp = 0;
-  meta.forEach((m, k) => {
-    const site = new Message(m.type, m.name);
-    const value = stacked.values[k] as Tensor;
-    site.value = value;
-    if (m.type === "sample" && m.fn !== null) {
-      const d = new ScannedDistribution(
-        m.name,
-        m.fn,
-        length,
-        value,
-        stacked.logProbs[lp++] as Tensor,
-        m.sampleShape,
-      );
-      site.fn = d;
-      site.isObserved = m.isObserved;
-    }
-    site.infer = { ...m.infer, scanned: true };
-    site.condIndepStack = m.condIndepStack;
-    applyStack(site);
-  });
+  emitSites(meta, stacked.values, stacked.logProbs, length);
   return [carry, stacked.y];
 }

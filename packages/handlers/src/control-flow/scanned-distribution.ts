@@ -3,8 +3,8 @@ import { HandlerError } from "../internal/errors.js";
 import type { Key, Tensor, TensorLike } from "../internal/ops.js";
 
 /**
- * The distribution of a site re-emitted by a model-level scan: a time axis of `length` in front of the
- * step distribution's batch shape, with the log density computed inside the loop body, step by step, for
+ * The distribution of a site re-emitted by a model-level scan (or cond): a time axis of `length` in front
+ * of the step distribution's batch shape (none for cond), with the log density computed inside the loop body, step by step, for
  * the values the body used. It scores exactly those values (`logProb(value)` of the site's own value);
  * it cannot be redrawn outside its scan.
  */
@@ -20,12 +20,14 @@ export class ScannedDistribution extends Distribution {
   constructor(
     siteName: string,
     step: Distribution,
-    length: number,
+    length: number | null,
     value: Tensor,
     logProb: Tensor,
     stepSampleShape: readonly number[] = [],
   ) {
-    super([length, ...stepSampleShape, ...step.batchShape], step.eventShape, { validateArgs: false });
+    super([...(length === null ? [] : [length]), ...stepSampleShape, ...step.batchShape], step.eventShape, {
+      validateArgs: false,
+    });
     this.siteName = siteName;
     this.step = step;
     this.value = value;

@@ -74,7 +74,8 @@ export function traceBody(
     }
     const { leaves, treedef } = treeFlatten(out);
     const outputs: Atom[] = leaves.map((l, i) => {
-      let x = l._primal === null ? l : l._concrete(`${where} output`);
+      // own tracers, concrete values, or tracers of enclosing transformations (captured as inputs)
+      let x = l;
       const want = outDtypes[i];
       if (want !== undefined && x._weak && x.dtype !== want) x = cast(x, want);
       return trace.atomOf(x);

@@ -167,6 +167,15 @@ describe("scan", () => {
     expect((err as Error).message).toMatch(/myLoop body/);
   });
 
+  it("a body may return a value it closes over, also under grad and jit", () => {
+    const f = (a: Tensor) => {
+      const [, ys] = scan((c: Tensor) => [c, a], tensor(0), tensor([1, 2, 3]));
+      return (ys as Tensor).sum();
+    };
+    expect((grad(f)(tensor(2)) as Tensor).item()).toBe(3);
+    expect((jit(grad(f))(tensor(2)) as Tensor).item()).toBe(3);
+  });
+
   it("compiles the body once: a long scan traces one small program", () => {
     const { program } = makeProgram(
       (x: Tensor) => scan((c: Tensor, y: Tensor) => [c.mul(0.9).add(y), null], tensor(0), x)[0],
