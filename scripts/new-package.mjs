@@ -63,7 +63,8 @@ writeFileSync(
 export default defineProject({
   resolve: { conditions: ["@phlox/source"] },
   ssr: { resolve: { conditions: ["@phlox/source"] } },
-  test: { name: "${name}", include: ["src/**/*.test.ts"] },
+  // Explicit timeouts: tests must pass on a busy 2-core machine (vitest's 5 s default flaked there).
+  test: { name: "${name}", testTimeout: 60_000, hookTimeout: 60_000, include: ["src/**/*.test.ts"] },
 });
 `,
 );
