@@ -74,7 +74,9 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     const model = () =>
       scan(
         () => {
-          plate("N", 3, () => sample("x", new Normal(0, 1), { obs: 1 }));
+          // NumPyro observes the scalar 1.0; Phlox refuses observations smaller than the plate
+          // ("obs-shape"), so the value is broadcast explicitly.
+          plate("N", 3, () => sample("x", new Normal(0, 1), { obs: ones([3]) }));
           return [null, null];
         },
         null,
