@@ -40,6 +40,20 @@ describe("compileProgram code shape", () => {
     expect(c.source).not.toMatch(/new Float64Array/);
   });
 
+  it("compileProgram splits a loop over padded pieces at their edges, with no index tests, exactly", () => {
+    const f = (x: Tensor, a: Tensor, b: Tensor): Tensor =>
+      T.add(
+        T.add(T.pad(T.exp(x), [2], [1]), T.pad(T.reshape(a, [1]), [0], [12])),
+        T.pad(T.reshape(b, [1]), [12], [0]),
+      );
+    const c = compileProgram(trace(f, [10], [], []));
+    expect(c.source).not.toMatch(/i >= |i === /);
+    const x = Float64Array.from({ length: 10 }, (_, i) => 0.1 * i - 0.3);
+    const got = c.call([x, Float64Array.of(-0.5), Float64Array.of(2.25)])[0] as Float64Array;
+    const want = [-0.5, 0, ...Array.from(x, Math.exp), 2.25];
+    expect(Array.from(got)).toEqual(want);
+  });
+
   it("compileProgram captures closed-over data as constants and serialises them exactly", () => {
     const data = tensor([0.1, 1 / 3, Math.PI, -0, 1e-300]);
     const c = compileProgram(trace((x) => T.mul(x, data), [5]));

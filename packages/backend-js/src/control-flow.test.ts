@@ -2,6 +2,7 @@ import * as T from "@phlox/tensor";
 import { cond, foriLoop, scan, switchCase, type Tensor, tensor, whileLoop } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { compileProgram } from "./compile.js";
+import { jsCompiler } from "./register.js";
 import { expectClose, threeWays, threeWaysGrad } from "./testing/check.js";
 
 const rnd = (n: number, seed: number): Float64Array => {
@@ -22,6 +23,40 @@ const agree = (r: ReturnType<typeof threeWays>): void => {
 };
 
 describe("backend-js control flow", () => {
+  it("eager scans share compiled loops by structure, and only scans of the same structure", () => {
+    const xs = tensor(rnd(50, 5));
+    const run = (k: number, div: boolean): number[] =>
+      T.withCompiler(jsCompiler, () => {
+        const [c, ys] = scan(
+          (h: Tensor, x: Tensor) => {
+            const n = div ? h.add(x.mul(k)).div(2) : h.add(x.mul(k));
+            return [n, n.neg()];
+          },
+          tensor(0.25),
+          xs,
+        );
+        return [...(c as Tensor).dataSync(), ...(ys as Tensor).dataSync()];
+      });
+    const ref = (k: number, div: boolean): number[] => {
+      let h = 0.25;
+      const out: number[] = [];
+      for (const x of xs.dataSync()) {
+        h = div ? (h + x * k) / 2 : h + x * k;
+        out.push(-h);
+      }
+      return [h, ...out];
+    };
+    for (const [k, div] of [
+      [2, false],
+      [3, false],
+      [2, true],
+      [2, false],
+      [-0, true],
+      [0, true],
+    ] as const)
+      expectClose(run(k, div), ref(k, div), 1e-12, `k=${k} div=${div}`);
+  });
+
   it("compiles a scalar-carry scan to one JS loop with no unrolling and matches eager and the interpreter", () => {
     const ys = tensor(rnd(500, 3));
     const f = (a: Tensor) => {

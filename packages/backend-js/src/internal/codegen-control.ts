@@ -165,6 +165,61 @@ function bindOutputs(gen: Generator, outs: readonly IRVar[], storage: readonly S
   });
 }
 
+/**
+ * Rewrites `div(x, c)` in a loop body, where `c` is a one-element floating loop constant, into
+ * `mul(x, r)` with `r = 1 / c` computed once before the loop: a division costs several multiplications'
+ * throughput, and a scan's reverse (VJP) body typically divides by the same scale parameters every step.
+ * The result differs from the division by at most one rounding of the reciprocal (about 1e-16 relative).
+ * Returns the new body (reciprocals appended to its constants) and their storage.
+ */
+function hoistReciprocals(
+  gen: Generator,
+  body: IRProgram,
+  nc: number,
+  consts: readonly Storage[],
+  sink: string[],
+): { body: IRProgram; consts: Storage[] } {
+  const constIdx = new Map<number, number>();
+  body.inputs.slice(0, nc).forEach((v, k) => {
+    const s = consts[k] as Storage;
+    if (
+      sizeOf(v.shape) === 1 &&
+      (v.dtype === "float64" || v.dtype === "float32") &&
+      s.k !== "tmp" &&
+      s.k !== "tview"
+    )
+      constIdx.set(v.id, k);
+  });
+  const recips = new Map<number, IRVar>();
+  let next = maxVarId(body) + 1;
+  const eqns = body.eqns.map((q) => {
+    if (q.primitive !== "div" || q.outputs[0]?.dtype !== "float64") return q;
+    const d = q.inputs[1] as IRAtom;
+    if (isLiteral(d) || !constIdx.has(d.id)) return q;
+    let r = recips.get(d.id);
+    if (r === undefined) {
+      r = { id: next++, shape: d.shape, dtype: d.dtype };
+      recips.set(d.id, r);
+    }
+    return { ...q, primitive: "mul", inputs: [q.inputs[0] as IRAtom, r] };
+  });
+  if (recips.size === 0) return { body, consts: [...consts] };
+  const extra: Storage[] = [];
+  for (const [id] of recips) {
+    const name = `r${gen.ids.next++}`;
+    sink.push(`const ${name} = 1 / ${scalarExpr(consts[constIdx.get(id) as number] as Storage)};`);
+    extra.push({ k: "sc", e: name });
+  }
+  return {
+    body: {
+      ...body,
+      inputs: [...body.inputs.slice(0, nc), ...recips.values(), ...body.inputs.slice(nc)],
+      eqns,
+    },
+    consts: [...consts, ...extra],
+  };
+}
+
 function emitScan(gen: Generator, e: IREqn): void {
   const p = e.params as {
     body: IRProgram;
@@ -177,7 +232,15 @@ function emitScan(gen: Generator, e: IREqn): void {
   const nc = p.numConsts;
   const nh = p.numCarry;
   const T = p.length;
-  const consts = e.inputs.slice(0, nc).map((a) => operandStorage(gen, a, sink));
+  const hoisted = hoistReciprocals(
+    gen,
+    p.body,
+    nc,
+    e.inputs.slice(0, nc).map((a) => operandStorage(gen, a, sink)),
+    sink,
+  );
+  const consts = hoisted.consts;
+  const body = hoisted.body;
   const carry = makeCarry(gen, p.body.inputs.slice(nc, nc + nh), e.inputs.slice(nc, nc + nh), sink);
   const ys = e.outputs.slice(nh).map((o) => gen.newBuffer(o));
   const step = `step${uniq++}`;
@@ -200,7 +263,7 @@ function emitScan(gen: Generator, e: IREqn): void {
     loop.push(`for (let k = 0; k < ${m}; k++) ${b}[k] = ${s.name}[${idx} + k];`);
     return { k: "buf", name: b, off: 0 } as Storage;
   });
-  const { lines, outputs } = inlineBody(gen, p.body, [...consts, ...carry.storage, ...xsIn]);
+  const { lines, outputs } = inlineBody(gen, body, [...consts, ...carry.storage, ...xsIn]);
   loop.push(...lines);
   outputs.slice(nh).forEach((o, j) => {
     const m = sizeOf((e.outputs[nh + j] as IRVar).shape) / Math.max(T, 1);

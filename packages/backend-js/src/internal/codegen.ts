@@ -85,7 +85,12 @@ export interface Group {
   deferred: Set<number>;
   /** Locals holding row i of a matrix buffer in the loop body, by `name:offset:length` (shared by matvecs). */
   rows: Map<string, string[]>;
+  /** The 1-D pads read in the body: `expr` is `inside` on [lo, hi) and 0 elsewhere (see emitGroup). */
+  pads: { expr: string; inside: string; lo: number; hi: number }[];
 }
+
+/** A loop with pads is split at their edges into at most this many loops, each free of their tests. */
+const MAX_PAD_SEGMENTS = 7;
 
 /** Elementwise work of at most this length that reads a loop's results runs after that loop, keeping it open. */
 const SMALL_AFTER_LOOP = 64;
@@ -352,6 +357,7 @@ export class Generator {
       members: new Set(),
       deferred: new Set(),
       rows: new Map(),
+      pads: [],
     };
   }
 
@@ -367,8 +373,38 @@ export class Generator {
       this.store.set(v.id, { k: "buf", name, off: 0 });
     }
     sink.push(...g.pre, ...g.init);
-    if (g.body.length > 0) sink.push(`for (let i = 0; i < ${g.n}; i++) {`, ...g.body, "}");
+    if (g.body.length > 0) sink.push(...this.padSegments(g));
     sink.push(...g.post);
+  }
+
+  /**
+   * The loop of `g`, split at the edges of the pads it reads (a gradient assembled from padded pieces,
+   * say) into loops over index ranges where each pad is either its operand or 0, so that no iteration
+   * tests the index; one loop as it is when there are no pads or too many pieces.
+   */
+  private padSegments(g: Group): string[] {
+    const whole = [`for (let i = 0; i < ${g.n}; i++) {`, ...g.body, "}"];
+    if (g.pads.length === 0) return whole;
+    const cuts = new Set<number>([0, g.n]);
+    for (const p of g.pads) {
+      cuts.add(Math.min(Math.max(p.lo, 0), g.n));
+      cuts.add(Math.min(Math.max(p.hi, 0), g.n));
+    }
+    const at = [...cuts].sort((a, b) => a - b);
+    if (at.length - 1 > MAX_PAD_SEGMENTS) return whole;
+    const out: string[] = [];
+    for (let k = 0; k + 1 < at.length; k++) {
+      const a = at[k] as number;
+      const b = at[k + 1] as number;
+      if (a >= b) continue;
+      const body = g.body.map((line) => {
+        let l = line;
+        for (const p of g.pads) l = l.split(p.expr).join(a >= p.lo && b <= p.hi ? p.inside : "0");
+        return l;
+      });
+      out.push(`for (let i = ${a}; i < ${b}; i++) {`, ...body, "}");
+    }
+    return out;
   }
 
   private closeSide(): void {
@@ -599,11 +635,16 @@ export class Generator {
       const after = this.smallAfterLoop(e, n);
       const g = after ?? this.loopFor(e, n);
       let expr: string;
-      if (xn === 1) expr = `(i === ${lo} ? ${this.scalarOf(x)} : 0)`;
-      else {
+      let inside: string;
+      if (xn === 1) {
+        inside = this.scalarOf(x);
+        expr = `(i === ${lo} ? ${inside} : 0)`;
+      } else {
         const b = this.bufOf(x, g.pre);
-        expr = `(i >= ${lo} && i < ${lo + xn} ? ${b.name}[i - ${lo - b.off}] : 0)`;
+        inside = `${b.name}[i - ${lo - b.off}]`;
+        expr = `(i >= ${lo} && i < ${lo + xn} ? ${inside} : 0)`;
       }
+      g.pads.push({ expr, inside, lo, hi: lo + xn });
       this.defineTmp(g, out, expr);
       this.finishAfterLoop(after, out);
       return;

@@ -74,8 +74,8 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     const model = () =>
       scan(
         () => {
-          // NumPyro observes a scalar here (obs=1.0, broadcast over the plate); Phlox refuses an observation
-          // smaller than its site (issue 22: it would be counted 3 times), so the data are given at full shape.
+          // NumPyro observes the scalar 1.0; Phlox refuses observations smaller than the plate
+          // ("obs-shape"), so the value is broadcast explicitly.
           plate("N", 3, () => sample("x", new Normal(0, 1), { obs: ones([3]) }));
           return [null, null];
         },

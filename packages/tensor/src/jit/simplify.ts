@@ -439,6 +439,7 @@ const isIdentityPerm = (p: { perm: number[] }): boolean => p.perm.every((a, i) =
  * simplify(makeProgram(valueAndGrad(f), [{ shape: [10], dtype: "float64" }]).program);
  */
 export function simplify(p: Program, options: SimplifyOptions = {}): Program {
+  if (settled.get(p) === optionsKey(options)) return p;
   let cur = eliminateDeadCode(p);
   const rounds = options.maxRounds ?? 8;
   for (let r = 0; r < rounds; r++) {
@@ -450,10 +451,21 @@ export function simplify(p: Program, options: SimplifyOptions = {}): Program {
     cur = eliminateDeadCode(cur);
     // Each pass returns its argument when it changes nothing; otherwise stop once a round leaves the
     // equations' primitives and operands as they were.
-    if (cur === before || sameEquations(before.eqns, cur.eqns)) break;
+    if (cur === before || sameEquations(before.eqns, cur.eqns)) {
+      if (cur === before) settled.set(cur, optionsKey(options));
+      break;
+    }
   }
   return cur;
 }
+
+/**
+ * Programs that a whole round of {@link simplify} left unchanged (with these options): simplifying them
+ * again returns them at once. The outer rounds re-simplify every scan/cond/whileLoop body each time, so
+ * without this a body would be simplified up to rounds² times.
+ */
+const settled = new WeakMap<Program, string>();
+const optionsKey = (o: SimplifyOptions): string => JSON.stringify(o);
 
 /** True when both lists apply the same primitives to the same operands (variables by id, literals by value). */
 function sameEquations(a: readonly Eqn[], b: readonly Eqn[]): boolean {
