@@ -1,5 +1,5 @@
 import { scaleLinear } from "d3-scale";
-import { type Attrs, c1, el, esc, n2 } from "./svg.js";
+import { type Attrs, attrs, c1, el, esc, n2, polylinePath } from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
 /** Margins of a panel inside its cell, in px. */
@@ -124,24 +124,10 @@ export class Panel {
 
   /** A polyline through (xs[i], ys[i]); non-finite points break the line. */
   line(xs: ArrayLike<number>, ys: ArrayLike<number>, s: Stroke = {}): void {
-    let d = "";
-    let pen = false;
-    const X = this.x;
-    const Y = this.y;
-    for (let i = 0; i < xs.length; i++) {
-      const a = xs[i];
-      const b = ys[i];
-      if (!Number.isFinite(a) || !Number.isFinite(b)) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? "L" : "M"}${c1(X(a))},${c1(Y(b))}`;
-      pen = true;
-    }
+    // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping
+    const d = polylinePath(xs, ys, this.x, this.y);
     this.marks.push(
-      el("path", {
-        class: s.cls ?? "ph-line",
-        d,
+      `<path class="${esc(s.cls ?? "ph-line")}" d="${d}"${attrs({
         fill: "none",
         stroke: s.stroke ?? "#1f77b4",
         "stroke-width": s.width ?? 1.2,
@@ -149,7 +135,7 @@ export class Panel {
         "stroke-opacity": s.opacity,
         "stroke-linejoin": "round",
         ...dataAttrs(s.data),
-      }),
+      })}/>`,
     );
   }
 

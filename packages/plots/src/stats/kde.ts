@@ -2,6 +2,7 @@ import { PlotsError } from "../errors.js";
 import { type BandwidthMethod, bwExperimental, bwIsj, bwScott, bwSilverman } from "./bandwidth.js";
 import { histogramUniform } from "./histogram.js";
 import { extent, std } from "./moments.js";
+import { Slot, scratch } from "./scratch.js";
 
 /** Options of {@link kde}; names and defaults follow ArviZ's `kde` for linear data. */
 export interface KdeOptions {
@@ -34,7 +35,7 @@ export interface KdeResult {
 }
 
 function gaussianWindow(m: number, sd: number): Float64Array {
-  const w = new Float64Array(m);
+  const w = scratch(Slot.KdeKernel, m);
   const c = (m - 1) / 2;
   for (let i = 0; i < m; i++) {
     const n = i - c;
@@ -110,7 +111,10 @@ export function kde(x: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
     gridMin = xMin - ext;
     gridMax = xMax + ext;
   }
-  const { counts, edges } = histogramUniform(x, gridLen, gridMin, gridMax);
+  const { counts, edges } = histogramUniform(x, gridLen, gridMin, gridMax, {
+    counts: scratch(Slot.KdeCounts, gridLen),
+    edges: scratch(Slot.KdeEdges, gridLen + 1),
+  });
   const method = options.bw ?? "experimental";
   let bw: number;
   if (typeof method === "number") {
@@ -129,7 +133,7 @@ export function kde(x: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
   }
   bw *= bwFct;
   const binWidth = edges[1] - edges[0];
-  const f = new Float64Array(gridLen);
+  const f = scratch(Slot.KdeF, gridLen);
   for (let i = 0; i < gridLen; i++) f[i] = counts[i] / binWidth / n;
   const bwBins = bw / binWidth;
   const grid = new Float64Array(gridLen);
@@ -140,7 +144,7 @@ export function kde(x: ArrayLike<number>, options: KdeOptions = {}): KdeResult {
   let pdf: Float64Array;
   if (boundCorrection) {
     const npad = Math.trunc(gridLen / 5);
-    const padded = new Float64Array(gridLen + 2 * npad);
+    const padded = scratch(Slot.KdePadded, gridLen + 2 * npad);
     for (let i = 0; i < npad; i++) padded[i] = f[npad - 1 - i];
     padded.set(f, npad);
     for (let i = 0; i < npad; i++) padded[npad + gridLen + i] = f[gridLen - 1 - i];
