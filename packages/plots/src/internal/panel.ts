@@ -1,5 +1,5 @@
 import { scaleLinear } from "d3-scale";
-import { type Attrs, attrs, c1, el, esc, n2, polylinePath } from "./svg.js";
+import { type Attrs, attrs, c1, el, esc, joinMarkup, type Markup, n2, polylinePathBytes } from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
 /** Margins of a panel inside its cell, in px. */
@@ -80,7 +80,7 @@ export class Panel {
   readonly height: number;
   readonly x: (v: number) => number;
   readonly y: (v: number) => number;
-  private readonly marks: string[] = [];
+  private readonly marks: Markup[] = [];
   private readonly opts: PanelOptions;
   private readonly left: number;
   private readonly xs;
@@ -124,10 +124,11 @@ export class Panel {
 
   /** A polyline through (xs[i], ys[i]); non-finite points break the line. */
   line(xs: ArrayLike<number>, ys: ArrayLike<number>, s: Stroke = {}): void {
-    // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping
-    const d = polylinePath(xs, ys, this.x, this.y);
+    // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping, as bytes
     this.marks.push(
-      `<path class="${esc(s.cls ?? "ph-line")}" d="${d}"${attrs({
+      `<path class="${esc(s.cls ?? "ph-line")}" d="`,
+      polylinePathBytes(xs, ys, this.x, this.y),
+      `"${attrs({
         fill: "none",
         stroke: s.stroke ?? "#1f77b4",
         "stroke-width": s.width ?? 1.2,
@@ -282,8 +283,21 @@ export class Panel {
 
   /** Serialises the panel at (ox, oy). */
   render(ox: number, oy: number): string {
+    const out: Markup[] = [];
+    this.renderInto(out, ox, oy);
+    return joinMarkup(out);
+  }
+
+  /**
+   * Appends the panel's markup at (ox, oy) to `out` as pieces (the figure joins all pieces once instead of
+   * copying megabytes of marks at each nesting level).
+   */
+  renderInto(out: Markup[], ox: number, oy: number): void {
     const { w, h } = this.inner;
-    const parts: string[] = [];
+    out.push(
+      `<g${attrs({ class: "ph-panel", transform: `translate(${n2(ox + this.left)},${n2(oy + MARGIN.top)})` })}>`,
+    );
+    const parts = out;
     parts.push(
       el("rect", { class: "ph-frame", x: 0, y: 0, width: w, height: h, fill: "#ffffff", stroke: "#bbbbbb" }),
     );
@@ -312,7 +326,9 @@ export class Panel {
       });
     }
     parts.push(el("g", { class: "ph-axis", fill: "#333", "font-size": FONT_SIZE - 1 }, axis));
-    parts.push(el("g", { class: "ph-marks" }, this.marks));
+    parts.push(`<g${attrs({ class: "ph-marks" })}>`);
+    for (const m of this.marks) parts.push(m);
+    parts.push("</g>");
     if (this.opts.title) {
       parts.push(
         el(
@@ -344,10 +360,6 @@ export class Panel {
         ),
       );
     }
-    return el(
-      "g",
-      { class: "ph-panel", transform: `translate(${n2(ox + this.left)},${n2(oy + MARGIN.top)})` },
-      parts,
-    );
+    out.push("</g>");
   }
 }

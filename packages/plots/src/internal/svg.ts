@@ -116,20 +116,21 @@ class PathWriter {
     this.decoder ??= new TextDecoder();
     return this.decoder.decode(this.buf.subarray(0, this.len));
   }
+
+  /** A copy of the bytes written since {@link reset}. */
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
 }
 
 const writer = new PathWriter();
 
-/**
- * Path data of the polyline through (X(xs[i]), Y(ys[i])) with coordinates rounded to 0.1 px ({@link c1});
- * a non-finite point lifts the pen (the next finite point starts with "M").
- */
-export function polylinePath(
+function writePolyline(
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
   X: (v: number) => number,
   Y: (v: number) => number,
-): string {
+): void {
   writer.reset();
   let pen = false;
   for (let i = 0; i < xs.length; i++) {
@@ -145,5 +146,71 @@ export function polylinePath(
     writer.c1(Y(b));
     pen = true;
   }
+}
+
+/**
+ * Path data of the polyline through (X(xs[i]), Y(ys[i])) with coordinates rounded to 0.1 px ({@link c1});
+ * a non-finite point lifts the pen (the next finite point starts with "M").
+ */
+export function polylinePath(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  X: (v: number) => number,
+  Y: (v: number) => number,
+): string {
+  writePolyline(xs, ys, X, Y);
   return writer.text();
+}
+
+/** {@link polylinePath} as ASCII bytes (kept as bytes until the whole figure is decoded once). */
+export function polylinePathBytes(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  X: (v: number) => number,
+  Y: (v: number) => number,
+): Uint8Array {
+  writePolyline(xs, ys, X, Y);
+  return writer.bytes();
+}
+
+/**
+ * Markup as pieces: strings, and ASCII bytes for the long path data of lines. Large figures are assembled
+ * from pieces once ({@link joinMarkup}): writing megabytes of path data as bytes and decoding the figure
+ * once avoids building, copying and garbage-collecting a string per line at every nesting level.
+ */
+export type Markup = string | Uint8Array;
+
+let decoder: TextDecoder | undefined;
+let encoder: TextEncoder | undefined;
+
+/** The markup of pieces as one string. */
+export function joinMarkup(parts: readonly Markup[]): string {
+  let byteLen = 0;
+  let strLen = 0;
+  for (const p of parts) {
+    if (typeof p === "string") strLen += p.length;
+    else byteLen += p.length;
+  }
+  if (byteLen === 0) return (parts as readonly string[]).join("");
+  encoder ??= new TextEncoder();
+  decoder ??= new TextDecoder();
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  const out = new Uint8Array(byteLen + 3 * strLen);
+  let len = 0;
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    len += encoder!.encodeInto(run.join(""), out.subarray(len)).written;
+    run = [];
+  };
+  for (const p of parts) {
+    if (typeof p === "string") run.push(p);
+    else {
+      flush();
+      out.set(p, len);
+      len += p.length;
+    }
+  }
+  flush();
+  return decoder.decode(out.subarray(0, len));
 }
