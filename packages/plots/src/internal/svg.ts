@@ -52,20 +52,31 @@ export function el(tag: string, a: Attrs, children?: string | readonly string[])
  * as building the string from {@link c1} pieces, without a temporary string per coordinate (a trace figure of
  * 100 variables × 4 chains × 1000 draws writes 800 000 coordinates). ASCII only.
  */
+/** Size of a path arena chunk. */
+const CHUNK = 1 << 20;
+
 class PathWriter {
-  private buf = new Uint8Array(1 << 16);
+  // An arena: paths are appended one after another and handed out as views, so a figure's hundreds of
+  // lines share a few large chunks instead of allocating one buffer each; a full chunk is left to its views.
+  private buf = new Uint8Array(0);
+  private start = 0;
   private len = 0;
   private decoder: TextDecoder | undefined;
 
+  /** Starts a new path after the previous one. */
   reset(): void {
-    this.len = 0;
+    this.start = this.len;
   }
 
   private room(k: number): void {
     if (this.len + k <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + k));
-    next.set(this.buf.subarray(0, this.len));
+    // a new chunk, with the current path moved to its start
+    const used = this.len - this.start;
+    const next = new Uint8Array(Math.max(CHUNK, 2 * (used + k)));
+    next.set(this.buf.subarray(this.start, this.len));
     this.buf = next;
+    this.start = 0;
+    this.len = used;
   }
 
   /** One character code. */
@@ -116,12 +127,12 @@ class PathWriter {
   /** The characters written since {@link reset}. */
   text(): string {
     this.decoder ??= new TextDecoder();
-    return this.decoder.decode(this.buf.subarray(0, this.len));
+    return this.decoder.decode(this.buf.subarray(this.start, this.len));
   }
 
-  /** A copy of the bytes written since {@link reset}. */
+  /** The bytes written since {@link reset} (a view that later paths never overwrite). */
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.buf.subarray(this.start, this.len);
   }
 }
 
