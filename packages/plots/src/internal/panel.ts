@@ -1,5 +1,16 @@
 import { scaleLinear } from "d3-scale";
-import { type Attrs, attrs, c1, el, esc, joinMarkup, type Markup, n2, polylinePathBytes } from "./svg.js";
+import {
+  type Attrs,
+  attrs,
+  c1,
+  el,
+  esc,
+  joinMarkup,
+  type Markup,
+  n2,
+  polylinePath,
+  polylinePathBytes,
+} from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
 /** Margins of a panel inside its cell, in px. */
@@ -127,7 +138,9 @@ export class Panel {
     // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping, as bytes
     this.marks.push(
       `<path class="${esc(s.cls ?? "ph-line")}" d="`,
-      polylinePathBytes(xs, ys, this.x, this.y),
+      // long lines stay bytes until the figure is decoded; short ones (rules, bars) are plain strings, so a
+      // figure without long lines is joined as strings
+      xs.length > 64 ? polylinePathBytes(xs, ys, this.x, this.y) : polylinePath(xs, ys, this.x, this.y),
       `"${attrs({
         fill: "none",
         stroke: s.stroke ?? "#1f77b4",
