@@ -100,7 +100,8 @@ export function plotTrace<O extends PlotTraceOptions>(data: PlotInput, options?:
         title,
         nice: true,
       });
-      const it = Float64Array.from({ length: D }, (_, i) => i);
+      const it = new Float64Array(D);
+      for (let i = 0; i < D; i++) it[i] = i;
       for (const s of row) {
         for (let c = 0; c < C; c++) {
           right.line(it, chainOf(s, c), {

@@ -1,5 +1,5 @@
 import type { Panel } from "./panel.js";
-import { el, esc } from "./svg.js";
+import { attrs, el, esc, joinMarkup, type Markup } from "./svg.js";
 import { FONT, FONT_SIZE } from "./theme.js";
 
 /**
@@ -18,12 +18,13 @@ export function renderFigure(
   const legendH = options.legend && options.legend.length > 0 ? 20 : 0;
   let y = titleH + legendH;
   let width = 0;
-  const body: string[] = [];
+  // the panels' pieces, joined once at the end
+  const body: Markup[] = [];
   for (const row of rows) {
     let x = 0;
     let h = 0;
     for (const p of row) {
-      body.push(p.render(x, y));
+      p.renderInto(body, x, y);
       x += p.width;
       h = Math.max(h, p.height);
     }
@@ -67,17 +68,14 @@ export function renderFigure(
       lx += 30 + item.label.length * 6.5;
     }
   }
-  return el(
-    "svg",
-    {
-      xmlns: "http://www.w3.org/2000/svg",
-      class: `phlox-plot phlox-${options.kind}`,
-      width,
-      height: y,
-      viewBox: `0 0 ${width} ${y}`,
-      "font-family": FONT,
-      "font-size": FONT_SIZE,
-    },
-    [el("rect", { width, height: y, fill: "#ffffff" }), ...head, ...body],
-  );
+  const open = `<svg${attrs({
+    xmlns: "http://www.w3.org/2000/svg",
+    class: `phlox-plot phlox-${options.kind}`,
+    width,
+    height: y,
+    viewBox: `0 0 ${width} ${y}`,
+    "font-family": FONT,
+    "font-size": FONT_SIZE,
+  })}>`;
+  return joinMarkup([open, el("rect", { width, height: y, fill: "#ffffff" }), ...head, ...body, "</svg>"]);
 }

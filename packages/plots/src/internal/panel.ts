@@ -1,5 +1,16 @@
 import { scaleLinear } from "d3-scale";
-import { type Attrs, c1, el, esc, n2 } from "./svg.js";
+import {
+  type Attrs,
+  attrs,
+  c1,
+  el,
+  esc,
+  joinMarkup,
+  type Markup,
+  n2,
+  polylinePath,
+  polylinePathBytes,
+} from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
 /** Margins of a panel inside its cell, in px. */
@@ -80,7 +91,7 @@ export class Panel {
   readonly height: number;
   readonly x: (v: number) => number;
   readonly y: (v: number) => number;
-  private readonly marks: string[] = [];
+  private readonly marks: Markup[] = [];
   private readonly opts: PanelOptions;
   private readonly left: number;
   private readonly xs;
@@ -124,24 +135,13 @@ export class Panel {
 
   /** A polyline through (xs[i], ys[i]); non-finite points break the line. */
   line(xs: ArrayLike<number>, ys: ArrayLike<number>, s: Stroke = {}): void {
-    let d = "";
-    let pen = false;
-    const X = this.x;
-    const Y = this.y;
-    for (let i = 0; i < xs.length; i++) {
-      const a = xs[i];
-      const b = ys[i];
-      if (!Number.isFinite(a) || !Number.isFinite(b)) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? "L" : "M"}${c1(X(a))},${c1(Y(b))}`;
-      pen = true;
-    }
+    // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping, as bytes
     this.marks.push(
-      el("path", {
-        class: s.cls ?? "ph-line",
-        d,
+      `<path class="${esc(s.cls ?? "ph-line")}" d="`,
+      // long lines stay bytes until the figure is decoded; short ones (rules, bars) are plain strings, so a
+      // figure without long lines is joined as strings
+      xs.length > 64 ? polylinePathBytes(xs, ys, this.x, this.y) : polylinePath(xs, ys, this.x, this.y),
+      `"${attrs({
         fill: "none",
         stroke: s.stroke ?? "#1f77b4",
         "stroke-width": s.width ?? 1.2,
@@ -149,7 +149,7 @@ export class Panel {
         "stroke-opacity": s.opacity,
         "stroke-linejoin": "round",
         ...dataAttrs(s.data),
-      }),
+      })}/>`,
     );
   }
 
@@ -191,19 +191,17 @@ export class Panel {
     const b = this.x(Math.max(x0, x1));
     const c = this.y(Math.max(y0, y1));
     const d = this.y(Math.min(y0, y1));
-    this.marks.push(
-      el("rect", {
-        class: f.cls ?? "ph-rect",
-        x: a,
-        y: c,
-        width: Math.max(0, b - a),
-        height: Math.max(0, d - c),
-        fill: f.fill ?? "#1f77b4",
-        "fill-opacity": f.opacity,
-        stroke: f.stroke,
-        ...dataAttrs(f.data),
-      }),
-    );
+    // written directly (the same markup as el("rect", …)): rank plots draw thousands of bars
+    let m = `<rect class="${esc(f.cls ?? "ph-rect")}" x="${n2(a)}" y="${n2(c)}" width="${n2(Math.max(0, b - a))}" height="${n2(Math.max(0, d - c))}" fill="${esc(f.fill ?? "#1f77b4")}"`;
+    if (f.opacity !== undefined) m += ` fill-opacity="${n2(f.opacity)}"`;
+    if (f.stroke !== undefined) m += ` stroke="${esc(f.stroke)}"`;
+    if (f.data) {
+      for (const k in f.data) {
+        const v = f.data[k]!;
+        m += ` data-${k}="${esc(typeof v === "number" ? String(v) : v)}"`;
+      }
+    }
+    this.marks.push(`${m}/>`);
   }
 
   /**
@@ -296,8 +294,21 @@ export class Panel {
 
   /** Serialises the panel at (ox, oy). */
   render(ox: number, oy: number): string {
+    const out: Markup[] = [];
+    this.renderInto(out, ox, oy);
+    return joinMarkup(out);
+  }
+
+  /**
+   * Appends the panel's markup at (ox, oy) to `out` as pieces (the figure joins all pieces once instead of
+   * copying megabytes of marks at each nesting level).
+   */
+  renderInto(out: Markup[], ox: number, oy: number): void {
     const { w, h } = this.inner;
-    const parts: string[] = [];
+    out.push(
+      `<g${attrs({ class: "ph-panel", transform: `translate(${n2(ox + this.left)},${n2(oy + MARGIN.top)})` })}>`,
+    );
+    const parts = out;
     parts.push(
       el("rect", { class: "ph-frame", x: 0, y: 0, width: w, height: h, fill: "#ffffff", stroke: "#bbbbbb" }),
     );
@@ -326,7 +337,9 @@ export class Panel {
       });
     }
     parts.push(el("g", { class: "ph-axis", fill: "#333", "font-size": FONT_SIZE - 1 }, axis));
-    parts.push(el("g", { class: "ph-marks" }, this.marks));
+    parts.push(`<g${attrs({ class: "ph-marks" })}>`);
+    for (const m of this.marks) parts.push(m);
+    parts.push("</g>");
     if (this.opts.title) {
       parts.push(
         el(
@@ -358,10 +371,6 @@ export class Panel {
         ),
       );
     }
-    return el(
-      "g",
-      { class: "ph-panel", transform: `translate(${n2(ox + this.left)},${n2(oy + MARGIN.top)})` },
-      parts,
-    );
+    out.push("</g>");
   }
 }

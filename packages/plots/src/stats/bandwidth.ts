@@ -1,7 +1,8 @@
 import { brentq } from "./brentq.js";
 import { fft } from "./fft.js";
 import { histogramUniform } from "./histogram.js";
-import { extent, percentileSorted, sorted, std } from "./moments.js";
+import { extent, percentileSelect, std } from "./moments.js";
+import { Slot, scratch } from "./scratch.js";
 
 /** Bandwidth rules ArviZ offers for linear data. */
 export type BandwidthMethod = "scott" | "silverman" | "isj" | "experimental";
@@ -13,27 +14,45 @@ export function bwScott(x: ArrayLike<number>, xStd = std(x)): number {
 
 /** Silverman's rule: 0.9 min(σ, IQR/1.34) n^(-1/5). */
 export function bwSilverman(x: ArrayLike<number>, xStd = std(x)): number {
-  const s = sorted(x);
-  const iqr = percentileSorted(s, 0.75) - percentileSorted(s, 0.25);
+  const s = scratch(Slot.SilvermanCopy, x.length);
+  for (let i = 0; i < x.length; i++) s[i] = x[i]!;
+  const iqr = percentileSelect(s, 0.75) - percentileSelect(s, 0.25);
   return 0.9 * Math.min(xStd, iqr / 1.34) * x.length ** -0.2;
 }
 
-/** ArviZ's `_dct1d`: the DCT-II-like transform used by the ISJ bandwidth. */
+/** cos and sin of −jπ/(2n), j = 0…n−1, per length n (the DCT's phase factors). */
+const phaseCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+
+function phases(n: number): { cos: Float64Array; sin: Float64Array } {
+  let p = phaseCache.get(n);
+  if (p === undefined) {
+    const cos = new Float64Array(n);
+    const sin = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const a = (-j * Math.PI) / (2 * n);
+      cos[j] = Math.cos(a);
+      sin[j] = Math.sin(a);
+    }
+    p = { cos, sin };
+    phaseCache.set(n, p);
+  }
+  return p;
+}
+
+/** ArviZ's `_dct1d`: the DCT-II-like transform used by the ISJ bandwidth (into a work array). */
 function dct1d(x: Float64Array): Float64Array {
   const n = x.length;
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
+  const re = scratch(Slot.IsjRe, n);
+  const im = scratch(Slot.IsjIm, n, true);
   let k = 0;
-  for (let i = 0; i < n; i += 2) re[k++] = x[i];
-  for (let i = n - 1; i > 0; i -= 2) re[k++] = x[i];
+  for (let i = 0; i < n; i += 2) re[k++] = x[i]!;
+  for (let i = n - 1; i > 0; i -= 2) re[k++] = x[i]!;
   fft(re, im);
-  const out = new Float64Array(n);
-  out[0] = re[0];
-  for (let j = 1; j < n; j++) {
-    const a = (-j * Math.PI) / (2 * n);
-    // real part of 2 e^{ia} (re + i im)
-    out[j] = 2 * (Math.cos(a) * re[j] - Math.sin(a) * im[j]);
-  }
+  const { cos, sin } = phases(n);
+  const out = scratch(Slot.IsjAk, n);
+  out[0] = re[0]!;
+  // real part of 2 e^{ia} (re + i im)
+  for (let j = 1; j < n; j++) out[j] = 2 * (cos[j]! * re[j]! - sin[j]! * im[j]!);
   return out;
 }
 
@@ -73,6 +92,18 @@ function fixedPoint(t: number, N: number, weights: readonly Float64Array[]): num
   return t - (2 * N * Math.PI ** 0.5 * f) ** -0.4;
 }
 
+const WEIGHT_SLOTS = [
+  Slot.IsjWeight2,
+  Slot.IsjWeight3,
+  Slot.IsjWeight4,
+  Slot.IsjWeight5,
+  Slot.IsjWeight6,
+  Slot.IsjWeight7,
+] as const;
+const EMPTY = new Float64Array(0);
+/** weights[j] for j = 2…7 (0 and 1 unused), refilled by each {@link bwIsj} call. */
+const weights: Float64Array[] = [EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY];
+
 /**
  * Improved Sheather–Jones bandwidth (Botev et al. 2010) as ArviZ computes it from the binned counts of the
  * KDE grid; falls back to Silverman's rule when the fixed-point equation has no root in [0, 0.01].
@@ -87,28 +118,25 @@ export function bwIsj(x: ArrayLike<number>, gridCounts?: Float64Array, xRange?: 
     counts = histogramUniform(x, 256, lo - 0.5 * s, hi + 0.5 * s).counts;
   }
   const gridLen = gridCounts === undefined ? 256 : counts.length - 1;
-  const rel = new Float64Array(counts.length);
-  for (let i = 0; i < counts.length; i++) rel[i] = counts[i] / n;
+  const rel = scratch(Slot.IsjRel, counts.length);
+  for (let i = 0; i < counts.length; i++) rel[i] = counts[i]! / n;
   const ak = dct1d(rel);
-  const kSq = new Float64Array(gridLen - 1);
-  const aSq = new Float64Array(gridLen - 1);
-  for (let i = 1; i < gridLen; i++) {
-    kSq[i - 1] = i * i;
-    aSq[i - 1] = ak[i] * ak[i];
+  // weights[j][k−1] = (k²)^j a_k², as ArviZ's k_sq ** j * a_sq; (k²)^j by repeated multiplication (a few
+  // ulps from pow, far below the 1e-8 the KDE is held to)
+  const m = gridLen - 1;
+  const pw = scratch(Slot.IsjPow, m);
+  for (let i = 0; i < m; i++) {
+    const kSq = (i + 1) * (i + 1);
+    pw[i] = kSq * kSq;
   }
-  // weights[j][k−1] = (k²)^j a_k², as ArviZ's k_sq ** j * a_sq
-  const weights: Float64Array[] = [];
-  // (k²)^j by repeated multiplication (a few ulps from pow, far below the 1e-8 the KDE is held to)
-  let pw = Float64Array.from(kSq, (k) => k * k);
-  for (let j = 0; j <= 7; j++) {
-    if (j < 2) {
-      weights.push(new Float64Array(0));
-      continue;
+  for (let j = 2; j <= 7; j++) {
+    const w = scratch(WEIGHT_SLOTS[j - 2]!, m);
+    for (let i = 0; i < m; i++) {
+      const a = ak[i + 1]!;
+      w[i] = pw[i]! * (a * a);
     }
-    const w = new Float64Array(pw.length);
-    for (let i = 0; i < w.length; i++) w[i] = pw[i]! * aSq[i]!;
-    weights.push(w);
-    if (j < 7) pw = pw.map((v, i) => v * kSq[i]!);
+    weights[j] = w;
+    if (j < 7) for (let i = 0; i < m; i++) pw[i] = pw[i]! * ((i + 1) * (i + 1));
   }
   const r = brentq((t) => fixedPoint(t, n, weights), 0, 0.01);
   let t: number;

@@ -38,21 +38,42 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
-  for (let len = 2; len <= n; len <<= 1) {
+  const tw = twiddles(n);
+  for (let len = 2, off = 0; len <= n; off += len >> 1, len <<= 1) {
     const half = len >> 1;
-    const ang = (-2 * Math.PI) / len;
     for (let k = 0; k < half; k++) {
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
+      const wr = tw.re[off + k]!;
+      const wi = tw.im[off + k]!;
       for (let i = k; i < n; i += len) {
         const j = i + half;
-        const xr = re[j] * wr - im[j] * wi;
-        const xi = re[j] * wi + im[j] * wr;
-        re[j] = re[i] - xr;
-        im[j] = im[i] - xi;
-        re[i] += xr;
-        im[i] += xi;
+        const xr = re[j]! * wr - im[j]! * wi;
+        const xi = re[j]! * wi + im[j]! * wr;
+        re[j] = re[i]! - xr;
+        im[j] = im[i]! - xi;
+        re[i] = re[i]! + xr;
+        im[i] = im[i]! + xi;
       }
     }
   }
+}
+
+/** Twiddle factors cos/sin(−2πk/len) of every stage (len = 2, 4, …, n; k < len/2), cached per n. */
+const twiddleCache = new Map<number, { re: Float64Array; im: Float64Array }>();
+
+function twiddles(n: number): { re: Float64Array; im: Float64Array } {
+  let t = twiddleCache.get(n);
+  if (t === undefined) {
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    for (let len = 2, off = 0; len <= n; off += len >> 1, len <<= 1) {
+      const ang = (-2 * Math.PI) / len;
+      for (let k = 0; k < len >> 1; k++) {
+        re[off + k] = Math.cos(ang * k);
+        im[off + k] = Math.sin(ang * k);
+      }
+    }
+    t = { re, im };
+    twiddleCache.set(n, t);
+  }
+  return t;
 }

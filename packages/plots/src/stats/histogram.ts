@@ -1,6 +1,10 @@
 /** Edges of `bins` equal bins over [lo, hi], as `np.linspace(lo, hi, bins + 1)`. */
-export function linspaceEdges(lo: number, hi: number, bins: number): Float64Array {
-  const e = new Float64Array(bins + 1);
+export function linspaceEdges(
+  lo: number,
+  hi: number,
+  bins: number,
+  e: Float64Array = new Float64Array(bins + 1),
+): Float64Array {
   const step = (hi - lo) / bins;
   for (let i = 0; i < bins; i++) e[i] = i * step + lo;
   e[bins] = hi;
@@ -16,6 +20,7 @@ export function histogramUniform(
   bins: number,
   lo: number,
   hi: number,
+  into?: { counts: Float64Array; edges: Float64Array },
 ): { counts: Float64Array; edges: Float64Array } {
   let first = lo;
   let last = hi;
@@ -23,8 +28,9 @@ export function histogramUniform(
     first -= 0.5;
     last += 0.5;
   }
-  const edges = linspaceEdges(first, last, bins);
-  const counts = new Float64Array(bins);
+  // `into`: arrays of bins and bins + 1 elements to fill (work arrays of a caller)
+  const edges = linspaceEdges(first, last, bins, into?.edges);
+  const counts = into?.counts.fill(0) ?? new Float64Array(bins);
   const norm = bins / (last - first);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];

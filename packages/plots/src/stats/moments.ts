@@ -1,3 +1,5 @@
+import { selectInPlace, sortInPlace } from "./sort.js";
+
 /** Arithmetic mean. */
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
@@ -22,21 +24,41 @@ export function variance(x: ArrayLike<number>): number {
   return s * s;
 }
 
+/** NumPy's linear interpolation between neighbouring order statistics a ≤ b at fraction t. */
+function lerpNumpy(a: number, b: number, t: number): number {
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
 /** Linear-interpolation percentile of already sorted values, as `np.percentile(x, 100·q)`. */
 export function percentileSorted(s: ArrayLike<number>, q: number): number {
   const idx = q * (s.length - 1);
   const lo = Math.floor(idx);
   const hi = Math.min(lo + 1, s.length - 1);
-  const t = idx - lo;
-  const a = s[lo];
-  const b = s[hi];
-  const d = b - a;
-  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+  return lerpNumpy(s[lo], s[hi], idx - lo);
+}
+
+/**
+ * `np.percentile(x, 100·q)` of unsorted values (no NaN) by selection instead of a sort: the same two order
+ * statistics, so the same number as {@link percentileSorted} of the sorted values. Reorders `scratch`.
+ */
+export function percentileSelect(scratch: Float64Array, q: number): number {
+  const n = scratch.length;
+  const idx = q * (n - 1);
+  const lo = Math.floor(idx);
+  const a = selectInPlace(scratch, lo);
+  let b = a;
+  if (lo + 1 < n) {
+    // the next order statistic is the smallest value right of the selected one
+    b = scratch[lo + 1]!;
+    for (let i = lo + 2; i < n; i++) if (scratch[i]! < b) b = scratch[i]!;
+  }
+  return lerpNumpy(a, b, idx - lo);
 }
 
 /** Sorted copy as a Float64Array. */
 export function sorted(x: ArrayLike<number>): Float64Array {
-  return (x instanceof Float64Array ? x.slice() : Float64Array.from(x)).sort();
+  return sortInPlace(x instanceof Float64Array ? x.slice() : Float64Array.from(x));
 }
 
 /** Minimum and maximum. */

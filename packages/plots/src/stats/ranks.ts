@@ -1,9 +1,55 @@
-import { histogramEdges, linspaceEdges } from "./histogram.js";
+import { linspaceEdges } from "./histogram.js";
+import { Slot, scratch } from "./scratch.js";
+import { sortInPlace, sortRange } from "./sort.js";
+
+/**
+ * Bottom-up merge passes over `src` made of sorted runs of length `run` (the last may be shorter), ping-
+ * ponging between the two work arrays; returns the fully sorted one.
+ */
+function mergeRuns(src: Float64Array, run: number, a: Float64Array, b: Float64Array): Float64Array {
+  const n = src.length;
+  let from = src;
+  let to = a;
+  for (let w = run; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n);
+      const hi = Math.min(lo + 2 * w, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) to[k++] = from[i]! <= from[j]! ? from[i++]! : from[j++]!;
+      while (i < mid) to[k++] = from[i++]!;
+      while (j < hi) to[k++] = from[j++]!;
+    }
+    from = to;
+    to = to === a ? b : a;
+  }
+  return from;
+}
+
+/**
+ * `histogramEdges` for ascending values: one walk along the edges instead of a binary search per value
+ * (the same bins: the largest k < bins with edges[k] ≤ v; values outside [edges[0], edges[bins]] dropped).
+ */
+function histogramSorted(x: Float64Array, edges: Float64Array): Float64Array {
+  const bins = edges.length - 1;
+  const counts = new Float64Array(bins);
+  const first = edges[0]!;
+  const last = edges[bins]!;
+  let k = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (!(v >= first && v <= last)) continue;
+    while (k + 1 < bins && edges[k + 1]! <= v) k++;
+    counts[k]++;
+  }
+  return counts;
+}
 
 /** Ranks 1…n of `x` with ties given their average rank, as `scipy.stats.rankdata(x, method="average")`. */
 export function rankData(x: ArrayLike<number>): Float64Array {
   const n = x.length;
-  const s = (x instanceof Float64Array ? x.slice() : Float64Array.from(x)).sort();
+  const s = sortInPlace(x instanceof Float64Array ? x.slice() : Float64Array.from(x));
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
@@ -57,21 +103,25 @@ export function rankHistogram(data: Float64Array, numChains: number, bins?: numb
   const edges = linspaceEdges(0, n, nb);
   // Each chain's values sorted, merged against all values sorted: #(< v) and #(≤ v) give v's average rank
   // (the same numbers rankData gives, without a rank per draw).
-  const all = data.slice().sort();
+  // each chain sorted once (in a work array); all values sorted by merging the sorted chains
+  const chains = scratch(Slot.RankChains, n);
+  chains.set(data);
+  for (let c = 0; c < numChains; c++) sortRange(chains, c * D, (c + 1) * D - 1);
+  const all = mergeRuns(chains, D, scratch(Slot.RankMergeA, n), scratch(Slot.RankMergeB, n));
   const counts: Float64Array[] = [];
-  const ranks = new Float64Array(D);
+  const ranks = scratch(Slot.RankRanks, D);
   for (let c = 0; c < numChains; c++) {
-    const mine = data.slice(c * D, (c + 1) * D).sort();
+    const off = c * D;
     let less = 0;
     let leq = 0;
     for (let i = 0; i < D; i++) {
-      const v = mine[i]!;
+      const v = chains[off + i]!;
       while (less < n && all[less]! < v) less++;
       if (leq < less) leq = less;
       while (leq < n && all[leq]! <= v) leq++;
       ranks[i] = (less + leq + 1) / 2;
     }
-    counts.push(histogramEdges(ranks, edges));
+    counts.push(histogramSorted(ranks, edges));
   }
   return { edges, counts };
 }
