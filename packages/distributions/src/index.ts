@@ -64,11 +64,14 @@ export {
   unitInterval,
 } from "./constraints/constraint.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
+export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
 // Continuous
 export { Beta } from "./continuous/beta.js";
 export { BetaProportion } from "./continuous/beta-proportion.js";
 export { Cauchy } from "./continuous/cauchy.js";
 export { Chi2 } from "./continuous/chi2.js";
+export { Dagum } from "./continuous/dagum.js";
+export { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law.js";
 export { Exponential } from "./continuous/exponential.js";
 export { Gamma } from "./continuous/gamma.js";
 export { Gompertz } from "./continuous/gompertz.js";
@@ -82,6 +85,7 @@ export { Levy } from "./continuous/levy.js";
 export { LogNormal } from "./continuous/log-normal.js";
 export { LogUniform } from "./continuous/log-uniform.js";
 export { Logistic } from "./continuous/logistic.js";
+export { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
 export { Normal } from "./continuous/normal.js";
 export { Pareto } from "./continuous/pareto.js";
 export { SoftLaplace } from "./continuous/soft-laplace.js";
@@ -92,6 +96,7 @@ export { Weibull } from "./continuous/weibull.js";
 // Discrete
 export { Bernoulli } from "./discrete/bernoulli.js";
 export { BetaBinomial } from "./discrete/beta-binomial.js";
+export { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
 export { Binomial } from "./discrete/binomial.js";
 export { Categorical } from "./discrete/categorical.js";
 export { DiscreteUniform } from "./discrete/discrete-uniform.js";

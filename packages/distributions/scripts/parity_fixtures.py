@@ -1,0 +1,151 @@
+"""Reference values for the NumPyro-parity distributions of @phlox/distributions (issue 23).
+
+Run:  <oracle python> packages/distributions/scripts/parity_fixtures.py
+      (the oracle environment has scipy and NumPyro 0.21; NumPyro is only used where scipy has no
+      equivalent, and the case says so in `"reference"`).
+Writes packages/distributions/fixtures/parity.json in the format of scipy.json: per case the Phlox
+distribution (`dist`), its parameters, points `x` of shape [n, *batchShape] inside the support, and
+`logProb`, `cdf` at x, quantiles `q` with `icdf`, and `mean`/`variance` (null where undefined).
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+import scipy
+import scipy.stats as st
+from scipy.integrate import quad
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+import numpyro  # noqa: E402
+import numpyro.distributions as nd  # noqa: E402
+
+rng = np.random.default_rng(20261205)
+CASES = []
+
+
+def npts(batch):
+    return int(math.ceil(60 / max(1, int(np.prod(batch, dtype=int)))))
+
+
+def lst(a):
+    return np.asarray(a, dtype=float).tolist()
+
+
+def scipy_moments(frozen, batch):
+    m, v = frozen.stats(moments="mv")
+    m = np.broadcast_to(np.asarray(m, dtype=float), batch)
+    v = np.broadcast_to(np.asarray(v, dtype=float), batch)
+    return (m if np.all(np.isfinite(m)) else None), (v if np.all(np.isfinite(v)) else None)
+
+
+def scipy_case(name, dist, params, frozen, batch, *, discrete=False, icdf=True):
+    shape = (npts(batch), *batch)
+    x = np.asarray(frozen.rvs(size=shape, random_state=rng), dtype=float)
+    case = {
+        "name": name, "dist": dist, "reference": "scipy",
+        "params": {k: lst(v) for k, v in params.items()},
+        "batchShape": list(batch), "eventShape": [], "discrete": discrete, "x": lst(x),
+        "logProb": lst(frozen.logpmf(x) if discrete else frozen.logpdf(x)),
+        "cdf": lst(frozen.cdf(x)),
+    }
+    if icdf:
+        q = rng.uniform(0.02, 0.98, size=shape)
+        case["q"] = lst(q)
+        case["icdf"] = lst(frozen.ppf(q))
+    m, v = scipy_moments(frozen, batch)
+    case["mean"] = None if m is None else lst(m)
+    case["variance"] = None if v is None else lst(v)
+    CASES.append(case)
+
+
+def numpyro_case(name, dist, params, d, batch, moments_of=None):
+    """Points are NumPyro icdf of uniforms; logProb, cdf and icdf are NumPyro's. NumPyro defines no
+    moments for these, so `moments_of(index)` may give (mean, variance) by scipy quadrature."""
+    shape = (npts(batch), *batch)
+    x = np.asarray(d.icdf(rng.uniform(0.01, 0.99, size=shape)))
+    q = rng.uniform(0.02, 0.98, size=shape)
+    CASES.append({
+        "name": name, "dist": dist, "reference": f"numpyro {numpyro.__version__}",
+        "params": {k: lst(v) for k, v in params.items()},
+        "batchShape": list(batch), "eventShape": [], "discrete": False, "x": lst(x),
+        "logProb": lst(d.log_prob(x)), "cdf": lst(d.cdf(x)), "q": lst(q), "icdf": lst(d.icdf(q)),
+    })
+    if moments_of is not None:
+        mv = [moments_of(i) for i in np.ndindex(*batch)]
+        CASES[-1]["mean"] = lst(np.reshape([m for m, _ in mv], batch))
+        CASES[-1]["variance"] = lst(np.reshape([v for _, v in mv], batch))
+
+
+def power_law_moments(alpha, low, high):
+    """Mean and variance of x^α on [low, high] by adaptive quadrature (independent of the closed form)."""
+    def moment(i, k):
+        a, lo, hi = alpha[i], low[i], high[i]
+        num = quad(lambda t: t ** (a + k), lo, hi, epsabs=0, epsrel=1e-13, limit=200)[0]
+        den = quad(lambda t: t ** a, lo, hi, epsabs=0, epsrel=1e-13, limit=200)[0]
+        return num / den
+    return lambda i: (moment(i, 1), moment(i, 2) - moment(i, 1) ** 2)
+
+
+def U(lo, hi, shape):
+    return rng.uniform(lo, hi, size=shape)
+
+
+for batch in [(), (3,), (2, 3)]:
+    tag = "x".join(map(str, batch)) or "scalar"
+    # AsymmetricLaplaceQuantile(loc, scale, τ) = laplace_asymmetric(κ = √(τ/(1−τ)), loc, scale·κ/τ)
+    loc, scale, tau = U(-2, 2, batch), U(0.5, 2, batch), U(0.1, 0.9, batch)
+    kappa = np.sqrt(tau / (1 - tau))
+    scipy_case(f"AsymmetricLaplaceQuantile/{tag}", "AsymmetricLaplaceQuantile",
+               {"loc": loc, "scale": scale, "quantile": tau},
+               st.laplace_asymmetric(kappa, loc, scale * kappa / tau), batch)
+    # BetaNegativeBinomial(α, β, n) = scipy betanbinom(n, a = β, b = α) (scipy's `a` goes with n, and it
+    # needs an integer n); β > 2 so both moments exist
+    a, b, n = U(0.5, 4, batch), U(2.5, 6, batch), rng.integers(1, 7, size=batch).astype(float)
+    scipy_case(f"BetaNegativeBinomial/{tag}", "BetaNegativeBinomial",
+               {"concentration1": a, "concentration0": b, "n": n},
+               st.betanbinom(n, b, a), batch, discrete=True, icdf=False)
+    # Dagum(p, a, b) = Burr type III: burr(c = a, d = p, scale = b); a > 2 so the variance exists
+    p, sh, sc = U(0.5, 3, batch), U(2.5, 6, batch), U(0.5, 2, batch)
+    scipy_case(f"Dagum/{tag}", "Dagum", {"concentration": p, "sharpness": sh, "scale": sc},
+               st.burr(sh, p, scale=sc), batch)
+    # LowerTruncatedPowerLaw(α, low) = pareto(b = −(1+α), scale = low)
+    alpha, low = U(-5, -1.3, batch), U(0.5, 2, batch)
+    scipy_case(f"LowerTruncatedPowerLaw/{tag}", "LowerTruncatedPowerLaw", {"alpha": alpha, "low": low},
+               st.pareto(-(1 + alpha), scale=low), batch)
+    # DoublyTruncatedPowerLaw(α, low, high), α < −1: truncpareto(b = −(1+α), c = high/low, scale = low)
+    high = low * U(1.5, 6, batch)
+    scipy_case(f"DoublyTruncatedPowerLaw/{tag}", "DoublyTruncatedPowerLaw",
+               {"alpha": alpha, "low": low, "high": high},
+               st.truncpareto(-(1 + alpha), high / low, scale=low), batch)
+    # α > −1 and α = −1: scipy has no equivalent, NumPyro is the reference
+    alpha2 = U(-0.9, 2.5, batch)
+    numpyro_case(f"DoublyTruncatedPowerLaw/alpha>-1/{tag}", "DoublyTruncatedPowerLaw",
+                 {"alpha": alpha2, "low": low, "high": high},
+                 nd.DoublyTruncatedPowerLaw(alpha2, low, high), batch,
+                 power_law_moments(alpha2, low, high))
+    am1 = np.full(batch, -1.0)
+    numpyro_case(f"DoublyTruncatedPowerLaw/alpha=-1/{tag}", "DoublyTruncatedPowerLaw",
+                 {"alpha": am1, "low": low, "high": high},
+                 nd.DoublyTruncatedPowerLaw(am1, low, high), batch,
+                 power_law_moments(am1, low, high))
+
+
+def clean(o):
+    if isinstance(o, float) and not math.isfinite(o):
+        return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")
+    if isinstance(o, list):
+        return [clean(v) for v in o]
+    if isinstance(o, dict):
+        return {k: clean(v) for k, v in o.items()}
+    return o
+
+
+out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "parity.json")
+with open(out, "w") as f:
+    json.dump({"generator": "scripts/parity_fixtures.py", "scipy": scipy.__version__,
+               "numpyro": numpyro.__version__, "cases": clean(CASES)}, f, separators=(",", ":"))
+print(f"wrote {len(CASES)} cases to {os.path.normpath(out)} ({os.path.getsize(out)} bytes)")

@@ -1,0 +1,133 @@
+import { jit, key, split, type Tensor } from "@phlox/tensor";
+import { checkGrads } from "@phlox/tensor/testing";
+import { describe, expect, it } from "vitest";
+import { Distribution } from "./distribution.js";
+import { asTensor, reshape, values } from "./internal/ops.js";
+import { flat, maxRelErr } from "./testing/fixtures.js";
+import { chiSquare, chiSquareCritical, ksCritical, ksStatistic } from "./testing/gof.js";
+import { loadParityFixtures, PARITY_BUILDERS, PARITY_SAMPLE_CASES } from "./testing/parity-cases.js";
+
+const cases = loadParityFixtures();
+const has = (d: Distribution, m: "cdf" | "icdf"): boolean => d[m] !== Distribution.prototype[m];
+
+describe("parity distributions: logProb, cdf, icdf and moments match scipy / NumPyro (fixtures/parity.json)", () => {
+  it("every fixture case names a distribution in the parity case table, with ≥ 60 points each", () => {
+    expect(cases.filter((c) => !(c.dist in PARITY_BUILDERS)).map((c) => c.name)).toEqual([]);
+    for (const c of cases) expect(flat(c.logProb).length).toBeGreaterThanOrEqual(60);
+    for (const dist of Object.keys(PARITY_BUILDERS)) {
+      const shapes = new Set(cases.filter((c) => c.dist === dist).map((c) => c.batchShape.join("x")));
+      expect(shapes.size, `${dist} batch shapes`).toBeGreaterThanOrEqual(3);
+    }
+  });
+  for (const c of cases) {
+    const build = PARITY_BUILDERS[c.dist]!;
+    describe(c.name, () => {
+      const d = build(c.params);
+      it(`${c.dist}.logProb(x) matches ${c.reference} to 1e-10 (relative)`, () => {
+        expect(d.batchShape).toEqual(c.batchShape);
+        expect(d.eventShape).toEqual(c.eventShape);
+        const lp = d.logProb(c.x);
+        const expected = flat(c.logProb);
+        const b = c.batchShape.reduce((p, q) => p * q, 1);
+        expect(lp.shape).toEqual([expected.length / b, ...c.batchShape]);
+        expect(maxRelErr(values(lp), expected)).toBeLessThanOrEqual(1e-10);
+      });
+      if (c.cdf !== undefined && has(d, "cdf")) {
+        it(`${c.dist}.cdf(x) matches ${c.reference} to 1e-10`, () => {
+          expect(maxRelErr(values(d.cdf(c.x)), flat(c.cdf))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.icdf !== undefined && c.q !== undefined) {
+        it(`${c.dist}.icdf(q) matches ${c.reference} to 1e-10 and cdf(icdf(q)) = q`, () => {
+          expect(has(d, "icdf")).toBe(true);
+          const x = d.icdf(c.q!);
+          expect(maxRelErr(values(x), flat(c.icdf))).toBeLessThanOrEqual(1e-10);
+          expect(maxRelErr(values(d.cdf(x)), flat(c.q))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.mean !== undefined && c.mean !== null) {
+        it(`${c.dist}.mean matches ${c.reference} to 1e-10`, () => {
+          expect(maxRelErr(values(d.mean), flat(c.mean))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+      if (c.variance !== undefined && c.variance !== null) {
+        it(`${c.dist}.variance matches ${c.reference} to 1e-10`, () => {
+          expect(maxRelErr(values(d.variance), flat(c.variance))).toBeLessThanOrEqual(1e-10);
+        });
+      }
+    });
+  }
+});
+
+describe("parity distributions: logProb traces under jit and has finite, correct gradients", () => {
+  const firstOfEach = new Map<string, (typeof cases)[number]>();
+  for (const c of cases) {
+    const k = c.name.split("/").slice(0, -1).join("/");
+    if (!firstOfEach.has(k)) firstOfEach.set(k, c);
+  }
+  for (const [name, c] of firstOfEach) {
+    const build = PARITY_BUILDERS[c.dist]!;
+    it(`jit(x => new ${name}(…).logProb(x)) equals the eager value`, () => {
+      const eager = values(build(c.params).logProb(c.x));
+      const traced = values(jit((x: Tensor) => build(c.params).logProb(x))(asTensor(c.x)));
+      expect(maxRelErr(traced, eager)).toBeLessThanOrEqual(1e-12);
+    });
+    it(`${name}: ∇ logProb in every parameter is finite and matches central differences (checkGrads)`, () => {
+      const names = Object.keys(c.params);
+      const args = names.map((k) => asTensor(c.params[k]!));
+      const f = (...ps: Tensor[]): Tensor =>
+        build(Object.fromEntries(names.map((k, i) => [k, ps[i]!]))).logProb(c.x);
+      // directions are random: keep steps small enough to stay inside each parameter's constraint
+      // at α = −1 exactly a step moves α off −1, where (high^{1+α} − low^{1+α})/(1+α) cancels: take a wider step
+      const atMinusOne = c.name.includes("alpha=-1");
+      const eps = atMinusOne ? 1e-4 : 1e-6;
+      checkGrads(f, args, { order: 1, eps, rtol: atMinusOne ? 1e-6 : 1e-5, atol: 1e-6, directions: 3 });
+    });
+  }
+});
+
+const N = 10_000;
+const ALPHA = 1e-4;
+const Z_UPPER = 3.719;
+const column = (xs: readonly number[], b: number, j: number): number[] => {
+  const out: number[] = [];
+  for (let i = j; i < xs.length; i += b) out.push(xs[i]!);
+  return out;
+};
+
+describe("parity distributions: sample(key, shape) draws from the right distribution", () => {
+  PARITY_SAMPLE_CASES.forEach((c, idx) => {
+    const d = c.make();
+    const [k1, k2] = split(key(4000 + idx), 2) as [Tensor, Tensor];
+    it(`${c.name}.sample(key, [3]) has shape [3, ...batchShape] and lies in the support`, () => {
+      const x = d.sample(k1, [3]);
+      expect(x.shape).toEqual([3, ...d.batchShape, ...d.eventShape]);
+      expect(values(d.support.check(x)).every((v) => v !== 0)).toBe(true);
+    });
+    it(`${c.name}.sample passes a seeded ${c.gof} test on ${N} draws`, () => {
+      const draws = d.sample(k2, [N]);
+      const b = d.batchShape.reduce((p, q) => p * q, 1);
+      if (c.gof === "ks") {
+        const u = values(d.cdf(draws));
+        for (let j = 0; j < b; j++)
+          expect(ksStatistic(column(u, b, j)), `${c.name}[${j}]`).toBeLessThanOrEqual(ksCritical(N, ALPHA));
+        return;
+      }
+      const xs = values(draws);
+      for (let j = 0; j < b; j++) {
+        const col = column(xs, b, j);
+        const lo = Math.min(...col);
+        const hi = Math.max(...col);
+        const grid: number[] = [];
+        for (let k = lo; k <= hi; k++) grid.push(k);
+        const g = reshape(asTensor(grid), [grid.length, ...d.batchShape.map(() => 1)]);
+        const lp = values(d.logProb(g));
+        const pm = new Map(grid.map((k, i) => [k, Math.exp(lp[i * b + j]!)]));
+        const { stat, df } = chiSquare(col, (k) => pm.get(k) ?? 0);
+        expect(stat, `${c.name}[${j}] chi2 with ${df} df`).toBeLessThanOrEqual(
+          chiSquareCritical(df, Z_UPPER),
+        );
+      }
+    });
+  });
+});
