@@ -1,11 +1,28 @@
 import { jit, key, split, type Tensor } from "@phlox/tensor";
 import { checkGrads } from "@phlox/tensor/testing";
 import { describe, expect, it } from "vitest";
+import { real } from "./constraints/constraint.js";
+import { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
+import { Dagum } from "./continuous/dagum.js";
+import { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law.js";
+import { Exponential } from "./continuous/exponential.js";
+import { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
+import { Normal } from "./continuous/normal.js";
+import { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
 import { Distribution } from "./distribution.js";
-import { asTensor, reshape, values } from "./internal/ops.js";
+import { asTensor, ConstraintError, reshape, ShapeError, values } from "./internal/ops.js";
+import { ImproperUniform } from "./meta/improper-uniform.js";
+import { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
+import { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
+import { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
 import { flat, maxRelErr } from "./testing/fixtures.js";
 import { chiSquare, chiSquareCritical, ksCritical, ksStatistic } from "./testing/gof.js";
-import { loadParityFixtures, PARITY_BUILDERS, PARITY_SAMPLE_CASES } from "./testing/parity-cases.js";
+import {
+  loadParityFixtures,
+  PARITY_BUILDERS,
+  PARITY_FLAG_PARAMS,
+  PARITY_SAMPLE_CASES,
+} from "./testing/parity-cases.js";
 
 const cases = loadParityFixtures();
 const has = (d: Distribution, m: "cdf" | "icdf"): boolean => d[m] !== Distribution.prototype[m];
@@ -73,10 +90,10 @@ describe("parity distributions: logProb traces under jit and has finite, correct
       expect(maxRelErr(traced, eager)).toBeLessThanOrEqual(1e-12);
     });
     it(`${name}: ∇ logProb in every parameter is finite and matches central differences (checkGrads)`, () => {
-      const names = Object.keys(c.params);
+      const names = Object.keys(c.params).filter((k) => !PARITY_FLAG_PARAMS.has(k));
       const args = names.map((k) => asTensor(c.params[k]!));
       const f = (...ps: Tensor[]): Tensor =>
-        build(Object.fromEntries(names.map((k, i) => [k, ps[i]!]))).logProb(c.x);
+        build({ ...c.params, ...Object.fromEntries(names.map((k, i) => [k, ps[i]!])) }).logProb(c.x);
       // directions are random: keep steps small enough to stay inside each parameter's constraint
       // at α = −1 exactly a step moves α off −1, where (high^{1+α} − low^{1+α})/(1+α) cancels: take a wider step
       const atMinusOne = c.name.includes("alpha=-1");
@@ -103,12 +120,18 @@ describe("parity distributions: sample(key, shape) draws from the right distribu
       const x = d.sample(k1, [3]);
       expect(x.shape).toEqual([3, ...d.batchShape, ...d.eventShape]);
       expect(values(d.support.check(x)).every((v) => v !== 0)).toBe(true);
+      if (d.eventShape.length === 1 && d.eventShape[0] === 2) {
+        // interval-censored draws are point intervals (x, x)
+        const xs = values(x);
+        for (let i = 0; i < xs.length; i += 2) expect(xs[i]).toBe(xs[i + 1]);
+      }
     });
     it(`${c.name}.sample passes a seeded ${c.gof} test on ${N} draws`, () => {
-      const draws = d.sample(k2, [N]);
+      const raw = d.sample(k2, [N]);
+      const draws = c.post ? c.post(raw) : raw;
       const b = d.batchShape.reduce((p, q) => p * q, 1);
       if (c.gof === "ks") {
-        const u = values(d.cdf(draws));
+        const u = values((c.cdfFrom ? c.cdfFrom() : d).cdf(draws));
         for (let j = 0; j < b; j++)
           expect(ksStatistic(column(u, b, j)), `${c.name}[${j}]`).toBeLessThanOrEqual(ksCritical(N, ALPHA));
         return;
@@ -129,5 +152,50 @@ describe("parity distributions: sample(key, shape) draws from the right distribu
         );
       }
     });
+  });
+});
+
+describe("parity distributions: validateArgs rejects bad parameters and values with clear errors", () => {
+  const v = { validateArgs: true };
+  it("parameters outside their constraints throw ConstraintError naming the parameter", () => {
+    expect(() => new AsymmetricLaplaceQuantile(0, 1, 1.2, v)).toThrow(/quantile/);
+    expect(() => new BetaNegativeBinomial(1, 2, -1, v)).toThrow(/parameter n/);
+    expect(() => new Dagum(1, 0, 1, v)).toThrow(/sharpness/);
+    expect(() => new LowerTruncatedPowerLaw(-0.5, 1, v)).toThrow(/alpha/);
+    expect(() => new DoublyTruncatedPowerLaw(1, -1, 2, v)).toThrow(/low/);
+    expect(() => new LeftCensoredDistribution(new Normal(0, 1), 0.5, v)).toThrow(ConstraintError);
+    expect(() => new IntervalCensoredDistribution(new Normal(0, 1), 0, 2, v)).toThrow(/rightCensored/);
+  });
+  it("values outside the support throw ConstraintError", () => {
+    expect(() => new Dagum(1, 2, 1, v).logProb(-1)).toThrow(ConstraintError);
+    expect(() => new BetaNegativeBinomial(1, 2, 3, v).logProb(1.5)).toThrow(ConstraintError);
+    expect(() => new LowerTruncatedPowerLaw(-2, 1, v).logProb(0.5)).toThrow(ConstraintError);
+    expect(() => new DoublyTruncatedPowerLaw(-2, 1, 3, v).logProb(3.5)).toThrow(ConstraintError);
+    expect(() => new RightCensoredDistribution(new Exponential(1), 1, v).logProb(-1)).toThrow(
+      ConstraintError,
+    );
+  });
+  it("IntervalCensoredDistribution checks the (lower, upper) axis and the bounds each row uses", () => {
+    const d = new IntervalCensoredDistribution(new Exponential(1), [0, 1, 0], [0, 0, 1], v);
+    expect(() => d.logProb([1, 2, 3])).toThrow(ShapeError);
+    // left-censored rows ignore the lower bound, right-censored rows the upper
+    expect(() =>
+      d.logProb([
+        [1, 2],
+        [-Infinity, 2],
+        [1, Infinity],
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      d.logProb([
+        [-1, 2],
+        [0, 2],
+        [1, 3],
+      ]),
+    ).toThrow(/interval 0/);
+  });
+  it("censored wrappers need a univariate base with a cdf", () => {
+    expect(() => new LeftCensoredDistribution(new ImproperUniform(real, [], []))).toThrow(/has no cdf/);
+    expect(() => new RightCensoredDistribution(new Normal([0, 0], 1).toEvent(1))).toThrow(/univariate/);
   });
 });

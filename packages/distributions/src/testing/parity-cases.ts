@@ -10,10 +10,16 @@ import { fileURLToPath } from "node:url";
 import { AsymmetricLaplaceQuantile } from "../continuous/asymmetric-laplace-quantile.js";
 import { Dagum } from "../continuous/dagum.js";
 import { DoublyTruncatedPowerLaw } from "../continuous/doubly-truncated-power-law.js";
+import { Exponential } from "../continuous/exponential.js";
 import { LowerTruncatedPowerLaw } from "../continuous/lower-truncated-power-law.js";
+import { Normal } from "../continuous/normal.js";
+import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
 import type { Distribution } from "../distribution.js";
-import type { TensorLike } from "../internal/ops.js";
+import { reshape, sliceAxis, type Tensor, type TensorLike } from "../internal/ops.js";
+import { IntervalCensoredDistribution } from "../meta/interval-censored-distribution.js";
+import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js";
+import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
 import type { SampleCase } from "./cases.js";
 
 /** One case of `fixtures/parity.json` (the `scipy.json` format; `reference` also names NumPyro). */
@@ -46,6 +52,27 @@ export function loadParityFixtures(): ParityCase[] {
 
 type Builder = (p: Record<string, TensorLike>) => Distribution;
 
+/** Base distributions of the censored-wrapper fixtures, by name. */
+const CENSOR_BASES: Readonly<Record<string, Builder>> = {
+  Normal: (p) => new Normal(p.loc!, p.scale!),
+  Exponential: (p) => new Exponential(p.rate!),
+  Weibull: (p) => new Weibull(p.scale!, p.concentration!),
+};
+
+const censoredBuilders = (): Record<string, Builder> => {
+  const out: Record<string, Builder> = {};
+  for (const [b, make] of Object.entries(CENSOR_BASES)) {
+    out[`LeftCensoredDistribution(${b})`] = (p) => new LeftCensoredDistribution(make(p), p.censored!);
+    out[`RightCensoredDistribution(${b})`] = (p) => new RightCensoredDistribution(make(p), p.censored!);
+    out[`IntervalCensoredDistribution(${b})`] = (p) =>
+      new IntervalCensoredDistribution(make(p), p.leftCensored!, p.rightCensored!);
+  }
+  return out;
+};
+
+/** Parameters that are indicators, not differentiable quantities. */
+export const PARITY_FLAG_PARAMS: ReadonlySet<string> = new Set(["censored", "leftCensored", "rightCensored"]);
+
 /** Fixture `dist` name → constructor call. */
 export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   AsymmetricLaplaceQuantile: (p) => new AsymmetricLaplaceQuantile(p.loc!, p.scale!, p.quantile!),
@@ -53,10 +80,16 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   Dagum: (p) => new Dagum(p.concentration!, p.sharpness!, p.scale!),
   LowerTruncatedPowerLaw: (p) => new LowerTruncatedPowerLaw(p.alpha!, p.low!),
   DoublyTruncatedPowerLaw: (p) => new DoublyTruncatedPowerLaw(p.alpha!, p.low!, p.high!),
+  ...censoredBuilders(),
 };
 
+/** A sampling case; `cdfFrom` names the distribution whose cdf the (post-processed) draws must follow. */
+export interface ParitySampleCase extends SampleCase {
+  cdfFrom?: () => Distribution;
+}
+
 /** Sampling cases (a batch of two or three each). */
-export const PARITY_SAMPLE_CASES: readonly SampleCase[] = [
+export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
   {
     name: "AsymmetricLaplaceQuantile",
     make: () => new AsymmetricLaplaceQuantile([0, 1], [1, 2], [0.2, 0.7]),
@@ -76,6 +109,25 @@ export const PARITY_SAMPLE_CASES: readonly SampleCase[] = [
   {
     name: "DoublyTruncatedPowerLaw",
     make: () => new DoublyTruncatedPowerLaw([-2.5, -1, 1.5], [1, 0.5, 0], [4, 3, 2]),
+    gof: "ks",
+  },
+  {
+    name: "LeftCensoredDistribution",
+    make: () => new LeftCensoredDistribution(new Normal([0, 1], 2), [1, 0]),
+    cdfFrom: () => new Normal([0, 1], 2),
+    gof: "ks",
+  },
+  {
+    name: "RightCensoredDistribution",
+    make: () => new RightCensoredDistribution(new Exponential(1.5), [[0, 1]]),
+    cdfFrom: () => new Exponential([[1.5, 1.5]]),
+    gof: "ks",
+  },
+  {
+    name: "IntervalCensoredDistribution",
+    make: () => new IntervalCensoredDistribution(new Weibull([1, 2], 1.5), [0, 1], [1, 1]),
+    cdfFrom: () => new Weibull([1, 2], 1.5),
+    post: (x: Tensor) => reshape(sliceAxis(x, -1, 0, 1), x.shape.slice(0, -1)),
     gof: "ks",
   },
 ];
