@@ -215,6 +215,55 @@ for base in BASES:
     interval_case(base, (2, 1), np.array([[0.0, 1, 0, 1]] * 2), np.array([[0.0, 0, 1, 1], [0, 0, 1, 1]]))
 
 
+# ---- InverseWishart / InverseWishartCholesky: scipy invwishart (looped over the batch) ----
+def rand_spd(d):
+    a = rng.normal(size=(d, d))
+    return a @ a.T + d * np.eye(d)
+
+
+def inverse_wishart_cases(batch, d):
+    full = batch
+    n = npts(full)
+    nus = U(d + 3.5, d + 8, batch)
+    psis = np.reshape([rand_spd(d) for _ in np.ndindex(*batch)], (*batch, d, d))
+    xs = np.zeros((n, *batch, d, d))
+    lp = np.zeros((n, *batch))
+    lpc = np.zeros((n, *batch))
+    mean = np.zeros((*batch, d, d))
+    var = np.zeros((*batch, d, d))
+    order = d - np.arange(d)
+    for idx in np.ndindex(*batch):
+        iw = st.invwishart(nus[idx], psis[idx])
+        x = iw.rvs(size=n, random_state=rng).reshape(n, d, d)
+        xs[(slice(None), *idx)] = x
+        lp[(slice(None), *idx)] = iw.logpdf(np.moveaxis(x, 0, -1))
+        L = np.linalg.cholesky(x)
+        # density of L = chol(X): add the log-Jacobian of L -> LL^T, d log 2 + sum_i (d - i) log L_ii
+        lpc[(slice(None), *idx)] = lp[(slice(None), *idx)] + d * np.log(2) + (
+            order * np.log(np.diagonal(L, axis1=-2, axis2=-1))).sum(-1)
+        mean[idx] = iw.mean()
+        var[idx] = iw.var()
+    S = np.linalg.cholesky(psis)
+    tag = ("x".join(map(str, batch)) or "scalar") + f"/d{d}"
+    ls = np.linalg.cholesky(xs)
+    npd = nd.InverseWishartCholesky(nus, scale_tril=S)
+    assert np.allclose(np.asarray(npd.log_prob(ls)), lpc, rtol=1e-10, atol=0)
+    assert np.allclose(np.asarray(nd.InverseWishart(nus, scale_tril=S).log_prob(xs)), lp, rtol=1e-10, atol=0)
+    base = {"batchShape": list(batch), "eventShape": [d, d], "discrete": False,
+            "params": {"concentration": lst(nus), "scaleTril": lst(S)}}
+    CASES.append({"name": f"InverseWishart/{tag}", "dist": "InverseWishart",
+                  "reference": "scipy (agrees with NumPyro)", **base, "x": lst(xs), "logProb": lst(lp),
+                  "mean": lst(mean), "variance": lst(var)})
+    CASES.append({"name": f"InverseWishartCholesky/{tag}", "dist": "InverseWishartCholesky",
+                  "reference": "scipy + Jacobian of L -> LL^T (agrees with NumPyro)", **base, "x": lst(ls),
+                  "logProb": lst(lpc), "mean": lst(np.linalg.cholesky(mean))})
+
+
+inverse_wishart_cases((), 2)
+inverse_wishart_cases((3,), 3)
+inverse_wishart_cases((2, 3), 2)
+
+
 def clean(o):
     if isinstance(o, float) and not math.isfinite(o):
         return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")

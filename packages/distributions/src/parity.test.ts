@@ -129,6 +129,21 @@ describe("parity distributions: sample(key, shape) draws from the right distribu
     it(`${c.name}.sample passes a seeded ${c.gof} test on ${N} draws`, () => {
       const raw = d.sample(k2, [N]);
       const draws = c.post ? c.post(raw) : raw;
+      if (c.meanOf) {
+        // every entry's sample mean within 5 standard errors of the mean
+        const ref = c.meanOf();
+        const xs = values(c.full ? c.full(raw) : raw);
+        const mean = values(ref.mean);
+        const variance = values(ref.variance);
+        const per = mean.length;
+        for (let k = 0; k < per; k++) {
+          let s = 0;
+          for (let i = 0; i < N; i++) s += xs[i * per + k]!;
+          expect(Math.abs(s / N - mean[k]!), `${c.name} mean[${k}]`).toBeLessThanOrEqual(
+            5 * Math.sqrt(variance[k]! / N),
+          );
+        }
+      }
       const b = d.batchShape.reduce((p, q) => p * q, 1);
       if (c.gof === "ks") {
         const u = values((c.cdfFrom ? c.cdfFrom() : d).cdf(draws));
@@ -151,7 +166,7 @@ describe("parity distributions: sample(key, shape) draws from the right distribu
           chiSquareCritical(df, Z_UPPER),
         );
       }
-    });
+    }, 120_000);
   });
 });
 

@@ -11,15 +11,18 @@ import { AsymmetricLaplaceQuantile } from "../continuous/asymmetric-laplace-quan
 import { Dagum } from "../continuous/dagum.js";
 import { DoublyTruncatedPowerLaw } from "../continuous/doubly-truncated-power-law.js";
 import { Exponential } from "../continuous/exponential.js";
+import { InverseGamma } from "../continuous/inverse-gamma.js";
 import { LowerTruncatedPowerLaw } from "../continuous/lower-truncated-power-law.js";
 import { Normal } from "../continuous/normal.js";
 import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
 import type { Distribution } from "../distribution.js";
-import { reshape, sliceAxis, type Tensor, type TensorLike } from "../internal/ops.js";
+import { matmul, matT, reshape, sliceAxis, type Tensor, type TensorLike } from "../internal/ops.js";
 import { IntervalCensoredDistribution } from "../meta/interval-censored-distribution.js";
 import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js";
 import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
+import { InverseWishart } from "../multivariate/inverse-wishart.js";
+import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
 import type { SampleCase } from "./cases.js";
 
 /** One case of `fixtures/parity.json` (the `scipy.json` format; `reference` also names NumPyro). */
@@ -80,13 +83,38 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   Dagum: (p) => new Dagum(p.concentration!, p.sharpness!, p.scale!),
   LowerTruncatedPowerLaw: (p) => new LowerTruncatedPowerLaw(p.alpha!, p.low!),
   DoublyTruncatedPowerLaw: (p) => new DoublyTruncatedPowerLaw(p.alpha!, p.low!, p.high!),
+  InverseWishart: (p) => new InverseWishart(p.concentration!, { scaleTril: p.scaleTril! }),
+  InverseWishartCholesky: (p) => new InverseWishartCholesky(p.concentration!, { scaleTril: p.scaleTril! }),
   ...censoredBuilders(),
 };
 
-/** A sampling case; `cdfFrom` names the distribution whose cdf the (post-processed) draws must follow. */
+/**
+ * A sampling case; `cdfFrom` names the distribution whose cdf the (`post`-processed) draws must follow;
+ * `meanOf` (with `full`, a map of raw draws) names a distribution whose mean and variance the mapped draws
+ * must match.
+ */
 export interface ParitySampleCase extends SampleCase {
   cdfFrom?: () => Distribution;
+  meanOf?: () => Distribution;
+  full?: (x: Tensor) => Tensor;
 }
+
+/** X[..., 0, 0] of a batch of matrices. */
+const entry00 = (x: Tensor): Tensor =>
+  reshape(sliceAxis(sliceAxis(x, -1, 0, 1), -2, 0, 1), x.shape.slice(0, -2));
+const gram = (l: Tensor): Tensor => matmul(l, matT(l));
+const IW_PSI = [
+  [
+    [2, 0.5, 0],
+    [0.5, 1, 0.3],
+    [0, 0.3, 1.5],
+  ],
+  [
+    [1, -0.4, 0.2],
+    [-0.4, 2, 0],
+    [0.2, 0, 0.8],
+  ],
+];
 
 /** Sampling cases (a batch of two or three each). */
 export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
@@ -128,6 +156,24 @@ export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
     make: () => new IntervalCensoredDistribution(new Weibull([1, 2], 1.5), [0, 1], [1, 1]),
     cdfFrom: () => new Weibull([1, 2], 1.5),
     post: (x: Tensor) => reshape(sliceAxis(x, -1, 0, 1), x.shape.slice(0, -1)),
+    gof: "ks",
+  },
+  {
+    // X₀₀ ~ InverseGamma((ν − n + 1)/2, Ψ₀₀/2)
+    name: "InverseWishart",
+    make: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
+    post: entry00,
+    cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
+    meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
+    gof: "ks",
+  },
+  {
+    name: "InverseWishartCholesky",
+    make: () => new InverseWishartCholesky([9, 11], { scaleMatrix: IW_PSI }),
+    post: (l: Tensor) => entry00(gram(l)),
+    cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
+    meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
+    full: gram,
     gof: "ks",
   },
 ];
