@@ -42,7 +42,7 @@ import { trilInverse } from "./mvn.js";
  * @param concentration - degrees of freedom ν (> n − 1), batch-shaped.
  * @param scale - one of `{ scaleMatrix: Ψ }`, `{ rateMatrix: Ψ⁻¹ }` or `{ scaleTril: S }`.
  * @example
- * new InverseWishartCholesky(4, { scaleMatrix: [[2, 0], [0, 2]] }).mean.toArray(); // → [[1, 0], [0, 1]]
+ * new InverseWishartCholesky(5, { scaleMatrix: [[2, 0], [0, 2]] }).mean.toArray(); // → [[1, 0], [0, 1]]
  */
 export class InverseWishartCholesky extends Distribution {
   static override readonly argConstraints: Readonly<Record<string, Constraint>> = {
