@@ -148,6 +148,7 @@ export { InverseWishartCholesky } from "./multivariate/inverse-wishart-cholesky.
 export { LKJ } from "./multivariate/lkj.js";
 export { LKJCholesky } from "./multivariate/lkj-cholesky.js";
 export { LowRankMultivariateNormal } from "./multivariate/low-rank-multivariate-normal.js";
+export { MatrixNormal } from "./multivariate/matrix-normal.js";
 export { Multinomial } from "./multivariate/multinomial.js";
 export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
 export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";

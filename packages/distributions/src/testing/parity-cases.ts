@@ -23,6 +23,7 @@ import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js"
 import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
+import { MatrixNormal } from "../multivariate/matrix-normal.js";
 import type { SampleCase } from "./cases.js";
 
 /** One case of `fixtures/parity.json` (the `scipy.json` format; `reference` also names NumPyro). */
@@ -85,6 +86,7 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   DoublyTruncatedPowerLaw: (p) => new DoublyTruncatedPowerLaw(p.alpha!, p.low!, p.high!),
   InverseWishart: (p) => new InverseWishart(p.concentration!, { scaleTril: p.scaleTril! }),
   InverseWishartCholesky: (p) => new InverseWishartCholesky(p.concentration!, { scaleTril: p.scaleTril! }),
+  MatrixNormal: (p) => new MatrixNormal(p.loc!, p.scaleTrilRow!, p.scaleTrilColumn!),
   ...censoredBuilders(),
 };
 
@@ -103,6 +105,19 @@ export interface ParitySampleCase extends SampleCase {
 const entry00 = (x: Tensor): Tensor =>
   reshape(sliceAxis(sliceAxis(x, -1, 0, 1), -2, 0, 1), x.shape.slice(0, -2));
 const gram = (l: Tensor): Tensor => matmul(l, matT(l));
+const MN_LOC = [
+  [1, 0.5, -1],
+  [0, 2, 0.3],
+];
+const MN_ROW = [
+  [2, 0],
+  [0.5, 1],
+];
+const MN_COL = [
+  [1, 0, 0],
+  [0.5, 1, 0],
+  [-0.3, 0.2, 0.7],
+];
 const IW_PSI = [
   [
     [2, 0.5, 0],
@@ -174,6 +189,15 @@ export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
     cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
     meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
     full: gram,
+    gof: "ks",
+  },
+  {
+    // X₀₁ ~ Normal(M₀₁, √(U₀₀V₁₁)); every entry's mean checked too
+    name: "MatrixNormal",
+    make: () => new MatrixNormal(MN_LOC, MN_ROW, MN_COL),
+    post: (x: Tensor) => reshape(sliceAxis(sliceAxis(x, -1, 1, 2), -2, 0, 1), x.shape.slice(0, -2)),
+    cdfFrom: () => new Normal(0.5, Math.sqrt(4 * 1.25)),
+    meanOf: () => new MatrixNormal(MN_LOC, MN_ROW, MN_COL),
     gof: "ks",
   },
 ];
