@@ -294,6 +294,38 @@ matrix_normal_case((3,), 3, 2)
 matrix_normal_case((2, 3), 2, 2)
 
 
+# ---- ZeroSumNormal (NumPyro; scipy has none; NumPyro takes a scalar scale, so batches are looped) ----
+ZERO_SUM_TRANSFORM = []
+
+
+def zero_sum_normal_case(batch, event):
+    n = npts(batch)
+    scale = U(0.5, 2, batch)
+    xs = np.zeros((n, *batch, *event))
+    lp = np.zeros((n, *batch))
+    var = np.zeros((*batch, *event))
+    for i, idx in enumerate(np.ndindex(*batch)):
+        d = nd.ZeroSumNormal(scale[idx], event_shape=event)
+        x = np.asarray(d.sample(jax.random.PRNGKey(100 + i), (n,)))
+        xs[(slice(None), *idx)] = x
+        lp[(slice(None), *idx)] = np.asarray(d.log_prob(x))
+        var[idx] = np.asarray(d.variance)
+    CASES.append({"name": f"ZeroSumNormal/{'x'.join(map(str, batch)) or 'scalar'}/{'x'.join(map(str, event))}",
+                  "dist": "ZeroSumNormal", "reference": f"numpyro {numpyro.__version__}",
+                  "batchShape": list(batch), "eventShape": list(event), "discrete": False,
+                  "params": {"scale": lst(scale), "eventShape": list(event)}, "x": lst(xs), "logProb": lst(lp),
+                  "mean": lst(np.zeros((*batch, *event))), "variance": lst(var)})
+    # the transform itself: NumPyro's forward on unconstrained points
+    t = nd.transforms.ZeroSumTransform(len(event))
+    u = rng.normal(size=(5, *[e - 1 for e in event]))
+    ZERO_SUM_TRANSFORM.append({"transformNdims": len(event), "x": lst(u), "y": lst(np.asarray(t(u)))})
+
+
+zero_sum_normal_case((), (4,))
+zero_sum_normal_case((3,), (5,))
+zero_sum_normal_case((2, 3), (3, 4))
+
+
 def clean(o):
     if isinstance(o, float) and not math.isfinite(o):
         return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")
@@ -307,5 +339,6 @@ def clean(o):
 out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "parity.json")
 with open(out, "w") as f:
     json.dump({"generator": "scripts/parity_fixtures.py", "scipy": scipy.__version__,
-               "numpyro": numpyro.__version__, "cases": clean(CASES)}, f, separators=(",", ":"))
+               "numpyro": numpyro.__version__, "cases": clean(CASES),
+               "zeroSumTransform": ZERO_SUM_TRANSFORM}, f, separators=(",", ":"))
 print(f"wrote {len(CASES)} cases to {os.path.normpath(out)} ({os.path.getsize(out)} bytes)")

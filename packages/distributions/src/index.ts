@@ -2,8 +2,6 @@
 
 // Transforms and the bijectTo registry
 export { bijectTo, type TransformFactory } from "./bijectTo.js";
-
-// Constraints
 export {
   boolean,
   Constraint,
@@ -63,6 +61,9 @@ export {
   sphere,
   unitInterval,
 } from "./constraints/constraint.js";
+
+// Constraints
+export { ZeroSum, zeroSum } from "./constraints/zero-sum.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
 export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
 // Continuous
@@ -154,6 +155,7 @@ export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
 export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";
 export { Wishart } from "./multivariate/wishart.js";
 export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
+export { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 export {
   AffineTransform,
   ExpTransform,
@@ -184,3 +186,4 @@ export {
   InverseTransform,
   Transform,
 } from "./transforms/transform.js";
+export { ZeroSumTransform } from "./transforms/zero-sum.js";

@@ -1,7 +1,9 @@
 import { jit, key, split, type Tensor } from "@phlox/tensor";
 import { checkGrads } from "@phlox/tensor/testing";
 import { describe, expect, it } from "vitest";
+import { bijectTo } from "./bijectTo.js";
 import { real } from "./constraints/constraint.js";
+import { zeroSum } from "./constraints/zero-sum.js";
 import { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
 import { Dagum } from "./continuous/dagum.js";
 import { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law.js";
@@ -15,14 +17,17 @@ import { ImproperUniform } from "./meta/improper-uniform.js";
 import { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
 import { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
 import { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
+import { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 import { flat, maxRelErr } from "./testing/fixtures.js";
 import { chiSquare, chiSquareCritical, ksCritical, ksStatistic } from "./testing/gof.js";
 import {
   loadParityFixtures,
+  loadZeroSumTransformFixtures,
   PARITY_BUILDERS,
   PARITY_FLAG_PARAMS,
   PARITY_SAMPLE_CASES,
 } from "./testing/parity-cases.js";
+import { ZeroSumTransform } from "./transforms/zero-sum.js";
 
 const cases = loadParityFixtures();
 const has = (d: Distribution, m: "cdf" | "icdf"): boolean => d[m] !== Distribution.prototype[m];
@@ -212,5 +217,67 @@ describe("parity distributions: validateArgs rejects bad parameters and values w
   it("censored wrappers need a univariate base with a cdf", () => {
     expect(() => new LeftCensoredDistribution(new ImproperUniform(real, [], []))).toThrow(/has no cdf/);
     expect(() => new RightCensoredDistribution(new Normal([0, 0], 1).toEvent(1))).toThrow(/univariate/);
+  });
+});
+
+describe("ZeroSumTransform and the zeroSum constraint", () => {
+  for (const c of loadZeroSumTransformFixtures()) {
+    it(`forward matches NumPyro's ZeroSumTransform(${c.transformNdims}), inverts, and lands in zeroSum`, () => {
+      const t = new ZeroSumTransform(c.transformNdims);
+      const y = t.forward(c.x);
+      expect(y.shape).toEqual(t.forwardShape(asTensor(c.x).shape));
+      expect(maxRelErr(values(y), flat(c.y))).toBeLessThanOrEqual(1e-12);
+      expect(maxRelErr(values(t.inverse(y)), flat(c.x))).toBeLessThanOrEqual(1e-12);
+      expect(values(zeroSum(c.transformNdims).check(y)).every((b) => b !== 0)).toBe(true);
+      expect(values(t.logAbsDetJacobian(c.x, y))).toEqual(new Array(c.x.length).fill(0));
+    });
+  }
+  it("is an isometry onto the zero-sum subspace (JᵀJ = I by central differences), so log|det J| = 0", () => {
+    const t = new ZeroSumTransform(2);
+    const x0 = [
+      [0.3, -1.2, 0.5],
+      [1.1, 0.4, -0.7],
+    ];
+    const m = 6;
+    const h = 1e-6;
+    const cols: number[][] = [];
+    for (let j = 0; j < m; j++) {
+      const p = x0.flat();
+      const q = x0.flat();
+      p[j]! += h;
+      q[j]! -= h;
+      const yp = values(t.forward(asTensor(p).reshape([2, 3])));
+      const yq = values(t.forward(asTensor(q).reshape([2, 3])));
+      cols.push(yp.map((v, i) => (v - yq[i]!) / (2 * h)));
+    }
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) {
+        const dot = cols[a]!.reduce((s, v, i) => s + v * cols[b]![i]!, 0);
+        expect(Math.abs(dot - (a === b ? 1 : 0))).toBeLessThan(1e-8);
+      }
+  });
+  it("bijectTo(zeroSum(k)) is ZeroSumTransform(k); check rejects arrays that do not sum to zero", () => {
+    const t = bijectTo(zeroSum(2));
+    expect(t).toBeInstanceOf(ZeroSumTransform);
+    expect((t as ZeroSumTransform).transformNdims).toBe(2);
+    expect(
+      values(
+        zeroSum(2).check([
+          [
+            [1, -1],
+            [-1, 1],
+          ],
+          [
+            [1, -1],
+            [1, -1],
+          ],
+        ]),
+      ),
+    ).toEqual([1, 0]);
+    expect(() => new ZeroSumNormal(-1, [3], { validateArgs: true })).toThrow(/scale/);
+    expect(() => new ZeroSumNormal(1, [1])).toThrow(ShapeError);
+    expect(() => new ZeroSumNormal(1, [3], { validateArgs: true }).logProb([1, 1, 1])).toThrow(
+      ConstraintError,
+    );
   });
 });

@@ -24,6 +24,7 @@ import { RightCensoredDistribution } from "../meta/right-censored-distribution.j
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
 import { MatrixNormal } from "../multivariate/matrix-normal.js";
+import { ZeroSumNormal } from "../multivariate/zero-sum-normal.js";
 import type { SampleCase } from "./cases.js";
 
 /** One case of `fixtures/parity.json` (the `scipy.json` format; `reference` also names NumPyro). */
@@ -54,6 +55,20 @@ export function loadParityFixtures(): ParityCase[] {
   return parsed.cases;
 }
 
+/** NumPyro's ZeroSumTransform forward on unconstrained points (`zeroSumTransform` in parity.json). */
+export interface ZeroSumTransformCase {
+  transformNdims: number;
+  x: number[][];
+  y: number[][];
+}
+
+/** Reads the ZeroSumTransform fixtures of `fixtures/parity.json`. */
+export function loadZeroSumTransformFixtures(): ZeroSumTransformCase[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const text = readFileSync(join(here, "..", "..", "fixtures", "parity.json"), "utf8");
+  return (JSON.parse(text) as { zeroSumTransform: ZeroSumTransformCase[] }).zeroSumTransform;
+}
+
 type Builder = (p: Record<string, TensorLike>) => Distribution;
 
 /** Base distributions of the censored-wrapper fixtures, by name. */
@@ -74,8 +89,13 @@ const censoredBuilders = (): Record<string, Builder> => {
   return out;
 };
 
-/** Parameters that are indicators, not differentiable quantities. */
-export const PARITY_FLAG_PARAMS: ReadonlySet<string> = new Set(["censored", "leftCensored", "rightCensored"]);
+/** Parameters that are indicators or shapes, not differentiable quantities. */
+export const PARITY_FLAG_PARAMS: ReadonlySet<string> = new Set([
+  "censored",
+  "leftCensored",
+  "rightCensored",
+  "eventShape",
+]);
 
 /** Fixture `dist` name → constructor call. */
 export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
@@ -87,6 +107,7 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   InverseWishart: (p) => new InverseWishart(p.concentration!, { scaleTril: p.scaleTril! }),
   InverseWishartCholesky: (p) => new InverseWishartCholesky(p.concentration!, { scaleTril: p.scaleTril! }),
   MatrixNormal: (p) => new MatrixNormal(p.loc!, p.scaleTrilRow!, p.scaleTrilColumn!),
+  ZeroSumNormal: (p) => new ZeroSumNormal(p.scale!, p.eventShape as number[]),
   ...censoredBuilders(),
 };
 
@@ -189,6 +210,15 @@ export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
     cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
     meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
     full: gram,
+    gof: "ks",
+  },
+  {
+    // each entry is N(0, σ²(1 − 1/n)); the means of all entries are checked too
+    name: "ZeroSumNormal",
+    make: () => new ZeroSumNormal([1, 2], [4]),
+    post: (x: Tensor) => reshape(sliceAxis(x, -1, 2, 3), x.shape.slice(0, -1)),
+    cdfFrom: () => new Normal(0, [Math.sqrt(0.75), 2 * Math.sqrt(0.75)]),
+    meanOf: () => new ZeroSumNormal([1, 2], [4]),
     gof: "ks",
   },
   {
