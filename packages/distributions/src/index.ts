@@ -129,6 +129,7 @@ export { ImproperUniform } from "./meta/improper-uniform.js";
 export { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
 export { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
 export { Mixture } from "./meta/mixture.js";
+export { MixtureGeneral, type MixtureGeneralOptions } from "./meta/mixture-general.js";
 export { MixtureSameFamily } from "./meta/mixture-same-family.js";
 export { RelaxedBernoulli } from "./meta/relaxed-bernoulli.js";
 export { RightCensoredDistribution } from "./meta/right-censored-distribution.js";

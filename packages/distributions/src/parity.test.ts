@@ -11,11 +11,13 @@ import { Exponential } from "./continuous/exponential.js";
 import { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
 import { Normal } from "./continuous/normal.js";
 import { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
+import { Categorical } from "./discrete/categorical.js";
 import { Distribution } from "./distribution.js";
 import { asTensor, ConstraintError, reshape, ShapeError, values } from "./internal/ops.js";
 import { ImproperUniform } from "./meta/improper-uniform.js";
 import { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
 import { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
+import { MixtureGeneral } from "./meta/mixture-general.js";
 import { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
 import { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 import { flat, maxRelErr } from "./testing/fixtures.js";
@@ -279,5 +281,14 @@ describe("ZeroSumTransform and the zeroSum constraint", () => {
     expect(() => new ZeroSumNormal(1, [3], { validateArgs: true }).logProb([1, 1, 1])).toThrow(
       ConstraintError,
     );
+  });
+});
+
+describe("MixtureGeneral options", () => {
+  it("takes NumPyro's support override, else the first component's support", () => {
+    const comps = [new Exponential(1), new Exponential(2)];
+    const mix = new Categorical({ probs: [0.5, 0.5] });
+    expect(new MixtureGeneral(mix, comps).support.name).toBe("greaterThan(0)");
+    expect(new MixtureGeneral(mix, comps, { support: real }).support).toBe(real);
   });
 });

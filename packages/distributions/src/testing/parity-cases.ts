@@ -12,14 +12,18 @@ import { Dagum } from "../continuous/dagum.js";
 import { DoublyTruncatedPowerLaw } from "../continuous/doubly-truncated-power-law.js";
 import { Exponential } from "../continuous/exponential.js";
 import { InverseGamma } from "../continuous/inverse-gamma.js";
+import { Logistic } from "../continuous/logistic.js";
 import { LowerTruncatedPowerLaw } from "../continuous/lower-truncated-power-law.js";
 import { Normal } from "../continuous/normal.js";
+import { StudentT } from "../continuous/student-t.js";
 import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
+import { Categorical } from "../discrete/categorical.js";
 import type { Distribution } from "../distribution.js";
 import { matmul, matT, reshape, sliceAxis, type Tensor, type TensorLike } from "../internal/ops.js";
 import { IntervalCensoredDistribution } from "../meta/interval-censored-distribution.js";
 import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js";
+import { MixtureGeneral } from "../meta/mixture-general.js";
 import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
@@ -108,6 +112,12 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   InverseWishartCholesky: (p) => new InverseWishartCholesky(p.concentration!, { scaleTril: p.scaleTril! }),
   MatrixNormal: (p) => new MatrixNormal(p.loc!, p.scaleTrilRow!, p.scaleTrilColumn!),
   ZeroSumNormal: (p) => new ZeroSumNormal(p.scale!, p.eventShape as number[]),
+  MixtureGeneral: (p) =>
+    new MixtureGeneral(new Categorical({ probs: p.probs! }), [
+      new Normal(p.loc0!, p.scale0!),
+      new Logistic(p.loc1!, p.scale1!),
+      new StudentT(p.df2!, p.loc2!, p.scale2!),
+    ]),
   ...censoredBuilders(),
 };
 
@@ -210,6 +220,20 @@ export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
     cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
     meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
     full: gram,
+    gof: "ks",
+  },
+  {
+    name: "MixtureGeneral",
+    make: () =>
+      new MixtureGeneral(
+        new Categorical({
+          probs: [
+            [0.3, 0.7],
+            [0.6, 0.4],
+          ],
+        }),
+        [new Normal([-2, 0], 1), new Logistic([2, 1], 0.5)],
+      ),
     gof: "ks",
   },
   {
