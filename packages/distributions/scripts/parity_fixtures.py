@@ -360,6 +360,22 @@ for b in [(), (3,), (2, 3)]:
     mixture_general_case(b)
 
 
+# ---- ProjectedNormal (NumPyro; scipy has none), dimensions 2 and 3 ----
+def projected_normal_case(batch, d):
+    n = npts(batch)
+    conc = rng.normal(scale=1.5, size=(*batch, d))
+    pn = nd.ProjectedNormal(conc)
+    x = np.asarray(pn.sample(jax.random.PRNGKey(7 + d), (n,)))
+    CASES.append({"name": f"ProjectedNormal/{'x'.join(map(str, batch)) or 'scalar'}/d{d}", "dist": "ProjectedNormal",
+                  "reference": f"numpyro {numpyro.__version__}", "batchShape": list(batch), "eventShape": [d],
+                  "discrete": False, "params": {"concentration": lst(conc)}, "x": lst(x),
+                  "logProb": lst(pn.log_prob(x)), "mean": lst(pn.mean)})
+
+
+for b, d in [((), 2), ((3,), 3), ((2, 3), 2), ((2, 3), 3)]:
+    projected_normal_case(b, d)
+
+
 def clean(o):
     if isinstance(o, float) and not math.isfinite(o):
         return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")

@@ -154,6 +154,7 @@ export { MatrixNormal } from "./multivariate/matrix-normal.js";
 export { Multinomial } from "./multivariate/multinomial.js";
 export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
 export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";
+export { ProjectedNormal } from "./multivariate/projected-normal.js";
 export { Wishart } from "./multivariate/wishart.js";
 export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
 export { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";

@@ -19,6 +19,7 @@ import { IntervalCensoredDistribution } from "./meta/interval-censored-distribut
 import { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
 import { MixtureGeneral } from "./meta/mixture-general.js";
 import { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
+import { ProjectedNormal } from "./multivariate/projected-normal.js";
 import { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 import { flat, maxRelErr } from "./testing/fixtures.js";
 import { chiSquare, chiSquareCritical, ksCritical, ksStatistic } from "./testing/gof.js";
@@ -290,5 +291,48 @@ describe("MixtureGeneral options", () => {
     const mix = new Categorical({ probs: [0.5, 0.5] });
     expect(new MixtureGeneral(mix, comps).support.name).toBe("greaterThan(0)");
     expect(new MixtureGeneral(mix, comps, { support: real }).support).toBe(real);
+  });
+});
+
+describe("ProjectedNormal sampler and dimensions", () => {
+  it("the angle of 2-D draws passes a KS test against the integrated density", () => {
+    const d = new ProjectedNormal([0.8, -0.5]);
+    const draws = values(d.sample(key(77), [N]));
+    const angles: number[] = [];
+    for (let i = 0; i < draws.length; i += 2) angles.push(Math.atan2(draws[i + 1]!, draws[i]!));
+    // cdf of the angle on (−π, π] by the trapezoid rule on a fine grid (the density is smooth and periodic)
+    const m = 20_000;
+    const grid = Array.from({ length: m + 1 }, (_, i) => -Math.PI + (2 * Math.PI * i) / m);
+    const pts = grid.flatMap((t) => [Math.cos(t), Math.sin(t)]);
+    const dens = values(d.logProb(asTensor(pts).reshape([m + 1, 2]))).map(Math.exp);
+    const cum = [0];
+    for (let i = 0; i < m; i++) cum.push(cum[i]! + ((dens[i]! + dens[i + 1]!) / 2) * ((2 * Math.PI) / m));
+    expect(Math.abs(cum[m]! - 1)).toBeLessThan(1e-9);
+    const F = (t: number): number => {
+      const u = ((t + Math.PI) / (2 * Math.PI)) * m;
+      const i = Math.min(m - 1, Math.floor(u));
+      return cum[i]! + (u - i) * (cum[i + 1]! - cum[i]!);
+    };
+    expect(ksStatistic(angles.map(F))).toBeLessThanOrEqual(ksCritical(N, ALPHA));
+  }, 120_000);
+  it("the 3-D density integrates to one over the sphere", () => {
+    const d = new ProjectedNormal([0.3, -1, 0.6]);
+    // midpoint rule in (cos θ, φ), which has a uniform surface measure
+    const m = 400;
+    const pts: number[] = [];
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) {
+        const z = -1 + (2 * (i + 0.5)) / m;
+        const phi = (2 * Math.PI * (j + 0.5)) / m;
+        const r = Math.sqrt(1 - z * z);
+        pts.push(r * Math.cos(phi), r * Math.sin(phi), z);
+      }
+    const dens = values(d.logProb(asTensor(pts).reshape([m * m, 3]))).map(Math.exp);
+    const total = dens.reduce((a, b) => a + b, 0) * ((2 / m) * ((2 * Math.PI) / m));
+    expect(Math.abs(total - 1)).toBeLessThan(1e-4);
+  });
+  it("logProb in other dimensions throws like NumPyro", () => {
+    expect(() => new ProjectedNormal([1, 0, 0, 0]).logProb([1, 0, 0, 0])).toThrow(/dimensions 2 and 3/);
+    expect(new ProjectedNormal([1, 0, 0, 0]).sample(key(1), [2]).shape).toEqual([2, 4]);
   });
 });

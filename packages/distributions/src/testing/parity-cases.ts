@@ -28,6 +28,7 @@ import { RightCensoredDistribution } from "../meta/right-censored-distribution.j
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
 import { MatrixNormal } from "../multivariate/matrix-normal.js";
+import { ProjectedNormal } from "../multivariate/projected-normal.js";
 import { ZeroSumNormal } from "../multivariate/zero-sum-normal.js";
 import type { SampleCase } from "./cases.js";
 
@@ -118,6 +119,7 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
       new Logistic(p.loc1!, p.scale1!),
       new StudentT(p.df2!, p.loc2!, p.scale2!),
     ]),
+  ProjectedNormal: (p) => new ProjectedNormal(p.concentration!),
   ...censoredBuilders(),
 };
 
