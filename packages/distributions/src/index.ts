@@ -133,6 +133,7 @@ export { MixtureGeneral, type MixtureGeneralOptions } from "./meta/mixture-gener
 export { MixtureSameFamily } from "./meta/mixture-same-family.js";
 export { RelaxedBernoulli } from "./meta/relaxed-bernoulli.js";
 export { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
+export { SineSkewed } from "./meta/sine-skewed.js";
 export { TransformedDistribution } from "./meta/transformed-distribution.js";
 export { TruncatedCauchy } from "./meta/truncated-cauchy.js";
 export { TruncatedDistribution } from "./meta/truncated-distribution.js";

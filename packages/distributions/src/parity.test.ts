@@ -10,6 +10,7 @@ import { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law
 import { Exponential } from "./continuous/exponential.js";
 import { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
 import { Normal } from "./continuous/normal.js";
+import { VonMises } from "./continuous/von-mises.js";
 import { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
 import { Categorical } from "./discrete/categorical.js";
 import { Distribution } from "./distribution.js";
@@ -19,6 +20,7 @@ import { IntervalCensoredDistribution } from "./meta/interval-censored-distribut
 import { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
 import { MixtureGeneral } from "./meta/mixture-general.js";
 import { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
+import { SineSkewed } from "./meta/sine-skewed.js";
 import { ProjectedNormal } from "./multivariate/projected-normal.js";
 import { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 import { flat, maxRelErr } from "./testing/fixtures.js";
@@ -334,5 +336,30 @@ describe("ProjectedNormal sampler and dimensions", () => {
   it("logProb in other dimensions throws like NumPyro", () => {
     expect(() => new ProjectedNormal([1, 0, 0, 0]).logProb([1, 0, 0, 0])).toThrow(/dimensions 2 and 3/);
     expect(new ProjectedNormal([1, 0, 0, 0]).sample(key(1), [2]).shape).toEqual([2, 4]);
+  });
+});
+
+describe("SineSkewed sampler", () => {
+  it("1-D draws pass a KS test against the integrated skewed density", () => {
+    const d = new SineSkewed(new VonMises([0.7], [1.5]).toEvent(1), [0.8]);
+    const draws = values(d.sample(key(91), [N]));
+    const m = 20_000;
+    const grid = Array.from({ length: m + 1 }, (_, i) => -Math.PI + (2 * Math.PI * i) / m);
+    const dens = values(d.logProb(asTensor(grid).reshape([m + 1, 1]))).map(Math.exp);
+    const cum = [0];
+    for (let i = 0; i < m; i++) cum.push(cum[i]! + ((dens[i]! + dens[i + 1]!) / 2) * ((2 * Math.PI) / m));
+    expect(Math.abs(cum[m]! - 1)).toBeLessThan(1e-9);
+    const F = (t: number): number => {
+      const u = ((t + Math.PI) / (2 * Math.PI)) * m;
+      const i = Math.min(m - 1, Math.floor(u));
+      return cum[i]! + (u - i) * (cum[i + 1]! - cum[i]!);
+    };
+    expect(draws.every((t) => t >= -Math.PI && t < Math.PI)).toBe(true);
+    expect(ksStatistic(draws.map(F))).toBeLessThanOrEqual(ksCritical(N, ALPHA));
+  }, 120_000);
+  it("rejects skewness outside the l1 ball and a base whose event shape does not match", () => {
+    const base = new VonMises([0, 0], [1, 1]).toEvent(1);
+    expect(() => new SineSkewed(base, [0.7, -0.6], { validateArgs: true })).toThrow(/skewness/);
+    expect(() => new SineSkewed(base, [0.5])).toThrow(/event shape/);
   });
 });

@@ -16,6 +16,7 @@ import { Logistic } from "../continuous/logistic.js";
 import { LowerTruncatedPowerLaw } from "../continuous/lower-truncated-power-law.js";
 import { Normal } from "../continuous/normal.js";
 import { StudentT } from "../continuous/student-t.js";
+import { VonMises } from "../continuous/von-mises.js";
 import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
 import { Categorical } from "../discrete/categorical.js";
@@ -25,6 +26,7 @@ import { IntervalCensoredDistribution } from "../meta/interval-censored-distribu
 import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js";
 import { MixtureGeneral } from "../meta/mixture-general.js";
 import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
+import { SineSkewed } from "../meta/sine-skewed.js";
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
 import { MatrixNormal } from "../multivariate/matrix-normal.js";
@@ -120,6 +122,7 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
       new StudentT(p.df2!, p.loc2!, p.scale2!),
     ]),
   ProjectedNormal: (p) => new ProjectedNormal(p.concentration!),
+  SineSkewed: (p) => new SineSkewed(new VonMises(p.loc!, p.concentration!).toEvent(1), p.skewness!),
   ...censoredBuilders(),
 };
 
