@@ -395,6 +395,17 @@ for b, d in [((), 2), ((3,), 1), ((2, 3), 2)]:
     sine_skewed_case(b, d)
 
 
+# ---- TruncatedPolyaGamma (NumPyro; its 7-term series density) ----
+for batch in [(), (3,), (2, 3)]:
+    tpg = nd.TruncatedPolyaGamma(batch_shape=batch)
+    x = U(0.05, 2.5, (npts(batch), *batch))
+    CASES.append({"name": f"TruncatedPolyaGamma/{'x'.join(map(str, batch)) or 'scalar'}", "dist": "TruncatedPolyaGamma",
+                  "reference": f"numpyro {numpyro.__version__}", "batchShape": list(batch), "eventShape": [],
+                  "discrete": False, "params": {"batchShape": list(batch)}, "x": lst(x),
+                  "logProb": lst(tpg.log_prob(x))})
+print("TruncatedPolyaGamma().log_prob(0.25) =", repr(float(nd.TruncatedPolyaGamma().log_prob(np.array(0.25)))))
+
+
 def clean(o):
     if isinstance(o, float) and not math.isfinite(o):
         return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")

@@ -91,6 +91,7 @@ export { Normal } from "./continuous/normal.js";
 export { Pareto } from "./continuous/pareto.js";
 export { SoftLaplace } from "./continuous/soft-laplace.js";
 export { StudentT } from "./continuous/student-t.js";
+export { TruncatedPolyaGamma } from "./continuous/truncated-polya-gamma.js";
 export { Uniform } from "./continuous/uniform.js";
 export { logI0, VonMises } from "./continuous/von-mises.js";
 export { Weibull } from "./continuous/weibull.js";

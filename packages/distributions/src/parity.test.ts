@@ -10,6 +10,7 @@ import { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law
 import { Exponential } from "./continuous/exponential.js";
 import { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
 import { Normal } from "./continuous/normal.js";
+import { TruncatedPolyaGamma } from "./continuous/truncated-polya-gamma.js";
 import { VonMises } from "./continuous/von-mises.js";
 import { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
 import { Categorical } from "./discrete/categorical.js";
@@ -101,6 +102,11 @@ describe("parity distributions: logProb traces under jit and has finite, correct
     });
     it(`${name}: ∇ logProb in every parameter is finite and matches central differences (checkGrads)`, () => {
       const names = Object.keys(c.params).filter((k) => !PARITY_FLAG_PARAMS.has(k));
+      if (names.length === 0) {
+        // no parameters (TruncatedPolyaGamma): check the derivative in the value instead
+        checkGrads((x: Tensor) => build(c.params).logProb(x), [asTensor(c.x)], { order: 1, rtol: 1e-5 });
+        return;
+      }
       const args = names.map((k) => asTensor(c.params[k]!));
       const f = (...ps: Tensor[]): Tensor =>
         build({ ...c.params, ...Object.fromEntries(names.map((k, i) => [k, ps[i]!])) }).logProb(c.x);
@@ -361,5 +367,34 @@ describe("SineSkewed sampler", () => {
     const base = new VonMises([0, 0], [1, 1]).toEvent(1);
     expect(() => new SineSkewed(base, [0.7, -0.6], { validateArgs: true })).toThrow(/skewness/);
     expect(() => new SineSkewed(base, [0.5])).toThrow(/event shape/);
+  });
+});
+
+describe("TruncatedPolyaGamma sampler", () => {
+  it("draws follow NumPyro's construction: mean and variance of (1/2π²) Σ_{k<8} gₖ/(k+½)², inside [0, 2.5]", () => {
+    const d = new TruncatedPolyaGamma([2]);
+    const x = d.sample(key(5), [N]);
+    expect(x.shape).toEqual([N, 2]);
+    const xs = values(x);
+    expect(xs.every((v) => v > 0 && v <= 2.5)).toBe(true);
+    const c = 0.5 / Math.PI ** 2;
+    let mean = 0;
+    let variance = 0;
+    for (let k = 0; k < 8; k++) {
+      mean += c / (k + 0.5) ** 2;
+      variance += (c / (k + 0.5) ** 2) ** 2;
+    }
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
+    expect(Math.abs(m - mean)).toBeLessThan(5 * Math.sqrt(variance / xs.length));
+    expect(Math.abs(v / variance - 1)).toBeLessThan(0.1);
+  });
+  it("the 7-term density integrates to 1 over (0, 2.5] up to the PG(1, 0) mass beyond 2.5 (≈ 1.5e-6)", () => {
+    const d = new TruncatedPolyaGamma();
+    const m = 20_000;
+    const grid = Array.from({ length: m }, (_, i) => (2.5 * (i + 0.5)) / m);
+    const total = values(d.logProb(grid)).reduce((a, lp) => a + Math.exp(lp), 0) * (2.5 / m);
+    expect(total).toBeLessThan(1);
+    expect(1 - total).toBeLessThan(1e-5);
   });
 });

@@ -16,6 +16,7 @@ import { Logistic } from "../continuous/logistic.js";
 import { LowerTruncatedPowerLaw } from "../continuous/lower-truncated-power-law.js";
 import { Normal } from "../continuous/normal.js";
 import { StudentT } from "../continuous/student-t.js";
+import { TruncatedPolyaGamma } from "../continuous/truncated-polya-gamma.js";
 import { VonMises } from "../continuous/von-mises.js";
 import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
@@ -102,6 +103,7 @@ export const PARITY_FLAG_PARAMS: ReadonlySet<string> = new Set([
   "leftCensored",
   "rightCensored",
   "eventShape",
+  "batchShape",
 ]);
 
 /** Fixture `dist` name → constructor call. */
@@ -123,6 +125,7 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
     ]),
   ProjectedNormal: (p) => new ProjectedNormal(p.concentration!),
   SineSkewed: (p) => new SineSkewed(new VonMises(p.loc!, p.concentration!).toEvent(1), p.skewness!),
+  TruncatedPolyaGamma: (p) => new TruncatedPolyaGamma(p.batchShape as number[]),
   ...censoredBuilders(),
 };
 
