@@ -406,6 +406,30 @@ for batch in [(), (3,), (2, 3)]:
 print("TruncatedPolyaGamma().log_prob(0.25) =", repr(float(nd.TruncatedPolyaGamma().log_prob(np.array(0.25)))))
 
 
+# ---- GaussianStateSpace (NumPyro; scipy has none) ----
+def gss_case(batch, T, d, with_init):
+    n = npts(batch)
+    A = rng.normal(scale=0.5, size=(d, d))
+    L = np.linalg.cholesky(rand_spd(d) / d)
+    init = U(-1, 1, (*batch, d)) if with_init else None
+    g = nd.GaussianStateSpace(T, A, scale_tril=L, initial_value=init)
+    x = np.asarray(g.sample(jax.random.PRNGKey(3 + T), (n,) if with_init or batch == () else (n, *batch)))
+    params = {"transitionMatrix": lst(A), "scaleTril": lst(L)}
+    if with_init:
+        params["initialValue"] = lst(init)
+    CASES.append({"name": f"GaussianStateSpace/{'x'.join(map(str, batch)) or 'scalar'}/T{T}d{d}",
+                  "dist": "GaussianStateSpace", "reference": f"numpyro {numpyro.__version__}",
+                  "batchShape": list(batch), "eventShape": [T, d], "discrete": False,
+                  "params": {**params, "numSteps": T}, "x": lst(x), "logProb": lst(g.log_prob(x)),
+                  "mean": lst(np.broadcast_to(g.mean, (*batch, T, d))),
+                  "variance": lst(np.broadcast_to(g.variance, (*batch, T, d)))})
+
+
+gss_case((), 4, 2, False)
+gss_case((3,), 3, 3, True)
+gss_case((2, 3), 5, 2, True)
+
+
 def clean(o):
     if isinstance(o, float) and not math.isfinite(o):
         return None if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")

@@ -147,6 +147,7 @@ export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
 export { Dirichlet } from "./multivariate/dirichlet.js";
 export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";
 export { GaussianRandomWalk } from "./multivariate/gaussian-random-walk.js";
+export { GaussianStateSpace } from "./multivariate/gaussian-state-space.js";
 export { InverseWishart } from "./multivariate/inverse-wishart.js";
 export { InverseWishartCholesky } from "./multivariate/inverse-wishart-cholesky.js";
 export { LKJ } from "./multivariate/lkj.js";

@@ -22,12 +22,13 @@ import { Weibull } from "../continuous/weibull.js";
 import { BetaNegativeBinomial } from "../discrete/beta-negative-binomial.js";
 import { Categorical } from "../discrete/categorical.js";
 import type { Distribution } from "../distribution.js";
-import { matmul, matT, reshape, sliceAxis, type Tensor, type TensorLike } from "../internal/ops.js";
+import { matmul, matT, reshape, sliceAxis, type Tensor, type TensorLike, values } from "../internal/ops.js";
 import { IntervalCensoredDistribution } from "../meta/interval-censored-distribution.js";
 import { LeftCensoredDistribution } from "../meta/left-censored-distribution.js";
 import { MixtureGeneral } from "../meta/mixture-general.js";
 import { RightCensoredDistribution } from "../meta/right-censored-distribution.js";
 import { SineSkewed } from "../meta/sine-skewed.js";
+import { GaussianStateSpace } from "../multivariate/gaussian-state-space.js";
 import { InverseWishart } from "../multivariate/inverse-wishart.js";
 import { InverseWishartCholesky } from "../multivariate/inverse-wishart-cholesky.js";
 import { MatrixNormal } from "../multivariate/matrix-normal.js";
@@ -104,6 +105,7 @@ export const PARITY_FLAG_PARAMS: ReadonlySet<string> = new Set([
   "rightCensored",
   "eventShape",
   "batchShape",
+  "numSteps",
 ]);
 
 /** Fixture `dist` name → constructor call. */
@@ -126,6 +128,13 @@ export const PARITY_BUILDERS: Readonly<Record<string, Builder>> = {
   ProjectedNormal: (p) => new ProjectedNormal(p.concentration!),
   SineSkewed: (p) => new SineSkewed(new VonMises(p.loc!, p.concentration!).toEvent(1), p.skewness!),
   TruncatedPolyaGamma: (p) => new TruncatedPolyaGamma(p.batchShape as number[]),
+  GaussianStateSpace: (p) =>
+    new GaussianStateSpace(
+      p.numSteps as number,
+      p.transitionMatrix!,
+      { scaleTril: p.scaleTril! },
+      p.initialValue,
+    ),
   ...censoredBuilders(),
 };
 
@@ -157,6 +166,15 @@ const MN_COL = [
   [0.5, 1, 0],
   [-0.3, 0.2, 0.7],
 ];
+const GSS_A = [
+  [0.8, 0.3],
+  [-0.2, 0.5],
+];
+const GSS_Q = [
+  [1, 0.3],
+  [0.3, 0.5],
+];
+const entry20 = (m: Tensor): number => values(m)[4]!;
 const IW_PSI = [
   [
     [2, 0.5, 0],
@@ -228,6 +246,18 @@ export const PARITY_SAMPLE_CASES: readonly ParitySampleCase[] = [
     cdfFrom: () => new InverseGamma([3.5, 4.5], [1, 0.5]),
     meanOf: () => new InverseWishart([9, 11], { scaleMatrix: IW_PSI }),
     full: gram,
+    gof: "ks",
+  },
+  {
+    // the last step's first coordinate is Normal(mean, √variance); all entries' means are checked too
+    name: "GaussianStateSpace",
+    make: () => new GaussianStateSpace(3, GSS_A, { covarianceMatrix: GSS_Q }, [1, -0.5]),
+    post: (x: Tensor) => reshape(sliceAxis(sliceAxis(x, -1, 0, 1), -2, 2, 3), x.shape.slice(0, -2)),
+    cdfFrom: () => {
+      const g = new GaussianStateSpace(3, GSS_A, { covarianceMatrix: GSS_Q }, [1, -0.5]);
+      return new Normal(entry20(g.mean), Math.sqrt(entry20(g.variance)));
+    },
+    meanOf: () => new GaussianStateSpace(3, GSS_A, { covarianceMatrix: GSS_Q }, [1, -0.5]),
     gof: "ks",
   },
   {
