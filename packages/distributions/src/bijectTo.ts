@@ -16,6 +16,7 @@ import {
   SoftplusLowerCholesky,
   SoftplusPositive,
 } from "./constraints/constraint.js";
+import { ZeroSum } from "./constraints/zero-sum.js";
 import { ConstraintError, sub, values } from "./internal/ops.js";
 import {
   AffineTransform,
@@ -39,6 +40,7 @@ import {
   IndependentTransform,
   type Transform,
 } from "./transforms/transform.js";
+import { ZeroSumTransform } from "./transforms/zero-sum.js";
 
 /** Builds the transform for one constraint instance. */
 export type TransformFactory<C extends Constraint = Constraint> = (constraint: C) => Transform;
@@ -87,6 +89,7 @@ function installDefaults(r: Registry): void {
     r.byClass.set(cls as unknown as ConstraintClass, f as TransformFactory);
   };
   r.byInstance.set(real, () => new IdentityTransform());
+  reg(ZeroSum, (c) => new ZeroSumTransform(c.eventDim));
   reg(
     IndependentConstraint,
     (c) => new IndependentTransform(bijectTo(c.baseConstraint), c.reinterpretedBatchNdims),

@@ -2,8 +2,6 @@
 
 // Transforms and the bijectTo registry
 export { bijectTo, type TransformFactory } from "./bijectTo.js";
-
-// Constraints
 export {
   boolean,
   Constraint,
@@ -63,12 +61,18 @@ export {
   sphere,
   unitInterval,
 } from "./constraints/constraint.js";
+
+// Constraints
+export { ZeroSum, zeroSum } from "./constraints/zero-sum.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
+export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
 // Continuous
 export { Beta } from "./continuous/beta.js";
 export { BetaProportion } from "./continuous/beta-proportion.js";
 export { Cauchy } from "./continuous/cauchy.js";
 export { Chi2 } from "./continuous/chi2.js";
+export { Dagum } from "./continuous/dagum.js";
+export { DoublyTruncatedPowerLaw } from "./continuous/doubly-truncated-power-law.js";
 export { Exponential } from "./continuous/exponential.js";
 export { Gamma } from "./continuous/gamma.js";
 export { Gompertz } from "./continuous/gompertz.js";
@@ -82,16 +86,19 @@ export { Levy } from "./continuous/levy.js";
 export { LogNormal } from "./continuous/log-normal.js";
 export { LogUniform } from "./continuous/log-uniform.js";
 export { Logistic } from "./continuous/logistic.js";
+export { LowerTruncatedPowerLaw } from "./continuous/lower-truncated-power-law.js";
 export { Normal } from "./continuous/normal.js";
 export { Pareto } from "./continuous/pareto.js";
 export { SoftLaplace } from "./continuous/soft-laplace.js";
 export { StudentT } from "./continuous/student-t.js";
+export { TruncatedPolyaGamma } from "./continuous/truncated-polya-gamma.js";
 export { Uniform } from "./continuous/uniform.js";
 export { logI0, VonMises } from "./continuous/von-mises.js";
 export { Weibull } from "./continuous/weibull.js";
 // Discrete
 export { Bernoulli } from "./discrete/bernoulli.js";
 export { BetaBinomial } from "./discrete/beta-binomial.js";
+export { BetaNegativeBinomial } from "./discrete/beta-negative-binomial.js";
 export { Binomial } from "./discrete/binomial.js";
 export { Categorical } from "./discrete/categorical.js";
 export { DiscreteUniform } from "./discrete/discrete-uniform.js";
@@ -120,9 +127,14 @@ export { Delta } from "./meta/delta.js";
 export { FoldedDistribution } from "./meta/folded-distribution.js";
 export { HurdleDistribution } from "./meta/hurdle-distribution.js";
 export { ImproperUniform } from "./meta/improper-uniform.js";
+export { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
+export { LeftCensoredDistribution } from "./meta/left-censored-distribution.js";
 export { Mixture } from "./meta/mixture.js";
+export { MixtureGeneral, type MixtureGeneralOptions } from "./meta/mixture-general.js";
 export { MixtureSameFamily } from "./meta/mixture-same-family.js";
 export { RelaxedBernoulli } from "./meta/relaxed-bernoulli.js";
+export { RightCensoredDistribution } from "./meta/right-censored-distribution.js";
+export { SineSkewed } from "./meta/sine-skewed.js";
 export { TransformedDistribution } from "./meta/transformed-distribution.js";
 export { TruncatedCauchy } from "./meta/truncated-cauchy.js";
 export { TruncatedDistribution } from "./meta/truncated-distribution.js";
@@ -135,14 +147,20 @@ export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
 export { Dirichlet } from "./multivariate/dirichlet.js";
 export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";
 export { GaussianRandomWalk } from "./multivariate/gaussian-random-walk.js";
+export { GaussianStateSpace } from "./multivariate/gaussian-state-space.js";
+export { InverseWishart } from "./multivariate/inverse-wishart.js";
+export { InverseWishartCholesky } from "./multivariate/inverse-wishart-cholesky.js";
 export { LKJ } from "./multivariate/lkj.js";
 export { LKJCholesky } from "./multivariate/lkj-cholesky.js";
 export { LowRankMultivariateNormal } from "./multivariate/low-rank-multivariate-normal.js";
+export { MatrixNormal } from "./multivariate/matrix-normal.js";
 export { Multinomial } from "./multivariate/multinomial.js";
 export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
 export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";
+export { ProjectedNormal } from "./multivariate/projected-normal.js";
 export { Wishart } from "./multivariate/wishart.js";
 export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
+export { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
 export {
   AffineTransform,
   ExpTransform,
@@ -173,3 +191,4 @@ export {
   InverseTransform,
   Transform,
 } from "./transforms/transform.js";
+export { ZeroSumTransform } from "./transforms/zero-sum.js";
