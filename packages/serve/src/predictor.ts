@@ -75,6 +75,12 @@ export class PosteriorPredictor {
   private readonly latentDim: number;
   private readonly dim: number;
   private readonly templates = new Map<string, { rows: Float64Array; seed: number }>();
+  /** The template used last (a repeat of the same posterior, n and seed skips the map). */
+  private lastTemplate: {
+    post: Posterior;
+    n: number;
+    t: { rows: Float64Array; seed: number };
+  } | null = null;
 
   /**
    * Probes the model on the example row (prior draws, then with them substituted, to count keys) and compiles it.
@@ -306,6 +312,8 @@ export class PosteriorPredictor {
    * synchronously, so one buffer is never shared by two at once.
    */
   private template(post: Posterior, n: number, seed: number): Float64Array {
+    const last = this.lastTemplate;
+    if (last !== null && last.post === post && last.n === n && last.t.seed === seed) return last.t.rows;
     const id = `${post.id}|${n}`;
     let t = this.templates.get(id);
     if (t !== undefined) {
@@ -331,6 +339,7 @@ export class PosteriorPredictor {
       this.writeKeys(t.rows, seed, n);
       t.seed = seed;
     }
+    this.lastTemplate = { post, n, t };
     return t.rows;
   }
 
@@ -374,8 +383,17 @@ export class PosteriorPredictor {
    * @param r - the row.
    * @param seed - the request's seed (`key(seed)`).
    * @param n - number of draws (≤ the posterior's), evenly spaced over it ({@link drawIndices}).
+   * @param into - arrays to write the draws into (one per output, at least `n · size` each; a server reuses
+   *   them across requests instead of allocating); by default new ones. The eager path ignores them.
    */
-  draws(post: Posterior, flat: Float64Array, r: number, seed: number, n: number): Float64Array[] {
+  draws(
+    post: Posterior,
+    flat: Float64Array,
+    r: number,
+    seed: number,
+    n: number,
+    into?: readonly Float64Array[],
+  ): Float64Array[] {
     if (this.program === null) {
       // The model does not trace: @phlox/infer's Predictive itself, eagerly per draw, on the chosen draws.
       const idx = drawIndices(post.numDraws, n);
@@ -406,9 +424,14 @@ export class PosteriorPredictor {
     const base = this.latentDim + 2 * this.numKeys;
     for (let k = 0; k < n; k++)
       for (let j = 0; j < inputDim; j++) rows[k * dim + base + j] = flat[r * inputDim + j];
-    return this.program
-      .run(rows, n)
-      .map((a) => (a instanceof Float64Array ? a : Float64Array.from(a as ArrayLike<number>)));
+    const program = this.program;
+    const reuse = into !== undefined && program.outputs.every((o) => o.dtype === "float64");
+    const out = program.run(rows, n, reuse ? into : undefined);
+    for (let i = 0; i < out.length; i++) {
+      const a = out[i];
+      if (!(a instanceof Float64Array)) out[i] = Float64Array.from(a as ArrayLike<number>);
+    }
+    return out as Float64Array[];
   }
 
   /**

@@ -205,6 +205,8 @@ export async function createServer(options: ServeOptions): Promise<PhloxServer> 
     return { numDraws, seed: body.seed ?? 0, summary };
   };
 
+  let drawBuffers: Float64Array[] = [];
+  let drawBuffersFor = 0; // draws the buffers hold
   const answerRow = (
     post: Posterior,
     flat: Float64Array,
@@ -213,11 +215,15 @@ export async function createServer(options: ServeOptions): Promise<PhloxServer> 
     n: number,
     s: SummaryOptions,
   ) => {
-    const draws = predictor.draws(post, flat, r, seed, n);
+    if (drawBuffersFor < n) {
+      drawBuffers = predictor.outputs.map((o) => new Float64Array(n * o.size));
+      drawBuffersFor = n;
+    }
+    // The buffers are reused by every request: each row is summarised before the next one is drawn.
+    const draws = predictor.draws(post, flat, r, seed, n, drawBuffers);
     const outputs: Record<string, SiteSummary> = {};
-    predictor.outputs.forEach((o, i) => {
-      outputs[o.name] = summarizeDraws(draws[i], n, o.shape, s);
-    });
+    for (let i = 0; i < predictor.outputs.length; i++)
+      outputs[predictor.outputs[i].name] = summarizeDraws(draws[i], n, predictor.outputs[i].shape, s);
     return outputs;
   };
 

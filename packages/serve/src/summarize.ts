@@ -67,6 +67,9 @@ export function hdiOfSorted(s: Float64Array, prob: number): [number, number] {
   return [s[best], s[best + len]];
 }
 
+/** A column of draws, reused by every call (grown when a call needs more); summaries run synchronously. */
+let scratch = new Float64Array(1024);
+
 /**
  * Summarises `n` draws of a site (draw-major, `size` values each): per element the mean, sd (ddof 1),
  * quantiles and HDI, shaped like the site; the draws too when asked.
@@ -85,12 +88,15 @@ export function summarizeDraws(
   options: SummaryOptions,
 ): SiteSummary {
   const size = shape.reduce((a, b) => a * b, 1);
+  const nq = options.quantiles.length;
   const mean = new Float64Array(size);
   const sd = new Float64Array(size);
-  const qs = options.quantiles.map(() => new Float64Array(size));
   const lower = new Float64Array(size);
   const upper = new Float64Array(size);
-  const col = new Float64Array(n);
+  const qs: Float64Array[] = new Array(nq);
+  for (let i = 0; i < nq; i++) qs[i] = new Float64Array(size);
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const col = scratch.subarray(0, n); // reused across calls: summaries run synchronously
   for (let j = 0; j < size; j++) {
     let sum = 0;
     for (let k = 0; k < n; k++) {
@@ -104,10 +110,10 @@ export function summarizeDraws(
     mean[j] = m;
     sd[j] = Math.sqrt(ss / (n - 1));
     col.sort();
-    options.quantiles.forEach((p, i) => {
-      qs[i][j] = quantileOfSorted(col, p);
-    });
-    [lower[j], upper[j]] = hdiOfSorted(col, options.hdiProb);
+    for (let i = 0; i < nq; i++) qs[i][j] = quantileOfSorted(col, options.quantiles[i]);
+    const [lo, hi] = hdiOfSorted(col, options.hdiProb);
+    lower[j] = lo;
+    upper[j] = hi;
   }
   const quantiles: Record<string, NestedValue> = {};
   options.quantiles.forEach((p, i) => {
