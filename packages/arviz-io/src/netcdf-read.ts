@@ -1,6 +1,6 @@
 import { ArvizIoError } from "./errors.js";
 import { InferenceData } from "./inference-data.js";
-import { allocate, convert, rangeCoord, sizeOf } from "./internal/arrays.js";
+import { allocate, convert, ITEM_BYTES, rangeCoord, sizeOf } from "./internal/arrays.js";
 import { CONTENT_CRC_ATTR, contentCrc32 } from "./internal/content-crc.js";
 import { capture, guard, type H5, loadH5, memPath, unlink } from "./internal/h5.js";
 import { readNumericBytes } from "./internal/h5-blocks.js";
@@ -77,19 +77,6 @@ function dtypeOf(d: H5Dataset, where: string): DType {
   );
 }
 
-const ITEM: Partial<Record<DType, number>> = {
-  float64: 8,
-  float32: 4,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint64: 8,
-  uint32: 4,
-  uint16: 2,
-  uint8: 1,
-};
-
 function readData(h5: H5, d: H5Dataset, dtype: DType, shape: number[], where: string): VariableData {
   const n = sizeOf(shape);
   if (dtype === "string") {
@@ -98,7 +85,7 @@ function readData(h5: H5, d: H5Dataset, dtype: DType, shape: number[], where: st
     return convert(arr as unknown[], "string", where);
   }
   const stored = dtype === "bool" ? (d.metadata.signed ? "int8" : "uint8") : dtype;
-  const item = ITEM[stored] as number;
+  const item = ITEM_BYTES[stored];
   if (d.metadata.size !== item) {
     throw new ArvizIoError(
       "unsupported",

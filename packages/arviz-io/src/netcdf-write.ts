@@ -1,5 +1,6 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
+import { ITEM_BYTES } from "./internal/arrays.js";
 import { CONTENT_CRC_ATTR, contentCrc32 } from "./internal/content-crc.js";
 import { capture, guard, type H5, loadH5, memPath, quiet, reserve, unlink } from "./internal/h5.js";
 import { writeNumericDataset } from "./internal/h5-blocks.js";
@@ -44,20 +45,6 @@ function writeAttrs(obj: H5Group | H5Dataset, attrs: Attrs): void {
   for (const [k, v] of Object.entries(attrs)) writeAttr(obj, k, v);
 }
 
-const ITEM: Record<Exclude<DType, "string">, number> = {
-  float64: 8,
-  float32: 4,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint64: 8,
-  uint32: 4,
-  uint16: 2,
-  uint8: 1,
-  bool: 1,
-};
-
 function createVariable(
   h5: H5,
   fileId: bigint,
@@ -80,7 +67,7 @@ function createVariable(
       {
         path: `/${encodeName(group, "toNetCDF")}/${segment}`,
         h5dtype: H5_DTYPE[v.dtype],
-        item: ITEM[v.dtype],
+        item: ITEM_BYTES[v.dtype],
         shape,
         bytes: new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength),
         level: compression,

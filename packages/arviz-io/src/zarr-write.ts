@@ -1,5 +1,6 @@
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
+import { ITEM_BYTES } from "./internal/arrays.js";
 import { blocks, CHUNK_BYTES } from "./internal/h5-blocks.js";
 import { encodeName } from "./internal/names.js";
 import { gzip, withCrc32c, zlib } from "./internal/zarr-codecs.js";
@@ -32,20 +33,6 @@ const ZARR2_DTYPE: Record<Exclude<DType, "string">, string> = {
   uint16: "<u2",
   uint8: "|u1",
   bool: "|b1",
-};
-
-const ITEM: Record<Exclude<DType, "string">, number> = {
-  float64: 8,
-  float32: 4,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint64: 8,
-  uint32: 4,
-  uint16: 2,
-  uint8: 1,
-  bool: 1,
 };
 
 const enc = new TextEncoder();
@@ -85,7 +72,7 @@ function layout(shape: readonly number[], item: number): Layout {
 }
 
 function numericChunk(v: Variable, start: number, n: number, full: number): Uint8Array {
-  const item = ITEM[v.dtype as Exclude<DType, "string">];
+  const item = ITEM_BYTES[v.dtype as Exclude<DType, "string">];
   const d = v.data as Exclude<VariableData, string[]>;
   const src = new Uint8Array(d.buffer, d.byteOffset + start * item, n * item);
   if (n === full) return src;
@@ -205,7 +192,7 @@ function writeArray(
   const isString = v.dtype === "string";
   const strings = v.data as string[];
   const width = isString ? Math.max(1, ...strings.map((s) => [...s].length)) : 0;
-  const item = isString ? (format === 2 ? 4 * width : 16) : ITEM[v.dtype as Exclude<DType, "string">];
+  const item = isString ? (format === 2 ? 4 * width : 16) : ITEM_BYTES[v.dtype as Exclude<DType, "string">];
   const { chunks, plan, full } = layout(v.shape, item);
   const n = v.shape.reduce((a, b) => a * b, 1);
   const chunkShape = v.shape.length === 0 ? [] : chunks;

@@ -3,12 +3,12 @@ import {
   EnsembleKernel,
   type EnsembleOptions,
   type EnsembleSnapshot,
-  normaliseMoves,
   pickWeighted,
   type SharedEnsemble,
   type WalkerState,
 } from "./ensemble.js";
 import type { Model } from "./hmc-kernel.js";
+import { distinctPair, type MoveTable, moveTable } from "./internal/move-table.js";
 import {
   type ModelSource,
   type PotentialSource,
@@ -63,9 +63,7 @@ export class AIES extends EnsembleKernel {
   protected readonly kind: WorkerKernelKind = "AIES";
   protected readonly innerFields = ["acceptProb", "meanAcceptProb"] as const;
   private readonly randomizeSplit: boolean;
-  private readonly moves: AIESMove[];
-  private readonly weights: number[];
-  private readonly rawMoves: [AIESMove, number][] | undefined;
+  private readonly table: MoveTable<AIESMove>;
 
   constructor(potentialOptions: PotentialSource & AIESOptions);
   constructor(model: Model, options?: ModelSource & AIESOptions);
@@ -73,10 +71,7 @@ export class AIES extends EnsembleKernel {
     super(a, b, "AIES");
     const o: AIESOptions = typeof a === "function" ? b : a;
     this.randomizeSplit = o.randomizeSplit ?? false;
-    const m = normaliseMoves("AIES", o.moves, AIES.DEMove(), isAIESMove, "AIES.DEMove(), AIES.StretchMove()");
-    this.moves = m.moves;
-    this.weights = m.weights;
-    this.rawMoves = o.moves ? m.moves.map((mv, i) => [mv, m.weights[i]]) : undefined;
+    this.table = moveTable("AIES", o.moves, AIES.DEMove(), isAIESMove, "AIES.DEMove(), AIES.StretchMove()");
   }
 
   /**
@@ -110,7 +105,7 @@ export class AIES extends EnsembleKernel {
     for (let h = 0; h < 2; h++) {
       const active = h === 0 ? order.subarray(0, half) : order.subarray(half);
       const comp = h === 0 ? order.subarray(half) : order.subarray(0, half);
-      const move = this.moves[pickWeighted(this.weights, rng)];
+      const move = this.table.moves[pickWeighted(this.table.weights, rng)];
       // Proposals for the whole half use the complementary half as it is now.
       const proposals = new Float64Array(half * d);
       const factors = new Float64Array(half);
@@ -149,7 +144,7 @@ export class AIES extends EnsembleKernel {
 
   /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
-    return pickDefined({ randomizeSplit: this.randomizeSplit, moves: this.rawMoves }, [
+    return pickDefined({ randomizeSplit: this.randomizeSplit, moves: this.table.raw }, [
       "randomizeSplit",
       "moves",
     ]);
@@ -169,9 +164,7 @@ function propose(
   const m = comp.length;
   if (move.type === "DEMove") {
     const g = move.g0 ?? 2.38 / Math.sqrt(2 * d);
-    const i = randInt(rng, m);
-    let j = randInt(rng, m - 1);
-    if (j >= i) j++;
+    const [i, j] = distinctPair(rng, m);
     const gamma = g + g * move.sigma * rng.normal();
     const a = comp[i] * d;
     const b = comp[j] * d;

@@ -3,13 +3,13 @@ import {
   EnsembleKernel,
   type EnsembleOptions,
   type EnsembleSnapshot,
-  normaliseMoves,
   pickWeighted,
   type SharedEnsemble,
   type WalkerState,
 } from "./ensemble.js";
 import type { Model } from "./hmc-kernel.js";
 import { cholesky } from "./internal/linalg.js";
+import { distinctPair, type MoveTable, moveTable } from "./internal/move-table.js";
 import {
   exponential,
   type ModelSource,
@@ -63,9 +63,7 @@ export class ESS extends EnsembleKernel {
   protected readonly kind: WorkerKernelKind = "ESS";
   protected readonly innerFields = ["mu", "numExpansions", "numContractions"] as const;
   private readonly opts: Required<Omit<ESSOptions, "moves">>;
-  private readonly moves: ESSMove[];
-  private readonly weights: number[];
-  private readonly rawMoves: [ESSMove, number][] | undefined;
+  private readonly table: MoveTable<ESSMove>;
 
   constructor(potentialOptions: PotentialSource & ESSOptions);
   constructor(model: Model, options?: ModelSource & ESSOptions);
@@ -90,16 +88,13 @@ export class ESS extends EnsembleKernel {
         `ESS: initMu (the scale factor) must be finite and > 0, got ${this.opts.initMu}.`,
       );
     }
-    const m = normaliseMoves(
+    this.table = moveTable(
       "ESS",
       o.moves,
       ESS.DifferentialMove(),
       isESSMove,
       "ESS.DifferentialMove(), ESS.GaussianMove(), ESS.KDEMove(), ESS.RandomMove()",
     );
-    this.moves = m.moves;
-    this.weights = m.weights;
-    this.rawMoves = o.moves ? m.moves.map((mv, i) => [mv, m.weights[i]]) : undefined;
   }
 
   /** Directions 2μ·(x_j − x_i) from two distinct walkers of the complementary half (the default). */
@@ -143,7 +138,7 @@ export class ESS extends EnsembleKernel {
     for (let h = 0; h < 2; h++) {
       const active = h === 0 ? order.subarray(0, half) : order.subarray(half);
       const comp = h === 0 ? order.subarray(half) : order.subarray(0, half);
-      const move = this.moves[pickWeighted(this.weights, rng)];
+      const move = this.table.moves[pickWeighted(this.table.weights, rng)];
       const dirs = directions(move, z, comp, half, d, mu, rng);
       for (let k = 0; k < half; k++) {
         const w = active[k];
@@ -208,7 +203,7 @@ export class ESS extends EnsembleKernel {
 
   /** The options a worker passes back to the constructor. */
   protected workerOptions(): Record<string, unknown> {
-    return pickDefined({ ...this.opts, moves: this.rawMoves }, [
+    return pickDefined({ ...this.opts, moves: this.table.raw }, [
       "randomizeSplit",
       "maxSteps",
       "maxIter",
@@ -233,9 +228,7 @@ function directions(
   const m = comp.length;
   if (move.type === "DifferentialMove") {
     for (let k = 0; k < half; k++) {
-      const i = randInt(rng, m);
-      let j = randInt(rng, m - 1);
-      if (j >= i) j++;
+      const [i, j] = distinctPair(rng, m);
       for (let c = 0; c < d; c++) out[k * d + c] = 2 * mu * (z[comp[j] * d + c] - z[comp[i] * d + c]);
     }
     return out;

@@ -10,31 +10,22 @@ import {
   hmcStateFromJSON,
   hmcStateToJSON,
 } from "./hmc.js";
+import {
+  chainStart,
+  completeLayout,
+  copyHMCOptions,
+  type LogLikelihoodFn,
+  observedSites,
+  resolveFromHere,
+  splitByLayout,
+  toSiteValues,
+} from "./internal/potential-source.js";
 import type { PotentialFn } from "./internal/trajectory.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 
-/** A tensor as far as this package reads one (structural, so mcmc does not import tensor's types). */
-interface TensorView {
-  readonly shape: readonly number[];
-  dataSync(): ArrayLike<number>;
-}
-
 /** The part of `@phlox/infer` a model kernel calls for `logLikelihood` (typed structurally here). */
 interface InferModule {
-  logLikelihood?: (
-    model: Model,
-    samples: Record<string, SiteValue>,
-    args: readonly unknown[],
-    options: { batchNdims: number },
-  ) => Record<string, TensorView>;
-}
-
-/** A site of the trace `@phlox/infer` records at init (structural). */
-interface TraceSite {
-  type: string;
-  isObserved: boolean;
-  value: TensorView | null;
-  infer?: { isAuxiliary?: boolean };
+  logLikelihood?: LogLikelihoodFn;
 }
 
 /** A Phlox model: a plain function of the data (see `@phlox/handlers`). */
@@ -112,16 +103,6 @@ const FIELDS = [
   "meanAcceptProb",
   "stepSize",
 ] as const;
-
-function completeLayout(parts: readonly { name: string; shape: readonly number[] }[]): SiteLayout[] {
-  let offset = 0;
-  return parts.map((p) => {
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    const entry = { name: p.name, shape: [...p.shape], offset, size };
-    offset += size;
-    return entry;
-  });
-}
 
 function asSiteValue(name: string, v: Float64Array | SiteValue): SiteValue {
   if (v instanceof Float64Array) return { data: v, shape: [v.length] };
@@ -239,12 +220,8 @@ export class HMC implements Kernel<HMCState> {
         `${this.algo}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
       );
     }
-    const out: Record<string, SiteValue> = Object.create(null);
     const lls = this.infer.logLikelihood(this.model, samples, this.modelArgs, { batchNdims: 1 });
-    for (const [name, t] of Object.entries(lls)) {
-      out[name] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
-    }
-    return out;
+    return toSiteValues(lls, Object.create(null));
   }
 
   /**
@@ -252,16 +229,9 @@ export class HMC implements Kernel<HMCState> {
    * @throws TypeError for kernels built from a raw potential, or before `MCMC.run`.
    */
   observations(): Record<string, SiteValue> {
-    const tr = (this.modelPotential as { prototypeTrace?: Map<string, TraceSite> } | undefined)
-      ?.prototypeTrace;
-    if (!tr) {
+    const out = observedSites(this.modelPotential, Object.create(null));
+    if (!out) {
       throw new TypeError(`${this.algo}.observations: needs a model kernel run through MCMC.`);
-    }
-    const out: Record<string, SiteValue> = Object.create(null);
-    for (const [name, site] of tr) {
-      if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
-        out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
-      }
     }
     return out;
   }
@@ -281,37 +251,29 @@ export class HMC implements Kernel<HMCState> {
   /** The chain's starting point and the key of its sampler (models: builds the potential on first use). */
   private start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
     const [kInit, kSample] = splitKey(args.key, 2);
-    let z0: Float64Array;
-    if (this.model) {
-      const factory = this.modelOptions?.initializeModel;
-      if (!factory) {
-        throw new TypeError(
+    const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
+    const source = {
+      model: this.model,
+      modelOptions: this.modelOptions,
+      current,
+      raw: this.raw,
+      layout: this.siteLayout,
+    };
+    const started = chainStart(
+      source,
+      kInit,
+      args.modelArgs,
+      () =>
+        new TypeError(
           `${this.algo}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
-        );
-      }
-      if (!this.modelPotential || this.modelArgs !== args.modelArgs) {
-        this.modelPotential = factory(kInit, this.model, args.modelArgs, {
-          initStrategy: this.modelOptions?.initStrategy,
-        });
-        this.modelArgs = args.modelArgs;
-        this.potential = this.modelPotential.potentialFn;
-        this.siteLayout = this.modelPotential.layout;
-        z0 = this.modelPotential.initialZ;
-      } else {
-        z0 = this.modelPotential.initialize
-          ? this.modelPotential.initialize(kInit)
-          : factory(kInit, this.model, args.modelArgs, { initStrategy: this.modelOptions?.initStrategy })
-              .initialZ;
-      }
-    } else {
-      const raw = this.raw as PotentialKernelOptions;
-      if (raw.initParams) z0 = Float64Array.from(raw.initParams);
-      else {
-        const d = this.siteLayout ? this.siteLayout.reduce((s, l) => s + l.size, 0) : (raw.dim as number);
-        const rng = new ChainRandom(kInit);
-        z0 = new Float64Array(d);
-        for (let i = 0; i < d; i++) z0[i] = 4 * rng.uniform() - 2;
-      }
+        ),
+    );
+    let z0 = started.z0;
+    if (started.built) {
+      this.modelPotential = started.built;
+      this.modelArgs = args.modelArgs;
+      this.potential = started.built.potentialFn;
+      this.siteLayout = started.built.layout;
     }
     if (args.initParams) {
       if (args.initParams.length !== z0.length) {
@@ -347,12 +309,7 @@ export class HMC implements Kernel<HMCState> {
       for (const [k, v] of Object.entries(this.raw.postprocessFn(z))) out[k] = asSiteValue(k, v);
       return out;
     }
-    if (this.siteLayout) {
-      const out: Record<string, SiteValue> = Object.create(null);
-      for (const l of this.siteLayout)
-        out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
-      return out;
-    }
+    if (this.siteLayout) return splitByLayout(z, this.siteLayout, Object.create(null));
     return { z: { data: Float64Array.from(z), shape: [z.length] } };
   }
 
@@ -432,36 +389,8 @@ export class NUTS extends HMC {
   }
 }
 
-/**
- * A bare specifier (`@phlox/backend-js`) is resolved here, in the main thread, to an absolute URL when this
- * package can see it, because a worker resolves bare specifiers from a different place.
- */
-function resolveFromHere(specifier: string): string {
-  if (/^(?:[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(specifier)) return specifier;
-  try {
-    return import.meta.resolve(specifier);
-  } catch {
-    return specifier;
-  }
-}
-
 function pickHMCOptions(o: Omit<HMCOptions, "algo">): Omit<HMCOptions, "algo"> {
-  const out: Omit<HMCOptions, "algo"> = {};
-  const keys = [
-    "stepSize",
-    "adaptStepSize",
-    "adaptMassMatrix",
-    "denseMass",
-    "targetAcceptProb",
-    "trajectoryLength",
-    "numSteps",
-    "maxTreeDepth",
-    "findHeuristicStepSize",
-    "regularizeMassMatrix",
-    "maxDeltaEnergy",
-  ] as const;
-  const rec = out as Record<string, unknown>;
-  for (const k of keys) if (o[k] !== undefined) rec[k] = o[k];
+  const out = copyHMCOptions<Omit<HMCOptions, "algo">>(o, {});
   if (o.inverseMassMatrix) out.inverseMassMatrix = Array.from(o.inverseMassMatrix);
   return out;
 }

@@ -29,6 +29,7 @@ import {
   splitPotential,
   withIndices,
 } from "./internal/ecs-model.js";
+import { copyHMCOptions } from "./internal/potential-source.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue } from "./kernel.js";
 import { randInt, rngFrom } from "./potential-kernel.js";
 
@@ -83,21 +84,6 @@ interface HMCECSStateJSON {
   proxy: Record<string, { l: number[]; g: number[]; h: number[] }>;
   rng: ChainRandomState;
 }
-
-const HMC_KEYS = [
-  "stepSize",
-  "adaptStepSize",
-  "adaptMassMatrix",
-  "denseMass",
-  "targetAcceptProb",
-  "trajectoryLength",
-  "numSteps",
-  "maxTreeDepth",
-  "findHeuristicStepSize",
-  "regularizeMassMatrix",
-  "maxDeltaEnergy",
-  "inverseMassMatrix",
-] as const;
 
 /**
  * HMC with Energy Conserving Subsampling (NumPyro's `HMCECS`; Dang et al. 2019): HMC or NUTS within Gibbs
@@ -167,12 +153,9 @@ export class HMCECS implements Kernel<HMCECSState> {
     this.proxy = options.proxy;
     this.model = source.model;
     this.modelOptions = source.options;
-    const hmcOptions: HMCOptions = { algo: inner.core.options.algo };
-    const rec = hmcOptions as Record<string, unknown>;
-    for (const k of HMC_KEYS) {
-      const v = (source.options as Record<string, unknown>)[k];
-      if (v !== undefined) rec[k] = v;
-    }
+    const hmcOptions = copyHMCOptions<HMCOptions>(source.options, { algo: inner.core.options.algo });
+    if (source.options.inverseMassMatrix !== undefined)
+      hmcOptions.inverseMassMatrix = source.options.inverseMassMatrix;
     this.core = hmc((z, g) => this.potential(z, g), hmcOptions);
   }
 

@@ -5,6 +5,15 @@
 import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
 import { ChainRandom, type KeyPair, PhloxError, splitKey } from "@phlox/tensor";
 import type { Model, ModelPotential, ModelPotentialFactory } from "./hmc-kernel.js";
+import {
+  chainStart,
+  completeLayout,
+  type LogLikelihoodFn,
+  observedSites,
+  resolveFromHere,
+  splitByLayout,
+  toSiteValues,
+} from "./internal/potential-source.js";
 import type { PotentialFn } from "./internal/trajectory.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 
@@ -40,33 +49,6 @@ export interface KernelWorkerPayload {
   kind: WorkerKernelKind;
   options: Record<string, unknown>;
   potential: WorkerPotentialSpec;
-}
-
-interface TensorView {
-  readonly shape: readonly number[];
-  dataSync(): ArrayLike<number>;
-}
-interface TraceSite {
-  type: string;
-  isObserved: boolean;
-  value: TensorView | null;
-  infer?: { isAuxiliary?: boolean };
-}
-type LogLikelihoodFn = (
-  model: Model,
-  samples: Record<string, SiteValue>,
-  args: readonly unknown[],
-  options: { batchNdims: number },
-) => Record<string, TensorView>;
-
-function completeLayout(parts: readonly { name: string; shape: readonly number[] }[]): SiteLayout[] {
-  let offset = 0;
-  return parts.map((p) => {
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    const entry = { name: p.name, shape: [...p.shape], offset, size };
-    offset += size;
-    return entry;
-  });
 }
 
 /**
@@ -147,38 +129,31 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
    */
   protected start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
     const [kInit, kSample] = splitKey(args.key, 2);
-    let z0: Float64Array;
-    if (this.model) {
-      const factory = this.modelOptions?.initializeModel;
-      if (!factory) {
-        throw new PhloxError(
+    const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
+    const source = {
+      model: this.model,
+      modelOptions: this.modelOptions,
+      current,
+      raw: this.raw,
+      layout: this.siteLayout,
+    };
+    const started = chainStart(
+      source,
+      kInit,
+      args.modelArgs,
+      () =>
+        new PhloxError(
           "kernel-no-initializer",
           `${this.kind}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.kind}({ potentialFn, initParams }).`,
-        );
-      }
-      if (!this.modelPotential || this.modelArgs !== args.modelArgs) {
-        this.modelPotential = factory(kInit, this.model, args.modelArgs, {
-          initStrategy: this.modelOptions?.initStrategy,
-        });
-        this.modelArgs = args.modelArgs;
-        this.potential = this.modelPotential.potentialFn;
-        this.siteLayout = this.modelPotential.layout;
-        z0 = Float64Array.from(this.modelPotential.initialZ);
-      } else {
-        z0 = this.modelPotential.initialize
-          ? this.modelPotential.initialize(kInit)
-          : factory(kInit, this.model, args.modelArgs, { initStrategy: this.modelOptions?.initStrategy })
-              .initialZ;
-      }
-    } else {
-      const raw = this.raw as PotentialSource;
-      if (raw.initParams) z0 = Float64Array.from(raw.initParams);
-      else {
-        const d = this.siteLayout ? this.siteLayout.reduce((s, l) => s + l.size, 0) : (raw.dim as number);
-        const rng = new ChainRandom(kInit);
-        z0 = new Float64Array(d);
-        for (let i = 0; i < d; i++) z0[i] = 4 * rng.uniform() - 2;
-      }
+        ),
+    );
+    let z0 = started.z0;
+    if (started.built) {
+      z0 = Float64Array.from(z0);
+      this.modelPotential = started.built;
+      this.modelArgs = args.modelArgs;
+      this.potential = started.built.potentialFn;
+      this.siteLayout = started.built.layout;
     }
     if (args.initParams) {
       if (args.initParams.length !== z0.length) {
@@ -221,12 +196,7 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       }
       return out;
     }
-    if (this.siteLayout) {
-      const out: Record<string, SiteValue> = {};
-      for (const l of this.siteLayout)
-        out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
-      return out;
-    }
+    if (this.siteLayout) return splitByLayout(z, this.siteLayout, {});
     return { z: { data: Float64Array.from(z), shape: [z.length] } };
   }
 
@@ -246,30 +216,17 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
         `${this.kind}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
       );
     }
-    const out: Record<string, SiteValue> = {};
-    for (const [name, t] of Object.entries(
-      this.logLik(this.model, samples, this.modelArgs, { batchNdims: 1 }),
-    )) {
-      out[name] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
-    }
-    return out;
+    return toSiteValues(this.logLik(this.model, samples, this.modelArgs, { batchNdims: 1 }), {});
   }
 
   /** The observed values of the model's observed sites, from the trace recorded at init. */
   observations(): Record<string, SiteValue> {
-    const tr = (this.modelPotential as { prototypeTrace?: Map<string, TraceSite> } | undefined)
-      ?.prototypeTrace;
-    if (!tr)
+    const out = observedSites(this.modelPotential, {});
+    if (!out)
       throw new PhloxError(
         "kernel-no-model",
         `${this.kind}.observations: needs a model kernel run through MCMC.`,
       );
-    const out: Record<string, SiteValue> = {};
-    for (const [name, site] of tr) {
-      if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
-        out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
-      }
-    }
     return out;
   }
 
@@ -298,16 +255,6 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       exportName: "buildWorkerKernel",
       payload,
     };
-  }
-}
-
-/** Resolves a bare specifier here (the worker resolves bare specifiers from elsewhere). */
-function resolveFromHere(specifier: string): string {
-  if (/^(?:[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(specifier)) return specifier;
-  try {
-    return import.meta.resolve(specifier);
-  } catch {
-    return specifier;
   }
 }
 

@@ -1,7 +1,6 @@
 import type { HMCOptions } from "./hmc.js";
 import { HMC, NUTS } from "./hmc-kernel.js";
-import type { PotentialFn } from "./internal/trajectory.js";
-import { importExport } from "./internal/worker-main.js";
+import { workerPotential } from "./internal/potential-source.js";
 import type { WorkerPotentialSpec } from "./kernel.js";
 
 /** Payload of {@link HMC.workerSpec}. */
@@ -17,16 +16,7 @@ export interface HMCWorkerPayload {
  * @throws TypeError if the module does not export a function under `exportName` or it returns no function.
  */
 export async function buildHMCWorkerKernel(p: HMCWorkerPayload): Promise<HMC> {
-  const factory = await importExport(p.potential);
-  if (typeof factory !== "function") {
-    throw new TypeError(`worker: ${p.potential.module} has no function export "${p.potential.exportName}".`);
-  }
-  const potentialFn = (await factory(p.potential.payload)) as PotentialFn;
-  if (typeof potentialFn !== "function") {
-    throw new TypeError(
-      `worker: ${p.potential.module}#${p.potential.exportName}(payload) did not return a PotentialFn.`,
-    );
-  }
+  const potentialFn = await workerPotential(p.potential);
   // The state arrives from the main thread, so `dim` only satisfies the constructor's check.
   const opts = { ...p.options, potentialFn, dim: 1 };
   return p.algo === "NUTS" ? new NUTS(opts) : new HMC(opts);

@@ -1,8 +1,7 @@
 import { AIES } from "./aies.js";
 import { BarkerMH, RandomWalkMH } from "./barker.js";
 import { ESS } from "./ess.js";
-import type { PotentialFn } from "./internal/trajectory.js";
-import { importExport } from "./internal/worker-main.js";
+import { workerPotential } from "./internal/potential-source.js";
 import type { Kernel } from "./kernel.js";
 import type { KernelWorkerPayload, PotentialSource } from "./potential-kernel.js";
 import { SA } from "./sa.js";
@@ -14,16 +13,7 @@ import { SA } from "./sa.js";
  * @throws TypeError if the module does not export a factory under `exportName`, or it returns no function.
  */
 export async function buildWorkerKernel(p: KernelWorkerPayload): Promise<Kernel> {
-  const factory = await importExport(p.potential);
-  if (typeof factory !== "function") {
-    throw new TypeError(`worker: ${p.potential.module} has no function export "${p.potential.exportName}".`);
-  }
-  const potentialFn = (await factory(p.potential.payload)) as PotentialFn;
-  if (typeof potentialFn !== "function") {
-    throw new TypeError(
-      `worker: ${p.potential.module}#${p.potential.exportName}(payload) did not return a PotentialFn.`,
-    );
-  }
+  const potentialFn = await workerPotential(p.potential);
   // The state arrives from the main thread, so `dim` only satisfies the constructor's check.
   const opts = { ...p.options, potentialFn, dim: 1 } as PotentialSource;
   switch (p.kind) {

@@ -8,6 +8,21 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** Bytes per element of each numeric dtype (bool is stored as one byte). */
+export const ITEM_BYTES: Readonly<Record<Exclude<DType, "string">, number>> = {
+  float64: 8,
+  float32: 4,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint64: 8,
+  uint32: 4,
+  uint16: 2,
+  uint8: 1,
+  bool: 1,
+};
+
 /** The dtype a typed array stands for (Uint8Array stands for uint8; pass dtype "bool" to mean bool). */
 export function dtypeOfData(data: unknown): DType | undefined {
   if (data instanceof Float64Array) return "float64";

@@ -1,6 +1,16 @@
 import { ArvizIoError } from "../errors.js";
 import type { H5 } from "./h5.js";
 
+/** Writes or reads a hyperslab of a dataset between the file and the WebAssembly heap at `ptr`. */
+type HyperslabIO = (
+  fileId: bigint,
+  path: string,
+  count: bigint[] | null,
+  offset: bigint[] | null,
+  stride: bigint[] | null,
+  ptr: bigint,
+) => number;
+
 /**
  * The raw h5wasm module functions Phlox calls directly, because h5wasm's high-level wrappers drop the HDF5
  * status they return (a failed `H5Dread` then hands back an uninitialised buffer: issue 22's 512 MB file that
@@ -12,22 +22,8 @@ interface H5Module {
   _free(ptr: number): void;
   create_dataset(fileId: bigint, path: string, ptr: bigint, meta: object): number;
   resize_dataset(fileId: bigint, path: string, shape: bigint[]): number;
-  set_dataset_data(
-    fileId: bigint,
-    path: string,
-    count: bigint[] | null,
-    offset: bigint[] | null,
-    stride: bigint[] | null,
-    ptr: bigint,
-  ): number;
-  get_dataset_data(
-    fileId: bigint,
-    path: string,
-    count: bigint[] | null,
-    offset: bigint[] | null,
-    stride: bigint[] | null,
-    ptr: bigint,
-  ): number;
+  set_dataset_data: HyperslabIO;
+  get_dataset_data: HyperslabIO;
 }
 
 /** Bytes moved through the WebAssembly heap per HDF5 read or write call (a hyperslab of whole chunks). */

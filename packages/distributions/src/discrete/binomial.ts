@@ -7,10 +7,10 @@ import {
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import {
-  countedArgs,
+  type CountedArgs,
+  countedProbsArgs,
   logitOf,
   type ProbsOrLogits,
-  probsOrLogits,
   type WithProbsOrLogits,
 } from "../internal/bernoulli-helpers.js";
 import {
@@ -53,13 +53,8 @@ export class Binomial extends Distribution {
   constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
   /** NumPyro's keyword form: `new Binomial({ totalCount, logits })`. */
   constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
-  constructor(
-    a: TensorLike | WithProbsOrLogits<"totalCount">,
-    b?: TensorLike | ProbsOrLogits | DistributionOptions,
-    c?: DistributionOptions,
-  ) {
-    const { first: totalCount, p, options } = countedArgs("Binomial", "totalCount", a, b, c);
-    const { value, isLogits } = probsOrLogits("Binomial", p);
+  constructor(...args: CountedArgs<"totalCount", DistributionOptions>) {
+    const { first: totalCount, value, isLogits, options } = countedProbsArgs("Binomial", "totalCount", args);
     const { ps, batchShape } = promote("Binomial", totalCount, value);
     super(
       batchShape,

@@ -1,9 +1,9 @@
 import { type Constraint, positive, real, unitInterval } from "../constraints/constraint.js";
 import type { DistributionOptions } from "../distribution.js";
 import {
-  countedArgs,
+  type CountedArgs,
+  countedProbsArgs,
   type ProbsOrLogits,
-  probsOrLogits,
   type WithProbsOrLogits,
 } from "../internal/bernoulli-helpers.js";
 import { div, exp, neg, sigmoid, sub, type Tensor, type TensorLike } from "../internal/ops.js";
@@ -27,13 +27,13 @@ export class NegativeBinomial extends GammaPoisson {
   constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
   /** NumPyro's keyword form: `new NegativeBinomial({ totalCount, probs })`. */
   constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
-  constructor(
-    a: TensorLike | WithProbsOrLogits<"totalCount">,
-    b?: TensorLike | ProbsOrLogits | DistributionOptions,
-    c?: DistributionOptions,
-  ) {
-    const { first: totalCount, p, options } = countedArgs("NegativeBinomial", "totalCount", a, b, c);
-    const { value, isLogits } = probsOrLogits("NegativeBinomial", p);
+  constructor(...args: CountedArgs<"totalCount", DistributionOptions>) {
+    const {
+      first: totalCount,
+      value,
+      isLogits,
+      options,
+    } = countedProbsArgs("NegativeBinomial", "totalCount", args);
     const { ps } = promote("NegativeBinomial", totalCount, value);
     const [r, q] = ps as [Tensor, Tensor];
     const rate = isLogits ? exp(neg(q)) : div(sub(1, q), q);

@@ -72,3 +72,27 @@ function isParamObject(x: unknown): boolean {
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * The implementation signature of a constructor that takes `(first, p, options?)` or
+ * `({ [key]: first, probs | logits }, options?)`.
+ */
+export type CountedArgs<K extends string, O> = [
+  a: TensorLike | WithProbsOrLogits<K>,
+  b?: TensorLike | ProbsOrLogits | O,
+  c?: O,
+];
+
+/**
+ * {@link countedArgs} then {@link probsOrLogits}: the first parameter, the probs or logits value with its
+ * flag, and the options.
+ * @throws PhloxError as {@link countedArgs} and {@link probsOrLogits} do.
+ */
+export function countedProbsArgs<K extends string, O>(
+  who: string,
+  key: K,
+  [a, b, c]: CountedArgs<K, O>,
+): { first: TensorLike; value: TensorLike; isLogits: boolean; options: O | undefined } {
+  const { first, p, options } = countedArgs(who, key, a, b, c);
+  return { first, ...probsOrLogits(who, p), options };
+}

@@ -2,9 +2,9 @@ import { type Constraint, positive, real } from "../constraints/constraint.js";
 import { Logistic } from "../continuous/logistic.js";
 import type { DistributionOptions } from "../distribution.js";
 import {
-  countedArgs,
+  type CountedArgs,
+  countedProbsArgs,
   type ProbsOrLogits,
-  probsOrLogits,
   type WithProbsOrLogits,
 } from "../internal/bernoulli-helpers.js";
 import { asTensor, div, log, log1p, neg, sub, type Tensor, type TensorLike } from "../internal/ops.js";
@@ -28,13 +28,13 @@ export class RelaxedBernoulli extends TransformedDistribution {
   constructor(temperature: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
   /** NumPyro's keyword form: `new RelaxedBernoulli({ temperature, logits })`. */
   constructor(params: WithProbsOrLogits<"temperature">, options?: DistributionOptions);
-  constructor(
-    a: TensorLike | WithProbsOrLogits<"temperature">,
-    b?: TensorLike | ProbsOrLogits | DistributionOptions,
-    c?: DistributionOptions,
-  ) {
-    const { first: temperature, p, options } = countedArgs("RelaxedBernoulli", "temperature", a, b, c);
-    const { value, isLogits } = probsOrLogits("RelaxedBernoulli", p);
+  constructor(...args: CountedArgs<"temperature", DistributionOptions>) {
+    const {
+      first: temperature,
+      value,
+      isLogits,
+      options,
+    } = countedProbsArgs("RelaxedBernoulli", "temperature", args);
     const v = asTensor(value);
     const logits = isLogits ? v : sub(log(v), log1p(neg(v)));
     const t = asTensor(temperature);

@@ -6,9 +6,9 @@ import {
 } from "../constraints/constraint.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import {
-  countedArgs,
+  type CountedArgs,
+  countedProbsArgs,
   type ProbsOrLogits,
-  probsOrLogits,
   type WithProbsOrLogits,
 } from "../internal/bernoulli-helpers.js";
 import { dotLogProbs, logProbs } from "../internal/categorical-helpers.js";
@@ -41,13 +41,13 @@ export class Multinomial extends Distribution {
   constructor(totalCount: TensorLike, p: TensorLike | ProbsOrLogits, options?: DistributionOptions);
   /** NumPyro's keyword form: `new Multinomial({ totalCount, probs })`. */
   constructor(params: WithProbsOrLogits<"totalCount">, options?: DistributionOptions);
-  constructor(
-    a: TensorLike | WithProbsOrLogits<"totalCount">,
-    b?: TensorLike | ProbsOrLogits | DistributionOptions,
-    c?: DistributionOptions,
-  ) {
-    const { first: totalCount, p, options } = countedArgs("Multinomial", "totalCount", a, b, c);
-    const { value, isLogits } = probsOrLogits("Multinomial", p);
+  constructor(...args: CountedArgs<"totalCount", DistributionOptions>) {
+    const {
+      first: totalCount,
+      value,
+      isLogits,
+      options,
+    } = countedProbsArgs("Multinomial", "totalCount", args);
     const t = toFloat(asTensor(value));
     super(t.shape.slice(0, -1), t.shape.slice(-1), options, isLogits ? {} : { probs: t });
     this.totalCount = scalarCount("Multinomial", totalCount);
