@@ -17,7 +17,7 @@ import { plotPosterior } from "./plot-posterior.js";
 import { plotPpc } from "./plot-ppc.js";
 import { plotViolin } from "./plot-violin.js";
 import { eightSchoolsFixture, eightSchoolsIdata, maxAbsDiff } from "./testing/eight-schools.js";
-import { attrValues, count, isWellFormedSvg } from "./testing/svg-marks.js";
+import { attrValues, count, isWellFormedSvg, pathVertices } from "./testing/svg-marks.js";
 
 const fx = eightSchoolsFixture();
 const idata = eightSchoolsIdata();
@@ -148,7 +148,7 @@ describe("every plot renders valid SVG whose marks match the data", { timeout: 6
     expect(count(svg, "ph-ppc-mean")).toBe(1);
     const cum = plotPpc(idata, { ...S, kind: "cumulative", numPpSamples: 10 });
     const obs = attrValues(cum, "ph-observed", "d")[0]!;
-    expect(obs.split(/[ML]/).length - 1).toBe(2 * 8);
+    expect(pathVertices(obs).length).toBe(2 * 8);
     const sc = plotPpc(idata, { ...S, kind: "scatter", numPpSamples: 5 });
     expect(count(sc, "ph-observed")).toBe(8);
     expect(nums(sc, "ph-ppc-sample", "data-n")).toEqual([8, 8, 8, 8, 8]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { plotRank } from "./plot-rank.js";
 import { plotTrace } from "./plot-trace.js";
 import { eightSchoolsFixture, eightSchoolsIdata } from "./testing/eight-schools.js";
-import { attrValues, count, isWellFormedSvg } from "./testing/svg-marks.js";
+import { attrValues, count, isWellFormedSvg, pathVertices } from "./testing/svg-marks.js";
 
 const fx = eightSchoolsFixture();
 const idata = eightSchoolsIdata();
@@ -21,7 +21,7 @@ describe("plots render SVG whose marks match the data", { timeout: 60_000 }, () 
     expect(count(svg, "ph-divergence")).toBe(3 * nDiv + (1 + 8 + 1) * nDiv);
     // each trace path has one vertex per draw
     const d = attrValues(svg, "ph-trace", "d")[0]!;
-    expect(d.split(/[ML]/).length - 1).toBe(fx.data.draws);
+    expect(pathVertices(d).length).toBe(fx.data.draws);
   });
   it("plotTrace: compact false gives one row per element; combined one density per element", () => {
     const svg = plotTrace(idata, { output: "string", compact: false, combined: true, varNames: ["theta"] });

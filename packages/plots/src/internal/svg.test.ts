@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pathVertices } from "../testing/svg-marks.js";
 import { c1, esc, joinMarkup, n2, polylinePath, polylinePathBytes } from "./svg.js";
 
 describe("svg number formatting", () => {
@@ -14,23 +15,33 @@ describe("svg number formatting", () => {
 });
 
 describe("path bytes and markup joining", () => {
-  it("polylinePath writes the same characters as c1 pieces, pen lifted at non-finite points", () => {
-    const xs = [0, 1.26, -0.04, -0.06, 2, Number.NaN, 3, -1234.56, 1e12, 5];
-    const ys = [0.05, -0.95, 7, 1e-9, Number.POSITIVE_INFINITY, 1, 2, 3.35, 4, -5.55];
+  it("polylinePath gives exactly the 0.1 px rounded vertices, relative after the first, pen lifted at non-finite points", () => {
+    const xs = [0, 1.26, -0.04, -0.06, 2, Number.NaN, 3, -1234.56, 1e12, 5, 5.04];
+    const ys = [0.05, -0.95, 7, 1e-9, Number.POSITIVE_INFINITY, 1, 2, 3.35, 4, -5.55, -5.61];
     const X = (v: number) => v * 1.5;
     const Y = (v: number) => 100 - v;
-    let expected = "";
+    const expected: { x: number; y: number; start: boolean }[] = [];
     let pen = false;
     for (let i = 0; i < xs.length; i++) {
       if (!Number.isFinite(xs[i]!) || !Number.isFinite(ys[i]!)) {
         pen = false;
         continue;
       }
-      expected += `${pen ? "L" : "M"}${c1(X(xs[i]!))},${c1(Y(ys[i]!))}`;
+      expected.push({ x: Number(c1(X(xs[i]!))), y: Number(c1(Y(ys[i]!))), start: !pen });
       pen = true;
     }
-    expect(polylinePath(xs, ys, X, Y)).toBe(expected);
-    expect(new TextDecoder().decode(polylinePathBytes(xs, ys, X, Y))).toBe(expected);
+    const d = polylinePath(xs, ys, X, Y);
+    const got = pathVertices(d);
+    expect(got.length).toBe(expected.length);
+    for (let i = 0; i < got.length; i++) {
+      expect(got[i]!.start).toBe(expected[i]!.start);
+      expect(got[i]!.x).toBeCloseTo(expected[i]!.x, 6);
+      expect(got[i]!.y).toBeCloseTo(expected[i]!.y, 6);
+    }
+    // short relative offsets: the vertex after the far one is absolute again, then relative
+    expect(d.startsWith("M0,100l1.9,1l-2-8l0,7M4.5,98l-1856.3-1.3L")).toBe(true);
+    expect(d.endsWith(",96L7.5,105.6l0.1,0")).toBe(true);
+    expect(new TextDecoder().decode(polylinePathBytes(xs, ys, X, Y))).toBe(d);
   });
   it("joinMarkup keeps non-ASCII text and byte pieces in order", () => {
     const parts = ["<text>θ – µ</text>", new TextEncoder().encode("M1,2L3,4"), "<g>", "</g>"];

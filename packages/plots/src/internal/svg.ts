@@ -95,6 +95,11 @@ class PathWriter {
       for (let k = 0; k < s.length; k++) this.buf[this.len++] = s.charCodeAt(k);
       return;
     }
+    this.tenths(r);
+  }
+
+  /** An int32 count of tenths `r` written as `c1(r / 10)` would write it. */
+  tenths(r: number): void {
     this.room(16);
     const buf = this.buf;
     let len = this.len;
@@ -146,6 +151,9 @@ function writePolyline(
 ): void {
   writer.reset();
   let pen = false;
+  let near = false;
+  let px = 0;
+  let py = 0;
   for (let i = 0; i < xs.length; i++) {
     const a = xs[i]!;
     const b = ys[i]!;
@@ -153,17 +161,36 @@ function writePolyline(
       pen = false;
       continue;
     }
-    writer.char(pen ? 76 : 77); // "L" / "M"
-    writer.c1(X(a));
-    writer.char(44); // ","
-    writer.c1(Y(b));
+    const rx = Math.round(X(a) * 10);
+    const ry = Math.round(Y(b) * 10);
+    if (pen && near && rx > -LIM && rx < LIM && ry > -LIM && ry < LIM) {
+      // relative to the previous rounded vertex: the same 0.1 px grid, fewer characters
+      const dy = ry - py;
+      writer.char(108); // "l"
+      writer.tenths(rx - px);
+      if (dy >= 0) writer.char(44); // "," (a "-" separates by itself)
+      writer.tenths(dy);
+    } else {
+      writer.char(pen ? 76 : 77); // "L" / "M"
+      writer.c1(X(a));
+      writer.char(44); // ","
+      writer.c1(Y(b));
+    }
+    near = rx > -LIM && rx < LIM && ry > -LIM && ry < LIM;
+    px = rx;
+    py = ry;
     pen = true;
   }
 }
 
+/** Rounded coordinates (tenths) below this size are written relative to the previous vertex. */
+const LIM = 1 << 29;
+
 /**
- * Path data of the polyline through (X(xs[i]), Y(ys[i])) with coordinates rounded to 0.1 px ({@link c1});
- * a non-finite point lifts the pen (the next finite point starts with "M").
+ * Path data of the polyline through (X(xs[i]), Y(ys[i])) with coordinates rounded to 0.1 px ({@link c1}):
+ * "M" and the first vertex, then one "l" per vertex with the offset from the previous rounded vertex (so the
+ * vertices are exactly the rounded absolute ones, without drift); a non-finite point lifts the pen (the next
+ * finite point starts with "M"). Vertices far outside any figure are written absolute with "L".
  */
 export function polylinePath(
   xs: ArrayLike<number>,

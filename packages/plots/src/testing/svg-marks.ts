@@ -33,3 +33,32 @@ export function isWellFormedSvg(svg: string): boolean {
   }
   return stack.length === 0 && last === svg.length;
 }
+
+/**
+ * The vertices of path data made of "M"/"L" (absolute) and "m"/"l" (relative) commands, each command
+ * letter followed by one x,y pair (the form the plots write); `start` marks a vertex that lifts the pen.
+ * Throws on any other command or on a command without exactly one pair, so a test counting vertices fails.
+ */
+export function pathVertices(d: string): { x: number; y: number; start: boolean }[] {
+  const out: { x: number; y: number; start: boolean }[] = [];
+  const re = /([MLml])([^MLml]*)/gy;
+  let x = 0;
+  let y = 0;
+  let m: RegExpExecArray | null = re.exec(d);
+  let end = 0;
+  while (m !== null) {
+    const nums = m[2]!.match(/-?\d*\.?\d+(?:e[-+]?\d+)?/g) ?? [];
+    if (nums.length !== 2 || m[2]!.replace(/-?\d*\.?\d+(?:e[-+]?\d+)?|,/g, "").trim() !== "")
+      throw new Error(`path command ${m[1]} without exactly one x,y pair: "${m[0]}"`);
+    const a = Number(nums[0]);
+    const b = Number(nums[1]);
+    const rel = m[1] === "m" || m[1] === "l";
+    x = rel ? x + a : a;
+    y = rel ? y + b : b;
+    out.push({ x, y, start: m[1] === "M" || m[1] === "m" });
+    end = re.lastIndex;
+    m = re.exec(d);
+  }
+  if (end !== d.length) throw new Error(`unparsed path data at ${end}: "${d.slice(end, end + 20)}"`);
+  return out;
+}
