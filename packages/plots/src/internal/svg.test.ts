@@ -43,6 +43,28 @@ describe("path bytes and markup joining", () => {
     expect(d.endsWith(",96L7.5,105.6l0.1,0")).toBe(true);
     expect(new TextDecoder().decode(polylinePathBytes(xs, ys, X, Y))).toBe(d);
   });
+  it("polylinePath offsets of every digit count (fast path and beyond) land on the rounded vertices", () => {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const scale = [0.3, 3, 30, 300, 3000][i % 5]!;
+      xs.push(scale * Math.sin(i * 1.7) + i * 0.01);
+      ys.push(scale * Math.cos(i * 2.3) - 0.05);
+    }
+    const got = pathVertices(
+      polylinePath(
+        xs,
+        ys,
+        (v) => v,
+        (v) => v,
+      ),
+    );
+    expect(got.length).toBe(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      expect(got[i]!.x).toBeCloseTo(Number(c1(xs[i]!)), 6);
+      expect(got[i]!.y).toBeCloseTo(Number(c1(ys[i]!)), 6);
+    }
+  });
   it("joinMarkup keeps non-ASCII text and byte pieces in order", () => {
     const parts = ["<text>θ – µ</text>", new TextEncoder().encode("M1,2L3,4"), "<g>", "</g>"];
     expect(joinMarkup(parts)).toBe("<text>θ – µ</text>M1,2L3,4<g></g>");

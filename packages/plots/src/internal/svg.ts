@@ -52,6 +52,33 @@ export function el(tag: string, a: Attrs, children?: string | readonly string[])
  * as building the string from {@link c1} pieces, without a temporary string per coordinate (a trace figure of
  * 100 variables × 4 chains × 1000 draws writes 800 000 coordinates). ASCII only.
  */
+/** Writes tenths `r` (|r| < 10000) at `len` as {@link c1} would (e.g. -12.3, 5, 0.4); returns the new end. */
+function small(buf: Uint8Array, len: number, r: number): number {
+  let a = r;
+  if (a < 0) {
+    buf[len++] = 45; // "-"
+    a = -a;
+  }
+  const ip = (a / 10) | 0;
+  const dp = a - ip * 10;
+  if (ip >= 100) {
+    const h = (ip / 100) | 0;
+    const t = ((ip - h * 100) / 10) | 0;
+    buf[len++] = 48 + h;
+    buf[len++] = 48 + t;
+    buf[len++] = 48 + ip - h * 100 - t * 10;
+  } else if (ip >= 10) {
+    const t = (ip / 10) | 0;
+    buf[len++] = 48 + t;
+    buf[len++] = 48 + ip - t * 10;
+  } else buf[len++] = 48 + ip;
+  if (dp !== 0) {
+    buf[len++] = 46; // "."
+    buf[len++] = 48 + dp;
+  }
+  return len;
+}
+
 /** Size of a path arena chunk. */
 const CHUNK = 1 << 20;
 
@@ -96,6 +123,27 @@ class PathWriter {
       return;
     }
     this.tenths(r);
+  }
+
+  /**
+   * `l` and the offset (dx, dy) in tenths, as {@link tenths} writes them ("," only before a non-negative dy);
+   * offsets under 1000 px take a branch-only fast path.
+   */
+  offset(dx: number, dy: number): void {
+    if (!(dx > -10000 && dx < 10000 && dy > -10000 && dy < 10000)) {
+      this.char(108); // "l"
+      this.tenths(dx);
+      if (dy >= 0) this.char(44);
+      this.tenths(dy);
+      return;
+    }
+    this.room(16);
+    const buf = this.buf;
+    let len = this.len;
+    buf[len++] = 108; // "l"
+    len = small(buf, len, dx);
+    if (dy >= 0) buf[len++] = 44; // ","
+    this.len = small(buf, len, dy);
   }
 
   /** An int32 count of tenths `r` written as `c1(r / 10)` would write it. */
@@ -165,11 +213,7 @@ function writePolyline(
     const ry = Math.round(Y(b) * 10);
     if (pen && near && rx > -LIM && rx < LIM && ry > -LIM && ry < LIM) {
       // relative to the previous rounded vertex: the same 0.1 px grid, fewer characters
-      const dy = ry - py;
-      writer.char(108); // "l"
-      writer.tenths(rx - px);
-      if (dy >= 0) writer.char(44); // "," (a "-" separates by itself)
-      writer.tenths(dy);
+      writer.offset(rx - px, ry - py);
     } else {
       writer.char(pen ? 76 : 77); // "L" / "M"
       writer.c1(X(a));
@@ -222,6 +266,7 @@ export type Markup = string | Uint8Array;
 
 let decoder: TextDecoder | undefined;
 let encoder: TextEncoder | undefined;
+let joinBuf = new Uint8Array(0);
 
 /** The markup of pieces as one string. */
 export function joinMarkup(parts: readonly Markup[]): string {
@@ -234,8 +279,11 @@ export function joinMarkup(parts: readonly Markup[]): string {
   if (byteLen === 0) return (parts as readonly string[]).join("");
   encoder ??= new TextEncoder();
   decoder ??= new TextDecoder();
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit
-  const out = new Uint8Array(byteLen + 3 * strLen);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit; the buffer is kept for the next figure (the result is
+  // a string copy), so large figures do not allocate and zero megabytes each time
+  const need = byteLen + 3 * strLen;
+  if (joinBuf.length < need) joinBuf = new Uint8Array(need + (need >> 3));
+  const out = joinBuf;
   let len = 0;
   let ascii = true;
   let run: string[] = [];
