@@ -1,17 +1,7 @@
-import { boolean, type Constraint } from "../constraints/constraint.js";
-import { Distribution, type DistributionOptions } from "../distribution.js";
-import { censoredSetup, EPS } from "../internal/censored-helpers.js";
-import {
-  type Key,
-  log1p,
-  maximum,
-  minimum,
-  ne,
-  neg,
-  type Tensor,
-  type TensorLike,
-  where,
-} from "../internal/ops.js";
+import type { Distribution, DistributionOptions } from "../distribution.js";
+import { EPS } from "../internal/censored-helpers.js";
+import { OneSidedCensored } from "../internal/one-sided-censored.js";
+import { log1p, maximum, minimum, neg, type Tensor, type TensorLike } from "../internal/ops.js";
 
 /**
  * Right-censored outcomes of a univariate `base` (NumPyro's RightCensoredDistribution; R's
@@ -23,25 +13,11 @@ import {
  * @example
  * new RightCensoredDistribution(new Exponential(1), [0, 1]).logProb([1, 2]).toArray(); // → [-1, -2]
  */
-export class RightCensoredDistribution extends Distribution {
-  static override readonly argConstraints: Readonly<Record<string, Constraint>> = { censored: boolean };
-  readonly baseDist: Distribution;
-  readonly censored: Tensor;
+export class RightCensoredDistribution extends OneSidedCensored {
   constructor(base: Distribution, censored: TensorLike = 0, options?: DistributionOptions) {
-    const { batchShape, flags } = censoredSetup("RightCensoredDistribution", base, [censored]);
-    super(batchShape, [], options, { censored: flags[0] });
-    this.baseDist = base;
-    this.censored = flags[0]!;
+    super("RightCensoredDistribution", base, censored, options);
   }
-  override get support(): Constraint {
-    return this.baseDist.support;
-  }
-  override sample(key: Key, sampleShape: readonly number[] = []): Tensor {
-    return this.baseDist.expand(this.batchShape).sample(key, sampleShape);
-  }
-  logProb(value: TensorLike): Tensor {
-    this.validateSample(value);
-    const f = minimum(maximum(this.baseDist.cdf(value), 0), 1 - EPS);
-    return where(ne(this.censored, 0), log1p(neg(f)), this.baseDist.logProb(value));
+  protected censoredLogProb(value: TensorLike): Tensor {
+    return log1p(neg(minimum(maximum(this.baseDist.cdf(value), 0), 1 - EPS)));
   }
 }
