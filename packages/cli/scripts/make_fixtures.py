@@ -6,7 +6,7 @@ Writes small InferenceData files whose posterior, sample_stats and log_likelihoo
 numpy seed (no sampler needed), in the formats `phlox diagnose` / `phlox compare` read:
   good.nc, good.json, good.zarr/   a well-mixed run of a normal model of 8 observations (4 chains x 200)
   bad.nc                           the same model with one stuck chain, divergences and a low-BFMI energy
-  model_a.nc, model_b.nc, model_c.nc   three models of the same 8 observations (one an outlier) for compare
+  model_a.nc ... model_d.nc   four models of the same 8 observations (one an outlier) for compare
 and expected.json: az.summary (round_to="none"), az.bfmi, divergence counts and az.compare (loo and waic)
 computed by ArviZ on the SAME files it wrote (read back with az.from_netcdf).
 """
@@ -59,6 +59,7 @@ runs = {
     "model_a": normal_run(),
     "model_b": normal_run(df=3.0),
     "model_c": normal_run(fixed_mu=0.0),
+    "model_d": normal_run(df=12.0, loc_scale=(1.2, 1.0)),
 }
 for name, idata in runs.items():
     idata.to_netcdf(os.path.join(out, f"{name}.nc"))
@@ -71,15 +72,21 @@ enc = {f"/{g}": {v: {"compressors": [GzipCodec(level=4)]} for v in getattr(runs[
 tree.to_zarr(os.path.join(out, "good.zarr"), zarr_format=3, encoding=enc)
 
 
+def num(v):
+    """A float for JSON: NaN (a constant variable's R-hat, MCSE) becomes null."""
+    v = float(v)
+    return None if np.isnan(v) else v
+
+
 def summary_rows(idata):
     df = az.summary(idata, round_to="none")
     return {
-        label: {col: float(df.loc[label, col]) for col in df.columns} for label in df.index
+        label: {col: num(df.loc[label, col]) for col in df.columns} for label in df.index
     }
 
 
-def compare_rows(models, ic):
-    df = az.compare(models, ic=ic)
+def compare_rows(models, ic, method="stacking"):
+    df = az.compare(models, ic=ic, method=method)
     rows = []
     for name in df.index:
         r = {"name": name}
@@ -99,12 +106,19 @@ for name in runs:
     expected["pareto_k"][name] = [float(k) for k in az.loo(idata, pointwise=True).pareto_k.values]
 for fmt, path in (("json", "good.json"),):
     assert summary_rows(az.from_json(os.path.join(out, path))) == expected["summary"]["good"]
-models = {n: az.from_netcdf(os.path.join(out, f"{n}.nc")) for n in ("model_a", "model_b", "model_c")}
+models = {n: az.from_netcdf(os.path.join(out, f"{n}.nc")) for n in ("model_a", "model_b", "model_c", "model_d")}
+abc = {k: models[k] for k in ("model_a", "model_b", "model_c")}
 for ic in ("loo", "waic"):
-    expected["compare"][ic] = compare_rows(models, ic)
+    expected["compare"][ic] = compare_rows(abc, ic)
+ad = {k: models[k] for k in ("model_a", "model_d")}
+expected["compare"]["loo_ad_stacking"] = compare_rows(ad, "loo")
+df = az.compare(ad, ic="loo", method="pseudo-BMA")
+expected["compare"]["loo_ad_pseudo_bma"] = [
+    {"name": n, "weight": float(df.loc[n, "weight"]), "rank": float(df.loc[n, "rank"])} for n in df.index
+]
 expected["compare"]["loo_ab"] = compare_rows({k: models[k] for k in ("model_a", "model_b")}, "loo")
 expected["arviz_version"] = az.__version__
 with open(os.path.join(out, "expected.json"), "w") as f:
-    json.dump(expected, f, indent=1, sort_keys=True)
+    json.dump(expected, f, indent=1, sort_keys=True, allow_nan=False)
     f.write("\n")
 print("wrote", sorted(os.listdir(out)))

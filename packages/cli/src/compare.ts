@@ -185,6 +185,7 @@ export function formatCompare(result: CompareResult): string[] {
         `  ${p.name}: max k ${fixed(p.maxK, 2)}; ${p.high.length} observation${p.high.length === 1 ? "" : "s"} above ${fixed(p.goodK, 2)}`,
       );
   }
+  if (result.warnings.length) lines.push("");
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   return lines;
 }
