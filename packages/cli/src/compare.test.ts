@@ -32,7 +32,9 @@ describe("phlox compare", () => {
     expectTable(r.out, expected.compare.loo, "loo");
     const k = expected.pareto_k;
     expect(r.out).toContain(`  model_a: max k ${fixed(Math.max(...k.model_a), 2)}; 1 observation above 0.66`);
-    expect(r.out).toContain(`  model_b: max k ${fixed(Math.max(...k.model_b), 2)}; 0 observations above 0.66`);
+    expect(r.out).toContain(
+      `  model_b: max k ${fixed(Math.max(...k.model_b), 2)}; 0 observations above 0.66`,
+    );
     const warn = r.out.find((l) => l.startsWith("warning: model_c:"));
     expect(warn).toContain(`Pareto k > 0.66 for 1 observation (y[7]: ${fixed(k.model_c[7], 2)})`);
   });

@@ -99,7 +99,9 @@ describe("phlox diagnose", () => {
     expect(notNc.err.join("\n")).toMatch(/cannot read ".*eight-schools\.ts" as netCDF-4 InferenceData/);
     const badVar = await runPhlox(["diagnose", fixture("good.nc"), "--var-names", "nope"]);
     expect(badVar.code).toBe(2);
-    expect(badVar.err.join("\n")).toMatch(/--var-names names "nope", which the posterior lacks \(it has: mu, sigma, theta\)/);
+    expect(badVar.err.join("\n")).toMatch(
+      /--var-names names "nope", which the posterior lacks \(it has: mu, sigma, theta\)/,
+    );
     const badNum = await runPhlox(["diagnose", fixture("good.nc"), "--rhat-max", "abc"]);
     expect(badNum.code).toBe(2);
     expect(badNum.err.join("\n")).toMatch(/--rhat-max must be a number/);

@@ -2,7 +2,8 @@ import { fileURLToPath } from "node:url";
 import { main } from "../program.js";
 
 /** A fixture file's absolute path. */
-export const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
+export const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
 
 /** What one in-process `phlox` invocation printed and returned. */
 export interface Captured {
@@ -32,7 +33,10 @@ export async function runPhlox(argv: readonly string[]): Promise<Captured> {
  * @param headerStart - a string the header line contains.
  * @returns the rows keyed by label.
  */
-export function parseTable(lines: readonly string[], headerStart: string): Map<string, Record<string, string>> {
+export function parseTable(
+  lines: readonly string[],
+  headerStart: string,
+): Map<string, Record<string, string>> {
   const h = lines.findIndex((l) => l.includes(headerStart));
   if (h < 0) throw new Error(`no table with "${headerStart}" in:\n${lines.join("\n")}`);
   const cols = lines[h].trim().split(/\s+/);
