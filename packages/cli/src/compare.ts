@@ -73,7 +73,7 @@ function logLikVariable(idata: InferenceData, name: string, varName: string | un
  * @throws CliError `bad-run` for a run without log-likelihood; `bad-option` for an ambiguous or missing
  * variable, fewer than two runs, or runs over different observations.
  * @example
- * compareRuns({ a: idataA, b: idataB }).rows[0].name; // → the better model
+ * const best = compareRuns({ a: await readRun("a.nc", "me"), b: await readRun("b.nc", "me") }).rows[0].name;
  */
 export function compareRuns(
   runs: Readonly<Record<string, InferenceData>>,

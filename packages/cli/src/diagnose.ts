@@ -73,7 +73,8 @@ function worst(rows: readonly ArvizSummaryRow[], bad: (r: ArvizSummaryRow) => bo
  * @returns the summary rows, the per-chain divergences and E-BFMI, and the checks.
  * @throws CliError `bad-run` without a posterior; `bad-option` for a threshold out of range.
  * @example
- * diagnoseRun(idata, { rhatMax: 1.01 }).ok; // → true for a converged run
+ * const idata = fromArrays({ posterior: { mu: [[0.1, -0.3, 0.5, 0.2], [0.4, -0.1, 0.0, 0.3]] } });
+ * diagnoseRun(idata, { essMin: 1 }).rows[0].label; // → "mu"
  */
 export function diagnoseRun(idata: InferenceData, options: DiagnoseOptions = {}): DiagnoseResult {
   if (!idata.has("posterior"))

@@ -41,7 +41,7 @@ export function fixed(x: number, digits: number): string {
  * @param rows - cells, one array per row, as many as headers.
  * @returns the lines of the table.
  * @example
- * table(["", "mean"], [["mu", "0.100"]]); // → ["      mean", "mu   0.100"]
+ * table(["", "mean"], [["mu", "0.100"]]); // → ["     mean", "mu  0.100"]
  */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]?.length ?? 0)));

@@ -10,6 +10,7 @@ import type { InferenceData } from "@phlox/arviz-io";
  * @param index - the element's index over the dimensions after `chain, draw`.
  * @returns the label.
  * @example
+ * const idata = fromArrays({ posterior: { theta: [[[1, 2, 3], [4, 5, 6]]] } });
  * arvizLabel(idata, "posterior", "theta", [2]); // → "theta[2]"
  */
 export function arvizLabel(

@@ -52,7 +52,7 @@ function isNumericArray(v: unknown): boolean {
  * @returns `[{ name: Tensor | value }]`.
  * @throws CliError `bad-data` for a ragged array.
  * @example
- * defaultArgs({ y: [1, 2] })[0]; // → { y: Tensor [2] }
+ * defaultArgs({ y: [1, 2] })[0].y.shape; // → [2]
  */
 export function defaultArgs(data: DataRecord): [Record<string, Tensor | unknown>] {
   const out: Record<string, Tensor | unknown> = {};

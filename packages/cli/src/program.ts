@@ -351,7 +351,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
  * @param io - where output goes (default: stdout and stderr).
  * @returns the exit status (see {@link EXIT}).
  * @example
- * await main(["diagnose", "run.nc", "--rhat-max", "1.05"]); // → 0 when the run passes
+ * const status = await main(["diagnose", "run.nc", "--rhat-max", "1.05"]); // 0 when the run passes
  */
 export async function main(argv: readonly string[], io?: CliIO): Promise<number> {
   const sink: CliIO = io ?? {
