@@ -50,6 +50,7 @@ def normal_run(shift_chain=0.0, n_div=0, sticky_energy=False, loc_scale=(1.0, 1.
         log_likelihood={"y": ll},
         observed_data={"y": y},
         dims={"theta": ["group"], "y": ["obs"]},
+        coords={"group": ["north", "south", "east"]},  # ArviZ labels theta[north], ...
     )
 
 
@@ -97,10 +98,11 @@ def compare_rows(models, ic, method="stacking"):
     return rows
 
 
-expected = {"summary": {}, "bfmi": {}, "divergences": {}, "pareto_k": {}, "compare": {}}
+expected = {"summary": {}, "summary_index": {}, "bfmi": {}, "divergences": {}, "pareto_k": {}, "compare": {}}
 for name in runs:
     idata = az.from_netcdf(os.path.join(out, f"{name}.nc"))
     expected["summary"][name] = summary_rows(idata)
+    expected["summary_index"][name] = list(az.summary(idata).index)  # ArviZ's row order
     expected["bfmi"][name] = [float(v) for v in az.bfmi(idata)]
     expected["divergences"][name] = int(idata.sample_stats["diverging"].values.sum())
     expected["pareto_k"][name] = [float(k) for k in az.loo(idata, pointwise=True).pareto_k.values]
