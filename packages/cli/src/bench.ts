@@ -7,7 +7,7 @@ import type { DataRecord } from "./files.js";
 import { fixed, table } from "./format.js";
 import { type SiteDraws, toDraws } from "./internal/draws.js";
 import { arvizLabel } from "./labels.js";
-import type { ModelModule } from "./model-module.js";
+import { type ModelModule, withModel } from "./model-module.js";
 import { type FitOptions, fitNuts } from "./run.js";
 
 /** Options of {@link benchModel}. */
@@ -98,7 +98,7 @@ export async function benchModel(
   const svi = new SVI(mod.model as (...a: unknown[]) => unknown, guide, new Adam(lr), new TraceELBO());
   const seed = options.seed ?? 0;
   const t0 = performance.now();
-  const run = svi.run(key(seed + 1), steps, ...args);
+  const run = await withModel(mod, "phlox bench", () => svi.run(key(seed + 1), steps, ...args));
   const draws = guide.samplePosterior(key(seed + 2), run.params, { sampleShape: [numDraws] }) as Record<
     string,
     SiteDraws

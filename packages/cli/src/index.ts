@@ -29,7 +29,7 @@ export {
 export { fixed, roundHalfEven, table } from "./format.js";
 export { type CliIO, processIO } from "./io.js";
 export { arvizLabel } from "./labels.js";
-export { defaultArgs, loadModelModule, type ModelFn, type ModelModule } from "./model-module.js";
+export { defaultArgs, loadModelModule, type ModelFn, type ModelModule, withModel } from "./model-module.js";
 export {
   formatPriorCheck,
   type PriorCheckOptions,

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Tensor, tensor } from "@phlox/tensor";
+import { PhloxError, type Tensor, tensor } from "@phlox/tensor";
 import { CliError } from "./errors.js";
 import type { DataRecord } from "./files.js";
 
@@ -29,6 +29,29 @@ export interface ModelModule {
 }
 
 let tsxRegistered = false;
+
+/**
+ * Runs a step that calls the user's model (fitting, predicting) and turns a plain JavaScript error thrown
+ * there (a TypeError from an argument the model did not get, ...) into a `bad-model` CliError naming the model
+ * and pointing at `args(data)`; Phlox errors pass through unchanged.
+ * @param mod - the model module.
+ * @param who - the command, for messages.
+ * @param step - the work.
+ * @returns what the step returns.
+ * @throws CliError `bad-model` for a non-Phlox error thrown by the step.
+ */
+export async function withModel<T>(mod: ModelModule, who: string, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof PhloxError) throw e;
+    throw new CliError(
+      "bad-model",
+      `${who}: model "${mod.name}" (${mod.path}) failed on this data: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}. ` +
+        "Check that args(data) gives the model the arguments it expects (without args, it gets one object of Tensors).",
+    );
+  }
+}
 
 /**
  * Registers tsx's ESM loader once, so `.ts`/`.mts` model modules import without a build step.

@@ -12,7 +12,7 @@ import { diagnoseRun, formatArvizSummary, formatDiagnose } from "./diagnose.js";
 import { CliError } from "./errors.js";
 import { type DataRecord, readData, readRun, writeRun } from "./files.js";
 import type { CliIO } from "./io.js";
-import { loadModelModule } from "./model-module.js";
+import { loadModelModule, withModel } from "./model-module.js";
 import { formatPriorCheck, priorCheck } from "./prior-check.js";
 import { fitNuts } from "./run.js";
 
@@ -112,7 +112,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .showHelpAfterError("(add --help for usage)")
     .addHelpText(
       "after",
-      `\nExit status: 0 ok; 1 diagnose thresholds failed; 2 bad usage or input; 3 unexpected failure.\n\n${MODULES}`,
+      `\nExit status: 0 ok; 1 diagnose thresholds failed; 2 bad usage or input (a model failing on the data included); 3 unexpected failure.\n\n${MODULES}`,
     );
 
   program
@@ -217,7 +217,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action(async (path: string, o) => {
       const data = await dataOf(o.data, "phlox prior-check");
       const mod = await loadModelModule(path, "phlox prior-check");
-      const result = priorCheck(mod, data, { numSamples: o.samples, seed: o.seed, prob: o.prob });
+      const result = await withModel(mod, "phlox prior-check", () =>
+        priorCheck(mod, data, { numSamples: o.samples, seed: o.seed, prob: o.prob }),
+      );
       if (o.out) {
         if (!/\.(svg|png)$/i.test(o.out))
           throw new CliError(

@@ -3,7 +3,7 @@ import { MCMC, NUTS } from "@phlox/mcmc";
 import { key } from "@phlox/tensor";
 import { CliError } from "./errors.js";
 import type { DataRecord } from "./files.js";
-import type { ModelModule } from "./model-module.js";
+import { type ModelModule, withModel } from "./model-module.js";
 
 /** Options of {@link fitNuts} (NumPyro's names, camelCase). */
 export interface FitOptions {
@@ -70,7 +70,7 @@ export async function fitNuts(
     progressBar: false,
   });
   const t0 = performance.now();
-  await mcmc.run(key(seed), ...args);
+  await withModel(mod, "phlox run", () => mcmc.run(key(seed), ...args));
   const seconds = (performance.now() - t0) / 1000;
   return { mcmc, idata: fromMCMC(mcmc), seconds };
 }
