@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readJSON, readNetCDF } from "@phlox/arviz-io";
+import { readJSON, readNetCDF, readZarr } from "@phlox/arviz-io";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadModelModule } from "./model-module.js";
 import { fixture, parseTable, runPhlox } from "./testing/capture.js";
@@ -60,11 +60,14 @@ describe("phlox run", () => {
       "-d",
       data,
       "-o",
-      join(tmp, "d.nc"),
+      join(tmp, "d.zarr"),
       ...SHORT,
     ]);
     expect(r.code).toBe(0);
+    expect(r.out.at(-1)).toBe(`wrote ${join(tmp, "d.zarr")} (zarr)`);
     expect(Number(parseTable(r.out, "hdi_97%").get("loc")?.mean)).toBeCloseTo(4.15, 0);
+    const idata = await readZarr(join(tmp, "d.zarr"));
+    expect(Array.from(idata.draws("observed_data").y.data)).toEqual([4.2, 3.9, 4.4, 4.1]);
   }, 120_000);
 
   it("refuses a missing model, a module without a model, bad JSON and a missing --out with exit 2", async () => {
