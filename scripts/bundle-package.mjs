@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// Bundles one package's JavaScript: each entry point of its `exports` map (the `@phlox/source` file) becomes
-// one ES module in dist/ (shared code split into dist/chunks/), every bare import (other @phlox packages, npm
-// dependencies, node: builtins) stays an import. tsc writes the declarations beforehand
-// (`tsc -p tsconfig.build.json --emitDeclarationOnly`); this replaces what used to be one emitted file per
-// source file, because Node's ES module loader pays about half a millisecond per file: importing @phlox/mcmc's
-// graph from ~290 files took ~130 ms, from one file per package it takes a few.
-// Run from a package directory: `node ../../scripts/bundle-package.mjs`. With `--keep-emitted` (@phlox/mcmc) the
-// full tsc output stays beside the bundle, for modules that workers load by URL (its worker entry points).
+// Builds one package's JavaScript into dist/, in two forms (tsc writes the declarations beforehand:
+// `tsc -p tsconfig.build.json --emitDeclarationOnly`):
+//
+// 1. Module-preserving ES modules, one per source file (dist/<path>.js beside dist/<path>.d.ts): what the
+//    `default` export condition names, so bundlers (esbuild, Vite, Rollup, webpack) see the module graph and,
+//    with `"sideEffects": false`, drop every module an app does not use.
+// 2. One ES module per `exports` entry (dist/<entry>.node.js; code shared by several entries in
+//    dist/node-chunks/): what the `node` export condition names. Node's ES module loader costs about half a
+//    millisecond per file, and ~290 files sit behind @phlox/mcmc: importing them one by one took ~130 ms,
+//    a bundle per entry a few. The bundle sits beside the module-preserving files, so a module found by a
+//    URL relative to `import.meta.url` (@phlox/mcmc's worker entries) resolves in both forms.
+//
+// Every bare import (other @phlox packages, npm dependencies, node: builtins) stays an import in both forms.
+// A package's `#` subpath imports (package.json "imports") are resolved per form: Node-only code sits behind
+// a `node` condition there, so the module-preserving form that browsers bundle never reaches it.
+// Run from a package directory: `node ../../scripts/bundle-package.mjs`.
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -21,35 +29,46 @@ const entryPoints = Object.entries(pkg.exports ?? {}).map(([subpath, target]) =>
 });
 if (entryPoints.length === 0) throw new Error(`${pkg.name}: package.json has no exports to bundle.`);
 
-// Emitted JavaScript of earlier builds (declarations stay): dist/ holds only what this build writes.
-function removeJs(dir) {
+/** Every file under `dir` (recursively), as paths joined to `dir`. */
+function walk(dir) {
   let entries;
   try {
     entries = readdirSync(dir);
   } catch {
-    return;
+    return [];
   }
-  for (const name of entries) {
+  return entries.flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) removeJs(path);
-    else if (/\.js(\.map)?$/.test(name)) rmSync(path);
-  }
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
 }
-const keepEmitted = process.argv.includes("--keep-emitted");
-if (!keepEmitted) removeJs("dist");
 
+// Emitted JavaScript of earlier builds (declarations stay): dist/ holds only what this build writes.
+for (const file of walk("dist")) if (/\.js(\.map)?$/.test(file)) rmSync(file);
+
+const common = { format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
+
+// 1. One module per source file (tests excluded), imports untouched.
 await build({
+  ...common,
+  entryPoints: walk("src").filter((f) => /\.ts$/.test(f) && !/\.(test|d)\.ts$/.test(f)),
+  outdir: "dist",
+  outbase: "src",
+  bundle: false,
+  platform: "neutral",
+});
+
+// 2. One module per exports entry for Node; `#` imports resolve through their `node` condition.
+await build({
+  ...common,
   entryPoints,
   outdir: "dist",
   outbase: "src",
+  entryNames: "[dir]/[name].node",
+  chunkNames: "node-chunks/[name]-[hash]",
   bundle: true,
   splitting: true,
-  format: "esm",
-  platform: "neutral",
-  target: "es2022",
+  platform: "node",
+  conditions: ["@phlox/source"],
   packages: "external",
-  external: ["node:*"],
-  chunkNames: "chunks/[name]-[hash]",
-  sourcemap: true,
-  logLevel: "warning",
 });

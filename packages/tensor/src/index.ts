@@ -29,6 +29,7 @@ export {
   silenceWarnings,
   warn,
 } from "./core/errors.js";
+export { DuplicateCoreError } from "./core/single-copy.js";
 export type { Atom, Eqn, Literal, Program, Var } from "./core/ir.js";
 export { isLiteral, printProgram } from "./core/ir.js";
 export type {
