@@ -3,7 +3,7 @@
  * no uplinks (nothing is fetched from outside the machine). Started as a child process, stopped by its pid.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -48,6 +48,7 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 export async function startRegistry(dir: string): Promise<Registry> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
+  mkdirSync(dir, { recursive: true });
   const config = join(dir, "config.yaml");
   writeFileSync(
     config,

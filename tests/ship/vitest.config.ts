@@ -4,5 +4,5 @@ import { defineProject } from "vitest/config";
 // fresh npm project, run the README example in Node, and build it with esbuild, Vite, Rollup and webpack for
 // headless Chromium. They read the packages' dist/, so `pnpm build` must have run (CI builds first).
 export default defineProject({
-  test: { name: "ship", testTimeout: 300_000, hookTimeout: 300_000, include: ["*.test.ts"] },
+  test: { name: "ship", testTimeout: 300_000, hookTimeout: 900_000, include: ["*.test.ts"] },
 });

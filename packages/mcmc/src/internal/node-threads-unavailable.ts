@@ -9,6 +9,16 @@ import type { ChainProgress } from "./run-chain.js";
 import type { WorkerJob } from "./worker-main.js";
 
 /**
+ * Outside Node a worker finds its factories by export name (`worker-browser.ts` registers them), so module
+ * specifiers stay as they are.
+ * @param specifier - a module specifier from a worker spec.
+ * @returns `specifier`.
+ */
+export function resolveFromHere(specifier: string): string {
+  return specifier;
+}
+
+/**
  * Always throws: this build of `@phlox/mcmc` has no `worker_threads` path.
  * @throws PhloxError (`code: "parallel-unavailable"`) saying how to load the Node build instead.
  */

@@ -114,6 +114,21 @@ async function workerMainUrl(): Promise<string> {
 }
 
 /**
+ * A bare specifier (`@phlox/backend-js`) is resolved here, in the main thread, to an absolute URL when this
+ * package can see it, because a worker resolves bare specifiers from a different place.
+ * @param specifier - a module specifier from a worker spec.
+ * @returns an absolute URL, or `specifier` unchanged when it is already a URL or path, or unresolvable.
+ */
+export function resolveFromHere(specifier: string): string {
+  if (/^(?:[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(specifier)) return specifier;
+  try {
+    return import.meta.resolve(specifier);
+  } catch {
+    return specifier;
+  }
+}
+
+/**
  * Runs each job in its own `worker_threads` Worker. Never rejects: results come back in job order, a failed
  * chain as `{ ok: false, error }` naming the chain and why.
  */
