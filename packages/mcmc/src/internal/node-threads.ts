@@ -84,7 +84,17 @@ function sourceMirror(): Promise<{ srcUrl: string; outUrl: string }> {
         });
         const target = path.join(tmp, f.rel.replace(/\.ts$/, ".js"));
         await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, out.outputText);
+        // The mirror sits under node_modules/, outside this package's scope, so its `#node-threads`
+        // import (package.json "imports") is written as the relative path it names in Node.
+        let rel = path.relative(
+          path.dirname(path.join(srcDir, f.rel)),
+          path.join(srcDir, "internal/node-threads.js"),
+        );
+        if (!rel.startsWith(".")) rel = `./${rel}`;
+        await fs.writeFile(
+          target,
+          out.outputText.replaceAll('"#node-threads"', JSON.stringify(rel.replaceAll("\\", "/"))),
+        );
       }
       await fs.writeFile(path.join(tmp, ".complete"), "");
       // Drop mirrors of older sources, then publish this one atomically (another process may race us).
