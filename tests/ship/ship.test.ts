@@ -16,6 +16,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +47,20 @@ let tmp = "";
 let registry: Registry | undefined;
 let app = "";
 let npmrc = "";
+
+/** GET a registry document on a fresh connection (Verdaccio closes idle keep-alive sockets). */
+function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }),
+      );
+    }).on("error", reject);
+  });
+}
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   const r = spawnSync(cmd, args, {
@@ -110,9 +125,9 @@ describe("publish to a local registry, install what the README imports, run it",
 
   it("publishes every package with ranges, metadata and a LICENSE", async () => {
     for (const { pkg } of publishable) {
-      const r = await fetch(`${registry?.url}${pkg.name.replace("/", "%2f")}`);
-      expect(r.ok, `${pkg.name} is not in the registry`).toBe(true);
-      const doc = (await r.json()) as { versions: Record<string, Record<string, unknown>> };
+      const r = await getJson(`${registry?.url}${pkg.name.replace("/", "%2f")}`);
+      expect(r.status, `${pkg.name} is not in the registry`).toBe(200);
+      const doc = r.body as { versions: Record<string, Record<string, unknown>> };
       const m = doc.versions[pkg.version] as Record<string, Record<string, string> | string | undefined>;
       expect(m, `${pkg.name}@${pkg.version}`).toBeDefined();
       expect(pkg.version).not.toBe("0.0.0");
@@ -121,6 +136,12 @@ describe("publish to a local registry, install what the README imports, run it",
           expect(range, `${pkg.name} ${field}.${dep}`).not.toMatch(/^workspace:/);
         }
       }
+      const tensorPeer = (m.peerDependencies as Record<string, string> | undefined)?.["@phlox/tensor"];
+      if (pkg.peerDependencies?.["@phlox/tensor"]) expect(tensorPeer, pkg.name).toBe(">=0.1.0 <1.0.0");
+      expect(
+        (m.dependencies as Record<string, string> | undefined)?.["@phlox/tensor"],
+        pkg.name,
+      ).toBeUndefined();
       expect((m.repository as unknown as Record<string, string>)?.directory).toMatch(/^packages\//);
       expect((m.engines as unknown as Record<string, string>)?.node).toBe(">=20");
     }
