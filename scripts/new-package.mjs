@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Creates packages/<name> following the Phlox package template (see ARCHITECTURE.md, "Package template").
 // usage: node scripts/new-package.mjs <name> "<one-line description>" [dep ...]
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { applyTemplate } from "./package-template.mjs";
 
 const [name, description = "", ...deps] = process.argv.slice(2);
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name)) {
@@ -16,9 +17,10 @@ if (existsSync(dir)) {
 }
 mkdirSync(join(dir, "src"), { recursive: true });
 const json = (o) => `${JSON.stringify(o, null, 2)}\n`;
-writeFileSync(
-  join(dir, "package.json"),
-  json({
+// Publishable from the start: version 0.1.0, publish metadata, the `node` export condition (the per-entry
+// Node bundle), singleton packages (@phlox/tensor, ...) as peer dependencies (scripts/package-template.mjs).
+const pkg = applyTemplate(
+  {
     name: `@phlox/${name}`,
     version: "0.0.0",
     description,
@@ -40,9 +42,12 @@ writeFileSync(
       typecheck: "tsc -p tsconfig.json --noEmit",
       test: "vitest run",
     },
-    dependencies: Object.fromEntries(deps.map((d) => [`@phlox/${d}`, "workspace:*"])),
-  }),
+    dependencies: Object.fromEntries(deps.map((d) => [`@phlox/${d}`, "workspace:^"])),
+  },
+  `packages/${name}`,
 );
+writeFileSync(join(dir, "package.json"), json(pkg));
+copyFileSync("LICENSE", join(dir, "LICENSE"));
 writeFileSync(
   join(dir, "tsconfig.json"),
   json({ extends: "../../tsconfig.base.json", compilerOptions: { noEmit: true }, include: ["src"] }),

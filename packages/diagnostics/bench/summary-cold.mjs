@@ -1,7 +1,7 @@
 // First-call (cold JIT) time of `summary` and `formatSummary` in a fresh Node process, on the draws of
 // Phlox's eight-schools job: mu, tau, theta_raw[8], theta[8] (18 elements) × 4 chains × 1000 draws.
 // Run from the repository root after `pnpm --filter @phlox/diagnostics build`:
-//   node packages/diagnostics/bench/summary-cold.mjs [runs=9] [path/to/dist/index.js ...]
+//   node packages/diagnostics/bench/summary-cold.mjs [runs=9] [path/to/dist/index.node.js ...]
 // Starts `runs` fresh child processes per function (and per module path, interleaved: give the old and
 // the new build to compare them on a noisy machine) and prints the median first-call time, then the
 // median warm time (after 50 warm-up calls) from one more process. Asserts nothing.
@@ -78,7 +78,7 @@ if (mode === "--child") {
   const targets =
     paths.length > 0
       ? paths.map((p) => pathToFileURL(p).href)
-      : [new URL("../dist/index.js", import.meta.url).href];
+      : [new URL("../dist/index.node.js", import.meta.url).href];
   const child = (what, target) => {
     const r = spawnSync(process.execPath, [here, "--child", what, target], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`child ${what} failed: ${r.stderr}`);

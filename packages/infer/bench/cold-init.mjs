@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const child = `
 const url = (p) => ${JSON.stringify(pathToFileURL(root).href)} + p;
-const { initializeModel } = await import(url("packages/infer/dist/index.js"));
-const { key, tensor } = await import(url("packages/tensor/dist/index.js"));
+const { initializeModel } = await import(url("packages/infer/dist/index.node.js"));
+const { key, tensor } = await import(url("packages/tensor/dist/index.node.js"));
 const { eightSchools, sigma, y } = await import(url("examples/dist/eight-schools.js"));
 const t1 = performance.now();
 const info = initializeModel(key(0), eightSchools, [tensor(sigma), tensor(y)]);

@@ -9,9 +9,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const child = (jit) => `
 const url = (p) => ${JSON.stringify(pathToFileURL(root).href)} + p;
-const { MCMC, NUTS } = await import(url("packages/mcmc/dist/index.js"));
-const { key, tensor } = await import(url("packages/tensor/dist/index.js"));
-const { logLikelihood, Predictive } = await import(url("packages/infer/dist/index.js"));
+const { MCMC, NUTS } = await import(url("packages/mcmc/dist/index.node.js"));
+const { key, tensor } = await import(url("packages/tensor/dist/index.node.js"));
+const { logLikelihood, Predictive } = await import(url("packages/infer/dist/index.node.js"));
 const { eightSchools, sigma, y } = await import(url("examples/dist/eight-schools.js"));
 const m = new MCMC(new NUTS(eightSchools), { numWarmup: 1000, numSamples: 1000, numChains: 4, progressBar: false });
 const args = [tensor(sigma), tensor(y)];

@@ -365,7 +365,7 @@ export class HMC implements Kernel<HMCState> {
     const potential = { ...spec, module: resolveFromHere(spec.module) };
     const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
     return {
-      module: new URL(`./worker-kernel${ext}`, import.meta.url).href,
+      module: new URL(/* webpackIgnore: true */ `./worker-kernel${ext}`, import.meta.url).href,
       exportName: "buildHMCWorkerKernel",
       payload: {
         algo: this.algo,

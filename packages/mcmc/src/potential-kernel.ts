@@ -251,7 +251,7 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       potential: { ...spec, module: resolveFromHere(spec.module) },
     };
     return {
-      module: new URL(`./worker-kernels${ext}`, import.meta.url).href,
+      module: new URL(/* webpackIgnore: true */ `./worker-kernels${ext}`, import.meta.url).href,
       exportName: "buildWorkerKernel",
       payload,
     };

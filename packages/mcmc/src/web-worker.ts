@@ -1,8 +1,8 @@
 /**
  * Starts one browser Web Worker for a parallel chain. This file sits beside `worker-browser.ts` in src/ and
- * is bundled into dist/index.js beside tsc's `dist/worker-browser.js`, so the relative URL names the worker
- * entry in both layouts, and a bundler (Vite, webpack) sees the `new Worker(new URL(...))` pattern and
- * bundles the worker with its imports.
+ * beside `worker-browser.js` in dist/ (both builds), so the relative URL names the worker entry in every
+ * layout, and a bundler (Vite, webpack) sees the `new Worker(new URL(...))` pattern and bundles the worker
+ * with its imports; esbuild and Rollup take `dist/worker-browser.js` as a second entry point (README).
  */
 
 /** The part of the DOM `Worker` a chain uses. */

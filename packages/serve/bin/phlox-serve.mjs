@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // phlox-serve <model-module> <posterior> [options]: serves a model's posterior predictive over HTTP.
 // SIGHUP reloads the posterior (atomically; a bad file is refused and logged); SIGINT/SIGTERM stop the server.
-import { runCli } from "../dist/index.js";
+import { runCli } from "../dist/index.node.js";
 
 let server;
 try {

@@ -1,7 +1,7 @@
 // Eager valueAndGrad of the eight-schools non-centred log density vs a hand-written JS value+gradient.
 // Run (from the repo root):  pnpm --filter @phlox/tensor build && node packages/tensor/bench/eight-schools-eager.mjs
 // Prints medians of several repeats (µs per call) and the ratio; it asserts nothing about time.
-import { tensor, valueAndGrad } from "../dist/index.js";
+import { tensor, valueAndGrad } from "../dist/index.node.js";
 
 const Y = [28, 8, -3, 7, -1, 1, 18, 12];
 const SIGMA = [15, 10, 16, 11, 9, 11, 10, 18];

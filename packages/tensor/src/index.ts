@@ -57,6 +57,7 @@ export type { PyTree, TreeDef } from "./core/pytree.js";
 export { treeFlatten, treeMap, treeUnflatten } from "./core/pytree.js";
 export type { Shape } from "./core/shape.js";
 export { broadcastShapes, shapesEqual, sizeOf } from "./core/shape.js";
+export { DuplicateCoreError } from "./core/single-copy.js";
 export { makeProgram, StagingTrace } from "./core/staging.js";
 export type { ArrayValue, NestedArray, TensorLike } from "./core/tensor.js";
 export { Tensor, tensor, toTensor } from "./core/tensor.js";

@@ -1,154 +1,35 @@
 /**
  * `chainMethod: "parallel"`: one worker per chain. In browsers, a module Web Worker (`../web-worker.ts`, entry
- * `../worker-browser.ts`). In Node, a `worker_threads` Worker whose entry is a small CommonJS
- * string (eval: true, so no extra file has to ship) that imports `worker-main`:
- * - built package: `dist/internal/worker-main.js`, plain JS;
- * - running from source (vitest; Node 20 has no `--experimental-strip-types`): this package's `src/*.ts`
- *   are transpiled with TypeScript's `transpileModule` into a mirror of `.js` files under the package's
- *   `node_modules/.cache` (keyed by a hash of the sources, so later runs reuse it), and the worker also registers `ts-loader.mjs` (module hooks) with `--conditions=@phlox/source`
- *   so a potential module that is TypeScript in another workspace package still loads.
+ * `../worker-browser.ts`). In Node, a `worker_threads` Worker (`node-threads.ts`, reached through the
+ * package's `#node-threads` import so that browser bundles never see Node-only code).
  */
-import type { WorkerPotentialSpec } from "../kernel.js";
+import { runInThreads } from "#node-threads";
 import { startChainWebWorker } from "../web-worker.js";
-import type { ChainOutput, ChainProgress } from "./run-chain.js";
+import {
+  type ErrorMessage,
+  guard,
+  onWorkerMessage,
+  type ParallelControl,
+  type ParallelResult,
+} from "./chain-workers.js";
+import type { ChainProgress } from "./run-chain.js";
 import type { WorkerJob, WorkerMessage } from "./worker-main.js";
 
-/** Result of one worker chain. */
-export type ParallelResult =
-  | { ok: true; out: ChainOutput; last: unknown; postWarmup: unknown }
-  | { ok: false; error: Error };
-
-const ENTRY = `
-const { parentPort, workerData } = require("node:worker_threads");
-(async () => {
-  try {
-    if (workerData.loader) require("node:module").register(workerData.loader);
-    const { workerMain } = await import(workerData.main);
-    await workerMain(workerData.job, (m) => parentPort.postMessage(m));
-  } catch (e) {
-    parentPort.postMessage({ type: "error", message: String((e && e.message) || e), stack: e && e.stack });
-  }
-})();
-`;
-
-let mirror: Promise<{ srcUrl: string; outUrl: string }> | undefined;
+export type { ParallelControl, ParallelResult } from "./chain-workers.js";
 
 /**
- * Transpiles this package's non-test sources into `.js` files (once per process; reused across runs while
- * the sources are unchanged, keyed by a hash of their contents).
+ * Why a Web Worker failed before its first message: its script (`worker-browser.js`, beside the module that
+ * starts it) did not load. Vite and webpack emit it from the `new Worker(new URL(...))` pattern; esbuild and
+ * Rollup do not, and need it as a second entry point.
  */
-function sourceMirror(): Promise<{ srcUrl: string; outUrl: string }> {
-  mirror ??= (async () => {
-    const fs = await import("node:fs/promises");
-    const path = await import("node:path");
-    const { createHash } = await import("node:crypto");
-    const { fileURLToPath, pathToFileURL } = await import("node:url");
-    const srcDir = fileURLToPath(new URL("../", import.meta.url));
-    const files: { rel: string; text: string }[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const e of (await fs.readdir(dir, { withFileTypes: true })).sort((x, y) =>
-        x.name < y.name ? -1 : 1,
-      )) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory()) await walk(full);
-        else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) {
-          files.push({ rel: path.relative(srcDir, full), text: await fs.readFile(full, "utf8") });
-        }
-      }
-    };
-    await walk(srcDir);
-    const hash = createHash("sha256");
-    for (const f of files) hash.update(f.rel).update("\0").update(f.text).update("\0");
-    // Inside the package's node_modules, so bare specifiers in the mirror resolve as they do from src/.
-    const cacheDir = path.join(srcDir, "..", "node_modules", ".cache");
-    const name = `phlox-mcmc-worker-${hash.digest("hex").slice(0, 16)}`;
-    const outDir = path.join(cacheDir, name);
-    const done = path.join(outDir, ".complete");
-    const exists = await fs.stat(done).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      const tsName = "typescript";
-      const ts = ((await import(/* @vite-ignore */ tsName)) as { default: typeof import("typescript") })
-        .default;
-      const tmp = `${outDir}.${process.pid}.tmp`;
-      for (const f of files) {
-        const out = ts.transpileModule(f.text, {
-          fileName: path.join(srcDir, f.rel),
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        });
-        const target = path.join(tmp, f.rel.replace(/\.ts$/, ".js"));
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.writeFile(target, out.outputText);
-      }
-      await fs.writeFile(path.join(tmp, ".complete"), "");
-      // Drop mirrors of older sources, then publish this one atomically (another process may race us).
-      for (const old of await fs.readdir(cacheDir)) {
-        if (old.startsWith("phlox-mcmc-worker-") && old !== name && !old.endsWith(".tmp")) {
-          await fs.rm(path.join(cacheDir, old), { recursive: true, force: true });
-        }
-      }
-      await fs.rename(tmp, outDir).catch(() => fs.rm(tmp, { recursive: true, force: true }));
-    }
-    return { srcUrl: pathToFileURL(srcDir).href, outUrl: pathToFileURL(`${outDir}/`).href };
-  })();
-  return mirror;
-}
-
-/**
- * The worker entry beside this module, or, when this module was bundled into the package's dist/index.js
- * (scripts/bundle-package.mjs), tsc's copy under dist/internal/.
- */
-async function workerMainUrl(): Promise<string> {
-  const here = new URL("./worker-main.js", import.meta.url);
-  const { existsSync } = await import("node:fs");
-  const { fileURLToPath } = await import("node:url");
-  return existsSync(fileURLToPath(here))
-    ? here.href
-    : new URL("./internal/worker-main.js", import.meta.url).href;
-}
-
-type ErrorMessage = { type: "error"; message: string; stack?: string };
-
-/** Routes one worker message: progress, the chain's result, or its error. */
-function onWorkerMessage(
-  m: WorkerMessage | ErrorMessage,
-  onProgress: (p: ChainProgress) => void,
-  finish: (r: ParallelResult) => void,
-  fail: (why: string) => void,
-): void {
-  if (m.type === "progress") onProgress(m.progress);
-  else if (m.type === "done") finish({ ok: true, out: m.out, last: m.last, postWarmup: m.postWarmup });
-  else fail(m.message);
-}
-
-/** How a parallel run can be stopped: an abort signal, and a wall-clock limit per chain. */
-export interface ParallelControl {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
-
-/**
- * Arms the chain's timeout and the abort listener; `stop(why)` is called at most once. Returns the disarm
- * function (call it when the chain settles).
- */
-function guard(chain: number, control: ParallelControl, stop: (why: string) => void): () => void {
-  const { signal, timeoutMs } = control;
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () => stop(`timed out after ${timeoutMs} ms (chainTimeoutMs) and was terminated; it may be hung`),
-          timeoutMs,
-        );
-  const onAbort = () => stop(`aborted (chain ${chain} was terminated)`);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  return () => {
-    if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  };
+function notLoaded(detail: string | undefined): string {
+  return (
+    `its script did not load${detail ? ` (${detail})` : ""}. The chain worker is @phlox/mcmc's ` +
+    'dist/worker-browser.js, started as new Worker(new URL("./worker-browser.js", import.meta.url)). ' +
+    "Vite and webpack emit it; with esbuild or Rollup add node_modules/@phlox/mcmc/dist/worker-browser.js " +
+    "as a second entry point written as worker-browser.js beside your bundle (esbuild: --entry-names=[name]), " +
+    'or use chainMethod "sequential"'
+  );
 }
 
 /** One chain per browser Web Worker (module workers; the same `workerMain` as in Node). */
@@ -177,9 +58,12 @@ function runInWebWorkers(
               error: new Error(`MCMC chain ${job.chain} failed in its Web Worker: ${why}`),
             });
           disarm = guard(job.chain, control, fail);
-          worker.onmessage = (e) =>
+          let heard = false;
+          worker.onmessage = (e) => {
+            heard = true;
             onWorkerMessage(e.data as WorkerMessage | ErrorMessage, onProgress, finish, fail);
-          worker.onerror = (e) => fail(e.message ?? "worker error");
+          };
+          worker.onerror = (e) => fail(heard ? (e.message ?? "worker error") : notLoaded(e.message));
           worker.postMessage({ job });
         }),
     ),
@@ -198,53 +82,5 @@ export async function runParallel(
   if (!(typeof process !== "undefined" && typeof process.versions?.node === "string")) {
     return runInWebWorkers(jobs, onProgress, control);
   }
-  const { Worker } = await import("node:worker_threads");
-  const fromSource = import.meta.url.endsWith(".ts");
-  let main = fromSource ? "" : await workerMainUrl();
-  let loader: string | undefined;
-  let mapSpec = (s: WorkerPotentialSpec) => s;
-  if (fromSource) {
-    const m = await sourceMirror();
-    const toMirror = (u: string) =>
-      u.startsWith(m.srcUrl) && u.endsWith(".ts") ? `${m.outUrl}${u.slice(m.srcUrl.length, -3)}.js` : u;
-    main = `${m.outUrl}internal/worker-main.js`;
-    loader = new URL("./ts-loader.mjs", import.meta.url).href;
-    mapSpec = (s) => ({ ...s, module: toMirror(s.module) });
-  }
-  // From source, the first worker fills the loader's transpile cache before the others start, so they do
-  // not all load TypeScript and transpile the same files at once.
-  let firstReady: Promise<void> = Promise.resolve();
-  let signalReady = () => {};
-  if (fromSource) firstReady = new Promise<void>((r) => (signalReady = r));
-  return Promise.all(
-    jobs.map(async (job, index) => {
-      if (index > 0) await firstReady;
-      return new Promise<ParallelResult>((resolve) => {
-        let settled = false;
-        let disarm = () => {};
-        const finish = (r: ParallelResult) => {
-          if (index === 0) signalReady();
-          if (settled) return;
-          settled = true;
-          disarm();
-          resolve(r);
-          void worker.terminate();
-        };
-        const fail = (why: string) =>
-          finish({ ok: false, error: new Error(`MCMC chain ${job.chain} failed in its worker: ${why}`) });
-        const worker = new Worker(ENTRY, {
-          eval: true,
-          workerData: { job: { ...job, kernelSpec: mapSpec(job.kernelSpec) }, main, loader },
-          execArgv: fromSource ? ["--conditions=@phlox/source"] : [],
-        });
-        worker.on("message", (m: WorkerMessage | ErrorMessage) => {
-          if (index === 0) signalReady();
-          onWorkerMessage(m, onProgress, finish, fail);
-        });
-        worker.on("error", (e) => fail(e.message));
-        worker.on("exit", (code) => fail(`worker exited with code ${code} before finishing`));
-        disarm = guard(job.chain, control, fail);
-      });
-    }),
-  );
+  return runInThreads(jobs, onProgress, control);
 }

@@ -152,18 +152,8 @@ export function observedSites(
   return out;
 }
 
-/**
- * A bare specifier (`@phlox/backend-js`) is resolved here, in the main thread, to an absolute URL when this
- * package can see it, because a worker resolves bare specifiers from a different place.
- */
-export function resolveFromHere(specifier: string): string {
-  if (/^(?:[a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(specifier)) return specifier;
-  try {
-    return import.meta.resolve(specifier);
-  } catch {
-    return specifier;
-  }
-}
+// `resolveFromHere` lives in the Node-only module (`#node-threads`): browsers resolve nothing by URL.
+export { resolveFromHere } from "#node-threads";
 
 /**
  * In a worker: imports the potential's module and calls its factory with the payload.

@@ -36,7 +36,10 @@ export function registerWorkerExports(exports: Record<string, unknown>): void {
 /** `(await import(spec.module))[spec.exportName]`, or the registered export of that name. */
 export async function importExport(spec: WorkerPotentialSpec): Promise<unknown> {
   if (known.has(spec.exportName)) return known.get(spec.exportName);
-  const mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
+  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec.module)) as Record<
+    string,
+    unknown
+  >;
   return mod[spec.exportName];
 }
 

@@ -5,7 +5,11 @@ import { allocate, type DType, dtypeOfArray, type TypedArray } from "./dtype.js"
 import { ConcretizationError, DtypeError, PhloxError, ShapeError } from "./errors.js";
 import type { Atom } from "./ir.js";
 import { sizeOf } from "./shape.js";
+import { claimSingleCopy } from "./single-copy.js";
 import type { Trace } from "./trace.js";
+
+// Fails at load when another copy of @phlox/tensor already runs in this realm (see single-copy.ts).
+claimSingleCopy(import.meta.url);
 
 /** A nested JS array of numbers or booleans (rectangular). */
 export type NestedArray = number | boolean | readonly NestedArray[];
