@@ -319,13 +319,15 @@ function initializeModelImpl(
 
   let potentialFn = eagerFn;
   let compiled: CompiledPotential | null = null;
-  if (options.jit !== false && dim > 0) {
+  if (options.jit !== false && (dim > 0 || gibbs !== null)) {
     try {
       if (gibbs === null) {
         compiled = compileValueAndGrad(U, dim);
         potentialFn = compiled.fn;
       } else {
         const g = gibbs;
+        // Every latent site may be a Gibbs site (dim 0): the compiled function then takes one unused input.
+        const n = Math.max(dim, 1);
         compiled = compileValueAndGrad(
           (z: Tensor, c: Tensor) => {
             g.traced = c;
@@ -335,11 +337,13 @@ function initializeModelImpl(
               g.traced = null;
             }
           },
-          dim,
+          n,
           { extraInputs: [{ shape: [g.dim], dtype: "float64" }] },
         );
         const fn = compiled.fn as (z: Float64Array, grad: Float64Array, c: Float64Array) => number;
-        potentialFn = (z, grad) => fn(z, grad, g.values);
+        const z1 = new Float64Array(1);
+        const g1 = new Float64Array(1);
+        potentialFn = dim === 0 ? () => fn(z1, g1, g.values) : (z, grad) => fn(z, grad, g.values);
       }
     } catch (e) {
       const why = e instanceof Error ? e.message.split("\n")[0] : String(e);

@@ -1,0 +1,137 @@
+"""NumPyro 0.21 posteriors for @phlox/mcmc's Gibbs-kernel tests (run: /tmp/phlox-oracle/bin/python scripts/gibbs_fixtures.py).
+
+The cases of NumPyro's test/infer/test_hmc_gibbs.py, run by NumPyro's own HMCGibbs, DiscreteHMCGibbs and
+MixedHMC with the test's settings (fewer draws where the test uses 200 000), written to
+fixtures/gibbs_numpyro.json: for each case and site, the posterior mean, sd and Monte Carlo standard error
+(sd / sqrt(ESS), NumPyro's effective_sample_size over the chains). The Phlox tests run the same models and
+compare means within max(4 MCSE, 0.05 sd), MCSE combining both runs.
+
+One deliberate difference: test_linear_model_sigma's gibbs_fn draws beta with scale_tril = L^-1 where
+L L^T = XX / sigma^2 + I, whose covariance L^-1 L^-T is not the conditional's (L L^T)^-1. Here and in the
+Phlox test the exact conditional is used (covariance_matrix = inverse of the precision), so that both
+chains target the true posterior.
+"""
+import json
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import numpyro
+import numpyro.distributions as dist
+from numpyro.diagnostics import effective_sample_size
+from numpyro.infer import HMC, MCMC, NUTS, DiscreteHMCGibbs, HMCGibbs, MixedHMC
+
+jax.config.update("jax_enable_x64", True)
+numpyro.set_host_device_count(2)
+fx = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def stats(samples_by_chain, names):
+    out = {}
+    for name in names:
+        x = np.asarray(samples_by_chain[name], dtype=np.float64)  # [chains, draws, ...]
+        flat = x.reshape(x.shape[0] * x.shape[1], -1)
+        ess = np.atleast_1d(effective_sample_size(x.reshape(x.shape[0], x.shape[1], -1)))
+        sd = flat.std(0, ddof=1)
+        out[name] = {
+            "mean": flat.mean(0).tolist(),
+            "sd": sd.tolist(),
+            "mcse": (sd / np.sqrt(ess)).tolist(),
+        }
+    return out
+
+
+def run(kernel, names, num_warmup, num_samples, num_chains=1, args=()):
+    mcmc = MCMC(kernel, num_warmup=num_warmup, num_samples=num_samples, num_chains=num_chains,
+                chain_method="sequential", progress_bar=False)
+    mcmc.run(jax.random.PRNGKey(0), *args)
+    return stats(mcmc.get_samples(group_by_chain=True), names)
+
+
+cases = {}
+
+# test_linear_model_sigma (N = 90, P = 40, sigma = 0.07), HMCGibbs with NUTS.
+np.random.seed(1)
+N, P, SIGMA = 90, 40, 0.07
+X = np.random.randn(N * P).reshape((N, P))
+Y = X[:, 0] + SIGMA * np.random.randn(N)
+XX = X.T @ X
+XY = np.sum(X * Y[:, None], axis=0)
+
+
+def linear_model(X, Y):
+    sigma = numpyro.sample("sigma", dist.HalfCauchy(1.0))
+    beta = numpyro.sample("beta", dist.Normal(jnp.zeros(X.shape[1]), jnp.ones(X.shape[1])))
+    numpyro.sample("obs", dist.Normal(jnp.sum(beta * X, axis=-1), sigma), obs=Y)
+
+
+def linear_gibbs_fn(rng_key, gibbs_sites, hmc_sites):
+    sigma_sq = jnp.square(hmc_sites["sigma"])
+    precision = XX / sigma_sq + jnp.eye(P)
+    cov = jnp.linalg.inv(precision)
+    loc = cov @ XY / sigma_sq
+    return {"beta": dist.MultivariateNormal(loc, covariance_matrix=cov).sample(rng_key)}
+
+
+cases["linear_sigma"] = run(
+    HMCGibbs(NUTS(linear_model), gibbs_fn=linear_gibbs_fn, gibbs_sites=["beta"]),
+    ["beta", "sigma"], 500, 500, args=(jnp.array(X), jnp.array(Y)),
+)
+
+
+# test_discrete_gibbs_multiple_sites_chain (num_chains = 2).
+def sites_model():
+    numpyro.sample("x", dist.Bernoulli(0.7).expand([3]))
+    numpyro.sample("y", dist.Binomial(10, 0.3))
+
+
+cases["multiple_sites_mixed"] = run(
+    MixedHMC(HMC(sites_model), num_discrete_updates=5), ["x", "y"], 1000, 5000, num_chains=2
+)
+cases["multiple_sites_discrete"] = run(DiscreteHMCGibbs(NUTS(sites_model)), ["x", "y"], 1000, 5000, num_chains=2)
+
+
+# test_discrete_gibbs_bernoulli.
+def bernoulli_model():
+    numpyro.sample("c", dist.Bernoulli(0.8))
+
+
+for rw in (False, True):
+    tag = "rw" if rw else "gibbs"
+    cases[f"bernoulli_mixed_{tag}"] = run(
+        MixedHMC(HMC(bernoulli_model), num_discrete_updates=6, random_walk=rw), ["c"], 1000, 10000
+    )
+    for modified in (False, True):
+        cases[f"bernoulli_discrete_{tag}{'_modified' if modified else ''}"] = run(
+            DiscreteHMCGibbs(NUTS(bernoulli_model), random_walk=rw, modified=modified), ["c"], 1000, 10000
+        )
+
+
+# test_discrete_gibbs_gmm_1d (20 000 draws here, 200 000 in NumPyro's test).
+def gmm_model(probs, locs):
+    c = numpyro.sample("c", dist.Categorical(probs))
+    numpyro.sample("x", dist.Normal(locs[c], 0.5))
+
+
+PROBS = jnp.array([0.15, 0.3, 0.3, 0.25])
+LOCS = jnp.array([-2.0, 0.0, 2.0, 4.0])
+for modified in (False, True):
+    tag = "_modified" if modified else ""
+    cases[f"gmm_mixed{tag}"] = run(
+        MixedHMC(HMC(gmm_model, trajectory_length=1.2), num_discrete_updates=20, modified=modified),
+        ["c", "x"], 1000, 20000, args=(PROBS, LOCS),
+    )
+    cases[f"gmm_discrete{tag}"] = run(
+        DiscreteHMCGibbs(NUTS(gmm_model, trajectory_length=1.2), modified=modified),
+        ["c", "x"], 1000, 20000, args=(PROBS, LOCS),
+    )
+
+out = {
+    "numpyro": numpyro.__version__,
+    "linear": {"X": X.tolist(), "Y": Y.tolist()},
+    "cases": cases,
+}
+(fx / "gibbs_numpyro.json").write_text(json.dumps(out, indent=1) + "\n")
+print("wrote", fx / "gibbs_numpyro.json")
