@@ -1,5 +1,5 @@
-import { seed, trace } from "@phlox/handlers";
-import type { GibbsSitesInfo } from "@phlox/infer";
+import { type Message, seed, substitute, trace } from "@phlox/handlers";
+import { type GibbsSitesInfo, initToUniform } from "@phlox/infer";
 import { type ChainRandom, type KeyPair, PhloxError, splitKey, type Tensor, tensor } from "@phlox/tensor";
 import type { Model, ModelKernelOptions, ModelPotential } from "../hmc-kernel.js";
 import type { KernelInitArgs, SiteLayout, SiteValue } from "../kernel.js";
@@ -33,11 +33,25 @@ export interface GibbsPart {
   gibbsRng: ChainRandom;
 }
 
-/** The model's trace under `seed(key)` (a draw from the prior, observed sites fixed). */
+/**
+ * The model's trace under `seed(key)`: discrete latent sites drawn from the prior, continuous ones by
+ * `initToUniform()` (as `initializeModel` starts them; it also covers sites such as ImproperUniform that
+ * cannot be sampled), observed sites fixed.
+ */
 export function priorTrace(model: Model, args: readonly unknown[], key: KeyPair): Map<string, ProtoSite> {
   const call = model as (...a: readonly unknown[]) => unknown;
-  const k = tensor(new Uint32Array(key));
-  return trace(() => seed(() => call(...args), k)()).getTrace() as unknown as Map<string, ProtoSite>;
+  const [kSeed, kInit] = splitKey(key, 2);
+  const strategy = initToUniform();
+  let k = kInit;
+  const init = (msg: Message): Tensor | undefined => {
+    if (msg.type !== "sample" || msg.isObserved || msg.fn === null || msg.fn.support.isDiscrete)
+      return undefined;
+    const [next, sub] = splitKey(k, 2);
+    k = next;
+    return strategy(msg, tensor(new Uint32Array(sub))) ?? undefined;
+  };
+  const seeded = seed(() => substitute(() => call(...args), init)(), tensor(new Uint32Array(kSeed)));
+  return trace(seeded).getTrace() as unknown as Map<string, ProtoSite>;
 }
 
 /** `"a", "b"` for error messages. */
