@@ -12,6 +12,7 @@ Phlox test the exact conditional is used (covariance_matrix = inverse of the pre
 chains target the true posterior.
 """
 import json
+from functools import partial
 from pathlib import Path
 
 import jax
@@ -67,18 +68,70 @@ def linear_model(X, Y):
     numpyro.sample("obs", dist.Normal(jnp.sum(beta * X, axis=-1), sigma), obs=Y)
 
 
-def linear_gibbs_fn(rng_key, gibbs_sites, hmc_sites):
-    sigma_sq = jnp.square(hmc_sites["sigma"])
-    precision = XX / sigma_sq + jnp.eye(P)
+def linear_gibbs_fn(XX, XY, rng_key, gibbs_sites, hmc_sites):
+    sigma = jnp.exp(hmc_sites["log_sigma"]) if "log_sigma" in hmc_sites else hmc_sites["sigma"]
+    sigma_sq = jnp.square(sigma)
+    precision = XX / sigma_sq + jnp.eye(XX.shape[0])
     cov = jnp.linalg.inv(precision)
     loc = cov @ XY / sigma_sq
     return {"beta": dist.MultivariateNormal(loc, covariance_matrix=cov).sample(rng_key)}
 
 
-cases["linear_sigma"] = run(
-    HMCGibbs(NUTS(linear_model), gibbs_fn=linear_gibbs_fn, gibbs_sites=["beta"]),
-    ["beta", "sigma"], 500, 500, args=(jnp.array(X), jnp.array(Y)),
-)
+for cls in (NUTS, HMC):
+    cases[f"linear_sigma_{cls.__name__.lower()}"] = run(
+        HMCGibbs(cls(linear_model), gibbs_fn=partial(linear_gibbs_fn, XX, XY), gibbs_sites=["beta"]),
+        ["beta", "sigma"], 500, 500, args=(jnp.array(X), jnp.array(Y)),
+    )
+
+# test_linear_model_log_sigma (N = 100, P = 50, sigma = 0.11), with a deterministic site.
+np.random.seed(0)
+N2, P2, SIGMA2 = 100, 50, 0.11
+X2 = np.random.randn(N2 * P2).reshape((N2, P2))
+XX2 = X2.T @ X2
+Y2 = X2[:, 0] + SIGMA2 * np.random.randn(N2)
+XY2 = np.sum(X2 * Y2[:, None], axis=0)
+
+
+def log_sigma_model(X, Y):
+    log_sigma = numpyro.sample("log_sigma", dist.Normal(1.0))
+    beta = numpyro.sample("beta", dist.Normal(jnp.zeros(X.shape[1]), jnp.ones(X.shape[1])))
+    mean = jnp.sum(beta * X, axis=-1)
+    numpyro.deterministic("mean", mean)
+    numpyro.sample("obs", dist.Normal(mean, jnp.exp(log_sigma)), obs=Y)
+
+
+for cls in (NUTS, HMC):
+    cases[f"linear_log_sigma_{cls.__name__.lower()}"] = run(
+        HMCGibbs(cls(log_sigma_model), gibbs_fn=partial(linear_gibbs_fn, XX2, XY2), gibbs_sites=["beta"]),
+        ["beta", "log_sigma"], 500, 500, args=(jnp.array(X2), jnp.array(Y2)),
+    )
+
+# test_gaussian_model (D = 2, dense mass); 1000 warmup + 3000 draws here (5000 + 5000 in NumPyro's test).
+np.random.seed(0)
+D = 2
+cov = np.random.randn(4 * D * D).reshape((2 * D, 2 * D))
+cov = cov.T @ cov + 0.25 * np.eye(2 * D)
+cov00, cov01, cov10, cov11 = cov[:D, :D], cov[:D, D:], cov[D:, :D], cov[D:, D:]
+A01 = cov01 @ np.linalg.inv(cov11)
+A10 = cov10 @ np.linalg.inv(cov00)
+post0 = cov00 - A01 @ cov10
+post1 = cov11 - A10 @ cov01
+
+
+def gaussian_gibbs_fn(rng_key, gibbs_sites, hmc_sites):
+    return {"x0": dist.MultivariateNormal(A01 @ hmc_sites["x1"], covariance_matrix=post0).sample(rng_key)}
+
+
+def gaussian_model():
+    x0 = numpyro.sample("x0", dist.MultivariateNormal(jnp.zeros(D), covariance_matrix=cov00))
+    numpyro.sample("x1", dist.MultivariateNormal(A10 @ x0, covariance_matrix=post1))
+
+
+for cls in (NUTS, HMC):
+    cases[f"gaussian_{cls.__name__.lower()}"] = run(
+        HMCGibbs(cls(gaussian_model, dense_mass=True), gibbs_fn=gaussian_gibbs_fn, gibbs_sites=["x0"]),
+        ["x0", "x1"], 1000, 3000,
+    )
 
 
 # test_discrete_gibbs_multiple_sites_chain (num_chains = 2).
@@ -131,6 +184,9 @@ for modified in (False, True):
 out = {
     "numpyro": numpyro.__version__,
     "linear": {"X": X.tolist(), "Y": Y.tolist()},
+    "linear_log_sigma": {"X": X2.tolist(), "Y": Y2.tolist()},
+    "gaussian": {"cov00": cov00.tolist(), "A01": A01.tolist(), "A10": A10.tolist(),
+                 "post0": post0.tolist(), "post1": post1.tolist()},
     "cases": cases,
 }
 (fx / "gibbs_numpyro.json").write_text(json.dumps(out, indent=1) + "\n")

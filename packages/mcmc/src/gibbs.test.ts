@@ -1,5 +1,12 @@
 import { effectiveSampleSize } from "@phlox/diagnostics";
-import { Bernoulli, Binomial, Categorical, HalfCauchy, Normal } from "@phlox/distributions";
+import {
+  Bernoulli,
+  Binomial,
+  Categorical,
+  HalfCauchy,
+  MultivariateNormal,
+  Normal,
+} from "@phlox/distributions";
 import { deterministic, sample } from "@phlox/handlers";
 import { type Key, matmul, type Tensor, take, tensor } from "@phlox/tensor";
 import { describe, expect, test } from "vitest";
@@ -70,9 +77,10 @@ async function run(
   return { mcmc, samples: mcmc.getSamples({ groupByChain: true }) as Record<string, unknown> };
 }
 
-describe("HMCGibbs on test_linear_model_sigma (N = 90, P = 40)", () => {
-  const X = fixture.linear.X as number[][];
-  const Y = fixture.linear.Y as number[];
+/** XᵀX and Xᵀy of a data set, and its tensors. */
+function regression(data: { X: number[][]; Y: number[] }) {
+  const X = data.X;
+  const Y = data.Y;
   const N = X.length;
   const P = X[0].length;
   const XX = new Float64Array(P * P);
@@ -83,20 +91,26 @@ describe("HMCGibbs on test_linear_model_sigma (N = 90, P = 40)", () => {
       for (let b = 0; b < P; b++) XX[a * P + b] += X[i][a] * X[i][b];
     }
   }
-  const Xt = tensor(Float64Array.from(X.flat()), { shape: [N, P] });
-  const Yt = tensor(Float64Array.from(Y));
-
-  const model = (x: Tensor, y: Tensor): void => {
-    const sigma = sample("sigma", new HalfCauchy(1)) as Tensor;
-    const beta = sample("beta", new Normal(tensor(new Float64Array(P)), 1)) as Tensor;
-    const mean = matmul(x, beta);
-    deterministic("mean0", take(mean, tensor(0)));
-    sample("obs", new Normal(mean, sigma), { obs: y });
+  return {
+    X,
+    P,
+    XX,
+    XY,
+    Xt: tensor(Float64Array.from(X.flat()), { shape: [N, P] }),
+    Yt: tensor(Float64Array.from(Y)),
   };
+}
 
-  // The exact conditional beta | sigma, y ~ N(Λ⁻¹ Xᵀy / σ², Λ⁻¹), Λ = XᵀX / σ² + I, by Cholesky Λ = L Lᵀ.
-  const gibbsFn: GibbsFn = (rngKey: Key, _gibbs, hmcSites) => {
-    const s2 = (hmcSites.sigma.dataSync() as ArrayLike<number>)[0] ** 2;
+/**
+ * The exact conditional beta | sigma, y ~ N(Λ⁻¹ Xᵀy / σ², Λ⁻¹), Λ = XᵀX / σ² + I, by Cholesky Λ = L Lᵀ
+ * (sigma from the HMC site `sigma`, or exp of `log_sigma`).
+ */
+function linearGibbsFn(XX: Float64Array, XY: Float64Array, P: number): GibbsFn {
+  return (rngKey: Key, _gibbs, hmcSites) => {
+    const sigma = hmcSites.sigma
+      ? (hmcSites.sigma.dataSync() as ArrayLike<number>)[0]
+      : Math.exp((hmcSites.log_sigma.dataSync() as ArrayLike<number>)[0]);
+    const s2 = sigma * sigma;
     const L = new Float64Array(P * P);
     for (let i = 0; i < P; i++) {
       for (let j = 0; j <= i; j++) {
@@ -121,29 +135,91 @@ describe("HMCGibbs on test_linear_model_sigma (N = 90, P = 40)", () => {
     }
     return { beta: tensor(beta) };
   };
+}
 
-  test("NUTS within Gibbs matches NumPyro's HMCGibbs and the true coefficients", {
-    timeout: 240_000,
-  }, async () => {
-    const kernel = new HMCGibbs(new NUTS(model), gibbsFn, ["beta"]);
-    const { mcmc, samples } = await run(kernel, { numWarmup: 500, numSamples: 500 }, Xt, Yt);
-    expectMatchesNumPyro(samples, cases.linear_sigma, ["beta", "sigma"]);
-    // NumPyro's own assertions: beta ≈ e₁ (atol 0.05), sigma ≈ 0.07 (atol 0.25).
-    const beta = siteStats(samples, "beta").mean;
-    beta.forEach((b, i) => {
-      expect(Math.abs(b - (i === 0 ? 1 : 0))).toBeLessThan(0.05);
+describe("HMCGibbs on NumPyro's test_hmc_gibbs linear and Gaussian models", () => {
+  const sigmaData = regression(fixture.linear as { X: number[][]; Y: number[] });
+  const sigmaModel = (x: Tensor, y: Tensor): void => {
+    const sigma = sample("sigma", new HalfCauchy(1)) as Tensor;
+    const beta = sample("beta", new Normal(tensor(new Float64Array(x.shape[1])), 1)) as Tensor;
+    sample("obs", new Normal(matmul(x, beta), sigma), { obs: y });
+  };
+  const logData = regression(fixture.linear_log_sigma as { X: number[][]; Y: number[] });
+  const logSigmaModel = (x: Tensor, y: Tensor): void => {
+    const logSigma = sample("log_sigma", new Normal(1, 1)) as Tensor;
+    const beta = sample("beta", new Normal(tensor(new Float64Array(x.shape[1])), 1)) as Tensor;
+    const mean = matmul(x, beta);
+    deterministic("mean", mean);
+    sample("obs", new Normal(mean, logSigma.exp()), { obs: y });
+  };
+
+  for (const [Inner, tag] of [
+    [NUTS, "nuts"],
+    [HMC, "hmc"],
+  ] as const) {
+    test(`test_linear_model_sigma (N = 90, P = 40), ${tag.toUpperCase()} within Gibbs`, {
+      timeout: 240_000,
+    }, async () => {
+      const { XX, XY, P, Xt, Yt } = sigmaData;
+      const kernel = new HMCGibbs(new Inner(sigmaModel), linearGibbsFn(XX, XY, P), ["beta"]);
+      const { mcmc, samples } = await run(kernel, { numWarmup: 500, numSamples: 500 }, Xt, Yt);
+      expectMatchesNumPyro(samples, cases[`linear_sigma_${tag}`], ["beta", "sigma"]);
+      // NumPyro's own assertions: beta ≈ e₁ (atol 0.05), sigma ≈ 0.07 (atol 0.25).
+      siteStats(samples, "beta").mean.forEach((b, i) => {
+        expect(Math.abs(b - (i === 0 ? 1 : 0))).toBeLessThan(0.05);
+      });
+      expect(Math.abs(siteStats(samples, "sigma").mean[0] - 0.07)).toBeLessThan(0.25);
+      expect(mcmc.printSummary()).toMatch(/beta\[39\]/);
     });
-    expect(Math.abs(siteStats(samples, "sigma").mean[0] - 0.07)).toBeLessThan(0.25);
-    // Deterministic sites see the Gibbs values: mean0 = X[0]·beta at every draw.
-    const b = siteTensor(samples.beta).dataSync() as ArrayLike<number>;
-    const m0 = siteTensor(samples.mean0).dataSync() as ArrayLike<number>;
-    for (const d of [0, 250, 499]) {
-      let dot = 0;
-      for (let j = 0; j < P; j++) dot += X[0][j] * b[d * P + j];
-      expect(m0[d]).toBeCloseTo(dot, 8);
-    }
-    expect(mcmc.printSummary()).toMatch(/beta\[0\]|beta/);
-  });
+
+    test(`test_linear_model_log_sigma (N = 100, P = 50), ${tag.toUpperCase()} within Gibbs`, {
+      timeout: 240_000,
+    }, async () => {
+      const { X, XX, XY, P, Xt, Yt } = logData;
+      const kernel = new HMCGibbs(new Inner(logSigmaModel), linearGibbsFn(XX, XY, P), ["beta"]);
+      const { samples } = await run(kernel, { numWarmup: 500, numSamples: 500 }, Xt, Yt);
+      expectMatchesNumPyro(samples, cases[`linear_log_sigma_${tag}`], ["beta", "log_sigma"]);
+      siteStats(samples, "beta").mean.forEach((b, i) => {
+        expect(Math.abs(b - (i === 0 ? 1 : 0))).toBeLessThan(0.05);
+      });
+      expect(Math.abs(Math.exp(siteStats(samples, "log_sigma").mean[0]) - 0.11)).toBeLessThan(0.25);
+      // The deterministic site sees the Gibbs values: mean = X·beta at every draw.
+      const b = siteTensor(samples.beta).dataSync();
+      const mean = siteTensor(samples.mean).dataSync();
+      const N = X.length;
+      for (const d of [0, 250, 499]) {
+        let dot = 0;
+        for (let j = 0; j < P; j++) dot += X[3][j] * b[d * P + j];
+        expect(mean[d * N + 3]).toBeCloseTo(dot, 8);
+      }
+    });
+
+    test(`test_gaussian_model (D = 2, dense mass), ${tag.toUpperCase()} within Gibbs`, {
+      timeout: 240_000,
+    }, async () => {
+      const g = fixture.gaussian;
+      const A01 = tensor(g.A01);
+      const A10 = tensor(g.A10);
+      const model = (): void => {
+        const x0 = sample("x0", new MultivariateNormal([0, 0], { covarianceMatrix: g.cov00 })) as Tensor;
+        sample("x1", new MultivariateNormal(matmul(A10, x0), { covarianceMatrix: g.post1 }));
+      };
+      const gibbsFn: GibbsFn = (rngKey, _gibbs, hmcSites) => ({
+        x0: new MultivariateNormal(matmul(A01, hmcSites.x1), { covarianceMatrix: g.post0 }).sample(rngKey),
+      });
+      const kernel = new HMCGibbs(new Inner(model, { denseMass: true }), gibbsFn, ["x0"]);
+      const { samples } = await run(kernel, { numWarmup: 1000, numSamples: 3000 });
+      expectMatchesNumPyro(samples, cases[`gaussian_${tag}`], ["x0", "x1"]);
+      // NumPyro's assertions: means ≈ 0 (atol 0.25), sds ≈ sqrt(diag cov00) (rtol 0.05 for x0).
+      const x0 = siteStats(samples, "x0");
+      const x1 = siteStats(samples, "x1");
+      for (const m of [...x0.mean, ...x1.mean]) expect(Math.abs(m)).toBeLessThan(0.25);
+      for (let i = 0; i < 2; i++) {
+        const sd = Math.sqrt(g.cov00[i][i]);
+        expect(Math.abs(x0.sd[i] - sd) / sd).toBeLessThan(0.05);
+      }
+    });
+  }
 });
 
 describe("DiscreteHMCGibbs and MixedHMC on NumPyro's discrete test models", () => {

@@ -160,12 +160,14 @@ export class MixedHMC extends DiscreteHMCGibbs {
     let delta = failed ? Number.POSITIVE_INFINITY : kinetic() + pe - energyOld - deltaPeSum;
     if (Number.isNaN(delta)) delta = Number.POSITIVE_INFINITY;
     const acceptProb = Math.min(1, Math.exp(-delta));
+    s.energy = energyOld;
     if (s.rng.uniform() < acceptProb) {
       s.z.set(z);
       s.zGrad.set(grad);
       s.potentialEnergy = pe;
       s.gibbs = gibbs;
       s.r.set(r);
+      s.energy = kinetic() + pe;
     }
     // Leave the model potential conditioned on the state's values.
     this.potentialAt(s.z, s.gibbs);
@@ -173,7 +175,6 @@ export class MixedHMC extends DiscreteHMCGibbs {
     s.treeDepth = 0;
     s.acceptProb = acceptProb;
     s.diverging = failed || delta > this.core.options.maxDeltaEnergy;
-    s.energy = s.potentialEnergy + kinetic();
     if (s.i < s.numWarmup) this.adapt(s);
     const itr = s.i + 1;
     const n = s.i < s.numWarmup ? itr : itr - s.numWarmup;
