@@ -70,4 +70,20 @@ describe("initializeModel with gibbsSites", () => {
       /"c", which is observed/,
     );
   });
+
+  it("compiles a potential with no continuous site left (all latent sites are Gibbs sites)", () => {
+    const discrete = (): void => {
+      sample("c", new Categorical({ probs: PROBS }));
+    };
+    const info = initializeModel(key(0), discrete, [], { gibbsSites: ["c"] });
+    expect(info.dim).toBe(0);
+    expect(info.compiled).toBe(true);
+    const g = info.gibbs;
+    if (g === undefined) throw new Error("no gibbs info");
+    const empty = new Float64Array(0);
+    for (const c of [0, 1, 2, 3]) {
+      g.set([c]);
+      expect(info.potentialFn(empty, empty)).toBeCloseTo(-Math.log(PROBS[c]), 12);
+    }
+  });
 });
