@@ -12,6 +12,7 @@ Phlox test the exact conditional is used (covariance_matrix = inverse of the pre
 chains target the true posterior.
 """
 import json
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -39,12 +40,13 @@ def stats(samples_by_chain, names):
         out[name] = {
             "mean": flat.mean(0).tolist(),
             "sd": sd.tolist(),
-            "mcse": (sd / np.sqrt(ess)).tolist(),
+            # a site constant over every draw (sd 0) has MCSE 0, not NaN (which JSON cannot hold)
+            "mcse": np.where(sd > 0, sd / np.sqrt(np.where(sd > 0, ess, 1.0)), 0.0).tolist(),
         }
     return out
 
 
-def run(kernel, names, num_warmup, num_samples, num_chains=1, args=()):
+def run_mcmc(kernel, names, num_warmup, num_samples, num_chains=1, args=()):
     mcmc = MCMC(kernel, num_warmup=num_warmup, num_samples=num_samples, num_chains=num_chains,
                 chain_method="sequential", progress_bar=False)
     mcmc.run(jax.random.PRNGKey(0), *args)
@@ -52,6 +54,22 @@ def run(kernel, names, num_warmup, num_samples, num_chains=1, args=()):
 
 
 cases = {}
+# `--only a,b` recomputes just those cases (those defined with @case) and merges them into the existing file.
+ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else None
+lazy = {}
+
+
+def case(name):
+    def register(fn):
+        lazy[name] = fn
+        return fn
+
+    return register
+
+
+def run(*a, **k):
+    """run_mcmc for the cases computed on every full run (skipped under --only)."""
+    return None if ONLY is not None else run_mcmc(*a, **k)
 
 # test_linear_model_sigma (N = 90, P = 40, sigma = 0.07), HMCGibbs with NUTS.
 np.random.seed(1)
@@ -180,6 +198,39 @@ for modified in (False, True):
         DiscreteHMCGibbs(NUTS(gmm_model, trajectory_length=1.2), modified=modified),
         ["c", "x"], 1000, 20000, args=(PROBS, LOCS),
     )
+
+# A mixture with one discrete assignment per observation (a plate of Categorical sites) and a shared shift.
+MIX_Y = jnp.array([-2.1, -1.7, 0.2, 2.3, 1.9, 4.2])
+
+
+def plate_mixture_model(obs):
+    loc = numpyro.sample("loc", dist.Normal(0.0, 5.0))
+    with numpyro.plate("N", 6):
+        c = numpyro.sample("c", dist.Categorical(jnp.array([0.3, 0.4, 0.3])))
+        numpyro.sample("obs", dist.Normal(jnp.array([-2.0, 0.0, 2.0])[c] + loc, 0.5), obs=obs)
+
+
+@case("plate_mixture_discrete")
+def _():
+    return run_mcmc(DiscreteHMCGibbs(NUTS(plate_mixture_model)), ["c", "loc"], 1000, 5000, num_chains=2, args=(MIX_Y,))
+
+
+@case("plate_mixture_mixed")
+def _():
+    return run_mcmc(MixedHMC(HMC(plate_mixture_model, trajectory_length=1.0), num_discrete_updates=12),
+               ["c", "loc"], 1000, 5000, num_chains=2, args=(MIX_Y,))
+
+
+for name, fn in lazy.items():
+    if ONLY is None or name in ONLY:
+        cases[name] = fn()
+
+if ONLY is not None:
+    # Recompute only the named cases, keeping the others of the committed file (the same seeds give the same
+    # numbers as a full run).
+    previous = json.loads((fx / "gibbs_numpyro.json").read_text())
+    previous["cases"].update({k: v for k, v in cases.items() if v is not None})
+    cases = previous["cases"]
 
 out = {
     "numpyro": numpyro.__version__,

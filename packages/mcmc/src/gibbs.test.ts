@@ -7,7 +7,7 @@ import {
   MultivariateNormal,
   Normal,
 } from "@phlox/distributions";
-import { deterministic, sample } from "@phlox/handlers";
+import { deterministic, plate, sample } from "@phlox/handlers";
 import { type Key, matmul, type Tensor, take, tensor } from "@phlox/tensor";
 import { describe, expect, test } from "vitest";
 import fixture from "../fixtures/gibbs_numpyro.json" with { type: "json" };
@@ -45,7 +45,7 @@ function siteStats(samples: Record<string, unknown>, name: string): Stats {
     const sd = Math.sqrt(s2 / (C * D - 1));
     out.mean.push(m);
     out.sd.push(sd);
-    out.mcse.push(sd / Math.sqrt(ess[j]));
+    out.mcse.push(sd > 0 ? sd / Math.sqrt(ess[j]) : 0);
   }
   return out;
 }
@@ -307,6 +307,32 @@ describe("DiscreteHMCGibbs and MixedHMC on NumPyro's discrete test models", () =
         expect(Math.abs(c.mean[0] - 1.65), name).toBeLessThan(Math.max(0.1, 4 * c.mcse[0]));
         expect(Math.abs(c.sd[0] ** 2 - 1.03), name).toBeLessThan(0.1);
       }
+    }
+  });
+
+  // A mixture with one Categorical assignment per observation (a plate of discrete sites) and a shared shift.
+  const mixY = tensor([-2.1, -1.7, 0.2, 2.3, 1.9, 4.2]);
+  const plateMixture = (obs: Tensor): void => {
+    const loc = sample("loc", new Normal(0, 5)) as Tensor;
+    plate("N", 6, () => {
+      const c = sample("c", new Categorical({ probs: tensor([0.3, 0.4, 0.3]) })) as Tensor;
+      sample("obs", new Normal(take(tensor([-2, 0, 2]), c).add(loc), 0.5), { obs });
+    });
+  };
+  test("a plate of discrete assignments with a continuous shift, two chains", {
+    timeout: 300_000,
+  }, async () => {
+    const kernels: [string, Kernel][] = [
+      ["plate_mixture_discrete", new DiscreteHMCGibbs(new NUTS(plateMixture))],
+      [
+        "plate_mixture_mixed",
+        new MixedHMC(new HMC(plateMixture, { trajectoryLength: 1 }), { numDiscreteUpdates: 12 }),
+      ],
+    ];
+    for (const [name, kernel] of kernels) {
+      const { samples } = await run(kernel, { numWarmup: 1000, numSamples: 5000, numChains: 2 }, mixY);
+      expect(siteTensor(samples.c).shape).toEqual([2, 5000, 6]);
+      expectMatchesNumPyro(samples, cases[name], ["c", "loc"]);
     }
   });
 });
