@@ -337,8 +337,10 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
     const info = this.info as GibbsPotential;
     info.gibbs.set(s.gibbs);
     const hmcSites: Record<string, Tensor> = Object.create(null);
-    for (const [k, v] of Object.entries(info.postprocess(s.z)))
-      hmcSites[k] = tensor(v.data, { shape: v.shape });
+    // { data, shape } today; a Tensor should the model potential return those.
+    for (const [k, v] of Object.entries(info.postprocess(s.z) as Record<string, SiteValue | Tensor>)) {
+      hmcSites[k] = "dataSync" in v ? v : tensor(v.data, { shape: v.shape });
+    }
     const [next, sub] = splitKey(s.gibbsKey, 2);
     s.gibbsKey = next;
     const fn = this.gibbsFn as GibbsFn;
