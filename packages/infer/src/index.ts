@@ -8,6 +8,8 @@ export {
   initToValue,
 } from "./initialization.js";
 export {
+  type GibbsLayout,
+  type GibbsSitesInfo,
   type InitializeModelOptions,
   initializeModel,
   loadPotential,

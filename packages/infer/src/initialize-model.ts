@@ -12,6 +12,7 @@ import { withCompiler } from "@phlox/tensor";
 
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
+import { type GibbsLayout, GibbsSites } from "./internal/gibbs-sites.js";
 import { validateObservations } from "./internal/observed.js";
 import {
   type CompiledPotential,
@@ -72,6 +73,30 @@ export interface InitializeModelOptions {
    * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
    */
   checkCompiled?: boolean;
+  /**
+   * Latent sites that a Gibbs-style sampler (`HMCGibbs`, `DiscreteHMCGibbs`, `MixedHMC` in `@phlox/mcmc`)
+   * updates itself, discrete ones included: they stay out of the flat vector, and the potential is that of
+   * the model conditioned on their current values (NumPyro's `_gibbs_sites`), which `ModelInfo.gibbs`
+   * reads and sets. Without this option a discrete latent site is an error.
+   */
+  gibbsSites?: readonly string[];
+}
+
+/**
+ * The Gibbs sites of {@link ModelInfo} (present when `gibbsSites` was given): their current values, on which
+ * `potentialFn` and `postprocess` condition the model.
+ */
+export interface GibbsSitesInfo {
+  /** Where each Gibbs site lies in `values` (constrained values, row-major, in the order given). */
+  readonly layout: readonly GibbsLayout[];
+  /** Length of `values`. */
+  readonly dim: number;
+  /** The initial values (from the first trace: a draw from the prior). */
+  readonly initial: Float64Array;
+  /** Conditions `potentialFn`, `postprocess` and `initialize` on these values (copied), flat. */
+  set(values: ArrayLike<number>): void;
+  /** The values currently conditioned on (a copy). */
+  get(): Float64Array;
 }
 
 /** Observed elements up to which `initializeModel` cross-checks the compiled potential by default. */
@@ -112,7 +137,11 @@ export interface ModelInfo {
    * eager or interpreted, which is not serialisable.
    */
   serialize(): WorkerPotentialSpec | undefined;
+  /** The Gibbs sites when `gibbsSites` was given (see {@link InitializeModelOptions.gibbsSites}). */
+  gibbs?: GibbsSitesInfo;
 }
+
+export type { GibbsLayout } from "./internal/gibbs-sites.js";
 
 /** Sets latent sites' initial values with an init strategy. */
 class InitMessenger extends Messenger {
@@ -192,7 +221,7 @@ export function initializeModel(
 
 function initializeModelImpl(
   rngKey: Key | number | readonly [number, number],
-  model: AnyModel,
+  rawModel: AnyModel,
   args: readonly unknown[],
   options: InitializeModelOptions,
 ): ModelInfo {
@@ -205,15 +234,18 @@ function initializeModelImpl(
   }
   const maxTries = options.maxTries ?? 100;
   const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
-  const proto = initTrace(model, args, strategy, kProto);
+  const proto = initTrace(rawModel, args, strategy, kProto);
   validateObservations(proto);
+  const gibbs = options.gibbsSites === undefined ? null : new GibbsSites(options.gibbsSites, proto);
+  // From here on the model runs conditioned on the Gibbs sites' current values.
+  const model = gibbs === null ? rawModel : gibbs.wrap(rawModel);
 
   const layout: SiteLayout[] = [];
   let dim = 0;
   for (const site of proto.values()) {
     if (!isLatent(site)) continue;
     const fn = site.fn;
-    if (fn === null || site.value === null) continue;
+    if (fn === null || site.value === null || gibbs?.has(site.name)) continue;
     if (fn.support.isDiscrete) {
       throw new PhloxError(
         "discrete-latent",
@@ -287,10 +319,32 @@ function initializeModelImpl(
 
   let potentialFn = eagerFn;
   let compiled: CompiledPotential | null = null;
-  if (options.jit !== false && dim > 0) {
+  if (options.jit !== false && (dim > 0 || gibbs !== null)) {
     try {
-      compiled = compileValueAndGrad(U, dim);
-      potentialFn = compiled.fn;
+      if (gibbs === null) {
+        compiled = compileValueAndGrad(U, dim);
+        potentialFn = compiled.fn;
+      } else {
+        const g = gibbs;
+        // Every latent site may be a Gibbs site (dim 0): the compiled function then takes one unused input.
+        const n = Math.max(dim, 1);
+        compiled = compileValueAndGrad(
+          (z: Tensor, c: Tensor) => {
+            g.traced = c;
+            try {
+              return U(z);
+            } finally {
+              g.traced = null;
+            }
+          },
+          n,
+          { extraInputs: [{ shape: [g.dim], dtype: "float64" }] },
+        );
+        const fn = compiled.fn as (z: Float64Array, grad: Float64Array, c: Float64Array) => number;
+        const z1 = new Float64Array(1);
+        const g1 = new Float64Array(1);
+        potentialFn = dim === 0 ? () => fn(z1, g1, g.values) : (z, grad) => fn(z, grad, g.values);
+      }
     } catch (e) {
       const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
       warn(
@@ -385,7 +439,7 @@ function initializeModelImpl(
     }
     if (eagerTrace !== null) checkPoint = { z: Float64Array.from(first.z), trace: eagerTrace };
     const gc = new Float64Array(dim);
-    const vc = compiled.fn(first.z, gc);
+    const vc = potentialFn(first.z, gc);
     let ok = Math.abs(ve - vc) <= 1e-8 * (1 + Math.abs(ve));
     for (let i = 0; ok && i < dim; i++) ok = Math.abs(ge[i] - gc[i]) <= 1e-7 * (1 + Math.abs(ge[i]));
     if (!ok) {
@@ -424,7 +478,7 @@ function initializeModelImpl(
       const at = checkPoint;
       checkPoint = null;
       fastPostprocess =
-        options.jit === false || dim === 0
+        options.jit === false || dim === 0 || gibbs !== null
           ? null
           : at !== null
             ? compilePostprocess(runAt, keepSite, dim, at.z, sitesOf(at.trace))
@@ -476,12 +530,31 @@ function initializeModelImpl(
       return search(toKey(k), null).z;
     },
     serialize() {
-      if (spec === null || spec.compiled === null) return undefined;
+      if (spec === null || spec.compiled === null || gibbs !== null) return undefined;
       // "@phlox/infer" rather than "@phlox/backend-js": a worker started by @phlox/mcmc can import the
       // packages mcmc depends on, and infer re-exports backend-js's loadPotential.
       return { module: "@phlox/infer", exportName: "loadPotential", payload: spec.toJSON() };
     },
   };
+  if (gibbs !== null) {
+    const g = gibbs;
+    const initial = Float64Array.from(g.values);
+    info.gibbs = {
+      layout: g.layout,
+      dim: g.dim,
+      initial,
+      set(values) {
+        if (values.length !== g.dim) {
+          throw new PhloxError(
+            "gibbs-values-length",
+            `ModelInfo.gibbs.set: got ${values.length} values, expected ${g.dim} (${g.layout.map((l) => `"${l.name}" [${l.shape.join(", ")}]`).join(", ")}).`,
+          );
+        }
+        g.values = Float64Array.from(values);
+      },
+      get: () => Float64Array.from(g.values),
+    };
+  }
   return info;
 }
 

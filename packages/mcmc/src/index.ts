@@ -31,6 +31,7 @@ export {
   parametric,
   parametricDraws,
 } from "./consensus.js";
+export { DiscreteHMCGibbs, type DiscreteHMCGibbsOptions } from "./discrete-hmc-gibbs.js";
 export type { EnsembleOptions, WalkerState, WalkerStateJSON } from "./ensemble.js";
 export { ESS, type ESSMove, type ESSOptions } from "./ess.js";
 export {
@@ -45,6 +46,7 @@ export {
   hmcStateToJSON,
   type PotentialFn,
 } from "./hmc.js";
+export { type GibbsFn, HMCGibbs, type HMCGibbsState, type HMCGibbsStateJSON } from "./hmc-gibbs.js";
 export {
   HMC,
   type Model,
@@ -64,6 +66,7 @@ export {
   type MCMCOptions,
   type RunWarning,
 } from "./mcmc.js";
+export { MixedHMC, type MixedHMCOptions } from "./mixed-hmc.js";
 export type {
   KernelWorkerPayload,
   ModelSource,

@@ -92,8 +92,11 @@ export type CompiledPotential = B.CompiledPotential;
  * Compiles `f` and its gradient into one function (`@phlox/backend-js`).
  * @throws ConcretizationError when `f` reads a traced value (the caller falls back to eager autodiff).
  */
-export const compileValueAndGrad = (f: (z: Tensor) => Tensor, dim: number): CompiledPotential =>
-  B.compileValueAndGrad(f, dim);
+export const compileValueAndGrad = (
+  f: (z: Tensor, ...extra: Tensor[]) => Tensor,
+  dim: number,
+  options?: B.CompileValueAndGradOptions,
+): CompiledPotential => B.compileValueAndGrad(f, dim, options);
 /** `@phlox/backend-js`'s `loadPotential`: rebuilds a compiled potential from its JSON form. */
 export const loadCompiledPotential = (json: unknown): ((z: Float64Array, grad: Float64Array) => number) =>
   B.loadPotential(json as B.SerializedPotential);
