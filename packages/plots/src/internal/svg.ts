@@ -61,7 +61,10 @@ export function el(tag: string, a: Attrs, children?: string | readonly string[])
   return `<${tag}${attrs(a)}>${inner}</${tag}>`;
 }
 
-/** Writes tenths `r` (|r| < 10000) at `len` as {@link c1} would (e.g. -12.3, 5, 0.4); returns the new end. */
+/**
+ * Writes tenths `r` (|r| < 10000) at `len` as {@link c1} would, without the leading zero of a magnitude under
+ * 1 (e.g. -12.3, 5, .4, -.4: SVG path numbers need no integer digit); returns the new end.
+ */
 function small(buf: Uint8Array, len: number, r: number): number {
   let a = r;
   if (a < 0) {
@@ -80,7 +83,7 @@ function small(buf: Uint8Array, len: number, r: number): number {
     const t = (ip / 10) | 0;
     buf[len++] = 48 + t;
     buf[len++] = 48 + ip - t * 10;
-  } else buf[len++] = 48 + ip;
+  } else if (ip !== 0 || dp === 0) buf[len++] = 48 + ip;
   if (dp !== 0) {
     buf[len++] = 46; // "."
     buf[len++] = 48 + dp;
@@ -122,9 +125,10 @@ const CHUNK = 1 << 20;
  * its views. Characters outside ASCII are written as numeric character references.
  */
 class ByteWriter {
-  private buf = new Uint8Array(0);
+  /** The current chunk and the write position in it (read and advanced by tight loops in this module). */
+  buf = new Uint8Array(0);
   private start = 0;
-  private len = 0;
+  len = 0;
   private decoder: TextDecoder | undefined;
 
   /** Starts a new piece after the previous one. */
@@ -132,7 +136,8 @@ class ByteWriter {
     this.start = this.len;
   }
 
-  private room(k: number): void {
+  /** Makes room for `k` more bytes after `len` (possibly moving the current piece to a new chunk). */
+  room(k: number): void {
     if (this.len + k <= this.buf.length) return;
     // a new chunk, with the current piece moved to its start
     const used = this.len - this.start;
@@ -294,11 +299,16 @@ const LIM = 1 << 29;
 /** Writes the path data of {@link polylinePath} at the writer's end (without starting a new piece). */
 export function writePolyline(xs: ArrayLike<number>, ys: ArrayLike<number>, m: Affine): void {
   const { ox, x0, kx, oy, y0, ky } = m;
+  const n = xs.length;
   let pen = false;
   let near = false;
   let px = 0;
   let py = 0;
-  for (let i = 0; i < xs.length; i++) {
+  // room for every vertex written relative (at most 1 + 2·6 characters) at once; absolute ones ask for more
+  writer.room(13 * n + 16);
+  let buf = writer.buf;
+  let len = writer.len;
+  for (let i = 0; i < n; i++) {
     const a = xs[i]!;
     const b = ys[i]!;
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
@@ -310,20 +320,33 @@ export function writePolyline(xs: ArrayLike<number>, ys: ArrayLike<number>, m: A
     const rx = Math.round(X * 10);
     const ry = Math.round(Y * 10);
     const inside = rx > -LIM && rx < LIM && ry > -LIM && ry < LIM;
-    if (pen && near && inside) {
+    const dx = rx - px;
+    const dy = ry - py;
+    if (pen && near && dx > -10000 && dx < 10000 && dy > -10000 && dy < 10000) {
       // relative to the previous rounded vertex: the same 0.1 px grid, fewer characters
-      writer.offset(rx - px, ry - py);
+      buf[len++] = 108; // "l"
+      len = small(buf, len, dx);
+      if (dy >= 0) buf[len++] = 44; // ","
+      len = small(buf, len, dy);
     } else {
-      writer.char(pen ? 76 : 77); // "L" / "M"
-      writer.c1(X);
-      writer.char(44); // ","
-      writer.c1(Y);
+      writer.len = len;
+      if (pen && near && inside) writer.offset(dx, dy);
+      else {
+        writer.char(pen ? 76 : 77); // "L" / "M"
+        writer.c1(X);
+        writer.char(44); // ","
+        writer.c1(Y);
+      }
+      writer.room(13 * (n - i) + 16);
+      buf = writer.buf;
+      len = writer.len;
     }
     near = inside;
     px = rx;
     py = ry;
     pen = true;
   }
+  writer.len = len;
 }
 
 /**
