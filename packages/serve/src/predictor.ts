@@ -1,4 +1,4 @@
-import { type CompiledRowsProgram, compileRows } from "@phlox/backend-js";
+import { type CompiledRowsProgram, compileRows, type IRTypedArray } from "@phlox/backend-js";
 import type { Constraint } from "@phlox/distributions";
 import type { Trace } from "@phlox/handlers";
 import { Predictive } from "@phlox/infer";
@@ -41,6 +41,14 @@ export interface InputSlot {
 }
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Template rows for one posterior and draw count, with the seed their keys are for. */
+interface Template {
+  rows: Float64Array;
+  seed: number;
+  /** The fixed part's output arrays, reused when the seed changes. */
+  fixedOut?: IRTypedArray[];
+}
 const keyOf = (w0: number, w1: number): Key => tensor(new Uint32Array([w0, w1]), { dtype: "uint32" }) as Key;
 
 /** The draws used for `n` of `total`: evenly spaced, `floor(k·total/n)` for k < n (all of them when n = total). */
@@ -82,12 +90,12 @@ export class PosteriorPredictor {
   eagerReason: string | null = null;
   private readonly latentDim: number;
   private readonly dim: number;
-  private readonly templates = new Map<string, { rows: Float64Array; seed: number }>();
+  private readonly templates = new Map<string, Template>();
   /** The template used last (a repeat of the same posterior, n and seed skips the map). */
   private lastTemplate: {
     post: Posterior;
     n: number;
-    t: { rows: Float64Array; seed: number };
+    t: Template;
   } | null = null;
 
   /**
@@ -370,7 +378,7 @@ export class PosteriorPredictor {
     }
     if (t.seed !== seed) {
       this.writeKeys(t.rows, seed, n);
-      this.runFixed(t.rows, n);
+      this.runFixed(t, n);
       t.seed = seed;
     }
     this.lastTemplate = { post, n, t };
@@ -378,11 +386,13 @@ export class PosteriorPredictor {
   }
 
   /** Fills the boundary columns of n template rows with the fixed part of the loop (after their keys). */
-  private runFixed(rows: Float64Array, n: number): void {
+  private runFixed(t: Template, n: number): void {
     const fixed = this.fixedProgram;
     if (fixed === null) return;
     const { stride } = this;
-    const outs = fixed.run(rows, n);
+    const rows = t.rows;
+    const outs = fixed.run(rows, n, t.fixedOut);
+    t.fixedOut = outs;
     let off = this.dim;
     for (const a of outs) {
       const size = a.length / n;

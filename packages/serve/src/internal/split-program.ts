@@ -48,6 +48,9 @@ export function splitAtColumn(program: IRProgram, first: number): SplitProgram |
   // values that read no column at all (literal fills, iotas): computed by both parts, never stored
   const free = new Set<number>(program.constants.map((c) => c.v.id));
   const freeEqns: IREqn[] = [];
+  // slices of fixed columns: each part slices them again (cheaper than storing a copy)
+  const direct = new Set<number>();
+  const directEqns: IREqn[] = [];
   const fixedEqns: IREqn[] = [];
   const varyingEqns: IREqn[] = [];
   for (const e of program.eqns) {
@@ -70,6 +73,9 @@ export function splitAtColumn(program: IRProgram, first: number): SplitProgram |
     if (!reads) {
       for (const o of e.outputs) free.add(o.id);
       freeEqns.push(e);
+    } else if (!v && e.inputs.length === 1 && (e.inputs[0] as IRVar).id === z.id) {
+      for (const o of e.outputs) direct.add(o.id);
+      directEqns.push(e);
     } else if (v) {
       for (const o of e.outputs) varying.add(o.id);
       varyingEqns.push(e);
@@ -80,7 +86,15 @@ export function splitAtColumn(program: IRProgram, first: number): SplitProgram |
   const boundary: IRVar[] = [];
   const seen = new Set<number>();
   const need = (a: IRAtom): void => {
-    if (!isVar(a) || a.id === z.id || varying.has(a.id) || free.has(a.id) || seen.has(a.id)) return;
+    if (
+      !isVar(a) ||
+      a.id === z.id ||
+      varying.has(a.id) ||
+      free.has(a.id) ||
+      direct.has(a.id) ||
+      seen.has(a.id)
+    )
+      return;
     seen.add(a.id);
     boundary.push(a);
   };
@@ -111,7 +125,7 @@ export function splitAtColumn(program: IRProgram, first: number): SplitProgram |
   const fixed: IRProgram = {
     inputs: [row],
     constants: program.constants,
-    eqns: [original, ...freeEqns, ...fixedEqns],
+    eqns: [original, ...freeEqns, ...directEqns, ...fixedEqns],
     outputs: boundary,
   };
   // the varying part reads each boundary value from its columns, back in its shape and dtype
@@ -138,7 +152,7 @@ export function splitAtColumn(program: IRProgram, first: number): SplitProgram |
   const varyingProgram: IRProgram = {
     inputs: [row],
     constants: program.constants,
-    eqns: [original, ...freeEqns, ...load, ...varyingEqns],
+    eqns: [original, ...freeEqns, ...directEqns, ...load, ...varyingEqns],
     outputs: program.outputs,
   };
   return {
