@@ -20,7 +20,7 @@ export {
 export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./draws.js";
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
 export { betainc, betaincinv } from "./internal/special.js";
-export { hpdi, quantile } from "./intervals.js";
+export { hpdi, hpdiSorted, quantile } from "./intervals.js";
 export {
   type ElpdData,
   type IcOptions,

@@ -7,11 +7,20 @@ function isDrawsObject(x: NumericArray | Draws): x is Draws {
 }
 
 /**
- * Narrowest interval [s_i, s_{i+L}] with L = ⌊prob·n⌋ over sorted s[0..n). As NumPy's argmin, the first
- * NaN width wins (NaN sorts last, so draws containing NaN give a NaN bound, like NumPyro and ArviZ).
+ * Highest-density interval of sorted draws: the narrowest [s_i, s_{i+L}] with L = ⌊prob·n⌋ over s[0..n)
+ * (the first on ties), as NumPyro's `hpdi` and ArviZ's `hdi`. At prob = 1, where both raise (⌊n⌋ = n leaves
+ * no interval to compare), L = n − 1: [min, max], the interval holding every draw and the limit ArviZ gives
+ * for every prob in [(n − 1)/n, 1). As NumPy's argmin, the first NaN width wins (NaN sorts last, so draws
+ * containing NaN give a NaN bound, like NumPyro and ArviZ).
+ * @param s - draws sorted ascending (NaN last), at least `n` of them.
+ * @param n - number of draws used, ≥ 1.
+ * @param prob - mass of the interval, in (0, 1] (not checked here; {@link hpdi} checks it).
+ * @returns `[lower, upper]`.
+ * @example
+ * hpdiSorted(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 10, 0.5); // → [1, 6]
  */
 export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, number] {
-  const len = Math.floor(prob * n);
+  const len = Math.min(Math.floor(prob * n), n - 1);
   const count = n - len;
   let best = 0;
   let width = Number.POSITIVE_INFINITY;
@@ -31,7 +40,8 @@ export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, n
 
 /**
  * Highest posterior density interval: the narrowest interval holding ⌊prob·n⌋ + 1 of the sorted draws
- * (NumPyro `hpdi`, ArviZ `hdi` for unimodal draws).
+ * (NumPyro `hpdi`, ArviZ `hdi` for unimodal draws); at prob = 1 every draw, [min, max] (see
+ * {@link hpdiSorted}: NumPyro and ArviZ raise there).
  * @param x - draws: a 1-D array, or `{ data, shape: [n, ...rest] }` reduced over the first axis.
  * @param prob - probability mass of the interval, in (0, 1]; default 0.9.
  * @returns Float64Array `[lower, upper]` for 1-D input, else shape `[2, ...rest]` (lower row, then upper).

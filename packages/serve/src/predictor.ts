@@ -1,4 +1,4 @@
-import { type CompiledRowsProgram, compileRows } from "@phlox/backend-js";
+import { type CompiledRowsProgram, compileRows, type IRTypedArray } from "@phlox/backend-js";
 import type { Constraint } from "@phlox/distributions";
 import type { Trace } from "@phlox/handlers";
 import { Predictive } from "@phlox/infer";
@@ -16,6 +16,7 @@ import {
 } from "@phlox/tensor";
 import { ServeError } from "./errors.js";
 import { CountingSeed, FeedSeed, predictiveTrace, seedWords } from "./internal/model-run.js";
+import { splitAtColumn } from "./internal/split-program.js";
 import type { LatentSite, Posterior } from "./posterior.js";
 import type { ServableModel } from "./servable-model.js";
 
@@ -40,6 +41,14 @@ export interface InputSlot {
 }
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Template rows for one posterior and draw count, with the seed their keys are for. */
+interface Template {
+  rows: Float64Array;
+  seed: number;
+  /** The fixed part's output arrays, reused when the seed changes. */
+  fixedOut?: IRTypedArray[];
+}
 const keyOf = (w0: number, w1: number): Key => tensor(new Uint32Array([w0, w1]), { dtype: "uint32" }) as Key;
 
 /** The draws used for `n` of `total`: evenly spaced, `floor(k·total/n)` for k < n (all of them when n = total). */
@@ -70,16 +79,23 @@ export class PosteriorPredictor {
   /** Whether key j is drawn from (false: it goes to a plate or a substituted site and is never read). */
   private readonly keyUsed: readonly boolean[];
   private program: CompiledRowsProgram | null;
+  /**
+   * The part of the compiled loop that reads only latent and key columns (each draw's noise), run once per
+   * template into the boundary columns after a row's inputs; null when the loop is not split.
+   */
+  private fixedProgram: CompiledRowsProgram | null = null;
+  /** Elements per template row: latent, keys, inputs, then the fixed part's values. */
+  private stride = 0;
   /** Why the model runs eagerly (null when compiled). */
   eagerReason: string | null = null;
   private readonly latentDim: number;
   private readonly dim: number;
-  private readonly templates = new Map<string, { rows: Float64Array; seed: number }>();
+  private readonly templates = new Map<string, Template>();
   /** The template used last (a repeat of the same posterior, n and seed skips the map). */
   private lastTemplate: {
     post: Posterior;
     n: number;
-    t: { rows: Float64Array; seed: number };
+    t: Template;
   } | null = null;
 
   /**
@@ -195,7 +211,16 @@ export class PosteriorPredictor {
       return { name, shape, size: size(shape), traceShape: s1 };
     });
     this.dim = this.latentDim + 2 * this.numKeys + this.inputDim;
+    this.stride = this.dim;
     this.program = this.compile();
+  }
+
+  /**
+   * Whether the compiled loop is split: what does not read a request's inputs (each draw's noise) runs once
+   * per posterior, draw count and seed, and a request runs only the rest.
+   */
+  get split(): boolean {
+    return this.program !== null && this.fixedProgram !== null;
   }
 
   /** Whether predictions run through the compiled loop (false: eagerly per draw; see `eagerReason`). */
@@ -228,7 +253,23 @@ export class PosteriorPredictor {
         }) as (...a: never[]) => unknown,
         [{ shape: [this.dim], dtype: "float64" }],
       );
-      return compileRows(simplify(program) as unknown as Parameters<typeof compileRows>[0]);
+      const ir = simplify(program) as unknown as Parameters<typeof compileRows>[0];
+      // What does not depend on a request's inputs (the draws' noise) is computed once per posterior, draw
+      // count and seed; a request runs only the rest (the same operations on the same values).
+      const split = splitAtColumn(ir, latentDim + 2 * numKeys);
+      if (split !== null) {
+        try {
+          const fixed = compileRows(split.fixed);
+          const varying = compileRows(split.varying);
+          this.fixedProgram = fixed;
+          this.stride = split.rowSize;
+          return varying;
+        } catch {
+          this.fixedProgram = null;
+          this.stride = this.dim;
+        }
+      }
+      return compileRows(ir);
     } catch (e) {
       this.eagerReason = (e as Error)?.message ?? String(e);
       return null;
@@ -283,13 +324,13 @@ export class PosteriorPredictor {
   private writeKeys(rows: Float64Array, seed: number, n: number): void {
     const [b0, b1] = seedWords(seed);
     const w = new Uint32Array(4);
-    const { dim, latentDim, keyUsed } = this;
+    const { stride, latentDim, keyUsed } = this;
     const last = keyUsed.lastIndexOf(true);
     for (let k = 0; k < n; k++) {
       threefry2x32(b0, b1, 0, k, w, 0); // split(key(seed), n)[k]
       let k0 = w[0];
       let k1 = w[1];
-      const o = k * dim + latentDim;
+      const o = k * stride + latentDim;
       for (let j = 0; j <= last; j++) {
         // seed: [next, sub] = split(key, 2); the site gets sub (block 1), the handler keeps next (block 0).
         if (keyUsed[j]) {
@@ -320,14 +361,14 @@ export class PosteriorPredictor {
       this.templates.delete(id);
       this.templates.set(id, t);
     } else {
-      const { dim } = this;
-      const rows = new Float64Array(n * dim);
+      const { stride } = this;
+      const rows = new Float64Array(n * stride);
       const idx = drawIndices(post.numDraws, n);
       let off = 0;
       for (const s of post.sites) {
         for (let k = 0; k < n; k++) {
           const src = idx[k] * s.size;
-          for (let j = 0; j < s.size; j++) rows[k * dim + off + j] = s.data[src + j];
+          for (let j = 0; j < s.size; j++) rows[k * stride + off + j] = s.data[src + j];
         }
         off += s.size;
       }
@@ -337,10 +378,30 @@ export class PosteriorPredictor {
     }
     if (t.seed !== seed) {
       this.writeKeys(t.rows, seed, n);
+      this.runFixed(t, n);
       t.seed = seed;
     }
     this.lastTemplate = { post, n, t };
     return t.rows;
+  }
+
+  /** Fills the boundary columns of n template rows with the fixed part of the loop (after their keys). */
+  private runFixed(t: Template, n: number): void {
+    const fixed = this.fixedProgram;
+    if (fixed === null) return;
+    const { stride } = this;
+    const rows = t.rows;
+    const outs = fixed.run(rows, n, t.fixedOut);
+    t.fixedOut = outs;
+    let off = this.dim;
+    for (const a of outs) {
+      const size = a.length / n;
+      for (let k = 0; k < n; k++) {
+        const o = k * stride + off;
+        for (let j = 0; j < size; j++) rows[o + j] = a[k * size + j] as number;
+      }
+      off += size;
+    }
   }
 
   /** Eager draw k of n under `seed` for row `r` of `flat`: the outputs' values, as Predictive's eager path. */
@@ -420,10 +481,10 @@ export class PosteriorPredictor {
       });
     }
     const rows = this.template(post, n, seed);
-    const { dim, inputDim } = this;
+    const { stride, inputDim } = this;
     const base = this.latentDim + 2 * this.numKeys;
     for (let k = 0; k < n; k++)
-      for (let j = 0; j < inputDim; j++) rows[k * dim + base + j] = flat[r * inputDim + j];
+      for (let j = 0; j < inputDim; j++) rows[k * stride + base + j] = flat[r * inputDim + j];
     const program = this.program;
     const reuse = into !== undefined && program.outputs.every((o) => o.dtype === "float64");
     const out = program.run(rows, n, reuse ? into : undefined);

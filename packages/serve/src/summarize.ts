@@ -1,3 +1,5 @@
+import { hpdiSorted } from "@phlox/diagnostics";
+
 /** A number, or nested arrays of numbers shaped like a site (JSON out). */
 export type NestedValue = number | NestedValue[];
 
@@ -47,24 +49,12 @@ export function quantileOfSorted(s: Float64Array, p: number): number {
   return g >= 0.5 ? b - diff * (1 - g) : a + diff * g;
 }
 
-/** NumPyro's `hpdi` of sorted `s`: the narrowest `[s_i, s_{i+L}]` with L = ⌊prob·n⌋ (first on ties). */
+/**
+ * NumPyro's `hpdi` of sorted `s`: the narrowest `[s_i, s_{i+L}]` with L = ⌊prob·n⌋ (first on ties); at
+ * prob = 1 every draw, [min, max] (`@phlox/diagnostics`' `hpdiSorted`, which this is).
+ */
 export function hdiOfSorted(s: Float64Array, prob: number): [number, number] {
-  const n = s.length;
-  const len = Math.min(Math.floor(prob * n), n - 1);
-  let best = 0;
-  let width = Number.POSITIVE_INFINITY;
-  for (let i = 0; i + len < n; i++) {
-    const w = s[i + len] - s[i];
-    if (Number.isNaN(w)) {
-      best = i;
-      break;
-    }
-    if (w < width) {
-      width = w;
-      best = i;
-    }
-  }
-  return [s[best], s[best + len]];
+  return hpdiSorted(s, s.length, prob);
 }
 
 /** A column of draws, reused by every call (grown when a call needs more); summaries run synchronously. */

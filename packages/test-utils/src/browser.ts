@@ -62,7 +62,26 @@ export async function runPageInChromium(root: string, options: PageRunOptions = 
       worker: { format: "es" },
       build: { outDir: out, emptyOutDir: true, target: "esnext", assetsInlineLimit: 0 },
     });
-    const { server, url } = await serve(out);
+    return await openBuiltPageInChromium(out, options);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Serves an already built page (a folder with index.html and its scripts) on a loopback port, opens it in
+ * headless Chromium and returns what the page stored in `window.__phlox` (for pages built by another bundler
+ * than {@link runPageInChromium}'s Vite, e.g. from published bundles).
+ * @param dir - the built folder.
+ * @param options - Chromium switches and the timeout.
+ * @returns the page's result (JSON-serialisable).
+ * @throws Error if Chromium is missing or the page does not finish within the timeout.
+ * @example
+ * const r = await openBuiltPageInChromium(outDir, { timeout: 90_000 });
+ */
+export async function openBuiltPageInChromium(dir: string, options: PageRunOptions = {}): Promise<unknown> {
+  const { server, url } = await serve(dir);
+  try {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -86,9 +105,8 @@ export async function runPageInChromium(root: string, options: PageRunOptions = 
       return await page.evaluate(() => (window as unknown as { __phlox: unknown }).__phlox);
     } finally {
       await browser.close();
-      server.close();
     }
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    server.close();
   }
 }

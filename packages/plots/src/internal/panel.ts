@@ -1,5 +1,6 @@
 import { scaleLinear } from "d3-scale";
 import {
+  type Affine,
   type Attrs,
   attrs,
   c1,
@@ -8,8 +9,8 @@ import {
   joinMarkup,
   type Markup,
   n2,
-  polylinePath,
-  polylinePathBytes,
+  writePolyline,
+  writer,
 } from "./svg.js";
 import { FONT_SIZE } from "./theme.js";
 
@@ -91,6 +92,8 @@ export class Panel {
   readonly height: number;
   readonly x: (v: number) => number;
   readonly y: (v: number) => number;
+  /** The same maps as numbers, for writers that map millions of coordinates. */
+  readonly map: Affine;
   private readonly marks: Markup[] = [];
   private readonly opts: PanelOptions;
   private readonly left: number;
@@ -118,6 +121,37 @@ export class Panel {
     const ky = -ih / (y1 - y0 || 1);
     this.x = (v) => (v - x0) * kx;
     this.y = (v) => ih + (v - y0) * ky;
+    this.map = { ox: 0, x0, kx, oy: ih, y0, ky };
+  }
+
+  /**
+   * Adds the bytes written since `writer.reset()` as a mark, extending the previous mark when it ends
+   * where they start (consecutive marks of a panel become one view).
+   */
+  private pushWritten(): void {
+    const v = writer.bytes();
+    const marks = this.marks;
+    const last = marks[marks.length - 1];
+    if (
+      last !== undefined &&
+      typeof last !== "string" &&
+      last.buffer === v.buffer &&
+      last.byteOffset + last.length === v.byteOffset
+    ) {
+      marks[marks.length - 1] = new Uint8Array(v.buffer, last.byteOffset, last.length + v.length);
+    } else marks.push(v);
+  }
+
+  /** ` data-k="v"` for each entry (numbers as `String` writes them), into the writer. */
+  private static writeData(d: Record<string, string | number> | undefined): void {
+    if (d === undefined) return;
+    for (const k in d) {
+      const v = d[k]!;
+      writer.raw(` data-${k}="`);
+      if (typeof v === "number") writer.int(v);
+      else writer.text(v);
+      writer.char(34);
+    }
   }
 
   /** Inner width and height of the plotting area. */
@@ -135,22 +169,28 @@ export class Panel {
 
   /** A polyline through (xs[i], ys[i]); non-finite points break the line. */
   line(xs: ArrayLike<number>, ys: ArrayLike<number>, s: Stroke = {}): void {
-    // the path data holds only digits, "-", ".", ",", "M" and "L": written without escaping, as bytes
-    this.marks.push(
-      `<path class="${esc(s.cls ?? "ph-line")}" d="`,
-      // long lines stay bytes until the figure is decoded; short ones (rules, bars) are plain strings, so a
-      // figure without long lines is joined as strings
-      xs.length > 64 ? polylinePathBytes(xs, ys, this.x, this.y) : polylinePath(xs, ys, this.x, this.y),
-      `"${attrs({
-        fill: "none",
-        stroke: s.stroke ?? "#1f77b4",
-        "stroke-width": s.width ?? 1.2,
-        "stroke-dasharray": s.dash,
-        "stroke-opacity": s.opacity,
-        "stroke-linejoin": "round",
-        ...dataAttrs(s.data),
-      })}/>`,
-    );
+    // the whole element as bytes (the same markup as el("path", …) with the path data written in place)
+    writer.reset();
+    writer.raw('<path class="');
+    writer.text(s.cls ?? "ph-line");
+    writer.raw('" d="');
+    writePolyline(xs, ys, this.map);
+    writer.raw('" fill="none" stroke="');
+    writer.text(s.stroke ?? "#1f77b4");
+    writer.raw('" stroke-width="');
+    writer.n2(s.width ?? 1.2);
+    if (s.dash !== undefined) {
+      writer.raw('" stroke-dasharray="');
+      writer.text(s.dash);
+    }
+    if (s.opacity !== undefined) {
+      writer.raw('" stroke-opacity="');
+      writer.n2(s.opacity);
+    }
+    writer.raw('" stroke-linejoin="round"');
+    Panel.writeData(s.data);
+    writer.raw("/>");
+    this.pushWritten();
   }
 
   /** A filled band between y0 and y1 over xs. */
@@ -191,17 +231,32 @@ export class Panel {
     const b = this.x(Math.max(x0, x1));
     const c = this.y(Math.max(y0, y1));
     const d = this.y(Math.min(y0, y1));
-    // written directly (the same markup as el("rect", …)): rank plots draw thousands of bars
-    let m = `<rect class="${esc(f.cls ?? "ph-rect")}" x="${n2(a)}" y="${n2(c)}" width="${n2(Math.max(0, b - a))}" height="${n2(Math.max(0, d - c))}" fill="${esc(f.fill ?? "#1f77b4")}"`;
-    if (f.opacity !== undefined) m += ` fill-opacity="${n2(f.opacity)}"`;
-    if (f.stroke !== undefined) m += ` stroke="${esc(f.stroke)}"`;
-    if (f.data) {
-      for (const k in f.data) {
-        const v = f.data[k]!;
-        m += ` data-${k}="${esc(typeof v === "number" ? String(v) : v)}"`;
-      }
+    // written as bytes (the same markup as el("rect", …)): rank plots draw thousands of bars
+    writer.reset();
+    writer.raw('<rect class="');
+    writer.text(f.cls ?? "ph-rect");
+    writer.raw('" x="');
+    writer.n2(a);
+    writer.raw('" y="');
+    writer.n2(c);
+    writer.raw('" width="');
+    writer.n2(Math.max(0, b - a));
+    writer.raw('" height="');
+    writer.n2(Math.max(0, d - c));
+    writer.raw('" fill="');
+    writer.text(f.fill ?? "#1f77b4");
+    if (f.opacity !== undefined) {
+      writer.raw('" fill-opacity="');
+      writer.n2(f.opacity);
     }
-    this.marks.push(`${m}/>`);
+    if (f.stroke !== undefined) {
+      writer.raw('" stroke="');
+      writer.text(f.stroke);
+    }
+    writer.char(34);
+    Panel.writeData(f.data);
+    writer.raw("/>");
+    this.pushWritten();
   }
 
   /**

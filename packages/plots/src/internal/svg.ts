@@ -2,11 +2,25 @@
 
 const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-/** Escapes text and attribute values for SVG/HTML. */
-const SPECIAL = /[&<>"']/;
+const SPECIAL = /[&<>"'\u0080-\uffff]/;
 
+/**
+ * Escapes text and attribute values for SVG/HTML; characters outside ASCII (d3's "−" in negative tick
+ * labels, Greek variable names) become numeric character references, so markup is ASCII: a figure of
+ * megabytes then becomes a string by a plain byte copy instead of UTF-8 decoding into a two-byte string.
+ */
 export function esc(s: string): string {
-  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESC[c] as string) : s;
+  if (!SPECIAL.test(s)) return s;
+  let out = "";
+  for (const ch of s) {
+    const e = ESC[ch];
+    if (e !== undefined) out += e;
+    else {
+      const cp = ch.codePointAt(0)!;
+      out += cp < 128 ? ch : `&#${cp};`;
+    }
+  }
+  return out;
 }
 
 /** A coordinate rounded to 2 decimals (keeps files small; sub-pixel exact enough for screens). */
@@ -48,11 +62,9 @@ export function el(tag: string, a: Attrs, children?: string | readonly string[])
 }
 
 /**
- * Path data "M x,y L x,y …" written as bytes into one reused buffer and decoded once: the same characters
- * as building the string from {@link c1} pieces, without a temporary string per coordinate (a trace figure of
- * 100 variables × 4 chains × 1000 draws writes 800 000 coordinates). ASCII only.
+ * Writes tenths `r` (|r| < 10000) at `len` as {@link c1} would, without the leading zero of a magnitude under
+ * 1 (e.g. -12.3, 5, .4, -.4: SVG path numbers need no integer digit); returns the new end.
  */
-/** Writes tenths `r` (|r| < 10000) at `len` as {@link c1} would (e.g. -12.3, 5, 0.4); returns the new end. */
 function small(buf: Uint8Array, len: number, r: number): number {
   let a = r;
   if (a < 0) {
@@ -71,7 +83,7 @@ function small(buf: Uint8Array, len: number, r: number): number {
     const t = (ip / 10) | 0;
     buf[len++] = 48 + t;
     buf[len++] = 48 + ip - t * 10;
-  } else buf[len++] = 48 + ip;
+  } else if (ip !== 0 || dp === 0) buf[len++] = 48 + ip;
   if (dp !== 0) {
     buf[len++] = 46; // "."
     buf[len++] = 48 + dp;
@@ -79,25 +91,55 @@ function small(buf: Uint8Array, len: number, r: number): number {
   return len;
 }
 
-/** Size of a path arena chunk. */
+/** Writes the digits of a non-negative int32 `v` at `len`; returns the new end. */
+function digits(buf: Uint8Array, len: number, v: number): number {
+  let n = 1;
+  for (let p = 10; p <= v && n < 10; p *= 10) n++;
+  let q = v;
+  for (let k = len + n - 1; k >= len; k--) {
+    const d = (q / 10) | 0;
+    buf[k] = 48 + q - d * 10;
+    q = d;
+  }
+  return len + n;
+}
+
+/** Characters outside ASCII as numeric character references (the same text in XML and HTML). */
+function charRefs(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    out += cp < 128 ? ch : `&#${cp};`;
+  }
+  return out;
+}
+
+/** Size of a markup arena chunk. */
 const CHUNK = 1 << 20;
 
-class PathWriter {
-  // An arena: paths are appended one after another and handed out as views, so a figure's hundreds of
-  // lines share a few large chunks instead of allocating one buffer each; a full chunk is left to its views.
-  private buf = new Uint8Array(0);
+/**
+ * Markup written as ASCII bytes into an arena: pieces are appended one after another and handed out as
+ * views, so a figure's thousands of marks share a few large chunks instead of building a string each
+ * (strings built piece by piece are trees of small strings that survive until the figure is joined, and
+ * copying them in every young-generation collection cost more than writing them). A full chunk is left to
+ * its views. Characters outside ASCII are written as numeric character references.
+ */
+class ByteWriter {
+  /** The current chunk and the write position in it (read and advanced by tight loops in this module). */
+  buf = new Uint8Array(0);
   private start = 0;
-  private len = 0;
+  len = 0;
   private decoder: TextDecoder | undefined;
 
-  /** Starts a new path after the previous one. */
+  /** Starts a new piece after the previous one. */
   reset(): void {
     this.start = this.len;
   }
 
-  private room(k: number): void {
+  /** Makes room for `k` more bytes after `len` (possibly moving the current piece to a new chunk). */
+  room(k: number): void {
     if (this.len + k <= this.buf.length) return;
-    // a new chunk, with the current path moved to its start
+    // a new chunk, with the current piece moved to its start
     const used = this.len - this.start;
     const next = new Uint8Array(Math.max(CHUNK, 2 * (used + k)));
     next.set(this.buf.subarray(this.start, this.len));
@@ -106,10 +148,70 @@ class PathWriter {
     this.len = used;
   }
 
-  /** One character code. */
+  /** One character code (ASCII). */
   char(code: number): void {
     this.room(1);
     this.buf[this.len++] = code;
+  }
+
+  /** Markup written as is (tags, attribute names, escaped values); non-ASCII as `&#N;`. */
+  raw(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let len = this.len;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) {
+        this.len = len;
+        this.raw(charRefs(s.slice(i)));
+        return;
+      }
+      buf[len++] = c;
+    }
+    this.len = len;
+  }
+
+  /** An attribute or text value, escaped as {@link esc}. */
+  text(s: string): void {
+    this.raw(SPECIAL.test(s) ? esc(s) : s);
+  }
+
+  /** `n2(v)`: v rounded to 0.01, written as `String` writes that number. */
+  n2(v: number): void {
+    const r = Math.round(v * 100);
+    if (!(r > -2147483648 && r < 2147483647)) {
+      this.raw(n2(v));
+      return;
+    }
+    this.room(16);
+    const buf = this.buf;
+    let len = this.len;
+    let a = r;
+    if (a < 0) {
+      buf[len++] = 45; // "-"
+      a = -a;
+    }
+    const ip = (a / 100) | 0;
+    const f = a - ip * 100;
+    len = digits(buf, len, ip);
+    if (f !== 0) {
+      const t = (f / 10) | 0;
+      const u = f - t * 10;
+      buf[len++] = 46; // "."
+      buf[len++] = 48 + t;
+      if (u !== 0) buf[len++] = 48 + u;
+    }
+    this.len = len;
+  }
+
+  /** A non-negative integer below 2^31 (counts, indices); others as `String(v)`. */
+  int(v: number): void {
+    if (!(v >= 0 && v < 2147483647 && v === Math.floor(v)) || Object.is(v, -0)) {
+      this.raw(String(v));
+      return;
+    }
+    this.room(11);
+    this.len = digits(this.buf, this.len, v);
   }
 
   /** `c1(v)`: v rounded to 0.1, trailing ".0" dropped. */
@@ -117,9 +219,7 @@ class PathWriter {
     const r = Math.round(v * 10);
     if (!(r > -2147483648 && r < 2147483647)) {
       // beyond the int32 fast path (far outside any figure): the string formatter's characters
-      const s = c1(v);
-      this.room(s.length);
-      for (let k = 0; k < s.length; k++) this.buf[this.len++] = s.charCodeAt(k);
+      this.raw(c1(v));
       return;
     }
     this.tenths(r);
@@ -156,20 +256,9 @@ class PathWriter {
       buf[len++] = 45; // "-"
       a = -a;
     }
-    let ip = (a / 10) | 0;
+    const ip = (a / 10) | 0;
     const dp = a - ip * 10;
-    // integer digits, written backwards then reversed in place
-    const start = len;
-    do {
-      const q = (ip / 10) | 0;
-      buf[len++] = 48 + ip - q * 10;
-      ip = q;
-    } while (ip > 0);
-    for (let i = start, j = len - 1; i < j; i++, j--) {
-      const t = buf[i]!;
-      buf[i] = buf[j]!;
-      buf[j] = t;
-    }
+    len = digits(buf, len, ip);
     if (dp !== 0) {
       buf[len++] = 46; // "."
       buf[len++] = 48 + dp;
@@ -178,82 +267,105 @@ class PathWriter {
   }
 
   /** The characters written since {@link reset}. */
-  text(): string {
+  string(): string {
     this.decoder ??= new TextDecoder();
     return this.decoder.decode(this.buf.subarray(this.start, this.len));
   }
 
-  /** The bytes written since {@link reset} (a view that later paths never overwrite). */
+  /** The bytes written since {@link reset} (a view that later pieces never overwrite). */
   bytes(): Uint8Array {
     return this.buf.subarray(this.start, this.len);
   }
 }
 
-const writer = new PathWriter();
+/** The shared writer of path data and marks (one figure is built at a time; pieces are views). */
+export const writer = new ByteWriter();
 
-function writePolyline(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  X: (v: number) => number,
-  Y: (v: number) => number,
-): void {
-  writer.reset();
+/** An affine map v ↦ o + (v − v0)·k per axis, from data to pixel coordinates. */
+export interface Affine {
+  /** Pixel offset, data origin and pixels per data unit of x. */
+  ox: number;
+  x0: number;
+  kx: number;
+  /** The same for y. */
+  oy: number;
+  y0: number;
+  ky: number;
+}
+
+/** Rounded coordinates (tenths) below this size are written relative to the previous vertex. */
+const LIM = 1 << 29;
+
+/** Writes the path data of {@link polylinePath} at the writer's end (without starting a new piece). */
+export function writePolyline(xs: ArrayLike<number>, ys: ArrayLike<number>, m: Affine): void {
+  const { ox, x0, kx, oy, y0, ky } = m;
+  const n = xs.length;
   let pen = false;
   let near = false;
   let px = 0;
   let py = 0;
-  for (let i = 0; i < xs.length; i++) {
+  // room for every vertex written relative (at most 1 + 2·6 characters) at once; absolute ones ask for more
+  writer.room(13 * n + 16);
+  let buf = writer.buf;
+  let len = writer.len;
+  for (let i = 0; i < n; i++) {
     const a = xs[i]!;
     const b = ys[i]!;
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
       pen = false;
       continue;
     }
-    const rx = Math.round(X(a) * 10);
-    const ry = Math.round(Y(b) * 10);
-    if (pen && near && rx > -LIM && rx < LIM && ry > -LIM && ry < LIM) {
+    const X = ox + (a - x0) * kx;
+    const Y = oy + (b - y0) * ky;
+    const rx = Math.round(X * 10);
+    const ry = Math.round(Y * 10);
+    const inside = rx > -LIM && rx < LIM && ry > -LIM && ry < LIM;
+    const dx = rx - px;
+    const dy = ry - py;
+    if (pen && near && dx > -10000 && dx < 10000 && dy > -10000 && dy < 10000) {
       // relative to the previous rounded vertex: the same 0.1 px grid, fewer characters
-      writer.offset(rx - px, ry - py);
+      buf[len++] = 108; // "l"
+      len = small(buf, len, dx);
+      if (dy >= 0) buf[len++] = 44; // ","
+      len = small(buf, len, dy);
     } else {
-      writer.char(pen ? 76 : 77); // "L" / "M"
-      writer.c1(X(a));
-      writer.char(44); // ","
-      writer.c1(Y(b));
+      writer.len = len;
+      if (pen && near && inside) writer.offset(dx, dy);
+      else {
+        writer.char(pen ? 76 : 77); // "L" / "M"
+        writer.c1(X);
+        writer.char(44); // ","
+        writer.c1(Y);
+      }
+      writer.room(13 * (n - i) + 16);
+      buf = writer.buf;
+      len = writer.len;
     }
-    near = rx > -LIM && rx < LIM && ry > -LIM && ry < LIM;
+    near = inside;
     px = rx;
     py = ry;
     pen = true;
   }
+  writer.len = len;
 }
 
-/** Rounded coordinates (tenths) below this size are written relative to the previous vertex. */
-const LIM = 1 << 29;
-
 /**
- * Path data of the polyline through (X(xs[i]), Y(ys[i])) with coordinates rounded to 0.1 px ({@link c1}):
- * "M" and the first vertex, then one "l" per vertex with the offset from the previous rounded vertex (so the
- * vertices are exactly the rounded absolute ones, without drift); a non-finite point lifts the pen (the next
- * finite point starts with "M"). Vertices far outside any figure are written absolute with "L".
+ * Path data of the polyline through (X(xs[i]), Y(ys[i])) for the affine map `m`, with coordinates rounded
+ * to 0.1 px ({@link c1}): "M" and the first vertex, then one "l" per vertex with the offset from the previous
+ * rounded vertex (so the vertices are exactly the rounded absolute ones, without drift); a non-finite point
+ * lifts the pen (the next finite point starts with "M"). Vertices far outside any figure are written
+ * absolute with "L".
  */
-export function polylinePath(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  X: (v: number) => number,
-  Y: (v: number) => number,
-): string {
-  writePolyline(xs, ys, X, Y);
-  return writer.text();
+export function polylinePath(xs: ArrayLike<number>, ys: ArrayLike<number>, m: Affine): string {
+  writer.reset();
+  writePolyline(xs, ys, m);
+  return writer.string();
 }
 
 /** {@link polylinePath} as ASCII bytes (kept as bytes until the whole figure is decoded once). */
-export function polylinePathBytes(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  X: (v: number) => number,
-  Y: (v: number) => number,
-): Uint8Array {
-  writePolyline(xs, ys, X, Y);
+export function polylinePathBytes(xs: ArrayLike<number>, ys: ArrayLike<number>, m: Affine): Uint8Array {
+  writer.reset();
+  writePolyline(xs, ys, m);
   return writer.bytes();
 }
 

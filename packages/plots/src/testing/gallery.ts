@@ -22,46 +22,34 @@ import { plotRank } from "../plot-rank.js";
 import { plotTrace } from "../plot-trace.js";
 import { plotViolin } from "../plot-violin.js";
 
-/** Every plot once, by name. */
+import { galleryWith, type PlotsApi } from "./gallery-spec.js";
+
+/** The plots of this source tree. */
+export const sourceApi: PlotsApi = {
+  toInferenceData,
+  plotAutocorr,
+  plotCompare,
+  plotDensity,
+  plotDist,
+  plotEnergy,
+  plotEss,
+  plotForest,
+  plotKhat,
+  plotLooPit,
+  plotMcse,
+  plotPair,
+  plotPosterior,
+  plotPpc,
+  plotRank,
+  plotTrace,
+  plotViolin,
+};
+
+/** Every plot once, by name (this source tree's plots). */
 export function gallery(
   idata: InferenceData,
   nonCenteredLogLik: readonly number[],
   out: OutputOptions,
 ): Record<string, () => SvgOutput> {
-  const { numChains: C, numDraws: D } = idata.sampleShape();
-  const nc = () =>
-    idata.with(
-      "log_likelihood",
-      toInferenceData(
-        { obs: { data: Float64Array.from(nonCenteredLogLik), shape: [C, D, 8] } },
-        "gallery",
-      ).get("posterior"),
-    );
-  const mu = idata.extract("mu").data;
-  return {
-    trace: () => plotTrace(idata, { ...out, varNames: ["mu", "tau"] }),
-    rank: () => plotRank(idata, { ...out, varNames: ["mu", "tau"] }),
-    posterior: () =>
-      plotPosterior(idata, { ...out, varNames: ["mu", "tau"], refVal: { mu: 0 }, rope: { tau: [0, 2] } }),
-    forest: () => plotForest(idata, { ...out, rHat: true, ess: true }),
-    pair: () =>
-      plotPair(idata, {
-        ...out,
-        varNames: ["mu", "tau", "theta"],
-        coords: { school: ["Choate"] },
-        divergences: true,
-      }),
-    energy: () => plotEnergy(idata, out),
-    autocorr: () => plotAutocorr(idata, { ...out, varNames: ["mu"] }),
-    ess: () => plotEss(idata, { ...out, varNames: ["mu", "tau"], kind: "evolution" }),
-    mcse: () => plotMcse(idata, { ...out, varNames: ["mu", "tau"] }),
-    ppc: () => plotPpc(idata, { ...out, numPpSamples: 50 }),
-    looPit: () => plotLooPit(idata, { ...out, ecdf: true }),
-    khat: () => plotKhat(idata, { ...out, showBins: true }),
-    compare: () => plotCompare({ centered: idata, nonCentered: nc() }, out),
-    dist: () => plotDist(mu, { ...out, rug: true, hdiProb: 0.94 }),
-    density: () =>
-      plotDensity([idata, nc()], { ...out, varNames: ["mu", "tau"], dataLabels: ["centered", "copy"] }),
-    violin: () => plotViolin(idata, { ...out, varNames: ["mu", "tau"] }),
-  };
+  return galleryWith(sourceApi, idata, nonCenteredLogLik, out);
 }

@@ -24,7 +24,7 @@ export function isWellFormedSvg(svg: string): boolean {
   let last = 0;
   for (const m of svg.matchAll(re)) {
     const between = svg.slice(last, m.index);
-    if (between.includes("<") || /&(?!amp;|lt;|gt;|quot;|#39;)/.test(between)) return false;
+    if (between.includes("<") || /&(?!amp;|lt;|gt;|quot;|#\d+;)/.test(between)) return false;
     last = m.index + m[0].length;
     const [, close, tag, , self] = m;
     if (close) {
