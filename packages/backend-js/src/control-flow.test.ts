@@ -119,6 +119,32 @@ describe("backend-js control flow", () => {
     agree(threeWays(f, [tensor([-0.5, -0.2, 0.1])]));
   });
 
+  it("a reverse scan's gradient pieces are written straight into the gradient output, gaps zeroed", () => {
+    const ys = tensor(rnd(60, 7));
+    // z = [log σ, (unused), level_0 … level_59, (unused)]: the unused entries' gradient must come out 0
+    const f = (z: Tensor) => {
+      const s = T.exp(T.reshape(T.slice(z, [0], [1]), []));
+      const lv = T.slice(z, [2], [62]);
+      const [, terms] = scan(
+        (prev: Tensor, [m, y]: [Tensor, Tensor]) => {
+          const d = m.sub(prev).div(s);
+          return [m, d.square().mul(-0.5).add(y.sub(m).square().mul(-0.5)).sub(T.log(s))];
+        },
+        tensor(0),
+        [lv, ys],
+      );
+      return (terms as Tensor).sum().sub(s.square().mul(0.5));
+    };
+    const z = tensor(Float64Array.from(rnd(63, 11), (v, i) => (i === 0 ? 0.2 : v)));
+    const r = threeWaysGrad(f, [z]);
+    agree(r);
+    expect(r.compiled[1]?.[1]).toBe(0);
+    expect(r.compiled[1]?.[62]).toBe(0);
+    // the reverse loop writes o1 at offset 2; no copy loop of the 60-long piece follows
+    expect(r.source).toMatch(/o1\[2 \+ step\d+/);
+    expect(r.source).not.toMatch(/for \(let i = \d+; i < 62; i\+\+\)/);
+  });
+
   it("a compiled scan program round-trips through JSON (worker threads)", () => {
     const { program } = T.makeProgram(
       (x: Tensor) => scan((c: Tensor, y: Tensor) => [c.add(y), c.mul(y)], tensor(0), x),

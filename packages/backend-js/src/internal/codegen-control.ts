@@ -242,7 +242,7 @@ function emitScan(gen: Generator, e: IREqn): void {
   const consts = hoisted.consts;
   const body = hoisted.body;
   const carry = makeCarry(gen, p.body.inputs.slice(nc, nc + nh), e.inputs.slice(nc, nc + nh), sink);
-  const ys = e.outputs.slice(nh).map((o) => gen.newBuffer(o));
+  const ys = e.outputs.slice(nh).map((o) => gen.destOf(o) ?? { name: gen.newBuffer(o), off: 0 });
   const step = `step${uniq++}`;
   const loop: string[] = [];
   // xs slices: one element read into a local, larger ones copied into a buffer per step
@@ -267,7 +267,9 @@ function emitScan(gen: Generator, e: IREqn): void {
   loop.push(...lines);
   outputs.slice(nh).forEach((o, j) => {
     const m = sizeOf((e.outputs[nh + j] as IRVar).shape) / Math.max(T, 1);
-    loop.push(copyInto(ys[j] as string, m === 1 ? step : `${step} * ${m}`, o, m));
+    const y = ys[j] as { name: string; off: number };
+    const at = m === 1 ? step : `${step} * ${m}`;
+    loop.push(copyInto(y.name, y.off === 0 ? at : `${y.off} + ${at}`, o, m));
   });
   loop.push(...carry.update(outputs.slice(0, nh)));
   const head = p.reverse
@@ -276,8 +278,7 @@ function emitScan(gen: Generator, e: IREqn): void {
   if (T > 0) sink.push(head, ...loop, "}");
   bindOutputs(gen, e.outputs.slice(0, nh), carry.storage);
   e.outputs.slice(nh).forEach((o, j) => {
-    const name = ys[j] as string;
-    gen.store.set(o.id, { k: "buf", name, off: 0 });
+    gen.store.set(o.id, { k: "buf", ...(ys[j] as { name: string; off: number }) });
   });
 }
 

@@ -137,6 +137,8 @@ export class Generator {
   readonly lowerBufs = new Map<string, number>();
   scratch = 0;
   private eqnIndex = 0;
+  /** Program outputs assembled as sums of disjoint 1-D pads (a gradient): see {@link planPadSums}. */
+  private padSums: PadSumPlan = { skip: new Map(), dest: new Map() };
 
   constructor(
     readonly p: IRProgram,
@@ -179,10 +181,15 @@ export class Generator {
       }
     }
     const fusion = fuseCholeskyGrads(p, this.users);
+    const padSums = planPadSums(p, this.users, this.outputSlot, ret);
+    this.padSums = padSums;
+    for (const slot of padSums.slots) this.aliasedOutputs.add(slot);
     p.eqns.forEach((e, k) => {
       if (fusion.skip.has(k)) return;
       this.eqnIndex = k;
-      this.eqn(fusion.replace.get(k) ?? e);
+      const ps = this.padSums.skip.get(k);
+      if (ps !== undefined) this.padSumStep(ps);
+      else this.eqn(fusion.replace.get(k) ?? e);
     });
     this.closeGroup();
     const tail: string[] = [];
@@ -291,6 +298,55 @@ export class Generator {
     }
   }
 
+  /**
+   * Where a variable that is a piece of a pad-sum output should be written (`o_k` at the pad's offset), so
+   * that a loop producing it (a reverse scan's gradient, say) writes the caller's array directly.
+   */
+  destOf(v: IRVar): { name: string; off: number } | null {
+    return this.padSums.dest.get(v.id) ?? null;
+  }
+
+  /** One equation of a pad-sum output: a piece copied into place (unless written there), or the gaps zeroed. */
+  private padSumStep(step: PadSumStep): void {
+    if (step.kind === "none") return;
+    const out = `o${step.slot}`;
+    if (step.kind === "root") {
+      const lines = step.gaps.map(([a, b]) =>
+        b - a === 1 ? `${out}[${a}] = 0;` : `${out}.fill(0, ${a}, ${b});`,
+      );
+      if (lines.length > 0) this.stream.push(...lines);
+      this.store.set(step.root.id, { k: "buf", name: out, off: 0 });
+      return;
+    }
+    const x = step.x;
+    const e = this.p.eqns[this.eqnIndex] as IREqn;
+    const { sink } = this.sinkFor(e);
+    if (isLiteral(x)) {
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${num(x.literal)};`
+          : `${out}.fill(${num(x.literal)}, ${step.lo}, ${step.lo + step.len});`,
+      );
+      return;
+    }
+    const xs = this.get(x);
+    if (xs.k === "buf" && xs.name === out && xs.off === step.lo) return;
+    if (xs.k === "lit" || xs.k === "sc" || xs.k === "splat")
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${xs.e};`
+          : `${out}.fill(${xs.e}, ${step.lo}, ${step.lo + step.len});`,
+      );
+    else {
+      const b = this.bufOf(x, sink);
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${b.name}[${b.off}];`
+          : `for (let i = 0; i < ${step.len}; i++) ${out}[i + ${step.lo}] = ${b.name}[i + ${b.off}];`,
+      );
+    }
+  }
+
   newBuffer(v: IRVar): string {
     const slot = this.outputSlot.get(v.id);
     if (slot !== undefined && !this.aliasedOutputs.has(slot)) {
@@ -368,6 +424,12 @@ export class Generator {
         (this.users.get(v.id) ?? []).some((k) => !g.members.has(k)) ||
         this.p.outputs.includes(v);
       if (!escapes) continue;
+      const d = this.destOf(v);
+      if (d !== null) {
+        g.body.push(`${d.name}[i + ${d.off}] = t${v.id};`);
+        this.store.set(v.id, { k: "buf", name: d.name, off: d.off });
+        continue;
+      }
       const name = this.newBuffer(v);
       g.body.push(`${name}[i] = t${v.id};`);
       this.store.set(v.id, { k: "buf", name, off: 0 });
@@ -727,3 +789,96 @@ export class Generator {
     this.store.set(v.id, { k: "tmp", name: `t${v.id}` });
   }
 }
+
+/** What {@link Generator} does at an equation of a pad-sum output instead of generating it. */
+type PadSumStep =
+  | { kind: "none" }
+  | { kind: "piece"; slot: number; x: IRAtom; lo: number; len: number }
+  | { kind: "root"; slot: number; root: IRVar; gaps: [number, number][] };
+
+interface PadSumPlan {
+  /** By equation index: the pad and add equations of each planned output. */
+  skip: Map<number, PadSumStep>;
+  /** Pieces written in place: variable id → output array and offset. */
+  dest: Map<number, { name: string; off: number }>;
+  slots?: number[];
+}
+
+/**
+ * Finds program outputs of one dimension that are sums of 1-D pads over disjoint ranges — how the
+ * gradient of a flat parameter vector is assembled from its sites' slices — each intermediate used once.
+ * For those, the pieces are written straight into the caller's output array at their offsets (their
+ * producers told through `dest`), the uncovered ranges zeroed, and the pads and additions not generated
+ * at all: x + 0 is x exactly, so the result is the same.
+ */
+function planPadSums(
+  p: IRProgram,
+  users: ReadonlyMap<number, number[]>,
+  outputSlot: ReadonlyMap<number, number>,
+  ret: boolean,
+): PadSumPlan & { slots: number[] } {
+  const plan: PadSumPlan & { slots: number[] } = { skip: new Map(), dest: new Map(), slots: [] };
+  const def = new Map<number, number>();
+  p.eqns.forEach((e, k) => {
+    for (const o of e.outputs) def.set(o.id, k);
+  });
+  const outCount = new Map<number, number>();
+  for (const o of p.outputs) if (!isLiteral(o)) outCount.set(o.id, (outCount.get(o.id) ?? 0) + 1);
+  const usedOnce = (v: IRVar): boolean => (users.get(v.id)?.length ?? 0) === 1 && !outCount.has(v.id);
+  p.outputs.forEach((o, slot) => {
+    if (isLiteral(o) || (ret && slot === 0) || o.shape.length !== 1 || outputSlot.get(o.id) !== slot) return;
+    if (outCount.get(o.id) !== 1 || (users.get(o.id)?.length ?? 0) > 0) return;
+    if (o.dtype !== "float64" && o.dtype !== "float32") return;
+    const pieces: { k: number; x: IRAtom; lo: number; len: number }[] = [];
+    const adds: number[] = [];
+    const walk = (v: IRVar, top: boolean): boolean => {
+      const k = def.get(v.id);
+      if (k === undefined || (!top && !usedOnce(v))) return false;
+      const e = p.eqns[k] as IREqn;
+      if (e.primitive === "add") {
+        adds.push(k);
+        return e.inputs.every((a) => !isLiteral(a) && sameShapeAs(a, v) && walk(a, false));
+      }
+      if (e.primitive !== "pad") return false;
+      const x = e.inputs[0] as IRAtom;
+      const len = isLiteral(x) ? 1 : sizeOf(x.shape);
+      if (!isLiteral(x) && x.shape.length > 1) return false;
+      if (!isLiteral(x) && x.dtype !== v.dtype) return false;
+      pieces.push({ k, x, lo: (e.params as { lo: number[] }).lo[0] as number, len });
+      return true;
+    };
+    if ((p.eqns[def.get(o.id) ?? -1] as IREqn | undefined)?.primitive !== "add") return;
+    if (!walk(o, true) || pieces.length < 2) return;
+    const n = o.shape[0] as number;
+    const sorted = [...pieces].sort((a, b) => a.lo - b.lo);
+    const gaps: [number, number][] = [];
+    let at = 0;
+    for (const q of sorted) {
+      if (q.lo < at || q.lo + q.len > n) return;
+      if (q.lo > at) gaps.push([at, q.lo]);
+      at = q.lo + q.len;
+    }
+    if (at < n) gaps.push([at, n]);
+    // a piece written in place must be written by one producer only: not read from elsewhere before then
+    const seen = new Set<number>();
+    for (const q of pieces) {
+      if (!isLiteral(q.x)) {
+        if (seen.has(q.x.id) || p.inputs.some((v) => v.id === (q.x as IRVar).id)) return;
+        seen.add(q.x.id);
+      }
+    }
+    plan.slots.push(slot);
+    for (const q of pieces) {
+      plan.skip.set(q.k, { kind: "piece", slot, x: q.x, lo: q.lo, len: q.len });
+      if (!isLiteral(q.x) && q.len > 1 && !outCount.has(q.x.id))
+        plan.dest.set(q.x.id, { name: `o${slot}`, off: q.lo });
+    }
+    for (const k of adds) plan.skip.set(k, { kind: "none" });
+    const rootK = def.get(o.id) as number;
+    plan.skip.set(rootK, { kind: "root", slot, root: o, gaps });
+  });
+  return plan;
+}
+
+const sameShapeAs = (a: IRVar, b: IRVar): boolean =>
+  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
