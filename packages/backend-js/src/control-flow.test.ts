@@ -145,6 +145,29 @@ describe("backend-js control flow", () => {
     expect(r.source).not.toMatch(/for \(let i = \d+; i < 62; i\+\+\)/);
   });
 
+  it("unroll: k body copies per loop iteration, the remainder after, same values and gradients", () => {
+    const xs = tensor(rnd(23 * 2, 9), { shape: [23, 2] });
+    for (const reverse of [false, true])
+      for (const unroll of [1, 3, 4, 23, 50]) {
+        const f = (w: Tensor) => {
+          const [c, ys] = scan(
+            (h: Tensor, x: Tensor) => {
+              const nh = h.mul(0.7).add(x.mul(w)).tanh();
+              return [nh, nh.sum().square()];
+            },
+            T.zeros([2]),
+            xs,
+            { reverse, unroll },
+          );
+          return c.sum().add((ys as Tensor).sum());
+        };
+        const r = threeWaysGrad(f, [tensor([0.4, -0.3])]);
+        agree(r);
+        const copies = r.source.match(/while \(step\d+ [<>]=/g)?.length ?? 0;
+        expect(copies, `unroll ${unroll}`).toBe(unroll > 1 ? 2 : 0); // forward and reverse scans
+      }
+  });
+
   it("a compiled scan program round-trips through JSON (worker threads)", () => {
     const { program } = T.makeProgram(
       (x: Tensor) => scan((c: Tensor, y: Tensor) => [c.add(y), c.mul(y)], tensor(0), x),

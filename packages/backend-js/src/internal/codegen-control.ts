@@ -8,6 +8,7 @@
 import { type IRAtom, type IREqn, type IRProgram, type IRVar, isLiteral, sizeOf } from "../ir.js";
 import type { Generator, Storage } from "./codegen.js";
 import { num } from "./elementwise.js";
+import { shareReciprocals } from "./share-reciprocals.js";
 
 /** The largest variable id at the top level of a program. */
 export function maxVarId(p: IRProgram): number {
@@ -48,7 +49,7 @@ function inlineBody(
   inputs: readonly Storage[],
 ): { lines: string[]; outputs: Storage[] } {
   const Ctor = gen.constructor as new (p: IRProgram, o: object) => Generator;
-  const sub = new Ctor(relabel(body, gen.ids), {});
+  const sub = new Ctor(relabel(shareReciprocals(body), gen.ids), {});
   sub.factory = gen.factory;
   sub.usedRt = gen.usedRt;
   sub.ids = gen.ids;
@@ -227,6 +228,7 @@ function emitScan(gen: Generator, e: IREqn): void {
     numCarry: number;
     length: number;
     reverse: boolean;
+    unroll?: number;
   };
   const sink = gen.stream;
   const nc = p.numConsts;
@@ -272,10 +274,32 @@ function emitScan(gen: Generator, e: IREqn): void {
     loop.push(copyInto(y.name, y.off === 0 ? at : `${y.off} + ${at}`, o, m));
   });
   loop.push(...carry.update(outputs.slice(0, nh)));
-  const head = p.reverse
-    ? `for (let ${step} = ${T - 1}; ${step} >= 0; ${step}--) {`
-    : `for (let ${step} = 0; ${step} < ${T}; ${step}++) {`;
-  if (T > 0) sink.push(head, ...loop, "}");
+  const u = Math.min(Math.max(1, Math.floor(p.unroll ?? 1)), T);
+  if (u > 1) {
+    // `unroll`: u copies of the body per iteration (each in its own block), then the remaining steps
+    const inc = p.reverse ? `${step}--;` : `${step}++;`;
+    const copies: string[] = [];
+    for (let c = 0; c < u; c++) copies.push("{", ...loop, "}", inc);
+    // one block, so that a long body split into chunks keeps the step counter with its loops
+    sink.push(
+      "{",
+      `let ${step} = ${p.reverse ? T - 1 : 0};`,
+      p.reverse ? `while (${step} >= ${u - 1}) {` : `while (${step} <= ${T - u}) {`,
+      ...copies,
+      "}",
+      p.reverse ? `for (; ${step} >= 0; ${step}--) {` : `for (; ${step} < ${T}; ${step}++) {`,
+      ...loop,
+      "}",
+      "}",
+    );
+  } else if (T > 0)
+    sink.push(
+      p.reverse
+        ? `for (let ${step} = ${T - 1}; ${step} >= 0; ${step}--) {`
+        : `for (let ${step} = 0; ${step} < ${T}; ${step}++) {`,
+      ...loop,
+      "}",
+    );
   bindOutputs(gen, e.outputs.slice(0, nh), carry.storage);
   e.outputs.slice(nh).forEach((o, j) => {
     gen.store.set(o.id, { k: "buf", ...(ys[j] as { name: string; off: number }) });

@@ -26,6 +26,7 @@ import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from ".
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { rowsFunction } from "./rows.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
+import { shareReciprocals } from "./share-reciprocals.js";
 
 /** Options of {@link generate}. */
 export interface CodegenOptions {
@@ -116,7 +117,7 @@ const ctorOf = (dtype: string): string => {
 
 /** Generates the factory source of `program`. */
 export function generate(program: IRProgram, options: CodegenOptions = {}): GeneratedCode {
-  return new Generator(program, options).run();
+  return new Generator(shareReciprocals(program), options).run();
 }
 
 /** Generator state for one program (exported for the helpers in codegen-matmul.ts). */
@@ -627,13 +628,17 @@ export class Generator {
       this.alias(out, n === 1 ? { k: "sc", e: e1 } : { k: "splat", e: e1 }, x);
       return;
     }
-    if (prim === "slice" && xs?.k === "buf") {
+    if (prim === "slice" && (xs?.k === "buf" || xs?.k === "tmp")) {
       const view = contiguousSlice(x as IRVar, e.params.start, e.params.end);
       if (view !== null) {
-        const s: Storage = { k: "buf", name: xs.name, off: xs.off + view };
+        // a slice of a loop temporary: close its loop (which writes it to a buffer) and take a view
+        if (xs.k === "tmp") this.closeGroup();
+        const xb = this.get(x as IRVar);
+        if (xb.k !== "buf") throw new Error("backend-js: internal error, sliced temporary not materialised");
+        const s: Storage = { k: "buf", name: xb.name, off: xb.off + view };
         if (n === 1) {
           const { sink, deferred } = this.sinkFor(e);
-          this.defineScalar(out, `${xs.name}[${xs.off + view}]`, sink, deferred);
+          this.defineScalar(out, `${xb.name}[${xb.off + view}]`, sink, deferred);
           return;
         }
         this.alias(out, s, x);
