@@ -145,6 +145,37 @@ describe("backend-js control flow", () => {
     expect(r.source).not.toMatch(/for \(let i = \d+; i < 62; i\+\+\)/);
   });
 
+  it("GARCH: σ = [σ₀, scan ys] is written in place, and the reverse carry waits for one multiplication", () => {
+    const y = tensor(rnd(40, 13));
+    const f = (z: Tensor) => {
+      const mu = T.reshape(T.slice(z, [0], [1]), []);
+      const a0 = T.exp(T.reshape(T.slice(z, [1], [2]), []));
+      const a1 = T.logistic(T.reshape(T.slice(z, [2], [3]), []));
+      const b1 = T.mul(T.logistic(T.reshape(T.slice(z, [3], [4]), [])), T.sub(1, a1));
+      const [, sig] = scan(
+        (prev: Tensor, yPrev: Tensor) => {
+          const s = T.sqrt(a0.add(a1.mul(yPrev.sub(mu).square())).add(b1.mul(prev.square())));
+          return [s, s];
+        },
+        tensor(0.5),
+        T.slice(y, [0], [39]),
+      );
+      const sigma = T.concatenate([tensor([0.5]), sig as Tensor]);
+      return T.sum(T.sub(T.mul(T.square(T.div(T.sub(y, mu), sigma)), -0.5), T.log(sigma)));
+    };
+    const r = threeWaysGrad(f, [tensor([0.1, -0.5, 0.3, 0.8])]);
+    agree(r);
+    // the forward scan writes its ys at offset 1 of σ's buffer; no 39-long copy loop
+    expect(r.source).toMatch(/b\d+\[1 \+ step\d+/);
+    expect(r.source).not.toMatch(/i\d* < 39; i\d*\+\+\) \{? ?b\d+\[1 \+ i/);
+    // the reverse scan's cotangent carry: one multiplication of (carry + cotangent) by a step factor
+    const rev = r.source.slice(r.source.search(/for \(let step\d+ = 38; step\d+ >= 0/));
+    const carry = /^(s\d+) = n\d+_0;$/m.exec(rev)?.[1] as string;
+    const next = /const n\d+_0 = (s\d+);/.exec(rev)?.[1] as string;
+    expect(rev).toMatch(new RegExp(`const ${next} = \\(s\\d+ \\* s\\d+\\);`));
+    expect(carry).toBeDefined();
+  });
+
   it("unroll: k body copies per loop iteration, the remainder after, same values and gradients", () => {
     const xs = tensor(rnd(23 * 2, 9), { shape: [23, 2] });
     for (const reverse of [false, true])

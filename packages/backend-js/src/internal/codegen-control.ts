@@ -6,6 +6,7 @@
  * allocated once in the factory, so a call allocates nothing.
  */
 import { type IRAtom, type IREqn, type IRProgram, type IRVar, isLiteral, sizeOf } from "../ir.js";
+import { shortenCarryChains } from "./carry-chains.js";
 import type { Generator, Storage } from "./codegen.js";
 import { num } from "./elementwise.js";
 import { shareReciprocals } from "./share-reciprocals.js";
@@ -236,7 +237,7 @@ function emitScan(gen: Generator, e: IREqn): void {
   const T = p.length;
   const hoisted = hoistReciprocals(
     gen,
-    p.body,
+    shortenCarryChains(p.body, nc, nh),
     nc,
     e.inputs.slice(0, nc).map((a) => operandStorage(gen, a, sink)),
     sink,

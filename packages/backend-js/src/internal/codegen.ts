@@ -185,11 +185,14 @@ export class Generator {
     const padSums = planPadSums(p, this.users, this.outputSlot, ret);
     this.padSums = padSums;
     for (const slot of padSums.slots) this.aliasedOutputs.add(slot);
+    this.planConcats();
     p.eqns.forEach((e, k) => {
       if (fusion.skip.has(k)) return;
       this.eqnIndex = k;
       const ps = this.padSums.skip.get(k);
+      const cc = this.concats.get(k);
       if (ps !== undefined) this.padSumStep(ps);
+      else if (cc !== undefined) this.concatStep(e, cc);
       else this.eqn(fusion.replace.get(k) ?? e);
     });
     this.closeGroup();
@@ -305,6 +308,69 @@ export class Generator {
    */
   destOf(v: IRVar): { name: string; off: number } | null {
     return this.padSums.dest.get(v.id) ?? null;
+  }
+
+  /** Concatenations along axis 0 whose operands are written in place: equation index → output buffer. */
+  private readonly concats = new Map<number, string>();
+
+  /**
+   * Plans concatenations along the first axis (σ = [σ₀, scan ys], say): the output buffer is allocated up
+   * front and each operand produced later by a loop (a scan's ys, a fused loop's result) is written straight
+   * into its range, so that the concatenation copies only what was not.
+   */
+  private planConcats(): void {
+    const p = this.p;
+    const produced = new Set<number>();
+    for (const e of p.eqns) for (const o of e.outputs) produced.add(o.id);
+    const outs = new Set(p.outputs.flatMap((a) => (isLiteral(a) ? [] : [a.id])));
+    p.eqns.forEach((e, k) => {
+      if (e.primitive !== "concatenate" || (e.params as { axis: number }).axis !== 0) return;
+      const out = e.outputs[0] as IRVar;
+      if (this.padSums.dest.has(out.id) || this.padSums.skip.has(k)) return;
+      const ids = e.inputs.flatMap((a) => (isLiteral(a) ? [] : [a.id]));
+      if (new Set(ids).size !== ids.length) return;
+      const name = this.newBuffer(out);
+      this.concats.set(k, name);
+      const row = sizeOf(out.shape.slice(1));
+      let at = 0;
+      for (const a of e.inputs) {
+        const rows = isLiteral(a) ? 1 : (a.shape[0] as number);
+        if (!isLiteral(a) && produced.has(a.id) && !outs.has(a.id) && !this.padSums.dest.has(a.id))
+          this.padSums.dest.set(a.id, { name, off: at * row });
+        at += rows;
+      }
+    });
+  }
+
+  /** A planned concatenation: copies the operands not already written in place. */
+  private concatStep(e: IREqn, name: string): void {
+    const { sink, deferred } = this.sinkFor(e);
+    const out = e.outputs[0] as IRVar;
+    const row = sizeOf(out.shape.slice(1));
+    let at = 0;
+    for (const a of e.inputs) {
+      const n = isLiteral(a) ? 1 : sizeOf(a.shape);
+      const off = at * row;
+      at += isLiteral(a) ? 1 : (a.shape[0] as number);
+      if (isLiteral(a)) {
+        sink.push(`${name}[${off}] = ${num(a.literal)};`);
+        continue;
+      }
+      const s = this.get(a);
+      if (s.k === "buf" && s.name === name && s.off === off) continue;
+      if (s.k === "lit" || s.k === "sc" || s.k === "splat")
+        sink.push(n === 1 ? `${name}[${off}] = ${s.e};` : `${name}.fill(${s.e}, ${off}, ${off + n});`);
+      else {
+        const b = this.bufOf(a, sink);
+        sink.push(
+          n === 1
+            ? `${name}[${off}] = ${b.name}[${b.off}];`
+            : `for (let i = 0; i < ${n}; i++) ${name}[i + ${off}] = ${b.name}[i + ${b.off}];`,
+        );
+      }
+    }
+    this.store.set(out.id, { k: "buf", name, off: 0 });
+    if (deferred) this.group?.deferred.add(out.id);
   }
 
   /** One equation of a pad-sum output: a piece copied into place (unless written there), or the gaps zeroed. */
