@@ -158,11 +158,49 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     expect(Number.isFinite(lp.sum().item())).toBe(true);
   });
 
+  it("history > 1 changes nothing without enumerated sites (NumPyro: the same draws and densities)", () => {
+    const model = (h: number) => () =>
+      scan(
+        (c: Tensor, x: Tensor) => {
+          const z = sample("z", new Normal(c, 1));
+          sample("y", new Normal(z, 0.5), { obs: x });
+          return [z, z];
+        },
+        tensor(0),
+        tensor([0.3, -0.1, 0.8, 1.2]),
+        { history: h },
+      );
+    const a = trace(seed(model(1), 3)).getTrace();
+    for (const h of [0, 2, 3]) {
+      const b = trace(seed(model(h), 3)).getTrace();
+      expect([...(b.get("z")?.value?.dataSync() ?? [])]).toEqual([...(a.get("z")?.value?.dataSync() ?? [])]);
+      const lp = (t: typeof a) => {
+        const s = t.get("y");
+        if (s?.fn === undefined || s.fn === null) throw new Error("no site y");
+        return s.fn
+          .logProb(s.value as Tensor)
+          .sum()
+          .item();
+      };
+      expect(lp(b)).toBe(lp(a));
+    }
+  });
+
+  it("a scan inside a plate is a clear error (NumPyro: put the plate inside the body)", () => {
+    const model = () =>
+      plate("N", 3, () =>
+        scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], zeros([3]), null, { length: 4 }),
+      );
+    expect(() => trace(seed(model, 0)).getTrace()).toThrow(
+      /inside a plate[\s\S]*put the plate inside the body/,
+    );
+  });
+
   it("errors: a draw without a key, history other than 1, and a scanned site cannot be redrawn", () => {
     const model = () =>
       scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], tensor(0), null, { length: 3 });
     expect(() => trace(model).getTrace()).toThrow(/needs a PRNG key/);
-    expect(() => scan((c: Tensor) => [c, null], tensor(0), null, { length: 3, history: 2 })).toThrow(
+    expect(() => scan((c: Tensor) => [c, null], tensor(0), null, { length: 3, history: -1 })).toThrow(
       /history/,
     );
     const tr = trace(seed(model, 0)).getTrace();
