@@ -46,6 +46,9 @@ class Discovered {
   constructor(readonly ids: Map<string, Tensor>) {}
 }
 
+/** Keys for draws handlers make in the body fold these numbers into the step's key (Seed splits it instead). */
+const HANDLER_DRAWS = 0x5ca7_0000;
+
 /** Set when a sample site in the body is about to draw (it reached the bottom of the stack with no value). */
 let drew = false;
 
@@ -152,7 +155,8 @@ export function emitSites(
  * log densities summed per step). The body is traced once and compiled as one JavaScript loop, so a model
  * with a recursion over T steps costs one loop, not T copies of the body. It works under `seed` (each step
  * gets its own key), `trace`, `substitute`/`condition` (a value with a leading axis of `length` is sliced
- * per step), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
+ * per step; a sample site's series of fewer steps gives the first steps and the rest are drawn, as in
+ * NumPyro), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
  * `logLikelihood` and SVI. Put `plate`s inside `f`: a scan inside a plate is an error, as in NumPyro.
  * @param f - `(carry, x) => [newCarry, y]`; the new carry must match `init` in structure, shapes and dtypes.
  * @param init - the initial carry (a pytree of tensors).
@@ -207,12 +211,17 @@ export function scan<C, X, Y>(
     T.scan(
       (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
         const sub = wc.key === undefined ? null : split2(wc.key)[1];
+        let draws = 0;
         const ctx: ScanStepContext = {
           index: wx.index,
           length,
           step: (id, full) => {
             ids.set(id, full);
             return T.zeros(full.shape.slice(1), full.dtype);
+          },
+          drawKey: () => {
+            drew = true;
+            return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
           },
         };
         carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out);
@@ -237,9 +246,11 @@ export function scan<C, X, Y>(
       let next: Tensor | undefined;
       let sub: Tensor | null = null;
       if (wc.key !== undefined) [next, sub] = split2(wc.key);
+      let draws = 0;
       const ctx: ScanStepContext = {
         index: wx.index,
         length,
+        drawKey: () => (sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++)),
         step: (id) => {
           const j = stepIds.indexOf(id);
           if (j < 0)
