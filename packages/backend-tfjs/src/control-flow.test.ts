@@ -1,7 +1,9 @@
 import {
   cond,
+  PhloxError,
   scan,
   silenceWarnings,
+  switchCase,
   type Tensor,
   tensor,
   valueAndGrad,
@@ -16,6 +18,30 @@ import { createTfjsBackend, type TfjsBackend } from "./tfjs-backend.js";
 silenceWarnings(true);
 
 let be: TfjsBackend;
+
+/**
+ * tfjs-cpu declared asynchronous (`syncRead: false`), as WebGPU is: reading a computed value synchronously
+ * throws. The primitives without a tfjs kernel (which WebGPU gets from custom WGSL) are declined kernels
+ * here: these tests never use them.
+ */
+const asyncCpu = (name: string): TfjsBackend =>
+  createTfjsBackend({
+    name,
+    tfBackend: "cpu",
+    syncRead: false,
+    extraKernels: (
+      [
+        "cholesky",
+        "digamma",
+        "erfc",
+        "lgamma",
+        "ndtri",
+        "polygamma",
+        "randomBits",
+        "triangularSolve",
+      ] as const
+    ).map((primitive) => ({ primitive, run: () => null })),
+  });
 beforeAll(async () => {
   await import("@tensorflow/tfjs-backend-cpu");
   await tf.setBackend("cpu");
@@ -54,5 +80,58 @@ describe("control flow on a tfjs backend (jitOnBackend: a host loop dispatching 
     const [v1, g1] = withBackend(be, () => jitOnBackend(vg, be)(tensor(0.7), tensor(xsData)));
     expect(v1.item()).toBeCloseTo(v0.item(), 5);
     expect((g1 as Tensor).item()).toBeCloseTo((g0 as Tensor).item(), 5);
+  });
+
+  it("an asynchronous backend (syncRead: false) selects cond branches on the device, never reading back", async () => {
+    // tfjs-cpu with syncRead: false behaves as WebGPU does: reading a computed value synchronously throws
+    const async = asyncCpu("tfcpu-async-control");
+    const f = (x: Tensor, k: Tensor) => {
+      const a = cond(
+        x.sum().gt(0),
+        (u: Tensor) => u.mul(2),
+        (u: Tensor) => u.neg(),
+        x,
+      );
+      const b = switchCase(k, [(u: Tensor) => u, (u: Tensor) => u.exp(), (u: Tensor) => u.square()], a);
+      return b;
+    };
+    const cases: [number[], number][] = [
+      [[0.5, -0.2], 1],
+      [[-0.5, -0.2], 2],
+      [[-0.5, 0.1], -3],
+      [[0.3, 0.1], 7],
+    ];
+    for (const [x, k] of cases) {
+      const want = f(tensor(x), tensor(k, { dtype: "int32" })).dataSync();
+      const jitted = withBackend(async, () => jitOnBackend(f, async));
+      const got = withBackend(async, () => jitted(tensor(x), tensor(k, { dtype: "int32" })));
+      expect([...(await got.data())].map((v) => Number(v.toFixed(5)))).toEqual(
+        [...want].map((v) => Number(v.toFixed(5))),
+      );
+      // eagerly too: the computed predicate stays on the device
+      const eager = withBackend(async, () => f(tensor(x).mul(1), tensor(k, { dtype: "int32" }).add(0)));
+      expect([...(await eager.data())].map((v) => Number(v.toFixed(5)))).toEqual(
+        [...want].map((v) => Number(v.toFixed(5))),
+      );
+    }
+  });
+
+  it("a whileLoop on an asynchronous backend is a clear error naming the fix, not a failed read-back", () => {
+    const async = asyncCpu("tfcpu-async-while");
+    const f = (x: Tensor) =>
+      whileLoop(
+        (v: Tensor) => v.lt(3),
+        (v: Tensor) => v.add(1.5),
+        x,
+      );
+    let err: unknown;
+    try {
+      withBackend(async, () => jitOnBackend(f, async)(tensor(0.5)));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PhloxError);
+    expect((err as PhloxError).code).toBe("while-loop-async-backend");
+    expect(String((err as Error).message)).toMatch(/foriLoop|scan/);
   });
 });

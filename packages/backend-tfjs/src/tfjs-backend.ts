@@ -66,6 +66,11 @@ export interface TfjsBackend extends Backend {
   readonly native: readonly string[];
   /** Primitives that run through their JS reference kernels (empty unless `fallbacks: "js"`). */
   readonly fallbacks: readonly string[];
+  /**
+   * False for asynchronous backends (the `syncRead` option): control flow then never reads a value back
+   * (`cond` evaluates every branch and selects on the device).
+   */
+  readonly syncRead: boolean;
   /** Bytes held by tfjs for this process (all tfjs backends). */
   numBytes(): number;
   /** Number of live tfjs tensors. */
@@ -373,6 +378,7 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     name,
     native: [...table.keys()].sort(),
     fallbacks: mode === "js" ? missing : [],
+    syncRead,
     create,
     read: async (buf, dtype) => {
       if (ArrayBuffer.isView(buf)) return buf as TypedArray;

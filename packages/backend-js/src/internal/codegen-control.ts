@@ -6,8 +6,10 @@
  * allocated once in the factory, so a call allocates nothing.
  */
 import { type IRAtom, type IREqn, type IRProgram, type IRVar, isLiteral, sizeOf } from "../ir.js";
+import { shortenCarryChains } from "./carry-chains.js";
 import type { Generator, Storage } from "./codegen.js";
 import { num } from "./elementwise.js";
+import { shareReciprocals } from "./share-reciprocals.js";
 
 /** The largest variable id at the top level of a program. */
 export function maxVarId(p: IRProgram): number {
@@ -48,7 +50,7 @@ function inlineBody(
   inputs: readonly Storage[],
 ): { lines: string[]; outputs: Storage[] } {
   const Ctor = gen.constructor as new (p: IRProgram, o: object) => Generator;
-  const sub = new Ctor(relabel(body, gen.ids), {});
+  const sub = new Ctor(relabel(shareReciprocals(body), gen.ids), {});
   sub.factory = gen.factory;
   sub.usedRt = gen.usedRt;
   sub.ids = gen.ids;
@@ -227,6 +229,7 @@ function emitScan(gen: Generator, e: IREqn): void {
     numCarry: number;
     length: number;
     reverse: boolean;
+    unroll?: number;
   };
   const sink = gen.stream;
   const nc = p.numConsts;
@@ -234,7 +237,7 @@ function emitScan(gen: Generator, e: IREqn): void {
   const T = p.length;
   const hoisted = hoistReciprocals(
     gen,
-    p.body,
+    shortenCarryChains(p.body, nc, nh),
     nc,
     e.inputs.slice(0, nc).map((a) => operandStorage(gen, a, sink)),
     sink,
@@ -242,7 +245,7 @@ function emitScan(gen: Generator, e: IREqn): void {
   const consts = hoisted.consts;
   const body = hoisted.body;
   const carry = makeCarry(gen, p.body.inputs.slice(nc, nc + nh), e.inputs.slice(nc, nc + nh), sink);
-  const ys = e.outputs.slice(nh).map((o) => gen.newBuffer(o));
+  const ys = e.outputs.slice(nh).map((o) => gen.destOf(o) ?? { name: gen.newBuffer(o), off: 0 });
   const step = `step${uniq++}`;
   const loop: string[] = [];
   // xs slices: one element read into a local, larger ones copied into a buffer per step
@@ -267,17 +270,40 @@ function emitScan(gen: Generator, e: IREqn): void {
   loop.push(...lines);
   outputs.slice(nh).forEach((o, j) => {
     const m = sizeOf((e.outputs[nh + j] as IRVar).shape) / Math.max(T, 1);
-    loop.push(copyInto(ys[j] as string, m === 1 ? step : `${step} * ${m}`, o, m));
+    const y = ys[j] as { name: string; off: number };
+    const at = m === 1 ? step : `${step} * ${m}`;
+    loop.push(copyInto(y.name, y.off === 0 ? at : `${y.off} + ${at}`, o, m));
   });
   loop.push(...carry.update(outputs.slice(0, nh)));
-  const head = p.reverse
-    ? `for (let ${step} = ${T - 1}; ${step} >= 0; ${step}--) {`
-    : `for (let ${step} = 0; ${step} < ${T}; ${step}++) {`;
-  if (T > 0) sink.push(head, ...loop, "}");
+  const u = Math.min(Math.max(1, Math.floor(p.unroll ?? 1)), T);
+  if (u > 1) {
+    // `unroll`: u copies of the body per iteration (each in its own block), then the remaining steps
+    const inc = p.reverse ? `${step}--;` : `${step}++;`;
+    const copies: string[] = [];
+    for (let c = 0; c < u; c++) copies.push("{", ...loop, "}", inc);
+    // one block, so that a long body split into chunks keeps the step counter with its loops
+    sink.push(
+      "{",
+      `let ${step} = ${p.reverse ? T - 1 : 0};`,
+      p.reverse ? `while (${step} >= ${u - 1}) {` : `while (${step} <= ${T - u}) {`,
+      ...copies,
+      "}",
+      p.reverse ? `for (; ${step} >= 0; ${step}--) {` : `for (; ${step} < ${T}; ${step}++) {`,
+      ...loop,
+      "}",
+      "}",
+    );
+  } else if (T > 0)
+    sink.push(
+      p.reverse
+        ? `for (let ${step} = ${T - 1}; ${step} >= 0; ${step}--) {`
+        : `for (let ${step} = 0; ${step} < ${T}; ${step}++) {`,
+      ...loop,
+      "}",
+    );
   bindOutputs(gen, e.outputs.slice(0, nh), carry.storage);
   e.outputs.slice(nh).forEach((o, j) => {
-    const name = ys[j] as string;
-    gen.store.set(o.id, { k: "buf", name, off: 0 });
+    gen.store.set(o.id, { k: "buf", ...(ys[j] as { name: string; off: number }) });
   });
 }
 

@@ -26,6 +26,7 @@ import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from ".
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { rowsFunction } from "./rows.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
+import { shareReciprocals } from "./share-reciprocals.js";
 
 /** Options of {@link generate}. */
 export interface CodegenOptions {
@@ -116,7 +117,7 @@ const ctorOf = (dtype: string): string => {
 
 /** Generates the factory source of `program`. */
 export function generate(program: IRProgram, options: CodegenOptions = {}): GeneratedCode {
-  return new Generator(program, options).run();
+  return new Generator(shareReciprocals(program), options).run();
 }
 
 /** Generator state for one program (exported for the helpers in codegen-matmul.ts). */
@@ -137,6 +138,8 @@ export class Generator {
   readonly lowerBufs = new Map<string, number>();
   scratch = 0;
   private eqnIndex = 0;
+  /** Program outputs assembled as sums of disjoint 1-D pads (a gradient): see {@link planPadSums}. */
+  private padSums: PadSumPlan = { skip: new Map(), dest: new Map() };
 
   constructor(
     readonly p: IRProgram,
@@ -179,10 +182,18 @@ export class Generator {
       }
     }
     const fusion = fuseCholeskyGrads(p, this.users);
+    const padSums = planPadSums(p, this.users, this.outputSlot, ret);
+    this.padSums = padSums;
+    for (const slot of padSums.slots) this.aliasedOutputs.add(slot);
+    this.planConcats();
     p.eqns.forEach((e, k) => {
       if (fusion.skip.has(k)) return;
       this.eqnIndex = k;
-      this.eqn(fusion.replace.get(k) ?? e);
+      const ps = this.padSums.skip.get(k);
+      const cc = this.concats.get(k);
+      if (ps !== undefined) this.padSumStep(ps);
+      else if (cc !== undefined) this.concatStep(e, cc);
+      else this.eqn(fusion.replace.get(k) ?? e);
     });
     this.closeGroup();
     const tail: string[] = [];
@@ -291,6 +302,118 @@ export class Generator {
     }
   }
 
+  /**
+   * Where a variable that is a piece of a pad-sum output should be written (`o_k` at the pad's offset), so
+   * that a loop producing it (a reverse scan's gradient, say) writes the caller's array directly.
+   */
+  destOf(v: IRVar): { name: string; off: number } | null {
+    return this.padSums.dest.get(v.id) ?? null;
+  }
+
+  /** Concatenations along axis 0 whose operands are written in place: equation index → output buffer. */
+  private readonly concats = new Map<number, string>();
+
+  /**
+   * Plans concatenations along the first axis (σ = [σ₀, scan ys], say): the output buffer is allocated up
+   * front and each operand produced later by a loop (a scan's ys, a fused loop's result) is written straight
+   * into its range, so that the concatenation copies only what was not.
+   */
+  private planConcats(): void {
+    const p = this.p;
+    const produced = new Set<number>();
+    for (const e of p.eqns) for (const o of e.outputs) produced.add(o.id);
+    const outs = new Set(p.outputs.flatMap((a) => (isLiteral(a) ? [] : [a.id])));
+    p.eqns.forEach((e, k) => {
+      if (e.primitive !== "concatenate" || (e.params as { axis: number }).axis !== 0) return;
+      const out = e.outputs[0] as IRVar;
+      if (this.padSums.dest.has(out.id) || this.padSums.skip.has(k)) return;
+      const ids = e.inputs.flatMap((a) => (isLiteral(a) ? [] : [a.id]));
+      if (new Set(ids).size !== ids.length) return;
+      const name = this.newBuffer(out);
+      this.concats.set(k, name);
+      const row = sizeOf(out.shape.slice(1));
+      let at = 0;
+      for (const a of e.inputs) {
+        const rows = isLiteral(a) ? 1 : (a.shape[0] as number);
+        if (!isLiteral(a) && produced.has(a.id) && !outs.has(a.id) && !this.padSums.dest.has(a.id))
+          this.padSums.dest.set(a.id, { name, off: at * row });
+        at += rows;
+      }
+    });
+  }
+
+  /** A planned concatenation: copies the operands not already written in place. */
+  private concatStep(e: IREqn, name: string): void {
+    const { sink, deferred } = this.sinkFor(e);
+    const out = e.outputs[0] as IRVar;
+    const row = sizeOf(out.shape.slice(1));
+    let at = 0;
+    for (const a of e.inputs) {
+      const n = isLiteral(a) ? 1 : sizeOf(a.shape);
+      const off = at * row;
+      at += isLiteral(a) ? 1 : (a.shape[0] as number);
+      if (isLiteral(a)) {
+        sink.push(`${name}[${off}] = ${num(a.literal)};`);
+        continue;
+      }
+      const s = this.get(a);
+      if (s.k === "buf" && s.name === name && s.off === off) continue;
+      if (s.k === "lit" || s.k === "sc" || s.k === "splat")
+        sink.push(n === 1 ? `${name}[${off}] = ${s.e};` : `${name}.fill(${s.e}, ${off}, ${off + n});`);
+      else {
+        const b = this.bufOf(a, sink);
+        sink.push(
+          n === 1
+            ? `${name}[${off}] = ${b.name}[${b.off}];`
+            : `for (let i = 0; i < ${n}; i++) ${name}[i + ${off}] = ${b.name}[i + ${b.off}];`,
+        );
+      }
+    }
+    this.store.set(out.id, { k: "buf", name, off: 0 });
+    if (deferred) this.group?.deferred.add(out.id);
+  }
+
+  /** One equation of a pad-sum output: a piece copied into place (unless written there), or the gaps zeroed. */
+  private padSumStep(step: PadSumStep): void {
+    if (step.kind === "none") return;
+    const out = `o${step.slot}`;
+    if (step.kind === "root") {
+      const lines = step.gaps.map(([a, b]) =>
+        b - a === 1 ? `${out}[${a}] = 0;` : `${out}.fill(0, ${a}, ${b});`,
+      );
+      if (lines.length > 0) this.stream.push(...lines);
+      this.store.set(step.root.id, { k: "buf", name: out, off: 0 });
+      return;
+    }
+    const x = step.x;
+    const e = this.p.eqns[this.eqnIndex] as IREqn;
+    const { sink } = this.sinkFor(e);
+    if (isLiteral(x)) {
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${num(x.literal)};`
+          : `${out}.fill(${num(x.literal)}, ${step.lo}, ${step.lo + step.len});`,
+      );
+      return;
+    }
+    const xs = this.get(x);
+    if (xs.k === "buf" && xs.name === out && xs.off === step.lo) return;
+    if (xs.k === "lit" || xs.k === "sc" || xs.k === "splat")
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${xs.e};`
+          : `${out}.fill(${xs.e}, ${step.lo}, ${step.lo + step.len});`,
+      );
+    else {
+      const b = this.bufOf(x, sink);
+      sink.push(
+        step.len === 1
+          ? `${out}[${step.lo}] = ${b.name}[${b.off}];`
+          : `for (let i = 0; i < ${step.len}; i++) ${out}[i + ${step.lo}] = ${b.name}[i + ${b.off}];`,
+      );
+    }
+  }
+
   newBuffer(v: IRVar): string {
     const slot = this.outputSlot.get(v.id);
     if (slot !== undefined && !this.aliasedOutputs.has(slot)) {
@@ -368,6 +491,12 @@ export class Generator {
         (this.users.get(v.id) ?? []).some((k) => !g.members.has(k)) ||
         this.p.outputs.includes(v);
       if (!escapes) continue;
+      const d = this.destOf(v);
+      if (d !== null) {
+        g.body.push(`${d.name}[i + ${d.off}] = t${v.id};`);
+        this.store.set(v.id, { k: "buf", name: d.name, off: d.off });
+        continue;
+      }
       const name = this.newBuffer(v);
       g.body.push(`${name}[i] = t${v.id};`);
       this.store.set(v.id, { k: "buf", name, off: 0 });
@@ -565,13 +694,17 @@ export class Generator {
       this.alias(out, n === 1 ? { k: "sc", e: e1 } : { k: "splat", e: e1 }, x);
       return;
     }
-    if (prim === "slice" && xs?.k === "buf") {
+    if (prim === "slice" && (xs?.k === "buf" || xs?.k === "tmp")) {
       const view = contiguousSlice(x as IRVar, e.params.start, e.params.end);
       if (view !== null) {
-        const s: Storage = { k: "buf", name: xs.name, off: xs.off + view };
+        // a slice of a loop temporary: close its loop (which writes it to a buffer) and take a view
+        if (xs.k === "tmp") this.closeGroup();
+        const xb = this.get(x as IRVar);
+        if (xb.k !== "buf") throw new Error("backend-js: internal error, sliced temporary not materialised");
+        const s: Storage = { k: "buf", name: xb.name, off: xb.off + view };
         if (n === 1) {
           const { sink, deferred } = this.sinkFor(e);
-          this.defineScalar(out, `${xs.name}[${xs.off + view}]`, sink, deferred);
+          this.defineScalar(out, `${xb.name}[${xb.off + view}]`, sink, deferred);
           return;
         }
         this.alias(out, s, x);
@@ -727,3 +860,96 @@ export class Generator {
     this.store.set(v.id, { k: "tmp", name: `t${v.id}` });
   }
 }
+
+/** What {@link Generator} does at an equation of a pad-sum output instead of generating it. */
+type PadSumStep =
+  | { kind: "none" }
+  | { kind: "piece"; slot: number; x: IRAtom; lo: number; len: number }
+  | { kind: "root"; slot: number; root: IRVar; gaps: [number, number][] };
+
+interface PadSumPlan {
+  /** By equation index: the pad and add equations of each planned output. */
+  skip: Map<number, PadSumStep>;
+  /** Pieces written in place: variable id → output array and offset. */
+  dest: Map<number, { name: string; off: number }>;
+  slots?: number[];
+}
+
+/**
+ * Finds program outputs of one dimension that are sums of 1-D pads over disjoint ranges — how the
+ * gradient of a flat parameter vector is assembled from its sites' slices — each intermediate used once.
+ * For those, the pieces are written straight into the caller's output array at their offsets (their
+ * producers told through `dest`), the uncovered ranges zeroed, and the pads and additions not generated
+ * at all: x + 0 is x exactly, so the result is the same.
+ */
+function planPadSums(
+  p: IRProgram,
+  users: ReadonlyMap<number, number[]>,
+  outputSlot: ReadonlyMap<number, number>,
+  ret: boolean,
+): PadSumPlan & { slots: number[] } {
+  const plan: PadSumPlan & { slots: number[] } = { skip: new Map(), dest: new Map(), slots: [] };
+  const def = new Map<number, number>();
+  p.eqns.forEach((e, k) => {
+    for (const o of e.outputs) def.set(o.id, k);
+  });
+  const outCount = new Map<number, number>();
+  for (const o of p.outputs) if (!isLiteral(o)) outCount.set(o.id, (outCount.get(o.id) ?? 0) + 1);
+  const usedOnce = (v: IRVar): boolean => (users.get(v.id)?.length ?? 0) === 1 && !outCount.has(v.id);
+  p.outputs.forEach((o, slot) => {
+    if (isLiteral(o) || (ret && slot === 0) || o.shape.length !== 1 || outputSlot.get(o.id) !== slot) return;
+    if (outCount.get(o.id) !== 1 || (users.get(o.id)?.length ?? 0) > 0) return;
+    if (o.dtype !== "float64" && o.dtype !== "float32") return;
+    const pieces: { k: number; x: IRAtom; lo: number; len: number }[] = [];
+    const adds: number[] = [];
+    const walk = (v: IRVar, top: boolean): boolean => {
+      const k = def.get(v.id);
+      if (k === undefined || (!top && !usedOnce(v))) return false;
+      const e = p.eqns[k] as IREqn;
+      if (e.primitive === "add") {
+        adds.push(k);
+        return e.inputs.every((a) => !isLiteral(a) && sameShapeAs(a, v) && walk(a, false));
+      }
+      if (e.primitive !== "pad") return false;
+      const x = e.inputs[0] as IRAtom;
+      const len = isLiteral(x) ? 1 : sizeOf(x.shape);
+      if (!isLiteral(x) && x.shape.length > 1) return false;
+      if (!isLiteral(x) && x.dtype !== v.dtype) return false;
+      pieces.push({ k, x, lo: (e.params as { lo: number[] }).lo[0] as number, len });
+      return true;
+    };
+    if ((p.eqns[def.get(o.id) ?? -1] as IREqn | undefined)?.primitive !== "add") return;
+    if (!walk(o, true) || pieces.length < 2) return;
+    const n = o.shape[0] as number;
+    const sorted = [...pieces].sort((a, b) => a.lo - b.lo);
+    const gaps: [number, number][] = [];
+    let at = 0;
+    for (const q of sorted) {
+      if (q.lo < at || q.lo + q.len > n) return;
+      if (q.lo > at) gaps.push([at, q.lo]);
+      at = q.lo + q.len;
+    }
+    if (at < n) gaps.push([at, n]);
+    // a piece written in place must be written by one producer only: not read from elsewhere before then
+    const seen = new Set<number>();
+    for (const q of pieces) {
+      if (!isLiteral(q.x)) {
+        if (seen.has(q.x.id) || p.inputs.some((v) => v.id === (q.x as IRVar).id)) return;
+        seen.add(q.x.id);
+      }
+    }
+    plan.slots.push(slot);
+    for (const q of pieces) {
+      plan.skip.set(q.k, { kind: "piece", slot, x: q.x, lo: q.lo, len: q.len });
+      if (!isLiteral(q.x) && q.len > 1 && !outCount.has(q.x.id))
+        plan.dest.set(q.x.id, { name: `o${slot}`, off: q.lo });
+    }
+    for (const k of adds) plan.skip.set(k, { kind: "none" });
+    const rootK = def.get(o.id) as number;
+    plan.skip.set(rootK, { kind: "root", slot, root: o, gaps });
+  });
+  return plan;
+}
+
+const sameShapeAs = (a: IRVar, b: IRVar): boolean =>
+  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);

@@ -37,6 +37,7 @@ export function cond<R>(
     index: T.tensor(0, { dtype: "int32" }),
     length: -1,
     step: (_id, full) => full,
+    drawKey: () => null,
   };
   const metas: SiteMeta[][] = [[], []];
   const branch =

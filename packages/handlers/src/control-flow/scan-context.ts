@@ -22,6 +22,12 @@ export interface ScanStepContext {
    * The scan passes such tensors as the loop's xs, so reading them costs no gather.
    */
   step(id: string, full: Tensor): Tensor;
+  /**
+   * A fresh PRNG key for a draw a handler makes itself at this step (a substituted series shorter than the
+   * scan draws the remaining steps), distinct per call within a step; null when the model runs without
+   * `seed`. Calling it makes the scan carry a key.
+   */
+  drawKey(): Tensor | null;
 }
 
 /** Builds the messenger a handler runs inside a scan body (null: nothing to do at this step). */

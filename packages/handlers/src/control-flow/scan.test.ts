@@ -1,6 +1,7 @@
 // Cases ported from NumPyro's test/contrib/test_control_flow.py (the structure-only ones; the numeric ones
 // against NumPyro's own numbers live in @phlox/mcmc's time-series-scan.test.ts).
 import { MultivariateNormal, Normal } from "@phlox/distributions";
+import * as T from "@phlox/tensor";
 import { eye, ones, type Tensor, tensor, zeros } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { condition } from "../handlers/condition.js";
@@ -158,11 +159,97 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     expect(Number.isFinite(lp.sum().item())).toBe(true);
   });
 
+  it("history > 1 changes nothing without enumerated sites (NumPyro: the same draws and densities)", () => {
+    const model = (h: number) => () =>
+      scan(
+        (c: Tensor, x: Tensor) => {
+          const z = sample("z", new Normal(c, 1));
+          sample("y", new Normal(z, 0.5), { obs: x });
+          return [z, z];
+        },
+        tensor(0),
+        tensor([0.3, -0.1, 0.8, 1.2]),
+        { history: h },
+      );
+    const a = trace(seed(model(1), 3)).getTrace();
+    for (const h of [0, 2, 3]) {
+      const b = trace(seed(model(h), 3)).getTrace();
+      expect([...(b.get("z")?.value?.dataSync() ?? [])]).toEqual([...(a.get("z")?.value?.dataSync() ?? [])]);
+      const lp = (t: typeof a) => {
+        const s = t.get("y");
+        if (s?.fn === undefined || s.fn === null) throw new Error("no site y");
+        return s.fn
+          .logProb(s.value as Tensor)
+          .sum()
+          .item();
+      };
+      expect(lp(b)).toBe(lp(a));
+    }
+  });
+
+  it("a substituted series shorter than the scan: its values first, then draws (NumPyro's _subs_wrapper)", () => {
+    const model = () =>
+      scan(
+        (c: Tensor) => {
+          const x = sample("x", new Normal(c, 1));
+          return [x, x];
+        },
+        tensor(10),
+        null,
+        { length: 5 },
+      );
+    const given = tensor([1.5, -2]);
+    const tr = trace(seed(substitute(model, { x: given }), 4)).getTrace();
+    const x = [...(tr.get("x")?.value?.dataSync() ?? [])];
+    expect(x).toHaveLength(5);
+    expect(x.slice(0, 2)).toEqual([1.5, -2]);
+    // the rest are draws from Normal(previous, 1): near −2 and each other, never the zero padding
+    for (let t = 2; t < 5; t++) {
+      expect(x[t]).not.toBe(0);
+      expect(Math.abs((x[t] as number) - (x[t - 1] as number))).toBeLessThan(6);
+    }
+    // the same seed gives the same draws; another seed others; the given steps never change
+    const again = [
+      ...(trace(seed(substitute(model, { x: given }), 4))
+        .getTrace()
+        .get("x")
+        ?.value?.dataSync() ?? []),
+    ];
+    expect(again).toEqual(x);
+    const other = [
+      ...(trace(seed(substitute(model, { x: given }), 5))
+        .getTrace()
+        .get("x")
+        ?.value?.dataSync() ?? []),
+    ];
+    expect(other.slice(0, 2)).toEqual([1.5, -2]);
+    expect(other.slice(2)).not.toEqual(x.slice(2));
+    // condition: observed at every step, as NumPyro's condition through the same wrapper
+    const ctr = trace(seed(condition(model, { x: given }), 4)).getTrace();
+    expect(ctr.get("x")?.isObserved).toBe(true);
+    expect([...(ctr.get("x")?.value?.dataSync() ?? [])].slice(0, 2)).toEqual([1.5, -2]);
+    // longer than the scan, or draws without a key: clear errors
+    expect(() => trace(seed(substitute(model, { x: T.zeros([6]) }), 0)).getTrace()).toThrow(
+      /6 steps .* more than the scan's 5/,
+    );
+    expect(() => trace(substitute(model, { x: given })).getTrace()).toThrow(/needs a PRNG key/);
+  });
+
+  it("a scan inside a plate is a clear error (NumPyro: put the plate inside the body)", () => {
+    const model = () =>
+      plate("N", 3, () =>
+        scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], zeros([3]), null, { length: 4 }),
+      );
+    expect(() => trace(seed(model, 0)).getTrace()).toThrow(
+      /inside a plate[\s\S]*put the plate inside the body/,
+    );
+  });
+
   it("errors: a draw without a key, history other than 1, and a scanned site cannot be redrawn", () => {
     const model = () =>
       scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], tensor(0), null, { length: 3 });
     expect(() => trace(model).getTrace()).toThrow(/needs a PRNG key/);
-    expect(() => scan((c: Tensor) => [c, null], tensor(0), null, { length: 3, history: 2 })).toThrow(
+    expect(() => scan((c: Tensor) => [c, null], tensor(0), null, { length: 3, history: -1 })).toThrow(
       /history/,
     );
     const tr = trace(seed(model, 0)).getTrace();

@@ -11,7 +11,8 @@ import { HandlerError } from "../internal/errors.js";
 import { type Key, split2, type Tensor } from "../internal/ops.js";
 import { type CondIndepStackFrame, type InferConfig, Message, type MessageType } from "../message.js";
 import { type Messenger, Messenger as MessengerBase } from "../messenger.js";
-import { applyStack, stackIsEmpty } from "../stack.js";
+import { Plate } from "../primitives/plate.js";
+import { applyStack, handlerStack, stackIsEmpty } from "../stack.js";
 import { CONTROL_FLOW, type ScanStepContext, scanHandlers } from "./scan-context.js";
 import { ScannedDistribution } from "./scanned-distribution.js";
 
@@ -22,8 +23,9 @@ export interface ModelScanOptions {
   /** Run the steps last to first. Default false. */
   readonly reverse?: boolean;
   /**
-   * NumPyro's `history` (how many previous steps enumerated discrete sites may depend on). Only the default
-   * 1 is supported: Phlox's scan does not enumerate discrete latent sites.
+   * NumPyro's `history`: how many previous steps enumerated discrete sites may depend on. It changes nothing
+   * for a body without enumerated sites (any non-negative integer is accepted then, as in NumPyro); with
+   * enumerated sites only the default 1 is supported.
    */
   readonly history?: number;
 }
@@ -43,6 +45,9 @@ export interface SiteMeta {
 class Discovered {
   constructor(readonly ids: Map<string, Tensor>) {}
 }
+
+/** Keys for draws handlers make in the body fold these numbers into the step's key (Seed splits it instead). */
+const HANDLER_DRAWS = 0x5ca7_0000;
 
 /** Set when a sample site in the body is about to draw (it reached the bottom of the stack with no value). */
 let drew = false;
@@ -150,14 +155,16 @@ export function emitSites(
  * log densities summed per step). The body is traced once and compiled as one JavaScript loop, so a model
  * with a recursion over T steps costs one loop, not T copies of the body. It works under `seed` (each step
  * gets its own key), `trace`, `substitute`/`condition` (a value with a leading axis of `length` is sliced
- * per step), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
- * `logLikelihood` and SVI. Put `plate`s inside `f`, not around the scan.
+ * per step; a sample site's series of fewer steps gives the first steps and the rest are drawn, as in
+ * NumPyro), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
+ * `logLikelihood` and SVI. Put `plate`s inside `f`: a scan inside a plate is an error, as in NumPyro.
  * @param f - `(carry, x) => [newCarry, y]`; the new carry must match `init` in structure, shapes and dtypes.
  * @param init - the initial carry (a pytree of tensors).
  * @param xs - per-step inputs with a leading axis of `length`, or null.
- * @param options - `length`, `reverse`, `history` (1 only).
+ * @param options - `length`, `reverse`, `history` (see {@link ModelScanOptions}).
  * @returns `[finalCarry, ys]` with the `y_t` stacked along a new leading axis.
- * @throws HandlerError (`scan-history`) for `history` other than 1; the errors of `@phlox/tensor`'s `scan`
+ * @throws HandlerError (`scan-history`) for a negative or fractional `history`, or `history` other than 1
+ *   with enumerated sites; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
  *   for mismatched carries, unequal xs lengths and JS `if`s on traced values.
  * @example
  * const model = (y: Tensor) => {
@@ -176,10 +183,14 @@ export function scan<C, X, Y>(
   xs: X | null = null,
   options: ModelScanOptions = {},
 ): [C, Y] {
-  if ((options.history ?? 1) !== 1)
+  const history = options.history ?? 1;
+  if (!Number.isInteger(history) || history < 0)
+    throw new HandlerError("scan-history", `scan: history must be a non-negative integer, got ${history}.`);
+  if (handlerStack.some((m) => m instanceof Plate))
     throw new HandlerError(
-      "scan-history",
-      `scan: history ${options.history} is not supported; Phlox's scan does not enumerate discrete latent sites, for which NumPyro uses history. Leave it at 1.`,
+      "scan-in-plate",
+      "scan: called inside a plate. As in NumPyro, aligning the time axis with an enclosing plate is " +
+        'ambiguous and not supported: put the plate inside the body, e.g. scan((c, x) => plate("N", 10, () => f(c, x)), init, xs).',
     );
   const tensorOpts = { length: options.length, reverse: options.reverse, name: "scan" };
   if (stackIsEmpty()) return T.scan(f, init, xs, tensorOpts) as [C, Y];
@@ -200,12 +211,17 @@ export function scan<C, X, Y>(
     T.scan(
       (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
         const sub = wc.key === undefined ? null : split2(wc.key)[1];
+        let draws = 0;
         const ctx: ScanStepContext = {
           index: wx.index,
           length,
           step: (id, full) => {
             ids.set(id, full);
             return T.zeros(full.shape.slice(1), full.dtype);
+          },
+          drawKey: () => {
+            drew = true;
+            return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
           },
         };
         carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out);
@@ -230,9 +246,11 @@ export function scan<C, X, Y>(
       let next: Tensor | undefined;
       let sub: Tensor | null = null;
       if (wc.key !== undefined) [next, sub] = split2(wc.key);
+      let draws = 0;
       const ctx: ScanStepContext = {
         index: wx.index,
         length,
+        drawKey: () => (sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++)),
         step: (id) => {
           const j = stepIds.indexOf(id);
           if (j < 0)
@@ -255,6 +273,15 @@ export function scan<C, X, Y>(
   );
   const stacked = outs as unknown as { y: Y; values: Tensor[]; logProbs: Tensor[] };
   const carry = (wcFinal as { carry: unknown }).carry as C;
+  if (history !== 1) {
+    const enumerated = meta.find((m) => m.infer.enumerate !== undefined);
+    if (enumerated !== undefined)
+      throw new HandlerError(
+        "scan-history",
+        `scan: history ${history} with the enumerated site "${enumerated.name}": Phlox's scan does not ` +
+          "enumerate discrete latent sites across steps, which is what history controls. Leave history at 1.",
+      );
+  }
   emitSites(meta, stacked.values, stacked.logProbs, length);
   return [carry, stacked.y];
 }

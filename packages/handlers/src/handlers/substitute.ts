@@ -1,3 +1,4 @@
+import * as T from "@phlox/tensor";
 import {
   addScanHandler,
   CONTROL_FLOW,
@@ -6,6 +7,7 @@ import {
   stepValue,
 } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
+import { HandlerError } from "../internal/errors.js";
 import { asTensor, type Tensor, type TensorLike } from "../internal/ops.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
@@ -25,10 +27,59 @@ export function siteNdim(msg: Message): number {
   return msg.value === null ? 0 : msg.value.shape.length;
 }
 
-/** A lookup inside a scan body: values with a leading time axis are sliced to the current step. */
+/**
+ * A lookup inside a scan body: values with a leading time axis are sliced to the current step. A sample
+ * site's series shorter than the scan (NumPyro's `contrib.control_flow.scan`) gives its values for the first
+ * steps and a fresh draw from the site's distribution for the others.
+ */
 export function perStep(ctx: ScanStepContext, tag: string, data: SiteValues, msg: Message): Tensor | null {
   const v = lookUp(data, msg);
-  return v === null ? null : stepValue(ctx, `${tag}:${msg.name}`, v, siteNdim(msg));
+  if (v === null) return null;
+  const nd = siteNdim(msg);
+  const id = `${tag}:${msg.name}`;
+  if (ctx.length >= 0 && msg.type === "sample" && msg.fn !== null && v.shape.length === nd + 1) {
+    const n = v.shape[0] as number;
+    if (n > ctx.length)
+      throw new HandlerError(
+        "scan-substitute-length",
+        `scan: the value given for site "${msg.name}" has ${n} steps (shape [${v.shape.join(", ")}]), more than ` +
+          `the scan's ${ctx.length}; give at most ${ctx.length}.`,
+      );
+    if (n < ctx.length) return shorterSeries(ctx, id, v, msg);
+  }
+  return stepValue(ctx, id, v, nd);
+}
+
+/** Step `index` of a series of `n` < `length` values: `v[index]` while index < n, else a fresh draw. */
+function shorterSeries(ctx: ScanStepContext, id: string, v: Tensor, msg: Message): Tensor {
+  const n = v.shape[0] as number;
+  const rest = v.shape.slice(1);
+  // padded to the scan's length on the host: the scan passes it as xs, so it must not be a tracer
+  let data: T.TypedArray;
+  try {
+    data = v.dataSync();
+  } catch (e) {
+    if (!(e instanceof T.ConcretizationError)) throw e;
+    throw new HandlerError(
+      "scan-substitute-traced",
+      `scan: the value for site "${msg.name}" covers ${n} of ${ctx.length} steps and is traced; a series ` +
+        "shorter than the scan must be concrete data (or give all steps).",
+    );
+  }
+  const row = rest.reduce((a, b) => a * b, 1);
+  const full = new (data.constructor as new (len: number) => T.TypedArray)(ctx.length * row);
+  full.set(data);
+  const padded = T.tensor(full, { shape: [ctx.length, ...rest], dtype: v.dtype });
+  const given = ctx.step(id, padded);
+  const key = ctx.drawKey();
+  if (key === null)
+    throw new HandlerError(
+      "missing-key",
+      `scan: site "${msg.name}" has values for ${n} of ${ctx.length} steps; the others are drawn, which needs ` +
+        "a PRNG key: run the model under seed(model, key(0)).",
+    );
+  const fresh = (msg.fn as NonNullable<Message["fn"]>).sample(key, msg.sampleShape);
+  return T.where(T.lt(ctx.index, n), given, T.cast(fresh, given.dtype));
 }
 
 export function lookUp(data: SiteValues, msg: Message): Tensor | null {

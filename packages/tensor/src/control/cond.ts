@@ -12,6 +12,9 @@ import { toTensor } from "../core/tensor.js";
 import { bindMulti } from "../core/trace.js";
 import { zerosLike } from "../internal/elementwise.js";
 import { cast } from "../primitives/cast.js";
+import { eq } from "../primitives/eq.js";
+import { le } from "../primitives/le.js";
+import { where } from "../primitives/select.js";
 import { evalProgram, outAval, showAval, tensorTree, traceBody, vjpFlat } from "./body.js";
 import { treeText } from "./scan.js";
 
@@ -45,12 +48,39 @@ function condBackward(p: CondParams): { branches: Program[]; floatOps: number[] 
   return hit;
 }
 
+/**
+ * Whether a tensor's backend reads values back synchronously. Asynchronous backends (WebGPU) either have no
+ * `readSync` or say `syncRead: false` (the tfjs adapter's flag): `item()` would throw there.
+ */
+function readsBackSync(t: Tensor): boolean {
+  const b = t.backend as { readSync?: unknown; syncRead?: boolean } | undefined;
+  return b === undefined || (b.readSync !== undefined && b.syncRead !== false);
+}
+
+/**
+ * `cond` without reading the index back: every branch runs on the device and each output is chosen with
+ * `where` (index ≤ 0 → branch 0, index = j → branch j, else the last), as JAX does for a batched predicate.
+ */
+function selectOnDevice(index: Tensor, branches: readonly Program[], ops: readonly Tensor[]): Tensor[] {
+  const outs = branches.map((br) => evalProgram(br, ops));
+  const n = branches.length;
+  let r = outs[n - 1] as Tensor[];
+  for (let j = n - 2; j >= 0; j--) {
+    const mask = j === 0 ? le(index, 0) : eq(index, j);
+    const oj = outs[j] as Tensor[];
+    r = r.map((x, k) => where(mask, oj[k] as Tensor, x));
+  }
+  return r;
+}
+
 /** The `cond` primitive: inputs index (int32 scalar), operands; outputs the chosen branch's results. */
 export const condP: MultiPrimitive<"cond"> = defineMultiPrimitive("cond", {
   avals: (_inputs, p) => (p.branches[0] as Program).outputs.map(outAval),
   impl(inputs, p) {
     const n = p.branches.length;
-    const i = Math.min(Math.max(Math.trunc((inputs[0] as Tensor).item()), 0), n - 1);
+    const index = inputs[0] as Tensor;
+    if (!readsBackSync(index)) return selectOnDevice(index, p.branches, inputs.slice(1));
+    const i = Math.min(Math.max(Math.trunc(index.item()), 0), n - 1);
     return evalProgram(p.branches[i] as Program, inputs.slice(1));
   },
   vjp(cts, primals, _outs, _res, p) {

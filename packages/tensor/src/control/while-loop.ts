@@ -7,7 +7,7 @@
 import { jvpFlat } from "../autodiff/forward.js";
 import { jsBackend } from "../core/backend.js";
 import { isFloat } from "../core/dtype.js";
-import { DtypeError, MissingRuleError } from "../core/errors.js";
+import { DtypeError, MissingRuleError, PhloxError } from "../core/errors.js";
 import type { Program } from "../core/ir.js";
 import {
   type Aval,
@@ -45,6 +45,16 @@ export const whileLoopP: MultiPrimitive<"whileLoop"> = defineMultiPrimitive("whi
     const cc = inputs.slice(0, p.numCondConsts);
     const bc = inputs.slice(p.numCondConsts, p.numCondConsts + p.numBodyConsts);
     let carry = inputs.slice(p.numCondConsts + p.numBodyConsts);
+    const be = (carry[0] ?? inputs[0])?.backend as
+      | { readSync?: unknown; syncRead?: boolean; name?: string }
+      | undefined;
+    if (be !== undefined && (be.readSync === undefined || be.syncRead === false))
+      throw new PhloxError(
+        "while-loop-async-backend",
+        `${p.name}: a whileLoop must read its condition back after every step, and backend "${be.name}" reads ` +
+          "values back only asynchronously (WebGPU). Use foriLoop with JS-number bounds or scan (a fixed trip " +
+          "count, no read-back), or run this part on the js backend.",
+      );
     while ((evalProgram(p.cond, [...cc, ...carry])[0] as Tensor).item() !== 0)
       carry = evalProgram(p.body, [...bc, ...carry]);
     return carry;

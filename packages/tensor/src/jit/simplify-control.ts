@@ -218,6 +218,16 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
     j++; // the list shifted by one at nh ≤ j
     changed = true;
   }
+  // (d) cheap residuals of an earlier scan recomputed here instead of stored and read back
+  {
+    const r = rematerialize(e, o, inputs, bodyInputs, bodyEqns, bodyOutputs, nc, nh, p.length, next);
+    if (r !== null) {
+      ({ nc, next } = r);
+      bodyEqns = r.bodyEqns;
+      bodyOutputs = r.bodyOutputs;
+      changed = true;
+    }
+  }
   if (!changed) return e;
   return {
     primitive: "scan",
@@ -230,6 +240,145 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
     },
     outputs,
   } as Eqn;
+}
+
+/** Elementwise primitives cheap enough to recompute rather than store (a load and a store each way). */
+const CHEAP = new Set(["add", "sub", "mul", "neg", "max", "min", "abs"]);
+/** At most this many equations are recomputed per residual. */
+const MAX_REMAT = 3;
+
+/**
+ * For a scan whose xs include ys of an earlier scan F of the same length (the residuals a scan's VJP stores
+ * for its reverse scan), finds those that F's body computes with at most {@link MAX_REMAT} cheap elementwise
+ * equations from F's consts and xs and from its "anchored" ys (a carry or xs passed through, or the result
+ * of an expensive equation: never recomputed themselves); those equations are copied to the front of this
+ * body, reading F's consts and xs (added as operands, shared with existing ones) instead of the stored ys.
+ * F's ys then usually lose their last reader and are pruned: less memory and no store/load per step, for
+ * at most three arithmetic operations. Mutates the given arrays; null when nothing applies.
+ */
+function rematerialize(
+  e0: Eqn,
+  o: Outer,
+  inputs: Atom[],
+  bodyInputs: Var[],
+  bodyEqns0: Eqn[],
+  bodyOutputs0: Atom[],
+  nc0: number,
+  nh: number,
+  length: number,
+  next0: number,
+): { nc: number; next: number; bodyEqns: Eqn[]; bodyOutputs: Atom[] } | null {
+  let nc = nc0;
+  let next = next0;
+  const front: Eqn[] = [];
+  const subst = new Map<number, Atom>();
+  for (let k = nc + nh; k < inputs.length; k++) {
+    const a = inputs[k] as Atom;
+    if (isLiteral(a)) continue;
+    const f = o.defs.get(a.id);
+    if (f === undefined || f.primitive !== "scan") continue;
+    const fp = f.params as ScanParams;
+    if (fp.length !== length || fp.body.constants.length > 0) continue;
+    const j = f.outputs.findIndex((v) => v.id === a.id);
+    if (j < fp.numCarry) continue;
+    const fb = fp.body;
+    const yv = fb.outputs[j] as Atom;
+    if (isLiteral(yv)) continue;
+    const fdef = new Map<number, Eqn>();
+    for (const q of fb.eqns) for (const v of q.outputs) fdef.set(v.id, q);
+    const fIn = new Map<number, number>(fb.inputs.map((v, i) => [v.id, i]));
+    // anchored ys of F (stored anyway: this scan or another equation reads them): F body var id → F output
+    const anchors = new Map<number, Var>();
+    for (let jj = fp.numCarry; jj < f.outputs.length; jj++) {
+      const w = fb.outputs[jj] as Atom;
+      const fo = f.outputs[jj] as Var;
+      if (isLiteral(w) || jj === j || anchors.has(w.id)) continue;
+      const d = fdef.get(w.id);
+      const readHere = inputs.some((b, m) => m >= nc + nh && m !== k && !isLiteral(b) && b.id === fo.id);
+      const readElsewhere = (o.uses.get(fo.id) ?? []).some((q) => q !== e0) || o.outputs.has(fo.id);
+      if ((d === undefined || !CHEAP.has(d.primitive)) && (readHere || readElsewhere)) anchors.set(w.id, fo);
+    }
+    // the cone of yv: cheap equations down to F consts, F xs and anchors
+    const cone: Eqn[] = [];
+    const seen = new Set<number>();
+    const ok = (v: Atom): boolean => {
+      if (isLiteral(v) || seen.has(v.id)) return true;
+      seen.add(v.id);
+      if (anchors.has(v.id)) return true;
+      const i = fIn.get(v.id);
+      if (i !== undefined) return i < fp.numConsts || i >= fp.numConsts + fp.numCarry;
+      const d = fdef.get(v.id);
+      if (d === undefined || !CHEAP.has(d.primitive) || d.outputs.length !== 1) return false;
+      if (!d.inputs.every(ok)) return false;
+      cone.push(d);
+      return cone.length <= MAX_REMAT;
+    };
+    if (!ok(yv) || cone.length === 0) continue;
+    // copy the cone into this body, F's inputs and anchors mapped to (new or shared) operands of this scan
+    const map = new Map<number, Atom>();
+    const xsOperand = (outer: Var, shape: readonly number[]): Var => {
+      for (let m = nc + nh; m < inputs.length; m++) {
+        const b = inputs[m] as Atom;
+        if (m !== k && !isLiteral(b) && b.id === outer.id) return bodyInputs[m] as Var;
+      }
+      const nv: Var = { id: next++, shape: [...shape], dtype: outer.dtype };
+      inputs.push(outer);
+      bodyInputs.push(nv);
+      return nv;
+    };
+    for (const [id, fo] of anchors) if (seen.has(id)) map.set(id, xsOperand(fo, fo.shape.slice(1)));
+    const operand = (i: number): Var => {
+      const outer = f.inputs[i] as Atom;
+      const isConst = i < fp.numConsts;
+      const lo = isConst ? 0 : nc + nh;
+      const hi = isConst ? nc : inputs.length;
+      for (let m = lo; m < hi; m++) {
+        const b = inputs[m] as Atom;
+        if (m !== k && !isLiteral(b) && !isLiteral(outer) && b.id === outer.id) return bodyInputs[m] as Var;
+      }
+      const fv = fb.inputs[i] as Var;
+      const nv: Var = { id: next++, shape: fv.shape, dtype: fv.dtype };
+      if (isConst) {
+        inputs.splice(nc, 0, outer);
+        bodyInputs.splice(nc, 0, nv);
+        nc++;
+        k++;
+      } else {
+        inputs.push(outer);
+        bodyInputs.push(nv);
+      }
+      return nv;
+    };
+    const mapAtom = (v: Atom): Atom => {
+      if (isLiteral(v)) return v;
+      const m = map.get(v.id);
+      if (m !== undefined) return m;
+      const i = fIn.get(v.id);
+      if (i === undefined) throw new Error("simplify: internal error, residual cone escapes its body");
+      const nv = isLiteral(f.inputs[i] as Atom) ? (f.inputs[i] as Atom) : operand(i);
+      map.set(v.id, nv);
+      return nv;
+    };
+    for (const q of cone) {
+      const ins = q.inputs.map(mapAtom);
+      const out = q.outputs[0] as Var;
+      const nv: Var = { id: next++, shape: out.shape, dtype: out.dtype };
+      map.set(out.id, nv);
+      front.push({ ...q, inputs: ins, outputs: [nv] } as Eqn);
+    }
+    subst.set((bodyInputs[k] as Var).id, map.get(yv.id) as Atom);
+    inputs.splice(k, 1);
+    bodyInputs.splice(k, 1);
+    k--;
+  }
+  if (front.length === 0) return null;
+  const r = (a: Atom): Atom => (isLiteral(a) ? a : (subst.get(a.id) ?? a));
+  return {
+    nc,
+    next,
+    bodyEqns: [...front, ...bodyEqns0.map((q) => ({ ...q, inputs: q.inputs.map(r) }) as Eqn)],
+    bodyOutputs: bodyOutputs0.map(r),
+  };
 }
 
 const maxVarIdOf = (p: Program): number => {

@@ -102,6 +102,31 @@ describe("applyIdentities", () => {
     expect(run(q, [1, 2, 3])).toEqual(run(p, [1, 2, 3]));
   });
 
+  it("applyIdentities(p) turns x+(-y) and x-(-y) into sub/add, and c*x + c*x into (2c)*x, exactly", () => {
+    const p = trace(
+      (x, y) => [
+        T.add(x, T.neg(y)),
+        T.add(T.neg(x), y),
+        T.sub(x, T.neg(y)),
+        (() => {
+          const h = T.mul(x, 0.5);
+          return T.add(h, h);
+        })(),
+        (() => {
+          const h = T.mul(-0.75, y);
+          return T.add(h, h);
+        })(),
+      ],
+      [3],
+      [3],
+    );
+    const q = simplify(p);
+    expect(prims(q).sort()).toEqual(["add", "broadcastTo", "mul", "sub", "sub"]);
+    const xs = [0.1, -2.5, 1e300];
+    const ys = [3.3, 1e-310, -7];
+    expect(run(q, xs, ys)).toEqual(run(p, xs, ys));
+  });
+
   it("applyIdentities(p) collapses chains of reshapes and of broadcasts", () => {
     const p = trace(
       (x) => T.broadcastTo(T.broadcastTo(T.reshape(T.reshape(x, [6]), [3, 2]), [4, 3, 2]), [5, 4, 3, 2]),

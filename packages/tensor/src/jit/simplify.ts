@@ -307,7 +307,7 @@ const isVal = (l: Literal | null, v: number): boolean => l !== null && l.literal
 /**
  * Applies identities that hold in IEEE arithmetic (up to the sign of a zero result): x+0, 0+x, x−0, x·1,
  * 1·x, x/1, x¹ → x; 0−x, x·(−1) → −x;
- * x² → x·x; −(−x) → x; reshape, broadcast, transpose, cast, slice, pad and reductions that change nothing →
+ * x² → x·x; −(−x) → x; x + (−y) → x − y, x − (−y) → x + y, c·x + c·x → (2c)·x; reshape, broadcast, transpose, cast, slice, pad and reductions that change nothing →
  * x; chains of reshapes or broadcasts → one; stopGradient → x (it only matters while differentiating);
  * an elementwise op on broadcast scalars → a broadcast of the scalar op.
  * @example
@@ -341,10 +341,12 @@ function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
       if (isVal(scalarOrNull(y, ctx), 0) && sameAs(x, out)) return replaceWith(out, x, ctx);
       if (isVal(scalarOrNull(x, ctx), 0) && y !== undefined && sameAs(y, out))
         return replaceWith(out, y, ctx);
+      if (y !== undefined) return addSubStep(e, x, y, out, ctx);
       break;
     case "sub":
       if (isVal(scalarOrNull(y, ctx), 0) && sameAs(x, out)) return replaceWith(out, x, ctx);
       if (isVal(scalarOrNull(x, ctx), 0) && y !== undefined && sameAs(y, out)) return unaryEqn("neg", y, out);
+      if (y !== undefined) return addSubStep(e, x, y, out, ctx);
       break;
     case "mul": {
       const ly = scalarOrNull(y, ctx);
@@ -423,6 +425,57 @@ function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
     return [
       { ...e, inputs: scalars, outputs: [s] } as Eqn,
       { primitive: "broadcastTo", inputs: [s], params: { shape: [...out.shape] }, outputs: [out] } as Eqn,
+    ];
+  }
+  return null;
+}
+
+/** The operand of `neg` that defines `a`, if it is a `neg` of an operand of `a`'s shape. */
+function negOf(a: Atom, ctx: RewriteCtx): Atom | null {
+  if (isLiteral(a)) return null;
+  const d = ctx.defs.get(a.id);
+  if (d?.primitive !== "neg") return null;
+  const x = d.inputs[0] as Atom;
+  return !isLiteral(x) && sameShape(x.shape, a.shape) && x.dtype === a.dtype ? x : null;
+}
+
+/**
+ * Exact rewrites of `add`/`sub` (IEEE defines a − b as a + (−b)): x + (−y) → x − y, (−x) + y → y − x,
+ * x − (−y) → x + y; and c·x + c·x → (2c)·x for a scalar literal c (doubling is exact, so both round alike;
+ * only a subnormal c·x can differ), which folds the 0.5·u + 0.5·u that the VJP of u² leaves in gradients.
+ */
+function addSubStep(e: Eqn, x: Atom, y: Atom, out: Var, ctx: RewriteCtx): Eqn[] | null {
+  const binary = (prim: PrimitiveName, a: Atom, b: Atom): Eqn[] => [
+    { primitive: prim, inputs: [a, b], params: {}, outputs: [out] } as Eqn,
+  ];
+  const ny = negOf(y, ctx);
+  if (ny !== null && !isLiteral(x) && sameAs(x, out))
+    return binary(e.primitive === "add" ? "sub" : "add", x, ny);
+  if (e.primitive === "sub") return null;
+  const nx = negOf(x, ctx);
+  if (nx !== null && !isLiteral(y) && sameAs(y, out)) return binary("sub", y, nx);
+  if (
+    !isLiteral(x) &&
+    !isLiteral(y) &&
+    x.id === y.id &&
+    (out.dtype === "float64" || out.dtype === "float32")
+  ) {
+    const d = ctx.defs.get(x.id);
+    if (d?.primitive !== "mul") return null;
+    const [a, b] = d.inputs as [Atom, Atom];
+    const ca = scalarValue(a, ctx);
+    const cb = ca === null ? scalarValue(b, ctx) : null;
+    const [c, v] = ca !== null ? [ca, b] : cb !== null ? [cb, a] : [null, null];
+    if (c === null || v === null || isLiteral(v) || !sameAs(v, out)) return null;
+    const twice = 2 * c.literal;
+    if (!Number.isFinite(twice)) return null;
+    if (twice === 1) return replaceWith(out, v, ctx);
+    const lit: Literal = { literal: twice, dtype: out.dtype };
+    if (out.shape.length === 0) return binary("mul", v, lit);
+    const k = ctx.fresh(out.shape, out.dtype);
+    return [
+      { primitive: "broadcastTo", inputs: [lit], params: { shape: [...out.shape] }, outputs: [k] } as Eqn,
+      ...binary("mul", v, k),
     ];
   }
   return null;
