@@ -1,3 +1,5 @@
+export { type ContractMode, type Elimination, type Factor, sumProduct } from "./enum/contract.js";
+export { type EnumLogDensityOptions, enumLogDensity } from "./enum/enum-log-density.js";
 export {
   type InitStrategy,
   initToFeasible,
@@ -7,8 +9,6 @@ export {
   initToUniform,
   initToValue,
 } from "./initialization.js";
-export { type ContractMode, type Elimination, type Factor, sumProduct } from "./enum/contract.js";
-export { type EnumLogDensityOptions, enumLogDensity } from "./enum/enum-log-density.js";
 export {
   type InitializeModelOptions,
   initializeModel,
