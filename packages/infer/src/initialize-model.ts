@@ -9,7 +9,7 @@ import {
   trace,
 } from "@phlox/handlers";
 import { withCompiler } from "@phlox/tensor";
-
+import { enumeratedModel, planEnumeration } from "./enum/enum-log-density.js";
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import { validateObservations } from "./internal/observed.js";
@@ -192,7 +192,7 @@ export function initializeModel(
 
 function initializeModelImpl(
   rngKey: Key | number | readonly [number, number],
-  model: AnyModel,
+  userModel: AnyModel,
   args: readonly unknown[],
   options: InitializeModelOptions,
 ): ModelInfo {
@@ -205,8 +205,12 @@ function initializeModelImpl(
   }
   const maxTries = options.maxTries ?? 100;
   const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
-  const proto = initTrace(model, args, strategy, kProto);
+  const proto = initTrace(userModel, args, strategy, kProto);
   validateObservations(proto);
+  // Discrete latent sites with finite support are enumerated: the potential sums them out, and every later
+  // run of the model (start-point search, postprocess) runs it enumerated.
+  const firstAvailableDim = planEnumeration(proto, "initializeModel");
+  const model = firstAvailableDim === null ? userModel : enumeratedModel(userModel, firstAvailableDim);
 
   const layout: SiteLayout[] = [];
   let dim = 0;
@@ -214,6 +218,7 @@ function initializeModelImpl(
     if (!isLatent(site)) continue;
     const fn = site.fn;
     if (fn === null || site.value === null) continue;
+    if (fn.support.isDiscrete && firstAvailableDim !== null) continue; // enumerated: summed out
     if (fn.support.isDiscrete) {
       throw new PhloxError(
         "discrete-latent",
@@ -240,7 +245,7 @@ function initializeModelImpl(
   };
   // Set while the start-point check below runs the eager potential, to keep that run's trace.
   let onTrace: ((tr: Trace) => void) | null = null;
-  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z), onTrace);
+  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z), onTrace, firstAvailableDim);
 
   const vg = valueAndGrad1(U);
   const eagerFn = (z: Float64Array, grad: Float64Array): number => {

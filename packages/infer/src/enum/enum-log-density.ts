@@ -8,7 +8,7 @@ import {
   type Trace,
   trace,
 } from "@phlox/handlers";
-import type { Tensor, TensorLike } from "../internal/ops.js";
+import { PhloxError, type Tensor, type TensorLike, warn } from "../internal/ops.js";
 import { type Model, type SiteValue, siteTensor } from "../site-values.js";
 import { sumProduct } from "./contract.js";
 import { enumFactors } from "./enum-factors.js";
@@ -108,4 +108,57 @@ export function enumeratedNames(tr: Trace): string[] {
   const out: string[] = [];
   for (const site of tr.values()) if (isEnumerated(site as Message)) out.push(site.name);
   return out;
+}
+
+/**
+ * @internal How `initializeModel` treats the discrete latent sites of a prototype trace (NumPyro's
+ * `_get_model_transforms` check): `null` when there is none; otherwise the `firstAvailableDim` for
+ * enumerating them. A site with finite support that is not marked is enumerated with a warning (as NumPyro
+ * does); a site without finite support, or marked with another strategy, is an error naming the site and
+ * the ways out.
+ */
+export function planEnumeration(tr: Trace, who: string): number | null {
+  let any = false;
+  const unmarked: string[] = [];
+  for (const site of tr.values()) {
+    if (site.type !== "sample" || site.isObserved || site.fn === null || !site.fn.support.isDiscrete)
+      continue;
+    const strategy = site.infer.enumerate;
+    if (strategy !== undefined && strategy !== "parallel") {
+      throw new PhloxError(
+        "discrete-latent",
+        `${who}: site "${site.name}" is marked infer: { enumerate: ${JSON.stringify(strategy)} }; only "parallel" ` +
+          `enumeration exists. Mark it { enumerate: "parallel" } (or use configEnumerate(model)).`,
+      );
+    }
+    if (!site.fn.hasEnumerateSupport) {
+      throw new PhloxError(
+        "discrete-latent",
+        `${who}: site "${site.name}" is a discrete latent variable whose ${site.fn.constructor.name} distribution ` +
+          `(support ${String(site.fn.support)}) has no finite support to enumerate, so HMC/NUTS cannot sum it out. ` +
+          `Marginalise it by hand with factor(), observe it, or sample it with a Gibbs kernel such as ` +
+          `DiscreteHMCGibbs from @phlox/mcmc.`,
+      );
+    }
+    if (strategy === undefined) unmarked.push(site.name);
+    any = true;
+  }
+  if (!any) return null;
+  if (unmarked.length > 0) {
+    warn(
+      "infer-auto-enumerate",
+      `${who}: the discrete latent site(s) ${unmarked.map((n) => `"${n}"`).join(", ")} are not marked for ` +
+        `enumeration; they are enumerated (summed out) automatically. Mark them with ` +
+        `infer: { enumerate: "parallel" } or wrap the model in configEnumerate(model) to silence this warning.`,
+    );
+  }
+  return -maxPlateNesting(tr) - 1;
+}
+
+/** @internal The model with its discrete sites marked and enumerated from `firstAvailableDim`. */
+export function enumeratedModel(model: AnyModel, firstAvailableDim: number): AnyModel {
+  const m = configEnumerate(model as (...a: readonly unknown[]) => unknown);
+  const wrapped = (...args: readonly unknown[]): unknown =>
+    new EnumMessenger({ firstAvailableDim }).run(() => m(...args));
+  return wrapped as AnyModel;
 }
