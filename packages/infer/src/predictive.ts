@@ -1,4 +1,5 @@
 import { type Message, mask, type Seed, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { enumPointwiseLogLik, pointwiseEnumPlan } from "./enum/pointwise.js";
 import {
   compiledLogLikelihood,
   type FlatSite,
@@ -312,7 +313,9 @@ export class Predictive {
 
 /**
  * Pointwise log-likelihood of each observed site at each posterior draw (NumPyro's `log_likelihood`), as WAIC
- * and PSIS-LOO need: `fn.logProb(obs)` without summing, unscaled.
+ * and PSIS-LOO need: `fn.logProb(obs)` without summing, unscaled; `factor` sites included. Discrete latent sites
+ * with finite support that the samples do not give are summed out of each observation: for an observation
+ * inside plates, log Σ_z p(z) p(y_i | z) per element (the mixture likelihood of each point).
  * @param model - the model (with its observations given through `args`).
  * @param posteriorSamples - draws by site name with `batchNdims` leading dimensions.
  * @param args - the model's arguments.
@@ -339,8 +342,21 @@ export function logLikelihood(
 ): Record<string, Tensor> {
   const who = "logLikelihood";
   const batched = batchSamples(posteriorSamples, options.batchNdims ?? 1, who);
+  // Discrete latent sites the samples do not give are summed out of each observation's likelihood.
+  const firstTrace = batched.numDraws === 0 ? null : logLikelihoodTrace(model, args, batched.draw(0));
+  const fad =
+    firstTrace === null ? null : pointwiseEnumPlan(firstTrace, new Set(Object.keys(posteriorSamples)));
+  const pointwise =
+    fad === null
+      ? null
+      : (values: Record<string, Tensor>): Map<string, Tensor> =>
+          enumPointwiseLogLik(model, args, values, fad);
   const eagerAt = (i: number): Map<string, Tensor> =>
-    observedLogProbs(logLikelihoodTrace(model, args, batched.draw(i)));
+    pointwise !== null
+      ? pointwise(batched.draw(i))
+      : observedLogProbs(
+          i === 0 && firstTrace !== null ? firstTrace : logLikelihoodTrace(model, args, batched.draw(i)),
+        );
   // With two draws or fewer the check against the eager run already computes every draw.
   if (options.jit !== false && batched.numDraws > 2) {
     const fast = compiledLogLikelihood(
@@ -350,6 +366,7 @@ export function logLikelihood(
       batched.numDraws,
       eagerAt,
       options.parallel === true,
+      pointwise,
     );
     if (fast !== null) {
       const out: Record<string, Tensor> = Object.create(null);

@@ -190,6 +190,13 @@ function partition(
  * @returns a scalar tensor.
  * @throws PhloxError (`enum-intractable`) when a variable local to fewer plates depends on a plate in a way
  *   that cannot be contracted exactly (NumPyro's "intractable!" case).
+ * @example
+ * // p(z) = [0.3, 0.7], log p(y | z) = [-1, -2]: log Σ_z p(z) p(y | z)
+ * const f = [
+ *   { t: log(tensor([0.3, 0.7])), labels: ["z"] },
+ *   { t: tensor([-1, -2]), labels: ["z"] },
+ * ];
+ * Math.abs(sumProduct(f, new Set(["z"]), new Set(), new Map([["z", -1]])).item() - Math.log(0.3 * Math.exp(-1) + 0.7 * Math.exp(-2))) < 1e-15; // → true
  */
 export function sumProduct(
   factors: readonly Factor[],
@@ -199,6 +206,21 @@ export function sumProduct(
   mode: ContractMode = "sum",
   record?: (e: Elimination) => void,
 ): Tensor {
+  return T.sum(contractFactors(factors, sumVars, plates, order, mode, record).t);
+}
+
+/**
+ * @internal {@link sumProduct} that keeps every label that is neither in `sumVars` nor in `plates` (a plate
+ * treated as a batch dimension): the result is a factor over those labels.
+ */
+export function contractFactors(
+  factors: readonly Factor[],
+  sumVars: ReadonlySet<string>,
+  plates: ReadonlySet<string>,
+  order: LabelOrder,
+  mode: ContractMode = "sum",
+  record?: (e: Elimination) => void,
+): Factor {
   const varPlates = new Map<string, Set<string>>();
   const byOrdinal = new Map<string, { plates: Set<string>; fs: Factor[] }>();
   const push = (ps: Set<string>, f: Factor): void => {
@@ -219,7 +241,7 @@ export function sumProduct(
       varPlates.set(l, cur === undefined ? new Set(ps) : new Set([...cur].filter((p) => ps.has(p))));
     }
   }
-  let total: Tensor | null = null;
+  const results: Factor[] = [];
   while (byOrdinal.size > 0) {
     let leafKey = "";
     let leaf: { plates: Set<string>; fs: Factor[] } | null = null;
@@ -238,8 +260,7 @@ export function sumProduct(
       const f = productOf(rest, order);
       const remaining = f.labels.filter((l) => sumVars.has(l));
       if (remaining.length === 0) {
-        const s = T.sum(f.t);
-        total = total === null ? s : T.add(total, s);
+        results.push(reducePlates(f, cur.plates));
         continue;
       }
       const newPlates = new Set<string>();
@@ -257,5 +278,6 @@ export function sumProduct(
       push(newPlates, reducePlates(f, drop));
     }
   }
-  return total ?? T.scalar(0);
+  if (results.length === 0) return { t: T.scalar(0), labels: [] };
+  return productOf(results, order);
 }
