@@ -1,3 +1,4 @@
+import { addScanHandler, CONTROL_FLOW } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import { HandlerError } from "../internal/errors.js";
 import { reshape } from "../internal/ops.js";
@@ -67,6 +68,10 @@ export class EnumMessenger extends Messenger {
   }
 
   override processMessage(msg: Message): void {
+    if (msg.type === CONTROL_FLOW) {
+      addScanHandler(msg, () => new NoEnumInScan());
+      return;
+    }
     if (msg.type === "plate") {
       const dim = -(msg.condIndepStack.length + 1);
       if (dim <= this.firstAvailableDim) {
@@ -139,6 +144,20 @@ export class EnumMessenger extends Messenger {
       visible.push(a);
     }
     msg.infer.enumDims = visible.map(({ name, dim, size }) => ({ name, dim, size }));
+  }
+}
+
+/** Inside a model-level scan body: refuses discrete latent sites, which enumeration cannot reach there yet. */
+class NoEnumInScan extends Messenger {
+  override processMessage(msg: Message): void {
+    if (msg.type !== "sample" || msg.isObserved || msg.value !== null || msg.fn === null) return;
+    if (!msg.fn.support.isDiscrete) return;
+    throw new HandlerError(
+      "enum-in-scan",
+      `sample("${msg.name}") is a discrete latent site inside a model-level scan, which enumeration does not ` +
+        `reach yet. Write the loop as a plain loop over markov(...) (for (const t of markov(range)) { … }), which ` +
+        `enumerates in O(T·K²), or observe the site.`,
+    );
   }
 }
 
