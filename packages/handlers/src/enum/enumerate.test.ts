@@ -3,7 +3,7 @@ import { type Tensor, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { scan } from "../control-flow/scan.js";
 import { seed } from "../handlers/seed.js";
-import { trace } from "../handlers/trace.js";
+import { type Trace, trace } from "../handlers/trace.js";
 import { plate } from "../primitives/plate.js";
 import { sample } from "../primitives/sample.js";
 import { configEnumerate } from "./config-enumerate.js";
@@ -12,7 +12,7 @@ import { enumerate } from "./enumerate.js";
 import { markov } from "./markov.js";
 
 const par = { infer: { enumerate: "parallel" } };
-const dims = (tr: Map<string, { infer: { enumDims?: unknown } }>, name: string): [string, number][] =>
+const dims = (tr: Trace, name: string): [string, number][] =>
   ((tr.get(name)?.infer.enumDims as EnumDim[]) ?? []).map((e) => [e.name, e.dim]);
 
 describe("enumerate (NumPyro's contrib.funsor.enum)", () => {
