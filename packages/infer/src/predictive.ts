@@ -1,4 +1,5 @@
 import { type Message, mask, type Seed, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { inferDiscrete } from "./enum/infer-discrete.js";
 import { enumPointwiseLogLik, pointwiseEnumPlan } from "./enum/pointwise.js";
 import {
   compiledLogLikelihood,
@@ -137,6 +138,13 @@ export interface PredictiveOptions {
    * trace. Default false. Ignored with `jit: false`.
    */
   parallel?: boolean;
+  /**
+   * Draw the discrete latent sites that `posteriorSamples` do not give from their posterior given each draw
+   * (NumPyro's `infer_discrete=True`): the model runs under {@link inferDiscrete} with `temperature: 1`
+   * (forward-filter backward-sample), so enumerated mixtures and HMMs get their assignments and states back.
+   * Runs eagerly, one draw at a time.
+   */
+  inferDiscrete?: boolean;
 }
 
 /**
@@ -218,6 +226,11 @@ export class Predictive {
         (msg.type === "deterministic" && !keepDeterministic) || !Object.hasOwn(values, msg.name)
           ? undefined
           : values[msg.name];
+      if (o.inferDiscrete === true) {
+        // values go inside inferDiscrete: its enumerated runs are hidden from the handlers around it
+        const inner = inferDiscrete(substitute(m as (...a: unknown[]) => unknown, sub), { temperature: 1 });
+        return trace(() => seeder.run(() => inner(...args))).getTrace();
+      }
       return trace(substitute(() => seeder.run(run), sub)).getTrace();
     };
     let sites: Set<string> | null = o.returnSites ? new Set(o.returnSites) : null;
@@ -274,7 +287,8 @@ export class Predictive {
       return out;
     };
     const eagerOrFirst = (i: number): Map<string, Tensor> => (i === 0 ? first : eagerAt(i));
-    if (o.guide !== undefined && o.parallel === true && o.jit !== false && batched.numDraws > 2) {
+    const compile = o.jit !== false && o.inferDiscrete !== true;
+    if (o.guide !== undefined && o.parallel === true && compile && batched.numDraws > 2) {
       const fast = vectorizedKeyedPredictive(
         m,
         [...args, o.params, o.guide],
@@ -290,7 +304,7 @@ export class Predictive {
       );
       if (fast !== null) return stacked(fast);
     }
-    if (o.guide === undefined && o.jit !== false && batched.numDraws > 2) {
+    if (o.guide === undefined && compile && batched.numDraws > 2) {
       const fast = compiledPredictive(
         m,
         [...args, o.params],
