@@ -59,7 +59,8 @@ describe("inferDiscrete sampling (temperature 1)", () => {
     const n = 2000;
     for (let i = 0; i < n; i++) {
       const tr = trace(inferDiscrete(model, { rngKey: i })).getTrace();
-      counts[2 * tr.get("x_0")?.value?.item() + tr.get("x_1")?.value?.item()]++;
+      const v = (name: string): number => tr.get(name)?.value?.item() ?? Number.NaN;
+      counts[2 * v("x_0") + v("x_1")]++;
     }
     counts.forEach((c, i) => {
       const p = joint[i] / z;

@@ -18,8 +18,7 @@ export function pointwiseEnumPlan(tr: Trace, given: ReadonlySet<string>): number
     if (
       site.type === "sample" &&
       !site.isObserved &&
-      site.fn !== null &&
-      site.fn.support.isDiscrete &&
+      site.fn?.support.isDiscrete &&
       site.fn.hasEnumerateSupport &&
       !given.has(site.name)
     ) {
