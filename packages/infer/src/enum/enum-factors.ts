@@ -82,6 +82,13 @@ export function siteFactor(site: Message, firstAvailableDim: number, order: Map<
   return { t, labels: kept.map((k) => k.label) };
 }
 
+/** True when the enumeration handler gave the site its support as value (a marked site with a value is not). */
+export function wasEnumerated(site: Message): boolean {
+  if (!isEnumerated(site)) return false;
+  const dims = site.infer.enumDims as EnumDim[] | undefined;
+  return dims !== undefined && dims.some((e) => e.name === site.name);
+}
+
 /**
  * Collects the log factors of every sample site of a trace recorded under `enumerate`.
  * @param tr - the trace.
@@ -98,7 +105,7 @@ export function enumFactors(tr: Trace, firstAvailableDim: number): EnumFactors {
   };
   for (const site of tr.values()) {
     if (site.type !== "sample") continue;
-    if (isEnumerated(site)) out.sumVars.add(site.name);
+    if (wasEnumerated(site)) out.sumVars.add(site.name);
     for (const f of site.condIndepStack) out.plates.add(f.name);
     out.factors.push(siteFactor(site, firstAvailableDim, out.order));
     out.siteNames.push(site.name);

@@ -1,8 +1,8 @@
-import { isEnumerated, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { seed, substitute, type Trace, trace } from "@phlox/handlers";
 import * as T from "@phlox/tensor";
 import type { Tensor } from "../internal/ops.js";
 import { contractFactors, type Factor } from "./contract.js";
-import { siteFactor } from "./enum-factors.js";
+import { siteFactor, wasEnumerated } from "./enum-factors.js";
 import { enumeratedModel, maxPlateNesting } from "./enum-log-density.js";
 
 type AnyModel = (...args: never[]) => unknown;
@@ -56,7 +56,7 @@ export function enumPointwiseLogLik(
   for (const site of tr.values()) {
     if (site.type !== "sample") continue;
     for (const f of site.condIndepStack) plates.add(f.name);
-    if (isEnumerated(site)) {
+    if (wasEnumerated(site)) {
       sumVars.add(site.name);
       priors.push(siteFactor(site, firstAvailableDim, order));
     }
