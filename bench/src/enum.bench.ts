@@ -66,7 +66,8 @@ const lcg = (seed: number) => {
     return s / 2 ** 32;
   };
 };
-const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
+const gauss = (r: () => number): number =>
+  Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
 
 const rows: string[][] = [["case", "hand µs", "enum µs", "ratio", "max rel err", "compile ms (hand / enum)"]];
 
@@ -112,11 +113,14 @@ function gmmHand(data: Tensor): void {
     const s0 = performance.now();
     await mcmc.run(3, y);
     const wall = (performance.now() - s0) / 1000;
-    const locs = mcmc.getSamples({ groupByChain: true }).locs as unknown as { data?: ArrayLike<number>; shape: number[] } & Tensor;
+    const locs: unknown = mcmc.getSamples({ groupByChain: true }).locs;
     const draws =
       locs instanceof T.Tensor
         ? { data: Float64Array.from(locs.dataSync() as ArrayLike<number>), shape: [...locs.shape] }
-        : { data: Float64Array.from(locs.data as ArrayLike<number>), shape: [...locs.shape] };
+        : {
+            data: Float64Array.from((locs as { data: ArrayLike<number> }).data),
+            shape: [...(locs as { shape: number[] }).shape],
+          };
     const ess = Math.min(...Array.from(essBulk(draws) as ArrayLike<number>));
     return { wall, essPerS: ess / wall };
   };

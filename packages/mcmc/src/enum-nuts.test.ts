@@ -204,6 +204,6 @@ describe("WAIC and PSIS-LOO of the mixture (z summed out of each point) equal Ar
     expect(l.se).toBeCloseTo(ic.loo.se, 6);
     expect(l.p).toBeCloseTo(ic.loo.p, 6);
     const k = l.paretoK as Float64Array;
-    ic.loo.pareto_k.forEach((v, i) => expect(k[i]).toBeCloseTo(v, 6));
+    for (let i = 0; i < ic.loo.pareto_k.length; i++) expect(k[i]).toBeCloseTo(ic.loo.pareto_k[i], 6);
   });
 });

@@ -86,7 +86,7 @@ export function siteFactor(site: Message, firstAvailableDim: number, order: Map<
 export function wasEnumerated(site: Message): boolean {
   if (!isEnumerated(site)) return false;
   const dims = site.infer.enumDims as EnumDim[] | undefined;
-  return dims !== undefined && dims.some((e) => e.name === site.name);
+  return dims?.some((e) => e.name === site.name) === true;
 }
 
 /**
