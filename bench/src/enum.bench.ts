@@ -106,7 +106,7 @@ function gmmHand(data: Tensor): void {
     c.b.toFixed(1),
     (c.b / c.a).toFixed(2),
     c.err.toExponential(1),
-    `${handMs.toFixed(0)} / ${enMs.toFixed(0)}`,
+    `${handMs.toFixed(0)} / ${enMs.toFixed(0)} (compiled: ${hand.compiled} / ${en.compiled})`,
   ]);
   const nuts = async (model: (d: Tensor) => void): Promise<{ wall: number; essPerS: number }> => {
     const mcmc = new MCMC(new NUTS(model), { numWarmup: 500, numSamples: 1000, progressBar: false });
@@ -188,7 +188,7 @@ function hmmHand(data: Tensor): void {
     c.b.toFixed(1),
     (c.b / c.a).toFixed(2),
     c.err.toExponential(1),
-    `${handMs.toFixed(0)} / ${enMs.toFixed(0)}`,
+    `${handMs.toFixed(0)} / ${enMs.toFixed(0)} (compiled: ${hand.compiled} / ${en.compiled})`,
   ]);
 }
 

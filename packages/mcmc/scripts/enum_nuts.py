@@ -50,7 +50,7 @@ def hmm_1(sequences, lengths):
                     numpyro.sample("y", dist.Bernoulli(probs_y[x.squeeze(-1)]), obs=y)
         return (x, t + 1), None
 
-    scan(transition_fn, (jnp.zeros((num_sequences, 1), dtype=jnp.int32), 0), jnp.swapaxes(sequences, 0, 1))
+    scan(transition_fn, (jnp.zeros((num_sequences, 1), dtype=jnp.int64), 0), jnp.swapaxes(sequences, 0, 1))
 
 
 def hmm_2(sequences, lengths):
@@ -69,7 +69,7 @@ def hmm_2(sequences, lengths):
 
     scan(
         transition_fn,
-        (jnp.zeros((num_sequences, 1), dtype=jnp.int32), jnp.zeros((num_sequences, data_dim), dtype=jnp.int32), 0),
+        (jnp.zeros((num_sequences, 1), dtype=jnp.int64), jnp.zeros((num_sequences, data_dim), dtype=jnp.int32), 0),
         jnp.swapaxes(sequences, 0, 1),
     )
 
@@ -112,6 +112,11 @@ def run(model, args, init, seed):
 def main():
     out = {"generator": "packages/mcmc/scripts/enum_nuts.py", "numpyro": numpyro.__version__, "models": {}}
 
+    def save():
+        with open(OUT, "w") as fh:
+            json.dump(out, fh)
+            fh.write("\n")
+
     # Gaussian mixture, K = 3, N = 500
     comp = rng.choice(3, size=500, p=[0.3, 0.45, 0.25])
     y = rng.normal(np.array([-4.0, 0.5, 4.5])[comp], 1.0)
@@ -137,6 +142,8 @@ def main():
         },
     }
 
+    save()
+
     # hmm_enum.py models 1 and 2 on synthetic sequences (2 hidden states, 4 tones)
     S, T, D = 6, 25, 4
     px = np.array([[0.85, 0.15], [0.2, 0.8]])
@@ -157,6 +164,8 @@ def main():
     _, summary = run(hmm_2, (jnp.asarray(seqs), jnp.asarray(lengths)), init2, 2)
     out["models"]["hmm_2"] = {"data": {"sequences": seqs.tolist(), "lengths": lengths.tolist()}, "init": {k: np.asarray(v).tolist() for k, v in init2.items()}, "summary": summary}
 
+    save()
+
     # change point in Poisson counts
     yc = np.concatenate([rng.poisson(3.0, 22), rng.poisson(8.0, 18)]).astype(np.float64)
     _, summary = run(changepoint, (jnp.asarray(yc),), None, 3)
@@ -168,9 +177,7 @@ def main():
     _, summary = run(zip_model, (jnp.asarray(yz),), None, 4)
     out["models"]["zip"] = {"data": {"y": yz.tolist()}, "summary": summary}
 
-    with open(OUT, "w") as fh:
-        json.dump(out, fh)
-        fh.write("\n")
+    save()
 
 
 if __name__ == "__main__":
