@@ -10,6 +10,15 @@ export {
 } from "./control-flow/scan-context.js";
 export { ScannedDistribution } from "./control-flow/scanned-distribution.js";
 export { defineHandler, type HandlerFactory } from "./define-handler.js";
+export { configEnumerate, type EnumerateStrategy } from "./enum/config-enumerate.js";
+export {
+  type EnumDim,
+  type EnumerateOptions,
+  EnumMessenger,
+  enumerate,
+  isEnumerated,
+} from "./enum/enumerate.js";
+export { type MarkovFrame, MarkovMessenger, type MarkovOptions, markov } from "./enum/markov.js";
 export { Block, type BlockOptions, block } from "./handlers/block.js";
 export { Condition, condition } from "./handlers/condition.js";
 export { Do, intervene, intervene as do } from "./handlers/do.js";

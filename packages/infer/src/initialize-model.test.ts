@@ -256,9 +256,9 @@ describe("initializeModel errors and other strategies", () => {
     expect(initializeModel(0, model, [], { initStrategy: initToMean() }).initialZ[0]).toBeCloseTo(3, 12);
   });
 
-  it("rejects discrete latent sites, naming the site", async () => {
-    const { Bernoulli } = await import("@phlox/distributions");
-    const model = () => sample("k", new Bernoulli({ probs: 0.5 }));
+  it("rejects discrete latent sites it cannot enumerate, naming the site", async () => {
+    const { Poisson } = await import("@phlox/distributions");
+    const model = () => sample("k", new Poisson(2));
     expect(() => initializeModel(0, model, [])).toThrow(/site "k" is a discrete latent/);
   });
 

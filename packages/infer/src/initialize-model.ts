@@ -9,7 +9,7 @@ import {
   trace,
 } from "@phlox/handlers";
 import { withCompiler } from "@phlox/tensor";
-
+import { enumeratedModel, planEnumeration } from "./enum/enum-log-density.js";
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
 import { type GibbsLayout, GibbsSites } from "./internal/gibbs-sites.js";
@@ -237,8 +237,12 @@ function initializeModelImpl(
   const proto = initTrace(rawModel, args, strategy, kProto);
   validateObservations(proto);
   const gibbs = options.gibbsSites === undefined ? null : new GibbsSites(options.gibbsSites, proto);
-  // From here on the model runs conditioned on the Gibbs sites' current values.
-  const model = gibbs === null ? rawModel : gibbs.wrap(rawModel);
+  // Discrete latent sites with finite support (other than Gibbs sites) are enumerated: the potential sums them
+  // out, and every later run of the model (start-point search, postprocess) runs it enumerated. The Gibbs
+  // condition sits inside the enumeration, so the Gibbs sites are observed when the enumeration sees them.
+  const firstAvailableDim = planEnumeration(proto, "initializeModel", gibbs);
+  const conditioned = gibbs === null ? rawModel : gibbs.wrap(rawModel);
+  const model = firstAvailableDim === null ? conditioned : enumeratedModel(conditioned, firstAvailableDim);
 
   const layout: SiteLayout[] = [];
   let dim = 0;
@@ -246,6 +250,7 @@ function initializeModelImpl(
     if (!isLatent(site)) continue;
     const fn = site.fn;
     if (fn === null || site.value === null || gibbs?.has(site.name)) continue;
+    if (fn.support.isDiscrete && firstAvailableDim !== null) continue; // enumerated: summed out
     if (fn.support.isDiscrete) {
       throw new PhloxError(
         "discrete-latent",
@@ -272,7 +277,7 @@ function initializeModelImpl(
   };
   // Set while the start-point check below runs the eager potential, to keep that run's trace.
   let onTrace: ((tr: Trace) => void) | null = null;
-  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z), onTrace);
+  const U = (z: Tensor): Tensor => potentialFromMap(model, args, unflatten(z), onTrace, firstAvailableDim);
 
   const vg = valueAndGrad1(U);
   const eagerFn = (z: Float64Array, grad: Float64Array): number => {

@@ -1,4 +1,5 @@
 import { substitute, type Trace, trace } from "@phlox/handlers";
+import { enumTraceLogJoint } from "./enum/enum-log-density.js";
 import { add, neg, sumAll, type Tensor, type TensorLike, type Transform } from "./internal/ops.js";
 import {
   isLatent,
@@ -27,12 +28,13 @@ export function potentialFromMap(
   args: readonly unknown[],
   values: ReadonlyMap<string, Tensor>,
   onTrace: ((tr: Trace) => void) | null = null,
+  firstAvailableDim: number | null = null,
 ): Tensor {
   const sub = new UnconstrainedSubstitute(values, true);
   const call = model as (...a: readonly unknown[]) => unknown;
   const tr = trace(() => sub.run(() => call(...args))).getTrace();
   onTrace?.(tr);
-  let lj = traceLogJoint(tr);
+  let lj = firstAvailableDim === null ? traceLogJoint(tr) : enumTraceLogJoint(tr, firstAvailableDim);
   if (sub.logDet !== null) lj = lj === null ? sub.logDet : add(lj, sub.logDet);
   return lj === null ? sumAll(0) : neg(lj);
 }

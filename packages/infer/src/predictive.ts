@@ -1,4 +1,6 @@
 import { type Message, mask, type Seed, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import { inferDiscrete } from "./enum/infer-discrete.js";
+import { enumPointwiseLogLik, pointwiseEnumPlan } from "./enum/pointwise.js";
 import {
   compiledLogLikelihood,
   type FlatSite,
@@ -136,6 +138,13 @@ export interface PredictiveOptions {
    * trace. Default false. Ignored with `jit: false`.
    */
   parallel?: boolean;
+  /**
+   * Draw the discrete latent sites that `posteriorSamples` do not give from their posterior given each draw
+   * (NumPyro's `infer_discrete=True`): the model runs under {@link inferDiscrete} with `temperature: 1`
+   * (forward-filter backward-sample), so enumerated mixtures and HMMs get their assignments and states back.
+   * Runs eagerly, one draw at a time.
+   */
+  inferDiscrete?: boolean;
 }
 
 /**
@@ -217,6 +226,11 @@ export class Predictive {
         (msg.type === "deterministic" && !keepDeterministic) || !Object.hasOwn(values, msg.name)
           ? undefined
           : values[msg.name];
+      if (o.inferDiscrete === true) {
+        // values go inside inferDiscrete: its enumerated runs are hidden from the handlers around it
+        const inner = inferDiscrete(substitute(m as (...a: unknown[]) => unknown, sub), { temperature: 1 });
+        return trace(() => seeder.run(() => inner(...args))).getTrace();
+      }
       return trace(substitute(() => seeder.run(run), sub)).getTrace();
     };
     let sites: Set<string> | null = o.returnSites ? new Set(o.returnSites) : null;
@@ -273,7 +287,8 @@ export class Predictive {
       return out;
     };
     const eagerOrFirst = (i: number): Map<string, Tensor> => (i === 0 ? first : eagerAt(i));
-    if (o.guide !== undefined && o.parallel === true && o.jit !== false && batched.numDraws > 2) {
+    const compile = o.jit !== false && o.inferDiscrete !== true;
+    if (o.guide !== undefined && o.parallel === true && compile && batched.numDraws > 2) {
       const fast = vectorizedKeyedPredictive(
         m,
         [...args, o.params, o.guide],
@@ -289,7 +304,7 @@ export class Predictive {
       );
       if (fast !== null) return stacked(fast);
     }
-    if (o.guide === undefined && o.jit !== false && batched.numDraws > 2) {
+    if (o.guide === undefined && compile && batched.numDraws > 2) {
       const fast = compiledPredictive(
         m,
         [...args, o.params],
@@ -312,7 +327,9 @@ export class Predictive {
 
 /**
  * Pointwise log-likelihood of each observed site at each posterior draw (NumPyro's `log_likelihood`), as WAIC
- * and PSIS-LOO need: `fn.logProb(obs)` without summing, unscaled.
+ * and PSIS-LOO need: `fn.logProb(obs)` without summing, unscaled; `factor` sites included. Discrete latent sites
+ * with finite support that the samples do not give are summed out of each observation: for an observation
+ * inside plates, log Σ_z p(z) p(y_i | z) per element (the mixture likelihood of each point).
  * @param model - the model (with its observations given through `args`).
  * @param posteriorSamples - draws by site name with `batchNdims` leading dimensions.
  * @param args - the model's arguments.
@@ -339,8 +356,21 @@ export function logLikelihood(
 ): Record<string, Tensor> {
   const who = "logLikelihood";
   const batched = batchSamples(posteriorSamples, options.batchNdims ?? 1, who);
+  // Discrete latent sites the samples do not give are summed out of each observation's likelihood.
+  const firstTrace = batched.numDraws === 0 ? null : logLikelihoodTrace(model, args, batched.draw(0));
+  const fad =
+    firstTrace === null ? null : pointwiseEnumPlan(firstTrace, new Set(Object.keys(posteriorSamples)));
+  const pointwise =
+    fad === null
+      ? null
+      : (values: Record<string, Tensor>): Map<string, Tensor> =>
+          enumPointwiseLogLik(model, args, values, fad);
   const eagerAt = (i: number): Map<string, Tensor> =>
-    observedLogProbs(logLikelihoodTrace(model, args, batched.draw(i)));
+    pointwise !== null
+      ? pointwise(batched.draw(i))
+      : observedLogProbs(
+          i === 0 && firstTrace !== null ? firstTrace : logLikelihoodTrace(model, args, batched.draw(i)),
+        );
   // With two draws or fewer the check against the eager run already computes every draw.
   if (options.jit !== false && batched.numDraws > 2) {
     const fast = compiledLogLikelihood(
@@ -350,6 +380,7 @@ export function logLikelihood(
       batched.numDraws,
       eagerAt,
       options.parallel === true,
+      pointwise,
     );
     if (fast !== null) {
       const out: Record<string, Tensor> = Object.create(null);

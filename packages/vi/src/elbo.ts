@@ -139,3 +139,25 @@ export class TraceGraphELBO implements ELBO {
     return averagedObjective(setup, this.numParticles, "graph");
   }
 }
+
+/**
+ * The ELBO with the model's discrete latent sites summed out (NumPyro's `TraceEnum_ELBO`): the guide covers
+ * the continuous sites (an autoguide, or a `FunctionGuide`), and each particle's log p(x, z) is the model's
+ * log density with every discrete latent site that the guide does not sample enumerated and eliminated by
+ * tensor variable elimination (respecting plates and `markov`), so the estimator has no score-function noise
+ * from those sites. Autoguides already see the enumerated potential of `initializeModel`, so with them it
+ * equals {@link TraceELBO}; with a `FunctionGuide` it enumerates the model's run.
+ * @example
+ * new TraceEnumELBO({ numParticles: 2 }).name; // → "TraceEnumELBO"
+ */
+export class TraceEnumELBO implements ELBO {
+  readonly name: string = "TraceEnumELBO";
+  readonly numParticles: number;
+  /** @param options - `numParticles` (default 1). @throws RangeError for a non-positive count. */
+  constructor(options: ELBOOptions = {}) {
+    this.numParticles = checkParticles("TraceEnumELBO", options.numParticles ?? 1);
+  }
+  build(setup: GuideSetup): Objective {
+    return averagedObjective(setup, this.numParticles, "enum");
+  }
+}

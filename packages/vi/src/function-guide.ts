@@ -15,7 +15,7 @@ import {
   type Transform,
 } from "@phlox/distributions";
 import { type Message, Messenger, replay, seed, substitute, type Trace, trace } from "@phlox/handlers";
-import { siteLogProb } from "@phlox/infer";
+import { enumLogDensity, maxPlateNesting, siteLogProb } from "@phlox/infer";
 import { reshape, slice, split, stopGradient, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 import type { Guide, GuideSetup, Params, ParamValue, ParticleMode } from "./guide.js";
 import { type KeyLike, toKeyPair } from "./random.js";
@@ -134,6 +134,8 @@ export class FunctionGuide implements Guide {
       return out;
     };
     const { model, guide } = this;
+    // plate dimensions of the model (for enumeration, NumPyro's max_plate_nesting)
+    const nesting = maxPlateNesting(mt);
     const baselines = new Map<string, number>();
     /** −ELBO for one particle; in "graph" mode plus zero-valued score-function terms. */
     const loss = (u: Tensor, k: Tensor, mode: ParticleMode, costOut?: { v: number }): Tensor => {
@@ -148,6 +150,19 @@ export class FunctionGuide implements Guide {
           )(),
         ),
       ).getTrace();
+      if (mode === "enum") {
+        // the model's log density with its unguided discrete sites summed out; guide values substituted
+        const values: Record<string, Tensor> = { ...params };
+        for (const q of qt.values()) if (isLatentSample(q) && q.value !== null) values[q.name] = q.value;
+        let lq: Tensor = tensor(0);
+        for (const q of qt.values()) {
+          if (isLatentSample(q) && q.fn !== null && q.value !== null) lq = lq.add(sum(siteLogProb(q)));
+        }
+        const lp = enumLogDensity(model as (...a: unknown[]) => unknown, [...args], values, {
+          maxPlateNesting: nesting,
+        }).logJoint;
+        return lq.sub(lp);
+      }
       const pt: Trace = trace(
         replay(
           substitute(

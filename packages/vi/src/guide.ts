@@ -22,9 +22,12 @@ export type Params = Record<string, ParamValue>;
  * - `"meanfield"`: −H[q] − log p(x, z), with the guide's entropy in closed form where it has one
  *   (`TraceMeanFieldELBO`); a guide without one computes `"elbo"`;
  * - `"graph"`: `"elbo"` plus score-function terms for non-reparameterisable sites (`TraceGraphELBO`); a
- *   fully reparameterised guide computes `"elbo"`.
+ *   fully reparameterised guide computes `"elbo"`;
+ * - `"enum"`: `"elbo"` with the model's discrete latent sites that the guide does not sample summed out
+ *   (`TraceEnumELBO`). Guides built on `initializeModel`'s potential (every autoguide) compute `"elbo"`,
+ *   whose potential already sums them out.
  */
-export type ParticleMode = "elbo" | "meanfield" | "graph";
+export type ParticleMode = "elbo" | "meanfield" | "graph" | "enum";
 
 /**
  * A guide bound to one model and one set of model arguments: the parameter layout and the per-particle

@@ -28,6 +28,7 @@ export {
   type ELBOOptions,
   type Objective,
   TraceELBO,
+  TraceEnumELBO,
   TraceGraphELBO,
   TraceMeanFieldELBO,
 } from "./elbo.js";

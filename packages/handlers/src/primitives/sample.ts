@@ -37,6 +37,16 @@ function checkObsShape(msg: Message, obs: Tensor): void {
   if (fn === null) return;
   const ev = fn.eventShape;
   const expected = [...msg.sampleShape, ...fn.batchShape, ...ev];
+  // Under enumeration the distribution carries the enumerated dimensions, which the data need not have.
+  const enumDims = msg.infer.enumDims as readonly { dim: number }[] | undefined;
+  if (enumDims !== undefined) {
+    for (const { dim } of enumDims) {
+      const i = expected.length - ev.length + dim;
+      if (i >= 0) expected[i] = 1;
+    }
+    while (expected.length > ev.length && expected[0] === 1 && expected.length > obs.shape.length)
+      expected.shift();
+  }
   const s = obs.shape;
   const evOk = s.length >= ev.length && ev.every((d, i) => s[s.length - ev.length + i] === d);
   const b = evOk ? tryBroadcastShapes(s, expected) : null;

@@ -35,11 +35,14 @@ export interface CompiledSites {
 const callModel = (model: AnyModel, args: readonly unknown[]): unknown =>
   (model as (...a: readonly unknown[]) => unknown)(...args);
 
-/** The observed sites' pointwise `fn.logProb(value)` of a trace, by name in trace order (as `logLikelihood`). */
+/**
+ * The observed sites' pointwise `fn.logProb(value)` of a trace, by name in trace order (as `logLikelihood`);
+ * `factor` sites included, as in NumPyro.
+ */
 export function observedLogProbs(tr: Trace): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   for (const [name, site] of tr) {
-    if (site.type !== "sample" || !site.isObserved || site.infer.isAuxiliary) continue;
+    if (site.type !== "sample" || !site.isObserved) continue;
     const lp = site.fn === null || site.value === null ? null : site.fn.logProb(site.value);
     if (lp !== null) out.set(name, lp);
   }
@@ -222,13 +225,21 @@ export function compiledLogLikelihood(
   numDraws: number,
   eagerAt: (i: number) => Map<string, Tensor>,
   vectorized = false,
+  pointwise: ((values: Record<string, Tensor>) => Map<string, Tensor>) | null = null,
 ): Map<string, StackedSite> | null {
   if (numDraws === 0 || sites.length === 0) return null;
-  const signature = JSON.stringify([sites.map((s) => [s.name, s.shape]), vectorized ? numDraws : 0]);
+  const signature = JSON.stringify([
+    sites.map((s) => [s.name, s.shape]),
+    vectorized ? numDraws : 0,
+    pointwise === null ? 0 : 1,
+  ]);
   const dim = sites.reduce((a, s) => a + s.size, 0);
   const compiled = llCache.get(model, args, signature, () =>
     compileSites(
-      (z) => observedLogProbs(logLikelihoodTrace(model, args, unflattenDraw(z, sites))),
+      (z) =>
+        pointwise === null
+          ? observedLogProbs(logLikelihoodTrace(model, args, unflattenDraw(z, sites)))
+          : pointwise(unflattenDraw(z, sites)),
       dim,
       vectorized ? numDraws : undefined,
     ),
