@@ -1,5 +1,5 @@
-import { Categorical, HalfNormal, Normal } from "@phlox/distributions";
-import { deterministic, sample } from "@phlox/handlers";
+import { Categorical, HalfNormal, Normal, Poisson } from "@phlox/distributions";
+import { configEnumerate, deterministic, sample } from "@phlox/handlers";
 import { key, PhloxError, type Tensor, take, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { initializeModel } from "./initialize-model.js";
@@ -26,8 +26,25 @@ function reference(c: number, u: number, x: number): { u: number; gu: number; gx
 }
 
 describe("initializeModel with gibbsSites", () => {
-  it("refuses a discrete latent site without gibbsSites, naming it", () => {
-    expect(() => initializeModel(key(0), model)).toThrow(/site "c" is a discrete latent variable/);
+  it("without gibbsSites the Categorical site is summed out (enumerated), and its Gibbs values are ignored", () => {
+    const info = initializeModel(key(0), configEnumerate(model));
+    expect(info.layout.map((l) => l.name)).toEqual(["s", "x"]);
+    expect(info.gibbs).toBeUndefined();
+    // the enumerated potential is -log sum_c p(c) p(s, x | c)
+    const u = 0.3;
+    const x = 1.2;
+    const lp = [0, 1, 2, 3].map((c) => -reference(c, u, x).u);
+    const m = Math.max(...lp);
+    const want = -(m + Math.log(lp.reduce((a, v) => a + Math.exp(v - m), 0)));
+    expect(info.potentialFn(new Float64Array([u, x]), new Float64Array(2))).toBeCloseTo(want, 10);
+  });
+
+  it("refuses a discrete latent site without finite support and without gibbsSites, naming it", () => {
+    const counts = (): void => {
+      const n = sample("n", new Poisson(3)) as Tensor;
+      sample("y", new Normal(n, 1), { obs: tensor(2.5) });
+    };
+    expect(() => initializeModel(key(0), counts)).toThrow(/site "n" is a discrete latent variable/);
   });
 
   it("conditions the compiled potential on the Gibbs values, which can change after compilation", () => {

@@ -108,9 +108,9 @@ describe("Gibbs kernels: bad input gets a clear PhloxError naming the site", () 
     );
   });
 
-  test("a plain NUTS run still refuses a discrete latent site", async () => {
+  test("a plain NUTS run still refuses a discrete latent site without finite support", async () => {
     const m = (): void => {
-      const c = sample("c", new Bernoulli(0.5)) as Tensor;
+      const c = sample("c", new Poisson(2)) as Tensor;
       sample("x", new Normal(c, 1));
     };
     const err = await phloxError(new NUTS(m));
