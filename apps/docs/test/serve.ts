@@ -97,16 +97,18 @@ export async function runExamplePage(
     await page.waitForFunction(
       () => (document.querySelector("#app") as { __vue_app__?: unknown } | null)?.__vue_app__ !== undefined,
     );
+    // record every progress value the component shows (its root's data-progress attribute)
+    await page.evaluate(() => {
+      const root = document.querySelector(".phlox-run") as HTMLElement;
+      const seen: number[] = [];
+      (window as unknown as { __progress: number[] }).__progress = seen;
+      new MutationObserver(() => seen.push(Number(root.dataset.progress))).observe(root, {
+        attributes: true,
+        attributeFilter: ["data-progress"],
+      });
+    });
     const t0 = Date.now();
     await button.click();
-    const progress: number[] = [];
-    const poll = setInterval(() => {
-      page
-        .locator(".phlox-run-progress")
-        .evaluate((el) => (el as HTMLProgressElement).value)
-        .then((v) => progress.push(v))
-        .catch(() => undefined);
-    }, 100);
     try {
       await page.locator(".phlox-summary tbody tr").first().waitFor({ state: "visible", timeout });
     } catch (err) {
@@ -117,9 +119,8 @@ export async function runExamplePage(
       throw new Error(
         `${id}: no summary table (${(err as Error).message}); the page shows: ${shown}; errors: ${errors.join(" | ")}`,
       );
-    } finally {
-      clearInterval(poll);
     }
+    const progress = await page.evaluate(() => (window as unknown as { __progress: number[] }).__progress);
     const seconds = (Date.now() - t0) / 1000;
     const rows = await page.locator(".phlox-summary tbody tr").count();
     const first = await page.locator(".phlox-summary tbody tr").first().locator("td").allInnerTexts();

@@ -42,7 +42,7 @@ describe("docs site", () => {
       const html = readFileSync(join(out, "examples", `${id}.html`), "utf8");
       expect(html, id).toContain("phlox-run-button");
     }
-    expect(readFileSync(join(out, "api/mcmc/index.html"), "utf8")).toContain("NUTS");
+    expect(readFileSync(join(out, "api/mcmc.html"), "utf8")).toContain("NUTS");
   });
 
   const ids = ["eight-schools", "linear-regression", "ucb-admissions"];
