@@ -73,7 +73,7 @@ export interface Example {
 }
 
 /** Draws as the MCMC driver returns them: a `Tensor`-like value or `{ data, shape }`. */
-type DrawsLike =
+export type DrawsLike =
   | { data: ArrayLike<number>; shape: readonly number[] }
   | { dataSync(): ArrayLike<number>; shape: readonly number[] };
 

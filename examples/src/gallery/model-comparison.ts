@@ -4,7 +4,14 @@ import { HalfNormal, Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
 import { linspace, type Tensor } from "@phlox/tensor";
 import { normals } from "../simulate.js";
-import { type ExampleMeta, fitNuts, type RunOptions, type RunResult, type SiteDraws } from "./example.js";
+import {
+  type DrawsLike,
+  type ExampleMeta,
+  fitNuts,
+  type RunOptions,
+  type RunResult,
+  toSiteDraws,
+} from "./example.js";
 
 export const TRUE = { a: 1, b: 0.5, c: -0.8, sigma: 0.4 };
 
@@ -61,7 +68,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   });
   const lin = await fitNuts(meta, linear, [x, y], half(0));
   const quad = await fitNuts(meta, quadratic, [x, y], half(0.5));
-  const ll = (m: typeof lin.mcmc) => m.logLikelihood().y as SiteDraws;
+  // the pointwise log-likelihood as { data, shape } whether the driver returns plain arrays or Tensors
+  const ll = (m: typeof lin.mcmc) => toSiteDraws(m.logLikelihood().y as DrawsLike);
   const looQuad = loo(ll(quad.mcmc));
   const table: CompareRow[] = compare({ linear: ll(lin.mcmc), quadratic: ll(quad.mcmc) });
   const k = looQuad.paretoK ?? new Float64Array();
