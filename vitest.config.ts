@@ -9,6 +9,7 @@ export default defineConfig({
       "examples/vitest.config.ts",
       "bench/vitest.config.ts",
       "tests/ship/vitest.config.ts",
+      "apps/docs/vitest.config.ts",
     ].filter((p) => !p.includes(".ts") || existsSync(p)),
     reporters: process.env.CI ? ["default", "json"] : ["default"],
     outputFile: { json: ".vitest-report.json" },

@@ -135,8 +135,8 @@ export abstract class Distribution {
 
   /**
    * Draws with reparameterisation (gradients flow to the parameters).
-   * @param key - PRNG key.
-   * @param sampleShape - dimensions prepended to `batchShape`.
+   * @param _key - PRNG key.
+   * @param _sampleShape - dimensions prepended to `batchShape`.
    * @returns tensor of shape `[...sampleShape, ...batchShape, ...eventShape]`.
    * @throws PhloxError when the distribution has no reparameterised sampler.
    */
@@ -191,7 +191,7 @@ export abstract class Distribution {
   }
   /**
    * All values of a finite discrete support, stacked along a new leading axis.
-   * @param expand - broadcast to `[n, ...batchShape]` (true) or keep `[n, 1, …, 1]`.
+   * @param _expand - broadcast to `[n, ...batchShape]` (true) or keep `[n, 1, …, 1]`.
    */
   enumerateSupport(_expand = true): Tensor {
     throw this.notImplemented("enumerateSupport");

@@ -69,7 +69,7 @@ export interface InitializeModelOptions {
   jit?: boolean;
   /**
    * Cross-check the compiled potential and gradient against eager autodiff at the starting point (a guard
-   * against compiler defects). Default: only when the observed data hold at most {@link CHECK_COMPILED_MAX}
+   * against compiler defects). Default: only when the observed data hold at most `CHECK_COMPILED_MAX`
    * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
    */
   checkCompiled?: boolean;
@@ -123,7 +123,7 @@ export interface ModelInfo {
   /** Constrained latent values plus deterministic sites at `z`, as `{data, shape}`. */
   postprocess(z: Float64Array): Record<string, SiteValue>;
   /**
-   * {@link ModelInfo.postprocess} of `n` draws stacked row-major in `zs` [n·dim]: each site as
+   * {@link ModelInfo.postprocess} of `n` draws stacked row-major in `zs` (shape [n·dim]): each site as
    * `{ data, shape: [n, ...site] }`, through the compiled function's reused buffers when the model compiles.
    */
   postprocessBatch(zs: Float64Array, n: number): Record<string, SiteValue>;

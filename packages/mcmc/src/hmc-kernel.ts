@@ -34,7 +34,7 @@ export type Model = (...args: never[]) => unknown;
 /**
  * What a model-to-potential factory returns (the contract `@phlox/infer`'s `initializeModel` satisfies).
  * - `potentialFn`: U(z) on the flat unconstrained vector, ∇U written into `grad`.
- * - `initialZ` [d]: the chain's starting point (from `initStrategy`, using the key).
+ * - `initialZ` (shape [d]): the chain's starting point (from `initStrategy`, using the key).
  * - `layout`: where each latent site lies in z (name, shape of the unconstrained value, offset, size).
  * - `postprocess(z)`: constrained values of every latent site plus deterministic sites, each `{data, shape}`.
  * - `initialize?(key)`: another chain's starting point without rebuilding the potential.

@@ -65,8 +65,8 @@ export interface AdaptState {
 /**
  * The state of one chain. `step` owns it and updates it in place (typed arrays included).
  * - `i`: number of transitions done (warmup ones included); adaptation runs while `i < numWarmup`.
- * - `z` [d]: current position (unconstrained); `zGrad` [d]: ∇U(z); `potentialEnergy`: U(z).
- * - `energy`: U(z) + K(r) of the chosen state; `r` [d]: the momentum drawn for the last transition.
+ * - `z` (shape [d]): current position (unconstrained); `zGrad` (shape [d]): ∇U(z); `potentialEnergy`: U(z).
+ * - `energy`: U(z) + K(r) of the chosen state; `r` (shape [d]): the momentum drawn for the last transition.
  * - `numSteps`: leapfrog steps of the last transition; `treeDepth`: NUTS depth (0 for HMC).
  * - `acceptProb`: the transition's acceptance statistic; `meanAcceptProb`: its running mean (reset after warmup).
  * - `diverging`: energy error > maxDeltaEnergy in the last transition.

@@ -41,10 +41,10 @@ export interface ModelSource {
   initializeModel?: ModelPotentialFactory;
 }
 
-/** The kernels a worker can rebuild from {@link PotentialKernel.workerSpec}. */
+/** The kernels a worker can rebuild from a potential kernel's `workerSpec()`. */
 export type WorkerKernelKind = "SA" | "BarkerMH" | "RandomWalkMH" | "AIES" | "ESS";
 
-/** Payload of {@link PotentialKernel.workerSpec}: the kernel's name, its JSON options and the potential. */
+/** Payload of a potential kernel's `workerSpec()`: the kernel's name, its JSON options and the potential. */
 export interface KernelWorkerPayload {
   kind: WorkerKernelKind;
   options: Record<string, unknown>;

@@ -91,7 +91,7 @@ export interface RankHistogram {
  * equal bins over [0, chains·draws], as ArviZ's `plot_rank`.
  * @param data - draws, row-major `[chain, draw]`.
  * @param numChains - number of chains.
- * @param bins - number of bins; default {@link defaultRankBins} of the draws per chain.
+ * @param bins - number of bins; default `defaultRankBins` of the draws per chain.
  * @returns the edges and per-chain counts.
  * @example
  * rankHistogram(Float64Array.from([1, 2, 3, 4]), 2, 2).counts.map((c) => Array.from(c)); // → [[1, 1], [0, 2]]

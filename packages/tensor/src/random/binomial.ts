@@ -171,8 +171,8 @@ function binomialHost(
 }
 
 /**
- * Binomial(n, p) draws (float64 counts). With q = min(p, 1 − p): inversion over {@link BINOMIAL_TERMS} CDF
- * terms when n·q < 10 (one uniform), else Hörmann's BTRS (1993) with {@link BINOMIAL_ROUNDS} proposals drawn at
+ * Binomial(n, p) draws (float64 counts). With q = min(p, 1 − p): inversion over `BINOMIAL_TERMS` CDF
+ * terms when n·q < 10 (one uniform), else Hörmann's BTRS (1993) with `BINOMIAL_ROUNDS` proposals drawn at
  * once, keeping the first accepted one; p > ½ draws n − Binomial(n, 1 − p). n = 0 or p = 0 give 0, p = 1 gives
  * n; NaN where n is not a finite non-negative integer or p is outside [0, 1] (or NaN). Traceable: runs under
  * `jit` / `makeProgram` with a traced key and parameters, and draws the same numbers staged as eagerly. The

@@ -105,7 +105,7 @@ function gammaHost(
 }
 
 /**
- * Gamma(α, 1) draws (float64): Marsaglia & Tsang (2000) with {@link GAMMA_ROUNDS} proposals per element drawn at
+ * Gamma(α, 1) draws (float64): Marsaglia & Tsang (2000) with `GAMMA_ROUNDS` proposals per element drawn at
  * once, keeping the first accepted one, and Gamma(α + 1)·U^{1/α} for α < 1. NaN where α ≤ 0 or α is NaN. Shape
  * defaults to α's shape; α must broadcast to a given shape. Traceable: no host loops, no reads of the key.
  * @param k - a key.

@@ -116,8 +116,8 @@ function poissonHost(ki: Key, ku: Key, kv: Key, rate: ArrayLike<number>, s: read
 }
 
 /**
- * Poisson(rate) draws (float64 counts). Rate < 10: inversion over {@link POISSON_TERMS} CDF terms (one uniform);
- * rate ≥ 10: Hörmann's PTRS (1993) with {@link POISSON_ROUNDS} proposals drawn at once, keeping the first
+ * Poisson(rate) draws (float64 counts). Rate < 10: inversion over `POISSON_TERMS` CDF terms (one uniform);
+ * rate ≥ 10: Hörmann's PTRS (1993) with `POISSON_ROUNDS` proposals drawn at once, keeping the first
  * accepted one. Rate 0 gives 0; a negative or NaN rate gives NaN. Traceable: runs under `jit` / `makeProgram`
  * with a traced key and rate, and draws the same numbers staged as eagerly. The draws are constants for autodiff.
  * @param k - a key.

@@ -1,0 +1,23 @@
+/** The example pages, in sidebar order: [id, title]. The ids are those of `@phlox/examples/gallery`. */
+export const EXAMPLES: readonly (readonly [string, string])[] = [
+  ["eight-schools", "Eight schools"],
+  ["baseball", "Baseball: partial pooling"],
+  ["linear-regression", "Bayesian linear regression"],
+  ["logistic-regression", "Bayesian logistic regression"],
+  ["ordinal-regression", "Ordinal regression"],
+  ["radon", "Hierarchical radon"],
+  ["horseshoe", "Sparse regression (horseshoe)"],
+  ["gp-regression", "Gaussian-process regression"],
+  ["funnel", "Neal's funnel"],
+  ["survival", "Censored survival"],
+  ["zero-inflated-poisson", "Zero-inflated Poisson"],
+  ["ucb-admissions", "UCB admissions"],
+  ["gaussian-mixture", "Gaussian mixture"],
+  ["hmm", "Hidden Markov model"],
+  ["change-point", "Change point"],
+  ["ar2", "AR(2) time series"],
+  ["holt-winters", "Holt-Winters"],
+  ["stochastic-volatility", "Stochastic volatility"],
+  ["bnn", "Bayesian neural network"],
+  ["model-comparison", "Model comparison with LOO"],
+];
