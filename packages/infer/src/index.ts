@@ -1,4 +1,10 @@
-export { type ContractMode, type Elimination, type Factor, type LabelOrder, sumProduct } from "./enum/contract.js";
+export {
+  type ContractMode,
+  type Elimination,
+  type Factor,
+  type LabelOrder,
+  sumProduct,
+} from "./enum/contract.js";
 export { type EnumLogDensityOptions, enumLogDensity, maxPlateNesting } from "./enum/enum-log-density.js";
 export { type InferDiscreteOptions, inferDiscrete } from "./enum/infer-discrete.js";
 export {
