@@ -17,7 +17,7 @@ export {
   mcseSd,
   rhat,
 } from "./convergence.js";
-export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./draws.js";
+export type { Draws, DrawsInput, NestedArray, NumericArray, Samples, TensorLike } from "./draws.js";
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
 export { betainc, betaincinv } from "./internal/special.js";
 export { hpdi, quantile } from "./intervals.js";
