@@ -23,6 +23,7 @@ export { betainc, betaincinv } from "./internal/special.js";
 export { hpdi, quantile } from "./intervals.js";
 export {
   type ElpdData,
+  type FitLike,
   type IcOptions,
   type IcScale,
   type LooOptions,

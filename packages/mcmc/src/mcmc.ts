@@ -553,13 +553,22 @@ export class MCMC<S extends object = object> {
 
   /**
    * Prints a summary table (mean, sd, quantiles, n_eff, r_hat) of the samples via `@phlox/diagnostics`,
-   * plus the number of divergences.
-   * @param options - `prob`: the width of the credible interval. Default 0.9.
+   * plus the number of divergences (NumPyro's `print_summary`).
+   * @param options - `prob`: the width of the credible interval (default 0.9); `excludeDeterministic`: leave
+   *   out deterministic sites, showing only the sampled latent sites (default true, as NumPyro 0.21).
    * @returns the printed text.
    */
-  printSummary(options: { prob?: number } = {}): string {
+  printSummary(options: { prob?: number; excludeDeterministic?: boolean } = {}): string {
     const div = this.numDivergences.reduce((a, b) => a + b, 0);
-    return printSummary(this.samples(true), {
+    let sites = this.samples(true);
+    const layout = this.kernel.layout;
+    if ((options.excludeDeterministic ?? true) && layout && layout.length > 0) {
+      const latent = new Set(layout.map((l) => l.name));
+      const kept: Record<string, SiteValue> = Object.create(null);
+      for (const [name, v] of Object.entries(sites)) if (latent.has(name)) kept[name] = v;
+      sites = kept;
+    }
+    return printSummary(sites, {
       prob: options.prob ?? 0.9,
       divergences: div,
     });
