@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DiagnosticsError, type FitLike, loo, relativeEff, waic } from "./index.js";
 
 // A fit as loo reads it (the two methods of @phlox/mcmc's MCMC), its arrays tensor-like (shape + dataSync()).
@@ -38,5 +38,29 @@ describe("loo/waic of a fit default to ArviZ's r_eff; R's per-observation r_eff 
     expect(() => loo(two)).toThrow(DiagnosticsError);
     expect(() => loo(two)).toThrow(/varName/);
     expect(loo(two, { varName: "b", warn: false }).estimate).toBe(loo(fit, { warn: false }).estimate);
+  });
+});
+
+describe("ArviZ's warnings", () => {
+  it("waic warns when some posterior variance of the log predictive density exceeds 0.4, as az.waic; loo when k is high", () => {
+    const spy = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const calm = waic({ data: llData, shape: [C, D, N] });
+      expect(calm.warning).toBe(false);
+      expect(spy).not.toHaveBeenCalled();
+      const wild = Float64Array.from({ length: C * D }, (_, i) => (i % 7 === 0 ? -30 : -1) + Math.sin(i));
+      const r = waic({ data: wild, shape: [C, D, 1] });
+      expect(r.warning).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(String(spy.mock.calls[0][0])).toMatch(/variance of the log predictive density exceeds 0\.4/);
+      expect(waic({ data: wild, shape: [C, D, 1] }, { warn: false }).warning).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(1);
+      const heavy = Float64Array.from({ length: C * D }, (_, i) => -1 / (((i * 0.618034) % 1) + 0.01));
+      const l = loo({ data: heavy, shape: [C, D, 1] });
+      expect(l.warning).toBe(true);
+      expect(String(spy.mock.calls[1][0])).toMatch(/Pareto k is greater than 0\.[0-9]{2}/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -184,13 +184,18 @@ function arvizReff(posterior: Samples, S: number): number {
  * elpd_i = log mean_s p(y_i|θ_s) − Var_s log p(y_i|θ_s).
  * @param input - pointwise log-likelihood `[chain, draw, ...obs]` (a Tensor or `{ data, shape }`), or a fit
  *   ({@link FitLike}, e.g. an `MCMC`: its log-likelihood, `varName` picking the site).
- * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)).
+ * Warns (console.warn, as ArviZ) when some variance exceeds 0.4, unless `warn: false`.
+ * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)), `varName`,
+ *   `warn` (default true).
  * @returns {@link ElpdData} with `method: "waic"`; `warning` when some variance exceeds 0.4.
  * @throws DiagnosticsError for ragged chains or a bad scale.
  * @example
  * waic({ data: Float64Array.from({ length: 80 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 20, 2] }).nDataPoints; // → 2
  */
-export function waic(input: DrawsInput | FitLike, options: IcOptions & { varName?: string } = {}): ElpdData {
+export function waic(
+  input: DrawsInput | FitLike,
+  options: IcOptions & { varName?: string; warn?: boolean } = {},
+): ElpdData {
   const logLik = pickLogLik(input, options.varName, "waic");
   const scale = options.scale ?? "log";
   const sv = scaleValue(scale);
@@ -213,6 +218,12 @@ export function waic(input: DrawsInput | FitLike, options: IcOptions & { varName
     if (v > 0.4) warning = true;
     pI[i] = v;
     elpdI[i] = lppd - v;
+  }
+  if (warning && (options.warn ?? true)) {
+    console.warn(
+      "waic: the posterior variance of the log predictive density exceeds 0.4 for one or more observations; " +
+        "WAIC may be unreliable there (Vehtari, Gelman and Gabry 2017, arXiv:1507.04544). Prefer loo.",
+    );
   }
   return finish("waic", elpdI, pI, sv, scale, convention, ddof, S, warning);
 }
