@@ -81,7 +81,7 @@ export function psisSmooth(
   for (let i = 0; i < S; i++) {
     const v = lw[off + i];
     if (v > max) max = v;
-    else if (v !== v) hasNaN = true;
+    else if (Number.isNaN(v)) hasNaN = true;
   }
   for (let i = 0; i < S; i++) lw[off + i] -= max;
   const M = Math.ceil(Math.min(S / 5, 3 * Math.sqrt(S / reff)));
