@@ -14,7 +14,8 @@ import * as radon from "./radon.js";
 const short = { numWarmup: 300, numSamples: 300, quiet: true };
 
 function postMean(mcmc: MCMC, site: string): number[] {
-  const s = mcmc.getSamples()[site];
+  const t = mcmc.getSamples()[site];
+  const s = { data: t.dataSync(), shape: t.shape };
   const k = s.data.length / s.shape[0];
   const out = new Array(k).fill(0);
   for (let i = 0; i < s.shape[0]; i++) for (let j = 0; j < k; j++) out[j] += s.data[i * k + j] / s.shape[0];

@@ -82,15 +82,16 @@ export async function checkPosterior(name: string, options: CheckOptions = {}): 
   const samples = mcmc.getSamples({ groupByChain: true });
   const extra = mcmc.getExtraFields({ groupByChain: true });
   let divergences = 0;
-  const div = extra.diverging;
-  if (div) for (let i = 0; i < div.data.length; i++) divergences += div.data[i] ? 1 : 0;
+  const div = extra.diverging?.dataSync();
+  if (div) for (let i = 0; i < div.length; i++) divergences += div[i] ? 1 : 0;
 
   const elements: ElementCheck[] = [];
   for (const [param, ref] of Object.entries(reference)) {
     const draws = samples[param];
     if (draws === undefined)
       throw new Error(`${name}: the model has no site "${param}" (sites: ${Object.keys(samples)})`);
-    const k = draws.data.length / (draws.shape[0] * draws.shape[1]);
+    const data = draws.dataSync();
+    const k = data.length / (draws.shape[0] * draws.shape[1]);
     if (k !== ref.names.length)
       throw new Error(`${name}: site "${param}" has ${k} elements, reference ${ref.names.length}`);
     const mcse = mcseMean(draws);
@@ -99,10 +100,10 @@ export async function checkPosterior(name: string, options: CheckOptions = {}): 
     const n = draws.shape[0] * draws.shape[1];
     for (let e = 0; e < k; e++) {
       let m = 0;
-      for (let i = 0; i < n; i++) m += draws.data[i * k + e];
+      for (let i = 0; i < n; i++) m += data[i * k + e];
       m /= n;
       let v = 0;
-      for (let i = 0; i < n; i++) v += (draws.data[i * k + e] - m) ** 2;
+      for (let i = 0; i < n; i++) v += (data[i * k + e] - m) ** 2;
       const sd = Math.sqrt(v / (n - 1));
       const refMean = ref.mean[e];
       const refSd = ref.sd[e];

@@ -66,8 +66,8 @@ for (const seed of seeds) {
   const essP = essBulk(p)[0];
   const div = mcmc.numDivergences.reduce((a, b) => a + b, 0);
   const extra = mcmc.getExtraFields();
-  const meanOf = (t: { data: ArrayLike<number> } | undefined) =>
-    t ? Array.from(t.data).reduce((a, b) => a + b, 0) / t.data.length : Number.NaN;
+  const meanOf = (t: { dataSync(): ArrayLike<number> } | undefined) =>
+    t ? Array.from(t.dataSync()).reduce((a, b) => a + b, 0) / t.dataSync().length : Number.NaN;
   const steps = meanOf(extra.numSteps);
   const acc = meanOf(extra.acceptProb);
   const states = (mcmc.lastState?.chains ?? []) as { stepSize: number; inverseMassMatrix?: number[] }[];
@@ -86,9 +86,10 @@ for (const seed of seeds) {
           .join(",")} median of rest ${med.toPrecision(4)}`,
       );
     });
-    const n = p.data.length;
-    const mean = p.data.reduce((a, b) => a + b, 0) / n;
-    const sd = Math.sqrt(p.data.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+    const pd = Float64Array.from(p.dataSync());
+    const n = pd.length;
+    const mean = pd.reduce((a, b) => a + b, 0) / n;
+    const sd = Math.sqrt(pd.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
     console.log(`     ${param} mean ${mean.toFixed(4)} sd ${sd.toFixed(4)}`);
   }
 }

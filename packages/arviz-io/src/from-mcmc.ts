@@ -33,6 +33,11 @@ export interface McmcSource {
   logLikelihood?(): SampleRecord;
   /** The observed values per observed site (no chain/draw). */
   observations?(): SampleRecord;
+  /**
+   * Non-sample dimension names per site from the model's plates (ArviZ's `infer_dims`), used when
+   * `options.dims` is not given.
+   */
+  siteDims?(): Readonly<Record<string, readonly string[]>>;
 }
 
 /** Options of {@link fromMCMC}. */
@@ -49,7 +54,13 @@ export interface FromMCMCOptions extends ConvertOptions {
   readonly predictions?: SampleRecord;
   /** `predictions_constant_data`: the inputs used for `predictions`. */
   readonly predictionsConstantData?: SampleRecord;
-  /** Prior draws `[numSamples, ...]` (one chain); sites also in the posterior go to `prior`, others to `prior_predictive`. */
+  /**
+   * Prior predictive draws, e.g. `new Predictive(model, { numSamples }).run(key, ...)` (NumPyro's `prior=`):
+   * `[numSamples, ...]` as one chain; sites also in the posterior go to `prior`, the others (observed sites)
+   * to `prior_predictive`, as `az.from_numpyro` splits them.
+   */
+  readonly priorPredictive?: SampleRecord;
+  /** Alias of {@link FromMCMCOptions.priorPredictive}. */
   readonly prior?: SampleRecord;
 }
 
@@ -133,6 +144,29 @@ function byChain(samples: SampleRecord, numChains: number, numDraws: number, whe
   return out;
 }
 
+/**
+ * The dims of log-likelihood arrays, as ArviZ's `skip_event_dims`: a site's dims cut to its batch rank, and
+ * cut before the first dim whose coordinate length disagrees with the axis.
+ */
+function batchDims(
+  arrays: SampleRecord,
+  dims: Readonly<Record<string, readonly string[]>> | undefined,
+  coords: Readonly<Record<string, ArrayLike<unknown>>> | undefined,
+): Record<string, readonly string[]> | undefined {
+  if (!dims) return undefined;
+  const out: Record<string, readonly string[]> = {};
+  for (const [name, input] of Object.entries(arrays)) {
+    const given = dims[name];
+    if (!given) continue;
+    const shape = normalizeArray(input, name).shape.slice(2);
+    let keep = given.slice(0, shape.length);
+    const bad = keep.findIndex((d, i) => coords?.[d] !== undefined && coords[d].length !== shape[i]);
+    if (bad >= 0) keep = keep.slice(0, bad);
+    out[name] = keep;
+  }
+  return out;
+}
+
 /** Adds a leading chain axis of length 1: `[n, ...]` → `[1, n, ...]`. */
 function oneChain(samples: SampleRecord, where: string): SampleRecord {
   const out: Record<string, ArrayInput> = {};
@@ -164,7 +198,9 @@ function oneChain(samples: SampleRecord, where: string): SampleRecord {
  * const idata = fromMCMC({ getSamples: () => ({ mu: { data: new Float64Array(8), shape: [2, 4] } }) });
  * idata.sampleShape(); // → { numChains: 2, numDraws: 4 }
  */
-export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): InferenceData {
+export function fromMCMC(source: McmcSource, options0: FromMCMCOptions = {}): InferenceData {
+  const inferred = options0.dims === undefined ? source.siteDims?.() : undefined;
+  const options: FromMCMCOptions = inferred ? { ...options0, dims: inferred } : options0;
   const samples = source.getSamples({ groupByChain: true });
   const groups: Record<string, Dataset> = {};
   const make = (group: string, arrays: SampleRecord | undefined): void => {
@@ -187,7 +223,13 @@ export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): Inf
         "options.logLikelihood = { obs: { data, shape: [chain, draw, ...] } } or implement McmcSource.logLikelihood.",
     );
   }
-  if (ll) make("log_likelihood", byChain(ll, numChains, numDraws, "fromMCMC log_likelihood"));
+  if (ll) {
+    const arrays = byChain(ll, numChains, numDraws, "fromMCMC log_likelihood");
+    if (Object.keys(arrays).length > 0) {
+      const o = groupOptions("log_likelihood", options);
+      groups.log_likelihood = createDataset(arrays, { ...o, dims: batchDims(arrays, o.dims, o.coords) });
+    }
+  }
   if (options.posteriorPredictive) {
     make(
       "posterior_predictive",
@@ -197,10 +239,11 @@ export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): Inf
   if (options.predictions) {
     make("predictions", byChain(options.predictions, numChains, numDraws, "fromMCMC predictions"));
   }
-  if (options.prior) {
+  const priorDraws = options.priorPredictive ?? options.prior;
+  if (priorDraws) {
     const prior: Record<string, ArrayInput> = {};
     const priorPredictive: Record<string, ArrayInput> = {};
-    for (const [k, v] of Object.entries(oneChain(options.prior, "fromMCMC prior"))) {
+    for (const [k, v] of Object.entries(oneChain(priorDraws, "fromMCMC priorPredictive"))) {
       if (k in samples) prior[k] = v;
       else priorPredictive[k] = v;
     }

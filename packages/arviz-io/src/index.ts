@@ -26,6 +26,7 @@ export type {
   DrawsRecord,
   DType,
   NestedArray,
+  TensorLike,
   Variable,
   VariableData,
 } from "./types.js";

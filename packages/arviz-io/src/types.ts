@@ -63,10 +63,22 @@ export interface Dataset {
 export type NestedArray = number | boolean | string | readonly NestedArray[];
 
 /**
- * What the constructors accept for one array: `{ data, shape }` (the form `@phlox/diagnostics` and the
- * samplers use; `dtype` optional, inferred from the typed array), or a rectangular nested JS array.
+ * An array with a `shape` and a synchronous `dataSync()` read: a `Tensor` of `@phlox/tensor` (what `MCMC`,
+ * `Predictive` and the guides return), or any other library's array with those members. Read, never kept
+ * by reference beyond the InferenceData it builds, never mutated.
+ */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly dtype?: string;
+  dataSync(): ArrayLike<number>;
+}
+
+/**
+ * What the constructors accept for one array: a tensor ({@link TensorLike}), `{ data, shape }` (the form
+ * `@phlox/diagnostics` uses; `dtype` optional, inferred from the typed array), or a rectangular nested JS array.
  */
 export type ArrayInput =
+  | TensorLike
   | {
       readonly data: ArrayLike<number> | ArrayLike<bigint> | readonly boolean[] | readonly string[];
       readonly shape: readonly number[];

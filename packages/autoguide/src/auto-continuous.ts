@@ -1,6 +1,6 @@
 import { Delta } from "@phlox/distributions";
 import { block, param, prngKey, sample } from "@phlox/handlers";
-import { tensor } from "@phlox/tensor";
+import { type Tensor, tensor } from "@phlox/tensor";
 import {
   fillNormal,
   type Guide,
@@ -53,6 +53,13 @@ export interface Bound {
 }
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Float64 tensors over the collected arrays (each freshly allocated, so no copy is shared). */
+function toTensors(values: Record<string, ParamValue>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = Object.create(null);
+  for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  return out;
+}
 
 /**
  * Base class of the continuous autoguides (NumPyro's `AutoContinuous`, ADVI of Kucukelbir et al. 2017):
@@ -316,12 +323,21 @@ export abstract class AutoContinuous implements Guide {
    * @param key - PRNG key or seed.
    * @param params - the fitted parameters (`svi.getParams(state)`).
    * @param options - `sampleShape` (default `[]`).
-   * @returns by site name, `{ data, shape: [...sampleShape, ...siteShape] }`.
+   * @returns by site name, a float64 tensor of shape `[...sampleShape, ...siteShape]` (new each call).
    * @example
    * const post = guide.samplePosterior(key(1), params, { sampleShape: [1000] });
    * post.mu.shape; // → [1000]
    */
   samplePosterior(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SamplePosteriorOptions = {},
+  ): Record<string, Tensor> {
+    return toTensors(this.drawPosterior(key, params, options));
+  }
+
+  /** {@link samplePosterior} as plain `{ data, shape }` arrays (what `asFunction` reads). */
+  protected drawPosterior(
     key: KeyLike,
     params: Readonly<Params>,
     options: SamplePosteriorOptions = {},
@@ -360,7 +376,7 @@ export abstract class AutoContinuous implements Guide {
       }
       const k = prngKey();
       // postprocess runs the model; block hides its sites from the handlers around this guide
-      const draw = block(() => this.samplePosterior(k ?? 0, params))() as Record<string, ParamValue>;
+      const draw = block(() => this.drawPosterior(k ?? 0, params))() as Record<string, ParamValue>;
       for (const l of b.layout) {
         const v = draw[l.name];
         if (v !== undefined) sample(l.name, new Delta(tensor(v.data, { shape: v.shape }), 0, v.shape.length));
@@ -373,7 +389,7 @@ export abstract class AutoContinuous implements Guide {
     key: KeyLike,
     params: Readonly<Params>,
     options: SamplePosteriorOptions = {},
-  ): Record<string, ParamValue> {
+  ): Record<string, Tensor> {
     return this.samplePosterior(key, params, options);
   }
 
@@ -395,12 +411,12 @@ export abstract class AutoContinuous implements Guide {
   /**
    * The posterior median of each latent site, constrained (for the Gaussian families, T(loc)).
    * @param params - the fitted parameters.
-   * @returns by site name, `{ data, shape }`.
+   * @returns by site name, a float64 tensor of the site's shape.
    */
-  median(params: Readonly<Params>): Record<string, ParamValue> {
+  median(params: Readonly<Params>): Record<string, Tensor> {
     const b = this.requireBound("median");
     const u = this.unconstrain(b, params, this.initialU(b));
-    return this.collect(b, 1, [], (_i, z) => b.family.median(u, z));
+    return toTensors(this.collect(b, 1, [], (_i, z) => b.family.median(u, z)));
   }
 
   /**
@@ -408,18 +424,20 @@ export abstract class AutoContinuous implements Guide {
    * through the monotone transforms, as NumPyro does).
    * @param params - the fitted parameters.
    * @param quantiles - probabilities in (0, 1), e.g. `[0.05, 0.5, 0.95]`.
-   * @returns by site name, `{ data, shape: [quantiles.length, ...siteShape] }`.
+   * @returns by site name, a float64 tensor of shape `[quantiles.length, ...siteShape]`.
    * @throws RangeError for a probability outside (0, 1).
    */
-  quantiles(params: Readonly<Params>, quantiles: readonly number[]): Record<string, ParamValue> {
+  quantiles(params: Readonly<Params>, quantiles: readonly number[]): Record<string, Tensor> {
     const b = this.requireBound("quantiles");
     for (const q of quantiles) {
       if (!(q > 0 && q < 1))
         throw new RangeError(`${this.constructor.name}.quantiles: ${q} is not in (0, 1).`);
     }
     const u = this.unconstrain(b, params, this.initialU(b));
-    return this.collect(b, quantiles.length, [quantiles.length], (i, z) =>
-      this.latentQuantile(b, u, quantiles[i], z),
+    return toTensors(
+      this.collect(b, quantiles.length, [quantiles.length], (i, z) =>
+        this.latentQuantile(b, u, quantiles[i], z),
+      ),
     );
   }
 

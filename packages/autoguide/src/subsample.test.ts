@@ -8,6 +8,9 @@ import { AutoDelta } from "./auto-delta.js";
 import { AutoMultivariateNormal } from "./auto-multivariate-normal.js";
 import { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
 
+/** A Float64Array copy of a tensor's elements. */
+const f64 = (t: { dataSync(): ArrayLike<number> }): Float64Array => Float64Array.from(t.dataSync());
+
 // Bayesian logistic regression, β ~ N(0, 1)³; the likelihood in a plate subsampled to `batch` rows.
 const N = 2000;
 const D = 3;
@@ -58,7 +61,7 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
   it("AutoNormal on a logistic regression, minibatches of 100 of 2000: within 10% of full-data NUTS", async () => {
     const mcmc = new MCMC(new NUTS(logistic(N)), { numWarmup: 500, numSamples: 2000, progressBar: false });
     await mcmc.run(0, X, y);
-    const nuts = moments(mcmc.getSamples().beta.data, D);
+    const nuts = moments(f64(mcmc.getSamples().beta), D);
 
     const model = logistic(100);
     const guide = new AutoNormal(model);

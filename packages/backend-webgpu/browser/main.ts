@@ -58,7 +58,7 @@ async function run(): Promise<Record<string, unknown>> {
     numChains: 1,
   });
   await mcmc.run(0);
-  const draws = (mcmc.getSamples() as Record<string, { data: Float64Array }>).z?.data ?? new Float64Array();
+  const draws = Float64Array.from(mcmc.getSamples().z?.dataSync() ?? []);
   out.wasm = {
     draws: draws.length,
     mean: draws.reduce((a, b) => a + b, 0) / draws.length,
@@ -89,8 +89,7 @@ async function run(): Promise<Record<string, unknown>> {
     numChains: 1,
   });
   await gpuMcmc.run(0);
-  const gpuDraws =
-    (gpuMcmc.getSamples() as Record<string, { data: Float64Array }>).z?.data ?? new Float64Array();
+  const gpuDraws = Float64Array.from(gpuMcmc.getSamples().z?.dataSync() ?? []);
   setBackend("js");
   const ref = valueAndGrad((m: Tensor) => potential(m, tensor(Y)))(tensor([0.5])) as [Tensor, Tensor];
   out.webgpu = {

@@ -61,7 +61,7 @@ if (probe.ok) {
         await U(new Float64Array([0]), new Float64Array(1)); // the jitted program uploads its constants once
         const before = be.numBytes();
         await mcmc.run(0);
-        const draws = mcmc.getSamples().z.data;
+        const draws = Float64Array.from(mcmc.getSamples().z.dataSync());
         expect(draws.length).toBe(150);
         expect(calls).toBeGreaterThan(251);
         const mean = draws.reduce((a, b) => a + b, 0) / draws.length;

@@ -4,7 +4,7 @@
 
 import type { DrawsInput } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
-import { type ElpdData, type IcScale, loo, waic } from "./loo.js";
+import { type ElpdData, type FitLike, type IcScale, loo, waic } from "./loo.js";
 
 /** One row of {@link compare}, best model first. */
 export interface CompareRow {
@@ -88,7 +88,7 @@ export function stackingWeights(elpdPointwise: readonly Float64Array[]): Float64
  * compare({ a: ll(0.1), b: ll(0.5) }).length; // → 2
  */
 export function compare(
-  models: Readonly<Record<string, ElpdData | DrawsInput>>,
+  models: Readonly<Record<string, ElpdData | DrawsInput | FitLike>>,
   options: CompareOptions = {},
 ): CompareRow[] {
   const names = Object.keys(models);
@@ -102,7 +102,7 @@ export function compare(
   const scale = options.scale ?? "log";
   const method = options.method ?? "stacking";
   const data: ElpdData[] = names.map((name) => {
-    const m = models[name] as ElpdData | DrawsInput;
+    const m = models[name] as ElpdData | DrawsInput | FitLike;
     if (typeof m === "object" && m !== null && "method" in m && "pointwise" in m) {
       if (m.method !== ic || m.scale !== scale) {
         throw new DiagnosticsError(

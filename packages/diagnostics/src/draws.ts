@@ -15,8 +15,17 @@ export interface Draws {
   shape: readonly number[];
 }
 
-/** Draws given either as `{ data, shape }` or as a nested array `[chain][draw]...`. */
-export type DrawsInput = Draws | NestedArray;
+/**
+ * Anything array-like with a `shape` and a synchronous `dataSync()` read: a `Tensor` of `@phlox/tensor` (or of
+ * another library with the same two members). Diagnostics only read it; they never keep or mutate the array.
+ */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  dataSync(): ArrayLike<number>;
+}
+
+/** Draws given as a tensor, as `{ data, shape }` or as a nested array `[chain][draw]...`. */
+export type DrawsInput = TensorLike | Draws | NestedArray;
 
 /** Draws of several named variables, as the MCMC driver returns them. */
 export type Samples = Readonly<Record<string, DrawsInput>>;
@@ -30,8 +39,27 @@ export interface ChainDraws {
   numElements: number;
 }
 
+function isTensorLike(x: DrawsInput): x is TensorLike {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    !Array.isArray(x) &&
+    typeof (x as Partial<TensorLike>).dataSync === "function" &&
+    "shape" in x
+  );
+}
+
 function isDraws(x: DrawsInput): x is Draws {
   return typeof x === "object" && x !== null && !Array.isArray(x) && "data" in x && "shape" in x;
+}
+
+/** `{ data, shape }` of a tensor-like (its own read; copied to float64 by the caller when needed). */
+function tensorDraws(x: TensorLike, where: string): Draws {
+  const data = x.dataSync();
+  if (data === null || typeof data !== "object" || typeof data.length !== "number") {
+    throw new DiagnosticsError("invalid-input", `${where}: dataSync() did not return an array.`);
+  }
+  return { data: data instanceof Float64Array ? data : Float64Array.from(data), shape: x.shape };
 }
 
 function nestedShape(x: NestedArray, where: string): number[] {
@@ -86,7 +114,8 @@ function flattenNested(x: NestedArray, shape: number[], where: string): Float64A
 }
 
 /** Converts any accepted input to `{ data: Float64Array, shape }` without copying float64 data. */
-export function toFlat(x: DrawsInput, where: string): { data: Float64Array; shape: number[] } {
+export function toFlat(x0: DrawsInput, where: string): { data: Float64Array; shape: number[] } {
+  const x = isTensorLike(x0) ? tensorDraws(x0, where) : x0;
   if (isDraws(x)) {
     const shape = Array.from(x.shape);
     let size = 1;
@@ -112,7 +141,7 @@ export function toFlat(x: DrawsInput, where: string): { data: Float64Array; shap
   if (!Array.isArray(x)) {
     throw new DiagnosticsError(
       "invalid-input",
-      `${where}: expected { data, shape } or a nested array, got ${typeof x}.`,
+      `${where}: expected a Tensor, { data, shape } or a nested array, got ${typeof x}.`,
     );
   }
   const shape = nestedShape(x, where);

@@ -7,7 +7,9 @@ import {
   essBulk,
   essMean,
   essTail,
+  hpdi,
   loo,
+  quantile,
   rhat,
   summary,
 } from "./index.js";
@@ -70,6 +72,19 @@ describe("inputs in every accepted form give the same numbers", () => {
     const f32 = { data: Float32Array.from(nested.flat()), shape: [2, 6] };
     expect(rhat(f64)).toEqual(rhat(nested));
     expect(essBulk(f32)).toEqual(essBulk(nested));
+  });
+  it("a tensor-like (shape + dataSync(), as a Tensor of @phlox/tensor) gives the same numbers and is not mutated", () => {
+    const nested = [
+      [0.5, 1.5, -0.25, 2, 1, 0.75],
+      [1, -1, 0.5, 0.25, 1.25, 3],
+    ];
+    const buf = Float64Array.from(nested.flat());
+    const t = { shape: [2, 6] as const, dataSync: () => buf, data: () => Promise.resolve(buf) };
+    expect(rhat(t)).toEqual(rhat(nested));
+    expect(summary({ mu: t })).toEqual(summary({ mu: nested }));
+    expect(hpdi({ shape: [12], dataSync: () => buf })).toEqual(hpdi(buf));
+    expect(quantile({ shape: [12], dataSync: () => buf }, 0.5)).toBe(quantile(buf, 0.5));
+    expect(Array.from(buf)).toEqual(nested.flat());
   });
 });
 

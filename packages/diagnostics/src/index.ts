@@ -17,12 +17,13 @@ export {
   mcseSd,
   rhat,
 } from "./convergence.js";
-export type { Draws, DrawsInput, NestedArray, NumericArray, Samples } from "./draws.js";
+export type { Draws, DrawsInput, NestedArray, NumericArray, Samples, TensorLike } from "./draws.js";
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
 export { betainc, betaincinv } from "./internal/special.js";
 export { hpdi, hpdiSorted, quantile } from "./intervals.js";
 export {
   type ElpdData,
+  type FitLike,
   type IcOptions,
   type IcScale,
   type LooOptions,

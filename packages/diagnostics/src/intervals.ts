@@ -1,8 +1,8 @@
-import { type Draws, type NumericArray, toFlat } from "./draws.js";
+import { type Draws, type NumericArray, type TensorLike, toFlat } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { quantileSorted } from "./internal/core.js";
 
-function isDrawsObject(x: NumericArray | Draws): x is Draws {
+function isDrawsObject(x: NumericArray | Draws | TensorLike): x is Draws | TensorLike {
   return !Array.isArray(x) && !(x instanceof Float64Array) && !(x instanceof Float32Array);
 }
 
@@ -42,14 +42,14 @@ export function hpdiSorted(s: Float64Array, n: number, prob: number): [number, n
  * Highest posterior density interval: the narrowest interval holding ⌊prob·n⌋ + 1 of the sorted draws
  * (NumPyro `hpdi`, ArviZ `hdi` for unimodal draws); at prob = 1 every draw, [min, max] (see
  * {@link hpdiSorted}: NumPyro and ArviZ raise there).
- * @param x - draws: a 1-D array, or `{ data, shape: [n, ...rest] }` reduced over the first axis.
+ * @param x - draws: a 1-D array, or a tensor or `{ data, shape: [n, ...rest] }` reduced over the first axis.
  * @param prob - probability mass of the interval, in (0, 1]; default 0.9.
  * @returns Float64Array `[lower, upper]` for 1-D input, else shape `[2, ...rest]` (lower row, then upper).
  * @throws DiagnosticsError for prob outside (0, 1] or empty draws.
  * @example
  * Array.from(hpdi([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.5)); // → [1, 6]
  */
-export function hpdi(x: NumericArray | Draws, prob = 0.9): Float64Array {
+export function hpdi(x: NumericArray | Draws | TensorLike, prob = 0.9): Float64Array {
   if (!(prob > 0 && prob <= 1)) {
     throw new DiagnosticsError("invalid-argument", `hpdi(x, prob): prob must lie in (0, 1], got ${prob}.`);
   }
@@ -80,12 +80,13 @@ export function hpdi(x: NumericArray | Draws, prob = 0.9): Float64Array {
  * @example
  * quantile([1, 2, 3, 4], 0.5); // → 2.5
  */
-export function quantile(x: NumericArray, q: number): number;
-export function quantile(x: NumericArray, q: readonly number[]): Float64Array;
-export function quantile(x: NumericArray, q: number | readonly number[]): number | Float64Array {
-  const n = x.length;
+export function quantile(x: NumericArray | TensorLike, q: number): number;
+export function quantile(x: NumericArray | TensorLike, q: readonly number[]): Float64Array;
+export function quantile(x: NumericArray | TensorLike, q: number | readonly number[]): number | Float64Array {
+  const xs = isDrawsObject(x) ? toFlat(x, "quantile(x, q)").data : x;
+  const n = xs.length;
   if (n === 0) throw new DiagnosticsError("invalid-input", "quantile(x, q): no draws.");
-  const s = Float64Array.from(x).sort();
+  const s = Float64Array.from(xs).sort();
   const one = (p: number): number => {
     if (!(p >= 0 && p <= 1)) {
       throw new DiagnosticsError("invalid-argument", `quantile(x, q): q must lie in [0, 1], got ${p}.`);

@@ -66,9 +66,14 @@ export interface LooOptions extends IcOptions {
    * mean of ArviZ's ESS-for-the-mean over all posterior elements / S, as ArviZ), else per observation
    * the ESS of exp(log-lik) over its chains / S (R loo `relative_eff`); 1 with a single chain.
    */
-  reff?: number | ArrayLike<number>;
-  /** Posterior draws, used only for ArviZ's default r_eff. */
+  reff?: number | ArrayLike<number> | "per-observation";
+  /**
+   * Posterior draws, used only for ArviZ's default r_eff (taken from the fit when `loo` is given a fit).
+   * Without it (and without `reff`), r_eff is R's per-observation choice, as `reff: "per-observation"`.
+   */
   posterior?: Samples;
+  /** With a fit holding several observed sites: which one's log-likelihood (ArviZ's `var_name`). */
+  varName?: string;
   /** Keep the smoothed, normalised log weights (`[obs, S]`) in the result; default false. */
   keepLogWeights?: boolean;
   /** Print a console warning when some Pareto k is too large; default true. */
@@ -93,6 +98,39 @@ function sumVar(x: Float64Array, ddof: number): [number, number] {
   let v = 0;
   for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
   return [s, v / (n - ddof)];
+}
+
+/**
+ * A fitted model as `loo`/`waic` read it, like ArviZ reads InferenceData: an `MCMC` of `@phlox/mcmc` (its
+ * `logLikelihood()` and `getSamples({ groupByChain: true })`) or anything with those two methods.
+ */
+export interface FitLike {
+  logLikelihood(): Readonly<Record<string, DrawsInput>>;
+  getSamples(options: { groupByChain: true }): Samples;
+}
+
+function isFit(x: unknown): x is FitLike {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as FitLike).logLikelihood === "function" &&
+    typeof (x as FitLike).getSamples === "function"
+  );
+}
+
+/** The log-likelihood of one observed site of a fit (ArviZ `var_name`), or the draws as given. */
+function pickLogLik(input: DrawsInput | FitLike, varName: string | undefined, where: string): DrawsInput {
+  if (!isFit(input)) return input;
+  const all = input.logLikelihood();
+  const names = Object.keys(all);
+  const name = varName ?? (names.length === 1 ? names[0] : undefined);
+  if (name === undefined || !(name in all)) {
+    throw new DiagnosticsError(
+      "invalid-argument",
+      `${where}: the fit has observed sites [${names.join(", ")}]; pass { varName } naming one of them.`,
+    );
+  }
+  return all[name];
 }
 
 function logLikDraws(logLik: DrawsInput, where: string): { cd: ChainDraws; byObs: Float64Array } {
@@ -144,14 +182,21 @@ function arvizReff(posterior: Samples, S: number): number {
 /**
  * Widely applicable information criterion from pointwise log-likelihood draws (ArviZ `waic`):
  * elpd_i = log mean_s p(y_i|θ_s) − Var_s log p(y_i|θ_s).
- * @param logLik - pointwise log-likelihood `{ data, shape: [chain, draw, ...obs] }`.
- * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)).
+ * @param input - pointwise log-likelihood `[chain, draw, ...obs]` (a Tensor or `{ data, shape }`), or a fit
+ *   ({@link FitLike}, e.g. an `MCMC`: its log-likelihood, `varName` picking the site).
+ * Warns (console.warn, as ArviZ) when some variance exceeds 0.4, unless `warn: false`.
+ * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)), `varName`,
+ *   `warn` (default true).
  * @returns {@link ElpdData} with `method: "waic"`; `warning` when some variance exceeds 0.4.
  * @throws DiagnosticsError for ragged chains or a bad scale.
  * @example
  * waic({ data: Float64Array.from({ length: 80 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 20, 2] }).nDataPoints; // → 2
  */
-export function waic(logLik: DrawsInput, options: IcOptions = {}): ElpdData {
+export function waic(
+  input: DrawsInput | FitLike,
+  options: IcOptions & { varName?: string; warn?: boolean } = {},
+): ElpdData {
+  const logLik = pickLogLik(input, options.varName, "waic");
   const scale = options.scale ?? "log";
   const sv = scaleValue(scale);
   const convention = options.convention ?? "arviz";
@@ -173,6 +218,12 @@ export function waic(logLik: DrawsInput, options: IcOptions = {}): ElpdData {
     if (v > 0.4) warning = true;
     pI[i] = v;
     elpdI[i] = lppd - v;
+  }
+  if (warning && (options.warn ?? true)) {
+    console.warn(
+      "waic: the posterior variance of the log predictive density exceeds 0.4 for one or more observations; " +
+        "WAIC may be unreliable there (Vehtari, Gelman and Gabry 2017, arXiv:1507.04544). Prefer loo.",
+    );
   }
   return finish("waic", elpdI, pI, sv, scale, convention, ddof, S, warning);
 }
@@ -218,14 +269,23 @@ function finish(
  * Pareto-smoothed importance-sampling leave-one-out cross-validation (ArviZ `loo`, R loo `loo`):
  * per observation, PSIS weights from the ratios 1/p(y_i|θ_s) give elpd_i = log Σ_s w_s p(y_i|θ_s);
  * p_loo = lppd − elpd. Warns (console.warn) when some Pareto k exceeds min(1 − 1/log10 S, 0.7).
- * @param logLik - pointwise log-likelihood `{ data, shape: [chain, draw, ...obs] }`.
- * @param options - `reff`, `posterior`, `scale`, `convention`, `keepLogWeights`.
+ * r_eff defaults as `az.loo`: the mean ESS-for-the-mean of the posterior's elements / S when the posterior is
+ * known (a fit, or `posterior`); `reff: "per-observation"` is R loo's `relative_eff` choice.
+ * @param input - pointwise log-likelihood `[chain, draw, ...obs]` (a Tensor or `{ data, shape }`), or a fit
+ *   ({@link FitLike}, e.g. an `MCMC`: its log-likelihood and posterior, `varName` picking the site).
+ * @param options - `reff`, `posterior`, `varName`, `scale`, `convention`, `keepLogWeights`, `warn`.
  * @returns {@link ElpdData} with `paretoK`, `nEffPsis` and `reff` per observation.
  * @throws DiagnosticsError for ragged chains, a bad scale, or an r_eff count that does not match.
  * @example
  * loo({ data: Float64Array.from({ length: 400 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 100, 2] }).paretoK?.length; // → 2
  */
-export function loo(logLik: DrawsInput, options: LooOptions = {}): ElpdData & { logWeights?: Float64Array } {
+export function loo(
+  input: DrawsInput | FitLike,
+  options: LooOptions = {},
+): ElpdData & { logWeights?: Float64Array } {
+  const logLik = pickLogLik(input, options.varName, "loo");
+  const posterior =
+    options.posterior ?? (isFit(input) ? input.getSamples({ groupByChain: true }) : undefined);
   const scale = options.scale ?? "log";
   const sv = scaleValue(scale);
   const convention = options.convention ?? "arviz";
@@ -234,7 +294,9 @@ export function loo(logLik: DrawsInput, options: LooOptions = {}): ElpdData & { 
   const S = cd.numChains * cd.numDraws;
   const N = cd.numElements;
   let reff: Float64Array;
-  if (options.reff !== undefined) {
+  if (options.reff === "per-observation")
+    reff = cd.numChains === 1 ? new Float64Array(N).fill(1) : relativeEff(logLik);
+  else if (options.reff !== undefined) {
     if (typeof options.reff === "number") reff = new Float64Array(N).fill(options.reff);
     else {
       if (options.reff.length !== N) {
@@ -246,7 +308,7 @@ export function loo(logLik: DrawsInput, options: LooOptions = {}): ElpdData & { 
       reff = Float64Array.from(options.reff);
     }
   } else if (cd.numChains === 1) reff = new Float64Array(N).fill(1);
-  else if (options.posterior) reff = new Float64Array(N).fill(arvizReff(options.posterior, S));
+  else if (posterior) reff = new Float64Array(N).fill(arvizReff(posterior, S));
   else reff = relativeEff(logLik);
   const lw = new Float64Array(N * S);
   for (let i = 0; i < lw.length; i++) lw[i] = -byObs[i];

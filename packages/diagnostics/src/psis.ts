@@ -77,35 +77,61 @@ export function psisSmooth(
   tail: Float64Array,
 ): number {
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < S; i++) if (lw[off + i] > max) max = lw[off + i];
+  let hasNaN = false;
+  for (let i = 0; i < S; i++) {
+    const v = lw[off + i];
+    if (v > max) max = v;
+    else if (Number.isNaN(v)) hasNaN = true;
+  }
   for (let i = 0; i < S; i++) lw[off + i] -= max;
   const M = Math.ceil(Math.min(S / 5, 3 * Math.sqrt(S / reff)));
-  for (let i = 0; i < S; i++) order[i] = i;
-  const ord = order.subarray(0, S);
-  ord.sort((a, b) => lw[off + a] - lw[off + b]);
   let k = Number.POSITIVE_INFINITY;
   const cutIdx = S - M - 1;
+  // Only the order of the draws from position cutIdx on matters: select the cutIdx-th smallest value in
+  // O(S), then sort the ≤ M + ties candidates at or above it (ties by index, as the stable full sort).
+  let ord: Uint32Array;
+  let base: number; // position in the full ascending order of ord[0]
+  if (hasNaN || cutIdx < 0) {
+    for (let i = 0; i < S; i++) order[i] = i;
+    ord = order.subarray(0, S);
+    ord.sort((a, b) => lw[off + a] - lw[off + b]);
+    base = 0;
+  } else {
+    for (let i = 0; i < S; i++) tail[i] = lw[off + i];
+    const cut = selectKth(tail, S, cutIdx);
+    let below = 0;
+    let n = 0;
+    for (let i = 0; i < S; i++) {
+      const v = lw[off + i];
+      if (v < cut) below++;
+      else order[n++] = i;
+    }
+    ord = order.subarray(0, n);
+    ord.sort((a, b) => lw[off + a] - lw[off + b] || a - b);
+    base = below;
+  }
+  const at = (pos: number): number => ord[pos - base];
   if (cutIdx >= 0) {
-    let cutoff = lw[off + ord[cutIdx]];
+    let cutoff = lw[off + at(cutIdx)];
     if (convention === "arviz") cutoff = Math.max(cutoff, Math.log(2.2250738585072014e-308));
     // Tail: ArviZ takes the values above the cutoff; loo takes the M largest in sort order.
     let start = cutIdx + 1;
-    if (convention === "arviz") while (start < S && lw[off + ord[start]] <= cutoff) start++;
+    if (convention === "arviz") while (start < S && lw[off + at(start)] <= cutoff) start++;
     const len = S - start;
     const expCut = Math.exp(cutoff);
     let degenerate = false;
     if (convention === "loo" && len > 0) {
-      const span = Math.abs(lw[off + ord[S - 1]] - lw[off + ord[start]]);
+      const span = Math.abs(lw[off + at(S - 1)] - lw[off + at(start)]);
       degenerate = span < Number.EPSILON / 100;
     }
     if (len > 4 && !degenerate) {
-      for (let i = 0; i < len; i++) tail[i] = Math.exp(lw[off + ord[start + i]]) - expCut;
+      for (let i = 0; i < len; i++) tail[i] = Math.exp(lw[off + at(start + i)]) - expCut;
       const [kk, sigma] = gpdfit(tail, len, convention);
       k = kk;
       if (Number.isFinite(k)) {
         for (let i = 0; i < len; i++) {
           const q = gpinv((i + 0.5) / len, k, sigma);
-          lw[off + ord[start + i]] = Math.log(q + expCut);
+          lw[off + at(start + i)] = Math.log(q + expCut);
         }
         for (let i = 0; i < S; i++) if (lw[off + i] > 0) lw[off + i] = 0;
       }
@@ -118,6 +144,43 @@ export function psisSmooth(
     for (let i = 0; i < S; i++) lw[off + i] += max;
   }
   return k;
+}
+
+/**
+ * The k-th smallest (0-based) of a[0..n) (no NaN), by Hoare partitioning around median-of-three pivots;
+ * reorders `a`.
+ */
+export function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // median of three as the pivot
+    let x = a[lo];
+    let y = a[mid];
+    let z = a[hi];
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /** Result of {@link psislw}. */

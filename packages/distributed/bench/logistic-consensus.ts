@@ -46,7 +46,7 @@ const mcmc = new MCMC(new NUTS(model), {
 });
 await mcmc.run(1, tensor(X, { shape: [n, d] }), tensor(y, { shape: [n] }));
 const fullSeconds = (performance.now() - tFull) / 1000;
-const full = columnMeansAndSds(mcmc.getSamples().beta.data, d);
+const full = columnMeansAndSds(Float64Array.from(mcmc.getSamples().beta.dataSync()), d);
 log(`full-data NUTS: ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`);
 
 // 2. Consensus through Redis.
@@ -68,13 +68,15 @@ try {
     numSamples,
   });
   const consSeconds = (performance.now() - tCons) / 1000;
-  const cons = columnMeansAndSds(r.draws.beta.data, d);
+  const cons = columnMeansAndSds(Float64Array.from(r.draws.beta.dataSync()), d);
   const par = columnMeansAndSds(
-    parametricDraws(
-      r.subposteriors.map((s) => s.draws),
-      numSamples,
-      { key: 2 },
-    ).beta.data,
+    Float64Array.from(
+      parametricDraws(
+        r.subposteriors.map((s) => s.draws),
+        numSamples,
+        { key: 2 },
+      ).beta.dataSync(),
+    ),
     d,
   );
   const divergences = r.subposteriors.reduce((a, s) => a + s.numDivergences, 0);

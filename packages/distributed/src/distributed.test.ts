@@ -105,10 +105,10 @@ describe("fault tolerance: 3 worker processes, one killed with SIGKILL mid-shard
 
       const ref = await reference(n, d, seed, K, key, numWarmup, numSamples);
       result.subposteriors.forEach((s, k) => {
-        expect(s.draws.beta.data).toEqual(ref.subs[k].draws.beta.data);
+        expect(s.draws.beta.dataSync()).toEqual(ref.subs[k].draws.beta.dataSync());
       });
       expect(result.draws.beta.shape).toEqual([numSamples, d]);
-      expect(result.draws.beta.data).toEqual(ref.combined.beta.data);
+      expect(result.draws.beta.dataSync()).toEqual(ref.combined.beta.dataSync());
     },
     LONG,
   );
@@ -181,7 +181,7 @@ describe("bad input and failures name the shard", () => {
       const viaRedis = await runDistributed(base());
       const { data: _data, ...rest } = base();
       const viaRefs = await runDistributed({ ...rest, dataRefs: ["200,2,3,2", "200,2,3,2"] });
-      expect(viaRefs.draws.beta.data).toEqual(viaRedis.draws.beta.data);
+      expect(viaRefs.draws.beta.dataSync()).toEqual(viaRedis.draws.beta.dataSync());
     },
     LONG,
   );

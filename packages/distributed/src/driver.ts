@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import {
-  consensus,
-  type DataArray,
-  type Draws,
-  parametricDraws,
-  type SiteValue,
-  shardData,
-} from "@phlox/mcmc";
-import { type KeyLike, toKeyPair } from "@phlox/tensor";
+import { consensus, type DataArray, type Draws, parametricDraws, shardData } from "@phlox/mcmc";
+import { type KeyLike, tensor, toKeyPair } from "@phlox/tensor";
 import { type ConnectionOptions, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import {
@@ -388,7 +381,8 @@ export async function runDistributed(options: RunDistributedOptions): Promise<Di
         );
       }
       const draws: Draws = {};
-      for (const [n, a] of Object.entries(stored.arrays)) draws[n] = a as SiteValue;
+      for (const [n, a] of Object.entries(stored.arrays))
+        draws[n] = tensor(a.data, { shape: a.shape, dtype: "float64" });
       subposteriors.push({
         shard: k,
         draws,

@@ -137,7 +137,10 @@ async function run(input: ThreadInput): Promise<ThreadMessage> {
       },
     },
   );
-  return { type: "done", draws: result.draws, numDivergences: result.numDivergences, dataShapes };
+  const draws: Record<string, StoredArray> = {};
+  for (const [n, t] of Object.entries(result.draws))
+    draws[n] = { data: Float64Array.from(t.dataSync()), shape: [...t.shape] };
+  return { type: "done", draws, numDivergences: result.numDivergences, dataShapes };
 }
 
 if (parentPort && workerData) {

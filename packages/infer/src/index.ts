@@ -32,4 +32,4 @@ export { logLikelihood, Predictive, type PredictiveOptions } from "./predictive.
 export { CircularReparam } from "./reparam/circular.js";
 export { LocScaleReparam } from "./reparam/loc-scale.js";
 export { TransformReparam } from "./reparam/transform.js";
-export { type Model, type SiteValue, toSiteValue } from "./site-values.js";
+export { type Model, type SiteValue, siteTensor, toSiteValue } from "./site-values.js";

@@ -18,7 +18,12 @@ export function toSiteValue(t: Tensor): SiteValue {
   return { data: dataOf(t), shape: [...t.shape] };
 }
 
-/** @internal A tensor from a tensor, a tensor-like or a {@link SiteValue}. */
+/**
+ * A tensor from a `Tensor`, a tensor-like (number, nested array, typed array) or a plain {@link SiteValue}
+ * `{ data, shape }`: the one conversion for code that accepts draws in either form.
+ * @example
+ * siteTensor({ data: new Float64Array([1, 2]), shape: [2] }).shape; // → [2]
+ */
 export function siteTensor(v: Tensor | TensorLike | SiteValue): Tensor {
   if (isTensor(v)) return v;
   if (typeof v === "object" && v !== null && "data" in v && "shape" in v && !ArrayBuffer.isView(v)) {

@@ -128,12 +128,13 @@ async function runPhlox(name: string, kernel: NUTS | HMCECS): Promise<Row & { me
   const wall = (performance.now() - t0) / 1000;
   const c = mcmc.getSamples({ groupByChain: true }).coefs;
   const ess = essBulk(c);
-  const f = mcmc.getExtraFields().numSteps.data;
+  const cd = c.dataSync();
+  const f = Float64Array.from(mcmc.getExtraFields().numSteps.dataSync());
   // Kept draws only carry numSteps; warmup transitions are counted at the kept draws' mean rate.
   const steps = f.reduce((a, b) => a + b, 0);
   const grads = Math.round((steps * (numWarmup + numSamples)) / f.length);
   const mean = new Float64Array(D);
-  for (let i = 0; i < numSamples; i++) for (let j = 0; j < D; j++) mean[j] += c.data[i * D + j] / numSamples;
+  for (let i = 0; i < numSamples; i++) for (let j = 0; j < D; j++) mean[j] += cd[i * D + j] / numSamples;
   const meanErr = Math.max(...Array.from(mean, (m, j) => Math.abs(m - map[j])));
   return { name, wall, grads, minEss: Math.min(...ess), meanErr, mean };
 }

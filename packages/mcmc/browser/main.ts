@@ -28,7 +28,7 @@ async function run(chainMethod: "parallel" | "sequential"): Promise<{ mu: number
   });
   const t0 = performance.now();
   await mcmc.run(key(3), tensor([15, 10, 16, 11, 9, 11, 10, 18]), tensor([28, 8, -3, 7, -1, 1, 18, 12]));
-  return { mu: Array.from(mcmc.getSamples().mu.data), seconds: (performance.now() - t0) / 1000 };
+  return { mu: Array.from(mcmc.getSamples().mu.dataSync()), seconds: (performance.now() - t0) / 1000 };
 }
 
 async function main(): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 import { Categorical, Dirichlet } from "@phlox/distributions";
 import { sample } from "@phlox/handlers";
 import { ChainRandom, type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 import { BarkerMH } from "./barker.js";
 import { MCMC } from "./mcmc.js";
@@ -33,7 +34,7 @@ for (const denseMass of [false, true]) {
     await mcmc.run(2, tensor(obs, { dtype: "int32" }));
     const p = mcmc.getSamples().p_latent;
     expect(p.shape).toEqual([20_000, 3]);
-    const { mean } = columnMoments(p.data, 3);
+    const { mean } = columnMoments(f64(p), 3);
     const total = obs.length + 3;
     for (let j = 0; j < 3; j++) expect(Math.abs(mean[j] - (1 + counts[j]) / total)).toBeLessThan(0.02);
   });

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { BarkerMH, RandomWalkMH } from "./barker.js";
 import { invertSpd } from "./internal/linalg.js";
@@ -25,7 +26,7 @@ describe("BarkerMH and RandomWalkMH", () => {
       }, async () => {
         const mcmc = new MCMC(make(dense), { numWarmup: 1000, numSamples: 8000, progressBar: false });
         await mcmc.run(0);
-        const { mean, sd } = columnMoments(mcmc.getSamples().z.data, 1);
+        const { mean, sd } = columnMoments(f64(mcmc.getSamples().z), 1);
         expect(Math.abs(mean[0] - 1)).toBeLessThan(0.07);
         expect(Math.abs(sd[0] - 0.5)).toBeLessThan(0.07 * 0.5);
       });
@@ -49,7 +50,7 @@ describe("BarkerMH and RandomWalkMH", () => {
       const inv = last.adapt.inverseMassMatrix;
       for (let i = 0; i < 4; i++)
         expect(Math.abs(inv[i] - cov[i])).toBeLessThanOrEqual(0.1 * Math.abs(cov[i]) + 1e-12);
-      const z = mcmc.getSamples().z.data;
+      const z = f64(mcmc.getSamples().z);
       const { mean, sd } = columnMoments(z, 2);
       expect(Math.abs(mean[0])).toBeLessThan(0.5);
       expect(Math.abs(mean[1])).toBeLessThan(0.05);
@@ -71,12 +72,12 @@ describe("BarkerMH and RandomWalkMH", () => {
       progressBar: false,
     });
     await mcmc.run(1);
-    const { mean, sd } = columnMoments(mcmc.getSamples().z.data, 3);
+    const { mean, sd } = columnMoments(f64(mcmc.getSamples().z), 3);
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(mean[j])).toBeLessThan(0.1 * CORRELATED_3D.sd[j]);
       expect(Math.abs(sd[j] / CORRELATED_3D.sd[j] - 1)).toBeLessThan(0.05);
     }
-    expect(mcmc.getExtraFields().meanAcceptProb.data.at(-1)).toBeGreaterThan(0.3);
+    expect(f64(mcmc.getExtraFields().meanAcceptProb).at(-1)).toBeGreaterThan(0.3);
   });
 
   test("options are checked, naming the option", () => {

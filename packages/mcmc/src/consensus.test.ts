@@ -1,10 +1,11 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import fixture from "../fixtures/consensus.json" with { type: "json" };
-import { ConsensusError, consensus, type Draws, parametric, parametricDraws } from "./consensus.js";
+import { ConsensusError, consensus, type DrawsInput, parametric, parametricDraws } from "./consensus.js";
 import { columnMeans, sampleCovariance } from "./internal/dense.js";
 import { invertSpd } from "./internal/linalg.js";
 
-const subs: Draws[] = fixture.subposteriors.map((s) => ({
+const subs: DrawsInput[] = fixture.subposteriors.map((s) => ({
   a: { data: Float64Array.from(s.a), shape: [s.a.length] },
   b: { data: Float64Array.from(s.b), shape: [s.b.length / 2, 2] },
 }));
@@ -62,12 +63,12 @@ function exactGaussian(mean: number[], l: number[][], n: number, seed: number): 
 describe("consensus / parametric against NumPyro 0.21 (fixtures/consensus.json)", () => {
   test("consensus, full covariance and diagonal", () => {
     const full = consensus(subs);
-    closeArrays(full.a.data, fixture.consensus.a);
-    closeArrays(full.b.data, fixture.consensus.b);
+    closeArrays(f64(full.a), fixture.consensus.a);
+    closeArrays(f64(full.b), fixture.consensus.b);
     expect(full.b.shape).toEqual([60, 2]);
     const diag = consensus(subs, undefined, { diagonal: true });
-    closeArrays(diag.a.data, fixture.consensusDiagonal.a);
-    closeArrays(diag.b.data, fixture.consensusDiagonal.b);
+    closeArrays(f64(diag.a), fixture.consensusDiagonal.a);
+    closeArrays(f64(diag.b), fixture.consensusDiagonal.b);
   });
   test("parametric, full covariance and diagonal (flat order: sites sorted by name)", () => {
     const p = parametric(subs);
@@ -114,7 +115,7 @@ describe("exact on Gaussian sub-posteriors", () => {
   const n = 4000;
   const d = 3;
   const xs = means.map((m, i) => exactGaussian(m, factors[i], n, 11 + i));
-  const shards: Draws[] = xs.map((x) => ({ theta: { data: x, shape: [n, d] } }));
+  const shards: DrawsInput[] = xs.map((x) => ({ theta: { data: x, shape: [n, d] } }));
   const precs = factors.map((l) => {
     const c = new Float64Array(d * d);
     for (let i = 0; i < d; i++)
@@ -144,10 +145,10 @@ describe("exact on Gaussian sub-posteriors", () => {
   test("consensus draws have the product's mean exactly and its covariance up to Monte Carlo error", () => {
     const out = consensus(shards).theta;
     expect(out.shape).toEqual([n, d]);
-    closeArrays(columnMeans(out.data, n, d), mean, 1e-10);
+    closeArrays(columnMeans(f64(out), n, d), mean, 1e-10);
     // Independent shards: Cov(Σ Aᵢ xᵢ) = Σ Aᵢ Σᵢ Aᵢᵀ = Σ. The shards' noise is independent but not exactly
     // uncorrelated in-sample, so allow a few n^-1/2.
-    const c = sampleCovariance(out.data, n, d);
+    const c = sampleCovariance(f64(out), n, d);
     for (let k = 0; k < d * d; k++)
       expect(Math.abs(c[k] - cov[k])).toBeLessThan(0.06 * Math.sqrt(cov[0] * cov[4]));
   });
@@ -155,18 +156,18 @@ describe("exact on Gaussian sub-posteriors", () => {
   test("parametricDraws sample the product Gaussian; keyed, deterministic", () => {
     const a = parametricDraws(shards, 20000, { key: 3 }).theta;
     const b = parametricDraws(shards, 20000, { key: 3 }).theta;
-    expect(a.data).toEqual(b.data);
+    expect(a.dataSync()).toEqual(b.dataSync());
     expect(a.shape).toEqual([20000, d]);
-    const m = columnMeans(a.data, 20000, d);
-    const c = sampleCovariance(a.data, 20000, d);
+    const m = columnMeans(f64(a), 20000, d);
+    const c = sampleCovariance(f64(a), 20000, d);
     for (let j = 0; j < d; j++)
       expect(Math.abs(m[j] - mean[j])).toBeLessThan(4 * Math.sqrt(cov[j * d + j] / 20000));
     for (let k = 0; k < d * d; k++)
       expect(Math.abs(c[k] - cov[k])).toBeLessThan(0.05 * Math.sqrt(cov[0] * cov[4]));
     const diag = parametricDraws(shards, 10, { diagonal: true, key: 1 }).theta;
     expect(diag.shape).toEqual([10, d]);
-    expect(parametricDraws(shards, 10, { key: 2 }).theta.data).not.toEqual(
-      parametricDraws(shards, 10, { key: 1 }).theta.data,
+    expect(parametricDraws(shards, 10, { key: 2 }).theta.dataSync()).not.toEqual(
+      parametricDraws(shards, 10, { key: 1 }).theta.dataSync(),
     );
   });
 
@@ -184,17 +185,17 @@ describe("exact on Gaussian sub-posteriors", () => {
   test("numDraws resamples each shard with replacement (keyed)", () => {
     const a = consensus(shards, 500, { key: 9 });
     expect(a.theta.shape).toEqual([500, d]);
-    expect(consensus(shards, 500, { key: 9 }).theta.data).toEqual(a.theta.data);
-    expect(consensus(shards, 500, { key: 8 }).theta.data).not.toEqual(a.theta.data);
+    expect(consensus(shards, 500, { key: 9 }).theta.dataSync()).toEqual(a.theta.dataSync());
+    expect(consensus(shards, 500, { key: 8 }).theta.dataSync()).not.toEqual(a.theta.dataSync());
   });
 });
 
 describe("bad input", () => {
-  const one = (v: number[], name = "x"): Draws => ({
+  const one = (v: number[], name = "x"): DrawsInput => ({
     [name]: { data: Float64Array.from(v), shape: [v.length] },
   });
   test("the doc examples hold", () => {
-    expect(Array.from(consensus([one([0, 1, 2]), one([2, 3, 4])]).x.data, (v) => +v.toFixed(12))).toEqual([
+    expect(Array.from(f64(consensus([one([0, 1, 2]), one([2, 3, 4])]).x), (v) => +v.toFixed(12))).toEqual([
       1, 2, 3,
     ]);
     const r = parametric([one([0, 1, 2]), one([2, 3, 4])], { diagonal: true });
@@ -208,9 +209,9 @@ describe("bad input", () => {
       /sub-posterior 1 have zero variance at site "x"/,
     );
     expect(() => consensus([one([0, 1, 2]), one([0])])).toThrow(/sub-posterior 1 has 1 draws/);
-    const wide: Draws = { x: { data: new Float64Array([0, 1, 2, 3, 4, 5]), shape: [2, 3] } };
+    const wide: DrawsInput = { x: { data: new Float64Array([0, 1, 2, 3, 4, 5]), shape: [2, 3] } };
     expect(() => consensus([wide, wide])).toThrow(/singular.*diagonal: true/);
-    const other: Draws = { x: { data: new Float64Array(6), shape: [3, 2] } };
+    const other: DrawsInput = { x: { data: new Float64Array(6), shape: [3, 2] } };
     expect(() => consensus([one([0, 1, 2]), other])).toThrow(
       /site "x" of sub-posterior 1 has draws of shape \[2\]/,
     );

@@ -1,10 +1,25 @@
-import { ChainRandom, type KeyLike, PhloxError, toKeyPair } from "@phlox/tensor";
+import { ChainRandom, type KeyLike, PhloxError, type Tensor, tensor, toKeyPair } from "@phlox/tensor";
 import { columnMeans, matmul, sampleCovariance } from "./internal/dense.js";
 import { cholesky as choleskyOrThrow, invertSpd } from "./internal/linalg.js";
 import type { SiteValue } from "./kernel.js";
 
-/** Draws of one (sub-)posterior: site name → `{ data, shape: [numDraws, ...site] }` (what `MCMC.getSamples()` returns). */
-export type Draws = Record<string, SiteValue>;
+/** Draws of one (sub-)posterior: site name → tensor `[numDraws, ...site]` (what `MCMC.getSamples()` returns). */
+export type Draws = Record<string, Tensor>;
+
+/** Draws as the combiners accept them: per site a `Tensor` or plain `{ data, shape: [numDraws, ...site] }`. */
+export type DrawsInput = Readonly<Record<string, Tensor | SiteValue>>;
+
+/** Per site `{ data, shape }` of tensors or plain arrays (tensors read once, not copied). */
+function plain(sub: DrawsInput): Record<string, { data: ArrayLike<number>; shape: readonly number[] }> {
+  const out: Record<string, { data: ArrayLike<number>; shape: readonly number[] }> = {};
+  for (const [k, v] of Object.entries(sub)) {
+    out[k] =
+      "dataSync" in v && typeof v.dataSync === "function"
+        ? { data: v.dataSync(), shape: v.shape }
+        : (v as SiteValue);
+  }
+  return out;
+}
 
 /** Raised for sub-posteriors that cannot be combined (code says why; the message names the shard and site). */
 export class ConsensusError extends PhloxError {}
@@ -57,13 +72,14 @@ interface Flat {
   n: number[];
 }
 
-function flatten(who: string, subposteriors: readonly Draws[]): Flat {
-  if (!Array.isArray(subposteriors) || subposteriors.length === 0) {
+function flatten(who: string, subposteriorsIn: readonly DrawsInput[]): Flat {
+  if (!Array.isArray(subposteriorsIn) || subposteriorsIn.length === 0) {
     throw new ConsensusError(
       "consensus-no-subposteriors",
-      `${who}: expected a non-empty array of sub-posterior draws (one Record<site, { data, shape }> per shard).`,
+      `${who}: expected a non-empty array of sub-posterior draws (one Record<site, Tensor | { data, shape }> per shard).`,
     );
   }
+  const subposteriors = subposteriorsIn.map(plain);
   const names = Object.keys(subposteriors[0]).sort();
   if (names.length === 0) {
     throw new ConsensusError("consensus-no-sites", `${who}: sub-posterior 0 has no sites.`);
@@ -131,7 +147,7 @@ function unflatten(flat: Float64Array, rows: number, sites: readonly FlatSite[],
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < s.size; k++) data[r * s.size + k] = flat[r * dim + s.offset + k];
     }
-    out[s.name] = { data, shape: [rows, ...s.shape] };
+    out[s.name] = tensor(data, { shape: [rows, ...s.shape] });
   }
   return out;
 }
@@ -202,10 +218,10 @@ function combinedCovariance(who: string, w: readonly Float64Array[], d: number):
  * @example
  * const a = { x: { data: Float64Array.from([0, 1, 2]), shape: [3] } };
  * const b = { x: { data: Float64Array.from([2, 3, 4]), shape: [3] } };
- * Array.from(consensus([a, b]).x.data, (v) => +v.toFixed(12)); // → [1, 2, 3]
+ * Array.from(consensus([a, b]).x.dataSync(), (v) => +v.toFixed(12)); // → [1, 2, 3]
  */
 export function consensus(
-  subposteriors: readonly Draws[],
+  subposteriors: readonly DrawsInput[],
   numDraws?: number,
   options: CombineOptions = {},
 ): Draws {
@@ -286,7 +302,7 @@ export function consensus(
  * [r.mean[0], r.diagonal && r.variance[0]]; // → [2, 0.5]
  */
 export function parametric(
-  subposteriors: readonly Draws[],
+  subposteriors: readonly DrawsInput[],
   options: { diagonal?: boolean } = {},
 ): ParametricResult {
   const who = "parametric";
@@ -330,7 +346,7 @@ export function parametric(
  * parametricDraws([a, b], 5, { key: 1 }).x.shape; // → [5]
  */
 export function parametricDraws(
-  subposteriors: readonly Draws[],
+  subposteriors: readonly DrawsInput[],
   numDraws: number,
   options: CombineOptions = {},
 ): Draws {

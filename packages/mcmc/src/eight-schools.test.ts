@@ -1,4 +1,5 @@
 import { essBulk, mcseMean, rhat } from "@phlox/diagnostics";
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 import es from "../fixtures/eight_schools_noncentered.json" with { type: "json" };
 import { NUTS } from "./hmc-kernel.js";
@@ -47,6 +48,7 @@ test("NUTS on non-centred eight schools matches posteriordb's reference (4 chain
   const samples = mcmc.getSamples({ groupByChain: true });
   for (const name of ["mu", "tau", "theta"] as const) {
     const draws = samples[name];
+    const data = f64(draws);
     const k = draws.shape[2];
     const ref = es.reference[name];
     const mcse = mcseMean(draws);
@@ -55,9 +57,9 @@ test("NUTS on non-centred eight schools matches posteriordb's reference (4 chain
     for (let e = 0; e < k; e++) {
       let m = 0;
       let m2 = 0;
-      const n = draws.data.length / k;
+      const n = data.length / k;
       for (let i = 0; i < n; i++) {
-        const v = draws.data[i * k + e];
+        const v = data[i * k + e];
         m += v / n;
         m2 += (v * v) / n;
       }

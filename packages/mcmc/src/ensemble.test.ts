@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test, vi } from "vitest";
 import { AIES, type AIESMove } from "./aies.js";
 import { ESS } from "./ess.js";
@@ -27,7 +28,7 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
       await mcmc.run(0);
       const z = mcmc.getSamples({ groupByChain: true }).z;
       expect(z.shape).toEqual([10, 8000, 1]);
-      const { mean, sd } = columnMoments(z.data, 1);
+      const { mean, sd } = columnMoments(f64(z), 1);
       expect(Math.abs(mean[0] - 1)).toBeLessThan(0.07);
       expect(Math.abs(sd[0] - 0.5)).toBeLessThan(0.07 * 0.5);
     });
@@ -82,7 +83,7 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
         progressBar: false,
       });
       await mcmc.run(1);
-      const { mean, sd } = columnMoments(mcmc.getSamples().z.data, 3);
+      const { mean, sd } = columnMoments(f64(mcmc.getSamples().z), 3);
       for (let j = 0; j < 3; j++) {
         expect(Math.abs(mean[j])).toBeLessThan(0.06 * CORRELATED_3D.sd[j]);
         expect(Math.abs(sd[j] / CORRELATED_3D.sd[j] - 1)).toBeLessThan(0.04);
@@ -100,7 +101,7 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
     await a.run(0);
     const fa = a.getExtraFields({ groupByChain: true });
     expect(fa.acceptProb.shape).toEqual([8, 20]);
-    expect(fa.meanAcceptProb.data.every((x) => x >= 0 && x <= 1)).toBe(true);
+    expect(f64(fa.meanAcceptProb).every((x) => x >= 0 && x <= 1)).toBe(true);
     const e = new MCMC(new ESS({ potentialFn: correlated, dim: 3 }), {
       numWarmup: 50,
       numSamples: 20,
@@ -109,7 +110,7 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
     });
     await e.run(0);
     const fe = e.getExtraFields({ groupByChain: true });
-    const mu = fe.mu.data;
+    const mu = f64(fe.mu);
     expect(new Set(mu).size).toBe(1); // frozen after warmup, the same for every walker
     expect(mu[0]).not.toBe(1);
     expect(fe.numExpansions.shape).toEqual([8, 20]);
@@ -123,11 +124,11 @@ describe("AIES and ESS (ensemble kernels: numChains walkers)", () => {
     test(`${make().constructor.name}: runs three times on one MCMC; later runs continue from postWarmupState (the third repeats the first)`, async () => {
       const mcmc = new MCMC(make(), { numWarmup: 10, numSamples: 10, numChains: 10, progressBar: false });
       await mcmc.run(2);
-      const first = Array.from(mcmc.getSamples().z.data);
+      const first = Array.from(f64(mcmc.getSamples().z));
       await mcmc.run(3);
       expect(mcmc.getSamples({ groupByChain: true }).z.shape).toEqual([10, 10, 3]);
       await mcmc.run(2);
-      expect(Array.from(mcmc.getSamples().z.data)).toEqual(first);
+      expect(Array.from(f64(mcmc.getSamples().z))).toEqual(first);
     });
   }
 

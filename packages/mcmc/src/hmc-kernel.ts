@@ -16,6 +16,7 @@ import {
   copyHMCOptions,
   type LogLikelihoodFn,
   observedSites,
+  plateDims,
   resolveFromHere,
   splitByLayout,
   toSiteValues,
@@ -222,6 +223,11 @@ export class HMC implements Kernel<HMCState> {
     }
     const lls = this.infer.logLikelihood(this.model, samples, this.modelArgs, { batchNdims: 1 });
     return toSiteValues(lls, Object.create(null));
+  }
+
+  /** Dimension names per site from the model's plates (ArviZ's `infer_dims`), after init. */
+  siteDims(): Record<string, string[]> {
+    return plateDims(this.modelPotential) ?? Object.create(null);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import betaBernoulli from "../fixtures/beta_bernoulli.json" with { type: "json" };
 import logisticFixture from "../fixtures/logistic.json" with { type: "json" };
@@ -44,7 +45,7 @@ describe("HMC and NUTS on analytic posteriors", () => {
       });
       const mcmc = new MCMC(kernel, { numWarmup: 1000, numSamples: 4000, ...quiet });
       await mcmc.run(2);
-      const { mean, sd } = moments(mcmc.getSamples().z.data, 1, 0);
+      const { mean, sd } = moments(f64(mcmc.getSamples().z), 1, 0);
       expect(Math.abs(mean - 1)).toBeLessThan(0.07);
       expect(Math.abs(sd - 0.5)).toBeLessThan(0.07 * 0.5);
     });
@@ -75,7 +76,7 @@ describe("HMC and NUTS on analytic posteriors", () => {
     await mcmc.run(1);
     const p = mcmc.getSamples().p;
     expect(p.shape).toEqual([4000, 1]);
-    const { mean, sd } = moments(p.data, 1, 0);
+    const { mean, sd } = moments(f64(p), 1, 0);
     expect(Math.abs(mean - 0.9)).toBeLessThan(0.05); // NumPyro's tolerance against the truth
     expect(Math.abs(mean - posteriorMean)).toBeLessThan(4 * (posteriorSd / Math.sqrt(1000))); // ≥ 1000 ESS
     expect(Math.abs(sd - posteriorSd)).toBeLessThan(0.1 * posteriorSd);
@@ -94,7 +95,7 @@ describe("HMC and NUTS on analytic posteriors", () => {
       });
       const mcmc = new MCMC(kernel, { numWarmup: 1000, numSamples: 4000, ...quiet });
       await mcmc.run(3);
-      const est = covariance(mcmc.getSamples().z.data, d);
+      const est = covariance(f64(mcmc.getSamples().z), d);
       const inv = hmcStateFromJSON(mcmc.lastState?.chains[0] as never).inverseMassMatrix;
       for (let i = 0; i < d; i++) {
         for (let j = 0; j < d; j++) {
@@ -137,7 +138,7 @@ describe("HMC and NUTS on analytic posteriors", () => {
     const coefs = mcmc.getSamples().coefs;
     expect(coefs.shape).toEqual([1000, 3]);
     for (let j = 0; j < d; j++) {
-      const { mean } = moments(coefs.data, d, j);
+      const { mean } = moments(f64(coefs), d, j);
       expect(Math.abs(mean - logisticFixture.trueCoefs[j])).toBeLessThan(0.4);
       expect(Math.abs(mean - logisticFixture.mapCoefs[j])).toBeLessThan(0.05);
     }
@@ -152,7 +153,7 @@ describe("HMC and NUTS on analytic posteriors", () => {
       ...quiet,
     });
     await mcmc.run(7);
-    const div = mcmc.getExtraFields().diverging.data;
+    const div = f64(mcmc.getExtraFields().diverging);
     const total = div.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0);
     expect(mcmc.numDivergences.reduce((a, b) => a + b, 0)).toBe(total);
@@ -169,8 +170,8 @@ describe("HMC and NUTS on analytic posteriors", () => {
     const mcmc = new MCMC(kernel, { numWarmup: 0, numSamples: 20, ...quiet });
     await mcmc.run(0);
     const f = mcmc.getExtraFields();
-    expect(Array.from(f.diverging.data)).toEqual(new Array(20).fill(1));
-    expect(Array.from(f.acceptProb.data).every((p) => p < 1e-100)).toBe(true);
+    expect(Array.from(f64(f.diverging))).toEqual(new Array(20).fill(1));
+    expect(Array.from(f64(f.acceptProb)).every((p) => p < 1e-100)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Normal } from "@phlox/distributions";
 import { plate, sample, subsample } from "@phlox/handlers";
 import { ChainRandom, type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { HMC, NUTS } from "./hmc-kernel.js";
 import { HMCECS, taylorProxy } from "./hmcecs.js";
@@ -51,11 +52,11 @@ describe("HMCECS", () => {
       await mcmc.run(0, data, subsampleSize);
       const s = mcmc.getSamples().mean;
       expect(s.shape).toEqual([200, 3]);
-      const { mean } = columnMoments(s.data, 3);
+      const { mean } = columnMoments(f64(s), 3);
       for (let j = 0; j < 3; j++) expect(Math.abs(mean[j] - TRUE_LOC[j])).toBeLessThan(0.1);
       const f = mcmc.getExtraFields();
       expect(f.gibbsAcceptProb.shape).toEqual([200]);
-      expect(f.gibbsAcceptProb.data.every((p) => p >= 0 && p <= 1)).toBe(true);
+      expect(f64(f.gibbsAcceptProb).every((p) => p >= 0 && p <= 1)).toBe(true);
     });
   }
 
@@ -68,7 +69,7 @@ describe("HMCECS", () => {
       progressBar: false,
     });
     await naive.run(1, data, 100);
-    const m0 = columnMoments(naive.getSamples().mean.data, 3).mean;
+    const m0 = columnMoments(f64(naive.getSamples().mean), 3).mean;
     for (let j = 0; j < 3; j++) expect(Math.abs(m0[j] - TRUE_LOC[j])).toBeLessThan(0.15);
     const withProxy = new MCMC(
       new HMCECS(new NUTS(normalNormal as never), { numBlocks: 10, proxy: taylorProxy(ref) }),
@@ -79,7 +80,7 @@ describe("HMCECS", () => {
       },
     );
     await withProxy.run(2, data, 100);
-    const { mean, sd } = columnMoments(withProxy.getSamples().mean.data, 3);
+    const { mean, sd } = columnMoments(f64(withProxy.getSamples().mean), 3);
     // Exact posterior: mean ≈ the data mean, sd = 1/√(N + 1) = 0.0100.
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(mean[j] - dataMean[j])).toBeLessThan(0.01);
@@ -102,7 +103,7 @@ describe("HMCECS", () => {
         progressBar: false,
       });
       await mcmc.run(5, data, 50);
-      out.push(Array.from(mcmc.getSamples().mean.data));
+      out.push(Array.from(f64(mcmc.getSamples().mean)));
     }
     expect(out[1]).toEqual(out[0]);
   });

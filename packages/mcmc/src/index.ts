@@ -26,6 +26,7 @@ export {
   ConsensusError,
   consensus,
   type Draws,
+  type DrawsInput,
   type FlatSite,
   type ParametricResult,
   parametric,

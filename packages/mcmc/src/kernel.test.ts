@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 // The README's custom-kernel example, verbatim (imports point at the sources instead of "@phlox/mcmc").
 import { ChainRandom, type Kernel, type KernelInitArgs, MCMC, type PotentialFn } from "./index.js";
@@ -66,9 +67,9 @@ test("a custom Kernel (random-walk Metropolis, the README example) runs under MC
   expect(z.shape).toEqual([40000, 1]);
   let m = 0;
   let m2 = 0;
-  for (const x of z.data) {
-    m += x / z.data.length;
-    m2 += (x * x) / z.data.length;
+  for (const x of f64(z)) {
+    m += x / z.size;
+    m2 += (x * x) / z.size;
   }
   expect(Math.abs(m - 3)).toBeLessThan(0.15); // ~4 MCSE for RWM's ESS here (≈ 4000)
   expect(Math.abs(Math.sqrt(m2 - m * m) - 2)).toBeLessThan(0.15);

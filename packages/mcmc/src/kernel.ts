@@ -123,4 +123,6 @@ export interface Kernel<S extends object = object> {
   logLikelihood?(samples: Record<string, SiteValue>): Record<string, SiteValue>;
   /** The observed values of the model's observed sites (after `init`). Model kernels only. */
   observations?(): Record<string, SiteValue>;
+  /** Dimension names per site from the model's plates (and `infer.eventDims`), after `init`. Model kernels only. */
+  siteDims?(): Record<string, string[]>;
 }

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { AIES } from "./aies.js";
 import { BarkerMH, RandomWalkMH } from "./barker.js";
@@ -41,12 +42,12 @@ describe("SA, BarkerMH, RandomWalkMH, AIES, ESS through MCMC", () => {
         });
         await mcmc.run(7);
         expect(mcmc.getSamples({ groupByChain: true }).z.shape).toEqual([4, 30, 2]);
-        draws.push(Array.from(mcmc.getSamples().z.data));
+        draws.push(Array.from(f64(mcmc.getSamples().z)));
         const f = mcmc.getExtraFields();
         fields.push(
           Object.keys(f)
             .sort()
-            .flatMap((k) => Array.from(f[k].data)),
+            .flatMap((k) => Array.from(f64(f[k]))),
         );
         expect(new Set(progress)).toEqual(new Set([0, 1, 2, 3]));
       }
@@ -68,7 +69,7 @@ describe("SA, BarkerMH, RandomWalkMH, AIES, ESS through MCMC", () => {
       // Through JSON, as a saved file would be.
       split.postWarmupState = JSON.parse(JSON.stringify(split.postWarmupState));
       await split.run(3);
-      expect(Array.from(split.getSamples().z.data)).toEqual(Array.from(whole.getSamples().z.data));
+      expect(Array.from(f64(split.getSamples().z))).toEqual(Array.from(f64(whole.getSamples().z)));
       const more = new MCMC(make(), opts);
       more.postWarmupState = whole.lastState;
       await more.run(4);

@@ -1,6 +1,7 @@
 import { Bernoulli, Beta, Normal } from "@phlox/distributions";
 import { sample } from "@phlox/handlers";
 import { matmul, type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import betaBernoulli from "../fixtures/beta_bernoulli.json" with { type: "json" };
 import numpyroRef from "../fixtures/kernels_numpyro.json" with { type: "json" };
@@ -60,7 +61,7 @@ describe("SA, BarkerMH, AIES and ESS on models", () => {
       const mcmc = new MCMC(make(), { ...opts, chainMethod: "vectorized", progressBar: false });
       await mcmc.run(3, X, Y);
       const c = mcmc.getSamples().coefs;
-      const { mean, sd } = columnMoments(c.data, 3);
+      const { mean, sd } = columnMoments(f64(c), 3);
       const ref = numpyroRef.NUTS;
       for (let j = 0; j < 3; j++) {
         expect(Math.abs(mean[j] - logistic.trueCoefs[j])).toBeLessThan(0.4); // NumPyro's own assertion
@@ -77,7 +78,7 @@ describe("SA, BarkerMH, AIES and ESS on models", () => {
       progressBar: false,
     });
     await mcmc.run(11, X, Y);
-    const { mean, sd } = columnMoments(mcmc.getSamples().coefs.data, 3);
+    const { mean, sd } = columnMoments(f64(mcmc.getSamples().coefs), 3);
     const ref = numpyroRef.BarkerMH;
     for (let j = 0; j < 3; j++) {
       expect(Math.abs(mean[j] - ref.mean[j])).toBeLessThan(0.2 * ref.sd[j]);
@@ -118,8 +119,8 @@ describe("SA, BarkerMH, AIES and ESS on models", () => {
       const mcmc = new MCMC(make(), { ...opts, chainMethod: "vectorized", progressBar: false });
       await mcmc.run(2, data);
       const p = mcmc.getSamples().p;
-      expect(p.data.every((x) => x > 0 && x < 1)).toBe(true);
-      const { mean } = columnMoments(p.data, 1);
+      expect(f64(p).every((x) => x > 0 && x < 1)).toBe(true);
+      const { mean } = columnMoments(f64(p), 1);
       expect(Math.abs(mean[0] - betaBernoulli.posteriorMean)).toBeLessThan(0.05);
       expect(Object.keys(mcmc.logLikelihood())).toEqual(["obs"]);
     });

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { HMC, type ModelPotentialFactory, NUTS } from "./hmc-kernel.js";
 import type { PotentialFn } from "./internal/trajectory.js";
@@ -28,8 +29,8 @@ describe("MCMC", () => {
     await a.run(11);
     await b.run(11);
     await c.run(12);
-    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
-    expect(Array.from(c.getSamples().a.data)).not.toEqual(Array.from(a.getSamples().a.data));
+    expect(Array.from(f64(b.getSamples().a))).toEqual(Array.from(f64(a.getSamples().a)));
+    expect(Array.from(f64(c.getSamples().a))).not.toEqual(Array.from(f64(a.getSamples().a)));
   });
 
   test("MCMC chainMethod sequential, vectorized and parallel (worker threads) give identical draws", {
@@ -47,10 +48,10 @@ describe("MCMC", () => {
       const s = m.getSamples({ groupByChain: true });
       expect(s.a.shape).toEqual([3, 200]);
       expect(s.b.shape).toEqual([3, 200, 1]);
-      expect(Array.from(s.a.data)).toEqual(Array.from(ref.a.data));
-      expect(Array.from(s.b.data)).toEqual(Array.from(ref.b.data));
-      expect(Array.from(m.getExtraFields().energy.data)).toEqual(
-        Array.from(runs[0].getExtraFields().energy.data),
+      expect(Array.from(f64(s.a))).toEqual(Array.from(f64(ref.a)));
+      expect(Array.from(f64(s.b))).toEqual(Array.from(f64(ref.b)));
+      expect(Array.from(f64(m.getExtraFields().energy))).toEqual(
+        Array.from(f64(runs[0].getExtraFields().energy)),
       );
     }
   });
@@ -100,8 +101,8 @@ describe("MCMC", () => {
     const thin = new MCMC(nuts(), { ...base, numChains: 1, thinning: 3 });
     await full.run(5);
     await thin.run(5);
-    const f = full.getSamples().a.data;
-    const t = thin.getSamples().a.data;
+    const f = f64(full.getSamples().a);
+    const t = f64(thin.getSamples().a);
     expect(t.length).toBe(Math.floor(200 / 3));
     // NumPyro's rule: the last draw is kept, so with 200 % 3 = 2 the kept draws are 4, 7, …, 199.
     for (let i = 0; i < t.length; i++) expect(t[i]).toBe(f[3 * i + 4]);
@@ -116,39 +117,39 @@ describe("MCMC", () => {
     const b = new MCMC(nuts(), base);
     b.postWarmupState = JSON.parse(saved);
     await b.run(21); // NumPyro: the run's key reseeds the chains
-    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(a.getSamples().a.data));
-    expect(Array.from(b.getSamples().b.data)).toEqual(Array.from(a.getSamples().b.data));
+    expect(Array.from(f64(b.getSamples().a))).toEqual(Array.from(f64(a.getSamples().a)));
+    expect(Array.from(f64(b.getSamples().b))).toEqual(Array.from(f64(a.getSamples().b)));
     const c = new MCMC(nuts(), base);
     c.postWarmupState = JSON.parse(saved);
     await c.run(22);
-    expect(Array.from(c.getSamples().a.data)).not.toEqual(Array.from(a.getSamples().a.data));
+    expect(Array.from(f64(c.getSamples().a))).not.toEqual(Array.from(f64(a.getSamples().a)));
   });
 
   test("MCMC.run twice warms up again with the new key (NumPyro); continueChains continues bit for bit", async () => {
     const a = new MCMC(nuts(), base);
     await a.run(4);
     expect(a.postWarmupState).toBeUndefined();
-    const first = Array.from(a.getSamples().a.data);
+    const first = Array.from(f64(a.getSamples().a));
     await a.run(5);
     const fresh = new MCMC(nuts(), base);
     await fresh.run(5);
-    expect(Array.from(a.getSamples().a.data)).toEqual(Array.from(fresh.getSamples().a.data));
-    expect(Array.from(a.getSamples().a.data)).not.toEqual(first);
+    expect(Array.from(f64(a.getSamples().a))).toEqual(Array.from(f64(fresh.getSamples().a)));
+    expect(Array.from(f64(a.getSamples().a))).not.toEqual(first);
     // One run of 400 draws equals 200 draws then 200 more continued from lastState with continueChains.
     const c = new MCMC(nuts(), { ...base, numSamples: 400 });
     await c.run(4);
     await a.run(4);
     a.postWarmupState = a.lastState;
     await a.run(0, runOptions({ continueChains: true }));
-    const second = c.getSamples({ groupByChain: true }).a.data;
-    const cont = a.getSamples({ groupByChain: true }).a.data;
+    const second = f64(c.getSamples({ groupByChain: true }).a);
+    const cont = f64(a.getSamples({ groupByChain: true }).a);
     expect(cont[0]).toBe(second[200]);
     expect(cont[599]).toBe(second[1199]);
     // Without continueChains the key reseeds the resumed chains: other draws, no warmup.
     await a.run(4);
     a.postWarmupState = a.lastState;
     await a.run(77);
-    expect(a.getSamples({ groupByChain: true }).a.data[0]).not.toBe(second[200]);
+    expect(f64(a.getSamples({ groupByChain: true }).a)[0]).not.toBe(second[200]);
   });
 
   test("MCMC.warmup(key) then run(key) samples from the post-warmup state on every run until it is cleared", async () => {
@@ -161,15 +162,15 @@ describe("MCMC", () => {
       { name: "b", shape: [1] },
     ]);
     await b.run(4);
-    const x = Array.from(b.getSamples().a.data);
+    const x = Array.from(f64(b.getSamples().a));
     await b.run(4);
-    expect(Array.from(b.getSamples().a.data)).toEqual(x);
+    expect(Array.from(f64(b.getSamples().a))).toEqual(x);
     expect(b.postWarmupState).toBe(pw);
     b.postWarmupState = undefined;
     await b.run(4);
     const ref = new MCMC(nuts(), base);
     await ref.run(4);
-    expect(Array.from(b.getSamples().a.data)).toEqual(Array.from(ref.getSamples().a.data));
+    expect(Array.from(f64(b.getSamples().a))).toEqual(Array.from(f64(ref.getSamples().a)));
   });
 
   test("MCMC.postWarmupState from another model or kernel is refused with the sites of both", async () => {
@@ -254,7 +255,7 @@ describe("MCMC", () => {
     );
     expect(f.treeDepth.shape).toEqual([600]);
     expect(m.getExtraFields({ groupByChain: true }).numSteps.shape).toEqual([3, 200]);
-    for (let i = 0; i < 600; i++) expect(f.numSteps.data[i]).toBeLessThan(2 ** f.treeDepth.data[i]);
+    for (let i = 0; i < 600; i++) expect(f64(f.numSteps)[i]).toBeLessThan(2 ** f64(f.treeDepth)[i]);
   });
 
   test("MCMC({ onProgress }) reports warmup and sampling progress per chain", async () => {
@@ -328,9 +329,9 @@ describe("NUTS(model, options)", () => {
     const s = m.getSamples();
     expect(s.sigma.shape).toEqual([3000]);
     expect(s.twice.shape).toEqual([3000]);
-    for (let i = 0; i < 10; i++) expect(s.twice.data[i]).toBeCloseTo(2 * s.sigma.data[i], 12);
+    for (let i = 0; i < 10; i++) expect(f64(s.twice)[i]).toBeCloseTo(2 * f64(s.sigma)[i], 12);
     let mlog = 0;
-    for (const v of s.sigma.data) mlog += Math.log(v) / s.sigma.data.length;
+    for (const v of f64(s.sigma)) mlog += Math.log(v) / f64(s.sigma).length;
     expect(Math.abs(mlog)).toBeLessThan(0.15);
   });
 
@@ -341,7 +342,7 @@ describe("NUTS(model, options)", () => {
     const b = new MCMC(new NUTS(model, { initializeModel: factory }), base);
     b.postWarmupState = JSON.parse(JSON.stringify(a.postWarmupState));
     await b.run(9, 0.5);
-    expect(Array.from(b.getSamples().sigma.data)).toEqual(Array.from(a.getSamples().sigma.data));
+    expect(Array.from(f64(b.getSamples().sigma))).toEqual(Array.from(f64(a.getSamples().sigma)));
   });
 
   test("NUTS(model).init without prepare() or an initialiser explains how to supply one", () => {

@@ -1,5 +1,13 @@
 import { printSummary } from "@phlox/diagnostics";
-import { type KeyLike, type KeyPair, PhloxError, splitKey, toKeyPair } from "@phlox/tensor";
+import {
+  type KeyLike,
+  type KeyPair,
+  PhloxError,
+  splitKey,
+  type Tensor,
+  tensor,
+  toKeyPair,
+} from "@phlox/tensor";
 import { runParallel } from "./internal/parallel.js";
 import {
   type ChainOutput,
@@ -392,12 +400,23 @@ export class MCMC<S extends object = object> {
 
   /**
    * Posterior draws keyed by site name (the kernel's postprocess: constrained values and deterministic
-   * sites; `{ z }` for a bare potential). Failed chains are left out.
+   * sites; `{ z }` for a bare potential), as float64 `Tensor`s (NumPyro's `get_samples`). Failed chains are
+   * left out. Each call returns new tensors over a copy of the draws: reading or even mutating them never
+   * changes the run (later diagnostics, `printSummary`, `fromMCMC` read the run's own copy).
    * @param options - `groupByChain`: shape `[chains, draws, ...site]` instead of `[chains·draws, ...site]`.
+   * @returns by site name, a tensor of shape `[chains·draws, ...site]` (or `[chains, draws, ...site]`).
    * @throws Error if `run` has not produced draws.
+   * @example
+   * const draws = mcmc.getSamples();
+   * draws.mu.shape; // → [1000]
+   * const mean = draws.mu.mean().item();
    */
-  getSamples(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
-    const group = options.groupByChain ?? false;
+  getSamples(options: { groupByChain?: boolean } = {}): Record<string, Tensor> {
+    return toTensors(this.samples(options.groupByChain ?? false));
+  }
+
+  /** The run's own draws by site (shared, cached: never handed out to users). */
+  private samples(group: boolean): Record<string, SiteValue> {
     const cached = this.samplesCache.get(group);
     if (cached) return cached;
     const other = this.samplesCache.get(!group);
@@ -462,10 +481,17 @@ export class MCMC<S extends object = object> {
   }
 
   /**
-   * The collected extra fields (`diverging` as 0/1, `energy`, `numSteps`, ...), same shapes as
-   * {@link MCMC.getSamples} with scalars per draw.
+   * The collected extra fields (`diverging` as 0/1, `energy`, `numSteps`, ...) as float64 tensors, same
+   * shapes as {@link MCMC.getSamples} with scalars per draw (NumPyro's `get_extra_fields`). New tensors each
+   * call.
+   * @param options - `groupByChain`: shape `[chains, draws]` instead of `[chains·draws]`.
+   * @returns by field name, a tensor.
    */
-  getExtraFields(options: { groupByChain?: boolean } = {}): Record<string, SiteValue> {
+  getExtraFields(options: { groupByChain?: boolean } = {}): Record<string, Tensor> {
+    return toTensors(this.extraFields(options.groupByChain ?? false));
+  }
+
+  private extraFields(groupByChain: boolean): Record<string, SiteValue> {
     const outs = this.okOutputs("getExtraFields");
     const n = outs[0].numKept;
     const out: Record<string, SiteValue> = Object.create(null);
@@ -476,7 +502,7 @@ export class MCMC<S extends object = object> {
       const tail = w === 1 ? [] : [w];
       out[name] = {
         data,
-        shape: options.groupByChain ? [outs.length, n, ...tail] : [outs.length * n, ...tail],
+        shape: groupByChain ? [outs.length, n, ...tail] : [outs.length * n, ...tail],
       };
     }
     return out;
@@ -484,25 +510,40 @@ export class MCMC<S extends object = object> {
 
   /**
    * Pointwise log-likelihood of each observed site at every posterior draw (NumPyro's `log_likelihood`),
-   * grouped by chain: `{ data, shape: [chains, draws, ...siteBatchShape] }`. What WAIC, PSIS-LOO and
-   * `fromMCMC(mcmc, { logLikelihood: true })` read. Model kernels only.
+   * grouped by chain: a float64 tensor of shape `[chains, draws, ...siteBatchShape]` per observed site. What
+   * WAIC, PSIS-LOO and `fromMCMC(mcmc)` read. Model kernels only.
+   * @returns by observed site, a tensor (new each call).
    * @throws TypeError when the kernel has no model (a raw potential).
    */
-  logLikelihood(): Record<string, SiteValue> {
+  logLikelihood(): Record<string, Tensor> {
     if (!this.kernel.logLikelihood) throw new TypeError("MCMC.logLikelihood: the kernel has no model.");
-    const flat = this.kernel.logLikelihood(this.getSamples());
+    const flat = this.kernel.logLikelihood(this.samples(false));
     const chains = this.okOutputs("logLikelihood").length;
     const out: Record<string, SiteValue> = Object.create(null);
     for (const [name, v] of Object.entries(flat)) {
       out[name] = { data: v.data, shape: [chains, v.shape[0] / chains, ...v.shape.slice(1)] };
     }
-    return out;
+    return toTensors(out);
   }
 
-  /** The observed values of the model's observed sites (for `observed_data`). Model kernels only. */
-  observations(): Record<string, SiteValue> {
+  /**
+   * The observed values of the model's observed sites (for `observed_data`). Model kernels only.
+   * @returns by observed site, a float64 tensor of the site's shape (new each call).
+   * @throws TypeError when the kernel has no model (a raw potential).
+   */
+  observations(): Record<string, Tensor> {
     if (!this.kernel.observations) throw new TypeError("MCMC.observations: the kernel has no model.");
-    return this.kernel.observations();
+    return toTensors(this.kernel.observations());
+  }
+
+  /**
+   * Dimension names of each site from the model's plates, as ArviZ's `from_numpyro` infers them: the enclosing
+   * plates' names, outermost first, then the site's `infer.eventDims` (`fromMCMC` uses them unless `dims` is
+   * given). Sites outside every plate are left out; a raw potential gives `{}`.
+   * @returns by site name, its non-sample dimension names.
+   */
+  siteDims(): Record<string, string[]> {
+    return this.kernel.siteDims?.() ?? Object.create(null);
   }
 
   /** Number of divergent post-warmup transitions per chain (failed chains omitted). */
@@ -512,13 +553,22 @@ export class MCMC<S extends object = object> {
 
   /**
    * Prints a summary table (mean, sd, quantiles, n_eff, r_hat) of the samples via `@phlox/diagnostics`,
-   * plus the number of divergences.
-   * @param options - `prob`: the width of the credible interval. Default 0.9.
+   * plus the number of divergences (NumPyro's `print_summary`).
+   * @param options - `prob`: the width of the credible interval (default 0.9); `excludeDeterministic`: leave
+   *   out deterministic sites, showing only the sampled latent sites (default true, as NumPyro 0.21).
    * @returns the printed text.
    */
-  printSummary(options: { prob?: number } = {}): string {
+  printSummary(options: { prob?: number; excludeDeterministic?: boolean } = {}): string {
     const div = this.numDivergences.reduce((a, b) => a + b, 0);
-    return printSummary(this.getSamples({ groupByChain: true }), {
+    let sites = this.samples(true);
+    const layout = this.kernel.layout;
+    if ((options.excludeDeterministic ?? true) && layout && layout.length > 0) {
+      const latent = new Set(layout.map((l) => l.name));
+      const kept: Record<string, SiteValue> = Object.create(null);
+      for (const [name, v] of Object.entries(sites)) if (latent.has(name)) kept[name] = v;
+      sites = kept;
+    }
+    return printSummary(sites, {
       prob: options.prob ?? 0.9,
       divergences: div,
     });
@@ -530,6 +580,13 @@ export class MCMC<S extends object = object> {
       throw new Error(`MCMC.${what}: no draws yet; call await mcmc.run(key, ...args) first.`);
     return outs;
   }
+}
+
+/** Float64 tensors over copies of the draws (so no caller can reach the run's own buffers). */
+function toTensors(values: Record<string, SiteValue>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = Object.create(null);
+  for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  return out;
 }
 
 function asChainError(chain: number, e: unknown): Error {

@@ -1,5 +1,6 @@
 import { initializeModel } from "@phlox/infer";
 import { type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 // Integration with @phlox/infer: its test models (not exported by infer; imported by path for this test).
 import { eightSchoolsNonCentred, SIGMA, Y } from "../../infer/src/testing/models.js";
@@ -28,8 +29,8 @@ test("new NUTS(model) samples a Phlox model through @phlox/infer's initializeMod
   const s = mcmc.getSamples();
   expect(s.mu.shape).toEqual([400]);
   expect(s.tau.shape).toEqual([400]);
-  expect(Math.min(...s.tau.data)).toBeGreaterThan(0); // constrained values
-  const mean = s.mu.data.reduce((a, b) => a + b, 0) / 400;
+  expect(Math.min(...f64(s.tau))).toBeGreaterThan(0); // constrained values
+  const mean = f64(s.mu).reduce((a, b) => a + b, 0) / 400;
   // Loose: 400 draws (ESS ≥ 150) of sd 3.3 give an MCSE ≤ 0.27; 5 MCSE around posteriordb's mean.
   expect(Math.abs(mean - es.reference.mu.mean[0])).toBeLessThan(1.4);
   expect(mcmc.getExtraFields().diverging.shape).toEqual([400]);
@@ -49,14 +50,14 @@ test("MCMC.logLikelihood() gives the pointwise normal log density of each observ
   const s = mcmc.getSamples({ groupByChain: true });
   for (let i = 0; i < 40; i++) {
     for (let j = 0; j < 8; j++) {
-      const theta = s.mu.data[i] + s.tau.data[i] * s.theta_decentered.data[i * 8 + j];
+      const theta = f64(s.mu)[i] + f64(s.tau)[i] * f64(s.theta_decentered)[i * 8 + j];
       const r = (Y[j] - theta) / SIGMA[j];
       const want = -0.5 * r * r - Math.log(SIGMA[j]) - 0.5 * Math.log(2 * Math.PI);
-      expect(site.data[i * 8 + j]).toBeCloseTo(want, 10);
+      expect(f64(site)[i * 8 + j]).toBeCloseTo(want, 10);
     }
   }
   const obs = mcmc.observations()[names[0]];
-  expect(Array.from(obs.data)).toEqual(Y);
+  expect(Array.from(f64(obs))).toEqual(Y);
 });
 
 test("MCMC.logLikelihood() on a raw-potential kernel says it needs a model", async () => {

@@ -1,6 +1,7 @@
 import { Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
 import { tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 import { NUTS } from "./hmc-kernel.js";
 import { MCMC } from "./mcmc.js";
@@ -26,7 +27,7 @@ test("obsMask with NaN in the missing entries: NUTS imputes each missing value f
   await m.run(0);
   const s = m.getSamples().y;
   expect(s.shape).toEqual([8000, 4]);
-  const col = (j: number) => Array.from({ length: 8000 }, (_, i) => s.data[4 * i + j]);
+  const col = (j: number) => Array.from({ length: 8000 }, (_, i) => f64(s)[4 * i + j]);
   expect(new Set(col(0))).toEqual(new Set([1]));
   expect(new Set(col(2))).toEqual(new Set([2]));
   for (const j of [1, 3]) {
@@ -38,7 +39,7 @@ test("obsMask with NaN in the missing entries: NUTS imputes each missing value f
   }
   // The two missing entries are drawn independently, not one value repeated.
   let same = 0;
-  for (let i = 0; i < 8000; i++) if (s.data[4 * i + 1] === s.data[4 * i + 3]) same++;
+  for (let i = 0; i < 8000; i++) if (f64(s)[4 * i + 1] === f64(s)[4 * i + 3]) same++;
   expect(same).toBe(0);
 });
 

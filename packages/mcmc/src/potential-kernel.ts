@@ -10,6 +10,7 @@ import {
   completeLayout,
   type LogLikelihoodFn,
   observedSites,
+  plateDims,
   resolveFromHere,
   splitByLayout,
   toSiteValues,
@@ -217,6 +218,11 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       );
     }
     return toSiteValues(this.logLik(this.model, samples, this.modelArgs, { batchNdims: 1 }), {});
+  }
+
+  /** Dimension names per site from the model's plates (ArviZ's `infer_dims`), after init. */
+  siteDims(): Record<string, string[]> {
+    return plateDims(this.modelPotential) ?? Object.create(null);
   }
 
   /** The observed values of the model's observed sites, from the trace recorded at init. */

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { NUTS } from "./hmc-kernel.js";
 import { ChainError, MCMC } from "./mcmc.js";
@@ -39,7 +40,7 @@ describe("MCMC run control", () => {
       numSamples: 100,
     });
     await m.run(1);
-    const before = Array.from(m.getSamples().z.data);
+    const before = Array.from(f64(m.getSamples().z));
     const big = new MCMC(m.kernel, { ...quiet, numWarmup: 1000, numSamples: 10_000_000 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("user pressed stop")), 50);
@@ -47,7 +48,7 @@ describe("MCMC run control", () => {
     expect(err).toMatchObject({ code: "mcmc-aborted", message: expect.stringMatching(/user pressed stop/) });
     expect((err as Error).cause).toBeInstanceOf(Error);
     expect(big.lastState).toBeUndefined();
-    expect(Array.from(m.getSamples().z.data)).toEqual(before);
+    expect(Array.from(f64(m.getSamples().z))).toEqual(before);
     // An already-aborted signal stops before any work; the object still runs afterwards.
     await expect(m.run(3, runOptions({ signal: AbortSignal.abort() }))).rejects.toMatchObject({
       code: "mcmc-aborted",

@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import { invertSpd } from "./internal/linalg.js";
 import { MCMC } from "./mcmc.js";
@@ -20,12 +21,12 @@ describe("SA (sample adaptive MCMC)", () => {
         },
       );
       await mcmc.run(0);
-      const { mean, sd } = columnMoments(mcmc.getSamples().z.data, 1);
+      const { mean, sd } = columnMoments(f64(mcmc.getSamples().z), 1);
       expect(Math.abs(mean[0] - 1)).toBeLessThan(0.07);
       expect(Math.abs(sd[0] - 0.5)).toBeLessThan(0.07 * 0.5);
       const f = mcmc.getExtraFields();
       expect(Object.keys(f).sort()).toEqual(["acceptProb", "diverging", "meanAcceptProb"]);
-      expect(f.diverging.data.every((x) => x === 0)).toBe(true);
+      expect(f64(f.diverging).every((x) => x === 0)).toBe(true);
     });
   }
 
@@ -46,7 +47,7 @@ describe("SA (sample adaptive MCMC)", () => {
         progressBar: false,
       });
       await mcmc.run(1);
-      const { mean, sd } = columnMoments(mcmc.getSamples().z.data, 3);
+      const { mean, sd } = columnMoments(f64(mcmc.getSamples().z), 3);
       for (let j = 0; j < 3; j++) {
         expect(Math.abs(mean[j])).toBeLessThan(0.1 * CORRELATED_3D.sd[j]);
         expect(Math.abs(sd[j] / CORRELATED_3D.sd[j] - 1)).toBeLessThan(tol);
@@ -69,7 +70,7 @@ describe("SA (sample adaptive MCMC)", () => {
       progressBar: false,
     });
     await mcmc.run(3);
-    const z = mcmc.getSamples().z.data;
+    const z = f64(mcmc.getSamples().z);
     expect(z.every((x) => x > 0)).toBe(true);
     const { mean } = columnMoments(z, 1);
     expect(Math.abs(mean[0] - Math.sqrt(2 / Math.PI))).toBeLessThan(0.08);

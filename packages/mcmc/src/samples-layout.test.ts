@@ -1,3 +1,4 @@
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 import { NUTS } from "./hmc-kernel.js";
 import { MCMC } from "./mcmc.js";
@@ -30,6 +31,6 @@ test("getSamples() and getSamples({ groupByChain: true }) hold the same draws in
   expect(flatAfter.z.shape).toEqual([90, 2]);
   expect(groupedFirst.z.shape).toEqual([3, 30, 2]);
   expect(groupedAfter.z.shape).toEqual([3, 30, 2]);
-  expect(Array.from(flatAfter.z.data)).toEqual(Array.from(flatFirst.z.data));
-  expect(Array.from(groupedAfter.z.data)).toEqual(Array.from(groupedFirst.z.data));
+  expect(Array.from(f64(flatAfter.z))).toEqual(Array.from(f64(flatFirst.z)));
+  expect(Array.from(f64(groupedAfter.z))).toEqual(Array.from(f64(groupedFirst.z)));
 });

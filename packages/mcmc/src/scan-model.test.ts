@@ -5,6 +5,7 @@ import { LogNormal, Normal } from "@phlox/distributions";
 import { cond, condition, deterministic, sample, scan } from "@phlox/handlers";
 import { Predictive, potentialEnergy } from "@phlox/infer";
 import { arange, type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { expect, test } from "vitest";
 import { NUTS } from "./hmc-kernel.js";
 import { MCMC } from "./mcmc.js";
@@ -68,9 +69,9 @@ test("NUTS through scan, then Predictive conditioned on a latent path (test_scan
   const samples = mcmc.getSamples();
   expect(new Set(Object.keys(samples))).toEqual(new Set(["x", "y", "x_0", "y_0"]));
   expect(samples.x.shape).toEqual([100, T]);
-  const x = tensor(Array.from(samples.x.data.slice(0, T)));
+  const x = tensor(Array.from(f64(samples.x).slice(0, T)));
   const predictive = new Predictive(condition(model, { x }), {
-    posteriorSamples: { y: tensor(Array.from(samples.y.data), { shape: [100, T] }) },
+    posteriorSamples: { y: tensor(Array.from(f64(samples.y)), { shape: [100, T] }) },
     returnSites: ["x", "y"],
   });
   const out = predictive.run(1, T);
@@ -78,7 +79,7 @@ test("NUTS through scan, then Predictive conditioned on a latent path (test_scan
   const xr = out.x?.toArray() as number[][];
   const xa = x.toArray() as number[];
   for (const row of xr) for (let t = 0; t < T; t++) expect(row[t] as number).toBeCloseTo(xa[t] as number, 12);
-  expect(Array.from(out.y?.dataSync() ?? [])).toEqual(Array.from(samples.y.data));
+  expect(Array.from(out.y?.dataSync() ?? [])).toEqual(Array.from(f64(samples.y)));
 });
 
 test("model-level cond: NUTS on a latent-dependent branch (test_cond)", { timeout: 300_000 }, async () => {
@@ -103,7 +104,7 @@ test("model-level cond: NUTS on a latent-dependent branch (test_cond)", { timeou
     progressBar: false,
   });
   await mcmc.run(0);
-  const x = Array.from(mcmc.getSamples().x.data);
+  const x = Array.from(f64(mcmc.getSamples().x));
   const stats = (v: number[]) => {
     const m = v.reduce((a, b) => a + b, 0) / v.length;
     return [m, Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length)];

@@ -3,6 +3,7 @@ import { Exponential, HalfNormal, Normal, StudentT, Uniform } from "@phlox/distr
 import { mask, sample, scale, scan, substitute, trace } from "@phlox/handlers";
 import { logDensity, logLikelihood } from "@phlox/infer";
 import { slice, type Tensor, tensor } from "@phlox/tensor";
+import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import fx from "../fixtures/time_series_scan.json" with { type: "json" };
 import { NUTS } from "./hmc-kernel.js";
@@ -188,11 +189,12 @@ describe("NUTS through scan matches NumPyro's posterior (4 chains × 1000 draws)
         expect(draws, `site ${site}`).toBeDefined();
         if (draws === undefined) continue;
         const k = r.mean.length;
-        const n = draws.data.length / k;
+        const data = f64(draws);
+        const n = data.length / k;
         const mcse = mcseMean(draws);
         for (let e = 0; e < k; e++) {
           let m = 0;
-          for (let i = 0; i < n; i++) m += draws.data[i * k + e] as number;
+          for (let i = 0; i < n; i++) m += data[i * k + e] as number;
           m /= n;
           const tol = Math.max(
             4 * Math.hypot(mcse[e] as number, r.mcse[e] as number),

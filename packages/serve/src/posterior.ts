@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { fromMCMC, InferenceData, type McmcSource, readJSON, readNetCDF, readZarr } from "@phlox/arviz-io";
+import {
+  fromMCMC,
+  InferenceData,
+  type McmcSource,
+  readJSON,
+  readNetCDF,
+  readZarr,
+  type TensorLike,
+} from "@phlox/arviz-io";
 import type { Constraint } from "@phlox/distributions";
 import { tensor } from "@phlox/tensor";
 import { ServeError } from "./errors.js";
@@ -14,8 +22,8 @@ export interface DrawArray {
 /**
  * Where a posterior comes from: a file path (netCDF `.nc`/`.h5`, `.json`, or a zarr directory, as
  * `@phlox/arviz-io` writes them and ArviZ reads them), an `InferenceData` (e.g. `fromSVI(guideDraws)`), an
- * `MCMC` run (anything with `getSamples({ groupByChain: true })`), or draws by site `{ draws: { mu: { data,
- * shape: [numDraws, ...] } } }`; or a function that returns (a promise of) one of these, called at each load (a
+ * `MCMC` run (anything with `getSamples({ groupByChain: true })`), or draws by site `{ draws: { mu } }` with
+ * each a `Tensor` (e.g. `guide.samplePosterior(...)`) or `{ data, shape: [numDraws, ...] }`; or a function that returns (a promise of) one of these, called at each load (a
  * posterior fetched from elsewhere, say).
  */
 export type PosteriorSource =
@@ -27,7 +35,7 @@ export type PosteriorSourceValue =
   | string
   | InferenceData
   | McmcSource
-  | { readonly draws: Readonly<Record<string, DrawArray>> };
+  | { readonly draws: Readonly<Record<string, DrawArray | TensorLike>> };
 
 /** A latent site the model needs from the posterior: its per-draw shape and its support. */
 export interface LatentSite {
@@ -132,7 +140,11 @@ async function collect(
       label: "draws",
       numChains: 1,
       drawsPerChain: first?.shape[0] ?? 0,
-      get: (n) => draws[n],
+      get: (n) => {
+        const d = draws[n];
+        if (d === undefined || !("dataSync" in d)) return d;
+        return { data: d.dataSync(), shape: d.shape };
+      },
     };
   } else {
     throw new ServeError(

@@ -7,3 +7,4 @@ export {
   sourceFiles,
   toCheckedProgram,
 } from "./doc-examples.js";
+export { f64 } from "./f64.js";

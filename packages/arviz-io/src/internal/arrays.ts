@@ -1,5 +1,13 @@
 import { ArvizIoError } from "../errors.js";
-import type { ArrayInput, CoordInput, DType, NestedArray, Variable, VariableData } from "../types.js";
+import type {
+  ArrayInput,
+  CoordInput,
+  DType,
+  NestedArray,
+  TensorLike,
+  Variable,
+  VariableData,
+} from "../types.js";
 
 /** Product of a shape's entries (1 for a scalar). */
 export function sizeOf(shape: readonly number[]): number {
@@ -184,7 +192,8 @@ function checkShape(shape: readonly number[], where: string): number[] {
  * dtype matches); nested arrays and plain arrays are converted (numbers → float64, booleans → bool,
  * strings → string, unless `dtype` says otherwise).
  */
-export function normalizeArray(input: ArrayInput, where: string, dtype?: DType): NormalArray {
+export function normalizeArray(input0: ArrayInput, where: string, dtype?: DType): NormalArray {
+  const input = isTensorLike(input0) ? fromTensorLike(input0, where) : input0;
   if (input !== null && typeof input === "object" && !Array.isArray(input) && "data" in input) {
     const shape = checkShape(input.shape, where);
     const raw = input.data;
@@ -207,6 +216,30 @@ export function normalizeArray(input: ArrayInput, where: string, dtype?: DType):
   const flat = flatten(nested, shape, where);
   const want = dtype ?? inferDtype(flat);
   return { data: convert(flat, want, where), shape, dtype: want };
+}
+
+/** Whether `x` is a tensor-like (`shape` plus a `dataSync()` method), e.g. a `Tensor` of `@phlox/tensor`. */
+export function isTensorLike(x: unknown): x is TensorLike {
+  return (
+    x !== null &&
+    typeof x === "object" &&
+    !Array.isArray(x) &&
+    typeof (x as { dataSync?: unknown }).dataSync === "function" &&
+    "shape" in x
+  );
+}
+
+/** `{ data, shape, dtype }` of a tensor-like: a copy of its elements (bool tensors stay bool). */
+function fromTensorLike(t: TensorLike, where: string): ArrayInput {
+  const raw = t.dataSync();
+  if (raw === null || typeof raw !== "object" || typeof raw.length !== "number") {
+    throw new ArvizIoError("invalid-variable", `${where}: dataSync() did not return an array.`);
+  }
+  const data = ArrayBuffer.isView(raw)
+    ? (raw as unknown as { slice(): ArrayLike<number> }).slice()
+    : Array.from(raw);
+  const dtype = t.dtype === "bool" ? "bool" : undefined;
+  return { data, shape: Array.from(t.shape), dtype };
 }
 
 /** Coordinate values → a 1-D index variable over `dim`: strings stay strings, integers become int64. */

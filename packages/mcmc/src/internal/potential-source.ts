@@ -29,7 +29,8 @@ interface TraceSite {
   type: string;
   isObserved: boolean;
   value: TensorView | null;
-  infer?: { isAuxiliary?: boolean };
+  infer?: { isAuxiliary?: boolean; eventDims?: unknown };
+  condIndepStack?: readonly { name: string; dim: number }[];
 }
 
 /** The HMC/NUTS options a kernel passes on to `hmc()` and to its worker (all but `inverseMassMatrix`). */
@@ -148,6 +149,25 @@ export function observedSites(
     if (site.type === "sample" && site.isObserved && site.value && !site.infer?.isAuxiliary) {
       out[name] = { data: Float64Array.from(site.value.dataSync()), shape: [...site.value.shape] };
     }
+  }
+  return out;
+}
+
+/**
+ * Dimension names of each sample and deterministic site, as ArviZ's `from_numpyro` infers them: the names of
+ * the enclosing plates ordered by their batch dim (outermost first), then the site's `infer.eventDims`. Sites
+ * with neither are left out.
+ */
+export function plateDims(modelPotential: ModelPotential | undefined): Record<string, string[]> | undefined {
+  const tr = (modelPotential as { prototypeTrace?: Map<string, TraceSite> } | undefined)?.prototypeTrace;
+  if (!tr) return undefined;
+  const out: Record<string, string[]> = Object.create(null);
+  for (const [name, site] of tr) {
+    if (site.type !== "sample" && site.type !== "deterministic") continue;
+    const batch = [...(site.condIndepStack ?? [])].sort((a, b) => a.dim - b.dim).map((f) => f.name);
+    const ev = site.infer?.eventDims;
+    const event = Array.isArray(ev) ? ev.map(String) : [];
+    if (batch.length + event.length > 0) out[name] = [...batch, ...event];
   }
   return out;
 }
