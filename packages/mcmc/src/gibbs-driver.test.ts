@@ -95,7 +95,7 @@ describe("Gibbs kernels: state, layout and the MCMC driver", () => {
     expect(new Set(seen)).toEqual(new Set([0, 1]));
     expect(kernel.gibbsSites).toEqual(["c"]);
     const s = mcmc.getSamples();
-    expect([...(s.c as { shape: number[] }).shape]).toEqual([200, 6]);
+    expect([...(s.c as unknown as { shape: number[] }).shape]).toEqual([200, 6]);
     const c = Array.from(draws(s.c));
     expect(c.every((v) => v === 0 || v === 1 || v === 2)).toBe(true);
     const ll = kernel.logLikelihood(s as never);

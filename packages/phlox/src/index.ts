@@ -1,12 +1,12 @@
 // Phlox in one import. Everything here is a re-export; each package's own README documents its part.
 // Where two packages export the same name, the explicit exports below choose one (the star exports of the
 // other are shadowed): model-level `cond`/`scan` and the `Trace` of a model run from @phlox/handlers; PRNG
-// helpers, `DType` and `NestedArray` from @phlox/tensor; `Model`, `SiteValue` and the potential types from
-// @phlox/infer; `Draws` from @phlox/diagnostics.
+// helpers, `DType`, `NestedArray` and `TensorLike` from @phlox/tensor; `Model`, `SiteValue` and the potential types from
+// @phlox/infer; `Draws` and `DrawsInput` from @phlox/diagnostics.
 export * from "@phlox/arviz-io";
 export * from "@phlox/autoguide";
 export { useJsCompiler } from "@phlox/backend-js";
-export type { Draws } from "@phlox/diagnostics";
+export type { Draws, DrawsInput } from "@phlox/diagnostics";
 export * from "@phlox/diagnostics";
 export * as dist from "@phlox/distributions";
 export * from "@phlox/handlers";
@@ -22,6 +22,7 @@ export {
   foldIn,
   type NestedArray,
   splitKey,
+  type TensorLike,
   threefry2x32,
   toKeyPair,
 } from "@phlox/tensor";
