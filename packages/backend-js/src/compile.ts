@@ -78,9 +78,20 @@ const toTyped = (dtype: string, data: ArrayLike<number>): IRTypedArray => {
   return data instanceof C ? (data as IRTypedArray) : (C.from(data as ArrayLike<number>) as IRTypedArray);
 };
 
+/** Counts built programs, so each one's factory source is unique (see {@link build}). */
+let built = 0;
+
 function build(source: string, constants: readonly IRTypedArray[], runtime: object): RawProgramFn {
   const params = ["rt", ...constants.map((_, k) => `c${k}`)];
-  const factory = new Function(...params, source) as (...args: unknown[]) => RawProgramFn;
+  // A unique trailing comment keeps V8 from handing the same source, compiled again (the model's potential
+  // for initializeModel, then for SVI or a worker), the cached function of the first build: closures that
+  // share it share type feedback and optimised code, which then deoptimises and reoptimises in a cycle, or
+  // settles unspecialised to either closure's constants (the logistic potential ran 2× slower in some
+  // processes). Each build gets its own function and tiers up on its own.
+  built++;
+  const factory = new Function(...params, `${source}\n// phlox program ${built}`) as (
+    ...args: unknown[]
+  ) => RawProgramFn;
   return factory(runtime, ...constants);
 }
 

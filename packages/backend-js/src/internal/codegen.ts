@@ -19,6 +19,7 @@ import {
   isLiteral,
   sizeOf,
 } from "../ir.js";
+import { blockLongLoops } from "./blocks.js";
 import { CHUNK_LINES, SPLIT_ABOVE_LINES, splitIntoChunks } from "./chunk.js";
 import { emitControlFlow, maxVarId } from "./codegen-control.js";
 import { emitMatmul, isTransposeView } from "./codegen-matmul.js";
@@ -220,7 +221,10 @@ export class Generator {
     const args =
       this.opts.argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
     const rtNames = [...this.usedRt].sort();
-    const body = [...this.prologue, ...this.stream, ...tail];
+    const blocked = this.opts.rows
+      ? { factory: [], body: [...this.prologue, ...this.stream, ...tail] }
+      : blockLongLoops([...this.prologue, ...this.stream, ...tail], args.join(", "));
+    const body = blocked.body;
     const chunk = this.opts.chunkLines;
     const split = splitIntoChunks(
       body,
@@ -246,6 +250,7 @@ export class Generator {
       '"use strict";',
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
       ...this.factory,
+      ...blocked.factory,
       ...(split?.factory ?? []),
       ...runFn,
     ]
