@@ -63,6 +63,10 @@ export {
 } from "./constraints/constraint.js";
 
 // Constraints
+export {
+  PositiveDefiniteCirculantVector,
+  positiveDefiniteCirculantVector,
+} from "./constraints/positive-definite-circulant-vector.js";
 export { ZeroSum, zeroSum } from "./constraints/zero-sum.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
 export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
@@ -144,6 +148,7 @@ export { ZeroInflatedDistribution } from "./meta/zero-inflated-distribution.js";
 export { ZeroInflatedNegativeBinomial2 } from "./meta/zero-inflated-negative-binomial2.js";
 export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
 // Multivariate
+export { type CirculantCovariance, CirculantNormal } from "./multivariate/circulant-normal.js";
 export { Dirichlet } from "./multivariate/dirichlet.js";
 export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";
 export { GaussianRandomWalk } from "./multivariate/gaussian-random-walk.js";

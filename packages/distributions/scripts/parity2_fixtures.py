@@ -1,0 +1,89 @@
+"""Reference values from NumPyro 0.21 itself for the second batch of NumPyro-parity distributions and
+transforms of @phlox/distributions (issue 23): CirculantNormal, the positive-definite circulant vector
+constraint, and what follows in this file.
+
+Run:  <oracle python> packages/distributions/scripts/parity2_fixtures.py
+Writes packages/distributions/fixtures/parity2.json: {"cases": {<name>: [...]}}. Each distribution case has
+its parameters, points `x` of shape [n, *batchShape, *eventShape] drawn from NumPyro's own sampler, NumPyro's
+`log_prob` at them, its moments, and (where listed) constraint checks.
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+import numpyro  # noqa: E402
+import numpyro.distributions as nd  # noqa: E402
+from numpyro.distributions import constraints as C  # noqa: E402
+
+rng = np.random.default_rng(20261206)
+OUT = {}
+
+
+def lst(a):
+    return np.asarray(a, dtype=float).tolist()
+
+
+def tag(batch):
+    return "x".join(map(str, batch)) or "scalar"
+
+
+def npts(batch):
+    return int(math.ceil(60 / max(1, int(np.prod(batch, dtype=int)))))
+
+
+def dist_case(group, name, params, d, batch, event, seed, extra=None):
+    n = npts(batch)
+    x = np.asarray(d.sample(jax.random.PRNGKey(seed), (n,)))
+    case = {"name": name, "params": params, "batchShape": list(batch), "eventShape": list(event),
+            "x": lst(x), "logProb": lst(d.log_prob(x))}
+    for m in ["mean", "variance"]:
+        try:
+            case[m] = lst(np.broadcast_to(getattr(d, m), (*batch, *event)))
+        except NotImplementedError:
+            pass
+    if extra:
+        case.update(extra(d))
+    OUT.setdefault(group, []).append(case)
+
+
+# ---- CirculantNormal: from the covariance row and from its rfft ----
+def periodic_row(n, ls, amp):
+    """A positive-definite circulant row: irfft of the positive spectrum amp·exp(−(k/ls)²/2) + 0.05."""
+    k = np.arange(n // 2 + 1)
+    return np.fft.irfft(amp * np.exp(-0.5 * (k / ls) ** 2) + 0.05, n)
+
+
+for batch, n, via in [((), 5, "row"), ((3,), 6, "row"), ((2, 3), 4, "rfft"), ((3,), 7, "rfft"), ((), 8, "row")]:
+    loc = rng.normal(size=(*batch, n))
+    ls, amp = rng.uniform(0.5, 2, size=batch), rng.uniform(0.5, 2, size=batch)
+    rows = np.reshape([periodic_row(n, ls[i], amp[i]) for i in np.ndindex(*batch)], (*batch, n))
+    if via == "row":
+        d = nd.CirculantNormal(jax.numpy.asarray(loc), covariance_row=jax.numpy.asarray(rows))
+        params = {"loc": lst(loc), "covarianceRow": lst(rows)}
+    else:
+        rf = np.fft.rfft(rows).real
+        d = nd.CirculantNormal(jax.numpy.asarray(loc), covariance_rfft=jax.numpy.asarray(rf))
+        params = {"loc": lst(loc), "covarianceRfft": lst(rf)}
+    dist_case("CirculantNormal", f"CirculantNormal/{tag(batch)}/n{n}/{via}", params, d, batch, (n,), 31 + n,
+              lambda d: {"covarianceRow": lst(d.covariance_row), "covarianceMatrix": lst(d.covariance_matrix),
+                         "covarianceRfftOut": lst(d.covariance_rfft), "entropy": lst(d.entropy())})
+
+# the constraint: rows of valid circulant covariances, non-symmetric rows, and rows with a negative eigenvalue
+cons = [periodic_row(5, 1.0, 1.0), periodic_row(6, 0.7, 2.0), np.array([1.0, 0.5, 0.2, 0.1]),
+        np.array([2.0, 1.0, 0.3, 0.2]), np.array([1.0, 2.0, 2.0]), np.array([1.0, 0.0, 0.0, 0.0, 0.0]),
+        np.array([0.0, 1.0, 0.0, 1.0])]
+OUT["positiveDefiniteCirculantVector"] = [
+    {"x": lst(c), "check": bool(np.all(C.positive_definite_circulant_vector(jax.numpy.asarray(c))))} for c in cons]
+
+
+out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "parity2.json")
+with open(out, "w") as f:
+    json.dump({"generator": "scripts/parity2_fixtures.py", "numpyro": numpyro.__version__, "cases": OUT}, f,
+              separators=(",", ":"))
+print(f"wrote {sum(len(v) for v in OUT.values())} cases to {os.path.normpath(out)} ({os.path.getsize(out)} bytes)")
