@@ -37,9 +37,10 @@ def npts(batch):
     return int(math.ceil(60 / max(1, int(np.prod(batch, dtype=int)))))
 
 
-def dist_case(group, name, params, d, batch, event, seed, extra=None):
+def dist_case(group, name, params, d, batch, event, seed, extra=None, sampler=None):
     n = npts(batch)
-    x = np.asarray(d.sample(jax.random.PRNGKey(seed), (n,)))
+    key = jax.random.PRNGKey(seed)
+    x = np.asarray(sampler(key, (n,)) if sampler else d.sample(key, (n,)))
     case = {"name": name, "params": params, "batchShape": list(batch), "eventShape": list(event),
             "x": lst(x), "logProb": lst(d.log_prob(x))}
     for m in ["mean", "variance"]:
@@ -80,6 +81,47 @@ cons = [periodic_row(5, 1.0, 1.0), periodic_row(6, 0.7, 2.0), np.array([1.0, 0.5
         np.array([0.0, 1.0, 0.0, 1.0])]
 OUT["positiveDefiniteCirculantVector"] = [
     {"x": lst(c), "check": bool(np.all(C.positive_definite_circulant_vector(jax.numpy.asarray(c))))} for c in cons]
+
+
+# ---- GaussianCopula (Gumbel marginals) and GaussianCopulaBeta ----
+def rand_corr(batch, d):
+    a = rng.normal(size=(*batch, d, d + 2))
+    cov = a @ np.swapaxes(a, -1, -2)
+    s = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
+    return cov / s[..., :, None] / s[..., None, :]
+
+
+def copula_extra(d):
+    return {"correlationCholesky": lst(d.correlation_cholesky), "correlationMatrix": lst(d.correlation_matrix)}
+
+
+def beta_copula_sampler(gb, a, b):
+    """NumPyro's Beta.icdf needs tensorflow_probability: push NumPyro's copula draws through scipy's beta ppf."""
+    import scipy.stats as st
+
+    def sample(key, shape):
+        z = np.asarray(gb.base_dist.expand(shape + gb.batch_shape).sample(key))
+        return st.beta(a, b).ppf(st.norm.cdf(z))
+    return sample
+
+
+for mb, cb, d, via in [((3,), (), 3, "matrix"), ((3, 2), (), 2, "cholesky"), ((2, 3, 4), (3,), 4, "matrix"),
+                       ((1, 3), (2, 1), 3, "cholesky")]:
+    R = rand_corr(cb, d)
+    corr = {"correlationMatrix": R} if via == "matrix" else {"correlationCholesky": np.linalg.cholesky(R)}
+    kw = {"correlation_matrix": jax.numpy.asarray(R)} if via == "matrix" else {
+        "correlation_cholesky": jax.numpy.asarray(np.linalg.cholesky(R))}
+    batch = np.broadcast_shapes(mb[:-1], cb)
+    loc, scale = rng.normal(size=mb), rng.uniform(0.5, 2, size=mb)
+    g = nd.GaussianCopula(nd.Gumbel(jax.numpy.asarray(loc), jax.numpy.asarray(scale)), **kw)
+    dist_case("GaussianCopula", f"GaussianCopula(Gumbel)/{tag(batch)}/d{d}/{via}",
+              {"loc": lst(loc), "scale": lst(scale), **{k: lst(v) for k, v in corr.items()}}, g, batch, (d,),
+              50 + d, copula_extra)
+    a, b = rng.uniform(0.5, 4, size=mb), rng.uniform(0.5, 4, size=mb)
+    gb = nd.GaussianCopulaBeta(jax.numpy.asarray(a), jax.numpy.asarray(b), **kw)
+    dist_case("GaussianCopulaBeta", f"GaussianCopulaBeta/{tag(batch)}/d{d}/{via}",
+              {"concentration1": lst(a), "concentration0": lst(b), **{k: lst(v) for k, v in corr.items()}}, gb,
+              batch, (d,), 60 + d, copula_extra, beta_copula_sampler(gb, a, b))
 
 
 out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "parity2.json")

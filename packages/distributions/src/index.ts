@@ -129,6 +129,8 @@ export { type KLFn, klDivergence, registerKL } from "./kl.js";
 // Meta
 export { Delta } from "./meta/delta.js";
 export { FoldedDistribution } from "./meta/folded-distribution.js";
+export { type CopulaCorrelation, GaussianCopula } from "./meta/gaussian-copula.js";
+export { GaussianCopulaBeta } from "./meta/gaussian-copula-beta.js";
 export { HurdleDistribution } from "./meta/hurdle-distribution.js";
 export { ImproperUniform } from "./meta/improper-uniform.js";
 export { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
