@@ -124,6 +124,58 @@ for mb, cb, d, via in [((3,), (), 3, "matrix"), ((3, 2), (), 2, "cholesky"), ((2
               batch, (d,), 60 + d, copula_extra, beta_copula_sampler(gb, a, b))
 
 
+# ---- SineBivariateVonMises: points from NumPyro's sampler, its log_prob with the 50-term normaliser ----
+for batch, weighted in [((), False), ((3,), True), ((2, 3), False), ((4,), False)]:
+    mu, nu = rng.uniform(-3, 3, size=batch), rng.uniform(-3, 3, size=batch)
+    k1, k2 = rng.uniform(0.3, 20, size=batch), rng.uniform(0.3, 20, size=batch)
+    if weighted:
+        w = rng.uniform(0, 0.95, size=batch)
+        corr_kw, corr = {"weighted_correlation": jax.numpy.asarray(w)}, {"weightedCorrelation": lst(w)}
+    else:
+        lam = rng.uniform(-1, 1, size=batch) * np.sqrt(k1 * k2) * (1.5 if batch == (4,) else 0.9)
+        corr_kw, corr = {"correlation": jax.numpy.asarray(lam)}, {"correlation": lst(lam)}
+    sb = nd.SineBivariateVonMises(*(jax.numpy.asarray(a) for a in (mu, nu, k1, k2)), **corr_kw)
+    dist_case("SineBivariateVonMises", f"SineBivariateVonMises/{tag(batch)}/{'weighted' if weighted else 'lambda'}",
+              {"phiLoc": lst(mu), "psiLoc": lst(nu), "phiConcentration": lst(k1), "psiConcentration": lst(k2),
+               **corr}, sb, batch, (2,), 70 + len(batch),
+              lambda d: {"normConst": lst(d.norm_const), "correlationOut": lst(d.correlation)})
+
+
+# ---- CAR (dense adjacency): points from NumPyro's sampler, its log_prob (eigvalsh normaliser) ----
+def adjacency(n):
+    """A ring with a few random chords: symmetric 0/1, every site has a neighbour."""
+    w = np.zeros((n, n))
+    for i in range(n):
+        w[i, (i + 1) % n] = w[(i + 1) % n, i] = 1
+    for _ in range(n // 2):
+        i, j = rng.choice(n, 2, replace=False)
+        w[i, j] = w[j, i] = 1
+    return w
+
+
+for batch, n, wbatch in [((), 5, ()), ((3,), 4, ()), ((2, 3), 6, ()), ((2,), 5, (2,))]:
+    loc = rng.normal(size=(*batch, n))
+    alpha = rng.uniform(-0.95, 0.99, size=batch)
+    tau = rng.uniform(0.5, 3, size=batch)
+    W = np.reshape([adjacency(n) for _ in np.ndindex(*wbatch)], (*wbatch, n, n))
+    car = nd.CAR(*(jax.numpy.asarray(a) for a in (loc, alpha, tau, W)))
+    dist_case("CAR", f"CAR/{tag(batch)}/n{n}{'/W batched' if wbatch else ''}",
+              {"loc": lst(loc), "correlation": lst(alpha), "conditionalPrecision": lst(tau), "adjMatrix": lst(W)},
+              car, batch, (n,), 80 + n, lambda d: {"precisionMatrix": lst(d.precision_matrix)})
+
+
+# ---- EulerMaruyama: an Ornstein–Uhlenbeck SDE dy = −θ(y − m) dt + σ dW on irregular grids ----
+for batch, T, state, tb in [((), 6, (), False), ((3,), 5, (), True), ((2, 3), 4, (2,), False), ((2,), 5, (3,), True)]:
+    theta, m, sigma = 0.8, 0.5, 0.6
+    t = np.cumsum(rng.uniform(0.1, 0.5, size=((*batch, T) if tb else (T,))), -1)
+    loc, scale = rng.normal(size=(*batch, *state)), rng.uniform(0.5, 1.5, size=(*batch, *state))
+    init = nd.Normal(jax.numpy.asarray(loc), jax.numpy.asarray(scale)).to_event(len(state))
+    em = nd.EulerMaruyama(jax.numpy.asarray(t), lambda y, tt: (-theta * (y - m), sigma), init)
+    dist_case("EulerMaruyama", f"EulerMaruyama/{tag(batch)}/T{T}/state{tag(state)}{'/t batched' if tb else ''}",
+              {"t": lst(t), "initLoc": lst(loc), "initScale": lst(scale), "stateShape": list(state),
+               "theta": theta, "m": m, "sigma": sigma}, em, batch, (T, *state), 90 + T)
+
+
 out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "parity2.json")
 with open(out, "w") as f:
     json.dump({"generator": "scripts/parity2_fixtures.py", "numpyro": numpyro.__version__, "cases": OUT}, f,
