@@ -63,6 +63,10 @@ export {
 } from "./constraints/constraint.js";
 
 // Constraints
+export {
+  PositiveDefiniteCirculantVector,
+  positiveDefiniteCirculantVector,
+} from "./constraints/positive-definite-circulant-vector.js";
 export { ZeroSum, zeroSum } from "./constraints/zero-sum.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
 export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
@@ -125,6 +129,8 @@ export { type KLFn, klDivergence, registerKL } from "./kl.js";
 // Meta
 export { Delta } from "./meta/delta.js";
 export { FoldedDistribution } from "./meta/folded-distribution.js";
+export { type CopulaCorrelation, GaussianCopula } from "./meta/gaussian-copula.js";
+export { GaussianCopulaBeta } from "./meta/gaussian-copula-beta.js";
 export { HurdleDistribution } from "./meta/hurdle-distribution.js";
 export { ImproperUniform } from "./meta/improper-uniform.js";
 export { IntervalCensoredDistribution } from "./meta/interval-censored-distribution.js";
@@ -144,8 +150,11 @@ export { ZeroInflatedDistribution } from "./meta/zero-inflated-distribution.js";
 export { ZeroInflatedNegativeBinomial2 } from "./meta/zero-inflated-negative-binomial2.js";
 export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
 // Multivariate
+export { CAR } from "./multivariate/car.js";
+export { type CirculantCovariance, CirculantNormal } from "./multivariate/circulant-normal.js";
 export { Dirichlet } from "./multivariate/dirichlet.js";
 export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";
+export { EulerMaruyama, type SdeFn } from "./multivariate/euler-maruyama.js";
 export { GaussianRandomWalk } from "./multivariate/gaussian-random-walk.js";
 export { GaussianStateSpace } from "./multivariate/gaussian-state-space.js";
 export { InverseWishart } from "./multivariate/inverse-wishart.js";
@@ -158,9 +167,11 @@ export { Multinomial } from "./multivariate/multinomial.js";
 export { MultivariateStudentT } from "./multivariate/multivariate-student-t.js";
 export { choleskyOfInverse, MultivariateNormal, type MVNScale, trilInverse } from "./multivariate/mvn.js";
 export { ProjectedNormal } from "./multivariate/projected-normal.js";
+export { SineBivariateVonMises, type SineCorrelation } from "./multivariate/sine-bivariate-von-mises.js";
 export { Wishart } from "./multivariate/wishart.js";
 export { WishartCholesky } from "./multivariate/wishart-cholesky.js";
 export { ZeroSumNormal } from "./multivariate/zero-sum-normal.js";
+export { AbsTransform } from "./transforms/abs.js";
 export {
   AffineTransform,
   ExpTransform,
@@ -169,6 +180,7 @@ export {
   SoftplusTransform,
   TanhTransform,
 } from "./transforms/elementwise.js";
+export { SimplexToOrderedTransform } from "./transforms/simplex-to-ordered.js";
 export {
   CholeskyTransform,
   CorrCholeskyTransform,
