@@ -1,3 +1,4 @@
+import { ProgressDisplay } from "@phlox/infer";
 import { type Optimizer, type OptState, stableUpdate as optimStableUpdate } from "@phlox/optim";
 import type { ELBO, Objective } from "./elbo.js";
 import { FunctionGuide, type GuideFn } from "./function-guide.js";
@@ -19,7 +20,11 @@ export interface SVIState {
 
 /** Options of {@link SVI.run}. */
 export interface SVIRunOptions {
-  /** Print the running loss to stderr about 20 times during the run (default false). */
+  /**
+   * Show a progress bar on stderr (NumPyro's `progress_bar`; default false): the bar, `step/numSteps`,
+   * elapsed<ETA, steps per second and the mean loss since the last report, redrawn in place on a terminal
+   * and cut to its width, plain lines otherwise. Browsers: use `onProgress`.
+   */
   progressBar?: boolean;
   /** Skip steps whose loss or gradient is not finite (NumPyro's `stable_update`; default false). */
   stableUpdate?: boolean;
@@ -331,6 +336,7 @@ export class SVI {
     const sub = this.sub;
     const optim = this.optim;
     const { optState, params, rngKey } = state;
+    const bar = options.progressBar === true ? new ProgressDisplay(1) : undefined;
     let acc = 0;
     let accN = 0;
     for (let i = 0; i < numSteps; i++) {
@@ -345,12 +351,18 @@ export class SVI {
         if ((i + 1) % every === 0 || i === numSteps - 1) {
           const mean = acc / accN;
           options.onProgress?.(i + 1, mean);
-          if (options.progressBar === true) printProgress(i + 1, numSteps, mean);
+          bar?.update(0, {
+            done: i + 1,
+            total: numSteps,
+            label: "SVI",
+            suffix: `loss ${mean.toPrecision(6)}`,
+          });
           acc = 0;
           accN = 0;
         }
       }
     }
+    bar?.finish();
     if (numSteps > 0 && !Number.isFinite(losses[numSteps - 1]) && !stable) {
       warnOnce(
         "svi-nonfinite-loss",
@@ -365,13 +377,6 @@ export class SVI {
     this.ensure(state, args);
     return this.guideSetup as GuideSetup;
   }
-}
-
-function printProgress(step: number, total: number, loss: number): void {
-  const line = `SVI ${String(step).padStart(String(total).length)}/${total}  loss ${loss.toPrecision(6)}\n`;
-  const proc = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process;
-  if (proc?.stderr) proc.stderr.write(line);
-  else console.log(line.trimEnd());
 }
 
 const warned = new Set<string>();
