@@ -11,8 +11,8 @@ const probe = await probeNodeWebGpu();
 
 const script = (destroy: boolean): string => `
 import { registerBackend, setBackend, tensor, valueAndGrad } from "@phlox/tensor";
-import { jitOnBackend, webgpu } from "@phlox/backend-webgpu";
-import { nodeGpu } from "@phlox/backend-webgpu/node";
+import { jitOnBackend, webgpu } from "./src/index.ts";
+import { nodeGpu } from "./src/node.ts";
 const be = await webgpu({ gpu: await nodeGpu() });
 registerBackend(be);
 setBackend("webgpu");
