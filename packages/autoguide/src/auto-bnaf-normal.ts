@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
 import { BnafFamily } from "./internal/bnaf-family.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
@@ -24,17 +25,23 @@ export class AutoBNAFNormal extends AutoContinuous {
   /**
    * @param model - a model function or a `PotentialModel`.
    * @param options - `prefix`, `initLocFn`, `numFlows`, `hiddenFactors`.
-   * @throws RangeError for a non-positive `numFlows` or hidden factor.
+   * @throws ConstraintError (a PhloxError) for a non-positive `numFlows` or hidden factor.
    */
   constructor(model: unknown, options: AutoBNAFNormalOptions = {}) {
     super(model, options);
     const nf = options.numFlows ?? 1;
     if (!Number.isInteger(nf) || nf < 1)
-      throw new RangeError(`AutoBNAFNormal: numFlows must be a positive integer, got ${nf}.`);
+      throw new ConstraintError(
+        "autoguide-num-flows",
+        `AutoBNAFNormal: numFlows must be a positive integer, got ${nf}.`,
+      );
     const hf = options.hiddenFactors ?? [8, 8];
     for (const h of hf) {
       if (!Number.isInteger(h) || h < 1)
-        throw new RangeError(`AutoBNAFNormal: hidden factors must be positive integers, got ${h}.`);
+        throw new ConstraintError(
+          "autoguide-hidden-dims",
+          `AutoBNAFNormal: hidden factors must be positive integers, got ${h}.`,
+        );
     }
     this.numFlows = nf;
     this.hiddenFactors = hf;

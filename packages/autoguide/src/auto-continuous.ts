@@ -1,6 +1,6 @@
 import { Delta } from "@phlox/distributions";
 import { block, param, prngKey, sample } from "@phlox/handlers";
-import { type Tensor, tensor } from "@phlox/tensor";
+import { ConstraintError, PhloxError, ShapeError, type Tensor, tensor } from "@phlox/tensor";
 import {
   fillNormal,
   type Guide,
@@ -82,12 +82,13 @@ export abstract class AutoContinuous implements Guide {
   /**
    * @param model - a model function, or a `PotentialModel` (e.g. `initializeModel(...)`'s result).
    * @param options - `prefix`, `initLocFn`, `initScale`.
-   * @throws RangeError when `initScale` is not positive.
+   * @throws ConstraintError (a PhloxError) when `initScale` is not positive.
    */
   constructor(model: unknown, options: AutoGuideOptions = {}) {
     const initScale = options.initScale ?? 0.1;
     if (!(initScale > 0) || !Number.isFinite(initScale)) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "autoguide-init-scale",
         `${this.constructor.name}: initScale must be a positive number, got ${initScale}.`,
       );
     }
@@ -136,7 +137,8 @@ export abstract class AutoContinuous implements Guide {
 
   protected requireBound(who: string): Bound {
     if (this.bound === null) {
-      throw new Error(
+      throw new PhloxError(
+        "autoguide-not-setup",
         `${this.constructor.name}.${who}: the guide is not set up yet; run SVI (svi.init / svi.run) first, ` +
           "or call guide.setup(key, args).",
       );
@@ -150,7 +152,7 @@ export abstract class AutoContinuous implements Guide {
    * @param key - PRNG key (for the init strategy).
    * @param args - the model's arguments.
    * @returns the guide's {@link GuideSetup}.
-   * @throws Error when the model has no continuous latent variables.
+   * @throws PhloxError when the model has no continuous latent variables.
    */
   setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
     const name = this.constructor.name;
@@ -158,7 +160,10 @@ export abstract class AutoContinuous implements Guide {
     const pm = resolveModel(name, this.model, k, args, this.initLocFn, this.defaultInit);
     const D = pm.dim;
     if (D === 0) {
-      throw new Error(`${name}: the model has no continuous latent variables; there is nothing to fit.`);
+      throw new PhloxError(
+        "autoguide-no-latents",
+        `${name}: the model has no continuous latent variables; there is nothing to fit.`,
+      );
     }
     const layout: LatentSite[] = pm.layout
       ? pm.layout.map((l) => ({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size }))
@@ -229,7 +234,10 @@ export abstract class AutoContinuous implements Guide {
     const known = new Set(b.specs.map((s) => s.name));
     for (const k of Object.keys(p)) {
       if (!known.has(k)) {
-        throw new Error(`${who}: unknown parameter "${k}"; this guide has ${[...known].join(", ")}.`);
+        throw new PhloxError(
+          "unknown-param",
+          `${who}: unknown parameter "${k}"; this guide has ${[...known].join(", ")}.`,
+        );
       }
     }
     const latentValues: Record<string, ParamValue> = Object.create(null);
@@ -243,7 +251,8 @@ export abstract class AutoContinuous implements Guide {
         continue;
       }
       if (v.data.length !== prod(s.shape)) {
-        throw new Error(
+        throw new ShapeError(
+          "autoguide-param-shape",
           `${who}: parameter "${s.name}" must have shape [${s.shape}] (${prod(s.shape)} values), got ${v.data.length} values.`,
         );
       }
@@ -252,7 +261,10 @@ export abstract class AutoContinuous implements Guide {
       else if (s.constraint === "softplus_positive") {
         for (let i = 0; i < block.length; i++) {
           if (!(v.data[i] > 0))
-            throw new RangeError(`${who}: "${s.name}" must be positive, got ${v.data[i]} at ${i}.`);
+            throw new ConstraintError(
+              "autoguide-param-positive",
+              `${who}: "${s.name}" must be positive, got ${v.data[i]} at ${i}.`,
+            );
           block[i] = softplusInv(v.data[i]);
         }
       } else sulcInverse(v.data, s.shape[0], block, `${who}: "${s.name}"`);
@@ -284,7 +296,8 @@ export abstract class AutoContinuous implements Guide {
   protected unconstrainLatent(b: Bound, values: Record<string, ParamValue>): Float64Array {
     if (b.pm.unconstrain) return b.pm.unconstrain(values);
     if (b.pm.postprocess) {
-      throw new Error(
+      throw new PhloxError(
+        "autoguide-no-unconstrain",
         `${this.constructor.name}: the model gives postprocess but no unconstrain; cannot set latent values.`,
       );
     }
@@ -425,13 +438,16 @@ export abstract class AutoContinuous implements Guide {
    * @param params - the fitted parameters.
    * @param quantiles - probabilities in (0, 1), e.g. `[0.05, 0.5, 0.95]`.
    * @returns by site name, a float64 tensor of shape `[quantiles.length, ...siteShape]`.
-   * @throws RangeError for a probability outside (0, 1).
+   * @throws ConstraintError (a PhloxError) for a probability outside (0, 1).
    */
   quantiles(params: Readonly<Params>, quantiles: readonly number[]): Record<string, Tensor> {
     const b = this.requireBound("quantiles");
     for (const q of quantiles) {
       if (!(q > 0 && q < 1))
-        throw new RangeError(`${this.constructor.name}.quantiles: ${q} is not in (0, 1).`);
+        throw new ConstraintError(
+          "autoguide-quantile",
+          `${this.constructor.name}.quantiles: ${q} is not in (0, 1).`,
+        );
     }
     const u = this.unconstrain(b, params, this.initialU(b));
     return toTensors(
@@ -459,12 +475,16 @@ export function sulcForward(block: Float64Array, n: number): Float64Array {
   return L;
 }
 
-/** The inverse of {@link sulcForward}, into `block`. @throws RangeError for a non-positive diagonal. */
+/** The inverse of {@link sulcForward}, into `block`. @throws ConstraintError (a PhloxError) for a non-positive diagonal. */
 export function sulcInverse(L: ArrayLike<number>, n: number, block: Float64Array, who: string): void {
   const ro = (n * (n - 1)) / 2;
   for (let i = 0; i < n; i++) {
     const s = L[i * n + i];
-    if (!(s > 0)) throw new RangeError(`${who}: the diagonal must be positive, got ${s} at [${i}, ${i}].`);
+    if (!(s > 0))
+      throw new ConstraintError(
+        "autoguide-scale-tril",
+        `${who}: the diagonal must be positive, got ${s} at [${i}, ${i}].`,
+      );
     const wo = (i * (i - 1)) / 2;
     for (let j = 0; j < i; j++) block[wo + j] = L[i * n + j] / s;
     block[ro + i] = softplusInv(s);

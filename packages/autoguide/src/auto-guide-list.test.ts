@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 import { Adam, exponentialDecay, type PotentialModel, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoDelta } from "./auto-delta.js";
@@ -85,7 +86,7 @@ describe("AutoGuideList", () => {
 
   it("configuration errors name the problem", () => {
     expect(() => new AutoGuideList(model).setup(0, [])).toThrow(/append at least one/);
-    expect(() => new AutoGuideList(model).append(new AutoLaplaceApproximation(model))).toThrow(TypeError);
+    expect(() => new AutoGuideList(model).append(new AutoLaplaceApproximation(model))).toThrow(PhloxError);
     expect(() =>
       new AutoGuideList(model)
         .append(new AutoNormal(model), { sites: ["nope"] })

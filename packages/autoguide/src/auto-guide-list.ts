@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
@@ -115,11 +116,12 @@ export class AutoGuideList extends AutoContinuous {
    * @param guide - an autoguide (constructed on the same model; its own model is not used).
    * @param options - `sites`: the latent sites it covers (default: all not claimed by other parts).
    * @returns this list.
-   * @throws TypeError for an AutoLaplaceApproximation part.
+   * @throws PhloxError for an AutoLaplaceApproximation part.
    */
   append(guide: AutoContinuous, options: { sites?: readonly string[] } = {}): this {
     if (guide instanceof AutoLaplaceApproximation) {
-      throw new TypeError(
+      throw new PhloxError(
+        "guide-list-laplace",
         "AutoGuideList.append: AutoLaplaceApproximation cannot be part of an AutoGuideList.",
       );
     }
@@ -141,7 +143,8 @@ export class AutoGuideList extends AutoContinuous {
     key: Parameters<AutoContinuous["setup"]>[0],
     args: readonly unknown[],
   ): ReturnType<AutoContinuous["setup"]> {
-    if (this.blocks.length === 0) throw new Error("AutoGuideList.setup: append at least one guide first.");
+    if (this.blocks.length === 0)
+      throw new PhloxError("guide-list-empty", "AutoGuideList.setup: append at least one guide first.");
     return super.setup(key, args);
   }
 
@@ -155,11 +158,13 @@ export class AutoGuideList extends AutoContinuous {
     for (const b of this.blocks)
       for (const s of b.sites ?? []) {
         if (!layout.some((l) => l.name === s)) {
-          throw new Error(
+          throw new PhloxError(
+            "guide-list-unknown-site",
             `AutoGuideList: site "${s}" is not a latent site of the model (${layout.map((l) => l.name).join(", ")}).`,
           );
         }
-        if (claimed.has(s)) throw new Error(`AutoGuideList: site "${s}" is given to two parts.`);
+        if (claimed.has(s))
+          throw new PhloxError("guide-list-site-twice", `AutoGuideList: site "${s}" is given to two parts.`);
         claimed.add(s);
       }
     const parts: Part[] = [];
@@ -172,7 +177,10 @@ export class AutoGuideList extends AutoContinuous {
       let mine: LatentSite[];
       if (b.sites === null) {
         if (restTaken)
-          throw new Error("AutoGuideList: only one part may omit `sites` (it takes the remaining sites).");
+          throw new PhloxError(
+            "guide-list-two-rest",
+            "AutoGuideList: only one part may omit `sites` (it takes the remaining sites).",
+          );
         restTaken = true;
         mine = layout.filter((l) => !claimed.has(l.name));
       } else {
@@ -188,7 +196,8 @@ export class AutoGuideList extends AutoContinuous {
       const { family, specs: sub } = b.guide.blockFor(idx.length, local);
       for (const s of sub) {
         if (names.has(s.name)) {
-          throw new Error(
+          throw new PhloxError(
+            "guide-list-param-clash",
             `AutoGuideList: two parts both name a parameter "${s.name}"; give them distinct prefixes.`,
           );
         }
@@ -212,7 +221,8 @@ export class AutoGuideList extends AutoContinuous {
     const covered = parts.reduce((a, p) => a + p.idx.length, 0);
     if (covered !== dim) {
       const missing = layout.filter((l) => !parts.some((p) => p.idx.includes(l.offset))).map((l) => l.name);
-      throw new Error(
+      throw new PhloxError(
+        "guide-list-uncovered-sites",
         `AutoGuideList: no part covers the latent sites ${missing.join(", ")}; append a guide without \`sites\`.`,
       );
     }

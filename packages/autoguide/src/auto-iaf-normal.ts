@@ -1,3 +1,4 @@
+import { ConstraintError, PhloxError } from "@phlox/tensor";
 import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import { IafFamily } from "./internal/iaf-family.js";
@@ -25,22 +26,32 @@ export class AutoIAFNormal extends AutoContinuous {
   /**
    * @param model - a model function or a `PotentialModel`.
    * @param options - `prefix`, `initLocFn`, `numFlows`, `hiddenDims`.
-   * @throws RangeError for a non-positive `numFlows` or hidden width.
+   * @throws ConstraintError (a PhloxError) for a non-positive `numFlows` or hidden width.
    */
   constructor(model: unknown, options: AutoIAFNormalOptions = {}) {
     super(model, options);
     const nf = options.numFlows ?? 3;
     if (!Number.isInteger(nf) || nf < 1)
-      throw new RangeError(`AutoIAFNormal: numFlows must be a positive integer, got ${nf}.`);
+      throw new ConstraintError(
+        "autoguide-num-flows",
+        `AutoIAFNormal: numFlows must be a positive integer, got ${nf}.`,
+      );
     for (const h of options.hiddenDims ?? []) {
       if (!Number.isInteger(h) || h < 1)
-        throw new RangeError(`AutoIAFNormal: hidden widths must be positive integers, got ${h}.`);
+        throw new ConstraintError(
+          "autoguide-hidden-dims",
+          `AutoIAFNormal: hidden widths must be positive integers, got ${h}.`,
+        );
     }
     this.numFlows = nf;
     this.hiddenDims = options.hiddenDims;
   }
   protected makeFamily(dim: number): LatentFamily {
-    if (dim < 2) throw new Error("AutoIAFNormal: the latent dimension is 1; use AutoDiagonalNormal instead.");
+    if (dim < 2)
+      throw new PhloxError(
+        "autoguide-dim-too-small",
+        "AutoIAFNormal: the latent dimension is 1; use AutoDiagonalNormal instead.",
+      );
     return new IafFamily(dim, this.numFlows, this.hiddenDims ?? [dim, dim]);
   }
   protected paramSpecs(family: LatentFamily): ParamSpec[] {

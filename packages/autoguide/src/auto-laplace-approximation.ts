@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 import { fillNormal, type Params } from "@phlox/vi";
 import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
 import type { LatentGaussian } from "./auto-multivariate-normal.js";
@@ -79,7 +80,7 @@ export class AutoLaplaceApproximation extends AutoContinuous {
    * The Gaussian MVN(loc, H⁻¹) over the unconstrained latent vector.
    * @param params - the fitted parameters.
    * @returns `{ loc, covariance, dim }`.
-   * @throws Error when the Hessian at loc is not positive definite (loc is not a mode: run SVI longer).
+   * @throws PhloxError when the Hessian at loc is not positive definite (loc is not a mode: run SVI longer).
    */
   getPosterior(params: Readonly<Params>): LatentGaussian {
     const b = this.requireBound("getPosterior");
@@ -88,7 +89,8 @@ export class AutoLaplaceApproximation extends AutoContinuous {
     const H = this.hessianFn((z, g) => b.pm.potentialFn(z, g), loc);
     const cov = spdInverse(H, D);
     if (cov === null) {
-      throw new Error(
+      throw new PhloxError(
+        "laplace-not-mode",
         "AutoLaplaceApproximation: the Hessian of the potential at auto_loc is not positive definite, so " +
           "auto_loc is not a mode. Run SVI for more steps or with a smaller step size.",
       );
@@ -100,7 +102,10 @@ export class AutoLaplaceApproximation extends AutoContinuous {
     const { loc, covariance, dim } = this.getPosterior(params);
     const L = Float64Array.from(covariance);
     if (!choleskyInPlace(L, dim))
-      throw new Error("AutoLaplaceApproximation: the covariance is not positive definite.");
+      throw new PhloxError(
+        "laplace-not-pd",
+        "AutoLaplaceApproximation: the covariance is not positive definite.",
+      );
     return { loc, L, D: dim };
   }
 

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 import type { Params } from "@phlox/vi";
 import { AutoContinuous } from "./auto-continuous.js";
 import { type LatentFamily, LowRankFamily, MvnFamily, type ParamSpec } from "./internal/family.js";
@@ -78,12 +79,13 @@ export class AutoLowRankMultivariateNormal extends AutoContinuous {
   /**
    * @param model - a model function or a `PotentialModel`.
    * @param options - `prefix`, `initLocFn`, `initScale`, `rank`.
-   * @throws RangeError for a rank that is not a positive integer.
+   * @throws ConstraintError (a PhloxError) for a rank that is not a positive integer.
    */
   constructor(model: unknown, options: AutoLowRankOptions = {}) {
     super(model, options);
     if (options.rank !== undefined && (!Number.isInteger(options.rank) || options.rank < 1)) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "autoguide-rank",
         `AutoLowRankMultivariateNormal: rank must be a positive integer, got ${options.rank}.`,
       );
     }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ConstraintError, PhloxError } from "@phlox/tensor";
 import {
   Adam,
   exponentialDecay,
@@ -249,10 +250,10 @@ describe("autoguide API", () => {
     );
   });
   it("initScale must be positive", () => {
-    expect(() => new AutoNormal(model, { initScale: 0 })).toThrow(RangeError);
+    expect(() => new AutoNormal(model, { initScale: 0 })).toThrow(ConstraintError);
   });
   it("a model that is neither a function nor a PotentialModel is rejected", () => {
-    expect(() => new AutoNormal(42).setup(0, [])).toThrow(TypeError);
+    expect(() => new AutoNormal(42).setup(0, [])).toThrow(PhloxError);
   });
   it("samplePosterior has shape [...sampleShape, ...siteShape] and is reproducible from the key", () => {
     const guide = new AutoMultivariateNormal(model, { prefix: "q" });

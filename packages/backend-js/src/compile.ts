@@ -3,6 +3,7 @@
  * its serialisable form (`toJSON`) and `loadCompiled` to rebuild it elsewhere (a worker thread).
  */
 
+import { DtypeError, PhloxError, ShapeError } from "@phlox/tensor";
 import { decodeBase64, encodeBase64 } from "./internal/base64.js";
 import { type CodegenOptions, generate } from "./internal/codegen.js";
 import { defaultRuntime } from "./internal/default-runtime.js";
@@ -69,7 +70,7 @@ const CTORS = {
 /** A typed array of `n` elements of `dtype`. */
 export function allocateArray(dtype: string, n: number): IRTypedArray {
   const C = CTORS[dtype as keyof typeof CTORS];
-  if (C === undefined) throw new Error(`backend-js: unsupported dtype "${dtype}"`);
+  if (C === undefined) throw new DtypeError("unsupported-dtype", `backend-js: unsupported dtype "${dtype}"`);
   return new C(n);
 }
 
@@ -123,9 +124,15 @@ function wrap(
     },
     callInto(ins: readonly IRTypedArray[], outs: readonly IRTypedArray[]): void {
       if (ins.length !== inputs.length)
-        throw new Error(`compiled program: expected ${inputs.length} inputs, got ${ins.length}`);
+        throw new ShapeError(
+          "compiled-arity",
+          `compiled program: expected ${inputs.length} inputs, got ${ins.length}`,
+        );
       if (outs.length !== outputs.length)
-        throw new Error(`compiled program: expected ${outputs.length} output arrays, got ${outs.length}`);
+        throw new ShapeError(
+          "compiled-arity",
+          `compiled program: expected ${outputs.length} output arrays, got ${outs.length}`,
+        );
       // The raw function's arguments: inputs then written outputs, or (potential order) the first input,
       // the written outputs, the other inputs. Output 0 is returned instead of written for returnFirstScalar.
       const args: IRTypedArray[] = [];
@@ -225,17 +232,22 @@ export function compileRows(
     run(rows: IRTypedArray, n: number, outs?: readonly IRTypedArray[]): IRTypedArray[] {
       const d = sizeOf(input.shape);
       if (!Number.isInteger(n) || n < 0 || rows.length < n * d)
-        throw new Error(
+        throw new ShapeError(
+          "compile-rows-args",
           `compileRows: run needs n (a non-negative integer) rows of ${d} elements, got n = ${n} and ${rows.length} elements.`,
         );
       const o = outs ?? outputs.map((s) => allocateArray(s.dtype, n * sizeOf(s.shape)));
       if (o.length !== outputs.length)
-        throw new Error(`compileRows: expected ${outputs.length} output arrays, got ${o.length}.`);
+        throw new ShapeError(
+          "compile-rows-args",
+          `compileRows: expected ${outputs.length} output arrays, got ${o.length}.`,
+        );
       for (let k = 0; k < o.length; k++) {
         const s = outputs[k] as ArgSpec;
         const a = o[k] as IRTypedArray;
         if (!(a instanceof CTORS[s.dtype as keyof typeof CTORS]) || a.length < n * sizeOf(s.shape))
-          throw new Error(
+          throw new ShapeError(
+            "compile-rows-args",
             `compileRows: output ${k} must be a ${s.dtype} typed array of at least ${n * sizeOf(s.shape)} elements.`,
           );
       }
@@ -253,9 +265,18 @@ export function compileRows(
  * const again = loadCompiled(JSON.parse(JSON.stringify(compiled)));
  */
 export function loadCompiled(json: SerializedProgram | string): CompiledJsProgram {
-  const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedProgram;
+  let j: SerializedProgram;
+  try {
+    j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedProgram;
+  } catch (e) {
+    throw new PhloxError(
+      "load-compiled-format",
+      `loadCompiled: the text is not JSON (${(e as Error).message}).`,
+    );
+  }
   if (j === null || j.format !== "phlox-js-program" || j.version !== 1)
-    throw new Error(
+    throw new PhloxError(
+      "load-compiled-format",
       'loadCompiled: not a serialised phlox-js program (expected format "phlox-js-program", version 1).',
     );
   const consts = j.constants.map((c) => {

@@ -6,6 +6,7 @@
 import {
   type DType,
   interpretProgram,
+  PhloxError,
   type Program,
   ShapeError,
   simplify,
@@ -117,7 +118,8 @@ export function compileValueAndGrad(
     compiled,
     toJSON(): SerializedPotential {
       if (compiled === null)
-        throw new Error(
+        throw new PhloxError(
+          "potential-not-serialisable",
           "compileValueAndGrad: this potential runs through the interpreter and has no serialisable code.",
         );
       return { format: "phlox-potential", version: 1, dim, extraInputs: extras, program: compiled.toJSON() };
@@ -135,9 +137,18 @@ export function compileValueAndGrad(
  * fn(z, grad);
  */
 export function loadPotential(json: SerializedPotential | string): ValueAndGradFn {
-  const j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedPotential;
+  let j: SerializedPotential;
+  try {
+    j = (typeof json === "string" ? JSON.parse(json) : json) as SerializedPotential;
+  } catch (e) {
+    throw new PhloxError(
+      "load-potential-format",
+      `loadPotential: the text is not JSON (${(e as Error).message}).`,
+    );
+  }
   if (j === null || j.format !== "phlox-potential" || j.version !== 1)
-    throw new Error(
+    throw new PhloxError(
+      "load-potential-format",
       'loadPotential: not a serialised potential (expected format "phlox-potential", version 1).',
     );
   return fromRaw(loadCompiled(j.program));

@@ -45,7 +45,27 @@ export interface WebGpuBackend extends TfjsBackend {
   readonly adapterInfo: unknown;
   /** Whether `compile` fuses elementwise chains (the `fuse` option). */
   readonly fuse: boolean;
+  /**
+   * Releases the GPU: frees this backend's tfjs buffers and destroys the `GPUDevice` once every backend created
+   * on it is destroyed. In Node, Dawn keeps the process alive while a device exists, so call this when done
+   * (or the process never exits). Idempotent. Afterwards every operation on this backend throws a
+   * `PhloxError` with code `webgpu-destroyed`; create a new one with {@link webgpu} if needed.
+   */
+  destroy(): void;
+  /** Whether {@link WebGpuBackend.destroy} was called. */
+  readonly destroyed: boolean;
 }
+
+/** The `GPUDevice` methods this package uses directly. */
+interface DeviceLike {
+  destroy?(): void;
+}
+
+/**
+ * tfjs-backend-webgpu is one global backend on one device: later `webgpu()` calls share it. The device is
+ * destroyed when the last Phlox backend on it is.
+ */
+let shared: { device: DeviceLike; users: number } | undefined;
 
 const LIMITS = [
   "maxComputeWorkgroupStorageSize",
@@ -94,22 +114,25 @@ export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend
       "webgpu(): requestAdapter() returned null: no usable GPU adapter. In Node, check that a Vulkan driver is " +
         "installed (libvulkan1) and VK_ICD_FILENAMES points at it, e.g. /usr/lib/chromium/vk_swiftshader_icd.json.",
     );
-  const requiredLimits: Record<string, number> = {};
-  for (const k of LIMITS) {
-    const v = adapter.limits[k];
-    if (typeof v === "number") requiredLimits[k] = v;
-  }
-  const device = await adapter.requestDevice({ requiredLimits });
   const mod = await import("@tensorflow/tfjs-backend-webgpu");
   const Ctor = mod.WebGPUBackend as unknown as new (device: unknown, info?: unknown) => tf.KernelBackend;
   // (tf.findBackend would start initialising tfjs's own auto-registered factory, so look at the registry.)
   const initialised = "webgpu" in (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
-  if (!initialised) {
+  if (!initialised || shared === undefined) {
+    const requiredLimits: Record<string, number> = {};
+    for (const k of LIMITS) {
+      const v = adapter.limits[k];
+      if (typeof v === "number") requiredLimits[k] = v;
+    }
+    const device = (await adapter.requestDevice({ requiredLimits })) as DeviceLike;
     if (tf.findBackendFactory("webgpu") !== null) tf.removeBackend("webgpu");
     tf.registerBackend("webgpu", () => new Ctor(device, adapter.info), 0);
+    shared = { device, users: 0 };
   }
   if (!(await tf.setBackend("webgpu")))
     throw new PhloxError("webgpu-init", "webgpu(): tfjs-backend-webgpu failed to initialise on this device.");
+  const onDevice = shared;
+  onDevice.users++;
   const be = createTfjsBackend({
     name: options.name ?? "webgpu",
     tfBackend: "webgpu",
@@ -124,5 +147,36 @@ export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend
     fuse && compileUnfused !== undefined
       ? (program: Program) => compileUnfused(fuseProgram(program).program)
       : compileUnfused;
-  return Object.assign(be, { adapterInfo: adapter.info ?? null, fuse, compile });
+  let destroyed = false;
+  const destroy = (): void => {
+    if (destroyed) return;
+    destroyed = true;
+    onDevice.users--;
+    if (onDevice.users > 0 || shared !== onDevice) return;
+    shared = undefined;
+    if (tf.findBackendFactory("webgpu") !== null) tf.removeBackend("webgpu");
+    onDevice.device.destroy?.();
+  };
+  const out = Object.assign(be, { adapterInfo: adapter.info ?? null, fuse, compile, destroy });
+  Object.defineProperty(out, "destroyed", { get: () => destroyed, enumerable: true });
+  guardAfterDestroy(out, () => destroyed);
+  return out as WebGpuBackend;
+}
+
+/** Makes every operation of a destroyed backend throw a clear error instead of a tfjs one. */
+function guardAfterDestroy(be: TfjsBackend, isDestroyed: () => boolean): void {
+  const target = be as unknown as Record<string, unknown>;
+  for (const key of ["create", "readSync", "read", "exec", "compile"] as const) {
+    const fn = target[key];
+    if (typeof fn !== "function") continue;
+    target[key] = (...args: unknown[]) => {
+      if (isDestroyed())
+        throw new PhloxError(
+          "webgpu-destroyed",
+          `webgpu backend "${be.name}": ${key}() after destroy(); the GPU device was released. ` +
+            "Create a new backend with webgpu() and register it, or switch backends with setBackend().",
+        );
+      return (fn as (...a: unknown[]) => unknown).apply(be, args);
+    };
+  }
 }

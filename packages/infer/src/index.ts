@@ -29,6 +29,13 @@ export {
 export { computeLogProbs, type LogDensityResult, logDensity, siteLogProb } from "./log-density.js";
 export { constrainFn, getTransforms, potentialEnergy, transformFn, unconstrainFn } from "./potential.js";
 export { logLikelihood, Predictive, type PredictiveOptions } from "./predictive.js";
+export {
+  formatDuration,
+  ProgressDisplay,
+  type ProgressDisplayOptions,
+  type ProgressRow,
+  type ProgressStream,
+} from "./progress-display.js";
 export { CircularReparam } from "./reparam/circular.js";
 export { LocScaleReparam } from "./reparam/loc-scale.js";
 export { TransformReparam } from "./reparam/transform.js";

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
 import fixture from "../fixtures/consensus.json" with { type: "json" };
@@ -215,7 +216,7 @@ describe("bad input", () => {
     expect(() => consensus([one([0, 1, 2]), other])).toThrow(
       /site "x" of sub-posterior 1 has draws of shape \[2\]/,
     );
-    expect(() => consensus([one([0, 1, 2])], 0)).toThrow(RangeError);
-    expect(() => parametricDraws([one([0, 1, 2])], 1.5)).toThrow(RangeError);
+    expect(() => consensus([one([0, 1, 2])], 0)).toThrow(ConstraintError);
+    expect(() => parametricDraws([one([0, 1, 2])], 1.5)).toThrow(ConstraintError);
   });
 });

@@ -1,4 +1,12 @@
-import { ChainRandom, type KeyLike, PhloxError, type Tensor, tensor, toKeyPair } from "@phlox/tensor";
+import {
+  ChainRandom,
+  ConstraintError,
+  type KeyLike,
+  PhloxError,
+  type Tensor,
+  tensor,
+  toKeyPair,
+} from "@phlox/tensor";
 import { columnMeans, matmul, sampleCovariance } from "./internal/dense.js";
 import { cholesky as choleskyOrThrow, invertSpd } from "./internal/linalg.js";
 import type { SiteValue } from "./kernel.js";
@@ -242,7 +250,7 @@ export function consensus(
     }
   } else {
     if (!Number.isInteger(numDraws) || numDraws < 1) {
-      throw new RangeError(`${who}: numDraws must be a positive integer, got ${numDraws}.`);
+      throw new ConstraintError("num-draws", `${who}: numDraws must be a positive integer, got ${numDraws}.`);
     }
     rows = numDraws;
     const rng = new ChainRandom(toKeyPair(options.key ?? 0, `${who} key`));
@@ -351,7 +359,10 @@ export function parametricDraws(
   options: CombineOptions = {},
 ): Draws {
   if (!Number.isInteger(numDraws) || numDraws < 1) {
-    throw new RangeError(`parametricDraws: numDraws must be a positive integer, got ${numDraws}.`);
+    throw new ConstraintError(
+      "num-draws",
+      `parametricDraws: numDraws must be a positive integer, got ${numDraws}.`,
+    );
   }
   const p = parametric(subposteriors, { diagonal: options.diagonal });
   const d = p.mean.length;

@@ -1,5 +1,5 @@
 import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
-import { ChainRandom, type KeyPair, splitKey } from "@phlox/tensor";
+import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import {
   type AsyncPotentialFn,
   type HMCCore,
@@ -108,14 +108,17 @@ const FIELDS = [
 function asSiteValue(name: string, v: Float64Array | SiteValue): SiteValue {
   if (v instanceof Float64Array) return { data: v, shape: [v.length] };
   if (v && v.data instanceof Float64Array && Array.isArray(v.shape)) return v;
-  throw new TypeError(`postprocessFn: site "${name}" must be a Float64Array or {data: Float64Array, shape}.`);
+  throw new PhloxError(
+    "postprocess-site-type",
+    `postprocessFn: site "${name}" must be a Float64Array or {data: Float64Array, shape}.`,
+  );
 }
 
 /**
  * Hamiltonian Monte Carlo with a fixed trajectory length (NumPyro's `HMC`), as a {@link Kernel} for
  * {@link MCMC}. Build it from a potential, `new HMC({ potentialFn, initParams, ... })`, or from a model,
  * `new HMC(model, { initializeModel, ... })`.
- * @throws RangeError for invalid options (checked here, never mid-run).
+ * @throws ConstraintError (a PhloxError) for invalid options (checked here, never mid-run).
  * @example
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
  * const kernel = new HMC({ potentialFn: U, initParams: [0], numSteps: 10 });
@@ -152,7 +155,8 @@ export class HMC implements Kernel<HMCState> {
       const sync = typeof a?.potentialFn === "function";
       const async = typeof a?.asyncPotentialFn === "function";
       if (sync === async) {
-        throw new TypeError(
+        throw new PhloxError(
+          "potential-not-number",
           sync
             ? `${this.algo}: give potentialFn or asyncPotentialFn, not both.`
             : `${this.algo}: pass a model function or { potentialFn, ... } / { asyncPotentialFn, ... } (got ${typeof a}).`,
@@ -169,12 +173,16 @@ export class HMC implements Kernel<HMCState> {
         this.siteLayout &&
         a.initParams.length !== this.siteLayout.reduce((s, l) => s + l.size, 0)
       ) {
-        throw new RangeError(
+        throw new ShapeError(
+          "init-params-length",
           `${this.algo}: initParams has length ${a.initParams.length} but layout sums to a different size.`,
         );
       }
       if (d === undefined)
-        throw new RangeError(`${this.algo}: give initParams, layout or dim so the dimension is known.`);
+        throw new ShapeError(
+          "unknown-dimension",
+          `${this.algo}: give initParams, layout or dim so the dimension is known.`,
+        );
     }
   }
 
@@ -213,11 +221,12 @@ export class HMC implements Kernel<HMCState> {
    * Pointwise log-likelihood of each observed site at each draw (via `@phlox/infer`'s `logLikelihood`).
    * @param samples - draws `[n, ...site]` by site name (what `MCMC.getSamples()` returns).
    * @returns by observed site, `{ data, shape: [n, ...siteBatchShape] }`.
-   * @throws TypeError for kernels built from a raw potential, or before `MCMC.run`.
+   * @throws PhloxError for kernels built from a raw potential, or before `MCMC.run`.
    */
   logLikelihood(samples: Record<string, SiteValue>): Record<string, SiteValue> {
     if (!this.model || !this.modelArgs || typeof this.infer?.logLikelihood !== "function") {
-      throw new TypeError(
+      throw new PhloxError(
+        "needs-model-kernel",
         `${this.algo}.logLikelihood: needs a model kernel run through MCMC (a raw potential has no observed sites).`,
       );
     }
@@ -232,12 +241,15 @@ export class HMC implements Kernel<HMCState> {
 
   /**
    * The observed values of the model's observed sites, from the trace `@phlox/infer` recorded at init.
-   * @throws TypeError for kernels built from a raw potential, or before `MCMC.run`.
+   * @throws PhloxError for kernels built from a raw potential, or before `MCMC.run`.
    */
   observations(): Record<string, SiteValue> {
     const out = observedSites(this.modelPotential, Object.create(null));
     if (!out) {
-      throw new TypeError(`${this.algo}.observations: needs a model kernel run through MCMC.`);
+      throw new PhloxError(
+        "needs-model-kernel",
+        `${this.algo}.observations: needs a model kernel run through MCMC.`,
+      );
     }
     return out;
   }
@@ -283,7 +295,8 @@ export class HMC implements Kernel<HMCState> {
     }
     if (args.initParams) {
       if (args.initParams.length !== z0.length) {
-        throw new RangeError(
+        throw new ShapeError(
+          "init-params-length",
           `${this.algo}.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
         );
       }
@@ -295,7 +308,8 @@ export class HMC implements Kernel<HMCState> {
   /** One transition (adapting during warmup). */
   sample(state: HMCState): HMCState {
     if (this.asynchronous) {
-      throw new TypeError(
+      throw new PhloxError(
+        "async-potential",
         `${this.algo}.sample: this kernel's potential is asynchronous; call sampleAsync (MCMC does).`,
       );
     }
@@ -353,17 +367,19 @@ export class HMC implements Kernel<HMCState> {
   /**
    * How a worker rebuilds this kernel: the potential's spec (`potentialSpec`, or the model potential's
    * `serialize()`) plus the options.
-   * @throws TypeError if the potential cannot be serialised.
+   * @throws PhloxError if the potential cannot be serialised.
    */
   workerSpec(): WorkerPotentialSpec {
     if (this.asynchronous) {
-      throw new TypeError(
+      throw new PhloxError(
+        "parallel-async-potential",
         `${this.algo}: chainMethod "parallel" cannot run an asyncPotentialFn (each worker would need its own GPU device); use "sequential" or "vectorized".`,
       );
     }
     const spec = this.raw?.potentialSpec ?? this.modelPotential?.serialize?.();
     if (!spec) {
-      throw new TypeError(
+      throw new PhloxError(
+        "parallel-needs-spec",
         `${this.algo}: chainMethod "parallel" needs a serialisable potential. Pass potentialSpec: { module, exportName, payload } ` +
           `(a module whose export builds the PotentialFn in a worker), or use chainMethod "sequential" / "vectorized".`,
       );

@@ -1,4 +1,11 @@
-import { ChainRandom, type ChainRandomState, type KeyPair } from "@phlox/tensor";
+import {
+  ChainRandom,
+  type ChainRandomState,
+  ConstraintError,
+  type KeyPair,
+  PhloxError,
+  ShapeError,
+} from "@phlox/tensor";
 import { type DualAveragingState, dualAveraging } from "./adaptation/dual-averaging.js";
 import { type AdaptWindow, buildAdaptationSchedule } from "./adaptation/schedule.js";
 import { checkInverseMass, type WelfordState, welfordCovariance } from "./adaptation/welford.js";
@@ -101,7 +108,7 @@ export interface HMCCore {
   };
   /**
    * Starts a chain at `z0` with key `key`; `numWarmup` fixes the adaptation schedule.
-   * @throws RangeError if U(z0) or its gradient is not finite.
+   * @throws ConstraintError (a PhloxError) if U(z0) or its gradient is not finite.
    */
   init(z0: Float64Array, key: KeyPair, numWarmup: number): HMCState;
   /** One transition (with adaptation while `state.i < numWarmup`); mutates and returns `state`. */
@@ -141,7 +148,7 @@ async function driveAsync<T>(
  * @param potential - U(z) = −log density; writes ∇U into its second argument.
  * @param options - see {@link HMCOptions}.
  * @returns `{ init, step }`.
- * @throws RangeError for invalid options (non-positive step size, target outside (0, 1), ...).
+ * @throws ConstraintError (a PhloxError) for invalid options (non-positive step size, target outside (0, 1), ...).
  * @example
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] * z[0]; };
  * const { init, step } = hmc(U, { algo: "NUTS" });
@@ -215,13 +222,15 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
   ): HMCState {
     const d = z.length;
     if (typeof pe !== "number") {
-      throw new TypeError(
+      throw new PhloxError(
+        "potential-not-number",
         `hmc.init: the potential returned ${pe instanceof Promise ? "a Promise" : typeof pe}, not a number. ` +
           "An asynchronous potential (e.g. one reading a WebGPU result back) needs initAsync/stepAsync: pass it to HMC/NUTS as asyncPotentialFn.",
       );
     }
     if (!Number.isFinite(pe) || !zGrad.every(Number.isFinite)) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "init-not-finite",
         `hmc.init: the potential or its gradient is not finite at the initial point (U = ${pe}). ` +
           "Start from a point inside the support (initParams / initStrategy).",
       );
@@ -277,7 +286,10 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
 
   function checkDim(z0: Float64Array): void {
     if (z0.length === 0)
-      throw new RangeError("hmc.init: the parameter vector is empty (d = 0); nothing to sample.");
+      throw new ShapeError(
+        "empty-parameters",
+        "hmc.init: the parameter vector is empty (d = 0); nothing to sample.",
+      );
   }
 
   function init(z0: Float64Array, key: KeyPair, numWarmup: number): HMCState {
@@ -423,22 +435,34 @@ function validate(o: {
   algo: string;
 }): void {
   if (o.algo !== "HMC" && o.algo !== "NUTS")
-    throw new RangeError(`hmc: algo must be "HMC" or "NUTS", got ${o.algo}.`);
+    throw new ConstraintError("hmc-algo", `hmc: algo must be "HMC" or "NUTS", got ${o.algo}.`);
   if (!(o.stepSize > 0 && Number.isFinite(o.stepSize)))
-    throw new RangeError(`hmc: stepSize must be finite and > 0, got ${o.stepSize}.`);
+    throw new ConstraintError("hmc-step-size", `hmc: stepSize must be finite and > 0, got ${o.stepSize}.`);
   if (!(o.targetAcceptProb > 0 && o.targetAcceptProb < 1)) {
-    throw new RangeError(`hmc: targetAcceptProb must be in (0, 1), got ${o.targetAcceptProb}.`);
+    throw new ConstraintError(
+      "hmc-target-accept-prob",
+      `hmc: targetAcceptProb must be in (0, 1), got ${o.targetAcceptProb}.`,
+    );
   }
   if (!(o.trajectoryLength > 0))
-    throw new RangeError(`hmc: trajectoryLength must be > 0, got ${o.trajectoryLength}.`);
+    throw new ConstraintError(
+      "hmc-trajectory-length",
+      `hmc: trajectoryLength must be > 0, got ${o.trajectoryLength}.`,
+    );
   if (o.numSteps !== undefined && !(Number.isInteger(o.numSteps) && o.numSteps >= 1)) {
-    throw new RangeError(`hmc: numSteps must be an integer ≥ 1, got ${o.numSteps}.`);
+    throw new ConstraintError("hmc-num-steps", `hmc: numSteps must be an integer ≥ 1, got ${o.numSteps}.`);
   }
   if (!(Number.isInteger(o.maxTreeDepth) && o.maxTreeDepth >= 1 && o.maxTreeDepth <= 30)) {
-    throw new RangeError(`hmc: maxTreeDepth must be an integer in [1, 30], got ${o.maxTreeDepth}.`);
+    throw new ConstraintError(
+      "hmc-max-tree-depth",
+      `hmc: maxTreeDepth must be an integer in [1, 30], got ${o.maxTreeDepth}.`,
+    );
   }
   if (!(o.maxDeltaEnergy > 0))
-    throw new RangeError(`hmc: maxDeltaEnergy must be > 0, got ${o.maxDeltaEnergy}.`);
+    throw new ConstraintError(
+      "hmc-max-delta-energy",
+      `hmc: maxDeltaEnergy must be > 0, got ${o.maxDeltaEnergy}.`,
+    );
 }
 
 /** JSON form of an {@link HMCState} (typed arrays as number arrays). */
@@ -503,13 +527,14 @@ export function hmcStateToJSON(s: HMCState): HMCStateJSON {
 
 /**
  * Rebuilds a state from {@link hmcStateToJSON}'s output; stepping it continues the chain exactly.
- * @throws RangeError if the arrays have inconsistent lengths.
+ * @throws ConstraintError (a PhloxError) if the arrays have inconsistent lengths.
  */
 export function hmcStateFromJSON(j: HMCStateJSON): HMCState {
   const d = j.z.length;
   const dense = j.inverseMassMatrix.length === d * d && d > 1;
   if (j.zGrad.length !== d || j.r.length !== d || !(j.inverseMassMatrix.length === d || dense)) {
-    throw new RangeError(
+    throw new ShapeError(
+      "hmc-state-json",
       `hmcStateFromJSON: inconsistent lengths (z ${d}, zGrad ${j.zGrad.length}, inverseMassMatrix ${j.inverseMassMatrix.length}).`,
     );
   }

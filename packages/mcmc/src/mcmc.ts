@@ -277,10 +277,9 @@ export class MCMC<S extends object = object> {
     }
     const total = numWarmup + numSamples;
     const every = Math.max(1, Math.floor(total / 100));
-    const bar =
-      o.progressBar && typeof process !== "undefined" && process.stderr?.isTTY
-        ? new ProgressBar(o.numChains)
-        : undefined;
+    // The bar writes to process.stderr where there is one (plain lines when it is not a terminal).
+    const hasStderr = (globalThis as { process?: { stderr?: unknown } }).process?.stderr !== undefined;
+    const bar = o.progressBar && hasStderr ? new ProgressBar(o.numChains) : undefined;
     const report = (p: ChainProgress) => {
       bar?.update(p);
       o.onProgress?.(p);

@@ -1,44 +1,34 @@
+import { ProgressDisplay, type ProgressDisplayOptions } from "@phlox/infer";
 import type { ChainProgress } from "./internal/run-chain.js";
 
 /**
- * A per-chain progress display on a TTY (stderr): iteration, phase, iterations per second, divergences
- * so far and the kernel's diagnostics line; redrawn at most every 100 ms.
+ * The MCMC progress display: one row per chain (phase, bar, `done/total`, elapsed<ETA, rate once measured,
+ * divergences so far and the kernel's diagnostics line), redrawn in place and cut to the terminal's width
+ * on a TTY, plain lines otherwise. Built on {@link ProgressDisplay}; no Node-only API.
  */
 export class ProgressBar {
-  private readonly lines: string[];
-  private readonly start: number[];
-  private drawn = 0;
-  private lastDraw = 0;
+  private readonly display: ProgressDisplay;
 
-  constructor(private readonly numChains: number) {
-    this.lines = new Array(numChains).fill("");
-    this.start = new Array(numChains).fill(0);
+  /**
+   * @param numChains - number of chains (rows).
+   * @param options - stream and clock (default `process.stderr` and `Date.now`).
+   */
+  constructor(numChains: number, options: ProgressDisplayOptions = {}) {
+    this.display = new ProgressDisplay(numChains, options);
   }
 
   /** Records one chain's progress and redraws if due. */
   update(p: ChainProgress): void {
-    const now = Date.now();
-    if (!this.start[p.chain]) this.start[p.chain] = now;
-    const secs = Math.max(1e-3, (now - this.start[p.chain]) / 1000);
-    const width = 20;
-    const filled = Math.round((width * p.iteration) / Math.max(1, p.total));
-    const bar = "█".repeat(filled) + "░".repeat(width - filled);
-    this.lines[p.chain] =
-      `chain ${p.chain} ${p.phase.padEnd(6)} ${bar} ${p.iteration}/${p.total} ` +
-      `${(p.iteration / secs).toFixed(0)} it/s, ${p.numDivergences} divergences | ${p.diagnostics}`;
-    if (now - this.lastDraw > 100 || p.iteration === p.total) this.draw(now);
+    this.display.update(p.chain, {
+      done: p.iteration,
+      total: p.total,
+      label: `chain ${p.chain} ${p.phase.padEnd(6)}`,
+      suffix: `${p.numDivergences} divergences${p.diagnostics ? ` | ${p.diagnostics}` : ""}`,
+    });
   }
 
   /** Final redraw. */
   finish(): void {
-    this.draw(Date.now());
-  }
-
-  private draw(now: number): void {
-    this.lastDraw = now;
-    let s = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
-    for (let c = 0; c < this.numChains; c++) s += `\r\x1b[2K${this.lines[c]}\n`;
-    this.drawn = this.numChains;
-    process.stderr.write(s);
+    this.display.finish();
   }
 }

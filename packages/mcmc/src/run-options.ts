@@ -1,3 +1,5 @@
+import { ConstraintError, PhloxError } from "@phlox/tensor";
+
 /**
  * Options of one `MCMC.run` / `MCMC.warmup` call, passed as the last argument after the model's arguments.
  * They are wrapped by {@link runOptions} so that the driver can tell them from a model argument that happens
@@ -39,17 +41,21 @@ export class RunOptions {
   readonly continueChains: boolean;
   /**
    * @param init - the options.
-   * @throws RangeError for a `chainTimeoutMs` that is not a positive number; TypeError for a non-signal.
+   * @throws ConstraintError (a PhloxError) for a `chainTimeoutMs` that is not a positive number; TypeError for a non-signal.
    */
   constructor(init: RunOptionsInit = {}) {
     const t = init.chainTimeoutMs;
     if (t !== undefined && !(typeof t === "number" && t > 0)) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "chain-timeout",
         `runOptions: chainTimeoutMs must be a number > 0 (milliseconds), got ${String(t)}.`,
       );
     }
     if (init.signal !== undefined && typeof init.signal?.aborted !== "boolean") {
-      throw new TypeError("runOptions: signal must be an AbortSignal (e.g. AbortSignal.timeout(60_000)).");
+      throw new PhloxError(
+        "bad-abort-signal",
+        "runOptions: signal must be an AbortSignal (e.g. AbortSignal.timeout(60_000)).",
+      );
     }
     this.signal = init.signal;
     this.chainTimeoutMs = t;
@@ -74,7 +80,8 @@ export function splitRunArgs(args: readonly unknown[]): { modelArgs: unknown[]; 
   if (last instanceof RunOptions) return { modelArgs: args.slice(0, -1), options: last };
   for (const a of args) {
     if (a instanceof RunOptions) {
-      throw new TypeError(
+      throw new PhloxError(
+        "run-options-position",
         "MCMC.run: runOptions(...) must be the last argument, after the model's arguments.",
       );
     }

@@ -3,6 +3,7 @@
  * −ELBO = E_q[log q(z) − log p(x, z)] and its gradient with respect to the flat unconstrained parameters,
  * from the noise a step's key determines. All buffers are allocated once, in `build`.
  */
+import { ConstraintError } from "@phlox/tensor";
 import type { GuideSetup, ParticleMode } from "./guide.js";
 import { fillNormal } from "./random.js";
 
@@ -34,7 +35,7 @@ export interface ELBOOptions {
 
 function checkParticles(who: string, n: number): number {
   if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${who}: numParticles must be a positive integer, got ${n}.`);
+    throw new ConstraintError("num-particles", `${who}: numParticles must be a positive integer, got ${n}.`);
   }
   return n;
 }
@@ -91,7 +92,7 @@ export function averagedObjective(setup: GuideSetup, numParticles: number, mode:
 export class TraceELBO implements ELBO {
   readonly name: string = "TraceELBO";
   readonly numParticles: number;
-  /** @param options - `numParticles` (default 1). @throws RangeError for a non-positive count. */
+  /** @param options - `numParticles` (default 1). @throws ConstraintError (a PhloxError) for a non-positive count. */
   constructor(options: ELBOOptions = {}) {
     this.numParticles = checkParticles("TraceELBO", options.numParticles ?? 1);
   }
@@ -111,7 +112,7 @@ export class TraceELBO implements ELBO {
 export class TraceMeanFieldELBO implements ELBO {
   readonly name: string = "TraceMeanFieldELBO";
   readonly numParticles: number;
-  /** @param options - `numParticles` (default 1). @throws RangeError for a non-positive count. */
+  /** @param options - `numParticles` (default 1). @throws ConstraintError (a PhloxError) for a non-positive count. */
   constructor(options: ELBOOptions = {}) {
     this.numParticles = checkParticles("TraceMeanFieldELBO", options.numParticles ?? 1);
   }
@@ -131,7 +132,7 @@ export class TraceMeanFieldELBO implements ELBO {
 export class TraceGraphELBO implements ELBO {
   readonly name: string = "TraceGraphELBO";
   readonly numParticles: number;
-  /** @param options - `numParticles` (default 1). @throws RangeError for a non-positive count. */
+  /** @param options - `numParticles` (default 1). @throws ConstraintError (a PhloxError) for a non-positive count. */
   constructor(options: ELBOOptions = {}) {
     this.numParticles = checkParticles("TraceGraphELBO", options.numParticles ?? 1);
   }

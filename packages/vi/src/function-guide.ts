@@ -16,7 +16,17 @@ import {
 } from "@phlox/distributions";
 import { type Message, Messenger, replay, seed, substitute, type Trace, trace } from "@phlox/handlers";
 import { enumLogDensity, maxPlateNesting, siteLogProb } from "@phlox/infer";
-import { reshape, slice, split, stopGradient, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
+import {
+  PhloxError,
+  reshape,
+  slice,
+  split,
+  stopGradient,
+  sum,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
 import type { Guide, GuideSetup, Params, ParamValue, ParticleMode } from "./guide.js";
 import { type KeyLike, toKeyPair } from "./random.js";
 
@@ -285,7 +295,8 @@ export class FunctionGuide implements Guide {
         for (const [name, v] of Object.entries(p)) {
           const s = sites.find((x) => x.name === name);
           if (s === undefined) {
-            throw new Error(
+            throw new PhloxError(
+              "unknown-param",
               `FunctionGuide.unconstrainParams: unknown parameter "${name}"; known: ${sites.map((x) => x.name).join(", ")}.`,
             );
           }

@@ -17,7 +17,7 @@ const pair = new Uint32Array(2);
  * `PRNGKey(s)` for 32-bit seeds).
  * @param key - a seed, a `[hi, lo]` pair or a key tensor.
  * @param who - the caller named in error messages.
- * @throws RangeError for a seed that is not an integer in [0, 2³²) or a key that is not two words.
+ * @throws ConstraintError (a PhloxError) for a seed that is not an integer in [0, 2³²) or a key that is not two words.
  * @example
  * toKeyPair(3); // → Uint32Array [0, 3]
  */

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 import { type ELBO, type Objective, particleKey } from "./elbo.js";
 import type { GuideSetup } from "./guide.js";
 import { fillNormal } from "./random.js";
@@ -18,7 +19,7 @@ export interface RenyiELBOOptions {
  * @example
  * const loss = new RenyiELBO({ alpha: 0.5, numParticles: 8 });
  * loss.alpha; // → 0.5
- * @throws RangeError for α = 1 (use TraceELBO) or a non-positive particle count.
+ * @throws ConstraintError (a PhloxError) for α = 1 (use TraceELBO) or a non-positive particle count.
  */
 export class RenyiELBO implements ELBO {
   readonly name: string = "RenyiELBO";
@@ -29,12 +30,16 @@ export class RenyiELBO implements ELBO {
     const alpha = options.alpha ?? 0;
     const K = options.numParticles ?? 2;
     if (!Number.isFinite(alpha) || alpha === 1) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "renyi-alpha",
         `RenyiELBO: alpha must be a finite number other than 1, got ${alpha}. For alpha = 1 use TraceELBO.`,
       );
     }
     if (!Number.isInteger(K) || K < 1) {
-      throw new RangeError(`RenyiELBO: numParticles must be a positive integer, got ${K}.`);
+      throw new ConstraintError(
+        "num-particles",
+        `RenyiELBO: numParticles must be a positive integer, got ${K}.`,
+      );
     }
     this.alpha = alpha;
     this.numParticles = K;

@@ -5,6 +5,9 @@ import type { Guide, GuideSetup, PotentialModel } from "./guide.js";
 import { RenyiELBO } from "./renyi-elbo.js";
 import { isSVIRunOptions, SVI } from "./svi.js";
 
+/** Cursor-up / clear-line escapes and carriage returns, stripped to measure what a terminal shows. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[\\d*[AK]|\\r`, "g");
+
 /** The Guide TSDoc example: q(θ) = Normal(m, exp(u₁)) over a 1-D potential. */
 class MyNormalGuide implements Guide {
   constructor(private readonly U: (z: Float64Array, g: Float64Array) => number) {}
@@ -95,21 +98,36 @@ describe("SVI", () => {
     expect(Math.abs(r.params.m.data[0] - 2.5)).toBeLessThan(0.5);
   });
 
-  it("SVI.run with progressBar prints the running loss about 20 times to stderr", () => {
-    const lines: string[] = [];
+  it.each([
+    [false, 80],
+    [true, 50],
+    [true, 120],
+  ])("SVI.run with progressBar shows one progress line on stderr (TTY %s, %i columns)", (isTTY, columns) => {
+    const chunks: string[] = [];
+    const stderr = process.stderr as { isTTY?: boolean; columns?: number };
+    const saved = { isTTY: stderr.isTTY, columns: stderr.columns };
     const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
+      chunks.push(String(chunk));
       return true;
     });
+    Object.assign(stderr, { isTTY, columns });
     try {
       new SVI(model, new MyNormalGuide(U), new Adam(0.01), new TraceELBO()).run(0, 200, {
         progressBar: true,
       });
     } finally {
       spy.mockRestore();
+      Object.assign(stderr, saved);
     }
-    expect(lines.length).toBe(20);
-    expect(lines[19]).toMatch(/^SVI 200\/200 {2}loss -?\d/);
+    const text = chunks.join("");
+    // The last line drawn is the finished run with its mean loss; no line reaches the terminal's width.
+    const lines = text.split("\n").map((l) => l.replace(ANSI, ""));
+    for (const l of lines) expect(l.length).toBeLessThan(columns);
+    expect(lines.filter((l) => l !== "").at(-1)).toMatch(/^SVI .*200\/200 \[\d+:\d\d/);
+    if (!isTTY) {
+      expect(text).not.toContain("\x1b");
+      expect(text).toMatch(/200\/200 \[[^\]]*\] loss -?\d/);
+    }
   });
 
   it("SVI.stableUpdate skips non-finite steps while update lets NaN through", () => {

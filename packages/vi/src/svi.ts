@@ -1,4 +1,6 @@
+import { ProgressDisplay } from "@phlox/infer";
 import { type Optimizer, type OptState, stableUpdate as optimStableUpdate } from "@phlox/optim";
+import { ConstraintError, PhloxError, ShapeError } from "@phlox/tensor";
 import type { ELBO, Objective } from "./elbo.js";
 import { FunctionGuide, type GuideFn } from "./function-guide.js";
 import type { Guide, GuideSetup, Params } from "./guide.js";
@@ -19,7 +21,11 @@ export interface SVIState {
 
 /** Options of {@link SVI.run}. */
 export interface SVIRunOptions {
-  /** Print the running loss to stderr about 20 times during the run (default false). */
+  /**
+   * Show a progress bar on stderr (NumPyro's `progress_bar`; default false): the bar, `step/numSteps`,
+   * elapsed<ETA, steps per second and the mean loss since the last report, redrawn in place on a terminal
+   * and cut to its width, plain lines otherwise. Browsers: use `onProgress`.
+   */
   progressBar?: boolean;
   /** Skip steps whose loss or gradient is not finite (NumPyro's `stable_update`; default false). */
   stableUpdate?: boolean;
@@ -134,27 +140,32 @@ export class SVI {
    *   `sample` (wrapped in a {@link FunctionGuide}).
    * @param optim - an optimizer from `@phlox/optim` (`new Adam(0.01)`), or any `Optimizer`.
    * @param loss - an {@link ELBO} (`new TraceELBO()`).
-   * @throws TypeError when the guide, optimizer or loss does not implement its interface.
+   * @throws PhloxError when the guide, optimizer or loss does not implement its interface.
    */
   constructor(model: unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO) {
     if (typeof guide === "function") {
       if (typeof model !== "function") {
-        throw new TypeError(
+        throw new PhloxError(
+          "svi-guide-needs-model",
           "SVI: a guide function needs a model function (the model is replayed against it).",
         );
       }
       guide = new FunctionGuide(model as GuideFn, guide);
     }
     if (guide === null || typeof guide !== "object" || typeof guide.setup !== "function") {
-      throw new TypeError(
+      throw new PhloxError(
+        "svi-bad-guide",
         "SVI: guide must implement the Guide interface (a setup(key, args) method), e.g. new AutoNormal(model).",
       );
     }
     if (optim === null || typeof optim !== "object" || typeof optim.update !== "function") {
-      throw new TypeError("SVI: optim must be an Optimizer from @phlox/optim, e.g. new Adam(0.01).");
+      throw new PhloxError(
+        "svi-bad-optim",
+        "SVI: optim must be an Optimizer from @phlox/optim, e.g. new Adam(0.01).",
+      );
     }
     if (loss === null || typeof loss !== "object" || typeof loss.build !== "function") {
-      throw new TypeError("SVI: loss must be an ELBO, e.g. new TraceELBO().");
+      throw new PhloxError("svi-bad-loss", "SVI: loss must be an ELBO, e.g. new TraceELBO().");
     }
     this.model = model;
     this.guide = guide;
@@ -180,7 +191,8 @@ export class SVI {
     }
     const setup = this.guideSetup as GuideSetup;
     if (state.params.length !== setup.numParams) {
-      throw new RangeError(
+      throw new ShapeError(
+        "svi-state-mismatch",
         `SVI: the state holds ${state.params.length} parameters but the guide has ${setup.numParams}; ` +
           "was the state made by another SVI or for other model arguments?",
       );
@@ -275,10 +287,11 @@ export class SVI {
    * The named, constrained parameters of a state.
    * @param state - the state.
    * @returns by parameter name, `{ data, shape }` copies.
-   * @throws Error before `init`.
+   * @throws PhloxError before `init`.
    */
   getParams(state: SVIState): Params {
-    if (this.guideSetup === null) throw new Error("SVI.getParams: call init (or run) first.");
+    if (this.guideSetup === null)
+      throw new PhloxError("svi-not-initialized", "SVI.getParams: call init (or run) first.");
     return this.guideSetup.constrainParams(state.params);
   }
 
@@ -302,7 +315,7 @@ export class SVI {
    *   {@link SVIRunOptions} object: `progressBar`, `stableUpdate`, `initState`, `initParams`,
    *   `onProgress`, `progressEvery`.
    * @returns `{ params, state, losses }`.
-   * @throws RangeError for a bad `numSteps`.
+   * @throws ConstraintError (a PhloxError) for a bad `numSteps`.
    * @example
    * const { params, losses } = svi.run(key(0), 5000, sigma, y, { stableUpdate: true });
    */
@@ -316,7 +329,10 @@ export class SVI {
   run(key: KeyLike, numSteps: number, ...argsAndOptions: unknown[]): SVIRunResult {
     const { args, options } = splitRunArgs(argsAndOptions);
     if (!Number.isInteger(numSteps) || numSteps < 0) {
-      throw new RangeError(`SVI.run: numSteps must be a non-negative integer, got ${numSteps}.`);
+      throw new ConstraintError(
+        "svi-num-steps",
+        `SVI.run: numSteps must be a non-negative integer, got ${numSteps}.`,
+      );
     }
     const state = options.initState ?? this.initWith(key, args, options.initParams);
     if (options.initState !== undefined && options.initParams !== undefined) {
@@ -331,6 +347,7 @@ export class SVI {
     const sub = this.sub;
     const optim = this.optim;
     const { optState, params, rngKey } = state;
+    const bar = options.progressBar === true ? new ProgressDisplay(1) : undefined;
     let acc = 0;
     let accN = 0;
     for (let i = 0; i < numSteps; i++) {
@@ -345,12 +362,18 @@ export class SVI {
         if ((i + 1) % every === 0 || i === numSteps - 1) {
           const mean = acc / accN;
           options.onProgress?.(i + 1, mean);
-          if (options.progressBar === true) printProgress(i + 1, numSteps, mean);
+          bar?.update(0, {
+            done: i + 1,
+            total: numSteps,
+            label: "SVI",
+            suffix: `loss ${mean.toPrecision(6)}`,
+          });
           acc = 0;
           accN = 0;
         }
       }
     }
+    bar?.finish();
     if (numSteps > 0 && !Number.isFinite(losses[numSteps - 1]) && !stable) {
       warnOnce(
         "svi-nonfinite-loss",
@@ -365,13 +388,6 @@ export class SVI {
     this.ensure(state, args);
     return this.guideSetup as GuideSetup;
   }
-}
-
-function printProgress(step: number, total: number, loss: number): void {
-  const line = `SVI ${String(step).padStart(String(total).length)}/${total}  loss ${loss.toPrecision(6)}\n`;
-  const proc = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process;
-  if (proc?.stderr) proc.stderr.write(line);
-  else console.log(line.trimEnd());
 }
 
 const warned = new Set<string>();

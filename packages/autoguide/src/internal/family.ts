@@ -3,6 +3,7 @@
  * hand-written allocation-free typed-array code: the reparameterisation z = T_u(ε), log q(z), and the
  * backward pass (the total derivative of the particle loss U(z) + log q(z) with respect to u, given ∇U(z)).
  */
+import { ConstraintError } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import { choleskyInPlace, ndtri, sigmoid, softplus, softplusInv } from "./math.js";
 
@@ -225,7 +226,8 @@ export class MvnFamily implements LatentFamily {
     for (let i = 0; i < D; i++) {
       const s = L[i * D + i];
       if (!(s > 0)) {
-        throw new RangeError(
+        throw new ConstraintError(
+          "autoguide-scale-tril",
           `${name}: the diagonal of scale_tril must be positive, got ${s} at [${i}, ${i}].`,
         );
       }

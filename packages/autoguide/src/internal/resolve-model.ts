@@ -1,7 +1,7 @@
 /** The one place this package touches `@phlox/infer`, `@phlox/tensor` and `@phlox/backend-js` at run time. */
 import { compileValueAndGrad } from "@phlox/backend-js";
 import { getTransforms, initializeModel, initToMedian, type ModelInfo } from "@phlox/infer";
-import { reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
+import { PhloxError, reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 import { isPotentialModel, type PotentialModel } from "@phlox/vi";
 import { subsampledModel, subsampledPlates } from "./subsample.js";
 
@@ -64,7 +64,7 @@ function buildLogJacobian(
  * A {@link PotentialModel} for a model: returned as is when it already is one, else built by
  * `initializeModel` (compiled potential, layout, postprocess) with the given init strategy, plus a lazily
  * compiled `logJacobianFn` (for AutoDelta's constrained-space MAP).
- * @throws TypeError when `model` is neither a function nor a PotentialModel.
+ * @throws PhloxError when `model` is neither a function nor a PotentialModel.
  */
 export function resolveModel(
   who: string,
@@ -76,7 +76,8 @@ export function resolveModel(
 ): PotentialModel {
   if (isPotentialModel(model)) return model;
   if (typeof model !== "function") {
-    throw new TypeError(
+    throw new PhloxError(
+      "autoguide-bad-model",
       `${who}: model must be a model function or a PotentialModel ({ potentialFn, dim, initialZ }), got ${typeof model}.`,
     );
   }

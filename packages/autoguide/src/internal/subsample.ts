@@ -7,7 +7,7 @@
 import { compileValueAndGrad } from "@phlox/backend-js";
 import { type Message, seed, substitute, trace } from "@phlox/handlers";
 import { initializeModel, type ModelInfo, potentialEnergy } from "@phlox/infer";
-import { ChainRandom, reshape, slice, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
+import { ChainRandom, PhloxError, reshape, slice, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 
 /** A plate whose minibatch changes from particle to particle. */
 export interface SubsampledPlate {
@@ -22,7 +22,7 @@ type AnyModel = (...a: never[]) => unknown;
  * The subsampled plates of a model (from one seeded run), after checking that no latent site lives inside one:
  * the autoguides over the flat latent vector fit global latent variables only (NumPyro's AutoContinuous refuses
  * local ones too); put local latents in a full plate, or give them an amortised hand-written guide.
- * @throws Error naming the site and plate for a local latent variable in a subsampled plate.
+ * @throws PhloxError naming the site and plate for a local latent variable in a subsampled plate.
  */
 export function subsampledPlates(
   who: string,
@@ -45,7 +45,8 @@ export function subsampledPlates(
     const local = m.condIndepStack.find((f) => plates.has(f.name));
     if (local) {
       const p = plates.get(local.name) as SubsampledPlate;
-      throw new Error(
+      throw new PhloxError(
+        "autoguide-local-latent",
         `${who}: latent site "${m.name}" is inside the subsampled plate("${p.name}", ${p.size}, { subsampleSize: ${p.subsampleSize} }): ` +
           "a local latent variable, which an autoguide over the model's flat latent vector cannot fit from minibatches. " +
           `Use a full plate for "${p.name}", or fit "${m.name}" with an amortised guide of your own (param + sample) ` +

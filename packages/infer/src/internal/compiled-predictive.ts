@@ -1,4 +1,5 @@
 import { type Message, Seed } from "@phlox/handlers";
+import { PhloxError } from "@phlox/tensor";
 import {
   CompileCache,
   type CompiledSites,
@@ -36,7 +37,10 @@ class FeedSeed extends Seed {
     super.processMessage(msg);
     if (msg.key === had) return;
     if (this.next >= this.keys.length)
-      throw new Error("Predictive: the model asks for more keys than in the first draw");
+      throw new PhloxError(
+        "predictive-keys",
+        "Predictive: the model asks for more keys than in the first draw",
+      );
     msg.key = this.keys[this.next++];
   }
 }

@@ -1,5 +1,6 @@
 import { type Message, mask, Seed, substitute, type Trace, trace } from "@phlox/handlers";
 import type { Key, Tensor } from "@phlox/tensor";
+import { PhloxError } from "@phlox/tensor";
 
 type AnyModel = (...args: never[]) => unknown;
 
@@ -31,7 +32,8 @@ export class FeedSeed extends Seed {
     const had = msg.key;
     super.processMessage(msg);
     if (msg.key === had) return;
-    if (this.next >= this.keys.length) throw new Error("the model asks for more keys than at start-up");
+    if (this.next >= this.keys.length)
+      throw new PhloxError("serve-model-keys", "the model asks for more keys than at start-up");
     msg.key = this.keys[this.next++];
   }
 }

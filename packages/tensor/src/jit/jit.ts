@@ -3,7 +3,8 @@
  * signature and runs it with the registered compiler (see {@link registerCompiler}) or the IR interpreter.
  */
 
-import { type Backend, type CompiledProgram, getBackend } from "../core/backend.js";
+import { evalProgram } from "../control/body.js";
+import { type Backend, type CompiledProgram, getBackend, jsBackend, withBackend } from "../core/backend.js";
 import type { TypedArray } from "../core/dtype.js";
 import { warn } from "../core/errors.js";
 import { type Program, printProgram } from "../core/ir.js";
@@ -28,6 +29,14 @@ export interface JitOptions {
    * current backend, when it has `compile` and holds every input.
    */
   readonly backend?: Backend;
+  /**
+   * Where a program runs when the backend has no `compile`. `"backend"` (default): for a backend other than the
+   * built-in `"js"` one, the IR interpreter binds each equation to that backend's own `exec` kernels (a
+   * third-party backend is never bypassed). `"host"`: read the inputs back and run the program on the host with
+   * the registered compiler (`useJsCompiler()`) or the reference kernels, as for the `"js"` backend. Ignored
+   * when the backend has `compile`.
+   */
+  readonly runOn?: "backend" | "host";
 }
 
 /** A traced, simplified program and how it runs. */
@@ -174,6 +183,11 @@ export function jit<A extends unknown[], R>(
         return new Tensor(o !== undefined && "shape" in o ? o.shape : [], o?.dtype ?? "float64", b, backend);
       });
       return treeUnflatten(entry.outTree, onDevice) as R;
+    }
+    // A backend without `compile` still runs its own kernels: the interpreter dispatches each equation to it.
+    if (backend !== jsBackend && options.runOn !== "host") {
+      const outs = withBackend(backend, () => evalProgram(entry.program, leaves));
+      return treeUnflatten(entry.outTree, outs) as R;
     }
     const outs = entry.run(leaves.map((l) => l.dataSync()));
     const tensors = outs.map((data, k) => {

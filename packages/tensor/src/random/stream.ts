@@ -3,6 +3,7 @@
  * uint32 pairs, JAX-compatible splitting, and a counter-based stream of uniforms and normals whose whole state
  * is its key and a counter, so it serialises into a few numbers and the same key always gives the same draws.
  */
+import { ConstraintError, ShapeError } from "../core/errors.js";
 import { threefry2x32 } from "./threefry.js";
 
 export { threefry2x32 };
@@ -22,14 +23,17 @@ export type KeyLike = number | ArrayLike<number> | { dataSync(): ArrayLike<numbe
  * @param key - a seed in [0, 2³²), a `[hi, lo]` pair, or a key tensor of shape [2].
  * @param who - the caller named in error messages (default `"key"`).
  * @returns a fresh `[hi, lo]` array.
- * @throws RangeError for a seed outside [0, 2³²) or a key that is not two words.
+ * @throws ConstraintError (a PhloxError) for a seed outside [0, 2³²) or a key that is not two words.
  * @example
  * toKeyPair(7); // → [0, 7]
  */
 export function toKeyPair(key: KeyLike, who = "key"): [number, number] {
   if (typeof key === "number") {
     if (!Number.isInteger(key) || key < 0 || key > 0xffffffff) {
-      throw new RangeError(`${who}: a numeric seed must be an integer in [0, 2^32), got ${key}.`);
+      throw new ConstraintError(
+        "bad-seed",
+        `${who}: a numeric seed must be an integer in [0, 2^32), got ${key}.`,
+      );
     }
     return [0, key >>> 0];
   }
@@ -38,7 +42,8 @@ export function toKeyPair(key: KeyLike, who = "key"): [number, number] {
       ? (key as { dataSync(): ArrayLike<number> | ArrayLike<bigint> }).dataSync()
       : (key as ArrayLike<number>);
   if (words.length !== 2) {
-    throw new RangeError(
+    throw new ShapeError(
+      "bad-key",
       `${who}: a key must be a uint32 pair [hi, lo] (two uint32 words, or a key tensor of shape [2]), got length ${words.length}. Pass a seed or key(seed).`,
     );
   }
