@@ -198,9 +198,9 @@ function oneChain(samples: SampleRecord, where: string): SampleRecord {
  * const idata = fromMCMC({ getSamples: () => ({ mu: { data: new Float64Array(8), shape: [2, 4] } }) });
  * idata.sampleShape(); // → { numChains: 2, numDraws: 4 }
  */
-export function fromMCMC(source: McmcSource, options0: FromMCMCOptions = {}): InferenceData {
-  const inferred = options0.dims === undefined ? source.siteDims?.() : undefined;
-  const options: FromMCMCOptions = inferred ? { ...options0, dims: inferred } : options0;
+export function fromMCMC(source: McmcSource, options: FromMCMCOptions = {}): InferenceData {
+  const inferred = options.dims === undefined ? source.siteDims?.() : undefined;
+  if (inferred) options = { ...options, dims: inferred };
   const samples = source.getSamples({ groupByChain: true });
   const groups: Record<string, Dataset> = {};
   const make = (group: string, arrays: SampleRecord | undefined): void => {
