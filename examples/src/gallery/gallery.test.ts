@@ -116,6 +116,7 @@ describe("gallery: twenty NumPyro examples", () => {
 
   test("gaussian-mixture recovers weights and means", async () => {
     const r = await fit("gaussian-mixture");
+    expect(r.draws.z, "the labels are summed out, not sampled").toBeUndefined();
     mean(r, "mu").forEach((m, i) => {
       near(m, [-2, 2][i] as number, 0.3);
     });
@@ -130,6 +131,17 @@ describe("gallery: twenty NumPyro examples", () => {
     const trans = mean(r, "trans");
     near(trans[0] as number, 0.9, 0.1);
     near(trans[3] as number, 0.8, 0.12);
+  });
+
+  test("hmm: the enumerated markov model and the hand-written scan forward algorithm give the same posterior", async () => {
+    const { run } = await import("./hmm.js");
+    const [a, b] = [await run({ ...short }), await run({ ...short, handWritten: true })];
+    for (const site of ["mu", "trans"]) {
+      const [ma, mb] = [mean(a, site), mean(b, site)];
+      ma.forEach((v, i) => {
+        near(v, mb[i] as number, 0.15);
+      });
+    }
   });
 
   test("change-point finds tau ≈ 40 and both rates", async () => {
