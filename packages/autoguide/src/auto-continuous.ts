@@ -1,6 +1,14 @@
 import { Delta } from "@phlox/distributions";
 import { block, param, prngKey, sample } from "@phlox/handlers";
-import { ConstraintError, PhloxError, ShapeError, type Tensor, tensor } from "@phlox/tensor";
+import {
+  ConstraintError,
+  jsBackend,
+  PhloxError,
+  ShapeError,
+  type Tensor,
+  tensor,
+  withBackend,
+} from "@phlox/tensor";
 import {
   fillNormal,
   type Guide,
@@ -54,10 +62,12 @@ export interface Bound {
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-/** Float64 tensors over the collected arrays (each freshly allocated, so no copy is shared). */
+/** Float64 tensors over the collected arrays (each freshly allocated, so no copy is shared), on the host backend. */
 function toTensors(values: Record<string, ParamValue>): Record<string, Tensor> {
   const out: Record<string, Tensor> = Object.create(null);
-  for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  withBackend(jsBackend, () => {
+    for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  });
   return out;
 }
 

@@ -76,9 +76,12 @@ function defaultStream(): ProgressStream | undefined {
  * (use the samplers' `onProgress` callbacks there).
  *
  * @example
- * const display = new ProgressDisplay(1);
+ * const lines: string[] = [];
+ * const stream = { write: (text: string) => lines.push(text) }; // not a terminal: plain lines
+ * const display = new ProgressDisplay(1, { stream, now: () => 0 });
  * display.update(0, { done: 10, total: 100, label: "SVI", suffix: "loss 12.3" });
  * display.finish();
+ * lines.length; // → 1
  */
 export class ProgressDisplay {
   private readonly rows: (RowState | undefined)[];

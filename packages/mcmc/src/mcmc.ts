@@ -1,5 +1,6 @@
 import { printSummary } from "@phlox/diagnostics";
 import {
+  jsBackend,
   type KeyLike,
   type KeyPair,
   PhloxError,
@@ -7,6 +8,7 @@ import {
   type Tensor,
   tensor,
   toKeyPair,
+  withBackend,
 } from "@phlox/tensor";
 import { runParallel } from "./internal/parallel.js";
 import {
@@ -581,10 +583,15 @@ export class MCMC<S extends object = object> {
   }
 }
 
-/** Float64 tensors over copies of the draws (so no caller can reach the run's own buffers). */
+/**
+ * Float64 tensors over copies of the draws (so no caller can reach the run's own buffers), on the host ("js")
+ * backend whatever backend is current: draws are host data, read synchronously even when the model ran on WebGPU.
+ */
 function toTensors(values: Record<string, SiteValue>): Record<string, Tensor> {
   const out: Record<string, Tensor> = Object.create(null);
-  for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  withBackend(jsBackend, () => {
+    for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
+  });
   return out;
 }
 
