@@ -16,6 +16,7 @@ import {
   SoftplusLowerCholesky,
   SoftplusPositive,
 } from "./constraints/constraint.js";
+import { L1Ball } from "./constraints/l1-ball.js";
 import { ZeroSum } from "./constraints/zero-sum.js";
 import { ConstraintError, sub, values } from "./internal/ops.js";
 import {
@@ -40,6 +41,7 @@ import {
   IndependentTransform,
   type Transform,
 } from "./transforms/transform.js";
+import { L1BallTransform } from "./transforms/l1-ball.js";
 import { ZeroSumTransform } from "./transforms/zero-sum.js";
 
 /** Builds the transform for one constraint instance. */
@@ -90,6 +92,7 @@ function installDefaults(r: Registry): void {
   };
   r.byInstance.set(real, () => new IdentityTransform());
   reg(ZeroSum, (c) => new ZeroSumTransform(c.eventDim));
+  reg(L1Ball, () => new L1BallTransform());
   reg(
     IndependentConstraint,
     (c) => new IndependentTransform(bijectTo(c.baseConstraint), c.reinterpretedBatchNdims),
