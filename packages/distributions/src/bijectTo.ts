@@ -25,6 +25,7 @@ import {
   SigmoidTransform,
   SoftplusTransform,
 } from "./transforms/elementwise.js";
+import { L1BallTransform } from "./transforms/l1-ball.js";
 import {
   CholeskyTransform,
   CorrCholeskyTransform,
@@ -41,7 +42,6 @@ import {
   IndependentTransform,
   type Transform,
 } from "./transforms/transform.js";
-import { L1BallTransform } from "./transforms/l1-ball.js";
 import { ZeroSumTransform } from "./transforms/zero-sum.js";
 
 /** Builds the transform for one constraint instance. */

@@ -61,14 +61,13 @@ export {
   sphere,
   unitInterval,
 } from "./constraints/constraint.js";
-
+export { L1Ball, l1Ball } from "./constraints/l1-ball.js";
 // Constraints
 export {
   PositiveDefiniteCirculantVector,
   positiveDefiniteCirculantVector,
 } from "./constraints/positive-definite-circulant-vector.js";
 export { ZeroSum, zeroSum } from "./constraints/zero-sum.js";
-export { L1Ball, l1Ball } from "./constraints/l1-ball.js";
 export { AsymmetricLaplace } from "./continuous/asymmetric-laplace.js";
 export { AsymmetricLaplaceQuantile } from "./continuous/asymmetric-laplace-quantile.js";
 // Continuous
@@ -181,6 +180,16 @@ export {
   SoftplusTransform,
   TanhTransform,
 } from "./transforms/elementwise.js";
+export { PackRealFastFourierCoefficientsTransform, RealFastFourierTransform } from "./transforms/fft.js";
+export {
+  type AutoregressiveFn,
+  type BlockAutoregressiveFn,
+  BlockNeuralAutoregressiveTransform,
+  type InverseAutoregressiveOptions,
+  InverseAutoregressiveTransform,
+} from "./transforms/flows.js";
+export { L1BallTransform } from "./transforms/l1-ball.js";
+export { RecursiveLinearTransform } from "./transforms/recursive-linear.js";
 export { SimplexToOrderedTransform } from "./transforms/simplex-to-ordered.js";
 export {
   CholeskyTransform,
@@ -204,15 +213,5 @@ export {
   InverseTransform,
   Transform,
 } from "./transforms/transform.js";
-export { ZeroSumTransform } from "./transforms/zero-sum.js";
-export { L1BallTransform } from "./transforms/l1-ball.js";
-export { RecursiveLinearTransform } from "./transforms/recursive-linear.js";
-export { PackRealFastFourierCoefficientsTransform, RealFastFourierTransform } from "./transforms/fft.js";
 export { type TensorTree, UnpackTransform } from "./transforms/unpack.js";
-export {
-  type AutoregressiveFn,
-  type BlockAutoregressiveFn,
-  BlockNeuralAutoregressiveTransform,
-  type InverseAutoregressiveOptions,
-  InverseAutoregressiveTransform,
-} from "./transforms/flows.js";
+export { ZeroSumTransform } from "./transforms/zero-sum.js";

@@ -11,10 +11,9 @@ export interface Parity3Case {
 /** The cases of one section (`transforms`, `flows`, `car`, `kl`) of fixtures/parity3.json. */
 export function loadParity3(section: "transforms" | "flows" | "car" | "kl"): Parity3Case[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  const parsed = JSON.parse(readFileSync(join(here, "..", "..", "fixtures", "parity3.json"), "utf8")) as Record<
-    string,
-    Parity3Case[]
-  >;
+  const parsed = JSON.parse(
+    readFileSync(join(here, "..", "..", "fixtures", "parity3.json"), "utf8"),
+  ) as Record<string, Parity3Case[]>;
   const cases = parsed[section];
   if (cases === undefined) throw new Error(`fixtures/parity3.json has no section ${section}`);
   return cases;

@@ -128,7 +128,9 @@ export function irfftn(y: Tensor, shape: readonly number[]): Tensor {
   for (let kk = 0; kk < mIn; kk++) {
     const w = kk >= m ? 0 : kk === 0 || 2 * kk === n ? 1 / n : 2 / n;
     cm.push(Array.from({ length: n }, (_, j) => (w === 0 ? 0 : w * cv[kk * n + j]!)));
-    sm.push(Array.from({ length: n }, (_, j) => (w === 0 || kk === 0 || 2 * kk === n ? 0 : -w * sv[kk * n + j]!)));
+    sm.push(
+      Array.from({ length: n }, (_, j) => (w === 0 || kk === 0 || 2 * kk === n ? 0 : -w * sv[kk * n + j]!)),
+    );
   }
   return matmul(re, asTensor(cm)).add(matmul(im, asTensor(sm)));
 }
@@ -209,12 +211,15 @@ export class RealFastFourierTransform extends Transform {
     return zeros(batch).add((size * Math.log(size) - Math.LN2 * (size - q)) / 2);
   }
   override forwardShape(shape: readonly number[]): number[] {
-    const s = this.transformShape ? [...shape.slice(0, shape.length - this.transformNdims), ...this.transformShape] : [...shape];
+    const s = this.transformShape
+      ? [...shape.slice(0, shape.length - this.transformNdims), ...this.transformShape]
+      : [...shape];
     return [...s.slice(0, -1), Math.floor(s.at(-1)! / 2) + 1, 2];
   }
   override inverseShape(shape: readonly number[]): number[] {
     const lead = shape.slice(0, -1);
-    if (this.transformShape) return [...lead.slice(0, lead.length - this.transformNdims), ...this.transformShape];
+    if (this.transformShape)
+      return [...lead.slice(0, lead.length - this.transformNdims), ...this.transformShape];
     return [...lead.slice(0, -1), 2 * (lead.at(-1)! - 1)];
   }
 }
@@ -294,7 +299,13 @@ export class PackRealFastFourierCoefficientsTransform extends Transform {
     return n - m > 0 ? concatenate([re, sliceAxis(im, -1, 1, n - m + 1)], -1) : re;
   }
   logAbsDetJacobian(x: TensorLike, y: TensorLike): Tensor {
-    return zeros(broadcastShapes("PackRealFastFourierCoefficientsTransform", asTensor(x).shape.slice(0, -1), asTensor(y).shape.slice(0, -2)));
+    return zeros(
+      broadcastShapes(
+        "PackRealFastFourierCoefficientsTransform",
+        asTensor(x).shape.slice(0, -1),
+        asTensor(y).shape.slice(0, -2),
+      ),
+    );
   }
   override forwardShape(shape: readonly number[]): number[] {
     return [...shape.slice(0, -1), Math.floor(shape.at(-1)! / 2) + 1, 2];

@@ -7,7 +7,8 @@ import { flat, maxRelErr } from "../testing/fixtures.js";
 import { loadParity3, numericLogDet } from "../testing/parity3.js";
 import { L1BallTransform } from "./l1-ball.js";
 
-const vec = (n: number) => fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n, maxLength: n });
+const vec = (n: number) =>
+  fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n, maxLength: n });
 
 describe("L1BallTransform and the l1Ball constraint", () => {
   const t = new L1BallTransform();
@@ -16,7 +17,9 @@ describe("L1BallTransform and the l1Ball constraint", () => {
       const y = t.forward(c.x as number[]);
       expect(maxRelErr(values(y), flat(c.y))).toBeLessThanOrEqual(1e-10);
       expect(maxRelErr(values(t.inverse(c.y as number[])), flat(c.inverse))).toBeLessThanOrEqual(1e-10);
-      expect(maxRelErr(values(t.logAbsDetJacobian(c.x as number[], y)), flat(c.logDet))).toBeLessThanOrEqual(1e-10);
+      expect(maxRelErr(values(t.logAbsDetJacobian(c.x as number[], y)), flat(c.logDet))).toBeLessThanOrEqual(
+        1e-10,
+      );
     });
   }
   it("round trip, image inside the ball, log|det J| against central differences (fast-check)", () => {
@@ -34,7 +37,15 @@ describe("L1BallTransform and the l1Ball constraint", () => {
   });
   it("bijectTo(l1Ball) is the L1BallTransform; the constraint checks Σ|x| < 1 (+10ε, as NumPyro) per vector", () => {
     expect(bijectTo(l1Ball)).toBeInstanceOf(L1BallTransform);
-    expect(values(l1Ball.check([[0.5, -0.49], [0.6, -0.5], [0, 0]]))).toEqual([1, 0, 1]);
+    expect(
+      values(
+        l1Ball.check([
+          [0.5, -0.49],
+          [0.6, -0.5],
+          [0, 0],
+        ]),
+      ),
+    ).toEqual([1, 0, 1]);
     expect(l1Ball.eventDim).toBe(1);
   });
 });

@@ -66,13 +66,18 @@ export class UnpackTransform<T extends TensorTree = TensorTree> {
   forward(x: TensorLike): T {
     const xt = asTensor(x);
     if (xt.shape.length === 0)
-      throw new ShapeError("transform-shape", "UnpackTransform.forward: needs a vector [..., n], got a scalar.");
+      throw new ShapeError(
+        "transform-shape",
+        "UnpackTransform.forward: needs a vector [..., n], got a scalar.",
+      );
     const batch = xt.shape.slice(0, -1);
     if (batch.length === 0) return this.unpackFn(xt);
     const n = xt.shape.at(-1)!;
     const rows = batch.reduce((a, b) => a * b, 1);
     const flat = reshape(xt, [rows, n]);
-    const per = Array.from({ length: rows }, (_, r) => this.unpackFn(reshape(sliceAxis(flat, 0, r, r + 1), [n])));
+    const per = Array.from({ length: rows }, (_, r) =>
+      this.unpackFn(reshape(sliceAxis(flat, 0, r, r + 1), [n])),
+    );
     const template = per[0];
     if (template === undefined) {
       const probe = this.unpackFn(zeros([n]));
