@@ -110,7 +110,7 @@ describe("InverseAutoregressiveTransform (NumPyro's AutoregressiveNN weights, fi
     const iaf = new InverseAutoregressiveTransform((x) => [x.mul(0), x.mul(0).add(10)]);
     // log σ = 10 is clipped to 3 in value, but d/dx of Σ log σ(x) = 0 and d/dx of y = e³·x is e³
     expect(values(iaf.forward([1, 2]))).toEqual([Math.exp(3), 2 * Math.exp(3)]);
-    expect(values(grad((x: Tensor) => sum(iaf.forward(x), -1))(asTensor([1, 2])))).toEqual([
+    expect(values(grad((x: Tensor) => sum(iaf.forward(x), -1))(asTensor([1, 2])) as Tensor)).toEqual([
       Math.exp(3),
       Math.exp(3),
     ]);
