@@ -122,6 +122,7 @@ export {
   MaskedDistribution,
 } from "./distribution.js";
 export type { ProbsOrLogits, WithProbsOrLogits } from "./internal/bernoulli-helpers.js";
+export type { SparseAdjacency } from "./internal/sparse-adjacency.js";
 export type { TruncationBounds } from "./internal/truncated-helpers.js";
 export type { WishartScale } from "./internal/wishart-helpers.js";
 // KL divergence
@@ -150,7 +151,7 @@ export { ZeroInflatedDistribution } from "./meta/zero-inflated-distribution.js";
 export { ZeroInflatedNegativeBinomial2 } from "./meta/zero-inflated-negative-binomial2.js";
 export { ZeroInflatedPoisson } from "./meta/zero-inflated-poisson.js";
 // Multivariate
-export { CAR } from "./multivariate/car.js";
+export { CAR, type CAROptions } from "./multivariate/car.js";
 export { type CirculantCovariance, CirculantNormal } from "./multivariate/circulant-normal.js";
 export { Dirichlet } from "./multivariate/dirichlet.js";
 export { DirichletMultinomial } from "./multivariate/dirichlet-multinomial.js";

@@ -1,8 +1,9 @@
-import { jit, key, type Tensor } from "@phlox/tensor";
+import { grad, jit, key, type Tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
-import { asTensor, ConstraintError, PhloxError, ShapeError, values } from "../internal/ops.js";
+import { asTensor, ConstraintError, PhloxError, ShapeError, sum, values } from "../internal/ops.js";
 import { flat, maxRelErr } from "../testing/fixtures.js";
 import { loadParity2, type Parity2Case } from "../testing/parity2.js";
+import { loadParity3 } from "../testing/parity3.js";
 import { CAR } from "./car.js";
 import { MultivariateNormal } from "./mvn.js";
 
@@ -108,5 +109,64 @@ describe("CAR sampler and input checks", () => {
     expect(() => new CAR(0, 1, 1, W, v)).toThrow(/correlation/);
     expect(() => new CAR(0, 0.5, -1, W, v)).toThrow(/conditionalPrecision/);
     expect(() => new CAR(0, 0.5, 1, W, v).logProb([0, Number.NaN, 0, 0])).toThrow(ConstraintError);
+  });
+});
+
+describe("CAR, sparse form (NumPyro's is_sparse=True; fixtures/parity3.json)", () => {
+  const cases = loadParity3("car");
+  for (const c of cases) {
+    it(`${c.name}: logProb equals NumPyro's sparse CAR and the dense CAR to 1e-10`, () => {
+      const [loc, a, t] = [c.loc as Arr, c.correlation as Arr, c.conditionalPrecision as Arr];
+      const sparse = new CAR(loc, a, t, {
+        n: (c.adjMatrix as Arr).length,
+        rows: c.rows as number[],
+        cols: c.cols as number[],
+        values: c.values as number[],
+      });
+      const fromDense = new CAR(loc, a, t, c.adjMatrix as Arr, { isSparse: true });
+      const dense = new CAR(loc, a, t, c.adjMatrix as Arr);
+      expect(sparse.isSparse && fromDense.isSparse && !dense.isSparse).toBe(true);
+      expect(sparse.batchShape).toEqual(c.batchShape);
+      const want = flat(c.logProb);
+      expect(want.length).toBeGreaterThanOrEqual(60);
+      expect(maxRelErr(values(sparse.logProb(c.x as Arr)), want)).toBeLessThanOrEqual(1e-10);
+      expect(maxRelErr(values(fromDense.logProb(c.x as Arr)), want)).toBeLessThanOrEqual(1e-10);
+      expect(maxRelErr(values(dense.logProb(c.x as Arr)), want)).toBeLessThanOrEqual(1e-10);
+      expect(values(sparse.precisionMatrix)).toEqual(values(dense.precisionMatrix));
+    });
+  }
+  it("logProb traces under jit and its gradient in α matches the dense form", () => {
+    const c = cases[1]!;
+    const adj = { n: 5, rows: c.rows as number[], cols: c.cols as number[], values: c.values as number[] };
+    const [loc, t] = [c.loc as Arr, c.conditionalPrecision as Arr];
+    const x = asTensor(c.x as Arr);
+    const traced = jit((a: Tensor) => new CAR(loc, a, t, adj).logProb(x))(asTensor(c.correlation as Arr));
+    expect(maxRelErr(values(traced), flat(c.logProb))).toBeLessThanOrEqual(1e-10);
+    const g = (d: (a: Tensor) => CAR) =>
+      values(grad((a: Tensor) => sum(d(a).logProb(x), [0, 1]))(asTensor(c.correlation as Arr)) as Tensor);
+    const gs = g((a) => new CAR(loc, a, t, adj));
+    const gd = g((a) => new CAR(loc, a, t, c.adjMatrix as Arr));
+    expect(maxRelErr(gs, gd)).toBeLessThan(1e-9);
+  });
+  it("rejects an asymmetric, out-of-range or isolated-site sparse adjacency, and a batch of matrices", () => {
+    const mk = (rows: number[], cols: number[]) => () => new CAR(0, 0.5, 1, { n: 3, rows, cols });
+    expect(mk([0, 1], [1, 2])).toThrow(PhloxError);
+    expect(mk([0, 3], [3, 0])).toThrow(PhloxError);
+    expect(mk([0, 1], [1, 0])).toThrow(/row 2/);
+    expect(
+      () =>
+        new CAR(
+          0,
+          0.5,
+          1,
+          [
+            [
+              [0, 1],
+              [1, 0],
+            ],
+          ],
+          { isSparse: true },
+        ),
+    ).toThrow(ShapeError);
   });
 });
