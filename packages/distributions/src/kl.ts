@@ -1,24 +1,31 @@
 import { Beta } from "./continuous/beta.js";
 import { Exponential } from "./continuous/exponential.js";
 import { Gamma } from "./continuous/gamma.js";
+import { Kumaraswamy } from "./continuous/kumaraswamy.js";
 import { Normal } from "./continuous/normal.js";
 import { Weibull } from "./continuous/weibull.js";
 import { Bernoulli } from "./discrete/bernoulli.js";
 import { Categorical } from "./discrete/categorical.js";
 import { Distribution, ExpandedDistribution, Independent, MaskedDistribution } from "./distribution.js";
+import { halfSpectrumWeights, rfftMatrices } from "./internal/dft.js";
 import {
   add,
+  and,
+  asTensor,
   betaln,
   broadcastTo,
   diagonal,
   digamma,
   div,
+  exp,
   gt,
   lgamma,
   log,
+  matmul,
   mul,
   neg,
   PhloxError,
+  sliceAxis,
   solveTrilVec,
   square,
   sub,
@@ -33,6 +40,7 @@ import {
 import { broadcastShapes } from "./internal/shape.js";
 import { EULER_GAMMA } from "./internal/util.js";
 import { Delta } from "./meta/delta.js";
+import { CirculantNormal } from "./multivariate/circulant-normal.js";
 import { Dirichlet } from "./multivariate/dirichlet.js";
 import { MultivariateNormal } from "./multivariate/mvn.js";
 
@@ -210,13 +218,66 @@ function installDefaults(): void {
   registerKL(ExpandedDistribution, ExpandedDistribution, (p, q) =>
     broadcastTo(klDivergence(p.baseDist, q.baseDist), bshape(p, q)),
   );
-  registerKL(Delta, Distribution, (p, q) => neg(q.logProb(p.v)));
+  registerKL(Delta, Distribution, (p, q) => add(neg(q.logProb(p.v)), p.logDensity));
   registerKL(MaskedDistribution, MaskedDistribution, (p, q) => {
     const kl = klDivergence(p.baseDist, q.baseDist);
-    const m = p.maskValue;
+    const [mp, mq] = [p.maskValue, q.maskValue];
+    if (mp === false || mq === false) return mul(kl, 0);
+    const m = mp === true ? mq : mq === true ? mp : and(mp, mq);
     if (m === true) return kl;
-    if (m === false) return mul(kl, 0);
     return where(broadcastTo(m, kl.shape), kl, 0);
   });
+  registerKL(Kumaraswamy, Beta, klKumaraswamyBeta);
+  registerKL(Independent, CirculantNormal, klNormalCirculant);
   installing = false;
+}
+
+/** Terms of the Taylor series in NumPyro's Kumaraswamy–Beta KL (its `KL_KUMARASWAMY_BETA_TAYLOR_ORDER`). */
+const KUMARASWAMY_BETA_TAYLOR_ORDER = 10;
+
+/** KL(Kumaraswamy(a, b) ‖ Beta(α, β)), Nalisnick & Smyth 2016 (eq. 12), series truncated as NumPyro does. */
+function klKumaraswamyBeta(p: Kumaraswamy, q: Beta): Tensor {
+  const [a, b, al, be] = [p.concentration1, p.concentration0, q.concentration1, q.concentration0];
+  const rb = div(1, b);
+  const ab = mul(a, b);
+  const t1 = mul(sub(div(al, a), 1), add(add(EULER_GAMMA, digamma(b)), rb));
+  const t2 = add(add(log(ab), betaln(al, be)), sub(rb, 1));
+  let series: Tensor = asTensor(0);
+  for (let m = 1; m <= KUMARASWAMY_BETA_TAYLOR_ORDER; m++)
+    series = add(series, div(exp(betaln(div(m, a), b)), add(m, ab)));
+  return add(add(t1, t2), mul(mul(sub(be, 1), b), series));
+}
+
+/**
+ * KL(Independent(Normal(μ, σ), 1) ‖ CirculantNormal(m, C)) in the Fourier basis, as NumPyro: with r = m − μ,
+ * ½(rᵀC⁻¹r + tr(C⁻¹ diag σ²) + log det C − Σ log σ² − n); C⁻¹ has the constant diagonal (1/n) Σₖ 1/λₖ over
+ * the full spectrum of eigenvalues λ.
+ */
+function klNormalCirculant(p: Independent, q: CirculantNormal): Tensor {
+  const base = p.baseDist;
+  if (!(base instanceof Normal) || p.reinterpretedBatchNdims !== 1)
+    throw new PhloxError(
+      "kl-unregistered",
+      `klDivergence(${p.name}, CirculantNormal): only an Independent Normal with one reinterpreted axis has a ` +
+        "closed form (as in NumPyro).",
+    );
+  const n = q.eventShape[0]!;
+  const shape = bshape(p, q);
+  const variance = broadcastTo(square(base.scale), [...p.batchShape, n]);
+  const r = sub(q.loc, broadcastTo(base.loc, [...p.batchShape, n]));
+  const { cos, sin } = rfftMatrices(n);
+  const w = asTensor(halfSpectrumWeights(n));
+  const lam = q.covarianceRfft;
+  // rᵀC⁻¹r = (1/n) Σₖ wₖ |Rₖ|² / λₖ over the half spectrum
+  const power = add(square(matmul(r, cos)), square(matmul(r, sin)));
+  const quad = div(sum(div(mul(w, power), lam), -1), n);
+  const invDiag = div(sum(div(w, lam), -1), n);
+  const logLam = log(lam);
+  const half = Math.floor((n + 1) / 2);
+  const logDetC = add(sum(logLam, -1), half > 1 ? sum(sliceAxis(logLam, -1, 1, half), -1) : 0);
+  const kl = mul(
+    0.5,
+    sub(sub(add(add(quad, mul(invDiag, sum(variance, -1))), logDetC), sum(log(variance), -1)), n),
+  );
+  return broadcastTo(kl, shape);
 }
