@@ -156,6 +156,14 @@ for bshape, n in [((), 6), ((3,), 5), ((2, 2), 8)]:
     klcase(f"Independent(Normal)-CirculantNormal/{'x'.join(map(str, bshape)) or 'scalar'}/n{n}", p,
            nd.CirculantNormal(jnp.asarray(qloc), covariance_row=jnp.asarray(row)),
            {"loc": lst(loc), "scale": lst(scale), "qLoc": lst(qloc), "covarianceRow": lst(row)})
+# Independent pairs with different reinterpreted axes (NumPyro peels the shared ones)
+loc, scale = rng.normal(size=(2, 6)), rng.uniform(0.5, 2, size=(2, 6))
+qloc = rng.normal(size=(2, 6))
+d = np.minimum(np.arange(6), 6 - np.arange(6))
+row = np.exp(-d / 2.0) + 0.2 * (d == 0)
+klcase("Independent2(Normal)-Independent1(CirculantNormal)", nd.Normal(loc, scale).to_event(2),
+       nd.CirculantNormal(jnp.asarray(qloc), covariance_row=jnp.asarray(row)).to_event(1),
+       {"loc": lst(loc), "scale": lst(scale), "qLoc": lst(qloc), "covarianceRow": lst(row)})
 # Delta with a log density, masked pairs
 v, ld = rng.normal(size=(5,)), rng.normal(size=(5,))
 klcase("Delta(logDensity)-Normal", nd.Delta(v, ld), nd.Normal(0.3, 1.7), {"v": lst(v), "logDensity": lst(ld)})

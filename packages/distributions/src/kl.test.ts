@@ -139,6 +139,10 @@ describe("klDivergence: the pairs added for NumPyro 0.21 parity (fixtures/parity
       new Normal(p.loc!, p.scale!).toEvent(1),
       new CirculantNormal(p.qLoc!, { covarianceRow: p.covarianceRow! }),
     ],
+    "Independent2(Normal)-Independent1(CirculantNormal)": (p) => [
+      new Normal(p.loc!, p.scale!).toEvent(2),
+      new CirculantNormal(p.qLoc!, { covarianceRow: p.covarianceRow! }).toEvent(1),
+    ],
     "Delta(logDensity)-Normal": (p) => [new Delta(p.v!, p.logDensity!), new Normal(0.3, 1.7)],
     "Masked-Masked/Normal": (p) => [
       new Normal(p.loc!, 1).mask(asTensor(p.maskP as unknown as boolean[])),

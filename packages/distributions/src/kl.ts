@@ -200,14 +200,13 @@ function installDefaults(): void {
     return sub(add(xlogy(a, a), xlog1py(sub(1, a), neg(a))), add(xlogy(a, b), xlog1py(sub(1, a), neg(b))));
   });
   registerKL(Independent, Independent, (p, q) => {
-    if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
-      throw new PhloxError(
-        "kl-shape",
-        `klDivergence(Independent, Independent): reinterpreted batch dims differ ` +
-          `(${p.reinterpretedBatchNdims} vs ${q.reinterpretedBatchNdims}).`,
-      );
-    }
-    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
+    // NumPyro: peel the shared reinterpreted axes, pair what is left, sum the shared axes back
+    const shared = Math.min(p.reinterpretedBatchNdims, q.reinterpretedBatchNdims);
+    const pn = p.reinterpretedBatchNdims - shared;
+    const qn = q.reinterpretedBatchNdims - shared;
+    const pp = pn > 0 ? new Independent(p.baseDist, pn) : p.baseDist;
+    const qq = qn > 0 ? new Independent(q.baseDist, qn) : q.baseDist;
+    return sumRightmost(klDivergence(pp, qq), shared);
   });
   registerKL(ExpandedDistribution, Distribution, (p, q) =>
     broadcastTo(klDivergence(p.baseDist, q), bshape(p, q)),
