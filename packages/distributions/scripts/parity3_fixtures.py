@@ -56,11 +56,12 @@ for tshape, xshape, iv in [((2, 2), (5, 2), False), ((3, 2, 2), (3, 4, 2), True)
           rng.normal(size=xshape), transitionMatrix=lst(A), initialValue=None if init is None else lst(init))
 
 # ---- RealFastFourierTransform and PackRealFastFourierCoefficientsTransform ----
-for xshape, tshape, ndims in [((6,), None, 1), ((2, 7), (7,), 1), ((3, 4, 5), None, 2), ((4, 6), (4, 6), 2)]:
+for xshape, tshape, ndims in [((6,), None, 1), ((2, 7), (7,), 1), ((3, 4, 5), None, 2), ((4, 6), (4, 6), 2),
+                              ((2, 8), (6,), 1), ((5,), (8,), 1), ((3, 5), (4, 7), 2)]:
     t = T.RealFastFourierTransform(tshape, ndims)
     x = jnp.asarray(rng.normal(size=xshape))
     y = t(x)
-    OUT["transforms"].append({"name": f"RealFFT/x{'x'.join(map(str, xshape))}/ndims{ndims}", "x": lst(x),
+    OUT["transforms"].append({"name": f"RealFFT/x{'x'.join(map(str, xshape))}/ndims{ndims}/s{tshape}", "x": lst(x),
                               "y": lst(y), "inverse": lst(t.inv(y)), "logDet": lst(t.log_abs_det_jacobian(x, y)),
                               "transformShape": None if tshape is None else list(tshape), "transformNdims": ndims})
 for xshape in [(6,), (3, 7), (1,), (2,)]:
