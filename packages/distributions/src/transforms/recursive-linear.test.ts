@@ -1,6 +1,9 @@
+import { key } from "@phlox/tensor";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Normal } from "../continuous/normal.js";
 import { ShapeError, values } from "../internal/ops.js";
+import { TransformedDistribution } from "../meta/transformed-distribution.js";
 import { flat, maxRelErr } from "../testing/fixtures.js";
 import { loadParity3, numericLogDet } from "../testing/parity3.js";
 import { RecursiveLinearTransform } from "./recursive-linear.js";
@@ -43,6 +46,22 @@ describe("RecursiveLinearTransform", () => {
       ),
       { numRuns: 15, seed: 5 },
     );
+  });
+  it("inside a TransformedDistribution: a vector random walk whose density is that of its innovations", () => {
+    const A = [
+      [1, 1],
+      [0, 1],
+    ];
+    const d = new TransformedDistribution(
+      new Normal(0, [0.5, 2]).expand([6, 2]).toEvent(2),
+      new RecursiveLinearTransform(A),
+    );
+    expect(d.eventShape).toEqual([6, 2]);
+    const y = d.sample(key(1), [3]);
+    expect(y.shape).toEqual([3, 6, 2]);
+    const innovations = new RecursiveLinearTransform(A).inverse(y);
+    const want = values(new Normal(0, [0.5, 2]).logProb(innovations).sum([-2, -1]));
+    expect(maxRelErr(values(d.logProb(y)), want)).toBeLessThan(1e-12);
   });
   it("rejects a non-square transition matrix and values of the wrong width", () => {
     expect(() => new RecursiveLinearTransform([[1, 2]])).toThrow(ShapeError);
