@@ -50,6 +50,10 @@ export interface LatentSite {
   shape: number[];
   offset: number;
   size: number;
+  /** Shape of the site's constrained value, when the model gives it (differs from `shape` for e.g. simplex sites). */
+  constrainedShape?: number[];
+  /** Event dimensions of the site's distribution, when the model gives them. */
+  eventDim?: number;
 }
 
 /** @internal What a guide keeps after `setup` (NumPyro's prototype trace). */
@@ -176,7 +180,13 @@ export abstract class AutoContinuous implements Guide {
       );
     }
     const layout: LatentSite[] = pm.layout
-      ? pm.layout.map((l) => ({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size }))
+      ? pm.layout.map((l) => {
+          const site: LatentSite = { name: l.name, shape: [...l.shape], offset: l.offset, size: l.size };
+          const extra = l as { constrainedShape?: number[]; eventDim?: number };
+          if (extra.constrainedShape !== undefined) site.constrainedShape = [...extra.constrainedShape];
+          if (extra.eventDim !== undefined) site.eventDim = extra.eventDim;
+          return site;
+        })
       : [{ name: "z", shape: [D], offset: 0, size: D }];
     this.blockLayout(layout);
     const family = this.makeFamily(D);
@@ -223,7 +233,7 @@ export abstract class AutoContinuous implements Guide {
       else if (s.constraint === "softplus_positive") {
         out[s.name] = { data: Float64Array.from(block, softplus), shape: [...s.shape] };
       } else if (s.constraint === "scaled_unit_lower_cholesky") {
-        out[s.name] = { data: sulcForward(block, s.shape[0]), shape: [...s.shape] };
+        out[s.name] = { data: sulcForwardBatched(block, s.shape), shape: [...s.shape] };
       } else {
         if (latent === null) {
           const z = new Float64Array(b.family.dim);
@@ -277,7 +287,7 @@ export abstract class AutoContinuous implements Guide {
             );
           block[i] = softplusInv(v.data[i]);
         }
-      } else sulcInverse(v.data, s.shape[0], block, `${who}: "${s.name}"`);
+      } else sulcInverseBatched(v.data, s.shape, block, `${who}: "${s.name}"`);
     }
     if (Object.keys(latentValues).length > 0) {
       const z = new Float64Array(b.family.dim);
@@ -498,5 +508,36 @@ export function sulcInverse(L: ArrayLike<number>, n: number, block: Float64Array
     const wo = (i * (i - 1)) / 2;
     for (let j = 0; j < i; j++) block[wo + j] = L[i * n + j] / s;
     block[ro + i] = softplusInv(s);
+  }
+}
+
+/** {@link sulcForward} over a batch of matrices: `shape` is `[...batch, n, n]`, blocks one after another. */
+function sulcForwardBatched(block: Float64Array, shape: readonly number[]): Float64Array {
+  const n = shape[shape.length - 1];
+  const nb = prod(shape.slice(0, -2));
+  const bs = (n * (n - 1)) / 2 + n;
+  const out = new Float64Array(nb * n * n);
+  for (let b = 0; b < nb; b++) out.set(sulcForward(block.subarray(b * bs, (b + 1) * bs), n), b * n * n);
+  return out;
+}
+
+/** {@link sulcInverse} over a batch of matrices of shape `[...batch, n, n]`. */
+function sulcInverseBatched(
+  L: ArrayLike<number>,
+  shape: readonly number[],
+  block: Float64Array,
+  who: string,
+): void {
+  const n = shape[shape.length - 1];
+  const nb = prod(shape.slice(0, -2));
+  const bs = (n * (n - 1)) / 2 + n;
+  const arr = Float64Array.from(L);
+  for (let b = 0; b < nb; b++) {
+    sulcInverse(
+      arr.subarray(b * n * n, (b + 1) * n * n),
+      n,
+      block.subarray(b * bs, (b + 1) * bs),
+      nb > 1 ? `${who} (batch ${b})` : who,
+    );
   }
 }

@@ -1,3 +1,9 @@
+export {
+  AutoBatchedLowRankMultivariateNormal,
+  type AutoBatchedLowRankOptions,
+  AutoBatchedMultivariateNormal,
+  type AutoBatchedOptions,
+} from "./auto-batched.js";
 export { AutoBNAFNormal, type AutoBNAFNormalOptions } from "./auto-bnaf-normal.js";
 export {
   AutoContinuous,

@@ -115,7 +115,11 @@ export function resolveModel(
     potentialFn: info.potentialFn,
     dim: info.dim,
     initialZ: info.initialZ,
-    layout: info.layout,
+    // with each site's event dimension (the batched guides read it)
+    layout: info.layout.map((l) => ({
+      ...l,
+      eventDim: info.prototypeTrace.get(l.name)?.fn?.eventDim ?? 0,
+    })),
     compiled: info.compiled,
     postprocess: (z) => info.postprocess(z),
     unconstrain: (values) => info.unconstrain(values),
