@@ -22,7 +22,7 @@ import {
   toKeyPair,
 } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
-import { softplus, softplusInv } from "./internal/math.js";
+import { sigmoid, softplus, softplusInv } from "./internal/math.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 /** Options shared by the autoguides. */
@@ -232,6 +232,11 @@ export abstract class AutoContinuous implements Guide {
       if (s.constraint === "real") out[s.name] = { data: Float64Array.from(block), shape: [...s.shape] };
       else if (s.constraint === "softplus_positive") {
         out[s.name] = { data: Float64Array.from(block, softplus), shape: [...s.shape] };
+      } else if (s.constraint === "positive") {
+        out[s.name] = { data: Float64Array.from(block, Math.exp), shape: [...s.shape] };
+      } else if (s.constraint === "interval") {
+        const hi = s.high ?? 1;
+        out[s.name] = { data: Float64Array.from(block, (x) => hi * sigmoid(x)), shape: [...s.shape] };
       } else if (s.constraint === "scaled_unit_lower_cholesky") {
         out[s.name] = { data: sulcForwardBatched(block, s.shape), shape: [...s.shape] };
       } else {
@@ -278,7 +283,19 @@ export abstract class AutoContinuous implements Guide {
       }
       const block = u.subarray(s.offset, s.offset + s.size);
       if (s.constraint === "real") block.set(v.data);
-      else if (s.constraint === "softplus_positive") {
+      else if (s.constraint === "positive" || s.constraint === "interval") {
+        const hi = s.high ?? 1;
+        for (let i = 0; i < block.length; i++) {
+          const x = v.data[i];
+          const ok = s.constraint === "positive" ? x > 0 : x > 0 && x < hi;
+          if (!ok)
+            throw new ConstraintError(
+              "autoguide-param-constraint",
+              `${who}: "${s.name}" must be ${s.constraint === "positive" ? "positive" : `in (0, ${hi})`}, got ${x} at ${i}.`,
+            );
+          block[i] = s.constraint === "positive" ? Math.log(x) : Math.log(x / hi) - Math.log1p(-x / hi);
+        }
+      } else if (s.constraint === "softplus_positive") {
         for (let i = 0; i < block.length; i++) {
           if (!(v.data[i] > 0))
             throw new ConstraintError(

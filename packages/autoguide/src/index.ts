@@ -11,6 +11,7 @@ export {
   type LatentSite,
   type SamplePosteriorOptions,
 } from "./auto-continuous.js";
+export { AutoDAIS, type AutoDAISOptions } from "./auto-dais.js";
 export { AutoDelta } from "./auto-delta.js";
 export { AutoGuideList } from "./auto-guide-list.js";
 export { AutoIAFNormal, type AutoIAFNormalOptions } from "./auto-iaf-normal.js";

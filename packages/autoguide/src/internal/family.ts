@@ -10,7 +10,15 @@ import { choleskyInPlace, ndtri, sigmoid, softplus, softplusInv } from "./math.j
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** How a block of the flat parameter vector maps to its constrained value. */
-export type ParamConstraint = "real" | "softplus_positive" | "scaled_unit_lower_cholesky" | "latent";
+export type ParamConstraint =
+  | "real"
+  | "softplus_positive"
+  | "scaled_unit_lower_cholesky"
+  | "latent"
+  /** NumPyro's `constraints.positive`: exp of the unconstrained value. */
+  | "positive"
+  /** NumPyro's `constraints.interval(0, high)`: high · sigmoid of the unconstrained value. */
+  | "interval";
 
 /** One named parameter: `size` unconstrained numbers at `offset` in the flat vector. */
 export interface ParamSpec {
@@ -20,6 +28,8 @@ export interface ParamSpec {
   offset: number;
   size: number;
   constraint: ParamConstraint;
+  /** For `"interval"` specs: the upper bound (the lower is 0). */
+  high?: number;
   /** For `"latent"` specs: the model site whose unconstrained value this block is (name, offset in z). */
   site?: { name: string; offset: number };
 }
