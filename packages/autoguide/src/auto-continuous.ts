@@ -38,6 +38,17 @@ export interface AutoGuideOptions {
   initScale?: number;
 }
 
+/**
+ * A guide's learned map T from its base distribution N(0, I_D) to the model's flat unconstrained latent
+ * space (NumPyro's `AutoContinuous.get_transform`), as traceable tensor code.
+ */
+export interface LatentTransform {
+  /** D, the latent dimension. */
+  readonly dim: number;
+  /** x = T(ε) (shape [D]) and log|det ∂T/∂ε| (a scalar), for ε of shape [D]. */
+  apply(eps: Tensor): [Tensor, Tensor];
+}
+
 /** Options of `samplePosterior`. */
 export interface SamplePosteriorOptions {
   /** Leading shape of the draws (default `[]`: one draw). */
@@ -456,6 +467,50 @@ export abstract class AutoContinuous implements Guide {
     const u0 = new Float64Array(b.family.numParams);
     b.family.init(b.pm.initialZ, u0);
     return u0;
+  }
+
+  /**
+   * Constrained latent values (and deterministic sites) for rows of unconstrained latent vectors, as
+   * `samplePosterior` returns them (used by `NeuTraReparam.transformSample`).
+   * @param zs - `prod(batchShape)` rows of length `latentDim`, row-major.
+   * @param batchShape - the leading shape of the result.
+   * @returns by site name, float64 tensors of shape `[...batchShape, ...siteShape]`.
+   * @throws ShapeError (a PhloxError) when `zs` does not hold `prod(batchShape)` rows.
+   */
+  constrainLatent(zs: Float64Array, batchShape: readonly number[]): Record<string, Tensor> {
+    const b = this.requireBound("constrainLatent");
+    const D = b.family.dim;
+    const n = prod(batchShape);
+    if (zs.length !== n * D) {
+      throw new ShapeError(
+        "autoguide-latent-shape",
+        `${this.constructor.name}.constrainLatent: expected ${n} rows of ${D} values, got ${zs.length} values.`,
+      );
+    }
+    return toTensors(this.collect(b, n, batchShape, (i, z) => z.set(zs.subarray(i * D, (i + 1) * D))));
+  }
+
+  /**
+   * The guide's transform from its base N(0, I) to the unconstrained latent space at the given parameters
+   * (NumPyro's `get_transform`), for {@link NeuTraReparam}. Gaussian guides give the affine map
+   * loc + L ε (L the Cholesky factor of the covariance); AutoBNAFNormal its flows.
+   * @param params - the fitted parameters.
+   * @returns a {@link LatentTransform}.
+   * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, AutoLaplaceApproximation,
+   *   AutoIAFNormal, the batched and DAIS guides).
+   */
+  getTransform(params: Readonly<Params>): LatentTransform {
+    const b = this.requireBound("getTransform");
+    const f = b.family;
+    if (f.tensorTransform === undefined) {
+      throw new PhloxError(
+        "autoguide-no-transform",
+        `${this.constructor.name}.getTransform: this guide has no transform from a standard Normal base; ` +
+          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal or AutoBNAFNormal.",
+      );
+    }
+    const apply = f.tensorTransform(this.unconstrain(b, params, this.initialU(b)));
+    return { dim: f.dim, apply };
   }
 
   /**

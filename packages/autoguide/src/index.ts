@@ -9,6 +9,7 @@ export {
   AutoContinuous,
   type AutoGuideOptions,
   type LatentSite,
+  type LatentTransform,
   type SamplePosteriorOptions,
 } from "./auto-continuous.js";
 export { AutoDAIS, type AutoDAISOptions } from "./auto-dais.js";
@@ -27,3 +28,4 @@ export {
   type LatentGaussian,
 } from "./auto-multivariate-normal.js";
 export { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
+export { NeuTraReparam } from "./neutra-reparam.js";
