@@ -119,7 +119,7 @@ export class AutoDAIS extends AutoContinuous {
 
   protected makeFamily(dim: number): LatentFamily {
     const U = tensorPotential(this.constructor.name, this.model, this.args, this.layoutForFamily);
-    return new DaisFamily(dim, this.settings, U);
+    return new DaisFamily(dim, this.settings, (z) => U(z));
   }
 
   protected paramSpecs(family: LatentFamily): ParamSpec[] {

@@ -28,4 +28,5 @@ export {
   type LatentGaussian,
 } from "./auto-multivariate-normal.js";
 export { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
+export { AutoSurrogateLikelihoodDAIS } from "./auto-surrogate-likelihood-dais.js";
 export { NeuTraReparam } from "./neutra-reparam.js";

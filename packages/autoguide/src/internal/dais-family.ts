@@ -66,10 +66,21 @@ export class DaisFamily implements LatentFamily {
   private vjp: ((u: Float64Array, g: Float64Array, xi: Float64Array, gz: Float64Array) => number) | null =
     null;
 
+  /** Offset of the extra block (the surrogate model's parameters), after the DAIS parameters. */
+  readonly extraOffset: number;
+
+  /**
+   * @param dim - D.
+   * @param settings - the validated options.
+   * @param U - the potential driving the dynamics, given z and the raw (unconstrained) extra block.
+   * @param extraInit - initial raw values of an extra block of parameters that `U` reads (AutoSurrogateLikelihoodDAIS's
+   *   surrogate parameters); empty for AutoDAIS.
+   */
   constructor(
     readonly dim: number,
     readonly settings: DaisSettings,
-    private readonly U: (z: Tensor) => Tensor,
+    private readonly U: (z: Tensor, extra: Tensor) => Tensor,
+    private readonly extraInit: Float64Array = new Float64Array(0),
   ) {
     const D = dim;
     const K = settings.K;
@@ -79,7 +90,8 @@ export class DaisFamily implements LatentFamily {
     const scale = loc + D;
     this.off = { betaInc, mass, loc, scale };
     const scaleSize = settings.baseDist === "diagonal" ? D : (D * (D - 1)) / 2 + D;
-    this.numParams = scale + scaleSize;
+    this.extraOffset = scale + scaleSize;
+    this.numParams = this.extraOffset + extraInit.length;
     this.noiseDim = D * (K + 1);
     if (settings.baseDist === "cholesky") {
       // index into [0, W...] giving the strictly lower triangle of a D×D matrix by rows
@@ -141,7 +153,11 @@ export class DaisFamily implements LatentFamily {
         return reshape(triangularSolve(L, y, { lower: true, leftSide: true, transposeA: true }), [D]);
       };
     }
-    const gradU = grad(this.U) as (z: Tensor) => Tensor;
+    const extra =
+      this.extraInit.length > 0
+        ? slice(u, [this.extraOffset], [this.extraOffset + this.extraInit.length])
+        : tensor(new Float64Array(0));
+    const gradU = grad((z: Tensor) => this.U(z, extra)) as (z: Tensor) => Tensor;
     let z = z0;
     let v = slice(xi, [K * D], [(K + 1) * D]).mul(m);
     let logFactor: Tensor = tensor(0);
@@ -176,6 +192,7 @@ export class DaisFamily implements LatentFamily {
       u[o.mass + i] = 0;
       u[o.loc + i] = z0[i];
     }
+    u.set(this.extraInit, this.extraOffset);
     if (baseDist === "diagonal") for (let i = 0; i < D; i++) u[o.scale + i] = Math.log(initScale);
     else {
       const nW = (D * (D - 1)) / 2;
