@@ -493,11 +493,11 @@ export abstract class AutoContinuous implements Guide {
   /**
    * The guide's transform from its base N(0, I) to the unconstrained latent space at the given parameters
    * (NumPyro's `get_transform`), for {@link NeuTraReparam}. Gaussian guides give the affine map
-   * loc + L ε (L the Cholesky factor of the covariance); AutoBNAFNormal its flows.
+   * loc + L ε (L the Cholesky factor of the covariance); AutoIAFNormal and AutoBNAFNormal their flows.
    * @param params - the fitted parameters.
    * @returns a {@link LatentTransform}.
    * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, AutoLaplaceApproximation,
-   *   AutoIAFNormal, the batched and DAIS guides).
+   *   the batched and DAIS guides).
    */
   getTransform(params: Readonly<Params>): LatentTransform {
     const b = this.requireBound("getTransform");
@@ -506,7 +506,7 @@ export abstract class AutoContinuous implements Guide {
       throw new PhloxError(
         "autoguide-no-transform",
         `${this.constructor.name}.getTransform: this guide has no transform from a standard Normal base; ` +
-          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal or AutoBNAFNormal.",
+          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoIAFNormal or AutoBNAFNormal.",
       );
     }
     const apply = f.tensorTransform(this.unconstrain(b, params, this.initialU(b)));

@@ -17,7 +17,8 @@ type AnyModel = (...args: never[]) => unknown;
  * Differences from NumPyro: the shared latent and log|det ∂T/∂ε| (factor `_<prefix>_shared_latent_log_det`)
  * are added once before the model runs, outside every plate (NumPyro adds the Jacobian to the first site's
  * factor, which counts it once per element when that site sits in a plate). Guides with a transform:
- * AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoBNAFNormal (and AutoNormal).
+ * AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoIAFNormal, AutoBNAFNormal
+ * (and AutoNormal).
  * @example
  * const guide = new AutoBNAFNormal(funnel);
  * const { params } = new SVI(funnel, guide, new Adam(0.003), new TraceELBO()).run(key(0), 5000);
