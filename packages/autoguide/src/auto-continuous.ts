@@ -492,7 +492,7 @@ export abstract class AutoContinuous implements Guide {
 
   /**
    * The guide's transform from its base N(0, I) to the unconstrained latent space at the given parameters
-   * (NumPyro's `get_transform`), for {@link NeuTraReparam}. Gaussian guides give the affine map
+   * (NumPyro's `get_transform`), for `NeuTraReparam`. Gaussian guides give the affine map
    * loc + L ε (L the Cholesky factor of the covariance); AutoIAFNormal and AutoBNAFNormal their flows.
    * @param params - the fitted parameters.
    * @returns a {@link LatentTransform}.

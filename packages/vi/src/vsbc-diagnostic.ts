@@ -37,7 +37,10 @@ export interface VsbcResult {
   probabilities: Record<string, Tensor>;
   /** By site: the two-sample KS statistic of p_i: against 1 − p_i:, shape `siteShape`. */
   ksStats: Record<string, Tensor>;
-  /** By site: its asymptotic two-sided p-value (SciPy's `ks_2samp(method="asymp")`), shape `siteShape`. */
+  /**
+   * By site: its asymptotic two-sided p-value (SciPy's `ks_2samp(method="asymp")`), shape `siteShape`; computed
+   * as 1 − CDF, so values below about 1e-15 come out as 0.
+   */
   ksPvalues: Record<string, Tensor>;
   /** By site: the ranks (guide draws strictly below the true value), shape `[M, ...siteShape]`. */
   ranks: Record<string, Tensor>;

@@ -6,7 +6,7 @@ import { type Distribution, PhloxError, type Tensor } from "../internal/ops.js";
  * Moves a latent site into a transformed space y = T(x) with better geometry, without changing how the
  * model declares it (NumPyro's `ExplicitReparam`): the site `x ~ D` becomes `<name>_base ~
  * TransformedDistribution(D, T)` (so its density includes T's Jacobian) and the deterministic
- * `x = T⁻¹(<name>_base)`. Unlike {@link TransformReparam}, D need not be written as a transformed
+ * `x = T⁻¹(<name>_base)`. Unlike `TransformReparam`, D need not be written as a transformed
  * distribution.
  * @example
  * // sample a Gamma site on log scale with softplus instead of exp
