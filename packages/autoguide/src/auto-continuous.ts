@@ -22,7 +22,7 @@ import {
   toKeyPair,
 } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
-import { softplus, softplusInv } from "./internal/math.js";
+import { sigmoid, softplus, softplusInv } from "./internal/math.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 /** Options shared by the autoguides. */
@@ -38,6 +38,17 @@ export interface AutoGuideOptions {
   initScale?: number;
 }
 
+/**
+ * A guide's learned map T from its base distribution N(0, I_D) to the model's flat unconstrained latent
+ * space (NumPyro's `AutoContinuous.get_transform`), as traceable tensor code.
+ */
+export interface LatentTransform {
+  /** D, the latent dimension. */
+  readonly dim: number;
+  /** x = T(ε) (shape [D]) and log|det ∂T/∂ε| (a scalar), for ε of shape [D]. */
+  apply(eps: Tensor): [Tensor, Tensor];
+}
+
 /** Options of `samplePosterior`. */
 export interface SamplePosteriorOptions {
   /** Leading shape of the draws (default `[]`: one draw). */
@@ -50,6 +61,10 @@ export interface LatentSite {
   shape: number[];
   offset: number;
   size: number;
+  /** Shape of the site's constrained value, when the model gives it (differs from `shape` for e.g. simplex sites). */
+  constrainedShape?: number[];
+  /** Event dimensions of the site's distribution, when the model gives them. */
+  eventDim?: number;
 }
 
 /** @internal What a guide keeps after `setup` (NumPyro's prototype trace). */
@@ -176,7 +191,13 @@ export abstract class AutoContinuous implements Guide {
       );
     }
     const layout: LatentSite[] = pm.layout
-      ? pm.layout.map((l) => ({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size }))
+      ? pm.layout.map((l) => {
+          const site: LatentSite = { name: l.name, shape: [...l.shape], offset: l.offset, size: l.size };
+          const extra = l as { constrainedShape?: number[]; eventDim?: number };
+          if (extra.constrainedShape !== undefined) site.constrainedShape = [...extra.constrainedShape];
+          if (extra.eventDim !== undefined) site.eventDim = extra.eventDim;
+          return site;
+        })
       : [{ name: "z", shape: [D], offset: 0, size: D }];
     this.blockLayout(layout);
     const family = this.makeFamily(D);
@@ -222,8 +243,13 @@ export abstract class AutoContinuous implements Guide {
       if (s.constraint === "real") out[s.name] = { data: Float64Array.from(block), shape: [...s.shape] };
       else if (s.constraint === "softplus_positive") {
         out[s.name] = { data: Float64Array.from(block, softplus), shape: [...s.shape] };
+      } else if (s.constraint === "positive") {
+        out[s.name] = { data: Float64Array.from(block, Math.exp), shape: [...s.shape] };
+      } else if (s.constraint === "interval") {
+        const hi = s.high ?? 1;
+        out[s.name] = { data: Float64Array.from(block, (x) => hi * sigmoid(x)), shape: [...s.shape] };
       } else if (s.constraint === "scaled_unit_lower_cholesky") {
-        out[s.name] = { data: sulcForward(block, s.shape[0]), shape: [...s.shape] };
+        out[s.name] = { data: sulcForwardBatched(block, s.shape), shape: [...s.shape] };
       } else {
         if (latent === null) {
           const z = new Float64Array(b.family.dim);
@@ -268,7 +294,19 @@ export abstract class AutoContinuous implements Guide {
       }
       const block = u.subarray(s.offset, s.offset + s.size);
       if (s.constraint === "real") block.set(v.data);
-      else if (s.constraint === "softplus_positive") {
+      else if (s.constraint === "positive" || s.constraint === "interval") {
+        const hi = s.high ?? 1;
+        for (let i = 0; i < block.length; i++) {
+          const x = v.data[i];
+          const ok = s.constraint === "positive" ? x > 0 : x > 0 && x < hi;
+          if (!ok)
+            throw new ConstraintError(
+              "autoguide-param-constraint",
+              `${who}: "${s.name}" must be ${s.constraint === "positive" ? "positive" : `in (0, ${hi})`}, got ${x} at ${i}.`,
+            );
+          block[i] = s.constraint === "positive" ? Math.log(x) : Math.log(x / hi) - Math.log1p(-x / hi);
+        }
+      } else if (s.constraint === "softplus_positive") {
         for (let i = 0; i < block.length; i++) {
           if (!(v.data[i] > 0))
             throw new ConstraintError(
@@ -277,7 +315,7 @@ export abstract class AutoContinuous implements Guide {
             );
           block[i] = softplusInv(v.data[i]);
         }
-      } else sulcInverse(v.data, s.shape[0], block, `${who}: "${s.name}"`);
+      } else sulcInverseBatched(v.data, s.shape, block, `${who}: "${s.name}"`);
     }
     if (Object.keys(latentValues).length > 0) {
       const z = new Float64Array(b.family.dim);
@@ -432,6 +470,50 @@ export abstract class AutoContinuous implements Guide {
   }
 
   /**
+   * Constrained latent values (and deterministic sites) for rows of unconstrained latent vectors, as
+   * `samplePosterior` returns them (used by `NeuTraReparam.transformSample`).
+   * @param zs - `prod(batchShape)` rows of length `latentDim`, row-major.
+   * @param batchShape - the leading shape of the result.
+   * @returns by site name, float64 tensors of shape `[...batchShape, ...siteShape]`.
+   * @throws ShapeError (a PhloxError) when `zs` does not hold `prod(batchShape)` rows.
+   */
+  constrainLatent(zs: Float64Array, batchShape: readonly number[]): Record<string, Tensor> {
+    const b = this.requireBound("constrainLatent");
+    const D = b.family.dim;
+    const n = prod(batchShape);
+    if (zs.length !== n * D) {
+      throw new ShapeError(
+        "autoguide-latent-shape",
+        `${this.constructor.name}.constrainLatent: expected ${n} rows of ${D} values, got ${zs.length} values.`,
+      );
+    }
+    return toTensors(this.collect(b, n, batchShape, (i, z) => z.set(zs.subarray(i * D, (i + 1) * D))));
+  }
+
+  /**
+   * The guide's transform from its base N(0, I) to the unconstrained latent space at the given parameters
+   * (NumPyro's `get_transform`), for `NeuTraReparam`. Gaussian guides give the affine map
+   * loc + L ε (L the Cholesky factor of the covariance); AutoIAFNormal and AutoBNAFNormal their flows.
+   * @param params - the fitted parameters.
+   * @returns a {@link LatentTransform}.
+   * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, AutoLaplaceApproximation,
+   *   the batched and DAIS guides).
+   */
+  getTransform(params: Readonly<Params>): LatentTransform {
+    const b = this.requireBound("getTransform");
+    const f = b.family;
+    if (f.tensorTransform === undefined) {
+      throw new PhloxError(
+        "autoguide-no-transform",
+        `${this.constructor.name}.getTransform: this guide has no transform from a standard Normal base; ` +
+          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoIAFNormal or AutoBNAFNormal.",
+      );
+    }
+    const apply = f.tensorTransform(this.unconstrain(b, params, this.initialU(b)));
+    return { dim: f.dim, apply };
+  }
+
+  /**
    * The posterior median of each latent site, constrained (for the Gaussian families, T(loc)).
    * @param params - the fitted parameters.
    * @returns by site name, a float64 tensor of the site's shape.
@@ -498,5 +580,36 @@ export function sulcInverse(L: ArrayLike<number>, n: number, block: Float64Array
     const wo = (i * (i - 1)) / 2;
     for (let j = 0; j < i; j++) block[wo + j] = L[i * n + j] / s;
     block[ro + i] = softplusInv(s);
+  }
+}
+
+/** {@link sulcForward} over a batch of matrices: `shape` is `[...batch, n, n]`, blocks one after another. */
+function sulcForwardBatched(block: Float64Array, shape: readonly number[]): Float64Array {
+  const n = shape[shape.length - 1];
+  const nb = prod(shape.slice(0, -2));
+  const bs = (n * (n - 1)) / 2 + n;
+  const out = new Float64Array(nb * n * n);
+  for (let b = 0; b < nb; b++) out.set(sulcForward(block.subarray(b * bs, (b + 1) * bs), n), b * n * n);
+  return out;
+}
+
+/** {@link sulcInverse} over a batch of matrices of shape `[...batch, n, n]`. */
+function sulcInverseBatched(
+  L: ArrayLike<number>,
+  shape: readonly number[],
+  block: Float64Array,
+  who: string,
+): void {
+  const n = shape[shape.length - 1];
+  const nb = prod(shape.slice(0, -2));
+  const bs = (n * (n - 1)) / 2 + n;
+  const arr = Float64Array.from(L);
+  for (let b = 0; b < nb; b++) {
+    sulcInverse(
+      arr.subarray(b * n * n, (b + 1) * n * n),
+      n,
+      block.subarray(b * bs, (b + 1) * bs),
+      nb > 1 ? `${who} (batch ${b})` : who,
+    );
   }
 }

@@ -37,6 +37,8 @@ export {
   type ProgressStream,
 } from "./progress-display.js";
 export { CircularReparam } from "./reparam/circular.js";
+export { ExplicitReparam } from "./reparam/explicit.js";
 export { LocScaleReparam } from "./reparam/loc-scale.js";
+export { ProjectedNormalReparam } from "./reparam/projected-normal.js";
 export { TransformReparam } from "./reparam/transform.js";
 export { type Model, type SiteValue, siteTensor, toSiteValue } from "./site-values.js";

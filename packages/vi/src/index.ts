@@ -42,6 +42,18 @@ export {
   type ParticleMode,
   type PotentialModel,
 } from "./guide.js";
+export {
+  importanceLogWeights,
+  type PsisDiagnosticOptions,
+  paretoKHat,
+  psisDiagnostic,
+} from "./psis-diagnostic.js";
 export { fillNormal, foldIn, type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 export { RenyiELBO, type RenyiELBOOptions } from "./renyi-elbo.js";
 export { isSVIRunOptions, SVI, type SVIRunOptions, type SVIRunResult, type SVIState } from "./svi.js";
+export {
+  type SamplingGuide,
+  type VsbcOptions,
+  type VsbcResult,
+  vsbcDiagnostic,
+} from "./vsbc-diagnostic.js";

@@ -215,6 +215,11 @@ export class BnafFamily implements LatentFamily {
     this.vjp(u, grad, eps, gz);
   }
 
+  tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
+    const ut = tensor(Float64Array.from(u));
+    return (eps) => this.transform(ut, eps);
+  }
+
   median(u: Float64Array, z: Float64Array): void {
     this.forward(u, new Float64Array(this.dim), z, "elbo");
   }

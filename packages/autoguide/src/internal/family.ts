@@ -3,14 +3,22 @@
  * hand-written allocation-free typed-array code: the reparameterisation z = T_u(ε), log q(z), and the
  * backward pass (the total derivative of the particle loss U(z) + log q(z) with respect to u, given ∇U(z)).
  */
-import { ConstraintError } from "@phlox/tensor";
+import { ConstraintError, matmul, reshape, type Tensor, tensor } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import { choleskyInPlace, ndtri, sigmoid, softplus, softplusInv } from "./math.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** How a block of the flat parameter vector maps to its constrained value. */
-export type ParamConstraint = "real" | "softplus_positive" | "scaled_unit_lower_cholesky" | "latent";
+export type ParamConstraint =
+  | "real"
+  | "softplus_positive"
+  | "scaled_unit_lower_cholesky"
+  | "latent"
+  /** NumPyro's `constraints.positive`: exp of the unconstrained value. */
+  | "positive"
+  /** NumPyro's `constraints.interval(0, high)`: high · sigmoid of the unconstrained value. */
+  | "interval";
 
 /** One named parameter: `size` unconstrained numbers at `offset` in the flat vector. */
 export interface ParamSpec {
@@ -20,6 +28,8 @@ export interface ParamSpec {
   offset: number;
   size: number;
   constraint: ParamConstraint;
+  /** For `"interval"` specs: the upper bound (the lower is 0). */
+  high?: number;
   /** For `"latent"` specs: the model site whose unconstrained value this block is (name, offset in z). */
   site?: { name: string; offset: number };
 }
@@ -45,6 +55,24 @@ export interface LatentFamily {
   median(u: Float64Array, z: Float64Array): void;
   /** Marginal quantile q of each latent coordinate. */
   quantile(u: Float64Array, q: number, z: Float64Array): void;
+  /**
+   * The family's map from its base N(0, I) noise (length `dim`) to z at parameters u, as traceable tensor
+   * code returning [z, log|det ∂z/∂ε|] (NumPyro's `get_transform`); absent when the family has none.
+   */
+  tensorTransform?(u: Float64Array): (eps: Tensor) => [Tensor, Tensor];
+}
+
+/** z = loc + L ε for a constant lower-triangular L (D×D row-major): NumPyro's `LowerCholeskyAffine`. */
+export function affineTransform(
+  loc: Float64Array,
+  L: Float64Array,
+  dim: number,
+): (eps: Tensor) => [Tensor, Tensor] {
+  let logDet = 0;
+  for (let i = 0; i < dim; i++) logDet += Math.log(L[i * dim + i]);
+  const locT = tensor(Float64Array.from(loc));
+  const LT = tensor(Float64Array.from(L), { shape: [dim, dim] });
+  return (eps) => [locT.add(reshape(matmul(LT, reshape(eps, [dim, 1])), [dim])), tensor(logDet)];
 }
 
 /**
@@ -135,6 +163,12 @@ export class DiagNormalFamily implements LatentFamily {
     const c = ndtri(q);
     for (let i = 0; i < D; i++) z[i] = u[i] + softplus(u[D + i]) * c;
   }
+  tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
+    const D = this.dim;
+    const L = new Float64Array(D * D);
+    for (let i = 0; i < D; i++) L[i * D + i] = softplus(u[D + i]);
+    return affineTransform(u.subarray(0, D), L, D);
+  }
 }
 
 /**
@@ -208,6 +242,11 @@ export class MvnFamily implements LatentFamily {
       for (let j = 0; j < i; j++) ss += u[wo + j] * u[wo + j];
       z[i] = u[i] + softplus(u[ro + i]) * Math.sqrt(ss) * c;
     }
+  }
+  tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
+    const L = new Float64Array(this.dim * this.dim);
+    this.scaleTril(u, L);
+    return affineTransform(u.subarray(0, this.dim), L, this.dim);
   }
   /** The constrained lower factor L (D×D row-major) from u. */
   scaleTril(u: Float64Array, out: Float64Array): void {
@@ -390,6 +429,25 @@ export class LowRankFamily implements LatentFamily {
       for (let k = 0; k < R; k++) ss += u[D + i * R + k] ** 2;
       z[i] = u[i] + softplus(u[this.rOffset + i]) * Math.sqrt(ss) * c;
     }
+  }
+  /** LowerCholeskyAffine(loc, cholesky(covariance)), as NumPyro's `get_transform`. */
+  tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
+    const D = this.dim;
+    const R = this.rank;
+    const C = new Float64Array(D * D);
+    for (let i = 0; i < D; i++)
+      for (let j = 0; j < D; j++) {
+        let v = i === j ? 1 : 0;
+        for (let k = 0; k < R; k++) v += u[D + i * R + k] * u[D + j * R + k];
+        C[i * D + j] = softplus(u[this.rOffset + i]) * v * softplus(u[this.rOffset + j]);
+      }
+    if (!choleskyInPlace(C, D)) {
+      throw new ConstraintError(
+        "autoguide-covariance",
+        "LowRankMultivariateNormal: the covariance is not positive definite.",
+      );
+    }
+    return affineTransform(u.subarray(0, D), C, D);
   }
 }
 

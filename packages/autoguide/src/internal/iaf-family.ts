@@ -5,6 +5,19 @@
  * and the coordinates reversed between flows. log q(z) = log N(ε) − Σ ℓ. Forward and backward passes are
  * hand-written over typed arrays (no tracing per step).
  */
+import {
+  clamp,
+  exp,
+  expm1,
+  matmul,
+  reshape,
+  slice,
+  sum,
+  type Tensor,
+  take,
+  tensor,
+  where,
+} from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import { fillNormal } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
@@ -144,6 +157,49 @@ export class IafFamily implements LatentFamily {
       cur = z;
     }
     return lq;
+  }
+
+  /**
+   * The flows at parameters u as tensor code (NumPyro's `get_transform` for AutoIAFNormal): ε ↦ z and
+   * Σ ℓ = log|det ∂z/∂ε|, ℓ clipped to [−5, 3] as NumPyro's transform clips it.
+   */
+  tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
+    const D = this.dim;
+    const rev = tensor(
+      Int32Array.from({ length: D }, (_, i) => D - 1 - i),
+      { dtype: "int32" },
+    );
+    const flows = Array.from({ length: this.numFlows }, (_, f) =>
+      this.layers.map((L) => {
+        const base = f * this.flowSize;
+        const W = new Float64Array(L.nOut * L.nIn);
+        for (let k = 0; k < W.length; k++) W[k] = L.mask[k] === 1 ? u[base + L.wOff + k] : 0;
+        return {
+          W: tensor(W, { shape: [L.nOut, L.nIn] }),
+          b: tensor(u.slice(base + L.bOff, base + L.bOff + L.nOut), { shape: [L.nOut, 1] }),
+        };
+      }),
+    );
+    const last = this.layers.length - 1;
+    return (eps) => {
+      let cur = eps;
+      let logDet: Tensor = tensor(0);
+      flows.forEach((layers, f) => {
+        const x = f === 0 ? cur : take(cur, rev);
+        let h = reshape(x, [D, 1]);
+        layers.forEach((ly, l) => {
+          const pre = matmul(ly.W, h).add(ly.b);
+          h = l === last ? pre : where(pre.gt(0), pre, expm1(pre));
+        });
+        const out = reshape(h, [2 * D]);
+        const ls = clamp(slice(out, [D], [2 * D]), LS_MIN, LS_MAX);
+        cur = exp(ls)
+          .mul(x)
+          .add(slice(out, [0], [D]));
+        logDet = logDet.add(sum(ls));
+      });
+      return [cur, logDet];
+    };
   }
 
   backward(u: Float64Array, _eps: Float64Array, gz: Float64Array, grad: Float64Array): void {

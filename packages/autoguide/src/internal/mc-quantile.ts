@@ -25,7 +25,7 @@ export function monteCarloQuantile(
   const D = family.dim;
   const n = numDraws;
   const draws = Array.from({ length: D }, () => new Float64Array(n));
-  const eps = new Float64Array(D);
+  const eps = new Float64Array((family as { noiseDim?: number }).noiseDim ?? D);
   const zz = new Float64Array(D);
   for (let k = 0; k < n; k++) {
     fillNormal(0x9a17, k, eps);

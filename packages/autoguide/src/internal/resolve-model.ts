@@ -1,6 +1,6 @@
 /** The one place this package touches `@phlox/infer`, `@phlox/tensor` and `@phlox/backend-js` at run time. */
 import { compileValueAndGrad } from "@phlox/backend-js";
-import { getTransforms, initializeModel, initToMedian, type ModelInfo } from "@phlox/infer";
+import { getTransforms, initializeModel, initToMedian, type ModelInfo, potentialEnergy } from "@phlox/infer";
 import { PhloxError, reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 import { isPotentialModel, type PotentialModel } from "@phlox/vi";
 import { subsampledModel, subsampledPlates } from "./subsample.js";
@@ -115,7 +115,11 @@ export function resolveModel(
     potentialFn: info.potentialFn,
     dim: info.dim,
     initialZ: info.initialZ,
-    layout: info.layout,
+    // with each site's event dimension (the batched guides read it)
+    layout: info.layout.map((l) => ({
+      ...l,
+      eventDim: info.prototypeTrace.get(l.name)?.fn?.eventDim ?? 0,
+    })),
     compiled: info.compiled,
     postprocess: (z) => info.postprocess(z),
     unconstrain: (values) => info.unconstrain(values),
@@ -123,5 +127,30 @@ export function resolveModel(
       logJ ??= buildLogJacobian(info, model as AnyModel, args);
       return logJ(z, g);
     },
+  };
+}
+
+/**
+ * U(z) of a model function as a traceable tensor function (for guides that differentiate through ∇U, such as
+ * AutoDAIS): the flat unconstrained z is split by `layout` and passed to `@phlox/infer`'s `potentialEnergy`.
+ * @throws PhloxError when `model` is not a function (a `PotentialModel` gives no tensor potential).
+ */
+export function tensorPotential(
+  who: string,
+  model: unknown,
+  args: readonly unknown[],
+  layout: readonly { name: string; shape: number[]; offset: number; size: number }[],
+): (z: Tensor) => Tensor {
+  if (typeof model !== "function") {
+    throw new PhloxError(
+      "autoguide-needs-model-function",
+      `${who}: this guide differentiates through the gradient of the potential, so it needs the model function ` +
+        "itself, not a PotentialModel ({ potentialFn, dim, initialZ }).",
+    );
+  }
+  return (z: Tensor): Tensor => {
+    const values: Record<string, Tensor> = {};
+    for (const l of layout) values[l.name] = reshape(slice(z, [l.offset], [l.offset + l.size]), l.shape);
+    return potentialEnergy(model as (...a: unknown[]) => unknown, [...args], values);
   };
 }
