@@ -81,8 +81,8 @@ function formatColumn(values: number[]): string[] {
  * @returns the table text, without a trailing newline.
  * @throws DiagnosticsError for fewer than 4 draws, ragged chains, a bad prob or a bad kind.
  * @example
- * formatArvizSummary({ mu: [[0.1, -0.3, 0.5, 0.2, -0.1, 0.4], [0.2, 0.0, -0.2, 0.3, 0.1, -0.4]] }).split("\n")[0];
- * // → "     mean     sd  hdi_3%  hdi_97%  mcse_mean  mcse_sd  ess_bulk  ess_tail  r_hat"
+ * const x = { mu: [[0.1, -0.3, 0.5, 0.2, -0.1, 0.4], [0.2, 0.0, -0.2, 0.3, 0.1, -0.4]] };
+ * formatArvizSummary(x).split("\n")[0]; // → "     mean     sd  hdi_3%  hdi_97%  mcse_mean  mcse_sd  ess_bulk  ess_tail  r_hat"
  */
 export function formatArvizSummary(samples: Samples, options: ArvizSummaryPrintOptions = {}): string {
   const kind = options.kind ?? "all";
