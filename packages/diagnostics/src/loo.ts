@@ -156,14 +156,21 @@ function logLikDraws(logLik: DrawsInput, where: string): { cd: ChainDraws; byObs
  * relativeEff({ data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [2, 20, 1] }).length; // → 1
  */
 export function relativeEff(logLik: DrawsInput): Float64Array {
-  const { cd, byObs } = logLikDraws(logLik, "relativeEff(logLik)");
+  const cd = toChainDraws(logLik, "relativeEff(logLik)");
   const S = cd.numChains * cd.numDraws;
+  const N = cd.numElements;
   const ws = workspace(S, cd.numChains);
-  const out = new Float64Array(cd.numElements);
+  const out = new Float64Array(N);
   const buf = new Float64Array(S);
-  for (let i = 0; i < cd.numElements; i++) {
-    for (let s = 0; s < S; s++) buf[s] = Math.exp(byObs[i * S + s]);
-    out[i] = essCore(buf, cd.numChains, cd.numDraws, ws) / S;
+  const block = new Float64Array(Math.min(BLOCK, N) * S);
+  // observations in cache-sized blocks of contiguous columns, never the whole transposed array
+  for (let e0 = 0; e0 < N; e0 += BLOCK) {
+    const count = Math.min(BLOCK, N - e0);
+    gatherBlock(cd, e0, count, block);
+    for (let j = 0; j < count; j++) {
+      for (let s = 0; s < S; s++) buf[s] = Math.exp(block[j * S + s]);
+      out[e0 + j] = essCore(buf, cd.numChains, cd.numDraws, ws) / S;
+    }
   }
   return out;
 }
