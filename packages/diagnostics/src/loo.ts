@@ -359,23 +359,30 @@ export function waic(
   const sv = scaleValue(scale);
   const convention = options.convention ?? "arviz";
   const ddof = convention === "loo" ? 1 : 0;
-  const { cd, byObs } = logLikDraws(logLik, "waic(logLik)");
+  const cd = toChainDraws(logLik, "waic(logLik)");
   const S = cd.numChains * cd.numDraws;
   const N = cd.numElements;
   const elpdI = new Float64Array(N);
   const pI = new Float64Array(N);
   let warning = false;
-  for (let i = 0; i < N; i++) {
-    const lppd = logSumExp(byObs, i * S, S) - Math.log(S);
-    let m = 0;
-    for (let s = 0; s < S; s++) m += byObs[i * S + s];
-    m /= S;
-    let v = 0;
-    for (let s = 0; s < S; s++) v += (byObs[i * S + s] - m) ** 2;
-    v /= S - ddof;
-    if (v > 0.4) warning = true;
-    pI[i] = v;
-    elpdI[i] = lppd - v;
+  const block = new Float64Array(Math.min(BLOCK, N) * S);
+  // observations in cache-sized blocks of contiguous columns, never the whole transposed array
+  for (let e0 = 0; e0 < N; e0 += BLOCK) {
+    const count = Math.min(BLOCK, N - e0);
+    gatherBlock(cd, e0, count, block);
+    for (let j = 0; j < count; j++) {
+      const off = j * S;
+      const lppd = logSumExp(block, off, S) - Math.log(S);
+      let m = 0;
+      for (let s = 0; s < S; s++) m += block[off + s];
+      m /= S;
+      let v = 0;
+      for (let s = 0; s < S; s++) v += (block[off + s] - m) ** 2;
+      v /= S - ddof;
+      if (v > 0.4) warning = true;
+      pI[e0 + j] = v;
+      elpdI[e0 + j] = lppd - v;
+    }
   }
   if (warning && (options.warn ?? true)) {
     console.warn(
