@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export const LAYERS = {
-  diagnostics: 0,
+  diagnostics: 0.5,
   optim: 0,
   tensor: 0,
   "backend-js": 1,

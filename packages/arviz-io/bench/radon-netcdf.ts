@@ -1,8 +1,9 @@
 // Radon-sized netCDF write, Phlox vs Python ArviZ 0.23 (issue 21): posterior (a, b, sigma_a, sigma_y, and 85
 // county intercepts) and log_likelihood / posterior_predictive of 919 observations, 4 chains × 1000 draws.
-// Phlox writes with writeNetCDF (deflate 4); Python reads that file and writes it again with az.to_netcdf (zlib
-// 4 + HDF5 shuffle, ArviZ's default), timed in one process after loading. Prints time and size side by side.
-//   usage: npx tsx bench/radon-netcdf.ts [python=/tmp/phlox-oracle/bin/python] [runs=3]
+// Phlox writes with writeNetCDF (deflate `level`, default 4); Python reads that file and writes it again with
+// az.to_netcdf (zlib 4 without shuffle: ArviZ 0.23's default, checked with netCDF4's `filters()`), timed in one
+// process after loading. Prints time and size side by side.
+//   usage: npx tsx bench/radon-netcdf.ts [python=/tmp/phlox-oracle/bin/python] [runs=3] [level=4]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fromArrays } from "../src/from-arrays.js";
 
 const python = process.argv[2] ?? process.env.PHLOX_ORACLE_PYTHON ?? "/tmp/phlox-oracle/bin/python";
 const runs = Number(process.argv[3] ?? 3);
+const level = Number(process.argv[4] ?? 4);
 const [C, D, N, J] = [4, 1000, 919, 85];
 let s = 12345;
 const normal = (): number => {
@@ -57,7 +59,7 @@ const file = join(dir, "phlox.nc");
 const times: number[] = [];
 for (let r = 0; r < runs; r++) {
   const t = performance.now();
-  await writeNetCDF(idata, file);
+  await writeNetCDF(idata, file, { compression: level });
   times.push((performance.now() - t) / 1000);
 }
 const py = `
@@ -79,7 +81,9 @@ const [pyTime, pySize] = execFileSync(python, ["-c", py, file, join(dir, "arviz.
 const size = statSync(file).size;
 const best = Math.min(...times);
 console.log(`radon-sized InferenceData: ${C}×${D} draws, ${N} observations, ${J} counties`);
-console.log(`phlox writeNetCDF : ${best.toFixed(2)} s (best of ${runs}), ${(size / 2 ** 20).toFixed(1)} MiB`);
+console.log(
+  `phlox writeNetCDF : deflate ${level}, ${best.toFixed(2)} s (best of ${runs}), ${(size / 2 ** 20).toFixed(1)} MiB`,
+);
 console.log(
   `arviz to_netcdf   : ${(pyTime as number).toFixed(2)} s (best of ${runs}), ${((pySize as number) / 2 ** 20).toFixed(1)} MiB`,
 );

@@ -407,9 +407,17 @@ describe("kill -9 mid-write leaves the old file or store intact", () => {
   const KILL_ELEMENTS = 400_000;
 
   async function killMidWrite(format: string, target: string): Promise<void> {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, format, target, String(KILL_ELEMENTS)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // From source, as the tests run (@phlox/tensor's dist may not be built).
+    const args = [
+      "--conditions=@phlox/source",
+      "--import",
+      "tsx",
+      CHILD,
+      format,
+      target,
+      String(KILL_ELEMENTS),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += String(d);

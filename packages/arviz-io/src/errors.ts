@@ -1,5 +1,7 @@
+import { PhloxError } from "@phlox/tensor";
+
 /**
- * The error every `@phlox/arviz-io` function throws: a stable `code`, and a message that says what was wrong,
+ * The error every `@phlox/arviz-io` function throws, a `PhloxError` (Phlox's one error root): a stable `code`, and a message that says what was wrong,
  * where (function, group, variable, file), and how to fix it. Malformed or truncated files always end in this
  * error, never in a crash or a hang.
  *
@@ -9,17 +11,17 @@
  * @example
  * (() => { try { fromJSON("{"); } catch (e) { return e.code; } })(); // → "invalid-json"
  */
-export class ArvizIoError extends Error {
-  /** Stable machine-readable category of the failure. */
-  readonly code: string;
+export class ArvizIoError extends PhloxError {
   /**
    * @param code - stable category (see the class summary).
    * @param message - what, where and how to fix.
    * @param options - `cause`: the underlying error, if any.
    */
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message);
     this.name = "ArvizIoError";
-    this.code = code;
+    if (options && "cause" in options) {
+      Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { nodeFs as node } from "#node-fs";
 import { ArvizIoError } from "./errors.js";
 import type { InferenceData } from "./inference-data.js";
 import { atomicReplaceDir, atomicWriteFile, type NodeFs, readAll, writeAll } from "./internal/atomic.js";
@@ -7,19 +8,6 @@ import { decodeNetCDF } from "./netcdf-read.js";
 import { type NetCDFWriteOptions, withNetCDF } from "./netcdf-write.js";
 import { fromZarr } from "./zarr-read.js";
 import { toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr-write.js";
-
-async function node(fn: string): Promise<NodeFs> {
-  try {
-    const [fs, path] = await Promise.all([import("node:fs/promises"), import("node:path")]);
-    return { fs, path };
-  } catch (e) {
-    throw new ArvizIoError(
-      "node-only",
-      `${fn} writes to the file system and needs Node; in a browser use the in-memory form (toNetCDF, toZarr, toJSON).`,
-      { cause: e },
-    );
-  }
-}
 
 /**
  * Writes InferenceData to a netCDF-4 file (Node), the file `az.from_netcdf(path)` opens. Atomic: the file is

@@ -43,3 +43,8 @@ export {
   summary,
   summaryArviz,
 } from "./summary.js";
+export {
+  type ArvizSummaryPrintOptions,
+  formatArvizSummary,
+  printArvizSummary,
+} from "./summary-arviz-format.js";

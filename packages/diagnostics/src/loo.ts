@@ -2,11 +2,19 @@
 // as ArviZ `waic`/`loo` compute them, with `convention: "loo"` for the R package loo 2.5 (sample
 // variances with n − 1).
 
-import { type ChainDraws, type DrawsInput, type Samples, toChainDraws, transposeElements } from "./draws.js";
+import {
+  BLOCK,
+  type ChainDraws,
+  type DrawsInput,
+  gatherBlock,
+  type Samples,
+  toChainDraws,
+  transposeElements,
+} from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { essCore, splitChains, workspace } from "./internal/core.js";
 import { logSumExp } from "./internal/special.js";
-import { type Convention, psisSmooth } from "./psis.js";
+import { type Convention, psisTail } from "./psis.js";
 
 /** Scale of reported values: "log" (elpd), "negative_log" (−elpd), "deviance" (−2·elpd). */
 export type IcScale = "log" | "negative_log" | "deviance";
@@ -148,14 +156,21 @@ function logLikDraws(logLik: DrawsInput, where: string): { cd: ChainDraws; byObs
  * relativeEff({ data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [2, 20, 1] }).length; // → 1
  */
 export function relativeEff(logLik: DrawsInput): Float64Array {
-  const { cd, byObs } = logLikDraws(logLik, "relativeEff(logLik)");
+  const cd = toChainDraws(logLik, "relativeEff(logLik)");
   const S = cd.numChains * cd.numDraws;
+  const N = cd.numElements;
   const ws = workspace(S, cd.numChains);
-  const out = new Float64Array(cd.numElements);
+  const out = new Float64Array(N);
   const buf = new Float64Array(S);
-  for (let i = 0; i < cd.numElements; i++) {
-    for (let s = 0; s < S; s++) buf[s] = Math.exp(byObs[i * S + s]);
-    out[i] = essCore(buf, cd.numChains, cd.numDraws, ws) / S;
+  const block = new Float64Array(Math.min(BLOCK, N) * S);
+  // observations in cache-sized blocks of contiguous columns, never the whole transposed array
+  for (let e0 = 0; e0 < N; e0 += BLOCK) {
+    const count = Math.min(BLOCK, N - e0);
+    gatherBlock(cd, e0, count, block);
+    for (let j = 0; j < count; j++) {
+      for (let s = 0; s < S; s++) buf[s] = Math.exp(block[j * S + s]);
+      out[e0 + j] = essCore(buf, cd.numChains, cd.numDraws, ws) / S;
+    }
   }
   return out;
 }
@@ -177,6 +192,149 @@ function arvizReff(posterior: Samples, S: number): number {
     }
   }
   return sum / count / S;
+}
+
+/** Scratch buffers of {@link loo}, allocated once per call; `nEff`, `elpd`, `p` return one point's values. */
+interface LooWorkspace {
+  block: Float64Array;
+  lw: Float64Array;
+  order: Uint32Array;
+  tail: Float64Array;
+  e: Float64Array;
+  p0: Float64Array;
+  span: { from: number; to: number };
+  nEff: number;
+  elpd: number;
+  p: number;
+}
+
+function looWorkspace(S: number): LooWorkspace {
+  return {
+    block: new Float64Array(BLOCK * S),
+    lw: new Float64Array(S),
+    order: new Uint32Array(S),
+    tail: new Float64Array(S),
+    e: new Float64Array(S),
+    p0: new Float64Array(S),
+    span: { from: 0, to: 0 },
+    nEff: 0,
+    elpd: 0,
+    p: 0,
+  };
+}
+
+/**
+ * PSIS-LOO of one observation whose S log-likelihood draws are `ll[off..off+S)`: writes the normalised
+ * smoothed log weights to `lw`, returns the Pareto k and leaves n_eff, elpd_i and p_i in `ws`. One pass
+ * forms the log ratios and the extremes; after the tail smoothing one pass of exps gives Σw, Σw², the
+ * weighted and the plain likelihood sums (log-sum-exp with the extremes as shifts).
+ */
+function looPoint(
+  ll: Float64Array,
+  off: number,
+  S: number,
+  reff: number,
+  convention: Convention,
+  lw: Float64Array,
+  ws: LooWorkspace,
+): number {
+  let llMin = Number.POSITIVE_INFINITY;
+  let llMax = Number.NEGATIVE_INFINITY;
+  let hasNaN = false;
+  for (let s = 0; s < S; s++) {
+    const v = ll[off + s];
+    if (v < llMin) llMin = v;
+    if (v > llMax) llMax = v;
+    if (Number.isNaN(v)) hasNaN = true;
+  }
+  const spread = llMax - llMin;
+  if (spread < 600 && !hasNaN) return looPointFast(ll, off, S, reff, convention, lw, ws, llMin, llMax);
+  // log ratios −ll shifted so that their maximum (−llMin) is 0
+  for (let s = 0; s < S; s++) lw[s] = llMin - ll[off + s];
+  const k = psisTail(lw, 0, S, reff, convention, ws.order, ws.tail, hasNaN);
+  // Σ e, Σ e², Σ e·p and Σ p with e = exp(lw), p = exp(ll − llMax). For the untouched draws e·p is
+  // exp(llMin − llMax); while that stays far from underflow the product is exact enough, else one more exp.
+  let se = 0;
+  let se2 = 0;
+  let sep = 0;
+  let sp = 0;
+  if (spread < 600) {
+    for (let s = 0; s < S; s++) {
+      const e = Math.exp(lw[s]);
+      const p = Math.exp(ll[off + s] - llMax);
+      se += e;
+      se2 += e * e;
+      sp += p;
+      sep += e * p;
+    }
+    ws.elpd = Math.log(sep) + llMax - Math.log(se);
+  } else {
+    for (let s = 0; s < S; s++) {
+      const e = Math.exp(lw[s]);
+      se += e;
+      se2 += e * e;
+      sp += Math.exp(ll[off + s] - llMax);
+      sep += Math.exp(lw[s] + ll[off + s] - llMin);
+    }
+    ws.elpd = Math.log(sep) + llMin - Math.log(se);
+  }
+  const lse = Math.log(se);
+  for (let s = 0; s < S; s++) lw[s] -= lse;
+  ws.nEff = ((se * se) / se2) * reff;
+  ws.p = Math.log(sp) + llMax - Math.log(S) - ws.elpd;
+  return k;
+}
+
+/**
+ * {@link looPoint} when the draws' log-likelihoods span less than 600 nats: e = exp(lw) once per draw, the
+ * likelihood ratio p = exp(ll − llMax) as exp(llMin − llMax) / e (a division, no second exp), and after the
+ * smoothing new exps only for the replaced tail.
+ */
+function looPointFast(
+  ll: Float64Array,
+  off: number,
+  S: number,
+  reff: number,
+  convention: Convention,
+  lw: Float64Array,
+  ws: LooWorkspace,
+  llMin: number,
+  llMax: number,
+): number {
+  const c = Math.exp(llMin - llMax);
+  const eb = ws.e;
+  const pb = ws.p0;
+  for (let s = 0; s < S; s++) {
+    const v = llMin - ll[off + s];
+    lw[s] = v;
+    const e = Math.exp(v);
+    eb[s] = e;
+    pb[s] = c / e;
+  }
+  const span = ws.span;
+  const k = psisTail(lw, 0, S, reff, convention, ws.order, ws.tail, false, span);
+  for (let t = span.from; t < span.to; t++) {
+    const s = ws.order[t];
+    eb[s] = Math.exp(lw[s]);
+  }
+  let se = 0;
+  let se2 = 0;
+  let sep = 0;
+  let sp = 0;
+  for (let s = 0; s < S; s++) {
+    const e = eb[s];
+    const p = pb[s];
+    se += e;
+    se2 += e * e;
+    sp += p;
+    sep += e * p;
+  }
+  const lse = Math.log(se);
+  for (let s = 0; s < S; s++) lw[s] -= lse;
+  ws.elpd = Math.log(sep) + llMax - lse;
+  ws.nEff = ((se * se) / se2) * reff;
+  ws.p = Math.log(sp) + llMax - Math.log(S) - ws.elpd;
+  return k;
 }
 
 /**
@@ -201,23 +359,30 @@ export function waic(
   const sv = scaleValue(scale);
   const convention = options.convention ?? "arviz";
   const ddof = convention === "loo" ? 1 : 0;
-  const { cd, byObs } = logLikDraws(logLik, "waic(logLik)");
+  const cd = toChainDraws(logLik, "waic(logLik)");
   const S = cd.numChains * cd.numDraws;
   const N = cd.numElements;
   const elpdI = new Float64Array(N);
   const pI = new Float64Array(N);
   let warning = false;
-  for (let i = 0; i < N; i++) {
-    const lppd = logSumExp(byObs, i * S, S) - Math.log(S);
-    let m = 0;
-    for (let s = 0; s < S; s++) m += byObs[i * S + s];
-    m /= S;
-    let v = 0;
-    for (let s = 0; s < S; s++) v += (byObs[i * S + s] - m) ** 2;
-    v /= S - ddof;
-    if (v > 0.4) warning = true;
-    pI[i] = v;
-    elpdI[i] = lppd - v;
+  const block = new Float64Array(Math.min(BLOCK, N) * S);
+  // observations in cache-sized blocks of contiguous columns, never the whole transposed array
+  for (let e0 = 0; e0 < N; e0 += BLOCK) {
+    const count = Math.min(BLOCK, N - e0);
+    gatherBlock(cd, e0, count, block);
+    for (let j = 0; j < count; j++) {
+      const off = j * S;
+      const lppd = logSumExp(block, off, S) - Math.log(S);
+      let m = 0;
+      for (let s = 0; s < S; s++) m += block[off + s];
+      m /= S;
+      let v = 0;
+      for (let s = 0; s < S; s++) v += (block[off + s] - m) ** 2;
+      v /= S - ddof;
+      if (v > 0.4) warning = true;
+      pI[e0 + j] = v;
+      elpdI[e0 + j] = lppd - v;
+    }
   }
   if (warning && (options.warn ?? true)) {
     console.warn(
@@ -290,7 +455,7 @@ export function loo(
   const sv = scaleValue(scale);
   const convention = options.convention ?? "arviz";
   const ddof = convention === "loo" ? 1 : 0;
-  const { cd, byObs } = logLikDraws(logLik, "loo(logLik)");
+  const cd = toChainDraws(logLik, "loo(logLik)");
   const S = cd.numChains * cd.numDraws;
   const N = cd.numElements;
   let reff: Float64Array;
@@ -310,27 +475,26 @@ export function loo(
   } else if (cd.numChains === 1) reff = new Float64Array(N).fill(1);
   else if (posterior) reff = new Float64Array(N).fill(arvizReff(posterior, S));
   else reff = relativeEff(logLik);
-  const lw = new Float64Array(N * S);
-  for (let i = 0; i < lw.length; i++) lw[i] = -byObs[i];
-  const order = new Uint32Array(S);
-  const tail = new Float64Array(S);
   const k = new Float64Array(N);
   const nEff = new Float64Array(N);
   const elpdI = new Float64Array(N);
   const pI = new Float64Array(N);
-  const buf = new Float64Array(S);
-  for (let i = 0; i < N; i++) {
-    const off = i * S;
-    k[i] = psisSmooth(lw, off, S, reff[i], true, convention, order, tail);
-    let w2 = 0;
-    for (let s = 0; s < S; s++) {
-      const w = Math.exp(lw[off + s]);
-      w2 += w * w;
-      buf[s] = lw[off + s] + byObs[off + s];
+  const kept = options.keepLogWeights ? new Float64Array(N * S) : undefined;
+  const ws = looWorkspace(S);
+  // Observations in blocks of BLOCK contiguous columns (one cache-friendly pass over [chain·draw, obs]),
+  // never the whole transposed array.
+  for (let e0 = 0; e0 < N; e0 += BLOCK) {
+    const count = Math.min(BLOCK, N - e0);
+    gatherBlock(cd, e0, count, ws.block);
+    for (let j = 0; j < count; j++) {
+      const i = e0 + j;
+      const lw = kept ? kept.subarray(i * S, (i + 1) * S) : ws.lw;
+      const r = looPoint(ws.block, j * S, S, reff[i], convention, lw, ws);
+      k[i] = r;
+      nEff[i] = ws.nEff;
+      elpdI[i] = ws.elpd;
+      pI[i] = ws.p;
     }
-    nEff[i] = (1 / w2) * reff[i];
-    elpdI[i] = logSumExp(buf, 0, S);
-    pI[i] = logSumExp(byObs, off, S) - Math.log(S) - elpdI[i];
   }
   const goodK = Math.min(1 - 1 / Math.log10(S), 0.7);
   let warning = false;
@@ -348,7 +512,7 @@ export function loo(
     reff,
     goodK,
   };
-  if (options.keepLogWeights) result.logWeights = lw;
+  if (kept) result.logWeights = kept;
   return result;
 }
 

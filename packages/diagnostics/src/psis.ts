@@ -10,6 +10,36 @@ import { logSumExp } from "./internal/special.js";
 /** Which implementation's conventions to reproduce. */
 export type Convention = "arviz" | "loo";
 
+/**
+ * mean_i log(1 + c·x_i) over x[0..n): one log per eight terms (the log of their product) instead of one
+ * log1p per term, the profile likelihood's hot loop. Where every |c·x_i| < 1/64 (x ascending, so |c|·x[n−1]
+ * bounds them) the mean is small and log1p keeps its relative accuracy; a block whose product leaves the safe
+ * range falls back to log1p per term. Otherwise the result agrees with the per-term sum to ~1e-15 relative.
+ */
+function meanLog1p(x: Float64Array, n: number, c: number): number {
+  let s = 0;
+  let i = 0;
+  if (Math.abs(c) * x[n - 1] < 1 / 64) {
+    for (; i < n; i++) s += Math.log1p(c * x[i]);
+    return s / n;
+  }
+  for (; i + 8 <= n; i += 8) {
+    const p =
+      (1 + c * x[i]) *
+      (1 + c * x[i + 1]) *
+      (1 + c * x[i + 2]) *
+      (1 + c * x[i + 3]) *
+      (1 + c * x[i + 4]) *
+      (1 + c * x[i + 5]) *
+      (1 + c * x[i + 6]) *
+      (1 + c * x[i + 7]);
+    if (p > 1e-200 && p < 1e200) s += Math.log(p);
+    else for (let j = i; j < i + 8; j++) s += Math.log1p(c * x[j]);
+  }
+  for (; i < n; i++) s += Math.log1p(c * x[i]);
+  return s / n;
+}
+
 /** Generalized Pareto fit of sorted positive exceedances x[0..n): returns [k, sigma]. */
 export function gpdfit(x: Float64Array, n: number, convention: Convention = "arviz"): [number, number] {
   const priorBs = 3;
@@ -21,9 +51,7 @@ export function gpdfit(x: Float64Array, n: number, convention: Convention = "arv
   const xmax = x[n - 1];
   for (let j = 0; j < m; j++) {
     b[j] = (1 - Math.sqrt(m / (j + 1 - 0.5))) / (priorBs * xstar) + 1 / xmax;
-    let k = 0;
-    for (let i = 0; i < n; i++) k += Math.log1p(-b[j] * x[i]);
-    k /= n;
+    const k = meanLog1p(x, n, -b[j]);
     l[j] = n * (Math.log(-(b[j] / k)) - k - 1);
   }
   const w = new Float64Array(m);
@@ -46,9 +74,7 @@ export function gpdfit(x: Float64Array, n: number, convention: Convention = "arv
   }
   let bPost = 0;
   for (let j = 0; j < m; j++) if (w[j] > 0) bPost += b[j] * w[j];
-  let kPost = 0;
-  for (let i = 0; i < n; i++) kPost += Math.log1p(-bPost * x[i]);
-  kPost /= n;
+  let kPost = meanLog1p(x, n, -bPost);
   const sigma = -kPost / bPost;
   kPost = (n * kPost + priorK * 0.5) / (n + priorK);
   if (Number.isNaN(kPost)) kPost = Number.POSITIVE_INFINITY;
@@ -84,6 +110,33 @@ export function psisSmooth(
     else if (Number.isNaN(v)) hasNaN = true;
   }
   for (let i = 0; i < S; i++) lw[off + i] -= max;
+  const k = psisTail(lw, off, S, reff, convention, order, tail, hasNaN);
+  if (normalize) {
+    const lse = logSumExp(lw, off, S);
+    for (let i = 0; i < S; i++) lw[off + i] -= lse;
+  } else {
+    for (let i = 0; i < S; i++) lw[off + i] += max;
+  }
+  return k;
+}
+
+/**
+ * The smoothing step of {@link psisSmooth} on ratios already shifted so that their maximum is 0 (`hasNaN`:
+ * some ratio is NaN): replaces the tail in place, truncates at 0 and returns the Pareto k. Leaves the
+ * normalisation to the caller (`loo` folds it into its own pass over the weights).
+ */
+export function psisTail(
+  lw: Float64Array,
+  off: number,
+  S: number,
+  reff: number,
+  convention: Convention,
+  order: Uint32Array,
+  tail: Float64Array,
+  hasNaN: boolean,
+  span?: { from: number; to: number },
+): number {
+  if (span) span.from = span.to = 0;
   const M = Math.ceil(Math.min(S / 5, 3 * Math.sqrt(S / reff)));
   let k = Number.POSITIVE_INFINITY;
   const cutIdx = S - M - 1;
@@ -97,8 +150,7 @@ export function psisSmooth(
     ord.sort((a, b) => lw[off + a] - lw[off + b]);
     base = 0;
   } else {
-    for (let i = 0; i < S; i++) tail[i] = lw[off + i];
-    const cut = selectKth(tail, S, cutIdx);
+    const cut = largestKth(lw, off, S, S - cutIdx, tail);
     let below = 0;
     let n = 0;
     for (let i = 0; i < S; i++) {
@@ -107,7 +159,7 @@ export function psisSmooth(
       else order[n++] = i;
     }
     ord = order.subarray(0, n);
-    ord.sort((a, b) => lw[off + a] - lw[off + b] || a - b);
+    sortCandidates(ord, n, lw, off);
     base = below;
   }
   const at = (pos: number): number => ord[pos - base];
@@ -129,21 +181,121 @@ export function psisSmooth(
       const [kk, sigma] = gpdfit(tail, len, convention);
       k = kk;
       if (Number.isFinite(k)) {
+        if (span) {
+          span.from = start - base;
+          span.to = S - base;
+        }
         for (let i = 0; i < len; i++) {
           const q = gpinv((i + 0.5) / len, k, sigma);
           lw[off + at(start + i)] = Math.log(q + expCut);
         }
-        for (let i = 0; i < S; i++) if (lw[off + i] > 0) lw[off + i] = 0;
+        for (let i = start; i < S; i++) if (lw[off + at(i)] > 0) lw[off + at(i)] = 0;
       }
     }
   }
-  if (normalize) {
-    const lse = logSumExp(lw, off, S);
-    for (let i = 0; i < S; i++) lw[off + i] -= lse;
-  } else {
-    for (let i = 0; i < S; i++) lw[off + i] += max;
-  }
   return k;
+}
+
+const SAMPLE = 128;
+const sample = new Float64Array(SAMPLE);
+
+/**
+ * The r-th largest (1-based) of lw[off..off+S) (no NaN), using `buf` (length ≥ S) as scratch. A strided
+ * sample of 128 values gives a threshold a little below the expected r-th largest; the values at or above
+ * it (a few more than r) hold the answer and are selected among themselves. Falls back to a selection over
+ * all S values when the threshold was too high. Exact either way: every value ≥ the answer is a candidate.
+ */
+export function largestKth(lw: Float64Array, off: number, S: number, r: number, buf: Float64Array): number {
+  if (S >= 8 * SAMPLE && r * 4 < S) {
+    const step = Math.floor(S / SAMPLE);
+    for (let j = 0; j < SAMPLE; j++) sample[j] = lw[off + j * step];
+    sample.sort();
+    const expected = (r / S) * SAMPLE;
+    const j = Math.floor(SAMPLE - expected - 3 * Math.sqrt(expected) - 4);
+    if (j > 0) {
+      const p0 = sample[j];
+      let n = 0;
+      for (let i = 0; i < S; i++) {
+        const v = lw[off + i];
+        if (v >= p0) buf[n++] = v;
+      }
+      if (n >= r) return selectKth(buf, n, n - r);
+    }
+  }
+  for (let i = 0; i < S; i++) buf[i] = lw[off + i];
+  return selectKth(buf, S, S - r);
+}
+
+let sortVal = new Float64Array(0);
+let sortIdx = new Uint32Array(0);
+let sortVal2 = new Float64Array(0);
+let sortIdx2 = new Uint32Array(0);
+
+/**
+ * Sorts the n draw indices in `idx` by their ratio `lw[off + i]` (no NaN), ties in index order: the order a
+ * stable full sort gives (the candidates arrive in index order). A merge sort on (value, index) pairs with
+ * inline comparisons (insertion-sorted runs of 16), in place of `Array.prototype.sort` with a comparator.
+ */
+export function sortCandidates(idx: Uint32Array, n: number, lw: Float64Array, off: number): void {
+  if (sortVal.length < n) {
+    sortVal = new Float64Array(n);
+    sortIdx = new Uint32Array(n);
+    sortVal2 = new Float64Array(n);
+    sortIdx2 = new Uint32Array(n);
+  }
+  let v = sortVal;
+  let x = sortIdx;
+  let v2 = sortVal2;
+  let x2 = sortIdx2;
+  for (let j = 0; j < n; j++) {
+    x[j] = idx[j];
+    v[j] = lw[off + idx[j]];
+  }
+  const RUN = 16;
+  for (let r = 0; r < n; r += RUN) {
+    const end = Math.min(n, r + RUN);
+    for (let j = r + 1; j < end; j++) {
+      const vj = v[j];
+      const xj = x[j];
+      let q = j - 1;
+      while (q >= r && v[q] > vj) {
+        v[q + 1] = v[q];
+        x[q + 1] = x[q];
+        q--;
+      }
+      v[q + 1] = vj;
+      x[q + 1] = xj;
+    }
+  }
+  for (let w = RUN; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(n, lo + w);
+      const hi = Math.min(n, lo + 2 * w);
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) {
+        if (v[b] < v[a]) {
+          v2[o] = v[b];
+          x2[o++] = x[b++];
+        } else {
+          v2[o] = v[a];
+          x2[o++] = x[a++];
+        }
+      }
+      while (a < mid) {
+        v2[o] = v[a];
+        x2[o++] = x[a++];
+      }
+      while (b < hi) {
+        v2[o] = v[b];
+        x2[o++] = x[b++];
+      }
+    }
+    [v, v2] = [v2, v];
+    [x, x2] = [x2, x];
+  }
+  for (let j = 0; j < n; j++) idx[j] = x[j];
 }
 
 /**

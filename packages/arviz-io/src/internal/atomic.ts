@@ -64,7 +64,12 @@ export async function writeAll(h: Handle, bytes: Uint8Array): Promise<void> {
   const STEP = 64 * 2 ** 20;
   for (let at = 0; at < bytes.length; ) {
     const { bytesWritten } = await h.write(bytes, at, Math.min(STEP, bytes.length - at));
-    if (bytesWritten <= 0) throw new Error("the disk accepted no more bytes");
+    if (bytesWritten <= 0) {
+      throw new ArvizIoError(
+        "write-failed",
+        `the disk accepted no more bytes after ${at} of ${bytes.length}: free disk space and write again.`,
+      );
+    }
     at += bytesWritten;
   }
 }
@@ -79,7 +84,12 @@ export async function readAll({ fs }: NodeFs, file: string, fn: string): Promise
     const STEP = 64 * 2 ** 20;
     for (let at = 0; at < size; ) {
       const { bytesRead } = await h.read(out, at, Math.min(STEP, size - at), at);
-      if (bytesRead <= 0) throw new Error(`the file ended after ${at} of ${size} bytes`);
+      if (bytesRead <= 0) {
+        throw new ArvizIoError(
+          "truncated",
+          `the file ended after ${at} of ${size} bytes (it shrank while read).`,
+        );
+      }
       at += bytesRead;
     }
     return out;

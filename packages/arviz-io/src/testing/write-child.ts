@@ -1,6 +1,6 @@
 // Child process for the kill -9 tests (data-safety.test.ts): writes bigIdata(ELEMENTS, 1) to PATH in a loop, in
 // the format given, until the parent kills it.
-//   usage: node --import tsx src/testing/write-child.ts netcdf|json|zarr PATH ELEMENTS
+//   usage: node --conditions=@phlox/source --import tsx src/testing/write-child.ts netcdf|json|zarr PATH ELEMENTS
 import { writeJSON, writeNetCDF, writeZarr } from "../files.js";
 import { bigIdata } from "./big-idata.js";
 
