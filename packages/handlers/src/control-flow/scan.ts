@@ -4,6 +4,7 @@
  */
 import type { Distribution } from "@phlox/distributions";
 import * as T from "@phlox/tensor";
+import { type ScanEnumInfo, ScanEnumPlan, tensorTree } from "../enum/scan-enum.js";
 import { Block } from "../handlers/block.js";
 import { Seed } from "../handlers/seed.js";
 import { TraceMessenger } from "../handlers/trace.js";
@@ -43,7 +44,10 @@ export interface SiteMeta {
 
 /** Thrown by the discovery pass once it has seen which per-step values the body reads. */
 class Discovered {
-  constructor(readonly ids: Map<string, Tensor>) {}
+  constructor(
+    readonly ids: Map<string, Tensor>,
+    readonly carry: unknown,
+  ) {}
 }
 
 /** Keys for draws handlers make in the body fold these numbers into the step's key (Seed splits it instead). */
@@ -132,6 +136,7 @@ export function emitSites(
   values: Tensor[],
   logProbs: Tensor[],
   length: number | null,
+  extra: InferConfig = {},
 ): void {
   let lp = 0;
   meta.forEach((m, k) => {
@@ -142,7 +147,7 @@ export function emitSites(
       site.fn = new ScannedDistribution(m.name, m.fn, length, value, logProbs[lp++] as Tensor, m.sampleShape);
       site.isObserved = m.isObserved;
     }
-    site.infer = { ...m.infer, scanned: true };
+    site.infer = { ...m.infer, ...extra, scanned: true };
     site.condIndepStack = m.condIndepStack;
     applyStack(site);
   });
@@ -206,6 +211,7 @@ export function scan<C, X, Y>(
 
   // Pass 1: trace the body once to learn which per-step values the handlers read (they become xs).
   const ids = new Map<string, Tensor>();
+  let outCarry: unknown = null;
   drew = false;
   try {
     T.scan(
@@ -224,8 +230,7 @@ export function scan<C, X, Y>(
             return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
           },
         };
-        carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out);
-        throw new Discovered(ids);
+        throw new Discovered(ids, carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out)[0]);
       },
       msg.key === null ? { carry: init } : { key: msg.key, carry: init },
       { xs, index },
@@ -233,6 +238,35 @@ export function scan<C, X, Y>(
     );
   } catch (e) {
     if (!(e instanceof Discovered)) throw e;
+    outCarry = e.carry;
+  }
+  // Enumerated discrete sites in the body: the carry holds the previous step's enumerated values.
+  const planned = msg.infer.scanEnumPlan;
+  const plan = planned instanceof ScanEnumPlan && planned.chains.size > 0 ? planned : null;
+  let carryInit: unknown = init;
+  let carryShapes: number[][] = [];
+  if (plan !== null) {
+    if (history !== 1) {
+      const first = [...plan.chains.keys()][0];
+      throw new HandlerError(
+        "scan-history",
+        `scan: history ${history} with the enumerated site "${first}": enumeration through scan supports ` +
+          `history 1 (each step depends on the previous one). Leave history at 1, or write the loop as a plain ` +
+          `loop over markov(range, { history: ${history} }).`,
+      );
+    }
+    const initFlat = T.treeFlatten(tensorTree(init));
+    const initLeaves = initFlat.leaves;
+    const outLeaves = T.treeFlatten(tensorTree(outCarry)).leaves;
+    carryShapes = plan.carryShapes(initLeaves, outLeaves);
+    carryInit = T.treeUnflatten(
+      initFlat.treedef,
+      initLeaves.map((a, i) => {
+        const dt = (outLeaves[i] as Tensor).dtype;
+        const b = T.broadcastTo(a, carryShapes[i] as number[]);
+        return b.dtype === dt ? b : T.cast(b, dt);
+      }),
+    );
   }
   // Carry a key only when some site draws: split per step is a traced threefry, not free.
   const key = drew ? msg.key : null;
@@ -262,26 +296,34 @@ export function scan<C, X, Y>(
         },
       };
       const r = runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx);
-      const [c, y] = carryAndY(r.out);
+      let [c, y] = carryAndY(r.out);
       meta = r.meta;
+      if (plan !== null) {
+        const flat = T.treeFlatten(tensorTree(c));
+        c = T.treeUnflatten(
+          flat.treedef,
+          flat.leaves.map((a, i) => plan.fitCarry(a, carryShapes[i] as number[], i)),
+        );
+        let s = 0;
+        r.logProbs = r.logProbs.map((lp) => {
+          while (meta[s]?.type !== "sample" || meta[s]?.fn === null) s++;
+          return plan.padLogProb(lp, (meta[s++] as SiteMeta).name);
+        });
+      }
       const wcOut = next === undefined ? { carry: c } : { key: next, carry: c };
       return [wcOut, { y, values: r.values, logProbs: r.logProbs }];
     },
-    key === null ? { carry: init } : { key, carry: init },
+    key === null ? { carry: carryInit } : { key, carry: carryInit },
     { xs, index, steps: fulls },
     tensorOpts,
   );
   const stacked = outs as unknown as { y: Y; values: Tensor[]; logProbs: Tensor[] };
   const carry = (wcFinal as { carry: unknown }).carry as C;
-  if (history !== 1) {
-    const enumerated = meta.find((m) => m.infer.enumerate !== undefined);
-    if (enumerated !== undefined)
-      throw new HandlerError(
-        "scan-history",
-        `scan: history ${history} with the enumerated site "${enumerated.name}": Phlox's scan does not ` +
-          "enumerate discrete latent sites across steps, which is what history controls. Leave history at 1.",
-      );
+  if (plan === null) emitSites(meta, stacked.values, stacked.logProbs, length);
+  else {
+    const info: ScanEnumInfo = plan.info(length);
+    const enumDims = [...plan.enumDims(), { name: info.time, dim: info.timeDim, size: length }];
+    emitSites(meta, stacked.values, stacked.logProbs, length, { scanEnum: info, enumDims });
   }
-  emitSites(meta, stacked.values, stacked.logProbs, length);
   return [carry, stacked.y];
 }

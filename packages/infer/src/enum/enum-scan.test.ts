@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { Bernoulli, Beta, Categorical, Dirichlet } from "@phlox/distributions";
+import { Mask, plate, sample, scan } from "@phlox/handlers";
+import * as T from "@phlox/tensor";
+import { describe, expect, it } from "vitest";
+import { enumLogDensity } from "./enum-log-density.js";
+import { fixtureModels } from "./fixture-models.js";
+
+interface Case {
+  name: "model_1" | "model_2";
+  params: Record<string, number[]>;
+  logDensity: number;
+  grad: Record<string, number[]>;
+}
+const fixture = JSON.parse(
+  readFileSync(new URL("../../fixtures/enum-scan.json", import.meta.url), "utf8"),
+) as {
+  sequences: number[][][];
+  lengths: number[];
+  cases: Case[];
+};
+const H = 3;
+const int = (x: T.Tensor): T.Tensor => T.cast(x, "int32");
+
+/** NumPyro's examples/hmm_enum.py model_1, with scan. */
+function model1(sequences: T.Tensor, lengths: T.Tensor): void {
+  const [n, , d] = sequences.shape;
+  const probsX = sample("probs_x", new Dirichlet(T.add(T.mul(T.eye(H), 0.9), 0.1)).toEvent(1));
+  const probsY = sample("probs_y", new Beta(0.1, 0.9).expand([H, d]).toEvent(2));
+  scan(
+    ([xPrev, t]: [T.Tensor, T.Tensor], y: T.Tensor) => {
+      let x = xPrev;
+      plate(
+        "sequences",
+        n,
+        () => {
+          new Mask(T.reshape(T.gt(lengths, t), [n, 1])).run(() => {
+            x = int(sample("x", new Categorical(T.take(probsX, xPrev, 0))));
+            plate("tones", d, () => {
+              sample("y", new Bernoulli(T.take(probsY, T.squeeze(x, -1), 0)), { obs: y });
+            });
+          });
+        },
+        { dim: -2 },
+      );
+      return [[x, T.add(t, 1)], null];
+    },
+    [T.zeros([n, 1], "int32"), T.scalar(0)],
+    T.transpose(sequences, [1, 0, 2]),
+  );
+}
+
+/** NumPyro's examples/hmm_enum.py model_2 (y also depends on the previous y), with scan. */
+function model2(sequences: T.Tensor, lengths: T.Tensor): void {
+  const [n, , d] = sequences.shape;
+  const probsX = sample("probs_x", new Dirichlet(T.add(T.mul(T.eye(H), 0.9), 0.1)).toEvent(1));
+  const probsY = sample("probs_y", new Beta(0.1, 0.9).expand([H, 2, d]).toEvent(3));
+  const flatY = T.reshape(probsY, [-1]);
+  scan(
+    ([xPrev, yPrev, t]: [T.Tensor, T.Tensor, T.Tensor], y: T.Tensor) => {
+      let x = xPrev;
+      plate(
+        "sequences",
+        n,
+        () => {
+          new Mask(T.reshape(T.gt(lengths, t), [n, 1])).run(() => {
+            x = int(sample("x", new Categorical(T.take(probsX, xPrev, 0))));
+            plate("tones", d, (tones) => {
+              const idx = T.add(T.add(T.mul(x, 2 * d), T.mul(yPrev, d)), tones);
+              sample("y", new Bernoulli(T.take(flatY, idx, 0)), { obs: y });
+            });
+          });
+        },
+        { dim: -2 },
+      );
+      return [[x, int(y), T.add(t, 1)], null];
+    },
+    [T.zeros([n, 1], "int32"), T.zeros([n, d], "int32"), T.scalar(0)],
+    T.transpose(sequences, [1, 0, 2]),
+  );
+}
+
+const models = { model_1: model1, model_2: model2 };
+const sequences = T.tensor(fixture.sequences, { dtype: "int32" });
+const lengths = T.tensor(fixture.lengths, { dtype: "int32" });
+const density = (c: Case, p: Record<string, T.Tensor>): T.Tensor =>
+  enumLogDensity(models[c.name], [sequences, lengths], p).logJoint;
+const params = (c: Case): Record<string, T.Tensor> =>
+  Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, T.tensor(v)]));
+
+describe("enumeration through a model-level scan (NumPyro's scan_enum)", () => {
+  it("hmm_enum model_1 and model_2 with scan: value and gradient equal NumPyro's", () => {
+    for (const c of fixture.cases) {
+      const p = params(c);
+      const names = Object.keys(p);
+      const [v, g] = T.valueAndGrad(
+        (...xs: T.Tensor[]) => density(c, Object.fromEntries(names.map((k, i) => [k, xs[i]]))),
+        names.map((_, i) => i),
+      )(...names.map((k) => p[k]));
+      expect(Math.abs(v.item() - c.logDensity)).toBeLessThan(1e-10 * (1 + Math.abs(c.logDensity)));
+      names.forEach((k, i) => {
+        const got = (g as T.Tensor[])[i].dataSync();
+        const want = T.tensor(c.grad[k]).dataSync();
+        for (let j = 0; j < want.length; j++)
+          expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-8 * (1 + Math.abs(want[j])));
+      });
+    }
+  }, 120_000);
+});
