@@ -126,10 +126,10 @@ export class ScanEnumPlan {
       if (-c.prevDim <= nd && s[nd + c.prevDim] !== 1) {
         throw new HandlerError(
           "scan-enum-history",
-          `scan: ${where} depends on the value of the enumerated site "${c.name}" at the previous step, so the ` +
-            `next step would depend on two steps back (history 2), which enumeration through scan does not ` +
-            `support. Carry only the current step's value of "${c.name}" (history 1), or write the loop as a ` +
-            `plain loop over markov(range, { history: 2 }).`,
+          `scan: ${where} returned by the body depends on the enumerated site "${c.name}" of the previous ` +
+            `step, not only on this step's values, so a step would reach back further than one step (history 1), ` +
+            `which enumeration through scan supports. Carry this step's value of "${c.name}" (or a function of it ` +
+            `alone), or write the loop as a plain loop over markov(range, { history }).`,
         );
       }
       if (-c.dim <= nd && s[nd + c.dim] !== 1) {

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Bernoulli, Beta, Categorical, Dirichlet } from "@phlox/distributions";
-import { Mask, plate, sample, scan } from "@phlox/handlers";
+import { Mask, plate, sample, scan, substitute, trace } from "@phlox/handlers";
 import * as T from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
+import { initializeModel } from "../initialize-model.js";
 import { enumLogDensity } from "./enum-log-density.js";
 import { fixtureModels } from "./fixture-models.js";
+import { inferDiscrete } from "./infer-discrete.js";
 
 interface Case {
   name: "model_1" | "model_2";
@@ -43,7 +45,7 @@ function model1(sequences: T.Tensor, lengths: T.Tensor): void {
         },
         { dim: -2 },
       );
-      return [[x, T.add(t, 1)], null];
+      return [[x, T.add(t, 1)] as [T.Tensor, T.Tensor], null];
     },
     [T.zeros([n, 1], "int32"), T.scalar(0)],
     T.transpose(sequences, [1, 0, 2]),
@@ -73,7 +75,7 @@ function model2(sequences: T.Tensor, lengths: T.Tensor): void {
         },
         { dim: -2 },
       );
-      return [[x, int(y), T.add(t, 1)], null];
+      return [[x, int(y), T.add(t, 1)] as [T.Tensor, T.Tensor, T.Tensor], null];
     },
     [T.zeros([n, 1], "int32"), T.zeros([n, d], "int32"), T.scalar(0)],
     T.transpose(sequences, [1, 0, 2]),
@@ -105,5 +107,71 @@ describe("enumeration through a model-level scan (NumPyro's scan_enum)", () => {
           expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-8 * (1 + Math.abs(want[j])));
       });
     }
+  }, 120_000);
+
+  it("the scan form equals the markov-loop form: initializeModel's potential and gradient, finite differences", () => {
+    const markov1 = (seqs: T.Tensor, lens: T.Tensor): void => {
+      const d = seqs.shape[2];
+      const probsX = sample("probs_x", new Dirichlet(T.add(T.mul(T.eye(H), 0.9), 0.1)).toEvent(1));
+      const probsY = sample("probs_y", new Beta(0.1, 0.9).expand([H, d]).toEvent(2));
+      fixtureModels.hmm_model_1([seqs, lens], { probs_x: probsX, probs_y: probsY });
+    };
+    const args = [sequences, lengths];
+    const viaScan = initializeModel(T.key(3), model1, args);
+    const viaLoop = initializeModel(T.key(3), markov1, args);
+    expect(viaScan.layout.map((l) => l.name)).toEqual(["probs_x", "probs_y"]);
+    expect(viaScan.compiled).toBe(true);
+    const g = new Float64Array(viaScan.dim);
+    const gl = new Float64Array(viaScan.dim);
+    for (const shift of [0, 0.4]) {
+      const z = viaScan.initialZ.map((v, i) => v + shift * Math.sin(i + 1));
+      const u = viaScan.potentialFn(z, g);
+      const ul = viaLoop.potentialFn(z, gl);
+      expect(Math.abs(u - ul)).toBeLessThan(1e-10 * (1 + Math.abs(ul)));
+      for (let i = 0; i < viaScan.dim; i++)
+        expect(Math.abs(g[i] - gl[i])).toBeLessThan(1e-9 * (1 + Math.abs(gl[i])));
+      // central finite differences of the compiled scan potential
+      for (const i of [0, viaScan.dim - 1]) {
+        const h = 1e-5;
+        const up = z.slice();
+        const dn = z.slice();
+        up[i] += h;
+        dn[i] -= h;
+        const fd =
+          (viaScan.potentialFn(Float64Array.from(up), new Float64Array(viaScan.dim)) -
+            viaScan.potentialFn(Float64Array.from(dn), new Float64Array(viaScan.dim))) /
+          (2 * h);
+        expect(Math.abs(fd - g[i])).toBeLessThan(1e-6 * (1 + Math.abs(g[i])));
+      }
+    }
+  }, 120_000);
+
+  it("inferDiscrete through scan: Viterbi states equal the markov loop's, and posterior draws run", () => {
+    const c = fixture.cases[0] as Case;
+    const p = params(c);
+    const loop = (seqs: T.Tensor, lens: T.Tensor): void => fixtureModels.hmm_model_1([seqs, lens], p);
+    const mapScan = trace(inferDiscrete(substitute(model1, p), { temperature: 0 })).getTrace(
+      sequences,
+      lengths,
+    );
+    const mapLoop = trace(inferDiscrete(loop, { temperature: 0 })).getTrace(sequences, lengths);
+    const x = mapScan.get("x")?.value as T.Tensor;
+    const [n, steps] = sequences.shape;
+    expect(x.shape).toEqual([steps, n, 1]);
+    const xs = x.dataSync();
+    // past a sequence's length every state scores the same: compare the observed steps
+    for (let t = 0; t < steps; t++) {
+      const xt = (mapLoop.get(`x_${t}`)?.value as T.Tensor).dataSync();
+      for (let i = 0; i < n; i++) if (t < fixture.lengths[i]) expect(xs[t * n + i]).toBe(xt[i]);
+    }
+    const draw = (k: number) =>
+      (
+        trace(inferDiscrete(substitute(model1, p), { temperature: 1, rngKey: k }))
+          .getTrace(sequences, lengths)
+          .get("x")?.value as T.Tensor
+      ).dataSync();
+    const d1 = draw(1);
+    expect(Array.from(d1).every((v) => v >= 0 && v < H)).toBe(true);
+    expect(Array.from(draw(1))).toEqual(Array.from(d1));
   }, 120_000);
 });
