@@ -141,6 +141,6 @@ describe("enumerate (NumPyro's contrib.funsor.enum)", () => {
       /sample\("n"\) inside a scan body.*no finite support/s,
     );
     // history other than 1
-    expect(run((c) => [sample("z", new Bernoulli(0.5), par), null], 2)).toThrow(/history 2.*"z".*markov/s);
+    expect(run((_c) => [sample("z", new Bernoulli(0.5), par), null], 2)).toThrow(/history 2.*"z".*markov/s);
   });
 });

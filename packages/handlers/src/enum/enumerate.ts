@@ -5,6 +5,7 @@ import { reshape } from "../internal/ops.js";
 import { fmtShape } from "../internal/util.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
+import { enumeratedFn } from "./enumerated-categorical.js";
 import { type MarkovFrame, markovVisible } from "./markov.js";
 import { ScanEnumMessenger, ScanEnumPlan } from "./scan-enum.js";
 
@@ -145,6 +146,7 @@ export class EnumMessenger extends Messenger {
       const event = fn.eventShape;
       const shape = [k, ...new Array<number>(-dim - 1).fill(1), ...event];
       msg.value = reshape(support, shape);
+      msg.fn = enumeratedFn(fn, msg.value, dim);
       msg.sampleShape = [];
       msg.done = true;
       const a: Allocation = { name: msg.name, dim, size: k, frames };

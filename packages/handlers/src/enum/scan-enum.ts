@@ -13,6 +13,7 @@ import { fmtShape } from "../internal/util.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
 import type { EnumDim } from "./enumerate.js";
+import { enumeratedFn } from "./enumerated-categorical.js";
 
 /** One enumerated site of a scan body: its dimension at the current step and at the previous one. */
 export interface ScanEnumChain {
@@ -255,6 +256,7 @@ export class ScanEnumMessenger extends Messenger {
       );
     }
     msg.value = T.reshape(support, [k, ...new Array<number>(-c.dim - 1).fill(1), ...fn.eventShape]);
+    msg.fn = enumeratedFn(fn, msg.value, c.dim);
     msg.sampleShape = [];
     msg.done = true;
   }
