@@ -4,6 +4,7 @@ import { Mask, plate, sample, scan, substitute, trace } from "@phlox/handlers";
 import * as T from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { initializeModel } from "../initialize-model.js";
+import { logLikelihood } from "../predictive.js";
 import { enumLogDensity } from "./enum-log-density.js";
 import { fixtureModels } from "./fixture-models.js";
 import { inferDiscrete } from "./infer-discrete.js";
@@ -173,5 +174,29 @@ describe("enumeration through a model-level scan (NumPyro's scan_enum)", () => {
     const d1 = draw(1);
     expect(Array.from(d1).every((v) => v >= 0 && v < H)).toBe(true);
     expect(Array.from(draw(1))).toEqual(Array.from(d1));
+  }, 120_000);
+
+  it("logLikelihood through scan equals the markov loop's, step by step", () => {
+    const c = fixture.cases[1] as Case;
+    const draws = Object.fromEntries(
+      Object.entries(params(c)).map(([k, v]) => [k, T.stack([v, T.mul(T.add(v, 0.05), 1 / 1.05)])]),
+    );
+    const markov1 = (seqs: T.Tensor, lens: T.Tensor): void => {
+      const d = seqs.shape[2];
+      const probsX = sample("probs_x", new Dirichlet(T.add(T.mul(T.eye(H), 0.9), 0.1)).toEvent(1));
+      const probsY = sample("probs_y", new Beta(0.1, 0.9).expand([H, 2, d]).toEvent(3));
+      fixtureModels.hmm_model_2([seqs, lens], { probs_x: probsX, probs_y: probsY });
+    };
+    const viaScan = logLikelihood(model2, draws, [sequences, lengths]);
+    const viaLoop = logLikelihood(markov1, draws, [sequences, lengths]);
+    const [n, steps, d] = sequences.shape;
+    expect(viaScan.y.shape).toEqual([2, steps, n, d]);
+    const got = viaScan.y.dataSync();
+    for (let t = 0; t < steps; t++) {
+      const want = viaLoop[`y_${t}`].dataSync();
+      for (let s = 0; s < 2; s++)
+        for (let j = 0; j < n * d; j++)
+          expect(Math.abs(got[(s * steps + t) * n * d + j] - want[s * n * d + j])).toBeLessThan(1e-10);
+    }
   }, 120_000);
 });
