@@ -26,7 +26,7 @@ export interface ModelScanOptions {
   /**
    * NumPyro's `history`: how many previous steps enumerated discrete sites may depend on. It changes nothing
    * for a body without enumerated sites (any non-negative integer is accepted then, as in NumPyro); with
-   * enumerated sites only the default 1 is supported.
+   * enumerated sites (under `enumerate`, which sums them out step by step) only the default 1 is supported.
    */
   readonly history?: number;
 }
@@ -163,13 +163,18 @@ export function emitSites(
  * per step; a sample site's series of fewer steps gives the first steps and the rest are drawn, as in
  * NumPyro), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
  * `logLikelihood` and SVI. Put `plate`s inside `f`: a scan inside a plate is an error, as in NumPyro.
+ * Under `enumerate` (NUTS, `TraceEnumELBO`, `inferDiscrete` on a model with discrete sites), the body's
+ * discrete latent sites are enumerated as a first-order chain (NumPyro's `scan_enum`): each takes its support
+ * along a dimension of its own, the carry holds the previous step's values along another, and `@phlox/infer`
+ * sums them out with a forward recursion compiled as one loop.
  * @param f - `(carry, x) => [newCarry, y]`; the new carry must match `init` in structure, shapes and dtypes.
  * @param init - the initial carry (a pytree of tensors).
  * @param xs - per-step inputs with a leading axis of `length`, or null.
  * @param options - `length`, `reverse`, `history` (see {@link ModelScanOptions}).
  * @returns `[finalCarry, ys]` with the `y_t` stacked along a new leading axis.
  * @throws HandlerError (`scan-history`) for a negative or fractional `history`, or `history` other than 1
- *   with enumerated sites; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
+ *   with enumerated sites; (`scan-enum-history`) for a carry that depends on the previous step's enumerated
+ *   value; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
  *   for mismatched carries, unequal xs lengths and JS `if`s on traced values.
  * @example
  * const model = (y: Tensor) => {
