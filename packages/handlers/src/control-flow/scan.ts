@@ -260,6 +260,13 @@ export function scan<C, X, Y>(
           `loop over markov(range, { history: ${history} }).`,
       );
     }
+    if (options.reverse === true) {
+      throw new HandlerError(
+        "scan-enum-reverse",
+        `scan: reverse with the enumerated site "${[...plan.chains.keys()][0]}": enumeration through scan runs ` +
+          "the steps forwards. Reverse xs yourself and scan forwards, or write the loop over markov(range).",
+      );
+    }
     const initFlat = T.treeFlatten(tensorTree(init));
     const initLeaves = initFlat.leaves;
     const outLeaves = T.treeFlatten(tensorTree(outCarry)).leaves;

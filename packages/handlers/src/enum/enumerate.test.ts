@@ -140,6 +140,19 @@ describe("enumerate (NumPyro's contrib.funsor.enum)", () => {
     expect(run((c) => [c.add(sample("n", new Poisson(2), par)), null])).toThrow(
       /sample\("n"\) inside a scan body.*no finite support/s,
     );
+    // reversed scans
+    expect(() =>
+      trace(
+        enumerate(
+          () =>
+            scan((_c: Tensor) => [sample("z", new Bernoulli(0.5), par), null], T.tensor(0), null, {
+              length: 3,
+              reverse: true,
+            }),
+          { firstAvailableDim: -1 },
+        ),
+      ).getTrace(),
+    ).toThrow(/reverse.*"z"/s);
     // history other than 1
     expect(run((_c) => [sample("z", new Bernoulli(0.5), par), null], 2)).toThrow(/history 2.*"z".*markov/s);
   });
