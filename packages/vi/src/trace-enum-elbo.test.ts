@@ -1,5 +1,5 @@
 import { Categorical, Delta, Normal } from "@phlox/distributions";
-import { markov, param, plate, sample } from "@phlox/handlers";
+import { markov, param, plate, sample, scan } from "@phlox/handlers";
 import { enumLogDensity } from "@phlox/infer";
 import * as T from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
@@ -93,5 +93,44 @@ describe("TraceEnumELBO (NumPyro's TraceEnum_ELBO)", () => {
     const grad = new Float64Array(1);
     const loss = obj(Float64Array.of(1.5), grad, 0, 0);
     expect(Math.abs(loss + enumLogDensity(hmm, [], { mu: 1.5 }).logJoint.item())).toBeLessThan(1e-10);
+  });
+
+  it("enumerates through a model-level scan: with a point-mass guide the loss is minus the marginal", () => {
+    const trans = T.tensor([
+      [0.8, 0.2],
+      [0.3, 0.7],
+    ]);
+    const hmm = (data: T.Tensor): void => {
+      const locs = plate("K", 2, () => sample("locs", new Normal(0, 3)));
+      scan(
+        (x: T.Tensor, yt: T.Tensor) => {
+          const xt = T.cast(sample("x", new Categorical(T.take(trans, x, 0))), "int32");
+          sample("y", new Normal(T.take(locs, xt, 0), 0.5), { obs: yt });
+          return [xt, null];
+        },
+        T.scalar(0, "int32"),
+        data,
+      );
+    };
+    const setup = new FunctionGuide(hmm, guide).setup(0, [y]);
+    const loss = new TraceEnumELBO().build(setup)(Float64Array.of(-1.5, 0.7), new Float64Array(2), 1, 2);
+    const want = enumLogDensity(hmm, [y], { locs: T.tensor([-1.5, 0.7]) }).logJoint.item();
+    expect(Math.abs(loss + want)).toBeLessThan(1e-10);
+    // the forward algorithm by hand
+    const lp = (v: number, m: number): number =>
+      -0.5 * ((v - m) / 0.5) ** 2 - Math.log(0.5 * Math.sqrt(2 * Math.PI));
+    const ys = Array.from(y.dataSync());
+    const tr = [
+      [0.8, 0.2],
+      [0.3, 0.7],
+    ];
+    let a = [0, 1].map((k) => tr[0][k] * Math.exp(lp(ys[0], [-1.5, 0.7][k])));
+    for (let t = 1; t < ys.length; t++)
+      a = [0, 1].map((k) => (a[0] * tr[0][k] + a[1] * tr[1][k]) * Math.exp(lp(ys[t], [-1.5, 0.7][k])));
+    const prior = new Normal(0, 3)
+      .logProb(T.tensor([-1.5, 0.7]))
+      .sum()
+      .item();
+    expect(Math.abs(want - (Math.log(a[0] + a[1]) + prior))).toBeLessThan(1e-10);
   });
 });

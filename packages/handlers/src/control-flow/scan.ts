@@ -4,6 +4,7 @@
  */
 import type { Distribution } from "@phlox/distributions";
 import * as T from "@phlox/tensor";
+import { type ScanEnumInfo, ScanEnumPlan, tensorTree } from "../enum/scan-enum.js";
 import { Block } from "../handlers/block.js";
 import { Seed } from "../handlers/seed.js";
 import { TraceMessenger } from "../handlers/trace.js";
@@ -25,7 +26,7 @@ export interface ModelScanOptions {
   /**
    * NumPyro's `history`: how many previous steps enumerated discrete sites may depend on. It changes nothing
    * for a body without enumerated sites (any non-negative integer is accepted then, as in NumPyro); with
-   * enumerated sites only the default 1 is supported.
+   * enumerated sites (under `enumerate`, which sums them out step by step) only the default 1 is supported.
    */
   readonly history?: number;
 }
@@ -43,7 +44,10 @@ export interface SiteMeta {
 
 /** Thrown by the discovery pass once it has seen which per-step values the body reads. */
 class Discovered {
-  constructor(readonly ids: Map<string, Tensor>) {}
+  constructor(
+    readonly ids: Map<string, Tensor>,
+    readonly carry: unknown,
+  ) {}
 }
 
 /** Keys for draws handlers make in the body fold these numbers into the step's key (Seed splits it instead). */
@@ -132,6 +136,7 @@ export function emitSites(
   values: Tensor[],
   logProbs: Tensor[],
   length: number | null,
+  extra: InferConfig = {},
 ): void {
   let lp = 0;
   meta.forEach((m, k) => {
@@ -142,7 +147,7 @@ export function emitSites(
       site.fn = new ScannedDistribution(m.name, m.fn, length, value, logProbs[lp++] as Tensor, m.sampleShape);
       site.isObserved = m.isObserved;
     }
-    site.infer = { ...m.infer, scanned: true };
+    site.infer = { ...m.infer, ...extra, scanned: true };
     site.condIndepStack = m.condIndepStack;
     applyStack(site);
   });
@@ -158,13 +163,18 @@ export function emitSites(
  * per step; a sample site's series of fewer steps gives the first steps and the rest are drawn, as in
  * NumPyro), `mask`, `scale`, `reparam`, and in `initializeModel`/NUTS/HMC, `Predictive`,
  * `logLikelihood` and SVI. Put `plate`s inside `f`: a scan inside a plate is an error, as in NumPyro.
+ * Under `enumerate` (NUTS, `TraceEnumELBO`, `inferDiscrete` on a model with discrete sites), the body's
+ * discrete latent sites are enumerated as a first-order chain (NumPyro's `scan_enum`): each takes its support
+ * along a dimension of its own, the carry holds the previous step's values along another, and `@phlox/infer`
+ * sums them out with a forward recursion compiled as one loop.
  * @param f - `(carry, x) => [newCarry, y]`; the new carry must match `init` in structure, shapes and dtypes.
  * @param init - the initial carry (a pytree of tensors).
  * @param xs - per-step inputs with a leading axis of `length`, or null.
  * @param options - `length`, `reverse`, `history` (see {@link ModelScanOptions}).
  * @returns `[finalCarry, ys]` with the `y_t` stacked along a new leading axis.
  * @throws HandlerError (`scan-history`) for a negative or fractional `history`, or `history` other than 1
- *   with enumerated sites; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
+ *   with enumerated sites; (`scan-enum-history`) for a carry that depends on the previous step's enumerated
+ *   value; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
  *   for mismatched carries, unequal xs lengths and JS `if`s on traced values.
  * @example
  * const model = (y: Tensor) => {
@@ -206,6 +216,7 @@ export function scan<C, X, Y>(
 
   // Pass 1: trace the body once to learn which per-step values the handlers read (they become xs).
   const ids = new Map<string, Tensor>();
+  let outCarry: unknown = null;
   drew = false;
   try {
     T.scan(
@@ -224,8 +235,7 @@ export function scan<C, X, Y>(
             return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
           },
         };
-        carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out);
-        throw new Discovered(ids);
+        throw new Discovered(ids, carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out)[0]);
       },
       msg.key === null ? { carry: init } : { key: msg.key, carry: init },
       { xs, index },
@@ -233,6 +243,42 @@ export function scan<C, X, Y>(
     );
   } catch (e) {
     if (!(e instanceof Discovered)) throw e;
+    outCarry = e.carry;
+  }
+  // Enumerated discrete sites in the body: the carry holds the previous step's enumerated values.
+  const planned = msg.infer.scanEnumPlan;
+  const plan = planned instanceof ScanEnumPlan && planned.chains.size > 0 ? planned : null;
+  let carryInit: unknown = init;
+  let carryShapes: number[][] = [];
+  if (plan !== null) {
+    if (history !== 1) {
+      const first = [...plan.chains.keys()][0];
+      throw new HandlerError(
+        "scan-history",
+        `scan: history ${history} with the enumerated site "${first}": enumeration through scan supports ` +
+          `history 1 (each step depends on the previous one). Leave history at 1, or write the loop as a plain ` +
+          `loop over markov(range, { history: ${history} }).`,
+      );
+    }
+    if (options.reverse === true) {
+      throw new HandlerError(
+        "scan-enum-reverse",
+        `scan: reverse with the enumerated site "${[...plan.chains.keys()][0]}": enumeration through scan runs ` +
+          "the steps forwards. Reverse xs yourself and scan forwards, or write the loop over markov(range).",
+      );
+    }
+    const initFlat = T.treeFlatten(tensorTree(init));
+    const initLeaves = initFlat.leaves;
+    const outLeaves = T.treeFlatten(tensorTree(outCarry)).leaves;
+    carryShapes = plan.carryShapes(initLeaves, outLeaves);
+    carryInit = T.treeUnflatten(
+      initFlat.treedef,
+      initLeaves.map((a, i) => {
+        const dt = (outLeaves[i] as Tensor).dtype;
+        const b = T.broadcastTo(a, carryShapes[i] as number[]);
+        return b.dtype === dt ? b : T.cast(b, dt);
+      }),
+    );
   }
   // Carry a key only when some site draws: split per step is a traced threefry, not free.
   const key = drew ? msg.key : null;
@@ -262,26 +308,34 @@ export function scan<C, X, Y>(
         },
       };
       const r = runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx);
-      const [c, y] = carryAndY(r.out);
+      let [c, y] = carryAndY(r.out);
       meta = r.meta;
+      if (plan !== null) {
+        const flat = T.treeFlatten(tensorTree(c));
+        c = T.treeUnflatten(
+          flat.treedef,
+          flat.leaves.map((a, i) => plan.fitCarry(a, carryShapes[i] as number[], i)),
+        );
+        let s = 0;
+        r.logProbs = r.logProbs.map((lp) => {
+          while (meta[s]?.type !== "sample" || meta[s]?.fn === null) s++;
+          return plan.padLogProb(lp, (meta[s++] as SiteMeta).name);
+        });
+      }
       const wcOut = next === undefined ? { carry: c } : { key: next, carry: c };
       return [wcOut, { y, values: r.values, logProbs: r.logProbs }];
     },
-    key === null ? { carry: init } : { key, carry: init },
+    key === null ? { carry: carryInit } : { key, carry: carryInit },
     { xs, index, steps: fulls },
     tensorOpts,
   );
   const stacked = outs as unknown as { y: Y; values: Tensor[]; logProbs: Tensor[] };
   const carry = (wcFinal as { carry: unknown }).carry as C;
-  if (history !== 1) {
-    const enumerated = meta.find((m) => m.infer.enumerate !== undefined);
-    if (enumerated !== undefined)
-      throw new HandlerError(
-        "scan-history",
-        `scan: history ${history} with the enumerated site "${enumerated.name}": Phlox's scan does not ` +
-          "enumerate discrete latent sites across steps, which is what history controls. Leave history at 1.",
-      );
+  if (plan === null) emitSites(meta, stacked.values, stacked.logProbs, length);
+  else {
+    const info: ScanEnumInfo = plan.info(length);
+    const enumDims = [...plan.enumDims(), { name: info.time, dim: info.timeDim, size: length }];
+    emitSites(meta, stacked.values, stacked.logProbs, length, { scanEnum: info, enumDims });
   }
-  emitSites(meta, stacked.values, stacked.logProbs, length);
   return [carry, stacked.y];
 }

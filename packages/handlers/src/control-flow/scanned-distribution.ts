@@ -38,6 +38,10 @@ export class ScannedDistribution extends Distribution {
     return this.step.support;
   }
 
+  override get hasEnumerateSupport(): boolean {
+    return this.step.hasEnumerateSupport;
+  }
+
   override get hasRsample(): boolean {
     return false;
   }

@@ -1,4 +1,5 @@
 import { Bernoulli, Categorical, Normal, Poisson } from "@phlox/distributions";
+import * as T from "@phlox/tensor";
 import { type Tensor, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { scan } from "../control-flow/scan.js";
@@ -10,6 +11,7 @@ import { configEnumerate } from "./config-enumerate.js";
 import type { EnumDim } from "./enumerate.js";
 import { enumerate } from "./enumerate.js";
 import { markov } from "./markov.js";
+import type { ScanEnumInfo } from "./scan-enum.js";
 
 const par = { infer: { enumerate: "parallel" } };
 const dims = (tr: Trace, name: string): [string, number][] =>
@@ -87,20 +89,71 @@ describe("enumerate (NumPyro's contrib.funsor.enum)", () => {
     expect(sample("x", new Normal(0, 1), { obs: 1 }).item()).toBe(1);
   });
 
-  it("refuses a discrete latent site inside a model-level scan, pointing to markov", () => {
+  it("enumerates discrete sites inside a model-level scan along a current and a previous dimension", () => {
+    const trans = T.tensor([
+      [0.9, 0.1, 0],
+      [0.2, 0.3, 0.5],
+      [0.1, 0.1, 0.8],
+    ]);
     const model = (): void => {
       scan(
-        (c: Tensor) => {
-          const z = sample("z", new Bernoulli(0.5), par);
-          return [c.add(z), null];
+        (z: Tensor) => {
+          const zt = sample("z", new Categorical(T.take(trans, z, 0)));
+          sample("y", new Normal(zt, 1), { obs: 0.5 });
+          return [zt, null];
         },
-        tensor(0),
+        T.tensor(0, { dtype: "int32" }),
         null,
-        { length: 3 },
+        { length: 4 },
       );
     };
-    expect(() => trace(seed(enumerate(model, { firstAvailableDim: -1 }), 0)).getTrace()).toThrow(
-      /sample\("z"\).*scan.*markov/s,
+    const tr = trace(enumerate(model, { firstAvailableDim: -1 })).getTrace();
+    const z = tr.get("z");
+    const info = z?.infer.scanEnum as ScanEnumInfo;
+    expect(info.chains.map((c) => [c.name, c.prevName, c.size, c.dim, c.prevDim])).toEqual([
+      ["z", "_PREV_z", 3, -1, -2],
+    ]);
+    expect(z?.value?.shape).toEqual([4, 3]);
+    // log densities: time, previous, current
+    expect(z?.fn?.logProb(z?.value as Tensor).shape).toEqual([4, 3, 3]);
+    expect(tr.get("y")?.fn?.logProb(tr.get("y")?.value as Tensor).shape).toEqual([4, 1, 3]);
+    expect(dims(tr, "y")).toEqual([
+      ["_PREV_z", -2],
+      ["z", -1],
+      ["_time_z", -3],
+    ]);
+  });
+
+  it("refuses what enumeration through scan cannot do, naming the site and the fix", () => {
+    const run =
+      (body: (c: Tensor) => [Tensor, null], history = 1) =>
+      () =>
+        trace(
+          seed(
+            enumerate(() => scan(body, T.tensor(0), null, { length: 3, history }), { firstAvailableDim: -1 }),
+            0,
+          ),
+        ).getTrace();
+    // a carry that sums every step's state is no Markov chain
+    expect(run((c) => [c.add(sample("z", new Bernoulli(0.5), par)), null])).toThrow(/"z".*previous.*markov/s);
+    // no finite support
+    expect(run((c) => [c.add(sample("n", new Poisson(2), par)), null])).toThrow(
+      /sample\("n"\) inside a scan body.*no finite support/s,
     );
+    // reversed scans
+    expect(() =>
+      trace(
+        enumerate(
+          () =>
+            scan((_c: Tensor) => [sample("z", new Bernoulli(0.5), par), null], T.tensor(0), null, {
+              length: 3,
+              reverse: true,
+            }),
+          { firstAvailableDim: -1 },
+        ),
+      ).getTrace(),
+    ).toThrow(/reverse.*"z"/s);
+    // history other than 1
+    expect(run((_c) => [sample("z", new Bernoulli(0.5), par), null], 2)).toThrow(/history 2.*"z".*markov/s);
   });
 });

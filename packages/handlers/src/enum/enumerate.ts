@@ -1,11 +1,13 @@
-import { addScanHandler, CONTROL_FLOW } from "../control-flow/scan-context.js";
+import { addScanHandler, CONTROL_FLOW, isScannedSite } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import { HandlerError } from "../internal/errors.js";
 import { reshape } from "../internal/ops.js";
 import { fmtShape } from "../internal/util.js";
 import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
+import { enumeratedFn } from "./enumerated-categorical.js";
 import { type MarkovFrame, markovVisible } from "./markov.js";
+import { ScanEnumMessenger, ScanEnumPlan } from "./scan-enum.js";
 
 /** Options of {@link enumerate}. */
 export interface EnumerateOptions {
@@ -69,9 +71,16 @@ export class EnumMessenger extends Messenger {
 
   override processMessage(msg: Message): void {
     if (msg.type === CONTROL_FLOW) {
-      addScanHandler(msg, () => new NoEnumInScan());
+      // Enumerated sites outside any markov context stay visible inside the body.
+      const outer = this.live
+        .filter((a) => markovVisible(a.frames, []))
+        .map(({ name, dim, size }) => ({ name, dim, size }));
+      const plan = new ScanEnumPlan(this.firstAvailableDim, outer);
+      msg.infer.scanEnumPlan = plan;
+      addScanHandler(msg, () => new ScanEnumMessenger(plan));
       return;
     }
+    if (isScannedSite(msg) && msg.infer.scanEnum !== undefined) return; // enumerated inside the scan body
     if (msg.type === "plate") {
       const dim = -(msg.condIndepStack.length + 1);
       if (dim <= this.firstAvailableDim) {
@@ -137,6 +146,7 @@ export class EnumMessenger extends Messenger {
       const event = fn.eventShape;
       const shape = [k, ...new Array<number>(-dim - 1).fill(1), ...event];
       msg.value = reshape(support, shape);
+      msg.fn = enumeratedFn(fn, msg.value, dim);
       msg.sampleShape = [];
       msg.done = true;
       const a: Allocation = { name: msg.name, dim, size: k, frames };
@@ -144,20 +154,6 @@ export class EnumMessenger extends Messenger {
       visible.push(a);
     }
     msg.infer.enumDims = visible.map(({ name, dim, size }) => ({ name, dim, size }));
-  }
-}
-
-/** Inside a model-level scan body: refuses discrete latent sites, which enumeration cannot reach there yet. */
-class NoEnumInScan extends Messenger {
-  override processMessage(msg: Message): void {
-    if (msg.type !== "sample" || msg.isObserved || msg.value !== null || msg.fn === null) return;
-    if (!msg.fn.support.isDiscrete) return;
-    throw new HandlerError(
-      "enum-in-scan",
-      `sample("${msg.name}") is a discrete latent site inside a model-level scan, which enumeration does not ` +
-        `reach yet. Write the loop as a plain loop over markov(...) (for (const t of markov(range)) { … }), which ` +
-        `enumerates in O(T·K²), or observe the site.`,
-    );
   }
 }
 

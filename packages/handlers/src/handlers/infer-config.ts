@@ -1,3 +1,4 @@
+import { addScanHandler, CONTROL_FLOW } from "../control-flow/scan-context.js";
 import { defineHandler } from "../define-handler.js";
 import type { InferConfig, Message } from "../message.js";
 import { Messenger } from "../messenger.js";
@@ -9,6 +10,11 @@ export class InferConfigMessenger extends Messenger {
   }
 
   override processMessage(msg: Message): void {
+    if (msg.type === CONTROL_FLOW) {
+      // the sites inside a scan body get the configuration too (NumPyro applies config_enumerate in scan)
+      addScanHandler(msg, () => new InferConfigMessenger(this.configFn));
+      return;
+    }
     if (msg.type !== "sample") return;
     msg.infer = { ...msg.infer, ...this.configFn(msg) };
   }

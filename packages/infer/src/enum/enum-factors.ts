@@ -2,7 +2,8 @@ import { type EnumDim, isEnumerated, type Message, type Trace } from "@phlox/han
 import * as T from "@phlox/tensor";
 import { PhloxError, type Tensor } from "../internal/ops.js";
 import { siteLogProb } from "../log-density.js";
-import type { Factor } from "./contract.js";
+import type { ContractMode, Factor } from "./contract.js";
+import { chainFactor, type ScanChain, scanChainFactors, scanEnumSites } from "./scan-chain.js";
 
 /** The log factors of an enumerated trace, ready for {@link sumProduct}. */
 export interface EnumFactors {
@@ -16,6 +17,8 @@ export interface EnumFactors {
   plates: Set<string>;
   /** The dimension of every label (its axis order). */
   order: Map<string, number>;
+  /** The enumerated model-level scans (their sites are summed out by a forward recursion, already in `factors`). */
+  chains: ScanChain[];
 }
 
 /**
@@ -92,19 +95,42 @@ export function wasEnumerated(site: Message): boolean {
 /**
  * Collects the log factors of every sample site of a trace recorded under `enumerate`.
  * @param tr - the trace.
+ * Sites of an enumerated model-level scan are summed out over time by a forward recursion
+ * ({@link chainFactor}), which leaves one factor over the chains' plates (and the enumerated sites outside
+ * the scan that the body reads).
+ * @param tr - the trace.
  * @param firstAvailableDim - the enumeration handler's `firstAvailableDim`.
+ * @param mode - how the scans' recursions eliminate their sites: `"sum"` (default) or `"max"`.
  * @returns factors, variables, plates and label order.
  */
-export function enumFactors(tr: Trace, firstAvailableDim: number): EnumFactors {
+export function enumFactors(tr: Trace, firstAvailableDim: number, mode: ContractMode = "sum"): EnumFactors {
   const out: EnumFactors = {
     factors: [],
     siteNames: [],
     sumVars: new Set(),
     plates: new Set(),
     order: new Map(),
+    chains: [],
   };
   for (const site of tr.values()) {
     if (site.type !== "sample") continue;
+    for (const f of site.condIndepStack) out.plates.add(f.name);
+  }
+  const scans = scanEnumSites(tr.values());
+  for (const [time, sites] of scans) {
+    const { free, chain } = scanChainFactors(sites, firstAvailableDim, out.order, out.plates);
+    out.plates.add(time);
+    for (const f of free) {
+      out.factors.push(f);
+      out.siteNames.push(time);
+    }
+    out.chains.push(chain);
+    out.factors.push(chainFactor(chain, mode));
+    out.siteNames.push(time);
+    for (const l of chain.batch) if (!out.plates.has(l)) out.sumVars.add(l);
+  }
+  for (const site of tr.values()) {
+    if (site.type !== "sample" || site.infer.scanEnum !== undefined) continue;
     if (wasEnumerated(site)) out.sumVars.add(site.name);
     for (const f of site.condIndepStack) out.plates.add(f.name);
     out.factors.push(siteFactor(site, firstAvailableDim, out.order));

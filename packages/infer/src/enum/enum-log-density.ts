@@ -3,6 +3,7 @@ import {
   EnumMessenger,
   isEnumerated,
   type Message,
+  ScannedDistribution,
   seed,
   substitute,
   type Trace,
@@ -26,7 +27,9 @@ export function maxPlateNesting(tr: Trace): number {
   for (const site of tr.values()) {
     for (const f of site.condIndepStack) n = Math.max(n, -f.dim);
     if (site.type === "sample" && site.fn !== null && !isEnumerated(site)) {
-      n = Math.max(n, site.fn.batchShape.length + site.sampleShape.length);
+      // a scanned site: the time axis is no plate dimension
+      const fn = site.fn instanceof ScannedDistribution ? site.fn.step : site.fn;
+      n = Math.max(n, fn.batchShape.length + site.sampleShape.length);
     }
   }
   return n;
@@ -45,7 +48,7 @@ export function hasDiscreteLatent(tr: Trace): boolean {
  * (max-ed out with `mode: "max"`).
  */
 export function enumTraceLogJoint(tr: Trace, firstAvailableDim: number, mode: "sum" | "max" = "sum"): Tensor {
-  const ef = enumFactors(tr, firstAvailableDim);
+  const ef = enumFactors(tr, firstAvailableDim, mode);
   return sumProduct(ef.factors, ef.sumVars, ef.plates, ef.order, mode);
 }
 

@@ -5,6 +5,7 @@ import {
   prngKey,
   seed,
   stackIsEmpty,
+  substitute,
   type Trace,
   trace,
 } from "@phlox/handlers";
@@ -13,6 +14,7 @@ import { type Key, PhloxError, type Tensor, toKey } from "../internal/ops.js";
 import { contractFactors, type Elimination } from "./contract.js";
 import { enumFactors } from "./enum-factors.js";
 import { enumTrace, maxPlateNesting } from "./enum-log-density.js";
+import { decodeScanChain } from "./infer-discrete-scan.js";
 
 /** Options of {@link inferDiscrete}. */
 export interface InferDiscreteOptions {
@@ -85,13 +87,14 @@ export function inferDiscrete<A extends unknown[], R>(
       options.firstAvailableDim ??
       -maxPlateNesting(hidden(() => trace(seed(model, 0)).getTrace(...args))) - 1;
     const tr = hidden(() => enumTrace(any, args, fad));
-    const ef = enumFactors(tr, fad);
+    const ef = enumFactors(tr, fad, temperature === 0 ? "max" : "sum");
     const steps: Elimination[] = [];
     contractFactors(ef.factors, ef.sumVars, ef.plates, ef.order, temperature === 0 ? "max" : "sum", (e) =>
       steps.push(e),
     );
     let uniforms: Float64Array | null = null;
     let u = 0;
+    let key: Key | null = null;
     if (temperature === 1) {
       let k: Key | null = options.rngKey === undefined ? null : toKey(options.rngKey);
       if (k === null && !stackIsEmpty()) k = prngKey();
@@ -101,6 +104,7 @@ export function inferDiscrete<A extends unknown[], R>(
           "inferDiscrete: temperature 1 draws at random and needs a key; pass { rngKey } or run it under seed(...).",
         );
       }
+      key = k;
       const count = steps.reduce((a, s) => a + s.product.t.size, 0);
       uniforms = T.uniform(k, [Math.max(1, count)]).dataSync() as Float64Array;
     }
@@ -170,7 +174,19 @@ export function inferDiscrete<A extends unknown[], R>(
     }
     const values = new Map<string, Tensor>();
     for (const [name, c] of chosen) values.set(name, siteValue(tr, name, c, ef.order));
-    return new SetDiscrete(values).run(() => model(...args));
+    // enumerated model-level scans: Viterbi / forward-filter backward-sample over their steps
+    const scanned: Record<string, Tensor> = {};
+    ef.chains.forEach((chain, i) => {
+      let draw: (() => number) | null = null;
+      if (key !== null) {
+        const us = T.uniform(T.foldIn(key, 0x5ca7 + i), [Math.max(1, chain.step.size)]).dataSync();
+        let j = 0;
+        draw = () => us[j++ % us.length] as number;
+      }
+      for (const [name, v] of decodeScanChain(chain, tr, ef.plates, ef.order, draw)) scanned[name] = v;
+    });
+    const run = Object.keys(scanned).length === 0 ? model : (substitute(model, scanned) as typeof model);
+    return new SetDiscrete(values).run(() => run(...args));
   };
 }
 

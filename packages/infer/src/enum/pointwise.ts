@@ -4,6 +4,8 @@ import type { Tensor } from "../internal/ops.js";
 import { contractFactors, type Factor } from "./contract.js";
 import { siteFactor, wasEnumerated } from "./enum-factors.js";
 import { enumeratedModel, maxPlateNesting } from "./enum-log-density.js";
+import { scanPointwiseLogLik } from "./pointwise-scan.js";
+import { scanEnumSites } from "./scan-chain.js";
 
 type AnyModel = (...args: never[]) => unknown;
 
@@ -56,14 +58,19 @@ export function enumPointwiseLogLik(
   for (const site of tr.values()) {
     if (site.type !== "sample") continue;
     for (const f of site.condIndepStack) plates.add(f.name);
+    if (site.infer.scanEnum !== undefined) continue; // an enumerated scan's sites: below
     if (wasEnumerated(site)) {
       sumVars.add(site.name);
       priors.push(siteFactor(site, firstAvailableDim, order));
     }
   }
   const out = new Map<string, Tensor>();
+  for (const sites of scanEnumSites(tr.values()).values()) {
+    for (const [name, v] of scanPointwiseLogLik(sites, firstAvailableDim, plates)) out.set(name, v);
+  }
   for (const [name, site] of tr) {
     if (site.type !== "sample" || !site.isObserved || site.fn === null || site.value === null) continue;
+    if (site.infer.scanEnum !== undefined) continue;
     const own = site.condIndepStack.map((f) => f.name);
     const unscaled = site.copy();
     unscaled.scale = null;

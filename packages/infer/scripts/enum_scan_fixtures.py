@@ -1,0 +1,124 @@
+"""Writes fixtures/enum-scan.json: NumPyro's marginal log densities (discrete states summed out) of
+examples/hmm_enum.py's model_1 and model_2, written with numpyro.contrib.control_flow.scan as in that example,
+on a small synthetic sequence set at several parameter points, with their JAX gradients.
+
+Run with the oracle (NumPyro 0.21 + funsor): python packages/infer/scripts/enum_scan_fixtures.py
+"""
+
+import json
+import os
+
+import numpy as np
+
+import jax
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+from numpyro.contrib.control_flow import scan
+from numpyro.contrib.funsor import config_enumerate, enum, log_density
+from numpyro.handlers import mask
+
+numpyro.enable_x64()
+rng = np.random.default_rng(1516)
+OUT = os.path.join(os.path.dirname(__file__), "..", "fixtures", "enum-scan.json")
+HIDDEN = 3
+
+
+# examples/hmm_enum.py, model_1 (hidden_dim = HIDDEN), as in the example: priors on the probabilities, scan over time
+def model_1(sequences, lengths):
+    num_sequences, max_length, data_dim = sequences.shape
+    probs_x = numpyro.sample("probs_x", dist.Dirichlet(0.9 * jnp.eye(HIDDEN) + 0.1).to_event(1))
+    probs_y = numpyro.sample("probs_y", dist.Beta(0.1, 0.9).expand([HIDDEN, data_dim]).to_event(2))
+
+    def transition_fn(carry, y):
+        x_prev, t = carry
+        with numpyro.plate("sequences", num_sequences, dim=-2):
+            with mask(mask=(t < lengths)[..., None]):
+                x = numpyro.sample("x", dist.Categorical(probs_x[x_prev]))
+                with numpyro.plate("tones", data_dim, dim=-1):
+                    numpyro.sample("y", dist.Bernoulli(probs_y[x.squeeze(-1)]), obs=y)
+        return (x, t + 1), None
+
+    x_init = jnp.zeros((num_sequences, 1), dtype=jnp.int32)
+    scan(transition_fn, (x_init, 0), jnp.swapaxes(sequences, 0, 1))
+
+
+# examples/hmm_enum.py, model_2: y depends on x and on the previous y
+def model_2(sequences, lengths):
+    num_sequences, max_length, data_dim = sequences.shape
+    probs_x = numpyro.sample("probs_x", dist.Dirichlet(0.9 * jnp.eye(HIDDEN) + 0.1).to_event(1))
+    probs_y = numpyro.sample("probs_y", dist.Beta(0.1, 0.9).expand([HIDDEN, 2, data_dim]).to_event(3))
+
+    def transition_fn(carry, y):
+        x_prev, y_prev, t = carry
+        with numpyro.plate("sequences", num_sequences, dim=-2):
+            with mask(mask=(t < lengths)[..., None]):
+                x = numpyro.sample("x", dist.Categorical(probs_x[x_prev]))
+                with numpyro.plate("tones", data_dim, dim=-1) as tones:
+                    y = numpyro.sample("y", dist.Bernoulli(probs_y[x, y_prev, tones]), obs=y)
+        return (x, y, t + 1), None
+
+    x_init = jnp.zeros((num_sequences, 1), dtype=jnp.int32)
+    y_init = jnp.zeros((num_sequences, data_dim), dtype=jnp.int32)
+    scan(transition_fn, (x_init, y_init, 0), jnp.swapaxes(sequences, 0, 1))
+
+
+def simplex(*shape):
+    a = rng.gamma(2.0, size=shape)
+    return a / a.sum(-1, keepdims=True)
+
+
+def case(name, model, args, params):
+    def f(p):
+        # max_plate_nesting = 2 (sequences, tones): enumeration starts at dim -3
+        m = enum(config_enumerate(model), first_available_dim=-3)
+        return log_density(m, args, {}, p)[0]
+
+    p = {k: jnp.asarray(v) for k, v in params.items()}
+    val, grad = jax.value_and_grad(f)(p)
+    return {
+        "name": name,
+        "params": {k: np.asarray(v).tolist() for k, v in params.items()},
+        "logDensity": float(val),
+        "grad": {k: np.asarray(v).tolist() for k, v in grad.items()},
+    }
+
+
+def main():
+    seqs = (rng.random((4, 9, 3)) < 0.35).astype(np.int32)
+    lengths = np.array([9, 6, 8, 7], dtype=np.int32)
+    cases = []
+    for point in range(3):
+        cases.append(
+            case(
+                "model_1",
+                model_1,
+                (seqs, lengths),
+                {"probs_x": simplex(HIDDEN, HIDDEN), "probs_y": rng.uniform(0.05, 0.95, size=(HIDDEN, 3))},
+            )
+        )
+        cases.append(
+            case(
+                "model_2",
+                model_2,
+                (seqs, lengths),
+                {"probs_x": simplex(HIDDEN, HIDDEN), "probs_y": rng.uniform(0.05, 0.95, size=(HIDDEN, 2, 3))},
+            )
+        )
+    with open(OUT, "w") as fh:
+        json.dump(
+            {
+                "generator": "packages/infer/scripts/enum_scan_fixtures.py",
+                "numpyro": numpyro.__version__,
+                "sequences": seqs.tolist(),
+                "lengths": lengths.tolist(),
+                "cases": cases,
+            },
+            fh,
+            indent=1,
+        )
+        fh.write("\n")
+
+
+if __name__ == "__main__":
+    main()
