@@ -2,29 +2,19 @@
  * Activation functions (JAX's `jax.nn` names and definitions), elementwise and traceable. `tanh`, `sigmoid`,
  * `softplus` and `exp` are `@phlox/tensor`'s own, re-exported here so that a network imports from one place.
  */
-import {
-  erf,
-  expm1,
-  maximum,
-  minimum,
-  sigmoid,
-  type Tensor,
-  type TensorLike,
-  tanh,
-  toTensor,
-  where,
-} from "@phlox/tensor";
+import { erf, expm1, sigmoid, type Tensor, type TensorLike, tanh, toTensor, where } from "@phlox/tensor";
 
 export { exp, sigmoid, softplus, tanh } from "@phlox/tensor";
 
 /**
- * Rectified linear unit, max(x, 0) (JAX's `relu`; its gradient at 0 is 0).
+ * Rectified linear unit, max(x, 0) (JAX's `relu`; its derivative at 0 is 0, as JAX's).
  * @param x - input.
  * @example
  * relu(tensor([-1, 2])).toArray(); // → [0, 2]
  */
 export function relu(x: TensorLike): Tensor {
-  return maximum(toTensor(x), 0);
+  const t = toTensor(x);
+  return where(t.gt(0), t, 0);
 }
 
 /**
@@ -62,7 +52,7 @@ export function silu(x: TensorLike): Tensor {
  */
 export function elu(x: TensorLike, alpha = 1): Tensor {
   const t = toTensor(x);
-  return where(t.gt(0), t, expm1(minimum(t, 0)).mul(alpha));
+  return where(t.gt(0), t, expm1(where(t.gt(0), 0, t)).mul(alpha));
 }
 
 /**
