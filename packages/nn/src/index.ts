@@ -36,6 +36,6 @@ export {
   randomModule,
   sampleSiteName,
 } from "./nn-module.js";
-export { Parallel, type ParallelOutput } from "./parallel.js";
+export { type Head, Parallel, type ParallelOutput } from "./parallel.js";
 export { flattenParams, flattenSpecs, initParams, unflattenParams } from "./params.js";
 export { Sequential } from "./sequential.js";

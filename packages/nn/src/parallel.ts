@@ -12,10 +12,17 @@ import {
   type SpecTree,
 } from "./module.js";
 
-/** The output record of a {@link Parallel} over heads `H`. */
-export type ParallelOutput<H extends Record<string, Layer>> = {
+/** A head of a {@link Parallel}: any module (its output may itself be a record) or an activation. */
+// biome-ignore lint/suspicious/noExplicitAny: each head's own parameter type
+export type Head = Layer | Module<any, unknown>;
+
+/**
+ * The output record of a {@link Parallel} over heads `H` (a head whose output type was inferred as `unknown`, as
+ * a `Sequential` ending in an activation is inside the object literal, outputs a tensor).
+ */
+export type ParallelOutput<H extends Record<string, Head>> = {
   // biome-ignore lint/suspicious/noExplicitAny: each head's own parameter type
-  [K in keyof H]: H[K] extends Module<any, infer O> ? O : Tensor;
+  [K in keyof H]: H[K] extends Module<any, infer O> ? (unknown extends O ? Tensor : O) : Tensor;
 };
 
 /**
@@ -25,14 +32,17 @@ export type ParallelOutput<H extends Record<string, Layer>> = {
  * const heads = new Parallel({ loc: new Dense(2), scale: new Sequential([new Dense(2), exp]) });
  * heads.spec([5, 8]).outputShape; // → { loc: [5, 2], scale: [5, 2] }
  */
-export class Parallel<H extends Record<string, Layer>> implements Module<ParamTree, ParallelOutput<H>> {
+export class Parallel<H extends Record<string, Head>> implements Module<ParamTree, ParallelOutput<H>> {
   /** `"Parallel"`. */
   readonly label = "Parallel";
   private readonly heads: [string, Module<ParamTree, unknown>][];
 
   /** @param heads - modules (or activation functions) by output name. */
   constructor(heads: H) {
-    this.heads = Object.entries(heads).map(([k, l]) => [k, asModule(l) as Module<ParamTree, unknown>]);
+    this.heads = Object.entries(heads).map(([k, l]) => [
+      k,
+      (typeof l === "function" ? asModule(l) : l) as Module<ParamTree, unknown>,
+    ]);
   }
 
   /** Each head's spec on the same input shape. */

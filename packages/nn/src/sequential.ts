@@ -31,7 +31,10 @@ export class Sequential<Out = Tensor> implements Module<ParamTree, Out> {
    * @throws ModuleError `nn-layer` when the list is empty.
    */
   // biome-ignore lint/suspicious/noExplicitAny: the last layer's parameter type is its own
-  constructor(layers: readonly [...Layer[], Module<any, Out> | ((x: Tensor) => Out)]) {
+  constructor(layers: readonly [...Layer[], Module<any, Out>]);
+  constructor(layers: readonly Layer[]);
+  // biome-ignore lint/suspicious/noExplicitAny: the last layer's parameter type is its own
+  constructor(layers: readonly (Layer | Module<any, unknown>)[]) {
     if (layers.length === 0) throw new ModuleError("nn-layer", "", this.label, "needs at least one layer.");
     this.layers = layers.map((l) => asModule(l as Layer)) as Module<ParamTree, unknown>[];
   }
