@@ -65,9 +65,13 @@ export class Dense implements Module<DenseParams, Tensor> {
     return { params: params as SpecTree, outputShape: [...inputShape.slice(0, -1), this.features] };
   }
 
-  /** x·kernel + bias. */
+  /**
+   * x·kernel + bias. Parameters with leading draw dimensions (`kernel` `[S, in, features]`, `bias`
+   * `[S, features]`, e.g. posterior draws) broadcast against `x` as `matmul` does.
+   */
   apply(params: DenseParams, x: Tensor): Tensor {
-    checkInput(this.label, x.shape, 1, params.kernel.shape[0]);
+    const k = params.kernel.shape;
+    checkInput(this.label, x.shape, 1, k[k.length - 2]);
     const y = matmul(x, params.kernel);
     return params.bias === undefined ? y : y.add(params.bias);
   }

@@ -30,8 +30,10 @@ export {
 } from "./module.js";
 export {
   type ModulePrior,
+  moduleParams,
   type NNModuleOptions,
   nnModule,
+  type ParamValueLike,
   paramSiteName,
   randomModule,
   sampleSiteName,

@@ -68,7 +68,8 @@ export class LayerNorm implements Module<LayerNormParams, Tensor> {
 
   /** Normalises over the last axis, then scales and shifts. */
   apply(params: LayerNormParams, x: Tensor): Tensor {
-    const f = params.scale?.shape[0] ?? params.bias?.shape[0];
+    const p = params.scale ?? params.bias;
+    const f = p === undefined ? undefined : p.shape[p.shape.length - 1];
     checkInput(this.label, x.shape, 1, f);
     const centred = x.sub(mean(x, -1, true));
     const variance = mean(centred.mul(centred), -1, true);

@@ -5,7 +5,7 @@
  */
 import { Distribution } from "@phlox/distributions";
 import { param, prngKey, sample, stackIsEmpty } from "@phlox/handlers";
-import { key as makeKey, type Tensor } from "@phlox/tensor";
+import { key as makeKey, Tensor, tensor } from "@phlox/tensor";
 import { fmtShape, ModuleError, within } from "./errors.js";
 import type { Module, ParamSpec, ParamTree } from "./module.js";
 import { flattenParams, flattenSpecs, initParams, unflattenParams } from "./params.js";
@@ -154,4 +154,38 @@ export function randomModule<P extends ParamTree, Out>(
   }
   const params = within(name, () => unflattenParams(specs, values, module.label)) as P;
   return (x) => within(name, () => module.apply(params, x));
+}
+
+/** A parameter value as SVI's `getParams` returns it (`{ data, shape }`), or a tensor. */
+export type ParamValueLike = Tensor | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
+
+/**
+ * The parameter record of module `name` out of values by site name, to apply the network outside the model:
+ * fitted parameters (what `SVI.getParams` returns; NumPyro's `params["<name>$params"]`) or, for a
+ * {@link randomModule}, posterior draws (`mcmc.getSamples()`: each parameter then has a leading draw dimension,
+ * which `Dense` broadcasts, so one `apply` evaluates the network under every draw).
+ * @param params - values by site name (`"encoder$params.layers_0.kernel"`, `"bnn/layers_0.kernel"`, ...).
+ * @param name - the module's name as given to {@link nnModule}.
+ * @param module - the same module.
+ * @param options - `inputShape` as given to {@link nnModule}.
+ * @returns the nested record `module.apply` takes.
+ * @throws ModuleError `nn-param-shape` when a parameter is missing or has the wrong shape.
+ * @example
+ * const p = moduleParams(svi.getParams(state), "encoder", encoder, { inputShape: x.shape });
+ * const { loc } = encoder.apply(p, x);
+ */
+export function moduleParams<P extends ParamTree, Out>(
+  params: Readonly<Record<string, ParamValueLike>>,
+  name: string,
+  module: Module<P, Out>,
+  options: NNModuleOptions,
+): P {
+  const specs = within(name, () => module.spec(options.inputShape)).params;
+  const values: Record<string, Tensor> = {};
+  for (const path of Object.keys(flattenSpecs(specs))) {
+    const v = params[paramSiteName(name, path)] ?? params[sampleSiteName(name, path)];
+    if (v === undefined) continue;
+    values[path] = v instanceof Tensor ? v : tensor(Float64Array.from(v.data)).reshape([...v.shape]);
+  }
+  return within(name, () => unflattenParams(specs, values, module.label, true)) as P;
 }

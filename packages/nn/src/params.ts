@@ -52,6 +52,7 @@ export function flattenSpecs(tree: SpecTree): Record<string, ParamSpec> {
  * @param specs - the module's spec tree.
  * @param values - a tensor per dotted path (extra keys are ignored).
  * @param label - the module's label, for errors.
+ * @param leadingDims - accept values with extra leading dimensions (a stack of draws); default false.
  * @returns the nested record `apply` takes.
  * @throws ModuleError `nn-param-shape` when a value is missing or has the wrong shape.
  * @example
@@ -61,6 +62,7 @@ export function unflattenParams(
   specs: SpecTree,
   values: Readonly<Record<string, Tensor>>,
   label = "module",
+  leadingDims = false,
 ): ParamTree {
   const build = (t: SpecTree, prefix: string): ParamTree => {
     const out: Record<string, Tensor | ParamTree> = {};
@@ -71,13 +73,14 @@ export function unflattenParams(
         if (got === undefined) {
           throw new ModuleError("nn-param-shape", "", label, `no value for parameter "${path}".`);
         }
-        if (got.shape.length !== v.shape.length || got.shape.some((d, i) => d !== v.shape[i])) {
+        const lead = got.shape.length - v.shape.length;
+        if ((leadingDims ? lead < 0 : lead !== 0) || v.shape.some((d, i) => d !== got.shape[lead + i])) {
           throw new ModuleError(
             "nn-param-shape",
             "",
             label,
             `parameter "${path}" has shape ${fmtShape(got.shape)}, but the module declares ` +
-              `${fmtShape(v.shape)} for this input shape.`,
+              `${fmtShape(v.shape)}${leadingDims ? " (after any leading draw dimensions)" : ""} for this input shape.`,
           );
         }
         out[k] = got;
