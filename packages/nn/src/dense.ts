@@ -1,6 +1,6 @@
 /** A fully connected layer (Flax's `nn.Dense`, stax's `Dense`). */
 import { matmul, type Tensor } from "@phlox/tensor";
-import { checkInput, ModuleError } from "./errors.js";
+import { alignDraws, checkInput, ModuleError } from "./errors.js";
 import { lecunNormal, zeros } from "./initializers.js";
 import { type Initializer, type Module, type ModuleSpec, ParamSpec, type SpecTree } from "./module.js";
 
@@ -67,12 +67,12 @@ export class Dense implements Module<DenseParams, Tensor> {
 
   /**
    * x·kernel + bias. Parameters with leading draw dimensions (`kernel` `[S, in, features]`, `bias`
-   * `[S, features]`, e.g. posterior draws) broadcast against `x` as `matmul` does.
+   * `[S, features]`, e.g. posterior draws) give outputs `[S, ..., features]`: the network under every draw.
    */
   apply(params: DenseParams, x: Tensor): Tensor {
     const k = params.kernel.shape;
     checkInput(this.label, x.shape, 1, k[k.length - 2]);
     const y = matmul(x, params.kernel);
-    return params.bias === undefined ? y : y.add(params.bias);
+    return params.bias === undefined ? y : y.add(alignDraws(params.bias, x.shape.length));
   }
 }

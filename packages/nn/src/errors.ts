@@ -1,4 +1,4 @@
-import { PhloxError } from "@phlox/tensor";
+import { PhloxError, type Tensor } from "@phlox/tensor";
 
 const fmt = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
@@ -88,3 +88,13 @@ export function within<T>(name: string, f: () => T): T {
 
 /** Formats a shape as `[a, b]`. @internal */
 export const fmtShape = fmt;
+
+/**
+ * A per-feature parameter with leading draw dimensions (`[S, f]`), shaped to broadcast against an output
+ * `[S, N, f]` (as `[S, 1, f]`); unchanged when it has no draw dimensions or the input has no row axis. @internal
+ */
+export function alignDraws(p: Tensor, inputRank: number): Tensor {
+  if (p.shape.length < 2 || inputRank < 2) return p;
+  const f = p.shape[p.shape.length - 1] as number;
+  return p.reshape([...p.shape.slice(0, -1), 1, f]);
+}

@@ -1,6 +1,6 @@
 /** Layer normalisation over the last axis (Flax's `nn.LayerNorm`). */
 import { mean, type Tensor } from "@phlox/tensor";
-import { checkInput, ModuleError } from "./errors.js";
+import { alignDraws, checkInput, ModuleError } from "./errors.js";
 import { ones, zeros } from "./initializers.js";
 import { type Initializer, type Module, type ModuleSpec, ParamSpec, type SpecTree } from "./module.js";
 
@@ -74,8 +74,8 @@ export class LayerNorm implements Module<LayerNormParams, Tensor> {
     const centred = x.sub(mean(x, -1, true));
     const variance = mean(centred.mul(centred), -1, true);
     let y = centred.mul(variance.add(this.epsilon).rsqrt());
-    if (params.scale !== undefined) y = y.mul(params.scale);
-    if (params.bias !== undefined) y = y.add(params.bias);
+    if (params.scale !== undefined) y = y.mul(alignDraws(params.scale, x.shape.length));
+    if (params.bias !== undefined) y = y.add(alignDraws(params.bias, x.shape.length));
     return y;
   }
 }

@@ -1,11 +1,12 @@
 import { type Distribution, Normal } from "@phlox/distributions";
 import { seed, substitute, trace } from "@phlox/handlers";
-import { key, type Tensor, tensor, zeros } from "@phlox/tensor";
+import { key, normal, stack, type Tensor, take, tensor, zeros } from "@phlox/tensor";
 import { describe, expect, test } from "vitest";
 import { tanh } from "./activations.js";
 import { Dense } from "./dense.js";
 import { ModuleError } from "./errors.js";
-import { nnModule, randomModule } from "./nn-module.js";
+import { moduleParams, nnModule, randomModule } from "./nn-module.js";
+import { initParams } from "./params.js";
 import { Sequential } from "./sequential.js";
 
 const mlp = (): Sequential => new Sequential([new Dense(4), tanh, new Dense(1)]);
@@ -143,5 +144,54 @@ describe("randomModule puts priors on the weights (NumPyro's random_flax_module)
         key(0),
       )(),
     ).toThrow(/event shape \[3\], which does not end the parameter's shape \[2, 4\]/);
+  });
+});
+
+describe("moduleParams takes a module's parameters back out of fitted values or draws", () => {
+  test("from SVI-style { data, shape } values by param site name", () => {
+    const net = mlp();
+    const p = initParams(net, key(2), [3, 2]);
+    const values = {
+      "net$params.layers_0.kernel": {
+        data: (p.layers_0 as { kernel: Tensor }).kernel.dataSync() as Float64Array,
+        shape: [2, 4],
+      },
+      "net$params.layers_0.bias": { data: new Float64Array(4), shape: [4] },
+      "net$params.layers_2.kernel": (p.layers_2 as { kernel: Tensor }).kernel,
+      "net$params.layers_2.bias": tensor([0.5]),
+      "other$params.w": tensor([1]),
+    };
+    const q = moduleParams(values, "net", net, { inputShape: [3, 2] });
+    expect((q.layers_2 as { bias: Tensor }).bias.toArray()).toEqual([0.5]);
+    expect(() => moduleParams({}, "net", net, { inputShape: [3, 2] })).toThrow(
+      /no value for parameter "layers_0.kernel"/,
+    );
+  });
+
+  test("from posterior draws by sample site name: one apply evaluates every draw", () => {
+    const net = mlp();
+    const S = 3;
+    const draws: Record<string, Tensor> = {
+      "bnn/layers_0.kernel": normal(key(1), [S, 2, 4]),
+      "bnn/layers_0.bias": normal(key(2), [S, 4]),
+      "bnn/layers_2.kernel": normal(key(3), [S, 4, 1]),
+      "bnn/layers_2.bias": normal(key(4), [S, 1]),
+    };
+    const batched = net.apply(moduleParams(draws, "bnn", net, { inputShape: [3, 2] }), X);
+    expect(batched.shape).toEqual([S, 3, 1]);
+    const at = (site: string, s: number): Tensor => take(draws[site] as Tensor, s, 0);
+    const one = (s: number): Tensor =>
+      net.apply(
+        {
+          layers_0: { kernel: at("bnn/layers_0.kernel", s), bias: at("bnn/layers_0.bias", s) },
+          layers_2: { kernel: at("bnn/layers_2.kernel", s), bias: at("bnn/layers_2.bias", s) },
+        },
+        X,
+      );
+    const want = stack([one(0), one(1), one(2)]).dataSync() as Float64Array;
+    const got = batched.dataSync() as Float64Array;
+    got.forEach((v, i) => {
+      expect(Math.abs(v - (want[i] as number))).toBeLessThan(1e-14);
+    });
   });
 });

@@ -11,7 +11,7 @@ import { type Module, ParamSpec, type ParamTree, type SpecTree } from "./module.
  * @param tree - a module's parameters.
  * @returns `{ "layers_0.kernel": Tensor, ... }`.
  * @example
- * Object.keys(flattenParams({ layers_0: { kernel: w, bias: b } })); // → ["layers_0.kernel", "layers_0.bias"]
+ * Object.keys(flattenParams({ layers_0: { kernel: ones([2, 3]), bias: zeros([3]) } })); // → ["layers_0.kernel", "layers_0.bias"]
  */
 export function flattenParams(tree: ParamTree): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
@@ -56,7 +56,8 @@ export function flattenSpecs(tree: SpecTree): Record<string, ParamSpec> {
  * @returns the nested record `apply` takes.
  * @throws ModuleError `nn-param-shape` when a value is missing or has the wrong shape.
  * @example
- * unflattenParams(dense.spec([2]).params, { kernel: w, bias: b }); // → { kernel: w, bias: b }
+ * const p = unflattenParams(new Dense(3).spec([2]).params, { kernel: ones([2, 3]), bias: zeros([3]) });
+ * p.kernel.shape; // → [2, 3]
  */
 export function unflattenParams(
   specs: SpecTree,
