@@ -8,7 +8,6 @@ import { Bernoulli, Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
 import {
   Dense,
-  exp,
   initializers,
   moduleParams,
   nnModule,
@@ -17,7 +16,7 @@ import {
   sigmoid,
   softplus,
 } from "@phlox/nn";
-import { abs, cast, key, lt, mean, type Tensor, take, tensor } from "@phlox/tensor";
+import { abs, cast, exp, key, lt, mean, type Tensor, take, tensor } from "@phlox/tensor";
 import { Adam, type Params, SVI, TraceELBO } from "@phlox/vi";
 import { runIfMain } from "./run-main.js";
 import { uniforms } from "./simulate.js";

@@ -1,10 +1,10 @@
 /**
- * Activation functions (JAX's `jax.nn` names and definitions), elementwise and traceable. `tanh`, `sigmoid`,
- * `softplus` and `exp` are `@phlox/tensor`'s own, re-exported here so that a network imports from one place.
+ * Activation functions (JAX's `jax.nn` names and definitions), elementwise and traceable. `tanh`, `sigmoid`
+ * and `softplus` are `@phlox/tensor`'s own, re-exported here so that a network imports from one place.
  */
 import { erf, expm1, sigmoid, type Tensor, type TensorLike, tanh, toTensor, where } from "@phlox/tensor";
 
-export { exp, sigmoid, softplus, tanh } from "@phlox/tensor";
+export { sigmoid, softplus, tanh } from "@phlox/tensor";
 
 /**
  * Rectified linear unit, max(x, 0) (JAX's `relu`; its derivative at 0 is 0, as JAX's).

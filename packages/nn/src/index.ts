@@ -1,6 +1,5 @@
 export {
   elu,
-  exp,
   gelu,
   identity,
   leakyRelu,

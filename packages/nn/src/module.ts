@@ -61,8 +61,7 @@ export interface Module<P extends ParamTree = ParamTree, Out = Tensor> {
 export type TensorFn = (x: Tensor) => Tensor;
 
 /** A layer of a container: a module with tensor output, or an activation function. */
-// biome-ignore lint/suspicious/noExplicitAny: a layer's own parameter type is its business; containers pass it through
-export type Layer = Module<any, Tensor> | TensorFn;
+export type Layer = Module<never, Tensor> | TensorFn;
 
 const NO_PARAMS: ParamTree = Object.freeze({});
 

@@ -13,16 +13,14 @@ import {
 } from "./module.js";
 
 /** A head of a {@link Parallel}: any module (its output may itself be a record) or an activation. */
-// biome-ignore lint/suspicious/noExplicitAny: each head's own parameter type
-export type Head = Layer | Module<any, unknown>;
+export type Head = Layer | Module<never, unknown>;
 
 /**
  * The output record of a {@link Parallel} over heads `H` (a head whose output type was inferred as `unknown`, as
  * a `Sequential` ending in an activation is inside the object literal, outputs a tensor).
  */
 export type ParallelOutput<H extends Record<string, Head>> = {
-  // biome-ignore lint/suspicious/noExplicitAny: each head's own parameter type
-  [K in keyof H]: H[K] extends Module<any, infer O> ? (unknown extends O ? Tensor : O) : Tensor;
+  [K in keyof H]: H[K] extends Module<never, infer O> ? (unknown extends O ? Tensor : O) : Tensor;
 };
 
 /**

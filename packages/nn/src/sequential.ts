@@ -30,11 +30,9 @@ export class Sequential<Out = Tensor> implements Module<ParamTree, Out> {
    * @param layers - modules or activation functions; the last one fixes the output type.
    * @throws ModuleError `nn-layer` when the list is empty.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: the last layer's parameter type is its own
-  constructor(layers: readonly [...Layer[], Module<any, Out>]);
+  constructor(layers: readonly [...Layer[], Module<never, Out>]);
   constructor(layers: readonly Layer[]);
-  // biome-ignore lint/suspicious/noExplicitAny: the last layer's parameter type is its own
-  constructor(layers: readonly (Layer | Module<any, unknown>)[]) {
+  constructor(layers: readonly (Layer | Module<never, unknown>)[]) {
     if (layers.length === 0) throw new ModuleError("nn-layer", "", this.label, "needs at least one layer.");
     this.layers = layers.map((l) => asModule(l as Layer)) as Module<ParamTree, unknown>[];
   }
