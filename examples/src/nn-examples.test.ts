@@ -32,6 +32,13 @@ describe("NumPyro's neural-network examples, fitted with @phlox/nn", () => {
     });
     const essPhlox = effectiveSampleSize({ data: f.dataSync() as Float64Array, shape: [chains, draws, G] });
     const ref = F.runs[0];
+    const inRange = (F.grid as number[]).map((g, j) =>
+      Math.abs(g) <= 1 ? Math.abs((got[j] as number) - ref.predMean[j]) : 0,
+    );
+    console.log(
+      `bnn: max |Phlox − NumPyro| posterior-mean f(x) on [−1, 1] = ${Math.max(...inRange).toFixed(4)}; ` +
+        `sigma_obs ${mean(mcmc.getSamples().prec_obs.rsqrt()).item().toFixed(4)} vs ${ref.sigmaObsMean.toFixed(4)}`,
+    );
     for (let j = 0; j < G; j++) {
       // Monte Carlo standard errors of both posterior means (posterior sd / √ESS); a 5-sigma band
       const se = Math.hypot(
@@ -54,6 +61,10 @@ describe("NumPyro's neural-network examples, fitted with @phlox/nn", () => {
     const F = fixture("vae");
     const x = tensor(F.x as number[][]);
     const r = vae.fit(x, { ...F.config, seed: 0, evalParticles: 200 });
+    console.log(
+      `vae: ELBO/point ${r.elboPerPoint.toFixed(3)} (NumPyro ${F.runs.map((q: { elboPerPoint: number }) => q.elboPerPoint.toFixed(3)).join(", ")}); ` +
+        `recon error ${r.reconError.toFixed(3)} (NumPyro ${F.runs.map((q: { reconError: number }) => q.reconError.toFixed(3)).join(", ")})`,
+    );
     const elbos = F.runs.map((q: { elboPerPoint: number }) => q.elboPerPoint) as number[];
     const recons = F.runs.map((q: { reconError: number }) => q.reconError) as number[];
     // the final ELBO depends on the initialisation (a local optimum): Phlox's run is one more draw from the
