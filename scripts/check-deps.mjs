@@ -16,6 +16,7 @@ export const LAYERS = {
   distributions: 2,
   handlers: 3,
   infer: 4,
+  nn: 4,
   mcmc: 5,
   vi: 5,
   autoguide: 6,
