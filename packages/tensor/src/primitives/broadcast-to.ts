@@ -31,7 +31,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** The `broadcastTo` primitive (NumPy rules, right-aligned). */
-export const broadcastToP = definePrimitive("broadcastTo", {
+export const broadcastToP = /* @__PURE__ */ definePrimitive("broadcastTo", {
   shape: (ins, p) => {
     check(ins[0].shape, p.shape, "broadcastTo");
     return p.shape;

@@ -4,7 +4,7 @@ import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 
 /** The `cast` primitive: converts elements to `dtype` (floats truncate toward zero into ints; bool is x ≠ 0). */
-export const castP = definePrimitive("cast", {
+export const castP = /* @__PURE__ */ definePrimitive("cast", {
   shape: (ins) => ins[0].shape,
   dtype: (_ins, p) => p.dtype,
   vjp: (g, [x]) => [isFloat(x.dtype) ? cast(g, x.dtype) : null],

@@ -18,7 +18,7 @@ function phiMask(n: number): Tensor {
 }
 
 /** The `cholesky` primitive: lower factor L with A = L Lᵀ (reads the lower triangle; NaN if not positive definite). */
-export const choleskyP = definePrimitive("cholesky", {
+export const choleskyP = /* @__PURE__ */ definePrimitive("cholesky", {
   shape: ([a]) => {
     const r = a.shape.length;
     if (r < 2 || a.shape[r - 1] !== a.shape[r - 2])

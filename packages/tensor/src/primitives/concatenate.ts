@@ -9,7 +9,7 @@ import { cast } from "./cast.js";
 import { slice } from "./slice.js";
 
 /** The `concatenate` primitive: joins inputs of equal dtype along `axis`. */
-export const concatenateP = definePrimitive("concatenate", {
+export const concatenateP = /* @__PURE__ */ definePrimitive("concatenate", {
   shape: (ins, p) => {
     const s0 = ins[0].shape;
     let total = 0;

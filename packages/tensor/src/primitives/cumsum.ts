@@ -6,7 +6,7 @@ import { bind } from "../core/trace.js";
 import { prodRange } from "../internal/strided.js";
 
 /** The `cumsum` primitive: inclusive cumulative sum along `axis` (from the end when `reverse`). */
-export const cumsumP: Primitive<"cumsum"> = definePrimitive("cumsum", {
+export const cumsumP: Primitive<"cumsum"> = /* @__PURE__ */ definePrimitive("cumsum", {
   shape: ([x]) => x.shape,
   dtype: ([x]) => (x.dtype === "bool" ? "int32" : x.dtype),
   vjp: (g, _x, _y, p) => [bind(cumsumP, [g], { axis: p.axis, reverse: !p.reverse })],

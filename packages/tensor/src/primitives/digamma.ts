@@ -5,7 +5,7 @@ import { mul } from "./mul.js";
 import { polygamma } from "./polygamma.js";
 
 /** The `digamma` primitive. */
-export const digammaP = defineUnary("digamma", digammaScalar, {
+export const digammaP = /* @__PURE__ */ defineUnary("digamma", digammaScalar, {
   vjp: (g, [x], _y) => [mul(g, polygamma(1, x))],
 });
 

@@ -4,7 +4,7 @@ import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 
 /** The `div` primitive (operands of identical shape and dtype). */
-export const divP = defineBinary("div", (a, b) => a / b, {
+export const divP = /* @__PURE__ */ defineBinary("div", (a, b) => a / b, {
   vjp: (g, [_x, y], out, _p, needs) => [
     needs[0] ? div(g, y) : null,
     needs[1] ? neg(div(mul(g, out), y)) : null,

@@ -7,7 +7,7 @@ import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 
 /** The `erf` primitive. */
-export const erfP = defineUnary("erf", erfScalar, {
+export const erfP = /* @__PURE__ */ defineUnary("erf", erfScalar, {
   vjp: (g, [x], _y) => [mul(g, mul(exp(neg(mul(x, x))), TWO_OVER_SQRT_PI))],
 });
 

@@ -7,7 +7,7 @@ import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 
 /** The `erfc` primitive. */
-export const erfcP = defineUnary("erfc", erfcScalar, {
+export const erfcP = /* @__PURE__ */ defineUnary("erfc", erfcScalar, {
   vjp: (g, [x], _y) => [mul(g, mul(exp(neg(mul(x, x))), -TWO_OVER_SQRT_PI))],
 });
 

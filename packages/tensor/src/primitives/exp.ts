@@ -3,7 +3,7 @@ import { bind1, defineUnary } from "../internal/elementwise.js";
 import { mul } from "./mul.js";
 
 /** The `exp` primitive. */
-export const expP = defineUnary("exp", Math.exp, { vjp: (g, [_x], y) => [mul(g, y)] });
+export const expP = /* @__PURE__ */ defineUnary("exp", Math.exp, { vjp: (g, [_x], y) => [mul(g, y)] });
 
 /**
  * Elementwise exponential, eˣ. For eˣ − 1 near zero use {@link expm1}.

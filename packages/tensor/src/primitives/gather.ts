@@ -21,7 +21,7 @@ export function checkIndex(v: number, d: number, op: string): number {
 }
 
 /** The `gather` primitive: `out = x[..., indices, ...]` along `axis` (int32 indices). */
-export const gatherP = definePrimitive("gather", {
+export const gatherP = /* @__PURE__ */ definePrimitive("gather", {
   shape: ([x, idx], p) => [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)],
   dtype: ([x]) => x.dtype,
   vjp: (g, [x, idx], _y, p) => [scatterAdd(zerosLike(x), idx, g, p.axis), null],

@@ -3,7 +3,7 @@ import { bind1, defineUnary } from "../internal/elementwise.js";
 import { div } from "./div.js";
 
 /** The `log` primitive. */
-export const logP = defineUnary("log", Math.log, { vjp: (g, [x], _y) => [div(g, x)] });
+export const logP = /* @__PURE__ */ defineUnary("log", Math.log, { vjp: (g, [x], _y) => [div(g, x)] });
 
 /**
  * Elementwise natural logarithm (−∞ at 0, NaN below). For log(1 + x) near zero use {@link log1p}.

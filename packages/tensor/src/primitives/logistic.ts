@@ -5,7 +5,7 @@ import { mul } from "./mul.js";
 import { sub } from "./sub.js";
 
 /** The `logistic` primitive. */
-export const logisticP = defineUnary("logistic", logisticScalar, {
+export const logisticP = /* @__PURE__ */ defineUnary("logistic", logisticScalar, {
   vjp: (g, [_x], y) => [mul(g, mul(y, sub(1, y)))],
 });
 

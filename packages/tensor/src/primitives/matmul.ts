@@ -21,7 +21,7 @@ export function matrixTranspose(x: TensorLike): Tensor {
 }
 
 /** The `matmul` primitive: `[...B, m, k] × [...B, k, n] → [...B, m, n]`, batch dims equal. */
-export const matmulP: Primitive<"matmul"> = definePrimitive("matmul", {
+export const matmulP: Primitive<"matmul"> = /* @__PURE__ */ definePrimitive("matmul", {
   shape: ([a, b]) => {
     const ra = a.shape.length;
     const rb = b.shape.length;

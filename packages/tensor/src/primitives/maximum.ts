@@ -4,7 +4,7 @@ import { bind2, defineBinary } from "../internal/elementwise.js";
 import { gt } from "./gt.js";
 
 /** The `maximum` primitive (operands of identical shape and dtype). */
-export const maximumP = defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), {
+export const maximumP = /* @__PURE__ */ defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), {
   vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt),
 });
 

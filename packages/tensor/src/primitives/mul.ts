@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `mul` primitive (operands of identical shape and dtype). */
-export const mulP = defineBinary("mul", (a, b) => a * b, {
+export const mulP = /* @__PURE__ */ defineBinary("mul", (a, b) => a * b, {
   vjp: (g, [x, y], _out, _p, needs) => [needs[0] ? mul(g, y) : null, needs[1] ? mul(g, x) : null],
 });
 

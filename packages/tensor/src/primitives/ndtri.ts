@@ -6,7 +6,7 @@ import { exp } from "./exp.js";
 import { mul } from "./mul.js";
 
 /** The `ndtri` primitive. */
-export const ndtriP = defineUnary("ndtri", ndtriScalar, {
+export const ndtriP = /* @__PURE__ */ defineUnary("ndtri", ndtriScalar, {
   vjp: (g, [_x], y) => [mul(g, mul(exp(mul(mul(y, y), 0.5)), SQRT_2PI))],
 });
 

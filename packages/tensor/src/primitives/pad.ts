@@ -8,7 +8,7 @@ import { copyStrided } from "../internal/strided.js";
 import { slice } from "./slice.js";
 
 /** The `pad` primitive: zero padding, `lo[i]` before and `hi[i]` after axis i (the transpose of `slice`). */
-export const padP = definePrimitive("pad", {
+export const padP = /* @__PURE__ */ definePrimitive("pad", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     if (

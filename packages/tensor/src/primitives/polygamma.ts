@@ -7,7 +7,7 @@ import { polygammaScalar } from "../special/polygamma.js";
 import { mul } from "./mul.js";
 
 /** The `polygamma` primitive, ψ⁽ⁿ⁾(x) for integer n ≥ 1. */
-export const polygammaP = definePrimitive("polygamma", {
+export const polygammaP = /* @__PURE__ */ definePrimitive("polygamma", {
   shape: ([x]) => x.shape,
   dtype: ([x]) => (isFloat(x.dtype) ? x.dtype : "float64"),
   vjp: (g, [x], _y, p) => [mul(g, polygamma(p.n + 1, x))],

@@ -11,7 +11,7 @@ import { mul } from "./mul.js";
 import { expandReduced, sum } from "./reduce-sum.js";
 
 /** The `reduceMax` primitive (NaN propagates; the gradient is shared equally among ties). */
-export const reduceMaxP = definePrimitive("reduceMax", {
+export const reduceMaxP = /* @__PURE__ */ definePrimitive("reduceMax", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => ins[0].dtype,
   vjp: (g, [x], y, p) => {

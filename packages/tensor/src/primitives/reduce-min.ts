@@ -11,7 +11,7 @@ import { mul } from "./mul.js";
 import { expandReduced, sum } from "./reduce-sum.js";
 
 /** The `reduceMin` primitive (NaN propagates; the gradient is shared equally among ties). */
-export const reduceMinP = definePrimitive("reduceMin", {
+export const reduceMinP = /* @__PURE__ */ definePrimitive("reduceMin", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => ins[0].dtype,
   vjp: (g, [x], y, p) => {

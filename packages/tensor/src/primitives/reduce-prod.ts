@@ -9,7 +9,7 @@ import { mul } from "./mul.js";
 import { expandReduced } from "./reduce-sum.js";
 
 /** The `reduceProd` primitive (its VJP divides by x, so it assumes non-zero entries). */
-export const reduceProdP = definePrimitive("reduceProd", {
+export const reduceProdP = /* @__PURE__ */ definePrimitive("reduceProd", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => (ins[0].dtype === "bool" ? "int32" : ins[0].dtype),
   vjp: (g, [x], y, p) => [div(mul(expandReduced(g, x.shape, p.axes), expandReduced(y, x.shape, p.axes)), x)],

@@ -13,7 +13,7 @@ export function expandReduced(g: Tensor, shape: readonly number[], axes: readonl
 }
 
 /** The `reduceSum` primitive (bool sums to int32). */
-export const reduceSumP = definePrimitive("reduceSum", {
+export const reduceSumP = /* @__PURE__ */ definePrimitive("reduceSum", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => (ins[0].dtype === "bool" ? "int32" : ins[0].dtype),
   vjp: (g, [x], _y, p) => [expandReduced(g, x.shape, p.axes)],

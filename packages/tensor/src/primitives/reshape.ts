@@ -5,7 +5,7 @@ import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 
 /** The `reshape` primitive (same number of elements; shares the buffer on the js backend). */
-export const reshapeP = definePrimitive("reshape", {
+export const reshapeP = /* @__PURE__ */ definePrimitive("reshape", {
   shape: (ins, p) => {
     if (sizeOf(ins[0].shape) !== sizeOf(p.shape))
       throw new ShapeError(

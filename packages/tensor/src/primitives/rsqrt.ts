@@ -4,7 +4,7 @@ import { div } from "./div.js";
 import { mul } from "./mul.js";
 
 /** The `rsqrt` primitive. */
-export const rsqrtP = defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), {
+export const rsqrtP = /* @__PURE__ */ defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), {
   vjp: (g, [x], y) => [mul(g, mul(div(y, x), -0.5))],
 });
 

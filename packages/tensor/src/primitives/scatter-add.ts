@@ -8,7 +8,7 @@ import { cast } from "./cast.js";
 import { checkIndex, gatherP } from "./gather.js";
 
 /** The `scatterAdd` primitive: `out = operand; out[..., indices[j], ...] += updates[..., j, ...]` (transpose of gather). */
-export const scatterAddP = definePrimitive("scatterAdd", {
+export const scatterAddP = /* @__PURE__ */ definePrimitive("scatterAdd", {
   shape: ([x, idx, u], p) => {
     const want = [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)];
     if (!shapesEqual(u.shape, want))

@@ -9,7 +9,7 @@ import { broadcastTo } from "./broadcast-to.js";
 import { cast } from "./cast.js";
 
 /** The `select` primitive: `cond ? x : y` elementwise, all three of identical shape, `cond` bool. */
-export const selectP = definePrimitive("select", {
+export const selectP = /* @__PURE__ */ definePrimitive("select", {
   shape: (ins) => {
     if (!shapesEqual(ins[0].shape, ins[1].shape) || !shapesEqual(ins[1].shape, ins[2].shape))
       throw new ShapeError(

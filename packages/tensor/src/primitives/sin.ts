@@ -4,7 +4,7 @@ import { cos } from "./cos.js";
 import { mul } from "./mul.js";
 
 /** The `sin` primitive. */
-export const sinP = defineUnary("sin", Math.sin, { vjp: (g, [x], _y) => [mul(g, cos(x))] });
+export const sinP = /* @__PURE__ */ defineUnary("sin", Math.sin, { vjp: (g, [x], _y) => [mul(g, cos(x))] });
 
 /**
  * Elementwise sine (radians).

@@ -8,7 +8,7 @@ import { copyStrided } from "../internal/strided.js";
 import { pad } from "./pad.js";
 
 /** The `slice` primitive: `x[start[0]:end[0], …]` with unit steps. */
-export const sliceP = definePrimitive("slice", {
+export const sliceP = /* @__PURE__ */ definePrimitive("slice", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     if (

@@ -3,7 +3,7 @@ import { bind2, defineBinary } from "../internal/elementwise.js";
 import { neg } from "./neg.js";
 
 /** The `sub` primitive (operands of identical shape and dtype). */
-export const subP = defineBinary("sub", (a, b) => a - b, {
+export const subP = /* @__PURE__ */ defineBinary("sub", (a, b) => a - b, {
   vjp: (g, _xy, _out, _p, needs) => [g, needs[1] ? neg(g) : null],
 });
 

@@ -7,7 +7,7 @@ import { bind } from "../core/trace.js";
 import { copyStrided } from "../internal/strided.js";
 
 /** The `transpose` primitive: output axis i is input axis `perm[i]`. */
-export const transposeP = definePrimitive("transpose", {
+export const transposeP = /* @__PURE__ */ definePrimitive("transpose", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     const seen = new Set(p.perm);

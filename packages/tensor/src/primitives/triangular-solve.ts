@@ -26,7 +26,7 @@ export interface TriangularSolveOptions {
 }
 
 /** The `triangularSolve` primitive: x with op(a)·x = b (leftSide) or x·op(a) = b. */
-export const triangularSolveP = definePrimitive("triangularSolve", {
+export const triangularSolveP = /* @__PURE__ */ definePrimitive("triangularSolve", {
   shape: ([a, b], p) => {
     const r = a.shape.length;
     const n = a.shape[r - 1];
