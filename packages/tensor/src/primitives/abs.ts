@@ -4,7 +4,10 @@ import { mul } from "./mul.js";
 import { sign } from "./sign.js";
 
 /** The `abs` primitive. */
-export const absP = /* @__PURE__ */ defineUnary("abs", Math.abs, { vjp: (g, [x], _y) => [mul(g, sign(x))], out: "same" });
+export const absP = /* @__PURE__ */ defineUnary("abs", Math.abs, {
+  vjp: (g, [x], _y) => [mul(g, sign(x))],
+  out: "same",
+});
 
 /**
  * Elementwise absolute value (its derivative at 0 is taken as 0).

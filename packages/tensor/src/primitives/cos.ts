@@ -5,7 +5,9 @@ import { neg } from "./neg.js";
 import { sin } from "./sin.js";
 
 /** The `cos` primitive. */
-export const cosP = /* @__PURE__ */ defineUnary("cos", Math.cos, { vjp: (g, [x], _y) => [neg(mul(g, sin(x)))] });
+export const cosP = /* @__PURE__ */ defineUnary("cos", Math.cos, {
+  vjp: (g, [x], _y) => [neg(mul(g, sin(x)))],
+});
 
 /**
  * Elementwise cosine (radians).

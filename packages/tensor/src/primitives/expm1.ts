@@ -4,7 +4,9 @@ import { add } from "./add.js";
 import { mul } from "./mul.js";
 
 /** The `expm1` primitive. */
-export const expm1P = /* @__PURE__ */ defineUnary("expm1", Math.expm1, { vjp: (g, [_x], y) => [mul(g, add(y, 1))] });
+export const expm1P = /* @__PURE__ */ defineUnary("expm1", Math.expm1, {
+  vjp: (g, [_x], y) => [mul(g, add(y, 1))],
+});
 
 /**
  * Elementwise eˣ − 1, accurate near zero.

@@ -5,7 +5,9 @@ import { digamma } from "./digamma.js";
 import { mul } from "./mul.js";
 
 /** The `lgamma` primitive. */
-export const lgammaP = /* @__PURE__ */ defineUnary("lgamma", lgammaScalar, { vjp: (g, [x], _y) => [mul(g, digamma(x))] });
+export const lgammaP = /* @__PURE__ */ defineUnary("lgamma", lgammaScalar, {
+  vjp: (g, [x], _y) => [mul(g, digamma(x))],
+});
 
 /**
  * Elementwise log |Γ(x)| (+∞ at non-positive integers). Relative error ≤ 1e-13 for x > 0 (vs scipy.special.gammaln).

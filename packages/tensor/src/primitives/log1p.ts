@@ -4,7 +4,9 @@ import { add } from "./add.js";
 import { div } from "./div.js";
 
 /** The `log1p` primitive. */
-export const log1pP = /* @__PURE__ */ defineUnary("log1p", Math.log1p, { vjp: (g, [x], _y) => [div(g, add(x, 1))] });
+export const log1pP = /* @__PURE__ */ defineUnary("log1p", Math.log1p, {
+  vjp: (g, [x], _y) => [div(g, add(x, 1))],
+});
 
 /**
  * Elementwise log(1 + x), accurate near zero.

@@ -4,9 +4,13 @@ import { bind2, defineBinary } from "../internal/elementwise.js";
 import { gt } from "./gt.js";
 
 /** The `maximum` primitive (operands of identical shape and dtype). */
-export const maximumP = /* @__PURE__ */ defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), {
-  vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt),
-});
+export const maximumP = /* @__PURE__ */ defineBinary(
+  "maximum",
+  (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  {
+    vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt),
+  },
+);
 
 /**
  * Elementwise maximum (NaN propagates from x); at ties the gradient is split equally.

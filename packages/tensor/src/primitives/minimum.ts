@@ -4,9 +4,13 @@ import { bind2, defineBinary } from "../internal/elementwise.js";
 import { lt } from "./lt.js";
 
 /** The `minimum` primitive (operands of identical shape and dtype). */
-export const minimumP = /* @__PURE__ */ defineBinary("minimum", (a, b) => (a <= b || Number.isNaN(a) ? a : b), {
-  vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, lt),
-});
+export const minimumP = /* @__PURE__ */ defineBinary(
+  "minimum",
+  (a, b) => (a <= b || Number.isNaN(a) ? a : b),
+  {
+    vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, lt),
+  },
+);
 
 /**
  * Elementwise minimum (NaN propagates from x); at ties the gradient is split equally.

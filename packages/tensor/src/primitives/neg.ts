@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `neg` primitive. */
-export const negP = /* @__PURE__ */ defineUnary("neg", (x) => -x, { vjp: (g, [_x], _y) => [neg(g)], out: "same" });
+export const negP = /* @__PURE__ */ defineUnary("neg", (x) => -x, {
+  vjp: (g, [_x], _y) => [neg(g)],
+  out: "same",
+});
 
 /**
  * Elementwise negation, −x.

@@ -3,7 +3,9 @@ import { powVjp } from "../internal/binary-vjps.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `pow` primitive (operands of identical shape and dtype). */
-export const powP = /* @__PURE__ */ defineBinary("pow", Math.pow, { vjp: (g, [x, y], out) => powVjp(g, x, y, out) });
+export const powP = /* @__PURE__ */ defineBinary("pow", Math.pow, {
+  vjp: (g, [x, y], out) => powVjp(g, x, y, out),
+});
 
 /**
  * Elementwise power xʸ with NumPy broadcasting.

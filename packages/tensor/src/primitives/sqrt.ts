@@ -4,7 +4,9 @@ import { div } from "./div.js";
 import { mul } from "./mul.js";
 
 /** The `sqrt` primitive. */
-export const sqrtP = /* @__PURE__ */ defineUnary("sqrt", Math.sqrt, { vjp: (g, [_x], y) => [div(g, mul(y, 2))] });
+export const sqrtP = /* @__PURE__ */ defineUnary("sqrt", Math.sqrt, {
+  vjp: (g, [_x], y) => [div(g, mul(y, 2))],
+});
 
 /**
  * Elementwise square root.

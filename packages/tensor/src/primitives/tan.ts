@@ -4,7 +4,9 @@ import { add } from "./add.js";
 import { mul } from "./mul.js";
 
 /** The `tan` primitive. */
-export const tanP = /* @__PURE__ */ defineUnary("tan", Math.tan, { vjp: (g, [_x], y) => [mul(g, add(mul(y, y), 1))] });
+export const tanP = /* @__PURE__ */ defineUnary("tan", Math.tan, {
+  vjp: (g, [_x], y) => [mul(g, add(mul(y, y), 1))],
+});
 
 /**
  * Elementwise tangent (radians).

@@ -4,7 +4,9 @@ import { mul } from "./mul.js";
 import { sub } from "./sub.js";
 
 /** The `tanh` primitive. */
-export const tanhP = /* @__PURE__ */ defineUnary("tanh", Math.tanh, { vjp: (g, [_x], y) => [mul(g, sub(1, mul(y, y)))] });
+export const tanhP = /* @__PURE__ */ defineUnary("tanh", Math.tanh, {
+  vjp: (g, [_x], y) => [mul(g, sub(1, mul(y, y)))],
+});
 
 /**
  * Elementwise hyperbolic tangent.
