@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { minmaxVjp } from "../internal/binary-vjps.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
@@ -7,10 +8,11 @@ import { lt } from "./lt.js";
 export const minimumP = /* @__PURE__ */ defineBinary(
   "minimum",
   (a, b) => (a <= b || Number.isNaN(a) ? a : b),
-  {
-    vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, lt),
-  },
+  {},
 );
+
+/** VJP rule of `minimum` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const minimumVjpRule: VjpRule<"minimum"> = (g, [x, y], _out) => minmaxVjp(g, x, y, lt);
 
 /**
  * Elementwise minimum (NaN propagates from x); at ties the gradient is split equally.
