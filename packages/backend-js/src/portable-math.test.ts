@@ -6,8 +6,8 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { compileProgram } from "./compile.js";
-import { engineIndependentMath, setEngineIndependentMath } from "./internal/elementwise.js";
-import { portableMath } from "./portable-math.js";
+import { engineIndependentMath } from "./internal/elementwise.js";
+import { portableMath, setEngineIndependentMath } from "./portable-math.js";
 
 /** Chromium's executable: `PHLOX_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 const CHROMIUM_PATH = process.env.PHLOX_CHROMIUM ?? "/usr/bin/chromium";

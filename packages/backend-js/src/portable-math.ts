@@ -10,6 +10,8 @@
  * are within 1 ulp of the true result, and use only `+ − × ÷`, comparisons and bit access, which JavaScript
  * defines exactly (no fused multiply-add, no extended precision).
  */
+import { addRuntimeScalars } from "./internal/default-runtime.js";
+import { setPortableEmitters } from "./internal/elementwise.js";
 
 const f64 = new Float64Array(1);
 const i32 = new Int32Array(f64.buffer);
@@ -419,3 +421,33 @@ export function tanh(x: number): number {
 
 /** The functions above by the name of the `Math` function they replace. */
 export const portableMath = { exp, log, log1p, expm1, sin, cos, tan, tanh } as const;
+
+/**
+ * Makes code generated from now on (in this JavaScript realm) call the engine-independent functions above
+ * instead of `Math.exp`, `Math.log`, `Math.log1p`, `Math.expm1`, `Math.sin`, `Math.cos`, `Math.tan` and
+ * `Math.tanh`, so that a program gives bit-identical results in every JavaScript engine; programs compiled
+ * earlier keep what they were compiled with. Off by default: measured on this machine the portable functions
+ * cost about 1.2–1.3× on eight schools NUTS and 2.4–2.6× on the logistic model's value and gradient
+ * (`bench/src/portable-math.bench.ts`), above the 10% that would make them the default. Not covered: `pow`,
+ * the special functions (lgamma, digamma, erf, …), eager kernels and samplers' own arithmetic, and Web Workers
+ * (each realm must call this itself).
+ * @param on - true for the portable functions, false for the engine's `Math` functions (the default).
+ * @example
+ * setEngineIndependentMath(true);
+ * const f = jit((x: Tensor) => x.exp().sum()); // compiled with the portable exp
+ */
+export function setEngineIndependentMath(on: boolean): void {
+  if (on) {
+    addRuntimeScalars({
+      pexp: exp,
+      plog: log,
+      plog1p: log1p,
+      pexpm1: expm1,
+      psin: sin,
+      pcos: cos,
+      ptan: tan,
+      ptanh: tanh,
+    });
+  }
+  setPortableEmitters(on);
+}

@@ -68,19 +68,12 @@ export const RUNTIME_SCALARS = [
 
 let portable = false;
 
-/**
- * Makes code generated from now on call the engine-independent elementary functions of `portable-math.ts`
- * instead of `Math.exp`, `Math.log`, … so that a program gives bit-identical results in every JavaScript
- * engine (programs compiled earlier keep what they were compiled with).
- * @param on - true for the portable functions, false for the engine's `Math` functions (the default).
- * @example
- * setEngineIndependentMath(true); // a fixed key now gives the same draws in Node and in browsers
- */
-export function setEngineIndependentMath(on: boolean): void {
+/** @internal Switches the emitters (see `setEngineIndependentMath` in portable-math.ts, which also installs the functions). */
+export function setPortableEmitters(on: boolean): void {
   portable = on;
 }
 
-/** Whether newly generated code uses the engine-independent elementary functions. */
+/** Whether newly generated code uses the engine-independent elementary functions (`setEngineIndependentMath`). */
 export function engineIndependentMath(): boolean {
   return portable;
 }

@@ -1,5 +1,4 @@
 /** The runtime object handed to generated code: scalar helpers and kernels it may call. */
-import { cos, exp, expm1, log, log1p, sin, tan, tanh } from "../portable-math.js";
 import { cholesky, choleskyGrad, triangularSolve } from "./linalg.js";
 
 /** Functions generated code may call by name. */
@@ -21,14 +20,6 @@ export function makeRuntime(special: Readonly<Record<string, unknown>>): Runtime
     cholesky,
     choleskyGrad,
     triangularSolve,
-    pexp: exp,
-    plog: log,
-    plog1p: log1p,
-    pexpm1: expm1,
-    psin: sin,
-    pcos: cos,
-    ptan: tan,
-    ptanh: tanh,
     ...special,
   } as unknown as Runtime;
 }
