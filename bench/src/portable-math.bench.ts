@@ -3,7 +3,7 @@
  * @phlox/backend-js: exp, log, log1p, expm1, sin, cos, tan, tanh written in plain double arithmetic instead of
  * the engine's `Math.*`) cost in generated code, measured side by side in one process:
  *  1. the logistic model's potential (N = 20k, D = 20, Bernoulli with logits), value + gradient;
- *  2. eight schools (non-centred) NUTS end to end, 1 chain, 500 warmup + 500 draws, key 0.
+ *  2. eight schools (non-centred) NUTS end to end, 1 chain, 1000 warmup + 1000 draws, key 0.
  * Blocks alternate between the two modes; times are CPU times of this process (`process.cpuUsage`).
  * Asserts nothing. Run from the repository root:
  *   node --conditions=@phlox/source --import tsx bench/src/portable-math.bench.ts
@@ -85,7 +85,7 @@ const block = (f: (z: Float64Array, g: Float64Array) => number, calls: number): 
 };
 for (const f of potentials) block(f, 60); // warm up
 const t: number[][] = [[], []];
-for (let r = 0; r < 8; r++) for (let m = 0; m < 2; m++) t[m]?.push(block(potentials[m] as never, 30));
+for (let r = 0; r < 12; r++) for (let m = 0; m < 2; m++) t[m]?.push(block(potentials[m] as never, 30));
 const lg = [median(t[0] as number[]), median(t[1] as number[])] as const;
 console.log(
   `logistic N=${N} D=${D} value+grad: Math.* ${lg[0].toFixed(3)} ms, portable ${lg[1].toFixed(3)} ms, ratio ${(lg[1] / lg[0]).toFixed(3)}  (|Δ potential| ${Math.abs((v0 as number) - (v1 as number)).toExponential(1)})`,
@@ -113,7 +113,7 @@ await nuts(false); // warm up both
 await nuts(true);
 const e: number[][] = [[], []];
 const mus: number[] = [0, 0];
-for (let r = 0; r < 5; r++)
+for (let r = 0; r < 7; r++)
   for (let m = 0; m < 2; m++) {
     const res = await nuts(m === 1);
     e[m]?.push(res.ms);
@@ -121,6 +121,6 @@ for (let r = 0; r < 5; r++)
   }
 const es = [median(e[0] as number[]), median(e[1] as number[])] as const;
 console.log(
-  `eight schools NUTS 1×(500+500): Math.* ${es[0].toFixed(0)} ms, portable ${es[1].toFixed(0)} ms, ratio ${(es[1] / es[0]).toFixed(3)}  (mean mu ${mus[0]?.toFixed(3)} vs ${mus[1]?.toFixed(3)})`,
+  `eight schools NUTS 1×(1000+1000): Math.* ${es[0].toFixed(0)} ms, portable ${es[1].toFixed(0)} ms, ratio ${(es[1] / es[0]).toFixed(3)}  (mean mu ${mus[0]?.toFixed(3)} vs ${mus[1]?.toFixed(3)})`,
 );
 if (sink === 42) console.log("");
