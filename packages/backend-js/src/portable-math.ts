@@ -426,8 +426,8 @@ export const portableMath = { exp, log, log1p, expm1, sin, cos, tan, tanh } as c
  * Makes code generated from now on (in this JavaScript realm) call the engine-independent functions above
  * instead of `Math.exp`, `Math.log`, `Math.log1p`, `Math.expm1`, `Math.sin`, `Math.cos`, `Math.tan` and
  * `Math.tanh`, so that a program gives bit-identical results in every JavaScript engine; programs compiled
- * earlier keep what they were compiled with. Off by default: measured on this machine the portable functions
- * cost about 1.2–1.3× on eight schools NUTS and 2.4–2.6× on the logistic model's value and gradient
+ * earlier keep what they were compiled with. Off by default: on a shared 2-core machine the logistic model's
+ * value and gradient (N = 20k, D = 20) ran 1.2–2.5× slower with them and eight schools NUTS about 1.05–1.3×
  * (`bench/src/portable-math.bench.ts`), above the 10% that would make them the default. Not covered: `pow`,
  * the special functions (lgamma, digamma, erf, …), eager kernels and samplers' own arithmetic, and Web Workers
  * (each realm must call this itself).
