@@ -4,7 +4,8 @@
 // gzip). Each is bundled by esbuild for the browser (ES module, minified; the default export condition, i.e.
 // the module-preserving dist) and gzipped at level 9 (1 KB = 1000 bytes). The same apps bundled from src/ (the `@phlox/source`
 // condition) are printed beside them for reference. Packages resolve from examples/, which depends on them.
-// usage: node scripts/bundle-size.mjs        (root script: pnpm bench:size)
+// usage: node scripts/bundle-size.mjs [--analyze]   (root script: pnpm bench:size; --analyze also lists, per app,
+// the dist modules that contribute most minified bytes, from esbuild's metafile)
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +28,11 @@ console.log(new Normal(0, 1).logProb(tensor([0.5, -1])).dataSync());
   { name: "README NUTS example", target: 60, code: (await transform(readme, { loader: "ts" })).code },
 ];
 
+const analyze = process.argv.includes("--analyze");
+
 async function size(code, conditions) {
   const r = await build({
+    metafile: analyze,
     stdin: { contents: code, resolveDir: join(root, "examples"), sourcefile: "app.js" },
     bundle: true,
     platform: "browser",
@@ -39,7 +43,12 @@ async function size(code, conditions) {
     logLevel: "silent",
   });
   const js = r.outputFiles[0].contents;
-  return { min: js.length, gz: gzipSync(js, { level: 9 }).length, warnings: r.warnings.length };
+  return {
+    min: js.length,
+    gz: gzipSync(js, { level: 9 }).length,
+    warnings: r.warnings.length,
+    meta: r.metafile,
+  };
 }
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
@@ -54,5 +63,18 @@ for (const app of apps) {
     `${app.name.padEnd(29)} | ${kb(dist.min).padStart(9)} | ${kb(dist.gz).padStart(9)} | ${`≤ ${app.target} KB ${ok ? "ok" : "OVER"}`.padStart(11)} | ${kb(src.min).padStart(9)} | ${kb(src.gz).padStart(8)}`,
   );
   if (dist.warnings > 0) console.log(`  (${dist.warnings} esbuild warnings)`);
+  if (analyze) {
+    const inputs = Object.values(dist.meta.outputs)[0].inputs;
+    const rows = Object.entries(inputs)
+      .map(([file, v]) => [file.replace(/^.*?packages\//, ""), v.bytesInOutput])
+      .sort((a, b) => b[1] - a[1]);
+    const byPackage = new Map();
+    for (const [file, n] of rows)
+      byPackage.set(file.split("/")[0], (byPackage.get(file.split("/")[0]) ?? 0) + n);
+    console.log(
+      `  by package (minified bytes): ${[...byPackage].map(([p, n]) => `${p} ${kb(n)}`).join(", ")}`,
+    );
+    for (const [file, n] of rows.slice(0, 15)) console.log(`  ${kb(n).padStart(9)}  ${file}`);
+  }
 }
 process.exitCode = failed ? 1 : 0;

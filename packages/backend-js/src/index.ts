@@ -10,7 +10,9 @@ export {
   type RawProgramFn,
   type SerializedProgram,
 } from "./compile.js";
+export { engineIndependentMath } from "./internal/elementwise.js";
 export type { ArgSpec, IRAtom, IRDType, IREqn, IRLiteral, IRProgram, IRTypedArray, IRVar } from "./ir.js";
+export { portableMath, setEngineIndependentMath } from "./portable-math.js";
 export {
   type CompiledPotential,
   type CompileValueAndGradOptions,

@@ -56,20 +56,46 @@ export const RUNTIME_SCALARS = [
   "sign",
   "pow",
   "castInt",
+  "pexp",
+  "plog",
+  "plog1p",
+  "pexpm1",
+  "psin",
+  "pcos",
+  "ptan",
+  "ptanh",
 ] as const;
+
+let portable = false;
+
+/** @internal Switches the emitters (see `setEngineIndependentMath` in portable-math.ts, which also installs the functions). */
+export function setPortableEmitters(on: boolean): void {
+  portable = on;
+}
+
+/** Whether newly generated code uses the engine-independent elementary functions (`setEngineIndependentMath`). */
+export function engineIndependentMath(): boolean {
+  return portable;
+}
+
+/** A call of the engine's `Math.<name>`, or of the portable replacement when that mode is on. */
+const m1 =
+  (name: string): Emit =>
+  (a, _p, dt) =>
+    roundTo(portable ? `p${name}(${a[0]})` : `Math.${name}(${a[0]})`, dt);
 
 const EMITTERS: Record<string, Emit> = {
   neg: f1((x) => `(-${x})`),
-  exp: f1((x) => `Math.exp(${x})`),
-  log: f1((x) => `Math.log(${x})`),
-  log1p: f1((x) => `Math.log1p(${x})`),
-  expm1: f1((x) => `Math.expm1(${x})`),
+  exp: m1("exp"),
+  log: m1("log"),
+  log1p: m1("log1p"),
+  expm1: m1("expm1"),
   sqrt: f1((x) => `Math.sqrt(${x})`),
   rsqrt: f1((x) => `(1 / Math.sqrt(${x}))`),
-  sin: f1((x) => `Math.sin(${x})`),
-  cos: f1((x) => `Math.cos(${x})`),
-  tan: f1((x) => `Math.tan(${x})`),
-  tanh: f1((x) => `Math.tanh(${x})`),
+  sin: m1("sin"),
+  cos: m1("cos"),
+  tan: m1("tan"),
+  tanh: m1("tanh"),
   logistic: f1((x) => `logistic(${x})`),
   abs: f1((x) => `Math.abs(${x})`),
   sign: f1((x) => `sign(${x})`),

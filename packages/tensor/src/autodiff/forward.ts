@@ -21,6 +21,7 @@ import { add } from "../primitives/add.js";
 import { mul } from "../primitives/mul.js";
 import { sum } from "../primitives/reduce-sum.js";
 import { endTape, startTape } from "./tape.js";
+import { installVjpRules } from "./vjp-rules.js";
 
 /** The forward-mode trace. */
 export class JvpTrace implements Trace {
@@ -60,6 +61,7 @@ export class JvpTrace implements Trace {
     const { primals, tangents } = this.split(inputs);
     const out = bind(prim, primals, params);
     if (prim.nondiff === true || !isFloat(out.dtype) || tangents.every((t) => t === null)) return out;
+    installVjpRules();
     if (prim.vjp === undefined)
       throw new MissingRuleError(
         "missing-vjp",
@@ -92,6 +94,7 @@ export class JvpTrace implements Trace {
       const r = prim.jvp(primals, tangents, params);
       return r.outs.map((o, k) => this.tracer(o, r.tangents[k] ?? null));
     }
+    installVjpRules();
     if (prim.vjp === undefined)
       throw new MissingRuleError("missing-vjp", `jvp: primitive "${prim.name}" has no JVP or VJP rule.`);
     const needs = tangents.map((t) => t !== null);

@@ -31,6 +31,7 @@ interface Group {
 }
 
 import { add } from "../primitives/add.js";
+import { installVjpRules } from "./vjp-rules.js";
 
 /** One recorded application (or an input leaf when `prim` is null). */
 interface Node {
@@ -101,6 +102,7 @@ export class TapeTrace implements Trace {
     }
     const out = bind(prim, primals, params);
     if (!any || prim.nondiff === true || !isFloat(out.dtype)) return out;
+    installVjpRules();
     if (prim.vjp === undefined)
       throw new MissingRuleError(
         "missing-vjp",
@@ -143,6 +145,7 @@ export class TapeTrace implements Trace {
       }
     }
     if (!any) return bindMulti(prim, primals, params);
+    installVjpRules();
     if (prim.vjp === undefined)
       throw new MissingRuleError(
         "missing-vjp",

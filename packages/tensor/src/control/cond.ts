@@ -74,7 +74,7 @@ function selectOnDevice(index: Tensor, branches: readonly Program[], ops: readon
 }
 
 /** The `cond` primitive: inputs index (int32 scalar), operands; outputs the chosen branch's results. */
-export const condP: MultiPrimitive<"cond"> = defineMultiPrimitive("cond", {
+export const condP: MultiPrimitive<"cond"> = /* @__PURE__ */ defineMultiPrimitive("cond", {
   avals: (_inputs, p) => (p.branches[0] as Program).outputs.map(outAval),
   impl(inputs, p) {
     const n = p.branches.length;

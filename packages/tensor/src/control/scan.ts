@@ -72,7 +72,7 @@ function scanOnTensors(inputs: readonly Tensor[], p: ScanParams): Tensor[] {
 }
 
 /** The `scan` primitive (see ARCHITECTURE.md "The IR" for its params). */
-export const scanP: MultiPrimitive<"scan"> = defineMultiPrimitive("scan", {
+export const scanP: MultiPrimitive<"scan"> = /* @__PURE__ */ defineMultiPrimitive("scan", {
   avals: (_inputs, p) => scanAvals(p),
   impl(inputs, p) {
     if (inputs.every((x) => x.backend === jsBackend)) {

@@ -34,7 +34,7 @@ const reverseModeError = (name: string): MissingRuleError =>
   );
 
 /** The `whileLoop` primitive: inputs cond consts, body consts, carry; outputs the final carry. */
-export const whileLoopP: MultiPrimitive<"whileLoop"> = defineMultiPrimitive("whileLoop", {
+export const whileLoopP: MultiPrimitive<"whileLoop"> = /* @__PURE__ */ defineMultiPrimitive("whileLoop", {
   avals: (_inputs, p) => p.body.outputs.map(outAval),
   impl(inputs, p) {
     if (inputs.every((x) => x.backend === jsBackend)) {

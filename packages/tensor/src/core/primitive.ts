@@ -172,6 +172,9 @@ export interface PrimitiveRules<P extends PrimitiveName> {
   ): TypedArray;
 }
 
+/** A primitive's VJP rule (see {@link PrimitiveRules.vjp}). */
+export type VjpRule<P extends PrimitiveName> = NonNullable<PrimitiveRules<P>["vjp"]>;
+
 /** A primitive: its name plus its rules. */
 export interface Primitive<P extends PrimitiveName = PrimitiveName> extends PrimitiveRules<P> {
   readonly name: P;

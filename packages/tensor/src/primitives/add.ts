@@ -1,8 +1,12 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `add` primitive (operands of identical shape and dtype). */
-export const addP = defineBinary("add", (a, b) => a + b, { vjp: (g, [_x, _y], _out) => [g, g] });
+export const addP = /* @__PURE__ */ defineBinary("add", (a, b) => a + b, {});
+
+/** VJP rule of `add` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const addVjpRule: VjpRule<"add"> = (g, [_x, _y], _out) => [g, g];
 
 /**
  * Elementwise sum x + y with NumPy broadcasting.

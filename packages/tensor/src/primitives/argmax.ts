@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { argReduce, defineArgReduce } from "../internal/arg-reduce.js";
 
 /** The `argmax` primitive: int32 index of the first maximum along `axis` (NaN counts as the maximum). */
-export const argmaxP = defineArgReduce("argmax", (v, best) => v > best);
+export const argmaxP = /* @__PURE__ */ defineArgReduce("argmax", (v, best) => v > best);
 
 /**
  * Index of the maximum along `axis` (over the flattened tensor when omitted), as int32.

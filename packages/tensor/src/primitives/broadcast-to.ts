@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, shapesEqual, sizeOf, stridesOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -31,13 +31,12 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** The `broadcastTo` primitive (NumPy rules, right-aligned). */
-export const broadcastToP = definePrimitive("broadcastTo", {
+export const broadcastToP = /* @__PURE__ */ definePrimitive("broadcastTo", {
   shape: (ins, p) => {
     check(ins[0].shape, p.shape, "broadcastTo");
     return p.shape;
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x]) => [sumToShape(g, x.shape)],
   kernel: ([x], p, shape, dtype) => {
     const src = arr(x);
     const out = allocate(dtype, sizeOf(shape));
@@ -54,6 +53,9 @@ export const broadcastToP = definePrimitive("broadcastTo", {
     return out;
   },
 });
+
+/** VJP rule of `broadcastTo` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const broadcastToVjpRule: VjpRule<"broadcastTo"> = (g, [x]) => [sumToShape(g, x.shape)];
 
 /**
  * Broadcasts `x` to `shape` with NumPy rules (right-aligned; axes of length 1 stretch).

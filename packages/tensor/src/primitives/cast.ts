@@ -1,13 +1,12 @@
 import { allocate, type DType, isFloat } from "../core/dtype.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 
 /** The `cast` primitive: converts elements to `dtype` (floats truncate toward zero into ints; bool is x ≠ 0). */
-export const castP = definePrimitive("cast", {
+export const castP = /* @__PURE__ */ definePrimitive("cast", {
   shape: (ins) => ins[0].shape,
   dtype: (_ins, p) => p.dtype,
-  vjp: (g, [x]) => [isFloat(x.dtype) ? cast(g, x.dtype) : null],
   kernel: ([x], p, _shape, dtype) => {
     const a = arr(x);
     const out = allocate(dtype, a.length);
@@ -18,6 +17,9 @@ export const castP = definePrimitive("cast", {
     return out;
   },
 });
+
+/** VJP rule of `cast` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const castVjpRule: VjpRule<"cast"> = (g, [x]) => [isFloat(x.dtype) ? cast(g, x.dtype) : null];
 
 /**
  * Converts `x` to another dtype (a no-op when it already has it).

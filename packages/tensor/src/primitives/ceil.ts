@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `ceil` primitive. */
-export const ceilP = defineUnary("ceil", Math.ceil, { nondiff: true, out: "same" });
+export const ceilP = /* @__PURE__ */ defineUnary("ceil", Math.ceil, { nondiff: true, out: "same" });
 
 /**
  * Elementwise ceiling; a constant for autodiff.

@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { definePrimitive, num } from "../core/primitive.js";
+import { definePrimitive, num, type VjpRule } from "../core/primitive.js";
 import { fmt, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, tensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -18,7 +18,7 @@ function phiMask(n: number): Tensor {
 }
 
 /** The `cholesky` primitive: lower factor L with A = L Lᵀ (reads the lower triangle; NaN if not positive definite). */
-export const choleskyP = definePrimitive("cholesky", {
+export const choleskyP = /* @__PURE__ */ definePrimitive("cholesky", {
   shape: ([a]) => {
     const r = a.shape.length;
     if (r < 2 || a.shape[r - 1] !== a.shape[r - 2])
@@ -27,13 +27,6 @@ export const choleskyP = definePrimitive("cholesky", {
   },
   dtype: ([a]) => a.dtype,
   // Murray (2016), "Differentiation of the Cholesky decomposition": Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹).
-  vjp: (g, _a, L) => {
-    const n = L.shape[L.shape.length - 1];
-    const P = mul(matmul(matrixTranspose(L), g), phiMask(n).cast(L.dtype));
-    const X = triangularSolve(L, P, { lower: true, transposeA: true, leftSide: true });
-    const S = triangularSolve(L, X, { lower: true, transposeA: false, leftSide: false });
-    return [mul(add(S, matrixTranspose(S)), 0.5)];
-  },
   kernel: ([a], _p, shape, dtype) => {
     const A = num(a);
     const n = shape[shape.length - 1];
@@ -62,6 +55,15 @@ export const choleskyP = definePrimitive("cholesky", {
     return out;
   },
 });
+
+/** VJP rule of `cholesky` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const choleskyVjpRule: VjpRule<"cholesky"> = (g, _a, L) => {
+  const n = L.shape[L.shape.length - 1];
+  const P = mul(matmul(matrixTranspose(L), g), phiMask(n).cast(L.dtype));
+  const X = triangularSolve(L, P, { lower: true, transposeA: true, leftSide: true });
+  const S = triangularSolve(L, X, { lower: true, transposeA: false, leftSide: false });
+  return [mul(add(S, matrixTranspose(S)), 0.5)];
+};
 
 /**
  * Cholesky factor: the lower-triangular L with A = L Lᵀ, batched over leading axes. Reads only the lower

@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { DtypeError, ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, normalizeAxis, sizeOf, stridesOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -9,7 +9,7 @@ import { cast } from "./cast.js";
 import { slice } from "./slice.js";
 
 /** The `concatenate` primitive: joins inputs of equal dtype along `axis`. */
-export const concatenateP = definePrimitive("concatenate", {
+export const concatenateP = /* @__PURE__ */ definePrimitive("concatenate", {
   shape: (ins, p) => {
     const s0 = ins[0].shape;
     let total = 0;
@@ -26,15 +26,6 @@ export const concatenateP = definePrimitive("concatenate", {
     return s0.map((d, i) => (i === p.axis ? total : d));
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, xs, _y, p) => {
-    let off = 0;
-    return xs.map((x) => {
-      const st = g.shape.map((_, i) => (i === p.axis ? off : 0));
-      const en = g.shape.map((d, i) => (i === p.axis ? off + x.shape[i] : d));
-      off += x.shape[p.axis];
-      return slice(g, st, en);
-    });
-  },
   kernel: (ins, p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const os = stridesOf(shape);
@@ -46,6 +37,17 @@ export const concatenateP = definePrimitive("concatenate", {
     return out;
   },
 });
+
+/** VJP rule of `concatenate` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const concatenateVjpRule: VjpRule<"concatenate"> = (g, xs, _y, p) => {
+  let off = 0;
+  return xs.map((x) => {
+    const st = g.shape.map((_, i) => (i === p.axis ? off : 0));
+    const en = g.shape.map((d, i) => (i === p.axis ? off + x.shape[i] : d));
+    off += x.shape[p.axis];
+    return slice(g, st, en);
+  });
+};
 
 /**
  * Joins tensors along an existing axis (dtypes promote to the widest).

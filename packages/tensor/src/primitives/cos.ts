@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { mul } from "./mul.js";
@@ -5,7 +6,10 @@ import { neg } from "./neg.js";
 import { sin } from "./sin.js";
 
 /** The `cos` primitive. */
-export const cosP = defineUnary("cos", Math.cos, { vjp: (g, [x], _y) => [neg(mul(g, sin(x)))] });
+export const cosP = /* @__PURE__ */ defineUnary("cos", Math.cos, {});
+
+/** VJP rule of `cos` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const cosVjpRule: VjpRule<"cos"> = (g, [x], _y) => [neg(mul(g, sin(x)))];
 
 /**
  * Elementwise cosine (radians).

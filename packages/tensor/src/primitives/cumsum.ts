@@ -1,15 +1,14 @@
 import { allocate } from "../core/dtype.js";
-import { arr, definePrimitive, type Primitive } from "../core/primitive.js";
+import { arr, definePrimitive, type Primitive, type VjpRule } from "../core/primitive.js";
 import { normalizeAxis } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { prodRange } from "../internal/strided.js";
 
 /** The `cumsum` primitive: inclusive cumulative sum along `axis` (from the end when `reverse`). */
-export const cumsumP: Primitive<"cumsum"> = definePrimitive("cumsum", {
+export const cumsumP: Primitive<"cumsum"> = /* @__PURE__ */ definePrimitive("cumsum", {
   shape: ([x]) => x.shape,
   dtype: ([x]) => (x.dtype === "bool" ? "int32" : x.dtype),
-  vjp: (g, _x, _y, p) => [bind(cumsumP, [g], { axis: p.axis, reverse: !p.reverse })],
   kernel: ([x], p, _shape, dtype) => {
     const a = arr(x);
     const out = allocate(dtype, a.length);
@@ -29,6 +28,11 @@ export const cumsumP: Primitive<"cumsum"> = definePrimitive("cumsum", {
     return out;
   },
 });
+
+/** VJP rule of `cumsum` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const cumsumVjpRule: VjpRule<"cumsum"> = (g, _x, _y, p) => [
+  bind(cumsumP, [g], { axis: p.axis, reverse: !p.reverse }),
+];
 
 /**
  * Inclusive cumulative sum along `axis` (default the last); `reverse` sums from the end.

@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { digammaScalar } from "../special/digamma.js";
@@ -5,9 +6,10 @@ import { mul } from "./mul.js";
 import { polygamma } from "./polygamma.js";
 
 /** The `digamma` primitive. */
-export const digammaP = defineUnary("digamma", digammaScalar, {
-  vjp: (g, [x], _y) => [mul(g, polygamma(1, x))],
-});
+export const digammaP = /* @__PURE__ */ defineUnary("digamma", digammaScalar, {});
+
+/** VJP rule of `digamma` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const digammaVjpRule: VjpRule<"digamma"> = (g, [x], _y) => [mul(g, polygamma(1, x))];
 
 /**
  * Elementwise digamma ψ(x) = d/dx log Γ(x) (NaN at non-positive integers).

@@ -1,15 +1,17 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 
 /** The `div` primitive (operands of identical shape and dtype). */
-export const divP = defineBinary("div", (a, b) => a / b, {
-  vjp: (g, [_x, y], out, _p, needs) => [
-    needs[0] ? div(g, y) : null,
-    needs[1] ? neg(div(mul(g, out), y)) : null,
-  ],
-});
+export const divP = /* @__PURE__ */ defineBinary("div", (a, b) => a / b, {});
+
+/** VJP rule of `div` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const divVjpRule: VjpRule<"div"> = (g, [_x, y], out, _p, needs) => [
+  needs[0] ? div(g, y) : null,
+  needs[1] ? neg(div(mul(g, out), y)) : null,
+];
 
 /**
  * Elementwise true division x / y with NumPy broadcasting (integers promote to float64).

@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `floor` primitive. */
-export const floorP = defineUnary("floor", Math.floor, { nondiff: true, out: "same" });
+export const floorP = /* @__PURE__ */ defineUnary("floor", Math.floor, { nondiff: true, out: "same" });
 
 /**
  * Elementwise floor; a constant for autodiff.

@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ConstraintError, DtypeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { normalizeAxis, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, tensor, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -21,10 +21,9 @@ export function checkIndex(v: number, d: number, op: string): number {
 }
 
 /** The `gather` primitive: `out = x[..., indices, ...]` along `axis` (int32 indices). */
-export const gatherP = definePrimitive("gather", {
+export const gatherP = /* @__PURE__ */ definePrimitive("gather", {
   shape: ([x, idx], p) => [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)],
   dtype: ([x]) => x.dtype,
-  vjp: (g, [x, idx], _y, p) => [scatterAdd(zerosLike(x), idx, g, p.axis), null],
   kernel: ([x, idx], p, shape, dtype) => {
     const a = arr(x);
     const ii = arr(idx);
@@ -44,6 +43,12 @@ export const gatherP = definePrimitive("gather", {
     return out;
   },
 });
+
+/** VJP rule of `gather` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const gatherVjpRule: VjpRule<"gather"> = (g, [x, idx], _y, p) => [
+  scatterAdd(zerosLike(x), idx, g, p.axis),
+  null,
+];
 
 /**
  * Gathers entries of `x` along `axis` at integer `indices` (NumPy `take`): the output shape is

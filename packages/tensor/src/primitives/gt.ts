@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `gt` primitive (operands of identical shape and dtype). */
-export const gtP = defineBinary("gt", (a, b) => (a > b ? 1 : 0), { nondiff: true, out: "bool" });
+export const gtP = /* @__PURE__ */ defineBinary("gt", (a, b) => (a > b ? 1 : 0), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise x > y as a bool tensor.

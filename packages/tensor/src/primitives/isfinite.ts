@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `isfinite` primitive. */
-export const isfiniteP = defineUnary("isfinite", (x) => (Number.isFinite(x) ? 1 : 0), {
+export const isfiniteP = /* @__PURE__ */ defineUnary("isfinite", (x) => (Number.isFinite(x) ? 1 : 0), {
   nondiff: true,
   out: "bool",
 });

@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `isnan` primitive. */
-export const isnanP = defineUnary("isnan", (x) => (Number.isNaN(x) ? 1 : 0), { nondiff: true, out: "bool" });
+export const isnanP = /* @__PURE__ */ defineUnary("isnan", (x) => (Number.isNaN(x) ? 1 : 0), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise test for NaN, as a bool tensor.

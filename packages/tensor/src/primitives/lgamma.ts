@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { lgammaScalar } from "../special/lgamma.js";
@@ -5,7 +6,10 @@ import { digamma } from "./digamma.js";
 import { mul } from "./mul.js";
 
 /** The `lgamma` primitive. */
-export const lgammaP = defineUnary("lgamma", lgammaScalar, { vjp: (g, [x], _y) => [mul(g, digamma(x))] });
+export const lgammaP = /* @__PURE__ */ defineUnary("lgamma", lgammaScalar, {});
+
+/** VJP rule of `lgamma` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const lgammaVjpRule: VjpRule<"lgamma"> = (g, [x], _y) => [mul(g, digamma(x))];
 
 /**
  * Elementwise log |Γ(x)| (+∞ at non-positive integers). Relative error ≤ 1e-13 for x > 0 (vs scipy.special.gammaln).

@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `logicalAnd` primitive (operands of identical shape and dtype). */
-export const logicalAndP = defineBinary("logicalAnd", (a, b) => (a && b ? 1 : 0), {
+export const logicalAndP = /* @__PURE__ */ defineBinary("logicalAnd", (a, b) => (a && b ? 1 : 0), {
   nondiff: true,
   out: "bool",
 });

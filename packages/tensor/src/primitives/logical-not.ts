@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `logicalNot` primitive. */
-export const logicalNotP = defineUnary("logicalNot", (x) => (x ? 0 : 1), { nondiff: true, out: "bool" });
+export const logicalNotP = /* @__PURE__ */ defineUnary("logicalNot", (x) => (x ? 0 : 1), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise logical not (non-zero is true), as a bool tensor.

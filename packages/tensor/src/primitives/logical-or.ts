@@ -2,7 +2,7 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `logicalOr` primitive (operands of identical shape and dtype). */
-export const logicalOrP = defineBinary("logicalOr", (a, b) => (a || b ? 1 : 0), {
+export const logicalOrP = /* @__PURE__ */ defineBinary("logicalOr", (a, b) => (a || b ? 1 : 0), {
   nondiff: true,
   out: "bool",
 });

@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { logisticScalar } from "../special/elementary.js";
@@ -5,9 +6,10 @@ import { mul } from "./mul.js";
 import { sub } from "./sub.js";
 
 /** The `logistic` primitive. */
-export const logisticP = defineUnary("logistic", logisticScalar, {
-  vjp: (g, [_x], y) => [mul(g, mul(y, sub(1, y)))],
-});
+export const logisticP = /* @__PURE__ */ defineUnary("logistic", logisticScalar, {});
+
+/** VJP rule of `logistic` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const logisticVjpRule: VjpRule<"logistic"> = (g, [_x], y) => [mul(g, mul(y, sub(1, y)))];
 
 /**
  * Elementwise logistic sigmoid 1/(1 + e⁻ˣ), computed without overflow.

@@ -1,6 +1,6 @@
 import { allocate, isFloat } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { definePrimitive, num, type Primitive } from "../core/primitive.js";
+import { definePrimitive, num, type Primitive, type VjpRule } from "../core/primitive.js";
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -21,7 +21,7 @@ export function matrixTranspose(x: TensorLike): Tensor {
 }
 
 /** The `matmul` primitive: `[...B, m, k] × [...B, k, n] → [...B, m, n]`, batch dims equal. */
-export const matmulP: Primitive<"matmul"> = definePrimitive("matmul", {
+export const matmulP: Primitive<"matmul"> = /* @__PURE__ */ definePrimitive("matmul", {
   shape: ([a, b]) => {
     const ra = a.shape.length;
     const rb = b.shape.length;
@@ -38,10 +38,6 @@ export const matmulP: Primitive<"matmul"> = definePrimitive("matmul", {
     return [...a.shape.slice(0, -1), b.shape[rb - 1]];
   },
   dtype: ([a]) => a.dtype,
-  vjp: (g, [a, b], _out, _p, needs) => [
-    needs[0] ? bind(matmulP, [g, matrixTranspose(b)], NONE) : null,
-    needs[1] ? bind(matmulP, [matrixTranspose(a), g], NONE) : null,
-  ],
   kernel: ([a, b], _p, shape, dtype) => {
     const A = num(a);
     const B = num(b);
@@ -69,6 +65,12 @@ export const matmulP: Primitive<"matmul"> = definePrimitive("matmul", {
     return out;
   },
 });
+
+/** VJP rule of `matmul` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const matmulVjpRule: VjpRule<"matmul"> = (g, [a, b], _out, _p, needs) => [
+  needs[0] ? bind(matmulP, [g, matrixTranspose(b)], NONE) : null,
+  needs[1] ? bind(matmulP, [matrixTranspose(a), g], NONE) : null,
+];
 
 /**
  * Matrix product with NumPy semantics: 1-D operands are vectors; batch dimensions broadcast.

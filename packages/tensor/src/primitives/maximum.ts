@@ -1,12 +1,18 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { minmaxVjp } from "../internal/binary-vjps.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 import { gt } from "./gt.js";
 
 /** The `maximum` primitive (operands of identical shape and dtype). */
-export const maximumP = defineBinary("maximum", (a, b) => (a >= b || Number.isNaN(a) ? a : b), {
-  vjp: (g, [x, y], _out) => minmaxVjp(g, x, y, gt),
-});
+export const maximumP = /* @__PURE__ */ defineBinary(
+  "maximum",
+  (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  {},
+);
+
+/** VJP rule of `maximum` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const maximumVjpRule: VjpRule<"maximum"> = (g, [x, y], _out) => minmaxVjp(g, x, y, gt);
 
 /**
  * Elementwise maximum (NaN propagates from x); at ties the gradient is split equally.

@@ -1,10 +1,15 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `mul` primitive (operands of identical shape and dtype). */
-export const mulP = defineBinary("mul", (a, b) => a * b, {
-  vjp: (g, [x, y], _out, _p, needs) => [needs[0] ? mul(g, y) : null, needs[1] ? mul(g, x) : null],
-});
+export const mulP = /* @__PURE__ */ defineBinary("mul", (a, b) => a * b, {});
+
+/** VJP rule of `mul` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const mulVjpRule: VjpRule<"mul"> = (g, [x, y], _out, _p, needs) => [
+  needs[0] ? mul(g, y) : null,
+  needs[1] ? mul(g, x) : null,
+];
 
 /**
  * Elementwise product x·y with NumPy broadcasting.

@@ -1,3 +1,4 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { SQRT_2PI } from "../special/constants.js";
@@ -6,9 +7,12 @@ import { exp } from "./exp.js";
 import { mul } from "./mul.js";
 
 /** The `ndtri` primitive. */
-export const ndtriP = defineUnary("ndtri", ndtriScalar, {
-  vjp: (g, [_x], y) => [mul(g, mul(exp(mul(mul(y, y), 0.5)), SQRT_2PI))],
-});
+export const ndtriP = /* @__PURE__ */ defineUnary("ndtri", ndtriScalar, {});
+
+/** VJP rule of `ndtri` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const ndtriVjpRule: VjpRule<"ndtri"> = (g, [_x], y) => [
+  mul(g, mul(exp(mul(mul(y, y), 0.5)), SQRT_2PI)),
+];
 
 /**
  * Elementwise inverse of the standard normal CDF Φ⁻¹(p) (−∞ at 0, +∞ at 1, NaN outside [0, 1]).

@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `ne` primitive (operands of identical shape and dtype). */
-export const neP = defineBinary("ne", (a, b) => (a !== b ? 1 : 0), { nondiff: true, out: "bool" });
+export const neP = /* @__PURE__ */ defineBinary("ne", (a, b) => (a !== b ? 1 : 0), {
+  nondiff: true,
+  out: "bool",
+});
 
 /**
  * Elementwise x ≠ y as a bool tensor.

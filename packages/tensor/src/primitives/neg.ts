@@ -1,8 +1,14 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `neg` primitive. */
-export const negP = defineUnary("neg", (x) => -x, { vjp: (g, [_x], _y) => [neg(g)], out: "same" });
+export const negP = /* @__PURE__ */ defineUnary("neg", (x) => -x, {
+  out: "same",
+});
+
+/** VJP rule of `neg` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const negVjpRule: VjpRule<"neg"> = (g, [_x], _y) => [neg(g)];
 
 /**
  * Elementwise negation, −x.

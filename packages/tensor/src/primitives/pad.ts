@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, sizeOf, stridesOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -8,7 +8,7 @@ import { copyStrided } from "../internal/strided.js";
 import { slice } from "./slice.js";
 
 /** The `pad` primitive: zero padding, `lo[i]` before and `hi[i]` after axis i (the transpose of `slice`). */
-export const padP = definePrimitive("pad", {
+export const padP = /* @__PURE__ */ definePrimitive("pad", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     if (
@@ -23,13 +23,6 @@ export const padP = definePrimitive("pad", {
     return s.map((d, i) => d + p.lo[i] + p.hi[i]);
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x], _y, p) => [
-    slice(
-      g,
-      p.lo,
-      x.shape.map((d, i) => p.lo[i] + d),
-    ),
-  ],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const os = stridesOf(shape);
@@ -39,6 +32,15 @@ export const padP = definePrimitive("pad", {
     return out;
   },
 });
+
+/** VJP rule of `pad` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const padVjpRule: VjpRule<"pad"> = (g, [x], _y, p) => [
+  slice(
+    g,
+    p.lo,
+    x.shape.map((d, i) => p.lo[i] + d),
+  ),
+];
 
 /**
  * Pads `x` with zeros: `lo[i]` entries before and `hi[i]` after axis i.

@@ -1,16 +1,15 @@
 import { allocate, isFloat } from "../core/dtype.js";
 import { ConstraintError } from "../core/errors.js";
-import { definePrimitive, num } from "../core/primitive.js";
+import { definePrimitive, num, type VjpRule } from "../core/primitive.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { polygammaScalar } from "../special/polygamma.js";
 import { mul } from "./mul.js";
 
 /** The `polygamma` primitive, ψ⁽ⁿ⁾(x) for integer n ≥ 1. */
-export const polygammaP = definePrimitive("polygamma", {
+export const polygammaP = /* @__PURE__ */ definePrimitive("polygamma", {
   shape: ([x]) => x.shape,
   dtype: ([x]) => (isFloat(x.dtype) ? x.dtype : "float64"),
-  vjp: (g, [x], _y, p) => [mul(g, polygamma(p.n + 1, x))],
   kernel: ([x], p, _s, dtype) => {
     const a = num(x);
     const out = allocate(dtype, a.length);
@@ -18,6 +17,9 @@ export const polygammaP = definePrimitive("polygamma", {
     return out;
   },
 });
+
+/** VJP rule of `polygamma` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const polygammaVjpRule: VjpRule<"polygamma"> = (g, [x], _y, p) => [mul(g, polygamma(p.n + 1, x))];
 
 /**
  * Polygamma function ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n ≥ 1 integer; n = 1 is trigamma).

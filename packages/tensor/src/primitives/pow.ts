@@ -1,9 +1,13 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { powVjp } from "../internal/binary-vjps.js";
 import { bind2, defineBinary } from "../internal/elementwise.js";
 
 /** The `pow` primitive (operands of identical shape and dtype). */
-export const powP = defineBinary("pow", Math.pow, { vjp: (g, [x, y], out) => powVjp(g, x, y, out) });
+export const powP = /* @__PURE__ */ defineBinary("pow", Math.pow, {});
+
+/** VJP rule of `pow` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const powVjpRule: VjpRule<"pow"> = (g, [x, y], out) => powVjp(g, x, y, out);
 
 /**
  * Elementwise power xʸ with NumPy broadcasting.

@@ -10,7 +10,7 @@ import { randomBitsInto } from "../random/threefry.js";
  * key with leading batch axes (`[...K, 2]`, as `vmap` over keys makes) gives `[...K, ...shape]`: each key's
  * bits, as if drawn one key at a time.
  */
-export const randomBitsP = definePrimitive("randomBits", {
+export const randomBitsP = /* @__PURE__ */ definePrimitive("randomBits", {
   shape: ([k], p) => {
     if (k.dtype !== "uint32")
       throw new DtypeError("bad-key", `randomBits: key must be uint32 [2], got ${k.dtype}.`);

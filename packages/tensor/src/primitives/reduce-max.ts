@@ -1,5 +1,5 @@
 import { allocate } from "../core/dtype.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -11,14 +11,9 @@ import { mul } from "./mul.js";
 import { expandReduced, sum } from "./reduce-sum.js";
 
 /** The `reduceMax` primitive (NaN propagates; the gradient is shared equally among ties). */
-export const reduceMaxP = definePrimitive("reduceMax", {
+export const reduceMaxP = /* @__PURE__ */ definePrimitive("reduceMax", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x], y, p) => {
-    const mask = cast(eq(x, expandReduced(y, x.shape, p.axes)), x.dtype);
-    const count = expandReduced(sum(mask, p.axes, false), x.shape, p.axes);
-    return [div(mul(expandReduced(g, x.shape, p.axes), mask), count)];
-  },
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     reduceInto(arr(x), x.shape, p.axes, out, Number.NEGATIVE_INFINITY, (a, v) =>
@@ -27,6 +22,13 @@ export const reduceMaxP = definePrimitive("reduceMax", {
     return out;
   },
 });
+
+/** VJP rule of `reduceMax` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const reduceMaxVjpRule: VjpRule<"reduceMax"> = (g, [x], y, p) => {
+  const mask = cast(eq(x, expandReduced(y, x.shape, p.axes)), x.dtype);
+  const count = expandReduced(sum(mask, p.axes, false), x.shape, p.axes);
+  return [div(mul(expandReduced(g, x.shape, p.axes), mask), count)];
+};
 
 /**
  * Maximum over `axis` (a number, a list, or all axes when omitted); NaN propagates.

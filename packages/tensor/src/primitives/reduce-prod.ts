@@ -1,5 +1,5 @@
 import { allocate } from "../core/dtype.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -9,16 +9,20 @@ import { mul } from "./mul.js";
 import { expandReduced } from "./reduce-sum.js";
 
 /** The `reduceProd` primitive (its VJP divides by x, so it assumes non-zero entries). */
-export const reduceProdP = definePrimitive("reduceProd", {
+export const reduceProdP = /* @__PURE__ */ definePrimitive("reduceProd", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => (ins[0].dtype === "bool" ? "int32" : ins[0].dtype),
-  vjp: (g, [x], y, p) => [div(mul(expandReduced(g, x.shape, p.axes), expandReduced(y, x.shape, p.axes)), x)],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     reduceInto(arr(x), x.shape, p.axes, out, 1, (a, v) => a * v);
     return out;
   },
 });
+
+/** VJP rule of `reduceProd` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const reduceProdVjpRule: VjpRule<"reduceProd"> = (g, [x], y, p) => [
+  div(mul(expandReduced(g, x.shape, p.axes), expandReduced(y, x.shape, p.axes)), x),
+];
 
 /**
  * Product over `axis` (a number, a list, or all axes when omitted). Its gradient assumes non-zero entries.

@@ -1,5 +1,5 @@
 import { allocate } from "../core/dtype.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -13,16 +13,18 @@ export function expandReduced(g: Tensor, shape: readonly number[], axes: readonl
 }
 
 /** The `reduceSum` primitive (bool sums to int32). */
-export const reduceSumP = definePrimitive("reduceSum", {
+export const reduceSumP = /* @__PURE__ */ definePrimitive("reduceSum", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => (ins[0].dtype === "bool" ? "int32" : ins[0].dtype),
-  vjp: (g, [x], _y, p) => [expandReduced(g, x.shape, p.axes)],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     reduceInto(arr(x), x.shape, p.axes, out, 0, (a, v) => a + v);
     return out;
   },
 });
+
+/** VJP rule of `reduceSum` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const reduceSumVjpRule: VjpRule<"reduceSum"> = (g, [x], _y, p) => [expandReduced(g, x.shape, p.axes)];
 
 /**
  * Sum over `axis` (a number, a list, or all axes when omitted).

@@ -1,11 +1,11 @@
 import { ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, shapesEqual, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 
 /** The `reshape` primitive (same number of elements; shares the buffer on the js backend). */
-export const reshapeP = definePrimitive("reshape", {
+export const reshapeP = /* @__PURE__ */ definePrimitive("reshape", {
   shape: (ins, p) => {
     if (sizeOf(ins[0].shape) !== sizeOf(p.shape))
       throw new ShapeError(
@@ -15,9 +15,11 @@ export const reshapeP = definePrimitive("reshape", {
     return p.shape;
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x]) => [reshape(g, x.shape)],
   kernel: ([x]) => arr(x),
 });
+
+/** VJP rule of `reshape` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const reshapeVjpRule: VjpRule<"reshape"> = (g, [x]) => [reshape(g, x.shape)];
 
 /**
  * Gives `x` a new shape with the same number of elements (row-major); one entry may be −1 (inferred).

@@ -3,7 +3,7 @@ import { bind1, defineUnary } from "../internal/elementwise.js";
 import { roundHalfEven } from "../special/elementary.js";
 
 /** The `round` primitive. */
-export const roundP = defineUnary("round", roundHalfEven, { nondiff: true, out: "same" });
+export const roundP = /* @__PURE__ */ defineUnary("round", roundHalfEven, { nondiff: true, out: "same" });
 
 /**
  * Elementwise rounding to the nearest integer, ties to even (NumPy); a constant for autodiff.

@@ -1,12 +1,14 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { div } from "./div.js";
 import { mul } from "./mul.js";
 
 /** The `rsqrt` primitive. */
-export const rsqrtP = defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), {
-  vjp: (g, [x], y) => [mul(g, mul(div(y, x), -0.5))],
-});
+export const rsqrtP = /* @__PURE__ */ defineUnary("rsqrt", (x) => 1 / Math.sqrt(x), {});
+
+/** VJP rule of `rsqrt` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const rsqrtVjpRule: VjpRule<"rsqrt"> = (g, [x], y) => [mul(g, mul(div(y, x), -0.5))];
 
 /**
  * Elementwise reciprocal square root, 1/√x.

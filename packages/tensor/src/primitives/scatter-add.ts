@@ -1,5 +1,5 @@
 import { DtypeError, ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, normalizeAxis, shapesEqual } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -8,7 +8,7 @@ import { cast } from "./cast.js";
 import { checkIndex, gatherP } from "./gather.js";
 
 /** The `scatterAdd` primitive: `out = operand; out[..., indices[j], ...] += updates[..., j, ...]` (transpose of gather). */
-export const scatterAddP = definePrimitive("scatterAdd", {
+export const scatterAddP = /* @__PURE__ */ definePrimitive("scatterAdd", {
   shape: ([x, idx, u], p) => {
     const want = [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)];
     if (!shapesEqual(u.shape, want))
@@ -19,7 +19,6 @@ export const scatterAddP = definePrimitive("scatterAdd", {
     return x.shape;
   },
   dtype: ([x]) => x.dtype,
-  vjp: (g, [_x, idx], _y, p) => [g, null, bind(gatherP, [g, idx], { axis: p.axis })],
   kernel: ([x, idx, u], p) => {
     const out = arr(x).slice();
     const ii = arr(idx);
@@ -39,6 +38,13 @@ export const scatterAddP = definePrimitive("scatterAdd", {
     return out;
   },
 });
+
+/** VJP rule of `scatterAdd` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const scatterAddVjpRule: VjpRule<"scatterAdd"> = (g, [_x, idx], _y, p) => [
+  g,
+  null,
+  bind(gatherP, [g, idx], { axis: p.axis }),
+];
 
 /**
  * Adds `updates` into a copy of `operand` at `indices` along `axis` (repeated indices accumulate).

@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { DtypeError, ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { broadcastShapes, fmt, shapesEqual } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -9,7 +9,7 @@ import { broadcastTo } from "./broadcast-to.js";
 import { cast } from "./cast.js";
 
 /** The `select` primitive: `cond ? x : y` elementwise, all three of identical shape, `cond` bool. */
-export const selectP = definePrimitive("select", {
+export const selectP = /* @__PURE__ */ definePrimitive("select", {
   shape: (ins) => {
     if (!shapesEqual(ins[0].shape, ins[1].shape) || !shapesEqual(ins[1].shape, ins[2].shape))
       throw new ShapeError(
@@ -19,10 +19,6 @@ export const selectP = definePrimitive("select", {
     return ins[1].shape;
   },
   dtype: (ins) => ins[1].dtype,
-  vjp: (g, [c]) => {
-    const z = zerosLike(g);
-    return [null, select(c, g, z), select(c, z, g)];
-  },
   kernel: ([c, x, y], _p, _s, dtype) => {
     const cc = arr(c);
     const xx = arr(x);
@@ -32,6 +28,12 @@ export const selectP = definePrimitive("select", {
     return out;
   },
 });
+
+/** VJP rule of `select` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const selectVjpRule: VjpRule<"select"> = (g, [c]) => {
+  const z = zerosLike(g);
+  return [null, select(c, g, z), select(c, z, g)];
+};
 
 /** @internal Binds `select` on operands that already have identical shapes and dtypes. */
 export function select(c: Tensor, x: Tensor, y: Tensor): Tensor {

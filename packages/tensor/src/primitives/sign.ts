@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `sign` primitive. */
-export const signP = defineUnary("sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x), { nondiff: true, out: "same" });
+export const signP = /* @__PURE__ */ defineUnary("sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x), {
+  nondiff: true,
+  out: "same",
+});
 
 /**
  * Elementwise sign: −1, 0 or 1 (NaN stays NaN); a constant for autodiff.

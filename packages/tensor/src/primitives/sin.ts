@@ -1,10 +1,14 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { cos } from "./cos.js";
 import { mul } from "./mul.js";
 
 /** The `sin` primitive. */
-export const sinP = defineUnary("sin", Math.sin, { vjp: (g, [x], _y) => [mul(g, cos(x))] });
+export const sinP = /* @__PURE__ */ defineUnary("sin", Math.sin, {});
+
+/** VJP rule of `sin` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const sinVjpRule: VjpRule<"sin"> = (g, [x], _y) => [mul(g, cos(x))];
 
 /**
  * Elementwise sine (radians).

@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, sizeOf, stridesOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -8,7 +8,7 @@ import { copyStrided } from "../internal/strided.js";
 import { pad } from "./pad.js";
 
 /** The `slice` primitive: `x[start[0]:end[0], …]` with unit steps. */
-export const sliceP = definePrimitive("slice", {
+export const sliceP = /* @__PURE__ */ definePrimitive("slice", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     if (
@@ -23,13 +23,6 @@ export const sliceP = definePrimitive("slice", {
     return s.map((_, i) => p.end[i] - p.start[i]);
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, [x], _y, p) => [
-    pad(
-      g,
-      p.start,
-      x.shape.map((d, i) => d - p.end[i]),
-    ),
-  ],
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const xs = stridesOf(x.shape);
@@ -39,6 +32,15 @@ export const sliceP = definePrimitive("slice", {
     return out;
   },
 });
+
+/** VJP rule of `slice` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const sliceVjpRule: VjpRule<"slice"> = (g, [x], _y, p) => [
+  pad(
+    g,
+    p.start,
+    x.shape.map((d, i) => d - p.end[i]),
+  ),
+];
 
 /**
  * Takes the sub-block `x[start[0]:end[0], start[1]:end[1], …]` (negative indices count from the end; missing

@@ -1,10 +1,14 @@
+import type { VjpRule } from "../core/primitive.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 import { div } from "./div.js";
 import { mul } from "./mul.js";
 
 /** The `sqrt` primitive. */
-export const sqrtP = defineUnary("sqrt", Math.sqrt, { vjp: (g, [_x], y) => [div(g, mul(y, 2))] });
+export const sqrtP = /* @__PURE__ */ defineUnary("sqrt", Math.sqrt, {});
+
+/** VJP rule of `sqrt` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const sqrtVjpRule: VjpRule<"sqrt"> = (g, [_x], y) => [div(g, mul(y, 2))];
 
 /**
  * Elementwise square root.

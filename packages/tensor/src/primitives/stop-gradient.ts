@@ -2,7 +2,10 @@ import type { Tensor, TensorLike } from "../core/tensor.js";
 import { bind1, defineUnary } from "../internal/elementwise.js";
 
 /** The `stopGradient` primitive. */
-export const stopGradientP = defineUnary("stopGradient", (x) => x, { nondiff: true, out: "same" });
+export const stopGradientP = /* @__PURE__ */ defineUnary("stopGradient", (x) => x, {
+  nondiff: true,
+  out: "same",
+});
 
 /**
  * Identity whose derivative is zero: the value passes, gradients stop here.

@@ -1,13 +1,13 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { arr, definePrimitive } from "../core/primitive.js";
+import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { fmt, sizeOf, stridesOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
 import { copyStrided } from "../internal/strided.js";
 
 /** The `transpose` primitive: output axis i is input axis `perm[i]`. */
-export const transposeP = definePrimitive("transpose", {
+export const transposeP = /* @__PURE__ */ definePrimitive("transpose", {
   shape: (ins, p) => {
     const s = ins[0].shape;
     const seen = new Set(p.perm);
@@ -19,13 +19,6 @@ export const transposeP = definePrimitive("transpose", {
     return p.perm.map((a) => s[a]);
   },
   dtype: (ins) => ins[0].dtype,
-  vjp: (g, _x, _y, p) => {
-    const inv = new Array<number>(p.perm.length);
-    p.perm.forEach((a, i) => {
-      inv[a] = i;
-    });
-    return [transpose(g, inv)];
-  },
   kernel: ([x], p, shape, dtype) => {
     const out = allocate(dtype, sizeOf(shape));
     const xs = stridesOf(x.shape);
@@ -41,6 +34,15 @@ export const transposeP = definePrimitive("transpose", {
     return out;
   },
 });
+
+/** VJP rule of `transpose` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const transposeVjpRule: VjpRule<"transpose"> = (g, _x, _y, p) => {
+  const inv = new Array<number>(p.perm.length);
+  p.perm.forEach((a, i) => {
+    inv[a] = i;
+  });
+  return [transpose(g, inv)];
+};
 
 /**
  * Permutes the axes of `x` (default: reverses them).

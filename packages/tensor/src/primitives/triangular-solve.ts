@@ -1,6 +1,6 @@
 import { allocate } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { definePrimitive, num } from "../core/primitive.js";
+import { definePrimitive, num, type VjpRule } from "../core/primitive.js";
 import { fmt, shapesEqual, sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, tensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
@@ -26,7 +26,7 @@ export interface TriangularSolveOptions {
 }
 
 /** The `triangularSolve` primitive: x with op(a)·x = b (leftSide) or x·op(a) = b. */
-export const triangularSolveP = definePrimitive("triangularSolve", {
+export const triangularSolveP = /* @__PURE__ */ definePrimitive("triangularSolve", {
   shape: ([a, b], p) => {
     const r = a.shape.length;
     const n = a.shape[r - 1];
@@ -44,14 +44,6 @@ export const triangularSolveP = definePrimitive("triangularSolve", {
     return b.shape;
   },
   dtype: ([, b]) => b.dtype,
-  vjp: (g, [a], x, p) => {
-    const n = a.shape[a.shape.length - 1];
-    const gb = triangularSolve(a, g, { lower: p.lower, transposeA: !p.transposeA, leftSide: p.leftSide });
-    // left: op(A)̄ = −B̄ Xᵀ; right: op(A)̄ = −Xᵀ B̄; then transpose back if op = ᵀ, keep the used triangle.
-    let opA = p.leftSide ? matmul(gb, matrixTranspose(x)) : matmul(matrixTranspose(x), gb);
-    if (p.transposeA) opA = matrixTranspose(opA);
-    return [mul(neg(opA), triMask(n, p.lower).cast(a.dtype)), gb];
-  },
   kernel: ([a, b], p, shape, dtype) => {
     const A = num(a);
     const B = num(b);
@@ -90,6 +82,16 @@ export const triangularSolveP = definePrimitive("triangularSolve", {
     return out;
   },
 });
+
+/** VJP rule of `triangularSolve` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
+export const triangularSolveVjpRule: VjpRule<"triangularSolve"> = (g, [a], x, p) => {
+  const n = a.shape[a.shape.length - 1];
+  const gb = triangularSolve(a, g, { lower: p.lower, transposeA: !p.transposeA, leftSide: p.leftSide });
+  // left: op(A)̄ = −B̄ Xᵀ; right: op(A)̄ = −Xᵀ B̄; then transpose back if op = ᵀ, keep the used triangle.
+  let opA = p.leftSide ? matmul(gb, matrixTranspose(x)) : matmul(matrixTranspose(x), gb);
+  if (p.transposeA) opA = matrixTranspose(opA);
+  return [mul(neg(opA), triMask(n, p.lower).cast(a.dtype)), gb];
+};
 
 /**
  * Solves a triangular system: op(a)·x = b (`leftSide`, default) or x·op(a) = b, batched over leading axes.
