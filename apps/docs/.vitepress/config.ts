@@ -21,6 +21,7 @@ const guides: readonly (readonly [string, string])[] = [
   ["reparameterisation", "Reparameterisation and divergences"],
   ["mcmc", "MCMC"],
   ["svi", "SVI and autoguides"],
+  ["neural-networks", "Neural networks in models"],
   ["model-comparison", "Model comparison"],
   ["backends", "Backends and GPU"],
   ["parallel", "Parallel and distributed runs"],

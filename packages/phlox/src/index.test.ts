@@ -1,5 +1,6 @@
 import * as diagnostics from "@phlox/diagnostics";
 import * as handlers from "@phlox/handlers";
+import * as nnPkg from "@phlox/nn";
 import * as optimPkg from "@phlox/optim";
 import { describe, expect, it } from "vitest";
 import * as phlox from "./index.js";
@@ -53,6 +54,12 @@ describe("phlox (one import)", () => {
     expect(phlox.optim.Adam).toBe(optimPkg.Adam);
     expect(phlox.Adam).toBe(optimPkg.Adam);
     expect(phlox.loo).toBe(diagnostics.loo);
+    expect(phlox.nn.Dense).toBe(nnPkg.Dense); // the namespace `nn`, as `import flax.linen as nn`
+    expect(phlox.nnModule).toBe(nnPkg.nnModule);
+    expect(phlox.randomModule).toBe(nnPkg.randomModule);
+    expect(phlox.moduleParams).toBe(nnPkg.moduleParams);
+    expect(phlox.nn.tanh).toBe(phlox.tanh); // @phlox/nn re-exports tensor's tanh, sigmoid, softplus
+    expect("Dense" in phlox || "initializers" in phlox || "identity" in phlox).toBe(false);
     for (const name of [
       "SVI",
       "TraceELBO",

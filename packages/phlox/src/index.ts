@@ -2,7 +2,9 @@
 // Where two packages export the same name, the explicit exports below choose one (the star exports of the
 // other are shadowed): model-level `cond`/`scan` and the `Trace` of a model run from @phlox/handlers; PRNG
 // helpers, `DType`, `NestedArray` and `TensorLike` from @phlox/tensor; `Model`, `SiteValue` and the potential types from
-// @phlox/infer; `Draws` and `DrawsInput` from @phlox/diagnostics.
+// @phlox/infer; `Draws` and `DrawsInput` from @phlox/diagnostics. @phlox/nn is the namespace `nn` (its generic names —
+// `Module`, `identity`, `initializers`, the activations — stay out of the top level), with its three model-level
+// functions also at the top level.
 export * from "@phlox/arviz-io";
 export * from "@phlox/autoguide";
 export { useJsCompiler } from "@phlox/backend-js";
@@ -14,6 +16,8 @@ export { cond, scan, type Trace } from "@phlox/handlers";
 export type { Model, SiteLayout, SiteValue, WorkerPotentialSpec } from "@phlox/infer";
 export * from "@phlox/infer";
 export * from "@phlox/mcmc";
+export * as nn from "@phlox/nn";
+export { moduleParams, nnModule, randomModule } from "@phlox/nn";
 export * as optim from "@phlox/optim";
 export * from "@phlox/tensor";
 export {
