@@ -12,6 +12,7 @@ export {
 } from "./compile.js";
 export type { ArgSpec, IRAtom, IRDType, IREqn, IRLiteral, IRProgram, IRTypedArray, IRVar } from "./ir.js";
 export {
+  type BatchedValueAndGradFn,
   type CompiledPotential,
   type CompileValueAndGradOptions,
   compileValueAndGrad,

@@ -2,6 +2,7 @@ import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikel
 import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import {
   type AsyncPotentialFn,
+  type BatchPotentialFn,
   type HMCCore,
   type HMCOptions,
   type HMCState,
@@ -47,6 +48,14 @@ export interface ModelPotential {
   initialZ: Float64Array;
   layout: SiteLayout[];
   postprocess(z: Float64Array): Record<string, SiteValue>;
+  /**
+   * U and ∇U at `n` points stacked in `zs` [n·d] in one call (U into `values[i]`, ∇U into row i of `grads`),
+   * bit for bit what `potentialFn` gives at each point; `undefined` when there is no batched form. Vectorized
+   * chains call it once per leapfrog step for all chains.
+   */
+  potentialBatch?(
+    n: number,
+  ): ((zs: Float64Array, grads: Float64Array, values: Float64Array) => void) | undefined;
   /** `postprocess` of `n` draws stacked in `zs` [n·d], each site `{ data, shape: [n, ...site] }`. */
   postprocessBatch?(zs: Float64Array, n: number): Record<string, SiteValue>;
   initialize?(key: KeyPair): Float64Array;
@@ -315,6 +324,56 @@ export class HMC implements Kernel<HMCState> {
     }
     return this.core.step(state);
   }
+
+  /**
+   * One transition of each chain in `states` (updated in place), the chains in lockstep: at each leapfrog
+   * step, the positions of every chain whose trajectory (or NUTS tree) is still growing are evaluated in one
+   * call — for a model kernel, one compiled program vmapped over the chains (`ModelPotential.potentialBatch`);
+   * for a raw potential, one call per chain. Each chain gets the draws `sample` gives it. MCMC calls this for
+   * `chainMethod: "vectorized"`.
+   * @returns per chain, the error that stopped it, or undefined.
+   */
+  sampleBatch(states: readonly HMCState[]): (Error | undefined)[] {
+    if (this.asynchronous) {
+      throw new PhloxError(
+        "async-potential",
+        `${this.algo}.sampleBatch: this kernel's potential is asynchronous; call sampleAsync (MCMC does).`,
+      );
+    }
+    return this.core.stepBatch(states, this.batchPotential());
+  }
+
+  /** The batched potential of `sampleBatch`: vmapped and compiled per batch size, else a loop over chains. */
+  private batchPotential(): BatchPotentialFn {
+    const mp = this.modelPotential;
+    const U = this.potential as PotentialFn;
+    if (this.batchFnFor === mp && this.batchFn) return this.batchFn;
+    const cache = new Map<number, ((zs: Float64Array, g: Float64Array, v: Float64Array) => void) | null>();
+    const loop: BatchPotentialFn = (zs, grads, values, n) => {
+      const d = zs.length / n;
+      for (let i = 0; i < n; i++)
+        values[i] = U(zs.subarray(i * d, (i + 1) * d), grads.subarray(i * d, (i + 1) * d));
+    };
+    const fn: BatchPotentialFn = (zs, grads, values, n) => {
+      if (n === 1 || !mp?.potentialBatch) return loop(zs, grads, values, n);
+      let f = cache.get(n);
+      if (f === undefined) {
+        try {
+          f = mp.potentialBatch(n) ?? null;
+        } catch {
+          f = null; // a primitive without a batching rule: evaluate chain by chain
+        }
+        cache.set(n, f);
+      }
+      if (f === null) return loop(zs, grads, values, n);
+      f(zs, grads, values);
+    };
+    this.batchFnFor = mp;
+    this.batchFn = fn;
+    return fn;
+  }
+  private batchFn?: BatchPotentialFn;
+  private batchFnFor?: ModelPotential;
 
   /** {@link HMC.sample} awaiting an asynchronous potential; the same draws as `sample` for the same state. */
   sampleAsync(state: HMCState): Promise<HMCState> {
