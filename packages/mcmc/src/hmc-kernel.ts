@@ -103,6 +103,23 @@ export interface ModelKernelOptions extends Omit<HMCOptions, "algo"> {
   initializeModel?: ModelPotentialFactory;
 }
 
+/** Timed full-batch calls of each evaluator before {@link HMC}'s batched potential picks one. */
+const TUNE_CALLS = 24;
+
+/** The vmapped potential of one batch size and what its timing trial found. */
+interface BatchTuner {
+  f: ((zs: Float64Array, grads: Float64Array, values: Float64Array) => void) | null;
+  vmapMs: number[];
+  loopMs: number[];
+  /** Median ms of one vmapped call (all chains). */
+  vmapCost: number;
+  /** Median ms of one chain's call. */
+  loopCost: number;
+  tuned: boolean;
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+
 const FIELDS = [
   "diverging",
   "energy",
@@ -327,10 +344,11 @@ export class HMC implements Kernel<HMCState> {
 
   /**
    * One transition of each chain in `states` (updated in place), the chains in lockstep: at each leapfrog
-   * step, the positions of every chain whose trajectory (or NUTS tree) is still growing are evaluated in one
-   * call — for a model kernel, one compiled program vmapped over the chains (`ModelPotential.potentialBatch`);
-   * for a raw potential, one call per chain. Each chain gets the draws `sample` gives it. MCMC calls this for
-   * `chainMethod: "vectorized"`.
+   * step, the positions of every chain whose trajectory (or NUTS tree) is still growing are evaluated
+   * together — for a model kernel, by one compiled program vmapped over the chains
+   * (`ModelPotential.potentialBatch`) when that is the faster of it and one call per chain (see
+   * `batchPotential`); for a raw potential, one call per chain. Each chain gets the draws `sample` gives it.
+   * MCMC calls this for `chainMethod: "vectorized"`.
    * @returns per chain, the error that stopped it, or undefined.
    */
   sampleBatch(states: readonly HMCState[]): (Error | undefined)[] {
@@ -343,30 +361,55 @@ export class HMC implements Kernel<HMCState> {
     return this.core.stepBatch(states, this.batchPotential());
   }
 
-  /** The batched potential of `sampleBatch`: vmapped and compiled per batch size, else a loop over chains. */
+  /**
+   * The evaluator of `sampleBatch`. With a batched model potential, the first {@link TUNE_CALLS} full-batch
+   * steps alternate between the vmapped program (all chains in one call) and one call per chain, timing
+   * each; afterwards each step takes the cheaper: the vmapped program costs the same for any number of
+   * active chains, one call per chain costs in proportion to them. Both give the same numbers bit for bit,
+   * so the choice changes speed only. (On the JS backend a call costs little, so per-chain calls usually win
+   * over the vmapped program's wider loops; a backend with a per-call dispatch cost tips it the other way.)
+   */
   private batchPotential(): BatchPotentialFn {
     const mp = this.modelPotential;
-    const U = this.potential as PotentialFn;
     if (this.batchFnFor === mp && this.batchFn) return this.batchFn;
-    const cache = new Map<number, ((zs: Float64Array, g: Float64Array, v: Float64Array) => void) | null>();
-    const loop: BatchPotentialFn = (zs, grads, values, n) => {
+    const U = this.potential as PotentialFn;
+    const loop: BatchPotentialFn = (zs, grads, values, n, active) => {
       const d = zs.length / n;
-      for (let i = 0; i < n; i++)
+      for (const i of active)
         values[i] = U(zs.subarray(i * d, (i + 1) * d), grads.subarray(i * d, (i + 1) * d));
     };
-    const fn: BatchPotentialFn = (zs, grads, values, n) => {
-      if (n === 1 || !mp?.potentialBatch) return loop(zs, grads, values, n);
-      let f = cache.get(n);
-      if (f === undefined) {
+    const tuners = new Map<number, BatchTuner>();
+    const fn: BatchPotentialFn = (zs, grads, values, n, active) => {
+      if (n === 1 || !mp?.potentialBatch) return loop(zs, grads, values, n, active);
+      let t = tuners.get(n);
+      if (t === undefined) {
+        let f: BatchTuner["f"] = null;
         try {
           f = mp.potentialBatch(n) ?? null;
         } catch {
           f = null; // a primitive without a batching rule: evaluate chain by chain
         }
-        cache.set(n, f);
+        t = { f, vmapMs: [], loopMs: [], vmapCost: 0, loopCost: 0, tuned: f === null };
+        tuners.set(n, t);
       }
-      if (f === null) return loop(zs, grads, values, n);
-      f(zs, grads, values);
+      const f = t.f;
+      if (f === null) return loop(zs, grads, values, n, active);
+      if (t.tuned) {
+        if (active.length * t.loopCost < t.vmapCost) loop(zs, grads, values, n, active);
+        else f(zs, grads, values);
+        return;
+      }
+      if (active.length < n) return loop(zs, grads, values, n, active);
+      const useVmap = t.vmapMs.length <= t.loopMs.length;
+      const t0 = performance.now();
+      if (useVmap) f(zs, grads, values);
+      else loop(zs, grads, values, n, active);
+      (useVmap ? t.vmapMs : t.loopMs).push(performance.now() - t0);
+      if (t.loopMs.length >= TUNE_CALLS) {
+        t.vmapCost = median(t.vmapMs);
+        t.loopCost = median(t.loopMs) / n;
+        t.tuned = true;
+      }
     };
     this.batchFnFor = mp;
     this.batchFn = fn;

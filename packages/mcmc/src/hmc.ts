@@ -124,22 +124,24 @@ export interface HMCCore {
    * without the wasted evaluations of finished trees). Each state gets the same draws as `step` would give
    * it. A chain whose evaluation throws is left out of later steps and its error returned at its index.
    * @param states - the chains' states (same dimension), updated in place.
-   * @param batch - U and ∇U at `n` points stacked in `zs` ([n·d]); a call that throws is retried point by
-   *   point with the kernel's single-point potential, to find the failing chain.
+   * @param batch - U and ∇U at the active chains' points (row i of `zs` [n·d] is chain i); a call that throws
+   *   is retried point by point with the kernel's single-point potential, to find the failing chain.
    * @returns per chain, the error that stopped its transition, or undefined.
    */
   stepBatch(states: readonly HMCState[], batch: BatchPotentialFn): (Error | undefined)[];
 }
 
 /**
- * U and ∇U at `n` points at once: point i is `zs[i·d … (i+1)·d)`; U goes to `values[i]`, ∇U to the same rows
- * of `grads`.
+ * U and ∇U of a batch of `n` chains: point i is `zs[i·d … (i+1)·d)`; U goes to `values[i]`, ∇U to the same
+ * rows of `grads`. Only the rows listed in `active` (increasing) are needed; the others hold stale points
+ * and may be evaluated or skipped.
  */
 export type BatchPotentialFn = (
   zs: Float64Array,
   grads: Float64Array,
   values: Float64Array,
   n: number,
+  active: readonly number[],
 ) => void;
 
 /**
@@ -467,21 +469,24 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
       }
     };
     for (let i = 0; i < n; i++) resume(i, 0);
+    const Z = zs.subarray(0, n * d);
+    const G = gs.subarray(0, n * d);
+    const V = vs.subarray(0, n);
     while (active.length > 0) {
       const now = active;
       const m = now.length;
-      for (let j = 0; j < m; j++) zs.set(batchWs[now[j]].z, j * d);
+      for (let j = 0; j < m; j++) zs.set(batchWs[now[j]].z, now[j] * d);
       let failed: unknown[] | null = null;
       try {
-        batch(zs.subarray(0, m * d), gs.subarray(0, m * d), vs.subarray(0, m), m);
+        batch(Z, G, V, n, now);
       } catch {
         // Find the chain(s) whose point throws: the others get their value from the single-point potential.
         failed = new Array(m).fill(null);
         for (let j = 0; j < m; j++) {
           const w = batchWs[now[j]];
           try {
-            vs[j] = syncPotential(w.z, w.g);
-            gs.set(w.g, j * d);
+            vs[now[j]] = syncPotential(w.z, w.g);
+            gs.set(w.g, now[j] * d);
           } catch (e) {
             failed[j] = e ?? new Error("potential threw");
           }
@@ -496,9 +501,9 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
           continue;
         }
         const g = batchWs[i].g;
-        const off = j * d;
+        const off = i * d;
         for (let k = 0; k < d; k++) g[k] = gs[off + k];
-        resume(i, vs[j]);
+        resume(i, vs[i]);
       }
     }
     return errors;
