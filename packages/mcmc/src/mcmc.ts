@@ -43,8 +43,9 @@ export interface MCMCOptions {
   /**
    * `"sequential"` (default): chains one after another in this thread. `"vectorized"`: chains in lockstep
    * in this thread, one transition each in turn (same draws as sequential; progress is reported for all
-   * chains together); HMC and NUTS evaluate the potential and gradient of all chains in one call per
-   * leapfrog step (for a model, one compiled program vmapped over the chains). `"parallel"`: one worker thread per chain; needs a kernel with `workerSpec()`.
+   * chains together); HMC and NUTS evaluate each leapfrog step of all chains together, for a model by one
+   * compiled program vmapped over the chains when the first steps time it faster than one call per chain.
+   * `"parallel"`: one worker thread per chain; needs a kernel with `workerSpec()`.
    */
   chainMethod?: "sequential" | "parallel" | "vectorized";
   /** Progress bar on stderr when it is a TTY. Default true. */
