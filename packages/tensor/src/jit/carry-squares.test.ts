@@ -52,3 +52,30 @@ test("simplify carries w beside a carry fed back as sqrt(w) and read squared (GA
       1e-14 * (1 + Math.abs(g0?.[i] as number)),
     );
 });
+
+test("a stored ys turned into an accumulator is not read back by a later scan's recomputed residual", () => {
+  // Σ σ_t makes σ's ys an accumulator; the reverse scan's residual 2σ_t must then stay stored.
+  const f = (z: Tensor): Tensor =>
+    T.sum(
+      scan(
+        (c: Tensor, x: Tensor) => {
+          const s = T.sqrt(c.square().add(x.square()).add(T.exp(z.sum())));
+          return [s, s];
+        },
+        tensor(0.5),
+        tensor([1, 2, 3, 4]),
+      )[1] as Tensor,
+    );
+  const { program } = makeProgram(valueAndGrad(f), [{ shape: [2], dtype: "float64" }]);
+  const q = simplify(program);
+  const defined = new Set<number>([...q.inputs, ...q.constants.map((c) => c.v)].map((v) => v.id));
+  for (const e of q.eqns) {
+    for (const a of e.inputs) if ("id" in a) expect(defined.has(a.id)).toBe(true);
+    for (const v of e.outputs) defined.add(v.id);
+  }
+  const z = Float64Array.of(0.1, -0.3);
+  const [v0, g0] = interpretProgram(program, [z]);
+  const [v1, g1] = interpretProgram(q, [z]);
+  expect(v1?.[0]).toBeCloseTo(v0?.[0] as number, 12);
+  expect(g1?.[1]).toBeCloseTo(g0?.[1] as number, 12);
+});

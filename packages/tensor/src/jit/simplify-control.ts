@@ -372,7 +372,9 @@ function rematerialize(
       if (isLiteral(w) || jj === j || anchors.has(w.id)) continue;
       const d = fdef.get(w.id);
       const readHere = inputs.some((b, m) => m >= nc + nh && m !== k && !isLiteral(b) && b.id === fo.id);
-      const readElsewhere = (o.uses.get(fo.id) ?? []).some((q) => q !== e0) || o.outputs.has(fo.id);
+      // (a reader absorbed into F as an accumulator, step (c), no longer keeps the ys stored)
+      const readElsewhere =
+        (o.uses.get(fo.id) ?? []).some((q) => q !== e0 && !o.dropped.has(q)) || o.outputs.has(fo.id);
       if ((d === undefined || !CHEAP.has(d.primitive)) && (readHere || readElsewhere)) anchors.set(w.id, fo);
     }
     // the cone of yv: cheap equations down to F consts, F xs and anchors
