@@ -14,6 +14,7 @@ export { engineIndependentMath } from "./internal/elementwise.js";
 export type { ArgSpec, IRAtom, IRDType, IREqn, IRLiteral, IRProgram, IRTypedArray, IRVar } from "./ir.js";
 export { portableMath, setEngineIndependentMath } from "./portable-math.js";
 export {
+  type BatchedValueAndGradFn,
   type CompiledPotential,
   type CompileValueAndGradOptions,
   compileValueAndGrad,

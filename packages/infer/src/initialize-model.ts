@@ -106,6 +106,15 @@ export const CHECK_COMPILED_MAX = 2 ** 17;
 export interface ModelInfo {
   /** U(z) = −(log joint + Σ log|det J|) on the flat unconstrained vector; writes ∇U(z) into `grad`. */
   potentialFn: (z: Float64Array, grad: Float64Array) => number;
+  /**
+   * U and ∇U at `n` points in one call, when the potential is compiled (else `undefined`): the compiled
+   * program vmapped over the points (`@phlox/backend-js`'s `CompiledPotential.batched`, compiled once per
+   * `n`). `zs` holds the points row-major ([n·dim]); U at point i goes to `values[i]`, ∇U to row i of
+   * `grads`. Row i equals `potentialFn` at that point bit for bit (vectorized MCMC chains rely on it).
+   */
+  potentialBatch(
+    n: number,
+  ): ((zs: Float64Array, grads: Float64Array, values: Float64Array) => void) | undefined;
   /** A valid starting point (finite U and ∇U), length `dim`. */
   initialZ: Float64Array;
   /** U at `initialZ`. */
@@ -495,6 +504,10 @@ function initializeModelImpl(
   const spec = compiled;
   const info: ModelInfo = {
     potentialFn,
+    potentialBatch(n) {
+      if (spec === null || gibbs !== null || dim === 0) return undefined;
+      return spec.batched(n);
+    },
     initialZ: first.z,
     initialPotential: first.pe,
     layout,

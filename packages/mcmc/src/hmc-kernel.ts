@@ -2,6 +2,7 @@ import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikel
 import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import {
   type AsyncPotentialFn,
+  type BatchPotentialFn,
   type HMCCore,
   type HMCOptions,
   type HMCState,
@@ -47,6 +48,14 @@ export interface ModelPotential {
   initialZ: Float64Array;
   layout: SiteLayout[];
   postprocess(z: Float64Array): Record<string, SiteValue>;
+  /**
+   * U and ∇U at `n` points stacked in `zs` [n·d] in one call (U into `values[i]`, ∇U into row i of `grads`),
+   * bit for bit what `potentialFn` gives at each point; `undefined` when there is no batched form. Vectorized
+   * chains call it once per leapfrog step for all chains.
+   */
+  potentialBatch?(
+    n: number,
+  ): ((zs: Float64Array, grads: Float64Array, values: Float64Array) => void) | undefined;
   /** `postprocess` of `n` draws stacked in `zs` [n·d], each site `{ data, shape: [n, ...site] }`. */
   postprocessBatch?(zs: Float64Array, n: number): Record<string, SiteValue>;
   initialize?(key: KeyPair): Float64Array;
@@ -93,6 +102,23 @@ export interface ModelKernelOptions extends Omit<HMCOptions, "algo"> {
   /** The model initialiser. Default: `@phlox/infer`'s `initializeModel` (loaded by `prepare()`). */
   initializeModel?: ModelPotentialFactory;
 }
+
+/** Timed full-batch calls of each evaluator before {@link HMC}'s batched potential picks one. */
+const TUNE_CALLS = 24;
+
+/** The vmapped potential of one batch size and what its timing trial found. */
+interface BatchTuner {
+  f: ((zs: Float64Array, grads: Float64Array, values: Float64Array) => void) | null;
+  vmapMs: number[];
+  loopMs: number[];
+  /** Median ms of one vmapped call (all chains). */
+  vmapCost: number;
+  /** Median ms of one chain's call. */
+  loopCost: number;
+  tuned: boolean;
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
 
 const FIELDS = [
   "diverging",
@@ -315,6 +341,82 @@ export class HMC implements Kernel<HMCState> {
     }
     return this.core.step(state);
   }
+
+  /**
+   * One transition of each chain in `states` (updated in place), the chains in lockstep: at each leapfrog
+   * step, the positions of every chain whose trajectory (or NUTS tree) is still growing are evaluated
+   * together — for a model kernel, by one compiled program vmapped over the chains
+   * (`ModelPotential.potentialBatch`) when that is the faster of it and one call per chain (see
+   * `batchPotential`); for a raw potential, one call per chain. Each chain gets the draws `sample` gives it.
+   * MCMC calls this for `chainMethod: "vectorized"`.
+   * @returns per chain, the error that stopped it, or undefined.
+   */
+  sampleBatch(states: readonly HMCState[]): (Error | undefined)[] {
+    if (this.asynchronous) {
+      throw new PhloxError(
+        "async-potential",
+        `${this.algo}.sampleBatch: this kernel's potential is asynchronous; call sampleAsync (MCMC does).`,
+      );
+    }
+    return this.core.stepBatch(states, this.batchPotential());
+  }
+
+  /**
+   * The evaluator of `sampleBatch`. With a batched model potential, the first {@link TUNE_CALLS} full-batch
+   * steps alternate between the vmapped program (all chains in one call) and one call per chain, timing
+   * each; afterwards each step takes the cheaper: the vmapped program costs the same for any number of
+   * active chains, one call per chain costs in proportion to them. Both give the same numbers bit for bit,
+   * so the choice changes speed only. (On the JS backend a call costs little, so per-chain calls usually win
+   * over the vmapped program's wider loops; a backend with a per-call dispatch cost tips it the other way.)
+   */
+  private batchPotential(): BatchPotentialFn {
+    const mp = this.modelPotential;
+    if (this.batchFnFor === mp && this.batchFn) return this.batchFn;
+    const U = this.potential as PotentialFn;
+    const loop: BatchPotentialFn = (zs, grads, values, n, active) => {
+      const d = zs.length / n;
+      for (const i of active)
+        values[i] = U(zs.subarray(i * d, (i + 1) * d), grads.subarray(i * d, (i + 1) * d));
+    };
+    const tuners = new Map<number, BatchTuner>();
+    const fn: BatchPotentialFn = (zs, grads, values, n, active) => {
+      if (n === 1 || !mp?.potentialBatch) return loop(zs, grads, values, n, active);
+      let t = tuners.get(n);
+      if (t === undefined) {
+        let f: BatchTuner["f"] = null;
+        try {
+          f = mp.potentialBatch(n) ?? null;
+        } catch {
+          f = null; // a primitive without a batching rule: evaluate chain by chain
+        }
+        t = { f, vmapMs: [], loopMs: [], vmapCost: 0, loopCost: 0, tuned: f === null };
+        tuners.set(n, t);
+      }
+      const f = t.f;
+      if (f === null) return loop(zs, grads, values, n, active);
+      if (t.tuned) {
+        if (active.length * t.loopCost < t.vmapCost) loop(zs, grads, values, n, active);
+        else f(zs, grads, values);
+        return;
+      }
+      if (active.length < n) return loop(zs, grads, values, n, active);
+      const useVmap = t.vmapMs.length <= t.loopMs.length;
+      const t0 = performance.now();
+      if (useVmap) f(zs, grads, values);
+      else loop(zs, grads, values, n, active);
+      (useVmap ? t.vmapMs : t.loopMs).push(performance.now() - t0);
+      if (t.loopMs.length >= TUNE_CALLS) {
+        t.vmapCost = median(t.vmapMs);
+        t.loopCost = median(t.loopMs) / n;
+        t.tuned = true;
+      }
+    };
+    this.batchFnFor = mp;
+    this.batchFn = fn;
+    return fn;
+  }
+  private batchFn?: BatchPotentialFn;
+  private batchFnFor?: ModelPotential;
 
   /** {@link HMC.sample} awaiting an asynchronous potential; the same draws as `sample` for the same state. */
   sampleAsync(state: HMCState): Promise<HMCState> {

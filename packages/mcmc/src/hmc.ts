@@ -12,6 +12,7 @@ import { checkInverseMass, type WelfordState, welfordCovariance } from "./adapta
 import { cholesky, invertSpd } from "./internal/linalg.js";
 import {
   type AsyncPotentialFn,
+  advance,
   drawMomentum,
   hmcBegin,
   kick,
@@ -117,7 +118,31 @@ export interface HMCCore {
   initAsync(z0: Float64Array, key: KeyPair, numWarmup: number): Promise<HMCState>;
   /** {@link HMCCore.step} awaiting the potential at each leapfrog step; the same draws as `step` for the same state. */
   stepAsync(state: HMCState): Promise<HMCState>;
+  /**
+   * One transition of each of several chains, in lockstep: at every leapfrog step the positions of all
+   * chains whose trajectory still runs are evaluated with one call of `batch` (NumPyro's vectorized chains,
+   * without the wasted evaluations of finished trees). Each state gets the same draws as `step` would give
+   * it. A chain whose evaluation throws is left out of later steps and its error returned at its index.
+   * @param states - the chains' states (same dimension), updated in place.
+   * @param batch - U and ∇U at the active chains' points (row i of `zs` [n·d] is chain i); a call that throws
+   *   is retried point by point with the kernel's single-point potential, to find the failing chain.
+   * @returns per chain, the error that stopped its transition, or undefined.
+   */
+  stepBatch(states: readonly HMCState[], batch: BatchPotentialFn): (Error | undefined)[];
 }
+
+/**
+ * U and ∇U of a batch of `n` chains: point i is `zs[i·d … (i+1)·d)`; U goes to `values[i]`, ∇U to the same
+ * rows of `grads`. Only the rows listed in `active` (increasing) are needed; the others hold stale points
+ * and may be evaluated or skipped.
+ */
+export type BatchPotentialFn = (
+  zs: Float64Array,
+  grads: Float64Array,
+  values: Float64Array,
+  n: number,
+  active: readonly number[],
+) => void;
 
 /**
  * A computation that needs U at points it chooses: it yields after putting the point in the workspace's
@@ -182,11 +207,13 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
     return ws;
   };
 
-  function* findReasonableStepSize(s: HMCState, eps0: number): NeedsPotential<number> {
+  function* findReasonableStepSize(
+    s: HMCState,
+    eps0: number,
+    w = workspace(s.z.length),
+  ): NeedsPotential<number> {
     // Hoffman & Gelman (2014), Algorithm 4 / NumPyro's find_reasonable_step_size: double or halve ε until
     // the one-step acceptance crosses 0.8.
-    const d = s.z.length;
-    const w = workspace(d);
     const mass = massOf(s, w);
     const logTarget = Math.log(0.8);
     let eps = eps0;
@@ -339,8 +366,7 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
   }
 
   /** Draws the momentum and begins the trajectory in the workspace. */
-  function begin(s: HMCState): Workspace {
-    const w = workspace(s.z.length);
+  function begin(s: HMCState, w = workspace(s.z.length)): Workspace {
     const mass = massOf(s, w);
     drawMomentum(mass, s.rng, s.r, w.tmp);
     if (o.algo === "NUTS") {
@@ -404,7 +430,86 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
     return s;
   }
 
-  return { options: o, init, step, initAsync, stepAsync };
+  /** One transition as a computation that yields for U at `w.z` (what {@link stepBatch} interleaves). */
+  function* transition(s: HMCState, w: Workspace): NeedsPotential<HMCState> {
+    begin(s, w);
+    while (advance(w, yield));
+    if (finish(s, w)) {
+      if (o.findHeuristicStepSize) s.stepSize = yield* findReasonableStepSize(s, s.stepSize, w);
+      restartStepSize(s);
+    }
+    s.i++;
+    return s;
+  }
+
+  // One workspace per chain of a batch (a chain's trajectory lives in its workspace between steps).
+  let batchWs: Workspace[] = [];
+  let zs = new Float64Array(0);
+  let gs = new Float64Array(0);
+  let vs = new Float64Array(0);
+
+  function stepBatch(states: readonly HMCState[], batch: BatchPotentialFn): (Error | undefined)[] {
+    const n = states.length;
+    const errors: (Error | undefined)[] = new Array(n).fill(undefined);
+    if (n === 0) return errors;
+    const d = states[0].z.length;
+    if (batchWs.length < n || batchWs[0].d !== d) {
+      batchWs = Array.from({ length: n }, () => new Workspace(d, o.maxTreeDepth));
+      zs = new Float64Array(n * d);
+      gs = new Float64Array(n * d);
+      vs = new Float64Array(n);
+    }
+    const gens = states.map((s, i) => transition(s, batchWs[i]));
+    let active: number[] = [];
+    const resume = (i: number, pe: number): void => {
+      try {
+        if (!gens[i].next(pe).done) active.push(i);
+      } catch (e) {
+        errors[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    };
+    for (let i = 0; i < n; i++) resume(i, 0);
+    const Z = zs.subarray(0, n * d);
+    const G = gs.subarray(0, n * d);
+    const V = vs.subarray(0, n);
+    while (active.length > 0) {
+      const now = active;
+      const m = now.length;
+      for (let j = 0; j < m; j++) zs.set(batchWs[now[j]].z, now[j] * d);
+      let failed: unknown[] | null = null;
+      try {
+        batch(Z, G, V, n, now);
+      } catch {
+        // Find the chain(s) whose point throws: the others get their value from the single-point potential.
+        failed = new Array(m).fill(null);
+        for (let j = 0; j < m; j++) {
+          const w = batchWs[now[j]];
+          try {
+            vs[now[j]] = syncPotential(w.z, w.g);
+            gs.set(w.g, now[j] * d);
+          } catch (e) {
+            failed[j] = e ?? new Error("potential threw");
+          }
+        }
+      }
+      active = [];
+      for (let j = 0; j < m; j++) {
+        const i = now[j];
+        const err = failed?.[j];
+        if (err !== undefined && err !== null) {
+          errors[i] = err instanceof Error ? err : new Error(String(err));
+          continue;
+        }
+        const g = batchWs[i].g;
+        const off = i * d;
+        for (let k = 0; k < d; k++) g[k] = gs[off + k];
+        resume(i, vs[i]);
+      }
+    }
+    return errors;
+  }
+
+  return { options: o, init, step, initAsync, stepAsync, stepBatch };
 }
 
 function massOf(s: HMCState, w: Workspace): Mass {

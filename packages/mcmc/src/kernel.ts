@@ -92,6 +92,13 @@ export interface Kernel<S extends object = object> {
   initAsync?(args: KernelInitArgs): Promise<S>;
   /** {@link Kernel.sample} for an asynchronous kernel. */
   sampleAsync?(state: S): Promise<S>;
+  /**
+   * One transition of each of several chains at once, the states updated in place (`chainMethod:
+   * "vectorized"`; HMC and NUTS evaluate all chains' potentials in one batched call per leapfrog step).
+   * Each chain must get the draws `sample` gives it. Returns, per chain, the error that stopped it or
+   * undefined.
+   */
+  sampleBatch?(states: readonly S[]): (Error | undefined)[];
   /** Maps one flat draw to named values (constrained values and deterministic sites). */
   postprocess?(z: Float64Array): Record<string, SiteValue>;
   /**

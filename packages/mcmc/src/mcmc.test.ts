@@ -34,7 +34,7 @@ describe("MCMC", () => {
   });
 
   test("MCMC chainMethod sequential, vectorized and parallel (worker threads) give identical draws", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const runs = await Promise.all(
       (["sequential", "vectorized", "parallel"] as const).map(async (chainMethod) => {

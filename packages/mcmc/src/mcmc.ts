@@ -41,9 +41,11 @@ export interface MCMCOptions {
   /** Keep ⌊numSamples / thinning⌋ post-warmup draws, every `thinning`-th ending with the last (NumPyro). Default 1. */
   thinning?: number;
   /**
-   * `"sequential"` (default): chains one after another in this thread. `"vectorized"`: chains interleaved
+   * `"sequential"` (default): chains one after another in this thread. `"vectorized"`: chains in lockstep
    * in this thread, one transition each in turn (same draws as sequential; progress is reported for all
-   * chains together). `"parallel"`: one worker thread per chain; needs a kernel with `workerSpec()`.
+   * chains together); HMC and NUTS evaluate each leapfrog step of all chains together, for a model by one
+   * compiled program vmapped over the chains when the first steps time it faster than one call per chain.
+   * `"parallel"`: one worker thread per chain; needs a kernel with `workerSpec()`.
    */
   chainMethod?: "sequential" | "parallel" | "vectorized";
   /** Progress bar on stderr when it is a TTY. Default true. */
@@ -353,7 +355,28 @@ export class MCMC<S extends object = object> {
             failures.push({ chain: c, error: asChainError(c, e) });
           }
         };
-        if (o.chainMethod === "vectorized") {
+        if (o.chainMethod === "vectorized" && k.sampleBatch && !asynchronous) {
+          // One transition of every live chain per call: HMC/NUTS evaluate all chains' leapfrog steps together.
+          const batch = k.sampleBatch.bind(k);
+          for (let it = 0; it < total; it++) {
+            const live: number[] = [];
+            for (let c = 0; c < o.numChains; c++) if (runners[c] && !runners[c]?.done) live.push(c);
+            if (live.length === 0) break;
+            const errors = batch(live.map((c) => (runners[c] as ChainRunner<S>).state));
+            for (const [j, c] of live.entries()) {
+              const r = runners[c] as ChainRunner<S>;
+              const err = errors[j];
+              if (err !== undefined) {
+                runners[c] = undefined;
+                failures.push({ chain: c, error: asChainError(c, err) });
+                continue;
+              }
+              r.accept(r.state);
+              if (reporting && (r.iteration % every === 0 || r.done)) report(r.progress());
+            }
+            await pause(live[0]);
+          }
+        } else if (o.chainMethod === "vectorized") {
           // A synchronous kernel's step finishes before `step` returns: only asynchronous ones are awaited.
           for (let it = 0; it < total; it++) {
             for (let c = 0; c < o.numChains; c++) {

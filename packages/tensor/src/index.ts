@@ -81,7 +81,7 @@ export {
 } from "./jit/simplify.js";
 export { simplifyControlFlow } from "./jit/simplify-control.js";
 export type { AbstractInput } from "./jit/stage.js";
-export { stageValueAndGrad } from "./jit/stage.js";
+export { batchProgram, stageValueAndGrad } from "./jit/stage.js";
 // Composites (no rules of their own).
 export { betaln, lbeta, trigamma } from "./ops/beta.js";
 export { einsum } from "./ops/einsum.js";

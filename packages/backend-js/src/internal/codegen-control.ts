@@ -168,11 +168,13 @@ function bindOutputs(gen: Generator, outs: readonly IRVar[], storage: readonly S
 }
 
 /**
- * Rewrites `div(x, c)` in a loop body, where `c` is a one-element floating loop constant, into
- * `mul(x, r)` with `r = 1 / c` computed once before the loop: a division costs several multiplications'
- * throughput, and a scan's reverse (VJP) body typically divides by the same scale parameters every step.
- * The result differs from the division by at most one rounding of the reciprocal (about 1e-16 relative).
- * Returns the new body (reciprocals appended to its constants) and their storage.
+ * Rewrites `div(x, c)` in a loop body, where `c` is a floating loop constant, into `mul(x, r)` with
+ * `r = 1 / c` computed once before the loop (elementwise for a vector constant): a division costs several
+ * multiplications' throughput, and a scan's reverse (VJP) body typically divides by the same scale
+ * parameters every step. The result differs from the division by at most one rounding of the reciprocal
+ * (about 1e-16 relative); a vmapped program (whose scale constants have become vectors) computes exactly
+ * what the unbatched one computes per row. Returns the new body (reciprocals appended to its constants)
+ * and their storage.
  */
 function hoistReciprocals(
   gen: Generator,
@@ -184,12 +186,8 @@ function hoistReciprocals(
   const constIdx = new Map<number, number>();
   body.inputs.slice(0, nc).forEach((v, k) => {
     const s = consts[k] as Storage;
-    if (
-      sizeOf(v.shape) === 1 &&
-      (v.dtype === "float64" || v.dtype === "float32") &&
-      s.k !== "tmp" &&
-      s.k !== "tview"
-    )
+    if (v.dtype !== "float64" && v.dtype !== "float32") return;
+    if (sizeOf(v.shape) === 1 ? s.k !== "tmp" && s.k !== "tview" : s.k === "buf" || s.k === "splat")
       constIdx.set(v.id, k);
   });
   const recips = new Map<number, IRVar>();
@@ -207,10 +205,19 @@ function hoistReciprocals(
   });
   if (recips.size === 0) return { body, consts: [...consts] };
   const extra: Storage[] = [];
-  for (const [id] of recips) {
+  for (const [id, r] of recips) {
+    const c = consts[constIdx.get(id) as number] as Storage;
+    const m = sizeOf(r.shape);
+    if (m > 1 && c.k === "buf") {
+      const b = buffer(gen, r.dtype, m);
+      const at = c.off === 0 ? "k" : `${c.off} + k`;
+      sink.push(`for (let k = 0; k < ${m}; k++) ${b}[k] = 1 / ${c.name}[${at}];`);
+      extra.push({ k: "buf", name: b, off: 0 });
+      continue;
+    }
     const name = `r${gen.ids.next++}`;
-    sink.push(`const ${name} = 1 / ${scalarExpr(consts[constIdx.get(id) as number] as Storage)};`);
-    extra.push({ k: "sc", e: name });
+    sink.push(`const ${name} = 1 / ${scalarExpr(c)};`);
+    extra.push(m > 1 ? { k: "splat", e: name } : { k: "sc", e: name });
   }
   return {
     body: {

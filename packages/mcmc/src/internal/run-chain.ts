@@ -156,6 +156,12 @@ export class ChainRunner<S extends object> {
     }
   }
 
+  /** Takes `state`, the result of one transition made outside (a kernel's `sampleBatch`), and records it. */
+  accept(state: S): void {
+    this.state = state;
+    this.record();
+  }
+
   /** Counts the transition just made and keeps its draw and fields when thinning says so. */
   private record(): void {
     const k = this.kernel;

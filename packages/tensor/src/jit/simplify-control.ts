@@ -228,6 +228,16 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
       changed = true;
     }
   }
+  // (e) a carry fed back as sqrt(w) and read squared: carry w too, so the recursion skips the sqrt
+  {
+    const r = carrySquares(o, pre, inputs, bodyInputs, bodyEqns, bodyOutputs, outputs, nc, nh, next);
+    if (r !== null) {
+      ({ nh, next } = r);
+      bodyEqns = r.bodyEqns;
+      bodyOutputs = r.bodyOutputs;
+      changed = true;
+    }
+  }
   if (!changed) return e;
   return {
     primitive: "scan",
@@ -240,6 +250,73 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
     },
     outputs,
   } as Eqn;
+}
+
+/**
+ * Step (e) of {@link optimizeScan}: for a float carry c whose next value is `sqrt(w)` and which the body
+ * reads as `c · c` (GARCH's σ²_{t−1}, a Normal's variance), adds w as a carry of its own (initial value
+ * init · init, computed once outside) and reads c · c from it. The sqrt then leaves the loop-carried
+ * dependency chain (it still runs for c's other readers, off the critical path). Not bit-exact: w and
+ * sqrt(w)·sqrt(w) differ by at most about one rounding (2⁻⁵² relative); c itself and every other value are
+ * unchanged. Mutates the arrays it is given and returns the new body equations, outputs and counts, or null
+ * when no carry qualifies.
+ */
+function carrySquares(
+  o: Outer,
+  pre: Eqn[],
+  inputs: Atom[],
+  bodyInputs: Var[],
+  bodyEqns: Eqn[],
+  bodyOutputs: Atom[],
+  outputs: Var[],
+  nc: number,
+  nh0: number,
+  next0: number,
+): { bodyEqns: Eqn[]; bodyOutputs: Atom[]; nh: number; next: number } | null {
+  let nh = nh0;
+  let next = next0;
+  let eqns = bodyEqns;
+  let outs = bodyOutputs;
+  let changed = false;
+  for (let j = 0; j < nh0; j++) {
+    const c = bodyInputs[nc + j] as Var;
+    if (c.dtype !== "float64" && c.dtype !== "float32") continue;
+    const out = outs[j] as Atom;
+    if (isLiteral(out)) continue;
+    const def = eqns.find((q) => q.outputs[0]?.id === out.id);
+    const w = def?.inputs[0] as Atom | undefined;
+    if (def?.primitive !== "sqrt" || w === undefined || isLiteral(w)) continue;
+    const squares = eqns.filter(
+      (q) =>
+        q.primitive === "mul" &&
+        !isLiteral(q.inputs[0] as Atom) &&
+        !isLiteral(q.inputs[1] as Atom) &&
+        (q.inputs[0] as Var).id === c.id &&
+        (q.inputs[1] as Var).id === c.id,
+    );
+    if (squares.length === 0) continue;
+    const cw: Var = { id: next++, shape: [...c.shape], dtype: c.dtype };
+    const gone = new Set(squares);
+    const sub = new Map<number, Atom>(squares.map((q) => [(q.outputs[0] as Var).id, cw]));
+    const r = (a: Atom): Atom => (isLiteral(a) ? a : (sub.get(a.id) ?? a));
+    eqns = eqns.filter((q) => !gone.has(q)).map((q) => ({ ...q, inputs: q.inputs.map(r) }) as Eqn);
+    outs = outs.map(r);
+    const init = inputs[nc + j] as Atom;
+    let init2: Atom;
+    if (isLiteral(init)) init2 = { literal: init.literal * init.literal, dtype: init.dtype };
+    else {
+      const v = o.fresh(c.shape, c.dtype);
+      pre.push({ primitive: "mul", inputs: [init, init], params: {}, outputs: [v] } as Eqn);
+      init2 = v;
+    }
+    outs.splice(nh, 0, w);
+    bodyInputs.splice(nc + nh, 0, cw);
+    inputs.splice(nc + nh, 0, init2);
+    outputs.splice(nh, 0, o.fresh(c.shape, c.dtype));
+    nh++;
+    changed = true;
+  }
+  return changed ? { bodyEqns: eqns, bodyOutputs: outs, nh, next } : null;
 }
 
 /** Elementwise primitives cheap enough to recompute rather than store (a load and a store each way). */
@@ -295,7 +372,9 @@ function rematerialize(
       if (isLiteral(w) || jj === j || anchors.has(w.id)) continue;
       const d = fdef.get(w.id);
       const readHere = inputs.some((b, m) => m >= nc + nh && m !== k && !isLiteral(b) && b.id === fo.id);
-      const readElsewhere = (o.uses.get(fo.id) ?? []).some((q) => q !== e0) || o.outputs.has(fo.id);
+      // (a reader absorbed into F as an accumulator, step (c), no longer keeps the ys stored)
+      const readElsewhere =
+        (o.uses.get(fo.id) ?? []).some((q) => q !== e0 && !o.dropped.has(q)) || o.outputs.has(fo.id);
       if ((d === undefined || !CHEAP.has(d.primitive)) && (readHere || readElsewhere)) anchors.set(w.id, fo);
     }
     // the cone of yv: cheap equations down to F consts, F xs and anchors
