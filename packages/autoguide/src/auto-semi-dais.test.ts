@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Gamma, Normal } from "@phlox/distributions";
 import { plate, sample, subsample } from "@phlox/handlers";
-import { matmul, PhloxError, type Tensor, tensor, zeros } from "@phlox/tensor";
+import { matmul, type Tensor, tensor, zeros } from "@phlox/tensor";
 import type { Params } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoNormal } from "./auto-normal.js";
