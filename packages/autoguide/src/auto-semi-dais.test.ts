@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { Gamma, Normal } from "@phlox/distributions";
+import { Gamma, LogNormal, Normal } from "@phlox/distributions";
 import { plate, sample, subsample } from "@phlox/handlers";
-import { matmul, type Tensor, tensor, zeros } from "@phlox/tensor";
-import type { Params } from "@phlox/vi";
+import { exp, key, matmul, mean, ones, PhloxError, type Tensor, tensor, zeros } from "@phlox/tensor";
+import { Adam, type Params, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoNormal } from "./auto-normal.js";
 import { AutoSemiDAIS } from "./auto-semi-dais.js";
@@ -77,4 +77,106 @@ describe("AutoSemiDAIS against NumPyro 0.21 (fixtures/semidais.json)", () => {
       }
     }, 120_000);
   }
+});
+
+describe("AutoSemiDAIS on NumPyro's smoke tests", () => {
+  const gm = (): { tau: Tensor; theta: Tensor } => {
+    const theta = sample("theta", new Normal(0, 1));
+    const tau = sample("tau", new LogNormal(zeros([2]), 1).toEvent(1));
+    return { tau: mean(tau), theta };
+  };
+
+  it("admissible: a full plate beside the subsampled one, event-dim local sites (test_autosemidais_admissible_smoke)", () => {
+    const local1 = (g: { tau: Tensor; theta: Tensor }): void => {
+      plate(
+        "inner",
+        10,
+        () =>
+          plate(
+            "outer",
+            20,
+            () => {
+              const s1 = sample("sigma", new LogNormal(0, 1));
+              const s2 = exp(mean(sample("log_sigma", new Normal(zeros([2]), 1).toEvent(1)), -1));
+              expect(s1.shape).toEqual([20, 5]);
+              expect(s2.shape).toEqual([20, 5]);
+              sample("obs", new Normal(g.theta, g.tau.mul(s1).mul(s2)), { obs: ones([20, 5]) });
+            },
+            { dim: -2 },
+          ),
+        { subsampleSize: 5, dim: -1 },
+      );
+    };
+    const m = () => local1(gm());
+    const guide = new AutoSemiDAIS(m, local1, new AutoNormal(gm));
+    const { params, losses } = new SVI(m, guide, new Adam(0.01), new TraceELBO()).run(key(0), 10);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(params.auto_z_0_loc.shape).toEqual([10, 60]);
+    expect(params.auto_eta0.shape).toEqual([10]);
+    const s = guide.samplePosterior(key(1), params);
+    expect(s.theta.shape).toEqual([]);
+    expect(s.tau.shape).toEqual([2]);
+    expect(s.sigma.shape).toEqual([20, 5]);
+    expect(s.log_sigma.shape).toEqual([20, 5, 2]);
+    expect(Array.from(s.sigma.data).every((v) => v > 0)).toBe(true);
+    const s3 = guide.samplePosterior(key(2), params, { sampleShape: [3], indices: [0, 2, 4, 6, 8] });
+    expect(s3.sigma.shape).toEqual([3, 20, 5]);
+  }, 120_000);
+
+  it("inadmissible: two subsampled plates, no local variables (test_autosemidais_inadmissible_smoke)", () => {
+    const g1 = (): Tensor => sample("theta", new Normal(0, 1));
+    const local1 = (): void => {
+      plate(
+        "a",
+        10,
+        () => {
+          sample("x", new Normal(0, 1));
+          plate("b", 20, () => sample("y", new Normal(0, 1)), { subsampleSize: 10, dim: -2 });
+        },
+        { subsampleSize: 5 },
+      );
+    };
+    const m1 = () => local1();
+    const err = (f: () => unknown): PhloxError => {
+      try {
+        f();
+      } catch (e) {
+        return e as PhloxError;
+      }
+      throw new Error("no error");
+    };
+    const e1 = err(() => new AutoSemiDAIS(m1, local1, new AutoNormal(g1)).setup(0, []));
+    expect(e1).toBeInstanceOf(PhloxError);
+    expect(e1.code).toBe("autoguide-semidais-plates");
+    expect(e1.message).toMatch(/contains exactly 1 plate/);
+    const local2 = (): void => {
+      plate("a", 10, () => sample("y", new Normal(0, 1), { obs: ones([5]) }), { subsampleSize: 5 });
+    };
+    const m2 = () => {
+      g1();
+      local2();
+    };
+    const e2 = err(() => new AutoSemiDAIS(m2, local2, new AutoNormal(g1)).setup(0, []));
+    expect(e2.code).toBe("autoguide-semidais-no-local");
+    expect(e2.message).toMatch(/are no local variables/);
+    // a global latent with no global guide
+    const e3 = err(() => new AutoSemiDAIS(model, localModel, null).setup(0, []));
+    expect(e3.code).toBe("autoguide-semidais-global-latent");
+    expect(e3.message).toMatch(/"theta"/);
+  });
+
+  it("option errors as NumPyro's ValueErrors; localGuide refused", () => {
+    const make = (o: Record<string, unknown>) => () => new AutoSemiDAIS(model, localModel, null, o);
+    expect(make({ K: 0 })).toThrow(/K must be/);
+    expect(make({ etaInit: 0.2, etaMax: 0.1 })).toThrow(/etaInit/);
+    expect(make({ etaMax: -1 })).toThrow(/etaMax/);
+    expect(make({ gammaInit: 1 })).toThrow(/gammaInit/);
+    expect(make({ initScale: 0 })).toThrow(/initScale/);
+    expect(make({ localGuide: () => {} })).toThrow(PhloxError);
+    try {
+      make({ localGuide: () => {} })();
+    } catch (e) {
+      expect((e as PhloxError).code).toBe("autoguide-semidais-local-guide");
+    }
+  });
 });
