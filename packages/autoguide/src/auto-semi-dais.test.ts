@@ -1,7 +1,18 @@
 import { readFileSync } from "node:fs";
 import { Gamma, LogNormal, Normal } from "@phlox/distributions";
 import { plate, sample, subsample } from "@phlox/handlers";
-import { exp, key, matmul, mean, ones, PhloxError, type Tensor, tensor, zeros } from "@phlox/tensor";
+import {
+  ChainRandom,
+  exp,
+  key,
+  matmul,
+  mean,
+  ones,
+  PhloxError,
+  type Tensor,
+  tensor,
+  zeros,
+} from "@phlox/tensor";
 import { Adam, type Params, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoNormal } from "./auto-normal.js";
@@ -179,4 +190,66 @@ describe("AutoSemiDAIS on NumPyro's smoke tests", () => {
       expect((e as PhloxError).code).toBe("autoguide-semidais-local-guide");
     }
   });
+});
+
+describe("AutoSemiDAIS fitted on NumPyro's test_autosemidais (shortened; fixtures/semidais.json fit)", () => {
+  it("recovers NumPyro's global posterior, learns a positive eta_coeff, and reaches at least NumPyro's ELBO", () => {
+    const f = (
+      fx as unknown as {
+        fit: {
+          N: number;
+          P: number;
+          subsampleSize: number;
+          K: number;
+          steps: number;
+          lr: number;
+          X: number[][];
+          Y: number[];
+          theta_auto_loc: number[];
+          theta_auto_scale: number[];
+          eta_coeff_mean: number;
+          elbo: number;
+        };
+      }
+    ).fit;
+    const XF = tensor(f.X.flat(), { shape: [f.N, f.P] });
+    const YF = tensor(f.Y);
+    const gm = (): Tensor => sample("theta", new Normal(zeros([f.P]), 1).toEvent(1));
+    const lm = (theta: Tensor): void => {
+      plate(
+        "N",
+        f.N,
+        () => {
+          const Xb = subsample(XF, 1);
+          const Yb = subsample(YF, 0);
+          const tau = sample("tau", new Gamma(5, 5));
+          sample("obs", new Normal(matmul(Xb, theta), tensor(0.1).div(tau.sqrt())), { obs: Yb });
+        },
+        { subsampleSize: f.subsampleSize },
+      );
+    };
+    const m = (): void => lm(gm());
+    const guide = new AutoSemiDAIS(m, lm, new AutoNormal(gm), { K: f.K, etaMax: 0.25, etaInit: 0.005 });
+    const svi = new SVI(m, guide, new Adam(f.lr), new TraceELBO());
+    const { params } = svi.run(key(0), f.steps);
+    const loc = Array.from(params.theta_auto_loc.data);
+    for (let i = 0; i < f.P; i++) expect(Math.abs(loc[i] - f.theta_auto_loc[i])).toBeLessThan(0.05);
+    const etaCoeff = Array.from(params.auto_eta_coeff.data);
+    expect(etaCoeff.reduce((a, b) => a + b, 0) / etaCoeff.length).toBeGreaterThan(0.1);
+    // the ELBO at the fitted parameters by 2000 particles is at least NumPyro's after the same fit (4000
+    // particles); here it is higher (about −1.6 against −5.0), and NumPyro's own Trace_ELBO gives −1.64 at
+    // these parameters too (checked once with the oracle).
+    const setup = guide.setup(0, []);
+    const u = setup.unconstrainParams(params);
+    const rng = new ChainRandom([7, 11]);
+    const eps = new Float64Array(setup.noiseDim);
+    const g = new Float64Array(setup.numParams);
+    let acc = 0;
+    const n = 2000;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < eps.length; j++) eps[j] = rng.normal();
+      acc += setup.particle(u, eps, g, "elbo", i, 3);
+    }
+    expect(-acc / n).toBeGreaterThan(f.elbo - 0.5);
+  }, 120_000);
 });
