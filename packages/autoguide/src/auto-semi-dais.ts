@@ -521,4 +521,13 @@ export class AutoSemiDAIS implements Guide {
     }
     return out;
   }
+
+  /** Alias of {@link AutoSemiDAIS.samplePosterior}. */
+  sample(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SemiDAISSampleOptions = {},
+  ): Record<string, ParamValue> {
+    return this.samplePosterior(key, params, options);
+  }
 }
