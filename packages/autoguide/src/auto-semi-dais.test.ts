@@ -184,6 +184,12 @@ describe("AutoSemiDAIS on NumPyro's smoke tests", () => {
     expect(make({ gammaInit: 1 })).toThrow(/gammaInit/);
     expect(make({ initScale: 0 })).toThrow(/initScale/);
     expect(make({ localGuide: () => {} })).toThrow(PhloxError);
+    const setup = new AutoSemiDAIS(model, localModel, new AutoNormal(globalModel)).setup(0, []);
+    const bad = { auto_gamma: { data: new Float64Array(N).fill(1.5), shape: [N] } };
+    expect(() => setup.unconstrainParams(bad)).toThrow(/auto_gamma.*outside its support/);
+    expect(() => setup.unconstrainParams({ nope: { data: new Float64Array(1), shape: [] } })).toThrow(
+      /unknown parameter "nope"/,
+    );
     try {
       make({ localGuide: () => {} })();
     } catch (e) {

@@ -32,6 +32,7 @@ import {
   runChain,
   unpackLocal,
 } from "./internal/semi-dais-chain.js";
+import { constrainSemi, unconstrainSemi } from "./internal/semi-dais-params.js";
 import { drawIndices } from "./internal/subsample.js";
 
 type AnyModel = (...a: never[]) => unknown;
@@ -352,7 +353,19 @@ export class AutoSemiDAIS implements Guide {
           { shape: [B], dtype: "int32" },
         ],
       }).fn as (w: Float64Array, g: Float64Array, xi: Float64Array, idx: Int32Array) => number;
-      vg = (w, g, xi, idx) => c(w, g, xi, idx);
+      // guard: compiled and eager agree at the starting point (a model that traces differently falls back)
+      const w0 = new Float64Array(W);
+      w0.set(st.u0, 0);
+      const xi0 = Float64Array.from({ length: localNoise }, (_, i) => Math.sin(i + 1));
+      const i0 = Int32Array.from({ length: B }, (_, i) => i);
+      const g1 = new Float64Array(W);
+      const g2 = new Float64Array(W);
+      const a = c(w0, g1, xi0, i0);
+      const b = vg(w0, g2, xi0, i0);
+      let same = Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
+      for (let i = 0; i < W && same; i++)
+        same = Math.abs(g1[i] - g2[i]) <= 1e-8 * Math.max(1, Math.abs(g2[i]));
+      if (same) vg = (w, g, xi, idx) => c(w, g, xi, idx);
     } catch {
       // the model does not trace: eager autodiff
     }
@@ -375,8 +388,8 @@ export class AutoSemiDAIS implements Guide {
       numParams: numGlobal + numLocal,
       noiseDim: globalNoise + localNoise,
       initialParams: () => Float64Array.from(u0),
-      constrainParams: (u) => this.constrainAll(st, u),
-      unconstrainParams: (p) => this.unconstrainAll(st, p, u0),
+      constrainParams: (u) => constrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, u),
+      unconstrainParams: (p) => unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, p, u0),
       particle(u, eps, grad, mode, k0, k1): number {
         pick(k0, k1);
         const ug = u.subarray(0, numGlobal);
@@ -395,58 +408,6 @@ export class AutoSemiDAIS implements Guide {
     };
   }
 
-  private constrainAll(st: State, u: Float64Array): Params {
-    const out: Params = st.globalSetup ? st.globalSetup.constrainParams(u.subarray(0, st.numGlobal)) : {};
-    for (const s of st.localSpecs) {
-      const b = u.subarray(st.numGlobal + s.offset, st.numGlobal + s.offset + s.size);
-      const hi = s.high ?? 1;
-      const data =
-        s.constraint === "real"
-          ? Float64Array.from(b)
-          : s.constraint === "positive"
-            ? Float64Array.from(b, Math.exp)
-            : Float64Array.from(b, (x) => hi / (1 + Math.exp(-x)));
-      out[s.name] = { data, shape: [...s.shape] };
-    }
-    return out;
-  }
-
-  private unconstrainAll(st: State, p: Readonly<Params>, u0: Float64Array): Float64Array {
-    const u = Float64Array.from(u0);
-    const own = new Map(st.localSpecs.map((s) => [s.name, s]));
-    const globalNames = new Set(st.global?.specs.map((s) => s.name) ?? []);
-    const gp: Params = {};
-    for (const [name, v] of Object.entries(p)) {
-      if (globalNames.has(name)) {
-        gp[name] = v;
-        continue;
-      }
-      const s = own.get(name);
-      if (s === undefined)
-        throw new PhloxError(
-          "unknown-param",
-          `AutoSemiDAIS.unconstrainParams: unknown parameter "${name}"; this guide has ${[...globalNames, ...own.keys()].join(", ")}.`,
-        );
-      if (v.data.length !== s.size)
-        throw new PhloxError(
-          "autoguide-param-shape",
-          `AutoSemiDAIS.unconstrainParams: parameter "${name}" must have shape [${s.shape}] (${s.size} values), got ${v.data.length}.`,
-        );
-      const hi = s.high ?? 1;
-      for (let i = 0; i < s.size; i++) {
-        const x = v.data[i];
-        u[st.numGlobal + s.offset + i] =
-          s.constraint === "real"
-            ? x
-            : s.constraint === "positive"
-              ? Math.log(x)
-              : Math.log(x / hi) - Math.log1p(-x / hi);
-      }
-    }
-    if (st.globalSetup) u.set(st.globalSetup.unconstrainParams(gp), 0);
-    return u;
-  }
-
   /**
    * Draws from the guide: global latents from the global guide, then each minibatch element's local latents by
    * the DAIS chain, constrained (plus deterministic sites), as `[...sampleShape, ...siteShape]` data.
@@ -462,7 +423,10 @@ export class AutoSemiDAIS implements Guide {
     const st = this.require("samplePosterior");
     const k = toKeyPair(key, "AutoSemiDAIS.samplePosterior");
     const { B, D, K, N } = st.shape;
-    const u = this.unconstrainAll(st, params, new Float64Array(st.numGlobal + st.numLocal));
+    const init = new Float64Array(st.numGlobal + st.numLocal);
+    if (st.globalSetup) init.set(st.globalSetup.initialParams(), 0);
+    init.set(st.u0, st.numGlobal);
+    const u = unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, params, init);
     const idx = new Int32Array(B);
     if (options.indices !== undefined) {
       if (
