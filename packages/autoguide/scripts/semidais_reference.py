@@ -13,7 +13,7 @@ flow as in a reparameterised draw):
 And NumPyro's test_autosemidais fitted, shortened: N = 18, P = 3, subsample_size 16, K = 4, eta_max = 0.25,
 eta_init = 0.005, AutoNormal global guide, Adam(0.01) for 2000 steps (NumPyro's test runs 45000 at lr 1e-3):
 the fitted theta_auto_loc / theta_auto_scale, the mean of auto_eta_coeff, and the ELBO by 4000 particles.
-Run: /tmp/phlox-oracle/bin/python packages/autoguide/scripts/semidais_reference.py
+Run with the oracle Python (NumPyro 0.21, JAX): python packages/autoguide/scripts/semidais_reference.py
 """
 import json
 import pathlib
