@@ -160,6 +160,11 @@ export abstract class AutoContinuous implements Guide {
     return this.requireBound("latentSites").layout;
   }
 
+  /** @internal The set-up family and parameter names, for a guide composed over this one (AutoSemiDAIS). */
+  composedBound(who: string): Bound {
+    return this.requireBound(who);
+  }
+
   protected requireBound(who: string): Bound {
     if (this.bound === null) {
       throw new PhloxError(

@@ -28,5 +28,6 @@ export {
   type LatentGaussian,
 } from "./auto-multivariate-normal.js";
 export { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
+export { AutoSemiDAIS, type AutoSemiDAISOptions, type SemiDAISSampleOptions } from "./auto-semi-dais.js";
 export { AutoSurrogateLikelihoodDAIS } from "./auto-surrogate-likelihood-dais.js";
 export { NeuTraReparam } from "./neutra-reparam.js";

@@ -67,7 +67,7 @@ export interface SubsampledModel {
 }
 
 /** Draws `out.length` distinct indices from [0, size) (Floyd's algorithm): a function of the stream only. */
-function drawIndices(rng: ChainRandom, size: number, out: Int32Array, seen: Set<number>): void {
+export function drawIndices(rng: ChainRandom, size: number, out: Int32Array, seen: Set<number>): void {
   seen.clear();
   const n = out.length;
   let w = 0;

@@ -1,0 +1,497 @@
+import { compileValueAndGrad } from "@phlox/backend-js";
+import { type Message, seed, substitute, trace } from "@phlox/handlers";
+import { initializeModel, potentialEnergy } from "@phlox/infer";
+import {
+  ChainRandom,
+  ConstraintError,
+  PhloxError,
+  reshape,
+  slice,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from "@phlox/tensor";
+import {
+  type Guide,
+  type GuideSetup,
+  type KeyLike,
+  type Params,
+  type ParamValue,
+  toKeyPair,
+} from "@phlox/vi";
+import type { AutoContinuous, Bound } from "./auto-continuous.js";
+import { daisSettings } from "./auto-dais.js";
+import type { ParamSpec } from "./internal/family.js";
+import {
+  type ChainShape,
+  chainInit,
+  chainOffsets,
+  chainSpecs,
+  type GlobalSite,
+  type LocalSite,
+  runChain,
+  unpackLocal,
+} from "./internal/semi-dais-chain.js";
+import { constrainSemi, unconstrainSemi } from "./internal/semi-dais-params.js";
+import { drawIndices } from "./internal/subsample.js";
+
+type AnyModel = (...a: never[]) => unknown;
+
+/** Options of {@link AutoSemiDAIS} (NumPyro's keyword arguments in camelCase). */
+export interface AutoSemiDAISOptions {
+  /** Prefix of the guide's parameter names (default `"auto"`). */
+  prefix?: string;
+  /** Number of annealed HMC steps (default 4; at least 1). */
+  K?: number;
+  /** Initial leapfrog step size (default 0.01; 0 < etaInit < etaMax). */
+  etaInit?: number;
+  /** Largest learnable step size (default 0.1). */
+  etaMax?: number;
+  /** Initial momentum damping γ (default 0.9; in (0, 1)). */
+  gammaInit?: number;
+  /** Initial scale of the local base distribution (default 0.1; positive). */
+  initScale?: number;
+  /** Name of the subsample plate, when it is a full plate or the model has several plates. */
+  subsamplePlate?: string;
+  /** Share the DAIS dynamics parameters across the plate's elements (default false: one set per element). */
+  useGlobalDaisParams?: boolean;
+  /** NumPyro's `local_guide` (a base guide for the local latents): not supported yet; passing one throws. */
+  localGuide?: unknown;
+}
+
+/** Options of {@link AutoSemiDAIS.samplePosterior}. */
+export interface SemiDAISSampleOptions {
+  /** Leading draw shape (default `[]`). */
+  sampleShape?: readonly number[];
+  /** The plate elements to draw local latents for (NumPyro's `substitute(data={plate: idx})`); default: drawn from the key. */
+  indices?: readonly number[];
+}
+
+interface State {
+  args: readonly unknown[];
+  shape: ChainShape;
+  plateName: string;
+  full: boolean;
+  global: Bound | null;
+  globalSetup: GuideSetup | null;
+  numGlobal: number;
+  globalNoise: number;
+  dimGlobal: number;
+  numLocal: number;
+  localSpecs: ParamSpec[];
+  localSites: LocalSite[];
+  globalSites: GlobalSite[];
+  u0: Float64Array;
+  U: (zg: Tensor, zl: Tensor, idx: Tensor) => Tensor;
+  withIndices: (idx: Tensor) => AnyModel;
+}
+
+/**
+ * NumPyro's `AutoSemiDAIS` (Jankowiak & Phan 2022; Geffner & Domke's "locally enhanced bounds"): a parametric
+ * guide over the global latent variables (`globalGuide`, e.g. an `AutoNormal` of the global part of the
+ * model) and, for each element of the model's one subsampled plate, differentiable annealed importance
+ * sampling (K damped, uncorrected leapfrog steps from a Normal base) over that element's local latent
+ * variables given the global ones. Unlike {@link AutoDAIS} it works with data subsampling: every particle
+ * draws a minibatch of the plate and runs the local chains for it only.
+ *
+ * Parameters (NumPyro's names): the global guide's, then `<prefix>_eta0` `[N]` (in (0, etaMax)),
+ * `_eta_coeff` `[N]`, `_gamma` `[N]` (in (0, 1)), `_beta_increments` `[N, K]`, `_mass_matrix` `[N, D]`
+ * (with `useGlobalDaisParams` these five lose their `N` axis), `_z_0_loc` `[N, D]` and `_z_0_scale`
+ * `[N, D]`, D the number of local latent values per plate element. The chain's dynamics use the model's
+ * density at the local sites, which is `localModel`'s when the model is `localModel(globalModel())` as NumPyro
+ * requires. Deviation: the damping starts at `gammaInit` (NumPyro 0.21 starts it at 0.9 whatever
+ * `gamma_init` says; the defaults agree). Not supported yet: `localGuide`.
+ * @example
+ * const globalModel = () => sample("theta", new Normal(zeros([3]), 1).toEvent(1));
+ * const localModel = (theta: Tensor) => plate("N", 100, () => { ... }, { subsampleSize: 16 });
+ * const model = () => localModel(globalModel());
+ * const guide = new AutoSemiDAIS(model, localModel, new AutoNormal(globalModel), { K: 4, etaMax: 0.25, etaInit: 0.005 });
+ * const { params } = new SVI(model, guide, new Adam(0.001), new TraceELBO()).run(key(0), 5000);
+ */
+export class AutoSemiDAIS implements Guide {
+  readonly model: AnyModel;
+  readonly localModel: AnyModel;
+  readonly globalGuide: AutoContinuous | null;
+  readonly prefix: string;
+  readonly K: number;
+  readonly etaInit: number;
+  readonly etaMax: number;
+  readonly gammaInit: number;
+  readonly initScale: number;
+  readonly subsamplePlate: string | undefined;
+  readonly useGlobalDaisParams: boolean;
+  private state: State | null = null;
+  private fixedIndices: Int32Array | null = null;
+
+  /**
+   * @param model - the model, with global and local latent variables and one subsampled plate.
+   * @param localModel - the part of the model with the local latent variables (NumPyro's `local_model`).
+   * @param globalGuide - an autoguide over the global part of the model, or `null` when there are no global
+   *   latent variables.
+   * @param options - `K`, `etaInit`, `etaMax`, `gammaInit`, `initScale`, `prefix`, `subsamplePlate`,
+   *   `useGlobalDaisParams`.
+   * @throws ConstraintError (a PhloxError) for an option outside its range (NumPyro's ValueError);
+   *   PhloxError (`autoguide-semidais-local-guide`) when `localGuide` is given; PhloxError
+   *   (`autoguide-bad-model`) when `model` or `localModel` is not a function.
+   */
+  constructor(
+    model: AnyModel,
+    localModel: AnyModel,
+    globalGuide: AutoContinuous | null = null,
+    options: AutoSemiDAISOptions = {},
+  ) {
+    for (const [what, f] of [
+      ["model", model],
+      ["localModel", localModel],
+    ] as const) {
+      if (typeof f !== "function")
+        throw new PhloxError(
+          "autoguide-bad-model",
+          `AutoSemiDAIS: ${what} must be a model function, got ${typeof f}.`,
+        );
+    }
+    const s = daisSettings("AutoSemiDAIS", options);
+    const initScale = options.initScale ?? 0.1;
+    if (!(initScale > 0) || !Number.isFinite(initScale))
+      throw new ConstraintError(
+        "autoguide-init-scale",
+        `AutoSemiDAIS: initScale must be positive, got ${initScale}.`,
+      );
+    if (options.localGuide !== undefined && options.localGuide !== null) {
+      throw new PhloxError(
+        "autoguide-semidais-local-guide",
+        "AutoSemiDAIS: a localGuide (NumPyro's local_guide) is not supported yet; leave it out to use the " +
+          "learnable Normal base over each plate element's local latents (z_0_loc, z_0_scale).",
+      );
+    }
+    this.model = model;
+    this.localModel = localModel;
+    this.globalGuide = globalGuide;
+    this.prefix = options.prefix ?? "auto";
+    this.K = s.K;
+    this.etaInit = s.etaInit;
+    this.etaMax = s.etaMax;
+    this.gammaInit = s.gammaInit;
+    this.initScale = initScale;
+    this.subsamplePlate = options.subsamplePlate;
+    this.useGlobalDaisParams = options.useGlobalDaisParams ?? false;
+  }
+
+  /** @internal Names, offsets and constraints of every parameter in the flat vector (after `setup`). */
+  paramSpecs(): ParamSpec[] {
+    const st = this.require("paramSpecs");
+    const g = st.global?.specs ?? [];
+    return [...g, ...st.localSpecs.map((p) => ({ ...p, offset: p.offset + st.numGlobal }))];
+  }
+
+  /** @internal Fixes the particles' minibatch (for tests against NumPyro at given indices); `null` draws again. */
+  useIndices(indices: readonly number[] | null): void {
+    this.fixedIndices = indices === null ? null : Int32Array.from(indices);
+  }
+
+  private require(who: string): State {
+    if (this.state === null)
+      throw new PhloxError(
+        "autoguide-not-setup",
+        `AutoSemiDAIS.${who}: the guide is not set up yet; run SVI first, or call guide.setup(key, args).`,
+      );
+    return this.state;
+  }
+
+  /** Finds the subsample plate and the local sites (NumPyro's `_setup_prototype`). */
+  private prototype(k: Uint32Array, args: readonly unknown[]): State {
+    const call = this.model as (...a: readonly unknown[]) => unknown;
+    const kt = tensor(Uint32Array.of(k[0], k[1]), { dtype: "uint32" });
+    const tr = trace(seed(() => call(...args), kt)).getTrace();
+    const all = [...(tr.values() as Iterable<Message>)];
+    const plates = all.filter((m) => m.type === "plate");
+    let sub = plates.filter((m) => m.args[1] < m.args[0]);
+    if (this.subsamplePlate !== undefined) {
+      const p = plates.find((m) => m.name === this.subsamplePlate);
+      if (p === undefined)
+        throw new PhloxError(
+          "autoguide-semidais-plates",
+          `AutoSemiDAIS: the model has no plate named "${this.subsamplePlate}" (subsamplePlate).`,
+        );
+      if (!sub.includes(p)) sub = [...sub, p];
+    } else if (sub.length === 0) sub = plates;
+    if (sub.length !== 1)
+      throw new PhloxError(
+        "autoguide-semidais-plates",
+        `AutoSemiDAIS assumes that the model contains exactly 1 plate with data subsampling but got ${sub.length}` +
+          (sub.length ? ` (${sub.map((p) => `"${p.name}"`).join(", ")})` : "") +
+          "; name the one to use with subsamplePlate.",
+      );
+    const plateName = sub[0].name;
+    const [N, B] = sub[0].args as [number, number];
+    const full = B >= N;
+    const localInfo = new Map<string, { axis: number }>();
+    for (const m of all) {
+      if (m.type !== "sample" || m.isObserved) continue;
+      const f = m.condIndepStack.find((fr) => fr.name === plateName);
+      if (f === undefined) continue;
+      const cshape = (m.value as Tensor).shape;
+      const eventDim = (m.fn as { eventDim?: number } | null)?.eventDim ?? 0;
+      localInfo.set(m.name, { axis: cshape.length + f.dim - eventDim });
+    }
+    if (localInfo.size === 0)
+      throw new PhloxError(
+        "autoguide-semidais-no-local",
+        `AutoSemiDAIS: there are no local variables in the \`${plateName}\` plate. AutoSemiDAIS is appropriate ` +
+          "for models with local variables; use AutoDAIS or an autoguide with subsampling otherwise.",
+      );
+    const withIndices =
+      (idx: Tensor): AnyModel =>
+      (...a: readonly unknown[]) =>
+        substitute(() => call(...a), { [plateName]: idx })();
+    const firstIdx = tensor(
+      Int32Array.from({ length: B }, (_, i) => i),
+      { dtype: "int32" },
+    );
+    const info = initializeModel([k[0], k[1]], withIndices(firstIdx), args);
+    const localSites: LocalSite[] = [];
+    const globalFull: { name: string; size: number }[] = [];
+    let col = 0;
+    for (const l of info.layout) {
+      const li = localInfo.get(l.name);
+      if (li === undefined) {
+        globalFull.push({ name: l.name, size: l.size });
+        continue;
+      }
+      const rowSize = l.size / B;
+      localSites.push({ name: l.name, shape: [...l.shape], axis: li.axis, rowSize, col });
+      col += rowSize;
+    }
+    const D = col;
+    let global: Bound | null = null;
+    let globalSetup: GuideSetup | null = null;
+    const globalSites: GlobalSite[] = [];
+    if (this.globalGuide !== null) {
+      globalSetup = this.globalGuide.setup(k, args);
+      global = this.globalGuide.composedBound("AutoSemiDAIS");
+      for (const l of global.layout)
+        globalSites.push({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size });
+    }
+    for (const g of globalFull) {
+      if (!globalSites.some((s) => s.name === g.name))
+        throw new PhloxError(
+          "autoguide-semidais-global-latent",
+          `AutoSemiDAIS: the global latent site "${g.name}" is not sampled by the global guide` +
+            (this.globalGuide === null ? " (globalGuide is null)" : "") +
+            "; give a globalGuide over the global part of the model.",
+        );
+    }
+    const shape: ChainShape = {
+      N,
+      B,
+      D,
+      K: this.K,
+      etaMax: this.etaMax,
+      sharedDynamics: this.useGlobalDaisParams,
+    };
+    const localSpecs = chainSpecs(this.prefix, shape);
+    const numLocal = chainOffsets(shape).size;
+    const u0 = new Float64Array(numLocal);
+    chainInit(shape, this.etaInit, this.gammaInit, this.initScale, u0);
+    const U = (zg: Tensor, zl: Tensor, idx: Tensor): Tensor => {
+      const values: Record<string, Tensor> = unpackLocal(localSites, B, zl);
+      for (const s of globalSites)
+        values[s.name] = reshape(slice(zg, [s.offset], [s.offset + s.size]), s.shape);
+      return potentialEnergy(withIndices(idx) as (...a: unknown[]) => unknown, [...args], values);
+    };
+    return {
+      args,
+      shape,
+      plateName,
+      full,
+      global,
+      globalSetup,
+      numGlobal: global?.family.numParams ?? 0,
+      globalNoise: global?.family.noiseDim ?? 0,
+      dimGlobal: global?.family.dim ?? 0,
+      numLocal,
+      localSpecs,
+      localSites,
+      globalSites,
+      u0,
+      U,
+      withIndices,
+    };
+  }
+
+  /**
+   * Binds the guide to the model's arguments (the {@link Guide} contract): finds the subsample plate and the
+   * local latent sites, sets up the global guide, lays out the parameters.
+   * @throws PhloxError (`autoguide-semidais-plates`) unless exactly one plate is subsampled (or named by
+   *   `subsamplePlate`); (`autoguide-semidais-no-local`) when that plate holds no latent site;
+   *   (`autoguide-semidais-global-latent`) when a global latent site is not covered by the global guide.
+   */
+  setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
+    const k = toKeyPair(key, "AutoSemiDAIS.setup");
+    const st = this.prototype(k, args);
+    this.state = st;
+    const { shape, numGlobal, numLocal, dimGlobal, globalNoise } = st;
+    const { B, D, K, N } = shape;
+    const localNoise = (K + 1) * B * D;
+    const f = (w: Tensor, xi: Tensor, idx: Tensor): Tensor =>
+      runChain(shape, numLocal, dimGlobal, st.U, w, xi, idx)[0];
+    const W = numLocal + dimGlobal;
+    const eager = valueAndGrad(f);
+    let vg = (w: Float64Array, g: Float64Array, xi: Float64Array, idx: Int32Array): number => {
+      const [v, gr] = eager(
+        tensor(Float64Array.from(w)),
+        tensor(Float64Array.from(xi)),
+        tensor(Int32Array.from(idx), { dtype: "int32" }),
+      ) as unknown as [Tensor, Tensor];
+      g.set(gr.dataSync() as Float64Array);
+      return (v.dataSync() as Float64Array)[0];
+    };
+    try {
+      const c = compileValueAndGrad(f, W, {
+        extraInputs: [
+          { shape: [localNoise], dtype: "float64" },
+          { shape: [B], dtype: "int32" },
+        ],
+      }).fn as (w: Float64Array, g: Float64Array, xi: Float64Array, idx: Int32Array) => number;
+      // guard: compiled and eager agree at the starting point (a model that traces differently falls back)
+      const w0 = new Float64Array(W);
+      w0.set(st.u0, 0);
+      const xi0 = Float64Array.from({ length: localNoise }, (_, i) => Math.sin(i + 1));
+      const i0 = Int32Array.from({ length: B }, (_, i) => i);
+      const g1 = new Float64Array(W);
+      const g2 = new Float64Array(W);
+      const a = c(w0, g1, xi0, i0);
+      const b = vg(w0, g2, xi0, i0);
+      let same = Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
+      for (let i = 0; i < W && same; i++)
+        same = Math.abs(g1[i] - g2[i]) <= 1e-8 * Math.max(1, Math.abs(g2[i]));
+      if (same) vg = (w, g, xi, idx) => c(w, g, xi, idx);
+    } catch {
+      // the model does not trace: eager autodiff
+    }
+    const idx = new Int32Array(B);
+    const seen = new Set<number>();
+    const w = new Float64Array(W);
+    const gw = new Float64Array(W);
+    const zg = new Float64Array(dimGlobal);
+    const gz = new Float64Array(dimGlobal);
+    const fam = st.global?.family ?? null;
+    const u0 = new Float64Array(numGlobal + numLocal);
+    if (st.globalSetup) u0.set(st.globalSetup.initialParams(), 0);
+    u0.set(st.u0, numGlobal);
+    const pick = (k0: number, k1: number): void => {
+      if (this.fixedIndices !== null) idx.set(this.fixedIndices);
+      else if (st.full) for (let i = 0; i < B; i++) idx[i] = i;
+      else drawIndices(new ChainRandom([k0, k1]), N, idx, seen);
+    };
+    return {
+      numParams: numGlobal + numLocal,
+      noiseDim: globalNoise + localNoise,
+      initialParams: () => Float64Array.from(u0),
+      constrainParams: (u) => constrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, u),
+      unconstrainParams: (p) => unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, p, u0),
+      particle(u, eps, grad, mode, k0, k1): number {
+        pick(k0, k1);
+        const ug = u.subarray(0, numGlobal);
+        const eg = eps.subarray(0, globalNoise);
+        const lqg = fam ? fam.forward(ug, eg, zg, mode) : 0;
+        w.set(u.subarray(numGlobal, numGlobal + numLocal), 0);
+        w.set(zg, numLocal);
+        const v = vg(w, gw, eps.subarray(globalNoise, globalNoise + localNoise), idx);
+        grad.set(gw.subarray(0, numLocal), numGlobal);
+        if (fam) {
+          gz.set(gw.subarray(numLocal, W));
+          fam.backward(ug, eg, gz, grad.subarray(0, numGlobal), mode);
+        }
+        return v + lqg;
+      },
+    };
+  }
+
+  /**
+   * Draws from the guide: global latents from the global guide, then each minibatch element's local latents by
+   * the DAIS chain, constrained (plus deterministic sites), as `[...sampleShape, ...siteShape]` data.
+   * @param key - PRNG key.
+   * @param params - the fitted parameters (SVI's `params`).
+   * @param options - `sampleShape`; `indices` of the plate elements (default: a minibatch drawn from the key).
+   */
+  samplePosterior(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SemiDAISSampleOptions = {},
+  ): Record<string, ParamValue> {
+    const st = this.require("samplePosterior");
+    const k = toKeyPair(key, "AutoSemiDAIS.samplePosterior");
+    const { B, D, K, N } = st.shape;
+    const init = new Float64Array(st.numGlobal + st.numLocal);
+    if (st.globalSetup) init.set(st.globalSetup.initialParams(), 0);
+    init.set(st.u0, st.numGlobal);
+    const u = unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, params, init);
+    const idx = new Int32Array(B);
+    if (options.indices !== undefined) {
+      if (
+        options.indices.length !== B ||
+        options.indices.some((i) => !Number.isInteger(i) || i < 0 || i >= N)
+      )
+        throw new PhloxError(
+          "autoguide-semidais-indices",
+          `AutoSemiDAIS.samplePosterior: indices must be ${B} integers in [0, ${N}), got [${options.indices}].`,
+        );
+      idx.set(options.indices);
+    } else if (st.full) for (let i = 0; i < B; i++) idx[i] = i;
+    else drawIndices(new ChainRandom([k[0], k[1] ^ 0x2545f491]), N, idx, new Set());
+    const idxT = tensor(Int32Array.from(idx), { dtype: "int32" });
+    const info = initializeModel([k[0], k[1]], st.withIndices(idxT), st.args);
+    const shape = options.sampleShape ?? [];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const rng = new ChainRandom([k[0], k[1]]);
+    const eps = new Float64Array(st.globalNoise + (K + 1) * B * D);
+    const zg = new Float64Array(st.dimGlobal);
+    const draws: Record<string, ParamValue>[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < eps.length; j++) eps[j] = rng.normal();
+      if (st.global)
+        st.global.family.forward(u.subarray(0, st.numGlobal), eps.subarray(0, st.globalNoise), zg, "elbo");
+      const w = new Float64Array(st.numLocal + st.dimGlobal);
+      w.set(u.subarray(st.numGlobal), 0);
+      w.set(zg, st.numLocal);
+      const [, zK] = runChain(
+        st.shape,
+        st.numLocal,
+        st.dimGlobal,
+        st.U,
+        tensor(w),
+        tensor(eps.slice(st.globalNoise)),
+        idxT,
+      );
+      const local = unpackLocal(st.localSites, B, zK);
+      const z = new Float64Array(info.dim);
+      for (const l of info.layout) {
+        const g = st.globalSites.find((s) => s.name === l.name);
+        if (g) z.set(zg.subarray(g.offset, g.offset + g.size), l.offset);
+        else z.set(local[l.name].dataSync() as Float64Array, l.offset);
+      }
+      draws.push(info.postprocess(z));
+    }
+    const out: Record<string, ParamValue> = {};
+    for (const name of Object.keys(draws[0] ?? {})) {
+      const siteShape = draws[0][name].shape;
+      const size = draws[0][name].data.length;
+      const data = new Float64Array(n * size);
+      draws.forEach((d, i) => {
+        data.set(d[name].data, i * size);
+      });
+      out[name] = { data, shape: [...shape, ...siteShape] };
+    }
+    return out;
+  }
+
+  /** Alias of {@link AutoSemiDAIS.samplePosterior}. */
+  sample(
+    key: KeyLike,
+    params: Readonly<Params>,
+    options: SemiDAISSampleOptions = {},
+  ): Record<string, ParamValue> {
+    return this.samplePosterior(key, params, options);
+  }
+}
