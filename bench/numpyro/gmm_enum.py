@@ -5,10 +5,12 @@ usage: python gmm_enum.py DATA_JSON OUT_JSON NUM_WARMUP NUM_SAMPLES NUM_CHAINS
 
 DATA_JSON holds {"y": [...]}. The model is the bench's: w ~ Dirichlet(1), locs ~ Normal([-5, 0, 5], 1.5) in a
 plate of 3, sigma ~ HalfNormal(2), z ~ Categorical(w) per point (enumerated by config_enumerate), y ~ Normal.
-Chains run one after another (chain_method="sequential") in float64. The MCMC runs twice with different keys
-on the same MCMC object (NumPyro reuses part of the first run's compiled code). Compile time is the union of
-JAX's tracing, lowering and XLA-compile time spans (jax.monitoring) during each run. OUT_JSON gets, per run,
-the wall and process CPU seconds, the compile seconds, the divergences and the draws of the continuous sites grouped by chain ({"data": flat, "shape": [chain, draw, ...]}) so the bench
+Chains run one after another (chain_method="sequential") in float64, started by init_to_median (as the bench's
+Phlox runs: the mixture is not identified, and randomly started chains settle on different labellings). The
+MCMC runs twice with different keys on the same MCMC object (NumPyro reuses part of the first run's compiled
+code). Compile time is the union of JAX's tracing, lowering and XLA-compile time spans (jax.monitoring) during
+each run. OUT_JSON gets, per run, the wall and process CPU seconds, the compile seconds, the divergences and
+the draws of the continuous sites grouped by chain ({"data": flat, "shape": [chain, draw, ...]}) so the bench
 computes bulk ESS of every engine with the same code, plus ArviZ's ess_bulk minimum as a cross-check.
 """
 import json
@@ -19,7 +21,7 @@ import numpy as np
 import jax
 import numpyro
 import numpyro.distributions as dist
-from numpyro.infer import MCMC, NUTS
+from numpyro.infer import MCMC, NUTS, init_to_median
 from numpyro.infer.util import initialize_model
 from numpyro.contrib.funsor import config_enumerate
 import arviz as az
@@ -69,7 +71,8 @@ def gmm(data):
 SITES = ("w", "locs", "sigma")
 
 # The compiled marginal potential's value+grad, for the per-call cost beside the bench's Phlox figure.
-info = initialize_model(jax.random.PRNGKey(0), gmm, model_args=(y,))
+info = initialize_model(jax.random.PRNGKey(0), gmm, model_args=(y,),
+                        init_strategy=init_to_median)
 vg = jax.jit(jax.value_and_grad(info.potential_fn))
 z0 = info.param_info.z
 jax.block_until_ready(vg(z0))
@@ -80,8 +83,8 @@ for _ in range(reps):
 jax.block_until_ready(out)
 vg_us = (time.perf_counter() - t0) / reps * 1e6
 
-mcmc = MCMC(NUTS(gmm), num_warmup=num_warmup, num_samples=num_samples, num_chains=num_chains,
-            chain_method="sequential", progress_bar=False)
+mcmc = MCMC(NUTS(gmm, init_strategy=init_to_median), num_warmup=num_warmup, num_samples=num_samples,
+            num_chains=num_chains, chain_method="sequential", progress_bar=False)
 runs = []
 for key in (1, 2):
     spans.clear()
@@ -96,10 +99,12 @@ for key in (1, 2):
     ess = az.ess(az.convert_to_dataset({k: np.asarray(samples[k]) for k in SITES}), method="bulk")
     arviz_min = float(min(float(np.min(ess[k].values)) for k in SITES))
     div = int(np.sum(np.asarray(mcmc.get_extra_fields()["diverging"])))
-    runs.append({"key": key, "wall": wall, "cpu": cpu, "compile": compile_s, "draws": draws, "arvizMinEssBulk": arviz_min, "divergences": div})
+    runs.append({"key": key, "wall": wall, "cpu": cpu, "compile": compile_s, "draws": draws,
+                 "arvizMinEssBulk": arviz_min, "divergences": div})
 
 with open(out_path, "w") as f:
     json.dump({"numpyro": numpyro.__version__, "jax": jax.__version__, "valueGradUs": vg_us, "runs": runs}, f)
 print(f"numpyro {numpyro.__version__}, jax {jax.__version__}: value+grad {vg_us:.1f} us; "
-      + "; ".join(f"run {r['key']} wall {r['wall']:.2f} s (compile {r['compile']:.2f} s), ArviZ min ess_bulk {r['arvizMinEssBulk']:.0f}, "
+      + "; ".join(f"run {r['key']} wall {r['wall']:.2f} s (compile {r['compile']:.2f} s), "
+                  f"ArviZ min ess_bulk {r['arvizMinEssBulk']:.0f}, "
                   f"divergences {r['divergences']}" for r in runs))
