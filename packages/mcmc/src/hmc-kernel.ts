@@ -12,7 +12,6 @@ import {
   hmcStateToJSON,
 } from "./hmc.js";
 import {
-  chainStart,
   completeLayout,
   copyHMCOptions,
   type LogLikelihoodFn,
@@ -20,6 +19,7 @@ import {
   plateDims,
   resolveFromHere,
   splitByLayout,
+  startChain,
   toSiteValues,
 } from "./internal/potential-source.js";
 import type { PotentialFn } from "./internal/trajectory.js";
@@ -283,7 +283,6 @@ export class HMC<Args extends readonly unknown[] = readonly unknown[], Sites ext
 
   /** The chain's starting point and the key of its sampler (models: builds the potential on first use). */
   private start(args: KernelInitArgs<Args>): { z0: Float64Array; key: KeyPair } {
-    const [kInit, kSample] = splitKey(args.key, 2);
     const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
     const source = {
       model: this.model,
@@ -292,32 +291,14 @@ export class HMC<Args extends readonly unknown[] = readonly unknown[], Sites ext
       raw: this.raw,
       layout: this.siteLayout,
     };
-    const started = chainStart(
-      source,
-      kInit,
-      args.modelArgs,
-      () =>
-        new TypeError(
-          `${this.algo}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
-        ),
-    );
-    let z0 = started.z0;
-    if (started.built) {
-      this.modelPotential = started.built;
+    const { z0, key, built } = startChain(source, args as KernelInitArgs, this.algo);
+    if (built) {
+      this.modelPotential = built;
       this.modelArgs = args.modelArgs;
-      this.potential = started.built.potentialFn;
-      this.siteLayout = started.built.layout;
+      this.potential = built.potentialFn;
+      this.siteLayout = built.layout;
     }
-    if (args.initParams) {
-      if (args.initParams.length !== z0.length) {
-        throw new ShapeError(
-          "init-params-length",
-          `${this.algo}.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
-        );
-      }
-      z0 = args.initParams;
-    }
-    return { z0, key: kSample };
+    return { z0, key };
   }
 
   /** One transition (adapting during warmup). */
