@@ -28,3 +28,13 @@ export type ModelArgs<M> = M extends (...args: infer A) => unknown ? A : never;
 
 /** The site names of a {@link Model} (`string` for a plain function). */
 export type ModelSites<M> = M extends { readonly [modelSites]?: infer S extends string } ? S : string;
+
+/**
+ * The arguments a sampler's `run` accepts for a model with argument types `Args`: `Args` itself, except
+ * that the bare {@link Model} type's `never[]` (which admits every function) accepts anything.
+ */
+export type ModelCallArgs<Args extends readonly unknown[]> = Args extends readonly never[]
+  ? never[] extends Args
+    ? readonly unknown[]
+    : Args
+  : Args;

@@ -1,4 +1,5 @@
 import { printSummary } from "@phlox/diagnostics";
+import type { ModelCallArgs } from "@phlox/handlers";
 import {
   jsBackend,
   type KeyLike,
@@ -629,15 +630,8 @@ function toTensors(values: Record<string, SiteValue>): Record<string, Tensor> {
  * {@link runOptions}.
  */
 export type RunArgs<Args extends readonly unknown[]> =
-  | readonly [...LooseArgs<Args>]
-  | readonly [...LooseArgs<Args>, RunOptions];
-
-/** `never[]` (the argument list of the bare `Model` type, which admits every function) as "anything". */
-type LooseArgs<A extends readonly unknown[]> = A extends readonly never[]
-  ? never[] extends A
-    ? readonly unknown[]
-    : A
-  : A;
+  | readonly [...ModelCallArgs<Args>]
+  | readonly [...ModelCallArgs<Args>, RunOptions];
 
 const badOptions = (message: string): PhloxError => new PhloxError("mcmc-bad-options", message);
 
