@@ -18,6 +18,8 @@ declare const modelSites: unique symbol;
  *   const tau = sample("tau", new HalfCauchy(5));
  *   sample("obs", new Normal(mu, sigma), { obs: y });
  * };
+ * const tr = trace(seed(model, key(0))).getTrace(1, tensor(0.5));
+ * [...tr.keys()]; // → ["mu", "tau", "obs"]
  */
 export type Model<Args extends readonly unknown[] = never[], Sites extends string = string> = ((
   ...args: Args
