@@ -49,6 +49,7 @@ export {
   type ParamInit,
 } from "./message.js";
 export { Messenger } from "./messenger.js";
+export type { Model, ModelArgs, ModelCallArgs, ModelSites } from "./model.js";
 export { deterministic } from "./primitives/deterministic.js";
 export { factor } from "./primitives/factor.js";
 export { type ParamOptions, param } from "./primitives/param.js";

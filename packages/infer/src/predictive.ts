@@ -1,4 +1,14 @@
-import { type Message, mask, type Seed, seed, substitute, type Trace, trace } from "@phlox/handlers";
+import {
+  type Message,
+  type Model,
+  type ModelCallArgs,
+  mask,
+  type Seed,
+  seed,
+  substitute,
+  type Trace,
+  trace,
+} from "@phlox/handlers";
 import { inferDiscrete } from "./enum/infer-discrete.js";
 import { enumPointwiseLogLik, pointwiseEnumPlan } from "./enum/pointwise.js";
 import {
@@ -158,9 +168,15 @@ export interface PredictiveOptions {
  * };
  * new Predictive(model, { numSamples: 100 }).run(key(0), 3).y.shape; // → [100, 3]
  * new Predictive(model, { posteriorSamples: { mu: tensor([0, 1]) } }).run(key(1), 3).y.shape; // → [2, 3]
+ * @typeParam Args - the model's argument types, inferred from the model: `run(key, ...args)` only compiles
+ *   with arguments the model accepts (default: anything).
+ * @typeParam Sites - the model's site names, from a `Model<Args, Sites>` annotation (`@phlox/handlers`),
+ *   which key `run`'s result (default: any string).
  */
-export class Predictive {
-  readonly model: AnyModel;
+export class Predictive<Args extends readonly unknown[] = readonly unknown[], Sites extends string = string> {
+  /** The model. */
+  readonly model: Model<Args, Sites>;
+  /** The options given to the constructor. */
   readonly options: PredictiveOptions;
 
   /**
@@ -168,7 +184,7 @@ export class Predictive {
    * @param options - `posteriorSamples`, or `guide` (+ `params`), or `numSamples`; `returnSites`, `batchNdims`.
    * @throws PhloxError when neither samples nor `numSamples` say how many draws to make.
    */
-  constructor(model: AnyModel, options: PredictiveOptions = {}) {
+  constructor(model: Model<Args, Sites>, options: PredictiveOptions = {}) {
     this.model = model;
     this.options = options;
     const b = options.batchNdims ?? 1;
@@ -193,7 +209,14 @@ export class Predictive {
    * @returns draws by site name, each of shape `[...batch, ...siteShape]` (batch = the samples' leading
    *   dimensions, or `[numSamples]`).
    */
-  run(rngKey: Key | number | readonly [number, number], ...args: unknown[]): Record<string, Tensor> {
+  run(rngKey: Key | number | readonly [number, number], ...args: ModelCallArgs<Args>): Record<Sites, Tensor> {
+    return this.draws(rngKey, args) as Record<Sites, Tensor>;
+  }
+
+  private draws(
+    rngKey: Key | number | readonly [number, number],
+    args: readonly unknown[],
+  ): Record<string, Tensor> {
     const o = this.options;
     const who = "Predictive.run";
     const params: Record<string, Tensor> = Object.create(null);
@@ -228,7 +251,9 @@ export class Predictive {
           : values[msg.name];
       if (o.inferDiscrete === true) {
         // values go inside inferDiscrete: its enumerated runs are hidden from the handlers around it
-        const inner = inferDiscrete(substitute(m as (...a: unknown[]) => unknown, sub), { temperature: 1 });
+        const inner = inferDiscrete(substitute(m as unknown as (...a: unknown[]) => unknown, sub), {
+          temperature: 1,
+        });
         return trace(() => seeder.run(() => inner(...args))).getTrace();
       }
       return trace(substitute(() => seeder.run(run), sub)).getTrace();

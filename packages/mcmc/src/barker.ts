@@ -1,5 +1,5 @@
 import type { ChainRandom } from "@phlox/tensor";
-import { ChainRandom as Rng } from "@phlox/tensor";
+import { PhloxError, ChainRandom as Rng } from "@phlox/tensor";
 import type { Model } from "./hmc-kernel.js";
 import {
   checkMHOptions,
@@ -125,7 +125,8 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
     const zGrad = new Float64Array(d);
     const pe = this.U(z0, zGrad);
     if (!Number.isFinite(pe)) {
-      throw new RangeError(
+      throw new PhloxError(
+        "kernel-bad-start",
         `${this.kind}.init: the potential at the initial point is ${pe}; start where it is finite.`,
       );
     }

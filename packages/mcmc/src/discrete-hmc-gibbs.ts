@@ -194,7 +194,10 @@ function supportsOf(
       const k = e.shape[0] ?? 1;
       const data = e.dataSync();
       if (data.length !== k)
-        throw new Error(`its support depends on the batch element (shape [${e.shape.join(", ")}])`);
+        throw new PhloxError(
+          "discrete-support",
+          `its support depends on the batch element (shape [${e.shape.join(", ")}])`,
+        );
       values = Float64Array.from(data);
     } catch (err) {
       throw new PhloxError(

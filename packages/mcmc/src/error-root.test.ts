@@ -1,5 +1,6 @@
 import { ConstraintError, PhloxError } from "@phlox/tensor";
-import { describe, expect, it } from "vitest";
+import { bareErrors } from "@phlox/test-utils";
+import { describe, expect, it, test } from "vitest";
 import { consensus } from "./consensus.js";
 import { hmc } from "./hmc.js";
 import { runOptions } from "./run-options.js";
@@ -42,4 +43,8 @@ describe("bad sampler options throw a PhloxError with a stable code", () => {
     expect(caught).toBeInstanceOf(cls);
     expect((caught as PhloxError).code).toBe(code);
   });
+});
+
+test("no source file of @phlox/mcmc constructs a bare Error/TypeError/RangeError (one error root)", () => {
+  expect(bareErrors(new URL(".", import.meta.url))).toEqual([]);
 });

@@ -154,7 +154,7 @@ describe("HMCGibbs on NumPyro's test_hmc_gibbs linear and Gaussian models", () =
   };
 
   for (const [Inner, tag] of [
-    [NUTS, "nuts"],
+    [NUTS as typeof HMC, "nuts"],
     [HMC, "hmc"],
   ] as const) {
     test(`test_linear_model_sigma (N = 90, P = 40), ${tag.toUpperCase()} within Gibbs`, {

@@ -409,7 +409,10 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
    */
   logLikelihood(samples: Record<string, SiteValue>): Record<string, SiteValue> {
     if (!this.args)
-      throw new TypeError(`${this.kernelName}.logLikelihood: run the kernel through MCMC first.`);
+      throw new PhloxError(
+        "needs-model-kernel",
+        `${this.kernelName}.logLikelihood: run the kernel through MCMC first.`,
+      );
     const lls = inferLogLikelihood(this.model as never, samples, this.args as never, { batchNdims: 1 });
     return toSiteValues(lls as Record<string, Tensor>, Object.create(null));
   }
@@ -417,7 +420,11 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
   /** The observed values of the model's observed sites (after `init`). */
   observations(): Record<string, SiteValue> {
     const out = observedSites(this.info, Object.create(null));
-    if (!out) throw new TypeError(`${this.kernelName}.observations: run the kernel through MCMC first.`);
+    if (!out)
+      throw new PhloxError(
+        "needs-model-kernel",
+        `${this.kernelName}.observations: run the kernel through MCMC first.`,
+      );
     return out;
   }
 

@@ -1,3 +1,4 @@
+import type { Model } from "@phlox/handlers";
 import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
 import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import {
@@ -12,7 +13,6 @@ import {
   hmcStateToJSON,
 } from "./hmc.js";
 import {
-  chainStart,
   completeLayout,
   copyHMCOptions,
   type LogLikelihoodFn,
@@ -20,6 +20,7 @@ import {
   plateDims,
   resolveFromHere,
   splitByLayout,
+  startChain,
   toSiteValues,
 } from "./internal/potential-source.js";
 import type { PotentialFn } from "./internal/trajectory.js";
@@ -30,8 +31,7 @@ interface InferModule {
   logLikelihood?: LogLikelihoodFn;
 }
 
-/** A Phlox model: a plain function of the data (see `@phlox/handlers`). */
-export type Model = (...args: never[]) => unknown;
+export type { Model };
 
 /**
  * What a model-to-potential factory returns (the contract `@phlox/infer`'s `initializeModel` satisfies).
@@ -144,12 +144,20 @@ function asSiteValue(name: string, v: Float64Array | SiteValue): SiteValue {
  * Hamiltonian Monte Carlo with a fixed trajectory length (NumPyro's `HMC`), as a {@link Kernel} for
  * {@link MCMC}. Build it from a potential, `new HMC({ potentialFn, initParams, ... })`, or from a model,
  * `new HMC(model, { initializeModel, ... })`.
+ *
+ * Built from a model, the kernel carries the model's types to {@link MCMC}: its argument types (so
+ * `mcmc.run(key, ...args)` is checked) and, for a model annotated `Model<Args, Sites>`, its site names (so
+ * `mcmc.getSamples()` is keyed by them). Give them explicitly as `new NUTS<[x: Tensor], "mu">(model)`.
+ * @typeParam Args - the model's argument types (inferred from the model; default: anything).
+ * @typeParam Sites - the model's site names (from a `Model<Args, Sites>` annotation; default: any string).
  * @throws ConstraintError (a PhloxError) for invalid options (checked here, never mid-run).
  * @example
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
  * const kernel = new HMC({ potentialFn: U, initParams: [0], numSteps: 10 });
  */
-export class HMC implements Kernel<HMCState> {
+export class HMC<Args extends readonly unknown[] = readonly unknown[], Sites extends string = string>
+  implements Kernel<HMCState, Args, Sites>
+{
   readonly sampleField = "z";
   readonly defaultFields: readonly string[] = FIELDS;
   /** Validated options with defaults. */
@@ -166,9 +174,16 @@ export class HMC implements Kernel<HMCState> {
   readonly asynchronous: boolean = false;
   protected readonly algo: "HMC" | "NUTS";
 
+  /**
+   * @param potentialOptions - a potential and its options (`potentialFn` or `asyncPotentialFn`, ...).
+   */
   constructor(potentialOptions: PotentialKernelOptions);
-  constructor(model: Model, options?: ModelKernelOptions);
-  constructor(a: PotentialKernelOptions | Model, b: ModelKernelOptions = {}) {
+  /**
+   * @param model - the model; `run`'s arguments are passed to it.
+   * @param options - step size, adaptation, `initStrategy`, `initializeModel`.
+   */
+  constructor(model: Model<Args, Sites>, options?: ModelKernelOptions);
+  constructor(a: PotentialKernelOptions | Model<Args, Sites>, b: ModelKernelOptions = {}) {
     this.algo = this.algorithm();
     const opts: Omit<HMCOptions, "algo"> = typeof a === "function" ? b : a;
     const hmcOptions: HMCOptions = { ...pickHMCOptions(opts), algo: this.algo };
@@ -281,20 +296,19 @@ export class HMC implements Kernel<HMCState> {
   }
 
   /** Starts one chain: resolves the potential (models: calls the initialiser), picks z₀, runs `hmc().init`. */
-  init(args: KernelInitArgs): HMCState {
+  init(args: KernelInitArgs<Args>): HMCState {
     const { z0, key } = this.start(args);
     return this.core.init(z0, key, args.numWarmup);
   }
 
   /** {@link HMC.init} awaiting an asynchronous potential. */
-  initAsync(args: KernelInitArgs): Promise<HMCState> {
+  initAsync(args: KernelInitArgs<Args>): Promise<HMCState> {
     const { z0, key } = this.start(args);
     return this.core.initAsync(z0, key, args.numWarmup);
   }
 
   /** The chain's starting point and the key of its sampler (models: builds the potential on first use). */
-  private start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
-    const [kInit, kSample] = splitKey(args.key, 2);
+  private start(args: KernelInitArgs<Args>): { z0: Float64Array; key: KeyPair } {
     const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
     const source = {
       model: this.model,
@@ -303,32 +317,14 @@ export class HMC implements Kernel<HMCState> {
       raw: this.raw,
       layout: this.siteLayout,
     };
-    const started = chainStart(
-      source,
-      kInit,
-      args.modelArgs,
-      () =>
-        new TypeError(
-          `${this.algo}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.algo}({ potentialFn, initParams }).`,
-        ),
-    );
-    let z0 = started.z0;
-    if (started.built) {
-      this.modelPotential = started.built;
+    const { z0, key, built } = startChain(source, args as KernelInitArgs, this.algo);
+    if (built) {
+      this.modelPotential = built;
       this.modelArgs = args.modelArgs;
-      this.potential = started.built.potentialFn;
-      this.siteLayout = started.built.layout;
+      this.potential = built.potentialFn;
+      this.siteLayout = built.layout;
     }
-    if (args.initParams) {
-      if (args.initParams.length !== z0.length) {
-        throw new ShapeError(
-          "init-params-length",
-          `${this.algo}.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
-        );
-      }
-      z0 = args.initParams;
-    }
-    return { z0, key: kSample };
+    return { z0, key };
   }
 
   /** One transition (adapting during warmup). */
@@ -424,7 +420,11 @@ export class HMC implements Kernel<HMCState> {
   }
 
   /** Named values of one flat draw: the model's constrained values, `postprocessFn`, the layout, or `{ z }`. */
-  postprocess(z: Float64Array): Record<string, SiteValue> {
+  postprocess(z: Float64Array): Record<Sites, SiteValue> {
+    return this.postprocessSites(z) as Record<Sites, SiteValue>;
+  }
+
+  private postprocessSites(z: Float64Array): Record<string, SiteValue> {
     if (this.modelPotential) return this.modelPotential.postprocess(z);
     if (this.raw?.postprocessFn) {
       const out: Record<string, SiteValue> = Object.create(null);
@@ -507,7 +507,10 @@ export class HMC implements Kernel<HMCState> {
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
  * const mcmc = new MCMC(new NUTS({ potentialFn: U, initParams: [0] }), { numWarmup: 200, numSamples: 200 });
  */
-export class NUTS extends HMC {
+export class NUTS<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends HMC<Args, Sites> {
   protected override algorithm(): "HMC" | "NUTS" {
     return "NUTS";
   }

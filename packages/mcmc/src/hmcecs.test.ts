@@ -39,8 +39,8 @@ describe("HMCECS", () => {
 
   // NumPyro test_hmc_gibbs.py::test_hmcecs_normal_normal (200 warmup, 200 samples, atol 0.1), a subset of its grid.
   for (const [Inner, numBlocks, subsampleSize, degree] of [
-    [NUTS, 1, 50, 2],
-    [NUTS, 50, 150, 1],
+    [NUTS as typeof HMC, 1, 50, 2],
+    [NUTS as typeof HMC, 50, 150, 1],
     [HMC, 2, 50, 2],
   ] as const) {
     test(`${Inner.name}, numBlocks ${numBlocks}, subsample ${subsampleSize}, Taylor degree ${degree}: posterior mean within 0.1`, {

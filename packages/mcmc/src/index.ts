@@ -65,6 +65,7 @@ export {
   type ChainStates,
   MCMC,
   type MCMCOptions,
+  type RunArgs,
   type RunWarning,
 } from "./mcmc.js";
 export { MixedHMC, type MixedHMCOptions } from "./mixed-hmc.js";

@@ -14,8 +14,11 @@ export interface SiteLayout {
   size: number;
 }
 
-/** What {@link Kernel.init} receives for one chain. */
-export interface KernelInitArgs {
+/**
+ * What {@link Kernel.init} receives for one chain.
+ * @typeParam Args - the model's argument types (`readonly unknown[]` for kernels not built from a model).
+ */
+export interface KernelInitArgs<Args extends readonly unknown[] = readonly unknown[]> {
   /** The chain's key (uint32 pair), derived from `MCMC.run`'s key. */
   key: KeyPair;
   /** Number of warmup iterations the driver will run (the kernel adapts during them). */
@@ -23,7 +26,7 @@ export interface KernelInitArgs {
   /** Initial flat position, if the user gave one for this chain. */
   initParams?: Float64Array;
   /** The arguments passed to `MCMC.run(key, ...args)` (for kernels built from a model). */
-  modelArgs: readonly unknown[];
+  modelArgs: Readonly<Args>;
   /** Index of the chain being initialised (set by {@link MCMC}; ensemble kernels use it as the walker index). */
   chain?: number;
   /** Number of chains the driver runs (set by {@link MCMC}; ensemble kernels: the number of walkers). */
@@ -69,8 +72,16 @@ export interface WorkerPotentialSpec {
  *   diagnostics(s: RW): string { return `acc. prob=${s.acceptProb.toFixed(2)}`; }
  * }
  * await new MCMC(new RandomWalk(U, [0]), { numWarmup: 100, numSamples: 1000 }).run(0);
+ * @typeParam S - the chain state.
+ * @typeParam Args - the model's argument types: what `MCMC.run(key, ...args)` accepts (default: anything).
+ * @typeParam Sites - the names of the sites `postprocess` returns, which key `MCMC.getSamples()` (default:
+ *   any string).
  */
-export interface Kernel<S extends object = object> {
+export interface Kernel<
+  S extends object = object,
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> {
   /** Name of the state field holding the flat position (a Float64Array). */
   readonly sampleField: string;
   /** Extra fields collected by default (`getExtraFields()`); each `state[name]` is number | boolean | Float64Array. */
@@ -80,7 +91,7 @@ export interface Kernel<S extends object = object> {
   /** Optional async set-up before the first `init` (e.g. loading a model initialiser); MCMC awaits it. */
   prepare?(): Promise<void>;
   /** Builds the initial state of one chain. */
-  init(args: KernelInitArgs): S;
+  init(args: KernelInitArgs<Args>): S;
   /** One transition; may mutate `state` and return it. */
   sample(state: S): S;
   /**
@@ -89,7 +100,7 @@ export interface Kernel<S extends object = object> {
    */
   readonly asynchronous?: boolean;
   /** {@link Kernel.init} for an asynchronous kernel. */
-  initAsync?(args: KernelInitArgs): Promise<S>;
+  initAsync?(args: KernelInitArgs<Args>): Promise<S>;
   /** {@link Kernel.sample} for an asynchronous kernel. */
   sampleAsync?(state: S): Promise<S>;
   /**
@@ -100,7 +111,7 @@ export interface Kernel<S extends object = object> {
    */
   sampleBatch?(states: readonly S[]): (Error | undefined)[];
   /** Maps one flat draw to named values (constrained values and deterministic sites). */
-  postprocess?(z: Float64Array): Record<string, SiteValue>;
+  postprocess?(z: Float64Array): Record<Sites, SiteValue>;
   /**
    * {@link Kernel.postprocess} of `n` draws stacked row-major in `zs` [n·d], each site as
    * `{ data, shape: [n, ...site] }` (cheaper than `n` calls; MCMC prefers it when present). Returns

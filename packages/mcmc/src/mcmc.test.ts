@@ -347,6 +347,6 @@ describe("NUTS(model, options)", () => {
 
   test("NUTS(model).init without prepare() or an initialiser explains how to supply one", () => {
     const kernel = new NUTS(model);
-    expect(() => kernel.init({ key: [0, 0], numWarmup: 10, modelArgs: [] })).toThrow(/initializeModel/);
+    expect(() => kernel.init({ key: [0, 0], numWarmup: 10, modelArgs: [0.5] })).toThrow(/initializeModel/);
   });
 });

@@ -1,4 +1,5 @@
 import { printSummary } from "@phlox/diagnostics";
+import type { ModelCallArgs } from "@phlox/handlers";
 import {
   jsBackend,
   type KeyLike,
@@ -92,17 +93,30 @@ export class ChainError extends PhloxError {
 
 /**
  * The MCMC driver (NumPyro's `MCMC`): runs `numChains` chains of a {@link Kernel}, warmup then sampling,
- * and collects the draws. Samples are `{ data: Float64Array, shape }` objects keyed by site name with
- * shape `[numChains·numKept, ...site]` (or `[numChains, numKept, ...site]` with `groupByChain`).
- * @throws RangeError for invalid options.
+ * and collects the draws. Samples are float64 `Tensor`s keyed by site name with shape
+ * `[numChains·numKept, ...site]` (or `[numChains, numKept, ...site]` with `groupByChain`).
+ *
+ * Typed by its kernel: `new MCMC(new NUTS(model), ...)` takes the model's argument types from `model`, so
+ * `mcmc.run(key, ...args)` only compiles with arguments the model accepts. Annotate the model with
+ * `Model<Args, Sites>` (from `@phlox/handlers`) to key `getSamples()` by its site names.
+ * @typeParam S - the kernel's chain state.
+ * @typeParam Args - the model's argument types (inferred from the kernel; default: anything).
+ * @typeParam Sites - the site names keying `getSamples()` (inferred from the kernel; default: any string).
+ * @throws PhloxError (`mcmc-bad-options`) for invalid options.
  * @example
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0] - 1; return 0.5 * (z[0] - 1) ** 2; };
  * const mcmc = new MCMC(new NUTS({ potentialFn: U, initParams: [0] }), { numWarmup: 500, numSamples: 1000 });
  * await mcmc.run(0);
  * mcmc.getSamples().z.shape; // → [1000, 1]
  */
-export class MCMC<S extends object = object> {
-  readonly kernel: Kernel<S>;
+export class MCMC<
+  S extends object = object,
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> {
+  /** The transition kernel the chains run. */
+  readonly kernel: Kernel<S, Args, Sites>;
+  /** The validated options, with their defaults filled in. */
   readonly options: Readonly<
     Required<Omit<MCMCOptions, "postprocessFn" | "onProgress" | "extraFields" | "initParams">>
   > &
@@ -113,7 +127,12 @@ export class MCMC<S extends object = object> {
   private lastWarnings: RunWarning[] = [];
   private samplesCache = new Map<boolean, Record<string, SiteValue>>();
 
-  constructor(kernel: Kernel<S>, options: MCMCOptions) {
+  /**
+   * @param kernel - the transition kernel (e.g. `new NUTS(model)`).
+   * @param options - draws, chains and how they run (NumPyro's names).
+   * @throws PhloxError (`mcmc-bad-options`) for invalid options or a chain method the kernel cannot run.
+   */
+  constructor(kernel: Kernel<S, Args, Sites>, options: MCMCOptions) {
     const o = {
       numChains: 1,
       thinning: 1,
@@ -124,27 +143,30 @@ export class MCMC<S extends object = object> {
     };
     for (const k of ["numWarmup", "numSamples"] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 0)
-        throw new RangeError(`MCMC: ${k} must be an integer ≥ 0, got ${o[k]}.`);
+        throw badOptions(`MCMC: ${k} must be an integer ≥ 0, got ${o[k]}.`);
     }
     for (const k of ["numChains", "thinning"] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 1)
-        throw new RangeError(`MCMC: ${k} must be an integer ≥ 1, got ${o[k]}.`);
+        throw badOptions(`MCMC: ${k} must be an integer ≥ 1, got ${o[k]}.`);
     }
     if (!["sequential", "parallel", "vectorized"].includes(o.chainMethod)) {
-      throw new RangeError(
+      throw badOptions(
         `MCMC: chainMethod must be "sequential", "parallel" or "vectorized", got ${o.chainMethod}.`,
       );
     }
     if (o.chainMethod === "parallel" && kernel.asynchronous) {
-      throw new TypeError(
+      throw badOptions(
         'MCMC: chainMethod "parallel" cannot run a kernel with an asynchronous potential (asyncPotentialFn); use "sequential" or "vectorized".',
       );
     }
     if (kernel.asynchronous && (!kernel.initAsync || !kernel.sampleAsync)) {
-      throw new TypeError("MCMC: a kernel marked asynchronous must implement initAsync and sampleAsync.");
+      throw new PhloxError(
+        "kernel-async-methods",
+        "MCMC: a kernel marked asynchronous must implement initAsync and sampleAsync; add them to the kernel or drop `asynchronous`.",
+      );
     }
     if (o.chainMethod === "parallel" && !kernel.workerSpec) {
-      throw new TypeError(
+      throw badOptions(
         'MCMC: chainMethod "parallel" needs a kernel with workerSpec(); use "sequential" or "vectorized".',
       );
     }
@@ -188,7 +210,7 @@ export class MCMC<S extends object = object> {
    * @param key - PRNG key (seed or uint32 pair).
    * @param args - model arguments, optionally followed by {@link runOptions}.
    */
-  async warmup(key: KeyLike, ...args: unknown[]): Promise<void> {
+  async warmup(key: KeyLike, ...args: RunArgs<Args>): Promise<void> {
     const { modelArgs, options } = splitRunArgs(args);
     this.postWarmup = undefined;
     await this.execute(key, modelArgs, options, this.options.numWarmup, 0, false, undefined);
@@ -207,7 +229,7 @@ export class MCMC<S extends object = object> {
    * @throws PhloxError `mcmc-aborted` when the signal aborts; `mcmc-state-mismatch` / `mcmc-bad-state` for a
    *   `postWarmupState` that does not belong to this kernel and model.
    */
-  async run(key: KeyLike, ...args: unknown[]): Promise<void> {
+  async run(key: KeyLike, ...args: RunArgs<Args>): Promise<void> {
     const { modelArgs, options } = splitRunArgs(args);
     const resume = this.postWarmup;
     const numWarmup = resume ? 0 : this.options.numWarmup;
@@ -216,7 +238,7 @@ export class MCMC<S extends object = object> {
 
   private async execute(
     keyLike: KeyLike,
-    args: unknown[],
+    args: readonly unknown[],
     ro: RunOptions,
     numWarmup: number,
     numSamples: number,
@@ -252,11 +274,11 @@ export class MCMC<S extends object = object> {
         key: chainKeys[c],
         numWarmup: o.numWarmup,
         initParams: initParams?.[c],
-        modelArgs: args,
+        modelArgs: args as unknown as Args,
         chain: c,
         numChains: o.numChains,
       };
-      return asynchronous ? await (k.initAsync as (a: KernelInitArgs) => Promise<S>)(a) : k.init(a);
+      return asynchronous ? await (k.initAsync as (a: KernelInitArgs<Args>) => Promise<S>)(a) : k.init(a);
     };
     const failures: { chain: number; error: Error }[] = [];
     const states: (S | undefined)[] = [];
@@ -270,10 +292,15 @@ export class MCMC<S extends object = object> {
         states.push(ro.continueChains || !k.reseed ? s : k.reseed(s, chainKeys[c]));
       }
     } else {
+      // Every chain runs the same model on the same arguments: a model error (a typo'd site, a shape
+      // error) fails chain 0's initialisation already, and is reported once, not once per chain. Only
+      // per-chain starting points can make one chain's initialisation fail alone.
+      const perChainStarts = Array.isArray(o.initParams) && typeof o.initParams[0] !== "number";
       for (let c = 0; c < o.numChains; c++) {
         try {
           states.push(await initChain(c));
         } catch (e) {
+          if (c === 0 && !perChainStarts) throw initFailed(e, o.numChains);
           states.push(undefined);
           failures.push({ chain: c, error: asChainError(c, e) });
         }
@@ -429,14 +456,14 @@ export class MCMC<S extends object = object> {
    * changes the run (later diagnostics, `printSummary`, `fromMCMC` read the run's own copy).
    * @param options - `groupByChain`: shape `[chains, draws, ...site]` instead of `[chains·draws, ...site]`.
    * @returns by site name, a tensor of shape `[chains·draws, ...site]` (or `[chains, draws, ...site]`).
-   * @throws Error if `run` has not produced draws.
+   * @throws PhloxError (`mcmc-no-draws`) if `run` has not produced draws.
    * @example
    * const draws = mcmc.getSamples();
    * draws.mu.shape; // → [1000]
    * const mean = draws.mu.mean().item();
    */
-  getSamples(options: { groupByChain?: boolean } = {}): Record<string, Tensor> {
-    return toTensors(this.samples(options.groupByChain ?? false));
+  getSamples(options: { groupByChain?: boolean } = {}): Record<Sites, Tensor> {
+    return toTensors(this.samples(options.groupByChain ?? false)) as Record<Sites, Tensor>;
   }
 
   /** The run's own draws by site (shared, cached: never handed out to users). */
@@ -537,10 +564,10 @@ export class MCMC<S extends object = object> {
    * grouped by chain: a float64 tensor of shape `[chains, draws, ...siteBatchShape]` per observed site. What
    * WAIC, PSIS-LOO and `fromMCMC(mcmc)` read. Model kernels only.
    * @returns by observed site, a tensor (new each call).
-   * @throws TypeError when the kernel has no model (a raw potential).
+   * @throws PhloxError (`needs-model-kernel`) when the kernel has no model (a raw potential).
    */
   logLikelihood(): Record<string, Tensor> {
-    if (!this.kernel.logLikelihood) throw new TypeError("MCMC.logLikelihood: the kernel has no model.");
+    if (!this.kernel.logLikelihood) throw needsModel("logLikelihood");
     const flat = this.kernel.logLikelihood(this.samples(false));
     const chains = this.okOutputs("logLikelihood").length;
     const out: Record<string, SiteValue> = Object.create(null);
@@ -553,10 +580,10 @@ export class MCMC<S extends object = object> {
   /**
    * The observed values of the model's observed sites (for `observed_data`). Model kernels only.
    * @returns by observed site, a float64 tensor of the site's shape (new each call).
-   * @throws TypeError when the kernel has no model (a raw potential).
+   * @throws PhloxError (`needs-model-kernel`) when the kernel has no model (a raw potential).
    */
   observations(): Record<string, Tensor> {
-    if (!this.kernel.observations) throw new TypeError("MCMC.observations: the kernel has no model.");
+    if (!this.kernel.observations) throw needsModel("observations");
     return toTensors(this.kernel.observations());
   }
 
@@ -601,7 +628,10 @@ export class MCMC<S extends object = object> {
   private okOutputs(what: string): ChainOutput[] {
     const outs = this.outputs.filter((o): o is ChainOutput => o !== undefined);
     if (outs.length === 0)
-      throw new Error(`MCMC.${what}: no draws yet; call await mcmc.run(key, ...args) first.`);
+      throw new PhloxError(
+        "mcmc-no-draws",
+        `MCMC.${what}: no draws yet${this.outputs.length > 0 ? " (every chain of the last run failed)" : ""}; call await mcmc.run(key, ...args) first.`,
+      );
     return outs;
   }
 }
@@ -618,9 +648,40 @@ function toTensors(values: Record<string, SiteValue>): Record<string, Tensor> {
   return out;
 }
 
+/**
+ * What `run` and `warmup` accept after the key: the model's arguments, optionally followed by
+ * {@link runOptions}.
+ */
+export type RunArgs<Args extends readonly unknown[]> =
+  | readonly [...ModelCallArgs<Args>]
+  | readonly [...ModelCallArgs<Args>, RunOptions];
+
+const badOptions = (message: string): PhloxError => new PhloxError("mcmc-bad-options", message);
+
+const needsModel = (what: string): PhloxError =>
+  new PhloxError(
+    "needs-model-kernel",
+    `MCMC.${what}: the kernel has no model (it was built from a raw potential); build it from a model, e.g. new NUTS(model).`,
+  );
+
+/** A failure of chain 0's initialisation, which every chain would repeat: one error, with the cause. */
+function initFailed(e: unknown, numChains: number): PhloxError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const others = numChains > 1 ? ` (the other ${numChains - 1} chains were not started)` : "";
+  const err = new PhloxError(
+    "mcmc-init-failed",
+    `MCMC.run: initialising the chains failed${others}: ${msg}` +
+      (e instanceof PhloxError
+        ? ""
+        : "\nCheck the model at the site or line this names (see the cause's stack)."),
+  );
+  err.cause = e;
+  return err;
+}
+
 function asChainError(chain: number, e: unknown): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  const err = new Error(`MCMC chain ${chain} failed: ${msg}`);
+  const err = new PhloxError("mcmc-chain-failed", `MCMC chain ${chain} failed: ${msg}`);
   if (e instanceof Error) err.stack = `${err.message}\n${e.stack ?? ""}`;
   return err;
 }
@@ -701,6 +762,10 @@ function perChainInit(p: MCMCOptions["initParams"], n: number): Float64Array[] |
   if (typeof first === "number")
     return Array.from({ length: n }, () => Float64Array.from(p as ArrayLike<number>));
   const list = p as readonly ArrayLike<number>[];
-  if (list.length !== n) throw new RangeError(`MCMC: initParams has ${list.length} entries for ${n} chains.`);
+  if (list.length !== n) {
+    throw badOptions(
+      `MCMC: initParams has ${list.length} entries for ${n} chains; give one starting point per chain, or one for all.`,
+    );
+  }
   return list.map((x) => Float64Array.from(x));
 }

@@ -3,16 +3,16 @@
  * starting point, postprocessing, log-likelihood, observations and the worker recipe.
  */
 import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
-import { ChainRandom, type KeyPair, PhloxError, splitKey } from "@phlox/tensor";
+import { ChainRandom, type KeyPair, PhloxError } from "@phlox/tensor";
 import type { Model, ModelPotential, ModelPotentialFactory } from "./hmc-kernel.js";
 import {
-  chainStart,
   completeLayout,
   type LogLikelihoodFn,
   observedSites,
   plateDims,
   resolveFromHere,
   splitByLayout,
+  startChain,
   toSiteValues,
 } from "./internal/potential-source.js";
 import type { PotentialFn } from "./internal/trajectory.js";
@@ -129,7 +129,6 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
    * (or when the model arguments change).
    */
   protected start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
-    const [kInit, kSample] = splitKey(args.key, 2);
     const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
     const source = {
       model: this.model,
@@ -138,37 +137,17 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       raw: this.raw,
       layout: this.siteLayout,
     };
-    const started = chainStart(
-      source,
-      kInit,
-      args.modelArgs,
-      () =>
-        new PhloxError(
-          "kernel-no-initializer",
-          `${this.kind}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), pass { initializeModel }, or build the kernel from a potential: new ${this.kind}({ potentialFn, initParams }).`,
-        ),
-    );
-    let z0 = started.z0;
-    if (started.built) {
-      z0 = Float64Array.from(z0);
-      this.modelPotential = started.built;
+    const { z0, key, built } = startChain(source, args, this.kind);
+    if (built) {
+      this.modelPotential = built;
       this.modelArgs = args.modelArgs;
-      this.potential = started.built.potentialFn;
-      this.siteLayout = started.built.layout;
-    }
-    if (args.initParams) {
-      if (args.initParams.length !== z0.length) {
-        throw new PhloxError(
-          "kernel-bad-init-params",
-          `${this.kind}.init: initParams has length ${args.initParams.length}, expected ${z0.length}.`,
-        );
-      }
-      z0 = Float64Array.from(args.initParams);
+      this.potential = built.potentialFn;
+      this.siteLayout = built.layout;
     }
     if (z0.length === 0) {
       throw new PhloxError("kernel-empty", `${this.kind}.init: the parameter vector is empty (d = 0).`);
     }
-    return { z0, key: kSample };
+    return { z0, key };
   }
 
   /** The potential, which is known once `init` ran. */

@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 import { AIES } from "./aies.js";
 import { BarkerMH, RandomWalkMH } from "./barker.js";
 import { ESS } from "./ess.js";
@@ -28,6 +29,6 @@ export async function buildWorkerKernel(p: KernelWorkerPayload): Promise<Kernel>
     case "ESS":
       return new ESS(opts) as unknown as Kernel;
     default:
-      throw new TypeError(`worker: unknown kernel kind ${String(p.kind)}.`);
+      throw new PhloxError("worker-unknown-kernel", `worker: unknown kernel kind ${String(p.kind)}.`);
   }
 }

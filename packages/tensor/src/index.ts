@@ -1,6 +1,6 @@
 // Core: tensors, dtypes, shapes, errors, backends, the IR and the staging tracer.
 
-export type { Argnums } from "./autodiff/grad.js";
+export type { Argnums, GradArgs, GradOf, ScalarFn } from "./autodiff/grad.js";
 // Autodiff.
 export { grad, hessian, jacrev, jvp, valueAndGrad, vjp } from "./autodiff/grad.js";
 export { cond, condP, switchCase } from "./control/cond.js";

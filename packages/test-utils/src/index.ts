@@ -1,3 +1,4 @@
+export { bareErrors } from "./bare-errors.js";
 export {
   type DocExample,
   type DocExampleOptions,

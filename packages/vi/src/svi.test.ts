@@ -55,7 +55,12 @@ describe("SVI", () => {
     expect(losses.length).toBe(3000);
     expect(params.m.data[0]).toBeCloseTo(3, 1);
     expect(params.s.data[0]).toBeCloseTo(0.5, 1);
-    expect(svi.getParams(state).m.data[0]).toBe(params.m.data[0]);
+    const got = svi.getParams(state);
+    expect(got.m.dataSync()[0]).toBe(params.m.data[0]);
+    expect(got.m.shape).toEqual(params.m.shape);
+    // getParams hands out copies: mutating one changes neither the state nor the next call.
+    (got.m.dataSync() as Float64Array)[0] = 99;
+    expect(svi.getParams(state).m.dataSync()[0]).toBe(params.m.data[0]);
     // the optimum of −ELBO is −log Z = −log(√(2π)·0.5)
     const tail = losses.slice(-500).reduce((a, b) => a + b, 0) / 500;
     expect(tail).toBeCloseTo(-Math.log(Math.sqrt(2 * Math.PI) * 0.5), 1);
@@ -64,7 +69,7 @@ describe("SVI", () => {
   it("SVI.init / update / evaluate / getParams follow NumPyro's functional API", () => {
     const svi = new SVI(model, new MyNormalGuide(U), new SGD(0.01), new TraceELBO());
     const state = svi.init(1);
-    expect(svi.getParams(state).s.data[0]).toBeCloseTo(0.1, 12);
+    expect(svi.getParams(state).s.item()).toBeCloseTo(0.1, 12);
     const before = Float64Array.from(state.params);
     const e1 = svi.evaluate(state);
     const e2 = svi.evaluate(state);

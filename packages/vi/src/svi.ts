@@ -1,9 +1,18 @@
+import type { Model, ModelCallArgs } from "@phlox/handlers";
 import { ProgressDisplay } from "@phlox/infer";
 import { type Optimizer, type OptState, stableUpdate as optimStableUpdate } from "@phlox/optim";
-import { ConstraintError, PhloxError, ShapeError } from "@phlox/tensor";
+import {
+  ConstraintError,
+  jsBackend,
+  PhloxError,
+  ShapeError,
+  type Tensor,
+  tensor,
+  withBackend,
+} from "@phlox/tensor";
 import type { ELBO, Objective } from "./elbo.js";
 import { FunctionGuide, type GuideFn } from "./function-guide.js";
-import type { Guide, GuideSetup, Params } from "./guide.js";
+import type { Guide, GuideSetup, Params, PotentialModel } from "./guide.js";
 import { type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 
 /**
@@ -122,11 +131,18 @@ const sameArgs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
  * const { params, losses } = svi.run(key(0), 2000, x, y);
  * const draws = guide.samplePosterior(key(1), params, { sampleShape: [1000] });
  * @see Hoffman et al. 2013; NumPyro `numpyro.infer.svi.SVI`.
+ * @typeParam Args - the model's argument types, inferred from a model function, so that `init`, `update`,
+ *   `evaluate` and `run` only compile with arguments the model accepts (default: anything, e.g. for a
+ *   `PotentialModel`).
  */
-export class SVI {
-  readonly model: unknown;
+export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
+  /** The model (a function, or a `PotentialModel`). */
+  readonly model: Model<Args> | PotentialModel | unknown;
+  /** The guide (a {@link FunctionGuide} when a guide function was given). */
   readonly guide: Guide;
+  /** The optimizer. */
   readonly optim: Optimizer;
+  /** The loss. */
   readonly loss: ELBO;
   private setupArgs: readonly unknown[] | null = null;
   private guideSetup: GuideSetup | null = null;
@@ -142,6 +158,9 @@ export class SVI {
    * @param loss - an {@link ELBO} (`new TraceELBO()`).
    * @throws PhloxError when the guide, optimizer or loss does not implement its interface.
    */
+  constructor(model: (...args: Args) => unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO);
+  /** An SVI over a `PotentialModel` (or a model of unknown type): any arguments. */
+  constructor(model: PotentialModel | unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO);
   constructor(model: unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO) {
     if (typeof guide === "function") {
       if (typeof model !== "function") {
@@ -167,7 +186,7 @@ export class SVI {
     if (loss === null || typeof loss !== "object" || typeof loss.build !== "function") {
       throw new PhloxError("svi-bad-loss", "SVI: loss must be an ELBO, e.g. new TraceELBO().");
     }
-    this.model = model;
+    this.model = model as Model<Args> | PotentialModel;
     this.guide = guide;
     this.optim = optim;
     this.loss = loss;
@@ -213,7 +232,7 @@ export class SVI {
    * @example
    * const state = svi.init(key(0), x, y);
    */
-  init(key: KeyLike, ...args: unknown[]): SVIState {
+  init(key: KeyLike, ...args: ModelCallArgs<Args>): SVIState {
     return this.initWith(key, args);
   }
 
@@ -241,7 +260,7 @@ export class SVI {
    * @param args - the model's arguments.
    * @returns `{ state, loss }` (the same state object).
    */
-  update(state: SVIState, ...args: unknown[]): { state: SVIState; loss: number } {
+  update(state: SVIState, ...args: ModelCallArgs<Args>): { state: SVIState; loss: number } {
     const loss = this.step(state, args, false);
     return { state, loss };
   }
@@ -253,7 +272,7 @@ export class SVI {
    * @param args - the model's arguments.
    * @returns `{ state, loss }`; `loss` may be non-finite, the parameters then are unchanged.
    */
-  stableUpdate(state: SVIState, ...args: unknown[]): { state: SVIState; loss: number } {
+  stableUpdate(state: SVIState, ...args: ModelCallArgs<Args>): { state: SVIState; loss: number } {
     const loss = this.step(state, args, true);
     return { state, loss };
   }
@@ -275,7 +294,7 @@ export class SVI {
    * @param args - the model's arguments.
    * @returns the loss (−ELBO estimate).
    */
-  evaluate(state: SVIState, ...args: unknown[]): number {
+  evaluate(state: SVIState, ...args: ModelCallArgs<Args>): number {
     const obj = this.ensure(state, args);
     const k = Uint32Array.from(state.rngKey);
     const sub = new Uint32Array(2);
@@ -284,14 +303,28 @@ export class SVI {
   }
 
   /**
-   * The named, constrained parameters of a state.
+   * The named, constrained parameters of a state, as float64 `Tensor`s (NumPyro's `get_params`). Each call
+   * returns new tensors over copies on the host ("js") backend: mutating them never changes the state.
+   * (`run(...).params` keeps the `{ data, shape }` form the guides' methods take.)
    * @param state - the state.
-   * @returns by parameter name, `{ data, shape }` copies.
-   * @throws PhloxError before `init`.
+   * @returns by parameter name, a tensor of the parameter's shape.
+   * @throws PhloxError (`svi-not-initialized`) before `init`.
+   * @example
+   * const state = svi.init(key(0), x);
+   * svi.getParams(state).loc.shape; // → []
    */
-  getParams(state: SVIState): Params {
+  getParams(state: SVIState): Record<string, Tensor> {
+    const out: Record<string, Tensor> = Object.create(null);
+    withBackend(jsBackend, () => {
+      for (const [name, v] of Object.entries(this.constrained(state, "getParams")))
+        out[name] = tensor(Float64Array.from(v.data), { shape: [...v.shape] });
+    });
+    return out;
+  }
+
+  private constrained(state: SVIState, who: string): Params {
     if (this.guideSetup === null)
-      throw new PhloxError("svi-not-initialized", "SVI.getParams: call init (or run) first.");
+      throw new PhloxError("svi-not-initialized", `SVI.${who}: call init (or run) first.`);
     return this.guideSetup.constrainParams(state.params);
   }
 
@@ -322,11 +355,11 @@ export class SVI {
   run(
     key: KeyLike,
     numSteps: number,
-    ...argsAndOptions: [...args: unknown[], options: SVIRunOptions]
+    ...argsAndOptions: readonly [...args: ModelCallArgs<Args>, options: SVIRunOptions]
   ): SVIRunResult;
   /** {@link SVI.run} with the model's arguments only (default options). */
-  run(key: KeyLike, numSteps: number, ...args: unknown[]): SVIRunResult;
-  run(key: KeyLike, numSteps: number, ...argsAndOptions: unknown[]): SVIRunResult {
+  run(key: KeyLike, numSteps: number, ...args: ModelCallArgs<Args>): SVIRunResult;
+  run(key: KeyLike, numSteps: number, ...argsAndOptions: readonly unknown[]): SVIRunResult {
     const { args, options } = splitRunArgs(argsAndOptions);
     if (!Number.isInteger(numSteps) || numSteps < 0) {
       throw new ConstraintError(
@@ -381,7 +414,7 @@ export class SVI {
           "Lower the step size, check the model's support, or pass { stableUpdate: true }.",
       );
     }
-    return { params: this.getParams(state), state, losses };
+    return { params: this.constrained(state, "run"), state, losses };
   }
 
   private ensureSetup(state: SVIState, args: readonly unknown[]): GuideSetup {

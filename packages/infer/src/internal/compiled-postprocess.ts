@@ -1,4 +1,5 @@
 import type { Trace } from "@phlox/handlers";
+import { PhloxError } from "@phlox/tensor";
 import type { SiteValue } from "../site-values.js";
 import { compileVectorFunction, type Tensor, type VectorFunction } from "./ops.js";
 
@@ -33,7 +34,7 @@ export function compilePostprocess(
       return names.map((n) => {
         const site = tr.get(n);
         if (site === undefined || site.value === null || !keep(n, site.type))
-          throw new Error(`site ${n} vanished`);
+          throw new PhloxError("compiled-postprocess-site", `site ${n} vanished`);
         return site.value;
       });
     }, dim);

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 /**
  * The state of {@link dualAveraging}: the current iterate `x`, its weighted average `xAvg`, the average
  * statistic `gAvg`, the step count `t` and the centre `mu` the iterates are pulled towards.
@@ -46,9 +47,14 @@ export function dualAveraging(options: DualAveragingOptions = {}): DualAveraging
   const kappa = options.kappa ?? 0.75;
   const gamma = options.gamma ?? 0.05;
   if (!(kappa > 0.5 && kappa <= 1))
-    throw new RangeError(`dualAveraging: kappa must be in (0.5, 1], got ${kappa}.`);
-  if (!(t0 >= 0)) throw new RangeError(`dualAveraging: t0 must be ≥ 0, got ${t0}.`);
-  if (!(gamma > 0)) throw new RangeError(`dualAveraging: gamma must be > 0, got ${gamma}.`);
+    throw new ConstraintError(
+      "dual-averaging-options",
+      `dualAveraging: kappa must be in (0.5, 1], got ${kappa}.`,
+    );
+  if (!(t0 >= 0))
+    throw new ConstraintError("dual-averaging-options", `dualAveraging: t0 must be ≥ 0, got ${t0}.`);
+  if (!(gamma > 0))
+    throw new ConstraintError("dual-averaging-options", `dualAveraging: gamma must be > 0, got ${gamma}.`);
   return {
     init: (mu = 0) => ({ x: 0, xAvg: 0, gAvg: 0, t: 0, mu }),
     update(g, s) {

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 /** One adaptation window: iterations `start..end` inclusive (0-based warmup iterations). */
 export interface AdaptWindow {
   start: number;
@@ -18,7 +19,8 @@ export interface AdaptWindow {
  */
 export function buildAdaptationSchedule(numWarmup: number): AdaptWindow[] {
   if (!Number.isInteger(numWarmup) || numWarmup < 0) {
-    throw new RangeError(
+    throw new ConstraintError(
+      "num-warmup",
       `buildAdaptationSchedule: numWarmup must be a non-negative integer, got ${numWarmup}.`,
     );
   }

@@ -1,3 +1,4 @@
+import { ConstraintError, PhloxError, ShapeError } from "@phlox/tensor";
 import { cholesky } from "../internal/linalg.js";
 
 /** Running moments of {@link welfordCovariance}: count `n`, `mean` [d] and `m2` ([d] diagonal, [d·d] dense). */
@@ -50,7 +51,10 @@ export function welfordCovariance(options: { diagonal?: boolean } = {}): Welford
     update(x, s) {
       const d = s.mean.length;
       if (x.length !== d)
-        throw new RangeError(`welfordCovariance.update: sample has length ${x.length}, expected ${d}.`);
+        throw new ShapeError(
+          "welford-length",
+          `welfordCovariance.update: sample has length ${x.length}, expected ${d}.`,
+        );
       s.n += 1;
       const { mean, m2, delta } = s;
       for (let i = 0; i < d; i++) {
@@ -67,7 +71,11 @@ export function welfordCovariance(options: { diagonal?: boolean } = {}): Welford
       }
     },
     final(s, regularize = false) {
-      if (s.n < 2) throw new RangeError(`welfordCovariance.final: needs at least 2 samples, got ${s.n}.`);
+      if (s.n < 2)
+        throw new PhloxError(
+          "welford-too-few",
+          `welfordCovariance.final: needs at least 2 samples, got ${s.n}.`,
+        );
       const d = s.mean.length;
       const out = new Float64Array(s.m2.length);
       const scale = regularize ? s.n / (s.n + 5) / (s.n - 1) : 1 / (s.n - 1);
@@ -94,14 +102,23 @@ export function welfordCovariance(options: { diagonal?: boolean } = {}): Welford
 export function checkInverseMass(inv: Float64Array, d: number, dense: boolean): void {
   if (dense) {
     if (inv.length !== d * d)
-      throw new RangeError(`inverseMassMatrix: expected ${d}×${d} = ${d * d} entries, got ${inv.length}.`);
+      throw new ShapeError(
+        "inverse-mass-matrix",
+        `inverseMassMatrix: expected ${d}×${d} = ${d * d} entries, got ${inv.length}.`,
+      );
     cholesky(inv, d, "inverseMassMatrix");
   } else {
     if (inv.length !== d)
-      throw new RangeError(`inverseMassMatrix: expected ${d} diagonal entries, got ${inv.length}.`);
+      throw new ShapeError(
+        "inverse-mass-matrix",
+        `inverseMassMatrix: expected ${d} diagonal entries, got ${inv.length}.`,
+      );
     for (let i = 0; i < d; i++) {
       if (!(inv[i] > 0 && Number.isFinite(inv[i]))) {
-        throw new RangeError(`inverseMassMatrix[${i}] = ${inv[i]}: diagonal entries must be finite and > 0.`);
+        throw new ConstraintError(
+          "inverse-mass-matrix",
+          `inverseMassMatrix[${i}] = ${inv[i]}: diagonal entries must be finite and > 0.`,
+        );
       }
     }
   }

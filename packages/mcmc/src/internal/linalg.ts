@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 /** Small dense linear algebra on row-major Float64Array n×n matrices (mass-matrix sizes, O(n³) is fine). */
 
 /** Lower Cholesky factor of a symmetric positive-definite `a`; throws naming `what` if not SPD. */
@@ -7,7 +8,8 @@ export function cholesky(a: Float64Array, n: number, what: string): Float64Array
     let d = a[j * n + j];
     for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
     if (!(d > 0)) {
-      throw new RangeError(
+      throw new ConstraintError(
+        "not-positive-definite",
         `${what}: matrix is not positive definite (pivot ${j} = ${d}). Pass a symmetric positive-definite matrix.`,
       );
     }

@@ -1,3 +1,4 @@
+import { ConstraintError } from "@phlox/tensor";
 /**
  * Warmup adaptation of a Metropolis–Hastings proposal's step size (dual averaging towards a target
  * acceptance probability) and its (inverse) mass matrix (Stan's windows), as NumPyro's `warmup_adapter`
@@ -51,9 +52,12 @@ export function scaleOf(inv: Float64Array, d: number, dense: boolean): Float64Ar
 /** Validates the options, with what and how to fix in the message. */
 export function checkMHOptions(name: string, o: MHAdaptOptions): void {
   if (!(o.stepSize > 0 && Number.isFinite(o.stepSize)))
-    throw new RangeError(`${name}: stepSize must be finite and > 0, got ${o.stepSize}.`);
+    throw new ConstraintError("mh-step-size", `${name}: stepSize must be finite and > 0, got ${o.stepSize}.`);
   if (!(o.targetAcceptProb > 0 && o.targetAcceptProb < 1))
-    throw new RangeError(`${name}: targetAcceptProb must be in (0, 1), got ${o.targetAcceptProb}.`);
+    throw new ConstraintError(
+      "mh-target-accept-prob",
+      `${name}: targetAcceptProb must be in (0, 1), got ${o.targetAcceptProb}.`,
+    );
 }
 
 /** The initial adaptation state for dimension `d` (identity mass unless `inverseMassMatrix` is given). */

@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 /**
  * `chainMethod: "parallel"` in Node: one `worker_threads` Worker per chain, whose entry is a small CommonJS
  * string (eval: true, so no extra file has to ship) that imports `worker-main`:
@@ -180,7 +181,13 @@ export async function runInThreads(
           void worker.terminate();
         };
         const fail = (why: string) =>
-          finish({ ok: false, error: new Error(`MCMC chain ${job.chain} failed in its worker: ${why}`) });
+          finish({
+            ok: false,
+            error: new PhloxError(
+              "mcmc-chain-failed",
+              `MCMC chain ${job.chain} failed in its worker: ${why}`,
+            ),
+          });
         const worker = new Worker(ENTRY, {
           eval: true,
           workerData: { job: { ...job, kernelSpec: mapSpec(job.kernelSpec) }, main, loader },

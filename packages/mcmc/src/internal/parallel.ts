@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 /**
  * `chainMethod: "parallel"`: one worker per chain. In browsers, a module Web Worker (`../web-worker.ts`, entry
  * `../worker-browser.ts`). In Node, a `worker_threads` Worker (`node-threads.ts`, reached through the
@@ -55,7 +56,10 @@ function runInWebWorkers(
           const fail = (why: string) =>
             finish({
               ok: false,
-              error: new Error(`MCMC chain ${job.chain} failed in its Web Worker: ${why}`),
+              error: new PhloxError(
+                "mcmc-chain-failed",
+                `MCMC chain ${job.chain} failed in its Web Worker: ${why}`,
+              ),
             });
           disarm = guard(job.chain, control, fail);
           let heard = false;

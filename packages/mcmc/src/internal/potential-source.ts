@@ -3,10 +3,10 @@
  * the layout of the flat vector, the chain's starting point, postprocessing, the observed sites, the
  * log-likelihood, the HMC options passed on, and the worker's rebuilding of a potential.
  */
-import { ChainRandom, type KeyPair } from "@phlox/tensor";
+import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import type { HMCOptions } from "../hmc.js";
 import type { Model, ModelPotential, ModelPotentialFactory } from "../hmc-kernel.js";
-import type { SiteLayout, SiteValue, WorkerPotentialSpec } from "../kernel.js";
+import type { KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "../kernel.js";
 import type { PotentialFn } from "./trajectory.js";
 import { importExport } from "./worker-main.js";
 
@@ -114,6 +114,42 @@ export function chainStart(
   return { z0 };
 }
 
+/**
+ * What every kernel's `init` does first (HMC/NUTS and the {@link PotentialKernel}s): splits the chain's key
+ * into a start key and a sampler key, finds the starting point ({@link chainStart}; a model kernel builds
+ * its potential, returned as `built`), and applies the user's per-chain `initParams`. `z0` is the kernel's
+ * own copy.
+ * @param name - the kernel's name for messages (e.g. "NUTS").
+ * @throws PhloxError `kernel-no-initializer` for a model kernel without an initialiser (outside MCMC);
+ *   ShapeError `init-params-length` when `initParams` has the wrong length.
+ */
+export function startChain(
+  src: StartSource,
+  args: KernelInitArgs,
+  name: string,
+): { z0: Float64Array; key: KeyPair; built?: ModelPotential } {
+  const [kInit, kSample] = splitKey(args.key, 2);
+  const noInitializer = () =>
+    new PhloxError(
+      "kernel-no-initializer",
+      `${name}(model): no model initialiser. Run it through MCMC (which loads @phlox/infer's initializeModel), ` +
+        `pass { initializeModel }, or build the kernel from a potential: new ${name}({ potentialFn, initParams }).`,
+    );
+  const started = chainStart(src, kInit, args.modelArgs, noInitializer);
+  let z0 = started.built ? Float64Array.from(started.z0) : started.z0;
+  if (args.initParams) {
+    if (args.initParams.length !== z0.length) {
+      throw new ShapeError(
+        "init-params-length",
+        `${name}.init: initParams has length ${args.initParams.length}, expected ${z0.length} (the model's ` +
+          "unconstrained dimension); give one value per unconstrained parameter.",
+      );
+    }
+    z0 = Float64Array.from(args.initParams);
+  }
+  return { z0, key: kSample, built: started.built };
+}
+
 /** Writes the sites of one flat draw `z` into `out` by `layout`; returns `out`. */
 export function splitByLayout(
   z: Float64Array,
@@ -182,11 +218,17 @@ export { resolveFromHere } from "#node-threads";
 export async function workerPotential(spec: WorkerPotentialSpec): Promise<PotentialFn> {
   const factory = await importExport(spec);
   if (typeof factory !== "function") {
-    throw new TypeError(`worker: ${spec.module} has no function export "${spec.exportName}".`);
+    throw new PhloxError(
+      "worker-bad-spec",
+      `worker: ${spec.module} has no function export "${spec.exportName}".`,
+    );
   }
   const potentialFn = (await factory(spec.payload)) as PotentialFn;
   if (typeof potentialFn !== "function") {
-    throw new TypeError(`worker: ${spec.module}#${spec.exportName}(payload) did not return a PotentialFn.`);
+    throw new PhloxError(
+      "worker-bad-spec",
+      `worker: ${spec.module}#${spec.exportName}(payload) did not return a PotentialFn.`,
+    );
   }
   return potentialFn;
 }

@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 /**
  * Runs one chain of any Kernel: warmup then sampling, collecting the flat position and the extra fields
  * of every `thinning`-th draw into preallocated arrays. The same function runs in the main thread
@@ -99,7 +100,8 @@ export class ChainRunner<S extends object> {
     this.total = numWarmup + numSamples;
     const z = fieldValue(state, kernel.sampleField);
     if (!(z instanceof Float64Array)) {
-      throw new TypeError(
+      throw new PhloxError(
+        "kernel-bad-state",
         `MCMC: kernel state field "${kernel.sampleField}" must be a Float64Array (chain ${chain}).`,
       );
     }
@@ -110,7 +112,10 @@ export class ChainRunner<S extends object> {
     for (const f of fieldNames) {
       const v = fieldValue(state, f);
       if (v === undefined)
-        throw new TypeError(`MCMC: kernel state has no field "${f}" (extraFields, chain ${chain}).`);
+        throw new PhloxError(
+          "kernel-bad-state",
+          `MCMC: kernel state has no field "${f}" (extraFields, chain ${chain}).`,
+        );
       widths[f] = v instanceof Float64Array ? v.length : 1;
       fields[f] = new Float64Array(numKept * widths[f]);
     }
@@ -149,7 +154,11 @@ export class ChainRunner<S extends object> {
   async advanceAsync(n: number): Promise<void> {
     const end = Math.min(this.total, this.iteration + n);
     const k = this.kernel;
-    if (!k.sampleAsync) throw new TypeError("MCMC: an asynchronous kernel must implement sampleAsync.");
+    if (!k.sampleAsync)
+      throw new PhloxError(
+        "kernel-async-methods",
+        "MCMC: an asynchronous kernel must implement sampleAsync.",
+      );
     while (this.iteration < end) {
       this.state = await k.sampleAsync(this.state);
       this.record();

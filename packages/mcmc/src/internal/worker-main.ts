@@ -1,3 +1,4 @@
+import { PhloxError } from "@phlox/tensor";
 /** Body of a parallel-chain worker: rebuild the kernel from its spec, run the chain, post the results. */
 import type { Kernel, WorkerPotentialSpec } from "../kernel.js";
 import { type ChainOutput, type ChainProgress, ChainRunner, restore, snapshot } from "./run-chain.js";
@@ -47,7 +48,10 @@ export async function importExport(spec: WorkerPotentialSpec): Promise<unknown> 
 export async function workerMain(job: WorkerJob, post: (m: WorkerMessage) => void): Promise<void> {
   const build = await importExport(job.kernelSpec);
   if (typeof build !== "function") {
-    throw new TypeError(`${job.kernelSpec.module} has no function export "${job.kernelSpec.exportName}".`);
+    throw new PhloxError(
+      "worker-bad-spec",
+      `${job.kernelSpec.module} has no function export "${job.kernelSpec.exportName}".`,
+    );
   }
   const kernel = (await build(job.kernelSpec.payload)) as Kernel;
   const runner = new ChainRunner(

@@ -73,6 +73,26 @@ function pull(lin: Linearized, cts: readonly (Tensor | null)[]): unknown[] {
   });
 }
 
+/**
+ * The type of the gradient with respect to an argument of type `T`: a `Tensor` for a tensor or a JS number,
+ * and the same structure of tensors for an array or object of them (a pytree).
+ */
+export type GradOf<T> = T extends Tensor | number
+  ? Tensor
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: GradOf<T[K]> }
+    : T extends object
+      ? { -readonly [K in keyof T]: GradOf<T[K]> }
+      : unknown;
+
+/** The arguments of a differentiated function: where it takes a `Tensor`, a JS number also does (promoted). */
+export type GradArgs<A extends readonly unknown[]> = {
+  [K in keyof A]: A[K] extends Tensor ? A[K] | number : A[K];
+};
+
+/** A scalar function of pytrees, as {@link valueAndGrad} and {@link grad} take it. */
+export type ScalarFn<A extends unknown[]> = (...args: A) => Tensor | number;
+
 const normArgnums = (a: Argnums | undefined): number[] =>
   a === undefined ? [0] : typeof a === "number" ? [a] : [...a];
 
@@ -86,6 +106,21 @@ const normArgnums = (a: Argnums | undefined): number[] =>
  * const [v, g] = valueAndGrad((x: Tensor) => x.square().sum())(tensor([1, 2]));
  * g.toArray(); // → [2, 4]
  */
+export function valueAndGrad<A extends unknown[]>(
+  f: ScalarFn<A>,
+): (...args: GradArgs<A>) => [Tensor, GradOf<A[0]>];
+/** {@link valueAndGrad} with respect to argument `argnums`: the gradient has that argument's structure. */
+export function valueAndGrad<A extends unknown[], const N extends number>(
+  f: ScalarFn<A>,
+  argnums: N,
+): (...args: GradArgs<A>) => [Tensor, GradOf<A[N]>];
+/** {@link valueAndGrad} with respect to several arguments: a tuple of gradients, one per entry of `argnums`. */
+export function valueAndGrad<A extends unknown[], const N extends readonly number[]>(
+  f: ScalarFn<A>,
+  argnums: N,
+): (...args: GradArgs<A>) => [Tensor, { -readonly [K in keyof N]: GradOf<A[N[K] & number]> }];
+/** {@link valueAndGrad} of a function of untyped pytrees. */
+export function valueAndGrad(f: TreeFn, argnums?: Argnums): (...args: unknown[]) => [Tensor, unknown];
 export function valueAndGrad(f: TreeFn, argnums?: Argnums): (...args: unknown[]) => [Tensor, unknown] {
   const nums = normArgnums(argnums);
   return (...args) => {
@@ -108,6 +143,19 @@ export function valueAndGrad(f: TreeFn, argnums?: Argnums): (...args: unknown[])
  * @example
  * grad((x: Tensor) => x.mul(x))(3).item(); // → 6
  */
+export function grad<A extends unknown[]>(f: ScalarFn<A>): (...args: GradArgs<A>) => GradOf<A[0]>;
+/** {@link grad} with respect to argument `argnums`: the gradient has that argument's structure. */
+export function grad<A extends unknown[], const N extends number>(
+  f: ScalarFn<A>,
+  argnums: N,
+): (...args: GradArgs<A>) => GradOf<A[N]>;
+/** {@link grad} with respect to several arguments: a tuple of gradients, one per entry of `argnums`. */
+export function grad<A extends unknown[], const N extends readonly number[]>(
+  f: ScalarFn<A>,
+  argnums: N,
+): (...args: GradArgs<A>) => { -readonly [K in keyof N]: GradOf<A[N[K] & number]> };
+/** {@link grad} of a function of untyped pytrees. */
+export function grad(f: TreeFn, argnums?: Argnums): (...args: unknown[]) => unknown;
 export function grad(f: TreeFn, argnums?: Argnums): (...args: unknown[]) => unknown {
   const vg = valueAndGrad(f, argnums);
   return (...args) => vg(...args)[1];

@@ -169,171 +169,227 @@ export class Tensor {
     return `Tensor(${this.dtype}[${this.shape.join(",")}]) ${JSON.stringify(t.size <= 100 ? t.toArray() : "…")}`;
   }
 
+  /** Elementwise `this + y`, broadcast (NumPy rules); the result has the broadcast shape. */
   add(y: TensorLike): Tensor {
     return o.add(this, y);
   }
+  /** Elementwise `this − y`, broadcast. */
   sub(y: TensorLike): Tensor {
     return o.sub(this, y);
   }
+  /** Elementwise `this · y`, broadcast. */
   mul(y: TensorLike): Tensor {
     return o.mul(this, y);
   }
+  /** Elementwise `this / y` (true division), broadcast. */
   div(y: TensorLike): Tensor {
     return o.div(this, y);
   }
+  /** Elementwise `this ** y`, broadcast. */
   pow(y: TensorLike): Tensor {
     return o.pow(this, y);
   }
+  /** Elementwise maximum of `this` and `y`, broadcast (NaN propagates). */
   maximum(y: TensorLike): Tensor {
     return o.maximum(this, y);
   }
+  /** Elementwise minimum of `this` and `y`, broadcast (NaN propagates). */
   minimum(y: TensorLike): Tensor {
     return o.minimum(this, y);
   }
+  /** Elementwise `this < y`, broadcast; a bool tensor. */
   lt(y: TensorLike): Tensor {
     return o.lt(this, y);
   }
+  /** Elementwise `this ≤ y`, broadcast; a bool tensor. */
   le(y: TensorLike): Tensor {
     return o.le(this, y);
   }
+  /** Elementwise `this > y`, broadcast; a bool tensor. */
   gt(y: TensorLike): Tensor {
     return o.gt(this, y);
   }
+  /** Elementwise `this ≥ y`, broadcast; a bool tensor. */
   ge(y: TensorLike): Tensor {
     return o.ge(this, y);
   }
+  /** Elementwise `this == y`, broadcast; a bool tensor. */
   eq(y: TensorLike): Tensor {
     return o.eq(this, y);
   }
+  /** Elementwise `this != y`, broadcast; a bool tensor. */
   ne(y: TensorLike): Tensor {
     return o.ne(this, y);
   }
+  /** Elementwise logical AND (nonzero is true), broadcast; a bool tensor. */
   logicalAnd(y: TensorLike): Tensor {
     return o.logicalAnd(this, y);
   }
+  /** Elementwise logical OR (nonzero is true), broadcast; a bool tensor. */
   logicalOr(y: TensorLike): Tensor {
     return o.logicalOr(this, y);
   }
+  /** Elementwise logical NOT (nonzero is true); a bool tensor of the same shape. */
   logicalNot(): Tensor {
     return o.logicalNot(this);
   }
+  /** Elementwise `−this`; same shape. */
   neg(): Tensor {
     return o.neg(this);
   }
+  /** Elementwise eˣ; same shape. */
   exp(): Tensor {
     return o.exp(this);
   }
+  /** Elementwise natural logarithm (−∞ at 0, NaN below); same shape. */
   log(): Tensor {
     return o.log(this);
   }
+  /** Elementwise log(1 + x), accurate for small x; same shape. */
   log1p(): Tensor {
     return o.log1p(this);
   }
+  /** Elementwise eˣ − 1, accurate for small x; same shape. */
   expm1(): Tensor {
     return o.expm1(this);
   }
+  /** Elementwise square root; same shape. */
   sqrt(): Tensor {
     return o.sqrt(this);
   }
+  /** Elementwise 1/√x; same shape. */
   rsqrt(): Tensor {
     return o.rsqrt(this);
   }
+  /** Elementwise x²; same shape. */
   square(): Tensor {
     return o.square(this);
   }
+  /** Elementwise |x|; same shape. */
   abs(): Tensor {
     return o.abs(this);
   }
+  /** Elementwise sign (−1, 0 or 1; NaN stays NaN); same shape. */
   sign(): Tensor {
     return o.sign(this);
   }
+  /** Elementwise ⌊x⌋; same shape (zero gradient). */
   floor(): Tensor {
     return o.floor(this);
   }
+  /** Elementwise ⌈x⌉; same shape (zero gradient). */
   ceil(): Tensor {
     return o.ceil(this);
   }
+  /** Elementwise rounding to the nearest integer, halves to even (NumPy); same shape. */
   round(): Tensor {
     return o.round(this);
   }
+  /** Elementwise sine; same shape. */
   sin(): Tensor {
     return o.sin(this);
   }
+  /** Elementwise cosine; same shape. */
   cos(): Tensor {
     return o.cos(this);
   }
+  /** Elementwise tangent; same shape. */
   tan(): Tensor {
     return o.tan(this);
   }
+  /** Elementwise hyperbolic tangent; same shape. */
   tanh(): Tensor {
     return o.tanh(this);
   }
+  /** Elementwise logistic sigmoid 1/(1 + e⁻ˣ); same shape. */
   sigmoid(): Tensor {
     return o.sigmoid(this);
   }
+  /** Elementwise log(1 + eˣ), computed stably; same shape. */
   softplus(): Tensor {
     return o.softplus(this);
   }
+  /** Elementwise log |Γ(x)|; same shape. */
   lgamma(): Tensor {
     return o.lgamma(this);
   }
+  /** Elementwise digamma ψ(x) = d/dx log Γ(x); same shape. */
   digamma(): Tensor {
     return o.digamma(this);
   }
+  /** Elementwise error function; same shape. */
   erf(): Tensor {
     return o.erf(this);
   }
+  /** Elementwise complementary error function 1 − erf(x), accurate in the tails; same shape. */
   erfc(): Tensor {
     return o.erfc(this);
   }
+  /** Elementwise NaN test; a bool tensor of the same shape. */
   isnan(): Tensor {
     return o.isnan(this);
   }
+  /** Elementwise finiteness test (not ±∞, not NaN); a bool tensor of the same shape. */
   isfinite(): Tensor {
     return o.isfinite(this);
   }
+  /** Elementwise clip to `[lo, hi]` (`null` leaves that side open), broadcast (NumPy's `clip`). */
   clamp(lo: TensorLike | null, hi: TensorLike | null): Tensor {
     return o.clamp(this, lo, hi);
   }
+  /** The same values with no gradient flowing back through them (JAX's `lax.stop_gradient`). */
   stopGradient(): Tensor {
     return o.stopGradient(this);
   }
+  /** The values converted to `dtype` (`astype`); same shape. */
   cast(dtype: DType): Tensor {
     return o.cast(this, dtype);
   }
+  /** Sum over `axis` (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   sum(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.sum(this, axis, keepDims);
   }
+  /** Arithmetic mean over `axis` (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   mean(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.mean(this, axis, keepDims);
   }
+  /** Maximum over `axis` (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   max(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.max(this, axis, keepDims);
   }
+  /** Minimum over `axis` (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   min(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.min(this, axis, keepDims);
   }
+  /** Product over `axis` (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   prod(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.prod(this, axis, keepDims);
   }
+  /** Index (int32) of the maximum along `axis`, or in the flattened tensor when omitted; `keepDims` keeps the axis. */
   argmax(axis?: number, keepDims = false): Tensor {
     return o.argmax(this, axis, keepDims);
   }
+  /** Index (int32) of the minimum along `axis`, or in the flattened tensor when omitted; `keepDims` keeps the axis. */
   argmin(axis?: number, keepDims = false): Tensor {
     return o.argmin(this, axis, keepDims);
   }
+  /** log Σ exp(x) over `axis`, computed stably (one axis, several, or all when `null`/omitted; `keepDims` keeps them, length 1). */
   logSumExp(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return o.logSumExp(this, axis, keepDims);
   }
+  /** Cumulative sum along `axis` (default the last); `reverse` sums from the end. Same shape. */
   cumsum(axis = -1, reverse = false): Tensor {
     return o.cumsum(this, axis, reverse);
   }
+  /** The same elements (row-major) in a new `shape` of equal size; one entry may be −1 (inferred). */
   reshape(shape: readonly number[]): Tensor {
     return o.reshape(this, shape);
   }
+  /** The values broadcast to `shape` (NumPy's `broadcast_to`). */
   broadcastTo(shape: readonly number[]): Tensor {
     return o.broadcastTo(this, shape);
   }
+  /** Axes permuted by `perm` (default: reversed), as NumPy's `transpose`. */
   transpose(perm?: readonly number[]): Tensor {
     return o.transpose(this, perm);
   }
@@ -341,18 +397,23 @@ export class Tensor {
   get T(): Tensor {
     return o.matrixTranspose(this);
   }
+  /** A new axis of length 1 inserted at `axis` (negative counts from the end). */
   expandDims(axis: number): Tensor {
     return o.expandDims(this, axis);
   }
+  /** Length-1 axes removed: those in `axis`, or all when omitted. */
   squeeze(axis?: number | readonly number[]): Tensor {
     return o.squeeze(this, axis);
   }
+  /** Elements at `indices` along `axis` (default 0): the result's shape is `shape[:axis] + indices.shape + shape[axis+1:]` (NumPy's `take`). */
   take(indices: TensorLike, axis = 0): Tensor {
     return o.take(this, indices, axis);
   }
+  /** Matrix product (NumPy's `matmul`): 1-D operands are promoted, leading batch axes broadcast; `[..., n, k] @ [..., k, m] → [..., n, m]`. */
   matmul(y: TensorLike): Tensor {
     return o.matmul(this, y);
   }
+  /** Elementwise choice with `this` as the condition: `x` where it is true, `y` elsewhere, broadcast to one shape. */
   where(x: TensorLike, y: TensorLike): Tensor {
     return o.where(this, x, y);
   }
