@@ -465,7 +465,7 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
       try {
         if (!gens[i].next(pe).done) active.push(i);
       } catch (e) {
-        errors[i] = e instanceof Error ? e : new Error(String(e));
+        errors[i] = asError(e);
       }
     };
     for (let i = 0; i < n; i++) resume(i, 0);
@@ -488,7 +488,7 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
             vs[now[j]] = syncPotential(w.z, w.g);
             gs.set(w.g, now[j] * d);
           } catch (e) {
-            failed[j] = e ?? new Error("potential threw");
+            failed[j] = e ?? asError(e);
           }
         }
       }
@@ -497,7 +497,7 @@ export function hmc(potential: PotentialFn | AsyncPotentialFn, options: HMCOptio
         const i = now[j];
         const err = failed?.[j];
         if (err !== undefined && err !== null) {
-          errors[i] = err instanceof Error ? err : new Error(String(err));
+          errors[i] = asError(err);
           continue;
         }
         const g = batchWs[i].g;
@@ -673,4 +673,14 @@ export function hmcStateFromJSON(j: HMCStateJSON): HMCState {
     },
     rng: new ChainRandom(j.rng.key, j.rng.counter, j.rng.spare),
   };
+}
+
+/** A chain's failure as an Error: thrown non-Error values (a string, `undefined`) become a PhloxError naming them. */
+function asError(e: unknown): Error {
+  return e instanceof Error
+    ? e
+    : new PhloxError(
+        "potential-threw",
+        `The potential threw a non-Error value (${String(e)}) while a vectorized chain was evaluated; throw an Error from the model.`,
+      );
 }

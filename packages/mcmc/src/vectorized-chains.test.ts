@@ -60,7 +60,7 @@ for (const [name, make, model, args] of [
     void model;
     const runs = [];
     for (const chainMethod of ["sequential", "vectorized"] as const) {
-      const m = new MCMC(make(), {
+      const m = new MCMC(make() as HMC, {
         numWarmup: 60,
         numSamples: 40,
         numChains: 3,
