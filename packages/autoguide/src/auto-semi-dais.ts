@@ -1,16 +1,6 @@
-import { compileValueAndGrad } from "@phlox/backend-js";
-import { block, type Message, seed, substitute, trace } from "@phlox/handlers";
-import { constrainFn, initializeModel, potentialEnergy } from "@phlox/infer";
-import {
-  ChainRandom,
-  ConstraintError,
-  PhloxError,
-  reshape,
-  slice,
-  type Tensor,
-  tensor,
-  valueAndGrad,
-} from "@phlox/tensor";
+import { type Message, seed, substitute, trace } from "@phlox/handlers";
+import { initializeModel, potentialEnergy } from "@phlox/infer";
+import { ChainRandom, ConstraintError, PhloxError, reshape, slice, type Tensor, tensor } from "@phlox/tensor";
 import {
   foldIn,
   type Guide,
@@ -33,15 +23,15 @@ import {
   runChain,
   unpackLocal,
 } from "./internal/semi-dais-chain.js";
+import { chainLossAndGrad } from "./internal/semi-dais-compile.js";
 import {
   type ChainBase,
   type LocalGuideInfo,
+  localGuideArgs,
   localGuideBase,
-  localGuideParams,
   prototypeLocalGuide,
-  unconstrainLocalGuideParam,
 } from "./internal/semi-dais-local-guide.js";
-import { constrainSemi, unconstrainSemi } from "./internal/semi-dais-params.js";
+import { constrainAll, unconstrainAll } from "./internal/semi-dais-params.js";
 import { drawIndices } from "./internal/subsample.js";
 
 type AnyModel = (...a: never[]) => unknown;
@@ -321,16 +311,7 @@ export class AutoSemiDAIS implements Guide {
     };
     const localSpecs = chainSpecs(this.prefix, shape);
     const chainSize = chainOffsets(shape).size;
-    // the local guide's arguments: the global model's return value at z_g (NumPyro's local_args), or `args`
-    const gm = this.globalGuide?.model as ((...a: readonly unknown[]) => unknown) | undefined;
-    const localArgs = (zg: Tensor | null): readonly unknown[] => {
-      if (gm === undefined) return args;
-      if (zg === null) return [block(seed(() => gm(...args), kt))()];
-      const unc: Record<string, Tensor> = {};
-      for (const s of globalSites) unc[s.name] = reshape(slice(zg, [s.offset], [s.offset + s.size]), s.shape);
-      const cons = constrainFn(gm as (...a: unknown[]) => unknown, [...args], unc);
-      return [block(substitute(() => gm(...args), cons))()];
-    };
+    const localArgs = localGuideArgs(this.globalGuide?.model, globalSites, args, kt);
     let localGuide: LocalGuideInfo | null = null;
     if (this.localGuide !== null)
       localGuide = prototypeLocalGuide(
@@ -404,49 +385,9 @@ export class AutoSemiDAIS implements Guide {
     const f = (w: Tensor, xi: Tensor, idx: Tensor, kk: Tensor): Tensor =>
       runChain(shape, numLocal, dimGlobal, st.U, w, xi, idx, st.base ? st.base(kk) : null)[0];
     const W = numLocal + dimGlobal;
-    const eager = valueAndGrad(f);
-    type VG = (
-      w: Float64Array,
-      g: Float64Array,
-      xi: Float64Array,
-      idx: Int32Array,
-      kk: Uint32Array,
-    ) => number;
-    let vg: VG = (w, g, xi, idx, kk) => {
-      const [v, gr] = eager(
-        tensor(Float64Array.from(w)),
-        tensor(Float64Array.from(xi)),
-        tensor(Int32Array.from(idx), { dtype: "int32" }),
-        tensor(Uint32Array.from(kk), { dtype: "uint32" }),
-      ) as unknown as [Tensor, Tensor];
-      g.set(gr.dataSync() as Float64Array);
-      return (v.dataSync() as Float64Array)[0];
-    };
-    try {
-      const c = compileValueAndGrad(f, W, {
-        extraInputs: [
-          { shape: [localNoise], dtype: "float64" },
-          { shape: [B], dtype: "int32" },
-          { shape: [2], dtype: "uint32" },
-        ],
-      }).fn as VG;
-      // guard: compiled and eager agree at the starting point (a model that traces differently falls back)
-      const w0 = new Float64Array(W);
-      w0.set(st.u0, 0);
-      const xi0 = Float64Array.from({ length: localNoise }, (_, i) => Math.sin(i + 1));
-      const i0 = Int32Array.from({ length: B }, (_, i) => i);
-      const g1 = new Float64Array(W);
-      const g2 = new Float64Array(W);
-      const k0 = Uint32Array.of(k[0], k[1]);
-      const a = c(w0, g1, xi0, i0, k0);
-      const b = vg(w0, g2, xi0, i0, k0);
-      let same = Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
-      for (let i = 0; i < W && same; i++)
-        same = Math.abs(g1[i] - g2[i]) <= 1e-8 * Math.max(1, Math.abs(g2[i]));
-      if (same) vg = c;
-    } catch {
-      // the model does not trace: eager autodiff
-    }
+    const w0 = new Float64Array(W);
+    w0.set(st.u0, 0);
+    const vg = chainLossAndGrad(f, W, localNoise, B, w0, k);
     const idx = new Int32Array(B);
     const kg = new Uint32Array(2);
     const seen = new Set<number>();
@@ -577,40 +518,4 @@ export class AutoSemiDAIS implements Guide {
   ): Record<string, ParamValue> {
     return this.samplePosterior(key, params, options);
   }
-}
-
-/** Named constrained parameters: the global guide's, the chain's, then the local guide's. */
-function constrainAll(st: State, u: Float64Array): Params {
-  const out = constrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, u);
-  if (st.localGuide) {
-    const b = st.numGlobal + st.chainSize;
-    const p = localGuideParams(
-      st.localGuide,
-      tensor(Float64Array.from(u.subarray(b, b + st.localGuide.size))),
-    );
-    for (const [name, t] of Object.entries(p))
-      out[name] = { data: Float64Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
-  }
-  return out;
-}
-
-/** The flat vector for named constrained parameters (names left out keep `u0`'s values). */
-function unconstrainAll(st: State, p: Readonly<Params>, u0: Float64Array): Float64Array {
-  const lg = new Map((st.localGuide?.params ?? []).map((q) => [q.name, q]));
-  const rest: Params = {};
-  const own: [string, ParamValue][] = [];
-  for (const [name, v] of Object.entries(p)) {
-    if (lg.has(name)) own.push([name, v]);
-    else rest[name] = v;
-  }
-  const u = unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, rest, u0);
-  for (const [name, v] of own)
-    unconstrainLocalGuideParam(
-      lg.get(name) as NonNullable<ReturnType<typeof lg.get>>,
-      v.data,
-      (d, shape) => tensor(d, { shape }),
-      u,
-      st.numGlobal + st.chainSize,
-    );
-  return u;
 }

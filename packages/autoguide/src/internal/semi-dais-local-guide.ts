@@ -8,7 +8,7 @@
  */
 import { bijectTo, type Constraint, type Distribution, real, type Transform } from "@phlox/distributions";
 import { block, type Message, Messenger, seed, substitute, trace } from "@phlox/handlers";
-import { potentialEnergy } from "@phlox/infer";
+import { constrainFn, potentialEnergy } from "@phlox/infer";
 import {
   ConstraintError,
   concatenate,
@@ -18,9 +18,11 @@ import {
   ShapeError,
   slice,
   type Tensor,
+  tensor,
   transpose,
 } from "@phlox/tensor";
-import { type LocalSite, unpackLocal } from "./semi-dais-chain.js";
+
+import { type GlobalSite, type LocalSite, unpackLocal } from "./semi-dais-chain.js";
 
 type Fn = (...a: readonly unknown[]) => unknown;
 
@@ -183,7 +185,6 @@ export function localGuideBase(
 export function unconstrainLocalGuideParam(
   p: LocalGuideParam,
   data: ArrayLike<number>,
-  toTensor: (d: Float64Array, shape: number[]) => Tensor,
   u: Float64Array,
   base: number,
 ): void {
@@ -193,7 +194,7 @@ export function unconstrainLocalGuideParam(
       "autoguide-param-shape",
       `${who}: parameter "${p.name}" must have shape [${p.shape}] (${p.size} values), got ${data.length}.`,
     );
-  const t = toTensor(Float64Array.from(data), p.shape);
+  const t = tensor(Float64Array.from(data), { shape: p.shape });
   const ok = p.constraint.check(t).dataSync() as ArrayLike<number | boolean>;
   for (let i = 0; i < ok.length; i++)
     if (!ok[i])
@@ -202,4 +203,26 @@ export function unconstrainLocalGuideParam(
         `${who}: parameter "${p.name}" has a value outside its constraint (element ${i}).`,
       );
   u.set(p.transform.inverse(t).dataSync() as ArrayLike<number>, base + p.offset);
+}
+
+/**
+ * The local guide's arguments as a function of the global latent vector z_g (NumPyro's `local_args`): the
+ * global model's return value with its sites set to z_g (constrained), or the model's `args` without a
+ * global guide; `null` for z_g draws the global model once (for the prototype trace).
+ */
+export function localGuideArgs(
+  globalModel: unknown,
+  globalSites: readonly GlobalSite[],
+  args: readonly unknown[],
+  key: Tensor,
+): (zg: Tensor | null) => readonly unknown[] {
+  if (typeof globalModel !== "function") return () => args;
+  const gm = globalModel as (...a: unknown[]) => unknown;
+  return (zg) => {
+    if (zg === null) return [block(seed(() => gm(...args), key))()];
+    const unc: Record<string, Tensor> = {};
+    for (const s of globalSites) unc[s.name] = reshape(slice(zg, [s.offset], [s.offset + s.size]), s.shape);
+    const cons = constrainFn(gm, [...args], unc);
+    return [block(substitute(() => gm(...args), cons))()];
+  };
 }
