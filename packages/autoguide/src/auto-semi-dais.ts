@@ -26,6 +26,7 @@ import {
 import { chainLossAndGrad } from "./internal/semi-dais-compile.js";
 import {
   type ChainBase,
+  checkLocalGuideSites,
   type LocalGuideInfo,
   localGuideArgs,
   localGuideBase,
@@ -319,6 +320,7 @@ export class AutoSemiDAIS implements Guide {
         localArgs(null),
         kt,
       );
+    if (localGuide) checkLocalGuideSites(localGuide.latent, localSites, plateName);
     const numLocal = chainSize + (localGuide?.size ?? 0);
     const u0 = new Float64Array(numLocal);
     chainInit(shape, this.etaInit, this.gammaInit, this.initScale, u0);
@@ -373,7 +375,8 @@ export class AutoSemiDAIS implements Guide {
    * local latent sites, sets up the global guide, lays out the parameters.
    * @throws PhloxError (`autoguide-semidais-plates`) unless exactly one plate is subsampled (or named by
    *   `subsamplePlate`); (`autoguide-semidais-no-local`) when that plate holds no latent site;
-   *   (`autoguide-semidais-global-latent`) when a global latent site is not covered by the global guide.
+   *   (`autoguide-semidais-global-latent`) when a global latent site is not covered by the global guide;
+   *   (`autoguide-semidais-local-guide`) when the `localGuide` does not sample exactly the local latent sites.
    */
   setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
     const k = toKeyPair(key, "AutoSemiDAIS.setup");

@@ -43,6 +43,8 @@ export interface LocalGuideParam {
 export interface LocalGuideInfo {
   fn: Fn;
   params: LocalGuideParam[];
+  /** Names of the guide's latent sample sites. */
+  latent: string[];
   size: number;
   /** Initial unconstrained values, `size` numbers. */
   init: Float64Array;
@@ -75,8 +77,10 @@ export function prototypeLocalGuide(fn: Fn, args: readonly unknown[], key: Tenso
   })();
   const params: LocalGuideParam[] = [];
   const chunks: Float64Array[] = [];
+  const latent: string[] = [];
   let offset = 0;
   for (const m of inner) {
+    if (m.type === "sample" && !m.isObserved) latent.push(m.name);
     if (m.type !== "param" || m.value === null) continue;
     const constraint = (m.constraint ?? null) as Constraint | null;
     const transform = bijectTo(constraint ?? real);
@@ -100,7 +104,7 @@ export function prototypeLocalGuide(fn: Fn, args: readonly unknown[], key: Tenso
     init.set(c, o);
     o += c.length;
   }
-  return { fn, params, size: offset, init };
+  return { fn, params, latent, size: offset, init };
 }
 
 /** The constrained local guide parameters from their unconstrained block `u`. */
@@ -164,13 +168,7 @@ export function localGuideBase(
     if (m.type !== "sample" || m.isObserved || m.value === null || m.fn === null) continue;
     latent[m.name] = bijectTo((m.fn as Distribution).support).inverse(m.value);
   }
-  for (const name of Object.keys(latent))
-    if (!sites.some((s) => s.name === name))
-      throw new PhloxError(
-        "autoguide-semidais-local-guide",
-        `AutoSemiDAIS: the localGuide samples "${name}", which is not a local latent site of the subsampled ` +
-          `plate "${plateName}" (those are ${sites.map((s) => `"${s.name}"`).join(", ")}).`,
-      );
+  checkLocalGuideSites(Object.keys(latent), sites, plateName);
   const z0 = packLocal(sites, B, latent);
   const logq = (z: Tensor): Tensor =>
     potentialEnergy(guide as (...a: unknown[]) => unknown, [], unpackLocal(sites, B, z)).mul(-B / N);
@@ -225,4 +223,30 @@ export function localGuideArgs(
     const cons = constrainFn(gm, [...args], unc);
     return [block(substitute(() => gm(...args), cons))()];
   };
+}
+
+/**
+ * Checks that the local guide samples exactly the local latent sites of the subsampled plate.
+ * @throws PhloxError (`autoguide-semidais-local-guide`) naming the extra or missing site.
+ */
+export function checkLocalGuideSites(
+  latent: readonly string[],
+  sites: readonly LocalSite[],
+  plateName: string,
+): void {
+  const names = sites.map((s) => `"${s.name}"`).join(", ");
+  for (const name of latent)
+    if (!sites.some((s) => s.name === name))
+      throw new PhloxError(
+        "autoguide-semidais-local-guide",
+        `AutoSemiDAIS: the localGuide samples "${name}", which is not a local latent site of the subsampled ` +
+          `plate "${plateName}" (those are ${names}).`,
+      );
+  for (const s of sites)
+    if (!latent.includes(s.name))
+      throw new PhloxError(
+        "autoguide-semidais-local-guide",
+        `AutoSemiDAIS: the localGuide does not sample the local latent site "${s.name}"; it must draw every ` +
+          `latent site of the subsampled plate "${plateName}" (${names}).`,
+      );
 }
