@@ -9,7 +9,11 @@ momenta = mass·xi_k, substituted onto the guide's sites as functions of their d
 flow as in a reparameterised draw):
 - the particle loss log q − log p of NumPyro's guide and model traces, and its jax.grad in NumPyro's
   unconstrained parameters (exp for positive, a·sigmoid for interval(0, a), softplus for AutoNormal's scale);
-- the same with use_global_dais_params=True.
+- the same with use_global_dais_params=True;
+- the same with a local_guide (tau ~ LogNormal(tau_loc[i] + 0.1·sum(theta), tau_scale[i]) under the
+  subsampled plate, params outside it): its draw is fixed inside the guide (tau = exp(loc + scale·xi_lg),
+  a substitute the guide applies itself, since AutoSemiDAIS runs the local guide under block), its params
+  join NumPyro's parameters and it replaces auto_z_0_loc / auto_z_0_scale.
 And NumPyro's test_autosemidais fitted, shortened: N = 18, P = 3, subsample_size 16, K = 4, eta_max = 0.25,
 eta_init = 0.005, AutoNormal global guide, Adam(0.01) for 2000 steps (NumPyro's test runs 45000 at lr 1e-3):
 the fitted theta_auto_loc / theta_auto_scale, the mean of auto_eta_coeff, and the ELBO by 4000 particles.
@@ -65,9 +69,34 @@ xi = rng.normal(size=(K + 1, B, D))  # xi[0] -> z_0, xi[k+1] -> momentum k
 out = {"N": N, "B": B, "P": P, "K": K, "X": X.tolist(), "Y": Y.tolist(), "idx": idx.tolist(),
        "noise": np.concatenate([xi_g, xi.ravel()]).tolist()}
 
-for use_global in [False, True]:
+xi_lg = None
+
+
+def local_guide_body(theta):
+    loc = numpyro.param("tau_loc", jnp.zeros(N))
+    scale = numpyro.param("tau_scale", 0.5 * jnp.ones(N), constraint=dist.constraints.positive)
+    with numpyro.plate("N", N, subsample_size=B) as i:
+        numpyro.sample("tau", dist.LogNormal(loc[i] + 0.1 * jnp.sum(theta), scale[i]))
+
+
+def fixed_tau(site):
+    if site["type"] == "sample" and site["name"] == "tau":
+        d = base_normal(site["fn"])
+        return jnp.exp(d.loc + d.scale * xi_lg)
+    return None
+
+
+def local_guide(theta):
+    return handlers.substitute(local_guide_body, substitute_fn=fixed_tau)(theta)
+
+
+for key, use_global, lg in [("localParams", False, None), ("globalParams", True, None),
+                            ("localGuide", False, local_guide)]:
+    if lg is not None:
+        xi_lg = rng.normal(size=B)
+        out["localGuideNoise"] = xi_lg.tolist()
     base_guide = AutoNormal(global_model)
-    guide = AutoSemiDAIS(model, local_model, base_guide, K=K, eta_max=0.25, eta_init=0.005,
+    guide = AutoSemiDAIS(model, local_model, base_guide, lg, K=K, eta_max=0.25, eta_init=0.005,
                          use_global_dais_params=use_global)
     with handlers.seed(rng_seed=0):
         guide()  # prototype
@@ -80,9 +109,13 @@ for use_global in [False, True]:
         "auto_gamma": jnp.asarray(rng.uniform(0.6, 0.95, size=rows)),
         "auto_beta_increments": jnp.asarray(rng.uniform(0.5, 2.0, size=rows + (K,))),
         "auto_mass_matrix": jnp.asarray(rng.uniform(0.7, 1.5, size=rows + (D,))),
-        "auto_z_0_loc": jnp.asarray(rng.normal(scale=0.3, size=(N, D))),
-        "auto_z_0_scale": jnp.asarray(rng.uniform(0.1, 0.5, size=(N, D))),
     }
+    if lg is None:
+        params["auto_z_0_loc"] = jnp.asarray(rng.normal(scale=0.3, size=(N, D)))
+        params["auto_z_0_scale"] = jnp.asarray(rng.uniform(0.1, 0.5, size=(N, D)))
+    else:
+        params["tau_loc"] = jnp.asarray(rng.normal(scale=0.3, size=N))
+        params["tau_scale"] = jnp.asarray(rng.uniform(0.2, 0.6, size=N))
     cons = {}
     with handlers.block(), handlers.trace() as tr:
         handlers.seed(guide, 1)()
@@ -119,7 +152,6 @@ for use_global in [False, True]:
         return lq - lp
 
     val, grads = jax.value_and_grad(loss)(unc)
-    key = "globalParams" if use_global else "localParams"
     out[key] = {
         "params": {k: {"data": np.ravel(np.asarray(v)).tolist(), "shape": list(np.shape(v))}
                    for k, v in params.items()},

@@ -1,17 +1,8 @@
-import { compileValueAndGrad } from "@phlox/backend-js";
 import { type Message, seed, substitute, trace } from "@phlox/handlers";
 import { initializeModel, potentialEnergy } from "@phlox/infer";
+import { ChainRandom, ConstraintError, PhloxError, reshape, slice, type Tensor, tensor } from "@phlox/tensor";
 import {
-  ChainRandom,
-  ConstraintError,
-  PhloxError,
-  reshape,
-  slice,
-  type Tensor,
-  tensor,
-  valueAndGrad,
-} from "@phlox/tensor";
-import {
+  foldIn,
   type Guide,
   type GuideSetup,
   type KeyLike,
@@ -32,7 +23,16 @@ import {
   runChain,
   unpackLocal,
 } from "./internal/semi-dais-chain.js";
-import { constrainSemi, unconstrainSemi } from "./internal/semi-dais-params.js";
+import { chainLossAndGrad } from "./internal/semi-dais-compile.js";
+import {
+  type ChainBase,
+  checkLocalGuideSites,
+  type LocalGuideInfo,
+  localGuideArgs,
+  localGuideBase,
+  prototypeLocalGuide,
+} from "./internal/semi-dais-local-guide.js";
+import { constrainAll, unconstrainAll } from "./internal/semi-dais-params.js";
 import { drawIndices } from "./internal/subsample.js";
 
 type AnyModel = (...a: never[]) => unknown;
@@ -55,8 +55,15 @@ export interface AutoSemiDAISOptions {
   subsamplePlate?: string;
   /** Share the DAIS dynamics parameters across the plate's elements (default false: one set per element). */
   useGlobalDaisParams?: boolean;
-  /** NumPyro's `local_guide` (a base guide for the local latents): not supported yet; passing one throws. */
-  localGuide?: unknown;
+  /**
+   * NumPyro's `local_guide`: a guide function over the local latent sites, called with the local model's
+   * arguments (the global model's return value when there is a `globalGuide`, the model's arguments
+   * otherwise). Under the minibatch's indices its draws start the DAIS chains and its log density (in
+   * unconstrained space) is the chains' base, in place of the learned `z_0_loc`/`z_0_scale` Normal; its
+   * `param` sites become parameters of this guide. It must sample every local latent site under the
+   * subsampled plate (same name, same plate).
+   */
+  localGuide?: AnyModel | null;
 }
 
 /** Options of {@link AutoSemiDAIS.samplePosterior}. */
@@ -82,6 +89,10 @@ interface State {
   localSites: LocalSite[];
   globalSites: GlobalSite[];
   u0: Float64Array;
+  /** The local guide (its parameters follow the chain's in the local block, from `chainSize`). */
+  localGuide: LocalGuideInfo | null;
+  chainSize: number;
+  base: ((key: Tensor) => (u: Tensor, zg: Tensor, idx: Tensor) => ChainBase) | null;
   U: (zg: Tensor, zl: Tensor, idx: Tensor) => Tensor;
   withIndices: (idx: Tensor) => AnyModel;
 }
@@ -99,8 +110,9 @@ interface State {
  * (with `useGlobalDaisParams` these five lose their `N` axis), `_z_0_loc` `[N, D]` and `_z_0_scale`
  * `[N, D]`, D the number of local latent values per plate element. The chain's dynamics use the model's
  * density at the local sites, which is `localModel`'s when the model is `localModel(globalModel())` as NumPyro
- * requires. Deviation: the damping starts at `gammaInit` (NumPyro 0.21 starts it at 0.9 whatever
- * `gamma_init` says; the defaults agree). Not supported yet: `localGuide`.
+ * requires. With a `localGuide` the chains start from its draws and anneal from its density, and its
+ * parameters replace `_z_0_loc`/`_z_0_scale`. Deviation: the damping starts at `gammaInit` (NumPyro 0.21
+ * starts it at 0.9 whatever `gamma_init` says; the defaults agree).
  * @example
  * const globalModel = () => sample("theta", new Normal(zeros([3]), 1).toEvent(1));
  * const localModel = (theta: Tensor) => plate("N", 100, () => { ... }, { subsampleSize: 16 });
@@ -120,6 +132,7 @@ export class AutoSemiDAIS implements Guide {
   readonly initScale: number;
   readonly subsamplePlate: string | undefined;
   readonly useGlobalDaisParams: boolean;
+  readonly localGuide: AnyModel | null;
   private state: State | null = null;
   private fixedIndices: Int32Array | null = null;
 
@@ -129,10 +142,10 @@ export class AutoSemiDAIS implements Guide {
    * @param globalGuide - an autoguide over the global part of the model, or `null` when there are no global
    *   latent variables.
    * @param options - `K`, `etaInit`, `etaMax`, `gammaInit`, `initScale`, `prefix`, `subsamplePlate`,
-   *   `useGlobalDaisParams`.
+   *   `useGlobalDaisParams`, `localGuide`.
    * @throws ConstraintError (a PhloxError) for an option outside its range (NumPyro's ValueError);
-   *   PhloxError (`autoguide-semidais-local-guide`) when `localGuide` is given; PhloxError
-   *   (`autoguide-bad-model`) when `model` or `localModel` is not a function.
+   *   PhloxError (`autoguide-bad-model`) when `model`, `localModel` or a given `localGuide` is not a
+   *   function.
    */
   constructor(
     model: AnyModel,
@@ -157,13 +170,13 @@ export class AutoSemiDAIS implements Guide {
         "autoguide-init-scale",
         `AutoSemiDAIS: initScale must be positive, got ${initScale}.`,
       );
-    if (options.localGuide !== undefined && options.localGuide !== null) {
+    const lg = options.localGuide ?? null;
+    if (lg !== null && typeof lg !== "function")
       throw new PhloxError(
-        "autoguide-semidais-local-guide",
-        "AutoSemiDAIS: a localGuide (NumPyro's local_guide) is not supported yet; leave it out to use the " +
-          "learnable Normal base over each plate element's local latents (z_0_loc, z_0_scale).",
+        "autoguide-bad-model",
+        `AutoSemiDAIS: localGuide must be a guide function (or null), got ${typeof lg}.`,
       );
-    }
+    this.localGuide = lg;
     this.model = model;
     this.localModel = localModel;
     this.globalGuide = globalGuide;
@@ -181,7 +194,14 @@ export class AutoSemiDAIS implements Guide {
   paramSpecs(): ParamSpec[] {
     const st = this.require("paramSpecs");
     const g = st.global?.specs ?? [];
-    return [...g, ...st.localSpecs.map((p) => ({ ...p, offset: p.offset + st.numGlobal }))];
+    const lg: ParamSpec[] = (st.localGuide?.params ?? []).map((p) => ({
+      name: p.name,
+      shape: [...p.shape],
+      offset: st.numGlobal + st.chainSize + p.offset,
+      size: p.size,
+      constraint: "real", // unconstrained by bijectTo of the param's constraint (see the local guide's info)
+    }));
+    return [...g, ...st.localSpecs.map((p) => ({ ...p, offset: p.offset + st.numGlobal })), ...lg];
   }
 
   /** @internal Fixes the particles' minibatch (for tests against NumPyro at given indices); `null` draws again. */
@@ -288,11 +308,39 @@ export class AutoSemiDAIS implements Guide {
       K: this.K,
       etaMax: this.etaMax,
       sharedDynamics: this.useGlobalDaisParams,
+      ownBase: this.localGuide === null,
     };
     const localSpecs = chainSpecs(this.prefix, shape);
-    const numLocal = chainOffsets(shape).size;
+    const chainSize = chainOffsets(shape).size;
+    const localArgs = localGuideArgs(this.globalGuide?.model, globalSites, args, kt);
+    let localGuide: LocalGuideInfo | null = null;
+    if (this.localGuide !== null)
+      localGuide = prototypeLocalGuide(
+        this.localGuide as (...a: readonly unknown[]) => unknown,
+        localArgs(null),
+        kt,
+      );
+    if (localGuide) checkLocalGuideSites(localGuide.latent, localSites, plateName);
+    const numLocal = chainSize + (localGuide?.size ?? 0);
     const u0 = new Float64Array(numLocal);
     chainInit(shape, this.etaInit, this.gammaInit, this.initScale, u0);
+    if (localGuide) u0.set(localGuide.init, chainSize);
+    const base =
+      localGuide === null
+        ? null
+        : (key: Tensor) =>
+            (u: Tensor, zg: Tensor, idx: Tensor): ChainBase =>
+              localGuideBase(
+                localGuide,
+                localSites,
+                plateName,
+                N,
+                B,
+                localArgs(zg),
+                slice(u, [chainSize], [numLocal]),
+                idx,
+                key,
+              );
     const U = (zg: Tensor, zl: Tensor, idx: Tensor): Tensor => {
       const values: Record<string, Tensor> = unpackLocal(localSites, B, zl);
       for (const s of globalSites)
@@ -314,6 +362,9 @@ export class AutoSemiDAIS implements Guide {
       localSites,
       globalSites,
       u0,
+      localGuide,
+      chainSize,
+      base,
       U,
       withIndices,
     };
@@ -324,7 +375,8 @@ export class AutoSemiDAIS implements Guide {
    * local latent sites, sets up the global guide, lays out the parameters.
    * @throws PhloxError (`autoguide-semidais-plates`) unless exactly one plate is subsampled (or named by
    *   `subsamplePlate`); (`autoguide-semidais-no-local`) when that plate holds no latent site;
-   *   (`autoguide-semidais-global-latent`) when a global latent site is not covered by the global guide.
+   *   (`autoguide-semidais-global-latent`) when a global latent site is not covered by the global guide;
+   *   (`autoguide-semidais-local-guide`) when the `localGuide` does not sample exactly the local latent sites.
    */
   setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
     const k = toKeyPair(key, "AutoSemiDAIS.setup");
@@ -333,43 +385,14 @@ export class AutoSemiDAIS implements Guide {
     const { shape, numGlobal, numLocal, dimGlobal, globalNoise } = st;
     const { B, D, K, N } = shape;
     const localNoise = (K + 1) * B * D;
-    const f = (w: Tensor, xi: Tensor, idx: Tensor): Tensor =>
-      runChain(shape, numLocal, dimGlobal, st.U, w, xi, idx)[0];
+    const f = (w: Tensor, xi: Tensor, idx: Tensor, kk: Tensor): Tensor =>
+      runChain(shape, numLocal, dimGlobal, st.U, w, xi, idx, st.base ? st.base(kk) : null)[0];
     const W = numLocal + dimGlobal;
-    const eager = valueAndGrad(f);
-    let vg = (w: Float64Array, g: Float64Array, xi: Float64Array, idx: Int32Array): number => {
-      const [v, gr] = eager(
-        tensor(Float64Array.from(w)),
-        tensor(Float64Array.from(xi)),
-        tensor(Int32Array.from(idx), { dtype: "int32" }),
-      ) as unknown as [Tensor, Tensor];
-      g.set(gr.dataSync() as Float64Array);
-      return (v.dataSync() as Float64Array)[0];
-    };
-    try {
-      const c = compileValueAndGrad(f, W, {
-        extraInputs: [
-          { shape: [localNoise], dtype: "float64" },
-          { shape: [B], dtype: "int32" },
-        ],
-      }).fn as (w: Float64Array, g: Float64Array, xi: Float64Array, idx: Int32Array) => number;
-      // guard: compiled and eager agree at the starting point (a model that traces differently falls back)
-      const w0 = new Float64Array(W);
-      w0.set(st.u0, 0);
-      const xi0 = Float64Array.from({ length: localNoise }, (_, i) => Math.sin(i + 1));
-      const i0 = Int32Array.from({ length: B }, (_, i) => i);
-      const g1 = new Float64Array(W);
-      const g2 = new Float64Array(W);
-      const a = c(w0, g1, xi0, i0);
-      const b = vg(w0, g2, xi0, i0);
-      let same = Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
-      for (let i = 0; i < W && same; i++)
-        same = Math.abs(g1[i] - g2[i]) <= 1e-8 * Math.max(1, Math.abs(g2[i]));
-      if (same) vg = (w, g, xi, idx) => c(w, g, xi, idx);
-    } catch {
-      // the model does not trace: eager autodiff
-    }
+    const w0 = new Float64Array(W);
+    w0.set(st.u0, 0);
+    const vg = chainLossAndGrad(f, W, localNoise, B, w0, k);
     const idx = new Int32Array(B);
+    const kg = new Uint32Array(2);
     const seen = new Set<number>();
     const w = new Float64Array(W);
     const gw = new Float64Array(W);
@@ -388,8 +411,8 @@ export class AutoSemiDAIS implements Guide {
       numParams: numGlobal + numLocal,
       noiseDim: globalNoise + localNoise,
       initialParams: () => Float64Array.from(u0),
-      constrainParams: (u) => constrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, u),
-      unconstrainParams: (p) => unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, p, u0),
+      constrainParams: (u) => constrainAll(st, u),
+      unconstrainParams: (p) => unconstrainAll(st, p, u0),
       particle(u, eps, grad, mode, k0, k1): number {
         pick(k0, k1);
         const ug = u.subarray(0, numGlobal);
@@ -397,7 +420,8 @@ export class AutoSemiDAIS implements Guide {
         const lqg = fam ? fam.forward(ug, eg, zg, mode) : 0;
         w.set(u.subarray(numGlobal, numGlobal + numLocal), 0);
         w.set(zg, numLocal);
-        const v = vg(w, gw, eps.subarray(globalNoise, globalNoise + localNoise), idx);
+        foldIn(Uint32Array.of(k0, k1), 1, kg); // the local guide's key, apart from the minibatch's
+        const v = vg(w, gw, eps.subarray(globalNoise, globalNoise + localNoise), idx, kg);
         grad.set(gw.subarray(0, numLocal), numGlobal);
         if (fam) {
           gz.set(gw.subarray(numLocal, W));
@@ -426,7 +450,7 @@ export class AutoSemiDAIS implements Guide {
     const init = new Float64Array(st.numGlobal + st.numLocal);
     if (st.globalSetup) init.set(st.globalSetup.initialParams(), 0);
     init.set(st.u0, st.numGlobal);
-    const u = unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, params, init);
+    const u = unconstrainAll(st, params, init);
     const idx = new Int32Array(B);
     if (options.indices !== undefined) {
       if (
@@ -463,6 +487,9 @@ export class AutoSemiDAIS implements Guide {
         tensor(w),
         tensor(eps.slice(st.globalNoise)),
         idxT,
+        st.base
+          ? st.base(tensor(Uint32Array.of(k[0] ^ 0x6a09e667, (k[1] + i) >>> 0), { dtype: "uint32" }))
+          : null,
       );
       const local = unpackLocal(st.localSites, B, zK);
       const z = new Float64Array(info.dim);

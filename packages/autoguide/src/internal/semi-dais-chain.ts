@@ -30,6 +30,7 @@ import {
   transpose,
 } from "@phlox/tensor";
 import type { ParamSpec } from "./family.js";
+import type { ChainBase } from "./semi-dais-local-guide.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -61,6 +62,8 @@ export interface ChainShape {
   K: number;
   etaMax: number;
   sharedDynamics: boolean;
+  /** Whether the base is the learned Normal (z_0_loc, z_0_scale); false with a local guide. */
+  ownBase: boolean;
 }
 
 /** Offsets of the local parameter blocks (relative to the start of the local block). */
@@ -82,7 +85,7 @@ export function chainOffsets(s: ChainShape): {
   const mass = betaInc + r * s.K;
   const loc = mass + r * s.D;
   const scale = loc + s.N * s.D;
-  return { eta0, etaCoeff, gamma, betaInc, mass, loc, scale, size: scale + s.N * s.D };
+  return { eta0, etaCoeff, gamma, betaInc, mass, loc, scale, size: s.ownBase ? scale + s.N * s.D : loc };
 }
 
 /** NumPyro's parameter names, shapes and constraints for the local block (offsets relative to it). */
@@ -91,7 +94,7 @@ export function chainSpecs(prefix: string, s: ChainShape): ParamSpec[] {
   const rows = s.sharedDynamics ? [] : [s.N];
   const r = s.sharedDynamics ? 1 : s.N;
   const { K, D, N, etaMax } = s;
-  return [
+  const specs: ParamSpec[] = [
     { name: `${prefix}_eta0`, shape: rows, offset: o.eta0, size: r, constraint: "interval", high: etaMax },
     { name: `${prefix}_eta_coeff`, shape: rows, offset: o.etaCoeff, size: r, constraint: "real" },
     { name: `${prefix}_gamma`, shape: rows, offset: o.gamma, size: r, constraint: "interval", high: 1 },
@@ -109,9 +112,13 @@ export function chainSpecs(prefix: string, s: ChainShape): ParamSpec[] {
       size: r * D,
       constraint: "positive",
     },
-    { name: `${prefix}_z_0_loc`, shape: [N, D], offset: o.loc, size: N * D, constraint: "real" },
-    { name: `${prefix}_z_0_scale`, shape: [N, D], offset: o.scale, size: N * D, constraint: "positive" },
   ];
+  if (s.ownBase)
+    specs.push(
+      { name: `${prefix}_z_0_loc`, shape: [N, D], offset: o.loc, size: N * D, constraint: "real" },
+      { name: `${prefix}_z_0_scale`, shape: [N, D], offset: o.scale, size: N * D, constraint: "positive" },
+    );
+  return specs;
 }
 
 /** Initial unconstrained local parameters (NumPyro's: z_0_loc 0, z_0_scale initScale, unit mass and increments). */
@@ -130,7 +137,9 @@ export function chainInit(
     out[o.etaCoeff + i] = 0;
     out[o.gamma + i] = Math.log(gammaInit) - Math.log1p(-gammaInit);
   }
-  out.fill(0, o.betaInc, o.loc + s.N * s.D);
+  out.fill(0, o.betaInc, o.loc);
+  if (!s.ownBase) return;
+  out.fill(0, o.loc, o.loc + s.N * s.D);
   out.fill(Math.log(initScale), o.scale, o.scale + s.N * s.D);
 }
 
@@ -148,7 +157,8 @@ export function unpackLocal(sites: readonly LocalSite[], B: number, zl: Tensor):
 
 /**
  * The chain: [loss, z_K] for w = [local parameters, z_g], noise ξ and indices `idx`, where `U(zg, zl, idx)` is
- * the model's potential on the minibatch.
+ * the model's potential on the minibatch. With `base` (a local guide, given the local parameters, z_g and the
+ * indices) the chain starts from its draw and anneals from its density; ξ₀ is then unused.
  */
 export function runChain(
   s: ChainShape,
@@ -158,6 +168,7 @@ export function runChain(
   w: Tensor,
   xi: Tensor,
   idx: Tensor,
+  base: ((u: Tensor, zg: Tensor, idx: Tensor) => ChainBase) | null = null,
 ): [Tensor, Tensor] {
   const { N, B, D, K, etaMax, sharedDynamics } = s;
   const o = chainOffsets(s);
@@ -176,16 +187,24 @@ export function runChain(
   const m = exp(rows(o.mass, D));
   const invMass = tensor(0.5).div(m);
   const invM2 = tensor(0.5).div(square(m));
-  const loc = perRow(o.loc, D);
-  const sc = exp(perRow(o.scale, D));
   const noise = (k: number): Tensor => reshape(slice(xi, [k * B * D], [(k + 1) * B * D]), [B, D]);
-  const x0 = noise(0);
-  const z0 = loc.add(sc.mul(x0));
-  const logq0 = sum(square(x0))
-    .mul(-0.5)
-    .sub(sum(log(sc)))
-    .sub(B * D * HALF_LOG_2PI);
-  const invS2 = tensor(1).div(square(sc));
+  let z0: Tensor;
+  let logq0: Tensor;
+  let gradLogq: (z: Tensor) => Tensor;
+  if (base !== null) {
+    ({ z0, logq0, gradLogq } = base(u, zg, idx));
+  } else {
+    const loc = perRow(o.loc, D);
+    const sc = exp(perRow(o.scale, D));
+    const x0 = noise(0);
+    z0 = loc.add(sc.mul(x0));
+    logq0 = sum(square(x0))
+      .mul(-0.5)
+      .sub(sum(log(sc)))
+      .sub(B * D * HALF_LOG_2PI);
+    const invS2 = tensor(1).div(square(sc));
+    gradLogq = (z) => loc.sub(z).mul(invS2);
+  }
   const gradU = grad((zl: Tensor) => U(zg, zl, idx)) as (zl: Tensor) => Tensor;
   const ratio = B / N;
   let z = z0;
@@ -197,7 +216,7 @@ export function runChain(
     const eta = clamp(eta0.add(etaCoeff.mul(beta)), 0, etaMax);
     const step = eta.mul(invMass);
     const zHalf = z.add(v.mul(step));
-    const qGrad = loc.sub(zHalf).mul(invS2).mul(beta.neg().add(1));
+    const qGrad = gradLogq(zHalf).mul(beta.neg().add(1));
     const pGrad = gradU(zHalf).mul(beta.mul(-ratio));
     const vHat = v.add(eta.mul(qGrad.add(pGrad)));
     z = zHalf.add(vHat.mul(step));

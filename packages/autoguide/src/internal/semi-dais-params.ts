@@ -2,9 +2,23 @@
  * AutoSemiDAIS's flat parameter vector ↔ named constrained parameters: the global guide's block first (its own
  * `GuideSetup` maps it), then the local DAIS block (real, positive = exp, interval(0, high) = high·sigmoid).
  */
-import { ConstraintError, PhloxError, ShapeError } from "@phlox/tensor";
-import type { GuideSetup, Params } from "@phlox/vi";
+import { ConstraintError, PhloxError, ShapeError, tensor } from "@phlox/tensor";
+import type { GuideSetup, Params, ParamValue } from "@phlox/vi";
 import type { ParamSpec } from "./family.js";
+import {
+  type LocalGuideInfo,
+  localGuideParams,
+  unconstrainLocalGuideParam,
+} from "./semi-dais-local-guide.js";
+
+/** Where the blocks of AutoSemiDAIS's flat vector lie: global guide, chain, local guide (after `chainSize`). */
+export interface SemiLayout {
+  globalSetup: GuideSetup | null;
+  numGlobal: number;
+  localSpecs: readonly ParamSpec[];
+  localGuide: LocalGuideInfo | null;
+  chainSize: number;
+}
 
 /** Named constrained parameters from the flat vector `u`. */
 export function constrainSemi(
@@ -82,5 +96,40 @@ export function unconstrainSemi(
     }
   }
   if (globalSetup) u.set(globalSetup.unconstrainParams(gp), 0);
+  return u;
+}
+
+/** Named constrained parameters: the global guide's, the chain's, then the local guide's. */
+export function constrainAll(st: SemiLayout, u: Float64Array): Params {
+  const out = constrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, u);
+  if (st.localGuide) {
+    const b = st.numGlobal + st.chainSize;
+    const p = localGuideParams(
+      st.localGuide,
+      tensor(Float64Array.from(u.subarray(b, b + st.localGuide.size))),
+    );
+    for (const [name, t] of Object.entries(p))
+      out[name] = { data: Float64Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
+  }
+  return out;
+}
+
+/** The flat vector for named constrained parameters (names left out keep `u0`'s values). */
+export function unconstrainAll(st: SemiLayout, p: Readonly<Params>, u0: Float64Array): Float64Array {
+  const lg = new Map((st.localGuide?.params ?? []).map((q) => [q.name, q]));
+  const rest: Params = {};
+  const own: [string, ParamValue][] = [];
+  for (const [name, v] of Object.entries(p)) {
+    if (lg.has(name)) own.push([name, v]);
+    else rest[name] = v;
+  }
+  const u = unconstrainSemi(st.globalSetup, st.numGlobal, st.localSpecs, rest, u0);
+  for (const [name, v] of own)
+    unconstrainLocalGuideParam(
+      lg.get(name) as NonNullable<ReturnType<typeof lg.get>>,
+      v.data,
+      u,
+      st.numGlobal + st.chainSize,
+    );
   return u;
 }
