@@ -63,7 +63,7 @@ export const meta: ExampleMeta = {
   numpyro: "examples: bnn.py",
   description:
     "A 2-5-5-1 tanh network with standard-normal weights fitted to 40 noisy points of sin(2x)/2 by NUTS over all " +
-    "60 weights and the noise precision. The posterior-mean prediction follows the true curve (root mean square " +
+    "40 weights and the noise precision. The posterior-mean prediction follows the true curve (root mean square " +
     "error well under the prior's spread).",
   plotSites: ["prec_obs", "w3"],
   defaults: { numWarmup: 300, numSamples: 300, numChains: 2 },
