@@ -1,26 +1,12 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PhloxError } from "@phlox/tensor";
+import { bareErrors } from "@phlox/test-utils";
 import { describe, expect, it } from "vitest";
 import { DiagnosticsError, essBulk, formatArvizSummary, loo, psislw, quantile, rhat } from "./index.js";
 
 // One error root: everything @phlox/diagnostics throws on purpose is a DiagnosticsError, a PhloxError with a
 // stable code; a bare Error/TypeError/RangeError in the sources fails this test.
-const SRC = fileURLToPath(new URL(".", import.meta.url));
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : /\.ts$/.test(n) && !/\.test\.ts$/.test(n) ? [p] : [];
-  });
-
 it("no source file throws a bare Error, TypeError or RangeError", () => {
-  const bare = /(throw new|reject\(new) (Error|TypeError|RangeError|SyntaxError)\(/;
-  const found = walk(SRC).flatMap((f) =>
-    readFileSync(f, "utf8")
-      .split("\n")
-      .flatMap((line, i) => (bare.test(line) ? [`${f.slice(SRC.length)}:${i + 1}: ${line.trim()}`] : [])),
-  );
+  const found = bareErrors(new URL(".", import.meta.url));
   expect(found).toEqual([]);
 });
 
