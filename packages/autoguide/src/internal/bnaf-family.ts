@@ -9,7 +9,6 @@
  * and the backward pass is the compiled gradient (`@phlox/backend-js`) of gzᵀ T_u(ε) − log|det J_u(ε)|, with
  * ε and gz = ∇U(z) as non-differentiated inputs.
  */
-import { compileValueAndGrad } from "@phlox/backend-js";
 import {
   exp,
   expandDims,
@@ -27,11 +26,11 @@ import {
   take,
   tanh,
   tensor,
-  valueAndGrad,
 } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import { fillNormal } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
+import { type FamilyVjp, familyVjp } from "./family-vjp.js";
 import { monteCarloQuantile } from "./mc-quantile.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -57,8 +56,7 @@ export class BnafFamily implements LatentFamily {
   readonly flowSize: number;
   private readonly reverse: Tensor;
   private readonly fwd: (u: Tensor, eps: Tensor) => Tensor[];
-  private vjp: ((u: Float64Array, g: Float64Array, eps: Float64Array, gz: Float64Array) => number) | null =
-    null;
+  private vjp: FamilyVjp | null = null;
   private readonly lastZ: Float64Array;
 
   constructor(
@@ -183,31 +181,12 @@ export class BnafFamily implements LatentFamily {
     return lq;
   }
 
-  private buildVjp(): (u: Float64Array, g: Float64Array, eps: Float64Array, gz: Float64Array) => number {
+  private buildVjp(): FamilyVjp {
     const f = (u: Tensor, eps: Tensor, gz: Tensor): Tensor => {
       const [z, ld] = this.transform(u, eps);
       return sum(z.mul(gz)).sub(ld);
     };
-    try {
-      const c = compileValueAndGrad(f, this.numParams, {
-        extraInputs: [
-          { shape: [this.dim], dtype: "float64" },
-          { shape: [this.dim], dtype: "float64" },
-        ],
-      }).fn;
-      return (u, g, eps, gz) => c(u, g, eps, gz);
-    } catch {
-      const vg = valueAndGrad(f);
-      return (u, g, eps, gz) => {
-        const [v, gr] = vg(
-          tensor(Float64Array.from(u)),
-          tensor(Float64Array.from(eps)),
-          tensor(Float64Array.from(gz)),
-        ) as unknown as [Tensor, Tensor];
-        g.set(gr.dataSync() as Float64Array);
-        return (v.dataSync() as Float64Array)[0];
-      };
-    }
+    return familyVjp(f, this.numParams, this.dim, this.dim);
   }
 
   backward(u: Float64Array, eps: Float64Array, gz: Float64Array, grad: Float64Array): void {

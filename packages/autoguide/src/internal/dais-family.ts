@@ -16,7 +16,6 @@
  * (positive), mass_matrix [D] (positive), z_0_loc [D], then z_0_scale [D] (positive) or a
  * scaled_unit_lower_cholesky block [D, D].
  */
-import { compileValueAndGrad } from "@phlox/backend-js";
 import {
   clamp,
   concatenate,
@@ -36,10 +35,10 @@ import {
   take,
   tensor,
   triangularSolve,
-  valueAndGrad,
 } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
+import { type FamilyVjp, familyVjp } from "./family-vjp.js";
 import { softplusInv } from "./math.js";
 import { monteCarloQuantile } from "./mc-quantile.js";
 
@@ -63,8 +62,7 @@ export class DaisFamily implements LatentFamily {
   readonly off: { betaInc: number; mass: number; loc: number; scale: number };
   private readonly lowerIdx: Tensor | null;
   private readonly fwd: (u: Tensor, xi: Tensor) => Tensor[];
-  private vjp: ((u: Float64Array, g: Float64Array, xi: Float64Array, gz: Float64Array) => number) | null =
-    null;
+  private vjp: FamilyVjp | null = null;
 
   /** Offset of the extra block (the surrogate model's parameters), after the DAIS parameters. */
   readonly extraOffset: number;
@@ -206,31 +204,12 @@ export class DaisFamily implements LatentFamily {
     return (lq.dataSync() as Float64Array)[0];
   }
 
-  private buildVjp(): (u: Float64Array, g: Float64Array, xi: Float64Array, gz: Float64Array) => number {
+  private buildVjp(): FamilyVjp {
     const f = (u: Tensor, xi: Tensor, gz: Tensor): Tensor => {
       const [z, lq] = this.run(u, xi);
       return sum(z.mul(gz)).add(lq);
     };
-    try {
-      const c = compileValueAndGrad(f, this.numParams, {
-        extraInputs: [
-          { shape: [this.noiseDim], dtype: "float64" },
-          { shape: [this.dim], dtype: "float64" },
-        ],
-      }).fn;
-      return (u, g, xi, gz) => c(u, g, xi, gz);
-    } catch {
-      const vg = valueAndGrad(f);
-      return (u, g, xi, gz) => {
-        const [v, gr] = vg(
-          tensor(Float64Array.from(u)),
-          tensor(Float64Array.from(xi)),
-          tensor(Float64Array.from(gz)),
-        ) as unknown as [Tensor, Tensor];
-        g.set(gr.dataSync() as Float64Array);
-        return (v.dataSync() as Float64Array)[0];
-      };
-    }
+    return familyVjp(f, this.numParams, this.noiseDim, this.dim);
   }
 
   backward(u: Float64Array, eps: Float64Array, gz: Float64Array, grad: Float64Array): void {
