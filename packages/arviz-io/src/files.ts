@@ -5,7 +5,7 @@ import { atomicReplaceDir, atomicWriteFile, type NodeFs, readAll, writeAll } fro
 import { MANIFEST_KEY } from "./internal/zarr-manifest.js";
 import { fromJSON, jsonPieces } from "./json.js";
 import { decodeNetCDF } from "./netcdf-read.js";
-import { type NetCDFWriteOptions, withNetCDF } from "./netcdf-write.js";
+import { buildNetCDF, type NetCDFWriteOptions, withNetCDF } from "./netcdf-write.js";
 import { fromZarr } from "./zarr-read.js";
 import { toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr-write.js";
 
@@ -26,6 +26,13 @@ export async function writeNetCDF(
   options?: NetCDFWriteOptions,
 ): Promise<void> {
   const nfs = await node("writeNetCDF");
+  if (options?.engine !== "h5wasm") {
+    const built = await buildNetCDF(idata, options ?? {});
+    await atomicWriteFile(nfs, file, "writeNetCDF", async (h) => {
+      for (const piece of built.pieces) await writeAll(h, piece);
+    });
+    return;
+  }
   await withNetCDF(idata, options ?? {}, (h5, memPath, size) =>
     atomicWriteFile(nfs, file, "writeNetCDF", async (h) => {
       // Stream from h5wasm's in-memory file system: no second copy of a large file.

@@ -60,8 +60,8 @@ function cut(shape: readonly number[], item: number, bytes: number): { axis: num
 }
 
 /** Chunk shape for a dataset Phlox writes: whole trailing axes, about {@link CHUNK_BYTES} per chunk. */
-export function chunkShape(shape: readonly number[], item: number): number[] {
-  const { axis, rows } = cut(shape, item, CHUNK_BYTES);
+export function chunkShape(shape: readonly number[], item: number, bytes = CHUNK_BYTES): number[] {
+  const { axis, rows } = cut(shape, item, bytes);
   return shape.map((s, i) => (i < axis ? 1 : i === axis ? rows : s));
 }
 
