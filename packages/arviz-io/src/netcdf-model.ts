@@ -82,6 +82,7 @@ function dataset(v: Variable, opts: StorageOptions): H5Dataset {
       data: v.data as string[],
       level: 0,
       shuffle: false,
+      strategy: "default",
       attrs: [],
       address: 0,
     };
@@ -113,6 +114,7 @@ function dataset(v: Variable, opts: StorageOptions): H5Dataset {
     ...(chunked ? { chunks: chunkShape(v.shape, item, opts.chunkBytes) } : {}),
     level: opts.level,
     shuffle: opts.shuffle,
+    strategy: opts.shuffle && (v.dtype === "float64" || v.dtype === "float32") ? "rle" : "default",
     attrs,
     address: 0,
   };

@@ -16,9 +16,14 @@ async function viaStream(data: Uint8Array): Promise<Uint8Array> {
  * zlib stream (RFC 1950) of `data`, as HDF5's deflate filter stores a chunk.
  * @param data - the bytes.
  * @param level - 1–9 (used by the fallback only).
+ * @param _strategy - ignored: neither `CompressionStream` nor fflate choose a zlib strategy.
  * @returns the compressed bytes.
  */
-export function zlibDeflate(data: Uint8Array, level: number): Promise<Uint8Array> {
+export function zlibDeflate(
+  data: Uint8Array,
+  level: number,
+  _strategy: "default" | "rle",
+): Promise<Uint8Array> {
   if (typeof CompressionStream === "function") return viaStream(data);
   return Promise.resolve(zlibSync(data, { level: level as 1 }));
 }

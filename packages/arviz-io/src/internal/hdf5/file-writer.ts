@@ -28,8 +28,8 @@ import {
 } from "./object-header.js";
 import { encodeSuperblock, SUPERBLOCK_SIZE } from "./superblock.js";
 
-/** zlib-compresses one chunk. */
-export type Compress = (data: Uint8Array, level: number) => Promise<Uint8Array>;
+/** zlib-compresses one chunk with a level and zlib strategy. */
+export type Compress = (data: Uint8Array, level: number, strategy: "default" | "rle") => Promise<Uint8Array>;
 
 /** A laid-out file: its pieces in address order and its total size. */
 export interface BuiltFile {
@@ -186,7 +186,8 @@ export async function buildHdf5(
       job.offset,
     );
     const st = storage.get(ds) as Extract<Storage, { kind: "chunked" }>;
-    const out = ds.level > 0 ? await compress(ds.shuffle ? shuffle(raw, item) : raw, ds.level) : raw;
+    const out =
+      ds.level > 0 ? await compress(ds.shuffle ? shuffle(raw, item) : raw, ds.level, ds.strategy) : raw;
     st.data[job.index] = out;
     (st.chunks[job.index] as { size: number }).size = out.length;
   });

@@ -36,11 +36,14 @@ function body(fill: (w: ByteWriter) => void): Uint8Array {
   return w.result().slice();
 }
 
-/** Link info: creation order tracked (not indexed), no dense storage. */
+/**
+ * Link info: creation order tracked and indexed (as HDF5's `track_order` sets it; readers then list links in
+ * the order written), compact storage, so the fractal heap and both indexes are undefined.
+ */
 export function linkInfoMessage(links: number): Message {
   return {
     type: MSG.linkInfo,
-    body: body((w) => w.u8(0).u8(0x01).u64(links).u64(UNDEF).u64(UNDEF)),
+    body: body((w) => w.u8(0).u8(0x03).u64(links).u64(UNDEF).u64(UNDEF).u64(UNDEF)),
   };
 }
 
