@@ -29,7 +29,22 @@ export async function writeNetCDF(
   if (options?.engine !== "h5wasm") {
     const built = await buildNetCDF(idata, options ?? {});
     await atomicWriteFile(nfs, file, "writeNetCDF", async (h) => {
-      for (const piece of built.pieces) await writeAll(h, piece);
+      // Small pieces (object headers, B-tree nodes) are gathered into one write; chunks go as they are.
+      const staged = new Uint8Array(4 * 2 ** 20);
+      let used = 0;
+      for (const piece of built.pieces) {
+        const direct = piece.length >= staged.length / 4;
+        if (used > 0 && (direct || used + piece.length > staged.length)) {
+          await writeAll(h, staged.subarray(0, used));
+          used = 0;
+        }
+        if (direct) await writeAll(h, piece);
+        else {
+          staged.set(piece, used);
+          used += piece.length;
+        }
+      }
+      if (used > 0) await writeAll(h, staged.subarray(0, used));
     });
     return;
   }

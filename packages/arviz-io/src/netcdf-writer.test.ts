@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -119,6 +119,18 @@ describe("Phlox's HDF5 writer, read back by h5wasm", () => {
     expectSame(want, await fromNetCDF(plain));
     expectSame(want, await fromNetCDF(noShuffle));
     expect(plain.length).toBeGreaterThan(noShuffle.length);
+  });
+
+  test("writeNetCDF writes byte for byte what toNetCDF returns (small pieces staged, 1 MiB chunks direct)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "phlox-pieces-"));
+    try {
+      const idata = manyChunks(140_000);
+      await writeNetCDF(idata, join(dir, "a.nc"), { compression: 0 });
+      const bytes = await toNetCDF(idata, { compression: 0 });
+      expect(Buffer.compare(await readFile(join(dir, "a.nc")), bytes)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("shuffle groups byte j of every element; unshuffle inverts it, a trailing partial element stays", () => {
