@@ -10,12 +10,13 @@ import { fromZarr } from "./zarr-read.js";
 import { toZarr, type ZarrStore, type ZarrWriteOptions } from "./zarr-write.js";
 
 /**
- * Writes InferenceData to a netCDF-4 file (Node), the file `az.from_netcdf(path)` opens. Atomic: the file is
- * built and checked completely (every HDF5 status), written to a temporary file beside `file`, flushed, then
- * renamed over `file`; on any error or crash an existing `file` is left unchanged.
+ * Writes InferenceData to a netCDF-4 file (Node), the file `az.from_netcdf(path)` opens (as {@link toNetCDF}:
+ * Phlox's own HDF5 writer, shuffle + deflate). Atomic: the file is built completely in memory (with the h5wasm
+ * engine, every HDF5 status checked), written to a temporary file beside `file`, flushed, then renamed over
+ * `file`; on any error or crash an existing `file` is left unchanged.
  * @param idata - the InferenceData.
  * @param file - destination path (replaced).
- * @param options - compression level (default 4).
+ * @param options - compression level (default 4), shuffle (default on), engine.
  * @throws {ArvizIoError} `write-failed` (HDF5 or the disk failed; nothing replaced), `node-only` outside Node.
  * @example
  * await writeNetCDF(idata, "eight_schools.nc");

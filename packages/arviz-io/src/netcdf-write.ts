@@ -252,12 +252,13 @@ export async function withNetCDF<T>(
  * Writes InferenceData as netCDF-4 (HDF5) bytes that `az.from_netcdf` / `xarray.open_datatree` open
  * unchanged: one HDF5 group per InferenceData group, each coordinate a netCDF dimension scale (`CLASS`,
  * `NAME`, `REFERENCE_LIST`, int32 `_Netcdf4Dimid`), variables with `DIMENSION_LIST`, bool as int8 with
- * `dtype="bool"`, `_FillValue = NaN` on floats, deflate level 4, root `_NCProperties`. Works in Node and
- * browsers (h5wasm's in-memory file system); {@link writeNetCDF} writes to a path.
+ * `dtype="bool"`, `_FillValue = NaN` on floats, shuffle + deflate level 4, root `_NCProperties`. Built by
+ * Phlox's own HDF5 writer (chunks compressed on Node's zlib thread pool, or `CompressionStream` in browsers);
+ * `{ engine: "h5wasm" }` uses the HDF5 library instead. {@link writeNetCDF} writes to a path.
  * With a path as second argument it writes the file instead (Node; the same as {@link writeNetCDF}), as in
  * `await toNetCDF(idata, "radon.nc")`.
  * @param idata - the InferenceData.
- * @param options - compression level.
+ * @param options - compression level, shuffle, engine.
  * @returns the file's bytes (nothing when given a path).
  * @throws {ArvizIoError} `invalid-group` for names netCDF cannot store; `node-only` for a path outside Node.
  * @example
