@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeNetCDF } from "./files.js";
 import { fromArrays } from "./from-arrays.js";
-import type { InferenceData } from "./inference-data.js";
+import { InferenceData } from "./inference-data.js";
 import { zlibDeflate } from "./internal/deflate-node.js";
+import { zlibDeflate as webDeflate } from "./internal/deflate-web.js";
 import { nodeCount } from "./internal/hdf5/chunk-btree.js";
 import { chunkBytes, chunkOffsets, shuffle, unshuffle } from "./internal/hdf5/chunks.js";
 import { buildHdf5, concatFile } from "./internal/hdf5/file-writer.js";
@@ -131,6 +132,31 @@ describe("Phlox's HDF5 writer, read back by h5wasm", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test("the browser deflate (CompressionStream, and fflate where it is missing) writes files h5wasm reads", async () => {
+    const want = rich();
+    const tree = () => netcdfTree(want, { level: 6, shuffle: true, chunkBytes: 2 ** 20 });
+    expectSame(want, await fromNetCDF(concatFile(await buildHdf5(tree(), webDeflate, 4, "test"))));
+    const saved = globalThis.CompressionStream;
+    (globalThis as { CompressionStream?: unknown }).CompressionStream = undefined;
+    try {
+      expectSame(want, await fromNetCDF(concatFile(await buildHdf5(tree(), webDeflate, 4, "test"))));
+    } finally {
+      globalThis.CompressionStream = saved;
+    }
+  });
+
+  test("an attribute over 64 KiB (dense HDF5 attribute storage) falls back to the h5wasm engine, not lost", async () => {
+    const base = rich();
+    const tags = Array.from({ length: 6000 }, (_, i) => `tag-${i}`);
+    const want = new InferenceData(base.groups, {
+      tags,
+      weights: Array.from({ length: 9000 }, (_, i) => i / 7),
+    });
+    const got = await fromNetCDF(await toNetCDF(want));
+    expect(got.attrs.tags).toEqual(tags);
+    expect((got.attrs.weights as number[]).length).toBe(9000);
   });
 
   test("shuffle groups byte j of every element; unshuffle inverts it, a trailing partial element stays", () => {
