@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 export const LAYERS = {
   diagnostics: 0.5,
-  optim: 0,
+  optim: 0.5,
   tensor: 0,
   "backend-js": 1,
   "backend-tfjs": 1,

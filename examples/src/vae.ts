@@ -17,7 +17,7 @@ import {
   softplus,
 } from "@phlox/nn";
 import { abs, cast, exp, key, lt, mean, type Tensor, take, tensor } from "@phlox/tensor";
-import { Adam, type Params, SVI, TraceELBO } from "@phlox/vi";
+import { Adam, SVI, TraceELBO } from "@phlox/vi";
 import { runIfMain } from "./run-main.js";
 import { uniforms } from "./simulate.js";
 
@@ -94,7 +94,7 @@ export function simulate(n = 200, flip = 0.1): Tensor {
 /** What {@link fit} measures on the trained networks. */
 export interface VaeFit {
   /** Trained parameters by site name. */
-  params: Params;
+  params: Record<string, Tensor>;
   /** −ELBO per step, per data point. */
   losses: number[];
   /** The ELBO per data point at the trained parameters (Trace_ELBO with `evalParticles` particles). */

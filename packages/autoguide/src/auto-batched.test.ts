@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { MultivariateNormal, Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
-import { PhloxError, tensor } from "@phlox/tensor";
+import { PhloxError, type Tensor, tensor } from "@phlox/tensor";
 import { Adam, exponentialDecay, type Params, type PotentialModel, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoBatchedLowRankMultivariateNormal, AutoBatchedMultivariateNormal } from "./auto-batched.js";
@@ -144,17 +144,17 @@ describe("batched autoguides against NumPyro 0.21 (fixtures/batched-guides.json)
   };
 
   /** Batch row b's guide covariance from the fitted parameters. */
-  const rowCovariance = (p: Params, b: number): number[] => {
+  const rowCovariance = (p: Record<string, Tensor>, b: number): number[] => {
     const out: number[] = [];
     for (let i = 0; i < 4; i++)
       for (let j = 0; j < 4; j++) {
         let v = 0;
         if (p.auto_scale_tril) {
-          const L = p.auto_scale_tril.data;
+          const L = p.auto_scale_tril.dataSync();
           for (let k = 0; k < 4; k++) v += L[b * 16 + i * 4 + k] * L[b * 16 + j * 4 + k];
         } else {
-          const V = p.auto_cov_factor.data;
-          const s = p.auto_scale.data;
+          const V = p.auto_cov_factor.dataSync();
+          const s = p.auto_scale.dataSync();
           const R = p.auto_cov_factor.shape[2];
           v = i === j ? 1 : 0;
           for (let k = 0; k < R; k++) v += V[(b * 4 + i) * R + k] * V[(b * 4 + j) * R + k];
@@ -187,7 +187,7 @@ describe("batched autoguides against NumPyro 0.21 (fixtures/batched-guides.json)
           { length: 16 },
           (_, k) => (Math.floor(k / 4) === k % 4 ? 1 : 0) + fx.offDiag[b],
         );
-        const loc = Array.from(params.auto_loc.data.subarray(b * 4, b * 4 + 4));
+        const loc = Array.from(params.auto_loc.dataSync().subarray(b * 4, b * 4 + 4));
         const klPhlox = gaussianKl(loc, cov, truth);
         const klNumPyro = gaussianKl(
           c.fittedLoc.slice(b * 4, b * 4 + 4),

@@ -15,9 +15,11 @@ import {
   type GuideSetup,
   type KeyLike,
   type Params,
+  type ParamsLike,
   type ParamValue,
   type ParticleMode,
   type PotentialModel,
+  paramValues,
   splitInPlace,
   toKeyPair,
 } from "@phlox/vi";
@@ -269,8 +271,9 @@ export abstract class AutoContinuous implements Guide {
   }
 
   /** The flat vector for named constrained parameters; names left out keep `u0`'s values. */
-  protected unconstrain(b: Bound, p: Readonly<Params>, u0: Float64Array): Float64Array {
+  protected unconstrain(b: Bound, params: ParamsLike, u0: Float64Array): Float64Array {
     const who = `${this.constructor.name}.unconstrainParams`;
+    const p = paramValues(params);
     const u = Float64Array.from(u0);
     const known = new Set(b.specs.map((s) => s.name));
     for (const k of Object.keys(p)) {
@@ -396,7 +399,7 @@ export abstract class AutoContinuous implements Guide {
    */
   samplePosterior(
     key: KeyLike,
-    params: Readonly<Params>,
+    params: ParamsLike,
     options: SamplePosteriorOptions = {},
   ): Record<string, Tensor> {
     return toTensors(this.drawPosterior(key, params, options));
@@ -405,7 +408,7 @@ export abstract class AutoContinuous implements Guide {
   /** {@link samplePosterior} as plain `{ data, shape }` arrays (what `asFunction` reads). */
   protected drawPosterior(
     key: KeyLike,
-    params: Readonly<Params>,
+    params: ParamsLike,
     options: SamplePosteriorOptions = {},
   ): Record<string, ParamValue> {
     const b = this.requireBound("samplePosterior");
@@ -451,11 +454,7 @@ export abstract class AutoContinuous implements Guide {
   }
 
   /** Alias of {@link samplePosterior} with NumPyro's `guide.sample_posterior` spelling of the method. */
-  sample(
-    key: KeyLike,
-    params: Readonly<Params>,
-    options: SamplePosteriorOptions = {},
-  ): Record<string, Tensor> {
+  sample(key: KeyLike, params: ParamsLike, options: SamplePosteriorOptions = {}): Record<string, Tensor> {
     return this.samplePosterior(key, params, options);
   }
 
@@ -504,7 +503,7 @@ export abstract class AutoContinuous implements Guide {
    * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, AutoLaplaceApproximation,
    *   the batched and DAIS guides).
    */
-  getTransform(params: Readonly<Params>): LatentTransform {
+  getTransform(params: ParamsLike): LatentTransform {
     const b = this.requireBound("getTransform");
     const f = b.family;
     if (f.tensorTransform === undefined) {
@@ -523,7 +522,7 @@ export abstract class AutoContinuous implements Guide {
    * @param params - the fitted parameters.
    * @returns by site name, a float64 tensor of the site's shape.
    */
-  median(params: Readonly<Params>): Record<string, Tensor> {
+  median(params: ParamsLike): Record<string, Tensor> {
     const b = this.requireBound("median");
     const u = this.unconstrain(b, params, this.initialU(b));
     return toTensors(this.collect(b, 1, [], (_i, z) => b.family.median(u, z)));
@@ -537,7 +536,7 @@ export abstract class AutoContinuous implements Guide {
    * @returns by site name, a float64 tensor of shape `[quantiles.length, ...siteShape]`.
    * @throws ConstraintError (a PhloxError) for a probability outside (0, 1).
    */
-  quantiles(params: Readonly<Params>, quantiles: readonly number[]): Record<string, Tensor> {
+  quantiles(params: ParamsLike, quantiles: readonly number[]): Record<string, Tensor> {
     const b = this.requireBound("quantiles");
     for (const q of quantiles) {
       if (!(q > 0 && q < 1))

@@ -16,7 +16,7 @@ const warned = new Set<string>();
  * @example
  * const guide = new AutoDelta(model);
  * const { params } = new SVI(model, guide, new Adam(0.05), new TraceELBO()).run(key(0), 2000, data);
- * params.p_auto_loc.data[0]; // → the MAP of p
+ * params.p_auto_loc.item(); // → the MAP of p
  */
 export class AutoDelta extends AutoContinuous {
   protected override get defaultInit(): DefaultInit {

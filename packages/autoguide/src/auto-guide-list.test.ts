@@ -45,11 +45,11 @@ describe("AutoGuideList", () => {
     );
     const { params } = svi.run(0, 4000);
     expect(Object.keys(params).sort()).toEqual(["a_auto_loc", "auto_loc", "auto_scale_tril"]);
-    expect(params.a_auto_loc.data[0]).toBeCloseTo(1, 2);
+    expect(params.a_auto_loc.dataSync()[0]).toBeCloseTo(1, 2);
     expect(params.auto_loc.shape).toEqual([2]);
     const det = 2 - 0.64;
     const sd = [Math.sqrt(1 / det), Math.sqrt(2 / det)];
-    const L = params.auto_scale_tril.data;
+    const L = params.auto_scale_tril.dataSync();
     const s0 = Math.abs(L[0]);
     const s1 = Math.sqrt(L[2] ** 2 + L[3] ** 2);
     expect(Math.abs(s0 / sd[0] - 1)).toBeLessThan(0.03);
@@ -57,8 +57,8 @@ describe("AutoGuideList", () => {
     const draws = guide.samplePosterior(1, params, { sampleShape: [4] });
     expect(draws.a.shape).toEqual([4]);
     expect(draws.b.shape).toEqual([4, 2]);
-    expect(Array.from(f64(draws.a)).every((v) => v === params.a_auto_loc.data[0])).toBe(true);
-    expect(f64(guide.median(params).b)[1]).toBeCloseTo(params.auto_loc.data[1], 12);
+    expect(Array.from(f64(draws.a)).every((v) => v === params.a_auto_loc.dataSync()[0])).toBe(true);
+    expect(f64(guide.median(params).b)[1]).toBeCloseTo(params.auto_loc.dataSync()[1], 12);
   });
 
   it("its gradient matches finite differences (the composite family's chain rule)", () => {

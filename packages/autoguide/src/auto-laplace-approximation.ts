@@ -1,5 +1,5 @@
 import { PhloxError } from "@phlox/tensor";
-import { fillNormal, type Params } from "@phlox/vi";
+import { fillNormal, type ParamsLike } from "@phlox/vi";
 import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
 import type { LatentGaussian } from "./auto-multivariate-normal.js";
 import { type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
@@ -82,7 +82,7 @@ export class AutoLaplaceApproximation extends AutoContinuous {
    * @returns `{ loc, covariance, dim }`.
    * @throws PhloxError when the Hessian at loc is not positive definite (loc is not a mode: run SVI longer).
    */
-  getPosterior(params: Readonly<Params>): LatentGaussian {
+  getPosterior(params: ParamsLike): LatentGaussian {
     const b = this.requireBound("getPosterior");
     const D = b.family.dim;
     const loc = this.unconstrain(b, params, this.initialU(b)).slice(0, D);
@@ -98,7 +98,7 @@ export class AutoLaplaceApproximation extends AutoContinuous {
     return { loc, covariance: cov, dim: D };
   }
 
-  private scaleTril(params: Readonly<Params>): { loc: Float64Array; L: Float64Array; D: number } {
+  private scaleTril(params: ParamsLike): { loc: Float64Array; L: Float64Array; D: number } {
     const { loc, covariance, dim } = this.getPosterior(params);
     const L = Float64Array.from(covariance);
     if (!choleskyInPlace(L, dim))

@@ -1,5 +1,5 @@
 import { ConstraintError } from "@phlox/tensor";
-import type { Params } from "@phlox/vi";
+import type { ParamsLike } from "@phlox/vi";
 import { AutoContinuous } from "./auto-continuous.js";
 import { type LatentFamily, LowRankFamily, MvnFamily, type ParamSpec } from "./internal/family.js";
 
@@ -42,7 +42,7 @@ export class AutoMultivariateNormal extends AutoContinuous {
    * @param params - the fitted parameters.
    * @returns `{ loc, covariance, dim }` with covariance = L Lᵀ.
    */
-  getPosterior(params: Readonly<Params>): LatentGaussian {
+  getPosterior(params: ParamsLike): LatentGaussian {
     const b = this.requireBound("getPosterior");
     const D = b.family.dim;
     const p = this.constrain(b, this.unconstrain(b, params, this.initialU(b)));
@@ -114,7 +114,7 @@ export class AutoLowRankMultivariateNormal extends AutoContinuous {
    * @param params - the fitted parameters.
    * @returns `{ loc, covariance, dim }` with covariance = diag(s)(V Vᵀ + I)diag(s).
    */
-  getPosterior(params: Readonly<Params>): LatentGaussian {
+  getPosterior(params: ParamsLike): LatentGaussian {
     const b = this.requireBound("getPosterior");
     const D = b.family.dim;
     const R = (b.family as LowRankFamily).rank;

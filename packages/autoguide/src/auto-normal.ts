@@ -8,7 +8,7 @@ import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/
  * @example
  * const guide = new AutoNormal(model);
  * const { params } = new SVI(model, guide, new Adam(0.01), new TraceELBO()).run(key(0), 2000, data);
- * params.mu_auto_loc.data[0]; // → the posterior mean of mu (unconstrained)
+ * params.mu_auto_loc.item(); // → the posterior mean of mu (unconstrained)
  */
 export class AutoNormal extends AutoContinuous {
   protected makeFamily(dim: number): LatentFamily {

@@ -6,8 +6,9 @@ import {
   type Guide,
   type GuideSetup,
   type KeyLike,
-  type Params,
+  type ParamsLike,
   type ParamValue,
+  paramValues,
   toKeyPair,
 } from "@phlox/vi";
 import type { AutoContinuous, Bound } from "./auto-continuous.js";
@@ -441,7 +442,7 @@ export class AutoSemiDAIS implements Guide {
    */
   samplePosterior(
     key: KeyLike,
-    params: Readonly<Params>,
+    params: ParamsLike,
     options: SemiDAISSampleOptions = {},
   ): Record<string, ParamValue> {
     const st = this.require("samplePosterior");
@@ -450,7 +451,7 @@ export class AutoSemiDAIS implements Guide {
     const init = new Float64Array(st.numGlobal + st.numLocal);
     if (st.globalSetup) init.set(st.globalSetup.initialParams(), 0);
     init.set(st.u0, st.numGlobal);
-    const u = unconstrainAll(st, params, init);
+    const u = unconstrainAll(st, paramValues(params), init);
     const idx = new Int32Array(B);
     if (options.indices !== undefined) {
       if (
@@ -514,11 +515,7 @@ export class AutoSemiDAIS implements Guide {
   }
 
   /** Alias of {@link AutoSemiDAIS.samplePosterior}. */
-  sample(
-    key: KeyLike,
-    params: Readonly<Params>,
-    options: SemiDAISSampleOptions = {},
-  ): Record<string, ParamValue> {
+  sample(key: KeyLike, params: ParamsLike, options: SemiDAISSampleOptions = {}): Record<string, ParamValue> {
     return this.samplePosterior(key, params, options);
   }
 }

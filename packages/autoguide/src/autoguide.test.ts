@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { ConstraintError, PhloxError } from "@phlox/tensor";
+import { ConstraintError, PhloxError, type Tensor } from "@phlox/tensor";
 import {
   Adam,
   exponentialDecay,
   minimize,
-  type Params,
+  paramValues,
   RenyiELBO,
   SVI,
   TraceELBO,
@@ -35,7 +35,13 @@ const fx = JSON.parse(
   readFileSync(new URL("../fixtures/logistic-regression.json", import.meta.url), "utf8"),
 ) as LogisticFixture;
 
-const fit = (model: unknown, guide: AutoContinuous, steps: number, particles = 1, lr = 0.05): Params => {
+const fit = (
+  model: unknown,
+  guide: AutoContinuous,
+  steps: number,
+  particles = 1,
+  lr = 0.05,
+): Record<string, Tensor> => {
   const svi = new SVI(
     model,
     guide,
@@ -58,8 +64,8 @@ describe("conjugate Normal–Normal: the optimal Gaussian guide is the exact pos
     it(`${name} recovers the independent posterior`, () => {
       const guide = make();
       const params = fit(indep, guide, 4000, 32, 0.02);
-      const loc = name === "AutoNormal" ? params.theta_auto_loc.data : params.auto_loc.data;
-      const scale = name === "AutoNormal" ? params.theta_auto_scale.data : params.auto_scale.data;
+      const loc = name === "AutoNormal" ? params.theta_auto_loc.dataSync() : params.auto_loc.dataSync();
+      const scale = name === "AutoNormal" ? params.theta_auto_scale.dataSync() : params.auto_scale.dataSync();
       for (let i = 0; i < 3; i++) {
         expect(Math.abs(loc[i] - m[i])).toBeLessThan(0.02 * sd[i]);
         expect(Math.abs(scale[i] / sd[i] - 1)).toBeLessThan(0.02);
@@ -101,8 +107,8 @@ describe("conjugate Normal–Normal: the optimal Gaussian guide is the exact pos
         4000,
       );
       for (let i = 0; i < 3; i++) {
-        expect(Math.abs(params.theta_auto_loc.data[i] - m[i])).toBeLessThan(0.03 * sd[i]);
-        expect(Math.abs(params.theta_auto_scale.data[i] / sd[i] - 1)).toBeLessThan(0.03);
+        expect(Math.abs(params.theta_auto_loc.dataSync()[i] - m[i])).toBeLessThan(0.03 * sd[i]);
+        expect(Math.abs(params.theta_auto_scale.dataSync()[i] / sd[i] - 1)).toBeLessThan(0.03);
       }
     }
   });
@@ -154,12 +160,12 @@ describe("Beta–Bernoulli (8 of 10, Beta(1, 1) prior): posterior mean 0.75 with
     const guide = new AutoDelta(model);
     const params = fit(model, guide, 3000, 1, 0.1);
     expect(params.p_auto_loc.shape).toEqual([]);
-    expect(params.p_auto_loc.data[0]).toBeCloseTo(0.8, 3);
+    expect(params.p_auto_loc.dataSync()[0]).toBeCloseTo(0.8, 3);
     const draws = guide.samplePosterior(1, params, { sampleShape: [3] });
     expect(Array.from(f64(draws.p))).toEqual([
-      params.p_auto_loc.data[0],
-      params.p_auto_loc.data[0],
-      params.p_auto_loc.data[0],
+      params.p_auto_loc.dataSync()[0],
+      params.p_auto_loc.dataSync()[0],
+      params.p_auto_loc.dataSync()[0],
     ]);
   });
 });
@@ -178,6 +184,10 @@ describe("logistic regression (N = 200, 2 coefficients): median and quantiles wi
       const params = fit(model, guide, 3000, 2);
       const med = guide.median(params);
       const qs = guide.quantiles(params, fx.quantileLevels);
+      // the same parameters as plain { data, shape } give the same answers
+      const plain = paramValues(params);
+      expect(f64(guide.median(plain).alpha)).toEqual(f64(med.alpha));
+      expect(f64(guide.quantiles(plain, fx.quantileLevels).beta)).toEqual(f64(qs.beta));
       for (const site of ["alpha", "beta"] as const) {
         const ref = fx.posterior[site];
         expect(med[site].shape).toEqual([]);
@@ -210,8 +220,8 @@ describe("AutoLaplaceApproximation", () => {
     const guide = new AutoLaplaceApproximation(model);
     const params = fit(model, guide, 4000);
     const ref = minimize((z, g) => model.potentialFn(z, g), new Float64Array(2), { gtol: 1e-10 });
-    expect(params.auto_loc.data[0]).toBeCloseTo(ref.x[0], 4);
-    expect(params.auto_loc.data[1]).toBeCloseTo(ref.x[1], 4);
+    expect(params.auto_loc.dataSync()[0]).toBeCloseTo(ref.x[0], 4);
+    expect(params.auto_loc.dataSync()[1]).toBeCloseTo(ref.x[1], 4);
   });
 
   it("samplePosterior draws have the Laplace covariance", () => {

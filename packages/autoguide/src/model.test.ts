@@ -57,7 +57,7 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
     const guide = new AutoDelta(betaBernoulli);
     const svi = new SVI(betaBernoulli, guide, new Adam(exponentialDecay(0.1, 2000, 0.02)), new TraceELBO());
     const { params } = svi.run(0, 2000, data);
-    expect(params.p_auto_loc.data[0]).toBeCloseTo(0.8, 3);
+    expect(params.p_auto_loc.dataSync()[0]).toBeCloseTo(0.8, 3);
   });
 
   it("guide draws feed Predictive's posterior predictive", () => {
@@ -107,7 +107,7 @@ describe("autoguides on traced models (initializeModel's compiled potential)", (
     expect(params.tau_auto_scale.shape).toEqual([]);
     expect(losses.every(Number.isFinite)).toBe(true);
     // mu's posterior mean is about 4.4 (posteriordb eight_schools_noncentered); VI is close
-    expect(Math.abs(params.mu_auto_loc.data[0] - 4.4)).toBeLessThan(1.5);
+    expect(Math.abs(params.mu_auto_loc.dataSync()[0] - 4.4)).toBeLessThan(1.5);
     const med = guide.median(params);
     expect(f64(med.tau)[0]).toBeGreaterThan(0);
     expect(guide.quantiles(params, [0.1, 0.9]).theta_raw.shape).toEqual([2, 8]);

@@ -1,7 +1,7 @@
 import { bijectTo, type Distribution, Normal } from "@phlox/distributions";
 import { factor, type Reparam, type ReparamResult, reparam, sample } from "@phlox/handlers";
 import { PhloxError, reshape, slice, sum, type Tensor, tensor, zeros } from "@phlox/tensor";
-import type { Params } from "@phlox/vi";
+import { type Params, type ParamsLike, paramValues } from "@phlox/vi";
 import { AutoContinuous, type LatentSite, type LatentTransform } from "./auto-continuous.js";
 
 type AnyModel = (...args: never[]) => unknown;
@@ -30,7 +30,7 @@ type AnyModel = (...args: never[]) => unknown;
 export class NeuTraReparam {
   /** The trained guide. */
   readonly guide: AutoContinuous;
-  /** Its parameters. */
+  /** Its parameters (as `{ data, shape }` copies of what the constructor was given). */
   readonly params: Readonly<Params>;
   /** T, the guide's transform at `params`. */
   readonly transform: LatentTransform;
@@ -43,7 +43,7 @@ export class NeuTraReparam {
    * @throws PhloxError (`neutra-bad-guide`) when `guide` is not an AutoContinuous guide, or
    *   (`autoguide-no-transform`) when it has no transform.
    */
-  constructor(guide: AutoContinuous, params: Readonly<Params>) {
+  constructor(guide: AutoContinuous, params: ParamsLike) {
     if (!(guide instanceof AutoContinuous)) {
       throw new PhloxError(
         "neutra-bad-guide",
@@ -51,8 +51,8 @@ export class NeuTraReparam {
       );
     }
     this.guide = guide;
-    this.params = params;
-    this.transform = guide.getTransform(params);
+    this.params = paramValues(params);
+    this.transform = guide.getTransform(this.params);
     this.sites = guide.latentSites;
   }
 

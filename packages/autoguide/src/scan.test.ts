@@ -33,7 +33,7 @@ it("SVI with AutoNormal through scan recovers the simulated path (test_scan_svi)
   const guide = new AutoNormal(gaussianHmm);
   const svi = new SVI(gaussianHmm, guide, new Adam(0.1), new TraceELBO());
   const { params } = svi.run(0, 1000, y);
-  const xhat = params.x_auto_loc.data;
+  const xhat = params.x_auto_loc.dataSync();
   const x = tr.get("x")?.value?.dataSync() as Float64Array;
   expect(params.x_auto_loc.shape).toEqual([T, N]);
   for (let i = 0; i < T * N; i++)

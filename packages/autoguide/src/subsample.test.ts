@@ -68,8 +68,8 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
     const svi = new SVI(model, guide, new Adam(exponentialDecay(0.02, 8000, 0.02)), new TraceELBO());
     const { params, losses } = svi.run(1, 8000, X, y);
     expect(losses.every(Number.isFinite)).toBe(true);
-    const loc = params.beta_auto_loc.data;
-    const scale = params.beta_auto_scale.data;
+    const loc = params.beta_auto_loc.dataSync();
+    const scale = params.beta_auto_scale.dataSync();
     for (let j = 0; j < D; j++) {
       expect(Math.abs(loc[j] - nuts.mean[j])).toBeLessThan(0.1 * Math.abs(nuts.mean[j]));
       expect(Math.abs(scale[j] / nuts.sd[j] - 1)).toBeLessThan(0.1);
@@ -137,8 +137,8 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
       const ys = Array.from(obs).filter((_, i) => i % G === g);
       const prec = 0.25 + ys.length;
       const mean = ys.reduce((a, b) => a + b, 0) / prec;
-      expect(Math.abs(params.theta_auto_loc.data[g] - mean)).toBeLessThan(0.5 / Math.sqrt(prec));
-      expect(Math.abs(params.theta_auto_scale.data[g] * Math.sqrt(prec) - 1)).toBeLessThan(0.25);
+      expect(Math.abs(params.theta_auto_loc.dataSync()[g] - mean)).toBeLessThan(0.5 / Math.sqrt(prec));
+      expect(Math.abs(params.theta_auto_scale.dataSync()[g] * Math.sqrt(prec) - 1)).toBeLessThan(0.25);
     }
   });
 

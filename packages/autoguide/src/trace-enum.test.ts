@@ -21,7 +21,7 @@ describe("AutoNormal with TraceEnumELBO on a model with an enumerated discrete s
     const svi = new SVI(model, guide, new Adam(0.05), new TraceEnumELBO({ numParticles: 2 }));
     const { params } = svi.run(0, 600, y);
     expect(Object.keys(params).sort()).toEqual(["locs_auto_loc", "locs_auto_scale"]);
-    const loc = Array.from(params.locs_auto_loc.data);
+    const loc = Array.from(params.locs_auto_loc.dataSync());
     expect(Math.abs(loc[0] + 2.1)).toBeLessThan(0.3);
     expect(Math.abs(loc[1] - 2.0)).toBeLessThan(0.3);
   }, 60_000);

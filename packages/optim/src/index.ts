@@ -7,7 +7,7 @@ export {
   ClippedAdam,
   type ClippedAdamOptions,
 } from "./adam.js";
-export { OptimError } from "./errors.js";
+export { OptimError, type OptimErrorCode } from "./errors.js";
 export {
   Minimize,
   type MinimizeOptions,

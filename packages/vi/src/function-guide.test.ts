@@ -28,8 +28,8 @@ describe("SVI with a guide function (param + sample)", () => {
     it(`${loss.name} fits the exact Normal–Normal posterior (mean within 0.05 sd, sd within 5%)`, () => {
       const svi = new SVI(nnModel, nnGuide, new Adam(exponentialDecay(0.05, 1200, 0.02)), loss);
       const { params } = svi.run(0, 1200, x);
-      expect(Math.abs(params.loc.data[0] - postMean)).toBeLessThan(0.05 * postSd);
-      expect(Math.abs(params.scale.data[0] / postSd - 1)).toBeLessThan(0.05);
+      expect(Math.abs(params.loc.dataSync()[0] - postMean)).toBeLessThan(0.05 * postSd);
+      expect(Math.abs(params.scale.dataSync()[0] / postSd - 1)).toBeLessThan(0.05);
     }, 30_000);
   }
 
@@ -76,6 +76,6 @@ describe("SVI with a guide function (param + sample)", () => {
       new TraceGraphELBO({ numParticles: 4 }),
     );
     const { params } = svi.run(0, 1500, tensor(1.5));
-    expect(Math.abs(params.p_q.data[0] - exact)).toBeLessThan(0.03);
+    expect(Math.abs(params.p_q.dataSync()[0] - exact)).toBeLessThan(0.03);
   }, 30_000);
 });

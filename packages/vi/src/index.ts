@@ -42,6 +42,7 @@ export {
   type ParticleMode,
   type PotentialModel,
 } from "./guide.js";
+export { type ParamsLike, paramValues } from "./params.js";
 export {
   importanceLogWeights,
   type PsisDiagnosticOptions,

@@ -1,7 +1,8 @@
 import { psislw } from "@phlox/diagnostics";
 import { PhloxError } from "@phlox/tensor";
 import { FunctionGuide, type GuideFn } from "./function-guide.js";
-import type { Guide, Params } from "./guide.js";
+import type { Guide } from "./guide.js";
+import { type ParamsLike, paramValues } from "./params.js";
 import { fillNormal, type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 
 /** Options of {@link psisDiagnostic}. */
@@ -25,7 +26,7 @@ export interface PsisDiagnosticOptions {
  */
 export function importanceLogWeights(
   key: KeyLike,
-  params: Readonly<Params>,
+  params: ParamsLike,
   model: unknown,
   guide: Guide | GuideFn,
   args: readonly unknown[] = [],
@@ -44,7 +45,7 @@ export function importanceLogWeights(
   const sub = new Uint32Array(2);
   splitInPlace(k, sub);
   const setup = g.setup(sub, args);
-  const u = setup.unconstrainParams(params);
+  const u = setup.unconstrainParams(paramValues(params));
   const eps = new Float64Array(setup.noiseDim);
   const grad = new Float64Array(setup.numParams);
   const out = new Float64Array(n);
@@ -80,7 +81,7 @@ export function importanceLogWeights(
  */
 export function psisDiagnostic(
   key: KeyLike,
-  params: Readonly<Params>,
+  params: ParamsLike,
   model: unknown,
   guide: Guide | GuideFn,
   args: readonly unknown[] = [],

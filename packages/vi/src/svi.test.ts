@@ -1,4 +1,5 @@
 import { Adam, exponentialDecay, SGD } from "@phlox/optim";
+import { Tensor, tensor } from "@phlox/tensor";
 import { describe, expect, it, vi } from "vitest";
 import { TraceELBO } from "./elbo.js";
 import type { Guide, GuideSetup, PotentialModel } from "./guide.js";
@@ -53,17 +54,45 @@ describe("SVI", () => {
     );
     const { params, losses, state } = svi.run(0, 3000);
     expect(losses.length).toBe(3000);
-    expect(params.m.data[0]).toBeCloseTo(3, 1);
-    expect(params.s.data[0]).toBeCloseTo(0.5, 1);
+    expect(params.m.dataSync()[0]).toBeCloseTo(3, 1);
+    expect(params.s.dataSync()[0]).toBeCloseTo(0.5, 1);
     const got = svi.getParams(state);
-    expect(got.m.dataSync()[0]).toBe(params.m.data[0]);
+    expect(got.m.dataSync()[0]).toBe(params.m.dataSync()[0]);
     expect(got.m.shape).toEqual(params.m.shape);
     // getParams hands out copies: mutating one changes neither the state nor the next call.
     (got.m.dataSync() as Float64Array)[0] = 99;
-    expect(svi.getParams(state).m.dataSync()[0]).toBe(params.m.data[0]);
+    expect(svi.getParams(state).m.dataSync()[0]).toBe(params.m.dataSync()[0]);
     // the optimum of −ELBO is −log Z = −log(√(2π)·0.5)
     const tail = losses.slice(-500).reduce((a, b) => a + b, 0) / 500;
     expect(tail).toBeCloseTo(-Math.log(Math.sqrt(2 * Math.PI) * 0.5), 1);
+  });
+
+  it("SVI.run(...).params are Tensors over copies: mutating them leaves the state alone", () => {
+    const svi = new SVI(model, new MyNormalGuide(U), new SGD(0.01), new TraceELBO());
+    const { params, state } = svi.run(0, 50);
+    expect(params.m).toBeInstanceOf(Tensor);
+    expect(params.m.dtype).toBe("float64");
+    const m = params.m.item();
+    const flat = Float64Array.from(state.params);
+    (params.m.dataSync() as Float64Array)[0] = 99;
+    (params.s.dataSync() as Float64Array)[0] = -1;
+    expect(Array.from(state.params)).toEqual(Array.from(flat));
+    expect(svi.getParams(state).m.item()).toBe(m);
+    // a second run from the state continues from the fitted values, not the mutated ones
+    const again = svi.run(0, 0, { initState: state });
+    expect(again.params.m.item()).toBe(m);
+    expect(again.params.m).not.toBe(params.m);
+  });
+
+  it("initParams takes Tensors or { data, shape }", () => {
+    const svi = new SVI(model, new MyNormalGuide(U), new SGD(0.01), new TraceELBO());
+    const fromTensor = svi.initWith(0, [], { m: tensor(2), s: tensor(0.3) });
+    const fromData = svi.initWith(0, [], {
+      m: { data: Float64Array.of(2), shape: [] },
+      s: { data: Float64Array.of(0.3), shape: [] },
+    });
+    expect(Array.from(fromTensor.params)).toEqual([2, Math.log(0.3)]);
+    expect(Array.from(fromData.params)).toEqual(Array.from(fromTensor.params));
   });
 
   it("SVI.init / update / evaluate / getParams follow NumPyro's functional API", () => {
@@ -100,7 +129,7 @@ describe("SVI", () => {
       progressEvery: 4,
     });
     expect(seen).toEqual([25, 50, 75, 100]);
-    expect(Math.abs(r.params.m.data[0] - 2.5)).toBeLessThan(0.5);
+    expect(Math.abs(r.params.m.dataSync()[0] - 2.5)).toBeLessThan(0.5);
   });
 
   it.each([

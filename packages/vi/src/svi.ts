@@ -13,6 +13,7 @@ import {
 import type { ELBO, Objective } from "./elbo.js";
 import { FunctionGuide, type GuideFn } from "./function-guide.js";
 import type { Guide, GuideSetup, Params, PotentialModel } from "./guide.js";
+import { type ParamsLike, paramValues } from "./params.js";
 import { type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 
 /**
@@ -40,8 +41,8 @@ export interface SVIRunOptions {
   stableUpdate?: boolean;
   /** Continue from this state (e.g. a previous run's `state`) instead of initializing. */
   initState?: SVIState;
-  /** Named constrained values overriding the guide's initial parameters. */
-  initParams?: Readonly<Params>;
+  /** Named constrained values (Tensors or `{ data, shape }`) overriding the guide's initial parameters. */
+  initParams?: ParamsLike;
   /** Called about `progressEvery` times per run with the step index and the mean loss since the last call. */
   onProgress?: (step: number, loss: number) => void;
   /** How many progress reports (`progressBar`, `onProgress`) per run (default 20). */
@@ -50,8 +51,11 @@ export interface SVIRunOptions {
 
 /** What {@link SVI.run} returns. */
 export interface SVIRunResult {
-  /** The optimized parameters, named and constrained. */
-  params: Params;
+  /**
+   * The optimized parameters, named and constrained, as float64 `Tensor`s over fresh copies (as
+   * {@link SVI.getParams}): mutating them never changes `state`.
+   */
+  params: Record<string, Tensor>;
   /** The final state (pass it as `initState` to continue). */
   state: SVIState;
   /** The loss (−ELBO estimate) at each step, length `numSteps`. */
@@ -243,12 +247,13 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
    * @param initParams - values by parameter name, e.g. `{ auto_loc: { data, shape } }`.
    * @returns a fresh {@link SVIState}.
    */
-  initWith(key: KeyLike, args: readonly unknown[], initParams?: Readonly<Params>): SVIState {
+  initWith(key: KeyLike, args: readonly unknown[], initParams?: ParamsLike): SVIState {
     const k = toKeyPair(key, "SVI.init");
     const kSetup = new Uint32Array(2);
     splitInPlace(k, kSetup);
     const setup = this.bind(kSetup, args);
-    const params = initParams === undefined ? setup.initialParams() : setup.unconstrainParams(initParams);
+    const params =
+      initParams === undefined ? setup.initialParams() : setup.unconstrainParams(paramValues(initParams));
     return { optState: this.optim.init(params), params, rngKey: k };
   }
 
@@ -305,7 +310,7 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
   /**
    * The named, constrained parameters of a state, as float64 `Tensor`s (NumPyro's `get_params`). Each call
    * returns new tensors over copies on the host ("js") backend: mutating them never changes the state.
-   * (`run(...).params` keeps the `{ data, shape }` form the guides' methods take.)
+   * (`run(...).params` is the same; the guides' methods take these tensors or `{ data, shape }`.)
    * @param state - the state.
    * @returns by parameter name, a tensor of the parameter's shape.
    * @throws PhloxError (`svi-not-initialized`) before `init`.
@@ -369,7 +374,7 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
     }
     const state = options.initState ?? this.initWith(key, args, options.initParams);
     if (options.initState !== undefined && options.initParams !== undefined) {
-      state.params.set(this.ensureSetup(state, args).unconstrainParams(options.initParams));
+      state.params.set(this.ensureSetup(state, args).unconstrainParams(paramValues(options.initParams)));
     }
     const obj = this.ensure(state, args);
     const losses = new Float64Array(numSteps);
@@ -414,7 +419,7 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
           "Lower the step size, check the model's support, or pass { stableUpdate: true }.",
       );
     }
-    return { params: this.constrained(state, "run"), state, losses };
+    return { params: this.getParams(state), state, losses };
   }
 
   private ensureSetup(state: SVIState, args: readonly unknown[]): GuideSetup {

@@ -44,7 +44,7 @@ describe("TraceEnumELBO (NumPyro's TraceEnum_ELBO)", () => {
   it("SVI finds the MAP of the marginal posterior (discrete sites summed out)", () => {
     const svi = new SVI(model, guide, new Adam(0.05), new TraceEnumELBO());
     const { params } = svi.run(0, 800, y);
-    const m = Array.from(params.m.data);
+    const m = Array.from(params.m.dataSync());
     // at the optimum the gradient of the marginal density vanishes
     const h = 1e-5;
     for (let i = 0; i < 2; i++) {

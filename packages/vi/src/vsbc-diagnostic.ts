@@ -4,10 +4,11 @@ import { PhloxError, type Tensor, tensor } from "@phlox/tensor";
 import type { ELBO } from "./elbo.js";
 import type { Guide, Params } from "./guide.js";
 import { ks2SampAsymp } from "./internal/ks-two-sample.js";
+import { paramValues } from "./params.js";
 import { type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 import { SVI } from "./svi.js";
 
-/** A guide that can draw from its fitted posterior (every autoguide). */
+/** A guide that can draw from its fitted posterior (every autoguide); `vsbcDiagnostic` passes it the fitted parameters as plain `{ data, shape }`. */
 export interface SamplingGuide extends Guide {
   samplePosterior(
     key: KeyLike,
@@ -148,7 +149,7 @@ export function vsbcDiagnostic(
     const conditioned = condition(call, data) as (...a: never[]) => unknown;
     const guide = makeGuide(conditioned);
     const { params } = new SVI(conditioned, guide, optim, loss).run(next(), steps, ...args);
-    const draws = guide.samplePosterior(next(), params, { sampleShape: [L] });
+    const draws = guide.samplePosterior(next(), paramValues(params), { sampleShape: [L] });
     for (const n of latent) {
       const truth = tr.get(n)?.value?.dataSync() as ArrayLike<number>;
       const d = draws[n].dataSync() as ArrayLike<number>;
