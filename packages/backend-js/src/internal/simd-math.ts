@@ -12,10 +12,10 @@ import { op } from "./wasm-emit.js";
 /** Allocates a fresh v128 local (returns its index). */
 export type TempLocal = () => number;
 
-const LOG2E = 1.4426950408889634;
+const LOG2E = Math.LOG2E;
 const SHIFT = 6755399441055744; // 1.5 · 2⁵², so x + SHIFT rounds x to an integer in the low mantissa bits
-const LN2HI = 6.9314718036912381649e-1; // ln 2 with 32 trailing zero bits: k · LN2HI is exact
-const LN2LO = 1.90821492927058770002e-10;
+const LN2HI = 0.6931471803691238; // ln 2 with 32 trailing zero bits: k · LN2HI is exact
+const LN2LO = 1.9082149292705877e-10;
 const EXP_MAX = 709.782712893384; // exp(x) overflows above
 const EXP_MIN = -745.1332191019412; // exp(x) rounds to 0 below
 const SHIFT_BITS = 0x4338000000000000n;
