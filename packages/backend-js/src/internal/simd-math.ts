@@ -18,10 +18,50 @@ const LN2HI = 0.6931471803691238; // ln 2 with 32 trailing zero bits: k · LN2HI
 const LN2LO = 1.9082149292705877e-10;
 const EXP_MAX = 709.782712893384; // exp(x) overflows above
 const EXP_MIN = -745.1332191019412; // exp(x) rounds to 0 below
-const SHIFT_BITS = 0x4338000000000000n;
 
-const splat = (x: number): number[] => op.f64x2Const(x, x);
+/** Constants: `f64` for a double in both lanes, `i64` for a 64-bit integer in both (hoisted by the caller). */
+export interface Consts {
+  f64(x: number): number[];
+  i64(x: bigint): number[];
+}
+
+/** Constants written inline (`v128.const`). */
+export const inlineConsts: Consts = { f64: (x) => op.f64x2Const(x, x), i64: (x) => op.i64x2Const(x, x) };
+
 const get = op.get;
+
+/**
+ * Σ c_j x^j (x in a local) by Estrin's scheme: powers x, x², x⁴, … once, then pairs c_j + c_{j+1} x, and so
+ * on, a tree of depth log₂ of the degree instead of Horner's chain.
+ */
+function estrin(c: readonly number[], x: number, tmp: TempLocal, splat: (v: number) => number[]): number[] {
+  const out: number[] = [];
+  const pow: number[] = [x];
+  for (let h = 2; h < c.length; h *= 2) {
+    const l = tmp();
+    const prev = pow[pow.length - 1] as number;
+    out.push(...get(prev), ...get(prev), ...op.f64x2Mul(), ...op.set(l));
+    pow.push(l);
+  }
+  const rec = (lo: number, n: number): number[] => {
+    if (n === 1) return splat(c[lo] as number);
+    let h = 1;
+    let level = 0;
+    while (h * 2 < n) {
+      h *= 2;
+      level++;
+    }
+    return [
+      ...rec(lo, h),
+      ...rec(lo + h, n - h),
+      ...get(pow[level] as number),
+      ...op.f64x2Mul(),
+      ...op.f64x2Add(),
+    ];
+  };
+  out.push(...rec(0, c.length));
+  return out;
+}
 
 /** Selects `then` where `mask` (a v128 of all-ones / all-zero lanes on the stack, computed by `mask`). */
 function select(base: number[], thenValue: number[], mask: number[]): number[] {
@@ -30,43 +70,44 @@ function select(base: number[], thenValue: number[], mask: number[]): number[] {
 }
 
 /** exp of the f64x2 in local `x`, left on the stack. */
-export function emitExp(x: number, tmp: TempLocal): number[] {
+export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+  const splat = k0.f64;
   const xc = tmp();
   const kd = tmp();
   const k = tmp();
   const r = tmp();
-  const ki = tmp();
   const k1 = tmp();
   const out: number[] = [];
   // xc = clamp(x) (NaN propagates)
-  out.push(...get(x), ...splat(-745.2), ...op.f64x2Max(), ...splat(709.8), ...op.f64x2Min(), ...op.set(xc));
+  // pmax/pmin (one instruction each) keep a NaN in x, the first operand
+  out.push(...get(x), ...splat(-745.2), ...op.f64x2Pmax(), ...splat(709.8), ...op.f64x2Pmin(), ...op.set(xc));
   out.push(...get(xc), ...splat(LOG2E), ...op.f64x2Mul(), ...splat(SHIFT), ...op.f64x2Add(), ...op.set(kd));
   out.push(...get(kd), ...splat(SHIFT), ...op.f64x2Sub(), ...op.set(k));
   // r = (xc − k·LN2HI) − k·LN2LO
   out.push(...get(xc), ...get(k), ...splat(LN2HI), ...op.f64x2Mul(), ...op.f64x2Sub());
   out.push(...get(k), ...splat(LN2LO), ...op.f64x2Mul(), ...op.f64x2Sub(), ...op.set(r));
-  // Horner: 1 + r(1 + r(1/2 + r(1/6 + … r/13!)))
+  // Σ r^j / j! for j ≤ 13, by Estrin's scheme (short dependency chains: the loop body is long, so the
+  // processor cannot overlap iterations, and a Horner chain would set the speed)
   let fact = 1;
   const coef: number[] = [1];
   for (let j = 1; j <= 13; j++) {
     fact *= j;
     coef.push(1 / fact);
   }
-  out.push(...splat(coef[13] as number));
-  for (let j = 12; j >= 0; j--)
-    out.push(...get(r), ...op.f64x2Mul(), ...splat(coef[j] as number), ...op.f64x2Add());
-  // 2^k as two factors 2^k1 · 2^k2 (each exponent within range), k = bits(kd) − bits(SHIFT)
-  out.push(...get(kd), ...op.i64x2Const(SHIFT_BITS), ...op.i64x2Sub(), ...op.set(ki));
-  out.push(...get(ki), ...op.i32(1), ...op.i64x2ShrS(), ...op.set(k1));
+  out.push(...estrin(coef, r, tmp, splat), ...op.set(r));
+  out.push(...get(r));
+  // 2^k as two factors 2^k1 · 2^k2 (each exponent within range): bits(2⁵² + 1023 + k1) << 52 drops the
+  // leading bits and leaves k1 + 1023 in the exponent field
+  out.push(...get(k), ...splat(0.5), ...op.f64x2Mul(), ...op.f64x2Floor(), ...op.set(k1));
   out.push(
     ...get(k1),
-    ...op.i64x2Const(1023n),
-    ...op.i64x2Add(),
+    ...splat(2 ** 52 + 1023),
+    ...op.f64x2Add(),
     ...op.i32(52),
     ...op.i64x2Shl(),
     ...op.f64x2Mul(),
   );
-  out.push(...get(ki), ...get(k1), ...op.i64x2Sub(), ...op.i64x2Const(1023n), ...op.i64x2Add());
+  out.push(...get(k), ...get(k1), ...op.f64x2Sub(), ...splat(2 ** 52 + 1023), ...op.f64x2Add());
   out.push(...op.i32(52), ...op.i64x2Shl(), ...op.f64x2Mul(), ...op.set(r));
   // overflow → ∞, underflow → 0 (NaN compares false and stays NaN)
   const inf = select(get(r), splat(Number.POSITIVE_INFINITY), [
@@ -79,7 +120,8 @@ export function emitExp(x: number, tmp: TempLocal): number[] {
 }
 
 /** log of the f64x2 in local `x`, left on the stack. */
-export function emitLog(x: number, tmp: TempLocal): number[] {
+export function emitLog(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+  const splat = k0.f64;
   const xs = tmp();
   const m = tmp();
   const e = tmp();
@@ -93,17 +135,11 @@ export function emitLog(x: number, tmp: TempLocal): number[] {
   const small = [...get(x), ...splat(2.2250738585072014e-308), ...op.f64x2Lt()];
   out.push(...select(get(x), [...get(x), ...splat(2 ** 54), ...op.f64x2Mul()], small), ...op.set(xs));
   // exponent field E as a double: bits(2⁵² + E) = 0x4330… | E
-  out.push(
-    ...get(xs),
-    ...op.i32(52),
-    ...op.i64x2ShrU(),
-    ...op.i64x2Const(0x4330000000000000n),
-    ...op.v128Or(),
-  );
+  out.push(...get(xs), ...op.i32(52), ...op.i64x2ShrU(), ...k0.i64(0x4330000000000000n), ...op.v128Or());
   out.push(...splat(2 ** 52), ...op.f64x2Sub(), ...op.set(e));
   // m ∈ [1, 2)
-  out.push(...get(xs), ...op.i64x2Const(0x000fffffffffffffn), ...op.v128And());
-  out.push(...op.i64x2Const(0x3ff0000000000000n), ...op.v128Or(), ...op.set(m));
+  out.push(...get(xs), ...k0.i64(0x000fffffffffffffn), ...op.v128And());
+  out.push(...k0.i64(0x3ff0000000000000n), ...op.v128Or(), ...op.set(m));
   // m ≥ √2: m/2, E + 1
   out.push(...get(m), ...splat(Math.SQRT2), ...op.f64x2Gt(), ...op.set(big));
   out.push(...select(get(m), [...get(m), ...splat(0.5), ...op.f64x2Mul()], get(big)), ...op.set(m));
@@ -117,11 +153,9 @@ export function emitLog(x: number, tmp: TempLocal): number[] {
   out.push(...get(f), ...splat(2), ...get(f), ...op.f64x2Add(), ...op.f64x2Div(), ...op.set(s));
   out.push(...get(s), ...get(s), ...op.f64x2Mul(), ...op.set(z));
   out.push(...splat(0.5), ...get(f), ...op.f64x2Mul(), ...get(f), ...op.f64x2Mul(), ...op.set(hfsq));
-  // R = Σ_{j=1..11} 2 z^j / (2j + 1) = z(2/3 + z(2/5 + …))
-  out.push(...splat(2 / 23));
-  for (let j = 10; j >= 1; j--)
-    out.push(...get(z), ...op.f64x2Mul(), ...splat(2 / (2 * j + 1)), ...op.f64x2Add());
-  out.push(...get(z), ...op.f64x2Mul(), ...op.set(z)); // z now holds R
+  // R = Σ_{j=1..11} 2 z^j / (2j + 1) = z·P(z), P by Estrin's scheme
+  const pc = Array.from({ length: 11 }, (_, j) => 2 / (2 * j + 3));
+  out.push(...estrin(pc, z, tmp, splat), ...get(z), ...op.f64x2Mul(), ...op.set(z)); // z now holds R
   // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f)
   out.push(...get(e), ...splat(LN2HI), ...op.f64x2Mul());
   out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f64x2Add(), ...op.f64x2Mul());
@@ -140,12 +174,13 @@ export function emitLog(x: number, tmp: TempLocal): number[] {
 }
 
 /** log1p of the f64x2 in local `x`, left on the stack: log(u) − ((u − 1) − x)/u with u = 1 + x. */
-export function emitLog1p(x: number, tmp: TempLocal): number[] {
+export function emitLog1p(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+  const splat = k0.f64;
   const u = tmp();
   const l = tmp();
   const out: number[] = [];
   out.push(...splat(1), ...get(x), ...op.f64x2Add(), ...op.set(u));
-  out.push(...emitLog(u, tmp), ...op.set(l));
+  out.push(...emitLog(u, tmp, k0), ...op.set(l));
   out.push(...get(l), ...get(u), ...splat(1), ...op.f64x2Sub(), ...get(x), ...op.f64x2Sub());
   out.push(...get(u), ...op.f64x2Div(), ...op.f64x2Sub(), ...op.set(l));
   let res = select(get(l), splat(Number.NEGATIVE_INFINITY), [...get(x), ...splat(-1), ...op.f64x2Eq()]);

@@ -114,6 +114,9 @@ export const op = {
   v128Bitselect: (): number[] => simd(0x52),
   f64x2PromoteLowF32x4: (): number[] => simd(0x5f),
   f64x2Nearest: (): number[] => simd(0x94),
+  f64x2Floor: (): number[] => simd(0x75),
+  f64x2Pmin: (): number[] => simd(0xf6),
+  f64x2Pmax: (): number[] => simd(0xf7),
   i64x2Shl: (): number[] => simd(0xcb),
   i64x2ShrS: (): number[] => simd(0xcc),
   i64x2ShrU: (): number[] => simd(0xcd),
@@ -146,7 +149,7 @@ export interface WasmFunction {
  * The bytes of a module with a memory of `pages` 64 KiB pages (exported as `mem`) and `fns`, each exported
  * under its name.
  */
-export function emitModule(pages: number, fns: readonly WasmFunction[]): Uint8Array {
+export function emitModule(pages: number, fns: readonly WasmFunction[]): Uint8Array<ArrayBuffer> {
   const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
   const code = fns.map((f) => {
     const locals = f.locals.map((t) => [...uleb(1), t]);
