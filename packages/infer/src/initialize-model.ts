@@ -68,6 +68,15 @@ export interface InitializeModelOptions {
   /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
   jit?: boolean;
   /**
+   * `"float32"`: the compiled potential holds the data its long row loops read as float32 (float64
+   * arithmetic and sums): less memory traffic, the potential of the float32-rounded data (see
+   * `@phlox/backend-js`'s `compileValueAndGrad`). Default `"float64"`. Skips `checkCompiled`'s comparison
+   * with eager autodiff, which uses the float64 data.
+   */
+  dataDtype?: "float64" | "float32";
+  /** `false` keeps the compiled potential's long row loops JavaScript instead of WebAssembly SIMD (default true). */
+  simd?: boolean;
+  /**
    * Cross-check the compiled potential and gradient against eager autodiff at the starting point (a guard
    * against compiler defects). Default: only when the observed data hold at most `CHECK_COMPILED_MAX`
    * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
@@ -333,10 +342,14 @@ function initializeModelImpl(
 
   let potentialFn = eagerFn;
   let compiled: CompiledPotential | null = null;
+  const compileOptions = {
+    ...(options.simd === undefined ? {} : { simd: options.simd }),
+    ...(options.dataDtype === undefined ? {} : { dataDtype: options.dataDtype }),
+  };
   if (options.jit !== false && (dim > 0 || gibbs !== null)) {
     try {
       if (gibbs === null) {
-        compiled = compileValueAndGrad(U, dim);
+        compiled = compileValueAndGrad(U, dim, compileOptions);
         potentialFn = compiled.fn;
       } else {
         const g = gibbs;
@@ -352,7 +365,7 @@ function initializeModelImpl(
             }
           },
           n,
-          { extraInputs: [{ shape: [g.dim], dtype: "float64" }] },
+          { extraInputs: [{ shape: [g.dim], dtype: "float64" }], ...compileOptions },
         );
         const fn = compiled.fn as (z: Float64Array, grad: Float64Array, c: Float64Array) => number;
         const z1 = new Float64Array(1);
@@ -439,7 +452,11 @@ function initializeModelImpl(
   for (const site of proto.values()) {
     if (site.type === "sample" && site.isObserved && site.value !== null) observedSize += site.value.size;
   }
-  if (compiled !== null && (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)) {
+  if (
+    compiled !== null &&
+    options.dataDtype !== "float32" &&
+    (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)
+  ) {
     const ge = new Float64Array(dim);
     let eagerTrace: Trace | null = null;
     onTrace = (tr) => {
