@@ -119,7 +119,9 @@ export interface ModelInfo {
    * U and ∇U at `n` points in one call, when the potential is compiled (else `undefined`): the compiled
    * program vmapped over the points (`@phlox/backend-js`'s `CompiledPotential.batched`, compiled once per
    * `n`). `zs` holds the points row-major ([n·dim]); U at point i goes to `values[i]`, ∇U to row i of
-   * `grads`. Row i equals `potentialFn` at that point bit for bit (vectorized MCMC chains rely on it).
+   * `grads`. Row i equals `potentialFn` at that point bit for bit (vectorized MCMC chains rely on it),
+   * except where `potentialFn` runs WebAssembly SIMD row kernels (data loops of at least 8192 rows, `simd`
+   * not false): the batched form stays JavaScript, and rows then agree with it to ~1e-14 relative.
    */
   potentialBatch(
     n: number,
