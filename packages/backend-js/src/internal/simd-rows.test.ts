@@ -2,7 +2,7 @@ import type { Tensor } from "@phlox/tensor";
 import * as T from "@phlox/tensor";
 import { simplify, stageValueAndGrad } from "@phlox/tensor";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileProgram } from "../compile.js";
+import { compileProgram, loadCompiled } from "../compile.js";
 import { expectClose } from "../testing/check.js";
 import { lcg, linearRegression, logisticRegression } from "../testing/densities.js";
 import { BLOCK_ABOVE } from "./blocks.js";
@@ -85,6 +85,18 @@ describe.runIf(wasmSimdSupported())("WebAssembly SIMD row kernels", () => {
     expect([...f32js.g]).toEqual([...want.g]);
     // and the option changes the result (the data are rounded)
     expect(Math.abs(f64.v - f32.v)).toBeGreaterThan(1e-13 * Math.abs(f64.v));
+  }, 120_000);
+
+  it("survives serialisation: loadCompiled rebuilds the kernel and gives the same bits", () => {
+    const c = logisticRegression(BLOCK_ABOVE + 33, 4, true, 10);
+    const program = simplify(stageValueAndGrad(c.logp, c.dim, []));
+    const a = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
+    const b = loadCompiled(JSON.parse(JSON.stringify(a.toJSON())));
+    expect(b.source).toContain("rt.simdRows(");
+    const ga = new Float64Array(c.dim);
+    const gb = new Float64Array(c.dim);
+    expect(b.raw(c.z, gb)).toBe(a.raw(c.z, ga));
+    expect([...gb]).toEqual([...ga]);
   }, 120_000);
 
   it("falls back to the JavaScript blocks when SIMD is switched off at load time", () => {
