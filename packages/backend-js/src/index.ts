@@ -11,6 +11,7 @@ export {
   type SerializedProgram,
 } from "./compile.js";
 export { engineIndependentMath } from "./internal/elementwise.js";
+export { disableWasmSimd } from "./internal/simd-rows.js";
 export type { ArgSpec, IRAtom, IRDType, IREqn, IRLiteral, IRProgram, IRTypedArray, IRVar } from "./ir.js";
 export { portableMath, setEngineIndependentMath } from "./portable-math.js";
 export {

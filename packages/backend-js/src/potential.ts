@@ -33,6 +33,17 @@ export interface CompileValueAndGradOptions {
   readonly extraInputs?: readonly ExtraInput[];
   /** `false` runs the program through the IR interpreter (no `new Function`, for strict CSP). */
   readonly codegen?: boolean;
+  /**
+   * `false` keeps long row loops JavaScript instead of WebAssembly SIMD kernels (default true where the engine
+   * supports SIMD; see `compileProgram`).
+   */
+  readonly simd?: boolean;
+  /**
+   * `"float32"`: the data that long row loops read (a design matrix, observations) are rounded to float32 and
+   * held as float32 by the SIMD kernels, halving the memory traffic; arithmetic and sums stay float64, so the
+   * result is the float64 potential of the float32-rounded data. Default `"float64"`.
+   */
+  readonly dataDtype?: "float64" | "float32";
 }
 
 /** f(z) returned, ∇f(z) written into `grad`; extra inputs (if any) follow `grad`. */
@@ -122,7 +133,12 @@ export function compileValueAndGrad(
   let compiled: CompiledJsProgram | null = null;
   if (options.codegen !== false) {
     try {
-      compiled = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
+      compiled = compileProgram(program, {
+        returnFirstScalar: true,
+        argOrder: "potential",
+        ...(options.simd === undefined ? {} : { simd: options.simd }),
+        ...(options.dataDtype === undefined ? {} : { dataDtype: options.dataDtype }),
+      });
     } catch (e) {
       // EvalError: `new Function` forbidden (strict CSP); otherwise a primitive without a code generator.
       warn(

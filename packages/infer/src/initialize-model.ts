@@ -68,6 +68,15 @@ export interface InitializeModelOptions {
   /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
   jit?: boolean;
   /**
+   * `"float32"`: the compiled potential holds the data its long row loops read as float32 (float64
+   * arithmetic and sums): less memory traffic, the potential of the float32-rounded data (see
+   * `@phlox/backend-js`'s `compileValueAndGrad`). Default `"float64"`. Skips `checkCompiled`'s comparison
+   * with eager autodiff, which uses the float64 data.
+   */
+  dataDtype?: "float64" | "float32";
+  /** `false` keeps the compiled potential's long row loops JavaScript instead of WebAssembly SIMD (default true). */
+  simd?: boolean;
+  /**
    * Cross-check the compiled potential and gradient against eager autodiff at the starting point (a guard
    * against compiler defects). Default: only when the observed data hold at most `CHECK_COMPILED_MAX`
    * elements, since eager autodiff over large data costs seconds and ~15× the data in buffers.
@@ -110,7 +119,9 @@ export interface ModelInfo {
    * U and ∇U at `n` points in one call, when the potential is compiled (else `undefined`): the compiled
    * program vmapped over the points (`@phlox/backend-js`'s `CompiledPotential.batched`, compiled once per
    * `n`). `zs` holds the points row-major ([n·dim]); U at point i goes to `values[i]`, ∇U to row i of
-   * `grads`. Row i equals `potentialFn` at that point bit for bit (vectorized MCMC chains rely on it).
+   * `grads`. Row i equals `potentialFn` at that point bit for bit (vectorized MCMC chains rely on it),
+   * except where `potentialFn` runs WebAssembly SIMD row kernels (data loops of at least 8192 rows, `simd`
+   * not false): the batched form stays JavaScript, and rows then agree with it to ~1e-14 relative.
    */
   potentialBatch(
     n: number,
@@ -333,10 +344,14 @@ function initializeModelImpl(
 
   let potentialFn = eagerFn;
   let compiled: CompiledPotential | null = null;
+  const compileOptions = {
+    ...(options.simd === undefined ? {} : { simd: options.simd }),
+    ...(options.dataDtype === undefined ? {} : { dataDtype: options.dataDtype }),
+  };
   if (options.jit !== false && (dim > 0 || gibbs !== null)) {
     try {
       if (gibbs === null) {
-        compiled = compileValueAndGrad(U, dim);
+        compiled = compileValueAndGrad(U, dim, compileOptions);
         potentialFn = compiled.fn;
       } else {
         const g = gibbs;
@@ -352,7 +367,7 @@ function initializeModelImpl(
             }
           },
           n,
-          { extraInputs: [{ shape: [g.dim], dtype: "float64" }] },
+          { extraInputs: [{ shape: [g.dim], dtype: "float64" }], ...compileOptions },
         );
         const fn = compiled.fn as (z: Float64Array, grad: Float64Array, c: Float64Array) => number;
         const z1 = new Float64Array(1);
@@ -439,7 +454,11 @@ function initializeModelImpl(
   for (const site of proto.values()) {
     if (site.type === "sample" && site.isObserved && site.value !== null) observedSize += site.value.size;
   }
-  if (compiled !== null && (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)) {
+  if (
+    compiled !== null &&
+    options.dataDtype !== "float32" &&
+    (options.checkCompiled ?? observedSize <= CHECK_COMPILED_MAX)
+  ) {
     const ge = new Float64Array(dim);
     let eagerTrace: Trace | null = null;
     onTrace = (tr) => {

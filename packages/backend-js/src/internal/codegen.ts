@@ -28,6 +28,7 @@ import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { rowsFunction } from "./rows.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
 import { shareReciprocals } from "./share-reciprocals.js";
+import { simdFactory } from "./simd-rows.js";
 
 /** Options of {@link generate}. */
 export interface CodegenOptions {
@@ -50,6 +51,16 @@ export interface CodegenOptions {
    * of row r at `out_k[r·size_k …]`. Each row runs exactly the code of the one-call function.
    */
   readonly rows?: boolean;
+  /**
+   * Run long row loops' block functions as WebAssembly SIMD kernels where the engine supports them
+   * (`internal/simd-rows.ts`; default true). `false` keeps them JavaScript.
+   */
+  readonly simd?: boolean;
+  /**
+   * `"float32"`: data constants read by long row loops are rounded to float32 (and stored as float32 in the
+   * SIMD kernels' memory); all arithmetic and accumulation stays float64. Default `"float64"`.
+   */
+  readonly dataDtype?: "float64" | "float32";
 }
 
 /** The generated source and what it needs. */
@@ -250,7 +261,7 @@ export class Generator {
       '"use strict";',
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
       ...this.factory,
-      ...blocked.factory,
+      ...simdFactory(blocked.factory, constants, this.opts),
       ...(split?.factory ?? []),
       ...runFn,
     ]

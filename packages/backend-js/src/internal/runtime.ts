@@ -1,5 +1,6 @@
 /** The runtime object handed to generated code: scalar helpers and kernels it may call. */
 import { cholesky, choleskyGrad, triangularSolve } from "./linalg.js";
+import { simdRows } from "./simd-rows.js";
 
 /** Functions generated code may call by name. */
 export interface Runtime {
@@ -20,6 +21,7 @@ export function makeRuntime(special: Readonly<Record<string, unknown>>): Runtime
     cholesky,
     choleskyGrad,
     triangularSolve,
+    simdRows,
     ...special,
   } as unknown as Runtime;
 }

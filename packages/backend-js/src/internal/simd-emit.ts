@@ -1,0 +1,417 @@
+/**
+ * The WebAssembly module of one SIMD row kernel (see `simd-rows.ts` for the design): a function
+ * `block(lo, hi)` over the rows of a block in three passes (dot products, elementwise on row pairs, transposed
+ * products) and the memory `mem` holding the data constants, the block's scalars and scratch rows.
+ */
+import { type Consts, emitExp, emitLog, emitLog1p } from "./simd-math.js";
+import type { BlockProgram, Expr } from "./simd-parse.js";
+import { emitModule, F64, I32, op, V128 } from "./wasm-emit.js";
+
+/** Rows per block call (as `BLOCK_ROWS` in blocks.ts) plus one spare pair: the scratch rows per pass. */
+export const SCRATCH_ROWS = 2048 + 2;
+
+/** Where each constant, the scalars and the scratch rows lie in the module's memory (bytes). */
+export interface SimdLayout {
+  readonly consts: readonly {
+    readonly c: number;
+    readonly at: number;
+    readonly f32: boolean;
+    readonly n: number;
+  }[];
+  readonly r: number;
+  readonly nR: number;
+  readonly pages: number;
+}
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/**
+ * The WebAssembly module of one block program (a function `block(lo, hi)` and the memory `mem`), and its
+ * memory layout.
+ */
+export function emitBlockModule(
+  prog: BlockProgram,
+  sizes: ReadonlyMap<number, number>,
+  f32: ReadonlySet<number>,
+): { bytes: Uint8Array; layout: SimdLayout } {
+  // ---- memory layout
+  const used = [...new Set([...prog.groups.map((g) => g.c), ...prog.vectors])];
+  let at = 0;
+  const consts = used.map((c) => {
+    const n = sizes.get(c) as number;
+    const isF32 = f32.has(c);
+    const entry = { c, at, f32: isF32, n };
+    at = align16(at + n * (isF32 ? 4 : 8) + 32);
+    return entry;
+  });
+  const constAt = new Map(consts.map((x) => [x.c, x]));
+  const nR = Math.max(1, ...[...prog.slots.values()].map((s) => s + 1));
+  const rAt = at;
+  at = align16(at + nR * 8);
+  const dotAt = prog.dots.map(() => {
+    const a = at;
+    at += SCRATCH_ROWS * 8;
+    return a;
+  });
+  const transAt = prog.trans.map(() => {
+    const a = at;
+    at += SCRATCH_ROWS * 8;
+    return a;
+  });
+  const pages = Math.ceil((at + 16) / 65536);
+
+  // ---- locals: lo 0, hi 1, then i32 i 2, row 3, pair 4 (byte offsets), then v128 and f64 locals
+  const I = 2;
+  const ROW = 3;
+  const SP = 4;
+  const locals: number[] = [I32, I32, I32];
+  const v128 = (): number => {
+    locals.push(V128);
+    return 2 + locals.length - 1;
+  };
+  const f64 = (): number => {
+    locals.push(F64);
+    return 2 + locals.length - 1;
+  };
+  const code: number[] = [];
+  // constants live in locals set once at the start (V8 rebuilds a v128.const on every use)
+  const poolInit: number[] = [];
+  const pool = new Map<string, number>();
+  const pooled = (key: string, bytes: number[]): number[] => {
+    let l = pool.get(key);
+    if (l === undefined) {
+      l = v128();
+      pool.set(key, l);
+      poolInit.push(...bytes, ...op.set(l));
+    }
+    return op.get(l);
+  };
+  const k0: Consts = {
+    f64: (x) => pooled(`f${Object.is(x, -0) ? "-0" : String(x)}`, op.f64x2Const(x, x)),
+    i64: (x) => pooled(`i${x}`, op.i64x2Const(x, x)),
+  };
+  const rLoad = (slot: number): number[] => [...op.i32(0), ...op.f64Load(rAt + slot * 8)];
+  const eb = (c: number): number => (constAt.get(c)?.f32 ? 4 : 8);
+  // two consecutive elements of a constant at byte address (on the stack) + offset, widened to f64x2
+  const loadPair = (c: number, offset: number): number[] =>
+    constAt.get(c)?.f32 ? [...op.v128Load64Zero(offset), ...op.f64x2PromoteLowF32x4()] : op.v128Load(offset);
+  const loadOne = (c: number, offset: number): number[] =>
+    constAt.get(c)?.f32 ? [...op.f32Load(offset), ...op.f64PromoteF32()] : op.f64Load(offset);
+  // for (i = lo; i < hi; i += step) { body }
+  const loop = (step: number, body: number[]): number[] => [
+    ...op.get(0),
+    ...op.set(I),
+    ...op.block(),
+    ...op.loop(),
+    ...op.get(I),
+    ...op.get(1),
+    ...op.i32GeU(),
+    ...op.brIf(1),
+    ...body,
+    ...op.get(I),
+    ...op.i32(step),
+    ...op.i32Add(),
+    ...op.set(I),
+    ...op.br(0),
+    ...op.end(),
+    ...op.end(),
+  ];
+  // byte address of row i of group g (without the constant's base, which goes in the memarg offset)
+  const rowAddr = (g: number): number[] => {
+    const gr = prog.groups[g] as BlockProgram["groups"][number];
+    const b = eb(gr.c);
+    return [
+      ...op.get(I),
+      ...op.i32(gr.k * b),
+      ...op.i32Mul(),
+      ...(gr.off === 0 ? [] : [...op.i32(gr.off * b), ...op.i32Add()]),
+    ];
+  };
+  const scratchAddr = (): number[] => [
+    ...op.get(I),
+    ...op.get(0),
+    ...op.i32Sub(),
+    ...op.i32(3),
+    ...op.i32Shl(),
+  ];
+
+  // ---- pass 1: dot products
+  if (prog.dots.length > 0) {
+    const ws = prog.dots.map((d) => {
+      const k = d.w.length;
+      const pairs: number[] = [];
+      for (let q = 0; q + 1 < k; q += 2) {
+        const l = v128();
+        code.push(...rLoad(d.w[q] as number), ...op.f64x2Splat(), ...rLoad(d.w[q + 1] as number));
+        code.push(...op.f64x2ReplaceLane(1), ...op.set(l));
+        pairs.push(l);
+      }
+      let last = -1;
+      if (k % 2 === 1) {
+        last = f64();
+        code.push(...rLoad(d.w[k - 1] as number), ...op.set(last));
+      }
+      return { pairs, last };
+    });
+    const tmp = v128();
+    const body: number[] = [];
+    const rows = new Map<number, number>();
+    for (const d of prog.dots) {
+      if (rows.has(d.g)) continue;
+      body.push(...rowAddr(d.g), ...op.set(ROW));
+      rows.set(d.g, ROW);
+    }
+    prog.dots.forEach((d, j) => {
+      const gr = prog.groups[d.g] as BlockProgram["groups"][number];
+      const base = (constAt.get(gr.c) as { at: number }).at;
+      const b = eb(gr.c);
+      const w = ws[j] as { pairs: number[]; last: number };
+      if (rows.size > 1) body.push(...rowAddr(d.g), ...op.set(ROW));
+      const prod = (q: number): number[] => [
+        ...op.get(ROW),
+        ...loadPair(gr.c, base + 2 * q * b),
+        ...op.get(w.pairs[q] as number),
+        ...op.f64x2Mul(),
+      ];
+      const tree = (lo: number, hi: number): number[] =>
+        hi - lo === 1
+          ? prod(lo)
+          : [...tree(lo, (lo + hi) >> 1), ...tree((lo + hi) >> 1, hi), ...op.f64x2Add()];
+      body.push(...scratchAddr());
+      const h = w.pairs.length;
+      if (h > 0) {
+        body.push(...tree(0, h), ...op.tee(tmp), ...op.f64x2ExtractLane(0), ...op.get(tmp));
+        body.push(...op.f64x2ExtractLane(1), ...op.f64Add());
+      }
+      if (w.last >= 0) {
+        body.push(...op.get(ROW), ...loadOne(gr.c, base + 2 * h * b), ...op.get(w.last), ...op.f64Mul());
+        if (h > 0) body.push(...op.f64Add());
+      }
+      body.push(...op.f64Store(dotAt[j] as number));
+    });
+    code.push(...loop(1, body));
+  }
+
+  // ---- pass 2: elementwise on row pairs
+  const names = new Map<string, number>();
+  for (const [name, slot] of prog.slots) {
+    if (prog.stmts.some((s) => s.acc && s.name === name)) continue;
+    const l = v128();
+    code.push(...rLoad(slot), ...op.f64x2Splat(), ...op.set(l));
+    names.set(name, l);
+  }
+  const accs = new Map<string, number>();
+  for (const s of prog.stmts) {
+    if (!s.acc || accs.has(s.name)) continue;
+    const l = v128();
+    code.push(...k0.f64(0), ...rLoad(prog.slots.get(s.name) as number), ...op.f64x2ReplaceLane(0));
+    code.push(...op.set(l));
+    accs.set(s.name, l);
+  }
+  const mask = v128();
+  const halfMask = new Uint8Array(16).fill(0xff, 0, 8);
+  const fullMask = new Uint8Array(16).fill(0xff);
+  const body: number[] = [];
+  body.push(...op.v128Const(fullMask), ...op.set(mask));
+  body.push(...op.get(I), ...op.i32(1), ...op.i32Add(), ...op.get(1), ...op.i32GeU(), ...op.if());
+  body.push(...op.v128Const(halfMask), ...op.set(mask), ...op.end());
+  body.push(...scratchAddr(), ...op.set(SP));
+  prog.dots.forEach((d, j) => {
+    const l = v128();
+    body.push(...op.get(SP), ...op.v128Load(dotAt[j] as number), ...op.set(l));
+    names.set(d.name, l);
+  });
+  const expr = (e: Expr): { code: number[]; mask: boolean } => {
+    const num = (x: Expr): number[] => {
+      const r = expr(x);
+      return r.mask ? [...r.code, ...k0.f64(1), ...op.v128And()] : r.code;
+    };
+    const inLocal = (x: Expr): number => {
+      const l = v128();
+      body.push(...num(x), ...op.set(l));
+      return l;
+    };
+    switch (e.t) {
+      case "num":
+        return { code: k0.f64(e.v), mask: false };
+      case "id":
+        return { code: op.get(names.get(e.name) as number), mask: false };
+      case "idx": {
+        const c = Number(e.name.slice(1));
+        const shift = eb(c) === 4 ? 2 : 3;
+        return {
+          code: [
+            ...op.get(I),
+            ...op.i32(shift),
+            ...op.i32Shl(),
+            ...loadPair(c, (constAt.get(c) as { at: number }).at),
+          ],
+          mask: false,
+        };
+      }
+      case "neg":
+        return { code: [...num(e.a), ...op.f64x2Neg()], mask: false };
+      case "bin": {
+        const a = num(e.a);
+        const b = num(e.b);
+        const o = BIN[e.op] as () => number[];
+        return { code: [...a, ...b, ...o()], mask: CMP.has(e.op) };
+      }
+      case "cond": {
+        const c = expr(e.c);
+        const m = c.mask
+          ? c.code
+          : [
+              ...c.code,
+              ...k0.f64(0),
+              ...op.f64x2Ne(),
+              ...c.code,
+              ...c.code,
+              ...op.f64x2Eq(),
+              ...op.v128And(),
+            ];
+        return { code: [...num(e.a), ...num(e.b), ...m, ...op.v128Bitselect()], mask: false };
+      }
+      case "call": {
+        const args = e.args.map(num);
+        switch (e.fn) {
+          case "Math.max":
+          case "Math.min": {
+            const o = e.fn === "Math.max" ? op.f64x2Max() : op.f64x2Min();
+            return {
+              code: [...(args[0] as number[]), ...args.slice(1).flatMap((a) => [...a, ...o])],
+              mask: false,
+            };
+          }
+          case "Math.abs":
+            return { code: [...(args[0] as number[]), ...op.f64x2Abs()], mask: false };
+          case "Math.sqrt":
+            return { code: [...(args[0] as number[]), ...op.f64x2Sqrt()], mask: false };
+          case "sign": {
+            const x = inLocal(e.args[0] as Expr);
+            const neg = [
+              ...k0.f64(-1),
+              ...op.get(x),
+              ...op.get(x),
+              ...k0.f64(0),
+              ...op.f64x2Lt(),
+              ...op.v128Bitselect(),
+            ];
+            return {
+              code: [
+                ...k0.f64(1),
+                ...neg,
+                ...op.get(x),
+                ...k0.f64(0),
+                ...op.f64x2Gt(),
+                ...op.v128Bitselect(),
+              ],
+              mask: false,
+            };
+          }
+          default: {
+            const x = inLocal(e.args[0] as Expr);
+            const f = e.fn === "Math.exp" ? emitExp : e.fn === "Math.log" ? emitLog : emitLog1p;
+            return { code: f(x, v128, k0), mask: false };
+          }
+        }
+      }
+    }
+  };
+  for (const s of prog.stmts) {
+    const c = expr(s.e);
+    const value = c.mask ? [...c.code, ...k0.f64(1), ...op.v128And()] : c.code;
+    if (s.acc) {
+      const l = accs.get(s.name) as number;
+      body.push(...op.get(l), ...value, ...op.get(mask), ...op.v128And(), ...op.f64x2Add(), ...op.set(l));
+    } else {
+      const l = v128();
+      body.push(...value, ...op.set(l));
+      names.set(s.name, l);
+    }
+  }
+  prog.trans.forEach((t, j) => {
+    body.push(...op.get(SP), ...op.get(names.get(t.u) as number), ...op.v128Store(transAt[j] as number));
+  });
+  if (prog.stmts.length > 0 || prog.trans.length > 0) code.push(...loop(2, body));
+  for (const [name, l] of accs) {
+    code.push(...op.i32(0), ...op.get(l), ...op.f64x2ExtractLane(0), ...op.get(l), ...op.f64x2ExtractLane(1));
+    code.push(...op.f64Add(), ...op.f64Store(rAt + (prog.slots.get(name) as number) * 8));
+  }
+
+  // ---- pass 3: transposed accumulations
+  prog.trans.forEach((t, j) => {
+    const gr = prog.groups[t.g] as BlockProgram["groups"][number];
+    const base = (constAt.get(gr.c) as { at: number }).at;
+    const b = eb(gr.c);
+    const k = t.v.length;
+    const acc: number[] = [];
+    for (let q = 0; q + 1 < k; q += 2) {
+      const l = v128();
+      code.push(...rLoad(t.v[q] as number), ...op.f64x2Splat(), ...rLoad(t.v[q + 1] as number));
+      code.push(...op.f64x2ReplaceLane(1), ...op.set(l));
+      acc.push(l);
+    }
+    const last = k % 2 === 1 ? f64() : -1;
+    if (last >= 0) code.push(...rLoad(t.v[k - 1] as number), ...op.set(last));
+    const us = f64();
+    const u = v128();
+    const body3: number[] = [...rowAddr(t.g), ...op.set(ROW)];
+    body3.push(
+      ...scratchAddr(),
+      ...op.f64Load(transAt[j] as number),
+      ...op.tee(us),
+      ...op.f64x2Splat(),
+      ...op.set(u),
+    );
+    acc.forEach((l, q) => {
+      body3.push(
+        ...op.get(l),
+        ...op.get(ROW),
+        ...loadPair(gr.c, base + 2 * q * b),
+        ...op.get(u),
+        ...op.f64x2Mul(),
+      );
+      body3.push(...op.f64x2Add(), ...op.set(l));
+    });
+    if (last >= 0) {
+      body3.push(...op.get(last), ...op.get(ROW), ...loadOne(gr.c, base + (k - 1) * b), ...op.get(us));
+      body3.push(...op.f64Mul(), ...op.f64Add(), ...op.set(last));
+    }
+    code.push(...loop(1, body3));
+    acc.forEach((l, q) => {
+      code.push(
+        ...op.i32(0),
+        ...op.get(l),
+        ...op.f64x2ExtractLane(0),
+        ...op.f64Store(rAt + (t.v[2 * q] as number) * 8),
+      );
+      code.push(
+        ...op.i32(0),
+        ...op.get(l),
+        ...op.f64x2ExtractLane(1),
+        ...op.f64Store(rAt + (t.v[2 * q + 1] as number) * 8),
+      );
+    });
+    if (last >= 0) code.push(...op.i32(0), ...op.get(last), ...op.f64Store(rAt + (t.v[k - 1] as number) * 8));
+  });
+
+  const bytes = emitModule(pages, [
+    { name: "block", params: [I32, I32], results: [], locals: locals.slice(0), body: [...poolInit, ...code] },
+  ]);
+  return { bytes, layout: { consts, r: rAt, nR, pages } };
+}
+
+const CMP = new Set(["<", ">", "<=", ">=", "===", "!=="]);
+const BIN: Record<string, () => number[]> = {
+  "+": op.f64x2Add,
+  "-": op.f64x2Sub,
+  "*": op.f64x2Mul,
+  "/": op.f64x2Div,
+  "<": op.f64x2Lt,
+  ">": op.f64x2Gt,
+  "<=": op.f64x2Le,
+  ">=": op.f64x2Ge,
+  "===": op.f64x2Eq,
+  "!==": op.f64x2Ne,
+};
