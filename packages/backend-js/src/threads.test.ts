@@ -34,9 +34,9 @@ function sharedLoops(source: string): number {
 
 describe("data-parallel compiled potentials (threads: 2)", () => {
   const cases: [DensityCase, boolean][] = [
-    [logisticRegression(20_000, 6, true), true],
-    [linearRegression(20_000, 9), true],
-    [normalMixture(20_000), true],
+    [logisticRegression(12_000, 6, true), true],
+    [linearRegression(12_000, 9), true],
+    [normalMixture(12_000), true],
     [garch(200), false],
   ];
 
@@ -59,7 +59,7 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
 
   it("agree with one thread to 1e-12 on random programs over 9,000-row data", () => {
     let shared = 0;
-    for (let seed = 1; seed <= 24; seed++) {
+    for (let seed = 1; seed <= 12; seed++) {
       const { f, x } = makeRandomProgram(seed * 7919);
       const n = x.shape[0] as number;
       const data = tensor(seeded(seed, 9000 * n, -1.5, 1.5)).reshape([9000, n]);
@@ -73,11 +73,11 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
       const z = Float64Array.from(x.dataSync() as ArrayLike<number>);
       expectClose(evalAt(two.raw as never, z), evalAt(one.raw as never, z), 1e-12, `random program ${seed}`);
     }
-    expect(shared).toBeGreaterThan(5);
+    expect(shared).toBeGreaterThan(3);
   }, 180_000);
 
   it("stay on the calling thread below threadMinRows (the same bits as threads: 1)", () => {
-    const c = logisticRegression(20_000, 6, true);
+    const c = logisticRegression(12_000, 6, true);
     const one = compileValueAndGrad(c.logp, c.dim, { threads: 1 });
     const high = compileValueAndGrad(c.logp, c.dim, { threads: 2, threadMinRows: 1_000_000 });
     expect(evalAt(high.fn, c.z)).toEqual(evalAt(one.fn, c.z));
@@ -102,10 +102,11 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
 
   it("a worker that exits mid-evaluation or is terminated surfaces a PhloxError, never a hang", async () => {
     const c = logisticRegression(10_000, 3, true);
-    // a thread count of its own, so the other tests' pool is not touched
-    const p = compileValueAndGrad(c.logp, c.dim, { threads: 3, threadMinRows: 1 });
+    const p = compileValueAndGrad(c.logp, c.dim, THREADED);
     const ok = evalAt(p.fn, c.z);
-    poolOf(3)?.exitOnNextJob(1);
+    const pool = poolOf(2);
+    expect(pool).not.toBeNull();
+    pool?.exitOnNextJob(0);
     let err: unknown;
     try {
       evalAt(p.fn, c.z);
@@ -118,7 +119,7 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
     expect(() => evalAt(p.fn, c.z)).toThrow(/worker thread/);
     await disposeThreads();
     expect(evalAt(p.fn, c.z)).toEqual(ok);
-    await poolOf(3)?.terminateWorker(0);
+    await poolOf(2)?.terminateWorker(0);
     await new Promise((r) => setTimeout(r, 50));
     expect(() => evalAt(p.fn, c.z)).toThrow(PhloxError);
     await disposeThreads();

@@ -304,7 +304,10 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
         a.state.set(scratch);
         for (let k = 0; k < args.length; k++) {
           const dst = a.inputs[k];
-          if (dst !== null && dst !== undefined) dst.set(args[k] as ArrayLike<number>);
+          if (dst === null || dst === undefined) continue;
+          const src = args[k] as Float64Array;
+          // a caller may pass a longer array than the program reads (its first elements are the input)
+          dst.set(src.length > dst.length ? src.subarray(0, dst.length) : src);
         }
         const syncedDst = a.synced[j] as Float64Array[];
         for (let k = 0; k < entry.synced.length; k++)
