@@ -76,6 +76,35 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
     expect(shared).toBeGreaterThan(3);
   }, 180_000);
 
+  it("share loops that scatter-add into the gradient (a gather by group) and read extra inputs", () => {
+    const N = 12_000;
+    const G = 37;
+    const idx = tensor(
+      Int32Array.from({ length: N }, (_, i) => (i * 7) % G),
+      { dtype: "int32" },
+    );
+    const y = tensor(seeded(11, N, -2, 2));
+    // y_i ~ Normal(theta[g_i], scale), scale an extra (non-differentiated) input
+    const f = (z: Tensor, scale: Tensor): Tensor => {
+      const d = T.div(T.sub(y, T.take(z, idx)), scale);
+      return T.add(T.sum(T.mul(T.mul(d, d), -0.5)), T.mul(T.sum(T.mul(z, z)), -0.1));
+    };
+    const extraInputs = [{ shape: [1], dtype: "float64" as const }];
+    const one = compileValueAndGrad(f, G, { extraInputs, threads: 1 });
+    const two = compileValueAndGrad(f, G, { extraInputs, ...THREADED });
+    expect(sharedLoops(two.compiled?.source ?? "")).toBeGreaterThan(0);
+    // the gradient of the gather: a scatter-add into an output or a factory array, summed across threads
+    expect(two.compiled?.source).toMatch(/summedArgs: \[\d|summed: \[\w/);
+    const z = Float64Array.from(seeded(12, G, -1, 1));
+    for (const scale of [0.7, 1.9]) {
+      const s = new Float64Array([scale]);
+      const ref = evalAt((zz, g) => one.fn(zz, g, s), z);
+      const got = evalAt((zz, g) => two.fn(zz, g, s), z);
+      expectClose(got, ref, 1e-12, `gather model, scale ${scale}`);
+      expect(evalAt((zz, g) => two.fn(zz, g, s), z)).toEqual(got);
+    }
+  });
+
   it("stay on the calling thread below threadMinRows (the same bits as threads: 1)", () => {
     const c = logisticRegression(12_000, 6, true);
     const one = compileValueAndGrad(c.logp, c.dim, { threads: 1 });

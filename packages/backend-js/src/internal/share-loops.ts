@@ -3,8 +3,9 @@
  *
  * A loop is shared when every row's work is independent of the others' and its only results are sums: each
  * top-level local it updates is updated only by `name += expr;` (a sum reduction: a value or a gradient
- * accumulator), it writes no array declared outside its body, reads the inputs, constants and factory arrays
- * only by indexing, and calls only runtime scalars and `Math`. Such a loop's rows [lo, hi) can run as
+ * accumulator), each output or factory array it writes is written only by scatter-adds `name[k] += expr;` (the
+ * gradient of a gather), it reads the inputs, constants and factory arrays only by indexing, and calls only
+ * runtime scalars and `Math`. (A loop that stores per-row temporaries for a later loop is not shared.) Such a loop's rows [lo, hi) can run as
  * contiguous ranges in several threads, each from zero accumulators, with the partial sums added in thread
  * order afterwards (`threads.ts`). Any other loop is left as it is, run by the calling thread alone.
  *
@@ -59,6 +60,26 @@ function onlyIndexedReads(text: string, name: string): boolean {
   return true;
 }
 
+/**
+ * True when every occurrence of `name` in `text` is a sum update `name[…] += expr;` (a scatter-add, e.g. the
+ * gradient of a gather) with `expr` and the index free of `name`.
+ */
+function onlyIndexedSums(text: string, name: string): boolean {
+  const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
+  const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`);
+  for (const m of text.matchAll(re)) {
+    const open = (m.index as number) + name.length;
+    if (text.charCodeAt(open) !== 91) return false;
+    const close = closeBracket(text, open);
+    if (close < 0) return false;
+    const rest = text.slice(close + 1);
+    const op = /^\s*\+=\s/.exec(rest);
+    const end = rest.indexOf(";");
+    if (op === null || end < 0 || word.test(rest.slice(0, end))) return false;
+  }
+  return true;
+}
+
 /** True when `name` occurs in `lines` only as `name += expr;` with `expr` free of `name`. */
 function onlySumUpdates(lines: readonly string[], name: string): boolean {
   const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`);
@@ -75,11 +96,15 @@ interface Shared {
   loop: BlockLoop;
   sums: number[];
   synced: string[];
+  /** Output parameters (by index in `params`) and factory arrays updated only by scatter-adds. */
+  summedArgs: number[];
+  summed: string[];
 }
 
 function analyse(
   loop: BlockLoop,
   factoryArrays: ReadonlySet<string>,
+  params: readonly string[],
   inputs: ReadonlySet<string>,
   runtimeNames: ReadonlySet<string>,
 ): Shared | null {
@@ -90,6 +115,8 @@ function analyse(
   for (const m of text.matchAll(LOCAL_DECL)) locals.add((m[1] ?? m[2]) as string);
   const used = new Set(loop.used);
   const synced: string[] = [];
+  const summedArgs: number[] = [];
+  const summed: string[] = [];
   for (const name of new Set(text.match(IDENT) ?? [])) {
     if (ALLOWED.has(name) || locals.has(name) || used.has(name)) continue;
     if (runtimeNames.has(name)) {
@@ -97,13 +124,22 @@ function analyse(
       if (new RegExp(`(?<![\\w$.])${name}(?!\\()(?![\\w$])`).test(text)) return null;
       continue;
     }
+    const param = params.indexOf(name);
+    if (param >= 0 && !inputs.has(name)) {
+      // an output: only scatter-added into (a gradient), summed across threads
+      if (!onlyIndexedSums(text, name)) return null;
+      summedArgs.push(param);
+      continue;
+    }
     const isConst = /^c\d+$/.test(name);
     if (!(isConst || inputs.has(name) || factoryArrays.has(name))) return null;
-    if (!onlyIndexedReads(text, name)) return null;
-    if (factoryArrays.has(name)) synced.push(name);
+    if (onlyIndexedReads(text, name)) {
+      if (factoryArrays.has(name)) synced.push(name);
+    } else if (factoryArrays.has(name) && onlyIndexedSums(text, name)) summed.push(name);
+    else return null;
   }
   const slot = new Map(loop.used.map((s, j) => [s, j]));
-  return { loop, sums: loop.written.map((s) => slot.get(s) as number), synced };
+  return { loop, sums: loop.written.map((s) => slot.get(s) as number), synced, summedArgs, summed };
 }
 
 /**
@@ -134,12 +170,13 @@ export function shareLoops(
   const out = [...body];
   const entries: string[] = [];
   for (const loop of loops) {
-    const s = analyse(loop, factoryArrays, inputs, runtimeNames);
+    const s = analyse(loop, factoryArrays, params, inputs, runtimeNames);
     if (s === null) continue;
     out[loop.line] =
       `__par.run(${entries.length}, ${loop.lo}, ${loop.hi}${params.length > 0 ? `, ${params.join(", ")}` : ""});`;
     entries.push(
-      `{ block: ${loop.fn}, scratch: ${loop.scratch}, sums: [${s.sums.join(", ")}], synced: [${s.synced.join(", ")}] }`,
+      `{ block: ${loop.fn}, scratch: ${loop.scratch}, sums: [${s.sums.join(", ")}], synced: [${s.synced.join(", ")}], ` +
+        `summedArgs: [${s.summedArgs.join(", ")}], summed: [${s.summed.join(", ")}] }`,
     );
   }
   if (entries.length === 0) return { body: [...body], factory: [], shared: 0 };

@@ -33,6 +33,9 @@ export interface LoopEntry {
   readonly scratch: Float64Array;
   readonly sums: readonly number[];
   readonly synced: readonly ArrayLike<number>[];
+  /** Outputs (by index among `run`'s parameters) and factory arrays the loop only scatter-adds into. */
+  readonly summedArgs: readonly number[];
+  readonly summed: readonly ArrayLike<number>[];
 }
 
 /** A typed array's dtype name as the serialised program forms use it. */
@@ -47,13 +50,18 @@ export interface ProgramMessage {
   /** `run`'s parameters: inputs (a shared copy each call) and outputs (never written by a shared loop). */
   readonly args: readonly (
     | { readonly kind: "in"; readonly dtype: ArrayDtype; readonly buffer: SharedArrayBuffer }
-    | { readonly kind: "out"; readonly dtype: ArrayDtype }
+    | { readonly kind: "out"; readonly dtype: ArrayDtype; readonly size: number }
   )[];
   /** Float64: the scratch slots' values at the call (`stride`), then each worker's partial sums. */
   readonly state: SharedArrayBuffer;
   readonly stride: number;
   /** Per shared loop, a shared copy of each factory array it reads. */
   readonly synced: readonly (readonly { readonly dtype: ArrayDtype; readonly buffer: SharedArrayBuffer }[])[];
+  /**
+   * Per shared loop, for each summed output then each summed factory array (see {@link LoopEntry}), room
+   * for every thread's partial array (thread t at t × length).
+   */
+  readonly summed: readonly (readonly { readonly dtype: ArrayDtype; readonly buffer: SharedArrayBuffer }[])[];
 }
 
 /** Messages on a worker's port. */

@@ -16,6 +16,7 @@ import {
 } from "../portable-math.js";
 import { defaultRuntime } from "./default-runtime.js";
 import {
+  ARRAY_CTORS,
   type ArrayDtype,
   CTL,
   type LoopEntry,
@@ -33,6 +34,7 @@ interface Built {
   state: Float64Array;
   stride: number;
   synced: (Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array)[][];
+  summed: (Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array)[][];
 }
 
 /** What a worker gets from its host. */
@@ -75,8 +77,11 @@ function build(m: ProgramMessage): Built {
   const params = ["rt", ...consts.map((_, k) => `c${k}`)];
   const factory = new Function(...params, m.source) as (...a: unknown[]) => unknown;
   factory(rt, ...consts);
+  // outputs: this thread's own arrays (a shared loop only scatter-adds into them; see `summed`)
   const args = m.args.map((a) =>
-    a.kind === "in" ? viewOf(a.dtype, a.buffer) : viewOf(a.dtype, new ArrayBuffer(0)),
+    a.kind === "in"
+      ? viewOf(a.dtype, a.buffer)
+      : viewOf(a.dtype, new ArrayBuffer(a.size * ARRAY_CTORS[a.dtype].BYTES_PER_ELEMENT)),
   );
   return {
     loops,
@@ -84,6 +89,7 @@ function build(m: ProgramMessage): Built {
     state: new Float64Array(m.state),
     stride: m.stride,
     synced: m.synced.map((arrs) => arrs.map((a) => viewOf(a.dtype as ArrayDtype, a.buffer))),
+    summed: m.summed.map((arrs) => arrs.map((a) => viewOf(a.dtype as ArrayDtype, a.buffer))),
   };
 }
 
@@ -124,10 +130,17 @@ export function threadWorkerLoop(host: WorkerHost): void {
       const synced = p.synced[j] ?? [];
       for (let k = 0; k < entry.synced.length; k++)
         (entry.synced[k] as Float64Array).set(synced[k] as Float64Array);
+      const targets = [...entry.summedArgs.map((k) => p.args[k]), ...entry.summed] as Float64Array[];
+      for (const t of targets) t.fill(0);
       const [lo, hi] = shareOf(Atomics.load(ctl, CTL.lo), Atomics.load(ctl, CTL.hi), host.threads, me);
       runBlocks(entry, lo, hi, p.args);
       const at = me * p.stride;
       for (const s of entry.sums) p.state[at + s] = scratch[s] as number;
+      const partials = p.summed[j] ?? [];
+      for (let k = 0; k < targets.length; k++) {
+        const t = targets[k] as Float64Array;
+        (partials[k] as Float64Array).set(t, me * t.length);
+      }
     } catch (e) {
       host.report({ type: "failed", worker: host.index, message: String((e as Error)?.message ?? e) });
       Atomics.store(ctl, CTL.failed, me);

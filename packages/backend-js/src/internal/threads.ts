@@ -25,6 +25,7 @@
 import { PhloxError } from "@phlox/tensor";
 import { hardwareThreads, type PoolWorkers, startPoolWorkers } from "#node-threads";
 import {
+  ARRAY_CTORS,
   type ArrayDtype,
   CTL,
   dtypeOf,
@@ -202,6 +203,7 @@ interface Areas {
   stride: number;
   inputs: (ArrayLike<number> & { set(a: ArrayLike<number>): void })[] | null[];
   synced: (Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array)[][];
+  summed: (Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array)[][];
 }
 
 /** What a threaded program needs besides its loops: built by `compile.ts`. */
@@ -246,7 +248,7 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
               dtype: a.dtype,
               buffer: new SharedArrayBuffer(a.size * viewOf(a.dtype, new ArrayBuffer(0)).BYTES_PER_ELEMENT),
             }
-          : { kind: "out" as const, dtype: a.dtype },
+          : { kind: "out" as const, dtype: a.dtype, size: a.size },
       );
       const synced = loops.map((l) =>
         l.synced.map((arr) => {
@@ -255,6 +257,17 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
           return { dtype, buffer: new SharedArrayBuffer(bytes) };
         }),
       );
+      const bytesOf = (dtype: ArrayDtype, n: number): number => n * ARRAY_CTORS[dtype].BYTES_PER_ELEMENT;
+      const summed = loops.map((l) => [
+        ...l.summedArgs.map((k) => {
+          const a = b.args[k] as ThreadedBuild["args"][number];
+          return { dtype: a.dtype, buffer: new SharedArrayBuffer(bytesOf(a.dtype, a.size * T)) };
+        }),
+        ...l.summed.map((arr) => {
+          const dtype = dtypeOf(arr);
+          return { dtype, buffer: new SharedArrayBuffer(bytesOf(dtype, arr.length * T)) };
+        }),
+      ]);
       const constants = b.constants.map((c) => {
         const buffer = (c as Float64Array).buffer;
         if (!(buffer instanceof SharedArrayBuffer))
@@ -273,6 +286,7 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
         state,
         stride,
         synced,
+        summed,
       };
       pool.workers.send(msg);
       const a: Areas = {
@@ -282,6 +296,7 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
         stride,
         inputs: args.map((x) => (x.kind === "in" ? viewOf(x.dtype, x.buffer) : null)) as Areas["inputs"],
         synced: synced.map((s) => s.map((x) => viewOf(x.dtype, x.buffer))),
+        summed: summed.map((s) => s.map((x) => viewOf(x.dtype, x.buffer))),
       };
       registry?.register(handle, { pool, id });
       return a;
@@ -340,6 +355,20 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
           for (let k = 0; k < sums.length; k++) {
             const s = sums[k] as number;
             scratch[s] = (scratch[s] as number) + (st[at + s] as number);
+          }
+        }
+        // scatter-added arrays: each worker's partial array, added in thread order
+        const partials = a.summed[j] as Float64Array[];
+        const nArgs = entry.summedArgs.length;
+        for (let k = 0; k < partials.length; k++) {
+          const dst = (
+            k < nArgs ? args[entry.summedArgs[k] as number] : entry.summed[k - nArgs]
+          ) as Float64Array;
+          const part = partials[k] as Float64Array;
+          const len = dst.length;
+          for (let t = 1; t < T; t++) {
+            const at = t * len;
+            for (let e = 0; e < len; e++) dst[e] = (dst[e] as number) + (part[at + e] as number);
           }
         }
       },
