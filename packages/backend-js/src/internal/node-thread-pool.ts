@@ -10,7 +10,7 @@
  * `@phlox/source` condition.
  */
 import { createRequire } from "node:module";
-import type { PoolMessage, WorkerReport } from "./thread-protocol.js";
+import { CTL, type PoolMessage, type WorkerReport } from "./thread-protocol.js";
 
 const ENTRY = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
@@ -20,9 +20,9 @@ const { workerData, receiveMessageOnPort } = require("node:worker_threads");
   const port = workerData.port;
   const ctl = new Int32Array(workerData.control);
   process.on("exit", () => {
-    Atomics.store(ctl, ${6}, workerData.index + 1);
-    Atomics.add(ctl, ${1}, 1);
-    Atomics.notify(ctl, ${1});
+    Atomics.store(ctl, ${CTL.failed}, workerData.index + 1);
+    Atomics.add(ctl, ${CTL.done}, 1);
+    Atomics.notify(ctl, ${CTL.done});
   });
   threadWorkerLoop({
     index: workerData.index,
@@ -36,9 +36,9 @@ const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 })().catch((e) => {
   const ctl = new Int32Array(workerData.control);
   workerData.port.postMessage({ type: "failed", worker: workerData.index, message: String((e && e.stack) || e) });
-  Atomics.store(ctl, ${6}, workerData.index + 1);
-  Atomics.add(ctl, ${8}, 1);
-  Atomics.notify(ctl, ${8});
+  Atomics.store(ctl, ${CTL.failed}, workerData.index + 1);
+  Atomics.add(ctl, ${CTL.ready}, 1);
+  Atomics.notify(ctl, ${CTL.ready});
 });
 `;
 

@@ -115,6 +115,8 @@ interface Pool {
 }
 
 const pools = new Map<number, Pool>();
+/** True once no worker could start here (a non-Node build): every loop then runs on the calling thread. */
+let noWorkers = false;
 let nextProgramId = 1;
 
 /** True on a browser's main thread, where `Atomics.wait` throws. */
@@ -127,10 +129,13 @@ function cannotWait(): boolean {
 function poolFor(threads: number): Pool | null {
   let p = pools.get(threads);
   if (p !== undefined) return p;
-  if (typeof SharedArrayBuffer === "undefined" || cannotWait()) return null;
+  if (noWorkers || typeof SharedArrayBuffer === "undefined" || cannotWait()) return null;
   const control = new SharedArrayBuffer(CTL.length * 4);
   const workers = startPoolWorkers(threads, control);
-  if (workers === null) return null;
+  if (workers === null) {
+    noWorkers = true;
+    return null;
+  }
   p = { threads, control: new Int32Array(control), workers, ready: false, failure: null };
   pools.set(threads, p);
   return p;
@@ -336,7 +341,13 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
         Atomics.notify(ctl, CTL.gen);
         const [mlo, mhi] = shareOf(lo, hi, T, 0);
         const t0 = Date.now();
-        runBlocks(entry, mlo, mhi, args);
+        // the workers are running: wait for them even when this thread's share throws
+        let own: unknown = null;
+        try {
+          runBlocks(entry, mlo, mhi, args);
+        } catch (e) {
+          own = e;
+        }
         const deadline = Math.max(JOB_DEADLINE_MS, 1000 * (Date.now() - t0));
         for (;;) {
           const d = Atomics.load(ctl, CTL.done);
@@ -348,6 +359,7 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
             fail(pool, `no answer from a worker within ${Math.round(deadline / 1000)} s`);
           Atomics.wait(ctl, CTL.done, d, WAIT_SLICE_MS);
         }
+        if (own !== null) throw own;
         const sums = entry.sums;
         const st = a.state;
         for (let t = 1; t < T; t++) {
