@@ -7,6 +7,8 @@ import { DtypeError, PhloxError, ShapeError } from "@phlox/tensor";
 import { decodeBase64, encodeBase64 } from "./internal/base64.js";
 import { type CodegenOptions, generate } from "./internal/codegen.js";
 import { defaultRuntime } from "./internal/default-runtime.js";
+import type { ArrayDtype } from "./internal/thread-protocol.js";
+import { getThreads, resolveThreads, threadedLoops } from "./internal/threads.js";
 import type { ArgSpec, IRProgram, IRTypedArray } from "./ir.js";
 import { sizeOf } from "./ir.js";
 
@@ -24,6 +26,8 @@ export interface SerializedProgram {
   readonly outputs: readonly ArgSpec[];
   readonly returnFirstScalar: boolean;
   readonly argOrder?: "inputs-first" | "potential";
+  /** Threads of a program with shared loops (see {@link CompileOptions.threads}); absent: one. */
+  readonly threads?: { readonly count: number; readonly minRows: number };
 }
 
 /** The raw compiled function: inputs, then output arrays (output 0 is returned instead when `returnFirstScalar`). */
@@ -57,7 +61,15 @@ export interface CompiledJsProgram {
 }
 
 /** Options of {@link compileProgram}. */
-export type CompileOptions = Omit<CodegenOptions, "rows">;
+export interface CompileOptions extends Omit<CodegenOptions, "rows" | "shareLoops"> {
+  /**
+   * Threads per call (the calling thread included), or "auto" for all logical processors: long row loops
+   * whose results are sums are split across them (see `setThreads`, whose setting is the default).
+   */
+  readonly threads?: number | "auto";
+  /** Loops of fewer rows stay on the calling thread (default: `setThreads`'s `minRows`). */
+  readonly threadMinRows?: number;
+}
 
 const CTORS = {
   float64: Float64Array,
@@ -104,6 +116,7 @@ function wrap(
   returnFirstScalar: boolean,
   argOrder: "inputs-first" | "potential",
   runtime: object,
+  threads?: { readonly count: number; readonly minRows: number },
 ): CompiledJsProgram {
   const raw = build(
     source,
@@ -158,8 +171,74 @@ function wrap(
         outputs,
         returnFirstScalar,
         argOrder,
+        ...(threads === undefined ? {} : { threads }),
       };
     },
+  };
+}
+
+/** A copy of `a` in a SharedArrayBuffer (that worker threads can read). */
+function shared(a: IRTypedArray): IRTypedArray {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const C = a.constructor as new (b: SharedArrayBuffer) => IRTypedArray;
+  const out = new C(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/**
+ * `wrap` for a program that may have shared loops: with them (and threads > 1), its constants move into
+ * SharedArrayBuffers and its runtime gains `__threads` (`internal/threads.ts`).
+ */
+function wrapThreaded(
+  source: string,
+  sharedLoops: number,
+  constants: readonly { dtype: string; shape: readonly number[]; data: IRTypedArray }[],
+  inputs: readonly ArgSpec[],
+  outputs: readonly ArgSpec[],
+  returnFirstScalar: boolean,
+  argOrder: "inputs-first" | "potential",
+  threads: { readonly count: number; readonly minRows: number },
+): CompiledJsProgram {
+  if (sharedLoops === 0 || threads.count < 2 || typeof SharedArrayBuffer === "undefined")
+    return wrap(
+      source,
+      constants,
+      inputs,
+      outputs,
+      returnFirstScalar,
+      argOrder,
+      threadlessRuntime(),
+      threads,
+    );
+  const consts = constants.map((c) => ({ ...c, data: shared(c.data) }));
+  const ins = inputs.map((a) => ({
+    kind: "in" as const,
+    dtype: a.dtype as ArrayDtype,
+    size: sizeOf(a.shape),
+  }));
+  const outs = outputs
+    .slice(returnFirstScalar ? 1 : 0)
+    .map((a) => ({ kind: "out" as const, dtype: a.dtype as ArrayDtype, size: sizeOf(a.shape) }));
+  const args = argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
+  const runtime = {
+    ...defaultRuntime(),
+    __threads: threadedLoops({
+      source,
+      constants: consts.map((c) => c.data),
+      args,
+      threads: threads.count,
+      minRows: threads.minRows,
+    }),
+  };
+  return wrap(source, consts, inputs, outputs, returnFirstScalar, argOrder, runtime, threads);
+}
+
+/** The runtime of a program with shared loops run on one thread. */
+function threadlessRuntime(): object {
+  return {
+    ...defaultRuntime(),
+    __threads: threadedLoops({ source: "", constants: [], args: [], threads: 1, minRows: 1 }),
   };
 }
 
@@ -177,9 +256,27 @@ function wrap(
  * c.call([new Float64Array([1, 2])]); // → [Float64Array [...]]
  */
 export function compileProgram(program: IRProgram, options: CompileOptions = {}): CompiledJsProgram {
-  const g = generate(program, options);
+  const { threads: t, threadMinRows, ...codegen } = options;
+  const settings = getThreads();
+  const count = resolveThreads(t ?? settings.threads, "compileProgram");
+  const g = generate(program, { ...codegen, shareLoops: count > 1 });
   const consts = g.constants.map((c) => ({ dtype: c.dtype, shape: c.shape, data: toTyped(c.dtype, c.data) }));
-  return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, g.argOrder, defaultRuntime());
+  if ((g.sharedLoops ?? 0) === 0)
+    return wrap(g.source, consts, g.inputs, g.outputs, g.returnFirstScalar, g.argOrder, defaultRuntime());
+  const minRows = threadMinRows ?? settings.minRows;
+  return wrapThreaded(
+    g.source,
+    g.sharedLoops ?? 0,
+    consts,
+    g.inputs,
+    g.outputs,
+    g.returnFirstScalar,
+    g.argOrder,
+    {
+      count,
+      minRows,
+    },
+  );
 }
 
 /** A program compiled row-wise by {@link compileRows}. */
@@ -286,6 +383,17 @@ export function loadCompiled(json: SerializedProgram | string): CompiledJsProgra
     copy.set(bytes);
     return { dtype: c.dtype, shape: c.shape, data: new C(copy.buffer) as IRTypedArray };
   });
+  if (j.threads !== undefined)
+    return wrapThreaded(
+      j.source,
+      j.source.includes("rt.__threads(") ? 1 : 0,
+      consts,
+      j.inputs,
+      j.outputs,
+      j.returnFirstScalar,
+      j.argOrder ?? "inputs-first",
+      j.threads,
+    );
   return wrap(
     j.source,
     consts,

@@ -25,3 +25,11 @@ export {
   type ValueAndGradFn,
 } from "./potential.js";
 export { jsCompiler, useJsCompiler } from "./register.js";
+export {
+  availableThreads,
+  disposeThreads,
+  getThreads,
+  setThreads,
+  THREAD_MIN_ROWS,
+  type ThreadSettings,
+} from "./threads.js";

@@ -44,6 +44,13 @@ export interface CompileValueAndGradOptions {
    * result is the float64 potential of the float32-rounded data. Default `"float64"`.
    */
   readonly dataDtype?: "float64" | "float32";
+  /**
+   * Threads per call, or "auto" (default: `setThreads`'s setting, 1 unless changed): the log-density's long
+   * row loops (sums over data rows) split across them; see `setThreads`.
+   */
+  readonly threads?: number | "auto";
+  /** Loops of fewer rows stay on the calling thread (default: `setThreads`'s `minRows`). */
+  readonly threadMinRows?: number;
 }
 
 /** f(z) returned, ∇f(z) written into `grad`; extra inputs (if any) follow `grad`. */
@@ -130,12 +137,17 @@ export function compileValueAndGrad(
     );
   const extras = options.extraInputs ?? [];
   const program = simplify(stageValueAndGrad(f, dim, extras));
+  const threadOpts = {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.threadMinRows === undefined ? {} : { threadMinRows: options.threadMinRows }),
+  };
   let compiled: CompiledJsProgram | null = null;
   if (options.codegen !== false) {
     try {
       compiled = compileProgram(program, {
         returnFirstScalar: true,
         argOrder: "potential",
+        ...threadOpts,
         ...(options.simd === undefined ? {} : { simd: options.simd }),
         ...(options.dataDtype === undefined ? {} : { dataDtype: options.dataDtype }),
       });
@@ -156,7 +168,7 @@ export function compileValueAndGrad(
     batched(n: number): BatchedValueAndGradFn {
       let b = batches.get(n);
       if (b === undefined) {
-        b = compileBatched(program, n, compiled !== null);
+        b = compileBatched(program, n, compiled !== null, threadOpts);
         batches.set(n, b);
       }
       return b;
@@ -173,12 +185,17 @@ export function compileValueAndGrad(
 }
 
 /** {@link CompiledPotential.batched}: the vmapped program, compiled (or interpreted, as `fn` is). */
-function compileBatched(program: Program, n: number, codegen: boolean): BatchedValueAndGradFn {
+function compileBatched(
+  program: Program,
+  n: number,
+  codegen: boolean,
+  threadOpts: Pick<CompileValueAndGradOptions, "threads" | "threadMinRows">,
+): BatchedValueAndGradFn {
   const mapped = program.inputs.map((_, k) => k === 0);
   const batched = simplify(batchProgram(program, n, mapped));
   if (codegen) {
     // Inputs first: raw(zs, ...extra, values, grads).
-    const raw = compileProgram(batched).raw as unknown as (...a: TypedArray[]) => void;
+    const raw = compileProgram(batched, threadOpts).raw as unknown as (...a: TypedArray[]) => void;
     if (program.inputs.length === 1) return (zs, grads, values) => raw(zs, values, grads) as undefined;
     return (zs, grads, values, ...extra) => raw(zs, ...extra, values, grads) as undefined;
   }

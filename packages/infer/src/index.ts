@@ -1,3 +1,4 @@
+export { availableThreads, disposeThreads, getThreads, setThreads } from "@phlox/backend-js";
 export {
   type ContractMode,
   type Elimination,

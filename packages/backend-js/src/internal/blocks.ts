@@ -20,6 +20,24 @@ export const BLOCK_ABOVE = 8192;
 /** Rows per block call. */
 export const BLOCK_ROWS = 2048;
 
+/** One loop cut into blocks by {@link blockLongLoops} (what `threads.ts` needs to share it out). */
+export interface BlockLoop {
+  /** The block function's name, `blockK`. */
+  readonly fn: string;
+  /** Its scratch array, `RK`: slot j holds `used[j]`. */
+  readonly scratch: string;
+  /** The loop's rows, [lo, hi). */
+  readonly lo: number;
+  readonly hi: number;
+  /** Top-level locals the loop reads or updates, in slot order, and those it updates. */
+  readonly used: readonly string[];
+  readonly written: readonly string[];
+  /** The loop's body lines. */
+  readonly inner: readonly string[];
+  /** Index in the returned `body` of the line that calls the block function over all blocks. */
+  readonly line: number;
+}
+
 const LOOP = /^for \(let i = (\d+); i < (\d+); i\+\+\) \{$/;
 // top-level numeric locals of generated code (as in chunk.ts): scalars, matvec operands and accumulators
 const SCALAR = /^(?:s\d+|[vw]\d+_\d+)$/;
@@ -51,11 +69,12 @@ export function blockLongLoops(
   params: string,
   blockAbove: number = BLOCK_ABOVE,
   blockRows: number = BLOCK_ROWS,
-): { factory: string[]; body: string[] } {
+): { factory: string[]; body: string[]; loops: BlockLoop[] } {
   const lines = body.flatMap((l) => l.split("\n"));
   const factory: string[] = [];
   const out: string[] = [];
   const declared = new Set<string>();
+  const loops: BlockLoop[] = [];
   let depth = 0;
   let k = 0;
   for (let at = 0; at < lines.length; at++) {
@@ -110,6 +129,7 @@ export function blockLongLoops(
       ...written.map((s) => `${scratch}[${slot.get(s)}] = ${s};`),
       "}",
     );
+    loops.push({ fn, scratch, lo, hi, used, written, inner, line: out.length + used.length });
     out.push(
       ...used.map((s) => `${scratch}[${slot.get(s)}] = ${s};`),
       `for (let b = ${lo}; b < ${hi}; b += ${blockRows}) ${fn}(b, b + ${blockRows} < ${hi} ? b + ${blockRows} : ${hi}${params === "" ? "" : `, ${params}`});`,
@@ -118,5 +138,5 @@ export function blockLongLoops(
     at = end;
     k++;
   }
-  return { factory, body: out };
+  return { factory, body: out, loops };
 }

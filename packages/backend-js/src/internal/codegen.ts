@@ -27,6 +27,7 @@ import { elementwiseExpr, isElementwise, num, RUNTIME_SCALARS, roundTo } from ".
 import { fuseCholeskyGrads } from "./fuse-cholesky.js";
 import { rowsFunction } from "./rows.js";
 import { broadcastIndex, contiguousSlice, emitGeneric, REDUCE_INIT, reduceStep } from "./shape-kernels.js";
+import { shareLoops } from "./share-loops.js";
 import { shareReciprocals } from "./share-reciprocals.js";
 import { simdFactory } from "./simd-rows.js";
 
@@ -61,6 +62,11 @@ export interface CodegenOptions {
    * SIMD kernels' memory); all arithmetic and accumulation stays float64. Default `"float64"`.
    */
   readonly dataDtype?: "float64" | "float32";
+  /**
+   * Let long row loops whose results are sums run through the `rt.__threads` runtime, which may share their
+   * rows out across threads (`share-loops.ts`, `threads.ts`). Ignored with `rows`.
+   */
+  readonly shareLoops?: boolean;
 }
 
 /** The generated source and what it needs. */
@@ -75,6 +81,8 @@ export interface GeneratedCode {
   readonly outputs: readonly ArgSpec[];
   readonly returnFirstScalar: boolean;
   readonly argOrder: "inputs-first" | "potential";
+  /** How many loops run through `rt.__threads` (see {@link CodegenOptions.shareLoops}); 0 or absent: none. */
+  readonly sharedLoops?: number;
 }
 
 /** Where a variable's value lives in the generated code. */
@@ -233,9 +241,13 @@ export class Generator {
       this.opts.argOrder === "potential" ? [...ins.slice(0, 1), ...outs, ...ins.slice(1)] : [...ins, ...outs];
     const rtNames = [...this.usedRt].sort();
     const blocked = this.opts.rows
-      ? { factory: [], body: [...this.prologue, ...this.stream, ...tail] }
+      ? { factory: [], body: [...this.prologue, ...this.stream, ...tail], loops: [] }
       : blockLongLoops([...this.prologue, ...this.stream, ...tail], args.join(", "));
-    const body = blocked.body;
+    const shared =
+      this.opts.shareLoops === true && !this.opts.rows
+        ? shareLoops(blocked.body, blocked.loops, this.factory, args, new Set(ins), new Set(rtNames))
+        : { body: blocked.body, factory: [], shared: 0 };
+    const body = shared.body;
     const chunk = this.opts.chunkLines;
     const split = splitIntoChunks(
       body,
@@ -262,6 +274,7 @@ export class Generator {
       rtNames.length > 0 ? `const { ${rtNames.join(", ")} } = rt;` : "",
       ...this.factory,
       ...simdFactory(blocked.factory, constants, this.opts),
+      ...shared.factory,
       ...(split?.factory ?? []),
       ...runFn,
     ]
@@ -274,6 +287,7 @@ export class Generator {
       outputs: outputSpecs,
       returnFirstScalar: ret,
       argOrder: this.opts.argOrder ?? "inputs-first",
+      sharedLoops: shared.shared,
     };
   }
 
