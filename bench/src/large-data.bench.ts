@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { disableWasmSimd } from "@phlox/backend-js";
 import { Bernoulli, Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
-import { initializeModel } from "@phlox/infer";
+import { initializeModel, setThreads } from "@phlox/infer";
 import { type Tensor, tensor } from "@phlox/tensor";
 import { AutoNormal } from "../../packages/autoguide/src/index.js";
 import { Adam, SVI, TraceELBO } from "../../packages/vi/src/index.js";
@@ -89,6 +89,11 @@ function valueGrad(n: number, d: number, calls: number): Row[] {
   const scalar = initializeModel(0, m, [X, Y], { simd: false });
   const simd = initializeModel(0, m, [X, Y]);
   const f32 = initializeModel(0, m, [X, Y], { dataDtype: "float32" });
+  // Data-parallel threads (setThreads is read when a program is compiled): the same kernels over 2 threads.
+  setThreads(2);
+  const simd2 = initializeModel(0, m, [X, Y]);
+  const f32x2 = initializeModel(0, m, [X, Y], { dataDtype: "float32" });
+  setThreads(1);
   const z = new Float64Array(d + 1).map((_, i) => 0.01 * i);
   const g = new Float64Array(d + 1);
   let sink = 0;
@@ -101,6 +106,8 @@ function valueGrad(n: number, d: number, calls: number): Row[] {
       "Phlox scalar JS": call(scalar.potentialFn),
       "Phlox SIMD": call(simd.potentialFn),
       "Phlox SIMD float32 data": call(f32.potentialFn),
+      "Phlox SIMD, 2 threads": call(simd2.potentialFn),
+      "Phlox SIMD float32 data, 2 threads": call(f32x2.potentialFn),
     },
     calls,
     7,
@@ -171,7 +178,7 @@ for (const name of [...new Set(phlox.map((r) => r.case))]) {
       .filter((x) => x !== "")
       .join(";");
     console.log(
-      `  ${r.impl.padEnd(26)} ${r.cpu.toFixed(2).padStart(8)} ms CPU ${r.wall.toFixed(2).padStart(8)} ms wall${ratios}`,
+      `  ${r.impl.padEnd(36)} ${r.cpu.toFixed(2).padStart(8)} ms CPU ${r.wall.toFixed(2).padStart(8)} ms wall${ratios}`,
     );
   }
 }
