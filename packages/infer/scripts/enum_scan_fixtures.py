@@ -1,8 +1,10 @@
 """Writes fixtures/enum-scan.json: NumPyro's marginal log densities (discrete states summed out) of
 examples/hmm_enum.py's model_1 and model_2, written with numpyro.contrib.control_flow.scan as in that example,
+and of a second-order HMM (model_3: scan with history=2),
 on a small synthetic sequence set at several parameter points, with their JAX gradients.
 
-Run with the oracle (NumPyro 0.21 + funsor): python packages/infer/scripts/enum_scan_fixtures.py
+Also writes fixtures/enum-scan-loglik.json (pointwise log-likelihoods when y[t] depends on x[t-1], by brute
+force). Run with the oracle (NumPyro 0.21 + funsor): python packages/infer/scripts/enum_scan_fixtures.py
 """
 
 import json
@@ -63,6 +65,25 @@ def model_2(sequences, lengths):
     scan(transition_fn, (x_init, y_init, 0), jnp.swapaxes(sequences, 0, 1))
 
 
+# a second-order HMM in the style of model_1: x[t] depends on x[t-1] and x[t-2] (scan with history=2)
+def model_3(sequences, lengths):
+    num_sequences, max_length, data_dim = sequences.shape
+    probs_x = numpyro.sample("probs_x", dist.Dirichlet(jnp.ones(HIDDEN)).expand([HIDDEN, HIDDEN]).to_event(2))
+    probs_y = numpyro.sample("probs_y", dist.Beta(0.1, 0.9).expand([HIDDEN, data_dim]).to_event(2))
+
+    def transition_fn(carry, y):
+        x_prev, x_prev2, t = carry
+        with numpyro.plate("sequences", num_sequences, dim=-2):
+            with mask(mask=(t < lengths)[..., None]):
+                x = numpyro.sample("x", dist.Categorical(probs_x[x_prev2, x_prev]))
+                with numpyro.plate("tones", data_dim, dim=-1):
+                    numpyro.sample("y", dist.Bernoulli(probs_y[x.squeeze(-1)]), obs=y)
+        return (x, x_prev, t + 1), None
+
+    x_init = jnp.zeros((num_sequences, 1), dtype=jnp.int32)
+    scan(transition_fn, (x_init, x_init, 0), jnp.swapaxes(sequences, 0, 1), history=2)
+
+
 def simplex(*shape):
     a = rng.gamma(2.0, size=shape)
     return a / a.sum(-1, keepdims=True)
@@ -105,6 +126,14 @@ def main():
                 {"probs_x": simplex(HIDDEN, HIDDEN), "probs_y": rng.uniform(0.05, 0.95, size=(HIDDEN, 2, 3))},
             )
         )
+        cases.append(
+            case(
+                "model_3",
+                model_3,
+                (seqs, lengths),
+                {"probs_x": simplex(HIDDEN, HIDDEN, HIDDEN), "probs_y": rng.uniform(0.05, 0.95, size=(HIDDEN, 3))},
+            )
+        )
     with open(OUT, "w") as fh:
         json.dump(
             {
@@ -120,5 +149,47 @@ def main():
         fh.write("\n")
 
 
+def prev_obs_loglik():
+    """Pointwise log-likelihoods of an HMM whose observation y[t] depends on x[t-1] and x[t] (x[-1] = 0), by
+    brute-force enumeration of every state path: log sum_x prod_s p(x[s] | x[s-1]) p(y[t] | x[t-1], x[t]),
+    the discrete states summed out as a markov loop's pointwise log-likelihood does (NumPyro's log_likelihood
+    gives no pointwise marginals under enumeration). Writes fixtures/enum-scan-loglik.json."""
+    import itertools
+
+    k, steps, n = 3, 4, 2
+    draws = []
+    ys = rng.normal(size=(steps, n))
+    for _ in range(2):
+        probs_x = simplex(k, k)
+        locs = rng.normal(size=(k, k)) * 1.5
+        ll = np.zeros((steps, n))
+        for i in range(n):
+            for t in range(steps):
+                terms = []
+                for path in itertools.product(range(k), repeat=steps):
+                    prev = 0
+                    lp = 0.0
+                    for s_, x in enumerate(path):
+                        lp += np.log(probs_x[prev, x])
+                        if s_ == t:
+                            mu = locs[prev, x]
+                            lp += -0.5 * (ys[t, i] - mu) ** 2 - 0.5 * np.log(2 * np.pi)
+                        prev = x
+                    terms.append(lp)
+                terms = np.array(terms)
+                m = terms.max()
+                ll[t, i] = m + np.log(np.exp(terms - m).sum())
+        draws.append({"probs_x": probs_x.tolist(), "locs": locs.tolist(), "logLik": ll.tolist()})
+    out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "enum-scan-loglik.json")
+    with open(out, "w") as fh:
+        json.dump(
+            {"generator": "packages/infer/scripts/enum_scan_fixtures.py", "y": ys.tolist(), "draws": draws},
+            fh,
+            indent=1,
+        )
+        fh.write("\n")
+
+
 if __name__ == "__main__":
     main()
+    prev_obs_loglik()

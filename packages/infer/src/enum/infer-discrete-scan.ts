@@ -25,6 +25,13 @@ export function decodeScanChain(
   draw: (() => number) | null,
 ): Map<string, Tensor> {
   const outer = chain.batch.filter((l) => !plates.has(l));
+  if (chain.history > 1) {
+    throw new PhloxError(
+      "enum-scan-history",
+      `inferDiscrete: the scan of "${chain.chains[0]}" has history ${chain.history}, and decoding through scan handles ` +
+        `history 1 only (its log density handles any history). Write the loop over markov(range, { history }).`,
+    );
+  }
   if (outer.length > 0) {
     throw new PhloxError(
       "infer-discrete-scan",
