@@ -190,6 +190,52 @@ def prev_obs_loglik():
         fh.write("\n")
 
 
+def regime_map():
+    """MAP states of an HMM whose transition matrix depends on a global discrete regime z (sampled outside the
+    loop), by NumPyro's infer_discrete (temperature 0). NumPyro's infer_discrete does not run through scan for
+    more than two steps, so the reference is the same model written with a markov loop (the Phlox test writes
+    it with scan). Writes fixtures/enum-scan-regime.json."""
+    from numpyro.contrib.funsor import infer_discrete, markov
+    from numpyro.ops.indexing import Vindex
+
+    nz, k, steps = 2, 3, 12
+    pi = np.array([0.45, 0.55])
+    trans = np.stack([simplex(k, k) for _ in range(nz)])
+    trans[1] = 0.1 / k + 0.9 * np.roll(np.eye(k), 1, axis=1)  # regime 1 cycles through the states
+    locs = np.array([-2.0, 0.0, 2.0])
+    xs = [0]
+    for _ in range(steps):
+        xs.append(int(rng.choice(k, p=trans[1, xs[-1]])))
+    ys = locs[np.array(xs[1:])] + rng.normal(size=steps) * 0.8
+
+    def model(ys):
+        z = numpyro.sample("z", dist.Categorical(jnp.asarray(pi)))
+        x = 0
+        for t in markov(range(len(ys))):
+            x = numpyro.sample(f"x_{t}", dist.Categorical(Vindex(jnp.asarray(trans))[z, x]))
+            numpyro.sample(f"y_{t}", dist.Normal(jnp.asarray(locs)[x], 1.0), obs=ys[t])
+
+    decoder = infer_discrete(config_enumerate(model), temperature=0, first_available_dim=-1)
+    tr = numpyro.handlers.trace(numpyro.handlers.seed(decoder, 0)).get_trace(jnp.asarray(ys))
+    out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "enum-scan-regime.json")
+    with open(out, "w") as fh:
+        json.dump(
+            {
+                "generator": "packages/infer/scripts/enum_scan_fixtures.py",
+                "pi": pi.tolist(),
+                "trans": trans.tolist(),
+                "locs": locs.tolist(),
+                "y": ys.tolist(),
+                "z": int(tr["z"]["value"]),
+                "x": [int(tr[f"x_{t}"]["value"]) for t in range(steps)],
+            },
+            fh,
+            indent=1,
+        )
+        fh.write("\n")
+
+
 if __name__ == "__main__":
     main()
     prev_obs_loglik()
+    regime_map()
