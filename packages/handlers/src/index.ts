@@ -19,7 +19,7 @@ export {
   isEnumerated,
 } from "./enum/enumerate.js";
 export { type MarkovFrame, MarkovMessenger, type MarkovOptions, markov } from "./enum/markov.js";
-export type { ScanEnumChain, ScanEnumInfo } from "./enum/scan-enum.js";
+export type { ScanEnumChain, ScanEnumInfo, ScanEnumReducer } from "./enum/scan-enum.js";
 export { Block, type BlockOptions, block } from "./handlers/block.js";
 export { Condition, condition } from "./handlers/condition.js";
 export { Do, intervene, intervene as do } from "./handlers/do.js";

@@ -245,7 +245,7 @@ describe("model-level scan (NumPyro's contrib.control_flow.scan)", () => {
     );
   });
 
-  it("errors: a draw without a key, history other than 1, and a scanned site cannot be redrawn", () => {
+  it("errors: a draw without a key, a negative history, and a scanned site cannot be redrawn", () => {
     const model = () =>
       scan((c: Tensor) => [sample("x", new Normal(c, 1)), null], tensor(0), null, { length: 3 });
     expect(() => trace(model).getTrace()).toThrow(/needs a PRNG key/);

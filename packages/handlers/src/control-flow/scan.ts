@@ -4,12 +4,13 @@
  */
 import type { Distribution } from "@phlox/distributions";
 import * as T from "@phlox/tensor";
-import { type ScanEnumInfo, ScanEnumPlan, tensorTree } from "../enum/scan-enum.js";
+import { type ScanEnumInfo, ScanEnumPlan, type ScanEnumReducer, tensorTree } from "../enum/scan-enum.js";
 import { Block } from "../handlers/block.js";
 import { Seed } from "../handlers/seed.js";
 import { TraceMessenger } from "../handlers/trace.js";
 import { HandlerError } from "../internal/errors.js";
 import { type Key, split2, type Tensor } from "../internal/ops.js";
+import { fmtShape } from "../internal/util.js";
 import { type CondIndepStackFrame, type InferConfig, Message, type MessageType } from "../message.js";
 import { type Messenger, Messenger as MessengerBase } from "../messenger.js";
 import { Plate } from "../primitives/plate.js";
@@ -26,7 +27,8 @@ export interface ModelScanOptions {
   /**
    * NumPyro's `history`: how many previous steps enumerated discrete sites may depend on. It changes nothing
    * for a body without enumerated sites (any non-negative integer is accepted then, as in NumPyro); with
-   * enumerated sites (under `enumerate`, which sums them out step by step) only the default 1 is supported.
+   * enumerated sites (under `enumerate`, which sums them out step by step) it must be at least 1, and the
+   * carry may hold their values of the last `history` steps (a chain of order `history`, K^history states).
    */
   readonly history?: number;
 }
@@ -47,7 +49,35 @@ class Discovered {
   constructor(
     readonly ids: Map<string, Tensor>,
     readonly carry: unknown,
+    readonly fused: readonly Tensor[] | null,
   ) {}
+}
+
+/** The plan of an enumerated scan whose steps a reducer folds inside the loop (else null). */
+function fusedPlan(msg: Message): ScanEnumPlan | null {
+  const p = msg.infer.scanEnumPlan;
+  return p instanceof ScanEnumPlan && p.reducer !== null && p.chains.size > 0 ? p : null;
+}
+
+/** One step's sample sites of an enumerated scan body, as a {@link ScanEnumReducer} reads them. */
+function stepSites(plan: ScanEnumPlan, r: BodyResult): Message[] {
+  const out: Message[] = [];
+  const info = plan.info(1);
+  const enumDims = plan.enumDims();
+  let lp = 0;
+  r.meta.forEach((m, k) => {
+    if (m.type !== "sample" || m.fn === null) return;
+    const value = r.values[k] as Tensor;
+    const logProb = plan.padLogProb(r.logProbs[lp++] as Tensor, m.name);
+    const site = new Message("sample", m.name);
+    site.value = value;
+    site.fn = new ScannedDistribution(m.name, m.fn, null, value, logProb, m.sampleShape);
+    site.isObserved = m.isObserved;
+    site.infer = { ...m.infer, scanned: true, scanEnum: info, enumDims };
+    site.condIndepStack = m.condIndepStack;
+    out.push(site);
+  });
+  return out;
 }
 
 /** Keys for draws handlers make in the body fold these numbers into the step's key (Seed splits it instead). */
@@ -172,9 +202,9 @@ export function emitSites(
  * @param xs - per-step inputs with a leading axis of `length`, or null.
  * @param options - `length`, `reverse`, `history` (see {@link ModelScanOptions}).
  * @returns `[finalCarry, ys]` with the `y_t` stacked along a new leading axis.
- * @throws HandlerError (`scan-history`) for a negative or fractional `history`, or `history` other than 1
- *   with enumerated sites; (`scan-enum-history`) for a carry that depends on the previous step's enumerated
- *   value; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
+ * @throws HandlerError (`scan-history`) for a negative or fractional `history`, or `history` 0 with
+ *   enumerated sites; (`scan-enum-history`) for a carry that depends on an enumerated value `history` steps
+ *   back; (`scan-in-plate`) inside a plate; the errors of `@phlox/tensor`'s `scan`
  *   for mismatched carries, unequal xs lengths and JS `if`s on traced values.
  * @example
  * const model = (y: Tensor) => {
@@ -205,6 +235,7 @@ export function scan<C, X, Y>(
   const tensorOpts = { length: options.length, reverse: options.reverse, name: "scan" };
   if (stackIsEmpty()) return T.scan(f, init, xs, tensorOpts) as [C, Y];
   const msg = new Message(CONTROL_FLOW, "");
+  msg.infer.scanHistory = history;
   applyStack(msg);
   const factories = scanHandlers(msg);
   const xsLeaves = T.treeFlatten(xs).leaves;
@@ -217,47 +248,55 @@ export function scan<C, X, Y>(
   // Pass 1: trace the body once to learn which per-step values the handlers read (they become xs).
   const ids = new Map<string, Tensor>();
   let outCarry: unknown = null;
+  let fusedAvals: readonly Tensor[] | null = null;
   drew = false;
-  try {
-    T.scan(
-      (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
-        const sub = wc.key === undefined ? null : split2(wc.key)[1];
-        let draws = 0;
-        const ctx: ScanStepContext = {
-          index: wx.index,
-          length,
-          step: (id, full) => {
-            ids.set(id, full);
-            return T.zeros(full.shape.slice(1), full.dtype);
-          },
-          drawKey: () => {
-            drew = true;
-            return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
-          },
-        };
-        throw new Discovered(ids, carryAndY(runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx).out)[0]);
-      },
-      msg.key === null ? { carry: init } : { key: msg.key, carry: init },
-      { xs, index },
-      tensorOpts,
-    );
-  } catch (e) {
-    if (!(e instanceof Discovered)) throw e;
-    outCarry = e.carry;
-  }
+  const discover = (carry0: unknown): void => {
+    try {
+      T.scan(
+        (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor }) => {
+          const sub = wc.key === undefined ? null : split2(wc.key)[1];
+          let draws = 0;
+          const ctx: ScanStepContext = {
+            index: wx.index,
+            length,
+            step: (id, full) => {
+              ids.set(id, full);
+              return T.zeros(full.shape.slice(1), full.dtype);
+            },
+            drawKey: () => {
+              drew = true;
+              return sub === null ? null : T.foldIn(sub, HANDLER_DRAWS + draws++);
+            },
+          };
+          const r = runBody(() => fn(wc.carry, wx.xs), sub, factories, ctx);
+          const fp = fusedPlan(msg);
+          const st =
+            fp === null ? null : (fp.reducer as ScanEnumReducer).step(stepSites(fp, r), null, wx.index);
+          throw new Discovered(ids, carryAndY(r.out)[0], st);
+        },
+        msg.key === null ? { carry: carry0 } : { key: msg.key, carry: carry0 },
+        { xs, index },
+        tensorOpts,
+      );
+    } catch (e) {
+      if (!(e instanceof Discovered)) throw e;
+      outCarry = e.carry;
+      fusedAvals = e.fused;
+    }
+  };
+  discover(init);
   // Enumerated discrete sites in the body: the carry holds the previous step's enumerated values.
   const planned = msg.infer.scanEnumPlan;
   const plan = planned instanceof ScanEnumPlan && planned.chains.size > 0 ? planned : null;
   let carryInit: unknown = init;
   let carryShapes: number[][] = [];
   if (plan !== null) {
-    if (history !== 1) {
+    if (history === 0) {
       const first = [...plan.chains.keys()][0];
       throw new HandlerError(
         "scan-history",
-        `scan: history ${history} with the enumerated site "${first}": enumeration through scan supports ` +
-          `history 1 (each step depends on the previous one). Leave history at 1, or write the loop as a plain ` +
-          `loop over markov(range, { history: ${history} }).`,
+        `scan: history 0 with the enumerated site "${first}": under enumeration a scan's discrete sites form a ` +
+          `Markov chain, which needs history ≥ 1 (how many steps back a step's sites may depend on).`,
       );
     }
     if (options.reverse === true) {
@@ -269,17 +308,27 @@ export function scan<C, X, Y>(
     }
     const initFlat = T.treeFlatten(tensorTree(init));
     const initLeaves = initFlat.leaves;
-    const outLeaves = T.treeFlatten(tensorTree(outCarry)).leaves;
-    carryShapes = plan.carryShapes(initLeaves, outLeaves);
-    carryInit = T.treeUnflatten(
-      initFlat.treedef,
-      initLeaves.map((a, i) => {
-        const dt = (outLeaves[i] as Tensor).dtype;
-        const b = T.broadcastTo(a, carryShapes[i] as number[]);
-        return b.dtype === dt ? b : T.cast(b, dt);
-      }),
-    );
+    // with history h, a carry leaf may take its enumerated axes only after up to h steps: trace again until
+    // the carry's shapes settle
+    for (let pass = 0; ; pass++) {
+      const outLeaves = T.treeFlatten(tensorTree(outCarry)).leaves;
+      const shapes = plan.carryShapes(initLeaves, outLeaves);
+      const settled = shapes.every((sh, i) => fmtShape(sh) === fmtShape(carryShapes[i] ?? []));
+      carryShapes = shapes;
+      carryInit = T.treeUnflatten(
+        initFlat.treedef,
+        initLeaves.map((a, i) => {
+          const dt = (outLeaves[i] as Tensor).dtype;
+          const b = T.broadcastTo(a, carryShapes[i] as number[]);
+          return b.dtype === dt ? b : T.cast(b, dt);
+        }),
+      );
+      if (settled || pass >= history) break;
+      discover(carryInit);
+    }
   }
+  const fused = plan !== null && fusedAvals !== null ? plan : null;
+  const fusedInit = (fusedAvals as readonly Tensor[] | null)?.map((a) => T.zeros(a.shape, a.dtype)) ?? [];
   // Carry a key only when some site draws: split per step is a traced threefry, not free.
   const key = drew ? msg.key : null;
   const stepIds = [...ids.keys()];
@@ -288,7 +337,10 @@ export function scan<C, X, Y>(
   // Pass 2: the scan itself.
   let meta: SiteMeta[] = [];
   const [wcFinal, outs] = T.scan(
-    (wc: { key?: Tensor; carry: unknown }, wx: { xs: unknown; index: Tensor; steps: Tensor[] }) => {
+    (
+      wc: { key?: Tensor; carry: unknown; fused?: Tensor[] },
+      wx: { xs: unknown; index: Tensor; steps: Tensor[] },
+    ) => {
       let next: Tensor | undefined;
       let sub: Tensor | null = null;
       if (wc.key !== undefined) [next, sub] = split2(wc.key);
@@ -322,10 +374,16 @@ export function scan<C, X, Y>(
           return plan.padLogProb(lp, (meta[s++] as SiteMeta).name);
         });
       }
-      const wcOut = next === undefined ? { carry: c } : { key: next, carry: c };
+      const wcOut: { key?: Tensor; carry: unknown; fused?: Tensor[] } =
+        next === undefined ? { carry: c } : { key: next, carry: c };
+      if (fused !== null && wc.fused !== undefined)
+        wcOut.fused = (fused.reducer as ScanEnumReducer).step(stepSites(fused, r), wc.fused, wx.index);
       return [wcOut, { y, values: r.values, logProbs: r.logProbs }];
     },
-    key === null ? { carry: carryInit } : { key, carry: carryInit },
+    {
+      ...(key === null ? { carry: carryInit } : { key, carry: carryInit }),
+      ...(fused === null ? {} : { fused: fusedInit }),
+    },
     { xs, index, steps: fulls },
     tensorOpts,
   );
@@ -333,7 +391,11 @@ export function scan<C, X, Y>(
   const carry = (wcFinal as { carry: unknown }).carry as C;
   if (plan === null) emitSites(meta, stacked.values, stacked.logProbs, length);
   else {
-    const info: ScanEnumInfo = plan.info(length);
+    const finalState = (wcFinal as { fused?: Tensor[] }).fused;
+    const info: ScanEnumInfo =
+      fused === null || finalState === undefined
+        ? plan.info(length)
+        : { ...plan.info(length), fused: { reducer: fused.reducer as ScanEnumReducer, state: finalState } };
     const enumDims = [...plan.enumDims(), { name: info.time, dim: info.timeDim, size: length }];
     emitSites(meta, stacked.values, stacked.logProbs, length, { scanEnum: info, enumDims });
   }

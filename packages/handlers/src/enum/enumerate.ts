@@ -7,7 +7,7 @@ import type { Message } from "../message.js";
 import { Messenger } from "../messenger.js";
 import { enumeratedFn } from "./enumerated-categorical.js";
 import { type MarkovFrame, markovVisible } from "./markov.js";
-import { ScanEnumMessenger, ScanEnumPlan } from "./scan-enum.js";
+import { ScanEnumMessenger, ScanEnumPlan, type ScanEnumReducer } from "./scan-enum.js";
 
 /** Options of {@link enumerate}. */
 export interface EnumerateOptions {
@@ -16,6 +16,11 @@ export interface EnumerateOptions {
    * dimension at or left of it. Set it to `−maxPlateNesting − 1` so that enumeration stays left of all plates.
    */
   firstAvailableDim: number;
+  /**
+   * @internal Builds, for each model-level scan, a reducer that folds its enumerated steps inside the scan's
+   * loop (`@phlox/infer` passes its forward recursion).
+   */
+  scanReducer?: () => ScanEnumReducer;
 }
 
 /** An enumerated variable as the enumeration handler records it on sites (`msg.infer.enumDims`). */
@@ -50,6 +55,7 @@ export function isEnumerated(msg: Message): boolean {
  */
 export class EnumMessenger extends Messenger {
   readonly firstAvailableDim: number;
+  private readonly scanReducer: (() => ScanEnumReducer) | null;
   private live: Allocation[] = [];
 
   constructor(options: EnumerateOptions) {
@@ -62,6 +68,7 @@ export class EnumMessenger extends Messenger {
       );
     }
     this.firstAvailableDim = d;
+    this.scanReducer = options.scanReducer ?? null;
   }
 
   override run<R>(fn: () => R): R {
@@ -75,7 +82,8 @@ export class EnumMessenger extends Messenger {
       const outer = this.live
         .filter((a) => markovVisible(a.frames, []))
         .map(({ name, dim, size }) => ({ name, dim, size }));
-      const plan = new ScanEnumPlan(this.firstAvailableDim, outer);
+      const history = typeof msg.infer.scanHistory === "number" ? Math.max(1, msg.infer.scanHistory) : 1;
+      const plan = new ScanEnumPlan(this.firstAvailableDim, outer, this.scanReducer?.() ?? null, history);
       msg.infer.scanEnumPlan = plan;
       addScanHandler(msg, () => new ScanEnumMessenger(plan));
       return;

@@ -27,6 +27,13 @@ export interface ScanEnumChain {
   readonly dim: number;
   /** Dimension of the previous step's value (in the carry). */
   readonly prevDim: number;
+  /**
+   * Labels of the values 1, 2, …, history steps back (`_PREV_x`, `_PREV__PREV_x`, …; the first is
+   * `prevName`).
+   */
+  readonly prevNames: readonly string[];
+  /** Their dimensions (the first is `prevDim`). */
+  readonly prevDims: readonly number[];
 }
 
 /**
@@ -43,6 +50,27 @@ export interface ScanEnumInfo {
   readonly length: number;
   /** The body's enumerated sites. */
   readonly chains: readonly ScanEnumChain[];
+  /** How many steps back the body's enumerated sites reach (NumPyro's `history`; 1: a first-order chain). */
+  readonly history: number;
+  /**
+   * Set when the enumeration handler folded the steps with a {@link ScanEnumReducer} inside the scan's loop:
+   * the reducer and its final state.
+   */
+  readonly fused?: { readonly reducer: ScanEnumReducer; readonly state: readonly Tensor[] };
+}
+
+/**
+ * @internal Folds the sites of each step of an enumerated scan into a state carried through the scan's own
+ * loop (`@phlox/infer`'s forward recursion), so that summing the enumerated sites out costs no second loop.
+ */
+export interface ScanEnumReducer {
+  /**
+   * The state after one step.
+   * @param sites - the step's sample sites (log densities without a time axis; `infer.scanEnum` has length 1).
+   * @param state - the state before the step; null on the discovery trace (only the result's shapes count).
+   * @param index - the step (an int32 scalar, traced).
+   */
+  step(sites: readonly Message[], state: readonly Tensor[] | null, index: Tensor): Tensor[];
 }
 
 /** @internal A pytree with its numbers and booleans made tensors (as `@phlox/tensor`'s scan does). */
@@ -73,6 +101,8 @@ export class ScanEnumPlan {
   constructor(
     readonly firstAvailableDim: number,
     readonly outer: readonly EnumDim[],
+    readonly reducer: ScanEnumReducer | null = null,
+    readonly history = 1,
   ) {
     this.used = new Set(outer.map((e) => e.dim));
   }
@@ -89,8 +119,23 @@ export class ScanEnumPlan {
     let c = this.chains.get(name);
     if (c === undefined) {
       const dim = this.nextDim();
-      const prevDim = this.nextDim();
-      c = { name, prevName: `${PREV_PREFIX}${name}`, size, dim, prevDim };
+      const prevDims: number[] = [];
+      const prevNames: string[] = [];
+      let label = name;
+      for (let j = 0; j < this.history; j++) {
+        prevDims.push(this.nextDim());
+        label = `${PREV_PREFIX}${label}`;
+        prevNames.push(label);
+      }
+      c = {
+        name,
+        prevName: prevNames[0] as string,
+        size,
+        dim,
+        prevDim: prevDims[0] as number,
+        prevNames,
+        prevDims,
+      };
       this.chains.set(name, c);
     }
     return c;
@@ -100,7 +145,9 @@ export class ScanEnumPlan {
   enumDims(): EnumDim[] {
     const out: EnumDim[] = [...this.outer];
     for (const c of this.chains.values()) {
-      out.push({ name: c.prevName, dim: c.prevDim, size: c.size });
+      c.prevNames.forEach((n, j) => {
+        out.push({ name: n, dim: c.prevDims[j] as number, size: c.size });
+      });
       out.push({ name: c.name, dim: c.dim, size: c.size });
     }
     return out;
@@ -116,29 +163,52 @@ export class ScanEnumPlan {
   /** What the emitted sites record (`msg.infer.scanEnum`). */
   info(length: number): ScanEnumInfo {
     const chains = [...this.chains.values()];
-    return { time: `_time_${chains[0]?.name ?? "scan"}`, timeDim: -this.rank() - 1, length, chains };
+    return {
+      time: `_time_${chains[0]?.name ?? "scan"}`,
+      timeDim: -this.rank() - 1,
+      length,
+      chains,
+      history: this.history,
+    };
   }
 
-  /** The shape of a carry leaf once its current-step enumeration axes are moved to the previous-step ones. */
-  private relabelShape(shape: readonly number[], where: string): number[] {
-    let s = [...shape];
+  /**
+   * The moves that take a carry leaf of `rank` dimensions from this step's labels to the next step's: each
+   * chain's value j steps back moves to j + 1 steps back (oldest first), the current value to one step back.
+   * A value `history` steps back in a carry would reach further back than the history: an error.
+   */
+  private moves(shape: readonly number[], where: string): { from: number; to: number }[] {
+    const nd = shape.length;
+    const size = (d: number): number => (-d <= nd ? (shape[nd + d] as number) : 1);
+    const out: { from: number; to: number }[] = [];
     for (const c of this.chains.values()) {
-      const nd = s.length;
-      if (-c.prevDim <= nd && s[nd + c.prevDim] !== 1) {
+      const h = this.history;
+      if (size(c.prevDims[h - 1] as number) !== 1) {
         throw new HandlerError(
           "scan-enum-history",
-          `scan: ${where} returned by the body depends on the enumerated site "${c.name}" of the previous ` +
-            `step, not only on this step's values, so a step would reach back further than one step (history 1), ` +
-            `which enumeration through scan supports. Carry this step's value of "${c.name}" (or a function of it ` +
-            `alone), or write the loop as a plain loop over markov(range, { history }).`,
+          `scan: ${where} returned by the body depends on the enumerated site "${c.name}" of ${h} step(s) back, so ` +
+            `a step would reach back further than history ${h}. Carry only the values of "${c.name}" of the last ` +
+            `${h} step(s) (this step's included), or raise the scan's history.`,
         );
       }
-      if (-c.dim <= nd && s[nd + c.dim] !== 1) {
-        const r = Math.max(nd, -c.prevDim);
-        s = [...new Array<number>(r - nd).fill(1), ...s];
-        s[r + c.prevDim] = s[r + c.dim] as number;
-        s[r + c.dim] = 1;
+      for (let j = h - 2; j >= 0; j--) {
+        const d = c.prevDims[j] as number;
+        if (size(d) !== 1) out.push({ from: d, to: c.prevDims[j + 1] as number });
       }
+      if (size(c.dim) !== 1) out.push({ from: c.dim, to: c.prevDim });
+    }
+    return out;
+  }
+
+  /** The shape of a carry leaf once its enumeration axes are moved one step back ({@link moves}). */
+  private relabelShape(shape: readonly number[], where: string): number[] {
+    let s = [...shape];
+    for (const { from, to } of this.moves(shape, where)) {
+      const nd = s.length;
+      const r = Math.max(nd, -to);
+      s = [...new Array<number>(r - nd).fill(1), ...s];
+      s[r + to] = s[r + from] as number;
+      s[r + from] = 1;
     }
     return s;
   }
@@ -159,17 +229,14 @@ export class ScanEnumPlan {
   /** A carry leaf the body returned, its enumeration axes moved back to the previous-step dimensions. */
   fitCarry(a: Tensor, shape: readonly number[], i: number): Tensor {
     let t = a;
-    for (const c of this.chains.values()) {
+    for (const { from, to } of this.moves(a.shape, `carry leaf ${i}`)) {
       const nd = t.shape.length;
-      if (-c.prevDim <= nd && t.shape[nd + c.prevDim] !== 1) this.relabelShape(t.shape, `carry leaf ${i}`);
-      if (-c.dim <= nd && t.shape[nd + c.dim] !== 1) {
-        const r = Math.max(nd, -c.prevDim);
-        if (r > nd) t = T.reshape(t, [...new Array<number>(r - nd).fill(1), ...t.shape]);
-        const perm = t.shape.map((_, j) => j);
-        perm[r + c.prevDim] = r + c.dim;
-        perm[r + c.dim] = r + c.prevDim;
-        t = T.transpose(t, perm);
-      }
+      const r = Math.max(nd, -to);
+      if (r > nd) t = T.reshape(t, [...new Array<number>(r - nd).fill(1), ...t.shape]);
+      const perm = t.shape.map((_, j) => j);
+      perm[r + to] = r + from;
+      perm[r + from] = r + to;
+      t = T.transpose(t, perm);
     }
     while (t.shape.length > shape.length && t.shape[0] === 1) t = T.reshape(t, t.shape.slice(1));
     if (t.shape.length > shape.length || !t.shape.every((s, j) => s === shape[j])) {

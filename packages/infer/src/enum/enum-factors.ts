@@ -3,6 +3,7 @@ import * as T from "@phlox/tensor";
 import { PhloxError, type Tensor } from "../internal/ops.js";
 import { siteLogProb } from "../log-density.js";
 import type { ContractMode, Factor } from "./contract.js";
+import { fusedFactors } from "./fused-chain.js";
 import { chainFactor, type ScanChain, scanChainFactors, scanEnumSites } from "./scan-chain.js";
 
 /** The log factors of an enumerated trace, ready for {@link sumProduct}. */
@@ -118,6 +119,17 @@ export function enumFactors(tr: Trace, firstAvailableDim: number, mode: Contract
   }
   const scans = scanEnumSites(tr.values());
   for (const [time, sites] of scans) {
+    const fused = fusedFactors(sites, mode);
+    if (fused !== null) {
+      // the forward recursion already ran inside the scan's loop
+      for (const [l, d] of fused.layout.order) out.order.set(l, d);
+      for (const f of fused.factors) {
+        out.factors.push(f);
+        out.siteNames.push(time);
+      }
+      for (const l of fused.layout.batch) if (!out.plates.has(l)) out.sumVars.add(l);
+      continue;
+    }
     const { free, chain } = scanChainFactors(sites, firstAvailableDim, out.order, out.plates);
     out.plates.add(time);
     for (const f of free) {

@@ -13,6 +13,7 @@ import { PhloxError, type Tensor, type TensorLike, warn } from "../internal/ops.
 import { type Model, type SiteValue, siteTensor } from "../site-values.js";
 import { sumProduct } from "./contract.js";
 import { enumFactors } from "./enum-factors.js";
+import { FusedChain } from "./fused-chain.js";
 
 type AnyModel = (...args: never[]) => unknown;
 
@@ -52,15 +53,22 @@ export function enumTraceLogJoint(tr: Trace, firstAvailableDim: number, mode: "s
   return sumProduct(ef.factors, ef.sumVars, ef.plates, ef.order, mode);
 }
 
-/** @internal Runs `model` under `enumerate` (and `configEnumerate`) and returns its trace. */
+/**
+ * @internal Runs `model` under `enumerate` (and `configEnumerate`) and returns its trace; with `fuse`, the
+ * forward recursions of enumerated scans run inside their loops (for the summed log density only).
+ */
 export function enumTrace(
   model: AnyModel,
   args: readonly unknown[],
   firstAvailableDim: number,
   inner: ((run: () => unknown) => unknown) | null = null,
+  fuse = false,
 ): Trace {
   const m = configEnumerate(model as (...a: readonly unknown[]) => unknown);
-  const en = new EnumMessenger({ firstAvailableDim });
+  const en = new EnumMessenger({
+    firstAvailableDim,
+    scanReducer: fuse ? () => new FusedChain(firstAvailableDim, "sum") : undefined,
+  });
   const body = (): unknown => en.run(() => m(...args));
   return trace(() => (inner === null ? body() : inner(body))).getTrace();
 }
@@ -102,7 +110,7 @@ export function enumLogDensity<A extends unknown[]>(
   const nesting =
     options.maxPlateNesting ?? maxPlateNesting(trace(seed(sub as (...a: A) => unknown, 0)).getTrace(...args));
   const fad = -nesting - 1;
-  const tr = enumTrace(sub, args, fad);
+  const tr = enumTrace(sub, args, fad, null, true);
   return { logJoint: enumTraceLogJoint(tr, fad), trace: tr };
 }
 
@@ -167,6 +175,8 @@ export function planEnumeration(
 export function enumeratedModel(model: AnyModel, firstAvailableDim: number): AnyModel {
   const m = configEnumerate(model as (...a: readonly unknown[]) => unknown);
   const wrapped = (...args: readonly unknown[]): unknown =>
-    new EnumMessenger({ firstAvailableDim }).run(() => m(...args));
+    new EnumMessenger({ firstAvailableDim, scanReducer: () => new FusedChain(firstAvailableDim, "sum") }).run(
+      () => m(...args),
+    );
   return wrapped as AnyModel;
 }

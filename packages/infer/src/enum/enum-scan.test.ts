@@ -8,9 +8,10 @@ import { logLikelihood } from "../predictive.js";
 import { enumLogDensity } from "./enum-log-density.js";
 import { fixtureModels } from "./fixture-models.js";
 import { inferDiscrete } from "./infer-discrete.js";
+import { model3 } from "./scan-fixture-models.js";
 
 interface Case {
-  name: "model_1" | "model_2";
+  name: "model_1" | "model_2" | "model_3";
   params: Record<string, number[]>;
   logDensity: number;
   grad: Record<string, number[]>;
@@ -83,7 +84,7 @@ function model2(sequences: T.Tensor, lengths: T.Tensor): void {
   );
 }
 
-const models = { model_1: model1, model_2: model2 };
+const models = { model_1: model1, model_2: model2, model_3: model3 };
 const sequences = T.tensor(fixture.sequences, { dtype: "int32" });
 const lengths = T.tensor(fixture.lengths, { dtype: "int32" });
 const density = (c: Case, p: Record<string, T.Tensor>): T.Tensor =>
@@ -92,7 +93,7 @@ const params = (c: Case): Record<string, T.Tensor> =>
   Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, T.tensor(v)]));
 
 describe("enumeration through a model-level scan (NumPyro's scan_enum)", () => {
-  it("hmm_enum model_1 and model_2 with scan: value and gradient equal NumPyro's", () => {
+  it("hmm_enum model_1, model_2 and a second-order HMM (history 2) with scan: value and gradient equal NumPyro's", () => {
     for (const c of fixture.cases) {
       const p = params(c);
       const names = Object.keys(p);

@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import { Categorical, Normal } from "@phlox/distributions";
-import { sample, scan } from "@phlox/handlers";
+import { sample, scan, trace } from "@phlox/handlers";
 import * as T from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { enumFactors } from "./enum-factors.js";
 import { enumTrace } from "./enum-log-density.js";
+import { inferDiscrete } from "./infer-discrete.js";
 import { decodeScanChain } from "./infer-discrete-scan.js";
 
 const trans = [
@@ -44,7 +46,9 @@ describe("decoding the states of an enumerated scan", () => {
     const z = w.reduce((a, b) => a + b, 0);
     const best = paths[w.indexOf(Math.max(...w))];
     const decode = (draw: (() => number) | null): number[] =>
-      Array.from((decodeScanChain(chain, tr, ef.plates, ef.order, draw).get("x") as T.Tensor).dataSync());
+      Array.from(
+        (decodeScanChain(chain, tr, ef.plates, ef.order, draw, new Map()).get("x") as T.Tensor).dataSync(),
+      );
     expect(decode(null)).toEqual(best);
     let s = 12345;
     const rng = (): number => {
@@ -61,5 +65,39 @@ describe("decoding the states of an enumerated scan", () => {
       const p = w[i] / z;
       expect(Math.abs(c / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1e-3);
     });
+  }, 60_000);
+});
+
+const regime = JSON.parse(
+  readFileSync(new URL("../../fixtures/enum-scan-regime.json", import.meta.url), "utf8"),
+) as { pi: number[]; trans: number[][][]; locs: number[]; y: number[]; z: number; x: number[] };
+
+describe("inferDiscrete through a scan whose states depend on a discrete site outside it", () => {
+  /** A global regime z picks the HMM's transition matrix; the states run through scan. */
+  const regimeModel = (data: T.Tensor): void => {
+    const k = regime.locs.length;
+    const flat = T.reshape(T.tensor(regime.trans), [-1, k]);
+    const z = T.cast(sample("z", new Categorical(T.tensor(regime.pi))), "int32");
+    scan(
+      (x: T.Tensor, yt: T.Tensor) => {
+        const xt = T.cast(sample("x", new Categorical(T.take(flat, T.add(T.mul(z, k), x), 0))), "int32");
+        sample("y", new Normal(T.take(T.tensor(regime.locs), xt, 0), 1), { obs: yt });
+        return [xt, null];
+      },
+      T.scalar(0, "int32"),
+      data,
+    );
+  };
+  it("MAP regime and states equal NumPyro's infer_discrete (temperature 0)", () => {
+    const tr = trace(inferDiscrete(regimeModel, { temperature: 0 })).getTrace(T.tensor(regime.y));
+    expect((tr.get("z")?.value as T.Tensor | undefined)?.item()).toBe(regime.z);
+    expect(Array.from((tr.get("x")?.value as T.Tensor | undefined)?.dataSync() ?? [])).toEqual(regime.x);
+    // posterior draws run and give valid states
+    const draw = trace(inferDiscrete(regimeModel, { temperature: 1, rngKey: 3 })).getTrace(
+      T.tensor(regime.y),
+    );
+    const xs = Array.from((draw.get("x")?.value as T.Tensor | undefined)?.dataSync() ?? []);
+    expect(xs.length).toBe(regime.y.length);
+    expect(xs.every((v) => v >= 0 && v < regime.locs.length)).toBe(true);
   }, 60_000);
 });

@@ -8,6 +8,76 @@ import * as T from "@phlox/tensor";
 import { PhloxError, type Tensor } from "../internal/ops.js";
 import type { ScanChain } from "./scan-chain.js";
 
+/** @internal The chosen support indices of an enumerated site, one per cell of its plates. */
+export interface Chosen {
+  labels: string[];
+  sizes: number[];
+  index: Int32Array;
+}
+
+/**
+ * The step factors of a scan at the chosen values of the enumerated sites outside it that its body reads
+ * (a global regime, say): those batch axes are dropped, each plate cell reading its own chosen index. They
+ * were chosen jointly with the chain (the chain's factor, max- or sum-reduced over the steps, took part in
+ * their elimination), so this is the max-product (or forward-filter backward-sample) decoding of the whole.
+ */
+function conditionOnOuter(
+  chain: ScanChain,
+  plates: ReadonlySet<string>,
+  chosen: ReadonlyMap<string, Chosen>,
+): ScanChain {
+  const nb = chain.batch.length;
+  const keep = chain.batch.map((l, i) => (plates.has(l) ? i : -1)).filter((i) => i >= 0);
+  if (keep.length === nb) return chain;
+  const shape = chain.step.shape;
+  const steps = shape[0] as number;
+  const bs = shape.slice(1, 1 + nb);
+  const kk = (shape[nb + 1] as number) * (shape[nb + 2] as number);
+  const keepSizes = keep.map((i) => bs[i] as number);
+  const cellsIn = bs.reduce((a, b) => a * b, 1);
+  const cellsOut = keepSizes.reduce((a, b) => a * b, 1);
+  const f = chain.step.dataSync() as Float64Array;
+  const out = new Float64Array(steps * cellsOut * kk);
+  const pos = new Array<number>(nb).fill(0);
+  for (let cell = 0; cell < cellsOut; cell++) {
+    let rem = cell;
+    for (let j = keep.length - 1; j >= 0; j--) {
+      pos[keep[j] as number] = rem % (keepSizes[j] as number);
+      rem = Math.floor(rem / (keepSizes[j] as number));
+    }
+    chain.batch.forEach((l, i) => {
+      if (plates.has(l)) return;
+      const c = chosen.get(l);
+      const missing = c?.labels.find((pl) => !chain.batch.includes(pl));
+      if (c === undefined || missing !== undefined) {
+        throw new PhloxError(
+          "infer-discrete-scan",
+          `inferDiscrete: the enumerated sites of the scan (${chain.chains.map((n) => `"${n}"`).join(", ")}) ` +
+            `depend on the enumerated site "${l}" outside the scan${missing === undefined ? "" : `, which lies in plate "${missing}" that the scan's sites do not`}; ` +
+            `inferDiscrete cannot decode them jointly. Put the scan's sites in that plate, or write the loop over markov(range).`,
+        );
+      }
+      let off = 0;
+      c.labels.forEach((pl, j) => {
+        off = off * (c.sizes[j] as number) + (pos[chain.batch.indexOf(pl)] as number);
+      });
+      pos[i] = c.index[off] as number;
+    });
+    let cellIn = 0;
+    for (let i = 0; i < nb; i++) cellIn = cellIn * (bs[i] as number) + (pos[i] as number);
+    for (let t = 0; t < steps; t++)
+      out.set(
+        f.subarray((t * cellsIn + cellIn) * kk, (t * cellsIn + cellIn + 1) * kk),
+        (t * cellsOut + cell) * kk,
+      );
+  }
+  return {
+    ...chain,
+    step: T.reshape(T.tensor(out), [steps, ...keepSizes, ...shape.slice(nb + 1)]),
+    batch: keep.map((i) => chain.batch[i] as string),
+  };
+}
+
 /**
  * The chosen values of a scan's enumerated sites, stacked over the steps (`[T, ...step value shape]`).
  * @param chain - the scan's step factors (`enumFactors(...).chains`).
@@ -15,24 +85,27 @@ import type { ScanChain } from "./scan-chain.js";
  * @param plates - every plate label of the trace.
  * @param order - the dimension of each label.
  * @param draw - null for the maximum (temperature 0), else a source of uniform numbers (temperature 1).
+ * @param chosen - the values already chosen for the enumerated sites outside the scan (by plate cell).
  * @returns the values by site name.
  */
 export function decodeScanChain(
-  chain: ScanChain,
+  scanChain: ScanChain,
   tr: Trace,
   plates: ReadonlySet<string>,
   order: ReadonlyMap<string, number>,
   draw: (() => number) | null,
+  chosen: ReadonlyMap<string, Chosen>,
 ): Map<string, Tensor> {
-  const outer = chain.batch.filter((l) => !plates.has(l));
-  if (outer.length > 0) {
+  let chain = scanChain;
+  if (chain.history > 1) {
     throw new PhloxError(
-      "infer-discrete-scan",
-      `inferDiscrete: the enumerated sites of the scan (${chain.chains.map((n) => `"${n}"`).join(", ")}) depend on ` +
-        `the enumerated site "${outer[0]}" outside the scan, which inferDiscrete does not decode through a scan yet. ` +
-        `Write the loop as a plain loop over markov(range), or substitute "${outer[0]}".`,
+      "enum-scan-history",
+      `inferDiscrete: the scan of "${chain.chains[0]}" has history ${chain.history}, and decoding through scan handles ` +
+        `history 1 only (its log density handles any history). Write the loop over markov(range, { history }).`,
     );
   }
+  // enumerated sites outside the scan that the body reads: decode the chain given their chosen values
+  chain = conditionOnOuter(chain, plates, chosen);
   const f = chain.step.dataSync() as Float64Array;
   const shape = chain.step.shape;
   const steps = shape[0] as number;

@@ -14,7 +14,7 @@ import { type Key, PhloxError, type Tensor, toKey } from "../internal/ops.js";
 import { contractFactors, type Elimination } from "./contract.js";
 import { enumFactors } from "./enum-factors.js";
 import { enumTrace, maxPlateNesting } from "./enum-log-density.js";
-import { decodeScanChain } from "./infer-discrete-scan.js";
+import { type Chosen, decodeScanChain } from "./infer-discrete-scan.js";
 
 /** Options of {@link inferDiscrete}. */
 export interface InferDiscreteOptions {
@@ -27,12 +27,6 @@ export interface InferDiscreteOptions {
 }
 
 /** A discrete site's chosen values, over its plates. */
-interface Chosen {
-  labels: string[];
-  sizes: number[];
-  index: Int32Array;
-}
-
 /** Sets the chosen discrete values (substitute-like, for the final run). */
 class SetDiscrete extends Messenger {
   constructor(readonly values: ReadonlyMap<string, Tensor>) {
@@ -183,7 +177,8 @@ export function inferDiscrete<A extends unknown[], R>(
         let j = 0;
         draw = () => us[j++ % us.length] as number;
       }
-      for (const [name, v] of decodeScanChain(chain, tr, ef.plates, ef.order, draw)) scanned[name] = v;
+      for (const [name, v] of decodeScanChain(chain, tr, ef.plates, ef.order, draw, chosen))
+        scanned[name] = v;
     });
     const run = Object.keys(scanned).length === 0 ? model : (substitute(model, scanned) as typeof model);
     return new SetDiscrete(values).run(() => run(...args));

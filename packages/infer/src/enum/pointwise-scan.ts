@@ -35,6 +35,13 @@ export function scanPointwiseLogLik(
   const latent = sites.filter((s) => !s.isObserved);
   const { chain } = scanChainFactors(latent, firstAvailableDim, order, plates);
   const outer = chain.batch.filter((l) => !plates.has(l));
+  if (chain.history > 1) {
+    throw new PhloxError(
+      "enum-scan-history",
+      `logLikelihood: the scan of "${chain.chains[0]}" has history ${chain.history}, and pointwise log-likelihoods through scan handles ` +
+        `history 1 only (its log density handles any history). Write the loop over markov(range, { history }).`,
+    );
+  }
   const f = chain.step.dataSync() as Float64Array;
   const shape = chain.step.shape;
   const steps = shape[0] as number;
@@ -72,6 +79,34 @@ export function scanPointwiseLogLik(
     ),
     labels,
   };
+  // the joint prior of the chains' previous and current values, for observations that read both:
+  // α_{t−1}(p) + F_t(p, c) + β_t(c); the first step's previous value is the initial carry's (index 0)
+  let pairPrior: { t: Tensor; labels: string[] } | null = null;
+  const pair = (): { t: Tensor; labels: string[] } => {
+    if (pairPrior !== null) return pairPrior;
+    const joint = new Float64Array(steps * cells * k * k).fill(Number.NEGATIVE_INFINITY);
+    for (let t = 0; t < steps; t++)
+      for (let b = 0; b < cells; b++)
+        for (let p = 0; p < (t === 0 ? 1 : k); p++)
+          for (let c = 0; c < k; c++) {
+            const a =
+              t === 0
+                ? (alpha[b * k + c] as number)
+                : (alpha[((t - 1) * cells + b) * k + p] as number) + at(t, b, p, c);
+            joint[((t * cells + b) * k + p) * k + c] = a + (beta[(t * cells + b) * k + c] as number);
+          }
+    const prevNames = chain.info.chains.map((c) => c.prevName);
+    const raw2 = [time, ...chain.batch, ...prevNames, ...chain.chains];
+    const labels2 = [...raw2].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+    pairPrior = {
+      t: T.transpose(
+        T.tensor(joint).reshape([steps, ...batchSizes, ...chain.sizes, ...chain.sizes]),
+        labels2.map((l) => raw2.indexOf(l)),
+      ),
+      labels: labels2,
+    };
+    return pairPrior;
+  };
   const prevs = new Set(chain.info.chains.map((c) => c.prevName));
   const out = new Map<string, Tensor>();
   for (const site of sites) {
@@ -81,16 +116,19 @@ export function scanPointwiseLogLik(
     let yf = siteFactor(unscaled, firstAvailableDim, order);
     if (!yf.labels.includes(time))
       yf = { t: T.reshape(yf.t, [1, ...yf.t.shape]), labels: [time, ...yf.labels] };
-    const bad = yf.labels.find((l) => prevs.has(l) || outer.includes(l));
+    const bad = yf.labels.find((l) => outer.includes(l));
     if (bad !== undefined) {
       throw new PhloxError(
         "enum-scan-loglik",
-        `logLikelihood: the observed site "${site.name}" in a scan depends on "${bad}" (an enumerated value of ` +
-          `the previous step, or one outside the scan), which pointwise log-likelihoods through scan do not ` +
-          `handle. Write the loop over markov(range), or compute the marginal with logDensity.`,
+        `logLikelihood: the observed site "${site.name}" in a scan depends on "${bad}" (an enumerated site ` +
+          `outside the scan), which pointwise log-likelihoods through scan do not handle. Write the loop over ` +
+          `markov(range), or compute the marginal with logDensity.`,
       );
     }
-    const r = eliminate(productOf([prior, yf], order), chain.chains, "sum");
+    const readsPrev = yf.labels.some((l) => prevs.has(l));
+    const r = readsPrev
+      ? eliminate(productOf([pair(), yf], order), [...chain.chains, ...prevs], "sum")
+      : eliminate(productOf([prior, yf], order), chain.chains, "sum");
     // lay the result out as the site's stacked batch shape [T, ...]: its plates at their dimensions
     const own = site.condIndepStack;
     const vs = site.value.shape;

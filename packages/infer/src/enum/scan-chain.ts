@@ -14,8 +14,13 @@ import { siteFactor } from "./enum-factors.js";
 /** The step factors of one enumerated scan, laid out for the forward recursion. */
 export interface ScanChain {
   readonly info: ScanEnumInfo;
-  /** Log factors `[T, ...batchSizes, P, C]`: P (C) runs over the joint previous (current) values of the chains. */
+  /**
+   * Log factors `[T, ...batchSizes, P_h, …, P_1, C]`: P_j (C) runs over the joint values of the chains j
+   * steps back (at the current step); h is the scan's history.
+   */
   readonly step: Tensor;
+  /** The scan's history h (1: a first-order chain). */
+  readonly history: number;
   /** Labels of the batch axes: plates of the chains and enumerated sites outside the scan. */
   readonly batch: readonly string[];
   /** Names of the scan's enumerated sites, in the order their values are laid out along P and C. */
@@ -51,7 +56,8 @@ export function scanChainFactors(
 ): { free: Factor[]; chain: ScanChain } {
   const info = (sites[0] as Message).infer.scanEnum as ScanEnumInfo;
   const chainNames = info.chains.map((c) => c.name);
-  const chainLabels = new Set(info.chains.flatMap((c) => [c.name, c.prevName]));
+  const h = info.history;
+  const chainLabels = new Set(info.chains.flatMap((c) => [c.name, ...c.prevNames]));
   // The chains live in the plates every enumerated site of the body shares.
   let chainPlates: Set<string> | null = null;
   for (const s of sites) {
@@ -104,45 +110,70 @@ export function scanChainFactors(
   const prod = productOf(held, order);
   const sizes = info.chains.map((c) => c.size);
   const batch = prod.labels.filter((l) => l !== info.time && !chainLabels.has(l));
-  const labels = [info.time, ...batch, ...info.chains.map((c) => c.prevName), ...chainNames];
+  const prevLabels: string[] = [];
+  const prevSizes: number[] = [];
+  for (let j = h; j >= 1; j--) {
+    for (const c of info.chains) {
+      prevLabels.push(c.prevNames[j - 1] as string);
+      prevSizes.push(c.size);
+    }
+  }
+  const labels = [info.time, ...batch, ...prevLabels, ...chainNames];
   const batchSizes = batch.map((l) => prod.t.shape[prod.labels.indexOf(l)] as number);
-  const full = [info.length, ...batchSizes, ...sizes, ...sizes];
+  const full = [info.length, ...batchSizes, ...prevSizes, ...sizes];
   const k = sizes.reduce((a, b) => a * b, 1);
-  const step = T.reshape(arrange(prod, labels, full), [info.length, ...batchSizes, k, k]);
-  return { free, chain: { info, step, batch, chains: chainNames, sizes } };
+  const joint = new Array<number>(h + 1).fill(k);
+  const step = T.reshape(arrange(prod, labels, full), [info.length, ...batchSizes, ...joint]);
+  return { free, chain: { info, step, batch, chains: chainNames, sizes, history: h } };
 }
 
 /**
- * Sums (or maxes) the enumerated sites of a scan out of its step factors by the forward recursion, compiled as
- * one loop over the steps. The first step's previous values are the initial carry's (one value, broadcast), so
- * it reads previous index 0.
+ * Sums (or maxes) the enumerated sites of a scan out of its step factors by the forward recursion over the
+ * chains' values of the last h steps (h = history), compiled as one loop over the steps:
+ * `α_t(x_{t−h+1..t}) = ⊕_{x_{t−h}} α_{t−1}(x_{t−h..t−1}) ⊗ F_t(x_{t−h..t})`. In the first h steps the value
+ * that leaves the window is the initial carry's (one value, broadcast), so they read its index 0.
  * @param chain - from {@link scanChainFactors}.
  * @param mode - `"sum"` (log-sum-exp) or `"max"` (Viterbi).
  * @returns a factor over the chain's batch labels.
  */
 export function chainFactor(chain: ScanChain, mode: ContractMode): Factor {
   const nb = chain.batch.length;
+  const h = chain.history;
   const f = chain.step;
   const shape = f.shape;
-  const k = shape[nb + 2] as number;
-  const reduce = (t: Tensor, axis: number): Tensor =>
-    mode === "sum" ? T.logSumExp(t, [axis]) : T.max(t, [axis]);
-  const first = T.reshape(
-    T.slice(f, [0, ...new Array<number>(nb).fill(0), 0, 0], [1, ...shape.slice(1, nb + 1), 1, k]),
-    [...shape.slice(1, nb + 1), k],
-  );
-  let alpha = first;
-  if (chain.info.length > 1) {
-    const rest = T.slice(f, [1]);
-    const col = [...shape.slice(1, nb + 1), k, 1];
+  const batchShape = shape.slice(1, nb + 1);
+  const k = shape[nb + 1] as number;
+  const reduce = (t: Tensor, axes: number[]): Tensor =>
+    mode === "sum" ? T.logSumExp(t, axes) : T.max(t, axes);
+  const stateShape = [...batchShape, ...new Array<number>(h).fill(k)];
+  const col = [...stateShape, 1];
+  const row = (t: number): Tensor => T.reshape(T.slice(f, [t], [t + 1]), shape.slice(1));
+  // α over the chains' values of the last h steps; the first h steps read the initial carry (index 0 of the
+  // value that falls out of the window), the others sum (max) it out
+  let alpha: Tensor = T.zeros(stateShape, f.dtype);
+  const peeled = Math.min(h, chain.info.length);
+  for (let t = 0; t < peeled; t++) alpha = firstOut(T.add(T.reshape(alpha, col), row(t)), nb);
+  if (chain.info.length > peeled) {
     [alpha] = T.scan(
-      (a: Tensor, ft: Tensor) => [reduce(T.add(T.reshape(a, col), ft), nb), null] as const,
-      first,
-      rest,
+      (a: Tensor, ft: Tensor) => [reduce(T.add(T.reshape(a, col), ft), [nb]), null] as const,
+      alpha,
+      T.slice(f, [peeled]),
       { name: "enumerated scan" },
     );
   }
-  return { t: reduce(alpha, nb), labels: [...chain.batch] };
+  const all = Array.from({ length: h }, (_, j) => nb + j);
+  return { t: reduce(alpha, all), labels: [...chain.batch] };
+}
+
+/** `joint` at index 0 of axis `axis` (that axis dropped). */
+export function firstOut(joint: Tensor, axis: number): Tensor {
+  const s = joint.shape;
+  const start = s.map(() => 0);
+  const end = s.map((d, i) => (i === axis ? 1 : d));
+  return T.reshape(
+    T.slice(joint, start, end),
+    s.filter((_, i) => i !== axis),
+  );
 }
 
 /** The step factors of each enumerated scan in a trace, by its time label, plus the order of its sites. */

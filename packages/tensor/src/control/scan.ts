@@ -4,6 +4,7 @@
 import { jsBackend } from "../core/backend.js";
 import { isFloat } from "../core/dtype.js";
 import { DtypeError, PhloxError, ShapeError } from "../core/errors.js";
+import { type Atom, isLiteral, type Program, type Var } from "../core/ir.js";
 import { type Aval, defineMultiPrimitive, type MultiPrimitive, type ScanParams } from "../core/primitive.js";
 import { type TreeDef, treeFlatten, treeUnflatten } from "../core/pytree.js";
 import { fromArray, type Tensor } from "../core/tensor.js";
@@ -11,6 +12,7 @@ import { bindMulti } from "../core/trace.js";
 import { zerosLike } from "../internal/elementwise.js";
 import { interpretMulti } from "../jit/interpret.js";
 import { stack } from "../ops/shape-ops.js";
+import { concatenate } from "../primitives/concatenate.js";
 import { reshape } from "../primitives/reshape.js";
 import { slice } from "../primitives/slice.js";
 import { evalProgram, outAval, showAval, tensorTree, traceBody } from "./body.js";
@@ -127,6 +129,90 @@ export const scanP: MultiPrimitive<"scan"> = /* @__PURE__ */ defineMultiPrimitiv
     return grads;
   },
 });
+
+/**
+ * Indices of the carries whose new value the body computes from its consts alone (not from a carry or an xs
+ * slice): after the first step such a carry holds the same value at every step.
+ */
+export function invariantCarries(p: ScanParams): number[] {
+  const { body, numConsts: nc, numCarry: nh } = p;
+  const varying = new Set<number>();
+  body.inputs.forEach((v, i) => {
+    if (i >= nc) varying.add(v.id);
+  });
+  for (const e of body.eqns) {
+    if (e.inputs.some((a) => !isLiteral(a) && varying.has(a.id)))
+      for (const o of e.outputs) varying.add(o.id);
+  }
+  const out: number[] = [];
+  for (let k = 0; k < nh; k++) {
+    const a = body.outputs[k] as Atom;
+    if (isLiteral(a) || !varying.has(a.id)) out.push(k);
+  }
+  return out;
+}
+
+/**
+ * Binds a scan, first peeling its first step off when some carry is loop-invariant after it (its new value
+ * depends on the consts only, as the enumerated values an enumerated model-level scan carries): the first
+ * step runs on its own, and the remaining steps get those carries as consts, so the work that depends on
+ * them alone is hoisted out of the loop (and out of the reverse-mode loop) by the simplifier.
+ */
+function peelInvariantCarries(
+  p: ScanParams,
+  consts: readonly Tensor[],
+  init: readonly Tensor[],
+  xs: readonly Tensor[],
+): Tensor[] {
+  const inv = p.length >= 2 ? invariantCarries(p) : [];
+  if (inv.length === 0) return bindMulti(scanP, [...consts, ...init, ...xs], p);
+  const nc = p.numConsts;
+  const nh = p.numCarry;
+  const first = p.reverse ? p.length - 1 : 0;
+  const outs0 = evalProgram(p.body, [...consts, ...init, ...xs.map((x) => sliceAt(x, first))]);
+  const rest = xs.map((x) =>
+    slice(
+      x,
+      x.shape.map((_, i) => (i === 0 && !p.reverse ? 1 : 0)),
+      x.shape.map((d, i) => (i === 0 && p.reverse ? d - 1 : d)),
+    ),
+  );
+  const isInv = new Set(inv);
+  const others = Array.from({ length: nh }, (_, k) => k).filter((k) => !isInv.has(k));
+  const ins = p.body.inputs;
+  const body: Program = {
+    ...p.body,
+    inputs: [
+      ...ins.slice(0, nc),
+      ...inv.map((k) => ins[nc + k] as Var),
+      ...others.map((k) => ins[nc + k] as Var),
+      ...ins.slice(nc + nh),
+    ],
+    outputs: [...others.map((k) => p.body.outputs[k] as Atom), ...p.body.outputs.slice(nh)],
+  };
+  const peeled: ScanParams = {
+    ...p,
+    body,
+    numConsts: nc + inv.length,
+    numCarry: others.length,
+    length: p.length - 1,
+  };
+  const outs = bindMulti(
+    scanP,
+    [...consts, ...inv.map((k) => outs0[k] as Tensor), ...others.map((k) => outs0[k] as Tensor), ...rest],
+    peeled,
+  );
+  const carry: Tensor[] = outs0.slice(0, nh);
+  others.forEach((k, j) => {
+    carry[k] = outs[j] as Tensor;
+  });
+  const ys = outs.slice(others.length).map((y, j) => {
+    const y0 = outs0[nh + j] as Tensor;
+    const row = reshape(y0, [1, ...y0.shape]);
+    return concatenate(p.reverse ? [y, row] : [row, y], 0);
+  });
+  return [...carry, ...ys];
+}
 
 /** A stable text key of a tree structure (for comparing carries). */
 export function treeText(d: TreeDef): string {
@@ -268,7 +354,7 @@ export function scan<C, X, Y>(
     checkpoint: options.checkpoint === true,
     name,
   };
-  const outs = bindMulti(scanP, [...body.captured, ...initTree.leaves, ...xsTree.leaves], params);
+  const outs = peelInvariantCarries(params, body.captured, initTree.leaves, xsTree.leaves);
   const carry = treeUnflatten(initTree.treedef, outs.slice(0, nh)) as C;
   const ys = treeUnflatten(yTree as unknown as TreeDef, outs.slice(nh)) as Y;
   return [carry, ys];

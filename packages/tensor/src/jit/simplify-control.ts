@@ -6,6 +6,7 @@
  */
 import { type Atom, type Eqn, isLiteral, type Literal, type Program, type Var } from "../core/ir.js";
 import type { CondParams, ScanParams, WhileLoopParams } from "../core/primitive.js";
+import { accumulateLinear } from "./linear-accumulate.js";
 import { eliminateDeadCode, type SimplifyOptions, simplify } from "./simplify.js";
 
 const CONTROL = new Set(["scan", "cond", "whileLoop"]);
@@ -113,9 +114,10 @@ const literalOf = (a: Atom, o: Outer): Atom | null => {
  * Rewrites a scan before its body is simplified: broadcast literals passed as consts or xs go into the
  * body; equations of the body that depend only on the consts move out of the loop (loop-invariant code
  * motion); a stacked output whose only use is a full sum becomes an accumulating carry (no `[T, …]` buffer,
- * no second loop). `pre` receives the equations to emit before the scan.
+ * no second loop); a carry accumulating a linear function of a per-step value accumulates the value instead
+ * (L applied once after the loop). `pre` receives the equations to emit before the scan, `post` after it.
  */
-function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
+function optimizeScan(e: Eqn, o: Outer, pre: Eqn[], post: Eqn[]): Eqn {
   const p = e.params as ScanParams;
   let nc = p.numConsts;
   let nh = p.numCarry;
@@ -160,13 +162,33 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
     const kept: Eqn[] = [];
     const hoisted: Var[] = [];
     const hoistedOuter: Atom[] = [];
+    // equations of literals alone (a broadcast literal) stay in the body, copied outside when needed there
+    const local = new Map<number, Eqn>();
+    const outer = (a: Atom): Atom => {
+      if (isLiteral(a)) return a;
+      const got = invariant.get(a.id);
+      if (got !== undefined) return got;
+      const q = local.get(a.id) as Eqn;
+      const outs = q.outputs.map((v) => o.fresh(v.shape, v.dtype));
+      pre.push({ ...q, outputs: outs } as Eqn);
+      q.outputs.forEach((v, i) => {
+        invariant.set(v.id, outs[i] as Var);
+      });
+      return invariant.get(a.id) as Atom;
+    };
     for (const q of bodyEqns) {
       const vars = q.inputs.filter((a) => !isLiteral(a)) as Var[];
-      if (vars.length > 0 && vars.every((v) => invariant.has(v.id)) && q.primitive !== "randomBits") {
+      if (vars.length === 0 && q.primitive !== "randomBits") {
+        for (const v of q.outputs) local.set(v.id, q);
+        kept.push(q);
+        continue;
+      }
+      const inv = vars.every((v) => invariant.has(v.id) || local.has(v.id));
+      if (vars.length > 0 && inv && vars.some((v) => invariant.has(v.id)) && q.primitive !== "randomBits") {
         const outs = q.outputs.map((v) => o.fresh(v.shape, v.dtype));
         pre.push({
           ...q,
-          inputs: q.inputs.map((a) => (isLiteral(a) ? a : (invariant.get(a.id) as Atom))),
+          inputs: q.inputs.map(outer),
           outputs: outs,
         } as Eqn);
         q.outputs.forEach((v, i) => {
@@ -233,6 +255,28 @@ function optimizeScan(e: Eqn, o: Outer, pre: Eqn[]): Eqn {
     const r = carrySquares(o, pre, inputs, bodyInputs, bodyEqns, bodyOutputs, outputs, nc, nh, next);
     if (r !== null) {
       ({ nh, next } = r);
+      bodyEqns = r.bodyEqns;
+      bodyOutputs = r.bodyOutputs;
+      changed = true;
+    }
+  }
+  // (f) a carry that accumulates L(u_t), L linear with invariant operands: accumulate u_t, apply L after
+  {
+    const r = accumulateLinear(
+      o.fresh,
+      pre,
+      post,
+      inputs,
+      bodyInputs,
+      bodyEqns,
+      bodyOutputs,
+      outputs,
+      nc,
+      nh,
+      next,
+    );
+    if (r !== null) {
+      ({ next } = r);
       bodyEqns = r.bodyEqns;
       bodyOutputs = r.bodyOutputs;
       changed = true;
@@ -618,6 +662,7 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
       else u.push(e);
     }
   }
+  const post: Eqn[] = [];
   for (const e0 of p.eqns) {
     if (outer.dropped.has(e0)) {
       changed = true;
@@ -626,8 +671,9 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
     let e = e0;
     if (e0.primitive === "scan") {
       const pre: Eqn[] = [];
-      e = optimizeScan(e0, outer, pre);
+      e = optimizeScan(e0, outer, pre, post);
       if (pre.length > 0) eqns.push(...pre);
+      for (const q of post) for (const a of q.inputs) if (!isLiteral(a)) used.add(a.id);
       if (e !== e0) changed = true;
     }
     const se =
@@ -641,6 +687,7 @@ export function simplifyControlFlow(p: Program, options: SimplifyOptions = {}): 
     const ne = se === null ? null : hoistBodyConstants(se, constants, fresh);
     if (ne !== e) changed = true;
     if (ne !== null) eqns.push(ne);
+    if (post.length > 0) eqns.push(...post.splice(0));
   }
   return changed ? { ...p, constants, eqns } : p;
 }
