@@ -30,8 +30,14 @@ import {
   withIndices,
 } from "./internal/ecs-model.js";
 import { copyHMCOptions } from "./internal/potential-source.js";
-import type { Kernel, KernelInitArgs, SiteLayout, SiteValue } from "./kernel.js";
+import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 import { randInt, rngFrom } from "./potential-kernel.js";
+import {
+  type BuiltWith,
+  checkWorkerModule,
+  type KernelModuleSpec,
+  modelKernelWorkerSpec,
+} from "./worker-model-kernel.js";
 
 /** A Taylor-expansion control variate for the log-likelihood (see {@link taylorProxy}). */
 export interface TaylorProxy {
@@ -64,6 +70,11 @@ export interface HMCECSOptions {
   numBlocks?: number;
   /** {@link taylorProxy}, or none for naive subsampling (the plate's N/m scaling). */
   proxy?: TaylorProxy;
+  /**
+   * How a worker rebuilds this kernel for `chainMethod: "parallel"` (the model is a closure): a module that
+   * exports a function building the same kernel (see `KernelModuleSpec`).
+   */
+  workerModule?: KernelModuleSpec;
 }
 
 interface ECSPart {
@@ -93,8 +104,8 @@ interface HMCECSStateJSON {
  * potential. With `proxy: taylorProxy(ref)` the log-likelihood is the difference estimator around `ref`
  * (control variates); without, the subsample is scaled by N/m (naive subsampling).
  *
- * Chains run "sequential" or "vectorized" (the potential runs the model eagerly with the current indices,
- * which a worker cannot rebuild). Extra fields: HMC's plus `gibbsAcceptProb`.
+ * Chains run "sequential", "vectorized" (in lockstep, one chain after another at each step) or "parallel"
+ * (one worker per chain, with the `workerModule` option, since the model is a closure). Extra fields: HMC's plus `gibbsAcceptProb`.
  * @example
  * const kernel = new HMCECS(new NUTS(model), { numBlocks: 10, proxy: taylorProxy({ coefs: mapCoefs }) });
  * await new MCMC(kernel, { numWarmup: 500, numSamples: 500 }).run(0, X, y);
@@ -122,6 +133,8 @@ export class HMCECS implements Kernel<HMCECSState> {
   private ref?: Float64Array;
   private totals = new Map<string, ProxyTotals>();
   private current?: ECSPart;
+  private readonly workerModule?: KernelModuleSpec;
+  private built?: BuiltWith;
 
   /**
    * @param inner - an HMC or NUTS kernel built from a model: `new HMCECS(new NUTS(model, opts), { numBlocks, proxy })`.
@@ -151,6 +164,7 @@ export class HMCECS implements Kernel<HMCECSState> {
     }
     this.numBlocks = numBlocks;
     this.proxy = options.proxy;
+    this.workerModule = checkWorkerModule("HMCECS", options.workerModule);
     this.model = source.model;
     this.modelOptions = source.options;
     const hmcOptions = copyHMCOptions<HMCOptions>(source.options, { algo: inner.core.options.algo });
@@ -263,6 +277,7 @@ export class HMCECS implements Kernel<HMCECSState> {
         jit: false,
       } as never) as ModelPotential & { unconstrain?: (v: Record<string, unknown>) => Float64Array };
       this.args = args.modelArgs;
+      this.built = { key: [args.key[0], args.key[1]], numWarmup: args.numWarmup, modelArgs: args.modelArgs };
       if (this.proxy) this.buildProxy(idx);
     }
     const info = this.info as ModelPotential;
@@ -380,6 +395,15 @@ export class HMCECS implements Kernel<HMCECSState> {
   postprocess(z: Float64Array): Record<string, SiteValue> {
     if (!this.info) return { z: { data: Float64Array.from(z), shape: [z.length] } };
     return this.info.postprocess(z);
+  }
+
+  /**
+   * How a worker rebuilds this kernel (`chainMethod: "parallel"`): the `workerModule` option's builder, then
+   * the first chain's `init` replayed on the run's arguments.
+   * @throws PhloxError (`parallel-needs-module`) without `workerModule`, naming the fix.
+   */
+  workerSpec(): WorkerPotentialSpec {
+    return modelKernelWorkerSpec("HMCECS", this.workerModule, this.built, this.layout, "the model (a closure)");
   }
 
   /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */
