@@ -1,7 +1,6 @@
 import { PhloxError } from "@phlox/tensor";
 import { HMCGibbs, type HMCGibbsState } from "./hmc-gibbs.js";
 import type { HMC } from "./hmc-kernel.js";
-import type { KernelModuleSpec } from "./worker-model-kernel.js";
 import {
   acceptDiscrete,
   type DiscreteProposal,
@@ -15,6 +14,7 @@ import {
   permutation,
   quoteNames,
 } from "./internal/gibbs-model.js";
+import type { KernelModuleSpec } from "./worker-model-kernel.js";
 
 /** Options of {@link DiscreteHMCGibbs} (NumPyro's `random_walk`, `modified`). */
 export interface DiscreteHMCGibbsOptions {

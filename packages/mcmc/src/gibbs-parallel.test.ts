@@ -79,8 +79,8 @@ describe("Gibbs kernels in parallel (worker) chains", () => {
     await expect(badArg.run(0, y, () => withFn)).rejects.toThrow(
       /DiscreteHMCGibbs: .*argument 1 is a function, which cannot be sent/,
     );
-    expect(() => new HMCGibbs(new NUTS(docstringModel), exactX, ["x"], { workerModule: "x" as never })).toThrow(
-      /workerModule must be \{ module: string, exportName: string/,
-    );
+    expect(
+      () => new HMCGibbs(new NUTS(docstringModel), exactX, ["x"], { workerModule: "x" as never }),
+    ).toThrow(/workerModule must be \{ module: string, exportName: string/);
   });
 });

@@ -56,7 +56,6 @@ export interface HMCGibbsOptions {
   workerModule?: KernelModuleSpec;
 }
 
-
 /**
  * A user's Gibbs update (NumPyro's `gibbs_fn`): new values of the Gibbs sites drawn from (or towards) their
  * conditional given the HMC sites. `gibbsSites` holds their current values, `hmcSites` the constrained

@@ -156,7 +156,10 @@ export function modelKernelWorkerSpec(
     );
   }
   if (!built) {
-    throw new PhloxError("parallel-not-initialised", `${kernel}: workerSpec() needs a chain initialised first.`);
+    throw new PhloxError(
+      "parallel-not-initialised",
+      `${kernel}: workerSpec() needs a chain initialised first.`,
+    );
   }
   const payload: ModelKernelWorkerPayload = {
     kernel,
@@ -183,7 +186,11 @@ export function modelKernelWorkerSpec(
  */
 export async function buildModelWorkerKernel(p: ModelKernelWorkerPayload): Promise<Kernel> {
   const where = `${p.source.module}#${p.source.exportName}`;
-  const build = await importExport({ module: p.source.module, exportName: p.source.exportName, payload: null });
+  const build = await importExport({
+    module: p.source.module,
+    exportName: p.source.exportName,
+    payload: null,
+  });
   if (typeof build !== "function") {
     throw new PhloxError(
       "worker-bad-spec",
