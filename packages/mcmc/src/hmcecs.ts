@@ -127,7 +127,9 @@ interface HMCECSStateJSON {
  * const kernel = new HMCECS(new NUTS(model), { numBlocks: 10, proxy: taylorProxy({ coefs: mapCoefs }) });
  * await new MCMC(kernel, { numWarmup: 500, numSamples: 500 }).run(0, X, y);
  */
-export class HMCECS implements Kernel<HMCECSState> {
+export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites extends string = string>
+  implements Kernel<HMCECSState, Args, Sites>
+{
   readonly sampleField = "z";
   readonly defaultFields: readonly string[] = [
     "diverging",
@@ -162,7 +164,7 @@ export class HMCECS implements Kernel<HMCECSState> {
    * @param options - `numBlocks` (default 1) and `proxy`.
    * @throws PhloxError when `inner` was built from a potential, or for a bad `numBlocks`.
    */
-  constructor(inner: HMC, options: HMCECSOptions = {}) {
+  constructor(inner: HMC<Args, Sites>, options: HMCECSOptions = {}) {
     const source = inner?.modelSource;
     if (!source) {
       throw new PhloxError(
@@ -339,7 +341,7 @@ export class HMCECS implements Kernel<HMCECSState> {
   }
 
   /** Starts a chain: finds the subsampled plates, draws indices, builds the proxy, initialises HMC/NUTS. */
-  init(args: KernelInitArgs): HMCECSState {
+  init(args: KernelInitArgs<Args>): HMCECSState {
     const [kInit, kGibbs, kHmc] = splitKey(args.key, 3);
     const factory = this.modelOptions.initializeModel;
     if (!factory) {
@@ -513,9 +515,10 @@ export class HMCECS implements Kernel<HMCECSState> {
   }
 
   /** Constrained values of one draw (the indices are not reported). */
-  postprocess(z: Float64Array): Record<string, SiteValue> {
-    if (!this.info) return { z: { data: Float64Array.from(z), shape: [z.length] } };
-    return this.info.postprocess(z);
+  postprocess(z: Float64Array): Record<Sites, SiteValue> {
+    if (!this.info)
+      return { z: { data: Float64Array.from(z), shape: [z.length] } } as Record<Sites, SiteValue>;
+    return this.info.postprocess(z) as Record<Sites, SiteValue>;
   }
 
   /**
