@@ -58,7 +58,10 @@ const isAIESMove = (m: unknown): m is AIESMove =>
  * const kernel = new AIES(model, { moves: [[AIES.DEMove(), 0.5], [AIES.StretchMove(), 0.5]] });
  * const mcmc = new MCMC(kernel, { numWarmup: 1000, numSamples: 2000, numChains: 20, chainMethod: "vectorized" });
  */
-export class AIES extends EnsembleKernel {
+export class AIES<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends EnsembleKernel<Args, Sites> {
   readonly defaultFields: readonly string[] = ["acceptProb", "meanAcceptProb"];
   protected readonly kind: WorkerKernelKind = "AIES";
   protected readonly innerFields = ["acceptProb", "meanAcceptProb"] as const;
@@ -66,8 +69,8 @@ export class AIES extends EnsembleKernel {
   private readonly table: MoveTable<AIESMove>;
 
   constructor(potentialOptions: PotentialSource & AIESOptions);
-  constructor(model: Model, options?: ModelSource & AIESOptions);
-  constructor(a: (PotentialSource & AIESOptions) | Model, b: ModelSource & AIESOptions = {}) {
+  constructor(model: Model<Args, Sites>, options?: ModelSource & AIESOptions);
+  constructor(a: (PotentialSource & AIESOptions) | Model<Args, Sites>, b: ModelSource & AIESOptions = {}) {
     super(a, b, "AIES");
     const o: AIESOptions = typeof a === "function" ? b : a;
     this.randomizeSplit = o.randomizeSplit ?? false;

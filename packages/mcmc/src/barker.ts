@@ -91,7 +91,10 @@ function softplus(x: number): number {
  * The Metropolis–Hastings kernels with an adapted step size and mass matrix: {@link BarkerMH} and
  * {@link RandomWalkMH} differ only in the proposal.
  */
-abstract class AdaptiveMH extends PotentialKernel<MHState> {
+abstract class AdaptiveMH<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends PotentialKernel<MHState, Args, Sites> {
   readonly sampleField = "z";
   readonly defaultFields: readonly string[] = ["acceptProb", "meanAcceptProb", "stepSize"];
   protected readonly opts: MHAdaptOptions;
@@ -99,7 +102,7 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
   protected scratch = { a: new Float64Array(0), b: new Float64Array(0), c: new Float64Array(0) };
 
   protected constructor(
-    a: (PotentialSource & MHOptions) | Model,
+    a: (PotentialSource & MHOptions) | Model<Args, Sites>,
     b: ModelSource & MHOptions,
     name: string,
     defaultTarget: number,
@@ -119,7 +122,7 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
   }
 
   /** Starts a chain at its initial point (models: builds the potential). */
-  init(args: KernelInitArgs): MHState {
+  init(args: KernelInitArgs<Args>): MHState {
     const { z0, key } = this.start(args);
     const d = z0.length;
     const zGrad = new Float64Array(d);
@@ -231,11 +234,14 @@ abstract class AdaptiveMH extends PotentialKernel<MHState> {
  * const U = (z: Float64Array, g: Float64Array) => { g[0] = z[0]; return 0.5 * z[0] ** 2; };
  * const mcmc = new MCMC(new BarkerMH({ potentialFn: U, initParams: [0] }), { numWarmup: 500, numSamples: 2000 });
  */
-export class BarkerMH extends AdaptiveMH {
+export class BarkerMH<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends AdaptiveMH<Args, Sites> {
   protected readonly kind: WorkerKernelKind = "BarkerMH";
   constructor(potentialOptions: PotentialSource & MHOptions);
-  constructor(model: Model, options?: ModelSource & MHOptions);
-  constructor(a: (PotentialSource & MHOptions) | Model, b: ModelSource & MHOptions = {}) {
+  constructor(model: Model<Args, Sites>, options?: ModelSource & MHOptions);
+  constructor(a: (PotentialSource & MHOptions) | Model<Args, Sites>, b: ModelSource & MHOptions = {}) {
     super(a, b, "BarkerMH", 0.4);
   }
 
@@ -270,11 +276,14 @@ export class BarkerMH extends AdaptiveMH {
  * const U = (z: Float64Array, g: Float64Array) => 0.5 * z[0] ** 2;
  * const mcmc = new MCMC(new RandomWalkMH({ potentialFn: U, initParams: [0] }), { numWarmup: 500, numSamples: 5000 });
  */
-export class RandomWalkMH extends AdaptiveMH {
+export class RandomWalkMH<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends AdaptiveMH<Args, Sites> {
   protected readonly kind: WorkerKernelKind = "RandomWalkMH";
   constructor(potentialOptions: PotentialSource & MHOptions);
-  constructor(model: Model, options?: ModelSource & MHOptions);
-  constructor(a: (PotentialSource & MHOptions) | Model, b: ModelSource & MHOptions = {}) {
+  constructor(model: Model<Args, Sites>, options?: ModelSource & MHOptions);
+  constructor(a: (PotentialSource & MHOptions) | Model<Args, Sites>, b: ModelSource & MHOptions = {}) {
     super(a, b, "RandomWalkMH", 0.234);
   }
 

@@ -14,6 +14,7 @@ import {
   permutation,
   quoteNames,
 } from "./internal/gibbs-model.js";
+import type { KernelModuleSpec } from "./worker-model-kernel.js";
 
 /** Options of {@link DiscreteHMCGibbs} (NumPyro's `random_walk`, `modified`). */
 export interface DiscreteHMCGibbsOptions {
@@ -27,6 +28,11 @@ export interface DiscreteHMCGibbsOptions {
    * matching Metropolis correction. Default false.
    */
   modified?: boolean;
+  /**
+   * How a worker rebuilds this kernel for `chainMethod: "parallel"` (the model is a closure): a module that
+   * exports a function building the same kernel (see `KernelModuleSpec`).
+   */
+  workerModule?: KernelModuleSpec;
 }
 
 /** A discrete Gibbs site's finite support and the element → site map. */
@@ -47,7 +53,7 @@ interface DiscreteSupports {
  * continuous sites, conditioned on the discrete ones. Discrete sites marked `infer: { enumerate: "parallel" }`
  * are left to enumeration, as in NumPyro.
  *
- * Chains run "sequential" or "vectorized". Draws (`getSamples`) hold the discrete sites too.
+ * Chains run "sequential", "vectorized" or "parallel" (with `workerModule`). Draws (`getSamples`) hold the discrete sites too.
  * @example
  * const model = (probs: Tensor, locs: Tensor) => {
  *   const c = sample("c", new Categorical({ probs }));
@@ -71,7 +77,7 @@ export class DiscreteHMCGibbs extends HMCGibbs {
    */
   constructor(innerKernel: HMC, options: DiscreteHMCGibbsOptions = {}) {
     const name = new.target === DiscreteHMCGibbs ? "DiscreteHMCGibbs" : "MixedHMC";
-    super(innerKernel, undefined, [], name);
+    super(innerKernel, undefined, [], name, { workerModule: options.workerModule });
     for (const k of ["randomWalk", "modified"] as const) {
       const v = options[k];
       if (v !== undefined && typeof v !== "boolean") {

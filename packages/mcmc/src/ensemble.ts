@@ -131,7 +131,10 @@ export interface EnsembleOptions {
  * Base of the ensemble kernels: gathers the walkers from `init`, advances the ensemble and hands each walker
  * its row. Subclasses implement one full iteration in {@link EnsembleKernel.step}.
  */
-export abstract class EnsembleKernel extends PotentialKernel<WalkerState> {
+export abstract class EnsembleKernel<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends PotentialKernel<WalkerState, Args, Sites> {
   readonly sampleField = "z";
   private current?: SharedEnsemble;
   private readonly restored = new Map<string, SharedEnsemble>();
@@ -155,7 +158,7 @@ export abstract class EnsembleKernel extends PotentialKernel<WalkerState> {
   }
 
   /** Registers walker `chain` of `numChains`; the ensemble is built once all walkers are in. */
-  init(args: KernelInitArgs): WalkerState {
+  init(args: KernelInitArgs<Args>): WalkerState {
     const n = args.numChains;
     const c = args.chain;
     if (n === undefined || c === undefined) {

@@ -58,7 +58,10 @@ const isESSMove = (m: unknown): m is ESSMove =>
  * const kernel = new ESS(model, { moves: [[ESS.DifferentialMove(), 0.8], [ESS.RandomMove(), 0.2]] });
  * const mcmc = new MCMC(kernel, { numWarmup: 1000, numSamples: 2000, numChains: 20, chainMethod: "vectorized" });
  */
-export class ESS extends EnsembleKernel {
+export class ESS<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends EnsembleKernel<Args, Sites> {
   readonly defaultFields: readonly string[] = ["mu", "numExpansions", "numContractions"];
   protected readonly kind: WorkerKernelKind = "ESS";
   protected readonly innerFields = ["mu", "numExpansions", "numContractions"] as const;
@@ -66,8 +69,8 @@ export class ESS extends EnsembleKernel {
   private readonly table: MoveTable<ESSMove>;
 
   constructor(potentialOptions: PotentialSource & ESSOptions);
-  constructor(model: Model, options?: ModelSource & ESSOptions);
-  constructor(a: (PotentialSource & ESSOptions) | Model, b: ModelSource & ESSOptions = {}) {
+  constructor(model: Model<Args, Sites>, options?: ModelSource & ESSOptions);
+  constructor(a: (PotentialSource & ESSOptions) | Model<Args, Sites>, b: ModelSource & ESSOptions = {}) {
     super(a, b, "ESS");
     const o: ESSOptions = typeof a === "function" ? b : a;
     this.opts = {

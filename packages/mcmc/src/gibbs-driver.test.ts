@@ -109,16 +109,16 @@ describe("Gibbs kernels: state, layout and the MCMC driver", () => {
       expect(ll.obs.data[7 * 6 + i]).toBeCloseTo(ref, 10);
     }
     expect(Object.keys(kernel.observations())).toEqual(["obs"]);
-    expect(
-      () =>
-        new MCMC(new DiscreteHMCGibbs(new NUTS(mixture)), {
-          numWarmup: 5,
-          numSamples: 5,
-          numChains: 2,
-          chainMethod: "parallel",
-          progressBar: false,
-        }),
-    ).toThrow(/"sequential" or "vectorized"/);
+    // Parallel chains need the kernel's workerModule (gibbs-parallel.test.ts): without it, a clear error.
+    await expect(
+      new MCMC(new DiscreteHMCGibbs(new NUTS(mixture)), {
+        numWarmup: 5,
+        numSamples: 5,
+        numChains: 2,
+        chainMethod: "parallel",
+        progressBar: false,
+      }).run(0, y),
+    ).rejects.toThrow(/DiscreteHMCGibbs: chainMethod "parallel" .*workerModule/);
   });
 
   test("DiscreteHMCGibbs leaves an enumerated site to enumeration and Gibbs-samples the other (NumPyro's test_discrete_gibbs_enum)", async () => {

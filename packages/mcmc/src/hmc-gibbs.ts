@@ -37,8 +37,24 @@ import {
   quoteNames,
 } from "./internal/gibbs-model.js";
 import { copyHMCOptions, observedSites, toSiteValues } from "./internal/potential-source.js";
-import type { Kernel, KernelInitArgs, SiteLayout, SiteValue } from "./kernel.js";
+import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 import { rngFrom } from "./potential-kernel.js";
+import {
+  type BuiltWith,
+  checkWorkerModule,
+  type KernelModuleSpec,
+  modelKernelWorkerSpec,
+} from "./worker-model-kernel.js";
+
+/** Options of {@link HMCGibbs}. */
+export interface HMCGibbsOptions {
+  /**
+   * How a worker rebuilds this kernel for `chainMethod: "parallel"`: a module that exports a function
+   * building the same kernel (see {@link KernelModuleSpec}). Needed there because `gibbsFn` and the model
+   * are closures, which cannot be sent to a worker.
+   */
+  workerModule?: KernelModuleSpec;
+}
 
 /**
  * A user's Gibbs update (NumPyro's `gibbs_fn`): new values of the Gibbs sites drawn from (or towards) their
@@ -79,7 +95,9 @@ const FIELDS = [
  * the potential of the model conditioned on the new Gibbs values. It is the user's task to make
  * `gibbsFn` sample the right conditional. Draws (`getSamples`) hold both kinds of sites.
  *
- * Chains run "sequential" or "vectorized" (the conditioned potential cannot be rebuilt in a worker).
+ * Chains run "sequential", "vectorized" (in lockstep, one chain after another at each step) or "parallel"
+ * (one worker per chain, with the `workerModule` option: `gibbsFn` and the model are closures, so a worker
+ * imports a module that builds the same kernel); all three give the same draws for the same key.
  * @example
  * // NumPyro's docstring example: x by an exact Gibbs step, y by NUTS.
  * const model = () => {
@@ -108,24 +126,38 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
   /** The Gibbs sites (given, or found by subclasses at the first `init`). */
   protected gibbsSiteNames: readonly string[];
   private readonly gibbsFn?: GibbsFn;
+  /** How a worker rebuilds this kernel (`chainMethod: "parallel"`). */
+  protected readonly workerModule?: KernelModuleSpec;
+  /** The `init` that built the conditioned potential (replayed in workers). */
+  protected built?: BuiltWith;
   private readonly gradScratch = { g: new Float64Array(0) };
 
   /**
    * @param innerKernel - an HMC or NUTS kernel built from a model: `new HMCGibbs(new NUTS(model), gibbsFn, ["x"])`.
    * @param gibbsFn - the Gibbs update of `gibbsSites` (see {@link GibbsFn}).
    * @param gibbsSites - names of the latent sites `gibbsFn` updates.
+   * @param options - `workerModule`, for `chainMethod: "parallel"`.
    * @throws PhloxError when `innerKernel` is not an HMC/NUTS kernel built from a model, `gibbsFn` is not a
    *   function, or `gibbsSites` is empty or not a list of names.
    */
-  constructor(innerKernel: HMC, gibbsFn: GibbsFn, gibbsSites: readonly string[]);
+  constructor(innerKernel: HMC, gibbsFn: GibbsFn, gibbsSites: readonly string[], options?: HMCGibbsOptions);
   /** @internal for subclasses, which find their Gibbs sites themselves. */
-  constructor(innerKernel: HMC, gibbsFn: GibbsFn | undefined, gibbsSites: readonly string[], kernel: string);
   constructor(
     innerKernel: HMC,
     gibbsFn: GibbsFn | undefined,
     gibbsSites: readonly string[],
-    kernel = "HMCGibbs",
+    kernel: string,
+    options?: HMCGibbsOptions,
+  );
+  constructor(
+    innerKernel: HMC,
+    gibbsFn: GibbsFn | undefined,
+    gibbsSites: readonly string[],
+    a: string | HMCGibbsOptions = "HMCGibbs",
+    b: HMCGibbsOptions = {},
   ) {
+    const kernel = typeof a === "string" ? a : "HMCGibbs";
+    const options = typeof a === "string" ? b : (a ?? {});
     const source = (innerKernel as Partial<HMC> | null)?.modelSource;
     const algo = (innerKernel as Partial<HMC> | null)?.core?.options?.algo;
     if (!source || (algo !== "HMC" && algo !== "NUTS")) {
@@ -153,6 +185,7 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
       }
     }
     this.gibbsFn = gibbsFn;
+    this.workerModule = checkWorkerModule(kernel, options.workerModule);
     this.gibbsSiteNames = [...gibbsSites];
     this.model = source.model;
     this.modelOptions = source.options;
@@ -244,6 +277,7 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
       const [kBuild] = splitKey(kInit, 2);
       this.info = this.buildPotential(kBuild, args.modelArgs);
       this.args = args.modelArgs;
+      this.built = { key: [args.key[0], args.key[1]], numWarmup: args.numWarmup, modelArgs: args.modelArgs };
     }
     const info = this.info as GibbsPotential;
     const { z0, gibbs } = chainStartValues(this.kernelName, info, fresh, this.model, args, kInit);
@@ -440,6 +474,16 @@ export class HMCGibbs implements Kernel<HMCGibbsState> {
     s.gibbsKey = kGibbs;
     s.gibbsRng = new ChainRandom(kGibbs);
     return s;
+  }
+
+  /**
+   * How a worker rebuilds this kernel (`chainMethod: "parallel"`): the `workerModule` option's builder, then
+   * the first chain's `init` replayed on the run's arguments.
+   * @throws PhloxError (`parallel-needs-module`) without `workerModule`, naming the fix.
+   */
+  workerSpec(): WorkerPotentialSpec {
+    const closure = this.gibbsFn ? "gibbsFn and the model (closures)" : "the model (a closure)";
+    return modelKernelWorkerSpec(this.kernelName, this.workerModule, this.built, this.layout, closure);
   }
 
   /** Extra numeric fields a subclass keeps in its state (serialised with it). */

@@ -3,6 +3,7 @@ import { plate, sample, subsample } from "@phlox/handlers";
 import { ChainRandom, type Tensor, tensor } from "@phlox/tensor";
 import { f64 } from "@phlox/test-utils";
 import { describe, expect, test } from "vitest";
+import { hmcecsKernel } from "../test-fixtures/gibbs-kernels.js";
 import { HMC, NUTS } from "./hmc-kernel.js";
 import { HMCECS, taylorProxy } from "./hmcecs.js";
 import { MCMC } from "./mcmc.js";
@@ -88,24 +89,37 @@ describe("HMCECS", () => {
     }
   });
 
-  test("sequential and vectorized chains give identical draws", { timeout: 300_000 }, async () => {
+  test("sequential, vectorized and parallel (worker) chains give identical draws", {
+    timeout: 120_000,
+  }, async () => {
     const out: number[][] = [];
-    for (const chainMethod of ["sequential", "vectorized"] as const) {
-      const kernel = new HMCECS(new NUTS(normalNormal as never), {
-        numBlocks: 5,
-        proxy: taylorProxy(ref, 1),
-      });
-      const mcmc = new MCMC(kernel, {
+    const small = normalData(2000, 3); // each worker rebuilds the proxy's table: keep it small
+    for (const chainMethod of ["sequential", "vectorized", "parallel"] as const) {
+      // The kernel comes from a module a worker can import (its workerModule): the model is a closure.
+      const mcmc = new MCMC(hmcecsKernel({ ref: ref.mean }), {
         numWarmup: 20,
         numSamples: 10,
         numChains: 2,
         chainMethod,
         progressBar: false,
       });
-      await mcmc.run(5, data, 50);
-      out.push(Array.from(f64(mcmc.getSamples().mean)));
+      await mcmc.run(5, small, 50);
+      out.push([
+        ...Array.from(f64(mcmc.getSamples().mean)),
+        ...Array.from(f64(mcmc.getExtraFields().gibbsAcceptProb)),
+      ]);
     }
     expect(out[1]).toEqual(out[0]);
+    expect(out[2]).toEqual(out[0]);
+    await expect(
+      new MCMC(new HMCECS(new NUTS(normalNormal as never)), {
+        numWarmup: 2,
+        numSamples: 2,
+        numChains: 2,
+        chainMethod: "parallel",
+        progressBar: false,
+      }).run(0, data, 50),
+    ).rejects.toThrow(/HMCECS: chainMethod "parallel" .*workerModule/);
   });
 
   test("bad input: a model without a subsampled plate, a potential kernel, numBlocks, missing reference site", async () => {

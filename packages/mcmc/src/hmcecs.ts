@@ -1,3 +1,4 @@
+import { compileValueAndGrad, type ExtraInput, type ValueAndGradFn } from "@phlox/backend-js";
 import { initializeModel as inferInitializeModel } from "@phlox/infer";
 import {
   ChainRandom,
@@ -21,17 +22,34 @@ import type { HMC, Model, ModelKernelOptions, ModelPotential, ModelPotentialFact
 import {
   differenceEstimator,
   findSubsamplePlates,
+  gatherProxy,
+  type PlateIndices,
   type PlateProxy,
   type ProxyTotals,
+  perDatumTable,
   perDatumTaylor,
   proxyTotals,
   type SubsamplePlate,
   splitPotential,
+  type TensorProxy,
+  tableTotals,
   withIndices,
 } from "./internal/ecs-model.js";
 import { copyHMCOptions } from "./internal/potential-source.js";
-import type { Kernel, KernelInitArgs, SiteLayout, SiteValue } from "./kernel.js";
+import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 import { randInt, rngFrom } from "./potential-kernel.js";
+import {
+  type BuiltWith,
+  checkWorkerModule,
+  type KernelModuleSpec,
+  modelKernelWorkerSpec,
+} from "./worker-model-kernel.js";
+
+/**
+ * Numbers up to which HMCECS keeps every data point's Taylor coefficients (N·(1 + d + d²) for degree 2) in a
+ * table, so each step reads the subsample's instead of differentiating the model for them (128 MiB).
+ */
+const TABLE_MAX = 2 ** 24;
 
 /** A Taylor-expansion control variate for the log-likelihood (see {@link taylorProxy}). */
 export interface TaylorProxy {
@@ -64,6 +82,11 @@ export interface HMCECSOptions {
   numBlocks?: number;
   /** {@link taylorProxy}, or none for naive subsampling (the plate's N/m scaling). */
   proxy?: TaylorProxy;
+  /**
+   * How a worker rebuilds this kernel for `chainMethod: "parallel"` (the model is a closure): a module that
+   * exports a function building the same kernel (see `KernelModuleSpec`).
+   */
+  workerModule?: KernelModuleSpec;
 }
 
 interface ECSPart {
@@ -93,13 +116,20 @@ interface HMCECSStateJSON {
  * potential. With `proxy: taylorProxy(ref)` the log-likelihood is the difference estimator around `ref`
  * (control variates); without, the subsample is scaled by N/m (naive subsampling).
  *
- * Chains run "sequential" or "vectorized" (the potential runs the model eagerly with the current indices,
- * which a worker cannot rebuild). Extra fields: HMC's plus `gibbsAcceptProb`.
+ * The subsampled potential is compiled once, with the subsample indices (and the proxy's coefficients) as
+ * inputs, and checked against eager autodiff at the start; a model that cannot be compiled runs eagerly.
+ * The proxy's per-datum Taylor coefficients at `ref` are computed once for every data point while they fit
+ * in 2²⁴ numbers (N·(1 + d + d²) for degree 2), else for each proposed subsample.
+ *
+ * Chains run "sequential", "vectorized" (in lockstep, one chain after another at each step) or "parallel"
+ * (one worker per chain, with the `workerModule` option, since the model is a closure). Extra fields: HMC's plus `gibbsAcceptProb`.
  * @example
  * const kernel = new HMCECS(new NUTS(model), { numBlocks: 10, proxy: taylorProxy({ coefs: mapCoefs }) });
  * await new MCMC(kernel, { numWarmup: 500, numSamples: 500 }).run(0, X, y);
  */
-export class HMCECS implements Kernel<HMCECSState> {
+export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites extends string = string>
+  implements Kernel<HMCECSState, Args, Sites>
+{
   readonly sampleField = "z";
   readonly defaultFields: readonly string[] = [
     "diverging",
@@ -121,14 +151,20 @@ export class HMCECS implements Kernel<HMCECSState> {
   private plates: SubsamplePlate[] = [];
   private ref?: Float64Array;
   private totals = new Map<string, ProxyTotals>();
+  /** Per-datum Taylor coefficients of every data point, per plate (when they fit in {@link TABLE_MAX}). */
+  private tables = new Map<string, PlateProxy>();
   private current?: ECSPart;
+  /** The compiled subsampled potential (indices and proxy coefficients as inputs), when the model compiles. */
+  private compiled?: ValueAndGradFn;
+  private readonly workerModule?: KernelModuleSpec;
+  private built?: BuiltWith;
 
   /**
    * @param inner - an HMC or NUTS kernel built from a model: `new HMCECS(new NUTS(model, opts), { numBlocks, proxy })`.
    * @param options - `numBlocks` (default 1) and `proxy`.
    * @throws PhloxError when `inner` was built from a potential, or for a bad `numBlocks`.
    */
-  constructor(inner: HMC, options: HMCECSOptions = {}) {
+  constructor(inner: HMC<Args, Sites>, options: HMCECSOptions = {}) {
     const source = inner?.modelSource;
     if (!source) {
       throw new PhloxError(
@@ -151,6 +187,7 @@ export class HMCECS implements Kernel<HMCECSState> {
     }
     this.numBlocks = numBlocks;
     this.proxy = options.proxy;
+    this.workerModule = checkWorkerModule("HMCECS", options.workerModule);
     this.model = source.model;
     this.modelOptions = source.options;
     const hmcOptions = copyHMCOptions<HMCOptions>(source.options, { algo: inner.core.options.algo });
@@ -177,53 +214,134 @@ export class HMCECS implements Kernel<HMCECSState> {
     }
   }
 
+  /**
+   * The subsampled potential as a tensor function of `z`, the subsample indices and (with a proxy) the
+   * subsample's Taylor coefficients: the eager path calls it with arrays, the compiled one traces it with
+   * the indices and coefficients as inputs.
+   */
+  private potentialTensor(
+    zt: Tensor,
+    idx: PlateIndices,
+    proxyCoefs: Readonly<Record<string, PlateProxy | TensorProxy>>,
+  ): Tensor {
+    const { rest, logLik } = splitPotential(
+      this.model,
+      this.args ?? [],
+      this.info?.layout ?? [],
+      this.plates,
+      zt,
+      idx,
+    );
+    let u = rest;
+    for (const p of this.plates) {
+      const ll = logLik.get(p.name);
+      if (!ll) {
+        throw new PhloxError(
+          "hmcecs-no-likelihood",
+          `HMCECS: the subsampled plate "${p.name}" holds no observed site; its subsample indices would have nothing to estimate.`,
+        );
+      }
+      if (this.proxy && this.ref) {
+        u = u.sub(
+          differenceEstimator(
+            ll,
+            zt,
+            this.ref,
+            proxyCoefs[p.name],
+            this.totals.get(p.name) as ProxyTotals,
+            p.size,
+          ),
+        );
+      } else {
+        u = u.sub(ll.sum().mul(p.size / p.subsampleSize));
+      }
+    }
+    return u;
+  }
+
+  /** The compiled potential's inputs after `grad`: per plate, the indices and (proxy) l, g, h. */
+  private compiledInputs(e: ECSPart): (Int32Array | Float64Array)[] {
+    const out: (Int32Array | Float64Array)[] = [];
+    for (const p of this.plates) {
+      out.push(e.idx[p.name]);
+      if (!this.proxy) continue;
+      const c = e.proxy[p.name];
+      out.push(c.l, c.g);
+      if (this.proxy.degree === 2) out.push(c.h);
+    }
+    return out;
+  }
+
+  /** U(z) and ∇U by eager autodiff (the model run with the indices of `e`). */
+  private eagerPotential(z: Float64Array, grad: Float64Array, e: ECSPart): number {
+    const [v, g] = valueAndGrad((zt: Tensor) => this.potentialTensor(zt, e.idx, e.proxy))(tensor(z)) as [
+      Tensor,
+      Tensor,
+    ];
+    grad.set(g.dataSync() as ArrayLike<number>);
+    return (v.dataSync() as ArrayLike<number>)[0];
+  }
+
+  /**
+   * Compiles the subsampled potential with the indices and proxy coefficients as inputs (once per model
+   * arguments), checked against eager autodiff at `z0`; leaves the eager path when the model cannot be
+   * compiled (it reads a traced value) or the two disagree.
+   */
+  private compilePotential(z0: Float64Array, e: ECSPart): void {
+    this.compiled = undefined;
+    const d = z0.length;
+    if (d === 0) return;
+    const degree = this.proxy?.degree;
+    const extraInputs: ExtraInput[] = [];
+    for (const p of this.plates) {
+      const m = p.subsampleSize;
+      extraInputs.push({ shape: [m], dtype: "int32" });
+      if (degree === undefined) continue;
+      extraInputs.push({ shape: [m], dtype: "float64" }, { shape: [m * d], dtype: "float64" });
+      if (degree === 2) extraInputs.push({ shape: [m * d * d], dtype: "float64" });
+    }
+    let fn: ValueAndGradFn;
+    try {
+      fn = compileValueAndGrad(
+        (z: Tensor, ...ins: Tensor[]) => {
+          let k = 0;
+          const idx: Record<string, Tensor> = {};
+          const coefs: Record<string, TensorProxy> = {};
+          for (const p of this.plates) {
+            idx[p.name] = ins[k++];
+            if (degree === undefined) continue;
+            const l = ins[k++];
+            const g = ins[k++];
+            coefs[p.name] = { l, g, h: degree === 2 ? ins[k++] : tensor(new Float64Array(0)) };
+          }
+          return this.potentialTensor(z, idx, coefs);
+        },
+        d,
+        { extraInputs },
+      ).fn;
+    } catch {
+      return; // e.g. the model branches on a value: stay eager
+    }
+    const ge = new Float64Array(d);
+    const gc = new Float64Array(d);
+    const ve = this.eagerPotential(z0, ge, e);
+    const vc = fn(z0, gc, ...this.compiledInputs(e));
+    let ok = Math.abs(ve - vc) <= 1e-8 * (1 + Math.abs(ve));
+    for (let i = 0; ok && i < d; i++) ok = Math.abs(ge[i] - gc[i]) <= 1e-7 * (1 + Math.abs(ge[i]));
+    if (ok) this.compiled = fn;
+  }
+
   /** U(z) and ∇U for the indices (and proxy) of the chain being stepped. */
   private potential(z: Float64Array, grad: Float64Array): number {
     const e = this.current;
     if (!e || !this.info || !this.args)
       throw new PhloxError("hmcecs-not-initialised", "HMCECS: call init first.");
-    const f = (zt: Tensor): Tensor => {
-      const { rest, logLik } = splitPotential(
-        this.model,
-        this.args ?? [],
-        this.info?.layout ?? [],
-        this.plates,
-        zt,
-        e.idx,
-      );
-      let u = rest;
-      for (const p of this.plates) {
-        const ll = logLik.get(p.name);
-        if (!ll) {
-          throw new PhloxError(
-            "hmcecs-no-likelihood",
-            `HMCECS: the subsampled plate "${p.name}" holds no observed site; its subsample indices would have nothing to estimate.`,
-          );
-        }
-        if (this.proxy && this.ref) {
-          u = u.sub(
-            differenceEstimator(
-              ll,
-              zt,
-              this.ref,
-              e.proxy[p.name],
-              this.totals.get(p.name) as ProxyTotals,
-              p.size,
-            ),
-          );
-        } else {
-          u = u.sub(ll.sum().mul(p.size / p.subsampleSize));
-        }
-      }
-      return u;
-    };
-    const [v, g] = valueAndGrad(f)(tensor(z)) as [Tensor, Tensor];
-    grad.set(g.dataSync() as ArrayLike<number>);
-    return (v.dataSync() as ArrayLike<number>)[0];
+    if (this.compiled) return this.compiled(z, grad, ...this.compiledInputs(e));
+    return this.eagerPotential(z, grad, e);
   }
 
   /** Starts a chain: finds the subsampled plates, draws indices, builds the proxy, initialises HMC/NUTS. */
-  init(args: KernelInitArgs): HMCECSState {
+  init(args: KernelInitArgs<Args>): HMCECSState {
     const [kInit, kGibbs, kHmc] = splitKey(args.key, 3);
     const factory = this.modelOptions.initializeModel;
     if (!factory) {
@@ -263,6 +381,7 @@ export class HMCECS implements Kernel<HMCECSState> {
         jit: false,
       } as never) as ModelPotential & { unconstrain?: (v: Record<string, unknown>) => Float64Array };
       this.args = args.modelArgs;
+      this.built = { key: [args.key[0], args.key[1]], numWarmup: args.numWarmup, modelArgs: args.modelArgs };
       if (this.proxy) this.buildProxy(idx);
     }
     const info = this.info as ModelPotential;
@@ -281,6 +400,7 @@ export class HMCECS implements Kernel<HMCECSState> {
     const ecs: ECSPart = { idx, proxy: {}, rng };
     if (this.proxy) for (const p of this.plates) ecs.proxy[p.name] = this.taylor(p.name, idx);
     this.current = ecs;
+    if (fresh) this.compilePotential(Float64Array.from(info.initialZ), ecs);
     const s = this.core.init(z0, kHmc, args.numWarmup) as HMCECSState;
     s.ecs = ecs;
     s.gibbsAcceptProb = 0;
@@ -309,15 +429,33 @@ export class HMCECS implements Kernel<HMCECSState> {
     }
     this.ref = info.unconstrain(values);
     this.totals.clear();
+    this.tables.clear();
+    const d = this.ref.length;
     for (const p of this.plates) {
-      this.totals.set(
-        p.name,
-        proxyTotals(this.model, this.args ?? [], info.layout, this.plates, p, idx, this.ref, proxy.degree),
-      );
+      const args = [
+        this.model,
+        this.args ?? [],
+        info.layout,
+        this.plates,
+        p,
+        idx,
+        this.ref,
+        proxy.degree,
+      ] as const;
+      if (p.size * (1 + d + (proxy.degree === 2 ? d * d : 0)) <= TABLE_MAX) {
+        const table = perDatumTable(...args);
+        this.tables.set(p.name, table);
+        this.totals.set(p.name, tableTotals(table, d));
+      } else {
+        this.totals.set(p.name, proxyTotals(...args));
+      }
     }
   }
 
+  /** The Taylor coefficients of the subsample `idx[plate]`: read from the plate's table, or differentiated. */
   private taylor(plate: string, idx: Record<string, Int32Array>): PlateProxy {
+    const table = this.tables.get(plate);
+    if (table) return gatherProxy(table, idx[plate], (this.ref as Float64Array).length);
     return perDatumTaylor(
       this.model,
       this.args ?? [],
@@ -377,9 +515,25 @@ export class HMCECS implements Kernel<HMCECSState> {
   }
 
   /** Constrained values of one draw (the indices are not reported). */
-  postprocess(z: Float64Array): Record<string, SiteValue> {
-    if (!this.info) return { z: { data: Float64Array.from(z), shape: [z.length] } };
-    return this.info.postprocess(z);
+  postprocess(z: Float64Array): Record<Sites, SiteValue> {
+    if (!this.info)
+      return { z: { data: Float64Array.from(z), shape: [z.length] } } as Record<Sites, SiteValue>;
+    return this.info.postprocess(z) as Record<Sites, SiteValue>;
+  }
+
+  /**
+   * How a worker rebuilds this kernel (`chainMethod: "parallel"`): the `workerModule` option's builder, then
+   * the first chain's `init` replayed on the run's arguments.
+   * @throws PhloxError (`parallel-needs-module`) without `workerModule`, naming the fix.
+   */
+  workerSpec(): WorkerPotentialSpec {
+    return modelKernelWorkerSpec(
+      "HMCECS",
+      this.workerModule,
+      this.built,
+      this.layout,
+      "the model (a closure)",
+    );
   }
 
   /** e.g. "7 steps of size 5.12e-1. acc. prob=0.86". */

@@ -47,7 +47,13 @@ export {
   hmcStateToJSON,
   type PotentialFn,
 } from "./hmc.js";
-export { type GibbsFn, HMCGibbs, type HMCGibbsState, type HMCGibbsStateJSON } from "./hmc-gibbs.js";
+export {
+  type GibbsFn,
+  HMCGibbs,
+  type HMCGibbsOptions,
+  type HMCGibbsState,
+  type HMCGibbsStateJSON,
+} from "./hmc-gibbs.js";
 export {
   HMC,
   type Model,
@@ -91,3 +97,8 @@ export {
 } from "./subposterior.js";
 export { buildHMCWorkerKernel, type HMCWorkerPayload } from "./worker-kernel.js";
 export { buildWorkerKernel } from "./worker-kernels.js";
+export {
+  buildModelWorkerKernel,
+  type KernelModuleSpec,
+  type ModelKernelWorkerPayload,
+} from "./worker-model-kernel.js";

@@ -7,6 +7,7 @@ import type { HMCGibbsState } from "./hmc-gibbs.js";
 import type { HMC } from "./hmc-kernel.js";
 import { joinPosition } from "./internal/gibbs-model.js";
 import { exponential } from "./potential-kernel.js";
+import type { KernelModuleSpec } from "./worker-model-kernel.js";
 
 /** Options of {@link MixedHMC} (NumPyro's `num_discrete_updates`, `random_walk`, `modified`). */
 export interface MixedHMCOptions {
@@ -16,6 +17,8 @@ export interface MixedHMCOptions {
   randomWalk?: boolean;
   /** Never propose the current value (Liu's modified Gibbs). Default false. */
   modified?: boolean;
+  /** How a worker rebuilds this kernel for `chainMethod: "parallel"` (see DiscreteHMCGibbs). */
+  workerModule?: KernelModuleSpec;
 }
 
 /**
@@ -46,7 +49,11 @@ export class MixedHMC extends DiscreteHMCGibbs {
    *   `numDiscreteUpdates`.
    */
   constructor(innerKernel: HMC, options: MixedHMCOptions = {}) {
-    super(innerKernel, { randomWalk: options.randomWalk, modified: options.modified });
+    super(innerKernel, {
+      randomWalk: options.randomWalk,
+      modified: options.modified,
+      workerModule: options.workerModule,
+    });
     if (this.algo !== "HMC") {
       throw new PhloxError(
         "mixed-hmc-needs-hmc",

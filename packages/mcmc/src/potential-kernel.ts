@@ -56,7 +56,12 @@ export interface KernelWorkerPayload {
  * Base class of the kernels built like HMC/NUTS: `new K({ potentialFn, initParams, ... })` or
  * `new K(model, { initStrategy, ... })`. Subclasses implement the transition; this class owns the potential.
  */
-export abstract class PotentialKernel<S extends object> implements Kernel<S> {
+export abstract class PotentialKernel<
+  S extends object,
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> implements Kernel<S, Args, Sites>
+{
   abstract readonly sampleField: string;
   abstract readonly defaultFields: readonly string[];
   /** The kernel's name in messages and in its worker recipe. */
@@ -76,9 +81,9 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
    * @param b - model options (`initStrategy`, `initializeModel`), when `a` is a model.
    * @param name - the kernel's name for messages.
    */
-  protected constructor(a: PotentialSource | Model, b: ModelSource, name: string) {
+  protected constructor(a: PotentialSource | Model<Args, Sites>, b: ModelSource, name: string) {
     if (typeof a === "function") {
-      this.model = a;
+      this.model = a as unknown as Model;
       this.modelOptions = b;
       return;
     }
@@ -128,7 +133,7 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
    * The chain's starting point and the key of its sampler; for a model, builds the potential on first use
    * (or when the model arguments change).
    */
-  protected start(args: KernelInitArgs): { z0: Float64Array; key: KeyPair } {
+  protected start(args: KernelInitArgs<Args>): { z0: Float64Array; key: KeyPair } {
     const current = this.modelPotential && { potential: this.modelPotential, args: this.modelArgs };
     const source = {
       model: this.model,
@@ -137,7 +142,7 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
       raw: this.raw,
       layout: this.siteLayout,
     };
-    const { z0, key, built } = startChain(source, args, this.kind);
+    const { z0, key, built } = startChain(source, args as KernelInitArgs, this.kind);
     if (built) {
       this.modelPotential = built;
       this.modelArgs = args.modelArgs;
@@ -158,7 +163,7 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
     return u;
   }
 
-  abstract init(args: KernelInitArgs): S;
+  abstract init(args: KernelInitArgs<Args>): S;
   abstract sample(state: S): S;
   abstract diagnostics(state: S): string;
   abstract stateToJSON(state: S): unknown;
@@ -167,7 +172,11 @@ export abstract class PotentialKernel<S extends object> implements Kernel<S> {
   protected abstract workerOptions(): Record<string, unknown>;
 
   /** Named values of one flat draw: the model's constrained values, `postprocessFn`, the layout, or `{ z }`. */
-  postprocess(z: Float64Array): Record<string, SiteValue> {
+  postprocess(z: Float64Array): Record<Sites, SiteValue> {
+    return this.postprocessSites(z) as Record<Sites, SiteValue>;
+  }
+
+  private postprocessSites(z: Float64Array): Record<string, SiteValue> {
     if (this.modelPotential) return this.modelPotential.postprocess(z);
     if (this.raw?.postprocessFn) {
       const out: Record<string, SiteValue> = {};

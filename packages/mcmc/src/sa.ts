@@ -72,15 +72,18 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * const U = (z: Float64Array) => 0.5 * z[0] ** 2;
  * const mcmc = new MCMC(new SA({ potentialFn: U, initParams: [0] }), { numWarmup: 20000, numSamples: 20000 });
  */
-export class SA extends PotentialKernel<SAState> {
+export class SA<
+  Args extends readonly unknown[] = readonly unknown[],
+  Sites extends string = string,
+> extends PotentialKernel<SAState, Args, Sites> {
   readonly sampleField = "z";
   readonly defaultFields: readonly string[] = ["diverging", "acceptProb", "meanAcceptProb"];
   protected readonly kind: WorkerKernelKind = "SA";
   private readonly opts: { adaptStateSize?: number; denseMass: boolean };
 
   constructor(potentialOptions: PotentialSource & SAOptions);
-  constructor(model: Model, options?: ModelSource & SAOptions);
-  constructor(a: (PotentialSource & SAOptions) | Model, b: ModelSource & SAOptions = {}) {
+  constructor(model: Model<Args, Sites>, options?: ModelSource & SAOptions);
+  constructor(a: (PotentialSource & SAOptions) | Model<Args, Sites>, b: ModelSource & SAOptions = {}) {
     super(a, b, "SA");
     const o: SAOptions = typeof a === "function" ? b : a;
     if (o.adaptStateSize !== undefined && !(Number.isInteger(o.adaptStateSize) && o.adaptStateSize > 1)) {
@@ -93,7 +96,7 @@ export class SA extends PotentialKernel<SAState> {
   }
 
   /** Starts a chain: m points around z₀ (z₀ + N(0, I)), and one of them as the current point. */
-  init(args: KernelInitArgs): SAState {
+  init(args: KernelInitArgs<Args>): SAState {
     const { z0, key } = this.start(args);
     const d = z0.length;
     const m = this.opts.adaptStateSize ?? 2 * d;

@@ -9,13 +9,14 @@ import { loadPotential } from "@phlox/infer";
 import { registerWorkerExports, type WorkerJob, workerMain } from "./internal/worker-main.js";
 import { buildHMCWorkerKernel } from "./worker-kernel.js";
 import { buildWorkerKernel } from "./worker-kernels.js";
+import { buildModelWorkerKernel } from "./worker-model-kernel.js";
 
 interface WorkerScope {
   onmessage: ((e: { data: { job: WorkerJob } }) => void) | null;
   postMessage(message: unknown): void;
 }
 
-registerWorkerExports({ buildHMCWorkerKernel, buildWorkerKernel, loadPotential });
+registerWorkerExports({ buildHMCWorkerKernel, buildWorkerKernel, buildModelWorkerKernel, loadPotential });
 const scope = globalThis as unknown as WorkerScope;
 scope.onmessage = (e) => {
   workerMain(e.data.job, (m) => scope.postMessage(m)).catch((err: unknown) => {

@@ -2,7 +2,14 @@ import { Normal } from "@phlox/distributions";
 import { plate, sample } from "@phlox/handlers";
 import { ChainRandom, type Tensor, take, tensor } from "@phlox/tensor";
 import { expect, test } from "vitest";
-import { findSubsamplePlates, perDatumTaylor, proxyTotals } from "./ecs-model.js";
+import {
+  findSubsamplePlates,
+  gatherProxy,
+  perDatumTable,
+  perDatumTaylor,
+  proxyTotals,
+  tableTotals,
+} from "./ecs-model.js";
 
 // NumPyro test_hmc_gibbs.py::test_taylor_proxy_norm: the proxy's per-datum and whole-data Taylor coefficients
 // of a Normal likelihood against their closed forms (∇ℓᵢ = (xᵢ − μ)/σ², ∇²ℓᵢ = −I/σ²).
@@ -64,10 +71,27 @@ test("Taylor coefficients of a normal likelihood: per datum and summed over the 
         L += -0.5 * (r / sigma) ** 2 - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
         G[j] += r / sigma ** 2;
       }
-    expect(t.l).toBeCloseTo(L, 6);
-    for (let j = 0; j < 3; j++) {
-      expect(t.g[j]).toBeCloseTo(G[j], 6);
-      for (let k = 0; k < 3; k++) expect(t.h[j * 3 + k]).toBeCloseTo(j === k ? -n / sigma ** 2 : 0, 4);
+    // The whole-data table (n not a multiple of m for m = 15): its rows are perDatumTaylor's, its sums the totals.
+    const table = perDatumTable(
+      model as never,
+      [m],
+      layout,
+      plates,
+      plates[0],
+      { data: idx },
+      Float64Array.from(ref),
+      2,
+    );
+    const fromTable = gatherProxy(table, idx, 3);
+    for (const k of ["l", "g", "h"] as const) {
+      for (let i = 0; i < p[k].length; i++) expect(fromTable[k][i]).toBeCloseTo(p[k][i], 9);
+    }
+    for (const tt of [t, tableTotals(table, 3)]) {
+      expect(tt.l).toBeCloseTo(L, 6);
+      for (let j = 0; j < 3; j++) {
+        expect(tt.g[j]).toBeCloseTo(G[j], 6);
+        for (let k = 0; k < 3; k++) expect(tt.h[j * 3 + k]).toBeCloseTo(j === k ? -n / sigma ** 2 : 0, 4);
+      }
     }
   }
 });

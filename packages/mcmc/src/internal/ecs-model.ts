@@ -52,10 +52,14 @@ export function findSubsamplePlates(
   return out;
 }
 
+/** Subsample indices per plate: int32 arrays, or int32 tensors (traced while the potential compiles). */
+export type PlateIndices = Readonly<Record<string, Int32Array | Tensor>>;
+
 /** `model` with the indices of the given plates fixed. */
-export function withIndices(model: AnyModel, idx: Readonly<Record<string, Int32Array>>): AnyModel {
+export function withIndices(model: AnyModel, idx: PlateIndices): AnyModel {
   const data: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(idx)) data[k] = tensor(v, { dtype: "int32" });
+  for (const [k, v] of Object.entries(idx))
+    data[k] = v instanceof Int32Array ? tensor(v, { dtype: "int32" }) : v;
   return ((...a: unknown[]) =>
     call(
       substitute(() => call(model, a), data),
@@ -122,7 +126,7 @@ export function splitPotential(
   layout: readonly SiteLayout[],
   plates: readonly SubsamplePlate[],
   z: Tensor,
-  idx: Readonly<Record<string, Int32Array>>,
+  idx: PlateIndices,
 ): { rest: Tensor; logLik: Map<string, Tensor> } {
   const rec = new LikelihoodRecorder(new Set(plates.map((p) => p.name)));
   const inner = withIndices(model, idx);
@@ -139,6 +143,13 @@ export interface PlateProxy {
   g: Float64Array;
   /** ∇²ℓᵢ(θ̂) [m·d·d] (degree 2 only; empty for degree 1). */
   h: Float64Array;
+}
+
+/** A {@link PlateProxy} as (traced) tensors: the compiled potential takes the coefficients as inputs. */
+export interface TensorProxy {
+  l: Tensor;
+  g: Tensor;
+  h: Tensor;
 }
 
 /** Σᵢ over the whole data set of ℓᵢ(θ̂), ∇ℓᵢ(θ̂) and (degree 2) ∇²ℓᵢ(θ̂), per plate. */
@@ -249,18 +260,21 @@ export function differenceEstimator(
   ll: Tensor,
   z: Tensor,
   ref: Float64Array,
-  proxy: PlateProxy,
+  proxy: PlateProxy | TensorProxy,
   totals: ProxyTotals,
   size: number,
 ): Tensor {
   const d = ref.length;
-  const m = proxy.l.length;
+  const m = proxy.l instanceof Float64Array ? proxy.l.length : (proxy.l.shape[0] as number);
+  const asTensor = (x: Float64Array | Tensor, shape: number[]): Tensor =>
+    x instanceof Float64Array ? tensor(x, { shape }) : reshape(x, shape);
   const delta = sub(z, tensor(ref));
   const dcol = reshape(delta, [d, 1]);
-  let q = add(tensor(proxy.l), reshape(matmul(tensor(proxy.g, { shape: [m, d] }), dcol), [m]));
+  let q = add(asTensor(proxy.l, [m]), reshape(matmul(asTensor(proxy.g, [m, d]), dcol), [m]));
   let all = add(tensor(totals.l), sum(mul(tensor(totals.g), delta)));
-  if (proxy.h.length > 0) {
-    const hd = reshape(matmul(tensor(proxy.h, { shape: [m * d, d] }), dcol), [m, d]);
+  const hSize = proxy.h instanceof Float64Array ? proxy.h.length : proxy.h.size;
+  if (hSize > 0) {
+    const hd = reshape(matmul(asTensor(proxy.h, [m * d, d]), dcol), [m, d]);
     q = add(q, mul(0.5, reshape(matmul(hd, dcol), [m])));
     const Hd = matmul(tensor(totals.h, { shape: [d, d] }), dcol);
     all = add(all, mul(0.5, sum(mul(reshape(Hd, [d]), delta))));
@@ -270,4 +284,75 @@ export function differenceEstimator(
   const centred = sub(diff, mean);
   const variance = mul(1 / m, sum(mul(centred, centred)));
   return sub(add(all, mul(size, mean)), mul((size * size) / (2 * m), variance));
+}
+
+/**
+ * Per-datum Taylor coefficients ℓᵢ(θ̂), ∇ℓᵢ(θ̂), ∇²ℓᵢ(θ̂) of every one of a plate's `size` data points, in
+ * chunks of its subsample size (the model always sees that many indices): a table the subsample's
+ * coefficients are then read from, instead of differentiating the model at every step.
+ */
+export function perDatumTable(
+  model: AnyModel,
+  args: readonly unknown[],
+  layout: readonly SiteLayout[],
+  plates: readonly SubsamplePlate[],
+  p: SubsamplePlate,
+  baseIdx: Readonly<Record<string, Int32Array>>,
+  ref: Float64Array,
+  degree: 1 | 2,
+): PlateProxy {
+  const d = ref.length;
+  const m = p.subsampleSize;
+  const hd = degree === 2 ? d * d : 0;
+  const out: PlateProxy = {
+    l: new Float64Array(p.size),
+    g: new Float64Array(p.size * d),
+    h: new Float64Array(p.size * hd),
+  };
+  for (let start = 0; start < p.size; start += m) {
+    const r = Math.min(m, p.size - start);
+    const chunk = new Int32Array(m);
+    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
+    const c = perDatumTaylor(
+      model,
+      args,
+      layout,
+      plates,
+      p.name,
+      { ...baseIdx, [p.name]: chunk },
+      ref,
+      degree,
+    );
+    out.l.set(c.l.subarray(0, r), start);
+    out.g.set(c.g.subarray(0, r * d), start * d);
+    out.h.set(c.h.subarray(0, r * hd), start * hd);
+  }
+  return out;
+}
+
+/** The coefficients of the data `idx` read from a {@link perDatumTable} (`d` latent dimensions). */
+export function gatherProxy(table: PlateProxy, idx: Int32Array, d: number): PlateProxy {
+  const m = idx.length;
+  const hd = table.h.length / table.l.length;
+  const out: PlateProxy = { l: new Float64Array(m), g: new Float64Array(m * d), h: new Float64Array(m * hd) };
+  for (let i = 0; i < m; i++) {
+    const j = idx[i];
+    out.l[i] = table.l[j];
+    out.g.set(table.g.subarray(j * d, (j + 1) * d), i * d);
+    if (hd > 0) out.h.set(table.h.subarray(j * hd, (j + 1) * hd), i * hd);
+  }
+  return out;
+}
+
+/** Σ over a {@link perDatumTable}'s data points of ℓᵢ, ∇ℓᵢ and ∇²ℓᵢ (the proxy's whole-data totals). */
+export function tableTotals(table: PlateProxy, d: number): ProxyTotals {
+  const n = table.l.length;
+  const hd = table.h.length / n;
+  const out: ProxyTotals = { l: 0, g: new Float64Array(d), h: new Float64Array(hd) };
+  for (let i = 0; i < n; i++) {
+    out.l += table.l[i];
+    for (let k = 0; k < d; k++) out.g[k] += table.g[i * d + k];
+    for (let k = 0; k < hd; k++) out.h[k] += table.h[i * hd + k];
+  }
+  return out;
 }
