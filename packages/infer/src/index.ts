@@ -1,3 +1,4 @@
+export { type DevicePotentialFn, devicePotential, isDeviceBackend } from "./device-potential.js";
 export {
   type ContractMode,
   type Elimination,
