@@ -160,3 +160,71 @@ export function onHost<T extends object>(obj: T): T {
   }
   return obj;
 }
+
+/** A model whose potential also runs on a device: the host potential and the device one. */
+export interface DeviceModel {
+  readonly potentialFn: (z: Float64Array, grad: Float64Array) => number;
+  readonly asyncPotentialFn: DevicePotentialFn;
+  readonly dim: number;
+}
+
+/** Evaluates a device model's potential synchronously in place of the host one (see {@link interceptDevicePotentials}). */
+export type DevicePotentialInterceptor = (model: DeviceModel, z: Float64Array, grad: Float64Array) => number;
+
+let modelBackend: Backend | undefined;
+let interceptor: DevicePotentialInterceptor | null = null;
+
+/**
+ * Runs `fn` with `backend` as the default of `initializeModel`'s `backend` option: code that initialises a
+ * model internally (an autoguide's `setup`) then compiles it for the device too. Used by `@phlox/vi`'s `SVI`.
+ * @param backend - a compiling backend.
+ * @param fn - the code to run.
+ * @returns what `fn` returns.
+ * @example
+ * const setup = withModelBackend(be, () => guide.setup(key, args));
+ */
+export function withModelBackend<T>(backend: Backend, fn: () => T): T {
+  const saved = modelBackend;
+  modelBackend = backend;
+  try {
+    return fn();
+  } finally {
+    modelBackend = saved;
+  }
+}
+
+/** @internal The backend set by {@link withModelBackend}, if any. */
+export function defaultModelBackend(): Backend | undefined {
+  return modelBackend;
+}
+
+/**
+ * Runs `fn` with the host `potentialFn` of every device-compiled model (from `initializeModel` with a backend)
+ * answered by `intercept` instead: a synchronous caller (an autoguide's particle) can so be run once to record
+ * the points it asks for, and again with the device's answers, which `@phlox/vi` awaits in between.
+ * @param intercept - answers (model, z, grad) → U(z), writing ∇U into grad.
+ * @param fn - the synchronous code to run.
+ * @returns what `fn` returns.
+ */
+export function interceptDevicePotentials<T>(intercept: DevicePotentialInterceptor, fn: () => T): T {
+  const saved = interceptor;
+  interceptor = intercept;
+  try {
+    return fn();
+  } finally {
+    interceptor = saved;
+  }
+}
+
+/** @internal Routes `info.potentialFn` through the interceptor when one is active. */
+export function routeHostPotential(info: {
+  potentialFn: (z: Float64Array, grad: Float64Array) => number;
+  asyncPotentialFn?: DevicePotentialFn;
+  dim: number;
+}): void {
+  const host = info.potentialFn;
+  const asyncFn = info.asyncPotentialFn;
+  if (asyncFn === undefined) return;
+  const model: DeviceModel = { potentialFn: host, asyncPotentialFn: asyncFn, dim: info.dim };
+  info.potentialFn = (z, g) => (interceptor === null ? host(z, g) : interceptor(model, z, g));
+}

@@ -1,4 +1,12 @@
-export { type DevicePotentialFn, devicePotential, isDeviceBackend } from "./device-potential.js";
+export {
+  type DeviceModel,
+  type DevicePotentialFn,
+  type DevicePotentialInterceptor,
+  devicePotential,
+  interceptDevicePotentials,
+  isDeviceBackend,
+  withModelBackend,
+} from "./device-potential.js";
 export {
   type ContractMode,
   type Elimination,

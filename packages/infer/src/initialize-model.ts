@@ -12,9 +12,11 @@ import { type Backend, jsBackend, type Program, withBackend, withCompiler } from
 import {
   argsOnHost,
   type DevicePotentialFn,
+  defaultModelBackend,
   devicePotential,
   onHost,
   requireCompilingBackend,
+  routeHostPotential,
   stageForDevice,
 } from "./device-potential.js";
 import { enumeratedModel, planEnumeration } from "./enum/enum-log-density.js";
@@ -246,7 +248,7 @@ export function initializeModel(
 ): ModelInfo {
   // Eager runs of the model (the prototype trace, the start-point search and check) compile the loops of
   // any scan in it, instead of interpreting their bodies step by step.
-  const device = options.backend;
+  const device = options.backend ?? defaultModelBackend();
   if (device === undefined)
     return withCompiler(jsCompiler, () => initializeModelImpl(rngKey, model, args, options));
   requireCompilingBackend(device, "initializeModel");
@@ -256,11 +258,13 @@ export function initializeModel(
       `initializeModel: gibbsSites cannot be combined with backend "${device.name}"; leave out the backend.`,
     );
   // The model is traced and searched on the host; the device runs the compiled program only.
-  return withBackend(jsBackend, () =>
+  const info = withBackend(jsBackend, () =>
     withCompiler(jsCompiler, () =>
       onHost(initializeModelImpl(rngKey, model, argsOnHost(args), options, device)),
     ),
   );
+  routeHostPotential(info);
+  return info;
 }
 
 function initializeModelImpl(
