@@ -22,9 +22,9 @@ export type DevicePotentialFn = (z: Float64Array, grad: Float64Array) => Promise
  * backend: one with its own `compile` whose results must be read back asynchronously (WebGPU). Backends with
  * synchronous read-back (the JS backend, wasm) keep the CPU path unless named explicitly.
  * @param backend - a backend, e.g. `getBackend()`.
- * @returns true for an asynchronous compiling backend.
+ * @returns true for an asynchronous compiling backend (false for the default JS backend).
  * @example
- * isDeviceBackend(getBackend()); // → false on the default JS backend
+ * isDeviceBackend(jsBackend); // → false
  */
 export function isDeviceBackend(backend: Backend): boolean {
   return backend !== jsBackend && typeof backend.compile === "function" && !syncReadable(backend);
@@ -60,8 +60,12 @@ export function requireCompilingBackend(backend: Backend, where: string): void {
  * @returns the asynchronous potential.
  * @throws PhloxError `backend-no-compile`, or the backend's compile error.
  * @example
- * const U = devicePotential(simplify(stageValueAndGrad((z) => z.square().sum().mul(0.5), 2)), be, 2);
- * await U(Float64Array.of(1, 2), new Float64Array(2)); // → 2.5 (gradient [1, 2])
+ * // A toy compiling backend: the JS backend with the IR interpreter as its compile().
+ * const be = { ...jsBackend, name: "interp", compile: (p) => (bufs) => interpretProgram(p, bufs) };
+ * const U = devicePotential(simplify(stageValueAndGrad((z) => z.mul(z).sum().mul(0.5), 2)), be, 2);
+ * const g = new Float64Array(2);
+ * await U(Float64Array.of(1, 2), g); // → 2.5
+ * g[1]; // → 2
  */
 export function devicePotential(program: Program, backend: Backend, dim: number): DevicePotentialFn {
   requireCompilingBackend(backend, "devicePotential");
@@ -181,7 +185,9 @@ let interceptor: DevicePotentialInterceptor | null = null;
  * @param fn - the code to run.
  * @returns what `fn` returns.
  * @example
- * const setup = withModelBackend(be, () => guide.setup(key, args));
+ * const be = { ...jsBackend, name: "interp", compile: (p) => (bufs) => interpretProgram(p, bufs) };
+ * const info = withModelBackend(be, () => initializeModel(0, () => sample("x", new Normal(0, 1))));
+ * await info.asyncPotentialFn(Float64Array.of(2), new Float64Array(1)); // → 2 + 0.5 * Math.log(2 * Math.PI)
  */
 export function withModelBackend<T>(backend: Backend, fn: () => T): T {
   const saved = modelBackend;
