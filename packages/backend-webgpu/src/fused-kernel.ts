@@ -134,13 +134,15 @@ export function fusedShader(g: FusedGroup): FusedShader {
     }),
   ];
   if (g.reduce === "sum") {
-    // One workgroup: each invocation sums a strided slice of the chain, then a tree reduction in shared memory.
+    // Each invocation sums a strided slice of the chain, then a tree reduction in workgroup memory; with several
+    // workgroups (large groups) each writes its partial sum, and the kernel adds them up (one more dispatch).
     const code = `
       ${helpers.join("\n      ")}
       var<workgroup> partial : array<f32, ${REDUCE_WORKGROUP}>;
       fn main(gi : i32) {
         var acc : f32 = 0.0;
-        for (var index = i32(localId.x); index < ${g.size}; index = index + ${REDUCE_WORKGROUP}) {
+        let first = i32(workgroupId.x) * ${REDUCE_WORKGROUP} + i32(localId.x);
+        for (var index = first; index < ${g.size}; index = index + ${REDUCE_WORKGROUP * reduceGroups(g.size)}) {
           ${lines.join("\n          ")}
           acc = acc + v${g.steps.length - 1};
         }
@@ -151,7 +153,7 @@ export function fusedShader(g: FusedGroup): FusedShader {
           workgroupBarrier();
         }
         // (uniforms.size, the output size 1, is read so that the uniform binding stays in the shader's layout.)
-        if (localId.x == 0u && uniforms.size > 0) { setOutputAtIndex(0, partial[0]); }
+        if (localId.x == 0u && uniforms.size > 0) { setOutputAtIndex(i32(workgroupId.x), partial[0]); }
       }
     `;
     return { code, literals };
@@ -170,6 +172,12 @@ export function fusedShader(g: FusedGroup): FusedShader {
 
 /** Invocations of the one workgroup of a reducing group (a power of two). */
 const REDUCE_WORKGROUP = 256;
+/** Elements per workgroup above which a reducing group runs on several workgroups. */
+const REDUCE_SPAN = 16384;
+/** Workgroups of a reducing group of `size` elements: 1 up to {@link REDUCE_SPAN}, at most 512. */
+export function reduceGroups(size: number): number {
+  return size <= REDUCE_SPAN ? 1 : Math.min(512, Math.ceil(size / REDUCE_SPAN));
+}
 
 const shaderIds = new Map<string, number>();
 const compiled = new WeakMap<FusedGroup, FusedShader & { key: string }>();
@@ -206,9 +214,10 @@ class FusedProgram {
     this.variableNames = g.inputKinds.map((_, i) => `x${i}`);
     this.dispatchLayout = { x: [0] };
     if (g.reduce === "sum") {
-      this.outputShape = [1];
+      const groups = reduceGroups(g.size);
+      this.outputShape = [groups];
       this.workgroupSize = [REDUCE_WORKGROUP, 1, 1];
-      this.dispatch = [1, 1, 1];
+      this.dispatch = [groups, 1, 1];
     } else {
       this.outputShape = [g.size];
       this.workgroupSize = [64, 1, 1];
@@ -249,7 +258,12 @@ export const fusedKernel: KernelSpec<"stopGradient"> = {
     const program = new FusedProgram(g);
     const uniforms = program.literals.map((v) => ({ type: "float32" as const, data: [v] }));
     const info = be.runWebGPUProgram(program, flat, "float32", uniforms);
-    const out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
+    let out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
+    if (g.reduce === "sum" && reduceGroups(g.size) > 1) {
+      const partials = out;
+      out = tf.sum(partials) as TfTensor;
+      partials.dispose();
+    }
     return tf.reshape(out, [...shape]);
   },
 };

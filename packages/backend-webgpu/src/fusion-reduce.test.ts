@@ -161,6 +161,38 @@ if (probe.ok) {
       }
     });
 
+    it("a large sum runs on several workgroups plus one sum of their partials, like the unfused path", async () => {
+      const n = 50_000; // 4 workgroups of 16384 elements
+      const r = lcg(11);
+      const base = Float64Array.from({ length: n }, () => r(-2, 2));
+      const f = (a: Tensor, b: Tensor): Tensor => a.tanh().mul(b).add(b.exp()).sum();
+      const c = countDispatches();
+      try {
+        for (const [at, v] of [
+          [0, 0],
+          [49_999, Number.NaN],
+          [20_000, Number.POSITIVE_INFINITY],
+        ] as const) {
+          const b = Float64Array.from(base);
+          if (at > 0) b[at] = v;
+          const args = [
+            { data: base, shape: [n] },
+            { data: b, shape: [n] },
+          ];
+          await runOn(full, f, args);
+          c.reset();
+          const [got] = await runOn(full, f, args);
+          expect(c.count, "partial sums, then their sum").toBe(2);
+          const [want] = await runOn(unfused, f, args);
+          const g = (got as Float64Array)[0] as number;
+          const w = (want as Float64Array)[0] as number;
+          expect(close(g, w, 1e-5), `element ${at} = ${v}: fused ${g} vs unfused ${w}`).toBe(true);
+        }
+      } finally {
+        c.stop();
+      }
+    });
+
     it("an elementwise chain over X·w (matvec inside the group) equals the unfused path", async () => {
       const n = 700;
       const d = 9;
