@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds bench/dist/ for the GPU host, which has Node but no registry access: esbuild bundles of
-# logistic-gpu.bench.ts and fusion.bench.ts (Phlox sources, tfjs-core, tfjs-backend-webgpu, backend-js), the `webgpu` package's Linux
+# logistic-gpu.bench.ts, fusion.bench.ts and model.bench.ts (Phlox sources, tfjs-core, tfjs-backend-webgpu, backend-js), the `webgpu` package's Linux
 # Dawn binary beside it, and the Vulkan loader .deb (unpacked there only if the host lacks libvulkan.so.1).
 # Run from anywhere: packages/backend-webgpu/bench/build-h100.sh ; then h100.sh runs on the device.
 set -euo pipefail
@@ -18,6 +18,12 @@ esbuild="$(ls -d "$root"/node_modules/.pnpm/esbuild@*/node_modules/esbuild/bin/e
   --conditions=@phlox/source --external:webgpu --log-level=warning \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
   --outfile="$out/fusion.mjs"
+# The model path (initializeModel/NUTS(model) with { backend }), same flags; its JAX/NumPyro side beside it.
+"$esbuild" "$here/model.bench.ts" --bundle --platform=node --format=esm --target=node18 \
+  --conditions=@phlox/source --external:webgpu --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
+  --outfile="$out/model.mjs"
+cp "$here/model_jax.py" "$out/"
 wg="$(cd "$root/packages/backend-webgpu/node_modules/webgpu" && pwd -P)"
 cp "$wg/index.js" "$wg/package.json" "$out/node_modules/webgpu/"
 cp "$wg/dist/linux-x64.dawn.node" "$out/node_modules/webgpu/dist/"

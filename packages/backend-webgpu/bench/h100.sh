@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the WebGPU logistic-regression benches (logistic-gpu, then fusion: fused vs unfused) on the GPU host through Dawn and the NVIDIA Vulkan driver.
+# Runs the WebGPU logistic-regression benches (logistic-gpu; fusion: fused vs unfused; model: the model path, with JAX when present) on the GPU host through Dawn and the NVIDIA Vulkan driver.
 # Build first (here): packages/backend-webgpu/bench/build-h100.sh. Then, with the device tool:
 #   run(command="bash packages/backend-webgpu/bench/h100.sh", carry=["packages/backend-webgpu/bench/dist"])
 # Installs nothing from the network. Writes the output to $OUT/h100.txt when $OUT is set.
@@ -23,4 +23,12 @@ fi
   cd "$dist" && timeout 140 node bundle.mjs "${1:-1000000}" "${2:-100}" "${3:-10}"
   # Elementwise fusion: webgpu() (fused) vs webgpu({ fuse: false }) in one run, dispatches and ms/call.
   timeout 200 node fusion.mjs "${1:-1000000}" "${2:-100}" "${3:-10}"
+  # The model path: initializeModel(..., { backend }) value+grad at each fusion level and NUTS(model) on WebGPU.
+  timeout 240 node model.mjs "${1:-1000000}" "${2:-100}" "${3:-10}" "${4:-100}" "${5:-100}"
+  # JAX/NumPyro on the same GPU, same model and data, when the host's Python has them (nothing is installed here).
+  if python3 -c "import jax, numpyro" >/dev/null 2>&1; then
+    timeout 240 python3 model_jax.py "${1:-1000000}" "${2:-100}" "${3:-10}" "${4:-100}" "${5:-100}"
+  else
+    echo "JAX/NumPyro not importable on this host: no JAX figures in this run (install jax[cuda12] numpyro to compare)."
+  fi
 } 2>&1 | grep -v XDG_RUNTIME_DIR | tee "$out/h100.txt"

@@ -94,6 +94,8 @@ function operand(o: FusedOperand, kinds: readonly ("float" | "bool")[], literals
     }
     case "value":
       return `v${o.index}`;
+    case "matvec":
+      return `m${o.index}`;
     case "input": {
       const at = `x${o.index}[${o.scalar ? "0" : "index"}]`;
       return kinds[o.index] === "bool" ? `(${at} != 0)` : at;
@@ -118,10 +120,44 @@ export function fusedShader(g: FusedGroup): FusedShader {
   const literals: number[] = [];
   const used = new Set(g.steps.map((s) => s.op));
   const helpers = [...used].flatMap((op) => helper(op) ?? []);
-  const lines = g.steps.map((s, k) => {
-    const args = s.operands.map((o) => operand(o, g.inputKinds, literals));
-    return `let v${k} : ${s.bool ? "bool" : "f32"} = ${expr(s.op, args)};`;
-  });
+  // Matrix–vector rows first (one dot product per element, accumulated in float32 like tfjs's matmul).
+  const mv = (g.matvecs ?? []).map(
+    (m, k) =>
+      `var m${k} : f32 = 0.0; for (var k${k} = 0; k${k} < ${m.inner}; k${k} = k${k} + 1) { ` +
+      `m${k} = m${k} + f32(x${m.a}[index * ${m.inner} + k${k}]) * f32(x${m.b}[k${k}]); }`,
+  );
+  const lines = [
+    ...mv,
+    ...g.steps.map((s, k) => {
+      const args = s.operands.map((o) => operand(o, g.inputKinds, literals));
+      return `let v${k} : ${s.bool ? "bool" : "f32"} = ${expr(s.op, args)};`;
+    }),
+  ];
+  if (g.reduce === "sum") {
+    // Each invocation sums a strided slice of the chain, then a tree reduction in workgroup memory; with several
+    // workgroups (large groups) each writes its partial sum, and the kernel adds them up (one more dispatch).
+    const code = `
+      ${helpers.join("\n      ")}
+      var<workgroup> partial : array<f32, ${REDUCE_WORKGROUP}>;
+      fn main(gi : i32) {
+        var acc : f32 = 0.0;
+        let first = i32(workgroupId.x) * ${REDUCE_WORKGROUP} + i32(localId.x);
+        for (var index = first; index < ${g.size}; index = index + ${REDUCE_WORKGROUP * reduceGroups(g.size)}) {
+          ${lines.join("\n          ")}
+          acc = acc + v${g.steps.length - 1};
+        }
+        partial[localId.x] = acc;
+        workgroupBarrier();
+        for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s = s >> 1u) {
+          if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
+          workgroupBarrier();
+        }
+        // (uniforms.size, the output size 1, is read so that the uniform binding stays in the shader's layout.)
+        if (localId.x == 0u && uniforms.size > 0) { setOutputAtIndex(i32(workgroupId.x), partial[0]); }
+      }
+    `;
+    return { code, literals };
+  }
   const code = `
       ${helpers.join("\n      ")}
       fn main(index : i32) {
@@ -134,6 +170,15 @@ export function fusedShader(g: FusedGroup): FusedShader {
   return { code, literals };
 }
 
+/** Invocations of the one workgroup of a reducing group (a power of two). */
+const REDUCE_WORKGROUP = 256;
+/** Elements per workgroup above which a reducing group runs on several workgroups. */
+const REDUCE_SPAN = 16384;
+/** Workgroups of a reducing group of `size` elements: 1 up to {@link REDUCE_SPAN}, at most 512. */
+export function reduceGroups(size: number): number {
+  return size <= REDUCE_SPAN ? 1 : Math.min(512, Math.ceil(size / REDUCE_SPAN));
+}
+
 const shaderIds = new Map<string, number>();
 const compiled = new WeakMap<FusedGroup, FusedShader & { key: string }>();
 
@@ -144,7 +189,7 @@ class FusedProgram {
   readonly shaderKey: string;
   readonly dispatchLayout: { x: number[] };
   readonly dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly workgroupSize: [number, number, number];
   readonly size = true;
   readonly uniforms: string | undefined;
   readonly code: string;
@@ -167,10 +212,18 @@ class FusedProgram {
     this.shaderKey = c.key;
     this.uniforms = c.literals.length === 0 ? undefined : c.literals.map((_, k) => `c${k} : f32, `).join("");
     this.variableNames = g.inputKinds.map((_, i) => `x${i}`);
-    this.outputShape = [g.size];
     this.dispatchLayout = { x: [0] };
-    // tfjs's runWebGPUProgram reshapes dispatches above the 65535-workgroup limit.
-    this.dispatch = [Math.ceil(g.size / 64), 1, 1];
+    if (g.reduce === "sum") {
+      const groups = reduceGroups(g.size);
+      this.outputShape = [groups];
+      this.workgroupSize = [REDUCE_WORKGROUP, 1, 1];
+      this.dispatch = [groups, 1, 1];
+    } else {
+      this.outputShape = [g.size];
+      this.workgroupSize = [64, 1, 1];
+      // tfjs's runWebGPUProgram reshapes dispatches above the 65535-workgroup limit.
+      this.dispatch = [Math.ceil(g.size / 64), 1, 1];
+    }
   }
 
   getUserCode(): string {
@@ -205,7 +258,12 @@ export const fusedKernel: KernelSpec<"stopGradient"> = {
     const program = new FusedProgram(g);
     const uniforms = program.literals.map((v) => ({ type: "float32" as const, data: [v] }));
     const info = be.runWebGPUProgram(program, flat, "float32", uniforms);
-    const out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
+    let out = tf.engine().makeTensorFromTensorInfo(info) as TfTensor;
+    if (g.reduce === "sum" && reduceGroups(g.size) > 1) {
+      const partials = out;
+      out = tf.sum(partials) as TfTensor;
+      partials.dispose();
+    }
     return tf.reshape(out, [...shape]);
   },
 };

@@ -11,7 +11,16 @@ import { isLiteral } from "@phlox/tensor";
 export type FusedOperand =
   | { readonly kind: "input"; readonly index: number; readonly scalar: boolean }
   | { readonly kind: "value"; readonly index: number }
-  | { readonly kind: "literal"; readonly value: number; readonly dtype: DType };
+  | { readonly kind: "literal"; readonly value: number; readonly dtype: DType }
+  /** Row `index` of a matrix–vector product (see {@link FusedGroup.matvecs}), computed once per element. */
+  | { readonly kind: "matvec"; readonly index: number };
+
+/** A matrix–vector product read inside a group: row i is Σₖ A[i, k]·b[k] over inputs `a` ([size, inner]) and `b`. */
+export interface FusedMatvec {
+  readonly a: number;
+  readonly b: number;
+  readonly inner: number;
+}
 
 /** One step of a fused group: `values[k] = op(operands)`. */
 export interface FusedStep {
@@ -28,6 +37,10 @@ export interface FusedGroup {
   /** The group's external inputs: `"float"` (float32 on the device) or `"bool"` (stored as i32 0/1). */
   readonly inputKinds: readonly ("float" | "bool")[];
   readonly steps: readonly FusedStep[];
+  /** Matrix–vector products the steps read (fusion-reduce.ts's `fuseMatvecs`). */
+  readonly matvecs?: readonly FusedMatvec[];
+  /** `"sum"`: the group's output is the sum of its values (one scalar; fusion-reduce.ts's `fuseReductions`). */
+  readonly reduce?: "sum";
 }
 
 /** The primitives that fusion may put into a group. */
@@ -92,7 +105,7 @@ export interface FusionResult {
 }
 
 /** Whether eqn `e` may take part in a group (operand dtypes and shapes as the generated WGSL expects). */
-function fusable(e: Eqn): boolean {
+export function fusable(e: Eqn): boolean {
   if (!OPS.has(e.primitive) || e.outputs.length !== 1) return false;
   const out = e.outputs[0] as Var;
   if (out.shape.some((s) => s === 0)) return false;
@@ -218,7 +231,7 @@ export function fuseProgram(program: Program, options: FuseOptions = {}): Fusion
 }
 
 /** Every variable an equation or the program reads is an input, a constant or an earlier output. */
-function wellFormed(p: Program): boolean {
+export function wellFormed(p: Program): boolean {
   const defined = new Set([...p.inputs.map((v) => v.id), ...p.constants.map((c) => c.v.id)]);
   for (const e of p.eqns) {
     for (const a of e.inputs) if (!isLiteral(a) && !defined.has(a.id)) return false;
@@ -228,7 +241,7 @@ function wellFormed(p: Program): boolean {
 }
 
 /** Drops equations none of whose outputs is read (members absorbed by every group that reads them). */
-function eliminateDead(eqns: Eqn[], outputs: readonly Atom[]): Eqn[] {
+export function eliminateDead(eqns: Eqn[], outputs: readonly Atom[]): Eqn[] {
   const live = new Set(outputs.flatMap((o) => (isLiteral(o) ? [] : [o.id])));
   const keep: boolean[] = new Array(eqns.length).fill(false);
   for (let k = eqns.length - 1; k >= 0; k--) {
@@ -241,7 +254,7 @@ function eliminateDead(eqns: Eqn[], outputs: readonly Atom[]): Eqn[] {
 }
 
 /** The fused equation of a group: steps in program order, operands resolved to inputs, values or literals. */
-function fusedEqn(
+export function fusedEqn(
   eqns: readonly Eqn[],
   members: number[],
   inputs: Var[],

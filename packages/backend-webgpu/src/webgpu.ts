@@ -9,6 +9,7 @@ import { PhloxError, type Program } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
 import { fusedKernel } from "./fused-kernel.js";
 import { fuseProgram } from "./fusion.js";
+import { fuseMatvecs, fuseReductions } from "./fusion-reduce.js";
 import { randomBitsKernel } from "./random-bits-wgsl.js";
 
 /** The parts of the WebGPU `GPU` object this package uses. */
@@ -37,6 +38,11 @@ export interface WebGpuOptions {
    * WGSL program each instead of one tfjs kernel per equation. Default true; `false` runs one kernel per equation.
    */
   readonly fuse?: boolean;
+  /**
+   * With `fuse`: also move matrix–vector products into the fused groups that read them and turn full sums of
+   * fused groups into one workgroup-reduction program each (`src/fusion-reduce.ts`). Default true.
+   */
+  readonly fuseReductions?: boolean;
 }
 
 /** Information about the backend's adapter, for logs and benchmarks. */
@@ -143,9 +149,13 @@ export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend
   // equation whose params carry the group, which `fusedKernel` (this backend's stopGradient) runs as WGSL.
   const fuse = options.fuse !== false;
   const compileUnfused = be.compile;
+  const reduce = options.fuseReductions !== false;
   const compile =
     fuse && compileUnfused !== undefined
-      ? (program: Program) => compileUnfused(fuseProgram(program).program)
+      ? (program: Program) => {
+          const p = fuseProgram(program).program;
+          return compileUnfused(reduce ? fuseReductions(fuseMatvecs(p).program).program : p);
+        }
       : compileUnfused;
   let destroyed = false;
   const destroy = (): void => {

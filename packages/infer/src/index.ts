@@ -1,5 +1,14 @@
 export { availableThreads, disposeThreads, getThreads, setThreads } from "@phlox/backend-js";
 export {
+  type DeviceModel,
+  type DevicePotentialFn,
+  type DevicePotentialInterceptor,
+  devicePotential,
+  interceptDevicePotentials,
+  isDeviceBackend,
+  withModelBackend,
+} from "./device-potential.js";
+export {
   type ContractMode,
   type Elimination,
   type Factor,

@@ -8,7 +8,17 @@ import {
   type Trace,
   trace,
 } from "@phlox/handlers";
-import { withCompiler } from "@phlox/tensor";
+import { type Backend, jsBackend, type Program, withBackend, withCompiler } from "@phlox/tensor";
+import {
+  argsOnHost,
+  type DevicePotentialFn,
+  defaultModelBackend,
+  devicePotential,
+  onHost,
+  requireCompilingBackend,
+  routeHostPotential,
+  stageForDevice,
+} from "./device-potential.js";
 import { enumeratedModel, planEnumeration } from "./enum/enum-log-density.js";
 import { type InitStrategy, initToUniform } from "./initialization.js";
 import { type CompiledPostprocess, compilePostprocess, stackDraws } from "./internal/compiled-postprocess.js";
@@ -89,6 +99,12 @@ export interface InitializeModelOptions {
    * reads and sets. Without this option a discrete latent site is an error.
    */
   gibbsSites?: readonly string[];
+  /**
+   * A backend with its own `compile` (WebGPU from `@phlox/backend-webgpu`, wasm): the model's value-and-gradient
+   * program is also compiled for it, as {@link ModelInfo.asyncPotentialFn}. Everything else (start-point search,
+   * `potentialFn`, postprocessing) stays on the CPU, with the host backend current. Not with `gibbsSites`.
+   */
+  backend?: Backend;
 }
 
 /**
@@ -159,6 +175,13 @@ export interface ModelInfo {
   serialize(): WorkerPotentialSpec | undefined;
   /** The Gibbs sites when `gibbsSites` was given (see {@link InitializeModelOptions.gibbsSites}). */
   gibbs?: GibbsSitesInfo;
+  /**
+   * With the `backend` option: U and ∇U from the same program compiled for that backend, read back with
+   * `await` (float32 on WebGPU) — what `@phlox/mcmc` runs as an `asyncPotentialFn`.
+   */
+  asyncPotentialFn?: DevicePotentialFn;
+  /** The backend of {@link ModelInfo.asyncPotentialFn}. */
+  backend?: Backend;
 }
 
 export type { GibbsLayout } from "./internal/gibbs-sites.js";
@@ -236,7 +259,23 @@ export function initializeModel(
 ): ModelInfo {
   // Eager runs of the model (the prototype trace, the start-point search and check) compile the loops of
   // any scan in it, instead of interpreting their bodies step by step.
-  return withCompiler(jsCompiler, () => initializeModelImpl(rngKey, model, args, options));
+  const device = options.backend ?? defaultModelBackend();
+  if (device === undefined)
+    return withCompiler(jsCompiler, () => initializeModelImpl(rngKey, model, args, options));
+  requireCompilingBackend(device, "initializeModel");
+  if (options.gibbsSites !== undefined)
+    throw new PhloxError(
+      "device-gibbs-unsupported",
+      `initializeModel: gibbsSites cannot be combined with backend "${device.name}"; leave out the backend.`,
+    );
+  // The model is traced and searched on the host; the device runs the compiled program only.
+  const info = withBackend(jsBackend, () =>
+    withCompiler(jsCompiler, () =>
+      onHost(initializeModelImpl(rngKey, model, argsOnHost(args), options, device)),
+    ),
+  );
+  routeHostPotential(info);
+  return info;
 }
 
 function initializeModelImpl(
@@ -244,6 +283,7 @@ function initializeModelImpl(
   rawModel: AnyModel,
   args: readonly unknown[],
   options: InitializeModelOptions,
+  device?: Backend,
 ): ModelInfo {
   const strategy = (options.initStrategy ?? initToUniform()) as InitStrategy;
   if (typeof strategy !== "function") {
@@ -573,6 +613,14 @@ function initializeModelImpl(
       return { module: "@phlox/infer", exportName: "loadPotential", payload: spec.toJSON() };
     },
   };
+  if (device !== undefined) {
+    if (dim === 0) info.asyncPotentialFn = async (z, g) => potentialFn(z, g);
+    else {
+      const program: Program = spec?.program ?? stageForDevice(U, dim, device);
+      info.asyncPotentialFn = devicePotential(program, device, dim);
+    }
+    info.backend = device;
+  }
   if (gibbs !== null) {
     const g = gibbs;
     const initial = Float64Array.from(g.values);

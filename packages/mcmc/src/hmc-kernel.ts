@@ -1,6 +1,18 @@
 import type { Model } from "@phlox/handlers";
-import { initializeModel as inferInitializeModel, logLikelihood as inferLogLikelihood } from "@phlox/infer";
-import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
+import {
+  initializeModel as inferInitializeModel,
+  logLikelihood as inferLogLikelihood,
+  isDeviceBackend,
+} from "@phlox/infer";
+import {
+  type Backend,
+  ChainRandom,
+  getBackend,
+  type KeyPair,
+  PhloxError,
+  ShapeError,
+  splitKey,
+} from "@phlox/tensor";
 import {
   type AsyncPotentialFn,
   type BatchPotentialFn,
@@ -45,6 +57,8 @@ export type { Model };
  */
 export interface ModelPotential {
   potentialFn: PotentialFn;
+  /** U and ∇U on a device backend (the factory's `backend` option), awaited at every leapfrog step. */
+  asyncPotentialFn?: AsyncPotentialFn;
   initialZ: Float64Array;
   layout: SiteLayout[];
   postprocess(z: Float64Array): Record<string, SiteValue>;
@@ -67,7 +81,7 @@ export type ModelPotentialFactory = (
   key: KeyPair,
   model: Model,
   args: readonly unknown[],
-  options: { initStrategy?: unknown },
+  options: { initStrategy?: unknown; backend?: Backend },
 ) => ModelPotential;
 
 /**
@@ -101,6 +115,13 @@ export interface ModelKernelOptions extends Omit<HMCOptions, "algo"> {
   initStrategy?: unknown;
   /** The model initialiser. Default: `@phlox/infer`'s `initializeModel` (loaded by `prepare()`). */
   initializeModel?: ModelPotentialFactory;
+  /**
+   * A device backend (e.g. `await webgpu(...)` from `@phlox/backend-webgpu`) on which the model's compiled
+   * potential and gradient run: the kernel becomes asynchronous and MCMC awaits each leapfrog step (chain
+   * methods "sequential" and "vectorized"). Default: the current backend when it is an asynchronous compiling
+   * backend (WebGPU after `setBackend("webgpu")`) at construction, else the CPU (backend-js compiled code).
+   */
+  backend?: Backend;
 }
 
 /** Timed full-batch calls of each evaluator before {@link HMC}'s batched potential picks one. */
@@ -191,7 +212,10 @@ export class HMC<Args extends readonly unknown[] = readonly unknown[], Sites ext
     this.core = hmc((z, g) => (this.potential as PotentialFn)(z, g), hmcOptions);
     if (typeof a === "function") {
       this.model = a;
-      this.modelOptions = b;
+      const current = getBackend();
+      const device = b.backend ?? (isDeviceBackend(current) ? current : undefined);
+      this.modelOptions = device === undefined ? b : { ...b, backend: device };
+      this.asynchronous = device !== undefined;
     } else {
       const sync = typeof a?.potentialFn === "function";
       const async = typeof a?.asyncPotentialFn === "function";
@@ -321,7 +345,7 @@ export class HMC<Args extends readonly unknown[] = readonly unknown[], Sites ext
     if (built) {
       this.modelPotential = built;
       this.modelArgs = args.modelArgs;
-      this.potential = built.potentialFn;
+      this.potential = this.asynchronous ? deviceFn(built, this.algo) : built.potentialFn;
       this.siteLayout = built.layout;
     }
     return { z0, key };
@@ -514,6 +538,17 @@ export class NUTS<
   protected override algorithm(): "HMC" | "NUTS" {
     return "NUTS";
   }
+}
+
+/** The device potential of a model kernel given a `backend`. */
+function deviceFn(built: ModelPotential, algo: string): AsyncPotentialFn {
+  if (typeof built.asyncPotentialFn !== "function")
+    throw new PhloxError(
+      "kernel-no-device-potential",
+      `${algo}(model, { backend }): the model initialiser returned no asyncPotentialFn for the backend; ` +
+        "use @phlox/infer's initializeModel (the default) or a factory that honours its backend option.",
+    );
+  return built.asyncPotentialFn;
 }
 
 function pickHMCOptions(o: Omit<HMCOptions, "algo">): Omit<HMCOptions, "algo"> {

@@ -51,7 +51,15 @@ export {
 } from "./psis-diagnostic.js";
 export { fillNormal, foldIn, type KeyLike, splitInPlace, toKeyPair } from "./random.js";
 export { RenyiELBO, type RenyiELBOOptions } from "./renyi-elbo.js";
-export { isSVIRunOptions, SVI, type SVIRunOptions, type SVIRunResult, type SVIState } from "./svi.js";
+export {
+  isSVIRunOptions,
+  SVI,
+  type SVIOptions,
+  type SVIRunOptions,
+  type SVIRunResult,
+  type SVIState,
+} from "./svi.js";
+export type { AsyncObjective } from "./svi-device.js";
 export {
   type SamplingGuide,
   type VsbcOptions,

@@ -1,8 +1,10 @@
 import type { Model, ModelCallArgs } from "@phlox/handlers";
-import { ProgressDisplay } from "@phlox/infer";
+import { isDeviceBackend, ProgressDisplay, withModelBackend } from "@phlox/infer";
 import { type Optimizer, type OptState, stableUpdate as optimStableUpdate } from "@phlox/optim";
 import {
+  type Backend,
   ConstraintError,
+  getBackend,
   jsBackend,
   PhloxError,
   ShapeError,
@@ -15,6 +17,17 @@ import { FunctionGuide, type GuideFn } from "./function-guide.js";
 import type { Guide, GuideSetup, Params, PotentialModel } from "./guide.js";
 import { type ParamsLike, paramValues } from "./params.js";
 import { type KeyLike, splitInPlace, toKeyPair } from "./random.js";
+import { type AsyncObjective, deviceObjective } from "./svi-device.js";
+
+/** Options of the {@link SVI} constructor. */
+export interface SVIOptions {
+  /**
+   * A device backend (e.g. `await webgpu(...)` from `@phlox/backend-webgpu`) on which the model's compiled
+   * potential and gradient run; steps are then asynchronous: use `updateAsync`/`runAsync`. Default: the current
+   * backend when it is an asynchronous compiling backend (WebGPU) at construction, else the CPU.
+   */
+  backend?: Backend;
+}
 
 /**
  * SVI's state: plain data that `update` owns and mutates in place (so a step allocates nothing).
@@ -153,6 +166,9 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
   private objective: Objective | null = null;
   private grad: Float64Array = new Float64Array(0);
   private readonly sub = new Uint32Array(2);
+  /** The device backend of the model's potential (the `backend` option), or undefined on the CPU. */
+  readonly backend: Backend | undefined;
+  private asyncObjective: AsyncObjective | null = null;
 
   /**
    * @param model - the model (a function, or a `PotentialModel`); autoguides carry their own copy.
@@ -162,10 +178,28 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
    * @param loss - an {@link ELBO} (`new TraceELBO()`).
    * @throws PhloxError when the guide, optimizer or loss does not implement its interface.
    */
-  constructor(model: (...args: Args) => unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO);
+  constructor(
+    model: (...args: Args) => unknown,
+    guide: Guide | GuideFn,
+    optim: Optimizer,
+    loss: ELBO,
+    options?: SVIOptions,
+  );
   /** An SVI over a `PotentialModel` (or a model of unknown type): any arguments. */
-  constructor(model: PotentialModel | unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO);
-  constructor(model: unknown, guide: Guide | GuideFn, optim: Optimizer, loss: ELBO) {
+  constructor(
+    model: PotentialModel | unknown,
+    guide: Guide | GuideFn,
+    optim: Optimizer,
+    loss: ELBO,
+    options?: SVIOptions,
+  );
+  constructor(
+    model: unknown,
+    guide: Guide | GuideFn,
+    optim: Optimizer,
+    loss: ELBO,
+    options: SVIOptions = {},
+  ) {
     if (typeof guide === "function") {
       if (typeof model !== "function") {
         throw new PhloxError(
@@ -191,6 +225,8 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
       throw new PhloxError("svi-bad-loss", "SVI: loss must be an ELBO, e.g. new TraceELBO().");
     }
     this.model = model as Model<Args> | PotentialModel;
+    const current = getBackend();
+    this.backend = options.backend ?? (isDeviceBackend(current) ? current : undefined);
     this.guide = guide;
     this.optim = optim;
     this.loss = loss;
@@ -200,10 +236,15 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
     if (this.guideSetup !== null && this.setupArgs !== null && sameArgs(this.setupArgs, args)) {
       return this.guideSetup;
     }
-    const setup = this.guide.setup(key, args);
+    const device = this.backend;
+    const setup =
+      device === undefined
+        ? this.guide.setup(key, args)
+        : withModelBackend(device, () => this.guide.setup(key, args));
     this.guideSetup = setup;
     this.setupArgs = [...args];
     this.objective = this.loss.build(setup);
+    this.asyncObjective = device === undefined ? null : deviceObjective(this.objective);
     this.grad = new Float64Array(setup.numParams);
     return setup;
   }
@@ -282,7 +323,75 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
     return { state, loss };
   }
 
+  /**
+   * {@link update} for an SVI on a device backend (the `backend` option): awaits the model's potential on the
+   * device; the same arithmetic as `update` otherwise. Works on the CPU too.
+   * @param state - the state, mutated.
+   * @param args - the model's arguments.
+   * @returns `{ state, loss }`.
+   */
+  async updateAsync(
+    state: SVIState,
+    ...args: ModelCallArgs<Args>
+  ): Promise<{ state: SVIState; loss: number }> {
+    const obj = this.ensure(state, args);
+    const sub = this.sub;
+    splitInPlace(state.rngKey, sub);
+    const loss = await (this.asyncObjective ?? obj)(state.params, this.grad, sub[0], sub[1]);
+    this.optim.update(this.grad, state.optState, state.params);
+    return { state, loss };
+  }
+
+  /**
+   * {@link run} for an SVI on a device backend: `numSteps` awaited steps (options: `stableUpdate`,
+   * `initState`, `initParams`, `onProgress` each step). Works on the CPU too.
+   * @param key - PRNG key or seed (ignored when `options.initState` is given).
+   * @param numSteps - number of steps, a non-negative integer.
+   * @param argsAndOptions - the model's arguments, optionally followed by {@link SVIRunOptions}.
+   * @returns `{ params, state, losses }`.
+   * @example
+   * const svi = new SVI(model, new AutoNormal(model), new Adam(0.01), new TraceELBO(), { backend: be });
+   * const { params, losses } = await svi.runAsync(key(0), 1000, x, y);
+   */
+  async runAsync(
+    key: KeyLike,
+    numSteps: number,
+    ...argsAndOptions: readonly unknown[]
+  ): Promise<SVIRunResult> {
+    const { args, options } = splitRunArgs(argsAndOptions);
+    if (!Number.isInteger(numSteps) || numSteps < 0)
+      throw new ConstraintError(
+        "svi-num-steps",
+        `SVI.runAsync: numSteps must be a non-negative integer, got ${numSteps}.`,
+      );
+    const state = options.initState ?? this.initWith(key, args, options.initParams);
+    const obj = this.ensure(state, args);
+    const run = this.asyncObjective ?? obj;
+    const losses = new Float64Array(numSteps);
+    for (let i = 0; i < numSteps; i++) {
+      splitInPlace(state.rngKey, this.sub);
+      const loss = await run(state.params, this.grad, this.sub[0], this.sub[1]);
+      if (options.stableUpdate === true)
+        optimStableUpdate(this.optim, this.grad, state.optState, state.params, loss);
+      else this.optim.update(this.grad, state.optState, state.params);
+      losses[i] = loss;
+      options.onProgress?.(i + 1, loss);
+    }
+    return { params: this.constrained(state, "runAsync"), state, losses };
+  }
+
+  /** Refuses a synchronous step when the potential runs on a device backend. */
+  private requireSync(who: string): void {
+    if (this.backend !== undefined)
+      throw new PhloxError(
+        "svi-async-backend",
+        `SVI.${who}: the model's potential runs on backend "${this.backend.name}", whose results are read back ` +
+          `asynchronously; use await svi.${who === "run" ? "runAsync" : "updateAsync"}(...) instead.`,
+      );
+  }
+
   private step(state: SVIState, args: readonly unknown[], stable: boolean): number {
+    this.requireSync(stable ? "stableUpdate" : "update");
     const obj = this.ensure(state, args);
     const sub = this.sub;
     splitInPlace(state.rngKey, sub);
@@ -365,6 +474,7 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
   /** {@link SVI.run} with the model's arguments only (default options). */
   run(key: KeyLike, numSteps: number, ...args: ModelCallArgs<Args>): SVIRunResult;
   run(key: KeyLike, numSteps: number, ...argsAndOptions: readonly unknown[]): SVIRunResult {
+    this.requireSync("run");
     const { args, options } = splitRunArgs(argsAndOptions);
     if (!Number.isInteger(numSteps) || numSteps < 0) {
       throw new ConstraintError(

@@ -3,7 +3,7 @@
  * the layout of the flat vector, the chain's starting point, postprocessing, the observed sites, the
  * log-likelihood, the HMC options passed on, and the worker's rebuilding of a potential.
  */
-import { ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
+import { type Backend, ChainRandom, type KeyPair, PhloxError, ShapeError, splitKey } from "@phlox/tensor";
 import type { HMCOptions } from "../hmc.js";
 import type { Model, ModelPotential, ModelPotentialFactory } from "../hmc-kernel.js";
 import type { KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "../kernel.js";
@@ -71,7 +71,7 @@ export function completeLayout(parts: readonly { name: string; shape: readonly n
 export interface StartSource {
   /** The model, for a model kernel (then `modelOptions.initializeModel` builds its potential). */
   model?: Model;
-  modelOptions?: { initializeModel?: ModelPotentialFactory; initStrategy?: unknown };
+  modelOptions?: { initializeModel?: ModelPotentialFactory; initStrategy?: unknown; backend?: Backend };
   /** The model potential built for an earlier chain, and the model arguments it was built for. */
   current?: { potential: ModelPotential; args: readonly unknown[] | undefined };
   /** A raw potential's options. */
@@ -96,9 +96,15 @@ export function chainStart(
     const factory = src.modelOptions?.initializeModel;
     if (!factory) throw noInitializer();
     const initStrategy = src.modelOptions?.initStrategy;
+    const backend = src.modelOptions?.backend;
     const { model, current } = src;
     if (!current || current.args !== modelArgs) {
-      const built = factory(kInit, model, modelArgs, { initStrategy });
+      const built = factory(
+        kInit,
+        model,
+        modelArgs,
+        backend === undefined ? { initStrategy } : { initStrategy, backend },
+      );
       return { z0: built.initialZ, built };
     }
     const z0 = current.potential.initialize
