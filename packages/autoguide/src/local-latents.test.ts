@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
-import { HalfNormal, Normal } from "@phlox/distributions";
-import { plate, sample, subsample } from "@phlox/handlers";
-import { sum, type Tensor, tensor } from "@phlox/tensor";
+import { HalfNormal, Normal, positive } from "@phlox/distributions";
+import { param, plate, sample, subsample } from "@phlox/handlers";
+import { mean, sum, type Tensor, tensor } from "@phlox/tensor";
 import type { GuideSetup, Params } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import type { AutoContinuous } from "./auto-continuous.js";
 import { AutoDelta } from "./auto-delta.js";
 import { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
+import { AutoSemiDAIS } from "./auto-semi-dais.js";
 
 interface Case {
   shapes: Record<string, number[]>;
@@ -188,5 +189,59 @@ describe("minibatch SVI with AutoNormal on a hierarchical model with a local lat
     close("sigma_auto_loc", 0.1);
     close("z_auto_loc", 0.1);
     close("z_auto_scale", 0.05);
+  }, 240_000);
+
+  it("amortised: AutoSemiDAIS with a localGuide whose location is a learned linear map of each observation", async () => {
+    const { SVI, Adam, TraceELBO, exponentialDecay } = await import("@phlox/vi");
+    const globalModel = (): [Tensor, Tensor] => [
+      sample("mu", new Normal(0, 2)),
+      sample("sigma", new HalfNormal(2)),
+    ];
+    const localModel = ([mu, sigma]: [Tensor, Tensor]) => {
+      plate(
+        "N",
+        N,
+        () => {
+          const z = sample("z", new Normal(mu, sigma));
+          sample("y", new Normal(z, 0.5), { obs: subsample(obs, 0) });
+        },
+        { subsampleSize: 20 },
+      );
+    };
+    const model = () => localModel(globalModel());
+    // three parameters for all N observations: q(z_i) = Normal(a·y_i + b, s)
+    const localGuide = () => {
+      const a = param("a", tensor(0.5));
+      const b = param("b", tensor(0));
+      const sc = param("s", tensor(0.3), { constraint: positive });
+      plate(
+        "N",
+        N,
+        () => {
+          sample("z", new Normal(subsample(obs, 0).mul(a).add(b), sc));
+        },
+        { subsampleSize: 20 },
+      );
+    };
+    const guide = new AutoSemiDAIS(model, localModel, new AutoNormal(globalModel), { K: 2, localGuide });
+    const steps = 3000;
+    const { params, losses } = new SVI(
+      model,
+      guide,
+      new Adam(exponentialDecay(0.02, steps, 0.05)),
+      new TraceELBO({ numParticles: 2 }),
+    ).run(3, steps);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(params.a.shape).toEqual([]);
+    expect(params.z_auto_loc).toBeUndefined();
+    // exact posterior of mu: y_i ~ N(mu, sqrt(σ² + 0.25)) marginally, so its mean is ≈ mean(y) (sd ≈ 0.07)
+    const ybar = (mean(obs).dataSync() as Float64Array)[0];
+    expect(Math.abs(params.mu_auto_loc.data[0] - ybar)).toBeLessThan(0.05);
+    // z_i | mu, σ is Normal with mean (4 y_i + mu / σ²) / (4 + 1/σ²) and sd (4 + 1/σ²)^(-1/2): a = 4 / (4 + 1/σ²)
+    const sigma = Math.exp(params.sigma_auto_loc.data[0]);
+    const a = 4 / (4 + 1 / sigma ** 2);
+    expect(Math.abs(params.a.data[0] - a)).toBeLessThan(0.05);
+    expect(Math.abs(params.b.data[0] - (1 - a) * ybar)).toBeLessThan(0.05);
+    expect(Math.abs(params.s.data[0] - 1 / Math.sqrt(4 + 1 / sigma ** 2))).toBeLessThan(0.05);
   }, 240_000);
 });
