@@ -154,6 +154,8 @@ export abstract class AutoContinuous implements Guide {
     return null;
   }
 
+  /** Latent sites inside subsampled plates (full-size parameters), after `setup`. */
+  private localSites: string[] = [];
   /** Indices pinned by {@link fixSubsample}, by plate name. */
   private pinnedSubsample: Record<string, readonly number[]> | null = null;
   private pinSubsample: ((p: Record<string, readonly number[]> | null) => void) | null = null;
@@ -230,6 +232,9 @@ export abstract class AutoContinuous implements Guide {
       this.pinSubsample = (p) => sm.pin(p === null ? null : sm.plates.map((q) => p[q.name]));
       if (this.pinnedSubsample !== null) this.pinSubsample(this.pinnedSubsample);
     } else this.pinSubsample = null;
+    this.localSites = keyed.local
+      ? keyed.local.sites.filter((l) => l.axes.length > 0).map((l) => l.name)
+      : [];
     if (keyed.local) return this.setupLocal(pm as KeyedPotentialModel, keyed.local);
     const D = pm.dim;
     if (D === 0) {
@@ -517,12 +522,24 @@ export abstract class AutoContinuous implements Guide {
    * `params` Predictive substitutes are used), draws the latent vector with the key `prngKey()` gives, and
    * declares each latent site as `sample(name, Delta(value))`.
    * @returns `(...args) => void`.
+   * @throws PhloxError (`autoguide-local-predictive`), when called, for a guide with local latent sites in a
+   *   subsampled plate: their full-size draws do not fit the model's minibatch; use `samplePosterior` with
+   *   `Predictive` on the model without `subsampleSize`.
    * @example
    * const ppc = new Predictive(model, { guide: guide.asFunction(), params, numSamples: 1000 }).run(key(1));
    */
   asFunction(): (...args: unknown[]) => void {
     return () => {
       const b = this.requireBound("asFunction");
+      if (this.localSites.length > 0) {
+        throw new PhloxError(
+          "autoguide-local-predictive",
+          `${this.constructor.name}.asFunction: the local latent sites ${this.localSites.join(", ")} are drawn at ` +
+            "their plates' full size, which does not fit a model whose plate draws a minibatch. Draw them with " +
+            "guide.samplePosterior(key, params, { sampleShape }) and run Predictive with those posteriorSamples on " +
+            "the model without subsampleSize.",
+        );
+      }
       const init = this.constrain(b, this.initialU(b));
       const params: Params = {};
       for (const s of b.specs) {

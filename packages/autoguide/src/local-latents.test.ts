@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { HalfNormal, Normal, positive } from "@phlox/distributions";
 import { param, plate, sample, subsample } from "@phlox/handlers";
+import { Predictive } from "@phlox/infer";
 import { mean, sum, type Tensor, tensor } from "@phlox/tensor";
 import type { GuideSetup, Params } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
@@ -130,6 +131,22 @@ describe("local latent variables in a subsampled plate, against NumPyro 0.21 (fi
     for (let n = 0; n < fx.N; n++)
       expect(med.t.dataSync()[n]).toBeCloseTo(Math.exp(fx.autoNormal.params.t_auto_loc[n]), 10);
     expect(guide.quantiles(params, [0.1, 0.9]).z.shape).toEqual([2, fx.N]);
+    // posterior predictive: the full-size draws on the model without subsampling; asFunction says so
+    const fullModel = (y: Tensor) => {
+      const mu = sample("mu", new Normal(0, 1));
+      const sigma = sample("sigma", new HalfNormal(1));
+      plate("N", fx.N, () => {
+        const z = sample("z", new Normal(mu, sigma));
+        const t = sample("t", new HalfNormal(1));
+        const v = sample("v", new Normal(0, 1).expand([2]).toEvent(1));
+        sample("y", new Normal(z.add(sum(v, -1).mul(0.1)), t.add(0.5)), { obs: y });
+      });
+    };
+    const ppc = new Predictive(fullModel, { posteriorSamples: post, returnSites: ["y"] }).run(2, undefined);
+    expect(ppc.y.shape).toEqual([3, fx.N]);
+    expect(() =>
+      new Predictive(model, { guide: guide.asFunction(), params, numSamples: 2 }).run(3, Y),
+    ).toThrow(/local latent sites z, t, v are drawn at their plates' full size/);
     expect(() => guide.fixSubsample({ N: [1, 2, 3] })).toThrow(
       /expected 4 distinct integer indices in \[0, 10\)/,
     );
