@@ -132,7 +132,7 @@ describe("local latent variables in a subsampled plate, against NumPyro 0.21 (fi
       expect(med.t.dataSync()[n]).toBeCloseTo(Math.exp(fx.autoNormal.params.t_auto_loc[n]), 10);
     expect(guide.quantiles(params, [0.1, 0.9]).z.shape).toEqual([2, fx.N]);
     // posterior predictive: the full-size draws on the model without subsampling; asFunction says so
-    const fullModel = (y: Tensor) => {
+    const fullModel = (y?: Tensor) => {
       const mu = sample("mu", new Normal(0, 1));
       const sigma = sample("sigma", new HalfNormal(1));
       plate("N", fx.N, () => {
