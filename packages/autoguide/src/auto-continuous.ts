@@ -24,7 +24,7 @@ import {
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import type { LocalLatents } from "./internal/local-latents.js";
 import { sigmoid, softplus, softplusInv } from "./internal/math.js";
-import { MinibatchMeanField } from "./internal/minibatch-family.js";
+import { MinibatchMeanField, type MinibatchView } from "./internal/minibatch-family.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 /** Options shared by the autoguides. */
@@ -154,6 +154,21 @@ export abstract class AutoContinuous implements Guide {
     return null;
   }
 
+  /** @internal {@link localLatentFamily}, for a guide composed of this one (AutoGuideList). */
+  localKind(): "normal" | "delta" | null {
+    return this.localLatentFamily;
+  }
+
+  /** Whether `setup` lets local latent sites through (to {@link minibatchView}). */
+  protected get acceptsLocalLatents(): boolean {
+    return this.localLatentFamily !== null;
+  }
+
+  /** The per-particle view of the full-size parameters on a minibatch (AutoGuideList composes its parts'). */
+  protected minibatchView(local: LocalLatents, _family: LatentFamily): MinibatchView {
+    return new MinibatchMeanField(this.localLatentFamily as "normal" | "delta", local);
+  }
+
   /** Latent sites inside subsampled plates (full-size parameters), after `setup`. */
   private localSites: string[] = [];
   /** Indices pinned by {@link fixSubsample}, by plate name. */
@@ -224,7 +239,7 @@ export abstract class AutoContinuous implements Guide {
       args,
       this.initLocFn,
       this.defaultInit,
-      this.localLatentFamily !== null,
+      this.acceptsLocalLatents,
     );
     const keyed = pm as Partial<KeyedPotentialModel>;
     if (keyed.subsampled !== undefined) {
@@ -307,7 +322,7 @@ export abstract class AutoContinuous implements Guide {
     const bound: Bound = { pm: full, family, specs, layout };
     this.bound = bound;
     const u0 = this.initialU(bound);
-    const view = new MinibatchMeanField(this.localLatentFamily as "normal" | "delta", local);
+    const view = this.minibatchView(local, family);
     const z = new Float64Array(local.dim);
     const gz = new Float64Array(local.dim);
     const U = this.potential(pm);
@@ -328,7 +343,7 @@ export abstract class AutoContinuous implements Guide {
         pm.setKey(k0, k1);
         const lq = view.forward(u, eps, z, mode);
         const v = U(z, gz);
-        view.backward(eps, gz, grad);
+        view.backward(u, eps, gz, grad, mode);
         return v + lq;
       },
     };

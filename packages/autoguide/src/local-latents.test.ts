@@ -3,10 +3,12 @@ import { HalfNormal, Normal, positive } from "@phlox/distributions";
 import { param, plate, sample, subsample } from "@phlox/handlers";
 import { Predictive } from "@phlox/infer";
 import { mean, sum, type Tensor, tensor } from "@phlox/tensor";
-import type { GuideSetup, Params } from "@phlox/vi";
+import { Adam, type GuideSetup, type Params, SVI, TraceELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import type { AutoContinuous } from "./auto-continuous.js";
 import { AutoDelta } from "./auto-delta.js";
+import { AutoGuideList } from "./auto-guide-list.js";
+import { AutoMultivariateNormal } from "./auto-multivariate-normal.js";
 import { AutoDiagonalNormal, AutoNormal } from "./auto-normal.js";
 import { AutoSemiDAIS } from "./auto-semi-dais.js";
 
@@ -61,6 +63,22 @@ function expectGrad(guide: AutoContinuous, grad: Float64Array, c: Case): void {
   }
 }
 
+/** AutoNormal's draw on the minibatch rows as standard-Normal noise (minibatch layout: mu, sigma, z, t, v). */
+function normalNoise(c: Case): number[] {
+  const loc = (s: string, i: number) => c.params[`${s}_auto_loc`][i];
+  const scale = (s: string, i: number) => c.params[`${s}_auto_scale`][i];
+  const eps: number[] = [];
+  for (const s of ["mu", "sigma"]) eps.push((c.draw[s][0] - loc(s, 0)) / scale(s, 0));
+  for (const s of ["z", "t"])
+    fx.indices.forEach((n, i) => {
+      eps.push((c.draw[s][i] - loc(s, n)) / scale(s, n));
+    });
+  fx.indices.forEach((n, i) => {
+    for (const k of [0, 1]) eps.push((c.draw.v[2 * i + k] - loc("v", 2 * n + k)) / scale("v", 2 * n + k));
+  });
+  return eps;
+}
+
 describe("local latent variables in a subsampled plate, against NumPyro 0.21 (fixtures/local-latents.json)", () => {
   it("AutoNormal: full-size parameters; ELBO and gradient at fixed parameters, minibatch and noise", () => {
     const c = fx.autoNormal;
@@ -70,18 +88,7 @@ describe("local latent variables in a subsampled plate, against NumPyro 0.21 (fi
     expect(Object.fromEntries(Object.entries(init).map(([k, v]) => [k, v.shape]))).toEqual(c.shapes);
     guide.fixSubsample({ N: fx.indices });
     const u = setup.unconstrainParams(asParams(c));
-    // the guide's draw on the minibatch rows, as standard-Normal noise (minibatch layout: mu, sigma, z, t, v)
-    const loc = (s: string, i: number) => c.params[`${s}_auto_loc`][i];
-    const scale = (s: string, i: number) => c.params[`${s}_auto_scale`][i];
-    const eps: number[] = [];
-    for (const s of ["mu", "sigma"]) eps.push((c.draw[s][0] - loc(s, 0)) / scale(s, 0));
-    for (const s of ["z", "t"])
-      fx.indices.forEach((n, i) => {
-        eps.push((c.draw[s][i] - loc(s, n)) / scale(s, n));
-      });
-    fx.indices.forEach((n, i) => {
-      for (const k of [0, 1]) eps.push((c.draw.v[2 * i + k] - loc("v", 2 * n + k)) / scale("v", 2 * n + k));
-    });
+    const eps = normalNoise(c);
     expect(setup.noiseDim).toBe(eps.length);
     const grad = new Float64Array(setup.numParams);
     const loss = setup.particle(u, Float64Array.from(eps), grad, "elbo", 1, 2);
@@ -109,6 +116,37 @@ describe("local latent variables in a subsampled plate, against NumPyro 0.21 (fi
     const loss = setup.particle(u, new Float64Array(0), grad, "elbo", 1, 2);
     expect(loss).toBeCloseTo(-c.elbo, 8);
     expectGrad(guide, grad, c);
+  });
+
+  it("AutoGuideList: AutoNormal parts on local sites (as NumPyro allows) give AutoNormal's ELBO and gradient", () => {
+    const c = fx.autoNormal;
+    const guide = new AutoGuideList(model);
+    guide.append(new AutoNormal(model, { prefix: "g" }), { sites: ["mu", "sigma"] });
+    guide.append(new AutoNormal(model));
+    const setup = guide.setup(0, [Y]);
+    guide.fixSubsample({ N: fx.indices });
+    const rename = (k: string) => k.replace(/^(mu|sigma)_auto_/, "$1_g_");
+    const params = Object.fromEntries(Object.entries(asParams(c)).map(([k, v]) => [rename(k), v]));
+    const u = setup.unconstrainParams(params);
+    const grad = new Float64Array(setup.numParams);
+    const loss = setup.particle(u, Float64Array.from(normalNoise(c)), grad, "elbo", 1, 2);
+    expect(loss).toBeCloseTo(-c.elbo, 8);
+    expectGrad(guide, grad, {
+      ...c,
+      grad: Object.fromEntries(Object.entries(c.grad).map(([k, v]) => [rename(k), v])),
+    });
+    // a global part of another family runs beside them; a local site in such a part is refused
+    const mixed = new AutoGuideList(model);
+    mixed.append(new AutoMultivariateNormal(model, { prefix: "g" }), { sites: ["mu", "sigma"] });
+    mixed.append(new AutoDelta(model));
+    const { losses } = new SVI(model, mixed, new Adam(0.01), new TraceELBO()).run(1, 50, Y);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    const bad = new AutoGuideList(model);
+    bad.append(new AutoMultivariateNormal(model, { prefix: "g" }), { sites: ["mu", "z"] });
+    bad.append(new AutoNormal(model));
+    expect(() => bad.setup(0, [Y])).toThrow(
+      /"z" is inside the subsampled plate.*given to a AutoMultivariateNormal part/s,
+    );
   });
 
   it("the AutoContinuous guides refuse local latents with NumPyro's reason and name the site and plate", () => {

@@ -10,8 +10,23 @@ import type { LocalLatents } from "./local-latents.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/** A guide's family on the minibatch latent vector, with its parameters over the full-size latent space. */
+export interface MinibatchView {
+  readonly noiseDim: number;
+  /** z on the current minibatch from u and ε; returns the plate-scaled log q (−H in meanfield mode). */
+  forward(u: Float64Array, eps: Float64Array, z: Float64Array, mode: ParticleMode): number;
+  /** grad ← ∂/∂u [U(z) + log q] given gz = ∇U(z), after `forward` with the same u, ε, mode. */
+  backward(
+    u: Float64Array,
+    eps: Float64Array,
+    gz: Float64Array,
+    grad: Float64Array,
+    mode: ParticleMode,
+  ): void;
+}
+
 /** Mean-field Normal (`"normal"`) or point mass (`"delta"`) read through the minibatch's rows. */
-export class MinibatchMeanField {
+export class MinibatchMeanField implements MinibatchView {
   readonly numParams: number;
   readonly noiseDim: number;
   private readonly r: Float64Array;
@@ -56,7 +71,7 @@ export class MinibatchMeanField {
   }
 
   /** grad ← ∂/∂u [U(z) + log q] given gz = ∇U(z), zero outside the minibatch's rows. */
-  backward(eps: Float64Array, gz: Float64Array, grad: Float64Array): void {
+  backward(_u: Float64Array, eps: Float64Array, gz: Float64Array, grad: Float64Array): void {
     const L = this.local;
     const D = L.dim;
     const map = L.map;
