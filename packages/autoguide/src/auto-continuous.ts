@@ -24,7 +24,9 @@ import {
   toKeyPair,
 } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
+import type { LocalLatents } from "./internal/local-latents.js";
 import { sigmoid, softplus, softplusInv } from "./internal/math.js";
+import { MinibatchMeanField, type MinibatchView } from "./internal/minibatch-family.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 /** Options shared by the autoguides. */
@@ -144,6 +146,49 @@ export abstract class AutoContinuous implements Guide {
     return { family, specs: this.paramSpecs(family, layout) };
   }
 
+  /**
+   * How the guide fits latent sites inside subsampled plates (local latent variables): `"normal"` (AutoNormal)
+   * and `"delta"` (AutoDelta) keep parameters of the plates' full size and read the minibatch's rows, as
+   * NumPyro's AutoNormal and AutoDelta do; `null` (every other guide) refuses such sites, as NumPyro's
+   * AutoContinuous does.
+   */
+  protected get localLatentFamily(): "normal" | "delta" | null {
+    return null;
+  }
+
+  /** @internal {@link localLatentFamily}, for a guide composed of this one (AutoGuideList). */
+  localKind(): "normal" | "delta" | null {
+    return this.localLatentFamily;
+  }
+
+  /** Whether `setup` lets local latent sites through (to {@link minibatchView}). */
+  protected get acceptsLocalLatents(): boolean {
+    return this.localLatentFamily !== null;
+  }
+
+  /** The per-particle view of the full-size parameters on a minibatch (AutoGuideList composes its parts'). */
+  protected minibatchView(local: LocalLatents, _family: LatentFamily): MinibatchView {
+    return new MinibatchMeanField(this.localLatentFamily as "normal" | "delta", local);
+  }
+
+  /** Latent sites inside subsampled plates (full-size parameters), after `setup`. */
+  private localSites: string[] = [];
+  /** Indices pinned by {@link fixSubsample}, by plate name. */
+  private pinnedSubsample: Record<string, readonly number[]> | null = null;
+  private pinSubsample: ((p: Record<string, readonly number[]> | null) => void) | null = null;
+
+  /**
+   * Fixes the minibatch of each subsampled plate for every particle (NumPyro's
+   * `handlers.substitute(guide, data={"N": idx})` on both model and guide), or draws it from each particle's
+   * key again with `null`. Takes effect now if the guide is set up, else at `setup`.
+   * @param indices - by plate name, `subsampleSize` distinct indices in [0, size); `null` to unfix.
+   * @throws PhloxError (`autoguide-subsample-indices`) for a plate left out or indices of the wrong length or range.
+   */
+  fixSubsample(indices: Record<string, readonly number[]> | null): void {
+    this.pinnedSubsample = indices;
+    this.pinSubsample?.(indices);
+  }
+
   /** Hook called with the layout before `makeFamily` (AutoGuideList partitions it). */
   protected blockLayout(_layout: readonly LatentSite[]): void {}
 
@@ -189,7 +234,25 @@ export abstract class AutoContinuous implements Guide {
   setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
     const name = this.constructor.name;
     const k = toKeyPair(key, `${name}.setup`);
-    const pm = resolveModel(name, this.model, k, args, this.initLocFn, this.defaultInit);
+    const pm = resolveModel(
+      name,
+      this.model,
+      k,
+      args,
+      this.initLocFn,
+      this.defaultInit,
+      this.acceptsLocalLatents,
+    );
+    const keyed = pm as Partial<KeyedPotentialModel>;
+    if (keyed.subsampled !== undefined) {
+      const sm = keyed.subsampled;
+      this.pinSubsample = (p) => sm.pin(p === null ? null : sm.plates.map((q) => p[q.name]));
+      if (this.pinnedSubsample !== null) this.pinSubsample(this.pinnedSubsample);
+    } else this.pinSubsample = null;
+    this.localSites = keyed.local
+      ? keyed.local.sites.filter((l) => l.axes.length > 0).map((l) => l.name)
+      : [];
+    if (keyed.local) return this.setupLocal(pm as KeyedPotentialModel, keyed.local);
     const D = pm.dim;
     if (D === 0) {
       throw new PhloxError(
@@ -236,6 +299,53 @@ export abstract class AutoContinuous implements Guide {
         const lq = family.forward(u, eps, z, mode);
         const v = U(z, gz);
         family.backward(u, eps, gz, grad, mode);
+        return v + lq;
+      },
+    };
+  }
+
+  /**
+   * `setup` for a model with local latent variables in subsampled plates (AutoNormal, AutoDelta): the
+   * parameters live on the full-size latent space (the bound's family and `pm` are full-size, for the
+   * posterior methods); each particle reads its minibatch's rows.
+   */
+  private setupLocal(pm: KeyedPotentialModel, local: LocalLatents): GuideSetup {
+    const full = local.fullModel();
+    const layout: LatentSite[] = local.sites.map((l) => ({
+      name: l.name,
+      shape: [...l.fullShape],
+      offset: l.fullOffset,
+      size: l.fullSize,
+      constrainedShape: [...l.fullConstrainedShape],
+    }));
+    this.blockLayout(layout);
+    const family = this.makeFamily(full.dim);
+    const specs = this.paramSpecs(family, layout);
+    const bound: Bound = { pm: full, family, specs, layout };
+    this.bound = bound;
+    const u0 = this.initialU(bound);
+    const view = this.minibatchView(local, family);
+    const z = new Float64Array(local.dim);
+    const gz = new Float64Array(local.dim);
+    const U = this.potential(pm);
+    return {
+      numParams: family.numParams,
+      noiseDim: view.noiseDim,
+      initialParams: () => Float64Array.from(u0),
+      constrainParams: (u) => this.constrain(bound, u),
+      unconstrainParams: (p) => this.unconstrain(bound, p, u0),
+      particle(
+        u: Float64Array,
+        eps: Float64Array,
+        grad: Float64Array,
+        mode: ParticleMode,
+        k0: number,
+        k1: number,
+      ): number {
+        pm.setKey(k0, k1);
+        const lq = view.forward(u, eps, z, mode);
+        const v = U(z, gz);
+        view.backward(u, eps, gz, grad, mode);
         return v + lq;
       },
     };
@@ -430,12 +540,24 @@ export abstract class AutoContinuous implements Guide {
    * `params` Predictive substitutes are used), draws the latent vector with the key `prngKey()` gives, and
    * declares each latent site as `sample(name, Delta(value))`.
    * @returns `(...args) => void`.
+   * @throws PhloxError (`autoguide-local-predictive`), when called, for a guide with local latent sites in a
+   *   subsampled plate: their full-size draws do not fit the model's minibatch; use `samplePosterior` with
+   *   `Predictive` on the model without `subsampleSize`.
    * @example
    * const ppc = new Predictive(model, { guide: guide.asFunction(), params, numSamples: 1000 }).run(key(1));
    */
   asFunction(): (...args: unknown[]) => void {
     return () => {
       const b = this.requireBound("asFunction");
+      if (this.localSites.length > 0) {
+        throw new PhloxError(
+          "autoguide-local-predictive",
+          `${this.constructor.name}.asFunction: the local latent sites ${this.localSites.join(", ")} are drawn at ` +
+            "their plates' full size, which does not fit a model whose plate draws a minibatch. Draw them with " +
+            "guide.samplePosterior(key, params, { sampleShape }) and run Predictive with those posteriorSamples on " +
+            "the model without subsampleSize.",
+        );
+      }
       const init = this.constrain(b, this.initialU(b));
       const params: Params = {};
       for (const s of b.specs) {

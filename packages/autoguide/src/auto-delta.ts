@@ -19,6 +19,10 @@ const warned = new Set<string>();
  * params.p_auto_loc.item(); // → the MAP of p
  */
 export class AutoDelta extends AutoContinuous {
+  /** Local latent sites in subsampled plates get a full-size `loc`, read by the minibatch (NumPyro's). */
+  protected override get localLatentFamily(): "delta" {
+    return "delta";
+  }
   protected override get defaultInit(): DefaultInit {
     return "median";
   }

@@ -3,6 +3,9 @@ import type { ParticleMode } from "@phlox/vi";
 import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
+import { GuideListMinibatchView, type ListPart } from "./internal/guide-list-minibatch.js";
+import type { LocalLatents } from "./internal/local-latents.js";
+import type { MinibatchView } from "./internal/minibatch-family.js";
 
 interface Block {
   guide: AutoContinuous;
@@ -136,6 +139,15 @@ export class AutoGuideList extends AutoContinuous {
     return this.specs;
   }
 
+  /** Local latent sites in subsampled plates pass to the parts: AutoNormal and AutoDelta parts fit them. */
+  protected override get acceptsLocalLatents(): boolean {
+    return true;
+  }
+  protected override minibatchView(local: LocalLatents): MinibatchView {
+    return new GuideListMinibatchView(local, this.listParts);
+  }
+
+  private listParts: ListPart[] = [];
   private currentLayout: readonly LatentSite[] = [];
   private specs: ParamSpec[] = [];
 
@@ -168,6 +180,7 @@ export class AutoGuideList extends AutoContinuous {
         claimed.add(s);
       }
     const parts: Part[] = [];
+    const listParts: ListPart[] = [];
     const specs: ParamSpec[] = [];
     const names = new Set<string>();
     let uOff = 0;
@@ -207,6 +220,13 @@ export class AutoGuideList extends AutoContinuous {
           : undefined;
         specs.push({ ...s, offset: s.offset + uOff, site });
       }
+      listParts.push({
+        family,
+        idx: Int32Array.from(idx),
+        uOff,
+        guide: b.guide.constructor.name,
+        kind: b.guide.localKind(),
+      });
       parts.push({
         family,
         idx: Int32Array.from(idx),
@@ -227,6 +247,7 @@ export class AutoGuideList extends AutoContinuous {
       );
     }
     this.specs = specs;
+    this.listParts = listParts;
     return { family: new CompositeFamily(dim, parts) };
   }
 }

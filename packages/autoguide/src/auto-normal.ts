@@ -11,6 +11,10 @@ import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/
  * params.mu_auto_loc.item(); // → the posterior mean of mu (unconstrained)
  */
 export class AutoNormal extends AutoContinuous {
+  /** Local latent sites in subsampled plates get full-size `loc`/`scale`, read by the minibatch (NumPyro's). */
+  protected override get localLatentFamily(): "normal" {
+    return "normal";
+  }
   protected makeFamily(dim: number): LatentFamily {
     return new DiagNormalFamily(dim, this.initScale);
   }

@@ -142,7 +142,7 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
     }
   });
 
-  it("a local latent variable inside a subsampled plate is refused, naming the site and the plate", () => {
+  it("AutoMultivariateNormal refuses a local latent variable inside a subsampled plate, naming the site and the plate", () => {
     const local = (yObs: Tensor) => {
       plate(
         "N",
@@ -154,7 +154,7 @@ describe("autoguides on models with subsampled plates (minibatch SVI)", () => {
         { subsampleSize: 10 },
       );
     };
-    expect(() => new AutoNormal(local).setup(0, [y])).toThrow(
+    expect(() => new AutoMultivariateNormal(local).setup(0, [y])).toThrow(
       /latent site "z" is inside the subsampled plate\("N", 2000, \{ subsampleSize: 10 \}\)/,
     );
   });

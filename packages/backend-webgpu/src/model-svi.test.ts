@@ -84,8 +84,8 @@ if (probe.ok) {
             1e-2 * (1 + Math.abs(c.losses[i] as number)),
           );
         for (const [k, v] of Object.entries(c.params)) {
-          const gv = g.params[k]?.data as Float64Array;
-          v.data.forEach((x, i) => {
+          const gv = g.params[k]?.dataSync() as Float64Array;
+          v.dataSync().forEach((x, i) => {
             expect(Math.abs((gv[i] as number) - x)).toBeLessThan(0.05);
           });
         }

@@ -31,6 +31,17 @@ const numSamples = arg("samples", 6000);
 const fullWarmup = arg("full-warmup", 500);
 const fullSamples = arg("full-samples", 2000);
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const tStart = performance.now();
+const stamp = () => `[${((performance.now() - tStart) / 1000).toFixed(0)} s]`;
+// Progress lines (about every 10% of a chain), so a run cut short still says how far it got.
+const lastTenth = new Map<string, number>();
+const progressLine = (who: string, phase: string, iteration: number, total: number, divergences: number) => {
+  const tenth = Math.floor((10 * iteration) / Math.max(total, 1));
+  const key = `${who} ${phase}`;
+  if (lastTenth.get(key) === tenth) return;
+  lastTenth.set(key, tenth);
+  log(`${stamp()} ${who} ${phase} ${iteration}/${total} (${divergences} divergences)`);
+};
 
 log(`logistic regression N=${n} D=${d}; consensus over K=${k} shards on ${numWorkers} worker processes`);
 const t0 = performance.now();
@@ -43,6 +54,7 @@ const mcmc = new MCMC(new NUTS(model), {
   numWarmup: fullWarmup,
   numSamples: fullSamples,
   progressBar: false,
+  onProgress: (p) => progressLine("full-data", p.phase, p.iteration, p.total, p.numDivergences),
 });
 await mcmc.run(1, tensor(X, { shape: [n, d] }), tensor(y, { shape: [n] }));
 const fullSeconds = (performance.now() - tFull) / 1000;
@@ -66,6 +78,8 @@ try {
     key: 1,
     numWarmup,
     numSamples,
+    onProgress: (p) =>
+      progressLine(`shard ${p.shard} on ${p.worker}`, p.phase, p.iteration, p.total, p.numDivergences),
   });
   const consSeconds = (performance.now() - tCons) / 1000;
   const cons = columnMeansAndSds(Float64Array.from(r.draws.beta.dataSync()), d);

@@ -377,7 +377,7 @@ export class SVI<Args extends readonly unknown[] = readonly unknown[]> {
       losses[i] = loss;
       options.onProgress?.(i + 1, loss);
     }
-    return { params: this.constrained(state, "runAsync"), state, losses };
+    return { params: this.getParams(state), state, losses };
   }
 
   /** Refuses a synchronous step when the potential runs on a device backend. */

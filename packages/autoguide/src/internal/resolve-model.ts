@@ -3,7 +3,8 @@ import { compileValueAndGrad } from "@phlox/backend-js";
 import { getTransforms, initializeModel, initToMedian, type ModelInfo, potentialEnergy } from "@phlox/infer";
 import { PhloxError, reshape, slice, sum, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 import { isPotentialModel, type PotentialModel } from "@phlox/vi";
-import { subsampledModel, subsampledPlates } from "./subsample.js";
+import { LocalLatents } from "./local-latents.js";
+import { type SubsampledModel, subsampledModel, subsampledPlates } from "./subsample.js";
 
 /**
  * A potential whose value depends on a per-particle key (a model with subsampled plates: the key picks the
@@ -11,6 +12,10 @@ import { subsampledModel, subsampledPlates } from "./subsample.js";
  */
 export interface KeyedPotentialModel extends PotentialModel {
   setKey(k0: number, k1: number): void;
+  /** The minibatch model (indices, pinning). */
+  subsampled: SubsampledModel;
+  /** Latent sites inside subsampled plates, when the guide accepts them (`localLatents`) and there are any. */
+  local: LocalLatents | null;
 }
 
 /** Init strategies by name, for guides whose NumPyro default differs from `initializeModel`'s. */
@@ -26,6 +31,7 @@ function buildLogJacobian(
   info: ModelInfo,
   model: AnyModel,
   args: readonly unknown[],
+  weights?: ReadonlyMap<string, number>,
 ): (z: Float64Array, g: Float64Array) => number {
   const transforms = getTransforms(
     model as (...a: unknown[]) => unknown,
@@ -44,7 +50,9 @@ function buildLogJacobian(
     for (const l of sites) {
       const t = transforms[l.name];
       const u = reshape(slice(z, [l.offset], [l.offset + l.size]), l.shape);
-      acc = acc.add(sum(t.logAbsDetJacobian(u, t.forward(u))));
+      const w = weights?.get(l.name) ?? 1;
+      const ld = sum(t.logAbsDetJacobian(u, t.forward(u)));
+      acc = acc.add(w === 1 ? ld : ld.mul(w));
     }
     return acc;
   };
@@ -73,6 +81,7 @@ export function resolveModel(
   args: readonly unknown[],
   initLocFn: unknown,
   defaultInit: DefaultInit,
+  localLatents = false,
 ): PotentialModel {
   if (isPotentialModel(model)) return model;
   if (typeof model !== "function") {
@@ -82,11 +91,12 @@ export function resolveModel(
     );
   }
   const initStrategy = initLocFn ?? (defaultInit === "median" ? initToMedian() : undefined);
-  const plates = subsampledPlates(who, model as AnyModel, args, key);
+  const plates = subsampledPlates(who, model as AnyModel, args, key, localLatents);
   if (plates.length > 0) {
     // Minibatch SVI: the potential depends on the particle's key (its minibatch), set by `setKey`.
     const sm = subsampledModel(model as AnyModel, args, key, plates, initStrategy);
     const info = sm.info;
+    const local = localLatents ? new LocalLatents(info, plates, sm, args) : null;
     let k0 = key[0];
     let k1 = key[1];
     let logJ: ((z: Float64Array, g: Float64Array) => number) | null = null;
@@ -95,7 +105,10 @@ export function resolveModel(
       setKey(a, b) {
         k0 = a;
         k1 = b;
+        sm.select(a, b);
       },
+      subsampled: sm,
+      local: local?.hasLocal ? local : null,
       dim: info.dim,
       initialZ: info.initialZ,
       layout: info.layout,
@@ -103,7 +116,13 @@ export function resolveModel(
       postprocess: (z) => info.postprocess(z),
       unconstrain: (values) => info.unconstrain(values),
       logJacobianFn: (z, g) => {
-        logJ ??= buildLogJacobian(info, sm.fixedModel, args);
+        // a local site's Jacobian is scaled by its plates' size / subsampleSize, as its log density is
+        logJ ??= buildLogJacobian(
+          info,
+          sm.fixedModel,
+          args,
+          local?.hasLocal ? new Map(local.sites.map((s) => [s.name, s.weight])) : undefined,
+        );
         return logJ(z, g);
       },
     };

@@ -19,16 +19,19 @@ export interface SubsampledPlate {
 type AnyModel = (...a: never[]) => unknown;
 
 /**
- * The subsampled plates of a model (from one seeded run), after checking that no latent site lives inside one:
- * the autoguides over the flat latent vector fit global latent variables only (NumPyro's AutoContinuous refuses
- * local ones too); put local latents in a full plate, or give them an amortised hand-written guide.
- * @throws PhloxError naming the site and plate for a local latent variable in a subsampled plate.
+ * The subsampled plates of a model (from one seeded run). Unless `localLatents` is true, latent sites inside
+ * one are refused, as NumPyro's AutoContinuous refuses them: a guide over the model's flat latent vector cannot
+ * hold one distribution per plate element when only a minibatch of the elements is present. AutoNormal and
+ * AutoDelta pass `localLatents: true` (NumPyro's behaviour: full-size parameters indexed by the minibatch).
+ * @throws PhloxError (`autoguide-local-latent`) naming the site and plate for a local latent variable in a
+ *   subsampled plate, when `localLatents` is false.
  */
 export function subsampledPlates(
   who: string,
   model: AnyModel,
   args: readonly unknown[],
   key: Uint32Array,
+  localLatents = false,
 ): SubsampledPlate[] {
   const call = model as (...a: readonly unknown[]) => unknown;
   const k = tensor(Uint32Array.of(key[0], key[1]), { dtype: "uint32" });
@@ -39,7 +42,7 @@ export function subsampledPlates(
     const [size, sub] = m.args;
     if (sub < size) plates.set(m.name, { name: m.name, size, subsampleSize: sub });
   }
-  if (plates.size === 0) return [];
+  if (plates.size === 0 || localLatents) return [...plates.values()];
   for (const m of tr.values() as Iterable<Message>) {
     if (m.type !== "sample" || m.isObserved) continue;
     const local = m.condIndepStack.find((f) => plates.has(f.name));
@@ -48,9 +51,11 @@ export function subsampledPlates(
       throw new PhloxError(
         "autoguide-local-latent",
         `${who}: latent site "${m.name}" is inside the subsampled plate("${p.name}", ${p.size}, { subsampleSize: ${p.subsampleSize} }): ` +
-          "a local latent variable, which an autoguide over the model's flat latent vector cannot fit from minibatches. " +
-          `Use a full plate for "${p.name}", or fit "${m.name}" with an amortised guide of your own (param + sample) ` +
-          "and the global sites with this autoguide (AutoGuideList).",
+          "a local latent variable, and a guide with one distribution over the model's whole flat latent vector " +
+          "does not support local latent variables (NumPyro's AutoContinuous raises \"AutoContinuous guide does not " +
+          "support local latent variables.\"). Use AutoNormal or AutoDelta, which keep parameters of the plate's full " +
+          "size and index them by the minibatch; or AutoSemiDAIS (with a localGuide for an amortised local guide); " +
+          `or a full plate for "${p.name}".`,
       );
     }
   }
@@ -64,6 +69,18 @@ export interface SubsampledModel {
   fixedModel: AnyModel;
   /** U(z) on the minibatch drawn from the key (k0, k1): writes ∇U into `grad`. */
   potential(z: Float64Array, grad: Float64Array, k0: number, k1: number): number;
+  /** Draws the minibatch of key (k0, k1) (or keeps the pinned one); `potential` with the same key reuses it. */
+  select(k0: number, k1: number): void;
+  /** The current minibatch indices, one array per plate (in `plates` order; overwritten by the next draw). */
+  indices(): readonly Int32Array[];
+  /** Incremented whenever the current indices change. */
+  version(): number;
+  /** The subsampled plates, in the order of {@link indices}. */
+  plates: readonly SubsampledPlate[];
+  /** Fixes the indices of every plate for all keys (NumPyro's `substitute(data={plate: idx})`), or unfixes them. */
+  pin(indices: readonly (ArrayLike<number> | undefined)[] | null): void;
+  /** The model with its plates substituted by the given indices. */
+  withIndices(idx: readonly Tensor[]): AnyModel;
 }
 
 /** Draws `out.length` distinct indices from [0, size) (Floyd's algorithm): a function of the stream only. */
@@ -100,10 +117,13 @@ export function subsampledModel(
   const seen = new Set<number>();
   let last0 = -1;
   let last1 = -1;
+  let pinned: readonly (ArrayLike<number> | undefined)[] | null = null;
+  let ver = 0;
   const draw = (k0: number, k1: number) => {
-    if (k0 === last0 && k1 === last1) return;
+    if (pinned !== null || (k0 === last0 && k1 === last1)) return;
     last0 = k0;
     last1 = k1;
+    ver++;
     const rng = new ChainRandom([k0, k1]);
     plates.forEach((p, i) => {
       drawIndices(rng, p.size, bufs[i], seen);
@@ -152,5 +172,34 @@ export function subsampledModel(
       draw(k0, k1);
       return fn(z, grad);
     },
+    plates,
+    select: draw,
+    indices: () => bufs,
+    version: () => ver,
+    pin(indices) {
+      if (indices !== null) {
+        plates.forEach((p, i) => {
+          const idx = indices[i];
+          const ok = (j: number) => j >= 0 && j < p.size && Number.isInteger(j);
+          if (
+            idx?.length !== p.subsampleSize ||
+            !Array.from(idx).every(ok) ||
+            new Set(Array.from(idx)).size !== idx.length
+          ) {
+            throw new PhloxError(
+              "autoguide-subsample-indices",
+              `plate("${p.name}", ${p.size}, { subsampleSize: ${p.subsampleSize} }): expected ${p.subsampleSize} ` +
+                `distinct integer indices in [0, ${p.size}), got ${idx === undefined ? "none" : `[${Array.from(idx).join(", ")}]`}.`,
+            );
+          }
+          bufs[i].set(idx);
+        });
+        ver++;
+      }
+      pinned = indices;
+      last0 = -1;
+      last1 = -1;
+    },
+    withIndices: (idx) => withIndices(idx) as AnyModel,
   };
 }
