@@ -234,8 +234,8 @@ describe("minibatch SVI with AutoNormal on a hierarchical model with a local lat
     expect(mini.z_auto_loc.shape).toEqual([N]);
     expect(mini.z_auto_scale.shape).toEqual([N]);
     const close = (name: string, tol: number) => {
-      const a = mini[name].data;
-      const b = full[name].data;
+      const a = mini[name].dataSync();
+      const b = full[name].dataSync();
       let worst = 0;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
       expect(worst, name).toBeLessThan(tol);
@@ -291,12 +291,12 @@ describe("minibatch SVI with AutoNormal on a hierarchical model with a local lat
     expect(params.z_auto_loc).toBeUndefined();
     // exact posterior of mu: y_i ~ N(mu, sqrt(σ² + 0.25)) marginally, so its mean is ≈ mean(y) (sd ≈ 0.07)
     const ybar = (mean(obs).dataSync() as Float64Array)[0];
-    expect(Math.abs(params.mu_auto_loc.data[0] - ybar)).toBeLessThan(0.05);
+    expect(Math.abs(params.mu_auto_loc.dataSync()[0] - ybar)).toBeLessThan(0.05);
     // z_i | mu, σ is Normal with mean (4 y_i + mu / σ²) / (4 + 1/σ²) and sd (4 + 1/σ²)^(-1/2): a = 4 / (4 + 1/σ²)
-    const sigma = Math.exp(params.sigma_auto_loc.data[0]);
+    const sigma = Math.exp(params.sigma_auto_loc.dataSync()[0]);
     const a = 4 / (4 + 1 / sigma ** 2);
-    expect(Math.abs(params.a.data[0] - a)).toBeLessThan(0.05);
-    expect(Math.abs(params.b.data[0] - (1 - a) * ybar)).toBeLessThan(0.05);
-    expect(Math.abs(params.s.data[0] - 1 / Math.sqrt(4 + 1 / sigma ** 2))).toBeLessThan(0.05);
+    expect(Math.abs(params.a.dataSync()[0] - a)).toBeLessThan(0.05);
+    expect(Math.abs(params.b.dataSync()[0] - (1 - a) * ybar)).toBeLessThan(0.05);
+    expect(Math.abs(params.s.dataSync()[0] - 1 / Math.sqrt(4 + 1 / sigma ** 2))).toBeLessThan(0.05);
   }, 240_000);
 });
