@@ -30,7 +30,7 @@ export interface ModelKernelWorkerPayload {
   /** The kernel's name, for messages. */
   kernel: string;
   source: KernelModuleSpec;
-  /** The run's model arguments, encoded by {@link encodeModelArgs}. */
+  /** The run's model arguments, encoded by `encodeModelArgs`. */
   modelArgs: unknown[];
   /** The key and warmup length of the `init` that built the model potential on the main thread. */
   key: [number, number];

@@ -53,7 +53,7 @@ export interface ScanEnumInfo {
   /** How many steps back the body's enumerated sites reach (NumPyro's `history`; 1: a first-order chain). */
   readonly history: number;
   /**
-   * Set when the enumeration handler folded the steps with a {@link ScanEnumReducer} inside the scan's loop:
+   * Set when the enumeration handler folded the steps with a `ScanEnumReducer` inside the scan's loop:
    * the reducer and its final state.
    */
   readonly fused?: { readonly reducer: ScanEnumReducer; readonly state: readonly Tensor[] };
