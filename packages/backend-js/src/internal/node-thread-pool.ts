@@ -54,6 +54,11 @@ export interface PoolWorkers {
   terminateWorker(k: number): Promise<void>;
   /** Ends every worker. */
   terminate(): Promise<void>;
+  /**
+   * True where workers start only while the starting thread returns to its event loop (browsers): a call
+   * then never blocks for them but runs alone until they are ready (see `threadsReady`).
+   */
+  readonly startsAsync?: boolean;
 }
 
 /** Logical processors of this machine (`os.availableParallelism()`). */

@@ -161,10 +161,11 @@ export async function disposeThreads(): Promise<void> {
 /** Testing: the pool of `threads` threads, if started. */
 export function poolOf(
   threads: number,
-): { terminateWorker(k: number): Promise<void>; exitOnNextJob(k: number): void } | null {
+): { terminateWorker(k: number): Promise<void>; exitOnNextJob(k: number): void; jobs(): number } | null {
   const p = pools.get(threads);
   if (p === undefined) return null;
   return {
+    jobs: () => Atomics.load(p.control, CTL.gen),
     terminateWorker: (k) => p.workers.terminateWorker(k),
     exitOnNextJob: (k) => Atomics.store(p.control, CTL.exitOnNextJob, k + 1),
   };
@@ -199,6 +200,39 @@ function waitReady(p: Pool): void {
     Atomics.wait(p.control, CTL.ready, r, WAIT_SLICE_MS);
   }
   p.ready = true;
+}
+
+/** True (and the pool marked ready) when every worker of `p` waits for jobs; throws if one failed. */
+function readyNow(p: Pool): boolean {
+  if (Atomics.load(p.control, CTL.failed) !== 0) fail(p, why(p) ?? "a worker did not start");
+  if (Atomics.load(p.control, CTL.ready) < p.threads - 1) return false;
+  p.ready = true;
+  return true;
+}
+
+/**
+ * Starts the worker threads of `threads` threads (default: what {@link setThreads} set) and resolves when they
+ * wait for jobs. Needed only in browsers, where workers start while the calling thread returns to its event
+ * loop: until then threaded programs run on the calling thread alone (the same result to rounding, not the
+ * same bits), so await this before the first call for results that depend on the thread count only. In Node
+ * the first threaded call waits for the workers itself. Resolves at once where no worker can start (one thread).
+ * @param threads - a positive integer, or "auto" for {@link availableThreads}.
+ * @throws PhloxError (`threads-worker-failed`) when a worker fails to start.
+ * @example
+ * setThreads("auto");
+ * await threadsReady();
+ */
+export async function threadsReady(threads: number | "auto" = defaultThreads): Promise<void> {
+  const n = resolveThreads(threads, "threadsReady");
+  if (n <= 1) return;
+  const p = poolFor(n);
+  if (p === null) return;
+  const start = Date.now();
+  while (!p.ready && !readyNow(p)) {
+    if (Date.now() - start > READY_DEADLINE_MS)
+      fail(p, `workers did not start within ${READY_DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 interface Areas {
@@ -315,7 +349,14 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
           return;
         }
         if (pool.failure !== null) fail(pool, pool.failure);
-        if (!pool.ready) waitReady(pool);
+        if (!pool.ready) {
+          if (pool.workers.startsAsync === true && !readyNow(pool)) {
+            // browser workers start only once this thread returns to its event loop: run alone meanwhile
+            runBlocks(entry, lo, hi, args);
+            return;
+          }
+          waitReady(pool);
+        }
         if (areas === null || areas.pool !== pool) areas = attach(pool);
         const a = areas;
         const ctl = pool.control;
