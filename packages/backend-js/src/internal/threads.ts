@@ -17,10 +17,14 @@
  * (`threads-worker-failed`), never hang: the wait runs in slices that check the failure word (set by a
  * worker's exit handler), the workers' 'exit'/'error' events, and a deadline.
  *
- * Where no worker can start (browsers and other non-Node builds, where `#node-threads` names
- * `node-thread-pool-unavailable.ts`; a browser's main thread, where `Atomics.wait` is not allowed) the calling
- * thread runs every loop alone: the same code, so results equal those of `threads: 1`... to rounding only
- * when T > 1 was asked for, since the rows then run in one piece.
+ * Browser builds name `browser-thread-pool.ts` (module Web Workers, where the context is cross-origin
+ * isolated). Those workers start only while the starting thread returns to its event loop, so a call never
+ * blocks for them (`startsAsync`): it runs alone until they are ready ({@link threadsReady} awaits them).
+ * Where no worker can start (a page that is not cross-origin isolated, neutral builds naming
+ * `node-thread-pool-unavailable.ts`, a browser's main thread, where `Atomics.wait` is not allowed: we keep one
+ * thread there rather than spin on `Atomics.load` and freeze the page) the calling thread runs every loop
+ * alone: the same code, so results equal those of `threads: 1`... to rounding only when T > 1 was asked for,
+ * since the rows then run in one piece.
  */
 import { PhloxError } from "@phlox/tensor";
 import { hardwareThreads, type PoolWorkers, startPoolWorkers } from "#node-threads";
@@ -83,7 +87,9 @@ export function resolveThreads(threads: number | "auto", where: string): number 
  * SharedArrayBuffer: the calling thread and `threads − 1` worker threads. Results are deterministic for a
  * given thread count and agree with one thread to rounding. The default, 1, starts no thread.
  *
- * Threads start in Node (`worker_threads`); elsewhere (browsers) programs run on the calling thread alone.
+ * Threads start in Node (`worker_threads`) and inside Workers of cross-origin-isolated browser pages (module
+ * Web Workers; await {@link threadsReady} before the first call there); elsewhere (a page's main thread, pages
+ * that are not isolated) programs run on the calling thread alone.
  * @param threads - a positive integer, or "auto" for {@link availableThreads}.
  * @param options - `minRows`: loops of fewer rows stay on the calling thread (default {@link THREAD_MIN_ROWS}).
  * @throws PhloxError (`threads-count`) when `threads` or `minRows` is not a positive integer.
