@@ -22,9 +22,13 @@ const evalAt = (fn) => { const g = new Float64Array(c.dim); const v = fn(c.z, g)
 try {
   const one = compileValueAndGrad(c.logp, c.dim, { threads: 1 });
   setThreads(2);
-  await threadsReady();
   const two = compileValueAndGrad(c.logp, c.dim);
   const ref = evalAt(one.fn);
+  // the first call starts the workers; they start only once this thread returns to its event loop, so it
+  // runs alone rather than block
+  const early = evalAt(two.fn);
+  const jobsEarly = poolOf(2)?.jobs() ?? 0;
+  await threadsReady();
   const got = evalAt(two.fn);
   const again = evalAt(two.fn);
   postMessage({
@@ -32,7 +36,7 @@ try {
     sharedLoops: two.compiled.source.split("__par.run(").length - 1,
     pool: poolOf(2) !== null,
     jobs: poolOf(2)?.jobs() ?? 0,
-    ref, got, again,
+    ref, got, again, early, jobsEarly,
   });
   await disposeThreads();
 } catch (e) {
@@ -56,6 +60,9 @@ interface Result {
   ref: number[];
   got: number[];
   again: number[];
+  /** The first call, made before the workers were ready, and the pool's jobs after it. */
+  early: number[];
+  jobsEarly: number;
 }
 
 describe("threaded potentials in headless Chromium", () => {
@@ -136,6 +143,13 @@ describe("threaded potentials in headless Chromium", () => {
       expect(Math.abs((r.got[i] as number) - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
     }
     expect(r.again).toEqual(r.got);
+    expect(r.jobsEarly).toBe(0);
+    for (let i = 0; i < r.ref.length; i++) {
+      const want = r.ref[i] as number;
+      expect(Math.abs((r.early[i] as number) - want)).toBeLessThanOrEqual(
+        1e-12 * Math.max(1, Math.abs(want)),
+      );
+    }
   }
 
   it("a cross-origin-isolated page's Worker shares the rows with a second thread", {
