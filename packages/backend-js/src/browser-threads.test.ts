@@ -17,6 +17,17 @@ import { compileValueAndGrad } from "./potential.ts";
 import { setThreads, disposeThreads, threadsReady } from "./threads.ts";
 import { poolOf } from "./internal/threads.ts";
 import { logisticRegression } from "./testing/densities.ts";
+if (location.pathname.startsWith("/broken/")) {
+  // the pool's worker entry is missing: threadsReady rejects instead of waiting
+  setThreads(2);
+  try {
+    await threadsReady();
+    postMessage({ readyError: "none" });
+  } catch (e) {
+    postMessage({ readyError: e.code, message: e.message });
+  }
+  await new Promise(() => {});
+}
 const c = logisticRegression(33_000, 4, true);
 const evalAt = (fn) => { const g = new Float64Array(c.dim); const v = fn(c.z, g); return [v, ...g]; };
 try {
@@ -52,6 +63,8 @@ const ISOLATION = {
 
 interface Result {
   error?: string;
+  readyError?: string;
+  message?: string;
   isolated: boolean;
   sharedLoops: number;
   pool: boolean;
@@ -91,8 +104,9 @@ describe("threaded potentials in headless Chromium", () => {
     // /iso/...: cross-origin isolated (COOP + COEP); /plain/...: the same files without the headers
     server = createServer((req, res) => {
       const url = req.url ?? "/";
-      const isolated = url.startsWith("/iso/");
-      const body = files[url.replace(/^\/(iso|plain)/, "")];
+      const isolated = !url.startsWith("/plain/");
+      const path = url.replace(/^\/(iso|plain|broken)/, "");
+      const body = url.startsWith("/broken/thread-worker-browser") ? undefined : files[path];
       if (body === undefined) {
         res.writeHead(404).end();
         return;
@@ -106,7 +120,7 @@ describe("threaded potentials in headless Chromium", () => {
 
   afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-  async function runIn(prefix: "iso" | "plain"): Promise<Result> {
+  async function runIn(prefix: "iso" | "plain" | "broken"): Promise<Result> {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -171,5 +185,13 @@ describe("threaded potentials in headless Chromium", () => {
     expectAgree(r);
     expect(r.pool).toBe(false);
     expect(r.jobs).toBe(0);
+  });
+
+  it("a missing worker entry makes threadsReady throw a PhloxError, never wait", {
+    timeout: 120_000,
+  }, async () => {
+    const r = await runIn("broken");
+    expect(r.readyError).toBe("threads-worker-failed");
+    expect(r.message).toMatch(/thread-worker-browser\.js/);
   });
 });

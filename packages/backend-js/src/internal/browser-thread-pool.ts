@@ -53,7 +53,9 @@ export function startPoolWorkers(threads: number, control: SharedArrayBuffer): P
       const w = startWorker();
       w.onmessage = (e) => received.push(e.data as WorkerReport);
       w.onerror = (e) => {
-        gone ??= `worker ${k + 1} failed: ${e.message ?? "error event"}`;
+        gone ??=
+          `worker ${k + 1} failed: ${e.message ?? "an error event"} (if it could not load, serve ` +
+          "thread-worker-browser.js beside the bundle: see the Threads section of @phlox/backend-js's README)";
       };
       w.postMessage({ index: k, threads, control });
       workers.push(w);

@@ -211,7 +211,11 @@ function waitReady(p: Pool): void {
 /** True (and the pool marked ready) when every worker of `p` waits for jobs; throws if one failed. */
 function readyNow(p: Pool): boolean {
   if (Atomics.load(p.control, CTL.failed) !== 0) fail(p, why(p) ?? "a worker did not start");
-  if (Atomics.load(p.control, CTL.ready) < p.threads - 1) return false;
+  if (Atomics.load(p.control, CTL.ready) < p.threads - 1) {
+    const lost = p.workers.lost();
+    if (lost !== null) fail(p, lost);
+    return false;
+  }
   p.ready = true;
   return true;
 }
