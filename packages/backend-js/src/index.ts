@@ -32,4 +32,5 @@ export {
   setThreads,
   THREAD_MIN_ROWS,
   type ThreadSettings,
+  threadsReady,
 } from "./threads.js";

@@ -14,7 +14,7 @@ import {
   normalMixture,
 } from "./testing/densities.js";
 import { makeRandomProgram } from "./testing/random-programs.js";
-import { disposeThreads, getThreads, setThreads } from "./threads.js";
+import { disposeThreads, getThreads, setThreads, threadsReady } from "./threads.js";
 
 // Two threads, every shared loop threaded (the loops themselves exist from BLOCK_ABOVE = 8192 rows).
 const THREADED = { threads: 2, threadMinRows: 1 } as const;
@@ -128,6 +128,14 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
     expect(() => setThreads(1.5)).toThrow(/positive integer/);
     expect(() => setThreads(2, { minRows: -1 })).toThrow(PhloxError);
   });
+
+  it("threadsReady starts a pool and resolves once its workers wait for jobs", async () => {
+    await threadsReady(1);
+    expect(poolOf(1)).toBeNull();
+    await threadsReady(2);
+    expect(poolOf(2)).not.toBeNull();
+    await expect(threadsReady(0)).rejects.toThrow(PhloxError);
+  }, 180_000);
 
   it("a worker that exits mid-evaluation or is terminated surfaces a PhloxError, never a hang", async () => {
     const c = logisticRegression(10_000, 3, true);

@@ -6,4 +6,5 @@ export {
   setThreads,
   THREAD_MIN_ROWS,
   type ThreadSettings,
+  threadsReady,
 } from "./internal/threads.js";

@@ -1,6 +1,7 @@
 /**
- * What `#node-threads` names outside Node (browser and neutral builds): no `worker_threads` there, so shared
- * loops run on the calling thread alone (the documented fallback; see `threads.ts`).
+ * What `#node-threads` names in neutral builds (neither Node nor browser; browsers get
+ * `browser-thread-pool.ts`): no workers there, so shared loops run on the calling thread alone (the
+ * documented fallback; see `threads.ts`).
  */
 import type { PoolWorkers } from "./node-thread-pool.js";
 

@@ -1,7 +1,7 @@
 /**
  * Worker threads for shared loops in Node (`worker_threads`). Node-only: the package's `#node-threads`
  * import names this file under the `node` condition only, so browser bundles never see its `node:` imports
- * (they get `node-thread-pool-unavailable.ts`).
+ * (they get `browser-thread-pool.ts`, neutral builds `node-thread-pool-unavailable.ts`).
  *
  * Each worker's entry is a small CommonJS string (`eval: true`, so no extra file has to ship) that imports
  * `thread-worker.js` beside this module (or, when this module was bundled into dist/index.node.js, tsc's
@@ -54,6 +54,11 @@ export interface PoolWorkers {
   terminateWorker(k: number): Promise<void>;
   /** Ends every worker. */
   terminate(): Promise<void>;
+  /**
+   * True where workers start only while the starting thread returns to its event loop (browsers): a call
+   * then never blocks for them but runs alone until they are ready (see `threadsReady`).
+   */
+  readonly startsAsync?: boolean;
 }
 
 /** Logical processors of this machine (`os.availableParallelism()`). */

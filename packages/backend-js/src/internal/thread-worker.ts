@@ -2,7 +2,8 @@
  * The body of a pool worker thread: it rebuilds each registered program from its source and shared
  * constants, then waits on the control array for jobs (one shared loop's rows) and runs its share of each,
  * writing its partial sums into the program's shared state. Loaded by URL by the Node pool
- * (`node-thread-pool.ts`), never imported by the package's entry.
+ * (`node-thread-pool.ts`) and by the browser pool's Web Workers (`thread-worker-browser.ts`), never imported
+ * by the package's entry.
  */
 import {
   exp,
@@ -93,11 +94,31 @@ function build(m: ProgramMessage): Built {
   };
 }
 
-/**
- * Runs jobs until the control array's stop word is set.
- * @param host - the worker's environment.
- */
-export function threadWorkerLoop(host: WorkerHost): void {
+/** Runs this worker's share of the current job of `p`, writing its partial sums (`me`: 1 + the worker's index). */
+function runJob(p: Built, ctl: Int32Array, threads: number, me: number): void {
+  const j = Atomics.load(ctl, CTL.loop);
+  const entry = p.loops[j] as LoopEntry;
+  const scratch = entry.scratch;
+  for (let s = 0; s < scratch.length; s++) scratch[s] = p.state[s] as number;
+  for (const s of entry.sums) scratch[s] = 0;
+  const synced = p.synced[j] ?? [];
+  for (let k = 0; k < entry.synced.length; k++)
+    (entry.synced[k] as Float64Array).set(synced[k] as Float64Array);
+  const targets = [...entry.summedArgs.map((k) => p.args[k]), ...entry.summed] as Float64Array[];
+  for (const t of targets) t.fill(0);
+  const [lo, hi] = shareOf(Atomics.load(ctl, CTL.lo), Atomics.load(ctl, CTL.hi), threads, me);
+  runBlocks(entry, lo, hi, p.args);
+  const at = me * p.stride;
+  for (const s of entry.sums) p.state[at + s] = scratch[s] as number;
+  const partials = p.summed[j] ?? [];
+  for (let k = 0; k < targets.length; k++) {
+    const t = targets[k] as Float64Array;
+    (partials[k] as Float64Array).set(t, me * t.length);
+  }
+}
+
+/** A worker's registered programs and its side of the control array. */
+function workerState(host: WorkerHost) {
   const ctl = new Int32Array(host.control);
   const programs = new Map<number, Built>();
   const drain = (): void => {
@@ -106,7 +127,22 @@ export function threadWorkerLoop(host: WorkerHost): void {
       else programs.delete(m.id);
     }
   };
-  const me = host.index + 1;
+  const failed = (e: unknown): void => {
+    host.report({ type: "failed", worker: host.index, message: String((e as Error)?.message ?? e) });
+    Atomics.store(ctl, CTL.failed, host.index + 1);
+  };
+  const finish = (): void => {
+    if (Atomics.add(ctl, CTL.done, 1) === host.threads - 2) Atomics.notify(ctl, CTL.done);
+  };
+  return { ctl, programs, drain, failed, finish, me: host.index + 1 };
+}
+
+/**
+ * Runs jobs until the control array's stop word is set.
+ * @param host - the worker's environment.
+ */
+export function threadWorkerLoop(host: WorkerHost): void {
+  const { ctl, programs, drain, failed, finish, me } = workerState(host);
   // the generation before saying ready: the first job bumps it only after every worker is ready
   let gen = Atomics.load(ctl, CTL.gen);
   Atomics.add(ctl, CTL.ready, 1);
@@ -122,29 +158,49 @@ export function threadWorkerLoop(host: WorkerHost): void {
       drain();
       const p = programs.get(Atomics.load(ctl, CTL.program));
       if (p === undefined) throw new Error("program not registered with this worker");
-      const j = Atomics.load(ctl, CTL.loop);
-      const entry = p.loops[j] as LoopEntry;
-      const scratch = entry.scratch;
-      for (let s = 0; s < scratch.length; s++) scratch[s] = p.state[s] as number;
-      for (const s of entry.sums) scratch[s] = 0;
-      const synced = p.synced[j] ?? [];
-      for (let k = 0; k < entry.synced.length; k++)
-        (entry.synced[k] as Float64Array).set(synced[k] as Float64Array);
-      const targets = [...entry.summedArgs.map((k) => p.args[k]), ...entry.summed] as Float64Array[];
-      for (const t of targets) t.fill(0);
-      const [lo, hi] = shareOf(Atomics.load(ctl, CTL.lo), Atomics.load(ctl, CTL.hi), host.threads, me);
-      runBlocks(entry, lo, hi, p.args);
-      const at = me * p.stride;
-      for (const s of entry.sums) p.state[at + s] = scratch[s] as number;
-      const partials = p.summed[j] ?? [];
-      for (let k = 0; k < targets.length; k++) {
-        const t = targets[k] as Float64Array;
-        (partials[k] as Float64Array).set(t, me * t.length);
-      }
+      runJob(p, ctl, host.threads, me);
     } catch (e) {
-      host.report({ type: "failed", worker: host.index, message: String((e as Error)?.message ?? e) });
-      Atomics.store(ctl, CTL.failed, me);
+      failed(e);
     }
-    if (Atomics.add(ctl, CTL.done, 1) === host.threads - 2) Atomics.notify(ctl, CTL.done);
+    finish();
+  }
+}
+
+/** Longest wait of a browser worker for a program's registration message, in ms. */
+const PROGRAM_DEADLINE_MS = 60_000;
+
+/**
+ * The loop of a browser Web Worker (`thread-worker-browser.ts`): as {@link threadWorkerLoop}, blocking in
+ * `Atomics.wait` between jobs, but a Web Worker has no synchronous read of its messages, so a job of a
+ * program not yet registered returns to the event loop (`host.idle`) until the program's message arrives.
+ * @param host - the worker's environment, with `idle` (resolves after the event loop ran its queued tasks).
+ */
+export async function threadWorkerLoopAsync(host: WorkerHost & { idle(): Promise<void> }): Promise<void> {
+  const { ctl, programs, drain, failed, finish, me } = workerState(host);
+  let gen = Atomics.load(ctl, CTL.gen);
+  Atomics.add(ctl, CTL.ready, 1);
+  Atomics.notify(ctl, CTL.ready);
+  for (;;) {
+    Atomics.wait(ctl, CTL.gen, gen, 1000);
+    if (Atomics.load(ctl, CTL.stop) === 1) return;
+    const g = Atomics.load(ctl, CTL.gen);
+    if (g === gen) continue;
+    gen = g;
+    if (Atomics.load(ctl, CTL.exitOnNextJob) === me) host.exit();
+    try {
+      const id = Atomics.load(ctl, CTL.program);
+      drain();
+      const t0 = Date.now();
+      while (!programs.has(id) && Date.now() - t0 < PROGRAM_DEADLINE_MS) {
+        await host.idle();
+        drain();
+      }
+      const p = programs.get(id);
+      if (p === undefined) throw new Error("program not registered with this worker");
+      runJob(p, ctl, host.threads, me);
+    } catch (e) {
+      failed(e);
+    }
+    finish();
   }
 }

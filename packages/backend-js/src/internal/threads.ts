@@ -17,10 +17,14 @@
  * (`threads-worker-failed`), never hang: the wait runs in slices that check the failure word (set by a
  * worker's exit handler), the workers' 'exit'/'error' events, and a deadline.
  *
- * Where no worker can start (browsers and other non-Node builds, where `#node-threads` names
- * `node-thread-pool-unavailable.ts`; a browser's main thread, where `Atomics.wait` is not allowed) the calling
- * thread runs every loop alone: the same code, so results equal those of `threads: 1`... to rounding only
- * when T > 1 was asked for, since the rows then run in one piece.
+ * Browser builds name `browser-thread-pool.ts` (module Web Workers, where the context is cross-origin
+ * isolated). Those workers start only while the starting thread returns to its event loop, so a call never
+ * blocks for them (`startsAsync`): it runs alone until they are ready ({@link threadsReady} awaits them).
+ * Where no worker can start (a page that is not cross-origin isolated, neutral builds naming
+ * `node-thread-pool-unavailable.ts`, a browser's main thread, where `Atomics.wait` is not allowed: we keep one
+ * thread there rather than spin on `Atomics.load` and freeze the page) the calling thread runs every loop
+ * alone: the same code, so results equal those of `threads: 1`... to rounding only when T > 1 was asked for,
+ * since the rows then run in one piece.
  */
 import { PhloxError } from "@phlox/tensor";
 import { hardwareThreads, type PoolWorkers, startPoolWorkers } from "#node-threads";
@@ -83,7 +87,9 @@ export function resolveThreads(threads: number | "auto", where: string): number 
  * SharedArrayBuffer: the calling thread and `threads − 1` worker threads. Results are deterministic for a
  * given thread count and agree with one thread to rounding. The default, 1, starts no thread.
  *
- * Threads start in Node (`worker_threads`); elsewhere (browsers) programs run on the calling thread alone.
+ * Threads start in Node (`worker_threads`) and inside Workers of cross-origin-isolated browser pages (module
+ * Web Workers; await {@link threadsReady} before the first call there); elsewhere (a page's main thread, pages
+ * that are not isolated) programs run on the calling thread alone.
  * @param threads - a positive integer, or "auto" for {@link availableThreads}.
  * @param options - `minRows`: loops of fewer rows stay on the calling thread (default {@link THREAD_MIN_ROWS}).
  * @throws PhloxError (`threads-count`) when `threads` or `minRows` is not a positive integer.
@@ -161,10 +167,11 @@ export async function disposeThreads(): Promise<void> {
 /** Testing: the pool of `threads` threads, if started. */
 export function poolOf(
   threads: number,
-): { terminateWorker(k: number): Promise<void>; exitOnNextJob(k: number): void } | null {
+): { terminateWorker(k: number): Promise<void>; exitOnNextJob(k: number): void; jobs(): number } | null {
   const p = pools.get(threads);
   if (p === undefined) return null;
   return {
+    jobs: () => Atomics.load(p.control, CTL.gen),
     terminateWorker: (k) => p.workers.terminateWorker(k),
     exitOnNextJob: (k) => Atomics.store(p.control, CTL.exitOnNextJob, k + 1),
   };
@@ -199,6 +206,43 @@ function waitReady(p: Pool): void {
     Atomics.wait(p.control, CTL.ready, r, WAIT_SLICE_MS);
   }
   p.ready = true;
+}
+
+/** True (and the pool marked ready) when every worker of `p` waits for jobs; throws if one failed. */
+function readyNow(p: Pool): boolean {
+  if (Atomics.load(p.control, CTL.failed) !== 0) fail(p, why(p) ?? "a worker did not start");
+  if (Atomics.load(p.control, CTL.ready) < p.threads - 1) {
+    const lost = p.workers.lost();
+    if (lost !== null) fail(p, lost);
+    return false;
+  }
+  p.ready = true;
+  return true;
+}
+
+/**
+ * Starts the worker threads of `threads` threads (default: what {@link setThreads} set) and resolves when they
+ * wait for jobs. Needed only in browsers, where workers start while the calling thread returns to its event
+ * loop: until then threaded programs run on the calling thread alone (the same result to rounding, not the
+ * same bits), so await this before the first call for results that depend on the thread count only. In Node
+ * the first threaded call waits for the workers itself. Resolves at once where no worker can start (one thread).
+ * @param threads - a positive integer, or "auto" for {@link availableThreads}.
+ * @throws PhloxError (`threads-worker-failed`) when a worker fails to start.
+ * @example
+ * setThreads("auto");
+ * await threadsReady();
+ */
+export async function threadsReady(threads: number | "auto" = defaultThreads): Promise<void> {
+  const n = resolveThreads(threads, "threadsReady");
+  if (n <= 1) return;
+  const p = poolFor(n);
+  if (p === null) return;
+  const start = Date.now();
+  while (!p.ready && !readyNow(p)) {
+    if (Date.now() - start > READY_DEADLINE_MS)
+      fail(p, `workers did not start within ${READY_DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 interface Areas {
@@ -315,7 +359,14 @@ export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) =
           return;
         }
         if (pool.failure !== null) fail(pool, pool.failure);
-        if (!pool.ready) waitReady(pool);
+        if (!pool.ready) {
+          if (pool.workers.startsAsync === true && !readyNow(pool)) {
+            // browser workers start only once this thread returns to its event loop: run alone meanwhile
+            runBlocks(entry, lo, hi, args);
+            return;
+          }
+          waitReady(pool);
+        }
         if (areas === null || areas.pool !== pool) areas = attach(pool);
         const a = areas;
         const ctl = pool.control;
