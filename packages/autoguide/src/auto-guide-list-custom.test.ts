@@ -110,7 +110,7 @@ describe("AutoGuideList with a hand-written (amortised) part on a subsampled pla
 
   it("minibatch SVI learns the amortised map's analytic optimum and the global posterior", () => {
     const list = new AutoGuideList(model).append(localGuide).append(new AutoNormal(model));
-    const steps = 3000;
+    const steps = 1500;
     const { params, losses } = new SVI(
       model,
       list,
