@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   ExpTransform,
   HalfNormal,
@@ -26,6 +27,14 @@ const u01 = () => {
 };
 const gauss = () => Math.sqrt(-2 * Math.log(u01())) * Math.cos(2 * Math.PI * u01());
 const obs = tensor(Float64Array.from({ length: N }, () => 1 + 0.8 * gauss() + 0.5 * gauss()));
+// NumPyro 0.21's fit of the same list on the same data (scripts/guide_list_custom_reference.py)
+const fx = JSON.parse(
+  readFileSync(new URL("../fixtures/guide-list-custom.json", import.meta.url), "utf8"),
+) as {
+  y: number[];
+  fitted: Record<string, number>;
+  paramNames: string[];
+};
 
 const model = (y: Tensor): void => {
   const mu = sample("mu", new Normal(0, 2));
@@ -127,6 +136,14 @@ describe("AutoGuideList with a hand-written (amortised) part on a subsampled pla
     expect(Math.abs(params.a.dataSync()[0] - a)).toBeLessThan(0.05);
     expect(Math.abs(params.b.dataSync()[0] - (1 - a) * ybar)).toBeLessThan(0.05);
     expect(Math.abs(params.s.dataSync()[0] - 1 / Math.sqrt(4 + 1 / sigma ** 2))).toBeLessThan(0.05);
+    // and NumPyro's AutoGuideList([local guide, AutoNormal]) fitted to convergence on the same data
+    const y = obs.dataSync();
+    fx.y.forEach((v, i) => {
+      expect(y[i]).toBeCloseTo(v, 12);
+    });
+    expect(Object.keys(params).sort()).toEqual(fx.paramNames);
+    for (const [name, v] of Object.entries(fx.fitted))
+      expect(Math.abs(params[name].dataSync()[0] - v), name).toBeLessThan(0.03);
     // draws: through Predictive with the list's guide function (a guide function has no samplePosterior)
     expect(() => list.samplePosterior(1, params)).toThrow(/hand-written guide part.*Predictive/s);
     expect(() => list.median(params)).toThrow(PhloxError);
