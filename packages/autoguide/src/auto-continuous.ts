@@ -82,7 +82,7 @@ export interface Bound {
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** Float64 tensors over the collected arrays (each freshly allocated, so no copy is shared), on the host backend. */
-function toTensors(values: Record<string, ParamValue>): Record<string, Tensor> {
+export function toTensors(values: Record<string, ParamValue>): Record<string, Tensor> {
   const out: Record<string, Tensor> = Object.create(null);
   withBackend(jsBackend, () => {
     for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });

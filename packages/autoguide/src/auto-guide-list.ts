@@ -1,14 +1,19 @@
-import { PhloxError } from "@phlox/tensor";
-import type { ParticleMode } from "@phlox/vi";
-import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
+import { PhloxError, type Tensor } from "@phlox/tensor";
+import { FunctionGuide, type GuideFn, type ParticleMode } from "@phlox/vi";
+import { AutoContinuous, type LatentSite, type SamplePosteriorOptions } from "./auto-continuous.js";
+import { AutoDelta } from "./auto-delta.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
+import { AutoNormal } from "./auto-normal.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
+import { customListGuide, type ListEntry } from "./internal/guide-list-custom.js";
 import { GuideListMinibatchView, type ListPart } from "./internal/guide-list-minibatch.js";
 import type { LocalLatents } from "./internal/local-latents.js";
 import type { MinibatchView } from "./internal/minibatch-family.js";
 
 interface Block {
-  guide: AutoContinuous;
+  guide: AutoContinuous | null;
+  /** A hand-written guide part (when `guide` is null). */
+  fn: GuideFn | null;
   sites: readonly string[] | null;
 }
 
@@ -105,6 +110,23 @@ class CompositeFamily implements LatentFamily {
  *
  * An `AutoDelta` part takes the mode of the unconstrained density of its sites (the constrained-space
  * Jacobian correction applies to a stand-alone AutoDelta only); `AutoLaplaceApproximation` cannot be a part.
+ *
+ * A part may also be a hand-written guide function (NumPyro appends any guide callable), e.g. an amortised
+ * guide for the local latents of a subsampled plate: it runs as it is, its `param`s join the list's
+ * parameters, and its latent sites are taken from the automatic parts. Beside such a part the automatic parts
+ * must be `AutoNormal` or `AutoDelta` over global sites; they run in their guide-function form (same
+ * parameter names and values as stand-alone), and the list is optimised as one guide function. Such a list
+ * has no `samplePosterior`/`median`/`quantiles` (a guide function has none in NumPyro either): draw with
+ * `Predictive(model, { guide: list.asFunction(), params, numSamples })`.
+ * @example
+ * // amortised local guide for z inside plate("N", N, { subsampleSize: 20 }), AutoNormal for the globals
+ * const localGuide = (y: Tensor) => {
+ *   const a = param("a", tensor(0.5));
+ *   const b = param("b", tensor(0));
+ *   const s = param("s", tensor(0.3), { constraint: positive });
+ *   plate("N", N, () => sample("z", new Normal(subsample(y, 0).mul(a).add(b), s)), { subsampleSize: 20 });
+ * };
+ * const guide = new AutoGuideList(model).append(localGuide).append(new AutoNormal(model));
  * @example
  * const guide = new AutoGuideList(model);
  * guide.append(new AutoDelta(model), { sites: ["sigma"] });
@@ -116,19 +138,36 @@ export class AutoGuideList extends AutoContinuous {
 
   /**
    * Adds a part.
-   * @param guide - an autoguide (constructed on the same model; its own model is not used).
-   * @param options - `sites`: the latent sites it covers (default: all not claimed by other parts).
+   * @param guide - an autoguide (constructed on the same model; its own model is not used), or a hand-written
+   *   guide function (same arguments as the model) whose latent sites are its own.
+   * @param options - `sites`: the latent sites an autoguide part covers (default: all not claimed by other
+   *   parts); not for a guide function, whose sites are those it samples.
    * @returns this list.
-   * @throws PhloxError for an AutoLaplaceApproximation part.
+   * @throws PhloxError for an AutoLaplaceApproximation part, a guide function given `sites`, or a part that is
+   *   neither an autoguide nor a function.
    */
-  append(guide: AutoContinuous, options: { sites?: readonly string[] } = {}): this {
+  append(guide: AutoContinuous | GuideFn, options: { sites?: readonly string[] } = {}): this {
+    if (typeof guide === "function") {
+      if (options.sites !== undefined)
+        throw new PhloxError(
+          "guide-list-custom-sites",
+          "AutoGuideList.append: a guide function covers the sites it samples; do not pass `sites` with it.",
+        );
+      this.blocks.push({ guide: null, fn: guide, sites: null });
+      return this;
+    }
+    if (!(guide instanceof AutoContinuous))
+      throw new PhloxError(
+        "guide-list-bad-part",
+        `AutoGuideList.append: a part must be an autoguide or a guide function, got ${typeof guide}.`,
+      );
     if (guide instanceof AutoLaplaceApproximation) {
       throw new PhloxError(
         "guide-list-laplace",
         "AutoGuideList.append: AutoLaplaceApproximation cannot be part of an AutoGuideList.",
       );
     }
-    this.blocks.push({ guide, sites: options.sites ?? null });
+    this.blocks.push({ guide, fn: null, sites: options.sites ?? null });
     return this;
   }
 
@@ -157,7 +196,75 @@ export class AutoGuideList extends AutoContinuous {
   ): ReturnType<AutoContinuous["setup"]> {
     if (this.blocks.length === 0)
       throw new PhloxError("guide-list-empty", "AutoGuideList.setup: append at least one guide first.");
-    return super.setup(key, args);
+    if (!this.blocks.some((b) => b.fn !== null)) return super.setup(key, args);
+    const entries: ListEntry[] = this.blocks.map((b): ListEntry => {
+      if (b.fn !== null) return { kind: "custom", fn: b.fn };
+      const g = b.guide as AutoContinuous;
+      const name = g.constructor.name;
+      if (g instanceof AutoNormal || g instanceof AutoDelta)
+        return {
+          kind: g instanceof AutoNormal ? "normal" : "delta",
+          name,
+          prefix: g.prefix,
+          initScale: g.initScale,
+          sites: b.sites,
+        };
+      return { kind: "other", name, sites: b.sites };
+    });
+    const fn = customListGuide(this.model, entries, key, args);
+    this.customFn = fn;
+    return new FunctionGuide(this.model as GuideFn, fn).setup(key, args);
+  }
+
+  /** The list as one guide function, once set up with a hand-written part (else null). */
+  private customFn: GuideFn | null = null;
+
+  private refuseCustom(who: string): void {
+    if (this.blocks.some((b) => b.fn !== null))
+      throw new PhloxError(
+        "guide-list-custom-part",
+        `AutoGuideList.${who}: the list has a hand-written guide part, which has no ${who} (as in NumPyro); ` +
+          "draw from the fitted list with Predictive(model, { guide: list.asFunction(), params, numSamples }).",
+      );
+  }
+
+  override samplePosterior(
+    key: Parameters<AutoContinuous["samplePosterior"]>[0],
+    params: Parameters<AutoContinuous["samplePosterior"]>[1],
+    options: SamplePosteriorOptions = {},
+  ): Record<string, Tensor> {
+    this.refuseCustom("samplePosterior");
+    return super.samplePosterior(key, params, options);
+  }
+
+  override median(params: Parameters<AutoContinuous["median"]>[0]): Record<string, Tensor> {
+    this.refuseCustom("median");
+    return super.median(params);
+  }
+
+  override quantiles(
+    params: Parameters<AutoContinuous["quantiles"]>[0],
+    quantiles: Parameters<AutoContinuous["quantiles"]>[1],
+  ): Record<string, Tensor> {
+    this.refuseCustom("quantiles");
+    return super.quantiles(params, quantiles);
+  }
+
+  /**
+   * The fitted list as a guide function for `Predictive`'s `guide` + `params` options; with a hand-written
+   * part, the list's own guide function (available once SVI has set the list up).
+   */
+  override asFunction(): (...args: unknown[]) => void {
+    if (this.blocks.some((b) => b.fn !== null)) {
+      const fn = this.customFn;
+      if (fn === null)
+        throw new PhloxError(
+          "guide-list-not-set-up",
+          "AutoGuideList.asFunction: the guide is not set up yet; run SVI (svi.init / svi.run) first.",
+        );
+      return (...args: unknown[]) => void (fn as (...a: unknown[]) => unknown)(...args);
+    }
+    return super.asFunction();
   }
 
   /** Layout hook: AutoContinuous.setup calls makeFamily after computing the layout. */
@@ -206,7 +313,8 @@ export class AutoGuideList extends AutoContinuous {
         local.push({ name: l.name, shape: [...l.shape], offset: idx.length, size: l.size });
         for (let k = 0; k < l.size; k++) idx.push(l.offset + k);
       }
-      const { family, specs: sub } = b.guide.blockFor(idx.length, local);
+      const part = b.guide as AutoContinuous;
+      const { family, specs: sub } = part.blockFor(idx.length, local);
       for (const s of sub) {
         if (names.has(s.name)) {
           throw new PhloxError(
@@ -224,8 +332,8 @@ export class AutoGuideList extends AutoContinuous {
         family,
         idx: Int32Array.from(idx),
         uOff,
-        guide: b.guide.constructor.name,
-        kind: b.guide.localKind(),
+        guide: part.constructor.name,
+        kind: part.localKind(),
       });
       parts.push({
         family,

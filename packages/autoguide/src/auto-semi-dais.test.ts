@@ -134,7 +134,7 @@ describe("AutoSemiDAIS on NumPyro's smoke tests", () => {
     expect(s.tau.shape).toEqual([2]);
     expect(s.sigma.shape).toEqual([20, 5]);
     expect(s.log_sigma.shape).toEqual([20, 5, 2]);
-    expect(Array.from(s.sigma.data).every((v) => v > 0)).toBe(true);
+    expect(Array.from(s.sigma.dataSync()).every((v) => v > 0)).toBe(true);
     const s3 = guide.samplePosterior(key(2), params, { sampleShape: [3], indices: [0, 2, 4, 6, 8] });
     expect(s3.sigma.shape).toEqual([3, 20, 5]);
   }, 120_000);
@@ -289,9 +289,17 @@ describe("AutoSemiDAIS with a localGuide (NumPyro's local_guide)", () => {
     expect(params.auto_z_0_loc).toBeUndefined();
     const s = guide.samplePosterior(key(1), params, { sampleShape: [100] });
     expect(s.x.shape).toEqual([100, 5]);
-    const xs = Array.from(s.x.data);
+    const xs = Array.from(s.x.dataSync());
     expect(xs.every(Number.isFinite)).toBe(true);
     expect(new Set(xs).size).toBeGreaterThan(400);
+    // draws are fresh float64 tensors: mutating one call's arrays changes nothing the next call returns
+    expect(s.x.dtype).toBe("float64");
+    const again = (): Float64Array =>
+      guide.samplePosterior(key(1), params, { sampleShape: [100] }).x.dataSync() as Float64Array;
+    const first = again();
+    const copy = Float64Array.from(first);
+    first.fill(Number.NaN);
+    expect(Array.from(again())).toEqual(Array.from(copy));
   }, 120_000);
 
   it("a localGuide that misses a local latent site is refused", () => {

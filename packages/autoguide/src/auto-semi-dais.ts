@@ -11,7 +11,7 @@ import {
   paramValues,
   toKeyPair,
 } from "@phlox/vi";
-import type { AutoContinuous, Bound } from "./auto-continuous.js";
+import { type AutoContinuous, type Bound, toTensors } from "./auto-continuous.js";
 import { daisSettings } from "./auto-dais.js";
 import type { ParamSpec } from "./internal/family.js";
 import {
@@ -435,16 +435,18 @@ export class AutoSemiDAIS implements Guide {
 
   /**
    * Draws from the guide: global latents from the global guide, then each minibatch element's local latents by
-   * the DAIS chain, constrained (plus deterministic sites), as `[...sampleShape, ...siteShape]` data.
+   * the DAIS chain, constrained (plus deterministic sites).
    * @param key - PRNG key.
    * @param params - the fitted parameters (SVI's `params`).
    * @param options - `sampleShape`; `indices` of the plate elements (default: a minibatch drawn from the key).
+   * @returns by site name, a float64 tensor of shape `[...sampleShape, ...siteShape]`, freshly allocated on
+   *   each call (as every other guide's `samplePosterior`; mutating it changes nothing in the guide).
    */
   samplePosterior(
     key: KeyLike,
     params: ParamsLike,
     options: SemiDAISSampleOptions = {},
-  ): Record<string, ParamValue> {
+  ): Record<string, Tensor> {
     const st = this.require("samplePosterior");
     const k = toKeyPair(key, "AutoSemiDAIS.samplePosterior");
     const { B, D, K, N } = st.shape;
@@ -511,11 +513,11 @@ export class AutoSemiDAIS implements Guide {
       });
       out[name] = { data, shape: [...shape, ...siteShape] };
     }
-    return out;
+    return toTensors(out);
   }
 
   /** Alias of {@link AutoSemiDAIS.samplePosterior}. */
-  sample(key: KeyLike, params: ParamsLike, options: SemiDAISSampleOptions = {}): Record<string, ParamValue> {
+  sample(key: KeyLike, params: ParamsLike, options: SemiDAISSampleOptions = {}): Record<string, Tensor> {
     return this.samplePosterior(key, params, options);
   }
 }
