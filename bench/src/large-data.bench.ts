@@ -130,7 +130,14 @@ function sviStep(n: number, d: number, calls: number): Row[] {
   const scalar = make();
   disableWasmSimd(false);
   const simd = make();
-  const rows = interleaved({ "Phlox scalar JS": scalar, "Phlox SIMD": simd }, calls, 7);
+  setThreads(2);
+  const simd2 = make();
+  setThreads(1);
+  const rows = interleaved(
+    { "Phlox scalar JS": scalar, "Phlox SIMD": simd, "Phlox SIMD, 2 threads": simd2 },
+    calls,
+    7,
+  );
   return Object.values(rows).map((r) => ({ ...r, case: `SVI AutoNormal step, logistic N=${n} D=${d}` }));
 }
 
