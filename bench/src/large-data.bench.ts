@@ -122,6 +122,8 @@ function sviStep(n: number, d: number, calls: number): Row[] {
   const make = (): (() => void) => {
     const svi = new SVI(m, new AutoNormal(m), new Adam(0.01), new TraceELBO());
     let state = svi.init(0, X, Y);
+    // One step here compiles the objective while this setThreads setting holds.
+    state = svi.update(state, X, Y).state;
     return () => {
       state = svi.update(state, X, Y).state;
     };
