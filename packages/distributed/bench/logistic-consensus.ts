@@ -4,13 +4,14 @@
  *
  *   node --conditions=@phlox/source --import tsx packages/distributed/bench/logistic-consensus.ts \
  *     [--n 1000000] [--d 20] [--k 10] [--workers 2] [--warmup 1000] [--samples 6000] \
- *     [--full-warmup 500] [--full-samples 2000]
+ *     [--full-warmup 500] [--full-samples 2000] [--full-threads 1]
  *
  * Prints wall times (and their ratio, measured in the same run) and, per coefficient, the consensus (and
  * parametric) error of the posterior mean in units of the full-data posterior sd, and the sd ratio.
  * Needs redis-server on PATH (started on a free loopback port, stopped at the end).
  */
 import { fileURLToPath } from "node:url";
+import { setThreads, threadsReady } from "@phlox/infer";
 import { MCMC, NUTS, parametricDraws } from "@phlox/mcmc";
 import { tensor } from "@phlox/tensor";
 import { runDistributed } from "../src/index.js";
@@ -30,6 +31,8 @@ const numWarmup = arg("warmup", 1000);
 const numSamples = arg("samples", 6000);
 const fullWarmup = arg("full-warmup", 500);
 const fullSamples = arg("full-samples", 2000);
+// Threads for the full-data run's compiled potential (the consensus workers use one each).
+const fullThreads = arg("full-threads", 1);
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const tStart = performance.now();
 const stamp = () => `[${((performance.now() - tStart) / 1000).toFixed(0)} s]`;
@@ -49,6 +52,8 @@ const { X, y } = simulate(n, d, 2026);
 log(`simulated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 // 1. Full data, one process.
+setThreads(fullThreads);
+await threadsReady();
 const tFull = performance.now();
 const mcmc = new MCMC(new NUTS(model), {
   numWarmup: fullWarmup,
@@ -59,7 +64,8 @@ const mcmc = new MCMC(new NUTS(model), {
 await mcmc.run(1, tensor(X, { shape: [n, d] }), tensor(y, { shape: [n] }));
 const fullSeconds = (performance.now() - tFull) / 1000;
 const full = columnMeansAndSds(Float64Array.from(mcmc.getSamples().beta.dataSync()), d);
-log(`full-data NUTS: ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`);
+setThreads(1);
+log(`full-data NUTS (${fullThreads} thread${fullThreads > 1 ? "s" : ""}): ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`);
 
 // 2. Consensus through Redis.
 const redis = await startRedis();

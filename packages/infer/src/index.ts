@@ -1,4 +1,4 @@
-export { availableThreads, disposeThreads, getThreads, setThreads } from "@phlox/backend-js";
+export { availableThreads, disposeThreads, getThreads, setThreads, threadsReady } from "@phlox/backend-js";
 export {
   type DeviceModel,
   type DevicePotentialFn,
