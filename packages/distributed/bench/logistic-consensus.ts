@@ -65,7 +65,9 @@ await mcmc.run(1, tensor(X, { shape: [n, d] }), tensor(y, { shape: [n] }));
 const fullSeconds = (performance.now() - tFull) / 1000;
 const full = columnMeansAndSds(Float64Array.from(mcmc.getSamples().beta.dataSync()), d);
 setThreads(1);
-log(`full-data NUTS (${fullThreads} thread${fullThreads > 1 ? "s" : ""}): ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`);
+log(
+  `full-data NUTS (${fullThreads} thread${fullThreads > 1 ? "s" : ""}): ${fullWarmup}+${fullSamples} iterations in ${fullSeconds.toFixed(1)} s`,
+);
 
 // 2. Consensus through Redis.
 const redis = await startRedis();
