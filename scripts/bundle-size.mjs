@@ -4,6 +4,8 @@
 // gzip). Each is bundled by esbuild for the browser (ES module, minified; the default export condition, i.e.
 // the module-preserving dist) and gzipped at level 9 (1 KB = 1000 bytes). The same apps bundled from src/ (the `@phlox/source`
 // condition) are printed beside them for reference. Packages resolve from examples/, which depends on them.
+// With code splitting on, the size is what loads at start (entry chunk and the chunks it imports statically);
+// parts loaded on demand through dynamic import() are printed apart.
 // usage: node scripts/bundle-size.mjs [--analyze]   (root script: pnpm bench:size; --analyze also lists, per app,
 // the dist modules that contribute most minified bytes, from esbuild's metafile)
 import { readFileSync } from "node:fs";
@@ -31,10 +33,15 @@ console.log(new Normal(0, 1).logProb(tensor([0.5, -1])).dataSync());
 const analyze = process.argv.includes("--analyze");
 
 async function size(code, conditions) {
+  // Code splitting, as an app bundler does: parts the libraries load on demand (dynamic `import()`, e.g.
+  // enumeration) go to chunks of their own. The app's size is what loads at start: the entry chunk and the
+  // chunks it imports statically; the on-demand chunks are summed apart ("lazy").
   const r = await build({
-    metafile: analyze,
+    metafile: true,
     stdin: { contents: code, resolveDir: join(root, "examples"), sourcefile: "app.js" },
     bundle: true,
+    splitting: true,
+    outdir: "out",
     platform: "browser",
     format: "esm",
     minify: true,
@@ -42,12 +49,37 @@ async function size(code, conditions) {
     conditions,
     logLevel: "silent",
   });
-  const js = r.outputFiles[0].contents;
+  const outputs = r.metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined);
+  const initial = new Set([entry]);
+  for (const f of initial)
+    for (const im of outputs[f].imports) if (im.kind === "import-statement") initial.add(im.path);
+  const byName = new Map(
+    r.outputFiles.map((o) => [o.path.replace(/\\/g, "/").split("/out/").pop(), o.contents]),
+  );
+  const sum = (files) => {
+    let min = 0;
+    let gz = 0;
+    for (const f of files) {
+      const c = byName.get(f.replace(/^out\//, ""));
+      min += c.length;
+      gz += gzipSync(c, { level: 9 }).length;
+    }
+    return { min, gz };
+  };
+  const lazy = Object.keys(outputs).filter((k) => k.endsWith(".js") && !initial.has(k));
+  const first = sum([...initial]);
   return {
-    min: js.length,
-    gz: gzipSync(js, { level: 9 }).length,
+    ...first,
+    lazy: sum(lazy),
     warnings: r.warnings.length,
-    meta: r.metafile,
+    // the modules of the chunks loaded at start, with their minified bytes there
+    inputs: Object.fromEntries(
+      Object.keys(r.metafile.inputs).map((f) => [
+        f,
+        { bytesInOutput: [...initial].reduce((n, o) => n + (outputs[o].inputs[f]?.bytesInOutput ?? 0), 0) },
+      ]),
+    ),
   };
 }
 
@@ -62,9 +94,13 @@ for (const app of apps) {
   console.log(
     `${app.name.padEnd(29)} | ${kb(dist.min).padStart(9)} | ${kb(dist.gz).padStart(9)} | ${`≤ ${app.target} KB ${ok ? "ok" : "OVER"}`.padStart(11)} | ${kb(src.min).padStart(9)} | ${kb(src.gz).padStart(8)}`,
   );
+  if (dist.lazy.min > 0)
+    console.log(
+      `  + on demand, not loaded at start: ${kb(dist.lazy.min)} min, ${kb(dist.lazy.gz)} gzip (dist)`,
+    );
   if (dist.warnings > 0) console.log(`  (${dist.warnings} esbuild warnings)`);
   if (analyze) {
-    const inputs = Object.values(dist.meta.outputs)[0].inputs;
+    const inputs = dist.inputs;
     const rows = Object.entries(inputs)
       .map(([file, v]) => [file.replace(/^.*?packages\//, ""), v.bytesInOutput])
       .sort((a, b) => b[1] - a[1]);
