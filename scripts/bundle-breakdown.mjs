@@ -46,6 +46,18 @@ const r = await build({
   outfile: "app.js",
   conditions: fromDist ? [] : ["@phlox/source"],
   logLevel: "silent",
+  // dist files carry source maps back to src/; the bytes are attributed to the dist files themselves
+  plugins: [
+    {
+      name: "no-input-source-maps",
+      setup(b) {
+        b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (a) => ({
+          contents: readFileSync(a.path, "utf8").replace(/\/\/# sourceMappingURL=.*$/m, ""),
+          loader: "js",
+        }));
+      },
+    },
+  ],
 });
 const js = r.outputFiles.find((f) => f.path.endsWith(".js")).text;
 const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map")).text);

@@ -42,6 +42,14 @@ const groups = [
   ],
   ["Gibbs site layout (initializeModel)", [/infer\/src\/internal\/gibbs-sites\.ts/]],
   ["matmul / Cholesky code generation", [/backend-js\/src\/internal\/(codegen-matmul|fuse-cholesky)\.ts/]],
+  [
+    "WebAssembly SIMD row kernels (codegen's simdFactory)",
+    [/backend-js\/src\/internal\/(simd-[a-z]+|wasm-emit)\.ts/],
+  ],
+  [
+    "thread runtime (compile's threadedLoops, share-loops)",
+    [/backend-js\/src\/internal\/(threads|share-loops|browser-thread-pool|thread-[a-z]+)\.ts/],
+  ],
 ];
 
 /** The value names a module exports (declarations and export lists; types left out). */
