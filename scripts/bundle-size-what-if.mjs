@@ -4,7 +4,8 @@
 // it is and then with groups of modules replaced by stubs that export the same names (so nothing else
 // changes). Each group's own saving and the cumulative size are printed. An estimate of what making a part
 // optional (reachable only from code that needs it) would buy, not a working build: the stubbed app does
-// not run.
+// not run. The last groups are not optional parts but the core (the code generator, simplify, printSummary
+// tables): what the app would weigh if an API change made them optional too.
 // usage: node scripts/bundle-size-what-if.mjs
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -50,6 +51,13 @@ const groups = [
     "thread runtime (compile's threadedLoops, share-loops)",
     [/backend-js\/src\/internal\/(threads|share-loops|browser-thread-pool|thread-[a-z]+)\.ts/],
   ],
+  // Not optional today: what the README app would weigh if the core went too (the API decisions left).
+  [
+    "core: the JavaScript code generator (jit interprets instead)",
+    [/backend-js\/src\/(internal\/|compile\.ts)/],
+  ],
+  ["core: jit's simplify passes", [/tensor\/src\/jit\/(simplify|linear-accumulate)\.ts/]],
+  ["core: printSummary (diagnostics summary and internals)", [/diagnostics\/src\/(internal\/|summary\.ts)/]],
 ];
 
 /** The value names a module exports (declarations and export lists; types left out). */
@@ -78,6 +86,7 @@ async function size(patterns) {
     write: false,
     conditions: ["@phlox/source"],
     logLevel: "silent",
+    metafile: true,
     plugins: [
       {
         name: "stub",
@@ -92,7 +101,7 @@ async function size(patterns) {
     ],
   });
   const js = r.outputFiles[0].contents;
-  return { min: js.length, gz: gzipSync(js, { level: 9 }).length };
+  return { min: js.length, gz: gzipSync(js, { level: 9 }).length, meta: r.metafile };
 }
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
@@ -102,11 +111,24 @@ console.log(
   "without                                                          | saves gzip | cumulative gzip",
 );
 let all = [];
+let cumulative;
 for (const [name, patterns] of groups) {
   const alone = await size(patterns);
   all = all.concat(patterns);
-  const cumulative = await size(all);
+  cumulative = await size(all);
   console.log(
     `${name.padEnd(64)} | ${kb(base.gz - alone.gz).padStart(10)} | ${kb(cumulative.gz).padStart(15)}`,
   );
 }
+// What is left with every group stubbed, by package (minified bytes).
+const byPackage = new Map();
+for (const [file, v] of Object.entries(Object.values(cumulative.meta.outputs)[0].inputs)) {
+  const pkg = file.replace(/^.*?packages\//, "").split("/")[0];
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
+}
+console.log(
+  `left (minified): ${[...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .map(([p, n]) => `${p} ${kb(n)}`)
+    .join(", ")}`,
+);
