@@ -4,8 +4,8 @@
 // it is and then with groups of modules replaced by stubs that export the same names (so nothing else
 // changes). Each group's own saving and the cumulative size are printed. An estimate of what making a part
 // optional (reachable only from code that needs it) would buy, not a working build: the stubbed app does
-// not run. The last groups are not optional parts but the core (the code generator, simplify, printSummary
-// tables): what the app would weigh if an API change made them optional too.
+// not run. The last groups are not optional parts but the core (the code generator, simplify, printSummary):
+// what the app would weigh if an API change made them optional too.
 // usage: node scripts/bundle-size-what-if.mjs
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
