@@ -3,8 +3,8 @@
  * `block(lo, hi)` over the rows of a block in three passes (dot products, elementwise on row pairs, transposed
  * products) and the memory `mem` holding the data constants, the block's scalars and scratch rows.
  */
-import { type Consts, emitExp, emitLog, emitLog1p } from "./simd-math.js";
-import { type ConstsF32, emitExpF32, emitLog1pF32, emitLogF32 } from "./simd-math-f32.js";
+import { type Consts, emitExp, emitLog, emitLog1p, emitLog1pUnit } from "./simd-math.js";
+import { type ConstsF32, emitExpF32, emitLog1pF32, emitLog1pUnitF32, emitLogF32 } from "./simd-math-f32.js";
 import type { BlockProgram, Expr } from "./simd-parse.js";
 import { emitModule, F64, I32, op, V128 } from "./wasm-emit.js";
 
@@ -266,6 +266,22 @@ export function emitBlockModule(
       ...op.i8x16Shuffle(joinLow),
     ];
   };
+  // what the statements before the current one define (to recognise the range of an argument)
+  const defs = new Map<string, Expr>();
+  const masks = new Map<string, number>();
+  const def = (e: Expr): Expr => (e.t === "id" ? (defs.get(e.name) ?? e) : e);
+  const isAbs = (e: Expr): boolean => {
+    const d = def(e);
+    return d.t === "call" && d.fn === "Math.abs";
+  };
+  const nonPositive = (e: Expr): boolean => {
+    const d = def(e);
+    return d.t === "neg" && isAbs(d.a);
+  };
+  const inUnit = (e: Expr): boolean => {
+    const d = def(e);
+    return d.t === "call" && d.fn === "Math.exp" && nonPositive(d.args[0] as Expr);
+  };
   const expr = (e: Expr): { code: number[]; mask: boolean } => {
     const num = (x: Expr): number[] => {
       const r = expr(x);
@@ -279,8 +295,12 @@ export function emitBlockModule(
     switch (e.t) {
       case "num":
         return { code: kc(e.v), mask: false };
-      case "id":
+      case "id": {
+        // a comparison's statement: its lane mask, kept beside the 0/1 value
+        const m = masks.get(e.name);
+        if (m !== undefined) return { code: op.get(m), mask: true };
         return { code: op.get(names.get(e.name) as number), mask: false };
+      }
       case "idx":
         return { code: loadVector(Number(e.name.slice(1))), mask: false };
       case "neg":
@@ -293,6 +313,8 @@ export function emitBlockModule(
       }
       case "cond": {
         const c = expr(e.c);
+        // (comparison ? 1 : 0) is the comparison's mask as a number
+        if (c.mask && e.a.t === "num" && e.a.v === 1 && e.b.t === "num" && e.b.v === 0) return c;
         const m = c.mask
           ? c.code
           : [
@@ -339,9 +361,15 @@ export function emitBlockModule(
           default: {
             const x = inLocal(e.args[0] as Expr);
             if (narrow) {
+              if (e.fn === "Math.log1p" && inUnit(e.args[0] as Expr))
+                return { code: emitLog1pUnitF32(x, v128, k32), mask: false };
               const f = e.fn === "Math.exp" ? emitExpF32 : e.fn === "Math.log" ? emitLogF32 : emitLog1pF32;
               return { code: f(x, v128, k32), mask: false };
             }
+            // log1p(exp(−|y|)), the softplus / log-sigmoid of the logistic and Bernoulli densities: its argument
+            // is in [0, 1], where a shorter log1p needs no range reduction
+            if (e.fn === "Math.log1p" && inUnit(e.args[0] as Expr))
+              return { code: emitLog1pUnit(x, v128, kf), mask: false };
             const f = e.fn === "Math.exp" ? emitExp : e.fn === "Math.log" ? emitLog : emitLog1p;
             return { code: f(x, v128, kf), mask: false };
           }
@@ -364,14 +392,25 @@ export function emitBlockModule(
       } else {
         body.push(...op.get(l), ...value, ...op.get(mask), ...op.v128And(), ...op.f64x2Add(), ...op.set(l));
       }
+    } else if (c.mask) {
+      const m = v128();
+      body.push(...c.code, ...op.set(m));
+      masks.set(s.name, m);
+      defs.set(s.name, s.e);
     } else {
       const l = v128();
       body.push(...value, ...op.set(l));
       names.set(s.name, l);
+      defs.set(s.name, s.e);
     }
   }
   prog.trans.forEach((t, j) => {
-    const u = names.get(t.u) as number;
+    let u = names.get(t.u) as number;
+    const m = masks.get(t.u);
+    if (m !== undefined) {
+      u = v128();
+      body.push(...op.get(m), ...kc(1), ...op.v128And(), ...op.set(u));
+    }
     const at = transAt[j] as number;
     if (narrow) {
       // the row factors as float64 for pass 3

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emitExpF32, emitLog1pF32, emitLogF32 } from "./simd-math-f32.js";
+import { emitExpF32, emitLog1pF32, emitLog1pUnitF32, emitLogF32 } from "./simd-math-f32.js";
 import { emitModule, I32, op, V128, wasmSimdSupported } from "./wasm-emit.js";
 
 /** Applies an emitted f32x4 function to xs (rounded to float32, four at a time) through a one-function module. */
@@ -121,6 +121,25 @@ describe.runIf(wasmSimdSupported())("SIMD float32 exp, log, log1p (f32x4)", () =
     const zs = run(emitLog1pF32, ps);
     ps.forEach((x, i) => {
       expect(ulps32(zs[i] as number, Math.log1p(x)), `log1p(${x}) = ${zs[i]}`).toBeLessThanOrEqual(3);
+    });
+  });
+  it("log1p on [0, 1] (the softplus form) is within 2 float32 ulp of Math.log1p over a dense grid", () => {
+    const xs = [
+      ...sample(0, 1, 20000),
+      ...sample(0.49, 0.51, 2000),
+      ...sample(0, 1e-3, 2000),
+      ...Array.from({ length: 60 }, (_, k) => Math.exp(-k * 1.7)), // exp(−|y|) down to the subnormals
+      0,
+      -0,
+      F32_MIN,
+      1e-40,
+      0.5,
+      1,
+      Number.NaN,
+    ].map(Math.fround);
+    const ys = run(emitLog1pUnitF32, xs);
+    xs.forEach((x, i) => {
+      expect(ulps32(ys[i] as number, Math.log1p(x)), `log1p(${x}) = ${ys[i]}`).toBeLessThanOrEqual(2);
     });
   });
 });
