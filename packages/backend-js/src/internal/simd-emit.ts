@@ -70,6 +70,10 @@ export function emitBlockModule(
     locals.push(V128);
     return 2 + locals.length - 1;
   };
+  const i32 = (): number => {
+    locals.push(I32);
+    return 2 + locals.length - 1;
+  };
   const f64 = (): number => {
     locals.push(F64);
     return 2 + locals.length - 1;
@@ -136,7 +140,26 @@ export function emitBlockModule(
     ...op.i32Shl(),
   ];
 
-  // ---- pass 1: dot products
+  // ---- pass 1: dot products, two rows per iteration (their pairwise sums joined into one f64x2 store)
+  const ROW2 = i32();
+  // the byte address of row i + 1 of group g, or of row i where i + 1 is past the block (its dot products
+  // land in the spare scratch row, never read)
+  const row2Addr = (g: number): number[] => {
+    const gr = prog.groups[g] as BlockProgram["groups"][number];
+    const b = eb(gr.c);
+    return [
+      ...op.get(ROW),
+      ...op.i32(gr.k * b),
+      ...op.i32Add(),
+      ...op.get(ROW),
+      ...op.get(I),
+      ...op.i32(1),
+      ...op.i32Add(),
+      ...op.get(1),
+      ...op.i32LtU(),
+      ...op.select(),
+    ];
+  };
   if (prog.dots.length > 0) {
     const ws = prog.dots.map((d) => {
       const k = d.w.length;
@@ -149,48 +172,49 @@ export function emitBlockModule(
       }
       let last = -1;
       if (k % 2 === 1) {
-        last = f64();
-        code.push(...rLoad(d.w[k - 1] as number), ...op.set(last));
+        last = v128();
+        code.push(...rLoad(d.w[k - 1] as number), ...op.f64x2Splat(), ...op.set(last));
       }
       return { pairs, last };
     });
-    const tmp = v128();
+    const ta = v128();
+    const tb = v128();
     const body: number[] = [];
-    const rows = new Map<number, number>();
-    for (const d of prog.dots) {
-      if (rows.has(d.g)) continue;
-      body.push(...rowAddr(d.g), ...op.set(ROW));
-      rows.set(d.g, ROW);
-    }
+    const groupsUsed = new Set(prog.dots.map((d) => d.g));
     prog.dots.forEach((d, j) => {
       const gr = prog.groups[d.g] as BlockProgram["groups"][number];
       const base = (constAt.get(gr.c) as { at: number }).at;
       const b = eb(gr.c);
       const w = ws[j] as { pairs: number[]; last: number };
-      if (rows.size > 1) body.push(...rowAddr(d.g), ...op.set(ROW));
-      const prod = (q: number): number[] => [
-        ...op.get(ROW),
+      if (j === 0 || groupsUsed.size > 1)
+        body.push(...rowAddr(d.g), ...op.set(ROW), ...row2Addr(d.g), ...op.set(ROW2));
+      const prod = (row: number, q: number): number[] => [
+        ...op.get(row),
         ...loadPair(gr.c, base + 2 * q * b),
         ...op.get(w.pairs[q] as number),
         ...op.f64x2Mul(),
       ];
-      const tree = (lo: number, hi: number): number[] =>
+      const tree = (row: number, lo: number, hi: number): number[] =>
         hi - lo === 1
-          ? prod(lo)
-          : [...tree(lo, (lo + hi) >> 1), ...tree((lo + hi) >> 1, hi), ...op.f64x2Add()];
-      body.push(...scratchAddr());
+          ? prod(row, lo)
+          : [...tree(row, lo, (lo + hi) >> 1), ...tree(row, (lo + hi) >> 1, hi), ...op.f64x2Add()];
       const h = w.pairs.length;
+      body.push(...scratchAddr());
       if (h > 0) {
-        body.push(...tree(0, h), ...op.tee(tmp), ...op.f64x2ExtractLane(0), ...op.get(tmp));
-        body.push(...op.f64x2ExtractLane(1), ...op.f64Add());
+        // [a₀ + a₁, b₀ + b₁] from the pairwise sums a (row i) and b (row i + 1)
+        body.push(...tree(ROW, 0, h), ...op.set(ta), ...tree(ROW2, 0, h), ...op.set(tb));
+        body.push(...op.get(ta), ...op.get(tb), ...op.i8x16Shuffle(LOW_LANES));
+        body.push(...op.get(ta), ...op.get(tb), ...op.i8x16Shuffle(HIGH_LANES), ...op.f64x2Add());
       }
       if (w.last >= 0) {
-        body.push(...op.get(ROW), ...loadOne(gr.c, base + 2 * h * b), ...op.get(w.last), ...op.f64Mul());
-        if (h > 0) body.push(...op.f64Add());
+        const off = base + 2 * h * b;
+        body.push(...op.get(ROW), ...loadOne(gr.c, off), ...op.f64x2Splat(), ...op.get(ROW2));
+        body.push(...loadOne(gr.c, off), ...op.f64x2ReplaceLane(1), ...op.get(w.last), ...op.f64x2Mul());
+        if (h > 0) body.push(...op.f64x2Add());
       }
-      body.push(...op.f64Store(dotAt[j] as number));
+      body.push(...op.v128Store(dotAt[j] as number));
     });
-    code.push(...loop(1, body));
+    code.push(...loop(2, body));
   }
 
   // ---- pass 2: elementwise on row pairs (f64x2), or on four rows at a time (f32x4) with float32 data
@@ -425,7 +449,7 @@ export function emitBlockModule(
     code.push(...op.f64Add(), ...op.f64Store(rAt + (prog.slots.get(name) as number) * 8));
   }
 
-  // ---- pass 3: transposed accumulations
+  // ---- pass 3: transposed accumulations, row after row (as the JavaScript block), two rows per iteration
   prog.trans.forEach((t, j) => {
     const gr = prog.groups[t.g] as BlockProgram["groups"][number];
     const base = (constAt.get(gr.c) as { at: number }).at;
@@ -440,31 +464,58 @@ export function emitBlockModule(
     }
     const last = k % 2 === 1 ? f64() : -1;
     if (last >= 0) code.push(...rLoad(t.v[k - 1] as number), ...op.set(last));
-    const us = f64();
+    const us = v128();
     const u = v128();
-    const body3: number[] = [...rowAddr(t.g), ...op.set(ROW)];
-    body3.push(
-      ...scratchAddr(),
-      ...op.f64Load(transAt[j] as number),
-      ...op.tee(us),
-      ...op.f64x2Splat(),
-      ...op.set(u),
+    const u2 = v128();
+    // one row's terms: acc_q += X[row, 2q : 2q + 2] · u (u splat), the odd column in f64
+    const rowTerms = (row: number, uv: number, scalar: number[]): number[] => {
+      const out: number[] = [];
+      acc.forEach((l, q) => {
+        out.push(
+          ...op.get(l),
+          ...op.get(row),
+          ...loadPair(gr.c, base + 2 * q * b),
+          ...op.get(uv),
+          ...op.f64x2Mul(),
+        );
+        out.push(...op.f64x2Add(), ...op.set(l));
+      });
+      if (last >= 0) {
+        out.push(...op.get(last), ...op.get(row), ...loadOne(gr.c, base + (k - 1) * b), ...scalar);
+        out.push(...op.f64Mul(), ...op.f64Add(), ...op.set(last));
+      }
+      return out;
+    };
+    const at = transAt[j] as number;
+    const pair: number[] = [
+      ...rowAddr(t.g),
+      ...op.set(ROW),
+      ...op.get(ROW),
+      ...op.i32(gr.k * b),
+      ...op.i32Add(),
+    ];
+    pair.push(...op.set(ROW2), ...scratchAddr(), ...op.v128Load(at), ...op.set(us));
+    pair.push(...op.get(us), ...op.get(us), ...op.i8x16Shuffle(LOW_LANES), ...op.set(u));
+    pair.push(...op.get(us), ...op.get(us), ...op.i8x16Shuffle(HIGH_LANES), ...op.set(u2));
+    pair.push(...rowTerms(ROW, u, [...op.get(us), ...op.f64x2ExtractLane(0)]));
+    pair.push(...rowTerms(ROW2, u2, [...op.get(us), ...op.f64x2ExtractLane(1)]));
+    // for (i = lo; i + 1 < hi; i += 2) pair; then the last row alone when the count is odd
+    code.push(...op.get(0), ...op.set(I), ...op.block(), ...op.loop());
+    code.push(...op.get(I), ...op.i32(1), ...op.i32Add(), ...op.get(1), ...op.i32GeU(), ...op.brIf(1));
+    code.push(
+      ...pair,
+      ...op.get(I),
+      ...op.i32(2),
+      ...op.i32Add(),
+      ...op.set(I),
+      ...op.br(0),
+      ...op.end(),
+      ...op.end(),
     );
-    acc.forEach((l, q) => {
-      body3.push(
-        ...op.get(l),
-        ...op.get(ROW),
-        ...loadPair(gr.c, base + 2 * q * b),
-        ...op.get(u),
-        ...op.f64x2Mul(),
-      );
-      body3.push(...op.f64x2Add(), ...op.set(l));
-    });
-    if (last >= 0) {
-      body3.push(...op.get(last), ...op.get(ROW), ...loadOne(gr.c, base + (k - 1) * b), ...op.get(us));
-      body3.push(...op.f64Mul(), ...op.f64Add(), ...op.set(last));
-    }
-    code.push(...loop(1, body3));
+    code.push(...op.get(I), ...op.get(1), ...op.i32LtU(), ...op.if());
+    code.push(...rowAddr(t.g), ...op.set(ROW), ...scratchAddr(), ...op.v128Load64Zero(at), ...op.set(us));
+    code.push(...op.get(us), ...op.get(us), ...op.i8x16Shuffle(LOW_LANES), ...op.set(u));
+    code.push(...rowTerms(ROW, u, [...op.get(us), ...op.f64x2ExtractLane(0)]), ...op.end());
     acc.forEach((l, q) => {
       code.push(
         ...op.i32(0),
@@ -487,6 +538,10 @@ export function emitBlockModule(
   ]);
   return { bytes, layout: { consts, r: rAt, nR, pages } };
 }
+
+/** i8x16.shuffle lanes: the low f64 of each operand, and the high f64 of each. */
+const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
 const CMP = new Set(["<", ">", "<=", ">=", "===", "!=="]);
 

@@ -4,10 +4,13 @@
  * A block function whose body `simd-parse.ts` reads back (row loads of a matrix constant, matrix–vector dot
  * products, elementwise statements, transposed accumulations) becomes one WebAssembly function over the same
  * rows `[lo, hi)`, in three passes over the block (2048 rows, which stay in the L2 cache between the passes):
- * 1. the dot products `X[i,:]·w` of each row, two columns per f64x2 instruction, summed as a pairwise tree;
+ * 1. the dot products `X[i,:]·w` of each row, two columns per f64x2 instruction, summed as a pairwise tree,
+ *    two rows per iteration (their last horizontal sums joined in one f64x2 add and store);
  * 2. the elementwise statements on two rows at a time (one per lane), accumulations in two lanes (even and
- *    odd rows) added at the end of the block, and exp/log/log1p from `simd-math.ts`;
- * 3. the transposed products `g += X[i,:]ᵀ·u_i`, two columns per instruction, row after row.
+ *    odd rows) added at the end of the block, and exp/log/log1p from `simd-math.ts` (`log1p(exp(−|y|))`, the
+ *    softplus of logistic and Bernoulli-logit densities, with the shorter log1p on [0, 1]);
+ * 3. the transposed products `g += X[i,:]ᵀ·u_i`, two columns per instruction, row after row (two rows per
+ *    iteration).
  * The data constants are copied once into the module's memory when the program is built.
  *
  * Summation order: pass 3 adds in the same order as the JavaScript block (bit-identical gradients from it);

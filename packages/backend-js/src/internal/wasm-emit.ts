@@ -67,6 +67,8 @@ export const op = {
   i32GeU: (): number[] => [0x4f],
   i32LtU: (): number[] => [0x49],
   i32Eqz: (): number[] => [0x45],
+  /** select(a, b, c): a where c ≠ 0, else b. */
+  select: (): number[] => [0x1b],
   if: (): number[] => [0x04, 0x40],
   f64Load: (offset = 0): number[] => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset = 0): number[] => [0x39, 3, ...uleb(offset)],
