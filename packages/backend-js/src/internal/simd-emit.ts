@@ -394,7 +394,9 @@ export function emitBlockModule(
             // is in [0, 1], where a shorter log1p needs no range reduction
             if (e.fn === "Math.log1p" && inUnit(e.args[0] as Expr))
               return { code: emitLog1pUnit(x, v128, kf), mask: false };
-            const f = e.fn === "Math.exp" ? emitExp : e.fn === "Math.log" ? emitLog : emitLog1p;
+            if (e.fn === "Math.exp")
+              return { code: emitExp(x, v128, kf, nonPositive(e.args[0] as Expr)), mask: false };
+            const f = e.fn === "Math.log" ? emitLog : emitLog1p;
             return { code: f(x, v128, kf), mask: false };
           }
         }

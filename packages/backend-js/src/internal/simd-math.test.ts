@@ -144,4 +144,33 @@ describe.runIf(wasmSimdSupported())("SIMD exp, log, log1p", () => {
       expect(err, `log1p(${x}) = ${ys[i]} vs ${want}`).toBeLessThanOrEqual(1);
     });
   });
+  it("exp of a non-positive argument (the softplus form, no overflow patch) is within 2 ulp of Math.exp", () => {
+    const xs = [
+      ...sample(-746, 0, 8000),
+      ...sample(-1, 0, 4000),
+      ...sample(-745.3, -744.9, 2000),
+      ...sample(-709, -707, 1000),
+      0,
+      -0,
+      -1e-300,
+      -5e-324,
+      -745.1332191019412,
+      -745.1332191019411,
+      -745.2,
+      -745.3,
+      -746,
+      -1e308,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ];
+    const ys = run((x, tmp) => emitExp(x, tmp, undefined, true), xs);
+    xs.forEach((x, i) => {
+      const want = Math.exp(x);
+      const err =
+        want < 2.2250738585072014e-308
+          ? Math.abs((ys[i] as number) - want) / 5e-324
+          : ulps(ys[i] as number, want);
+      expect(err, `exp(${x}) = ${ys[i]} vs ${want}`).toBeLessThanOrEqual(2);
+    });
+  });
 });

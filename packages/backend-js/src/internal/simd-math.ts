@@ -69,8 +69,12 @@ function select(base: number[], thenValue: number[], mask: number[]): number[] {
   return [...thenValue, ...base, ...mask, ...op.v128Bitselect()];
 }
 
-/** exp of the f64x2 in local `x`, left on the stack. */
-export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+/**
+ * exp of the f64x2 in local `x`, left on the stack. `nonPositive`: every lane is ≤ 0 or NaN (as `−|y|`), so
+ * there is no overflow to patch; and below −745.2 (the clamp) the two-factor scaling rounds to 0 by itself
+ * (0.94·2⁻¹⁰⁷⁵ at most), so the underflow select is dropped too.
+ */
+export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts, nonPositive = false): number[] {
   const splat = k0.f64;
   const xc = tmp();
   const kd = tmp();
@@ -80,7 +84,9 @@ export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): n
   const out: number[] = [];
   // xc = clamp(x) (NaN propagates)
   // pmax/pmin (one instruction each) keep a NaN in x, the first operand
-  out.push(...get(x), ...splat(-745.2), ...op.f64x2Pmax(), ...splat(709.8), ...op.f64x2Pmin(), ...op.set(xc));
+  out.push(...get(x), ...splat(-745.2), ...op.f64x2Pmax());
+  if (!nonPositive) out.push(...splat(709.8), ...op.f64x2Pmin());
+  out.push(...op.set(xc));
   out.push(...get(xc), ...splat(LOG2E), ...op.f64x2Mul(), ...splat(SHIFT), ...op.f64x2Add(), ...op.set(kd));
   out.push(...get(kd), ...splat(SHIFT), ...op.f64x2Sub(), ...op.set(k));
   // r = (xc − k·LN2HI) − k·LN2LO
@@ -108,7 +114,9 @@ export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): n
     ...op.f64x2Mul(),
   );
   out.push(...get(k), ...get(k1), ...op.f64x2Sub(), ...splat(2 ** 52 + 1023), ...op.f64x2Add());
-  out.push(...op.i32(52), ...op.i64x2Shl(), ...op.f64x2Mul(), ...op.set(r));
+  out.push(...op.i32(52), ...op.i64x2Shl(), ...op.f64x2Mul());
+  if (nonPositive) return out;
+  out.push(...op.set(r));
   // overflow → ∞, underflow → 0 (NaN compares false and stays NaN)
   const inf = select(get(r), splat(Number.POSITIVE_INFINITY), [
     ...get(x),
