@@ -40,8 +40,13 @@ export interface CompileValueAndGradOptions {
   readonly simd?: boolean;
   /**
    * `"float32"`: the data that long row loops read (a design matrix, observations) are rounded to float32 and
-   * held as float32 by the SIMD kernels, halving the memory traffic; arithmetic and sums stay float64, so the
-   * result is the float64 potential of the float32-rounded data. Default `"float64"`.
+   * held as float32 by the SIMD kernels, halving the memory traffic. Precision contract: matrix–vector products
+   * and every sum over rows (the value, the gradient) accumulate in float64; the per-row elementwise chain of
+   * the SIMD kernel (the likelihood term and its derivative: exp, log1p, …) runs in float32, four rows per
+   * instruction. The result is the float64 potential of the float32-rounded data to about 1e-6 relative
+   * (value, and gradient relative to its largest component), deterministic for given inputs; where the
+   * SIMD kernel does not run, the JavaScript loop computes the float64 potential of the rounded data exactly.
+   * Default `"float64"`.
    */
   readonly dataDtype?: "float64" | "float32";
   /**

@@ -78,8 +78,9 @@ export interface InitializeModelOptions {
   /** Compile the potential with `@phlox/backend-js` (default true; falls back to eager autodiff when tracing fails). */
   jit?: boolean;
   /**
-   * `"float32"`: the compiled potential holds the data its long row loops read as float32 (float64
-   * arithmetic and sums): less memory traffic, the potential of the float32-rounded data (see
+   * `"float32"`: the compiled potential holds the data its long row loops read as float32 (sums and dot
+   * products in float64, per-row elementwise math in float32 in the SIMD kernels): less memory traffic and
+   * twice the SIMD lanes, the potential of the float32-rounded data to about 1e-6 relative (see
    * `@phlox/backend-js`'s `compileValueAndGrad`). Default `"float64"`. Skips `checkCompiled`'s comparison
    * with eager autodiff, which uses the float64 data.
    */

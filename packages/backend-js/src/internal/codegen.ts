@@ -59,7 +59,8 @@ export interface CodegenOptions {
   readonly simd?: boolean;
   /**
    * `"float32"`: data constants read by long row loops are rounded to float32 (and stored as float32 in the
-   * SIMD kernels' memory); all arithmetic and accumulation stays float64. Default `"float64"`.
+   * SIMD kernels' memory); dot products and sums accumulate in float64, the kernels' per-row elementwise
+   * statements run in float32 (see `simd-rows.ts`). Default `"float64"`.
    */
   readonly dataDtype?: "float64" | "float32";
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emitExp, emitLog, emitLog1p } from "./simd-math.js";
+import { emitExp, emitLog, emitLog1p, emitLog1pUnit } from "./simd-math.js";
 import { emitModule, I32, op, V128, wasmSimdSupported } from "./wasm-emit.js";
 
 /** Applies an emitted f64x2 function to xs (pairs) through a one-function module. */
@@ -113,6 +113,64 @@ describe.runIf(wasmSimdSupported())("SIMD exp, log, log1p", () => {
     const zs = run(emitLog1p, ps);
     ps.forEach((x, i) => {
       expect(ulps(zs[i] as number, Math.log1p(x)), `log1p(${x})`).toBeLessThanOrEqual(2);
+    });
+  });
+  it("log1p on [0, 1] (the softplus form) is within 1 ulp of Math.log1p over a dense grid, with its edge values", () => {
+    const xs = [
+      ...sample(0, 1, 20000),
+      ...sample(0.49, 0.51, 2000),
+      ...sample(0, 1e-3, 2000),
+      ...Array.from({ length: 200 }, (_, k) => Math.exp(-k * 3.7)), // exp(−|y|) down to the subnormals
+      0,
+      -0,
+      5e-324,
+      1e-310,
+      1e-17,
+      0.5,
+      0.49999999999999994,
+      Math.SQRT2 - 1,
+      1,
+      0.9999999999999999,
+      Number.NaN,
+    ];
+    const ys = run(emitLog1pUnit, xs);
+    xs.forEach((x, i) => {
+      const want = Math.log1p(x);
+      // below the normals an ulp is absolute
+      const err =
+        Math.abs(want) < 2.2250738585072014e-308
+          ? Math.abs((ys[i] as number) - want) / 5e-324
+          : ulps(ys[i] as number, want);
+      expect(err, `log1p(${x}) = ${ys[i]} vs ${want}`).toBeLessThanOrEqual(1);
+    });
+  });
+  it("exp of a non-positive argument (the softplus form, no overflow patch) is within 2 ulp of Math.exp", () => {
+    const xs = [
+      ...sample(-746, 0, 8000),
+      ...sample(-1, 0, 4000),
+      ...sample(-745.3, -744.9, 2000),
+      ...sample(-709, -707, 1000),
+      0,
+      -0,
+      -1e-300,
+      -5e-324,
+      -745.1332191019412,
+      -745.1332191019411,
+      -745.2,
+      -745.3,
+      -746,
+      -1e308,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ];
+    const ys = run((x, tmp) => emitExp(x, tmp, undefined, true), xs);
+    xs.forEach((x, i) => {
+      const want = Math.exp(x);
+      const err =
+        want < 2.2250738585072014e-308
+          ? Math.abs((ys[i] as number) - want) / 5e-324
+          : ulps(ys[i] as number, want);
+      expect(err, `exp(${x}) = ${ys[i]} vs ${want}`).toBeLessThanOrEqual(2);
     });
   });
 });

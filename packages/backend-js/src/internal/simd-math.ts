@@ -69,8 +69,12 @@ function select(base: number[], thenValue: number[], mask: number[]): number[] {
   return [...thenValue, ...base, ...mask, ...op.v128Bitselect()];
 }
 
-/** exp of the f64x2 in local `x`, left on the stack. */
-export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+/**
+ * exp of the f64x2 in local `x`, left on the stack. `nonPositive`: every lane is ≤ 0 or NaN (as `−|y|`), so
+ * there is no overflow to patch; and below −745.2 (the clamp) the two-factor scaling rounds to 0 by itself
+ * (0.94·2⁻¹⁰⁷⁵ at most), so the underflow select is dropped too.
+ */
+export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts, nonPositive = false): number[] {
   const splat = k0.f64;
   const xc = tmp();
   const kd = tmp();
@@ -80,7 +84,9 @@ export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): n
   const out: number[] = [];
   // xc = clamp(x) (NaN propagates)
   // pmax/pmin (one instruction each) keep a NaN in x, the first operand
-  out.push(...get(x), ...splat(-745.2), ...op.f64x2Pmax(), ...splat(709.8), ...op.f64x2Pmin(), ...op.set(xc));
+  out.push(...get(x), ...splat(-745.2), ...op.f64x2Pmax());
+  if (!nonPositive) out.push(...splat(709.8), ...op.f64x2Pmin());
+  out.push(...op.set(xc));
   out.push(...get(xc), ...splat(LOG2E), ...op.f64x2Mul(), ...splat(SHIFT), ...op.f64x2Add(), ...op.set(kd));
   out.push(...get(kd), ...splat(SHIFT), ...op.f64x2Sub(), ...op.set(k));
   // r = (xc − k·LN2HI) − k·LN2LO
@@ -108,7 +114,9 @@ export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts): n
     ...op.f64x2Mul(),
   );
   out.push(...get(k), ...get(k1), ...op.f64x2Sub(), ...splat(2 ** 52 + 1023), ...op.f64x2Add());
-  out.push(...op.i32(52), ...op.i64x2Shl(), ...op.f64x2Mul(), ...op.set(r));
+  out.push(...op.i32(52), ...op.i64x2Shl(), ...op.f64x2Mul());
+  if (nonPositive) return out;
+  out.push(...op.set(r));
   // overflow → ∞, underflow → 0 (NaN compares false and stays NaN)
   const inf = select(get(r), splat(Number.POSITIVE_INFINITY), [
     ...get(x),
@@ -190,5 +198,46 @@ export function emitLog1p(x: number, tmp: TempLocal, k0: Consts = inlineConsts):
     ...op.f64x2Eq(),
   ]);
   out.push(...res);
+  return out;
+}
+
+/**
+ * Near-minimax P(z) ≈ Σ_{j≥1} 2 z^(j−1)/(2j + 1) on z ∈ [0, 0.04] (|s| ≤ 0.2), from
+ * `scripts/log-series-fit.py 7`: the fit's error times s·z stays below 3e-19.
+ */
+const LOG_UNIT_P = [
+  0.6666666666666666, 0.400000000000078, 0.2857142856733919, 0.22222223037807243, 0.18181738454723026,
+  0.15388834677801916, 0.1321036048513262, 0.13604015707124079,
+];
+
+/**
+ * log1p of the f64x2 in local `x` where every lane is in [0, 1] or NaN (as `exp(−|y|)` is, in a softplus or
+ * log-sigmoid), left on the stack. Without the general range reduction: 1 + x ∈ [1, 2] is 2^e·(1 + f) with
+ * f = x, e = 0 below ½ and f = (x − 1)/2 (exact), e = 1 from ½ on; then log1p(f) = f − hfsq + s·(hfsq + z·P(z))
+ * with s = f/(2 + f) ∈ [−1/7, 1/5], z = s², hfsq = f²/2, and P the fit above. No special values to patch: 0 → 0,
+ * 1 → ln 2, NaN → NaN. Within 1 ulp of `Math.log1p` on [0, 1] (the tests check a dense grid).
+ */
+export function emitLog1pUnit(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
+  const splat = k0.f64;
+  const big = tmp();
+  const f = tmp();
+  const s = tmp();
+  const z = tmp();
+  const hfsq = tmp();
+  const out: number[] = [];
+  out.push(...get(x), ...splat(0.5), ...op.f64x2Ge(), ...op.set(big));
+  out.push(
+    ...select(get(x), [...get(x), ...splat(1), ...op.f64x2Sub(), ...splat(0.5), ...op.f64x2Mul()], get(big)),
+  );
+  out.push(...op.set(f));
+  out.push(...get(f), ...splat(2), ...get(f), ...op.f64x2Add(), ...op.f64x2Div(), ...op.set(s));
+  out.push(...get(s), ...get(s), ...op.f64x2Mul(), ...op.set(z));
+  out.push(...splat(0.5), ...get(f), ...op.f64x2Mul(), ...get(f), ...op.f64x2Mul(), ...op.set(hfsq));
+  out.push(...estrin(LOG_UNIT_P, z, tmp, splat), ...get(z), ...op.f64x2Mul(), ...op.set(z)); // z holds R
+  // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f), e·LN2 as the masks of `big`
+  out.push(...get(big), ...splat(LN2HI), ...op.v128And());
+  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f64x2Add(), ...op.f64x2Mul());
+  out.push(...get(big), ...splat(LN2LO), ...op.v128And(), ...op.f64x2Add(), ...op.f64x2Sub());
+  out.push(...get(f), ...op.f64x2Sub(), ...op.f64x2Sub());
   return out;
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { compileProgram, loadCompiled } from "../compile.js";
 import { expectClose } from "../testing/check.js";
 import { lcg, linearRegression, logisticRegression } from "../testing/densities.js";
+import { decodeBase64 } from "./base64.js";
 import { BLOCK_ABOVE } from "./blocks.js";
 import { parseBlock } from "./simd-parse.js";
 import { disableWasmSimd } from "./simd-rows.js";
@@ -25,6 +26,23 @@ function evaluate(
   const g2 = new Float64Array(z.length);
   const v2 = c.raw(z, g2) as number;
   return { v, g, simd: c.source.includes("rt.simdRows("), again: [v2, g2] };
+}
+
+/**
+ * Float32 row math: each row's terms carry float32 rounding (relative 6e-8 per operation, a few per term),
+ * summed in float64, so the value agrees to 1e-5 relative and each gradient component to 1e-5 of the
+ * gradient's largest component (a component near zero is a difference of large terms).
+ */
+function expectFloat32Close(
+  got: { v: number; g: Float64Array },
+  want: { v: number; g: Float64Array },
+  what: string,
+): void {
+  expectClose([got.v], [want.v], 1e-5, `${what} value`);
+  const scale = Math.max(1, ...[...want.g].map(Math.abs));
+  got.g.forEach((x, k) => {
+    expect(Math.abs(x - (want.g[k] as number)), `${what} gradient[${k}]`).toBeLessThanOrEqual(1e-5 * scale);
+  });
 }
 
 /** A logistic regression over the given data (no priors), as tensor ops. */
@@ -65,27 +83,64 @@ describe.runIf(wasmSimdSupported())("WebAssembly SIMD row kernels", () => {
     }
   }, 120_000);
 
-  it("float32 data: the float64 potential of the float32-rounded data, with or without SIMD", () => {
-    const n = BLOCK_ABOVE + 101;
+  it("float32 data: the SIMD kernel (float32 row math, float64 sums) agrees with the float64 potential of the rounded data to float32 precision", () => {
     const d = 5;
     const r = lcg(11);
-    const X = new Float64Array(n * d).map(() => r() * 3.3 - 1.7);
-    const y = new Float64Array(n).map(() => (r() < 0.3 ? 1 : 0));
-    const z = Float64Array.from({ length: d + 1 }, () => r() - 0.5);
-    const rounded = Float64Array.from(Float32Array.from(X));
-    const want = evaluate(logistic(rounded, y, n, d), z, { simd: false });
-    const f32 = evaluate(logistic(X, y, n, d), z, { dataDtype: "float32" });
-    const f32js = evaluate(logistic(X, y, n, d), z, { dataDtype: "float32", simd: false });
-    const f64 = evaluate(logistic(X, y, n, d), z);
-    expect(f32.simd).toBe(true);
-    expectClose([f32.v], [want.v], 1e-12, "value");
-    expectClose(f32.g, want.g, 1e-12, "gradient");
-    // the JavaScript blocks read the same rounded data: bit-identical to the float64 program on them
-    expect(f32js.v).toBe(want.v);
-    expect([...f32js.g]).toEqual([...want.g]);
-    // and the option changes the result (the data are rounded)
-    expect(Math.abs(f64.v - f32.v)).toBeGreaterThan(1e-13 * Math.abs(f64.v));
+    // row counts leaving 0–3 rows for the last group of four lanes
+    for (const n of [BLOCK_ABOVE + 101, BLOCK_ABOVE + 102, BLOCK_ABOVE + 103, 2 * BLOCK_ABOVE + 2048]) {
+      const X = new Float64Array(n * d).map(() => r() * 3.3 - 1.7);
+      const y = new Float64Array(n).map(() => (r() < 0.3 ? 1 : 0));
+      const z = Float64Array.from({ length: d + 1 }, () => r() - 0.5);
+      const rounded = Float64Array.from(Float32Array.from(X));
+      const want = evaluate(logistic(rounded, y, n, d), z, { simd: false });
+      const f32 = evaluate(logistic(X, y, n, d), z, { dataDtype: "float32" });
+      const f32js = evaluate(logistic(X, y, n, d), z, { dataDtype: "float32", simd: false });
+      const f64 = evaluate(logistic(X, y, n, d), z);
+      expect(f32.simd).toBe(true);
+      expectFloat32Close(f32, want, `n=${n}`);
+      // deterministic
+      expect(f32.again[0]).toBe(f32.v);
+      expect([...f32.again[1]]).toEqual([...f32.g]);
+      // the JavaScript blocks read the same rounded data: bit-identical to the float64 program on them
+      expect(f32js.v).toBe(want.v);
+      expect([...f32js.g]).toEqual([...want.g]);
+      // and the option changes the result (the data are rounded)
+      expect(Math.abs(f64.v - f32.v)).toBeGreaterThan(1e-13 * Math.abs(f64.v));
+    }
   }, 120_000);
+
+  it("float32 data: the SIMD corpus agrees with its JavaScript blocks on the same rounded data to float32 precision", () => {
+    const cases = [
+      logisticRegression(BLOCK_ABOVE + 1, 7, true),
+      logisticRegression(2 * BLOCK_ABOVE + 2047, 20, false, 5),
+      logisticRegression(BLOCK_ABOVE + 3, 1, true, 6),
+      linearRegression(BLOCK_ABOVE + 5, 9, 7),
+      linearRegression(BLOCK_ABOVE + 2, 4, 8),
+    ];
+    for (const c of cases) {
+      const s = evaluate(c.logp, c.z, { dataDtype: "float32" });
+      const j = evaluate(c.logp, c.z, { dataDtype: "float32", simd: false });
+      expect(s.simd, c.name).toBe(true);
+      expectFloat32Close(s, j, c.name);
+    }
+  }, 120_000);
+
+  it("float32 data: the f32x4 kernel module validates (a module the engine refused would silently fall back)", () => {
+    const n = BLOCK_ABOVE + 7;
+    const d = 3;
+    const r = lcg(12);
+    const X = new Float64Array(n * d).map(() => r() - 0.5);
+    const y = new Float64Array(n).map(() => (r() < 0.5 ? 1 : 0));
+    const program = simplify(stageValueAndGrad(logistic(X, y, n, d), d + 1, []));
+    const c = compileProgram(program, {
+      returnFirstScalar: true,
+      argOrder: "potential",
+      dataDtype: "float32",
+    });
+    const mods = [...c.source.matchAll(/rt\.simdRows\("([^"]+)"/g)].map((m) => m[1] as string);
+    expect(mods.length).toBeGreaterThan(0);
+    for (const m of mods) expect(WebAssembly.validate(decodeBase64(m) as BufferSource)).toBe(true);
+  });
 
   it("survives serialisation: loadCompiled rebuilds the kernel and gives the same bits", () => {
     const c = logisticRegression(BLOCK_ABOVE + 33, 4, true, 10);

@@ -4,18 +4,27 @@
  * A block function whose body `simd-parse.ts` reads back (row loads of a matrix constant, matrix–vector dot
  * products, elementwise statements, transposed accumulations) becomes one WebAssembly function over the same
  * rows `[lo, hi)`, in three passes over the block (2048 rows, which stay in the L2 cache between the passes):
- * 1. the dot products `X[i,:]·w` of each row, two columns per f64x2 instruction, summed as a pairwise tree;
+ * 1. the dot products `X[i,:]·w` of each row, two columns per f64x2 instruction, summed as a pairwise tree,
+ *    two rows per iteration (their last horizontal sums joined in one f64x2 add and store);
  * 2. the elementwise statements on two rows at a time (one per lane), accumulations in two lanes (even and
- *    odd rows) added at the end of the block, and exp/log/log1p from `simd-math.ts`;
- * 3. the transposed products `g += X[i,:]ᵀ·u_i`, two columns per instruction, row after row.
- * The data constants are copied once into the module's memory when the program is built (as float32 when the
- * program was compiled with `dataDtype: "float32"`: loaded two at a time and widened to float64, so all
- * arithmetic and every accumulation stays float64).
+ *    odd rows) added at the end of the block, and exp/log/log1p from `simd-math.ts` (`log1p(exp(−|y|))`, the
+ *    softplus of logistic and Bernoulli-logit densities, with the shorter log1p on [0, 1]);
+ * 3. the transposed products `g += X[i,:]ᵀ·u_i`, two columns per instruction, row after row (two rows per
+ *    iteration).
+ * The data constants are copied once into the module's memory when the program is built.
  *
  * Summation order: pass 3 adds in the same order as the JavaScript block (bit-identical gradients from it);
  * the dot products of pass 1 (pairwise instead of left to right) and the accumulations of pass 2 (even and odd
  * rows apart) differ, and exp/log/log1p are within 2 ulp of `Math`'s; so results agree with the JavaScript
  * kernel to about 1e-14 relative, and are the same on every call (deterministic).
+ *
+ * Float32 data (`dataDtype: "float32"`): the constants are stored as float32; the dot products of pass 1 and
+ * the transposed products of pass 3 widen them to float64 and accumulate in float64 as above, while pass 2
+ * runs the elementwise statements in float32 on four rows at a time (f32x4, exp/log/log1p from
+ * `simd-math-f32.ts`), its inputs rounded to float32 and its accumulations (the cross-row sums) widened and
+ * added in float64. Each row's terms so carry float32 rounding (a few 1e-7 relative): the value and gradient
+ * agree with the float64 potential of the rounded data to about 1e-6 relative (the tests ask 1e-5), and are
+ * deterministic. The JavaScript fallback computes in float64 on the same rounded data.
  *
  * The generated source keeps the JavaScript block (renamed `blockK_js`) and defines `blockK` through
  * `rt.simdRows`, which falls back to it where WebAssembly SIMD does not validate, where compiling the module
@@ -76,7 +85,7 @@ export function simdRows(
 
 /** Options of {@link simdBlocks}. */
 export interface SimdBlockOptions {
-  /** Store the data constants the kernels read as float32 (loaded widened to float64). */
+  /** Store the data constants the kernels read as float32 (elementwise pass in float32, sums in float64). */
   readonly f32: boolean;
 }
 

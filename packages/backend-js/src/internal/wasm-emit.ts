@@ -67,6 +67,8 @@ export const op = {
   i32GeU: (): number[] => [0x4f],
   i32LtU: (): number[] => [0x49],
   i32Eqz: (): number[] => [0x45],
+  /** select(a, b, c): a where c ≠ 0, else b. */
+  select: (): number[] => [0x1b],
   if: (): number[] => [0x04, 0x40],
   f64Load: (offset = 0): number[] => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset = 0): number[] => [0x39, 3, ...uleb(offset)],
@@ -132,6 +134,50 @@ export const op = {
   f64x2Min: (): number[] => simd(0xf4),
   f64x2Max: (): number[] => simd(0xf5),
   f64x2ConvertLowI32x4S: (): number[] => simd(0xfe),
+  // f32x4 lanes (the float32 row kernels), i32x4 bit operations and lane shuffles
+  f32DemoteF64: (): number[] => [0xb6],
+  f32x4Const: (x: number): number[] => {
+    const b = new Uint8Array(16);
+    const v = new DataView(b.buffer);
+    for (let l = 0; l < 4; l++) v.setFloat32(4 * l, x, true);
+    return [...simd(0x0c), ...b];
+  },
+  i32x4Const: (x: number): number[] => {
+    const b = new Uint8Array(16);
+    const v = new DataView(b.buffer);
+    for (let l = 0; l < 4; l++) v.setInt32(4 * l, x, true);
+    return [...simd(0x0c), ...b];
+  },
+  i8x16Shuffle: (lanes: readonly number[]): number[] => [...simd(0x0d), ...lanes],
+  i32x4Splat: (): number[] => simd(0x11),
+  f32x4Splat: (): number[] => simd(0x13),
+  i32x4GtS: (): number[] => simd(0x3b),
+  f32x4Eq: (): number[] => simd(0x41),
+  f32x4Ne: (): number[] => simd(0x42),
+  f32x4Lt: (): number[] => simd(0x43),
+  f32x4Gt: (): number[] => simd(0x44),
+  f32x4Le: (): number[] => simd(0x45),
+  f32x4Ge: (): number[] => simd(0x46),
+  f32x4DemoteF64x2Zero: (): number[] => simd(0x5e),
+  f32x4Nearest: (): number[] => simd(0x6a),
+  i32x4Shl: (): number[] => simd(0xab),
+  i32x4ShrS: (): number[] => simd(0xac),
+  i32x4ShrU: (): number[] => simd(0xad),
+  i32x4Add: (): number[] => simd(0xae),
+  i32x4Sub: (): number[] => simd(0xb1),
+  f32x4Abs: (): number[] => simd(0xe0),
+  f32x4Neg: (): number[] => simd(0xe1),
+  f32x4Sqrt: (): number[] => simd(0xe3),
+  f32x4Add: (): number[] => simd(0xe4),
+  f32x4Sub: (): number[] => simd(0xe5),
+  f32x4Mul: (): number[] => simd(0xe6),
+  f32x4Div: (): number[] => simd(0xe7),
+  f32x4Min: (): number[] => simd(0xe8),
+  f32x4Max: (): number[] => simd(0xe9),
+  f32x4Pmin: (): number[] => simd(0xea),
+  f32x4Pmax: (): number[] => simd(0xeb),
+  i32x4TruncSatF32x4S: (): number[] => simd(0xf8),
+  f32x4ConvertI32x4S: (): number[] => simd(0xfa),
 } as const;
 
 /** One function of a module. */
