@@ -11,9 +11,11 @@ import {
   paramValues,
   toKeyPair,
 } from "@phlox/vi";
-import { type AutoContinuous, type Bound, toTensors } from "./auto-continuous.js";
+import type { AutoContinuous } from "./auto-continuous.js";
 import { daisSettings } from "./auto-dais.js";
+import type { Bound } from "./auto-guide-types.js";
 import type { ParamSpec } from "./internal/family.js";
+import { toTensors } from "./internal/param-codec.js";
 import {
   type ChainShape,
   chainInit,
