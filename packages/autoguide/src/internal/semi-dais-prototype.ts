@@ -3,8 +3,8 @@ import { type Message, seed, substitute, trace } from "@phlox/handlers";
 import { initializeModel, potentialEnergy } from "@phlox/infer";
 import { PhloxError, reshape, slice, type Tensor, tensor } from "@phlox/tensor";
 import type { GuideSetup } from "@phlox/vi";
-import type { AutoContinuous } from "../auto-continuous.js";
 import type { Bound } from "../auto-guide-types.js";
+import type { AutoSemiDAIS } from "../auto-semi-dais.js";
 import type { ParamSpec } from "./family.js";
 import {
   type ChainShape,
@@ -26,21 +26,6 @@ import {
 
 /** A model or guide function of any arguments. */
 export type AnyModel = (...a: never[]) => unknown;
-
-/** The AutoSemiDAIS settings the prototype reads (the guide itself). */
-export interface SemiDAISConfig {
-  readonly model: AnyModel;
-  readonly globalGuide: AutoContinuous | null;
-  readonly prefix: string;
-  readonly K: number;
-  readonly etaInit: number;
-  readonly etaMax: number;
-  readonly gammaInit: number;
-  readonly initScale: number;
-  readonly subsamplePlate: string | undefined;
-  readonly useGlobalDaisParams: boolean;
-  readonly localGuide: AnyModel | null;
-}
 
 /** What AutoSemiDAIS keeps after `setup`: the plate, the sites, the parameter layout and the potential. */
 export interface SemiDAISState {
@@ -68,10 +53,10 @@ export interface SemiDAISState {
 
 /**
  * Finds the subsample plate and the local sites (NumPyro's `_setup_prototype`), sets up the global guide and
- * lays out the parameters, for {@link SemiDAISConfig} `guide` (an AutoSemiDAIS) at key `k` and the model's `args`.
+ * lays out the parameters, for `guide`'s settings at key `k` and the model's `args`.
  */
 export function semiDaisPrototype(
-  guide: SemiDAISConfig,
+  guide: AutoSemiDAIS,
   k: Uint32Array,
   args: readonly unknown[],
 ): SemiDAISState {
