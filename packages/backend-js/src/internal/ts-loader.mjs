@@ -15,8 +15,10 @@ let ts;
 /**
  * Types erased by esbuild (tens of times faster than TypeScript's `transpileModule`, which matters on a cold
  * cache: a worker loads some 400 TypeScript files), or by TypeScript where esbuild cannot be imported.
+ * Also used by @phlox/mcmc's parallel chains to transpile their source mirror.
+ * @returns `(source, fileName) => JavaScript`.
  */
-async function transpiler() {
+export async function transpiler() {
   try {
     const esbuild = await import("esbuild");
     return (source, fileName) =>
