@@ -1,5 +1,6 @@
 import { ConstraintError, PhloxError, ShapeError } from "@phlox/tensor";
-import { AutoContinuous, type AutoGuideOptions, type LatentSite } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { AutoGuideOptions, LatentSite } from "./auto-guide-types.js";
 import { BatchedFamily } from "./internal/batched-family.js";
 import { type LatentFamily, LowRankFamily, MvnFamily, type ParamSpec } from "./internal/family.js";
 

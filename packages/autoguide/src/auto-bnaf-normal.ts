@@ -1,5 +1,6 @@
 import { ConstraintError } from "@phlox/tensor";
-import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { AutoGuideOptions } from "./auto-guide-types.js";
 import { BnafFamily } from "./internal/bnaf-family.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 

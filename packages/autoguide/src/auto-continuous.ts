@@ -1,14 +1,6 @@
 import { Delta } from "@phlox/distributions";
 import { block, param, prngKey, sample } from "@phlox/handlers";
-import {
-  ConstraintError,
-  jsBackend,
-  PhloxError,
-  ShapeError,
-  type Tensor,
-  tensor,
-  withBackend,
-} from "@phlox/tensor";
+import { ConstraintError, PhloxError, ShapeError, type Tensor, tensor } from "@phlox/tensor";
 import {
   fillNormal,
   type Guide,
@@ -19,76 +11,29 @@ import {
   type ParamValue,
   type ParticleMode,
   type PotentialModel,
-  paramValues,
   splitInPlace,
   toKeyPair,
 } from "@phlox/vi";
+import type {
+  AutoGuideOptions,
+  Bound,
+  LatentSite,
+  LatentTransform,
+  SamplePosteriorOptions,
+} from "./auto-guide-types.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import type { LocalLatents } from "./internal/local-latents.js";
-import { sigmoid, softplus, softplusInv } from "./internal/math.js";
 import { MinibatchMeanField, type MinibatchView } from "./internal/minibatch-family.js";
+import { collectDraws, constrainParams, prod, toTensors, unconstrainParams } from "./internal/param-codec.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
-/** Options shared by the autoguides. */
-export interface AutoGuideOptions {
-  /** Prefix of the parameter names (default `"auto"`). */
-  prefix?: string;
-  /**
-   * Init strategy for the latent locations, from `@phlox/infer` (`initToMedian()`, `initToValue(...)`, ...);
-   * default `initToUniform()` (AutoDelta: `initToMedian()`), as in NumPyro.
-   */
-  initLocFn?: unknown;
-  /** Initial scale of the guide's standard deviations (default 0.1; must be > 0). */
-  initScale?: number;
-}
-
-/**
- * A guide's learned map T from its base distribution N(0, I_D) to the model's flat unconstrained latent
- * space (NumPyro's `AutoContinuous.get_transform`), as traceable tensor code.
- */
-export interface LatentTransform {
-  /** D, the latent dimension. */
-  readonly dim: number;
-  /** x = T(ε) (shape [D]) and log|det ∂T/∂ε| (a scalar), for ε of shape [D]. */
-  apply(eps: Tensor): [Tensor, Tensor];
-}
-
-/** Options of `samplePosterior`. */
-export interface SamplePosteriorOptions {
-  /** Leading shape of the draws (default `[]`: one draw). */
-  sampleShape?: readonly number[];
-}
-
-/** A latent site of the model in the flat unconstrained vector. */
-export interface LatentSite {
-  name: string;
-  shape: number[];
-  offset: number;
-  size: number;
-  /** Shape of the site's constrained value, when the model gives it (differs from `shape` for e.g. simplex sites). */
-  constrainedShape?: number[];
-  /** Event dimensions of the site's distribution, when the model gives them. */
-  eventDim?: number;
-}
-
-/** @internal What a guide keeps after `setup` (NumPyro's prototype trace). */
-export interface Bound {
-  pm: PotentialModel;
-  family: LatentFamily;
-  specs: ParamSpec[];
-  layout: LatentSite[];
-}
-
-const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-
-/** Float64 tensors over the collected arrays (each freshly allocated, so no copy is shared), on the host backend. */
-export function toTensors(values: Record<string, ParamValue>): Record<string, Tensor> {
-  const out: Record<string, Tensor> = Object.create(null);
-  withBackend(jsBackend, () => {
-    for (const [name, v] of Object.entries(values)) out[name] = tensor(v.data, { shape: v.shape });
-  });
-  return out;
-}
+// The public types of the continuous autoguides, exported with their base class.
+export type {
+  AutoGuideOptions,
+  LatentSite,
+  LatentTransform,
+  SamplePosteriorOptions,
+} from "./auto-guide-types.js";
 
 /**
  * Base class of the continuous autoguides (NumPyro's `AutoContinuous`, ADVI of Kucukelbir et al. 2017):
@@ -353,147 +298,12 @@ export abstract class AutoContinuous implements Guide {
 
   /** Named constrained parameters from the flat vector. */
   protected constrain(b: Bound, u: Float64Array): Params {
-    const out: Params = {};
-    let latent: Record<string, ParamValue> | null = null;
-    for (const s of b.specs) {
-      const block = u.subarray(s.offset, s.offset + s.size);
-      if (s.constraint === "real") out[s.name] = { data: Float64Array.from(block), shape: [...s.shape] };
-      else if (s.constraint === "softplus_positive") {
-        out[s.name] = { data: Float64Array.from(block, softplus), shape: [...s.shape] };
-      } else if (s.constraint === "positive") {
-        out[s.name] = { data: Float64Array.from(block, Math.exp), shape: [...s.shape] };
-      } else if (s.constraint === "interval") {
-        const hi = s.high ?? 1;
-        out[s.name] = { data: Float64Array.from(block, (x) => hi * sigmoid(x)), shape: [...s.shape] };
-      } else if (s.constraint === "scaled_unit_lower_cholesky") {
-        out[s.name] = { data: sulcForwardBatched(block, s.shape), shape: [...s.shape] };
-      } else {
-        if (latent === null) {
-          const z = new Float64Array(b.family.dim);
-          b.family.median(u, z);
-          latent = this.postprocess(b, z);
-        }
-        const v = latent[(s.site as { name: string }).name];
-        out[s.name] = { data: Float64Array.from(v.data), shape: [...v.shape] };
-      }
-    }
-    return out;
+    return constrainParams(b, u);
   }
 
   /** The flat vector for named constrained parameters; names left out keep `u0`'s values. */
   protected unconstrain(b: Bound, params: ParamsLike, u0: Float64Array): Float64Array {
-    const who = `${this.constructor.name}.unconstrainParams`;
-    const p = paramValues(params);
-    const u = Float64Array.from(u0);
-    const known = new Set(b.specs.map((s) => s.name));
-    for (const k of Object.keys(p)) {
-      if (!known.has(k)) {
-        throw new PhloxError(
-          "unknown-param",
-          `${who}: unknown parameter "${k}"; this guide has ${[...known].join(", ")}.`,
-        );
-      }
-    }
-    const latentValues: Record<string, ParamValue> = Object.create(null);
-    const latentSpecs: ParamSpec[] = [];
-    for (const s of b.specs) {
-      const v = p[s.name];
-      if (s.constraint === "latent") latentSpecs.push(s);
-      if (v === undefined) continue;
-      if (s.constraint === "latent") {
-        latentValues[(s.site as { name: string }).name] = v;
-        continue;
-      }
-      if (v.data.length !== prod(s.shape)) {
-        throw new ShapeError(
-          "autoguide-param-shape",
-          `${who}: parameter "${s.name}" must have shape [${s.shape}] (${prod(s.shape)} values), got ${v.data.length} values.`,
-        );
-      }
-      const block = u.subarray(s.offset, s.offset + s.size);
-      if (s.constraint === "real") block.set(v.data);
-      else if (s.constraint === "positive" || s.constraint === "interval") {
-        const hi = s.high ?? 1;
-        for (let i = 0; i < block.length; i++) {
-          const x = v.data[i];
-          const ok = s.constraint === "positive" ? x > 0 : x > 0 && x < hi;
-          if (!ok)
-            throw new ConstraintError(
-              "autoguide-param-constraint",
-              `${who}: "${s.name}" must be ${s.constraint === "positive" ? "positive" : `in (0, ${hi})`}, got ${x} at ${i}.`,
-            );
-          block[i] = s.constraint === "positive" ? Math.log(x) : Math.log(x / hi) - Math.log1p(-x / hi);
-        }
-      } else if (s.constraint === "softplus_positive") {
-        for (let i = 0; i < block.length; i++) {
-          if (!(v.data[i] > 0))
-            throw new ConstraintError(
-              "autoguide-param-positive",
-              `${who}: "${s.name}" must be positive, got ${v.data[i]} at ${i}.`,
-            );
-          block[i] = softplusInv(v.data[i]);
-        }
-      } else sulcInverseBatched(v.data, s.shape, block, `${who}: "${s.name}"`);
-    }
-    if (Object.keys(latentValues).length > 0) {
-      const z = new Float64Array(b.family.dim);
-      b.family.median(u, z);
-      const current = this.postprocess(b, z);
-      const merged: Record<string, ParamValue> = Object.create(null);
-      for (const l of b.layout) merged[l.name] = latentValues[l.name] ?? current[l.name];
-      const zNew = this.unconstrainLatent(b, merged);
-      for (const s of latentSpecs) {
-        const off = (s.site as { offset: number }).offset;
-        u.set(zNew.subarray(off, off + s.size), s.offset);
-      }
-    }
-    return u;
-  }
-
-  /** Constrained latent site values at z (the model's postprocess, or z split by layout). */
-  protected postprocess(b: Bound, z: Float64Array): Record<string, ParamValue> {
-    if (b.pm.postprocess) return b.pm.postprocess(z);
-    const out: Record<string, ParamValue> = Object.create(null);
-    for (const l of b.layout)
-      out[l.name] = { data: z.slice(l.offset, l.offset + l.size), shape: [...l.shape] };
-    return out;
-  }
-
-  protected unconstrainLatent(b: Bound, values: Record<string, ParamValue>): Float64Array {
-    if (b.pm.unconstrain) return b.pm.unconstrain(values);
-    if (b.pm.postprocess) {
-      throw new PhloxError(
-        "autoguide-no-unconstrain",
-        `${this.constructor.name}: the model gives postprocess but no unconstrain; cannot set latent values.`,
-      );
-    }
-    const z = new Float64Array(b.family.dim);
-    for (const l of b.layout) z.set(values[l.name].data, l.offset);
-    return z;
-  }
-
-  /** Collects per-draw constrained values into arrays with a leading `sampleShape`. */
-  protected collect(
-    b: Bound,
-    n: number,
-    sampleShape: readonly number[],
-    fill: (i: number, z: Float64Array) => void,
-  ): Record<string, ParamValue> {
-    const z = new Float64Array(b.family.dim);
-    const out: Record<string, ParamValue> = Object.create(null);
-    for (let i = 0; i < n; i++) {
-      fill(i, z);
-      const vals = this.postprocess(b, z);
-      for (const [name, v] of Object.entries(vals)) {
-        let o = out[name];
-        if (o === undefined) {
-          o = { data: new Float64Array(n * v.data.length), shape: [...sampleShape, ...v.shape] };
-          out[name] = o;
-        }
-        o.data.set(v.data, i * v.data.length);
-      }
-    }
-    return out;
+    return unconstrainParams(b, params, u0, this.constructor.name);
   }
 
   /**
@@ -528,7 +338,7 @@ export abstract class AutoContinuous implements Guide {
     const draw = this.latentSampler(b, u);
     const k = toKeyPair(key, `${this.constructor.name}.samplePosterior`);
     const sub = new Uint32Array(2);
-    return this.collect(b, n, sampleShape, (_i, z) => {
+    return collectDraws(b, n, sampleShape, (_i, z) => {
       splitInPlace(k, sub);
       draw(sub[0], sub[1], z);
     });
@@ -613,7 +423,7 @@ export abstract class AutoContinuous implements Guide {
         `${this.constructor.name}.constrainLatent: expected ${n} rows of ${D} values, got ${zs.length} values.`,
       );
     }
-    return toTensors(this.collect(b, n, batchShape, (i, z) => z.set(zs.subarray(i * D, (i + 1) * D))));
+    return toTensors(collectDraws(b, n, batchShape, (i, z) => z.set(zs.subarray(i * D, (i + 1) * D))));
   }
 
   /**
@@ -647,7 +457,7 @@ export abstract class AutoContinuous implements Guide {
   median(params: ParamsLike): Record<string, Tensor> {
     const b = this.requireBound("median");
     const u = this.unconstrain(b, params, this.initialU(b));
-    return toTensors(this.collect(b, 1, [], (_i, z) => b.family.median(u, z)));
+    return toTensors(collectDraws(b, 1, [], (_i, z) => b.family.median(u, z)));
   }
 
   /**
@@ -669,7 +479,7 @@ export abstract class AutoContinuous implements Guide {
     }
     const u = this.unconstrain(b, params, this.initialU(b));
     return toTensors(
-      this.collect(b, quantiles.length, [quantiles.length], (i, z) =>
+      collectDraws(b, quantiles.length, [quantiles.length], (i, z) =>
         this.latentQuantile(b, u, quantiles[i], z),
       ),
     );
@@ -677,65 +487,5 @@ export abstract class AutoContinuous implements Guide {
 
   protected latentQuantile(b: Bound, u: Float64Array, q: number, z: Float64Array): void {
     b.family.quantile(u, q, z);
-  }
-}
-
-/** scaled_unit_lower_cholesky: block [W strictly lower by rows, r (n)] → L = diag(softplus(r))(I + W). */
-export function sulcForward(block: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  const ro = (n * (n - 1)) / 2;
-  for (let i = 0; i < n; i++) {
-    const s = softplus(block[ro + i]);
-    const wo = (i * (i - 1)) / 2;
-    for (let j = 0; j < i; j++) L[i * n + j] = s * block[wo + j];
-    L[i * n + i] = s;
-  }
-  return L;
-}
-
-/** The inverse of {@link sulcForward}, into `block`. @throws ConstraintError (a PhloxError) for a non-positive diagonal. */
-export function sulcInverse(L: ArrayLike<number>, n: number, block: Float64Array, who: string): void {
-  const ro = (n * (n - 1)) / 2;
-  for (let i = 0; i < n; i++) {
-    const s = L[i * n + i];
-    if (!(s > 0))
-      throw new ConstraintError(
-        "autoguide-scale-tril",
-        `${who}: the diagonal must be positive, got ${s} at [${i}, ${i}].`,
-      );
-    const wo = (i * (i - 1)) / 2;
-    for (let j = 0; j < i; j++) block[wo + j] = L[i * n + j] / s;
-    block[ro + i] = softplusInv(s);
-  }
-}
-
-/** {@link sulcForward} over a batch of matrices: `shape` is `[...batch, n, n]`, blocks one after another. */
-function sulcForwardBatched(block: Float64Array, shape: readonly number[]): Float64Array {
-  const n = shape[shape.length - 1];
-  const nb = prod(shape.slice(0, -2));
-  const bs = (n * (n - 1)) / 2 + n;
-  const out = new Float64Array(nb * n * n);
-  for (let b = 0; b < nb; b++) out.set(sulcForward(block.subarray(b * bs, (b + 1) * bs), n), b * n * n);
-  return out;
-}
-
-/** {@link sulcInverse} over a batch of matrices of shape `[...batch, n, n]`. */
-function sulcInverseBatched(
-  L: ArrayLike<number>,
-  shape: readonly number[],
-  block: Float64Array,
-  who: string,
-): void {
-  const n = shape[shape.length - 1];
-  const nb = prod(shape.slice(0, -2));
-  const bs = (n * (n - 1)) / 2 + n;
-  const arr = Float64Array.from(L);
-  for (let b = 0; b < nb; b++) {
-    sulcInverse(
-      arr.subarray(b * n * n, (b + 1) * n * n),
-      n,
-      block.subarray(b * bs, (b + 1) * bs),
-      nb > 1 ? `${who} (batch ${b})` : who,
-    );
   }
 }

@@ -1,6 +1,7 @@
 import { ConstraintError, PhloxError } from "@phlox/tensor";
 import { type GuideSetup, type KeyLike, toKeyPair } from "@phlox/vi";
-import { AutoContinuous, type AutoGuideOptions, type LatentSite } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { AutoGuideOptions, LatentSite } from "./auto-guide-types.js";
 import { DaisFamily, type DaisSettings } from "./internal/dais-family.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import { tensorPotential } from "./internal/resolve-model.js";

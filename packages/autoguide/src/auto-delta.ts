@@ -1,5 +1,6 @@
 import type { PotentialModel } from "@phlox/vi";
-import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { LatentSite } from "./auto-guide-types.js";
 import { type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
 import type { DefaultInit } from "./internal/resolve-model.js";
 

@@ -1,7 +1,8 @@
 import { PhloxError, type Tensor } from "@phlox/tensor";
 import { FunctionGuide, type GuideFn, type ParticleMode } from "@phlox/vi";
-import { AutoContinuous, type LatentSite, type SamplePosteriorOptions } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
 import { AutoDelta } from "./auto-delta.js";
+import type { LatentSite, SamplePosteriorOptions } from "./auto-guide-types.js";
 import { AutoLaplaceApproximation } from "./auto-laplace-approximation.js";
 import { AutoNormal } from "./auto-normal.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";

@@ -1,5 +1,6 @@
 import { ConstraintError, PhloxError } from "@phlox/tensor";
-import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { AutoGuideOptions } from "./auto-guide-types.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import { IafFamily } from "./internal/iaf-family.js";
 

@@ -1,6 +1,7 @@
 import { PhloxError } from "@phlox/tensor";
 import { fillNormal, type ParamsLike } from "@phlox/vi";
-import { AutoContinuous, type AutoGuideOptions } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { AutoGuideOptions } from "./auto-guide-types.js";
 import type { LatentGaussian } from "./auto-multivariate-normal.js";
 import { type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
 import { choleskyInPlace, ndtri, spdInverse } from "./internal/math.js";

@@ -1,4 +1,5 @@
-import { AutoContinuous, type LatentSite } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { LatentSite } from "./auto-guide-types.js";
 import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/family.js";
 
 /**

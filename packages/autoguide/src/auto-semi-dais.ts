@@ -1,6 +1,5 @@
-import { type Message, seed, substitute, trace } from "@phlox/handlers";
-import { initializeModel, potentialEnergy } from "@phlox/infer";
-import { ChainRandom, ConstraintError, PhloxError, reshape, slice, type Tensor, tensor } from "@phlox/tensor";
+import { initializeModel } from "@phlox/infer";
+import { ChainRandom, ConstraintError, PhloxError, type Tensor, tensor } from "@phlox/tensor";
 import {
   foldIn,
   type Guide,
@@ -11,32 +10,15 @@ import {
   paramValues,
   toKeyPair,
 } from "@phlox/vi";
-import { type AutoContinuous, type Bound, toTensors } from "./auto-continuous.js";
+import type { AutoContinuous } from "./auto-continuous.js";
 import { daisSettings } from "./auto-dais.js";
 import type { ParamSpec } from "./internal/family.js";
-import {
-  type ChainShape,
-  chainInit,
-  chainOffsets,
-  chainSpecs,
-  type GlobalSite,
-  type LocalSite,
-  runChain,
-  unpackLocal,
-} from "./internal/semi-dais-chain.js";
+import { toTensors } from "./internal/param-codec.js";
+import { runChain, unpackLocal } from "./internal/semi-dais-chain.js";
 import { chainLossAndGrad } from "./internal/semi-dais-compile.js";
-import {
-  type ChainBase,
-  checkLocalGuideSites,
-  type LocalGuideInfo,
-  localGuideArgs,
-  localGuideBase,
-  prototypeLocalGuide,
-} from "./internal/semi-dais-local-guide.js";
 import { constrainAll, unconstrainAll } from "./internal/semi-dais-params.js";
+import { type AnyModel, type SemiDAISState, semiDaisPrototype } from "./internal/semi-dais-prototype.js";
 import { drawIndices } from "./internal/subsample.js";
-
-type AnyModel = (...a: never[]) => unknown;
 
 /** Options of {@link AutoSemiDAIS} (NumPyro's keyword arguments in camelCase). */
 export interface AutoSemiDAISOptions {
@@ -75,29 +57,6 @@ export interface SemiDAISSampleOptions {
   indices?: readonly number[];
 }
 
-interface State {
-  args: readonly unknown[];
-  shape: ChainShape;
-  plateName: string;
-  full: boolean;
-  global: Bound | null;
-  globalSetup: GuideSetup | null;
-  numGlobal: number;
-  globalNoise: number;
-  dimGlobal: number;
-  numLocal: number;
-  localSpecs: ParamSpec[];
-  localSites: LocalSite[];
-  globalSites: GlobalSite[];
-  u0: Float64Array;
-  /** The local guide (its parameters follow the chain's in the local block, from `chainSize`). */
-  localGuide: LocalGuideInfo | null;
-  chainSize: number;
-  base: ((key: Tensor) => (u: Tensor, zg: Tensor, idx: Tensor) => ChainBase) | null;
-  U: (zg: Tensor, zl: Tensor, idx: Tensor) => Tensor;
-  withIndices: (idx: Tensor) => AnyModel;
-}
-
 /**
  * NumPyro's `AutoSemiDAIS` (Jankowiak & Phan 2022; Geffner & Domke's "locally enhanced bounds"): a parametric
  * guide over the global latent variables (`globalGuide`, e.g. an `AutoNormal` of the global part of the
@@ -134,7 +93,7 @@ export class AutoSemiDAIS implements Guide {
   readonly subsamplePlate: string | undefined;
   readonly useGlobalDaisParams: boolean;
   readonly localGuide: AnyModel | null;
-  private state: State | null = null;
+  private state: SemiDAISState | null = null;
   private fixedIndices: Int32Array | null = null;
 
   /**
@@ -210,165 +169,13 @@ export class AutoSemiDAIS implements Guide {
     this.fixedIndices = indices === null ? null : Int32Array.from(indices);
   }
 
-  private require(who: string): State {
+  private require(who: string): SemiDAISState {
     if (this.state === null)
       throw new PhloxError(
         "autoguide-not-setup",
         `AutoSemiDAIS.${who}: the guide is not set up yet; run SVI first, or call guide.setup(key, args).`,
       );
     return this.state;
-  }
-
-  /** Finds the subsample plate and the local sites (NumPyro's `_setup_prototype`). */
-  private prototype(k: Uint32Array, args: readonly unknown[]): State {
-    const call = this.model as (...a: readonly unknown[]) => unknown;
-    const kt = tensor(Uint32Array.of(k[0], k[1]), { dtype: "uint32" });
-    const tr = trace(seed(() => call(...args), kt)).getTrace();
-    const all = [...(tr.values() as Iterable<Message>)];
-    const plates = all.filter((m) => m.type === "plate");
-    let sub = plates.filter((m) => m.args[1] < m.args[0]);
-    if (this.subsamplePlate !== undefined) {
-      const p = plates.find((m) => m.name === this.subsamplePlate);
-      if (p === undefined)
-        throw new PhloxError(
-          "autoguide-semidais-plates",
-          `AutoSemiDAIS: the model has no plate named "${this.subsamplePlate}" (subsamplePlate).`,
-        );
-      if (!sub.includes(p)) sub = [...sub, p];
-    } else if (sub.length === 0) sub = plates;
-    if (sub.length !== 1)
-      throw new PhloxError(
-        "autoguide-semidais-plates",
-        `AutoSemiDAIS assumes that the model contains exactly 1 plate with data subsampling but got ${sub.length}` +
-          (sub.length ? ` (${sub.map((p) => `"${p.name}"`).join(", ")})` : "") +
-          "; name the one to use with subsamplePlate.",
-      );
-    const plateName = sub[0].name;
-    const [N, B] = sub[0].args as [number, number];
-    const full = B >= N;
-    const localInfo = new Map<string, { axis: number }>();
-    for (const m of all) {
-      if (m.type !== "sample" || m.isObserved) continue;
-      const f = m.condIndepStack.find((fr) => fr.name === plateName);
-      if (f === undefined) continue;
-      const cshape = (m.value as Tensor).shape;
-      const eventDim = (m.fn as { eventDim?: number } | null)?.eventDim ?? 0;
-      localInfo.set(m.name, { axis: cshape.length + f.dim - eventDim });
-    }
-    if (localInfo.size === 0)
-      throw new PhloxError(
-        "autoguide-semidais-no-local",
-        `AutoSemiDAIS: there are no local variables in the \`${plateName}\` plate. AutoSemiDAIS is appropriate ` +
-          "for models with local variables; use AutoDAIS or an autoguide with subsampling otherwise.",
-      );
-    const withIndices =
-      (idx: Tensor): AnyModel =>
-      (...a: readonly unknown[]) =>
-        substitute(() => call(...a), { [plateName]: idx })();
-    const firstIdx = tensor(
-      Int32Array.from({ length: B }, (_, i) => i),
-      { dtype: "int32" },
-    );
-    const info = initializeModel([k[0], k[1]], withIndices(firstIdx), args);
-    const localSites: LocalSite[] = [];
-    const globalFull: { name: string; size: number }[] = [];
-    let col = 0;
-    for (const l of info.layout) {
-      const li = localInfo.get(l.name);
-      if (li === undefined) {
-        globalFull.push({ name: l.name, size: l.size });
-        continue;
-      }
-      const rowSize = l.size / B;
-      localSites.push({ name: l.name, shape: [...l.shape], axis: li.axis, rowSize, col });
-      col += rowSize;
-    }
-    const D = col;
-    let global: Bound | null = null;
-    let globalSetup: GuideSetup | null = null;
-    const globalSites: GlobalSite[] = [];
-    if (this.globalGuide !== null) {
-      globalSetup = this.globalGuide.setup(k, args);
-      global = this.globalGuide.composedBound("AutoSemiDAIS");
-      for (const l of global.layout)
-        globalSites.push({ name: l.name, shape: [...l.shape], offset: l.offset, size: l.size });
-    }
-    for (const g of globalFull) {
-      if (!globalSites.some((s) => s.name === g.name))
-        throw new PhloxError(
-          "autoguide-semidais-global-latent",
-          `AutoSemiDAIS: the global latent site "${g.name}" is not sampled by the global guide` +
-            (this.globalGuide === null ? " (globalGuide is null)" : "") +
-            "; give a globalGuide over the global part of the model.",
-        );
-    }
-    const shape: ChainShape = {
-      N,
-      B,
-      D,
-      K: this.K,
-      etaMax: this.etaMax,
-      sharedDynamics: this.useGlobalDaisParams,
-      ownBase: this.localGuide === null,
-    };
-    const localSpecs = chainSpecs(this.prefix, shape);
-    const chainSize = chainOffsets(shape).size;
-    const localArgs = localGuideArgs(this.globalGuide?.model, globalSites, args, kt);
-    let localGuide: LocalGuideInfo | null = null;
-    if (this.localGuide !== null)
-      localGuide = prototypeLocalGuide(
-        this.localGuide as (...a: readonly unknown[]) => unknown,
-        localArgs(null),
-        kt,
-      );
-    if (localGuide) checkLocalGuideSites(localGuide.latent, localSites, plateName);
-    const numLocal = chainSize + (localGuide?.size ?? 0);
-    const u0 = new Float64Array(numLocal);
-    chainInit(shape, this.etaInit, this.gammaInit, this.initScale, u0);
-    if (localGuide) u0.set(localGuide.init, chainSize);
-    const base =
-      localGuide === null
-        ? null
-        : (key: Tensor) =>
-            (u: Tensor, zg: Tensor, idx: Tensor): ChainBase =>
-              localGuideBase(
-                localGuide,
-                localSites,
-                plateName,
-                N,
-                B,
-                localArgs(zg),
-                slice(u, [chainSize], [numLocal]),
-                idx,
-                key,
-              );
-    const U = (zg: Tensor, zl: Tensor, idx: Tensor): Tensor => {
-      const values: Record<string, Tensor> = unpackLocal(localSites, B, zl);
-      for (const s of globalSites)
-        values[s.name] = reshape(slice(zg, [s.offset], [s.offset + s.size]), s.shape);
-      return potentialEnergy(withIndices(idx) as (...a: unknown[]) => unknown, [...args], values);
-    };
-    return {
-      args,
-      shape,
-      plateName,
-      full,
-      global,
-      globalSetup,
-      numGlobal: global?.family.numParams ?? 0,
-      globalNoise: global?.family.noiseDim ?? 0,
-      dimGlobal: global?.family.dim ?? 0,
-      numLocal,
-      localSpecs,
-      localSites,
-      globalSites,
-      u0,
-      localGuide,
-      chainSize,
-      base,
-      U,
-      withIndices,
-    };
   }
 
   /**
@@ -381,7 +188,7 @@ export class AutoSemiDAIS implements Guide {
    */
   setup(key: KeyLike, args: readonly unknown[]): GuideSetup {
     const k = toKeyPair(key, "AutoSemiDAIS.setup");
-    const st = this.prototype(k, args);
+    const st = semiDaisPrototype(this, k, args);
     this.state = st;
     const { shape, numGlobal, numLocal, dimGlobal, globalNoise } = st;
     const { B, D, K, N } = shape;

@@ -1,8 +1,8 @@
 import { positive, real } from "@phlox/distributions";
 import { seed, substitute, trace } from "@phlox/handlers";
 import { exp, PhloxError, reshape, slice, type Tensor } from "@phlox/tensor";
-import type { LatentSite } from "./auto-continuous.js";
 import { AutoDAIS, type AutoDAISOptions } from "./auto-dais.js";
+import type { LatentSite } from "./auto-guide-types.js";
 import { DaisFamily } from "./internal/dais-family.js";
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import { tensorPotential } from "./internal/resolve-model.js";

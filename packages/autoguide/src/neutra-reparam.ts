@@ -2,7 +2,8 @@ import { bijectTo, type Distribution, Normal } from "@phlox/distributions";
 import { factor, type Reparam, type ReparamResult, reparam, sample } from "@phlox/handlers";
 import { PhloxError, reshape, slice, sum, type Tensor, tensor, zeros } from "@phlox/tensor";
 import { type Params, type ParamsLike, paramValues } from "@phlox/vi";
-import { AutoContinuous, type LatentSite, type LatentTransform } from "./auto-continuous.js";
+import { AutoContinuous } from "./auto-continuous.js";
+import type { LatentSite, LatentTransform } from "./auto-guide-types.js";
 
 type AnyModel = (...args: never[]) => unknown;
 

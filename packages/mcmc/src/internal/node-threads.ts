@@ -40,32 +40,14 @@ let mirror: Promise<{ srcUrl: string; outUrl: string }> | undefined;
 
 /**
  * Types erased by esbuild where it resolves (the workspace has it; tens of times faster than TypeScript's
- * `transpileModule` on a cold cache), else by TypeScript.
+ * `transpileModule` on a cold cache), else by TypeScript: the workers' `ts-loader.mjs` transpiler.
  */
 async function transpiler(): Promise<(source: string, fileName: string) => string> {
-  try {
-    const esName = "esbuild";
-    const esbuild = (await import(/* @vite-ignore */ esName)) as {
-      transformSync(s: string, o: object): { code: string };
-    };
-    return (source, fileName) =>
-      esbuild.transformSync(source, {
-        loader: "ts",
-        format: "esm",
-        target: "es2022",
-        sourcefile: fileName,
-        tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
-      }).code;
-  } catch {
-    const tsName = "typescript";
-    const ts = ((await import(/* @vite-ignore */ tsName)) as { default: typeof import("typescript") })
-      .default;
-    return (source, fileName) =>
-      ts.transpileModule(source, {
-        fileName,
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-  }
+  const loader = new URL("./ts-loader.mjs", import.meta.url).href;
+  const m = (await import(/* @vite-ignore */ loader)) as {
+    transpiler(): Promise<(source: string, fileName: string) => string>;
+  };
+  return m.transpiler();
 }
 
 /**
