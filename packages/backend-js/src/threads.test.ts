@@ -16,7 +16,7 @@ import {
 import { makeRandomProgram } from "./testing/random-programs.js";
 import { disposeThreads, getThreads, setThreads, threadsReady } from "./threads.js";
 
-// Two threads, every shared loop threaded (the loops themselves exist from BLOCK_ABOVE = 8192 rows).
+// Two threads, every shared loop threaded (the loops themselves exist from BLOCK_ABOVE rows).
 const THREADED = { threads: 2, threadMinRows: 1 } as const;
 
 afterAll(() => disposeThreads());
@@ -135,6 +135,20 @@ describe("data-parallel compiled potentials (threads: 2)", () => {
     await threadsReady(2);
     expect(poolOf(2)).not.toBeNull();
     await expect(threadsReady(0)).rejects.toThrow(PhloxError);
+  }, 180_000);
+
+  it("threadsReady() without a count awaits the pools of the programs built here that share a loop", async () => {
+    // three threads: no other test builds programs for three
+    setThreads(1);
+    const c = logisticRegression(5000, 2, true);
+    // rows below minRows: nothing to share, no pool to wait for
+    compileValueAndGrad(c.logp, c.dim, { threads: 3, threadMinRows: 1_000_000 });
+    await threadsReady();
+    expect(poolOf(3)).toBeNull();
+    compileValueAndGrad(c.logp, c.dim, { threads: 3, threadMinRows: 1 });
+    expect(poolOf(3)).toBeNull();
+    await threadsReady();
+    expect(poolOf(3)).not.toBeNull();
   }, 180_000);
 
   it("a worker that exits mid-evaluation or is terminated surfaces a PhloxError, never a hang", async () => {

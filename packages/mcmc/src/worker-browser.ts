@@ -4,8 +4,13 @@
  * factories that parallel chains name — this package's `buildHMCWorkerKernel` and `@phlox/infer`'s
  * `loadPotential` — because a bundled worker cannot import modules by run-time URLs; any other potential
  * module must be an importable absolute URL.
+ *
+ * A compiled potential that splits its rows across threads (`setThreads`) starts its pool of Web Workers in
+ * this worker, and they start only while this thread returns to its event loop; the chain runs without
+ * yielding, so the worker awaits `threadsReady()` (every thread count of the programs it loaded) before the
+ * first step, and every evaluation runs on the configured threads.
  */
-import { loadPotential } from "@phlox/infer";
+import { loadPotential, threadsReady } from "@phlox/infer";
 import { registerWorkerExports, type WorkerJob, workerMain } from "./internal/worker-main.js";
 import { buildHMCWorkerKernel } from "./worker-kernel.js";
 import { buildWorkerKernel } from "./worker-kernels.js";
@@ -19,7 +24,11 @@ interface WorkerScope {
 registerWorkerExports({ buildHMCWorkerKernel, buildWorkerKernel, buildModelWorkerKernel, loadPotential });
 const scope = globalThis as unknown as WorkerScope;
 scope.onmessage = (e) => {
-  workerMain(e.data.job, (m) => scope.postMessage(m)).catch((err: unknown) => {
+  workerMain(
+    e.data.job,
+    (m) => scope.postMessage(m),
+    () => threadsReady(),
+  ).catch((err: unknown) => {
     const error = err as { message?: string; stack?: string };
     scope.postMessage({ type: "error", message: String(error?.message ?? err), stack: error?.stack });
   });

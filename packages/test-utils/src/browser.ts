@@ -20,8 +20,12 @@ const TYPES: Record<string, string> = {
   ".css": "text/css",
 };
 
-function serve(dir: string): Promise<{ server: Server; url: string }> {
+function serve(
+  dir: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     const path = join(dir, decodeURIComponent((req.url ?? "/").split("?")[0] as string));
     const file = existsSync(path) && !path.endsWith("/") ? path : join(dir, "index.html");
     res.setHeader("content-type", TYPES[extname(file)] ?? "application/octet-stream");
@@ -41,7 +45,19 @@ export interface PageRunOptions {
   args?: readonly string[];
   /** How long the page may take to set `window.__phlox`, in ms. Default 45 000. */
   timeout?: number;
+  /**
+   * Serve the page cross-origin isolated (COOP `same-origin`, COEP `require-corp`), so that it and its
+   * workers have `SharedArrayBuffer` (threaded programs). Default false.
+   */
+  crossOriginIsolated?: boolean;
 }
+
+/** The response headers that make a page cross-origin isolated. */
+const ISOLATION = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
 
 /**
  * Builds `root` with Vite (resolving workspace packages through the `@phlox/source` condition), serves it,
@@ -80,7 +96,7 @@ export async function runPageInChromium(root: string, options: PageRunOptions = 
  * const r = await openBuiltPageInChromium(outDir, { timeout: 90_000 });
  */
 export async function openBuiltPageInChromium(dir: string, options: PageRunOptions = {}): Promise<unknown> {
-  const { server, url } = await serve(dir);
+  const { server, url } = await serve(dir, options.crossOriginIsolated ? ISOLATION : {});
   try {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,

@@ -121,6 +121,11 @@ interface Pool {
 }
 
 const pools = new Map<number, Pool>();
+/**
+ * Thread counts of the programs built in this thread that have a loop long enough to share: the counts that
+ * {@link threadsReady} awaits when given none (a chain worker loads programs compiled elsewhere).
+ */
+const loaded = new Set<number>();
 /** True once no worker could start here (a non-Node build): every loop then runs on the calling thread. */
 let noWorkers = false;
 let nextProgramId = 1;
@@ -226,14 +231,25 @@ function readyNow(p: Pool): boolean {
  * loop: until then threaded programs run on the calling thread alone (the same result to rounding, not the
  * same bits), so await this before the first call for results that depend on the thread count only. In Node
  * the first threaded call waits for the workers itself. Resolves at once where no worker can start (one thread).
- * @param threads - a positive integer, or "auto" for {@link availableThreads}.
+ *
+ * Without an argument it awaits the workers of {@link setThreads}'s count and of every program built or
+ * loaded in this thread (`loadPotential`, `loadCompiled`) whose loops are long enough to share, so a Web
+ * Worker that loads a program compiled elsewhere (a parallel MCMC chain) can await the program's own count.
+ * @param threads - a positive integer, or "auto" for {@link availableThreads}; default: see above.
  * @throws PhloxError (`threads-worker-failed`) when a worker fails to start.
  * @example
  * setThreads("auto");
  * await threadsReady();
  */
-export async function threadsReady(threads: number | "auto" = defaultThreads): Promise<void> {
-  const n = resolveThreads(threads, "threadsReady");
+export async function threadsReady(threads?: number | "auto"): Promise<void> {
+  if (threads === undefined) {
+    for (const n of new Set([defaultThreads, ...loaded])) await poolReady(n);
+    return;
+  }
+  await poolReady(resolveThreads(threads, "threadsReady"));
+}
+
+async function poolReady(n: number): Promise<void> {
   if (n <= 1) return;
   const p = poolFor(n);
   if (p === null) return;
@@ -283,6 +299,12 @@ const registry =
 export function threadedLoops(b: ThreadedBuild): (loops: readonly LoopEntry[]) => {
   run(j: number, lo: number, hi: number, ...args: unknown[]): void;
 } {
+  // `__par.run(j, lo, hi` in the source: a loop that may run on the pool makes threadsReady() await it
+  if (b.threads > 1)
+    for (const m of b.source.matchAll(/__par\.run\(\d+, (\d+), (\d+)/g)) {
+      const rows = Number(m[2]) - Number(m[1]);
+      if (rows >= b.minRows && rows > 2048) loaded.add(b.threads);
+    }
   return (loops) => {
     const T = b.threads;
     const stride = Math.max(1, ...loops.map((l) => l.scratch.length));

@@ -44,8 +44,16 @@ export async function importExport(spec: WorkerPotentialSpec): Promise<unknown> 
   return mod[spec.exportName];
 }
 
-/** Runs one chain job, posting progress and the result through `post`. */
-export async function workerMain(job: WorkerJob, post: (m: WorkerMessage) => void): Promise<void> {
+/**
+ * Runs one chain job, posting progress and the result through `post`.
+ * @param ready - awaited after the kernel is built and before the chain's first step (the browser entry
+ *   awaits the thread pools of the potential it loaded there, which start only while this thread waits).
+ */
+export async function workerMain(
+  job: WorkerJob,
+  post: (m: WorkerMessage) => void,
+  ready?: () => Promise<void>,
+): Promise<void> {
   const build = await importExport(job.kernelSpec);
   if (typeof build !== "function") {
     throw new PhloxError(
@@ -54,6 +62,7 @@ export async function workerMain(job: WorkerJob, post: (m: WorkerMessage) => voi
     );
   }
   const kernel = (await build(job.kernelSpec.payload)) as Kernel;
+  await ready?.();
   const runner = new ChainRunner(
     kernel,
     restore(kernel, job.state),

@@ -264,8 +264,9 @@ export function foldConstants(p: Program, options: SimplifyOptions = {}): Progra
     }
     if (e.primitive === "broadcastTo") return null;
     // Big transposes stay: compilers read them in place (a matmul of a transposed view), which is cheaper
-    // than a transposed copy of the data.
-    if (e.primitive === "transpose" && sizeOf(out.shape) > 4096) return null;
+    // than a transposed copy of the data, and lets backend-js fuse a gradient's Xᵀ·g into the row loop of a
+    // data set from 1,024 rows (where its row loops become SIMD blocks).
+    if (e.primitive === "transpose" && sizeOf(out.shape) > 1024) return null;
     // Every operand must be known: a literal, a constant, or (materialised below) a broadcast scalar.
     for (const a of e.inputs) {
       if (isLiteral(a) || constMap.has(a.id)) continue;
