@@ -73,6 +73,34 @@ export function emitExpF32(x: number, tmp: TempLocal, k0: ConstsF32 = inlineCons
   return out;
 }
 
+/**
+ * The tail shared by `emitLogF32` and `emitLog1pUnitF32`, left on the stack: e·ln 2 + log1p(f) for f in local
+ * `f`, as `simd-math.ts`'s `emitLogTail` with the series to z⁵ by Horner's scheme and logf's split of ln 2.
+ * `eTimes(c)` leaves e·c on the stack; locals `s`, `z` and `hfsq` are scratch.
+ */
+function emitLogTailF32(
+  f: number,
+  s: number,
+  z: number,
+  hfsq: number,
+  splat: (v: number) => number[],
+  eTimes: (c: number) => number[],
+): number[] {
+  const out: number[] = [];
+  out.push(...get(f), ...splat(2), ...get(f), ...op.f32x4Add(), ...op.f32x4Div(), ...op.set(s));
+  out.push(...get(s), ...get(s), ...op.f32x4Mul(), ...op.set(z));
+  out.push(...splat(0.5), ...get(f), ...op.f32x4Mul(), ...get(f), ...op.f32x4Mul(), ...op.set(hfsq));
+  // R = Σ_{j=1..5} 2 z^j / (2j + 1)
+  const pc = Array.from({ length: 5 }, (_, j) => 2 / (2 * j + 3));
+  out.push(...horner(pc, z, splat), ...get(z), ...op.f32x4Mul(), ...op.set(z));
+  // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f)
+  out.push(...eTimes(LOG_LN2HI));
+  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f32x4Add(), ...op.f32x4Mul());
+  out.push(...eTimes(LOG_LN2LO), ...op.f32x4Add(), ...op.f32x4Sub());
+  out.push(...get(f), ...op.f32x4Sub(), ...op.f32x4Sub());
+  return out;
+}
+
 /** log of the f32x4 in local `x`, left on the stack. */
 export function emitLogF32(x: number, tmp: TempLocal, k0: ConstsF32 = inlineConstsF32): number[] {
   const splat = k0.f32;
@@ -97,19 +125,10 @@ export function emitLogF32(x: number, tmp: TempLocal, k0: ConstsF32 = inlineCons
   out.push(...get(xs), ...op.i32(23), ...op.i32x4ShrU(), ...k0.i32(127), ...op.i32x4Sub());
   out.push(...get(big), ...op.i32x4Sub(), ...get(small), ...k0.i32(23), ...op.v128And(), ...op.i32x4Sub());
   out.push(...op.f32x4ConvertI32x4S(), ...op.set(e));
-  // f = m − 1, s = f / (2 + f), z = s², hfsq = f²/2
+  // f = m − 1
   out.push(...get(m), ...splat(1), ...op.f32x4Sub(), ...op.set(f));
-  out.push(...get(f), ...splat(2), ...get(f), ...op.f32x4Add(), ...op.f32x4Div(), ...op.set(s));
-  out.push(...get(s), ...get(s), ...op.f32x4Mul(), ...op.set(z));
-  out.push(...splat(0.5), ...get(f), ...op.f32x4Mul(), ...get(f), ...op.f32x4Mul(), ...op.set(hfsq));
-  // R = Σ_{j=1..5} 2 z^j / (2j + 1)
-  const pc = Array.from({ length: 5 }, (_, j) => 2 / (2 * j + 3));
-  out.push(...horner(pc, z, splat), ...get(z), ...op.f32x4Mul(), ...op.set(z));
-  // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f)
-  out.push(...get(e), ...splat(LOG_LN2HI), ...op.f32x4Mul());
-  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f32x4Add(), ...op.f32x4Mul());
-  out.push(...get(e), ...splat(LOG_LN2LO), ...op.f32x4Mul(), ...op.f32x4Add(), ...op.f32x4Sub());
-  out.push(...get(f), ...op.f32x4Sub(), ...op.f32x4Sub(), ...op.set(s));
+  out.push(...emitLogTailF32(f, s, z, hfsq, splat, (c) => [...get(e), ...splat(c), ...op.f32x4Mul()]));
+  out.push(...op.set(s));
   // special values: 0 → −∞, negative or NaN → NaN, ∞ → ∞
   let res = select(get(s), splat(Number.NEGATIVE_INFINITY), [...get(x), ...splat(0), ...op.f32x4Eq()]);
   res = select(res, splat(Number.NaN), [...get(x), ...splat(0), ...op.f32x4Ge(), ...op.v128Not()]);
@@ -161,14 +180,7 @@ export function emitLog1pUnitF32(x: number, tmp: TempLocal, k0: ConstsF32 = inli
     ...select(get(x), [...get(x), ...splat(1), ...op.f32x4Sub(), ...splat(0.5), ...op.f32x4Mul()], get(big)),
   );
   out.push(...op.set(f));
-  out.push(...get(f), ...splat(2), ...get(f), ...op.f32x4Add(), ...op.f32x4Div(), ...op.set(s));
-  out.push(...get(s), ...get(s), ...op.f32x4Mul(), ...op.set(z));
-  out.push(...splat(0.5), ...get(f), ...op.f32x4Mul(), ...get(f), ...op.f32x4Mul(), ...op.set(hfsq));
-  const pc = Array.from({ length: 5 }, (_, j) => 2 / (2 * j + 3));
-  out.push(...horner(pc, z, splat), ...get(z), ...op.f32x4Mul(), ...op.set(z));
-  out.push(...get(big), ...splat(LOG_LN2HI), ...op.v128And());
-  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f32x4Add(), ...op.f32x4Mul());
-  out.push(...get(big), ...splat(LOG_LN2LO), ...op.v128And(), ...op.f32x4Add(), ...op.f32x4Sub());
-  out.push(...get(f), ...op.f32x4Sub(), ...op.f32x4Sub());
+  // e·c as the masks of `big` (e ∈ {0, 1})
+  out.push(...emitLogTailF32(f, s, z, hfsq, splat, (c) => [...get(big), ...splat(c), ...op.v128And()]));
   return out;
 }

@@ -127,6 +127,33 @@ export function emitExp(x: number, tmp: TempLocal, k0: Consts = inlineConsts, no
   return out;
 }
 
+/**
+ * The tail shared by `emitLog` and `emitLog1pUnit`, left on the stack: e·ln 2 + log1p(f) for f in local `f`
+ * (|f/(2 + f)| small), as fdlibm: s = f/(2 + f), z = s², hfsq = f²/2, R = z·P(z) (`poly` leaves P(z), reading
+ * local `z`), then e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f). `eTimes(c)` leaves e·c on the stack.
+ * Locals `s`, `z` and `hfsq` are scratch.
+ */
+function emitLogTail(
+  f: number,
+  s: number,
+  z: number,
+  hfsq: number,
+  splat: (v: number) => number[],
+  poly: () => number[],
+  eTimes: (c: number) => number[],
+): number[] {
+  const out: number[] = [];
+  out.push(...get(f), ...splat(2), ...get(f), ...op.f64x2Add(), ...op.f64x2Div(), ...op.set(s));
+  out.push(...get(s), ...get(s), ...op.f64x2Mul(), ...op.set(z));
+  out.push(...splat(0.5), ...get(f), ...op.f64x2Mul(), ...get(f), ...op.f64x2Mul(), ...op.set(hfsq));
+  out.push(...poly(), ...get(z), ...op.f64x2Mul(), ...op.set(z)); // z now holds R
+  out.push(...eTimes(LN2HI));
+  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f64x2Add(), ...op.f64x2Mul());
+  out.push(...eTimes(LN2LO), ...op.f64x2Add(), ...op.f64x2Sub());
+  out.push(...get(f), ...op.f64x2Sub(), ...op.f64x2Sub());
+  return out;
+}
+
 /** log of the f64x2 in local `x`, left on the stack. */
 export function emitLog(x: number, tmp: TempLocal, k0: Consts = inlineConsts): number[] {
   const splat = k0.f64;
@@ -156,19 +183,12 @@ export function emitLog(x: number, tmp: TempLocal, k0: Consts = inlineConsts): n
   // minus 54 for the scaled subnormals
   out.push(...get(x), ...splat(2.2250738585072014e-308), ...op.f64x2Lt(), ...splat(54), ...op.v128And());
   out.push(...op.f64x2Sub(), ...op.set(e));
-  // f = m − 1, s = f / (2 + f), z = s², hfsq = f²/2
+  // f = m − 1; R = Σ_{j=1..11} 2 z^j / (2j + 1) = z·P(z), P by Estrin's scheme
   out.push(...get(m), ...splat(1), ...op.f64x2Sub(), ...op.set(f));
-  out.push(...get(f), ...splat(2), ...get(f), ...op.f64x2Add(), ...op.f64x2Div(), ...op.set(s));
-  out.push(...get(s), ...get(s), ...op.f64x2Mul(), ...op.set(z));
-  out.push(...splat(0.5), ...get(f), ...op.f64x2Mul(), ...get(f), ...op.f64x2Mul(), ...op.set(hfsq));
-  // R = Σ_{j=1..11} 2 z^j / (2j + 1) = z·P(z), P by Estrin's scheme
   const pc = Array.from({ length: 11 }, (_, j) => 2 / (2 * j + 3));
-  out.push(...estrin(pc, z, tmp, splat), ...get(z), ...op.f64x2Mul(), ...op.set(z)); // z now holds R
-  // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f)
-  out.push(...get(e), ...splat(LN2HI), ...op.f64x2Mul());
-  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f64x2Add(), ...op.f64x2Mul());
-  out.push(...get(e), ...splat(LN2LO), ...op.f64x2Mul(), ...op.f64x2Add(), ...op.f64x2Sub());
-  out.push(...get(f), ...op.f64x2Sub(), ...op.f64x2Sub(), ...op.set(s));
+  const poly = () => estrin(pc, z, tmp, splat);
+  out.push(...emitLogTail(f, s, z, hfsq, splat, poly, (c) => [...get(e), ...splat(c), ...op.f64x2Mul()]));
+  out.push(...op.set(s));
   // special values: 0 → −∞, negative or NaN → NaN, ∞ → ∞
   let res = select(get(s), splat(Number.NEGATIVE_INFINITY), [...get(x), ...splat(0), ...op.f64x2Eq()]);
   res = select(res, splat(Number.NaN), [...get(x), ...splat(0), ...op.f64x2Ge(), ...op.v128Not()]);
@@ -230,14 +250,8 @@ export function emitLog1pUnit(x: number, tmp: TempLocal, k0: Consts = inlineCons
     ...select(get(x), [...get(x), ...splat(1), ...op.f64x2Sub(), ...splat(0.5), ...op.f64x2Mul()], get(big)),
   );
   out.push(...op.set(f));
-  out.push(...get(f), ...splat(2), ...get(f), ...op.f64x2Add(), ...op.f64x2Div(), ...op.set(s));
-  out.push(...get(s), ...get(s), ...op.f64x2Mul(), ...op.set(z));
-  out.push(...splat(0.5), ...get(f), ...op.f64x2Mul(), ...get(f), ...op.f64x2Mul(), ...op.set(hfsq));
-  out.push(...estrin(LOG_UNIT_P, z, tmp, splat), ...get(z), ...op.f64x2Mul(), ...op.set(z)); // z holds R
-  // e·LN2HI − ((hfsq − (s·(hfsq + R) + e·LN2LO)) − f), e·LN2 as the masks of `big`
-  out.push(...get(big), ...splat(LN2HI), ...op.v128And());
-  out.push(...get(hfsq), ...get(s), ...get(hfsq), ...get(z), ...op.f64x2Add(), ...op.f64x2Mul());
-  out.push(...get(big), ...splat(LN2LO), ...op.v128And(), ...op.f64x2Add(), ...op.f64x2Sub());
-  out.push(...get(f), ...op.f64x2Sub(), ...op.f64x2Sub());
+  // e·c as the masks of `big` (e ∈ {0, 1})
+  const poly = () => estrin(LOG_UNIT_P, z, tmp, splat);
+  out.push(...emitLogTail(f, s, z, hfsq, splat, poly, (c) => [...get(big), ...splat(c), ...op.v128And()]));
   return out;
 }
