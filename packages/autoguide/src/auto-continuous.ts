@@ -221,13 +221,29 @@ export abstract class AutoContinuous implements Guide {
     this.bound = bound;
     const u0 = new Float64Array(family.numParams);
     family.init(pm.initialZ, u0);
-    const z = new Float64Array(D);
-    const gz = new Float64Array(D);
-    const U = this.potential(pm);
+    // A model with subsampled plates draws each particle's minibatch from its key.
     const setKey = (pm as Partial<KeyedPotentialModel>).setKey?.bind(pm);
+    return this.guideSetup(bound, u0, family, this.potential(pm), D, setKey);
+  }
+
+  /**
+   * The `GuideSetup` of a bound guide: each particle keys the model (`setKey`, when it subsamples), maps ε to
+   * z with `flow` (the family, or its minibatch view), evaluates the potential `U` at z, and runs `flow`
+   * backward with ∇U(z). `dim` is the length of z.
+   */
+  private guideSetup(
+    bound: Bound,
+    u0: Float64Array,
+    flow: MinibatchView,
+    U: (z: Float64Array, g: Float64Array) => number,
+    dim: number,
+    setKey: ((k0: number, k1: number) => void) | undefined,
+  ): GuideSetup {
+    const z = new Float64Array(dim);
+    const gz = new Float64Array(dim);
     return {
-      numParams: family.numParams,
-      noiseDim: family.noiseDim,
+      numParams: bound.family.numParams,
+      noiseDim: flow.noiseDim,
       initialParams: () => Float64Array.from(u0),
       constrainParams: (u) => this.constrain(bound, u),
       unconstrainParams: (p) => this.unconstrain(bound, p, u0),
@@ -239,11 +255,10 @@ export abstract class AutoContinuous implements Guide {
         k0: number,
         k1: number,
       ): number {
-        // A model with subsampled plates draws this particle's minibatch from its key.
         setKey?.(k0, k1);
-        const lq = family.forward(u, eps, z, mode);
+        const lq = flow.forward(u, eps, z, mode);
         const v = U(z, gz);
-        family.backward(u, eps, gz, grad, mode);
+        flow.backward(u, eps, gz, grad, mode);
         return v + lq;
       },
     };
@@ -270,30 +285,7 @@ export abstract class AutoContinuous implements Guide {
     this.bound = bound;
     const u0 = this.initialU(bound);
     const view = this.minibatchView(local, family);
-    const z = new Float64Array(local.dim);
-    const gz = new Float64Array(local.dim);
-    const U = this.potential(pm);
-    return {
-      numParams: family.numParams,
-      noiseDim: view.noiseDim,
-      initialParams: () => Float64Array.from(u0),
-      constrainParams: (u) => this.constrain(bound, u),
-      unconstrainParams: (p) => this.unconstrain(bound, p, u0),
-      particle(
-        u: Float64Array,
-        eps: Float64Array,
-        grad: Float64Array,
-        mode: ParticleMode,
-        k0: number,
-        k1: number,
-      ): number {
-        pm.setKey(k0, k1);
-        const lq = view.forward(u, eps, z, mode);
-        const v = U(z, gz);
-        view.backward(u, eps, gz, grad, mode);
-        return v + lq;
-      },
-    };
+    return this.guideSetup(bound, u0, view, this.potential(pm), local.dim, pm.setKey.bind(pm));
   }
 
   /** Named constrained parameters from the flat vector. */
