@@ -6,6 +6,10 @@
 # NumPyro: build the oracle with NumPyro's source (see bench/README.md) and pass its python as $1.
 # BASELINE: another built checkout (e.g. `git worktree add --detach <dir> <commit>`, then `pnpm install` and
 # `pnpm build` there): its bundled example runs interleaved with this one's, to show a regression side by side.
+# Node's own start-up (`node -e 0`) is timed too, so the Phlox part can be read off. When NODE_EXTRA_CA_CERTS is
+# set (some sandboxes and corporate machines set it), Node parses that certificate file at every start, before any
+# script runs (about 50 ms on the 2-core project machine): the Phlox runs then repeat with it unset, and both
+# figures are printed. NumPyro does not read it.
 #   usage: [BASELINE=<dir>] bash bench/eight-schools.sh [PYTHON] [REPEATS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,25 +23,44 @@ time_cmd() {
   e=$(date +%s.%N)
   echo "$e - $s" | bc -l
 }
-plain=()
-bundle=()
-base=()
+# Environments the Phlox runs are timed in: as given, and without NODE_EXTRA_CA_CERTS when it is set.
+envs=("given")
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then envs+=("unset"); fi
+in_env() { if [ "$1" = unset ]; then shift; env -u NODE_EXTRA_CA_CERTS "$@"; else shift; "$@"; fi; }
+declare -A T
 numpyro=()
 for _ in $(seq "$n"); do
-  plain+=("$(time_cmd node examples/dist/eight-schools.js)")
-  bundle+=("$(time_cmd node examples/dist/eight-schools.bundle.mjs)")
-  if [ -n "${BASELINE:-}" ]; then base+=("$(time_cmd node "$BASELINE/examples/dist/eight-schools.bundle.mjs")"); fi
+  for e in "${envs[@]}"; do
+    T[empty,$e]+="$(time_cmd in_env "$e" node -e 0) "
+    T[plain,$e]+="$(time_cmd in_env "$e" node examples/dist/eight-schools.js) "
+    T[bundle,$e]+="$(time_cmd in_env "$e" node examples/dist/eight-schools.bundle.mjs) "
+    if [ -n "${BASELINE:-}" ]; then
+      T[base,$e]+="$(time_cmd in_env "$e" node "$BASELINE/examples/dist/eight-schools.bundle.mjs") "
+    fi
+  done
   numpyro+=("$(time_cmd "$py" bench/numpyro/eight_schools.py sequential)")
 done
-p=$(printf '%s\n' "${plain[@]}" | median)
-b=$(printf '%s\n' "${bundle[@]}" | median)
+med() { printf '%s\n' ${T[$1]} | median; }
 q=$(printf '%s\n' "${numpyro[@]}" | median)
 printf 'eight schools 4x(1000+1000) NUTS, process start to printed summary, median of %d runs\n' "$n"
-printf '  phlox (ES modules)  %8.3f s   runs: %s\n' "$p" "${plain[*]}"
-printf '  phlox (bundled)     %8.3f s   runs: %s\n' "$b" "${bundle[*]}"
-if [ -n "${BASELINE:-}" ]; then
-  r=$(printf '%s\n' "${base[@]}" | median)
-  printf '  baseline (bundled)  %8.3f s   runs: %s   (this / baseline: %.2fx)\n' "$r" "${base[*]}" "$(echo "$b / $r" | bc -l)"
-fi
-printf '  numpyro             %8.3f s   runs: %s\n' "$q" "${numpyro[*]}"
-printf '  numpyro / phlox: %.0fx (ES modules), %.0fx (bundled)\n' "$(echo "$q / $p" | bc -l)" "$(echo "$q / $b" | bc -l)"
+for e in "${envs[@]}"; do
+  if [ "$e" = unset ]; then
+    printf 'with NODE_EXTRA_CA_CERTS unset (Node then skips parsing that certificate file at start):\n'
+  elif [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    printf 'environment as given (NODE_EXTRA_CA_CERTS is set):\n'
+  fi
+  z=$(med "empty,$e")
+  p=$(med "plain,$e")
+  b=$(med "bundle,$e")
+  printf '  node -e 0 (Node start-up alone) %8.3f s   runs: %s\n' "$z" "${T[empty,$e]}"
+  printf '  phlox (ES modules)              %8.3f s   runs: %s\n' "$p" "${T[plain,$e]}"
+  printf '  phlox (bundled)                 %8.3f s   runs: %s\n' "$b" "${T[bundle,$e]}"
+  if [ -n "${BASELINE:-}" ]; then
+    r=$(med "base,$e")
+    printf '  baseline (bundled)              %8.3f s   runs: %s  (this / baseline: %.3fx)\n' "$r" "${T[base,$e]}" \
+      "$(echo "$b / $r" | bc -l)"
+  fi
+  printf '  phlox (bundled) minus node -e 0 %8.3f s\n' "$(echo "$b - $z" | bc -l)"
+  printf '  numpyro / phlox: %.0fx (ES modules), %.0fx (bundled)\n' "$(echo "$q / $p" | bc -l)" "$(echo "$q / $b" | bc -l)"
+done
+printf '  numpyro                         %8.3f s   runs: %s\n' "$q" "${numpyro[*]}"
