@@ -121,8 +121,11 @@ interface HMCECSStateJSON {
  *
  * The subsampled potential is compiled once, with the subsample indices (and the proxy's coefficients) as
  * inputs, and checked against eager autodiff at the start; a model that cannot be compiled runs eagerly.
- * The proxy's per-datum Taylor coefficients at `ref` are computed once for every data point while they fit
- * in 2²⁴ numbers (N·(1 + d + d²) for degree 2), else for each proposed subsample.
+ * The proxy's per-datum Taylor coefficients at `ref` (ℓᵢ, ∇ℓᵢ and for degree 2 ∇²ℓᵢ, forward mode batched over
+ * the d directions, as NumPyro's jitted `jacobian`/`hessian`) are compiled too, once per model arguments, with
+ * the indices as inputs, and checked against eager autodiff: they are computed once for every data point while
+ * they fit in `taylorTableMax` numbers (default 2²⁴: N·(1 + d), or N·(1 + d + d²) for degree 2), else for each
+ * proposed subsample; the whole-data totals are summed over chunks of m by a compiled reverse-mode program.
  *
  * Chains run "sequential", "vectorized" (in lockstep, one chain after another at each step) or "parallel"
  * (one worker per chain, with the `workerModule` option, since the model is a closure). Extra fields: HMC's plus `gibbsAcceptProb`.
