@@ -60,9 +60,10 @@ for (const degree of [1, 2] as const) {
     timeout: 120_000,
   }, () => {
     const ctx = { model: logistic as never, args: [X, Y], layout, plates, ref, degree };
-    const { compiled, eager } = compileTaylor(ctx, plates[0], idx);
+    const compiled = compileTaylor(ctx, plates[0], idx);
     expect(compiled).toBeDefined();
     if (!compiled) return;
+    const eager = perDatumTaylor(logistic as never, [X, Y], layout, plates, "N", idx, ref, degree);
     const e2 = perDatumTaylor(logistic as never, [X, Y], layout, plates, "N", other, ref, degree);
     for (const [sub, want] of [
       [idx, eager],
@@ -110,10 +111,7 @@ test("a model that reads a traced value is not compiled: its coefficients stay e
     );
   };
   const ctx = { model: branching as never, args: [X, Y], layout, plates, ref, degree: 1 as const };
-  const { compiled, eager } = compileTaylor(ctx, plates[0], idx);
-  expect(compiled).toBeUndefined();
-  const want = perDatumTaylor(logistic as never, [X, Y], layout, plates, "N", idx, ref, 1);
-  expect(Array.from(eager.g)).toEqual(Array.from(want.g));
+  expect(compileTaylor(ctx, plates[0], idx)).toBeUndefined();
   const source = new TaylorSource(ctx, idx, { tableMax: 0, compile: true });
   expect(Object.fromEntries(source.modes)).toEqual({ N: "eager" });
 });

@@ -171,18 +171,23 @@ function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return gap / scale;
 }
 
+/** A fixed direction with distinct non-zero components of both signs: a swapped or dropped coefficient shows. */
+function checkDirection(d: number): Float64Array {
+  return Float64Array.from({ length: d }, (_, k) => (k % 2 === 0 ? 1 : -1) * (1 + (0.37 * k) / d));
+}
+
 /**
  * Compiles one plate's coefficient programs (see {@link CompiledTaylor}) and checks them against eager
- * autodiff ({@link perDatumTaylor}) on the subsample `check`: returns them with the eager coefficients of
- * `check` (which the caller may keep), or `undefined` with those eager coefficients when the model cannot be
- * compiled (it reads a traced value) or the two disagree beyond 1e-8 (relative to the largest coefficient).
+ * autodiff on the subsample `check`, along a fixed direction v (a handful of eager passes, not the
+ * 1 + d + d(d+1)/2 of {@link perDatumTaylor}): per datum ℓᵢ, ∇ℓᵢ·v and vᵀ∇²ℓᵢv, and for the totals program
+ * Σℓᵢ, Σ∇ℓᵢ and (Σ∇²ℓᵢ)v, each within 1e-8 relative to the largest. Returns `undefined` when the model
+ * cannot be compiled (it reads a traced value) or the two disagree: the caller then stays eager.
  */
 export function compileTaylor(
   c: TaylorContext,
   plate: SubsamplePlate,
   check: Readonly<Record<string, Int32Array>>,
-): { compiled?: CompiledTaylor; eager: PlateProxy } {
-  const eager = perDatumTaylor(c.model, c.args, c.layout, c.plates, plate.name, check, c.ref, c.degree);
+): CompiledTaylor | undefined {
   let compiled: CompiledTaylor | undefined;
   // Batched over the basis directions first; one pass per direction where a primitive has no batching rule.
   for (const batched of [true, false]) {
@@ -193,37 +198,41 @@ export function compileTaylor(
       // e.g. the model branches on a value: stay eager
     }
   }
-  if (!compiled) return { eager };
-  const got = compiled.perDatum(check);
+  if (!compiled) return undefined;
+  const d = c.ref.length;
   const m = plate.subsampleSize;
-  const t: ProxyTotals = {
-    l: 0,
-    g: new Float64Array(c.ref.length),
-    h: new Float64Array(c.degree === 2 ? c.ref.length ** 2 : 0),
-  };
+  const got = compiled.perDatum(check);
+  const t: ProxyTotals = { l: 0, g: new Float64Array(d), h: new Float64Array(c.degree === 2 ? d * d : 0) };
   compiled.addTotals(check, m, t);
-  const want = sumRows(eager, m, c.ref.length);
+  const v = checkDirection(d);
+  const vt = tensor(v);
+  const z0 = tensor(c.ref);
+  const f = logLikOf(c, plate.name, check);
+  const s = (z: Tensor): Tensor => sum(f(z));
+  const dot = (rows: Float64Array, n: number, w: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < w.length; k++) out[i] += (rows[i * w.length + k] as number) * (w[k] as number);
+    return out;
+  };
+  const data = (x: Tensor): Float64Array => Float64Array.from(x.dataSync() as ArrayLike<number>);
+  const [sv, sg] = valueAndGrad(s)(z0) as [Tensor, Tensor];
   const gaps = [
-    relativeGap(got.l, eager.l),
-    relativeGap(got.g, eager.g),
-    relativeGap(got.h, eager.h),
-    relativeGap([t.l], [want.l]),
-    relativeGap(t.g, want.g),
-    relativeGap(t.h, want.h),
+    relativeGap(got.l, data(f(z0))),
+    relativeGap(dot(got.g, m, v), data(jvp(f, [z0], [vt])[1])),
+    relativeGap([t.l], data(sv)),
+    relativeGap(t.g, data(sg)),
   ];
-  if (gaps.every((x) => x <= 1e-8)) return { compiled, eager };
-  return { eager };
-}
-
-function sumRows(p: PlateProxy, m: number, d: number): ProxyTotals {
-  const hd = p.h.length / m;
-  const out: ProxyTotals = { l: 0, g: new Float64Array(d), h: new Float64Array(hd) };
-  for (let i = 0; i < m; i++) {
-    out.l += p.l[i] as number;
-    for (let k = 0; k < d; k++) out.g[k] += p.g[i * d + k] as number;
-    for (let k = 0; k < hd; k++) out.h[k] += p.h[i * hd + k] as number;
+  if (c.degree === 2) {
+    const fv = (z: Tensor): Tensor => jvp(f, [z], [vt])[1];
+    const gradS = (z: Tensor): Tensor => (valueAndGrad(s)(z) as [Tensor, Tensor])[1];
+    const hv = dot(got.h, m * d, v);
+    gaps.push(
+      relativeGap(dot(hv, m, v), data(jvp(fv, [z0], [vt])[1])),
+      relativeGap(dot(t.h, d, v), data(jvp(gradS, [z0], [vt])[1])),
+    );
   }
-  return out;
+  return gaps.every((x) => x <= 1e-8) ? compiled : undefined;
 }
 
 function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean): CompiledTaylor {

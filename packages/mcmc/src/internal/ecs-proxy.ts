@@ -57,7 +57,7 @@ export class TaylorSource {
     const { ref, degree } = ctx;
     const d = ref.length;
     for (const p of ctx.plates) {
-      const compiled = options.compile ? compileTaylor(ctx, p, idx).compiled : undefined;
+      const compiled = options.compile ? compileTaylor(ctx, p, idx) : undefined;
       const tabulate = p.size * (1 + d + (degree === 2 ? d * d : 0)) <= options.tableMax;
       if (compiled) this.compiled.set(p.name, compiled);
       if (tabulate) {
