@@ -1,6 +1,6 @@
 /**
  * Compiled Taylor coefficients of HMCECS's proxy (NumPyro jit-compiles `jacobian` and `hessian` of the per-datum
- * log-likelihood at the reference point; this is the same for Phlox's compiler): two programs per subsampled
+ * log-likelihood at the reference point; these are Phlox's compiled programs for it): two programs per subsampled
  * plate, traced once per model arguments with every plate's subsample indices as int32 inputs, so that a Gibbs
  * proposal's coefficients, and the whole-data totals, cost one compiled call instead of an eager
  * forward-mode pass per latent dimension.
@@ -188,17 +188,25 @@ export function compileTaylor(
   plate: SubsamplePlate,
   check: Readonly<Record<string, Int32Array>>,
 ): CompiledTaylor | undefined {
-  let compiled: CompiledTaylor | undefined;
   // Batched over the basis directions first; one pass per direction where a primitive has no batching rule.
   for (const batched of [true, false]) {
     try {
-      compiled = buildCompiled(c, plate, batched);
-      break;
+      const compiled = buildCompiled(c, plate, batched);
+      return agreesWithEager(c, plate, check, compiled) ? compiled : undefined;
     } catch {
       // e.g. the model branches on a value: stay eager
     }
   }
-  if (!compiled) return undefined;
+  return undefined;
+}
+
+/** The check of {@link compileTaylor}. */
+function agreesWithEager(
+  c: TaylorContext,
+  plate: SubsamplePlate,
+  check: Readonly<Record<string, Int32Array>>,
+  compiled: CompiledTaylor,
+): boolean {
   const d = c.ref.length;
   const m = plate.subsampleSize;
   const got = compiled.perDatum(check);
@@ -232,7 +240,7 @@ export function compileTaylor(
       relativeGap(dot(t.h, d, v), data(jvp(gradS, [z0], [vt])[1])),
     );
   }
-  return gaps.every((x) => x <= 1e-8) ? compiled : undefined;
+  return gaps.every((x) => x <= 1e-8);
 }
 
 function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean): CompiledTaylor {
@@ -241,6 +249,14 @@ function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean
   const hd = c.degree === 2 ? d * d : 0;
   const per = compileProgram(simplify(perDatumProgram(c, plate.name, batched)));
   const tot = compileProgram(simplify(totalsProgram(c, plate.name, m, batched)));
+  for (const o of [...per.outputs, ...tot.outputs]) {
+    if (o.dtype !== "float64") {
+      throw new PhloxError(
+        "hmcecs-coefficient-dtype",
+        `HMCECS: plate "${plate.name}"'s log-likelihood is ${o.dtype}, not float64; its Taylor coefficients stay eager.`,
+      );
+    }
+  }
   const indexArgs = (idx: Readonly<Record<string, Int32Array>>): IRTypedArray[] =>
     c.plates.map((p) => {
       const u = idx[p.name];
