@@ -115,3 +115,40 @@ test("a model that reads a traced value is not compiled: its coefficients stay e
   const source = new TaylorSource(ctx, idx, { tableMax: 0, compile: true });
   expect(Object.fromEntries(source.modes)).toEqual({ N: "eager" });
 });
+
+test("two subsampled plates: each plate's compiled coefficients take both plates' indices, as eager", () => {
+  const K = 50;
+  const Z = tensor(Float64Array.from({ length: K }, () => 1 + rng.normal()));
+  const twoPlates = (x: Tensor, y: Tensor, z: Tensor) => {
+    logistic(x, y);
+    const loc = sample("loc", new Normal(0, 1)) as Tensor;
+    plate("K", K, () => sample("zobs", new Normal(loc, 1), { obs: subsample(z, 0) }), { subsampleSize: 7 });
+  };
+  const args = [X, Y, Z];
+  const both = findSubsamplePlates(twoPlates as never, args, 0);
+  expect(both.map((p) => p.name)).toEqual(["N", "K"]);
+  const layout2 = [...layout, { name: "loc", shape: [], offset: d, size: 1 }];
+  const ref2 = Float64Array.from([...ref, 0.8]);
+  const sub = { ...idx, K: Int32Array.from([3, 49, 0, 17, 17, 8, 21]) };
+  const ctx = {
+    model: twoPlates as never,
+    args,
+    layout: layout2,
+    plates: both,
+    ref: ref2,
+    degree: 2 as const,
+  };
+  const source = new TaylorSource(ctx, sub, { tableMax: 0, compile: true });
+  expect(Object.fromEntries(source.modes)).toEqual({ N: "compiled", K: "compiled" });
+  const moved = { N: other.N, K: Int32Array.from([1, 2, 3, 4, 5, 6, 44]) };
+  for (const p of both) {
+    const got = source.of(p, moved);
+    const want = perDatumTaylor(twoPlates as never, args, layout2, both, p.name, moved, ref2, 2);
+    for (const k of ["l", "g", "h"] as const) expect(gap(got[k], want[k])).toBeLessThan(1e-10);
+    const te = proxyTotals(twoPlates as never, args, layout2, both, p, sub, ref2, 2);
+    const t = source.totals.get(p.name);
+    expect(gap([t?.l ?? 0], [te.l])).toBeLessThan(1e-10);
+    expect(gap(t?.g ?? [], te.g)).toBeLessThan(1e-10);
+    expect(gap(t?.h ?? [], te.h)).toBeLessThan(1e-10);
+  }
+});
