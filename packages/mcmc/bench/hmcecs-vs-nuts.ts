@@ -2,11 +2,14 @@
  * HMCECS vs full-data NUTS on a simulated logistic regression, and NumPyro's HMCECS on the same data.
  * Run (from the repo root):
  *   node --conditions=@phlox/source --max-old-space-size=8192 --import ./packages/mcmc/bench/register-ts.mjs \
- *     packages/mcmc/bench/hmcecs-vs-nuts.ts [N=1000000] [D=20] [warmup=300] [samples=300] [python] [degree=2]
+ *     packages/mcmc/bench/hmcecs-vs-nuts.ts [N=1000000] [D=20] [warmup=300] [samples=300] [python] [degree=2] \
+ *     [taylorTableMax]
  * The data (X ~ N(0, 1), true coefficients ~ N(0, 0.5²), y ~ Bernoulli(logits = Xβ)) are generated here and
  * written to a temporary file for the NumPyro run (`hmcecs_numpyro.py`, given a python with NumPyro); nothing is
  * committed. The Taylor proxy's reference point is the MAP, found by Newton's method. Both samplers are
- * NUTS-based, one chain; prints gradient evaluations, wall time, min bulk ESS, ESS/s and the ratios.
+ * NUTS-based, one chain; prints gradient evaluations, wall time, min bulk ESS, ESS/s and the ratios. `taylorTableMax`
+ * (HMCECS's option; default its own, 2²⁴) picks between a table of every datum's coefficients (N·(1 + D) at
+ * degree 1 within it) and computing each proposal's; pass 0 for the latter at a small N.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +29,7 @@ const [N, D, numWarmup, numSamples] = [1_000_000, 20, 300, 300].map((d, i) =>
 );
 const python = process.argv[6] || undefined;
 const DEGREE = (Number(process.argv[7] ?? 2) === 1 ? 1 : 2) as 1 | 2;
+const TABLE_MAX = process.argv[8] === undefined ? undefined : Number(process.argv[8]);
 const M = 1000; // subsample size
 const NUM_BLOCKS = 10;
 
@@ -151,14 +155,17 @@ console.log(
 console.log("sampler | wall s | grad evals | min bulk ESS | ESS/s | max |mean − MAP|");
 const nuts = await runPhlox("Phlox NUTS (full data, compiled)", new NUTS(fullModel as never));
 show(nuts);
+const ecsKernel = new HMCECS(new NUTS(subsampledModel as never), {
+  numBlocks: NUM_BLOCKS,
+  proxy: taylorProxy({ coefs: map }, DEGREE),
+  ...(TABLE_MAX === undefined ? {} : { taylorTableMax: TABLE_MAX }),
+});
 const ecs = await runPhlox(
   `Phlox HMCECS(NUTS), m=${M}, ${NUM_BLOCKS} blocks, Taylor-${DEGREE} at MAP`,
-  new HMCECS(new NUTS(subsampledModel as never), {
-    numBlocks: NUM_BLOCKS,
-    proxy: taylorProxy({ coefs: map }, DEGREE),
-  }),
+  ecsKernel,
 );
 show(ecs);
+console.log(`(Phlox HMCECS Taylor coefficients: ${JSON.stringify(ecsKernel.taylorModes)})`);
 
 if (python) {
   const dir = mkdtempSync(join(tmpdir(), "phlox-hmcecs-"));

@@ -122,6 +122,35 @@ describe("HMCECS", () => {
     ).rejects.toThrow(/HMCECS: chainMethod "parallel" .*workerModule/);
   });
 
+  for (const degree of [1, 2] as const) {
+    test(`Taylor degree ${degree}: compiled coefficients for each proposal give the eager path's draws`, {
+      timeout: 120_000,
+    }, async () => {
+      const small = normalData(1500, 4);
+      const draws: Float64Array[] = [];
+      const modes: unknown[] = [];
+      // taylorTableMax 0: no table of every datum's coefficients, so each proposal's are computed.
+      for (const compileTaylor of [true, false]) {
+        const kernel = new HMCECS(new NUTS(normalNormal as never), {
+          numBlocks: 5,
+          proxy: taylorProxy(ref, degree),
+          taylorTableMax: 0,
+          compileTaylor,
+        });
+        const mcmc = new MCMC(kernel, { numWarmup: 15, numSamples: 15, progressBar: false });
+        await mcmc.run(3, small, 40);
+        modes.push(kernel.taylorModes);
+        draws.push(
+          Float64Array.from([...f64(mcmc.getSamples().mean), ...f64(mcmc.getExtraFields().gibbsAcceptProb)]),
+        );
+      }
+      expect(modes).toEqual([{ batch: "compiled" }, { batch: "eager" }]);
+      const [a, b] = draws as [Float64Array, Float64Array];
+      for (let i = 0; i < a.length; i++)
+        expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThan(1e-10);
+    });
+  }
+
   test("bad input: a model without a subsampled plate, a potential kernel, numBlocks, missing reference site", async () => {
     const noPlate = (y: Tensor) => {
       const mu = sample("mu", new Normal(0, 1));
@@ -142,5 +171,8 @@ describe("HMCECS", () => {
       run(new HMCECS(new NUTS(normalNormal as never), { proxy: taylorProxy({ other: [0] }) }), data, 10),
     ).rejects.toThrow(/referenceParams has no value for latent site "mean"/);
     expect(() => taylorProxy(ref, 3 as never)).toThrow(/degree must be 1 or 2/);
+    expect(() => new HMCECS(new NUTS(normalNormal as never), { taylorTableMax: -1 })).toThrow(
+      /taylorTableMax must be a number ≥ 0, got -1/,
+    );
   });
 });

@@ -22,19 +22,15 @@ import type { HMC, Model, ModelKernelOptions, ModelPotential, ModelPotentialFact
 import {
   differenceEstimator,
   findSubsamplePlates,
-  gatherProxy,
   type PlateIndices,
   type PlateProxy,
   type ProxyTotals,
-  perDatumTable,
-  perDatumTaylor,
-  proxyTotals,
   type SubsamplePlate,
   splitPotential,
   type TensorProxy,
-  tableTotals,
   withIndices,
 } from "./internal/ecs-model.js";
+import { TABLE_MAX, TaylorSource } from "./internal/ecs-proxy.js";
 import { copyHMCOptions } from "./internal/potential-source.js";
 import type { Kernel, KernelInitArgs, SiteLayout, SiteValue, WorkerPotentialSpec } from "./kernel.js";
 import { randInt, rngFrom } from "./potential-kernel.js";
@@ -44,12 +40,6 @@ import {
   type KernelModuleSpec,
   modelKernelWorkerSpec,
 } from "./worker-model-kernel.js";
-
-/**
- * Numbers up to which HMCECS keeps every data point's Taylor coefficients (N·(1 + d + d²) for degree 2) in a
- * table, so each step reads the subsample's instead of differentiating the model for them (128 MiB).
- */
-const TABLE_MAX = 2 ** 24;
 
 /** A Taylor-expansion control variate for the log-likelihood (see {@link taylorProxy}). */
 export interface TaylorProxy {
@@ -82,6 +72,19 @@ export interface HMCECSOptions {
   numBlocks?: number;
   /** {@link taylorProxy}, or none for naive subsampling (the plate's N/m scaling). */
   proxy?: TaylorProxy;
+  /**
+   * With a proxy: the number of coefficients up to which a plate's per-datum Taylor coefficients at the
+   * reference point, N·(1 + d) at degree 1 or N·(1 + d + d²) at degree 2, are computed once for every data
+   * point and kept in a table (memory: 8 bytes each), from which each proposal's are read. Above it, each
+   * proposed subsample's coefficients are computed when proposed. Default 2²⁴ (128 MiB); 0 never tabulates.
+   */
+  taylorTableMax?: number;
+  /**
+   * With a proxy: `false` differentiates the model eagerly for the Taylor coefficients instead of compiling
+   * their programs (slower; the coefficients agree to about 1e-12). Default `true`; a model that cannot be
+   * compiled (it reads a traced value) runs eagerly either way.
+   */
+  compileTaylor?: boolean;
   /**
    * How a worker rebuilds this kernel for `chainMethod: "parallel"` (the model is a closure): a module that
    * exports a function building the same kernel (see `KernelModuleSpec`).
@@ -118,8 +121,11 @@ interface HMCECSStateJSON {
  *
  * The subsampled potential is compiled once, with the subsample indices (and the proxy's coefficients) as
  * inputs, and checked against eager autodiff at the start; a model that cannot be compiled runs eagerly.
- * The proxy's per-datum Taylor coefficients at `ref` are computed once for every data point while they fit
- * in 2²⁴ numbers (N·(1 + d + d²) for degree 2), else for each proposed subsample.
+ * The proxy's per-datum Taylor coefficients at `ref` (ℓᵢ, ∇ℓᵢ and for degree 2 ∇²ℓᵢ, forward mode batched over
+ * the d directions, as NumPyro's jitted `jacobian`/`hessian`) are compiled too, once per model arguments, with
+ * the indices as inputs, and checked against eager autodiff: they are computed once for every data point while
+ * they fit in `taylorTableMax` numbers (default 2²⁴: N·(1 + d), or N·(1 + d + d²) for degree 2), else for each
+ * proposed subsample; the whole-data totals are summed over chunks of m by a compiled reverse-mode program.
  *
  * Chains run "sequential", "vectorized" (in lockstep, one chain after another at each step) or "parallel"
  * (one worker per chain, with the `workerModule` option, since the model is a closure). Extra fields: HMC's plus `gibbsAcceptProb`.
@@ -143,6 +149,10 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
   /** Validated options with defaults. */
   readonly numBlocks: number;
   readonly proxy?: TaylorProxy;
+  /** See {@link HMCECSOptions.taylorTableMax}. */
+  readonly taylorTableMax: number;
+  /** See {@link HMCECSOptions.compileTaylor}. */
+  readonly compileTaylor: boolean;
   private readonly model: Model;
   private modelOptions: ModelKernelOptions;
   private readonly core: HMCCore;
@@ -150,9 +160,8 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
   private args?: readonly unknown[];
   private plates: SubsamplePlate[] = [];
   private ref?: Float64Array;
-  private totals = new Map<string, ProxyTotals>();
-  /** Per-datum Taylor coefficients of every data point, per plate (when they fit in {@link TABLE_MAX}). */
-  private tables = new Map<string, PlateProxy>();
+  /** The proxy's whole-data totals and each subsample's coefficients (once per model arguments). */
+  private taylorSource?: TaylorSource;
   private current?: ECSPart;
   /** The compiled subsampled potential (indices and proxy coefficients as inputs), when the model compiles. */
   private compiled?: ValueAndGradFn;
@@ -179,6 +188,15 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
         `HMCECS: numBlocks must be an integer ≥ 1, got ${numBlocks}.`,
       );
     }
+    const tableMax = options.taylorTableMax ?? TABLE_MAX;
+    if (!(typeof tableMax === "number" && tableMax >= 0 && !Number.isNaN(tableMax))) {
+      throw new PhloxError(
+        "hmcecs-bad-table-max",
+        `HMCECS: taylorTableMax must be a number ≥ 0, got ${String(options.taylorTableMax)}.`,
+      );
+    }
+    this.taylorTableMax = tableMax;
+    this.compileTaylor = options.compileTaylor ?? true;
     if (options.proxy !== undefined && options.proxy?.type !== "taylor") {
       throw new PhloxError(
         "hmcecs-bad-proxy",
@@ -248,7 +266,7 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
             zt,
             this.ref,
             proxyCoefs[p.name],
-            this.totals.get(p.name) as ProxyTotals,
+            (this.taylorSource as TaylorSource).totals.get(p.name) as ProxyTotals,
             p.size,
           ),
         );
@@ -398,7 +416,7 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
       z0 = Float64Array.from(args.initParams);
     }
     const ecs: ECSPart = { idx, proxy: {}, rng };
-    if (this.proxy) for (const p of this.plates) ecs.proxy[p.name] = this.taylor(p.name, idx);
+    if (this.proxy) for (const p of this.plates) ecs.proxy[p.name] = this.taylor(p, idx);
     this.current = ecs;
     if (fresh) this.compilePotential(Float64Array.from(info.initialZ), ecs);
     const s = this.core.init(z0, kHmc, args.numWarmup) as HMCECSState;
@@ -428,44 +446,31 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
       values[l.name] = typeof v === "number" ? v : tensor(Float64Array.from(v as ArrayLike<number>));
     }
     this.ref = info.unconstrain(values);
-    this.totals.clear();
-    this.tables.clear();
-    const d = this.ref.length;
-    for (const p of this.plates) {
-      const args = [
-        this.model,
-        this.args ?? [],
-        info.layout,
-        this.plates,
-        p,
-        idx,
-        this.ref,
-        proxy.degree,
-      ] as const;
-      if (p.size * (1 + d + (proxy.degree === 2 ? d * d : 0)) <= TABLE_MAX) {
-        const table = perDatumTable(...args);
-        this.tables.set(p.name, table);
-        this.totals.set(p.name, tableTotals(table, d));
-      } else {
-        this.totals.set(p.name, proxyTotals(...args));
-      }
-    }
+    this.taylorSource = new TaylorSource(
+      {
+        model: this.model,
+        args: this.args ?? [],
+        layout: info.layout,
+        plates: this.plates,
+        ref: this.ref,
+        degree: proxy.degree,
+      },
+      idx,
+      { tableMax: this.taylorTableMax, compile: this.compileTaylor },
+    );
   }
 
-  /** The Taylor coefficients of the subsample `idx[plate]`: read from the plate's table, or differentiated. */
-  private taylor(plate: string, idx: Record<string, Int32Array>): PlateProxy {
-    const table = this.tables.get(plate);
-    if (table) return gatherProxy(table, idx[plate], (this.ref as Float64Array).length);
-    return perDatumTaylor(
-      this.model,
-      this.args ?? [],
-      this.info?.layout ?? [],
-      this.plates,
-      plate,
-      idx,
-      this.ref as Float64Array,
-      (this.proxy as TaylorProxy).degree,
-    );
+  /**
+   * How each subsampled plate's Taylor coefficients are found after `init` (with a proxy): `"table"` (every
+   * data point's, computed once), `"compiled"` (each proposal's, by the compiled program) or `"eager"`.
+   */
+  get taylorModes(): Readonly<Record<string, "table" | "compiled" | "eager">> {
+    return Object.fromEntries(this.taylorSource?.modes ?? []);
+  }
+
+  /** The Taylor coefficients of the subsample `idx[plate]` (see {@link TaylorSource.of}). */
+  private taylor(plate: SubsamplePlate, idx: Record<string, Int32Array>): PlateProxy {
+    return (this.taylorSource as TaylorSource).of(plate, idx);
   }
 
   /** One step: block Gibbs update of the indices (energy-conserving MH), then one HMC/NUTS transition. */
@@ -489,7 +494,7 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
       idxNew[p.name] = u;
       if (this.proxy) {
         // The model always sees m indices, so the Taylor coefficients of the whole new subsample are computed.
-        const fresh = this.taylor(p.name, { ...e.idx, [p.name]: u });
+        const fresh = this.taylor(p, { ...e.idx, [p.name]: u });
         proxyNew[p.name] = fresh;
       }
     }

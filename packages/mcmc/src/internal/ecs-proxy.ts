@@ -1,0 +1,92 @@
+/**
+ * Where HMCECS's Taylor proxy gets its coefficients: the whole-data totals and each subsample's per-datum
+ * coefficients, from a table of every data point (when it fits), the compiled coefficient programs, or eager
+ * autodiff (a model that does not compile).
+ */
+import {
+  type CompiledTaylor,
+  compiledTable,
+  compiledTotals,
+  compileTaylor,
+  type TaylorContext,
+} from "./ecs-coefficients.js";
+import {
+  gatherProxy,
+  type PlateProxy,
+  type ProxyTotals,
+  perDatumTable,
+  perDatumTaylor,
+  proxyTotals,
+  type SubsamplePlate,
+  tableTotals,
+} from "./ecs-model.js";
+
+/** Default {@link TaylorSourceOptions.tableMax}: 2²⁴ numbers (128 MiB). */
+export const TABLE_MAX = 2 ** 24;
+
+/** Options of {@link TaylorSource}. */
+export interface TaylorSourceOptions {
+  /** Numbers up to which a plate's per-datum coefficients, N·(1 + d (+ d²)), are tabulated. */
+  readonly tableMax: number;
+  /** `false`: eager autodiff only (the compiled programs are not built). */
+  readonly compile: boolean;
+}
+
+/** How one plate's subsample coefficients are found. */
+export type TaylorMode = "table" | "compiled" | "eager";
+
+/** The Taylor proxy's coefficients for every subsampled plate, built once per model arguments. */
+export class TaylorSource {
+  /** Whole-data Σ ℓᵢ(θ̂), ∇ℓᵢ(θ̂), ∇²ℓᵢ(θ̂) per plate. */
+  readonly totals = new Map<string, ProxyTotals>();
+  /** How each plate's subsample coefficients are found. */
+  readonly modes = new Map<string, TaylorMode>();
+  private readonly tables = new Map<string, PlateProxy>();
+  private readonly compiled = new Map<string, CompiledTaylor>();
+
+  /**
+   * Builds the totals (and tables) of every plate in `ctx.plates`; `idx` are subsample indices of every
+   * plate (the other plates' indices while one plate is swept, and the subsample the compiled programs are
+   * checked on).
+   */
+  constructor(
+    private readonly ctx: TaylorContext,
+    idx: Readonly<Record<string, Int32Array>>,
+    options: TaylorSourceOptions,
+  ) {
+    const { ref, degree } = ctx;
+    const d = ref.length;
+    for (const p of ctx.plates) {
+      const compiled = options.compile ? compileTaylor(ctx, p, idx) : undefined;
+      const tabulate = p.size * (1 + d + (degree === 2 ? d * d : 0)) <= options.tableMax;
+      if (compiled) this.compiled.set(p.name, compiled);
+      if (tabulate) {
+        const table = compiled
+          ? compiledTable(compiled, p, idx, d, degree)
+          : perDatumTable(ctx.model, ctx.args, ctx.layout, ctx.plates, p, idx, ref, degree);
+        this.tables.set(p.name, table);
+        this.totals.set(p.name, tableTotals(table, d));
+        this.modes.set(p.name, "table");
+      } else if (compiled) {
+        this.totals.set(p.name, compiledTotals(compiled, p, idx, d, degree));
+        this.modes.set(p.name, "compiled");
+      } else {
+        this.totals.set(
+          p.name,
+          proxyTotals(ctx.model, ctx.args, ctx.layout, ctx.plates, p, idx, ref, degree),
+        );
+        this.modes.set(p.name, "eager");
+      }
+    }
+  }
+
+  /** The Taylor coefficients of the subsample `idx[plate]`: read from a table, compiled, or differentiated. */
+  of(plate: SubsamplePlate, idx: Readonly<Record<string, Int32Array>>): PlateProxy {
+    const { ctx } = this;
+    const table = this.tables.get(plate.name);
+    if (table) return gatherProxy(table, idx[plate.name] as Int32Array, ctx.ref.length);
+    const compiled = this.compiled.get(plate.name);
+    if (compiled) return compiled.perDatum(idx);
+    return perDatumTaylor(ctx.model, ctx.args, ctx.layout, ctx.plates, plate.name, idx, ctx.ref, ctx.degree);
+  }
+}
