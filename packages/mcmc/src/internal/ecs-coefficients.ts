@@ -25,12 +25,15 @@ import {
 } from "@phlox/tensor";
 import type { SiteLayout } from "../kernel.js";
 import {
+  basis,
+  fillTable,
+  forEachChunk,
   type PlateIndices,
   type PlateProxy,
   type ProxyTotals,
   perDatumTaylor,
+  plateLogLik,
   type SubsamplePlate,
-  splitPotential,
 } from "./ecs-model.js";
 
 type AnyModel = (...args: never[]) => unknown;
@@ -60,19 +63,9 @@ export interface TaylorContext {
   readonly degree: 1 | 2;
 }
 
-function basis(d: number, k: number): Tensor {
-  const e = new Float64Array(d);
-  e[k] = 1;
-  return tensor(e);
-}
-
 /** One plate's per-datum log-likelihood [m] at `z` with the (traced) indices `idx`. */
 function logLikOf(c: TaylorContext, plate: string, idx: PlateIndices): (z: Tensor) => Tensor {
-  return (z) => {
-    const ll = splitPotential(c.model, c.args, c.layout, c.plates, z, idx).logLik.get(plate);
-    if (!ll) throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${plate}" holds no observed site.`);
-    return ll;
-  };
+  return plateLogLik(c.model, c.args, c.layout, c.plates, plate, idx);
 }
 
 /** The program inputs after z: one int32 index vector per subsampled plate, in `plates` order. */
@@ -292,26 +285,6 @@ function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean
   };
 }
 
-/**
- * Calls `visit` with consecutive chunks of a plate's data indices 0…size−1, each as long as the plate's
- * subsample size (the model always sees that many; a last short chunk is padded with index `start`), with
- * the other plates' indices from `baseIdx`, the chunk's start and its count of real indices.
- */
-export function forEachChunk(
-  p: SubsamplePlate,
-  baseIdx: Readonly<Record<string, Int32Array>>,
-  visit: (idx: Readonly<Record<string, Int32Array>>, start: number, count: number) => void,
-): void {
-  const m = p.subsampleSize;
-  const chunk = new Int32Array(m);
-  const idx = { ...baseIdx, [p.name]: chunk };
-  for (let start = 0; start < p.size; start += m) {
-    const r = Math.min(m, p.size - start);
-    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
-    visit(idx, start, r);
-  }
-}
-
 /** The whole-data totals of one plate by the compiled totals program, chunk by chunk. */
 export function compiledTotals(
   compiled: CompiledTaylor,
@@ -333,17 +306,5 @@ export function compiledTable(
   d: number,
   degree: 1 | 2,
 ): PlateProxy {
-  const hd = degree === 2 ? d * d : 0;
-  const out: PlateProxy = {
-    l: new Float64Array(p.size),
-    g: new Float64Array(p.size * d),
-    h: new Float64Array(p.size * hd),
-  };
-  forEachChunk(p, baseIdx, (idx, start, r) => {
-    const c = compiled.perDatum(idx);
-    out.l.set(c.l.subarray(0, r), start);
-    out.g.set(c.g.subarray(0, r * d), start * d);
-    out.h.set(c.h.subarray(0, r * hd), start * hd);
-  });
-  return out;
+  return fillTable(p, baseIdx, d, degree, (idx) => compiled.perDatum(idx));
 }

@@ -159,10 +159,74 @@ export interface ProxyTotals {
   h: Float64Array;
 }
 
-function basis(d: number, k: number): Tensor {
+/** The k-th unit vector of length d (a forward-mode tangent). */
+export function basis(d: number, k: number): Tensor {
   const e = new Float64Array(d);
   e[k] = 1;
   return tensor(e);
+}
+
+/** One plate's per-datum log-likelihood [m] as a function of unconstrained z, with the indices `idx`. */
+export function plateLogLik(
+  model: AnyModel,
+  args: readonly unknown[],
+  layout: readonly SiteLayout[],
+  plates: readonly SubsamplePlate[],
+  plate: string,
+  idx: PlateIndices,
+): (z: Tensor) => Tensor {
+  return (z) => {
+    const ll = splitPotential(model, args, layout, plates, z, idx).logLik.get(plate);
+    if (!ll) throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${plate}" holds no observed site.`);
+    return ll;
+  };
+}
+
+/**
+ * Calls `visit` with consecutive chunks of a plate's data indices 0…size−1, each as long as the plate's
+ * subsample size (the model always sees that many; a last short chunk is padded with index `start`), with
+ * the other plates' indices from `baseIdx`, the chunk's start and its count of real indices. The chunk's
+ * array is reused from one call to the next.
+ */
+export function forEachChunk(
+  p: SubsamplePlate,
+  baseIdx: Readonly<Record<string, Int32Array>>,
+  visit: (idx: Readonly<Record<string, Int32Array>>, start: number, count: number) => void,
+): void {
+  const m = p.subsampleSize;
+  const chunk = new Int32Array(m);
+  const idx = { ...baseIdx, [p.name]: chunk };
+  for (let start = 0; start < p.size; start += m) {
+    const r = Math.min(m, p.size - start);
+    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
+    visit(idx, start, r);
+  }
+}
+
+/**
+ * A table of every data point's Taylor coefficients of plate `p`, filled chunk by chunk from `coefs` (the
+ * coefficients of one chunk's m indices: eager {@link perDatumTaylor} or a compiled program).
+ */
+export function fillTable(
+  p: SubsamplePlate,
+  baseIdx: Readonly<Record<string, Int32Array>>,
+  d: number,
+  degree: 1 | 2,
+  coefs: (idx: Readonly<Record<string, Int32Array>>) => PlateProxy,
+): PlateProxy {
+  const hd = degree === 2 ? d * d : 0;
+  const out: PlateProxy = {
+    l: new Float64Array(p.size),
+    g: new Float64Array(p.size * d),
+    h: new Float64Array(p.size * hd),
+  };
+  forEachChunk(p, baseIdx, (idx, start, r) => {
+    const c = coefs(idx);
+    out.l.set(c.l.subarray(0, r), start);
+    out.g.set(c.g.subarray(0, r * d), start * d);
+    out.h.set(c.h.subarray(0, r * hd), start * hd);
+  });
+  return out;
 }
 
 /**
@@ -180,11 +244,7 @@ export function perDatumTaylor(
   degree: 1 | 2,
 ): PlateProxy {
   const d = ref.length;
-  const f = (z: Tensor): Tensor => {
-    const ll = splitPotential(model, args, layout, plates, z, idx).logLik.get(plate);
-    if (!ll) throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${plate}" holds no observed site.`);
-    return ll;
-  };
+  const f = plateLogLik(model, args, layout, plates, plate, idx);
   const z0 = tensor(ref);
   const l = Float64Array.from(f(z0).dataSync() as ArrayLike<number>);
   const m = l.length;
@@ -222,20 +282,11 @@ export function proxyTotals(
   degree: 1 | 2,
 ): ProxyTotals {
   const d = ref.length;
-  const m = p.subsampleSize;
   const out: ProxyTotals = { l: 0, g: new Float64Array(d), h: new Float64Array(degree === 2 ? d * d : 0) };
   const z0 = tensor(ref);
-  for (let start = 0; start < p.size; start += m) {
-    const r = Math.min(m, p.size - start);
-    const chunk = new Int32Array(m);
-    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
-    const idx = { ...baseIdx, [p.name]: chunk };
-    const s = (z: Tensor): Tensor => {
-      const ll = splitPotential(model, args, layout, plates, z, idx).logLik.get(p.name);
-      if (!ll)
-        throw new PhloxError("hmcecs-no-likelihood", `HMCECS: plate "${p.name}" holds no observed site.`);
-      return sum(slice(ll, [0], [r]));
-    };
+  forEachChunk(p, baseIdx, (idx, _start, r) => {
+    const f = plateLogLik(model, args, layout, plates, p.name, idx);
+    const s = (z: Tensor): Tensor => sum(slice(f(z), [0], [r]));
     const [v, gr] = valueAndGrad(s)(z0) as [Tensor, Tensor];
     out.l += (v.dataSync() as ArrayLike<number>)[0];
     const gd = gr.dataSync() as ArrayLike<number>;
@@ -247,7 +298,7 @@ export function proxyTotals(
         for (let q = 0; q < d; q++) out.h[k * d + q] += row[q];
       }
     }
-  }
+  });
   return out;
 }
 
@@ -301,33 +352,9 @@ export function perDatumTable(
   ref: Float64Array,
   degree: 1 | 2,
 ): PlateProxy {
-  const d = ref.length;
-  const m = p.subsampleSize;
-  const hd = degree === 2 ? d * d : 0;
-  const out: PlateProxy = {
-    l: new Float64Array(p.size),
-    g: new Float64Array(p.size * d),
-    h: new Float64Array(p.size * hd),
-  };
-  for (let start = 0; start < p.size; start += m) {
-    const r = Math.min(m, p.size - start);
-    const chunk = new Int32Array(m);
-    for (let i = 0; i < m; i++) chunk[i] = start + (i < r ? i : 0);
-    const c = perDatumTaylor(
-      model,
-      args,
-      layout,
-      plates,
-      p.name,
-      { ...baseIdx, [p.name]: chunk },
-      ref,
-      degree,
-    );
-    out.l.set(c.l.subarray(0, r), start);
-    out.g.set(c.g.subarray(0, r * d), start * d);
-    out.h.set(c.h.subarray(0, r * hd), start * hd);
-  }
-  return out;
+  return fillTable(p, baseIdx, ref.length, degree, (idx) =>
+    perDatumTaylor(model, args, layout, plates, p.name, idx, ref, degree),
+  );
 }
 
 /** The coefficients of the data `idx` read from a {@link perDatumTable} (`d` latent dimensions). */
