@@ -134,3 +134,23 @@ describe("useJsCompiler", () => {
     expect([...(run([new Float64Array([1, -2])])[0] as Float64Array)]).toEqual([-1, 2]);
   });
 });
+
+describe("compiled composites", () => {
+  it("softplus and logaddexp keep their edge values and exact second derivatives at the switch point", () => {
+    useJsCompiler();
+    const lae = jit((a: Tensor, b: Tensor) => T.logaddexp(a, b));
+    expect(
+      lae(
+        tensor([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2, Number.NaN]),
+        tensor([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2, 0]),
+      ).toArray(),
+    ).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 + Math.LN2, Number.NaN]);
+    const h = jit(T.hessian((v: Tensor) => T.logaddexp(T.slice(v, [0], [1]), T.slice(v, [1], [2])).sum()));
+    expect(h(tensor([0.3, 0.3])).toArray()).toEqual([
+      [0.25, -0.25],
+      [-0.25, 0.25],
+    ]);
+    const sp = jit(T.hessian((v: Tensor) => T.softplus(v).sum()));
+    expect((sp(tensor([0, 1])).toArray() as number[][])[0]).toEqual([0.25, 0]);
+  });
+});

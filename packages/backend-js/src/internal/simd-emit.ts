@@ -298,9 +298,24 @@ export function emitBlockModule(
     const d = def(e);
     return d.t === "call" && d.fn === "Math.abs";
   };
+  // the variable y of a condition y ≥ 0, also as the flag (y >= 0 ? 1 : 0) a bool selection reads
+  const atLeastZero = (e: Expr): string | null => {
+    let d = def(e);
+    if (d.t === "cond" && d.a.t === "num" && d.a.v === 1 && d.b.t === "num" && d.b.v === 0) d = def(d.c);
+    return d.t === "bin" && d.op === ">=" && d.a.t === "id" && d.b.t === "num" && d.b.v === 0
+      ? d.a.name
+      : null;
+  };
+  const isId = (e: Expr, name: string): boolean => e.t === "id" && e.name === name;
   const nonPositive = (e: Expr): boolean => {
     const d = def(e);
-    return d.t === "neg" && isAbs(d.a);
+    if (d.t === "neg") return isAbs(d.a);
+    // (y ≥ 0 ? −y : y) = −|y|: softplus's selection (written so that its derivatives are exact at 0)
+    if (d.t !== "cond") return false;
+    const y = atLeastZero(d.c);
+    if (y === null || !isId(d.b, y)) return false;
+    const a = def(d.a);
+    return a.t === "neg" && isId(a.a, y);
   };
   const inUnit = (e: Expr): boolean => {
     const d = def(e);

@@ -7,7 +7,8 @@ import { expectClose } from "../testing/check.js";
 import { lcg, linearRegression, logisticRegression } from "../testing/densities.js";
 import { decodeBase64 } from "./base64.js";
 import { BLOCK_ABOVE } from "./blocks.js";
-import { parseBlock } from "./simd-parse.js";
+import { emitBlockModule } from "./simd-emit.js";
+import { type BlockProgram, parseBlock } from "./simd-parse.js";
 import { disableWasmSimd } from "./simd-rows.js";
 import { wasmSimdSupported } from "./wasm-emit.js";
 
@@ -193,6 +194,33 @@ describe("parseBlock", () => {
     expect(p?.prog.groups).toEqual([{ c: 0, k: 2, off: 0 }]);
     expect(p?.prog.vectors).toEqual([1]);
     expect(p?.prog.stmts.map((s) => s.name)).toEqual(["t2", "s5"]);
+  });
+  it("emits softplus's −|y| as a selection, (y ≥ 0 ? −y : y), with the short exp and log1p of −|y| forms", () => {
+    const softplusOf = (minusAbs: string[]) => [
+      "const e0 = i * 2;",
+      "const e0_0 = c0[e0];",
+      "const e0_1 = c0[e0 + 1];",
+      "const m1 = e0_0 * w1_0 + e0_1 * w1_1;",
+      ...minusAbs,
+      "const t5 = Math.exp(t4);",
+      "const t6 = Math.log1p(t5);",
+      "s5 += t6;",
+    ];
+    const size = (minusAbs: string[]): number => {
+      const p = parseBlock(block(softplusOf(minusAbs)), 0);
+      expect(p).not.toBeNull();
+      return emitBlockModule((p as { prog: BlockProgram }).prog, new Map([[0, 64]]), new Set()).bytes.length;
+    };
+    const abs = size(["const t3 = Math.abs(m1);", "const t4 = (-t3);"]);
+    const selected = size([
+      "const t3 = (m1 >= 0 ? 1 : 0);",
+      "const t7 = (-m1);",
+      "const t4 = (t3 ? t7 : m1);",
+    ]);
+    // +|y| (the branches swapped) may be large: the general exp and log1p
+    const plus = size(["const t3 = (m1 >= 0 ? 1 : 0);", "const t7 = (-m1);", "const t4 = (t3 ? m1 : t7);"]);
+    expect(Math.abs(selected - abs)).toBeLessThan(64); // the selection's few instructions
+    expect(plus - selected).toBeGreaterThan(200); // range reduction and the overflow patch
   });
   it("rejects what the kernel cannot run", () => {
     const rejects = [

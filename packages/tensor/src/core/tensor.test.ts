@@ -169,6 +169,42 @@ describe("ops compute the expected values", () => {
     expect(() => t.einsum("ij,jk->ik", a, a)).toThrow(/index j has sizes 3 and 2/);
   });
 
+  test("softplus, logSigmoid and logaddexp have exact derivatives at their switch point, as jax.nn's", () => {
+    // softplus″(0) = σ′(0) = ¼ (the primitives' tie rules, max′(0) = ½ and sign(0) = 0, would give 0);
+    // logaddexp's second derivatives at x = y are ±¼ (the softmax's Jacobian at equal weights).
+    const d1 = t.grad((x: t.Tensor) => t.softplus(x));
+    const d2 = t.grad((x: t.Tensor) => d1(x));
+    const d3 = t.grad((x: t.Tensor) => d2(x));
+    expect(d1(t.scalar(0)).item()).toBe(0.5);
+    expect(d2(t.scalar(0)).item()).toBe(0.25);
+    expect(d3(t.scalar(0)).item()).toBeCloseTo(0, 15); // σ″(0) = 0
+    expect(
+      t
+        .hessian((x: t.Tensor) => t.logSigmoid(x).sum())(t.tensor([0, 1]))
+        .toArray(),
+    ).toEqual([
+      [-0.25, expect.closeTo(0, 15)],
+      [expect.closeTo(0, 15), expect.closeTo(-Math.exp(-1) / (1 + Math.exp(-1)) ** 2, 15)],
+    ]);
+    const h = t.hessian((v: t.Tensor) => t.logaddexp(t.slice(v, [0], [1]), t.slice(v, [1], [2])).sum())(
+      t.tensor([0.3, 0.3]),
+    );
+    expect(h.toArray()).toEqual([
+      [0.25, -0.25],
+      [-0.25, 0.25],
+    ]);
+    // Values unchanged at the edges: ±0, ±∞, NaN, equal infinities.
+    expect(t.softplus([0, -0, Infinity, -Infinity]).toArray()).toEqual([Math.LN2, Math.LN2, Infinity, 0]);
+    expect(t.softplus([Number.NaN]).item()).toBeNaN();
+    expect(t.logaddexp([Infinity, -Infinity, 2, -0], [Infinity, -Infinity, 2, 0]).toArray()).toEqual([
+      Infinity,
+      -Infinity,
+      2 + Math.LN2,
+      Math.LN2,
+    ]);
+    expect(t.logaddexp(Number.NaN, 0).item()).toBeNaN();
+  });
+
   test("composites are stable at the extremes", () => {
     expect(t.softplus([1000, -1000]).toArray()).toEqual([1000, 0]);
     expect(t.logSumExp([-Infinity, -Infinity]).item()).toBe(-Infinity);

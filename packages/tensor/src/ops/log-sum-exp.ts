@@ -1,14 +1,14 @@
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { toFloat, zerosLike } from "../internal/elementwise.js";
 import { normAxes } from "../internal/reduce.js";
-import { abs } from "../primitives/abs.js";
 import { add } from "../primitives/add.js";
 import { eq } from "../primitives/eq.js";
 import { exp } from "../primitives/exp.js";
+import { ge } from "../primitives/ge.js";
 import { isfinite } from "../primitives/isfinite.js";
 import { log } from "../primitives/log.js";
 import { log1p } from "../primitives/log1p.js";
-import { maximum } from "../primitives/maximum.js";
+import { ne } from "../primitives/ne.js";
 import { neg } from "../primitives/neg.js";
 import { max } from "../primitives/reduce-max.js";
 import { sum } from "../primitives/reduce-sum.js";
@@ -45,9 +45,13 @@ export function logSumExp(x: TensorLike, axis?: number | readonly number[] | nul
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
   const x = toFloat(a);
   const y = toFloat(b);
-  const m = maximum(x, y);
-  const d = where(eq(x, y), 0, abs(sub(x, y)));
-  return add(m, log1p(exp(neg(d))));
+  // max and |x − y| as one selection on x ≥ y, so that every derivative is right at x = y too (see softplus);
+  // equal infinities give a NaN difference, replaced by 0 (log(eᵃ + eᵃ) = a ± ∞); a NaN input stays NaN.
+  const up = ge(x, y);
+  const diff = where(up, sub(x, y), sub(y, x));
+  // (diff ≠ diff is isnan as a comparison, which WebGPU's fused kernels take; the JS code is the same)
+  const d = where(ne(diff, diff), where(eq(x, y), 0, diff), diff);
+  return add(where(up, x, y), log1p(exp(neg(d))));
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Tensor, TensorLike } from "../core/tensor.js";
-import { toFloat } from "../internal/elementwise.js";
-import { abs } from "../primitives/abs.js";
+import { toFloat, zerosLike } from "../internal/elementwise.js";
 import { add } from "../primitives/add.js";
 import { exp } from "../primitives/exp.js";
+import { ge } from "../primitives/ge.js";
 import { log1p } from "../primitives/log1p.js";
 import { logistic } from "../primitives/logistic.js";
-import { maximum } from "../primitives/maximum.js";
 import { neg } from "../primitives/neg.js";
+import { select } from "../primitives/select.js";
 
 /**
  * softplus(x) = log(1 + eˣ), computed stably as max(x, 0) + log1p(e^{−|x|}).
@@ -15,7 +15,11 @@ import { neg } from "../primitives/neg.js";
  */
 export function softplus(x: TensorLike): Tensor {
   const t = toFloat(x);
-  return add(maximum(t, 0), log1p(exp(neg(abs(t)))));
+  // max and |·| as one selection on x ≥ 0: x + log1p(e⁻ˣ) there, log1p(eˣ) below, each analytic, so every
+  // derivative is right at 0 too (the primitives' tie rules, max′(0) = ½ and sign(0) = 0, give the right
+  // first derivative but a second derivative of 0 instead of ¼).
+  const up = ge(t, 0);
+  return add(select(up, t, zerosLike(t)), log1p(exp(select(up, neg(t), t))));
 }
 
 /**
