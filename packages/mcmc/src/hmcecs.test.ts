@@ -123,31 +123,64 @@ describe("HMCECS", () => {
   });
 
   for (const degree of [1, 2] as const) {
-    test(`Taylor degree ${degree}: compiled coefficients for each proposal give the eager path's draws`, {
+    test(`Taylor degree ${degree}: table, compiled and eager block coefficients give the same draws and a consistent state`, {
       timeout: 120_000,
     }, async () => {
       const small = normalData(1500, 4);
+      const xs = f64(small);
       const draws: Float64Array[] = [];
       const modes: unknown[] = [];
-      // taylorTableMax 0: no table of every datum's coefficients, so each proposal's are computed.
-      for (const compileTaylor of [true, false]) {
+      // taylorTableMax 0: no table of every datum's coefficients, so each proposal's are computed. A subsample
+      // of 42 in 5 blocks of 9: the last block is short (6), and the compiled program's block input is padded.
+      for (const [compileTaylor, taylorTableMax] of [
+        [true, undefined],
+        [true, 0],
+        [false, 0],
+      ] as const) {
         const kernel = new HMCECS(new NUTS(normalNormal as never), {
           numBlocks: 5,
           proxy: taylorProxy(ref, degree),
-          taylorTableMax: 0,
           compileTaylor,
+          ...(taylorTableMax === undefined ? {} : { taylorTableMax }),
         });
         const mcmc = new MCMC(kernel, { numWarmup: 15, numSamples: 15, progressBar: false });
-        await mcmc.run(3, small, 40);
+        await mcmc.run(3, small, 42);
         modes.push(kernel.taylorModes);
         draws.push(
           Float64Array.from([...f64(mcmc.getSamples().mean), ...f64(mcmc.getExtraFields().gibbsAcceptProb)]),
         );
+        // Only each proposal's block is differentiated and rejected blocks are written back: the last state's
+        // coefficients are still those of its indices (ℓᵢ = log N(xᵢ | ref, I), ∇ℓᵢ = xᵢ − ref, ∇²ℓᵢ = −I).
+        const st = (
+          mcmc.lastState as {
+            chains: {
+              idx: Record<string, number[]>;
+              proxy: Record<string, { l: number[]; g: number[]; h: number[] }>;
+            }[];
+          }
+        ).chains[0];
+        const idx = st?.idx.batch ?? [];
+        const px = st?.proxy.batch;
+        expect(idx.length).toBe(42);
+        for (let i = 0; i < idx.length; i++) {
+          const row = idx[i] as number;
+          let l = -1.5 * Math.log(2 * Math.PI);
+          for (let j = 0; j < 3; j++) {
+            const r = (xs[row * 3 + j] as number) - (ref.mean[j] as number);
+            l -= 0.5 * r * r;
+            expect(Math.abs((px?.g[i * 3 + j] as number) - r)).toBeLessThan(1e-12);
+            if (degree === 2)
+              for (let q = 0; q < 3; q++) expect(px?.h[i * 9 + j * 3 + q]).toBeCloseTo(j === q ? -1 : 0, 12);
+          }
+          expect(Math.abs((px?.l[i] as number) - l)).toBeLessThan(1e-10);
+        }
       }
-      expect(modes).toEqual([{ batch: "compiled" }, { batch: "eager" }]);
-      const [a, b] = draws as [Float64Array, Float64Array];
-      for (let i = 0; i < a.length; i++)
+      expect(modes).toEqual([{ batch: "table" }, { batch: "compiled" }, { batch: "eager" }]);
+      const [a, b, c] = draws as [Float64Array, Float64Array, Float64Array];
+      for (let i = 0; i < a.length; i++) {
         expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThan(1e-10);
+        expect(Math.abs((b[i] as number) - (c[i] as number))).toBeLessThan(1e-10);
+      }
     });
   }
 

@@ -27,6 +27,7 @@ import {
   type ProxyTotals,
   type SubsamplePlate,
   splitPotential,
+  swapRows,
   type TensorProxy,
   withIndices,
 } from "./internal/ecs-model.js";
@@ -479,7 +480,9 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
     this.current = e;
     // Propose new indices for one block of each plate (NumPyro's _update_block).
     const idxNew: Record<string, Int32Array> = {};
-    const proxyNew: Record<string, PlateProxy> = {};
+    // The proposal's Taylor coefficients: only the new block's are computed (as NumPyro's
+    // _block_update_proxy), written over the current ones in place; a rejection writes the old rows back.
+    const displaced: { plate: string; start: number; rows: PlateProxy }[] = [];
     for (const p of this.plates) {
       const m = p.subsampleSize;
       const blockSize = Math.floor((m - 1) / this.numBlocks) + 1;
@@ -493,25 +496,22 @@ export class HMCECS<Args extends readonly unknown[] = readonly unknown[], Sites 
       }
       idxNew[p.name] = u;
       if (this.proxy) {
-        // The model always sees m indices, so the Taylor coefficients of the whole new subsample are computed.
-        const fresh = this.taylor(p, { ...e.idx, [p.name]: u });
-        proxyNew[p.name] = fresh;
+        const sub = { ...e.idx, [p.name]: u };
+        const rows = (this.taylorSource as TaylorSource).ofBlock(p, sub, start, end - start, blockSize);
+        displaced.push({ plate: p.name, start, rows: swapRows(e.proxy[p.name] as PlateProxy, rows, start) });
       }
     }
-    const proposal: ECSPart = {
-      idx: { ...e.idx, ...idxNew },
-      proxy: { ...e.proxy, ...proxyNew },
-      rng: e.rng,
-    };
+    const proposal: ECSPart = { idx: { ...e.idx, ...idxNew }, proxy: e.proxy, rng: e.rng };
     this.current = proposal;
     const grad = new Float64Array(s.z.length);
     const peNew = this.potential(s.z, grad);
     const acceptProb = Number.isNaN(peNew) ? 0 : Math.min(1, Math.exp(s.potentialEnergy - peNew));
     if (e.rng.uniform() < acceptProb) {
       e.idx = proposal.idx;
-      e.proxy = proposal.proxy;
       s.potentialEnergy = peNew;
       s.zGrad.set(grad);
+    } else {
+      for (const r of displaced) swapRows(e.proxy[r.plate] as PlateProxy, r.rows, r.start);
     }
     s.gibbsAcceptProb = acceptProb;
     this.current = e;

@@ -14,6 +14,7 @@ import {
   PhloxError,
   type Program,
   reshape,
+  silenceWarnings,
   simplify,
   stack,
   sum,
@@ -42,7 +43,8 @@ type AnyModel = (...args: never[]) => unknown;
 export interface CompiledTaylor {
   /**
    * ℓᵢ(θ̂), ∇ℓᵢ(θ̂) and (degree 2) ∇²ℓᵢ(θ̂) of the data `idx[plate]`, as {@link perDatumTaylor} (fresh arrays).
-   * @param idx - every subsampled plate's indices, each of its plate's subsample size.
+   * @param idx - every subsampled plate's indices, each of its plate's subsample size, except this plate's,
+   *   which may be shorter (a Gibbs block: a program for that length is compiled on first use).
    */
   perDatum(idx: Readonly<Record<string, Int32Array>>): PlateProxy;
   /**
@@ -68,9 +70,18 @@ function logLikOf(c: TaylorContext, plate: string, idx: PlateIndices): (z: Tenso
   return plateLogLik(c.model, c.args, c.layout, c.plates, plate, idx);
 }
 
-/** The program inputs after z: one int32 index vector per subsampled plate, in `plates` order. */
-function indexInputs(plates: readonly SubsamplePlate[]): { shape: number[]; dtype: "int32" }[] {
-  return plates.map((p) => ({ shape: [p.subsampleSize], dtype: "int32" as const }));
+/**
+ * The program inputs after z: one int32 index vector per subsampled plate, in `plates` order, each of its
+ * plate's subsample size except plate `short`'s, of length `n`.
+ */
+function indexInputs(
+  plates: readonly SubsamplePlate[],
+  short?: { plate: string; n: number },
+): { shape: number[]; dtype: "int32" }[] {
+  return plates.map((p) => ({
+    shape: [p.name === short?.plate ? short.n : p.subsampleSize],
+    dtype: "int32" as const,
+  }));
 }
 
 function indicesFrom(plates: readonly SubsamplePlate[], ins: readonly Tensor[]): Record<string, Tensor> {
@@ -84,11 +95,12 @@ function indicesFrom(plates: readonly SubsamplePlate[], ins: readonly Tensor[]):
 /**
  * Per-datum program: (z, idx…) → ℓ [m], ∇ℓ [m, d] and (degree 2) ∇²ℓ [m, d, d], by forward mode: the
  * tangent along each basis vector, batched over the d basis vectors (`vmap`, JAX's `jacfwd`), or one pass
- * per basis vector (`batched: false`).
+ * per basis vector (`batched: false`). `m` is the plate's subsample size, or `n` (a Gibbs block's length).
  */
-function perDatumProgram(c: TaylorContext, plate: string, batched: boolean): Program {
+function perDatumProgram(c: TaylorContext, plate: string, batched: boolean, n?: number): Program {
   const d = c.ref.length;
-  const avals = [{ shape: [d], dtype: "float64" as const }, ...indexInputs(c.plates)];
+  const short = n === undefined ? undefined : { plate, n };
+  const avals = [{ shape: [d], dtype: "float64" as const }, ...indexInputs(c.plates, short)];
   return makeProgram((z: Tensor, ...ins: Tensor[]) => {
     const f = logLikOf(c, plate, indicesFrom(c.plates, ins));
     const l = f(z);
@@ -242,21 +254,34 @@ function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean
   const hd = c.degree === 2 ? d * d : 0;
   const per = compileProgram(simplify(perDatumProgram(c, plate.name, batched)));
   const tot = compileProgram(simplify(totalsProgram(c, plate.name, m, batched)));
-  for (const o of [...per.outputs, ...tot.outputs]) {
-    if (o.dtype !== "float64") {
-      throw new PhloxError(
-        "hmcecs-coefficient-dtype",
-        `HMCECS: plate "${plate.name}"'s log-likelihood is ${o.dtype}, not float64; its Taylor coefficients stay eager.`,
-      );
+  checkFloat64(plate, [...per.outputs, ...tot.outputs]);
+  // Per-datum programs for shorter index vectors of this plate (Gibbs blocks), by length, built on first use.
+  // The model's plate then sees fewer indices than its subsample size, as under NumPyro's block update; its
+  // warning about that is silenced while tracing.
+  const perShort = new Map<number, typeof per>();
+  const perFor = (n: number): typeof per => {
+    if (n === m) return per;
+    let p = perShort.get(n);
+    if (!p) {
+      const was = silenceWarnings(true);
+      try {
+        p = compileProgram(simplify(perDatumProgram(c, plate.name, batched, n)));
+      } finally {
+        silenceWarnings(was);
+      }
+      checkFloat64(plate, p.outputs);
+      perShort.set(n, p);
     }
-  }
-  const indexArgs = (idx: Readonly<Record<string, Int32Array>>): IRTypedArray[] =>
+    return p;
+  };
+  const indexArgs = (idx: Readonly<Record<string, Int32Array>>, own: number): IRTypedArray[] =>
     c.plates.map((p) => {
       const u = idx[p.name];
-      if (!u || u.length !== p.subsampleSize) {
+      const want = p.name === plate.name ? own : p.subsampleSize;
+      if (!u || u.length !== want) {
         throw new PhloxError(
           "hmcecs-bad-indices",
-          `HMCECS: plate "${p.name}" needs ${p.subsampleSize} subsample indices, got ${u?.length ?? 0}.`,
+          `HMCECS: plate "${p.name}" needs ${want} subsample indices, got ${u?.length ?? 0}.`,
         );
       }
       return u;
@@ -267,22 +292,41 @@ function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean
   const th = new Float64Array(hd);
   return {
     perDatum(idx) {
+      const n = idx[plate.name]?.length ?? 0;
+      if (!(n >= 1 && n <= m)) {
+        throw new PhloxError(
+          "hmcecs-bad-indices",
+          `HMCECS: plate "${plate.name}" needs 1 to ${m} subsample indices, got ${n}.`,
+        );
+      }
       const out: PlateProxy = {
-        l: new Float64Array(m),
-        g: new Float64Array(m * d),
-        h: new Float64Array(m * hd),
+        l: new Float64Array(n),
+        g: new Float64Array(n * d),
+        h: new Float64Array(n * hd),
       };
-      per.callInto([c.ref, ...indexArgs(idx)], hd > 0 ? [out.l, out.g, out.h] : [out.l, out.g]);
+      perFor(n).callInto([c.ref, ...indexArgs(idx, n)], hd > 0 ? [out.l, out.g, out.h] : [out.l, out.g]);
       return out;
     },
     addTotals(idx, count, out) {
       for (let i = 0; i < m; i++) weights[i] = i < count ? 1 : 0;
-      tot.callInto([c.ref, ...indexArgs(idx), weights], hd > 0 ? [tl, tg, th] : [tl, tg]);
+      tot.callInto([c.ref, ...indexArgs(idx, m), weights], hd > 0 ? [tl, tg, th] : [tl, tg]);
       out.l += tl[0] as number;
       for (let k = 0; k < d; k++) out.g[k] += tg[k] as number;
       for (let k = 0; k < hd; k++) out.h[k] += th[k] as number;
     },
   };
+}
+
+/** Throws when a coefficient program's output is not float64 (the caller then stays eager). */
+function checkFloat64(plate: SubsamplePlate, outputs: readonly { dtype: string }[]): void {
+  for (const o of outputs) {
+    if (o.dtype !== "float64") {
+      throw new PhloxError(
+        "hmcecs-coefficient-dtype",
+        `HMCECS: plate "${plate.name}"'s log-likelihood is ${o.dtype}, not float64; its Taylor coefficients stay eager.`,
+      );
+    }
+  }
 }
 
 /** The whole-data totals of one plate by the compiled totals program, chunk by chunk. */

@@ -371,6 +371,26 @@ export function gatherProxy(table: PlateProxy, idx: Int32Array, d: number): Plat
   return out;
 }
 
+/**
+ * Writes `rows` (the coefficients of some data) into `target` from datum `start` on, in place, and returns the
+ * rows they replaced: writing those back restores `target`.
+ */
+export function swapRows(target: PlateProxy, rows: PlateProxy, start: number): PlateProxy {
+  const n = rows.l.length;
+  const displaced: PlateProxy = {
+    l: new Float64Array(n),
+    g: new Float64Array(rows.g.length),
+    h: new Float64Array(rows.h.length),
+  };
+  for (const k of ["l", "g", "h"] as const) {
+    const w = rows[k].length / n;
+    const at = start * w;
+    displaced[k].set(target[k].subarray(at, at + rows[k].length));
+    target[k].set(rows[k], at);
+  }
+  return displaced;
+}
+
 /** Σ over a {@link perDatumTable}'s data points of ℓᵢ, ∇ℓᵢ and ∇²ℓᵢ (the proxy's whole-data totals). */
 export function tableTotals(table: PlateProxy, d: number): ProxyTotals {
   const n = table.l.length;

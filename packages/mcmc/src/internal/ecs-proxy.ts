@@ -3,6 +3,7 @@
  * coefficients, from a table of every data point (when it fits), the compiled coefficient programs, or eager
  * autodiff (a model that does not compile).
  */
+import { silenceWarnings } from "@phlox/tensor";
 import {
   type CompiledTaylor,
   compiledTable,
@@ -80,6 +81,51 @@ export class TaylorSource {
     }
   }
 
+  /**
+   * The Taylor coefficients of entries `start … start + count − 1` of the subsample `idx[plate]` (a Gibbs
+   * block; NumPyro's block update likewise differentiates only the new block): rows of the table, or the
+   * compiled per-datum program on the block's indices (padded to `width` with the block's first index, so
+   * that every block of a run shares one program), or eager autodiff on them.
+   */
+  ofBlock(
+    plate: SubsamplePlate,
+    idx: Readonly<Record<string, Int32Array>>,
+    start: number,
+    count: number,
+    width: number,
+  ): PlateProxy {
+    const { ctx } = this;
+    const all = idx[plate.name] as Int32Array;
+    if (count === all.length) return this.of(plate, idx);
+    const block = all.subarray(start, start + count);
+    const table = this.tables.get(plate.name);
+    if (table) return gatherProxy(table, block, ctx.ref.length);
+    const compiled = this.compiled.get(plate.name);
+    if (compiled) {
+      const padded = new Int32Array(width).fill(block[0] as number);
+      padded.set(block);
+      const got = compiled.perDatum({ ...idx, [plate.name]: padded });
+      return count === width ? got : firstRows(got, count);
+    }
+    // The model's plate sees fewer indices than its subsample size here; its warning about that is expected.
+    const was = silenceWarnings(true);
+    try {
+      const sub = { ...idx, [plate.name]: block };
+      return perDatumTaylor(
+        ctx.model,
+        ctx.args,
+        ctx.layout,
+        ctx.plates,
+        plate.name,
+        sub,
+        ctx.ref,
+        ctx.degree,
+      );
+    } finally {
+      silenceWarnings(was);
+    }
+  }
+
   /** The Taylor coefficients of the subsample `idx[plate]`: read from a table, compiled, or differentiated. */
   of(plate: SubsamplePlate, idx: Readonly<Record<string, Int32Array>>): PlateProxy {
     const { ctx } = this;
@@ -89,4 +135,14 @@ export class TaylorSource {
     if (compiled) return compiled.perDatum(idx);
     return perDatumTaylor(ctx.model, ctx.args, ctx.layout, ctx.plates, plate.name, idx, ctx.ref, ctx.degree);
   }
+}
+
+/** The first `n` data's rows of per-datum coefficients. */
+function firstRows(p: PlateProxy, n: number): PlateProxy {
+  const per = (a: Float64Array): number => a.length / p.l.length;
+  return {
+    l: p.l.slice(0, n),
+    g: p.g.slice(0, n * per(p.g)),
+    h: p.h.slice(0, n * per(p.h)),
+  };
 }

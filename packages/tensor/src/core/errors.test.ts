@@ -50,10 +50,12 @@ describe("errors name the op, the shapes or values, and the fix", () => {
     t.warn("test-code", "first");
     t.warn("test-code", "second");
     expect(spy).toHaveBeenCalledTimes(1);
-    t.silenceWarnings(true);
+    expect(t.silenceWarnings(true)).toBe(false);
     t.warn("other-code", "silenced");
     expect(spy).toHaveBeenCalledTimes(1);
-    t.silenceWarnings(false, true);
+    // The previous setting comes back, so a scope can restore it.
+    expect(t.silenceWarnings(true)).toBe(true);
+    expect(t.silenceWarnings(false, true)).toBe(true);
     t.warn("test-code", "again after reset");
     expect(spy).toHaveBeenCalledTimes(2);
     spy.mockRestore();

@@ -51,10 +51,14 @@ export function warn(code: string, message: string): void {
 
 /**
  * Turns all Phlox warnings off (`true`) or back on (`false`); `reset` also forgets which codes were printed.
+ * @returns whether warnings were silenced before the call, so that a scope can restore it.
  * @example
- * silenceWarnings(true);
+ * const was = silenceWarnings(true);
+ * try { run(); } finally { silenceWarnings(was); }
  */
-export function silenceWarnings(silence: boolean, reset = false): void {
+export function silenceWarnings(silence: boolean, reset = false): boolean {
+  const was = silenced;
   silenced = silence;
   if (reset) seen.clear();
+  return was;
 }
