@@ -217,6 +217,7 @@ const cases: Case[] = [
     ),
   ),
   { prim: "matmul", params: {}, ins: [F([2, 3]), F([3, 4])] },
+  { prim: "matmul", params: {}, ins: [F([4, 3]), F([3, 1])], label: "matrix-vector" },
   { prim: "matmul", params: {}, ins: [F([2, 2, 3]), F([2, 3, 4])], label: "batched" },
   { prim: "cholesky", params: {}, ins: [{ shape: [3, 3], kind: "spd" }] },
   { prim: "cholesky", params: {}, ins: [{ shape: [2, 3, 3], kind: "spd" }], label: "batched" },
