@@ -8,7 +8,15 @@ import {
   type Trace,
   trace,
 } from "@phlox/handlers";
-import { type Backend, jsBackend, type Program, withBackend, withCompiler } from "@phlox/tensor";
+import {
+  type Backend,
+  broadcastTo,
+  jsBackend,
+  type Program,
+  slice,
+  withBackend,
+  withCompiler,
+} from "@phlox/tensor";
 import {
   argsOnHost,
   type DevicePotentialFn,
@@ -192,6 +200,8 @@ class InitMessenger extends Messenger {
   constructor(
     readonly strategy: InitStrategy,
     private key: Key,
+    /** Gibbs sites: drawn, as their kernel starts from these values. */
+    private readonly gibbs: ReadonlySet<string> = new Set(),
   ) {
     super();
   }
@@ -200,7 +210,16 @@ class InitMessenger extends Messenger {
       addScanHandler(msg, () => this); // initial values are chosen inside the scan body
       return;
     }
-    if (!isLatent(msg) || msg.value !== null || msg.fn === null || msg.fn.support.isDiscrete) return;
+    if (!isLatent(msg) || msg.value !== null || msg.fn === null) return;
+    if (msg.fn.support.isDiscrete) {
+      // A site that will be enumerated (see planEnumeration) is summed out: its value here only gives the trace
+      // a shape and dtype. Its first support value instead of a draw spares a scan body a per-step key (a
+      // traced threefry, most of the set-up of an HMM written with scan).
+      const e = msg.infer.enumerate;
+      if ((e === undefined || e === "parallel") && msg.fn.hasEnumerateSupport && !this.gibbs.has(msg.name))
+        msg.value = firstSupportValue(msg.fn, msg.sampleShape);
+      return;
+    }
     const [next, sub] = splitKey(this.key, 2);
     this.key = next;
     const v = this.strategy(msg, sub);
@@ -210,13 +229,26 @@ class InitMessenger extends Messenger {
 
 type AnyModel = (...args: never[]) => unknown;
 
+/** The smallest value of a finite discrete support, broadcast to the site's shape (in the support's dtype). */
+function firstSupportValue(fn: NonNullable<Message["fn"]>, sampleShape: readonly number[]): Tensor {
+  const support = fn.enumerateSupport(false); // [n, 1, …]
+  const first = reshape(slice(support, [0], [1]), support.shape.slice(1));
+  return broadcastTo(first, fn.shape(sampleShape));
+}
+
 function callModel(model: AnyModel, args: readonly unknown[]): unknown {
   return (model as (...a: readonly unknown[]) => unknown)(...args);
 }
 
-function initTrace(model: AnyModel, args: readonly unknown[], strategy: InitStrategy, k: Key): Trace {
+function initTrace(
+  model: AnyModel,
+  args: readonly unknown[],
+  strategy: InitStrategy,
+  k: Key,
+  gibbsSites: readonly string[] = [],
+): Trace {
   const [k1, k2] = splitKey(k, 2);
-  const init = new InitMessenger(strategy, k1);
+  const init = new InitMessenger(strategy, k1, new Set(gibbsSites));
   return trace(() => init.run(() => seed(() => callModel(model, args), k2)())).getTrace();
 }
 
@@ -295,7 +327,7 @@ function initializeModelImpl(
   }
   const maxTries = options.maxTries ?? 100;
   const [kProto, kSearch] = splitKey(toKey(rngKey), 2);
-  const proto = initTrace(rawModel, args, strategy, kProto);
+  const proto = initTrace(rawModel, args, strategy, kProto, options.gibbsSites);
   validateObservations(proto);
   const gibbs = options.gibbsSites === undefined ? null : new GibbsSites(options.gibbsSites, proto);
   // Discrete latent sites with finite support (other than Gibbs sites) are enumerated: the potential sums them

@@ -123,6 +123,22 @@ describe("enumeration through a model-level scan (NumPyro's scan_enum)", () => {
     const viaLoop = initializeModel(T.key(3), markov1, args);
     expect(viaScan.layout.map((l) => l.name)).toEqual(["probs_x", "probs_y"]);
     expect(viaScan.compiled).toBe(true);
+    // The first trace gives enumerated sites their first support value instead of a draw: only their shape
+    // matters, and the scan body then carries no PRNG key (a traced threefry per step, most of the set-up).
+    // The first trace gives sites that will be enumerated their first support value instead of a draw: only
+    // their shape matters, and the scan body then carries no PRNG key (a traced threefry per step, most of the
+    // set-up time).
+    for (const [info, name] of [
+      [viaScan, "x"],
+      [viaLoop, "x_0"],
+    ] as const) {
+      const v = info.prototypeTrace.get(name)?.value;
+      expect(v).toBeInstanceOf(T.Tensor);
+      expect(
+        [...(v as T.Tensor).dataSync()].every((a) => a === 0),
+        name,
+      ).toBe(true);
+    }
     const g = new Float64Array(viaScan.dim);
     const gl = new Float64Array(viaScan.dim);
     for (const shift of [0, 0.4]) {
