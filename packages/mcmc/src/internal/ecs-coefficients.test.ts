@@ -152,3 +152,47 @@ test("two subsampled plates: each plate's compiled coefficients take both plates
     expect(gap(t?.h ?? [], te.h)).toBeLessThan(1e-10);
   }
 });
+
+test("a Gibbs block's coefficients (table, compiled, eager) equal the whole subsample's rows; a model that needs the whole subsample falls back to it", () => {
+  // M = 40 in blocks of 9: the last block (36…39) is short, so the compiled block input is padded.
+  const ctx = { model: logistic as never, args: [X, Y], layout, plates, ref, degree: 2 as const };
+  // A model that refuses a subsample of another length than M: its blocks come from the whole subsample.
+  const strict = (x: Tensor, y: Tensor) =>
+    plate(
+      "N",
+      N,
+      (i: Tensor) => {
+        if (i.shape[0] !== M) throw new Error(`needs ${M} indices`);
+        const coefs = sample("coefs", new Normal(0, 1).expand([D]).toEvent(1)) as Tensor;
+        const s = sample("scale", new HalfNormal(1)) as Tensor;
+        sample("obs", new Bernoulli({ logits: matmul(subsample(x, 1), coefs).mul(s) }), {
+          obs: subsample(y, 0),
+        });
+      },
+      { subsampleSize: M },
+    );
+  for (const [model, tableMax, compile, mode] of [
+    [logistic, undefined, true, "table"],
+    [logistic, 0, true, "compiled"],
+    [logistic, 0, false, "eager"],
+    [strict, 0, true, "compiled"],
+    [strict, 0, false, "eager"],
+  ] as const) {
+    const source = new TaylorSource({ ...ctx, model: model as never }, idx, {
+      tableMax: tableMax ?? 1e9,
+      compile,
+    });
+    expect(source.modes.get("N")).toBe(mode);
+    const whole = source.of(plates[0], other);
+    for (const [start, count] of [
+      [9, 9],
+      [36, 4],
+    ] as const) {
+      const got = source.ofBlock(plates[0], other, start, count, 9);
+      expect(got.l.length).toBe(count);
+      expect(gap(got.l, whole.l.slice(start, start + count))).toBeLessThan(1e-12);
+      expect(gap(got.g, whole.g.slice(start * d, (start + count) * d))).toBeLessThan(1e-12);
+      expect(gap(got.h, whole.h.slice(start * d * d, (start + count) * d * d))).toBeLessThan(1e-12);
+    }
+  }
+});

@@ -44,6 +44,8 @@ export class TaylorSource {
   readonly modes = new Map<string, TaylorMode>();
   private readonly tables = new Map<string, PlateProxy>();
   private readonly compiled = new Map<string, CompiledTaylor>();
+  /** Plates whose model cannot run on a block of indices: their blocks are cut from the whole subsample's. */
+  private readonly wholeOnly = new Set<string>();
 
   /**
    * Builds the totals (and tables) of every plate in `ctx.plates`; `idx` are subsample indices of every
@@ -96,20 +98,21 @@ export class TaylorSource {
   ): PlateProxy {
     const { ctx } = this;
     const all = idx[plate.name] as Int32Array;
-    if (count === all.length) return this.of(plate, idx);
+    if (count === all.length || this.wholeOnly.has(plate.name))
+      return rows(this.of(plate, idx), start, count);
     const block = all.subarray(start, start + count);
     const table = this.tables.get(plate.name);
     if (table) return gatherProxy(table, block, ctx.ref.length);
     const compiled = this.compiled.get(plate.name);
-    if (compiled) {
-      const padded = new Int32Array(width).fill(block[0] as number);
-      padded.set(block);
-      const got = compiled.perDatum({ ...idx, [plate.name]: padded });
-      return count === width ? got : firstRows(got, count);
-    }
     // The model's plate sees fewer indices than its subsample size here; its warning about that is expected.
+    // A model that cannot run on fewer (it reads its subsample's length, say) falls back to the whole subsample.
     const was = silenceWarnings(true);
     try {
+      if (compiled) {
+        const padded = new Int32Array(width).fill(block[0] as number);
+        padded.set(block);
+        return rows(compiled.perDatum({ ...idx, [plate.name]: padded }), 0, count);
+      }
       const sub = { ...idx, [plate.name]: block };
       return perDatumTaylor(
         ctx.model,
@@ -121,6 +124,9 @@ export class TaylorSource {
         ctx.ref,
         ctx.degree,
       );
+    } catch {
+      this.wholeOnly.add(plate.name);
+      return rows(this.of(plate, idx), start, count);
     } finally {
       silenceWarnings(was);
     }
@@ -137,12 +143,13 @@ export class TaylorSource {
   }
 }
 
-/** The first `n` data's rows of per-datum coefficients. */
-function firstRows(p: PlateProxy, n: number): PlateProxy {
-  const per = (a: Float64Array): number => a.length / p.l.length;
-  return {
-    l: p.l.slice(0, n),
-    g: p.g.slice(0, n * per(p.g)),
-    h: p.h.slice(0, n * per(p.h)),
+/** Rows `start … start + n − 1` of per-datum coefficients (the same object when that is all of them). */
+function rows(p: PlateProxy, start: number, n: number): PlateProxy {
+  const m = p.l.length;
+  if (start === 0 && n === m) return p;
+  const cut = (a: Float64Array): Float64Array => {
+    const w = a.length / m;
+    return a.slice(start * w, (start + n) * w);
   };
+  return { l: cut(p.l), g: cut(p.g), h: cut(p.h) };
 }
