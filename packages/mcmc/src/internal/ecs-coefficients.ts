@@ -14,7 +14,6 @@ import {
   PhloxError,
   type Program,
   reshape,
-  silenceWarnings,
   simplify,
   stack,
   sum,
@@ -256,19 +255,14 @@ function buildCompiled(c: TaylorContext, plate: SubsamplePlate, batched: boolean
   const tot = compileProgram(simplify(totalsProgram(c, plate.name, m, batched)));
   checkFloat64(plate, [...per.outputs, ...tot.outputs]);
   // Per-datum programs for shorter index vectors of this plate (Gibbs blocks), by length, built on first use.
-  // The model's plate then sees fewer indices than its subsample size, as under NumPyro's block update; its
-  // warning about that is silenced while tracing.
+  // The model's plate then sees fewer indices than its subsample size, as under NumPyro's block update (the
+  // caller, TaylorSource.ofBlock, silences the plate's warning about that).
   const perShort = new Map<number, typeof per>();
   const perFor = (n: number): typeof per => {
     if (n === m) return per;
     let p = perShort.get(n);
     if (!p) {
-      const was = silenceWarnings(true);
-      try {
-        p = compileProgram(simplify(perDatumProgram(c, plate.name, batched, n)));
-      } finally {
-        silenceWarnings(was);
-      }
+      p = compileProgram(simplify(perDatumProgram(c, plate.name, batched, n)));
       checkFloat64(plate, p.outputs);
       perShort.set(n, p);
     }
