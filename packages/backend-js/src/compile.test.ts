@@ -153,4 +153,14 @@ describe("compiled composites", () => {
     const sp = jit(T.hessian((v: Tensor) => T.softplus(v).sum()));
     expect((sp(tensor([0, 1])).toArray() as number[][])[0]).toEqual([0.25, 0]);
   });
+
+  it("xlogy: ∂/∂x is log y also at x = 0 and the value there is +0, as in eager mode", () => {
+    useJsCompiler();
+    const f = jit(T.valueAndGrad((x: Tensor) => T.xlogy(x, tensor([0.5, 0, 2])).sum()));
+    const [v, g] = f(tensor([0, 0, 1]));
+    expect(v.item()).toBe(Math.LN2);
+    expect(g.toArray()).toEqual([Math.log(0.5), 0, Math.LN2]);
+    const value = jit((x: Tensor) => T.xlogy(x, tensor([0.5, 0])));
+    expect((value(tensor([0, 0])).toArray() as number[]).every((z) => Object.is(z, 0))).toBe(true);
+  });
 });

@@ -1,7 +1,11 @@
-import { grad, jit, type Tensor } from "@phlox/tensor";
+import { grad, jit, slice, type Tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
+import { Beta } from "./continuous/beta.js";
+import { Gamma } from "./continuous/gamma.js";
+import { Kumaraswamy } from "./continuous/kumaraswamy.js";
 import { Distribution } from "./distribution.js";
 import { asTensor, values } from "./internal/ops.js";
+import { Dirichlet } from "./multivariate/dirichlet.js";
 import { FIXTURE_BUILDERS, LOGPROB_RTOL } from "./testing/cases.js";
 import { flat, loadScipyFixtures, maxRelErr } from "./testing/fixtures.js";
 
@@ -126,4 +130,30 @@ describe("∇ of Σ logProb with respect to each parameter matches central diffe
       }
     });
   }
+});
+
+describe("gradients at a shape parameter of exactly 1 (xlogy's ∂/∂x at x = 0)", () => {
+  // x·log y terms with x = shape − 1 used to drop log y from the gradient at shape = 1 (as in
+  // initToValue({ a: 1 }) or an Exponential(1) prior's mean); finite differences around 1 do not pass 0.
+  const fdCheck = (f: (t: Tensor) => Tensor, p0: number[]): void => {
+    const g = values(grad(f)(asTensor(p0)) as Tensor);
+    const h = 1e-6;
+    p0.forEach((_, i) => {
+      const at = (d: number) => f(asTensor(p0.map((p, j) => (j === i ? p + d : p)))).item();
+      const fd = (at(h) - at(-h)) / (2 * h);
+      expect(Math.abs(g[i]! - fd), `∂/∂p${i}: autodiff ${g[i]} vs FD ${fd}`).toBeLessThan(1e-6);
+    });
+  };
+  it("Beta(1, 1) and Beta(1, 2): ∂/∂a = log x − ψ(a) + ψ(a + b)", () => {
+    fdCheck((p) => new Beta(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.3).sum(), [1, 2]);
+    fdCheck((p) => new Beta(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.3).sum(), [1, 1]);
+    // ψ(3) − ψ(1) = 1.5
+    const g = values(grad((a: Tensor) => new Beta(a, 2).logProb(0.3).sum())(asTensor(1)) as Tensor);
+    expect(g[0]).toBeCloseTo(Math.log(0.3) + 1.5, 12);
+  });
+  it("Gamma(1, r), Kumaraswamy(1, b) and Dirichlet([1, 1, 1])", () => {
+    fdCheck((p) => new Gamma(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.7).sum(), [1, 2]);
+    fdCheck((p) => new Kumaraswamy(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.4).sum(), [1, 1]);
+    fdCheck((p) => new Dirichlet(p).logProb(asTensor([0.2, 0.3, 0.5])).sum(), [1, 1, 1]);
+  });
 });

@@ -169,6 +169,32 @@ describe("ops compute the expected values", () => {
     expect(() => t.einsum("ij,jk->ik", a, a)).toThrow(/index j has sizes 3 and 2/);
   });
 
+  test("xlogy and xlog1py: ∂/∂x is log y (log1p y) also at x = 0, as JAX's; values and edges as scipy's", () => {
+    const dx = t.grad((x: t.Tensor) => t.xlogy(x, t.tensor([0.5, 3, 0.5])).sum());
+    // The old select on x = 0 gave 0 for the first two (a Gamma or Beta shape of exactly 1 lost log y).
+    expect(dx(t.tensor([0, -0, 2])).toArray()).toEqual([Math.log(0.5), Math.log(3), Math.log(0.5)]);
+    const dx1 = t.grad((x: t.Tensor) => t.xlog1py(x, t.tensor([-0.5, 3])).sum());
+    expect(dx1(t.tensor([0, 1])).toArray()).toEqual([Math.log1p(-0.5), Math.log1p(3)]);
+    // ∂/∂y = x / y: 0 where x = 0, also at y = 0 (no NaN); ∂²/∂x∂y = 1 / y.
+    const dy = t.grad((y: t.Tensor) => t.xlogy(t.tensor([0, 0, 2]), y).sum());
+    expect(dy(t.tensor([0, 0.5, 4])).toArray()).toEqual([0, 0, 0.5]);
+    const h = t.hessian((v: t.Tensor) => t.xlogy(t.slice(v, [0], [1]), t.slice(v, [1], [2])).sum());
+    expect(h(t.tensor([0, 4])).toArray()).toEqual([
+      [0, 0.25],
+      [0.25, 0],
+    ]);
+    // At x = 0 and y where log is not finite, ∂/∂x is 0, not NaN (JAX: ±∞ or NaN).
+    const edge = t.grad((x: t.Tensor) => t.xlogy(x, t.tensor([0, Infinity, -1, Number.NaN])).sum());
+    expect(edge(t.tensor([0, 0, 0, 0])).toArray()).toEqual([0, 0, 0, 0]);
+    // Values: +0 wherever x = 0 (never −0), −∞ for x > 0 at y = 0.
+    const v = t.xlogy([0, 0, 0, 0, 2, 1], [0.5, 0, Infinity, Number.NaN, 0, 2]).toArray() as number[];
+    expect(v.slice(0, 4).every((z) => Object.is(z, 0))).toBe(true);
+    expect(v.slice(4)).toEqual([-Infinity, Math.LN2]);
+    const v1 = t.xlog1py([0, 0, 0, 2], [-0.5, -1, -2, -1]).toArray() as number[];
+    expect(v1.slice(0, 3).every((z) => Object.is(z, 0))).toBe(true);
+    expect(v1[3]).toBe(-Infinity);
+  });
+
   test("softplus, logSigmoid and logaddexp have exact derivatives at their switch point, as jax.nn's", () => {
     // softplus″(0) = σ′(0) = ¼ (the primitives' tie rules, max′(0) = ½ and sign(0) = 0, would give 0);
     // logaddexp's second derivatives at x = y are ±¼ (the softmax's Jacobian at equal weights).
