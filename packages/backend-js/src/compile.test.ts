@@ -154,6 +154,22 @@ describe("compiled composites", () => {
     expect((sp(tensor([0, 1])).toArray() as number[][])[0]).toEqual([0.25, 0]);
   });
 
+  it("prod's gradient is the product of the others, also where an entry is 0, as in eager mode", () => {
+    useJsCompiler();
+    const f = jit(T.valueAndGrad((x: Tensor) => T.prod(x, 1).sum()));
+    const [v, g] = f(
+      tensor([
+        [0, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5],
+      ]),
+    );
+    expect(v.item()).toBe(120);
+    expect(g.toArray()).toEqual([
+      [120, 0, 0, 0, 0],
+      [120, 60, 40, 30, 24],
+    ]);
+  });
+
   it("xlogy: ∂/∂x is log y also at x = 0 and the value there is +0, as in eager mode", () => {
     useJsCompiler();
     const f = jit(T.valueAndGrad((x: Tensor) => T.xlogy(x, tensor([0.5, 0, 2])).sum()));

@@ -169,6 +169,76 @@ describe("ops compute the expected values", () => {
     expect(() => t.einsum("ij,jk->ik", a, a)).toThrow(/index j has sizes 3 and 2/);
   });
 
+  test("pow's Hessian is symmetric at an exponent of 0: ∂²/∂x∂y = 1/x there, as JAX's", () => {
+    const h = t.hessian((v: t.Tensor) => t.pow(t.slice(v, [0], [1]), t.slice(v, [1], [2])).sum());
+    // d/dx = y·x^(y−1) used to be replaced by 0 at y = 0, which lost its derivative in y
+    expect(h(t.tensor([2, 0])).toArray()).toEqual([
+      [0, 0.5],
+      [0.5, expect.closeTo(Math.LN2 ** 2, 15)],
+    ]);
+    const g = t.grad((v: t.Tensor) => t.pow(t.slice(v, [0], [1]), t.slice(v, [1], [2])).sum());
+    expect(g(t.tensor([0, 0])).toArray()).toEqual([0, 0]); // no 0·∞
+    expect(g(t.tensor([0, 1])).toArray()).toEqual([1, 0]);
+    expect(g(t.tensor([3, 2])).toArray()).toEqual([6, 9 * Math.log(3)]);
+  });
+
+  test("prod's gradient is the product of the other entries, also where entries are 0 (as JAX's)", () => {
+    const g = t.grad((v: t.Tensor) => t.prod(v));
+    // y / x gave NaN at the zero (and at both zeros)
+    expect(g(t.tensor([0, 2, 3])).toArray()).toEqual([6, 0, 0]);
+    expect(g(t.tensor([0, 0, 3])).toArray()).toEqual([0, 0, 0]);
+    expect(g(t.tensor([1.5, 2, 3, 4, 5])).toArray()).toEqual([120, 90, 60, 45, 36]);
+    expect(g(t.tensor([7])).toArray()).toEqual([1]);
+    expect(
+      t
+        .hessian((v: t.Tensor) => t.prod(v))(t.tensor([0, 2, 3]))
+        .toArray(),
+    ).toEqual([
+      [0, 3, 2],
+      [3, 0, 0],
+      [2, 0, 0],
+    ]);
+    // several axes, not adjacent, and keepDims
+    const x = t.tensor([
+      [
+        [1, 2],
+        [3, 0],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
+    expect(
+      t
+        .grad((v: t.Tensor) => t.prod(v, [0, 2]).sum())(x)
+        .toArray(),
+    ).toEqual([
+      [
+        [60, 30],
+        [0, 168],
+      ],
+      [
+        [12, 10],
+        [0, 0],
+      ],
+    ]);
+    const w = t.tensor([[1], [2]]);
+    expect(
+      t
+        .grad((v: t.Tensor) => t.prod(v, 1, true).mul(w).sum())(
+          t.tensor([
+            [1, 2, 3],
+            [0, 5, 6],
+          ]),
+        )
+        .toArray(),
+    ).toEqual([
+      [6, 3, 2],
+      [60, 0, 0],
+    ]);
+  });
+
   test("xlogy and xlog1py: ∂/∂x is log y (log1p y) also at x = 0, as JAX's; values and edges as scipy's", () => {
     const dx = t.grad((x: t.Tensor) => t.xlogy(x, t.tensor([0.5, 3, 0.5])).sum());
     // The old select on x = 0 gave 0 for the first two (a Gamma or Beta shape of exactly 1 lost log y).

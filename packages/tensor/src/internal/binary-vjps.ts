@@ -8,10 +8,15 @@ import { select } from "../primitives/select.js";
 import { sub } from "../primitives/sub.js";
 import { zerosLike } from "./elementwise.js";
 
-/** VJP of x^y: d/dx = y·x^(y−1) (0 where y = 0), d/dy = xʸ·log x (0 where x = 0). */
+/**
+ * VJP of x^y: d/dx = y·x^(y−1), d/dy = xʸ·log x (0 where x = 0). At x = y = 0, where y·x^(y−1) is 0·∞, x is
+ * replaced by 1 so d/dx is 0; nowhere else is y = 0 special-cased, so d/dx keeps its derivative in y there
+ * (∂²/∂x∂y = 1/x at y = 0, as JAX's).
+ */
 export function powVjp(g: Tensor, x: Tensor, y: Tensor, out: Tensor): (Tensor | null)[] {
   const z = zerosLike(x);
-  const dx = mul(g, select(eq(y, 0), z, mul(y, pow(x, sub(y, 1)))));
+  const xs = select(eq(y, 0), select(eq(x, 0), add(z, 1), x), x);
+  const dx = mul(g, mul(y, pow(xs, sub(y, 1))));
   const dy = mul(g, mul(out, log(select(eq(x, 0), add(z, 1), x))));
   return [dx, dy];
 }

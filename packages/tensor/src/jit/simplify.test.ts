@@ -143,6 +143,17 @@ describe("applyIdentities", () => {
     const exp = q.eqns.find((e) => e.primitive === "exp");
     expect((exp?.outputs[0] as Var | undefined)?.shape).toEqual([]);
   });
+
+  it("simplify(p) picks a select's branch when its condition is a constant (pow's gradient guard on y = 3)", () => {
+    const p = trace((x) => T.grad((u: Tensor) => T.pow(u, 3).sum())(x), [4]);
+    const q = simplify(p);
+    expect(prims(q)).not.toContain("select");
+    expect(prims(q)).not.toContain("eq");
+    expect(run(q, [1, 2, 0, -1])).toEqual([[3, 12, 0, 3]]);
+    const w = simplify(trace((x) => T.where(true, x, T.neg(x)), [2]));
+    expect(prims(w)).toEqual([]);
+    expect(run(w, [1, -2])).toEqual([[1, -2]]);
+  });
 });
 
 describe("simplify", () => {

@@ -310,7 +310,8 @@ const isVal = (l: Literal | null, v: number): boolean => l !== null && l.literal
  * 1·x, x/1, x¹ → x; 0−x, x·(−1) → −x;
  * x² → x·x; −(−x) → x; x + (−y) → x − y, x − (−y) → x + y, c·x + c·x → (2c)·x; reshape, broadcast, transpose, cast, slice, pad and reductions that change nothing →
  * x; chains of reshapes or broadcasts → one; stopGradient → x (it only matters while differentiating);
- * an elementwise op on broadcast scalars → a broadcast of the scalar op.
+ * a select on a constant condition → its branch; an elementwise op on broadcast scalars → a broadcast of the
+ * scalar op.
  * @example
  * applyIdentities(program); // mul(x, broadcastTo(1)) becomes x
  */
@@ -361,6 +362,13 @@ function identityStep(e: Eqn, ctx: RewriteCtx): Eqn[] | null {
     case "div":
       if (isVal(scalarOrNull(y, ctx), 1) && sameAs(x, out)) return replaceWith(out, x, ctx);
       break;
+    case "select": {
+      // a constant condition (a VJP's guard on a literal, say `eq(y, 0)` for y = 3) picks its branch
+      const c = scalarOrNull(x, ctx);
+      const pick = (c === null ? undefined : c.literal ? y : e.inputs[2]) as Atom | undefined;
+      if (pick !== undefined && sameAs(pick, out)) return replaceWith(out, pick, ctx);
+      break;
+    }
     case "pow":
       if (isVal(scalarOrNull(y, ctx), 1) && sameAs(x, out)) return replaceWith(out, x, ctx);
       if (isVal(scalarOrNull(y, ctx), 2) && sameAs(x, out))

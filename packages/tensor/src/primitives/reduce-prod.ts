@@ -3,12 +3,15 @@ import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
 import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
+import { full } from "../creation.js";
 import { normAxes, reducedShape, reduceInto } from "../internal/reduce.js";
-import { div } from "./div.js";
+import { concatenate } from "./concatenate.js";
 import { mul } from "./mul.js";
-import { expandReduced } from "./reduce-sum.js";
+import { reshape } from "./reshape.js";
+import { slice } from "./slice.js";
+import { transpose } from "./transpose.js";
 
-/** The `reduceProd` primitive (its VJP divides by x, so it assumes non-zero entries). */
+/** The `reduceProd` primitive. */
 export const reduceProdP = /* @__PURE__ */ definePrimitive("reduceProd", {
   shape: (ins, p) => reducedShape(ins[0].shape, p.axes, p.keepDims),
   dtype: (ins) => (ins[0].dtype === "bool" ? "int32" : ins[0].dtype),
@@ -19,13 +22,56 @@ export const reduceProdP = /* @__PURE__ */ definePrimitive("reduceProd", {
   },
 });
 
-/** VJP rule of `reduceProd` (autodiff attaches it on first use: apps that never differentiate do not bundle it). */
-export const reduceProdVjpRule: VjpRule<"reduceProd"> = (g, [x], y, p) => [
-  div(mul(expandReduced(g, x.shape, p.axes), expandReduced(y, x.shape, p.axes)), x),
-];
+/**
+ * Products of all other entries along the last axis, ∏_{j≠i} x_j: the exclusive products from the left and from
+ * the right (Hillis–Steele scans, ⌈log₂ n⌉ steps of slices and products), multiplied. Only products, never a
+ * division, so it holds where entries are 0 and all its derivatives are exact (JAX's reduce_prod JVP is also
+ * built from products only).
+ */
+function productsOfOthers(x: Tensor): Tensor {
+  const r = x.shape.length - 1;
+  const n = x.shape[r] as number;
+  const ones = (k: number): Tensor => full([...x.shape.slice(0, r), k], 1, x.dtype);
+  const at = (t: Tensor, from: number, to: number): Tensor =>
+    slice(
+      t,
+      t.shape.map((_, i) => (i === r ? from : 0)),
+      t.shape.map((d, i) => (i === r ? to : d)),
+    );
+  let left = x; // inclusive products from the left
+  let right = x; // inclusive products from the right
+  for (let d = 1; d < n; d *= 2) {
+    left = mul(left, concatenate([ones(d), at(left, 0, n - d)], r));
+    right = mul(right, concatenate([at(right, d, n), ones(d)], r));
+  }
+  if (n === 1) return ones(1);
+  return mul(concatenate([ones(1), at(left, 0, n - 1)], r), concatenate([at(right, 1, n), ones(1)], r));
+}
 
 /**
- * Product over `axis` (a number, a list, or all axes when omitted). Its gradient assumes non-zero entries.
+ * VJP rule of `reduceProd` (autodiff attaches it on first use: apps that never differentiate do not bundle it):
+ * g times the product of the other entries, which is right where entries are 0 (y / x would give NaN) and has
+ * exact higher derivatives. The reduced axes are moved last and flattened into one.
+ */
+export const reduceProdVjpRule: VjpRule<"reduceProd"> = (g, [x], _y, p) => {
+  const axes = [...p.axes].sort((a, b) => a - b);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const keptShape = kept.map((i) => x.shape[i] as number);
+  const n = axes.reduce((m, i) => m * (x.shape[i] as number), 1);
+  const others = productsOfOthers(reshape(transpose(x, perm), [...keptShape, n]));
+  const gRow = reshape(g, [...keptShape, 1]);
+  const back = reshape(
+    mul(gRow, others),
+    perm.map((i) => x.shape[i] as number),
+  );
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return [transpose(back, inverse)];
+};
+
+/**
+ * Product over `axis` (a number, a list, or all axes when omitted). Its gradient is the product of the other
+ * entries, also where some are 0 (as JAX's).
  * @example
  * prod([[1, 2], [3, 4]]).item(); // → 24
  */
