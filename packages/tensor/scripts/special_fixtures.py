@@ -154,6 +154,11 @@ fx["betaln"] = pack2(a, b, ref)
 sp = special.betaln(a, b)
 print("betaln: scipy vs 50-digit max rel error", np.max(np.abs(sp - ref) / np.maximum(1, np.abs(ref))))
 
+# polygamma(n, x) for n = 2, 3, 4 on the negative axis (drawn last, so the values above keep their draws).
+for n in (2, 3, 4):
+    neg = noninteger(-rng.uniform(0, 30, 300))
+    fx[f"polygamma{n}_neg"] = pack(neg, special.polygamma(n, neg))
+
 with open(os.path.join(OUT, "special.json"), "w") as f:
     json.dump(fx, f, separators=(",", ":"))
 

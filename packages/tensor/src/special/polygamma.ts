@@ -1,4 +1,4 @@
-import { sinpi } from "./elementary.js";
+import { sinpi, tanpi } from "./elementary.js";
 
 /** B₂ⱼ/(2j)! for j = 1 … 10 (Euler–Maclaurin tail of the Hurwitz zeta function). */
 const B2J_OVER_FACT = [
@@ -38,8 +38,28 @@ export function hurwitzZeta(s: number, a: number): number {
 }
 
 /**
- * Polygamma ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! ζ(n + 1, x) for integer n ≥ 1 and x > 0; for n = 1 and x < 0 by reflection
- * ψ₁(x) = π²/sin²(πx) − ψ₁(1 − x). NaN elsewhere (non-positive integers give +∞ for even-order poles as scipy).
+ * Coefficients of the polynomial Pₙ with dⁿ/duⁿ cot u = Pₙ(cot u): P₀(c) = c, Pₙ₊₁ = −(1 + c²)·Pₙ′
+ * (index = power of c).
+ */
+function cotDerivativePoly(n: number): number[] {
+  let p = [0, 1];
+  for (let k = 0; k < n; k++) {
+    const d = p.slice(1).map((a, i) => a * (i + 1)); // Pₖ′
+    const q = new Array<number>(d.length + 2).fill(0);
+    d.forEach((a, i) => {
+      q[i] -= a;
+      q[i + 2] -= a;
+    });
+    p = q;
+  }
+  return p;
+}
+
+/**
+ * Polygamma ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! ζ(n + 1, x) for integer n ≥ 1 and x > 0. For x < 0 by reflection, the n-th
+ * derivative of ψ(1 − x) − ψ(x) = π cot(πx): ψ⁽ⁿ⁾(x) = (−1)ⁿ ψ⁽ⁿ⁾(1 − x) − πⁿ⁺¹ Pₙ(cot πx) (for n = 1,
+ * π²/sin²(πx) − ψ₁(1 − x)), as scipy and JAX. Non-positive integers give +∞ for odd n and NaN for even n (poles
+ * of both signs), as scipy.
  */
 export function polygammaScalar(n: number, x: number): number {
   if (Number.isNaN(x)) return x;
@@ -50,9 +70,12 @@ export function polygammaScalar(n: number, x: number): number {
     return (n % 2 === 1 ? f : -f) * hurwitzZeta(n + 1, x);
   }
   if (Number.isInteger(x)) return n % 2 === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
-  if (n === 1 && Number.isFinite(x)) {
-    const s = sinpi(x);
-    return (Math.PI * Math.PI) / (s * s) - polygammaScalar(1, 1 - x);
-  }
-  return Number.NaN;
+  if (!Number.isFinite(x)) return Number.NaN;
+  if (n === 1) return (Math.PI * Math.PI) / sinpi(x) ** 2 - polygammaScalar(1, 1 - x);
+  const c = 1 / tanpi(x);
+  const p = cotDerivativePoly(n);
+  let poly = 0;
+  for (let k = p.length - 1; k >= 0; k--) poly = poly * c + (p[k] as number);
+  const reflected = polygammaScalar(n, 1 - x);
+  return (n % 2 === 0 ? reflected : -reflected) - Math.PI ** (n + 1) * poly;
 }
