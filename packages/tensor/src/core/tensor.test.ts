@@ -180,6 +180,10 @@ describe("ops compute the expected values", () => {
     expect(g(t.tensor([0, 0])).toArray()).toEqual([0, 0]); // no 0·∞
     expect(g(t.tensor([0, 1])).toArray()).toEqual([1, 0]);
     expect(g(t.tensor([3, 2])).toArray()).toEqual([6, 9 * Math.log(3)]);
+    // a subnormal x at y = 0: 0·x⁻¹ would be 0·∞
+    const d0 = t.grad((a: t.Tensor) => t.pow(a, 0));
+    expect(d0(t.scalar(1e-310)).item()).toBe(0);
+    expect(d0(t.tensor(1e-40, { dtype: "float32" })).item()).toBe(0);
   });
 
   test("prod's gradient is the product of the other entries, also where entries are 0 (as JAX's)", () => {
@@ -189,6 +193,14 @@ describe("ops compute the expected values", () => {
     expect(g(t.tensor([0, 0, 3])).toArray()).toEqual([0, 0, 0]);
     expect(g(t.tensor([1.5, 2, 3, 4, 5])).toArray()).toEqual([120, 90, 60, 45, 36]);
     expect(g(t.tensor([7])).toArray()).toEqual([1]);
+    // an empty product (a reduced axis of length 0) has an empty gradient
+    expect(t.grad((v: t.Tensor) => t.prod(v, 1).sum())(t.zeros([2, 0])).shape).toEqual([2, 0]);
+    expect(t.grad((v: t.Tensor) => t.prod(v))(t.zeros([0, 3])).shape).toEqual([0, 3]);
+    // staged, its ones are broadcast literals: no array is captured as a constant
+    const staged = t.makeProgram((v: t.Tensor) => t.grad((u: t.Tensor) => t.prod(u, 1).sum())(v), [
+      t.zeros([64, 64]),
+    ] as never).program;
+    expect(staged.constants).toEqual([]);
     expect(
       t
         .hessian((v: t.Tensor) => t.prod(v))(t.tensor([0, 2, 3]))

@@ -24,7 +24,8 @@ function xTimes(a: Tensor, b: Tensor, g: (t: Tensor) => Tensor, lo: number, safe
 }
 
 /**
- * x·log(y) with 0·log(y) = 0 for any y (0·log 0 included), broadcasting, as `scipy.special.xlogy`.
+ * x·log(y) with 0·log(y) = 0 for any y (0·log 0 included), broadcasting, as `jax.scipy.special.xlogy`
+ * (scipy's gives NaN for y = NaN).
  * Derivatives are JAX's: ∂/∂x = log y, also at x = 0 (a Gamma or Beta shape of exactly 1 gets its gradient),
  * and ∂/∂y = x / y, which is 0 where x = 0 (no NaN at y = 0).
  * @example
@@ -36,7 +37,7 @@ export function xlogy(x: TensorLike, y: TensorLike): Tensor {
 }
 
 /**
- * x·log(1 + y) with 0·log1p(y) = 0 for any y, broadcasting, as `scipy.special.xlog1py`. Derivatives are
+ * x·log(1 + y) with 0·log1p(y) = 0 for any y, broadcasting, as `jax.scipy.special.xlog1py`. Derivatives are
  * JAX's: ∂/∂x = log1p y, also at x = 0, and ∂/∂y = x / (1 + y), 0 where x = 0.
  * @example
  * xlog1py([0, 1], [-1, 0]).toArray(); // → [0, 0]

@@ -1,10 +1,11 @@
 import { allocate } from "../core/dtype.js";
 import { arr, definePrimitive, type VjpRule } from "../core/primitive.js";
 import { sizeOf } from "../core/shape.js";
-import { type Tensor, type TensorLike, toTensor } from "../core/tensor.js";
+import { type Tensor, type TensorLike, toTensor, weakScalar } from "../core/tensor.js";
 import { bind } from "../core/trace.js";
-import { full } from "../creation.js";
+import { zerosLike } from "../internal/elementwise.js";
 import { normAxes, reducedShape, reduceInto } from "../internal/reduce.js";
+import { broadcastTo } from "./broadcast-to.js";
 import { concatenate } from "./concatenate.js";
 import { mul } from "./mul.js";
 import { reshape } from "./reshape.js";
@@ -31,7 +32,8 @@ export const reduceProdP = /* @__PURE__ */ definePrimitive("reduceProd", {
 function productsOfOthers(x: Tensor): Tensor {
   const r = x.shape.length - 1;
   const n = x.shape[r] as number;
-  const ones = (k: number): Tensor => full([...x.shape.slice(0, r), k], 1, x.dtype);
+  // broadcast literals: under jit they stay literals, not arrays of ones captured as constants
+  const ones = (k: number): Tensor => broadcastTo(weakScalar(1, x.dtype), [...x.shape.slice(0, r), k]);
   const at = (t: Tensor, from: number, to: number): Tensor =>
     slice(
       t,
@@ -59,14 +61,21 @@ export const reduceProdVjpRule: VjpRule<"reduceProd"> = (g, [x], _y, p) => {
   const perm = [...kept, ...axes];
   const keptShape = kept.map((i) => x.shape[i] as number);
   const n = axes.reduce((m, i) => m * (x.shape[i] as number), 1);
-  const others = productsOfOthers(reshape(transpose(x, perm), [...keptShape, n]));
-  const gRow = reshape(g, [...keptShape, 1]);
+  if (n === 0) return [zerosLike(x)]; // an empty product: no entries to differentiate
+  const inPlace = perm.every((a, i) => a === i);
+  const rows = reshape(inPlace ? x : transpose(x, perm), [...keptShape, n]);
   const back = reshape(
-    mul(gRow, others),
+    mul(reshape(g, [...keptShape, 1]), productsOfOthers(rows)),
     perm.map((i) => x.shape[i] as number),
   );
-  const inverse = perm.map((_, i) => perm.indexOf(i));
-  return [transpose(back, inverse)];
+  return [
+    inPlace
+      ? back
+      : transpose(
+          back,
+          perm.map((_, i) => perm.indexOf(i)),
+        ),
+  ];
 };
 
 /**

@@ -1,4 +1,4 @@
-import { sinpi, tanpi } from "./elementary.js";
+import { sinpi } from "./elementary.js";
 
 /** B₂ⱼ/(2j)! for j = 1 … 10 (Euler–Maclaurin tail of the Hurwitz zeta function). */
 const B2J_OVER_FACT = [
@@ -59,7 +59,7 @@ function cotDerivativePoly(n: number): number[] {
  * Polygamma ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! ζ(n + 1, x) for integer n ≥ 1 and x > 0. For x < 0 by reflection, the n-th
  * derivative of ψ(1 − x) − ψ(x) = π cot(πx): ψ⁽ⁿ⁾(x) = (−1)ⁿ ψ⁽ⁿ⁾(1 − x) − πⁿ⁺¹ Pₙ(cot πx) (for n = 1,
  * π²/sin²(πx) − ψ₁(1 − x)), as scipy and JAX. Non-positive integers give +∞ for odd n and NaN for even n (poles
- * of both signs), as scipy.
+ * of both signs; JAX gives NaN too, scipy −∞).
  */
 export function polygammaScalar(n: number, x: number): number {
   if (Number.isNaN(x)) return x;
@@ -72,7 +72,10 @@ export function polygammaScalar(n: number, x: number): number {
   if (Number.isInteger(x)) return n % 2 === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
   if (!Number.isFinite(x)) return Number.NaN;
   if (n === 1) return (Math.PI * Math.PI) / sinpi(x) ** 2 - polygammaScalar(1, 1 - x);
-  const c = 1 / tanpi(x);
+  // cot(πx) has period 1: reduce exactly, and make it exactly 0 at half-integers (tan(π/2) is finite in
+  // floating point, and its reciprocal 6e-17 would leave a wrong tail in Pₙ for large n or large |x|)
+  const r = x - Math.round(x);
+  const c = Math.abs(r) === 0.5 ? 0 : 1 / Math.tan(Math.PI * r);
   const p = cotDerivativePoly(n);
   let poly = 0;
   for (let k = p.length - 1; k >= 0; k--) poly = poly * c + (p[k] as number);

@@ -74,6 +74,14 @@ const unary: [string, (x: Tensor) => Tensor, string, number, number][] = [
   ["expm1", expm1, "expm1", 1e-12, 0],
 ];
 
+describe("polygamma at negative half-integers", () => {
+  test("cot(πx) is exactly 0 there: JAX's ψ⁽⁴⁾(−100000.5) = −5.99976e-20 (scipy's −4.95e-14 is off)", () => {
+    // jax.scipy.special.polygamma(4, -100000.5) in float64; the reflection term vanishes, so it is ψ⁽⁴⁾(100001.5)
+    expect(polygamma(4, -100000.5).item()).toBeCloseTo(-5.999760005499913e-20, 30);
+    expect(polygamma(4, -100000.5).item() / -5.999760005499913e-20).toBeCloseTo(1, 12);
+  });
+});
+
 describe("special functions match scipy.special", () => {
   for (const [name, f, key, tol, floor] of unary) {
     test(`${name} matches scipy on ${(fx[key] as Pts).x.length} points (bound ${tol})`, () => {
