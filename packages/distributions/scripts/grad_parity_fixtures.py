@@ -1,0 +1,92 @@
+"""NumPyro 0.21's log-densities and their gradients (with respect to every float parameter and, for continuous
+distributions, the value) at edge points: shape parameters of exactly 1, values at or near the ends of the
+support, probabilities at 0 and 1, counts of 0. For src/grad-parity.test.ts, which builds the same distributions
+through testing/cases.ts's FIXTURE_BUILDERS (parameter names as NumPyro's keyword arguments, camel-cased).
+
+Run:  <oracle python> packages/distributions/scripts/grad_parity_fixtures.py
+Writes packages/distributions/fixtures/grad-parity.json (non-finite numbers as "inf", "-inf", "nan").
+"""
+
+import json
+import math
+import os
+
+import jax
+import jax.numpy as jnp
+
+jax.config.update("jax_enable_x64", True)
+import numpyro.distributions as nd  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "fixtures", "grad-parity.json")
+
+# name -> (NumPyro constructor taking the parameters in this order, parameter names, discrete?, cases).
+# A case is (parameters, value). Parameter names are NumPyro's keyword arguments, camel-cased as Phlox's.
+C = {
+    "Normal": (nd.Normal, ["loc", "scale"], False, [((0.0, 1.0), 0.0), ((1.0, 2.0), -3.0)]),
+    "HalfNormal": (nd.HalfNormal, ["scale"], False, [((1.0,), 1e-300), ((2.0,), 1.0)]),
+    "LogNormal": (nd.LogNormal, ["loc", "scale"], False, [((0.0, 1.0), 1.0), ((0.5, 1.0), 1e-8)]),
+    "StudentT": (nd.StudentT, ["df", "loc", "scale"], False, [((1.0, 0.0, 1.0), 0.0), ((2.0, 1.0, 1.0), 1.0)]),
+    "Cauchy": (nd.Cauchy, ["loc", "scale"], False, [((0.0, 1.0), 0.0)]),
+    "Laplace": (nd.Laplace, ["loc", "scale"], False, [((0.0, 1.0), 2.0), ((1.0, 2.0), -1.0)]),
+    "AsymmetricLaplace": (nd.AsymmetricLaplace, ["loc", "scale", "asymmetry"], False, [((0.0, 1.0, 1.0), 0.5), ((0.0, 1.0, 2.0), -1.0)]),
+    "Logistic": (nd.Logistic, ["loc", "scale"], False, [((0.0, 1.0), 0.0), ((0.0, 1.0), 40.0)]),
+    "Gumbel": (nd.Gumbel, ["loc", "scale"], False, [((0.0, 1.0), 0.0), ((0.0, 1.0), -5.0)]),
+    "Exponential": (nd.Exponential, ["rate"], False, [((1.0,), 0.0), ((2.0,), 3.0)]),
+    "Gamma": (nd.Gamma, ["concentration", "rate"], False, [((1.0, 1.0), 0.5), ((1.0, 2.0), 3.0), ((2.0, 1.0), 1e-8)]),
+    "InverseGamma": (nd.InverseGamma, ["concentration", "rate"], False, [((1.0, 1.0), 0.5), ((2.0, 1.0), 3.0)]),
+    "Chi2": (nd.Chi2, ["df"], False, [((2.0,), 0.5), ((1.0,), 3.0)]),
+    "Beta": (nd.Beta, ["concentration1", "concentration0"], False, [((1.0, 1.0), 0.3), ((1.0, 2.0), 0.3), ((2.0, 1.0), 0.7), ((0.5, 0.5), 1e-6)]),
+    "BetaProportion": (nd.BetaProportion, ["mean", "concentration"], False, [((0.5, 2.0), 0.3), ((0.25, 4.0), 0.5)]),
+    "Kumaraswamy": (nd.Kumaraswamy, ["concentration1", "concentration0"], False, [((1.0, 1.0), 0.4), ((1.0, 2.0), 0.4), ((2.0, 1.0), 0.9)]),
+    "Pareto": (nd.Pareto, ["scale", "alpha"], False, [((1.0, 1.0), 2.0), ((2.0, 3.0), 2.5)]),
+    "Weibull": (nd.Weibull, ["scale", "concentration"], False, [((1.0, 1.0), 0.5), ((2.0, 1.5), 1e-6)]),
+    "Gompertz": (nd.Gompertz, ["concentration", "rate"], False, [((1.0, 1.0), 0.5), ((2.0, 0.5), 2.0)]),
+    "Levy": (nd.Levy, ["loc", "scale"], False, [((0.0, 1.0), 1.0)]),
+    "SoftLaplace": (nd.SoftLaplace, ["loc", "scale"], False, [((0.0, 1.0), 0.0), ((0.0, 1.0), 30.0)]),
+    "VonMises": (nd.VonMises, ["loc", "concentration"], False, [((0.0, 1.0), 0.5), ((0.0, 1e-8), 1.0), ((0.0, 50.0), 0.1)]),
+    "Bernoulli": (lambda p: nd.Bernoulli(probs=p), ["probs"], True, [((0.3,), 0.0), ((0.3,), 1.0), ((1e-12,), 0.0)]),
+    "Binomial": (lambda n, p: nd.Binomial(total_count=n, probs=p), ["totalCount", "probs"], True, [((5.0, 0.3), 0.0), ((5.0, 0.3), 5.0), ((5.0, 0.5), 2.0)]),
+    "Poisson": (nd.Poisson, ["rate"], True, [((1.0,), 0.0), ((2.5,), 3.0), ((1e-8,), 0.0)]),
+    "Geometric": (lambda p: nd.Geometric(probs=p), ["probs"], True, [((0.3,), 0.0), ((0.3,), 4.0), ((1.0,), 0.0)]),
+    "NegativeBinomial2": (nd.NegativeBinomial2, ["mean", "concentration"], True, [((2.0, 1.0), 0.0), ((2.0, 3.0), 4.0)]),
+    "GammaPoisson": (nd.GammaPoisson, ["concentration", "rate"], True, [((1.0, 1.0), 0.0), ((2.0, 0.5), 3.0)]),
+    "BetaBinomial": (lambda a, b, n: nd.BetaBinomial(a, b, total_count=n), ["concentration1", "concentration0", "totalCount"], True, [((1.0, 1.0, 5.0), 2.0), ((1.0, 2.0, 5.0), 0.0)]),
+    "ZeroInflatedPoisson": (nd.ZeroInflatedPoisson, ["gate", "rate"], True, [((0.2, 1.0), 0.0), ((0.2, 1.0), 2.0)]),
+}
+INT_PARAMS = {"totalCount"}
+
+
+def enc(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, (list, tuple)):
+        return [enc(u) for u in v]
+    if isinstance(v, dict):
+        return {k: enc(u) for k, u in v.items()}
+    return v
+
+
+out = {"numpyro": __import__("numpyro").__version__, "jax": jax.__version__, "cases": []}
+for name, (ctor, names, discrete, cases) in C.items():
+    for params, value in cases:
+        def lp(ps, x, ctor=ctor):
+            return ctor(*ps).log_prob(x)
+
+        ps = [jnp.asarray(p) for p in params]
+        x = jnp.asarray(value)
+        grads = jax.grad(lambda ps, x: lp(ps, x), argnums=0)(ps, x)
+        row = {
+            "dist": name,
+            "params": dict(zip(names, params)),
+            "value": value,
+            "logProb": float(lp(ps, x)),
+            "grad": {n: float(g) for n, g in zip(names, grads) if n not in INT_PARAMS},
+        }
+        if not discrete:
+            row["dValue"] = float(jax.grad(lambda x: lp(ps, x))(x))
+        out["cases"].append(row)
+
+with open(OUT, "w") as f:
+    json.dump(enc(out), f, separators=(",", ":"))
+print("wrote", OUT, len(out["cases"]), "cases")
