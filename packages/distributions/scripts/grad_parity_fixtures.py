@@ -13,6 +13,7 @@ import os
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 import numpyro.distributions as nd  # noqa: E402
@@ -53,6 +54,11 @@ C = {
     "GammaPoisson": (nd.GammaPoisson, ["concentration", "rate"], True, [((1.0, 1.0), 0.0), ((2.0, 0.5), 3.0)]),
     "BetaBinomial": (lambda a, b, n: nd.BetaBinomial(a, b, total_count=n), ["concentration1", "concentration0", "totalCount"], True, [((1.0, 1.0, 5.0), 2.0), ((1.0, 2.0, 5.0), 0.0)]),
     "ZeroInflatedPoisson": (nd.ZeroInflatedPoisson, ["gate", "rate"], True, [((0.2, 1.0), 0.0), ((0.2, 1.0), 2.0)]),
+    # vector parameters and values (Dirichlet(ones) is a common prior)
+    "Dirichlet": (nd.Dirichlet, ["concentration"], False, [(([1.0, 1.0, 1.0],), [0.2, 0.3, 0.5]), (([1.0, 2.0, 0.5],), [0.1, 0.6, 0.3])]),
+    "DirichletMultinomial": (lambda a, n: nd.DirichletMultinomial(a, total_count=n), ["concentration", "totalCount"], True, [(([1.0, 1.0, 1.0], 5.0), [2.0, 0.0, 3.0])]),
+    "Multinomial": (lambda n, p: nd.Multinomial(total_count=n, probs=p), ["totalCount", "probs"], True, [((5.0, [0.2, 0.3, 0.5]), [0.0, 2.0, 3.0])]),
+    "Categorical": (lambda p: nd.Categorical(probs=p), ["probs"], True, [(([0.2, 0.8],), 0.0), (([0.0, 1.0],), 1.0)]),
 }
 INT_PARAMS = {"totalCount"}
 
@@ -74,17 +80,17 @@ for name, (ctor, names, discrete, cases) in C.items():
             return ctor(*ps).log_prob(x)
 
         ps = [jnp.asarray(p) for p in params]
-        x = jnp.asarray(value)
+        x = jnp.asarray(value, dtype=jnp.int32 if name == "Categorical" else None)
         grads = jax.grad(lambda ps, x: lp(ps, x), argnums=0)(ps, x)
         row = {
             "dist": name,
             "params": dict(zip(names, params)),
             "value": value,
-            "logProb": float(lp(ps, x)),
-            "grad": {n: float(g) for n, g in zip(names, grads) if n not in INT_PARAMS},
+            "logProb": float(lp(ps, x)),  # one event: a scalar
+            "grad": {n: np.asarray(g).tolist() for n, g in zip(names, grads) if n not in INT_PARAMS},
         }
         if not discrete:
-            row["dValue"] = float(jax.grad(lambda x: lp(ps, x))(x))
+            row["dValue"] = np.asarray(jax.grad(lambda x: lp(ps, x))(x)).tolist()
         out["cases"].append(row)
 
 with open(OUT, "w") as f:
