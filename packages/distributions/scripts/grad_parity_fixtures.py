@@ -54,6 +54,15 @@ C = {
     "GammaPoisson": (nd.GammaPoisson, ["concentration", "rate"], True, [((1.0, 1.0), 0.0), ((2.0, 0.5), 3.0)]),
     "BetaBinomial": (lambda a, b, n: nd.BetaBinomial(a, b, total_count=n), ["concentration1", "concentration0", "totalCount"], True, [((1.0, 1.0, 5.0), 2.0), ((1.0, 2.0, 5.0), 0.0)]),
     "ZeroInflatedPoisson": (nd.ZeroInflatedPoisson, ["gate", "rate"], True, [((0.2, 1.0), 0.0), ((0.2, 1.0), 2.0)]),
+    "Uniform": (nd.Uniform, ["low", "high"], False, [((0.0, 1.0), 0.5), ((-1.0, 3.0), 2.9)]),
+    "LogUniform": (nd.LogUniform, ["low", "high"], False, [((1.0, 10.0), 2.0)]),
+    "TruncatedNormal": (lambda m, s, lo, hi: nd.TruncatedNormal(m, s, low=lo, high=hi), ["loc", "scale", "low", "high"], False, [((0.0, 1.0, 0.0, 2.0), 0.5), ((1.0, 0.5, -1.0, 1.0), 0.99)]),
+    "TruncatedCauchy": (lambda m, s, lo, hi: nd.TruncatedCauchy(m, s, low=lo, high=hi), ["loc", "scale", "low", "high"], False, [((0.0, 1.0, 0.0, 2.0), 0.5)]),
+    "NegativeBinomial": (lambda n, p: nd.NegativeBinomialProbs(n, probs=p), ["totalCount", "probs"], True, [((1.0, 0.3), 0.0), ((3.0, 0.6), 4.0)]),
+    "ZeroInflatedNegativeBinomial2": (lambda m, c, g: nd.ZeroInflatedNegativeBinomial2(m, c, gate=g), ["mean", "concentration", "gate"], True, [((2.0, 1.0, 0.3), 0.0), ((2.0, 1.0, 0.3), 3.0)]),
+    # a bound at the loc: the base cdf's derivative at its median (atan′(0), Laplace's cdf at its loc)
+    "LeftTruncatedLaplace": (lambda m, s, lo: nd.TruncatedDistribution(nd.Laplace(m, s), low=lo), ["loc", "scale", "low"], False, [((0.0, 1.0, 0.0), 0.5), ((1.0, 2.0, 0.0), 0.5)]),
+    "FoldedNormal": (lambda m, s: nd.FoldedDistribution(nd.Normal(m, s)), ["loc", "scale"], False, [((0.0, 1.0), 0.5), ((1.0, 2.0), 1e-8)]),
     # vector parameters and values (Dirichlet(ones) is a common prior)
     "Dirichlet": (nd.Dirichlet, ["concentration"], False, [(([1.0, 1.0, 1.0],), [0.2, 0.3, 0.5]), (([1.0, 2.0, 0.5],), [0.1, 0.6, 0.3])]),
     "DirichletMultinomial": (lambda a, n: nd.DirichletMultinomial(a, total_count=n), ["concentration", "totalCount"], True, [(([1.0, 1.0, 1.0], 5.0), [2.0, 0.0, 3.0])]),

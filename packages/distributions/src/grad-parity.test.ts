@@ -33,6 +33,9 @@ const close = (a: number, b: number, rtol: number): boolean =>
  */
 const DEVIATIONS: Record<string, { logProb?: number; grad?: Record<string, Num> }> = {
   "Geometric(probs=1; x = 0)": { logProb: 0, grad: { probs: 1 } },
+  // a bound at the loc: NumPyro's Laplace cdf, 0.5 − 0.5·sign(z)·expm1(−|z|), has derivative 0 at z = 0 (sign′ = 0),
+  // so its gradients in loc and low miss the mass term; central differences give Phlox's 0 and 1
+  "LeftTruncatedLaplace(loc=0, scale=1, low=0; x = 0.5)": { grad: { loc: 0, low: 1 } },
   // a zero-probability category keeps a finite gradient (0) in Phlox; NumPyro's log(0) makes it NaN
   "Categorical(probs=0,1; x = 1)": { grad: { probs: [0, 1] } },
 };

@@ -5,6 +5,7 @@ import {
   add,
   div,
   expm1,
+  ge,
   type Key,
   log,
   log1p,
@@ -16,6 +17,7 @@ import {
   type Tensor,
   type TensorLike,
   uniform,
+  where,
 } from "../internal/ops.js";
 import { rejectUndefinedArgs } from "../internal/util.js";
 
@@ -39,13 +41,16 @@ export class Laplace extends LocScaleDistribution {
     const z = div(abs(sub(value, this.loc)), this.scale);
     return sub(neg(z), log(mul(2, this.scale)));
   }
+  // cdf and icdf select a branch on the sign instead of multiplying by sign(z): sign′ = 0 and abs′(0) = 0 would
+  // make their derivatives 0 at the loc (the median); the values are the same bit for bit.
   override cdf(value: TensorLike): Tensor {
     const z = div(sub(value, this.loc), this.scale);
-    return sub(0.5, mul(mul(0.5, sign(z)), expm1(neg(abs(z)))));
+    return where(ge(z, 0), sub(0.5, mul(0.5, expm1(neg(z)))), add(0.5, mul(0.5, expm1(z))));
   }
   override icdf(q: TensorLike): Tensor {
     const a = sub(q, 0.5);
-    return sub(this.loc, mul(mul(this.scale, sign(a)), log1p(mul(-2, abs(a)))));
+    const s = this.scale;
+    return where(ge(a, 0), sub(this.loc, mul(s, log1p(mul(-2, a)))), add(this.loc, mul(s, log1p(mul(2, a)))));
   }
   override get mean(): Tensor {
     return this.loc;

@@ -1,9 +1,9 @@
 import {
-  abs,
   add,
   asTensor,
   broadcastTo,
   div,
+  ge,
   gt,
   mul,
   neg,
@@ -46,10 +46,14 @@ function poly(z: Tensor, c: readonly number[], monic: boolean): Tensor {
   return r;
 }
 
-/** Elementwise arctangent, written with tensor ops (Cephes `atan` algorithm). */
+/**
+ * Elementwise arctangent, written with tensor ops (Cephes `atan` algorithm). |x| is a selection on x ≥ 0, not
+ * `abs`: abs′(0) = sign(0) = 0 would make atan′(0) 0 instead of 1 (as in Cauchy's cdf at its loc).
+ */
 export function atan(x: TensorLike): Tensor {
   const xt = asTensor(x);
-  const a = abs(xt);
+  const nonNegative = ge(xt, 0);
+  const a = where(nonNegative, xt, neg(xt));
   const big = gt(a, T3P8);
   const mid = gt(a, 0.66);
   const safeBig = where(big, a, 1);
@@ -58,7 +62,7 @@ export function atan(x: TensorLike): Tensor {
   const z = mul(xr, xr);
   const r = div(mul(z, poly(z, P, false)), poly(z, Q, true));
   const res = add(y0, add(mul(xr, r), xr));
-  return where(gt(xt, 0), res, neg(res)).add(mul(xt, 0));
+  return where(nonNegative, res, neg(res)).add(mul(xt, 0));
 }
 
 /** tan(x) via sin/cos. */
