@@ -68,8 +68,13 @@ C = {
     "DirichletMultinomial": (lambda a, n: nd.DirichletMultinomial(a, total_count=n), ["concentration", "totalCount"], True, [(([1.0, 1.0, 1.0], 5.0), [2.0, 0.0, 3.0])]),
     "Multinomial": (lambda n, p: nd.Multinomial(total_count=n, probs=p), ["totalCount", "probs"], True, [((5.0, [0.2, 0.3, 0.5]), [0.0, 2.0, 3.0])]),
     "Categorical": (lambda p: nd.Categorical(probs=p), ["probs"], True, [(([0.2, 0.8],), 0.0), (([0.0, 1.0],), 1.0)]),
+    "MultivariateNormal": (lambda m, L: nd.MultivariateNormal(m, scale_tril=L), ["loc", "scaleTril"], False, [(([0.0, 1.0], [[1.0, 0.0], [0.5, 2.0]]), [0.0, 1.0]), (([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]]), [0.3, -0.2])]),
+    "MultivariateStudentT": (lambda df, m, L: nd.MultivariateStudentT(df, m, L), ["df", "loc", "scaleTril"], False, [((1.0, [0.0, 1.0], [[1.0, 0.0], [0.5, 2.0]]), [0.0, 1.0])]),
+    "LowRankMultivariateNormal": (nd.LowRankMultivariateNormal, ["loc", "covFactor", "covDiag"], False, [(([0.0, 1.0], [[1.0], [0.5]], [1.0, 2.0]), [0.0, 1.0])]),
+    "GaussianRandomWalk": (lambda s, n: nd.GaussianRandomWalk(s, num_steps=int(n)), ["scale", "numSteps"], False, [((1.0, 3), [0.0, 0.0, 0.0]), ((2.0, 3), [0.5, -1.0, 0.0])]),
+    "OrderedLogistic": (nd.OrderedLogistic, ["predictor", "cutpoints"], True, [((0.0, [-1.0, 0.0, 1.0]), 0.0), ((0.0, [-1.0, 0.0, 1.0]), 3.0), ((0.5, [-1.0, 0.0, 1.0]), 2.0)]),
 }
-INT_PARAMS = {"totalCount"}
+INT_PARAMS = {"totalCount", "numSteps"}
 
 
 def enc(v):
@@ -88,15 +93,24 @@ for name, (ctor, names, discrete, cases) in C.items():
         def lp(ps, x, ctor=ctor):
             return ctor(*ps).log_prob(x)
 
-        ps = [jnp.asarray(p) for p in params]
-        x = jnp.asarray(value, dtype=jnp.int32 if name == "Categorical" else None)
-        grads = jax.grad(lambda ps, x: lp(ps, x), argnums=0)(ps, x)
+        # integer parameters (counts, steps) stay Python numbers: only the float ones are differentiated
+        ps = [p if n in INT_PARAMS else jnp.asarray(p) for n, p in zip(names, params)]
+        x = jnp.asarray(value, dtype=jnp.int32 if name in ("Categorical", "OrderedLogistic") else None)
+        fl = [i for i, n in enumerate(names) if n not in INT_PARAMS]
+
+        def lp_float(fs, x, ps=ps, fl=fl, lp=lp):
+            full = list(ps)
+            for i, f in zip(fl, fs):
+                full[i] = f
+            return lp(full, x)
+
+        grads = jax.grad(lp_float)([ps[i] for i in fl], x)
         row = {
             "dist": name,
             "params": dict(zip(names, params)),
             "value": value,
             "logProb": float(lp(ps, x)),  # one event: a scalar
-            "grad": {n: np.asarray(g).tolist() for n, g in zip(names, grads) if n not in INT_PARAMS},
+            "grad": {names[i]: np.asarray(g).tolist() for i, g in zip(fl, grads)},
         }
         if not discrete:
             row["dValue"] = np.asarray(jax.grad(lambda x: lp(ps, x))(x)).tolist()

@@ -8,7 +8,7 @@ import { FIXTURE_BUILDERS } from "./testing/cases.js";
 // NumPyro's log-densities and gradients at edge points (fixtures/grad-parity.json, from
 // scripts/grad_parity_fixtures.py): shapes of exactly 1, values near the ends of the support, probabilities
 // near 0 and 1, counts of 0.
-type Num = number | number[];
+type Num = number | number[] | number[][];
 interface Case {
   dist: string;
   params: Record<string, Num>;
@@ -57,13 +57,16 @@ describe(`log-densities and their gradients at edge points equal NumPyro ${fx.nu
       const make = (p: Record<string, Num | Tensor>) => (build as NonNullable<typeof build>)(p as never);
       const rtol = RTOL[c.dist] ?? 1e-10;
       // the value as a tensor: an integer index for Categorical, float64 otherwise
-      const value = c.dist === "Categorical" ? tensor(c.value, { dtype: "int32" }) : tensor(c.value);
+      const value =
+        c.dist === "Categorical" || c.dist === "OrderedLogistic"
+          ? tensor(c.value, { dtype: "int32" })
+          : tensor(c.value);
       const lp = make(c.params).logProb(value).item();
       const wantLp = dev?.logProb ?? c.logProb;
       expect(close(lp, wantLp, rtol), `logProb ${lp}, expected ${wantLp} (NumPyro ${c.logProb})`).toBe(true);
       const same = (got: Tensor, want: Num): boolean => {
         const g = [got.toArray()].flat(2) as number[];
-        const w = [want].flat();
+        const w = [want].flat(2) as number[];
         return g.length === w.length && g.every((v, i) => close(v, w[i] as number, rtol));
       };
       for (const [k, numpyro] of Object.entries(c.grad)) {
