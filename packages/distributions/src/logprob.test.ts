@@ -1,8 +1,11 @@
 import { grad, jit, slice, type Tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { Beta } from "./continuous/beta.js";
+import { Cauchy } from "./continuous/cauchy.js";
 import { Gamma } from "./continuous/gamma.js";
+import { HalfCauchy } from "./continuous/half-cauchy.js";
 import { Kumaraswamy } from "./continuous/kumaraswamy.js";
+import { Laplace } from "./continuous/laplace.js";
 import { Distribution } from "./distribution.js";
 import { asTensor, values } from "./internal/ops.js";
 import { Dirichlet } from "./multivariate/dirichlet.js";
@@ -155,5 +158,22 @@ describe("gradients at a shape parameter of exactly 1 (xlogy's ∂/∂x at x = 0
     fdCheck((p) => new Gamma(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.7).sum(), [1, 2]);
     fdCheck((p) => new Kumaraswamy(slice(p, [0], [1]), slice(p, [1], [2])).logProb(0.4).sum(), [1, 1]);
     fdCheck((p) => new Dirichlet(p).logProb(asTensor([0.2, 0.3, 0.5])).sum(), [1, 1, 1]);
+  });
+});
+
+describe("cdf derivatives at the median and far in the tails (Laplace, Cauchy)", () => {
+  it("Laplace's cdf has slope 1/(2·scale) at its loc and 0, not NaN, beyond exp's range", () => {
+    const slope = (loc: number, scale: number, x: number): number =>
+      values(grad((v: Tensor) => new Laplace(loc, scale).cdf(v))(asTensor(x)) as Tensor)[0] as number;
+    expect(slope(0, 1, 0)).toBe(0.5);
+    expect(slope(1, 2, 1)).toBe(0.25);
+    for (const x of [800, -800, 1e300, Infinity, -Infinity]) expect(slope(0, 1, x) === 0).toBe(true); // ±0
+    const dloc = values(grad((l: Tensor) => new Laplace(l, 1).cdf(-800))(asTensor(0)) as Tensor)[0];
+    expect(dloc === 0).toBe(true);
+  });
+  it("Cauchy's cdf has slope 1/(π·scale) at its loc (atan′(0) = 1), and atan(−0) stays −0", () => {
+    const g = grad((l: Tensor) => new Cauchy(l, 2).cdf(0))(asTensor(0)) as Tensor;
+    expect(values(g)[0]).toBeCloseTo(-1 / (2 * Math.PI), 15);
+    expect(Object.is(values(new HalfCauchy(1).cdf(-0))[0], -0)).toBe(true);
   });
 });

@@ -45,7 +45,11 @@ export class Laplace extends LocScaleDistribution {
   // make their derivatives 0 at the loc (the median); the values are the same bit for bit.
   override cdf(value: TensorLike): Tensor {
     const z = div(sub(value, this.loc), this.scale);
-    return where(ge(z, 0), sub(0.5, mul(0.5, expm1(neg(z)))), add(0.5, mul(0.5, expm1(z))));
+    // one expm1 of −|z| (|z| as a selection too): separate expm1(−z) and expm1(z) branches would overflow in the
+    // unselected one far in the tails, and its 0·∞ would make the gradient NaN
+    const nonNegative = ge(z, 0);
+    const e = expm1(neg(where(nonNegative, z, neg(z))));
+    return where(nonNegative, sub(0.5, mul(0.5, e)), add(0.5, mul(0.5, e)));
   }
   override icdf(q: TensorLike): Tensor {
     const a = sub(q, 0.5);

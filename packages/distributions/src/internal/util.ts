@@ -3,6 +3,7 @@ import {
   asTensor,
   broadcastTo,
   div,
+  eq,
   ge,
   gt,
   mul,
@@ -62,7 +63,8 @@ export function atan(x: TensorLike): Tensor {
   const z = mul(xr, xr);
   const r = div(mul(z, poly(z, P, false)), poly(z, Q, true));
   const res = add(y0, add(mul(xr, r), xr));
-  return where(nonNegative, res, neg(res)).add(mul(xt, 0));
+  // x itself at ±0: atan(−0) = −0 as Math.atan (the selection above would give +0), with derivative 1
+  return where(eq(xt, 0), xt, where(nonNegative, res, neg(res)).add(mul(xt, 0)));
 }
 
 /** tan(x) via sin/cos. */
