@@ -72,9 +72,11 @@ C = {
     "MultivariateStudentT": (lambda df, m, L: nd.MultivariateStudentT(df, m, L), ["df", "loc", "scaleTril"], False, [((1.0, [0.0, 1.0], [[1.0, 0.0], [0.5, 2.0]]), [0.0, 1.0])]),
     "LowRankMultivariateNormal": (nd.LowRankMultivariateNormal, ["loc", "covFactor", "covDiag"], False, [(([0.0, 1.0], [[1.0], [0.5]], [1.0, 2.0]), [0.0, 1.0])]),
     "GaussianRandomWalk": (lambda s, n: nd.GaussianRandomWalk(s, num_steps=int(n)), ["scale", "numSteps"], False, [((1.0, 3), [0.0, 0.0, 0.0]), ((2.0, 3), [0.5, -1.0, 0.0])]),
+    "MixtureSameFamilyNormal": (lambda w, m, sd: nd.MixtureSameFamily(nd.Categorical(probs=w), nd.Normal(m, sd)), ["probs", "loc", "scale"], False, [(([0.3, 0.7], [0.0, 0.0], [1.0, 1.0]), 0.0), (([0.2, 0.3, 0.5], [-1.0, 0.0, 2.0], [1.0, 0.5, 2.0]), 0.7), (([1.0, 3.0], [0.0, 1.0], [1.0, 1.0]), 0.5)]),
+    "LKJCholesky": (lambda d, c: nd.LKJCholesky(int(d), c), ["dimension", "concentration"], False, [((3, 1.0), [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), ((2, 2.0), [[1.0, 0.0], [0.6, 0.8]])]),
     "OrderedLogistic": (nd.OrderedLogistic, ["predictor", "cutpoints"], True, [((0.0, [-1.0, 0.0, 1.0]), 0.0), ((0.0, [-1.0, 0.0, 1.0]), 3.0), ((0.5, [-1.0, 0.0, 1.0]), 2.0)]),
 }
-INT_PARAMS = {"totalCount", "numSteps"}
+INT_PARAMS = {"totalCount", "numSteps", "dimension"}
 
 
 def enc(v):

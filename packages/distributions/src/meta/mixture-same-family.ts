@@ -2,7 +2,7 @@ import type { Constraint } from "../constraints/constraint.js";
 import type { Categorical } from "../discrete/categorical.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import { oneHot } from "../internal/categorical-helpers.js";
-import { select } from "../internal/mixture-helpers.js";
+import { mixingLogProbs, select } from "../internal/mixture-helpers.js";
 import {
   add,
   asTensor,
@@ -63,7 +63,7 @@ export class MixtureSameFamily extends Distribution {
     const e = this.eventDim;
     const x = reshape(v, [...v.shape.slice(0, v.shape.length - e), 1, ...v.shape.slice(v.shape.length - e)]);
     const lp = this.componentDistribution.logProb(x); // [..., K]
-    return logSumExp(add(lp, this.mixingDistribution.logits), -1);
+    return logSumExp(add(lp, mixingLogProbs(this.mixingDistribution)), -1);
   }
   /** Σₖ wₖ Fₖ(x) for univariate components. */
   override cdf(value: TensorLike): Tensor {

@@ -2,7 +2,7 @@ import type { Constraint } from "../constraints/constraint.js";
 import type { Categorical } from "../discrete/categorical.js";
 import { Distribution, type DistributionOptions } from "../distribution.js";
 import { oneHot } from "../internal/categorical-helpers.js";
-import { select } from "../internal/mixture-helpers.js";
+import { mixingLogProbs, select } from "../internal/mixture-helpers.js";
 import {
   add,
   concatenate,
@@ -62,7 +62,7 @@ export class Mixture extends Distribution {
       const lp = d.logProb(value);
       return reshape(lp, [...lp.shape, 1]);
     });
-    return logSumExp(add(concatenate(lps, -1), this.mixingDistribution.logits), -1);
+    return logSumExp(add(concatenate(lps, -1), mixingLogProbs(this.mixingDistribution)), -1);
   }
   /** Σₖ wₖ Fₖ(x) for univariate components. */
   override cdf(value: TensorLike): Tensor {
