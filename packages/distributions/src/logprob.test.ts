@@ -6,8 +6,12 @@ import { Gamma } from "./continuous/gamma.js";
 import { HalfCauchy } from "./continuous/half-cauchy.js";
 import { Kumaraswamy } from "./continuous/kumaraswamy.js";
 import { Laplace } from "./continuous/laplace.js";
+import { Normal } from "./continuous/normal.js";
+import { Categorical } from "./discrete/categorical.js";
 import { Distribution } from "./distribution.js";
 import { asTensor, values } from "./internal/ops.js";
+import { MixtureGeneral } from "./meta/mixture-general.js";
+import { MixtureSameFamily } from "./meta/mixture-same-family.js";
 import { Dirichlet } from "./multivariate/dirichlet.js";
 import { FIXTURE_BUILDERS, LOGPROB_RTOL } from "./testing/cases.js";
 import { flat, loadScipyFixtures, maxRelErr } from "./testing/fixtures.js";
@@ -175,5 +179,24 @@ describe("cdf derivatives at the median and far in the tails (Laplace, Cauchy)",
     const g = grad((l: Tensor) => new Cauchy(l, 2).cdf(0))(asTensor(0)) as Tensor;
     expect(values(g)[0]).toBeCloseTo(-1 / (2 * Math.PI), 15);
     expect(Object.is(values(new HalfCauchy(1).cdf(-0))[0], -0)).toBe(true);
+  });
+});
+
+describe("mixtures normalise their weights (NumPyro's log_softmax of the mixing logits)", () => {
+  it("MixtureGeneral and MixtureSameFamily with weights [1, 3] equal those with [0.25, 0.75]", () => {
+    const comps = [new Normal(0, 1), new Normal(1, 2)];
+    const general = (w: number[]) =>
+      new MixtureGeneral(new Categorical({ probs: w }), comps).logProb(0.5).item();
+    expect(general([1, 3])).toBeCloseTo(general([0.25, 0.75]), 14);
+    const same = (w: number[]) =>
+      new MixtureSameFamily(new Categorical({ probs: w }), new Normal([0, 1], [1, 2])).logProb(0.5).item();
+    expect(same([1, 3])).toBeCloseTo(same([0.25, 0.75]), 14);
+    expect(same([0.25, 0.75])).toBeCloseTo(
+      Math.log(
+        (0.25 * Math.exp(-0.125)) / Math.sqrt(2 * Math.PI) +
+          (0.75 * Math.exp(-0.03125)) / (2 * Math.sqrt(2 * Math.PI)),
+      ),
+      14,
+    );
   });
 });
