@@ -63,6 +63,12 @@ C = {
     # a bound at the loc: the base cdf's derivative at its median (atan′(0), Laplace's cdf at its loc)
     "LeftTruncatedLaplace": (lambda m, s, lo: nd.TruncatedDistribution(nd.Laplace(m, s), low=lo), ["loc", "scale", "low"], False, [((0.0, 1.0, 0.0), 0.5), ((1.0, 2.0, 0.0), 0.5)]),
     "FoldedNormal": (lambda m, s: nd.FoldedDistribution(nd.Normal(m, s)), ["loc", "scale"], False, [((0.0, 1.0), 0.5), ((1.0, 2.0), 1e-8)]),
+    # NumPyro-only distributions (built by grad-parity.test.ts itself, positional arguments in this order)
+    "AsymmetricLaplaceQuantile": (nd.AsymmetricLaplaceQuantile, ["loc", "scale", "quantile"], False, [((0.0, 1.0, 0.25), 1.0), ((0.0, 2.0, 0.5), -1.0)]),
+    "Dagum": (nd.Dagum, ["concentration", "sharpness", "scale"], False, [((1.0, 1.0, 1.0), 0.5), ((2.0, 3.0, 1.5), 1.0)]),
+    "DoublyTruncatedPowerLaw": (nd.DoublyTruncatedPowerLaw, ["alpha", "low", "high"], False, [((0.5, 1.0, 3.0), 2.0), ((0.0, 1.0, 3.0), 2.0), ((-1.0, 1.0, 3.0), 2.0)]),
+    "LowerTruncatedPowerLaw": (nd.LowerTruncatedPowerLaw, ["alpha", "low"], False, [((-2.5, 1.0), 2.0), ((-1.5, 0.5), 0.5)]),
+    "BetaNegativeBinomial": (nd.BetaNegativeBinomial, ["concentration1", "concentration0", "n"], True, [((1.0, 1.0, 2.0), 0.0), ((2.0, 3.0, 4.0), 3.0)]),
     # vector parameters and values (Dirichlet(ones) is a common prior)
     "Dirichlet": (nd.Dirichlet, ["concentration"], False, [(([1.0, 1.0, 1.0],), [0.2, 0.3, 0.5]), (([1.0, 2.0, 0.5],), [0.1, 0.6, 0.3])]),
     "DirichletMultinomial": (lambda a, n: nd.DirichletMultinomial(a, total_count=n), ["concentration", "totalCount"], True, [(([1.0, 1.0, 1.0], 5.0), [2.0, 0.0, 3.0])]),
