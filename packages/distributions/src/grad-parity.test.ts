@@ -42,9 +42,10 @@ const DEVIATIONS: Record<string, { logProb?: number; grad?: Record<string, Num> 
   // a bound at the loc: NumPyro's Laplace cdf, 0.5 − 0.5·sign(z)·expm1(−|z|), has derivative 0 at z = 0 (sign′ = 0),
   // so its gradients in loc and low miss the mass term; central differences give Phlox's 0 and 1
   "LeftTruncatedLaplace(loc=0, scale=1, low=0; x = 0.5)": { grad: { loc: 0, low: 1 } },
-  // NumPyro 0.21's custom JVP of DoublyTruncatedPowerLaw gets ∂/∂low and ∂/∂high wrong (its factor
-  // (1+α)²·x^α/(high^{1+α} − low^{1+α})² should be (1+α)/(high^{1+α} − low^{1+α})); Phlox's are those of
-  // −log Z = −log((high^{1+α} − low^{1+α})/(1+α)), and central differences agree (uniform α = 0: ±1/(high − low))
+  // NumPyro 0.21's custom JVP of DoublyTruncatedPowerLaw gives ∂/∂low and ∂/∂high of the density, not of the
+  // log-density (off by a factor p(x)), with the wrong sign for ∂/∂high where α ≠ −1; Phlox's are those of
+  // −log Z, Z = (high^{1+α} − low^{1+α})/(1+α) or log(high/low) at α = −1, and central differences agree
+  // (uniform α = 0: ±1/(high − low))
   "DoublyTruncatedPowerLaw(alpha=0.5, low=1, high=3; x = 2)": {
     grad: { low: 0.35747033207922874, high: -0.619156777359743 },
   },

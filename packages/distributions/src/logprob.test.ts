@@ -191,6 +191,12 @@ describe("mixtures normalise their weights (NumPyro's log_softmax of the mixing 
     const same = (w: number[]) =>
       new MixtureSameFamily(new Categorical({ probs: w }), new Normal([0, 1], [1, 2])).logProb(0.5).item();
     expect(same([1, 3])).toBeCloseTo(same([0.25, 0.75]), 14);
+    // a zero weight: finite value, and gradient 0 on that weight (no NaN from log 0)
+    const g = grad((w: Tensor) =>
+      new MixtureSameFamily(new Categorical({ probs: w }), new Normal([0, 1, 2], 1)).logProb(0.5),
+    )(asTensor([0, 0.4, 0.6])) as Tensor;
+    expect(values(g).every(Number.isFinite)).toBe(true);
+    expect(values(g)[0]).toBe(0);
     expect(same([0.25, 0.75])).toBeCloseTo(
       Math.log(
         (0.25 * Math.exp(-0.125)) / Math.sqrt(2 * Math.PI) +
