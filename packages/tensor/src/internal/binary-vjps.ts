@@ -16,12 +16,11 @@ import { zerosLike } from "./elementwise.js";
  * else is y = 0 special-cased, so d/dx keeps its derivative in y (∂²/∂x∂y = 1/x at y = 0, as JAX's).
  */
 export function powVjp(g: Tensor, x: Tensor, y: Tensor, out: Tensor): (Tensor | null)[] {
-  const z = zerosLike(x);
+  const one = add(zerosLike(x), 1);
   const minNormal = x.dtype === "float32" ? 1.1754943508222875e-38 : 2.2250738585072014e-308;
-  const tiny = select(lt(abs(x), minNormal), add(z, 1), x);
-  const xs = select(eq(y, 0), tiny, x);
+  const xs = select(eq(y, 0), select(lt(abs(x), minNormal), one, x), x);
   const dx = mul(g, mul(y, pow(xs, sub(y, 1))));
-  const dy = mul(g, mul(out, log(select(eq(x, 0), add(z, 1), x))));
+  const dy = mul(g, mul(out, log(select(eq(x, 0), one, x))));
   return [dx, dy];
 }
 

@@ -5,6 +5,7 @@ import { eq } from "../primitives/eq.js";
 import { gt } from "../primitives/gt.js";
 import { log } from "../primitives/log.js";
 import { log1p } from "../primitives/log1p.js";
+import { logicalAnd } from "../primitives/logical-and.js";
 import { lt } from "../primitives/lt.js";
 import { mul } from "../primitives/mul.js";
 import { where } from "../primitives/select.js";
@@ -18,7 +19,7 @@ import { where } from "../primitives/select.js";
  */
 function xTimes(a: Tensor, b: Tensor, g: (t: Tensor) => Tensor, lo: number, safe: number): Tensor {
   const zero = eq(a, 0);
-  const ok = where(gt(b, lo), lt(b, Number.POSITIVE_INFINITY), false);
+  const ok = logicalAnd(gt(b, lo), lt(b, Number.POSITIVE_INFINITY));
   const ag = mul(a, g(where(zero, where(ok, b, safe), b)));
   return add(where(zero, 0, ag), where(zero, ag, 0));
 }

@@ -40,13 +40,13 @@ function productsOfOthers(x: Tensor): Tensor {
       t.shape.map((_, i) => (i === r ? from : 0)),
       t.shape.map((d, i) => (i === r ? to : d)),
     );
+  if (n === 1) return ones(1);
   let left = x; // inclusive products from the left
   let right = x; // inclusive products from the right
   for (let d = 1; d < n; d *= 2) {
     left = mul(left, concatenate([ones(d), at(left, 0, n - d)], r));
     right = mul(right, concatenate([at(right, d, n), ones(d)], r));
   }
-  if (n === 1) return ones(1);
   return mul(concatenate([ones(1), at(left, 0, n - 1)], r), concatenate([at(right, 1, n), ones(1)], r));
 }
 

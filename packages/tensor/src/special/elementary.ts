@@ -19,6 +19,12 @@ export function sinpi(x: number): number {
   return n % 2 === 0 ? s : -s;
 }
 
+/** cot(πx) with exact argument reduction (period 1), exactly 0 at half-integers (where 1/tan(π/2) is 6e-17). */
+export function cotpi(x: number): number {
+  const r = x - Math.round(x);
+  return Math.abs(r) === 0.5 ? 0 : 1 / Math.tan(Math.PI * r);
+}
+
 /** tan(πx) with exact argument reduction (period 1). */
 export function tanpi(x: number): number {
   return Math.tan(Math.PI * (x - Math.round(x)));

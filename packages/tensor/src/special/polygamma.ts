@@ -1,4 +1,4 @@
-import { sinpi } from "./elementary.js";
+import { cotpi, sinpi } from "./elementary.js";
 
 /** B₂ⱼ/(2j)! for j = 1 … 10 (Euler–Maclaurin tail of the Hurwitz zeta function). */
 const B2J_OVER_FACT = [
@@ -37,11 +37,16 @@ export function hurwitzZeta(s: number, a: number): number {
   return acc + sum;
 }
 
+/** Pₙ by n, built once per order (polygamma runs per element). */
+const COT_POLYS: number[][] = [];
+
 /**
  * Coefficients of the polynomial Pₙ with dⁿ/duⁿ cot u = Pₙ(cot u): P₀(c) = c, Pₙ₊₁ = −(1 + c²)·Pₙ′
  * (index = power of c).
  */
 function cotDerivativePoly(n: number): number[] {
+  const cached = COT_POLYS[n];
+  if (cached) return cached;
   let p = [0, 1];
   for (let k = 0; k < n; k++) {
     const d = p.slice(1).map((a, i) => a * (i + 1)); // Pₖ′
@@ -52,6 +57,7 @@ function cotDerivativePoly(n: number): number[] {
     });
     p = q;
   }
+  COT_POLYS[n] = p;
   return p;
 }
 
@@ -72,10 +78,8 @@ export function polygammaScalar(n: number, x: number): number {
   if (Number.isInteger(x)) return n % 2 === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
   if (!Number.isFinite(x)) return Number.NaN;
   if (n === 1) return (Math.PI * Math.PI) / sinpi(x) ** 2 - polygammaScalar(1, 1 - x);
-  // cot(πx) has period 1: reduce exactly, and make it exactly 0 at half-integers (tan(π/2) is finite in
-  // floating point, and its reciprocal 6e-17 would leave a wrong tail in Pₙ for large n or large |x|)
-  const r = x - Math.round(x);
-  const c = Math.abs(r) === 0.5 ? 0 : 1 / Math.tan(Math.PI * r);
+  // cot(πx) exactly 0 at half-integers: 6e-17 there would leave a wrong tail in Pₙ for large n or |x|
+  const c = cotpi(x);
   const p = cotDerivativePoly(n);
   let poly = 0;
   for (let k = p.length - 1; k >= 0; k--) poly = poly * c + (p[k] as number);
