@@ -1,7 +1,7 @@
 """JAX's values, first and second derivatives of @phlox/tensor's elementwise functions, composites and
 reductions at edge points (0, ties, switch points, ±∞ inputs, poles), for src/autodiff/jax-grads.test.ts.
 
-Run:  /tmp/phlox-oracle/bin/python packages/tensor/scripts/jax_grad_fixtures.py
+Run:  <oracle python> packages/tensor/scripts/jax_grad_fixtures.py
 Writes packages/tensor/fixtures/jax-grads.json (non-finite numbers as the strings "inf", "-inf", "nan").
 """
 
