@@ -1,10 +1,10 @@
 /**
- * Kernels composed from tfjs ops for the primitives tfjs has no kernel for: lgamma, digamma, polygamma (x > 0),
+ * Kernels composed from tfjs ops for the primitives tfjs has no kernel for: lgamma, digamma, polygamma,
  * erfc, ndtri, cholesky and triangularSolve. They run on the device (no read-back), in float32, so backends
  * without synchronous read-back (WebGPU) use them; on wasm they are opt-in (`wasm({ composites: true })`).
  */
 
-import type { DType, KernelArg, PrimitiveName } from "@phlox/tensor";
+import { cotDerivativePolynomial, type DType, type KernelArg, type PrimitiveName } from "@phlox/tensor";
 import * as tf from "@tensorflow/tfjs-core";
 import type { TfTensor } from "./handles.js";
 import type { KernelSpec } from "./kernels.js";
@@ -109,7 +109,7 @@ const factorial = (n: number): number => {
 const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30];
 
 /** ψ⁽ⁿ⁾(x), n ≥ 1, x > 0: the sum over the first 8 shifts plus the asymptotic series at x + 8. */
-const polygamma = (x: TfTensor, n: number): TfTensor => {
+const polygammaPos = (x: TfTensor, n: number): TfTensor => {
   const sign = n % 2 === 1 ? 1 : -1;
   const nf = factorial(n);
   let acc = tf.zerosLike(x);
@@ -122,6 +122,30 @@ const polygamma = (x: TfTensor, n: number): TfTensor => {
     series = tf.add(series, tf.mul(tf.pow(r, k + n), (b * factorial(k + n - 1)) / factorial(k)));
   });
   return tf.mul(tf.add(tf.mul(acc, nf), series), sign);
+};
+
+/**
+ * ψ⁽ⁿ⁾(x), n ≥ 1: for x ≤ 0 by reflection, as the reference kernel (`polygammaScalar`):
+ * ψ⁽ⁿ⁾(x) = (−1)ⁿ ψ⁽ⁿ⁾(1 − x) − πⁿ⁺¹ Pₙ(cot πx), with Pₙ from `cotDerivativePolynomial`. Non-positive integers
+ * give +∞ for odd n and NaN for even n (poles of both signs).
+ */
+const polygamma = (x: TfTensor, n: number): TfTensor => {
+  const refl = tf.lessEqual(x, 0);
+  const base = polygammaPos(tf.where(refl, tf.sub(1, x), x), n);
+  // cot(πx) with the reduction done on x, not on πx (which would lose |x|·ε): r = x − round(x) in [−½, ½] and
+  // t = r − k/2 in [−¼, ¼] with k = round(2r) are exact in float32, and cot(πr) = cot(πt) for k = 0, −tan(πt)
+  // for k = ±1; so cot is exactly 0 at half-integers, as in the reference kernel.
+  const r = tf.sub(x, tf.round(x));
+  const k = tf.round(tf.mul(r, 2));
+  const { s, c } = sincos(tf.mul(tf.sub(r, tf.mul(k, 0.5)), Math.PI));
+  const cot = tf.where(tf.equal(k, 0), tf.div(c, s), tf.neg(tf.div(s, c)));
+  const p = cotDerivativePolynomial(n);
+  let poly = tf.fill(x.shape, p[p.length - 1] as number);
+  for (let k = p.length - 2; k >= 0; k--) poly = tf.add(tf.mul(poly, cot), p[k] as number);
+  const reflected = tf.sub(n % 2 === 0 ? base : tf.neg(base), tf.mul(poly, Math.PI ** (n + 1)));
+  const pole = tf.logicalAnd(refl, tf.equal(x, tf.floor(x)));
+  const atPole = tf.fill(x.shape, n % 2 === 1 ? Number.POSITIVE_INFINITY : Number.NaN);
+  return tf.where(pole, atPole, tf.where(refl, reflected, base));
 };
 
 const ERFC_C = [

@@ -70,6 +70,16 @@ describe("device-side composite kernels (float32) against the float64 reference 
     it(`polygamma(${n}) is within 1e-5 relative on (0.1, 40)`, () => {
       compare(be, "polygamma", [{ data: grid(0.1, 40, 200), shape: [200] }], { n }, 1e-5, 1e-9);
     });
+  // x ≤ 0 by reflection through cot(πx) (reduced on x, so exactly 0 at half-integers, where even orders
+  // cancel to small values); the grid keeps 0.05 away from the poles.
+  const negatives = grid(-19.9, -0.1, 199).filter((x) => Math.abs(x - Math.round(x)) > 0.05);
+  for (const n of [1, 2, 3, 4])
+    it(`polygamma(${n}) is within 2e-5 relative on negative non-integers in (−20, 0)`, () => {
+      compare(be, "polygamma", [{ data: negatives, shape: [negatives.length] }], { n }, 2e-5, 1e-6);
+    });
+  it("polygamma at non-positive integers is +∞ for odd orders and NaN for even ones", () => {
+    for (const n of [1, 2, 3]) compare(be, "polygamma", [{ data: [0, -1, -3], shape: [3] }], { n }, 0, 0);
+  });
   it("erfc is within 1e-5 relative on (−5, 9), including the far tail (float32 e^{−x²} costs ~2x²·ε)", () => {
     compare(be, "erfc", [{ data: grid(-5, 9, 281), shape: [281] }], {}, 1e-5, 1e-30);
   });

@@ -170,7 +170,7 @@ export { digammaScalar } from "./special/digamma.js";
 export { erfcScalar, erfScalar } from "./special/erf.js";
 export { lgammaScalar } from "./special/lgamma.js";
 export { ndtriScalar } from "./special/ndtri.js";
-export { polygammaScalar } from "./special/polygamma.js";
+export { cotDerivativePolynomial, polygammaScalar } from "./special/polygamma.js";
 // vmap (src/vmap/: the batch trace and one batching rule per primitive).
 export type { BatchingRule, MultiBatchingRule } from "./vmap/rules.js";
 export {

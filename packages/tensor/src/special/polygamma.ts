@@ -1,3 +1,4 @@
+import { ConstraintError } from "../core/errors.js";
 import { cotpi, sinpi } from "./elementary.js";
 
 /** B₂ⱼ/(2j)! for j = 1 … 10 (Euler–Maclaurin tail of the Hurwitz zeta function). */
@@ -40,10 +41,7 @@ export function hurwitzZeta(s: number, a: number): number {
 /** Pₙ by n, built once per order (polygamma runs per element). */
 const COT_POLYS: number[][] = [];
 
-/**
- * Coefficients of the polynomial Pₙ with dⁿ/duⁿ cot u = Pₙ(cot u): P₀(c) = c, Pₙ₊₁ = −(1 + c²)·Pₙ′
- * (index = power of c).
- */
+/** Pₙ's coefficients, cached (callers must not change them). */
 function cotDerivativePoly(n: number): number[] {
   const cached = COT_POLYS[n];
   if (cached) return cached;
@@ -59,6 +57,26 @@ function cotDerivativePoly(n: number): number[] {
   }
   COT_POLYS[n] = p;
   return p;
+}
+
+/**
+ * Coefficients of the polynomial Pₙ with dⁿ/duⁿ cot u = Pₙ(cot u), lowest power first: P₀(c) = c,
+ * Pₙ₊₁ = −(1 + c²)·Pₙ′. `polygamma` reflects through it for x < 0; a backend composing its own polygamma
+ * kernel uses the same polynomial.
+ *
+ * @param n the order of the derivative, a non-negative integer.
+ * @returns a fresh array of n + 2 coefficients (index = power of cot u).
+ *
+ * @example
+ * cotDerivativePolynomial(1); // [-1, 0, -1]: d/du cot u = −1 − cot² u
+ */
+export function cotDerivativePolynomial(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConstraintError(
+      "bad-order",
+      `cotDerivativePolynomial(${n}): the order n must be a non-negative integer (0, 1, 2, ...).`,
+    );
+  return cotDerivativePoly(n).slice();
 }
 
 /**

@@ -15,6 +15,7 @@ import { log1p } from "../primitives/log1p.js";
 import { ndtri } from "../primitives/ndtri.js";
 import { polygamma } from "../primitives/polygamma.js";
 import { sum } from "../primitives/reduce-sum.js";
+import { cotDerivativePolynomial } from "./polygamma.js";
 
 interface Pts {
   x: number[];
@@ -138,5 +139,32 @@ describe("erf and erfc at the ends of the real line", () => {
       const g = grad((t: Tensor) => sum(f(t)))(x) as Tensor;
       expect(Array.from(g.dataSync() as Float64Array).map(Math.abs)).toEqual([0, 0]);
     }
+  });
+});
+
+describe("cotDerivativePolynomial", () => {
+  test("gives d/du cot u = −1 − cot² u and d²/du² cot u = 2 cot u + 2 cot³ u", () => {
+    expect(cotDerivativePolynomial(0)).toEqual([0, 1]);
+    expect(cotDerivativePolynomial(1)).toEqual([-1, 0, -1]);
+    expect(cotDerivativePolynomial(2)).toEqual([0, 2, 0, 2]);
+  });
+  test("agrees with central differences of P₂(cot u) for the third derivative", () => {
+    const horner = (p: number[], c: number) => p.reduceRight((acc, a) => acc * c + a, 0);
+    const p2 = cotDerivativePolynomial(2);
+    const p3 = cotDerivativePolynomial(3);
+    for (const u of [0.3, 1.1, 2.5]) {
+      const h = 1e-5;
+      const fd = (horner(p2, 1 / Math.tan(u + h)) - horner(p2, 1 / Math.tan(u - h))) / (2 * h);
+      expect(horner(p3, 1 / Math.tan(u))).toBeCloseTo(fd, 4);
+    }
+  });
+  test("returns a fresh array each call, so a caller's change cannot reach polygamma", () => {
+    const before = polygamma(3, tensor([-0.3])).dataSync()[0];
+    cotDerivativePolynomial(3).fill(0);
+    expect(polygamma(3, tensor([-0.3])).dataSync()[0]).toBe(before);
+  });
+  test("rejects an order that is not a non-negative integer", () => {
+    expect(() => cotDerivativePolynomial(-1)).toThrow(/non-negative integer/);
+    expect(() => cotDerivativePolynomial(1.5)).toThrow(/cotDerivativePolynomial\(1.5\)/);
   });
 });
