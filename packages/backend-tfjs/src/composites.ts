@@ -57,6 +57,28 @@ const tanA = (x: TfTensor): TfTensor => {
   return tf.where(odd, tf.neg(tf.div(c, s)), tf.div(s, c));
 };
 
+/**
+ * sin(πx) and cos(πx) with the reduction done on x, not on πx (which would lose |x|·ε): r = x − round(x) in
+ * [−½, ½] and t = r − k/2 in [−¼, ¼] with k = round(2r) are exact in float32. Returns sin and cos of πt and
+ * whether k = 0; for k = ±1, sin(πr) = ±cos(πt) and cos(πr) = ∓sin(πt). Exact zeros at (half-)integers.
+ */
+const sincosPi = (x: TfTensor): { s: TfTensor; c: TfTensor; k0: TfTensor } => {
+  const r = tf.sub(x, tf.round(x));
+  const k = tf.round(tf.mul(r, 2));
+  const { s, c } = sincos(tf.mul(tf.sub(r, tf.mul(k, 0.5)), Math.PI));
+  return { s, c, k0: tf.equal(k, 0) };
+};
+/** cot(πx): exactly 0 at half-integers, ±∞ at integers. */
+const cotPi = (x: TfTensor): TfTensor => {
+  const { s, c, k0 } = sincosPi(x);
+  return tf.where(k0, tf.div(c, s), tf.neg(tf.div(s, c)));
+};
+/** |sin(πx)|. */
+const absSinPi = (x: TfTensor): TfTensor => {
+  const { s, c, k0 } = sincosPi(x);
+  return tf.abs(tf.where(k0, s, c));
+};
+
 /** Stirling series for log Γ(y), y ≥ 8 (truncation error < 3e-10). */
 const stirling = (y: TfTensor): TfTensor => {
   const r = tf.reciprocal(y);
@@ -79,7 +101,7 @@ const lgamma = (x: TfTensor): TfTensor => {
   const refl = tf.less(x, 0.5);
   const xr = tf.where(refl, tf.sub(1, x), x);
   const l = lgammaPos(xr);
-  const sinpx = tf.abs(sinA(tf.mul(x, Math.PI)));
+  const sinpx = absSinPi(x);
   return tf.where(refl, tf.sub(tf.log(tf.div(Math.PI, sinpx)), l), l);
 };
 
@@ -97,7 +119,7 @@ const digamma = (x: TfTensor): TfTensor => {
     tf.add(-1 / 12, tf.mul(r2, tf.add(1 / 120, tf.mul(r2, tf.add(-1 / 252, tf.mul(r2, 1 / 240)))))),
   );
   const psi = tf.sub(tf.add(tf.sub(tf.log(y), tf.mul(r, 0.5)), tail), acc);
-  const cot = tf.div(Math.PI, tanA(tf.mul(x, Math.PI)));
+  const cot = tf.mul(cotPi(x), Math.PI);
   return tf.where(refl, tf.sub(psi, cot), psi);
 };
 
@@ -132,13 +154,7 @@ const polygammaPos = (x: TfTensor, n: number): TfTensor => {
 const polygamma = (x: TfTensor, n: number): TfTensor => {
   const refl = tf.lessEqual(x, 0);
   const base = polygammaPos(tf.where(refl, tf.sub(1, x), x), n);
-  // cot(πx) with the reduction done on x, not on πx (which would lose |x|·ε): r = x − round(x) in [−½, ½] and
-  // t = r − k/2 in [−¼, ¼] with k = round(2r) are exact in float32, and cot(πr) = cot(πt) for k = 0, −tan(πt)
-  // for k = ±1; so cot is exactly 0 at half-integers, as in the reference kernel.
-  const r = tf.sub(x, tf.round(x));
-  const k = tf.round(tf.mul(r, 2));
-  const { s, c } = sincos(tf.mul(tf.sub(r, tf.mul(k, 0.5)), Math.PI));
-  const cot = tf.where(tf.equal(k, 0), tf.div(c, s), tf.neg(tf.div(s, c)));
+  const cot = cotPi(x);
   const p = cotDerivativePolynomial(n);
   let poly = tf.fill(x.shape, p[p.length - 1] as number);
   for (let k = p.length - 2; k >= 0; k--) poly = tf.add(tf.mul(poly, cot), p[k] as number);
