@@ -98,21 +98,22 @@ export function splitGelmanRubin(x: DrawsInput): Float64Array {
   });
 }
 
-/** NumPyro ESS of one [C, D] slab. */
+/**
+ * NumPyro ESS of one [C, D] slab. The autocovariances are summed directly, so a constant chain adds zero
+ * at every lag: the value NumPyro gives whenever rounding leaves that chain a tiny variance (a chain of
+ * 0.37s), where its normalised autocorrelation γ_k/γ_0 is exactly 0/0 = NaN only when the chain's mean
+ * happens to round to its value (a chain of 1.5s).
+ */
 export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Workspace, bias: boolean): number {
   const acovMean = lagAcovMean(x, C, D, ws);
   const means = ws.chainMean;
   const cen = ws.centered;
   let varWithin = 0;
-  let constantChain = false;
   for (let c = 0; c < C; c++) {
     let s = 0;
     for (let d = 0; d < D; d++) s += cen[c * D + d] ** 2;
-    // NumPyro normalises by γ_0 per chain: a constant chain gives NaN.
-    if (s === 0) constantChain = true;
     varWithin += s / (D - 1);
   }
-  if (constantChain) return Number.NaN;
   varWithin /= C;
   let varEst = (varWithin * (D - 1)) / D;
   if (C > 1) {
@@ -154,7 +155,8 @@ export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Worksp
  * n_eff = C·N / (−1 + 2 Σ P_k). Chains are not split.
  * @param x - draws `[chain, draw, ...element]`.
  * @param options - `bias` (default true) as in {@link autocovariance}.
- * @returns one value per element.
+ * @returns one value per element; NaN when every chain is constant. A constant chain among others adds
+ * zero autocovariance (NumPyro's limit; NumPyro itself gives NaN when that chain's mean rounds to its value).
  * @throws DiagnosticsError below 4 draws per chain or for ragged chains.
  * @example
  * const x = Array.from({ length: 100 }, (_, c) => Array.from({ length: 10 }, (_, d) => c * 10 + d));

@@ -4,7 +4,8 @@
 
 import type { DrawsInput } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
-import { type ElpdData, type FitLike, type IcScale, loo, waic } from "./loo.js";
+import { type ElpdData, type FitLike, type IcScale, loo } from "./loo.js";
+import { waic } from "./waic.js";
 
 /** One row of {@link compare}, best model first. */
 export interface CompareRow {

@@ -7,6 +7,7 @@ import {
   mcseSdCore,
   meanSd,
   median,
+  pivotOf,
   pyMax,
   pyMin,
   rhatCore,
@@ -170,11 +171,12 @@ export function essMean(x: DrawsInput): Float64Array {
 export function essSd(x: DrawsInput): Float64Array {
   return perElement(x, "essSd(x)", (s, C, D, ws) => {
     const n = C * D;
+    const p = pivotOf(s);
     let m = 0;
-    for (let i = 0; i < n; i++) m += s[i];
+    for (let i = 0; i < n; i++) m += s[i] - p;
     m /= n;
     const sq = new Float64Array(n);
-    for (let i = 0; i < n; i++) sq[i] = (s[i] - m) ** 2;
+    for (let i = 0; i < n; i++) sq[i] = (s[i] - p - m) ** 2;
     const half = splitChains(sq, C, D, ws.split);
     return essCore(ws.split, 2 * C, half, ws);
   });

@@ -28,10 +28,9 @@ export {
   type IcScale,
   type LooOptions,
   loo,
-  looPit,
   relativeEff,
-  waic,
 } from "./loo.js";
+export { looPit } from "./loo-pit.js";
 export { type Convention, type PsisResult, psislw } from "./psis.js";
 export {
   type ArvizSummaryRow,
@@ -48,3 +47,4 @@ export {
   formatArvizSummary,
   printArvizSummary,
 } from "./summary-arviz-format.js";
+export { waic } from "./waic.js";

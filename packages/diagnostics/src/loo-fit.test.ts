@@ -48,15 +48,20 @@ describe("ArviZ's warnings", () => {
       const calm = waic({ data: llData, shape: [C, D, N] });
       expect(calm.warning).toBe(false);
       expect(spy).not.toHaveBeenCalled();
-      const wild = Float64Array.from({ length: C * D }, (_, i) => (i % 7 === 0 ? -30 : -1) + Math.sin(i));
-      const r = waic({ data: wild, shape: [C, D, 1] });
+      // two observations (with one, loo and waic also warn that the pointwise values equal the total)
+      const two = (f: (i: number) => number) =>
+        Float64Array.from({ length: 2 * C * D }, (_, j) =>
+          j % 2 === 0 ? f(j >> 1) : -1.2 + 0.01 * Math.cos(j),
+        );
+      const wild = two((i) => (i % 7 === 0 ? -30 : -1) + Math.sin(i));
+      const r = waic({ data: wild, shape: [C, D, 2] });
       expect(r.warning).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
       expect(String(spy.mock.calls[0][0])).toMatch(/variance of the log predictive density exceeds 0\.4/);
-      expect(waic({ data: wild, shape: [C, D, 1] }, { warn: false }).warning).toBe(true);
+      expect(waic({ data: wild, shape: [C, D, 2] }, { warn: false }).warning).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
-      const heavy = Float64Array.from({ length: C * D }, (_, i) => -1 / (((i * 0.618034) % 1) + 0.01));
-      const l = loo({ data: heavy, shape: [C, D, 1] });
+      const heavy = two((i) => -1 / (((i * 0.618034) % 1) + 0.01));
+      const l = loo({ data: heavy, shape: [C, D, 2] });
       expect(l.warning).toBe(true);
       expect(String(spy.mock.calls[1][0])).toMatch(/Pareto k is greater than 0\.[0-9]{2}/);
     } finally {

@@ -1,10 +1,9 @@
-// Pointwise predictive accuracy: WAIC (Watanabe 2010) and PSIS-LOO (Vehtari, Gelman, Gabry 2017),
-// as ArviZ `waic`/`loo` compute them, with `convention: "loo"` for the R package loo 2.5 (sample
-// variances with n − 1).
+// Pointwise predictive accuracy by PSIS-LOO (Vehtari, Gelman, Gabry 2017) as ArviZ `loo` computes it, with
+// `convention: "loo"` for the R package loo 2.5 (sample variances with n − 1); the result types shared with
+// `waic` (waic.ts).
 
 import {
   BLOCK,
-  type ChainDraws,
   type DrawsInput,
   gatherBlock,
   type Samples,
@@ -13,8 +12,8 @@ import {
 } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { essCore, splitChains, workspace } from "./internal/core.js";
-import { logSumExp } from "./internal/special.js";
-import { type Convention, psisTail } from "./psis.js";
+import { finish, isFit, pickLogLik, scaleValue, warnIfPointwiseIsTotal } from "./internal/elpd.js";
+import { type Convention, checkReff, psisTail } from "./psis.js";
 
 /** Scale of reported values: "log" (elpd), "negative_log" (−elpd), "deviance" (−2·elpd). */
 export type IcScale = "log" | "negative_log" | "deviance";
@@ -88,26 +87,6 @@ export interface LooOptions extends IcOptions {
   warn?: boolean;
 }
 
-function scaleValue(scale: IcScale): number {
-  if (scale === "log") return 1;
-  if (scale === "negative_log") return -1;
-  if (scale === "deviance") return -2;
-  throw new DiagnosticsError(
-    "invalid-argument",
-    `scale must be "log", "negative_log" or "deviance", got "${scale}".`,
-  );
-}
-
-function sumVar(x: Float64Array, ddof: number): [number, number] {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const m = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
-  return [s, v / (n - ddof)];
-}
-
 /**
  * A fitted model as `loo`/`waic` read it, like ArviZ reads InferenceData: an `MCMC` of `@phlox/mcmc` (its
  * `logLikelihood()` and `getSamples({ groupByChain: true })`) or anything with those two methods.
@@ -115,35 +94,6 @@ function sumVar(x: Float64Array, ddof: number): [number, number] {
 export interface FitLike {
   logLikelihood(): Readonly<Record<string, DrawsInput>>;
   getSamples(options: { groupByChain: true }): Samples;
-}
-
-function isFit(x: unknown): x is FitLike {
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    typeof (x as FitLike).logLikelihood === "function" &&
-    typeof (x as FitLike).getSamples === "function"
-  );
-}
-
-/** The log-likelihood of one observed site of a fit (ArviZ `var_name`), or the draws as given. */
-function pickLogLik(input: DrawsInput | FitLike, varName: string | undefined, where: string): DrawsInput {
-  if (!isFit(input)) return input;
-  const all = input.logLikelihood();
-  const names = Object.keys(all);
-  const name = varName ?? (names.length === 1 ? names[0] : undefined);
-  if (name === undefined || !(name in all)) {
-    throw new DiagnosticsError(
-      "invalid-argument",
-      `${where}: the fit has observed sites [${names.join(", ")}]; pass { varName } naming one of them.`,
-    );
-  }
-  return all[name];
-}
-
-function logLikDraws(logLik: DrawsInput, where: string): { cd: ChainDraws; byObs: Float64Array } {
-  const cd = toChainDraws(logLik, where);
-  return { cd, byObs: transposeElements(cd) };
 }
 
 /**
@@ -269,14 +219,23 @@ function looPoint(
     }
     ws.elpd = Math.log(sep) + llMax - Math.log(se);
   } else {
+    // log(e·p) = lw + ll, shifted by its own maximum (ArviZ's logsumexp of log_weights + log_lik): for an
+    // unsmoothed draw lw + ll equals llMin only up to rounding of order ulp(ll), which exp would blow up
+    // when |ll| is huge (1e298), so llMin is no safe shift.
+    let top = Number.NEGATIVE_INFINITY;
+    for (let s = 0; s < S; s++) {
+      const t = lw[s] + ll[off + s];
+      if (t > top) top = t;
+    }
+    if (!Number.isFinite(top)) top = 0;
     for (let s = 0; s < S; s++) {
       const e = Math.exp(lw[s]);
       se += e;
       se2 += e * e;
       sp += Math.exp(ll[off + s] - llMax);
-      sep += Math.exp(lw[s] + ll[off + s] - llMin);
+      sep += Math.exp(lw[s] + ll[off + s] - top);
     }
-    ws.elpd = Math.log(sep) + llMin - Math.log(se);
+    ws.elpd = Math.log(sep) + top - Math.log(se);
   }
   const lse = Math.log(se);
   for (let s = 0; s < S; s++) lw[s] -= lse;
@@ -338,109 +297,19 @@ function looPointFast(
 }
 
 /**
- * Widely applicable information criterion from pointwise log-likelihood draws (ArviZ `waic`):
- * elpd_i = log mean_s p(y_i|θ_s) − Var_s log p(y_i|θ_s).
- * @param input - pointwise log-likelihood `[chain, draw, ...obs]` (a Tensor or `{ data, shape }`), or a fit
- *   ({@link FitLike}, e.g. an `MCMC`: its log-likelihood, `varName` picking the site).
- * Warns (console.warn, as ArviZ) when some variance exceeds 0.4, unless `warn: false`.
- * @param options - `scale` (default "log"), `convention` ("arviz": Var with 1/S; "loo": 1/(S − 1)), `varName`,
- *   `warn` (default true).
- * @returns {@link ElpdData} with `method: "waic"`; `warning` when some variance exceeds 0.4.
- * @throws DiagnosticsError for ragged chains or a bad scale.
- * @example
- * waic({ data: Float64Array.from({ length: 80 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 20, 2] }).nDataPoints; // → 2
- */
-export function waic(
-  input: DrawsInput | FitLike,
-  options: IcOptions & { varName?: string; warn?: boolean } = {},
-): ElpdData {
-  const logLik = pickLogLik(input, options.varName, "waic");
-  const scale = options.scale ?? "log";
-  const sv = scaleValue(scale);
-  const convention = options.convention ?? "arviz";
-  const ddof = convention === "loo" ? 1 : 0;
-  const cd = toChainDraws(logLik, "waic(logLik)");
-  const S = cd.numChains * cd.numDraws;
-  const N = cd.numElements;
-  const elpdI = new Float64Array(N);
-  const pI = new Float64Array(N);
-  let warning = false;
-  const block = new Float64Array(Math.min(BLOCK, N) * S);
-  // observations in cache-sized blocks of contiguous columns, never the whole transposed array
-  for (let e0 = 0; e0 < N; e0 += BLOCK) {
-    const count = Math.min(BLOCK, N - e0);
-    gatherBlock(cd, e0, count, block);
-    for (let j = 0; j < count; j++) {
-      const off = j * S;
-      const lppd = logSumExp(block, off, S) - Math.log(S);
-      let m = 0;
-      for (let s = 0; s < S; s++) m += block[off + s];
-      m /= S;
-      let v = 0;
-      for (let s = 0; s < S; s++) v += (block[off + s] - m) ** 2;
-      v /= S - ddof;
-      if (v > 0.4) warning = true;
-      pI[e0 + j] = v;
-      elpdI[e0 + j] = lppd - v;
-    }
-  }
-  if (warning && (options.warn ?? true)) {
-    console.warn(
-      "waic: the posterior variance of the log predictive density exceeds 0.4 for one or more observations; " +
-        "WAIC may be unreliable there (Vehtari, Gelman and Gabry 2017, arXiv:1507.04544). Prefer loo.",
-    );
-  }
-  return finish("waic", elpdI, pI, sv, scale, convention, ddof, S, warning);
-}
-
-function finish(
-  method: "loo" | "waic",
-  elpdI: Float64Array,
-  pI: Float64Array,
-  sv: number,
-  scale: IcScale,
-  convention: Convention,
-  ddof: number,
-  S: number,
-  warning: boolean,
-): ElpdData {
-  const N = elpdI.length;
-  const scaled = elpdI.map((v) => sv * v);
-  const [est, varScaled] = sumVar(scaled, ddof);
-  const [elpd, varElpd] = sumVar(elpdI, ddof);
-  const [p, varP] = sumVar(pI, ddof);
-  const elpdSe = Math.sqrt(N * varElpd);
-  return {
-    method,
-    elpd,
-    elpdSe,
-    estimate: est,
-    se: Math.sqrt(N * varScaled),
-    p,
-    pSe: Math.sqrt(N * varP),
-    ic: -2 * elpd,
-    icSe: 2 * elpdSe,
-    scale,
-    convention,
-    nSamples: S,
-    nDataPoints: N,
-    pointwise: scaled,
-    pointwiseP: pI,
-    warning,
-  };
-}
-
-/**
  * Pareto-smoothed importance-sampling leave-one-out cross-validation (ArviZ `loo`, R loo `loo`):
  * per observation, PSIS weights from the ratios 1/p(y_i|θ_s) give elpd_i = log Σ_s w_s p(y_i|θ_s);
- * p_loo = lppd − elpd. Warns (console.warn) when some Pareto k exceeds min(1 − 1/log10 S, 0.7).
+ * p_loo = lppd − elpd. Warns (console.warn, as ArviZ) when some Pareto k exceeds min(1 − 1/log10 S, 0.7), and
+ * when every elpd_i equals the total (one observation, or a log-likelihood summed over observations).
  * r_eff defaults as `az.loo`: the mean ESS-for-the-mean of the posterior's elements / S when the posterior is
  * known (a fit, or `posterior`); `reff: "per-observation"` is R loo's `relative_eff` choice.
  * @param input - pointwise log-likelihood `[chain, draw, ...obs]` (a Tensor or `{ data, shape }`), or a fit
  *   ({@link FitLike}, e.g. an `MCMC`: its log-likelihood and posterior, `varName` picking the site).
  * @param options - `reff`, `posterior`, `varName`, `scale`, `convention`, `keepLogWeights`, `warn`.
  * @returns {@link ElpdData} with `paretoK`, `nEffPsis` and `reff` per observation.
- * @throws DiagnosticsError for ragged chains, a bad scale, or an r_eff count that does not match.
+ * @throws DiagnosticsError for ragged chains, a bad scale, an r_eff count that does not match (`shape-mismatch`),
+ * or an r_eff that is not positive (`invalid-argument`; an r_eff derived from posterior draws holding NaN is NaN
+ * and gives ArviZ's tail of ⌈S/5⌉ draws).
  * @example
  * loo({ data: Float64Array.from({ length: 400 }, (_, i) => -1 - 0.1 * Math.sin(i)), shape: [2, 100, 2] }).paretoK?.length; // → 2
  */
@@ -462,8 +331,10 @@ export function loo(
   if (options.reff === "per-observation")
     reff = cd.numChains === 1 ? new Float64Array(N).fill(1) : relativeEff(logLik);
   else if (options.reff !== undefined) {
-    if (typeof options.reff === "number") reff = new Float64Array(N).fill(options.reff);
-    else {
+    if (typeof options.reff === "number") {
+      checkReff([options.reff], "loo(logLik, { reff })");
+      reff = new Float64Array(N).fill(options.reff);
+    } else {
       if (options.reff.length !== N) {
         throw new DiagnosticsError(
           "shape-mismatch",
@@ -471,6 +342,7 @@ export function loo(
         );
       }
       reff = Float64Array.from(options.reff);
+      checkReff(reff, "loo(logLik, { reff })");
     }
   } else if (cd.numChains === 1) reff = new Float64Array(N).fill(1);
   else if (posterior) reff = new Float64Array(N).fill(arvizReff(posterior, S));
@@ -512,47 +384,7 @@ export function loo(
     reff,
     goodK,
   };
+  warnIfPointwiseIsTotal(result, options.warn ?? true);
   if (kept) result.logWeights = kept;
   return result;
-}
-
-/**
- * LOO probability integral transform (ArviZ `loo_pit`): for each observation, the PSIS-weighted share of
- * predictive draws ≤ y_i, capped at 1. Discrete data are not smoothed (ArviZ jitters integer data).
- * @param y - observed values, one per observation.
- * @param yHat - posterior predictive draws `[chain, draw, ...obs]`.
- * @param logLik - pointwise log-likelihood of the same shape (its PSIS weights are used).
- * @param options - `reff` as in {@link loo} (default: R-style per observation).
- * @returns one PIT value per observation, in [0, 1].
- * @throws DiagnosticsError when the shapes disagree.
- * @example
- * looPit([0], { data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [2, 20, 1] },
- *   { data: new Float64Array(40).fill(-1), shape: [2, 20, 1] }).length; // → 1
- */
-export function looPit(
-  y: ArrayLike<number>,
-  yHat: DrawsInput,
-  logLik: DrawsInput,
-  options: { reff?: number | ArrayLike<number> } = {},
-): Float64Array {
-  const yh = logLikDraws(yHat, "looPit(y, yHat)");
-  const res = loo(logLik, { reff: options.reff, keepLogWeights: true, warn: false });
-  const S = yh.cd.numChains * yh.cd.numDraws;
-  const N = yh.cd.numElements;
-  if (N !== res.nDataPoints || S !== res.nSamples || y.length !== N) {
-    throw new DiagnosticsError(
-      "shape-mismatch",
-      `looPit(y, yHat, logLik): y has ${y.length} values, yHat ${N} observations × ${S} draws, logLik ` +
-        `${res.nDataPoints} × ${res.nSamples}; they must agree.`,
-    );
-  }
-  const lw = res.logWeights!;
-  const out = new Float64Array(N);
-  const buf = new Float64Array(S);
-  for (let i = 0; i < N; i++) {
-    let m = 0;
-    for (let s = 0; s < S; s++) if (yh.byObs[i * S + s] <= y[i]) buf[m++] = lw[i * S + s];
-    out[i] = m > 0 ? Math.min(1, Math.exp(logSumExp(buf, 0, m))) : 0;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
 
 import { type DrawsInput, toFlat } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
+import { pyMin } from "./internal/core.js";
 import { logSumExp } from "./internal/special.js";
 
 /** Which implementation's conventions to reproduce. */
@@ -137,7 +138,8 @@ export function psisTail(
   span?: { from: number; to: number },
 ): number {
   if (span) span.from = span.to = 0;
-  const M = Math.ceil(Math.min(S / 5, 3 * Math.sqrt(S / reff)));
+  // Python's min, as ArviZ: a NaN r_eff (the ESS of posterior draws holding NaN) gives the tail ⌈S/5⌉.
+  const M = Math.ceil(pyMin(S / 5, 3 * Math.sqrt(S / reff)));
   let k = Number.POSITIVE_INFINITY;
   const cutIdx = S - M - 1;
   // Only the order of the draws from position cutIdx on matters: select the cutIdx-th smallest value in
@@ -335,6 +337,23 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
   return a[k];
 }
 
+/**
+ * Throws unless every r_eff is positive (∞ allowed: a tail of no draws). ArviZ raises at 0 and below; NaN,
+ * which ArviZ would silently read as "tail of ⌈S/5⌉ draws", is rejected here when the caller gave it.
+ */
+export function checkReff(reff: ArrayLike<number>, where: string): void {
+  for (let i = 0; i < reff.length; i++) {
+    if (!(reff[i] > 0)) {
+      const which = reff.length > 1 ? `r_eff[${i}] = ` : "";
+      throw new DiagnosticsError(
+        "invalid-argument",
+        `${where}: r_eff must be positive, got ${which}${reff[i]}. Pass the relative efficiency ESS/S (about 1 for ` +
+          'well-mixed chains), or leave reff out for the default ("per-observation" or from the posterior).',
+      );
+    }
+  }
+}
+
 /** Result of {@link psislw}. */
 export interface PsisResult {
   /** Smoothed log weights, same layout as the input (`[..., S]`, samples last). */
@@ -350,7 +369,8 @@ export interface PsisResult {
  * @param options - `reff` (default 1; a number or one per vector), `normalize` (default true: each
  * vector's weights sum to 1 on the exp scale), `convention` ("arviz" default, or "loo" for the R package).
  * @returns `{ logWeights, paretoK }`; k = Infinity when the tail has 4 or fewer draws.
- * @throws DiagnosticsError for an empty input or an r_eff count that does not match.
+ * @throws DiagnosticsError for an empty input, an r_eff count that does not match, or an r_eff that is not
+ * positive (`invalid-argument`).
  * @example
  * psislw(Float64Array.from({ length: 100 }, (_, i) => Math.sin(i))).paretoK.length; // → 1
  */
@@ -378,6 +398,7 @@ export function psislw(
       `psislw(logRatios, { reff }): ${reff.length} r_eff values for ${count} vectors; pass one per vector or a number.`,
     );
   }
+  checkReff(typeof reff === "number" ? [reff] : reff, "psislw(logRatios, { reff })");
   const lw = Float64Array.from(data);
   const k = new Float64Array(count);
   const order = new Uint32Array(S);

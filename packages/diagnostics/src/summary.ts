@@ -10,7 +10,7 @@ import {
 } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { arvizDiagnostics } from "./internal/arviz-summary.js";
-import { type Workspace, workspace } from "./internal/core.js";
+import { pivotOf, type Workspace, workspace } from "./internal/core.js";
 import { numpyroSummaryColumns, SUMMARY_STRIDE } from "./internal/numpyro-summary.js";
 import { hpdiSorted } from "./intervals.js";
 
@@ -124,12 +124,13 @@ function mapElements<R>(
       const k = e % BLOCK;
       if (k === 0) gatherBlock(cd, e, Math.min(BLOCK, cd.numElements - e), block);
       const x = block.subarray(k * n, (k + 1) * n);
+      const p = pivotOf(x);
       let m = 0;
-      for (let i = 0; i < n; i++) m += x[i];
+      for (let i = 0; i < n; i++) m += x[i] - p;
       m /= n;
       let ss = 0;
-      for (let i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
-      rows.push(row({ name, cd, e, x, mean: m, ss, ws, sorted }));
+      for (let i = 0; i < n; i++) ss += (x[i] - p - m) * (x[i] - p - m);
+      rows.push(row({ name, cd, e, x, mean: p + m, ss, ws, sorted }));
     }
   }
   return rows;

@@ -7,6 +7,7 @@ import {
   essCore,
   essQuantileCore,
   medianSorted,
+  pivotOf,
   pyMax,
   pyMin,
   rhatCore,
@@ -28,14 +29,16 @@ export function arvizDiagnostics(
   const half = D >> 1;
   const m = 2 * C * half;
   const even = m === n;
+  // Around a pivot, so that a large common offset costs no digits (see pivotOf).
+  const p = pivotOf(x);
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i];
+  for (let i = 0; i < n; i++) mean += x[i] - p;
   mean /= n;
   let ss = 0;
   let m4 = 0;
   const sq = ws.tmp;
   for (let i = 0; i < n; i++) {
-    const d = x[i] - mean;
+    const d = x[i] - p - mean;
     const d2 = d * d;
     sq[i] = d2;
     ss += d2;

@@ -51,19 +51,32 @@ export function workspace(n: number, chains: number): Workspace {
   return shared;
 }
 
+/**
+ * The pivot that sums of draws are taken around: x[off], or 0 when that is not finite. Location-invariant
+ * statistics computed from x − pivot keep their digits under a large common offset (1e10 + z): draws
+ * within a factor 2 of the pivot subtract exactly (Sterbenz), so naive sums of the differences are as
+ * accurate as NumPy's pairwise sums of well-scaled draws. Per chain, with the chain's first draw as pivot,
+ * a constant chain has exactly zero variance.
+ */
+export function pivotOf(x: Float64Array, off = 0): number {
+  const p = x[off];
+  return Number.isFinite(p) ? p : 0;
+}
+
 function hasNaN(x: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return true;
   return false;
 }
 
-/** Sample variance (ddof = 1) of x[off..off+n), two-pass. */
+/** Sample variance (ddof = 1) of x[off..off+n), two-pass around the pivot x[off]. */
 function varDdof1(x: Float64Array, off: number, n: number): number {
+  const p = pivotOf(x, off);
   let m = 0;
-  for (let i = 0; i < n; i++) m += x[off + i];
+  for (let i = 0; i < n; i++) m += x[off + i] - p;
   m /= n;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const d = x[off + i] - m;
+    const d = x[off + i] - p - m;
     s += d * d;
   }
   return s / (n - 1);
@@ -74,16 +87,18 @@ export function rhatCore(x: Float64Array, C: number, D: number, ws: Workspace): 
   const n = C * D;
   if (hasNaN(x, n)) return Number.NaN;
   const means = ws.chainMean;
+  const p0 = pivotOf(x);
   let w = 0;
   for (let c = 0; c < C; c++) {
     let m = 0;
     const off = c * D;
-    for (let d = 0; d < D; d++) m += x[off + d];
+    const p = pivotOf(x, off);
+    for (let d = 0; d < D; d++) m += x[off + d] - p;
     m /= D;
-    means[c] = m;
+    means[c] = p - p0 + m; // relative to the slab's pivot: only differences of the means matter
     let s = 0;
     for (let d = 0; d < D; d++) {
-      const v = x[off + d] - m;
+      const v = x[off + d] - p - m;
       s += v * v;
     }
     w += s / (D - 1);
@@ -97,19 +112,22 @@ const DIRECT_LAGS = 64;
 
 /**
  * Returns t ↦ mean over chains of the biased lag-t autocovariance of a [C, D] slab, and fills
- * ws.chainMean. Direct sums serve the first lags (cheap when the chain mixes well); the zero-padded FFT
- * computes all lags at once when a caller walks further.
+ * ws.chainMean with the chain means relative to the slab's pivot ({@link pivotOf}) and ws.centered with
+ * the centred draws. Direct sums serve the first lags (cheap when the chain mixes well); the zero-padded
+ * FFT of the centred draws computes all lags at once when a caller walks further.
  */
 export function lagAcovMean(x: Float64Array, C: number, D: number, ws: Workspace): (t: number) => number {
   const cen = ws.centered;
   const means = ws.chainMean;
+  const p0 = pivotOf(x);
   for (let c = 0; c < C; c++) {
     const off = c * D;
+    const p = pivotOf(x, off);
     let m = 0;
-    for (let d = 0; d < D; d++) m += x[off + d];
+    for (let d = 0; d < D; d++) m += x[off + d] - p;
     m /= D;
-    means[c] = m;
-    for (let d = 0; d < D; d++) cen[off + d] = x[off + d] - m;
+    means[c] = p - p0 + m;
+    for (let d = 0; d < D; d++) cen[off + d] = x[off + d] - p - m;
   }
   let fftDone = false;
   const acov = ws.acov;
@@ -155,7 +173,7 @@ export function lagAcovMean(x: Float64Array, C: number, D: number, ws: Workspace
       return cache[0];
     }
     if (!fftDone) {
-      meanAutocov(x, C, D, acov);
+      meanAutocov(cen, C, D, acov);
       fftDone = true;
     }
     return acov[t];
@@ -165,7 +183,8 @@ export function lagAcovMean(x: Float64Array, C: number, D: number, ws: Workspace
 /**
  * Effective sample size of a [C, D] slab (ArviZ `_ess`, posterior `.ess`): Geyer's initial positive
  * sequence with the monotone correction and the antithetic improvement, τ capped below at 1/log10(CD).
- * Returns C·D for a constant slab and NaN when any value is NaN (ArviZ).
+ * Returns C·D for a constant slab, and NaN when any value is NaN or the autocovariances are not finite
+ * (±∞ among the draws, or a variance that overflows), as ArviZ.
  */
 export function essCore(x: Float64Array, C: number, D: number, ws: Workspace, relative = false): number {
   const n = C * D;
@@ -189,6 +208,9 @@ export function essCore(x: Float64Array, C: number, D: number, ws: Workspace, re
   rho[0] = rhoEven;
   let rhoOdd = 1 - (meanVar - acovMean(1)) / varPlus;
   rho[1] = rhoOdd;
+  // ArviZ returns NaN when any ρ̂_t is NaN; the only NaN that can enter ρ̂ is ρ̂_1 (every later write is
+  // guarded by a comparison), which is NaN exactly when the variances are not finite.
+  if (Number.isNaN(rhoOdd)) return Number.NaN;
   let t = 1;
   while (t < D - 3 && rhoEven + rhoOdd > 0) {
     rhoEven = 1 - (meanVar - acovMean(t + 1)) / varPlus;
@@ -379,14 +401,15 @@ export function mcseQuantileCore(x: Float64Array, C: number, D: number, prob: nu
 export function mcseSdCore(x: Float64Array, C: number, D: number, ws: Workspace): number {
   const n = C * D;
   if (hasNaN(x, n)) return Number.NaN;
+  const p = pivotOf(x);
   let m = 0;
-  for (let i = 0; i < n; i++) m += x[i];
+  for (let i = 0; i < n; i++) m += x[i] - p;
   m /= n;
   const sq = ws.tmp;
   let evar = 0;
   let m4 = 0;
   for (let i = 0; i < n; i++) {
-    const d = x[i] - m;
+    const d = x[i] - p - m;
     const d2 = d * d;
     sq[i] = d2;
     evar += d2;
@@ -400,15 +423,16 @@ export function mcseSdCore(x: Float64Array, C: number, D: number, ws: Workspace)
   return Math.sqrt(varvar / evar / 4);
 }
 
-/** Mean and sample sd (ddof = 1) of x[0..n). */
+/** Mean and sample sd (ddof = 1) of x[0..n), summed around the pivot x[0]. */
 export function meanSd(x: Float64Array, n: number): [number, number] {
+  const p = pivotOf(x);
   let m = 0;
-  for (let i = 0; i < n; i++) m += x[i];
+  for (let i = 0; i < n; i++) m += x[i] - p;
   m /= n;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const d = x[i] - m;
+    const d = x[i] - p - m;
     s += d * d;
   }
-  return [m, Math.sqrt(s / (n - 1))];
+  return [p + m, Math.sqrt(s / (n - 1))];
 }

@@ -106,17 +106,20 @@ export function autocovPair(
 ): void {
   const m = nextPow2(2 * n);
   const { re, im } = buffers(m);
+  // Means relative to the first value (its own pivot when finite): exact differences under a large offset.
+  const pa = Number.isFinite(a[aOff]) ? a[aOff] : 0;
   let meanA = 0;
-  for (let i = 0; i < n; i++) meanA += a[aOff + i];
+  for (let i = 0; i < n; i++) meanA += a[aOff + i] - pa;
   meanA /= n;
+  const pb = b && Number.isFinite(b[bOff]) ? b[bOff] : 0;
   let meanB = 0;
   if (b) {
-    for (let i = 0; i < n; i++) meanB += b[bOff + i];
+    for (let i = 0; i < n; i++) meanB += b[bOff + i] - pb;
     meanB /= n;
   }
   for (let i = 0; i < n; i++) {
-    re[i] = a[aOff + i] - meanA;
-    im[i] = b ? b[bOff + i] - meanB : 0;
+    re[i] = a[aOff + i] - pa - meanA;
+    im[i] = b ? b[bOff + i] - pb - meanB : 0;
   }
   re.fill(0, n);
   im.fill(0, n);
@@ -157,7 +160,8 @@ export function autocovPair(
 /**
  * Mean over the C chains of a [C, D] slab of the biased autocovariance at every lag, written to
  * out[0..D). Chains go through the complex FFT two at a time; their power spectra are summed, so one
- * inverse transform serves all chains (the transform is linear).
+ * inverse transform serves all chains (the transform is linear). Callers pass draws already centred
+ * (their chain means, taken around a pivot, removed); the chain means are removed once more here.
  */
 export function meanAutocov(x: Float64Array, C: number, D: number, out: Float64Array): void {
   const m = nextPow2(2 * D);

@@ -45,14 +45,17 @@ function reference(data: Float64Array, shape: number[], prob: number) {
   const interval = hpdi({ data, shape: [n, E] }, prob);
   return Array.from({ length: E }, (_, e) => {
     const col = Float64Array.from({ length: n }, (_, i) => data[i * E + e]);
+    // sums around the first draw, as every kernel takes them (pivotOf in core.ts)
+    const p = Number.isFinite(col[0]) ? col[0] : 0;
     let m = 0;
-    for (let i = 0; i < n; i++) m += col[i];
-    m /= n;
+    for (let i = 0; i < n; i++) m += col[i] - p;
+    m = p + m / n;
     let ss = 0;
     for (let i = 0; i < n; i++) ss += (col[i] - m) * (col[i] - m);
     const s = col.slice().sort();
     const h = n >> 1;
-    const median = Number.isNaN(m) ? Number.NaN : n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+    // NumPy's median is NaN only with a NaN draw (+∞ and −∞ together leave it finite)
+    const median = col.some(Number.isNaN) ? Number.NaN : n % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
     return {
       mean: m,
       std: Math.sqrt(ss / (n - 1)),

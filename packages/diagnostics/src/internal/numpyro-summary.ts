@@ -108,10 +108,14 @@ export function numpyroSummaryColumns(vars: readonly ChainDraws[], prob: number,
       let scale = BINS / (hi - lo + 2 * margin);
       lo -= margin;
       if (!(scale > 0 && scale < Number.POSITIVE_INFINITY && lo > Number.NEGATIVE_INFINITY)) scale = 0;
-      const total = gatherStats(src, base, stride, C, D, lo, scale, xBuf, chainStats);
-      const mean = total / n;
+      // Sums are taken around a pivot (the first draw): exact differences keep their digits under a large
+      // common offset, where NumPy's pairwise sums of the raw draws lose fewer than naive sums would.
+      const first = src[base];
+      const pivot = Number.isFinite(first) ? first : 0;
+      const total = gatherStats(src, base, stride, C, D, lo, scale, pivot, xBuf, chainStats);
+      const mean = total / n; // relative to the pivot, as the chain means in chainStats
       if (!Number.isFinite(total)) {
-        nonFinite(xBuf, C, D, mean, prob, out, o);
+        nonFinite(xBuf, C, D, pivot + mean, prob, out, o);
         continue;
       }
       const histogram = useHistogram && scale > 0 && scanBins(n, count);
@@ -122,14 +126,14 @@ export function numpyroSummaryColumns(vars: readonly ChainDraws[], prob: number,
         binInfo[2] = BINS;
         binInfo[3] = -1;
       }
-      centre(xBuf, C, D, chainStats, cen);
+      centre(xBuf, C, D, chainStats, pivot, cen);
       const cs = chainStats;
       let ss = 0;
       for (let c = 0; c < C; c++) {
         const d = cs[c] - mean;
         ss += cs[5 * C + c] + D * d * d;
       }
-      out[o] = mean;
+      out[o] = pivot + mean;
       out[o + 1] = Math.sqrt(ss / (n - 1));
       out[o + 6] = splitRhat(cs, C, D);
       out[o + 5] = numpyroEss(C, D);
@@ -140,9 +144,9 @@ export function numpyroSummaryColumns(vars: readonly ChainDraws[], prob: number,
 }
 
 /**
- * Pass 1: copies the draws src[base + i·stride] (i < C·D) to x and returns their sum; writes the chain
- * means to cs[0..C) and bins each draw (`bins`, `counts`: BINS bins of width 1/scale from lo, the outer
- * ones open-ended).
+ * Pass 1: copies the draws src[base + i·stride] (i < C·D) to x and returns the sum of their differences
+ * from `pivot`; writes the chain means (minus the pivot) to cs[0..C) and bins each draw (`bins`,
+ * `counts`: BINS bins of width 1/scale from lo, the outer ones open-ended).
  */
 function gatherStats(
   src: Float64Array,
@@ -152,6 +156,7 @@ function gatherStats(
   D: number,
   lo: number,
   scale: number,
+  pivot: number,
   x: Float64Array,
   cs: Float64Array,
 ): number {
@@ -164,8 +169,9 @@ function gatherStats(
     for (const end = i + D; i < end; i++, j += stride) {
       const val = src[j];
       x[i] = val;
-      total += val;
-      sum += val;
+      const dv = val - pivot;
+      total += dv;
+      sum += dv;
       // Clamped before the integer conversion, which would wrap far-out draws.
       const t = (val - lo) * scale;
       const b = t < 0 ? 0 : t < BINS ? t | 0 : BINS - 1;
@@ -218,12 +224,19 @@ function scanBins(n: number, count: number): boolean {
 }
 
 /**
- * Pass 2: centres x by the chain means cs[0..C) into `out`. Per chain c it writes the sums of the centred
- * draws over the first and the second half to cs[C + c] and cs[2C + c], their sums of squares to
+ * Pass 2: centres x by the chain means pivot + cs[0..C) into `out`. Per chain c it writes the sums of the
+ * centred draws over the first and the second half to cs[C + c] and cs[2C + c], their sums of squares to
  * cs[3C + c] and cs[4C + c] and the chain's sum of squares to cs[5C + c]. Draws in bins ≤ bLow, ≥ bHigh
  * and in [bMedLo, bMedHi] (binInfo) are copied to lowBuf, highBuf and midBuf.
  */
-function centre(x: Float64Array, C: number, D: number, cs: Float64Array, out: Float64Array): void {
+function centre(
+  x: Float64Array,
+  C: number,
+  D: number,
+  cs: Float64Array,
+  pivot: number,
+  out: Float64Array,
+): void {
   const h = D >> 1;
   const seg = segment;
   seg[2] = 0;
@@ -232,15 +245,15 @@ function centre(x: Float64Array, C: number, D: number, cs: Float64Array, out: Fl
   for (let c = 0; c < C; c++) {
     const off = c * D;
     const mc = cs[c];
-    centreRange(x, out, off, off + h, mc);
+    centreRange(x, out, off, off + h, pivot, mc);
     cs[C + c] = seg[0];
     cs[3 * C + c] = seg[1];
     let sc = seg[1];
     if (D - h > h) {
-      centreRange(x, out, off + h, off + D - h, mc);
+      centreRange(x, out, off + h, off + D - h, pivot, mc);
       sc += seg[1];
     }
-    centreRange(x, out, off + D - h, off + D, mc);
+    centreRange(x, out, off + D - h, off + D, pivot, mc);
     cs[2 * C + c] = seg[0];
     cs[4 * C + c] = seg[1];
     cs[5 * C + c] = sc + seg[1];
@@ -248,10 +261,17 @@ function centre(x: Float64Array, C: number, D: number, cs: Float64Array, out: Fl
 }
 
 /**
- * centre's loop over x[from..to) of one chain (mean mc): writes segment[0], segment[1] = the sum and the
- * sum of squares of the centred draws, and appends to the copies (their lengths in segment[2..5)).
+ * centre's loop over x[from..to) of one chain (mean pivot + mc): writes segment[0], segment[1] = the sum
+ * and the sum of squares of the centred draws, and appends to the copies (their lengths in segment[2..5)).
  */
-function centreRange(x: Float64Array, out: Float64Array, from: number, to: number, mc: number): void {
+function centreRange(
+  x: Float64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+  pivot: number,
+  mc: number,
+): void {
   const bn = bins;
   const bLow = binInfo[0];
   const bHigh = binInfo[1];
@@ -268,7 +288,7 @@ function centreRange(x: Float64Array, out: Float64Array, from: number, to: numbe
   let q = 0;
   for (let i = from; i < to; i++) {
     const val = x[i];
-    const c0 = val - mc;
+    const c0 = val - pivot - mc;
     out[i] = c0;
     a += c0;
     q += c0 * c0;
@@ -312,15 +332,14 @@ function splitRhat(cs: Float64Array, C: number, D: number): number {
 /**
  * NumPyro's n_eff (`effective_sample_size`, biased autocovariances) from pass 2's sums and centred draws:
  * Geyer's initial monotone sequence over pair sums of ρ_k = 1 − (W − γ̄_k)/V̂, lags computed four at a
- * time as the walk reaches them. NaN when a chain is constant.
+ * time as the walk reaches them. A constant chain adds zero autocovariance (see numpyroEssSlab); all
+ * chains constant give NaN (0/0), as NumPyro.
  */
 function numpyroEss(C: number, D: number): number {
   const cs = chainStats;
   let varWithin = 0;
   for (let c = 0; c < C; c++) {
-    const sc = cs[5 * C + c];
-    if (sc === 0) return Number.NaN;
-    varWithin += sc / (D - 1);
+    varWithin += cs[5 * C + c] / (D - 1);
   }
   varWithin /= C;
   let varEst = (varWithin * (D - 1)) / D;
@@ -345,7 +364,7 @@ function numpyroEss(C: number, D: number): number {
     const k = 2 * j;
     if (k + 1 >= have) {
       if (have >= DIRECT_LAGS) {
-        meanAutocov(xBuf, C, D, acov);
+        meanAutocov(cen, C, D, acov);
         for (let t = have; t < D; t++) g[t] = acov[t];
         have = D;
       } else {
@@ -435,7 +454,10 @@ function sortedMedianHpdi(x: Float64Array, n: number, L: number, out: Float64Arr
   out[o + 4] = s[best + L];
 }
 
-/** Draws with NaN or ±∞: the one-purpose kernels, whose NaN handling follows NumPy's. */
+/**
+ * Draws with NaN or ±∞ (or whose sum overflows): the one-purpose kernels, whose NaN handling follows NumPy's.
+ * Only a NaN draw makes the median NaN; +∞ and −∞ together make the mean NaN but leave a finite median.
+ */
 function nonFinite(
   x: Float64Array,
   C: number,
@@ -452,7 +474,9 @@ function nonFinite(
   const s = ws.sorted.subarray(0, n);
   s.set(x.subarray(0, n));
   const mh = new Float64Array(3);
-  if (!Number.isNaN(mean)) medianHpdi(s, n, prob, mh);
+  let nan = false;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) nan = true;
+  if (!nan) medianHpdi(s, n, prob, mh);
   else {
     // NaN present: NumPy's median is NaN; a full sort puts NaN last for the HPDI, as NumPy does.
     s.sort();
