@@ -1,9 +1,10 @@
 // Model comparison from pointwise elpd (ArviZ `compare`): rank by elpd, differences to the best model
 // with the standard error of the paired differences, and model weights by stacking of predictive
-// distributions (Yao et al. 2018) or pseudo-BMA.
+// distributions (Yao et al. 2018), pseudo-BMA, or pseudo-BMA with the Bayesian bootstrap.
 
 import type { DrawsInput } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
+import { dirichlet, xoshiro128 } from "./internal/dirichlet.js";
 import { type ElpdData, type FitLike, type IcScale, loo } from "./loo.js";
 import { waic } from "./waic.js";
 
@@ -19,7 +20,7 @@ export interface CompareRow {
   /** Difference to the best model on the scale (≥ 0). */
   elpdDiff: number;
   weight: number;
-  /** Standard error of elpd. */
+  /** Standard error of elpd (with "BB-pseudo-BMA": the sd of the bootstrapped elpd, as ArviZ). */
   se: number;
   /** Standard error of the paired pointwise differences to the best model. */
   dse: number;
@@ -31,10 +32,73 @@ export interface CompareRow {
 export interface CompareOptions {
   /** Criterion computed for models given as log-likelihood draws; default "loo". */
   ic?: "loo" | "waic";
-  /** "stacking" (default) or "pseudo-BMA". */
-  method?: "stacking" | "pseudo-BMA";
+  /**
+   * "stacking" (default), "pseudo-BMA" (Akaike-type weights from the elpd estimates) or "BB-pseudo-BMA"
+   * (the same weights averaged over a Bayesian bootstrap of the pointwise elpd, which accounts for its
+   * uncertainty; Yao et al. 2018).
+   */
+  method?: "stacking" | "pseudo-BMA" | "BB-pseudo-BMA";
   /** Default "log". */
   scale?: IcScale;
+  /** "BB-pseudo-BMA": number of bootstrap samples (default 1000, as ArviZ's `b_samples`). */
+  bSamples?: number;
+  /**
+   * "BB-pseudo-BMA": concentration of the Dirichlet over observations (default 1: uniform on the simplex;
+   * smaller keeps the weights further from 0 and 1), as ArviZ's `alpha`.
+   */
+  alpha?: number;
+  /**
+   * "BB-pseudo-BMA": seed of the bootstrap's generator (default 0), a non-negative integer. The same seed gives
+   * the same weights on every engine; ArviZ's draws come from NumPy, so its weights agree only within the
+   * bootstrap's Monte Carlo error.
+   */
+  seed?: number;
+}
+
+/**
+ * Pseudo-BMA weights with the Bayesian bootstrap (ArviZ `compare(method="BB-pseudo-BMA")`): per bootstrap
+ * sample b, z_bk = N·Σ_i u_bi·v_ik with u_b ~ Dirichlet(alpha) over the N observations and v_ik the pointwise
+ * values on the scale; weights ∝ exp(z_bk / scale) averaged over b, and the sd of z_bk over b as each
+ * model's standard error. Exponents are shifted by their maximum (ArviZ shifts z before dividing by a
+ * negative scale, which can overflow on the deviance scales; the weights are otherwise the same).
+ */
+function bootstrapWeights(
+  pointwise: readonly Float64Array[],
+  sv: number,
+  { bSamples, alpha, seed }: { bSamples: number; alpha: number; seed: number },
+): { weights: Float64Array; ses: Float64Array } {
+  const K = pointwise.length;
+  const N = pointwise[0].length;
+  const u = xoshiro128(seed);
+  const w = new Float64Array(N);
+  const z = new Float64Array(bSamples * K); // z[b·K + k]
+  const weights = new Float64Array(K);
+  for (let b = 0; b < bSamples; b++) {
+    dirichlet(u, alpha, w);
+    const zb = z.subarray(b * K, (b + 1) * K);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) {
+      const v = pointwise[k];
+      let acc = 0;
+      for (let i = 0; i < N; i++) acc += w[i] * v[i];
+      zb[k] = N * acc;
+      max = Math.max(max, zb[k] / sv);
+    }
+    let total = 0;
+    for (let k = 0; k < K; k++) total += Math.exp(zb[k] / sv - max);
+    for (let k = 0; k < K; k++) weights[k] += Math.exp(zb[k] / sv - max) / total;
+  }
+  for (let k = 0; k < K; k++) weights[k] /= bSamples;
+  const ses = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let mean = 0;
+    for (let b = 0; b < bSamples; b++) mean += z[b * K + k];
+    mean /= bSamples;
+    let ss = 0;
+    for (let b = 0; b < bSamples; b++) ss += (z[b * K + k] - mean) ** 2;
+    ses[k] = Math.sqrt(ss / bSamples); // NumPy's std (ddof = 0), as ArviZ
+  }
+  return { weights, ses };
 }
 
 /**
@@ -78,10 +142,11 @@ export function stackingWeights(elpdPointwise: readonly Float64Array[]): Float64
 
 /**
  * Compares models by PSIS-LOO or WAIC (ArviZ `compare`): rows sorted best first with rank, elpd, p,
- * elpd difference and its standard error (√(N·Var(diff_i))), and weights by stacking or pseudo-BMA.
+ * elpd difference and its standard error (√(N·Var(diff_i))), and weights by stacking, pseudo-BMA or
+ * pseudo-BMA with the Bayesian bootstrap.
  * @param models - per model name, an {@link ElpdData} from {@link loo}/{@link waic} or pointwise
  * log-likelihood draws `[chain, draw, ...obs]` (all models over the same observations).
- * @param options - `ic`, `method`, `scale`.
+ * @param options - `ic`, `method`, `scale`; `bSamples`, `alpha` and `seed` for "BB-pseudo-BMA".
  * @returns rows, best model first.
  * @throws DiagnosticsError for fewer than 2 models, mixed criteria or scales, or different observation counts.
  * @example
@@ -130,6 +195,7 @@ export function compare(
   const order = names.map((_, j) => j);
   order.sort((a, b) => (sv > 0 ? data[b].estimate - data[a].estimate : data[a].estimate - data[b].estimate));
   let weights: Float64Array;
+  let ses: Float64Array | undefined;
   if (method === "stacking") {
     weights = stackingWeights(order.map((j) => data[j].pointwise.map((v) => v / sv)));
   } else if (method === "pseudo-BMA") {
@@ -137,10 +203,34 @@ export function compare(
     const z = order.map((j) => Math.exp((data[j].estimate - best) / sv));
     const total = z.reduce((a, b) => a + b, 0);
     weights = Float64Array.from(z, (v) => v / total);
+  } else if (method === "BB-pseudo-BMA") {
+    const bSamples = options.bSamples ?? 1000;
+    const alpha = options.alpha ?? 1;
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(bSamples) || bSamples < 1)
+      throw new DiagnosticsError(
+        "invalid-argument",
+        `compare(models, { bSamples }): the number of bootstrap samples must be a positive integer, got ${bSamples}.`,
+      );
+    if (!(alpha > 0 && Number.isFinite(alpha)))
+      throw new DiagnosticsError(
+        "invalid-argument",
+        `compare(models, { alpha }): the Dirichlet concentration must be positive and finite, got ${alpha}.`,
+      );
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new DiagnosticsError(
+        "invalid-argument",
+        `compare(models, { seed }): the seed must be a non-negative integer, got ${seed}.`,
+      );
+    ({ weights, ses } = bootstrapWeights(
+      order.map((j) => data[j].pointwise),
+      sv,
+      { bSamples, alpha, seed },
+    ));
   } else {
     throw new DiagnosticsError(
       "invalid-argument",
-      `compare(models, { method }): method must be "stacking" or "pseudo-BMA", got "${method as string}".`,
+      `compare(models, { method }): method must be "stacking", "pseudo-BMA" or "BB-pseudo-BMA", got "${method as string}".`,
     );
   }
   const best = data[order[0]].pointwise;
@@ -162,7 +252,7 @@ export function compare(
       p: d.p,
       elpdDiff: sum,
       weight: weights[r],
-      se: d.se,
+      se: ses ? ses[r] : d.se,
       dse: Math.sqrt(N * (v / N)),
       warning: d.warning,
       scale,
