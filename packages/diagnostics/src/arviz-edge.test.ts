@@ -495,16 +495,12 @@ describe("compare at identical models and huge pointwise values matches ArviZ (r
             if (!log || "error" in log) throw new Error(`${where}: no log-scale ${ic} BB-pseudo-BMA result`);
             want = log.columns.weight;
           }
-          w.forEach((v, i) =>
-            expect(Math.abs(v - want[i]), `${where} ${key}.weight[${i}]`).toBeLessThan(
-              5 * 0.5 * Math.sqrt(1 / 1000 + 1 / 20000),
-            ),
-          );
-          se.forEach((v, i) =>
-            expect(Math.abs(v / col.se[i] - 1), `${where} ${key}.se[${i}]`).toBeLessThan(
-              5 * Math.sqrt(1 / 2000 + 1 / 40000),
-            ),
-          );
+          const wTol = 5 * 0.5 * Math.sqrt(1 / 1000 + 1 / 20000);
+          const seTol = 5 * Math.sqrt(1 / 2000 + 1 / 40000);
+          for (const [i, v] of w.entries())
+            expect(Math.abs(v - want[i]), `${where} ${key}.weight[${i}]`).toBeLessThan(wTol);
+          for (const [i, v] of se.entries())
+            expect(Math.abs(v / col.se[i] - 1), `${where} ${key}.se[${i}]`).toBeLessThan(seTol);
           continue;
         }
         // ArviZ's SLSQP stops at its default tolerance: stacking weights agree to 1e-4 (arviz-ic.test.ts holds
