@@ -14,7 +14,9 @@ export interface AutoBNAFNormalOptions extends AutoGuideOptions {
 
 /**
  * A standard Normal pushed through block neural autoregressive flows (NumPyro's `AutoBNAFNormal`; De Cao,
- * Titov & Aziz 2019). Parameters `<prefix>_arn__<flow>_W<l>`, `_ws<l>`, `_b<l>`. Its forward pass is
+ * Titov & Aziz 2019): LeakyTanh between the layers and, on every flow but the last, a gated residual, as
+ * NumPyro builds it. Parameters `<prefix>_arn__<flow>_W<l>`, `_ws<l>`, `_b<l>` (NumPyro's `(W, ws, b)` of each
+ * `BlockMaskedDense`, same shapes) and `<prefix>_arn__<flow>_gate` (the `FanInResidualGated` parameter). Its forward pass is
  * `jit`-compiled and its gradient compiled by `@phlox/backend-js`, so it is much slower per step than the
  * Gaussian guides. `median` is the image of ε = 0 and `quantiles` are Monte Carlo estimates (2000 draws).
  * @example

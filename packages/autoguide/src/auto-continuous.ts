@@ -424,8 +424,8 @@ export abstract class AutoContinuous implements Guide {
    * loc + L ε (L the Cholesky factor of the covariance); AutoIAFNormal and AutoBNAFNormal their flows.
    * @param params - the fitted parameters.
    * @returns a {@link LatentTransform}.
-   * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, AutoLaplaceApproximation,
-   *   the batched and DAIS guides).
+   * @throws PhloxError (`autoguide-no-transform`) for a guide without one (AutoDelta, the batched and DAIS
+   *   guides).
    */
   getTransform(params: ParamsLike): LatentTransform {
     const b = this.requireBound("getTransform");
@@ -434,7 +434,8 @@ export abstract class AutoContinuous implements Guide {
       throw new PhloxError(
         "autoguide-no-transform",
         `${this.constructor.name}.getTransform: this guide has no transform from a standard Normal base; ` +
-          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoIAFNormal or AutoBNAFNormal.",
+          "use AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal, AutoLaplaceApproximation, " +
+          "AutoIAFNormal or AutoBNAFNormal.",
       );
     }
     const apply = f.tensorTransform(this.unconstrain(b, params, this.initialU(b)));

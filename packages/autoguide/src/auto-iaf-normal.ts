@@ -15,7 +15,9 @@ export interface AutoIAFNormalOptions extends AutoGuideOptions {
 /**
  * A standard Normal pushed through inverse autoregressive flows (NumPyro's `AutoIAFNormal`; Kingma et al.
  * 2016): each flow is x ↦ exp(ℓ(x)) ⊙ x + μ(x) with (μ, ℓ) from a masked autoregressive network with ELU
- * units, and the coordinates are reversed between flows. Parameters `<prefix>_arn__<flow>_W<layer>` and
+ * units, and the coordinates are reversed between flows; the networks' masks are NumPyro's (hidden degrees
+ * round(linspace(1, D − 1, h))). Parameters `<prefix>_arn__<flow>_W<layer>` (shape [out, in], the transpose
+ * of NumPyro's `MaskedDense` weight inside `<prefix>_arn__<flow>$params`; masked entries are ignored) and
  * `_b<layer>`. Needs at least 2 latent dimensions (use AutoDiagonalNormal for 1). `median` is the image of
  * ε = 0 and `quantiles` are Monte Carlo estimates (4000 draws).
  * @example

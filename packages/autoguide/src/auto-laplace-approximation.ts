@@ -1,9 +1,9 @@
 import { PhloxError } from "@phlox/tensor";
 import { fillNormal, type ParamsLike } from "@phlox/vi";
 import { AutoContinuous } from "./auto-continuous.js";
-import type { AutoGuideOptions } from "./auto-guide-types.js";
+import type { AutoGuideOptions, LatentTransform } from "./auto-guide-types.js";
 import type { LatentGaussian } from "./auto-multivariate-normal.js";
-import { type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
+import { affineTransform, type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
 import { choleskyInPlace, ndtri, spdInverse } from "./internal/math.js";
 
 /** Options of {@link AutoLaplaceApproximation}. */
@@ -52,7 +52,7 @@ export function finiteDifferenceHessian(
 /**
  * The Laplace approximation (NumPyro's `AutoLaplaceApproximation`): SVI finds the mode `<prefix>_loc` of
  * the unconstrained posterior (the loss is U(loc)), and the posterior is MVN(loc, H⁻¹) with H the Hessian
- * of U at the mode; draws, quantiles and `getPosterior` use that Gaussian.
+ * of U at the mode; draws, quantiles, `getPosterior` and `getTransform` use that Gaussian.
  * @example
  * const guide = new AutoLaplaceApproximation(model);
  * const { params } = new SVI(model, guide, new Adam(0.05), new TraceELBO()).run(key(0), 3000, data);
@@ -97,6 +97,20 @@ export class AutoLaplaceApproximation extends AutoContinuous {
       );
     }
     return { loc, covariance: cov, dim: D };
+  }
+
+  /**
+   * The affine map ε ↦ loc + L ε with L the Cholesky factor of H⁻¹ (NumPyro's `get_transform`,
+   * `LowerCholeskyAffine(loc, cholesky_of_inverse(H))`), e.g. for `NeuTraReparam`.
+   * @param params - the fitted parameters.
+   * @returns a {@link LatentTransform}.
+   * @throws PhloxError (`laplace-not-mode`) when the Hessian at loc is not positive definite (NumPyro warns
+   *   and uses L = 0 there).
+   */
+  override getTransform(params: ParamsLike): LatentTransform {
+    this.requireBound("getTransform");
+    const { loc, L, D } = this.scaleTril(params);
+    return { dim: D, apply: affineTransform(loc, L, D) };
   }
 
   private scaleTril(params: ParamsLike): { loc: Float64Array; L: Float64Array; D: number } {

@@ -1,5 +1,7 @@
+import type { ParamsLike } from "@phlox/vi";
 import { AutoContinuous } from "./auto-continuous.js";
 import type { LatentSite } from "./auto-guide-types.js";
+import type { LatentGaussian } from "./auto-multivariate-normal.js";
 import { DiagNormalFamily, type LatentFamily, type ParamSpec } from "./internal/family.js";
 
 /**
@@ -45,7 +47,8 @@ export class AutoNormal extends AutoContinuous {
 
 /**
  * A diagonal Normal over the whole flat unconstrained latent vector (NumPyro's `AutoDiagonalNormal`):
- * parameters `<prefix>_loc` and `<prefix>_scale`, both of shape `[latentDim]`.
+ * parameters `<prefix>_loc` and `<prefix>_scale`, both of shape `[latentDim]`; `getPosterior` as the
+ * multivariate guides'.
  * @example
  * const guide = new AutoDiagonalNormal(model, { initScale: 0.05 });
  */
@@ -59,5 +62,20 @@ export class AutoDiagonalNormal extends AutoContinuous {
       { name: `${this.prefix}_loc`, shape: [D], offset: 0, size: D, constraint: "real" },
       { name: `${this.prefix}_scale`, shape: [D], offset: D, size: D, constraint: "softplus_positive" },
     ];
+  }
+  /**
+   * The Gaussian q over the unconstrained latent vector (NumPyro's `get_posterior`, there a
+   * `Normal(loc, scale)`).
+   * @param params - the fitted parameters.
+   * @returns `{ loc, covariance, dim }` with covariance = diag(scale²).
+   */
+  getPosterior(params: ParamsLike): LatentGaussian {
+    const b = this.requireBound("getPosterior");
+    const D = b.family.dim;
+    const p = this.constrain(b, this.unconstrain(b, params, this.initialU(b)));
+    const s = p[`${this.prefix}_scale`].data;
+    const cov = new Float64Array(D * D);
+    for (let i = 0; i < D; i++) cov[i * D + i] = s[i] * s[i];
+    return { loc: Float64Array.from(p[`${this.prefix}_loc`].data), covariance: cov, dim: D };
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The block neural autoregressive flow family (De Cao, Titov & Aziz 2019) as NumPyro's `AutoBNAFNormal`
  * builds it: ε ~ N(0, I) through `numFlows` BNAF transforms, each a stack of block-masked dense layers
- * (positive diagonal blocks by exp, strictly upper blocks free, weight normalisation) with tanh between
- * them; the log-determinant is carried through the layers as log-sum-exp products of the diagonal blocks'
- * log-Jacobians. Coordinates are reversed between flows. log q(z) = log N(ε) − log|det J|.
+ * (positive diagonal blocks by exp, strictly upper blocks free, weight normalisation) with NumPyro's
+ * `LeakyTanh` (tanh(x) + 0.01·x, so each flow maps the reals onto the reals) between them; the
+ * log-determinant is carried through the layers as log-sum-exp products of the diagonal blocks'
+ * log-Jacobians. Every flow but the last has NumPyro's gated residual (`FanInResidualGated`):
+ * y = σ(g)·f(x) + (1 − σ(g))·x, log|dy/dx| = softplus(log|f′| + g) − softplus(g). Coordinates are reversed
+ * between flows. log q(z) = log N(ε) − log|det J|.
  *
  * Unlike the other families this one is written with `@phlox/tensor` ops: the forward pass is `jit`-compiled,
  * and the backward pass is the compiled gradient (`@phlox/backend-js`) of gzᵀ T_u(ε) − log|det J_u(ε)|, with
@@ -14,9 +17,11 @@ import {
   expandDims,
   jit,
   log,
+  logaddexp,
   logSumExp,
   matmul,
   reshape,
+  sigmoid,
   slice,
   softplus,
   sqrt,
@@ -35,6 +40,9 @@ import { monteCarloQuantile } from "./mc-quantile.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const LOG2 = Math.log(2);
+/** NumPyro's `LeakyTanh(min_grad=0.01)`: tanh(x) + 0.01·x. */
+const LEAKY = 0.01;
+const LOG_LEAKY = Math.log(LEAKY);
 
 interface DenseLayer {
   inF: number;
@@ -53,6 +61,7 @@ export class BnafFamily implements LatentFamily {
   readonly numParams: number;
   readonly noiseDim: number;
   readonly layers: DenseLayer[];
+  /** Parameters of one flow's network; the gates of flows 0..numFlows−2 follow all the networks. */
   readonly flowSize: number;
   private readonly reverse: Tensor;
   private readonly fwd: (u: Tensor, eps: Tensor) => Tensor[];
@@ -101,7 +110,7 @@ export class BnafFamily implements LatentFamily {
     }
     this.layers = layers;
     this.flowSize = off;
-    this.numParams = numFlows * off;
+    this.numParams = numFlows * off + (numFlows - 1);
     this.noiseDim = D;
     this.reverse = tensor(
       Int32Array.from({ length: D }, (_, i) => D - 1 - i),
@@ -138,18 +147,31 @@ export class BnafFamily implements LatentFamily {
         const blocks = reshape(take(reshape(dl, [Din * Dout]), ly.diagIdx), [D, ly.inF, ly.outF]);
         L = L === null ? blocks : logSumExp(expandDims(L, 3).add(expandDims(blocks, 1)), 2);
         if (l + 1 < this.layers.length) {
-          h = tanh(out);
+          h = tanh(out).add(out.mul(LEAKY));
+          // log(1 − tanh²(x) + 0.01) = logaddexp(log(1 − tanh²(x)), log 0.01)
           const tl = out
             .add(softplus(out.mul(-2)))
             .sub(LOG2)
             .mul(-2);
-          L = (L as Tensor).add(reshape(tl, [D, 1, ly.outF]));
+          L = (L as Tensor).add(reshape(logaddexp(tl, LOG_LEAKY), [D, 1, ly.outF]));
         } else h = out;
       });
-      x = reshape(h, [D]);
-      total = total.add(sum(L as unknown as Tensor));
+      const fx = reshape(h, [D]);
+      let ld = reshape(L as unknown as Tensor, [D]);
+      if (f + 1 < this.numFlows) {
+        const g = reshape(slice(u, [this.gateOffset(f)], [this.gateOffset(f) + 1]), []);
+        const gate = sigmoid(g);
+        x = gate.mul(fx).add(gate.neg().add(1).mul(x));
+        ld = softplus(ld.add(g)).sub(softplus(g));
+      } else x = fx;
+      total = total.add(sum(ld));
     }
     return [x, total];
+  }
+
+  /** Offset of flow f's residual gate (flows 0..numFlows−2). */
+  gateOffset(f: number): number {
+    return this.numFlows * this.flowSize + f;
   }
 
   init(_z0: Float64Array, u: Float64Array): void {
@@ -169,6 +191,8 @@ export class BnafFamily implements LatentFamily {
         }
       }
     }
+    // gates start at 0: each gated flow starts halfway between its network and the identity
+    for (let f = 0; f + 1 < this.numFlows; f++) u[this.gateOffset(f)] = 0;
   }
 
   forward(u: Float64Array, eps: Float64Array, z: Float64Array, _mode: ParticleMode): number {
@@ -207,7 +231,10 @@ export class BnafFamily implements LatentFamily {
     monteCarloQuantile(this, u, q, z, 2000);
   }
 
-  /** Parameter names `<prefix>_arn__<flow>_W<l>`, `_ws<l>` (log weight scales), `_b<l>`, all real. */
+  /**
+   * Parameter names `<prefix>_arn__<flow>_W<l>`, `_ws<l>` (log weight scales), `_b<l>`, and for every flow
+   * but the last `_gate` (the residual gate's logit, NumPyro's `FanInResidualGated` parameter), all real.
+   */
   specs(prefix: string): ParamSpec[] {
     const D = this.dim;
     const out: ParamSpec[] = [];
@@ -237,6 +264,15 @@ export class BnafFamily implements LatentFamily {
           size: Dout,
           constraint: "real",
         });
+      });
+    }
+    for (let f = 0; f + 1 < this.numFlows; f++) {
+      out.push({
+        name: `${prefix}_arn__${f}_gate`,
+        shape: [],
+        offset: this.gateOffset(f),
+        size: 1,
+        constraint: "real",
       });
     }
     return out;

@@ -34,7 +34,30 @@ interface Layer {
   mask: Uint8Array;
 }
 
-/** MADE degrees: inputs 1..D, hidden units cycle through 1..max(1, D−1), outputs (μ and ℓ) 1..D. */
+/** Rounds half to even (NumPy's and JAX's `round`). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * The degrees of a hidden layer of width h (NumPyro's `sample_mask_indices(D − 1, h)`):
+ * round(linspace(1, D − 1, h)), with JAX's linspace (start + i·(stop − start)/(h − 1), the last exactly stop)
+ * and rounding half to even.
+ */
+export function hiddenDegrees(D: number, h: number): number[] {
+  const start = 1;
+  const stop = D - 1;
+  if (h === 1) return [roundHalfEven(start)];
+  const delta = (stop - start) / (h - 1);
+  return Array.from({ length: h }, (_, i) => roundHalfEven(i === h - 1 ? stop : start + i * delta));
+}
+
+/**
+ * MADE degrees as NumPyro's `create_mask` assigns them (identity permutation): inputs 1..D, hidden units
+ * {@link hiddenDegrees}, outputs (μ and ℓ) 1..D; a hidden unit sees inputs of degree ≤ its own, an output
+ * hidden units of degree < its own.
+ */
 function madeLayers(D: number, hidden: readonly number[]): { layers: Layer[]; size: number } {
   const layers: Layer[] = [];
   let prevDeg = Array.from({ length: D }, (_, i) => i + 1);
@@ -44,9 +67,7 @@ function madeLayers(D: number, hidden: readonly number[]): { layers: Layer[]; si
     const last = l === dims.length;
     const nOut = last ? 2 * D : dims[l];
     const nIn = prevDeg.length;
-    const deg = last
-      ? Array.from({ length: 2 * D }, (_, j) => (j % D) + 1)
-      : Array.from({ length: nOut }, (_, k) => (k % Math.max(1, D - 1)) + 1);
+    const deg = last ? Array.from({ length: 2 * D }, (_, j) => (j % D) + 1) : hiddenDegrees(D, nOut);
     const mask = new Uint8Array(nOut * nIn);
     for (let j = 0; j < nOut; j++)
       for (let i = 0; i < nIn; i++)

@@ -13,6 +13,13 @@ describe("internal math", () => {
     ];
     for (const [p, x] of cases) expect(Math.abs(ndtri(p) - x)).toBeLessThan(1e-13 * Math.max(1, Math.abs(x)));
   });
+  it("ndtri is exactly 0 at 0.5 and as accurate near 1 as near 0 (odd about 0.5)", () => {
+    expect(ndtri(0.5)).toBe(0);
+    // scipy.special.ndtri: the upper tail used to lose 1 − p to cancellation (6.361340886788448, 5e-10 off)
+    expect(Math.abs(ndtri(1 - 1e-10) / 6.361340889697422 - 1)).toBeLessThan(1e-14);
+    expect(Math.abs(ndtri(1 - 1e-15) / 7.941444487415979 - 1)).toBeLessThan(1e-14);
+    for (const p of [0.6, 0.9, 0.975, 0.999999]) expect(ndtri(p)).toBe(-ndtri(1 - p));
+  });
   it("erfc matches scipy.special.erfc", () => {
     expect(erfc(0.5)).toBeCloseTo(0.4795001221869535, 14);
     expect(erfc(-1.2)).toBeCloseTo(1.9103139782296354, 14);

@@ -68,11 +68,15 @@ export function spdInverse(a: Float64Array, n: number): Float64Array | null {
 
 /**
  * Φ⁻¹(p), the standard normal quantile: Acklam's rational approximation refined by one Halley step
- * (relative error below 1e-15 on (0, 1)).
+ * (relative error below 1e-15 on (0, 1)). Exactly 0 at p = 0.5, and odd about it: the upper half is
+ * −Φ⁻¹(1 − p), with 1 − p exact there, so p near 1 is as accurate as p near 0 (refining against Φ(x) − p
+ * in the upper half would lose the tail 1 − p to cancellation).
  */
 export function ndtri(p: number): number {
   if (p <= 0) return p === 0 ? Number.NEGATIVE_INFINITY : Number.NaN;
   if (p >= 1) return p === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -ndtri(1 - p);
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
     2.506628277459239,
@@ -92,17 +96,12 @@ export function ndtri(p: number): number {
     x =
       (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
       ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p <= 1 - pl) {
+  } else {
     const q = p - 0.5;
     const r = q * q;
     x =
       ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
       (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    x =
-      -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   // Halley refinement with Φ(x) from erfc
   const e = 0.5 * erfc(-x / Math.SQRT2) - p;

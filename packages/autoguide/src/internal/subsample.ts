@@ -6,7 +6,7 @@
  */
 import { compileValueAndGrad } from "@phlox/backend-js";
 import { type Message, seed, substitute, trace } from "@phlox/handlers";
-import { initializeModel, type ModelInfo, potentialEnergy } from "@phlox/infer";
+import { initializeModel, initToFeasible, type ModelInfo, potentialEnergy } from "@phlox/infer";
 import { ChainRandom, PhloxError, reshape, slice, type Tensor, tensor, valueAndGrad } from "@phlox/tensor";
 
 /** A plate whose minibatch changes from particle to particle. */
@@ -35,7 +35,17 @@ export function subsampledPlates(
 ): SubsampledPlate[] {
   const call = model as (...a: readonly unknown[]) => unknown;
   const k = tensor(Uint32Array.of(key[0], key[1]), { dtype: "uint32" });
-  const tr = trace(seed(() => call(...args), k)).getTrace();
+  // Continuous latent sites take their feasible point instead of a draw: the run only reads the plates, and
+  // a site that cannot be sampled (ImproperUniform) must not stop it, as it does not stop initializeModel.
+  const feasible = initToFeasible();
+  const atFeasible = (m: Message): Tensor | null =>
+    m.type === "sample" && !m.isObserved && m.fn !== null && !m.fn.support.isDiscrete ? feasible(m, k) : null;
+  const tr = trace(
+    seed(
+      substitute(() => call(...args), atFeasible),
+      k,
+    ),
+  ).getTrace();
   const plates = new Map<string, SubsampledPlate>();
   for (const m of tr.values() as Iterable<Message>) {
     if (m.type !== "plate") continue;
