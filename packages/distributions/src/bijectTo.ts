@@ -26,15 +26,14 @@ import {
   SoftplusTransform,
 } from "./transforms/elementwise.js";
 import { L1BallTransform } from "./transforms/l1-ball.js";
+import { CorrCholeskyTransform, StickBreakingTransform } from "./transforms/stick-breaking.js";
 import {
   CholeskyTransform,
-  CorrCholeskyTransform,
   CorrMatrixCholeskyTransform,
   LowerCholeskyTransform,
   OrderedTransform,
   ScaledUnitLowerCholeskyTransform,
   SoftplusLowerCholeskyTransform,
-  StickBreakingTransform,
 } from "./transforms/structured.js";
 import {
   ComposeTransform,

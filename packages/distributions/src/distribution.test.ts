@@ -35,7 +35,7 @@ import { Dirichlet } from "./multivariate/dirichlet.js";
 import { LKJCholesky } from "./multivariate/lkj-cholesky.js";
 import { MultivariateNormal } from "./multivariate/mvn.js";
 import { ExpTransform } from "./transforms/elementwise.js";
-import { StickBreakingTransform } from "./transforms/structured.js";
+import { StickBreakingTransform } from "./transforms/stick-breaking.js";
 
 const close = (a: readonly number[], b: readonly number[], tol = 1e-12): void => {
   expect(a.length).toBe(b.length);

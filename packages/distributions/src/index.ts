@@ -192,9 +192,9 @@ export {
 export { L1BallTransform } from "./transforms/l1-ball.js";
 export { RecursiveLinearTransform } from "./transforms/recursive-linear.js";
 export { SimplexToOrderedTransform } from "./transforms/simplex-to-ordered.js";
+export { CorrCholeskyTransform, StickBreakingTransform } from "./transforms/stick-breaking.js";
 export {
   CholeskyTransform,
-  CorrCholeskyTransform,
   CorrMatrixCholeskyTransform,
   LowerCholeskyAffine,
   LowerCholeskyTransform,
@@ -203,9 +203,6 @@ export {
   ReshapeTransform,
   ScaledUnitLowerCholeskyTransform,
   SoftplusLowerCholeskyTransform,
-  StickBreakingTransform,
-  trilToVec,
-  vecToTril,
 } from "./transforms/structured.js";
 export {
   ComposeTransform,
@@ -214,5 +211,6 @@ export {
   InverseTransform,
   Transform,
 } from "./transforms/transform.js";
+export { trilToVec, vecToTril } from "./transforms/tril.js";
 export { type TensorTree, UnpackTransform } from "./transforms/unpack.js";
 export { ZeroSumTransform } from "./transforms/zero-sum.js";

@@ -134,11 +134,14 @@ export function diagonal(a: TensorLike): Tensor {
   return T.diagonal(asTensor(a));
 }
 
-/** Builds `[..., n, n]` diagonal matrices from `[..., n]`. */
+/**
+ * Builds `[..., n, n]` diagonal matrices from `[..., n]`. The off-diagonal entries are exact zeros (a select,
+ * not a product with the identity), so an infinite diagonal entry leaves its row and column 0, not NaN.
+ */
 export function diagEmbed(v: TensorLike): Tensor {
   const t = asTensor(v);
   const n = t.shape[t.shape.length - 1]!;
-  return mul(reshape(t, [...t.shape, 1]), eye(n));
+  return where(gt(eye(n), 0), reshape(t, [...t.shape, 1]), 0);
 }
 
 /** Constant lower-triangular mask (`k` = 0 keeps the diagonal, −1 strictly lower). */
@@ -238,6 +241,53 @@ export function stackLast(xs: readonly TensorLike[]): Tensor {
     return reshape(t, [...t.shape, 1]);
   });
   return concatenate(ts, -1);
+}
+
+/** The smallest positive normal float64 (NumPy's `finfo(float64).tiny`). */
+export const FLOAT64_TINY = 2.2250738585072014e-308;
+/** Machine epsilon of float64, 2⁻⁵² (NumPy's `finfo(float64).eps`). */
+export const FLOAT64_EPS = 2.220446049250313e-16;
+
+/**
+ * σ(x) clipped to [tiny, 1 − ε] (NumPyro's `_clipped_expit`): the value stays strictly inside (0, 1) for
+ * every finite x (plain σ rounds to 1 from x ≈ 37 and to 0 below x ≈ −745); the gradient is 0 where clipped.
+ */
+export const clippedSigmoid = (x: TensorLike): Tensor =>
+  minimum(maximum(sigmoid(x), FLOAT64_TINY), 1 - FLOAT64_EPS);
+
+/**
+ * log(1 − c) for c = {@link clippedSigmoid}(x), accurate for every x: −softplus(x) (no rounding of 1 − σ(x)),
+ * floored at log ε where c is clipped to 1 − ε.
+ */
+export const log1mClippedSigmoid = (x: TensorLike): Tensor =>
+  maximum(neg(softplus(x)), Math.log(FLOAT64_EPS));
+
+/** log c for c = {@link clippedSigmoid}(x), without forming c: −softplus(−x) clipped to [log tiny, log(1 − ε)]. */
+export const logClippedSigmoid = (x: TensorLike): Tensor =>
+  minimum(maximum(neg(softplus(neg(x))), Math.log(FLOAT64_TINY)), Math.log1p(-FLOAT64_EPS));
+
+/**
+ * The value of `value` with the derivative of `gradOf` (the two are one function computed two ways: `value`
+ * the accurate one, `gradOf` the one whose derivative, e.g. NumPyro's, is wanted off the constraint set).
+ */
+export const valueWithGradOf = (value: TensorLike, gradOf: TensorLike): Tensor =>
+  add(gradOf, stopGradient(sub(value, gradOf)));
+
+/**
+ * asinh(x) = log(x + √(x² + 1)), accurate for every x: log1p(x + x²/(1 + √(1 + x²))) for |x| < 1 (derivative 1
+ * at 0), sign(x)·(log|x| + log1p(√(1 + 1/x²))) beyond (no overflow of x²). Each branch sees a harmless operand
+ * where it is not taken, so its derivative is never NaN.
+ */
+export function asinh(x: TensorLike): Tensor {
+  const t = asTensor(x);
+  const big = ge(abs(t), 1);
+  const tb = where(big, t, 1);
+  const ts = where(big, 0, t);
+  const ab = abs(tb);
+  const r = div(1, ab);
+  const large = mul(sign(tb), add(log(ab), log1p(sqrt(add(1, mul(r, r))))));
+  const small = log1p(add(ts, div(mul(ts, ts), add(1, sqrt(add(1, mul(ts, ts)))))));
+  return where(big, large, small);
 }
 
 /** atanh(x) = ½(log1p(x) − log1p(−x)). */

@@ -12,6 +12,7 @@ import {
   asTensor,
   atanh,
   broadcastTo,
+  clippedSigmoid,
   div,
   exp,
   expm1,
@@ -20,7 +21,6 @@ import {
   mul,
   neg,
   pow,
-  sigmoid,
   softplus,
   sub,
   sumRightmost,
@@ -111,7 +111,10 @@ export class AffineTransform extends Transform {
 }
 
 /**
- * y = 1/(1 + e⁻ˣ), from the reals to (0, 1); log|J| = −softplus(x) − softplus(−x).
+ * y = 1/(1 + e⁻ˣ), from the reals to (0, 1); log|J| = −softplus(x) − softplus(−x). As in NumPyro, y is clipped
+ * to [tiny, 1 − ε] (tiny the smallest normal float64, ε = 2⁻⁵²), so it stays strictly inside (0, 1) where σ(x)
+ * would leave the normal range (x ≲ −708) or round to 1 (x ≳ 36.7), and a density on (0, 1) stays finite
+ * there; log|J| is that of the unclipped map.
  * @example
  * new SigmoidTransform().forward(0).item(); // → 0.5
  */
@@ -123,7 +126,7 @@ export class SigmoidTransform extends Transform {
     return unitInterval;
   }
   forward(x: TensorLike): Tensor {
-    return sigmoid(x);
+    return clippedSigmoid(x);
   }
   inverse(y: TensorLike): Tensor {
     return sub(log(y), log1p(neg(y)));

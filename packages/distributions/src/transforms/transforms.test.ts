@@ -34,9 +34,9 @@ import {
   SoftplusTransform,
   TanhTransform,
 } from "./elementwise.js";
+import { CorrCholeskyTransform, StickBreakingTransform } from "./stick-breaking.js";
 import {
   CholeskyTransform,
-  CorrCholeskyTransform,
   CorrMatrixCholeskyTransform,
   LowerCholeskyAffine,
   LowerCholeskyTransform,
@@ -45,11 +45,9 @@ import {
   ReshapeTransform,
   ScaledUnitLowerCholeskyTransform,
   SoftplusLowerCholeskyTransform,
-  StickBreakingTransform,
-  trilToVec,
-  vecToTril,
 } from "./structured.js";
 import { ComposeTransform, IndependentTransform, type Transform } from "./transform.js";
+import { trilToVec, vecToTril } from "./tril.js";
 
 /** log|det| of a square matrix (rows of numbers) by Gaussian elimination with partial pivoting. */
 function logAbsDet(a: number[][]): number {
