@@ -1,5 +1,12 @@
 import * as T from "@phlox/tensor";
-import { interpretProgram, makeProgram, simplify, stageValueAndGrad, type Tensor } from "@phlox/tensor";
+import {
+  batchProgram,
+  interpretProgram,
+  makeProgram,
+  simplify,
+  stageValueAndGrad,
+  type Tensor,
+} from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { compileProgram } from "./compile.js";
 import { choleskyGrad } from "./internal/linalg.js";
@@ -52,7 +59,7 @@ describe("the cholesky VJP is fused into one choleskyGrad kernel", () => {
     }
   });
 
-  it("a gradient through a batched cholesky agrees with the interpreter to 1e-12", () => {
+  it("a gradient through a batched cholesky (Φ broadcast along the batch) fuses and agrees with the interpreter to 1e-12", () => {
     const n = 4;
     const base = spd(n, 2, 7);
     const f = (z: Tensor): Tensor => {
@@ -63,11 +70,30 @@ describe("the cholesky VJP is fused into one choleskyGrad kernel", () => {
     const z = new Float64Array([0.1, -0.3]);
     const program = simplify(stageValueAndGrad(f, 2, []));
     const fn = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
+    expect(fn.source).toContain("choleskyGrad(");
     const g = new Float64Array(2);
     const v = fn.raw(z, g) as number;
     const [vi, gi] = interpretProgram(program, [z]);
     expectClose([v], [(vi as Float64Array)[0] as number], 1e-12, "value");
     expectClose(g, gi as Float64Array, 1e-12, "gradient");
+  });
+
+  it("the vmapped gradient (batchProgram) fuses as the single-point one does, so they agree bit for bit", () => {
+    const c = gpRegression(11);
+    const program = simplify(stageValueAndGrad(c.logp, 3, []));
+    const single = compileProgram(program, { returnFirstScalar: true, argOrder: "potential" });
+    const batched = compileProgram(simplify(batchProgram(program, 2, [true])));
+    expect(single.source).toContain("choleskyGrad(");
+    expect(batched.source).toContain("choleskyGrad(");
+    expect(batched.source).not.toContain("false, false);"); // no right-side triangular solve left
+    const zs = new Float64Array([...c.z, ...Array.from(c.z, (x) => x + 0.1)]);
+    const [values, grads] = batched.call([zs]) as [Float64Array, Float64Array];
+    for (let i = 0; i < 2; i++) {
+      const g = new Float64Array(3);
+      const v = single.raw(zs.slice(3 * i, 3 * i + 3), g) as number;
+      expect(values[i]).toBe(v);
+      expect(Array.from(grads.subarray(3 * i, 3 * i + 3))).toEqual(Array.from(g));
+    }
   });
 
   it("the same chain on a matrix that is not a cholesky factor is left alone and still agrees", () => {

@@ -241,7 +241,9 @@ const swapLast = (x: TfTensor): TfTensor => {
 /** Lower Cholesky factor, column by column (n steps of matmul-vector updates; batched). */
 const cholesky = (a: TfTensor): TfTensor => {
   const n = a.shape[a.rank - 1] as number;
+  if (n === 0) return a;
   const cols: TfTensor[] = [];
+  let positive: TfTensor | null = null; // [..., 1]: every pivot so far > 0
   for (let j = 0; j < n; j++) {
     let c = tf.squeeze(along(a, -1, j, 1), [a.rank - 1]); // [..., n]
     if (j > 0) {
@@ -249,14 +251,20 @@ const cholesky = (a: TfTensor): TfTensor => {
       const row = along(lp, -2, j, 1); // [..., 1, j]
       c = tf.sub(c, tf.squeeze(tf.matMul(lp, row, false, true), [a.rank - 1]));
     }
-    const d = tf.sqrt(along(c, -1, j, 1)); // [..., 1]
+    const pivot = along(c, -1, j, 1); // [..., 1]
+    const ok = tf.greater(pivot, 0);
+    positive = positive === null ? ok : tf.logicalAnd(positive, ok);
+    const d = tf.sqrt(pivot);
     const mask = tf.tensor1d(
       Array.from({ length: n }, (_, i) => (i >= j ? 1 : 0)),
       "float32",
     );
     cols.push(tf.mul(tf.div(c, d), mask));
   }
-  return tf.stack(cols, -1);
+  const l = tf.stack(cols, -1);
+  // As the reference kernel: a matrix that is not positive definite (a pivot ≤ 0 or NaN) is all NaN.
+  const keep = tf.broadcastTo(tf.expandDims(positive as TfTensor, -1), l.shape);
+  return tf.where(keep, l, tf.fill(l.shape, Number.NaN));
 };
 
 /** op(A) X = B (left side) or X op(A) = B, by forward/back substitution over rows (batched). */

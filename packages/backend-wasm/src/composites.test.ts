@@ -97,6 +97,11 @@ describe("device-side composite kernels (float32) against the float64 reference 
     const j = k % n;
     return (i === j ? n : 0) + 1 / (1 + i + j);
   });
+  it("cholesky of matrices that are not positive definite is all NaN, as the reference kernel", () => {
+    // singular, indefinite, negative first pivot, NaN entry; then one SPD matrix in the same batch
+    const bad = [1, 1, 1, 1, 1, 2, 2, 1, -1, 0, 0, 1, 1, Number.NaN, Number.NaN, 1, 4, 2, 2, 3];
+    compare(be, "cholesky", [{ data: bad, shape: [5, 2, 2] }], {}, 1e-6, 1e-6);
+  });
   it("cholesky of a 6×6 SPD matrix is within 1e-5", () => {
     compare(be, "cholesky", [{ data: a, shape: [n, n] }], {}, 1e-5, 1e-6);
   });

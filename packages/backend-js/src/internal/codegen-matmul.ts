@@ -54,7 +54,9 @@ export function emitMatmul(gen: Generator, e: IREqn): void {
       w.forEach((wp, p) => {
         g.pre.push(`const ${wp} = ${b.name}[${b.off + p}];`);
       });
-      g.body.push(`const ${acc} = ${row.map((x, p) => `${x} * ${w[p]}`).join(" + ")};`);
+      // started at +0 like every other form here and the reference kernel: a row of −0 products sums to +0 (not
+      // −0), so this row product equals the batched program's loop (`CompiledPotential.batched`) bit for bit
+      g.body.push(`const ${acc} = 0 + ${row.map((x, p) => `${x} * ${w[p]}`).join(" + ")};`);
       gen.defineTmp(g, out, roundTo(acc, out.dtype));
       return;
     }

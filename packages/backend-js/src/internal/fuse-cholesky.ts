@@ -18,10 +18,10 @@ const swapsLastTwo = (perm: readonly number[]): boolean => {
   return true;
 };
 
-const isPhi = (value: ArrayLike<number>, n: number): boolean => {
-  if (value.length !== n * n) return false;
+/** The `n×n` block of `value` at `off` is Φ: 1 below the diagonal, ½ on it, 0 above. */
+const isPhi = (value: ArrayLike<number>, off: number, n: number): boolean => {
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) if (value[i * n + j] !== (j < i ? 1 : j === i ? 0.5 : 0)) return false;
+    for (let j = 0; j < n; j++) if (value[off + i * n + j] !== (j < i ? 1 : j === i ? 0.5 : 0)) return false;
   return true;
 };
 
@@ -85,7 +85,21 @@ export function fuseCholeskyGrads(
     const e3 = eq(k3, "mul");
     if (e3 === undefined || k3 === undefined) return;
     const [m0, m1] = e3.inputs as [IRAtom, IRAtom];
-    const phiOf = (a: IRAtom): boolean => !isLiteral(a) && isPhi(constant.get(a.id) ?? [], n);
+    // Φ, a stack of Φs, or Φ broadcast along batch axes (as `batchProgram` leaves it in a vmapped gradient)
+    const phiOf = (a: IRAtom): boolean => {
+      if (isLiteral(a)) return false;
+      const b = eq(def(a), "broadcastTo");
+      if (b !== undefined) {
+        const src = b.inputs[0] as IRAtom;
+        if (isLiteral(src)) return false;
+        const s = src.shape;
+        return s.length >= 2 && s[s.length - 1] === n && s[s.length - 2] === n && phiOf(src);
+      }
+      const c = constant.get(a.id);
+      if (c === undefined || c.length === 0 || c.length % (n * n) !== 0) return false;
+      for (let off = 0; off < c.length; off += n * n) if (!isPhi(c, off, n)) return false;
+      return true;
+    };
     const M = phiOf(m1) ? m0 : phiOf(m0) ? m1 : undefined;
     if (M === undefined || isLiteral(M) || M.shape.length !== r) return;
     // M = matmul(transpose(L), G)

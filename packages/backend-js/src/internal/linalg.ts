@@ -5,7 +5,9 @@
 
 /**
  * Lower Cholesky factor of each `n×n` matrix of `a` (row-major, `batch` matrices) into `out`; the
- * strict upper triangle is zero. A matrix that is not positive definite yields NaN entries.
+ * strict upper triangle is zero. A matrix that is not positive definite (a pivot ≤ 0 or NaN) gives all-NaN,
+ * as the reference kernel of `@phlox/tensor` (and JAX): the same operations in the same order, so the
+ * compiled factor equals the eager and interpreted one bit for bit.
  */
 export function cholesky(
   out: Float64Array | Float32Array,
@@ -23,6 +25,10 @@ export function cholesky(
       for (let k = 0; k < j; k++) {
         const l = out[o + j * n + k] as number;
         s -= l * l;
+      }
+      if (!(s > 0)) {
+        out.fill(Number.NaN, o, o + nn);
+        break;
       }
       const d = Math.sqrt(s);
       out[o + j * n + j] = d;

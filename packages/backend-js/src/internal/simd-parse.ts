@@ -236,6 +236,8 @@ export function parseBlock(
       } else terms.push(x);
     };
     flat(e);
+    // the leading `0 + ` of a generated row product (a +0 start, codegen-matmul.ts)
+    if (terms[0]?.t === "num" && Object.is(terms[0].v, 0)) terms.shift();
     let g = -1;
     const w: number[] = [];
     for (const t of terms) {

@@ -184,7 +184,7 @@ describe("parseBlock", () => {
         "const e0 = i * 2;",
         "const e0_0 = c0[e0];",
         "const e0_1 = c0[e0 + 1];",
-        "const m1 = e0_0 * w1_0 + e0_1 * w1_1;",
+        "const m1 = 0 + e0_0 * w1_0 + e0_1 * w1_1;",
         "const t2 = Math.exp((-m1)) * c1[i];",
         "s5 += (t2 > 0 ? t2 : 0.5);",
       ]),
