@@ -86,19 +86,57 @@ export function essBulkSlab(x: Float64Array, C: number, D: number, ws: Workspace
   return essCore(z, 2 * C, half, ws);
 }
 
+/** |v − median(v)| of n values, rank-normalised (ArviZ `_z_fold`), in a new array. */
+export function zFold(v: Float64Array, n: number, ws: Workspace): Float64Array {
+  const med = median(v, n, ws.sorted);
+  const f = new Float64Array(n);
+  for (let i = 0; i < n; i++) f[i] = Math.abs(v[i] - med);
+  const z = new Float64Array(n);
+  zScale(f, n, z, ws.sorted);
+  return z;
+}
+
+/** The `method` names of ArviZ's `rhat`. */
+export type RhatMethod = "rank" | "split" | "folded" | "z_scale" | "identity";
+
 /**
  * Rank-normalised split R̂ (Vehtari et al. 2021): the larger of the bulk R̂ (split chains, rank
  * normalised) and the tail R̂ (split chains folded around their median, then rank normalised).
- * Same as `arviz.rhat(method="rank")` and posterior's `rhat`.
+ * Same as `arviz.rhat(method="rank")` and posterior's `rhat`. ArviZ's other methods by `method`: "split"
+ * (the classic R̂ of split chains), "folded" (split chains folded about their median, rank-normalised),
+ * "z_scale" (rank-normalised split chains) and "identity" (the classic R̂ of the raw chains).
  * @param x - draws of shape `[chain, draw, ...element]` (or nested arrays).
+ * @param options - `method`, default "rank".
  * @returns one R̂ per element (length = product of the element shape; 1 for a scalar). NaN with
  * fewer than 2 chains, for constant draws, or when a draw is NaN (as ArviZ).
- * @throws DiagnosticsError `too-few-draws` below 4 draws per chain; `unequal-chains` for ragged chains.
+ * @throws DiagnosticsError `too-few-draws` below 4 draws per chain; `unequal-chains` for ragged chains;
+ * `invalid-argument` for an unknown method.
  * @example
  * rhat({ data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i * 7.3)), shape: [2, 20] }).length; // → 1
+ * rhat([[1, 3, 2, 5, 4, 6], [2, 1, 4, 3, 6, 5]], { method: "folded" }).length; // → 1
  */
-export function rhat(x: DrawsInput): Float64Array {
-  return perElement(x, "rhat(x)", (s, C, D, ws) => rankRhatSlab(s, C, D, ws, true));
+export function rhat(x: DrawsInput, options: { method?: RhatMethod } = {}): Float64Array {
+  const method = options.method ?? "rank";
+  if (!["rank", "split", "folded", "z_scale", "identity"].includes(method))
+    throw new DiagnosticsError(
+      "invalid-argument",
+      `rhat(x, { method }): unknown method "${method}"; use one of rank, split, folded, z_scale, identity.`,
+    );
+  if (method === "rank") return perElement(x, "rhat(x)", (s, C, D, ws) => rankRhatSlab(s, C, D, ws, true));
+  return perElement(x, `rhat(x, { method: "${method}" })`, (s, C, D, ws) => {
+    const n = C * D;
+    if (C < 2) return Number.NaN;
+    for (let i = 0; i < n; i++) if (Number.isNaN(s[i])) return Number.NaN;
+    if (method === "identity") return rhatCore(s, C, D, ws);
+    const half = splitChains(s, C, D, ws.split);
+    const m = 2 * C * half;
+    const split = ws.split.slice(0, m);
+    if (method === "split") return rhatCore(split, 2 * C, half, ws);
+    if (method === "folded") return rhatCore(zFold(split, m, ws), 2 * C, half, ws);
+    const z = new Float64Array(m);
+    zScale(split, m, z, ws.sorted);
+    return rhatCore(z, 2 * C, half, ws);
+  });
 }
 
 /**

@@ -15,10 +15,12 @@ export {
   mcseMean,
   mcseQuantile,
   mcseSd,
+  type RhatMethod,
   rhat,
 } from "./convergence.js";
 export type { Draws, DrawsInput, NestedArray, NumericArray, Samples, TensorLike } from "./draws.js";
 export { DiagnosticsError, type DiagnosticsErrorCode } from "./errors.js";
+export { type EssMethod, type EssOptions, ess } from "./ess.js";
 export { betainc, betaincinv } from "./internal/special.js";
 export { hpdi, hpdiSorted, quantile } from "./intervals.js";
 export {
