@@ -77,7 +77,8 @@ function essSlab(
         for (let i = 0; i < n; i++) f[i] = f[i] <= fm ? 1 : 0;
         return splitEss(f, C, D, ws, true);
       }
-      case "local": {
+      default: {
+        // "local"
         const [lo, hi] = prob as readonly [number, number];
         const sorted = ws.sorted.subarray(0, n);
         sorted.set(s.subarray(0, n));
@@ -88,8 +89,6 @@ function essSlab(
         for (let i = 0; i < n; i++) ind[i] = qlo <= s[i] && s[i] <= qhi ? 1 : 0;
         return splitEss(ind, C, D, ws, false);
       }
-      default:
-        throw new Error(`unreachable: ${method}`);
     }
   };
 }
