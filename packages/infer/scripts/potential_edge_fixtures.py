@@ -20,14 +20,18 @@ holds the model's data, the unconstrained shape of every latent site, and at eac
 values and gradients by site name (flattened row-major), so that the two sides are matched by name, not by
 position. Where NumPyro's eager (un-jitted) value and gradient differ from the jitted ones (XLA simplifies
 e.g. log(exp(x)) to x, which turns some inf - inf = NaN into a finite or infinite number), the point also
-holds them under "eager", so that a Phlox deviation can be told apart from an XLA rewrite. Non-finite numbers
-are written as the strings "inf", "-inf" and "nan".
+holds them under "eager", so that a Phlox deviation can be told apart from an XLA rewrite. For the models in
+TRUTH (ordered_logistic), every point also holds the true U and gradient under "truth": the density evaluated in
+400-digit decimal from z exactly (no float64 rounding of the transform or the sigmoids), the gradient by central
+differences at that precision, so that a point where Phlox is right and NumPyro loses precision can be told apart
+from one where Phlox is wrong. Non-finite numbers are written as the strings "inf", "-inf" and "nan".
 
 Run: <oracle python> packages/infer/scripts/potential_edge_fixtures.py
 (a Python with JAX and NumPyro 0.21), from the repository root or anywhere else; it writes
 packages/infer/fixtures/potential-edge.json.
 """
 
+import decimal
 import json
 import math
 import pathlib
@@ -314,6 +318,83 @@ def components(sizes):
     return out
 
 
+# ---- high-precision truths (decimal, 400 digits, from z exactly: no float64 rounding of the transform) ----
+
+D = decimal.Decimal
+HP = decimal.Context(prec=400, Emax=10**9, Emin=-(10**9))
+# π to 84 digits: it enters U only through the constant log 2π, far below float64 rounding
+PI = D("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899863")
+
+
+def _log1pexp(x):
+    """log(1 + e^x) in decimal; e^(-|x|) is dropped beyond |x| = 1e4 (below 1e-4000)."""
+    t = abs(x)
+    small = HP.exp(-t) if t < 10**4 else D(0)
+    return (x if x > 0 else D(0)) + HP.ln(1 + small)
+
+
+def _log_expm1(g):
+    """log(e^g - 1) for g > 0 in decimal."""
+    if g < D("1e-30"):
+        return HP.ln(g) + g / 2 + g * g / 24
+    if g > 10**4:
+        return g
+    return HP.ln(HP.exp(g) - 1)
+
+
+def ordered_logistic_u(z, d):
+    """U of `ordered_logistic` in 400-digit decimal. P(y = k) = σ(b) − σ(a) with a = d_{k-1}, b = d_k
+    (d_k = c_k − η) is written as e^a·(e^(c_k − c_{k−1}) − 1)/((1 + e^a)(1 + e^b)), with the gap
+    c_k − c_{k−1} = e^z_k taken from z (no cancellation at any precision)."""
+    with decimal.localcontext(HP):
+        beta = D(z["beta"][0])
+        zc = [D(v) for v in z["cutpoints"]]
+        gaps = [HP.exp(zc[1]), HP.exp(zc[2])]
+        c = [zc[0], zc[0] + gaps[0], zc[0] + gaps[0] + gaps[1]]
+        half_log_2pi = (HP.ln(2 * PI)) / 2
+        lp = sum(-((ck / 3) ** 2) / 2 - HP.ln(D(3)) - half_log_2pi for ck in c)
+        lp += -((beta / 2) ** 2) / 2 - HP.ln(D(2)) - half_log_2pi
+        lp += zc[1] + zc[2]
+        for xi, yi in zip(d["x"], d["y"]):
+            eta = beta * D(xi)
+            dk = [ck - eta for ck in c]
+            if yi == 0:
+                lp -= _log1pexp(-dk[0])
+            elif yi == 3:
+                lp -= _log1pexp(dk[2])
+            else:
+                a, b = dk[yi - 1], dk[yi]
+                lp += a + _log_expm1(gaps[yi - 1]) - _log1pexp(a) - _log1pexp(b)
+        return -lp
+
+
+def truth_of(u_fn, z, data):
+    """The value and central-difference gradient of a decimal U: h = 1e-30·max(1, |z_i|) at 400 digits resolves
+    the difference of two U up to 1e308 (the largest finite float64) to more than 30 digits."""
+    with decimal.localcontext(HP):
+        return _truth_of(u_fn, z, data)
+
+
+def _truth_of(u_fn, z, data):
+    u = u_fn(z, data)
+    grad = {}
+    for k, vs in z.items():
+        g = []
+        for i, v in enumerate(vs):
+            h = D("1e-30") * max(D(1), abs(D(v)))
+            zp = {kk: [D(x) for x in vv] for kk, vv in z.items()}
+            zm = {kk: [D(x) for x in vv] for kk, vv in z.items()}
+            zp[k][i] = D(v) + h
+            zm[k][i] = D(v) - h
+            g.append(HP.divide(u_fn(zp, data) - u_fn(zm, data), 2 * h))
+        grad[k] = g
+    return u, grad
+
+
+# models with a high-precision U, stored per point under "truth" (value, and gradient where U is finite)
+TRUTH = {"ordered_logistic": ordered_logistic_u}
+
+
 def run_model(name, fn, data, rng):
     info = initialize_model(jax.random.PRNGKey(0), fn, model_args=(data,))
     z0 = info.param_info.z
@@ -347,6 +428,11 @@ def run_model(name, fn, data, rng):
             "value": enc(val),
             "grad": {k: [enc(x) for x in np.ravel(g[k])] for k in names},
         }
+        if name in TRUTH:
+            tu, tg = truth_of(TRUTH[name], row["z"], data)
+            row["truth"] = {"value": enc(tu)}
+            if math.isfinite(float(tu)):
+                row["truth"]["grad"] = {k: [enc(x) for x in tg[k]] for k in names}
         ev, eg = eager(params)
         if not (same(ev, val) and all(same(a, b) for k in names for a, b in zip(np.ravel(eg[k]), np.ravel(g[k])))):
             row["eager"] = {"value": enc(ev), "grad": {k: [enc(x) for x in np.ravel(eg[k])] for k in names}}

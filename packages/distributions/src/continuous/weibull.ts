@@ -45,8 +45,10 @@ export class Weibull extends Distribution {
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);
     const k = this.concentration;
-    const lz = sub(log(value), log(this.scale));
-    return sub(add(sub(log(k), log(this.scale)), mul(sub(k, 1), lz)), exp(mul(k, lz)));
+    const ly = log(value);
+    const ll = log(this.scale);
+    // (k − 1)·log x and k·log λ apart (as NumPyro): at λ = ∞ with k = 1, (k − 1)·log(x/λ) would be 0·(−∞) = NaN
+    return sub(sub(add(log(k), mul(sub(k, 1), ly)), mul(k, ll)), exp(mul(k, sub(ly, ll))));
   }
   override cdf(value: TensorLike): Tensor {
     return neg(expm1(neg(pow(div(value, this.scale), this.concentration))));

@@ -5,6 +5,7 @@ import {
   add,
   asTensor,
   broadcastTo,
+  clampProbs,
   type Key,
   lt,
   mul,
@@ -58,7 +59,9 @@ export class Bernoulli extends Distribution {
   logProb(value: TensorLike): Tensor {
     this.validateSample(value);
     if (this.isLogits) return sub(mul(value, this.param), softplus(this.param));
-    return add(xlogy(value, this.param), xlog1py(sub(1, value), neg(this.param)));
+    // probs clamped to [tiny, 1 − ε] as NumPyro's BernoulliProbs.log_prob does: p = 0 or 1 gives log tiny or log ε
+    const p = clampProbs(this.param);
+    return add(xlogy(value, p), xlog1py(sub(1, value), neg(p)));
   }
   override get mean(): Tensor {
     return this.probs;

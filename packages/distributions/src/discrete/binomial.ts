@@ -18,6 +18,7 @@ import {
   arange,
   binomialSample,
   broadcastTo,
+  clampProbs,
   type Key,
   lgamma,
   mul,
@@ -82,7 +83,9 @@ export class Binomial extends Distribution {
     const n = this.totalCount;
     const lc = sub(sub(lgamma(add(n, 1)), lgamma(add(value, 1))), lgamma(add(sub(n, value), 1)));
     if (this.isLogits) return add(lc, sub(mul(value, this.param), mul(n, softplus(this.param))));
-    return add(lc, add(xlogy(value, this.param), xlog1py(sub(n, value), neg(this.param))));
+    // probs clamped to [tiny, 1 − ε] as NumPyro's BinomialProbs.log_prob does
+    const p = clampProbs(this.param);
+    return add(lc, add(xlogy(value, p), xlog1py(sub(n, value), neg(p))));
   }
   override get mean(): Tensor {
     return mul(this.totalCount, this.probs);

@@ -104,10 +104,9 @@ export function logAddExp(a: TensorLike, b: TensorLike): Tensor {
   return add(mSafe, log(add(exp(sub(a, mSafe)), exp(sub(b, mSafe)))));
 }
 
-/** log(1 − exp(x)) for x ≤ 0, stable on both sides of −log 2. */
+/** log(1 − exp(x)) for x ≤ 0, stable on both sides of −log 2 and with finite gradients (`@phlox/tensor`'s). */
 export function log1mexp(x: TensorLike): Tensor {
-  const t = asTensor(x);
-  return where(gt(t, -Math.LN2), log(neg(expm1(t))), log1p(neg(exp(t))));
+  return T.log1mexp(asTensor(x));
 }
 
 /** log Φ(x), the log standard normal CDF, accurate in the left tail. */
@@ -249,11 +248,17 @@ export const FLOAT64_TINY = 2.2250738585072014e-308;
 export const FLOAT64_EPS = 2.220446049250313e-16;
 
 /**
+ * Probabilities clipped to [tiny, 1 − ε] (NumPyro's `clamp_probs`), as NumPyro's Bernoulli and Binomial
+ * log-densities do with `probs`: log p and log(1 − p) stay finite (at least log tiny ≈ −708.4 and log ε ≈ −36.04)
+ * when p is exactly 0 or 1; the gradient is 0 where clipped.
+ */
+export const clampProbs = (p: TensorLike): Tensor => minimum(maximum(p, FLOAT64_TINY), 1 - FLOAT64_EPS);
+
+/**
  * σ(x) clipped to [tiny, 1 − ε] (NumPyro's `_clipped_expit`): the value stays strictly inside (0, 1) for
  * every finite x (plain σ rounds to 1 from x ≈ 37 and to 0 below x ≈ −745); the gradient is 0 where clipped.
  */
-export const clippedSigmoid = (x: TensorLike): Tensor =>
-  minimum(maximum(sigmoid(x), FLOAT64_TINY), 1 - FLOAT64_EPS);
+export const clippedSigmoid = (x: TensorLike): Tensor => clampProbs(sigmoid(x));
 
 /**
  * log(1 − c) for c = {@link clippedSigmoid}(x), accurate for every x: −softplus(x) (no rounding of 1 − σ(x)),

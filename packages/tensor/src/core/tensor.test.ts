@@ -321,6 +321,15 @@ describe("ops compute the expected values", () => {
     expect(t.log1mexp([-1e-20, -50]).toArray()).toEqual(
       [Math.log(1e-20), -Math.exp(-50)].map((v) => expect.closeTo(v, 12)),
     );
+    // d/dx log(1 − eˣ) = −eˣ/(1 − eˣ) ≈ 1/x just below 0, where eˣ rounds to 1: the untaken log1p branch
+    // must not turn it into NaN (eager and compiled)
+    const dLog1mexp = (x: t.Tensor) => t.log1mexp(x).sum();
+    for (const g of [t.grad(dLog1mexp), t.jit(t.grad(dLog1mexp))]) {
+      const d = g(t.tensor([-1e-17, -1e-300, -50])).toArray() as number[];
+      expect(d[0]).toBeCloseTo(-1e17, -3);
+      expect(d[1] / -1e300).toBeCloseTo(1, 12);
+      expect(d[2]).toBeCloseTo(-Math.exp(-50), 30);
+    }
     expect(t.xlogy(0, 0).item()).toBe(0);
     expect(t.sigmoid([-800, 800]).toArray()).toEqual([0, 1]);
     expect(t.logSigmoid([-800]).item()).toBe(-800);
