@@ -120,7 +120,9 @@ const digamma = (x: TfTensor): TfTensor => {
   );
   const psi = tf.sub(tf.add(tf.sub(tf.log(y), tf.mul(r, 0.5)), tail), acc);
   const cot = tf.mul(cotPi(x), Math.PI);
-  return tf.where(refl, tf.sub(psi, cot), psi);
+  // poles at 0, −1, −2, …: NaN, as the reference kernel
+  const pole = tf.logicalAnd(refl, tf.equal(x, tf.floor(x)));
+  return tf.where(pole, tf.fill(x.shape, Number.NaN), tf.where(refl, tf.sub(psi, cot), psi));
 };
 
 const factorial = (n: number): number => {

@@ -56,11 +56,11 @@ describe("device-side composite kernels (float32) against the float64 reference 
       2e-6,
     );
   });
-  it("digamma is within 2e-6 relative + 2e-6 absolute on (0.05, 60) and negative non-integers", () => {
+  it("digamma is within 2e-6 relative + 2e-6 absolute on (0.05, 60), at negative non-integers, NaN at 0, −1, −2", () => {
     compare(
       be,
       "digamma",
-      [{ data: [...grid(0.05, 60, 300), -0.5, -1.3, -2.7, -15.3, -19.5, -33.9], shape: [306] }],
+      [{ data: [...grid(0.05, 60, 300), -0.5, -1.3, -2.7, -15.3, -19.5, -33.9, 0, -1, -2], shape: [309] }],
       {},
       2e-6,
       2e-6,

@@ -1,12 +1,20 @@
 /** Shared pieces of the censored-outcome wrappers (LeftCensored, RightCensored, IntervalCensored). */
 import { Distribution } from "../distribution.js";
-import { asTensor, broadcastTo, PhloxError, type Tensor, type TensorLike } from "./ops.js";
+import {
+  asTensor,
+  broadcastTo,
+  FLOAT64_EPS,
+  FLOAT64_TINY,
+  PhloxError,
+  type Tensor,
+  type TensorLike,
+} from "./ops.js";
 import { broadcastShapes } from "./shape.js";
 
 /** Smallest clip value NumPyro uses for F before a log: 100 × the smallest normal float64. */
-export const CDF_MIN = 100 * 2.2250738585072014e-308;
+export const CDF_MIN = 100 * FLOAT64_TINY;
 /** float64 machine epsilon. */
-export const EPS = 2.220446049250313e-16;
+export const EPS = FLOAT64_EPS;
 
 /**
  * Checks that `base` is a univariate distribution with a `cdf`, and broadcasts the censoring flags with its

@@ -247,16 +247,28 @@ export const FLOAT64_TINY = 2.2250738585072014e-308;
 /** Machine epsilon of float64, 2⁻⁵² (NumPy's `finfo(float64).eps`). */
 export const FLOAT64_EPS = 2.220446049250313e-16;
 
-/**
- * Probabilities clipped to [tiny, 1 − ε] (NumPyro's `clamp_probs`), as NumPyro's Bernoulli and Binomial
- * log-densities do with `probs`: log p and log(1 − p) stay finite (at least log tiny ≈ −708.4 and log ε ≈ −36.04)
- * when p is exactly 0 or 1; the gradient is 0 where clipped.
- */
-export const clampProbs = (p: TensorLike): Tensor => minimum(maximum(p, FLOAT64_TINY), 1 - FLOAT64_EPS);
+/** NumPy's `finfo(dtype)`: machine epsilon and smallest positive normal number of a float dtype. */
+export function finfo(dtype: string): { eps: number; tiny: number } {
+  return dtype === "float32"
+    ? { eps: 1.1920928955078125e-7, tiny: 1.1754943508222875e-38 }
+    : { eps: FLOAT64_EPS, tiny: FLOAT64_TINY };
+}
 
 /**
- * σ(x) clipped to [tiny, 1 − ε] (NumPyro's `_clipped_expit`): the value stays strictly inside (0, 1) for
- * every finite x (plain σ rounds to 1 from x ≈ 37 and to 0 below x ≈ −745); the gradient is 0 where clipped.
+ * Probabilities clipped to [tiny, 1 − ε] of their dtype (NumPyro's `clamp_probs`), as NumPyro's Bernoulli and
+ * Binomial log-densities do with `probs`: log p and log(1 − p) stay finite (in float64 at least log tiny ≈ −708.4
+ * and log ε ≈ −36.04) when p is exactly 0 or 1; the gradient is 0 where clipped.
+ */
+export const clampProbs = (p: TensorLike): Tensor => {
+  const t = asTensor(p);
+  const { eps, tiny } = finfo(t.dtype);
+  return minimum(maximum(t, tiny), 1 - eps);
+};
+
+/**
+ * σ(x) clipped to [tiny, 1 − ε] of its dtype (NumPyro's `_clipped_expit`): the value stays strictly inside
+ * (0, 1) for every finite x (plain float64 σ rounds to 1 from x ≈ 37 and to 0 below x ≈ −745); the gradient
+ * is 0 where clipped.
  */
 export const clippedSigmoid = (x: TensorLike): Tensor => clampProbs(sigmoid(x));
 
@@ -264,19 +276,26 @@ export const clippedSigmoid = (x: TensorLike): Tensor => clampProbs(sigmoid(x));
  * log(1 − c) for c = {@link clippedSigmoid}(x), accurate for every x: −softplus(x) (no rounding of 1 − σ(x)),
  * floored at log ε where c is clipped to 1 − ε.
  */
-export const log1mClippedSigmoid = (x: TensorLike): Tensor =>
-  maximum(neg(softplus(x)), Math.log(FLOAT64_EPS));
+export const log1mClippedSigmoid = (x: TensorLike): Tensor => {
+  const t = asTensor(x);
+  return maximum(neg(softplus(t)), Math.log(finfo(t.dtype).eps));
+};
 
 /** log c for c = {@link clippedSigmoid}(x), without forming c: −softplus(−x) clipped to [log tiny, log(1 − ε)]. */
-export const logClippedSigmoid = (x: TensorLike): Tensor =>
-  minimum(maximum(neg(softplus(neg(x))), Math.log(FLOAT64_TINY)), Math.log1p(-FLOAT64_EPS));
+export const logClippedSigmoid = (x: TensorLike): Tensor => {
+  const t = asTensor(x);
+  const { eps, tiny } = finfo(t.dtype);
+  return minimum(maximum(neg(softplus(neg(t))), Math.log(tiny)), Math.log1p(-eps));
+};
 
 /**
  * The value of `value` with the derivative of `gradOf` (the two are one function computed two ways: `value`
  * the accurate one, `gradOf` the one whose derivative, e.g. NumPyro's, is wanted off the constraint set).
+ * The value is `value` itself, not gradOf + (value − gradOf), which would round a tiny `value` to gradOf's
+ * rounding noise.
  */
 export const valueWithGradOf = (value: TensorLike, gradOf: TensorLike): Tensor =>
-  add(gradOf, stopGradient(sub(value, gradOf)));
+  add(stopGradient(value), sub(gradOf, stopGradient(gradOf)));
 
 /**
  * asinh(x) = log(x + √(x² + 1)), accurate for every x: log1p(x + x²/(1 + √(1 + x²))) for |x| < 1 (derivative 1

@@ -91,3 +91,37 @@ describe("transforms stay finite at extreme unconstrained inputs", () => {
     ]);
   });
 });
+
+describe("inverse(forward(x)) returns x at random points, small pieces and nearly spent rows included", () => {
+  // a 32-bit LCG: the same points on every run
+  let s = 20261206;
+  const u = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const check = (t: Transform, dim: number, bound: number) => {
+    let worst = 0;
+    for (let n = 0; n < 3000; n++) {
+      const x = Array.from({ length: dim }, () => (2 * u() - 1) * bound);
+      const back = values(t.inverse(t.forward(x)));
+      x.forEach((v, i) => {
+        worst = Math.max(worst, Math.abs((back[i] as number) - v) / Math.max(1, Math.abs(v)));
+      });
+    }
+    return worst;
+  };
+  it("StickBreakingTransform on 4 coordinates in (−30, 30)", () => {
+    expect(check(new StickBreakingTransform(), 4, 30)).toBeLessThan(1e-9);
+  });
+  it("CorrCholeskyTransform of 4 × 4 factors (6 coordinates in (−18, 18), below the clip)", () => {
+    expect(check(new CorrCholeskyTransform(), 6, 18)).toBeLessThan(1e-9);
+  });
+});
+
+describe("the clips follow the dtype, as NumPyro's finfo(dtype)", () => {
+  it("a float32 sigmoid stays strictly inside (0, 1) at x = 20, 40, −120", () => {
+    const y = values(new SigmoidTransform().forward(tensor([20, 40, -120], { dtype: "float32" })));
+    for (const v of y) expect(v > 0 && v < 1).toBe(true);
+    expect(y[1]).toBe(Math.fround(1 - 2 ** -23));
+  });
+});

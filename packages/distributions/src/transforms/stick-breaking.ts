@@ -8,8 +8,7 @@ import {
   cumsum,
   div,
   exp,
-  FLOAT64_EPS,
-  FLOAT64_TINY,
+  finfo,
   gt,
   log,
   log1mClippedSigmoid,
@@ -76,7 +75,7 @@ export class StickBreakingTransform extends Transform {
     // the stick left after piece i: Σ_{j>i} y_j in value (no cancellation near a vertex), with the derivative of
     // NumPyro's 1 − Σ_{j≤i} y_j (the same function on the simplex); at least tiny, as in NumPyro
     const tail = sliceAxis(cumsum(yt, -1, true), -1, 1, K);
-    const rest = maximum(valueWithGradOf(tail, sub(1, cumsum(head, -1))), FLOAT64_TINY);
+    const rest = maximum(valueWithGradOf(tail, sub(1, cumsum(head, -1))), finfo(yt.dtype).tiny);
     return add(sub(log(head), log(rest)), this.offset(K - 1));
   }
   logAbsDetJacobian(x: TensorLike, _y: TensorLike): Tensor {
@@ -121,7 +120,10 @@ export class CorrCholeskyTransform extends Transform {
    */
   private logRemaining(xt: Tensor, n: number): Tensor {
     // log(1 − tanh²x) = 2(log 2 − x − softplus(−2x)), exact for every x
-    const l = maximum(mul(2, sub(sub(Math.LN2, xt), softplus(mul(-2, xt)))), Math.log(2 * FLOAT64_EPS));
+    const l = maximum(
+      mul(2, sub(sub(Math.LN2, xt), softplus(mul(-2, xt)))),
+      Math.log(2 * finfo(xt.dtype).eps),
+    );
     const cum = cumsum(vecToTril(l, n, true), -1);
     const batch = xt.shape.slice(0, -1);
     return concatenate([zeros([...batch, n, 1]), sliceAxis(cum, -1, 0, n - 1)], -1);
@@ -129,7 +131,8 @@ export class CorrCholeskyTransform extends Transform {
   forward(x: TensorLike): Tensor {
     const xt = asTensor(x);
     const n = sideFromPacked(last(xt.shape), true, "CorrCholeskyTransform.forward");
-    const t = minimum(maximum(tanh(xt), -1 + FLOAT64_EPS), 1 - FLOAT64_EPS);
+    const { eps } = finfo(xt.dtype);
+    const t = minimum(maximum(tanh(xt), -1 + eps), 1 - eps);
     const z = vecToTril(t, n, true); // strictly lower, partial correlations
     return mul(add(z, eyeLike(n)), exp(mul(0.5, this.logRemaining(xt, n))));
   }

@@ -64,11 +64,11 @@ function cotDerivativePoly(n: number): number[] {
  * Pₙ₊₁ = −(1 + c²)·Pₙ′. `polygamma` reflects through it for x < 0; a backend composing its own polygamma
  * kernel uses the same polynomial.
  *
- * @param n the order of the derivative, a non-negative integer.
- * @returns a fresh array of n + 2 coefficients (index = power of cot u).
- *
+ * @param n - the order of the derivative, a non-negative integer.
+ * @returns a fresh array of n + 2 coefficients (index = power of cot u); for n = 1, d/du cot u = −1 − cot² u.
+ * @throws ConstraintError `bad-order` unless n is a non-negative integer.
  * @example
- * cotDerivativePolynomial(1); // [-1, 0, -1]: d/du cot u = −1 − cot² u
+ * cotDerivativePolynomial(1); // → [-1, 0, -1]
  */
 export function cotDerivativePolynomial(n: number): number[] {
   if (!Number.isInteger(n) || n < 0)
