@@ -102,7 +102,8 @@ export function splitGelmanRubin(x: DrawsInput): Float64Array {
  * NumPyro ESS of one [C, D] slab. The autocovariances are summed directly, so a constant chain adds zero
  * at every lag: the value NumPyro gives whenever rounding leaves that chain a tiny variance (a chain of
  * 0.37s), where its normalised autocorrelation γ_k/γ_0 is exactly 0/0 = NaN only when the chain's mean
- * happens to round to its value (a chain of 1.5s).
+ * happens to round to its value (a chain of 1.5s). Chains each constant at a different value have W = 0 and
+ * V̂ > 0, so ρ_k = 1 and the result is C·D/(2D − 1); only equal draws everywhere (V̂ = 0) give NaN.
  */
 export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Workspace, bias: boolean): number {
   const acovMean = lagAcovMean(x, C, D, ws);
@@ -155,8 +156,9 @@ export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Worksp
  * n_eff = C·N / (−1 + 2 Σ P_k). Chains are not split.
  * @param x - draws `[chain, draw, ...element]`.
  * @param options - `bias` (default true) as in {@link autocovariance}.
- * @returns one value per element; NaN when every chain is constant. A constant chain among others adds
- * zero autocovariance (NumPyro's limit; NumPyro itself gives NaN when that chain's mean rounds to its value).
+ * @returns one value per element; NaN only when all draws are equal (V̂ = 0). A constant chain adds zero
+ * autocovariance (NumPyro's limit; NumPyro itself gives NaN when that chain's mean rounds to its value), so
+ * chains each constant at a different value give C·N/(2N − 1): ρ_k = 1 at every lag.
  * @throws DiagnosticsError below 4 draws per chain or for ragged chains.
  * @example
  * const x = Array.from({ length: 100 }, (_, c) => Array.from({ length: 10 }, (_, d) => c * 10 + d));

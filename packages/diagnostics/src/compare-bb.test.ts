@@ -89,7 +89,11 @@ describe('compare(models, { method: "BB-pseudo-BMA" }) against ArviZ', () => {
     expect(run({ bSamples: 0 })).toThrow(/bootstrap samples must be a positive integer, got 0/);
     expect(run({ alpha: 0 })).toThrow(/concentration must be positive and finite, got 0/);
     expect(run({ alpha: Number.NaN })).toThrow(/got NaN/);
-    expect(run({ seed: -1 })).toThrow(/seed must be a non-negative integer, got -1/);
+    expect(run({ seed: -1 })).toThrow(/seed must be an integer in \[0, 2\^32 − 1\], got -1/);
+    expect(run({ seed: 1.5 })).toThrow(/got 1.5/);
+    // 2^32 would wrap to seed 0 in the 32-bit generator: rejected, while 2^32 − 1 is the largest seed
+    expect(run({ seed: 2 ** 32 })).toThrow(/seed must be an integer in \[0, 2\^32 − 1\], got 4294967296/);
+    expect(run({ seed: 2 ** 32 - 1, bSamples: 10 })).not.toThrow();
   });
 
   it("draws Dirichlet weights for tiny concentrations without underflowing to NaN", () => {

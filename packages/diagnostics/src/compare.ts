@@ -48,7 +48,7 @@ export interface CompareOptions {
    */
   alpha?: number;
   /**
-   * "BB-pseudo-BMA": seed of the bootstrap's generator (default 0), a non-negative integer. The same seed gives
+   * "BB-pseudo-BMA": seed of the bootstrap's generator (default 0), an integer in [0, 2^32 − 1]. The same seed gives
    * the same weights on every engine; ArviZ's draws come from NumPy, so its weights agree only within the
    * bootstrap's Monte Carlo error.
    */
@@ -217,10 +217,10 @@ export function compare(
         "invalid-argument",
         `compare(models, { alpha }): the Dirichlet concentration must be positive and finite, got ${alpha}.`,
       );
-    if (!Number.isInteger(seed) || seed < 0)
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
       throw new DiagnosticsError(
         "invalid-argument",
-        `compare(models, { seed }): the seed must be a non-negative integer, got ${seed}.`,
+        `compare(models, { seed }): the seed must be an integer in [0, 2^32 − 1], got ${seed}.`,
       );
     ({ weights, ses } = bootstrapWeights(
       order.map((j) => data[j].pointwise),

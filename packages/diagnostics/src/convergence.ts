@@ -7,7 +7,6 @@ import {
   mcseSdCore,
   meanSd,
   median,
-  pivotOf,
   pyMax,
   pyMin,
   rhatCore,
@@ -16,6 +15,7 @@ import {
   workspace,
   zScale,
 } from "./internal/core.js";
+import { pivotOf } from "./internal/pivot.js";
 
 /** Runs `fn` on each element's [chain, draw] slab; returns one value per element. */
 export function perElement(

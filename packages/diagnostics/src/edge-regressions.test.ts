@@ -68,6 +68,21 @@ describe("NumPyro's ESS with one constant chain", () => {
       expect(summary({ x })[0].nEff).toBeCloseTo(ess, 10);
     }
   });
+  it("is C·D/(2D − 1) for chains each constant at a different value, and NaN only when all draws are equal", () => {
+    // W = 0 and every γ_k = 0, but V̂ = B > 0: ρ_k = 1 at every lag, so Σ of the D/2 pair sums is D (NumPyro's
+    // formula with the autocovariances summed directly; NumPyro's own γ_k/γ_0 is 0/0 and gives NaN)
+    const data = new Float64Array(100);
+    data.fill(0.37, 0, 50);
+    data.fill(1.5, 50);
+    const x = { data, shape: [2, 50] };
+    for (const bias of [true, false]) expect(effectiveSampleSize(x, { bias })[0]).toBeCloseTo(100 / 99, 12);
+    expect(summary({ x })[0].nEff).toBeCloseTo(100 / 99, 12);
+    // all draws equal: V̂ = 0 too, and ρ_k = 1 − 0/0
+    const same = { data: new Float64Array(100).fill(0.37), shape: [2, 50] };
+    expect(effectiveSampleSize(same)[0]).toBeNaN();
+    expect(effectiveSampleSize(same, { bias: false })[0]).toBeNaN();
+    expect(summary({ x: same })[0].nEff).toBeNaN();
+  });
 });
 
 describe("summary(samples) with both infinities among the draws", () => {

@@ -10,8 +10,9 @@ import {
 } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
 import { arvizDiagnostics } from "./internal/arviz-summary.js";
-import { pivotOf, type Workspace, workspace } from "./internal/core.js";
+import { type Workspace, workspace } from "./internal/core.js";
 import { numpyroSummaryColumns, SUMMARY_STRIDE } from "./internal/numpyro-summary.js";
+import { pivotOf } from "./internal/pivot.js";
 import { hpdiSorted } from "./intervals.js";
 
 /** Options of {@link summary} and {@link printSummary}. */

@@ -48,20 +48,20 @@ export function waic(
       // R loo's var (convention "loo") propagates them.
       const skip = convention === "arviz";
       let m = 0;
-      let count = 0;
+      let kept = 0;
       for (let s = 0; s < S; s++) {
         const x = block[off + s];
         if (skip && Number.isNaN(x)) continue;
         m += x;
-        count++;
+        kept++;
       }
-      m /= count;
+      m /= kept;
       let v = 0;
       for (let s = 0; s < S; s++) {
         const x = block[off + s];
         if (!(skip && Number.isNaN(x))) v += (x - m) ** 2;
       }
-      v /= count - ddof;
+      v /= kept - ddof;
       if (v > 0.4) warning = true;
       pI[e0 + j] = v;
       elpdI[e0 + j] = lppd - v;

@@ -7,7 +7,6 @@ import {
   essCore,
   essQuantileCore,
   medianSorted,
-  pivotOf,
   pyMax,
   pyMin,
   rhatCore,
@@ -15,6 +14,7 @@ import {
   type Workspace,
   zScale,
 } from "./core.js";
+import { pivotOf } from "./pivot.js";
 
 /** Outputs, in order: mcse_mean, mcse_sd, ess_bulk, ess_tail, r_hat. */
 export function arvizDiagnostics(

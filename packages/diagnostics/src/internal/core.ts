@@ -4,6 +4,7 @@
 // offset 3/8 (Vehtari et al. 2021).
 
 import { meanAutocov } from "./fft.js";
+import { pivotOf } from "./pivot.js";
 import { betaincinv, ndtri } from "./special.js";
 
 /** Python's `min(a, b)`: returns `a` unless `b < a` (so a NaN in `a` wins, a NaN in `b` loses). */
@@ -49,18 +50,6 @@ export function workspace(n: number, chains: number): Workspace {
   if (!shared) shared = new Workspace();
   shared.ensure(n, chains);
   return shared;
-}
-
-/**
- * The pivot that sums of draws are taken around: x[off], or 0 when that is not finite. Location-invariant
- * statistics computed from x − pivot keep their digits under a large common offset (1e10 + z): draws
- * within a factor 2 of the pivot subtract exactly (Sterbenz), so naive sums of the differences are as
- * accurate as NumPy's pairwise sums of well-scaled draws. Per chain, with the chain's first draw as pivot,
- * a constant chain has exactly zero variance.
- */
-export function pivotOf(x: Float64Array, off = 0): number {
-  const p = x[off];
-  return Number.isFinite(p) ? p : 0;
 }
 
 function hasNaN(x: Float64Array, n: number): boolean {

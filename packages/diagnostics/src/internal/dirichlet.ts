@@ -15,7 +15,7 @@ function splitmix32(s: number): [number, number] {
 }
 
 /**
- * xoshiro128** (Blackman and Vigna) seeded from a non-negative integer; the same seed gives the same
+ * xoshiro128** (Blackman and Vigna) seeded from an integer in [0, 2^32 − 1]; the same seed gives the same
  * stream on every JavaScript engine (32-bit integer arithmetic only).
  */
 export function xoshiro128(seed: number): Uniform {

@@ -2,6 +2,8 @@
 // zero-padded autocovariance built on it (Wiener–Khinchin: acov = IFFT(|FFT(x − x̄)|²) / n with padding
 // to a power of two ≥ 2n, so the circular correlation equals the linear one).
 
+import { pivotOf } from "./pivot.js";
+
 interface FftPlan {
   size: number;
   cos: Float64Array;
@@ -106,12 +108,12 @@ export function autocovPair(
 ): void {
   const m = nextPow2(2 * n);
   const { re, im } = buffers(m);
-  // Means relative to the first value (its own pivot when finite): exact differences under a large offset.
-  const pa = Number.isFinite(a[aOff]) ? a[aOff] : 0;
+  // Means relative to each sequence's pivot: exact differences under a large offset.
+  const pa = pivotOf(a, aOff);
   let meanA = 0;
   for (let i = 0; i < n; i++) meanA += a[aOff + i] - pa;
   meanA /= n;
-  const pb = b && Number.isFinite(b[bOff]) ? b[bOff] : 0;
+  const pb = b ? pivotOf(b, bOff) : 0;
   let meanB = 0;
   if (b) {
     for (let i = 0; i < n; i++) meanB += b[bOff + i] - pb;

@@ -45,7 +45,7 @@ function reference(data: Float64Array, shape: number[], prob: number) {
   const interval = hpdi({ data, shape: [n, E] }, prob);
   return Array.from({ length: E }, (_, e) => {
     const col = Float64Array.from({ length: n }, (_, i) => data[i * E + e]);
-    // sums around the first draw, as every kernel takes them (pivotOf in core.ts)
+    // sums around the first draw, as every kernel takes them (pivotOf in pivot.ts)
     const p = Number.isFinite(col[0]) ? col[0] : 0;
     let m = 0;
     for (let i = 0; i < n; i++) m += col[i] - p;

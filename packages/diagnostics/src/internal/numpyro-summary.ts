@@ -22,6 +22,7 @@ import { BLOCK, type ChainDraws, gatherBlock } from "../draws.js";
 import { hpdiSorted } from "../intervals.js";
 import { rhatCore, splitChains, workspace } from "./core.js";
 import { meanAutocov } from "./fft.js";
+import { pivotOf } from "./pivot.js";
 import { medianHpdi, narrowest } from "./select.js";
 
 /** Values per element in the output of {@link numpyroSummaryColumns}. */
@@ -110,8 +111,7 @@ export function numpyroSummaryColumns(vars: readonly ChainDraws[], prob: number,
       if (!(scale > 0 && scale < Number.POSITIVE_INFINITY && lo > Number.NEGATIVE_INFINITY)) scale = 0;
       // Sums are taken around a pivot (the first draw): exact differences keep their digits under a large
       // common offset, where NumPy's pairwise sums of the raw draws lose fewer than naive sums would.
-      const first = src[base];
-      const pivot = Number.isFinite(first) ? first : 0;
+      const pivot = pivotOf(src, base);
       const total = gatherStats(src, base, stride, C, D, lo, scale, pivot, xBuf, chainStats);
       const mean = total / n; // relative to the pivot, as the chain means in chainStats
       if (!Number.isFinite(total)) {
@@ -332,8 +332,8 @@ function splitRhat(cs: Float64Array, C: number, D: number): number {
 /**
  * NumPyro's n_eff (`effective_sample_size`, biased autocovariances) from pass 2's sums and centred draws:
  * Geyer's initial monotone sequence over pair sums of ρ_k = 1 − (W − γ̄_k)/V̂, lags computed four at a
- * time as the walk reaches them. A constant chain adds zero autocovariance (see numpyroEssSlab); all
- * chains constant give NaN (0/0), as NumPyro.
+ * time as the walk reaches them. A constant chain adds zero autocovariance (see numpyroEssSlab); chains
+ * each constant at a different value give C·D/(2D − 1), all draws equal give NaN (V̂ = 0).
  */
 function numpyroEss(C: number, D: number): number {
   const cs = chainStats;

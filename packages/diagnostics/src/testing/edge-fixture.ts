@@ -1,5 +1,5 @@
-// Helpers of arviz-edge.test.ts: rebuild the draws of fixtures/arviz-edge.json (scripts/arviz_edge_fixtures.py)
-// and compare Phlox's results, or its errors, with the oracle's.
+// Helpers of arviz-edge.test.ts and arviz-edge-ic.test.ts: rebuild the draws of fixtures/arviz-edge.json
+// (scripts/arviz_edge_fixtures.py) and compare Phlox's results, or its errors, with the oracle's.
 import { expect } from "vitest";
 import { DiagnosticsError, type DiagnosticsErrorCode } from "../errors.js";
 
@@ -78,11 +78,16 @@ export function outcome(fn: () => ArrayLike<number> | number): Outcome {
   }
 }
 
-/** Relative closeness with NaN ≡ NaN, exact infinities and a tiny absolute floor for zeros. */
+/**
+ * Relative closeness with NaN ≡ NaN and exact infinities. Only an expected exact 0 gets an absolute floor
+ * (1e-13, for a rounding residue such as 1e-17): any other value is held to `rtol` of itself, so a 1e-300
+ * result of 0 fails.
+ */
 export function close(a: number, e: number, rtol: number): boolean {
   if (Number.isNaN(e)) return Number.isNaN(a);
   if (!Number.isFinite(e)) return a === e;
-  return Math.abs(a - e) <= rtol * Math.abs(e) + 1e-13;
+  if (e === 0) return Math.abs(a) <= 1e-13;
+  return Math.abs(a - e) <= rtol * Math.abs(e);
 }
 
 /** True when Phlox and the oracle agree: both raised, or the same numbers to `rtol`. */
@@ -135,6 +140,13 @@ export type Expected =
   | { throws: DiagnosticsErrorCode }
   /** the oracle run on draws rescaled exactly (fixture `exact`), which keeps the digits it loses */
   | { exact: true }
+  /**
+   * the exact value (as `exact`) rescaled to ArviZ's ESS of S = C·D draws: mcse ∝ 1/√ess, so
+   * exact · √(exact ESS at `ess` / S). ArviZ's `_ess` returns S when the slab's range is below
+   * np.finfo(float).resolution = 1e-15, an absolute threshold that the raw draws meet and the rescaled
+   * `exact` draws do not.
+   */
+  | { exactAtFullEss: string }
   | { values: number[] }
   /** [first, last] of the sorted draws, NaN last: the HDI at prob 1 */
   | { ends: true }
@@ -217,6 +229,8 @@ function find(
 /** Context a deviation's expectation may need. */
 export interface Ctx {
   exact?: unknown;
+  /** C·D, the draws per element. */
+  count?: number;
   draws?: number[];
   stacking?: number[];
 }
@@ -225,6 +239,12 @@ function expected(e: Expected, key: string, ctx: Ctx): Oracle | { throws: string
   if ("throws" in e) return { throws: e.throws };
   if ("values" in e) return e.values;
   if ("exact" in e) return oracle(at(ctx.exact, key));
+  if ("exactAtFullEss" in e) {
+    const S = ctx.count;
+    if (S === undefined) throw new Error(`${key}: an exactAtFullEss deviation needs the draw count`);
+    const ess = oracle(at(ctx.exact, e.exactAtFullEss)) as number[];
+    return (oracle(at(ctx.exact, key)) as number[]).map((v, i) => v * Math.sqrt(ess[i] / S));
+  }
   if ("ends" in e) {
     const s = Float64Array.from(ctx.draws as number[]).sort();
     return [s[0], s[s.length - 1]];
