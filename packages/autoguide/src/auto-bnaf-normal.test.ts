@@ -1,4 +1,5 @@
-import { Adam, exponentialDecay, SVI, TraceELBO, TraceMeanFieldELBO } from "@phlox/vi";
+import { PhloxError } from "@phlox/tensor";
+import { Adam, exponentialDecay, type Params, SVI, TraceELBO, TraceMeanFieldELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
 import { AutoBNAFNormal } from "./auto-bnaf-normal.js";
 import { BnafFamily } from "./internal/bnaf-family.js";
@@ -55,6 +56,46 @@ describe("AutoBNAFNormal", () => {
         expect(Math.abs(g[i] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
       }
     }
+  });
+
+  it("refuses params with a flow's weights but not its _gate (fitted by an earlier version): refit them", () => {
+    const model = gaussianPotential([0.5, -1], [1, 0, 0, 1]);
+    const guide = new AutoBNAFNormal(model, { numFlows: 3, hiddenFactors: [2] });
+    const setup = guide.setup(0, []);
+    const full = setup.constrainParams(setup.initialParams());
+    expect(Object.keys(full).filter((k) => k.endsWith("_gate"))).toEqual([
+      "auto_arn__0_gate",
+      "auto_arn__1_gate",
+    ]);
+    // what an earlier version saved: every network parameter, no gates
+    const old: Params = Object.fromEntries(Object.entries(full).filter(([k]) => !k.endsWith("_gate")));
+    const uses: [string, () => unknown][] = [
+      ["samplePosterior", () => guide.samplePosterior(1, old, { sampleShape: [2] })],
+      ["median", () => guide.median(old)],
+      ["quantiles", () => guide.quantiles(old, [0.5])],
+      ["getTransform", () => guide.getTransform(old)],
+      ["SVI initParams", () => new SVI(model, guide, new Adam(0.01), new TraceELBO()).initWith(0, [], old)],
+    ];
+    for (const [what, use] of uses) {
+      let err: unknown;
+      try {
+        use();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, what).toBeInstanceOf(PhloxError);
+      expect((err as PhloxError).code, what).toBe("autoguide-missing-param");
+      expect((err as Error).message, what).toMatch(
+        /parameter "auto_arn__0_gate" is missing, but auto_arn__0_W0/,
+      );
+      expect((err as Error).message, what).toMatch(/earlier version of AutoBNAFNormal .* refit them/);
+    }
+    // only the second gate missing: named
+    const { auto_arn__1_gate: _, ...noSecond } = full;
+    expect(() => guide.median(noSecond)).toThrow(/"auto_arn__1_gate" is missing/);
+    // complete params, and params that leave a gated flow's weights out, are accepted
+    expect(() => guide.median(full)).not.toThrow();
+    expect(() => guide.median({ auto_arn__2_b0: full.auto_arn__2_b0 })).not.toThrow();
   });
 
   it("fits a correlated Gaussian posterior (mean within 0.15 sd, sd within 15%)", () => {

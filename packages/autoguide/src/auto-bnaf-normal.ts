@@ -19,6 +19,11 @@ export interface AutoBNAFNormalOptions extends AutoGuideOptions {
  * `BlockMaskedDense`, same shapes) and `<prefix>_arn__<flow>_gate` (the `FanInResidualGated` parameter). Its forward pass is
  * `jit`-compiled and its gradient compiled by `@phlox/backend-js`, so it is much slower per step than the
  * Gaussian guides. `median` is the image of ε = 0 and `quantiles` are Monte Carlo estimates (2000 draws).
+ *
+ * Parameters fitted before the flow had LeakyTanh and the gated residual mean a different flow and must be
+ * refit: params that give a flow's weights without its `_gate` are refused (PhloxError
+ * `autoguide-missing-param`) by `samplePosterior`, `median`, `quantiles`, `getTransform` and as SVI's initial
+ * parameters, where the gate would otherwise silently start at 0.
  * @example
  * const guide = new AutoBNAFNormal(model, { hiddenFactors: [4, 4] });
  */

@@ -106,6 +106,15 @@ export class AutoLaplaceApproximation extends AutoContinuous {
    * @returns a {@link LatentTransform}.
    * @throws PhloxError (`laplace-not-mode`) when the Hessian at loc is not positive definite (NumPyro warns
    *   and uses L = 0 there).
+   * @example
+   * // model: sample("theta", new Normal(1, 2)), so U(z) = (z − 1)²/8, H = ¼ and L = 2
+   * const guide = new AutoLaplaceApproximation(model);
+   * guide.setup(key(0), []);
+   * const { dim, apply } = guide.getTransform({ auto_loc: tensor([1]) });
+   * dim; // → 1
+   * const [z, logDet] = apply(tensor([0.5]));
+   * z.item(); // → 2 (1 + 2·0.5, to the finite-difference Hessian's 1e-12)
+   * logDet.item(); // → log 2 ≈ 0.6931
    */
   override getTransform(params: ParamsLike): LatentTransform {
     this.requireBound("getTransform");

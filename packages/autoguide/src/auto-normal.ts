@@ -66,8 +66,18 @@ export class AutoDiagonalNormal extends AutoContinuous {
   /**
    * The Gaussian q over the unconstrained latent vector (NumPyro's `get_posterior`, there a
    * `Normal(loc, scale)`).
-   * @param params - the fitted parameters.
-   * @returns `{ loc, covariance, dim }` with covariance = diag(scale²).
+   * @param params - the fitted parameters (`auto_loc` and `auto_scale`; one left out keeps its initial value).
+   * @returns `{ loc, covariance, dim }` with covariance = diag(scale²), a dense dim × dim row-major matrix.
+   * @throws PhloxError (`autoguide-not-setup`) before `setup`/SVI has bound the guide to the model;
+   *   PhloxError (`unknown-param`) for a parameter name the guide does not have; ShapeError (a PhloxError) for a
+   *   value of the wrong size; ConstraintError (a PhloxError) for a scale that is not positive.
+   * @example
+   * // model: sample("theta", new Normal(tensor([0, 0]), 1))
+   * const guide = new AutoDiagonalNormal(model);
+   * guide.setup(key(0), []);
+   * const post = guide.getPosterior({ auto_loc: tensor([0.5, -1]), auto_scale: tensor([0.5, 2]) });
+   * post.covariance; // → Float64Array [0.25, 0, 0, 4]
+   * post.loc; // → Float64Array [0.5, -1]
    */
   getPosterior(params: ParamsLike): LatentGaussian {
     const b = this.requireBound("getPosterior");

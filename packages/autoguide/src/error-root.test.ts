@@ -95,6 +95,17 @@ const cases: [string, () => unknown, typeof PhloxError, string][] = [
     "autoguide-hidden-dims",
   ],
   [
+    "AutoBNAFNormal (2 flows).median with flow 0's weights but no auto_arn__0_gate",
+    () => {
+      const g = new AutoBNAFNormal(model, { numFlows: 2, hiddenFactors: [1] });
+      const s = g.setup(0, []);
+      const { auto_arn__0_gate: _, ...old } = s.constrainParams(s.initialParams());
+      return g.median(old);
+    },
+    PhloxError,
+    "autoguide-missing-param",
+  ],
+  [
     "new AutoLowRankMultivariateNormal(m, { rank: 0 })",
     () => new AutoLowRankMultivariateNormal(model, { rank: 0 }),
     ConstraintError,

@@ -233,7 +233,8 @@ export class BnafFamily implements LatentFamily {
 
   /**
    * Parameter names `<prefix>_arn__<flow>_W<l>`, `_ws<l>` (log weight scales), `_b<l>`, and for every flow
-   * but the last `_gate` (the residual gate's logit, NumPyro's `FanInResidualGated` parameter), all real.
+   * but the last `_gate` (the residual gate's logit, NumPyro's `FanInResidualGated` parameter), all real. A gate
+   * is required whenever its flow's weights are given (see `ParamSpec.requiredWith`).
    */
   specs(prefix: string): ParamSpec[] {
     const D = this.dim;
@@ -267,12 +268,20 @@ export class BnafFamily implements LatentFamily {
       });
     }
     for (let f = 0; f + 1 < this.numFlows; f++) {
+      const flow = `${prefix}_arn__${f}_`;
       out.push({
-        name: `${prefix}_arn__${f}_gate`,
+        name: `${flow}gate`,
         shape: [],
         offset: this.gateOffset(f),
         size: 1,
         constraint: "real",
+        requiredWith: {
+          names: out.filter((s) => s.name.startsWith(flow)).map((s) => s.name),
+          why:
+            `Flow ${f} of ${this.numFlows} has NumPyro's gated residual, whose gate logit this is. Parameters ` +
+            "fitted by an earlier version of AutoBNAFNormal (tanh layers, no gates) describe a different flow: " +
+            "refit them with this version.",
+        },
       });
     }
     return out;

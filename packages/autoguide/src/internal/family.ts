@@ -32,6 +32,12 @@ export interface ParamSpec {
   high?: number;
   /** For `"latent"` specs: the model site whose unconstrained value this block is (name, offset in z). */
   site?: { name: string; offset: number };
+  /**
+   * Named parameters that need this one: `unconstrainParams` refuses params that give any of `names` but not
+   * this parameter (rather than silently keeping its initial value), with `why` in the message (e.g.
+   * AutoBNAFNormal's residual gates, which parameters fitted by earlier versions lack).
+   */
+  requiredWith?: { names: readonly string[]; why: string };
 }
 
 /** A variational family over a `dim`-dimensional unconstrained latent vector. */

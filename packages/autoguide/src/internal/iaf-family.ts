@@ -21,6 +21,7 @@ import {
 import type { ParticleMode } from "@phlox/vi";
 import { fillNormal } from "@phlox/vi";
 import type { LatentFamily, ParamSpec } from "./family.js";
+import { fma } from "./math.js";
 import { monteCarloQuantile } from "./mc-quantile.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -42,15 +43,24 @@ function roundHalfEven(x: number): number {
 
 /**
  * The degrees of a hidden layer of width h (NumPyro's `sample_mask_indices(D − 1, h)`):
- * round(linspace(1, D − 1, h)), with JAX's linspace (start + i·(stop − start)/(h − 1), the last exactly stop)
- * and rounding half to even.
+ * jnp.round(jnp.linspace(1, D − 1, h)) in float64, reproduced operation for operation, since which way a value
+ * near k + ½ rounds (half to even) depends on the last bit. `jnp.linspace(start, stop, h)` is
+ * start·(1 − i/div) + stop·(i/div) for i < div = h − 1, then stop itself; XLA (CPU) compiles the division by
+ * the constant div to a product with its reciprocal r = 1/div, reassociates stop·(i·r) to i·(stop·r), and
+ * fuses that product into the sum: fma(i, stop·r, start·(1 − i·r)). Equal to NumPyro 0.21 (jax 0.10, x64) for
+ * every D in 2..40 and h in 1..120 (fixtures/made-degrees.json); a plain start + i·(stop − start)/div
+ * differed in 204 of those 4680 layers.
  */
 export function hiddenDegrees(D: number, h: number): number[] {
   const start = 1;
   const stop = D - 1;
-  if (h === 1) return [roundHalfEven(start)];
-  const delta = (stop - start) / (h - 1);
-  return Array.from({ length: h }, (_, i) => roundHalfEven(i === h - 1 ? stop : start + i * delta));
+  if (h === 1) return [start];
+  const div = h - 1;
+  const r = 1 / div;
+  const stopR = stop * r;
+  return Array.from({ length: h }, (_, i) =>
+    i === div ? stop : roundHalfEven(fma(i, stopR, start * (1 - i * r))),
+  );
 }
 
 /**

@@ -81,6 +81,18 @@ export function unconstrainParams(
       );
     }
   }
+  for (const s of b.specs) {
+    if (s.requiredWith === undefined || p[s.name] !== undefined) continue;
+    const given = s.requiredWith.names.filter((n) => p[n] !== undefined);
+    if (given.length > 0) {
+      throw new PhloxError(
+        "autoguide-missing-param",
+        `${who}: parameter "${s.name}" is missing, but ${given.slice(0, 3).join(", ")}${given.length > 3 ? ", …" : ""} ` +
+          `${given.length > 1 ? "are" : "is"} given. ` +
+          s.requiredWith.why,
+      );
+    }
+  }
   const latentValues: Record<string, ParamValue> = Object.create(null);
   const latentSpecs: ParamSpec[] = [];
   for (const s of b.specs) {

@@ -23,7 +23,10 @@ function lowerTail(p: number): number {
   for (let it = 0; it < 2; it++) {
     const e = 0.5 * erfcScalar(-x * SQRT1_2) - p;
     const u = e * SQRT_2PI * Math.exp(0.5 * x * x);
-    x -= u / (1 + 0.5 * x * u);
+    const next = x - u / (1 + 0.5 * x * u);
+    // for subnormal p, exp(x²/2) overflows: keep Acklam's estimate (relative error 1.15e-9), not NaN
+    if (!Number.isFinite(next)) break;
+    x = next;
   }
   return x;
 }

@@ -168,3 +168,11 @@ describe("cotDerivativePolynomial", () => {
     expect(() => cotDerivativePolynomial(1.5)).toThrow(/cotDerivativePolynomial\(1.5\)/);
   });
 });
+
+describe("ndtri at subnormal probabilities", () => {
+  test("is finite: Acklam's estimate where the Halley step's exp(x²/2) overflows (scipy: −38.467405617144344)", () => {
+    const [x, y] = ndtri(tensor([5e-324, 1e-310])).toArray() as number[];
+    expect(Math.abs((x as number) / -38.467405617144344 - 1)).toBeLessThan(1e-8);
+    expect(Math.abs((y as number) / -37.663060331949524 - 1)).toBeLessThan(1e-8);
+  });
+});
