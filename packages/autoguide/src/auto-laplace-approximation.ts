@@ -1,10 +1,10 @@
-import { PhloxError } from "@phlox/tensor";
+import { ndtriScalar, PhloxError } from "@phlox/tensor";
 import { fillNormal, type ParamsLike } from "@phlox/vi";
 import { AutoContinuous } from "./auto-continuous.js";
 import type { AutoGuideOptions, LatentTransform } from "./auto-guide-types.js";
 import type { LatentGaussian } from "./auto-multivariate-normal.js";
 import { affineTransform, type LatentFamily, type ParamSpec, PointFamily } from "./internal/family.js";
-import { choleskyInPlace, ndtri, spdInverse } from "./internal/math.js";
+import { choleskyInPlace, spdInverse } from "./internal/math.js";
 
 /** Options of {@link AutoLaplaceApproximation}. */
 export interface AutoLaplaceOptions extends AutoGuideOptions {
@@ -158,7 +158,7 @@ export class AutoLaplaceApproximation extends AutoContinuous {
     z: Float64Array,
   ): void {
     const { loc, covariance, dim } = this.getPosterior(this.constrain(b, u));
-    const c = ndtri(q);
+    const c = ndtriScalar(q);
     for (let i = 0; i < dim; i++) z[i] = loc[i] + Math.sqrt(covariance[i * dim + i]) * c;
   }
 }

@@ -8,7 +8,7 @@
 import { ImproperUniform, Normal, orderedVector } from "@phlox/distributions";
 import { factor, sample } from "@phlox/handlers";
 import { initToFeasible, initToMean, initToValue } from "@phlox/infer";
-import { tensor } from "@phlox/tensor";
+import { ndtriScalar, tensor } from "@phlox/tensor";
 import { describe, expect, it } from "vitest";
 import { AutoBNAFNormal } from "./auto-bnaf-normal.js";
 import type { AutoContinuous } from "./auto-continuous.js";
@@ -171,6 +171,19 @@ describe("fixes found by this audit (each failed before)", () => {
     const med = g.median(toParams(c.params));
     const q = g.quantiles(toParams(c.params), [0.5]);
     for (const k of Object.keys(med)) expect(Array.from(f64(q[k]))).toEqual(Array.from(f64(med[k])));
+  });
+
+  it("quantiles use @phlox/tensor's ndtriScalar: loc + scale·Φ⁻¹(q) on an unconstrained site, subnormal q too", () => {
+    const c = fx.cases["AutoDiagonalNormal/moderate"];
+    const g = new AutoDiagonalNormal(mixed);
+    g.setup(0, [y]);
+    const params = toParams(c.params);
+    const [loc, scale] = [params.auto_loc.data[0], params.auto_scale.data[0]]; // mu ~ Normal: the identity
+    const levels = [5e-324, 1e-300, 0.5 + 2 ** -52, 1 - 2 ** -53];
+    const mu = f64(g.quantiles(params, levels).mu);
+    levels.forEach((q, i) => {
+      expect(Math.abs(mu[i] - (loc + scale * ndtriScalar(q)))).toBeLessThan(1e-14 * Math.abs(mu[i]));
+    });
   });
 
   it("AutoIAFNormal's MADE masks are NumPyro's: hidden degrees round(linspace(1, D − 1, h)), half to even", () => {

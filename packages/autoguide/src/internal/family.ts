@@ -3,9 +3,9 @@
  * hand-written allocation-free typed-array code: the reparameterisation z = T_u(ε), log q(z), and the
  * backward pass (the total derivative of the particle loss U(z) + log q(z) with respect to u, given ∇U(z)).
  */
-import { ConstraintError, matmul, reshape, type Tensor, tensor } from "@phlox/tensor";
+import { ConstraintError, matmul, ndtriScalar, reshape, type Tensor, tensor } from "@phlox/tensor";
 import type { ParticleMode } from "@phlox/vi";
-import { choleskyInPlace, ndtri, sigmoid, softplus, softplusInv } from "./math.js";
+import { choleskyInPlace, sigmoid, softplus, softplusInv } from "./math.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -166,7 +166,7 @@ export class DiagNormalFamily implements LatentFamily {
   }
   quantile(u: Float64Array, q: number, z: Float64Array): void {
     const D = this.dim;
-    const c = ndtri(q);
+    const c = ndtriScalar(q);
     for (let i = 0; i < D; i++) z[i] = u[i] + softplus(u[D + i]) * c;
   }
   tensorTransform(u: Float64Array): (eps: Tensor) => [Tensor, Tensor] {
@@ -240,7 +240,7 @@ export class MvnFamily implements LatentFamily {
   }
   quantile(u: Float64Array, q: number, z: Float64Array): void {
     const D = this.dim;
-    const c = ndtri(q);
+    const c = ndtriScalar(q);
     const ro = this.rOffset;
     for (let i = 0; i < D; i++) {
       const wo = D + (i * (i - 1)) / 2;
@@ -429,7 +429,7 @@ export class LowRankFamily implements LatentFamily {
   quantile(u: Float64Array, q: number, z: Float64Array): void {
     const D = this.dim;
     const R = this.rank;
-    const c = ndtri(q);
+    const c = ndtriScalar(q);
     for (let i = 0; i < D; i++) {
       let ss = 1;
       for (let k = 0; k < R; k++) ss += u[D + i * R + k] ** 2;

@@ -1,4 +1,4 @@
-"""scipy.special.ndtri at the probabilities src/internal/math.test.ts checks Phlox's `ndtri` at.
+"""scipy.special.ndtri at the probabilities src/special/ndtri.test.ts checks `ndtriScalar` at.
 
 The grid covers the points where a Newton/Halley refinement of Φ⁻¹ loses accuracy: p = ½ ± k·2⁻⁵² (the
 residual Φ(x) − p cancels near ½), 0.4999999999999 and 0.495, the switch between the central and tail
@@ -6,7 +6,7 @@ approximations (0.02425) and of the residual's form (0.25), the far tails (1e-30
 and p near 1 (1 − 1e-10, 1 − 2⁻⁵³ = the double nearest 1 − 1e-16).
 
 Prints TypeScript `[p, ndtri(p)]` rows (shortest round-trip reprs). Run with the oracle python (scipy):
-`<oracle python> packages/autoguide/scripts/ndtri_reference.py`.
+`<oracle python> packages/tensor/scripts/ndtri_reference.py`, and paste them into src/special/ndtri.test.ts.
 """
 
 import numpy as np
