@@ -1,3 +1,6 @@
+import { Normal } from "@phlox/distributions";
+import { sample } from "@phlox/handlers";
+import { Predictive } from "@phlox/infer";
 import { PhloxError } from "@phlox/tensor";
 import { Adam, exponentialDecay, type Params, SVI, TraceELBO, TraceMeanFieldELBO } from "@phlox/vi";
 import { describe, expect, it } from "vitest";
@@ -90,6 +93,21 @@ describe("AutoBNAFNormal", () => {
       );
       expect((err as Error).message, what).toMatch(/earlier version of AutoBNAFNormal .* refit them/);
     }
+    // Predictive with guide.asFunction(): the missing gate would otherwise start at its initial value
+    const sites = () => {
+      sample("a", new Normal(0, 1));
+      sample("b", new Normal(1, 2));
+    };
+    const g2 = new AutoBNAFNormal(sites, { numFlows: 2, hiddenFactors: [2] });
+    const s2 = g2.setup(0, []);
+    const full2 = s2.constrainParams(s2.initialParams());
+    const { auto_arn__0_gate: _g, ...old2 } = full2;
+    expect(() =>
+      new Predictive(sites, { guide: g2.asFunction(), params: old2, numSamples: 2 }).run(1),
+    ).toThrow(/AutoBNAFNormal.asFunction: parameter "auto_arn__0_gate" is missing/);
+    expect(() =>
+      new Predictive(sites, { guide: g2.asFunction(), params: full2, numSamples: 2 }).run(1),
+    ).not.toThrow();
     // only the second gate missing: named
     const { auto_arn__1_gate: _, ...noSecond } = full;
     expect(() => guide.median(noSecond)).toThrow(/"auto_arn__1_gate" is missing/);

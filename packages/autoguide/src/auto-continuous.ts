@@ -24,7 +24,14 @@ import type {
 import type { LatentFamily, ParamSpec } from "./internal/family.js";
 import type { LocalLatents } from "./internal/local-latents.js";
 import { MinibatchMeanField, type MinibatchView } from "./internal/minibatch-family.js";
-import { collectDraws, constrainParams, prod, toTensors, unconstrainParams } from "./internal/param-codec.js";
+import {
+  checkRequiredWith,
+  collectDraws,
+  constrainParams,
+  prod,
+  toTensors,
+  unconstrainParams,
+} from "./internal/param-codec.js";
 import { type DefaultInit, type KeyedPotentialModel, resolveModel } from "./internal/resolve-model.js";
 
 // The public types of the continuous autoguides, exported with their base class.
@@ -362,11 +369,16 @@ export abstract class AutoContinuous implements Guide {
       }
       const init = this.constrain(b, this.initialU(b));
       const params: Params = {};
+      const substituted = new Set<string>();
       for (const s of b.specs) {
         const v = init[s.name];
-        const t = param(s.name, tensor(v.data, { shape: v.shape }));
+        const initial = tensor(v.data, { shape: v.shape });
+        const t = param(s.name, initial);
+        if (t !== initial) substituted.add(s.name);
         params[s.name] = { data: Float64Array.from(t.dataSync() as ArrayLike<number>), shape: [...t.shape] };
       }
+      // params from Predictive that leave out a required one (an earlier BNAF layout) must not start it at init
+      checkRequiredWith(b.specs, (name) => substituted.has(name), `${this.constructor.name}.asFunction`);
       const k = prngKey();
       // postprocess runs the model; block hides its sites from the handlers around this guide
       const draw = block(() => this.drawPosterior(k ?? 0, params))() as Record<string, ParamValue>;

@@ -16,8 +16,10 @@ export interface AutoIAFNormalOptions extends AutoGuideOptions {
  * A standard Normal pushed through inverse autoregressive flows (NumPyro's `AutoIAFNormal`; Kingma et al.
  * 2016): each flow is x ↦ exp(ℓ(x)) ⊙ x + μ(x) with (μ, ℓ) from a masked autoregressive network with ELU
  * units, and the coordinates are reversed between flows; the networks' masks are NumPyro's (hidden degrees
- * round(linspace(1, D − 1, h)), bit for bit as NumPyro's float64 computation rounds them). Parameters `<prefix>_arn__<flow>_W<layer>` (shape [out, in], the transpose
- * of NumPyro's `MaskedDense` weight inside `<prefix>_arn__<flow>$params`; masked entries are ignored) and
+ * round(linspace(1, D − 1, h)), bit for bit as NumPyro rounds them with `jax_enable_x64`; in NumPyro's default
+ * float32, 315 of 4680 layer sizes round differently). Parameters `<prefix>_arn__<flow>_W<layer>` (shape
+ * [out, in], the transpose of NumPyro's `MaskedDense` weight inside `<prefix>_arn__<flow>$params`; masked
+ * entries are ignored) and
  * `_b<layer>`. Needs at least 2 latent dimensions (use AutoDiagonalNormal for 1). `median` is the image of
  * ε = 0 and `quantiles` are Monte Carlo estimates (4000 draws). Parameters fitted by an earlier version, whose
  * masks connected other units, mean a different flow and must be refit.

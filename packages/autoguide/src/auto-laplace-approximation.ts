@@ -113,8 +113,8 @@ export class AutoLaplaceApproximation extends AutoContinuous {
    * const { dim, apply } = guide.getTransform({ auto_loc: tensor([1]) });
    * dim; // → 1
    * const [z, logDet] = apply(tensor([0.5]));
-   * z.item(); // → 2 (1 + 2·0.5, to the finite-difference Hessian's 1e-12)
-   * logDet.item(); // → log 2 ≈ 0.6931
+   * z.item(); // → 2 (1 + 2·0.5; to 1e-12, the finite-difference Hessian's accuracy)
+   * logDet.item(); // → 0.6931471805599 (log 2)
    */
   override getTransform(params: ParamsLike): LatentTransform {
     this.requireBound("getTransform");

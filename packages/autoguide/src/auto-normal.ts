@@ -76,8 +76,8 @@ export class AutoDiagonalNormal extends AutoContinuous {
    * const guide = new AutoDiagonalNormal(model);
    * guide.setup(key(0), []);
    * const post = guide.getPosterior({ auto_loc: tensor([0.5, -1]), auto_scale: tensor([0.5, 2]) });
-   * post.covariance; // → Float64Array [0.25, 0, 0, 4]
-   * post.loc; // → Float64Array [0.5, -1]
+   * Array.from(post.covariance); // → [0.25, 0, 0, 4]
+   * Array.from(post.loc); // → [0.5, -1]
    */
   getPosterior(params: ParamsLike): LatentGaussian {
     const b = this.requireBound("getPosterior");

@@ -158,7 +158,7 @@ export function numpyroEssSlab(x: Float64Array, C: number, D: number, ws: Worksp
  * @param options - `bias` (default true) as in {@link autocovariance}.
  * @returns one value per element; NaN only when all draws are equal (V̂ = 0). A constant chain adds zero
  * autocovariance (NumPyro's limit; NumPyro itself gives NaN when that chain's mean rounds to its value), so
- * chains each constant at a different value give C·N/(2N − 1): ρ_k = 1 at every lag.
+ * chains each constant at a different value give C·N/(4⌊N/2⌋ − 1): ρ_k = 1 at every lag.
  * @throws DiagnosticsError below 4 draws per chain or for ragged chains.
  * @example
  * const x = Array.from({ length: 100 }, (_, c) => Array.from({ length: 10 }, (_, d) => c * 10 + d));

@@ -68,9 +68,19 @@ describe("NumPyro's ESS with one constant chain", () => {
       expect(summary({ x })[0].nEff).toBeCloseTo(ess, 10);
     }
   });
-  it("is C·D/(2D − 1) for chains each constant at a different value, and NaN only when all draws are equal", () => {
-    // W = 0 and every γ_k = 0, but V̂ = B > 0: ρ_k = 1 at every lag, so Σ of the D/2 pair sums is D (NumPyro's
-    // formula with the autocovariances summed directly; NumPyro's own γ_k/γ_0 is 0/0 and gives NaN)
+  it("is C·D/(4⌊D/2⌋ − 1) for chains each constant at a different value, NaN only when all draws are equal", () => {
+    // W = 0 and every γ_k = 0, but V̂ = B > 0: ρ_k = 1 at every lag, so τ = −1 + 2·(Σ of the ⌊D/2⌋ pair
+    // sums) = 4⌊D/2⌋ − 1
+    // (NumPyro's formula with the autocovariances summed directly; NumPyro's own γ_k/γ_0 is 0/0 and gives NaN)
+    for (const D of [5, 7, 51]) {
+      const odd = new Float64Array(2 * D);
+      odd.fill(0.37, 0, D);
+      odd.fill(1.5, D);
+      expect(effectiveSampleSize({ data: odd, shape: [2, D] })[0], `D = ${D}`).toBeCloseTo(
+        (2 * D) / (4 * Math.floor(D / 2) - 1),
+        12,
+      );
+    }
     const data = new Float64Array(100);
     data.fill(0.37, 0, 50);
     data.fill(1.5, 50);

@@ -81,12 +81,13 @@ function dyadic(x: number): [bigint, number] {
 
 /**
  * a·b + c rounded once (to nearest, ties to even), as a fused multiply-add instruction computes it: the exact
- * value is formed in BigInt arithmetic and rounded by `Number`. For finite arguments whose exact result is 0 or
- * a normal double, and whose m·2ᵉ exponents stay above −1074 (enough for `hiddenDegrees`; slow, not for inner
- * loops).
+ * value is formed in BigInt arithmetic and rounded by `Number`. Exact only where that rounding is the last
+ * one: finite arguments of moderate exponents (|a|, |b|, |c| between about 2⁻⁴⁵⁰ and 2⁴⁵⁰, so the exact sum
+ * converts without overflow and 2ᵉ stays a normal double) whose result is 0 or a normal double — the range of
+ * `hiddenDegrees` (slow, not for inner loops). Non-finite arguments give a·b + c.
  */
 export function fma(a: number, b: number, c: number): number {
-  if (a === 0 || b === 0 || c === 0) return a * b + c;
+  if (a === 0 || b === 0 || c === 0 || !Number.isFinite(a * b) || !Number.isFinite(c)) return a * b + c;
   const [ma, ea] = dyadic(a);
   const [mb, eb] = dyadic(b);
   const [mc, ec] = dyadic(c);

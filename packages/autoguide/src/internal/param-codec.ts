@@ -81,18 +81,7 @@ export function unconstrainParams(
       );
     }
   }
-  for (const s of b.specs) {
-    if (s.requiredWith === undefined || p[s.name] !== undefined) continue;
-    const given = s.requiredWith.names.filter((n) => p[n] !== undefined);
-    if (given.length > 0) {
-      throw new PhloxError(
-        "autoguide-missing-param",
-        `${who}: parameter "${s.name}" is missing, but ${given.slice(0, 3).join(", ")}${given.length > 3 ? ", …" : ""} ` +
-          `${given.length > 1 ? "are" : "is"} given. ` +
-          s.requiredWith.why,
-      );
-    }
-  }
+  checkRequiredWith(b.specs, (name) => p[name] !== undefined, who);
   const latentValues: Record<string, ParamValue> = Object.create(null);
   const latentSpecs: ParamSpec[] = [];
   for (const s of b.specs) {
@@ -197,4 +186,31 @@ export function collectDraws(
     }
   }
   return out;
+}
+
+/**
+ * Throws `autoguide-missing-param` when a parameter that must come with others (`requiredWith`, e.g. a BNAF
+ * flow's gate with its weights) is missing while some of those others are given: such params come from a
+ * version of the guide with another layout and would silently mean a different guide.
+ * @param specs - the guide's parameter specs.
+ * @param given - whether the caller supplied the named parameter.
+ * @param who - the calling method, for the message.
+ */
+export function checkRequiredWith(
+  specs: readonly ParamSpec[],
+  given: (name: string) => boolean,
+  who: string,
+): void {
+  for (const s of specs) {
+    if (s.requiredWith === undefined || given(s.name)) continue;
+    const with_ = s.requiredWith.names.filter(given);
+    if (with_.length > 0) {
+      throw new PhloxError(
+        "autoguide-missing-param",
+        `${who}: parameter "${s.name}" is missing, but ${with_.slice(0, 3).join(", ")}${with_.length > 3 ? ", …" : ""} ` +
+          `${with_.length > 1 ? "are" : "is"} given. ` +
+          s.requiredWith.why,
+      );
+    }
+  }
 }

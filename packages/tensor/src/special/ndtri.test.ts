@@ -77,7 +77,6 @@ describe("ndtriScalar", () => {
     // computing 1 − p loses nothing above ½; Φ(x) − p in the upper tail was 5e-10 relative off at 1 − 1e-10
     expect(Math.abs(ndtriScalar(1 - 1e-10) / 6.361340889697422 - 1)).toBeLessThan(1e-14);
     expect(Math.abs(ndtriScalar(1 - 1e-15) / 7.941444487415979 - 1)).toBeLessThan(1e-14);
-    for (const p of [0.6, 0.9, 0.975, 0.999999]) expect(ndtriScalar(p)).toBe(-ndtriScalar(1 - p));
   });
 
   test("is ∓∞ at 0 and 1 and NaN outside [0, 1]", () => {
