@@ -3,6 +3,7 @@ import { DiagnosticsError } from "./errors.js";
 import {
   essCore,
   essQuantileCore,
+  hasNaN,
   mcseQuantileCore,
   mcseSdCore,
   meanSd,
@@ -126,7 +127,7 @@ export function rhat(x: DrawsInput, options: { method?: RhatMethod } = {}): Floa
   return perElement(x, `rhat(x, { method: "${method}" })`, (s, C, D, ws) => {
     const n = C * D;
     if (C < 2) return Number.NaN;
-    for (let i = 0; i < n; i++) if (Number.isNaN(s[i])) return Number.NaN;
+    if (hasNaN(s, n)) return Number.NaN;
     if (method === "identity") return rhatCore(s, C, D, ws);
     const half = splitChains(s, C, D, ws.split);
     const m = 2 * C * half;
@@ -191,10 +192,13 @@ export function essTail(x: DrawsInput, prob: readonly [number, number] = [0.05, 
  * essMean([[1, 3, 2, 5, 4, 6], [2, 1, 4, 3, 6, 5]]).length; // → 1
  */
 export function essMean(x: DrawsInput): Float64Array {
-  return perElement(x, "essMean(x)", (s, C, D, ws) => {
-    const half = splitChains(s, C, D, ws.split);
-    return essCore(ws.split, 2 * C, half, ws);
-  });
+  return perElement(x, "essMean(x)", essMeanSlab);
+}
+
+/** ESS of the split chains of one slab, not rank-normalised (the ESS for the mean). */
+export function essMeanSlab(s: Float64Array, C: number, D: number, ws: Workspace): number {
+  const half = splitChains(s, C, D, ws.split);
+  return essCore(ws.split, 2 * C, half, ws);
 }
 
 /**
@@ -224,8 +228,7 @@ export function essSd(x: DrawsInput): Float64Array {
 export function mcseMeanSlab(s: Float64Array, C: number, D: number, ws: Workspace): number {
   const n = C * D;
   const [, sd] = meanSd(s, n);
-  const half = splitChains(s, C, D, ws.split);
-  return sd / Math.sqrt(essCore(ws.split, 2 * C, half, ws));
+  return sd / Math.sqrt(essMeanSlab(s, C, D, ws));
 }
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  DiagnosticsError,
   effectiveSampleSize,
   essBulk,
   essMean,
@@ -16,6 +15,7 @@ import {
   summaryArviz,
   waic,
 } from "./index.js";
+import { codeOf } from "./testing/fixture.js";
 
 // Focused regressions for the edge-input bugs that scripts/arviz_edge_fixtures.py found; each failed before
 // its fix. The fixture comparison itself is arviz-edge.test.ts.
@@ -26,16 +26,6 @@ function wiggle(C = 2, D = 50): Float64Array {
     { length: C * D },
     (_, i) => Math.round(1024 * (Math.sin(i * 1.7) + 0.3 * Math.cos(i * 0.31))) / 1024,
   );
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DiagnosticsError);
-    return (e as DiagnosticsError).code;
-  }
-  return undefined;
 }
 
 describe("ESS of draws whose autocovariance is not finite", () => {

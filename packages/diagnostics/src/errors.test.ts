@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import {
   autocovariance,
   compare,
-  DiagnosticsError,
   essBulk,
   essMean,
   essTail,
@@ -13,16 +12,7 @@ import {
   rhat,
   summary,
 } from "./index.js";
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DiagnosticsError);
-    return (e as DiagnosticsError).code;
-  }
-  return undefined;
-}
+import { codeOf } from "./testing/fixture.js";
 
 describe("input checking raises DiagnosticsError with a stable code", () => {
   it("chains of unequal length give code unequal-chains and name the chain", () => {

@@ -2,10 +2,19 @@
 // among them, with ArviZ's exact compositions of splitting, folding and rank normalisation
 // (`arviz/stats/diagnostics.py`).
 
-import { essBulkSlab, essMean, essQuantile, essSd, essTail, perElement, zFold } from "./convergence.js";
+import {
+  essBulkSlab,
+  essMean,
+  essMeanSlab,
+  essQuantile,
+  essSd,
+  essTail,
+  perElement,
+  zFold,
+} from "./convergence.js";
 import { type DrawsInput, toChainDraws } from "./draws.js";
 import { DiagnosticsError } from "./errors.js";
-import { essCore, median, quantileSortedMq, splitChains, type Workspace, zScale } from "./internal/core.js";
+import { essCore, hasNaN, median, quantileSortedMq, splitChains, type Workspace } from "./internal/core.js";
 
 /** The `method` names of ArviZ's `ess`. */
 export type EssMethod =
@@ -34,21 +43,6 @@ export interface EssOptions {
   relative?: boolean;
 }
 
-const hasNaN = (x: Float64Array, n: number): boolean => {
-  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return true;
-  return false;
-};
-
-/** ESS of split chains of `v` (n = C·D values), rank-normalised first when `z`. */
-function splitEss(v: Float64Array, C: number, D: number, ws: Workspace, z: boolean): number {
-  const half = splitChains(v, C, D, ws.split);
-  const m = 2 * C * half;
-  if (!z) return essCore(ws.split, 2 * C, half, ws);
-  const zs = new Float64Array(m);
-  zScale(ws.split, m, zs, ws.sorted);
-  return essCore(zs, 2 * C, half, ws);
-}
-
 /** The slab function of each ESS method that has no public function of its own. */
 function essSlab(
   method: "median" | "mad" | "z_scale" | "folded" | "identity" | "local",
@@ -61,7 +55,8 @@ function essSlab(
       case "identity":
         return essCore(s, C, D, ws);
       case "z_scale":
-        return splitEss(s, C, D, ws, true);
+        // rank-normalised split chains: the bulk ESS
+        return essBulkSlab(s, C, D, ws);
       case "folded": {
         // ArviZ folds the split chains and rank-normalises them, then takes their ESS
         const half = splitChains(s, C, D, ws.split);
@@ -75,7 +70,7 @@ function essSlab(
         for (let i = 0; i < n; i++) f[i] = Math.abs(s[i] - med);
         const fm = median(f, n, ws.sorted);
         for (let i = 0; i < n; i++) f[i] = f[i] <= fm ? 1 : 0;
-        return splitEss(f, C, D, ws, true);
+        return essBulkSlab(f, C, D, ws);
       }
       default: {
         // "local"
@@ -87,7 +82,7 @@ function essSlab(
         const qhi = quantileSortedMq(sorted, n, hi);
         const ind = new Float64Array(n);
         for (let i = 0; i < n; i++) ind[i] = qlo <= s[i] && s[i] <= qhi ? 1 : 0;
-        return splitEss(ind, C, D, ws, false);
+        return essMeanSlab(ind, C, D, ws);
       }
     }
   };

@@ -52,7 +52,8 @@ export function workspace(n: number, chains: number): Workspace {
   return shared;
 }
 
-function hasNaN(x: Float64Array, n: number): boolean {
+/** True when one of x[0..n) is NaN. */
+export function hasNaN(x: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) return true;
   return false;
 }

@@ -1,6 +1,7 @@
 // Test helpers: read committed fixtures (NaN as null, ±inf as strings) and compare with NaN matching.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
+import { DiagnosticsError } from "../errors.js";
 
 /** Parses a fixture, turning null into NaN and "inf"/"-inf" into ±Infinity. */
 export function readFixture<T>(name: string): T {
@@ -36,4 +37,15 @@ export function expectAllClose(
 ): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expectClose(actual[i], expected[i], rtol, `${what}[${i}]`);
+}
+
+/** The `code` of the DiagnosticsError `fn` throws (failing the test for any other error), or undefined. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DiagnosticsError);
+    return (e as DiagnosticsError).code;
+  }
+  return undefined;
 }
