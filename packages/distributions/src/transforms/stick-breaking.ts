@@ -119,11 +119,7 @@ export class CorrCholeskyTransform extends Transform {
    * 1 − (1 − ε)² = 2ε.
    */
   private logRemaining(xt: Tensor, n: number): Tensor {
-    // log(1 − tanh²x) = 2(log 2 − x − softplus(−2x)), exact for every x
-    const l = maximum(
-      mul(2, sub(sub(Math.LN2, xt), softplus(mul(-2, xt)))),
-      Math.log(2 * finfo(xt.dtype).eps),
-    );
+    const l = maximum(log1mTanhSq(xt), Math.log(2 * finfo(xt.dtype).eps));
     const cum = cumsum(vecToTril(l, n, true), -1);
     const batch = xt.shape.slice(0, -1);
     return concatenate([zeros([...batch, n, 1]), sliceAxis(cum, -1, 0, n - 1)], -1);
@@ -152,8 +148,8 @@ export class CorrCholeskyTransform extends Transform {
   logAbsDetJacobian(x: TensorLike, _y: TensorLike): Tensor {
     const xt = asTensor(x);
     const n = sideFromPacked(last(xt.shape), true, "CorrCholeskyTransform.logAbsDetJacobian");
-    // tanh part: Σ log(1 − tanh²x) = Σ 2(log 2 − x − softplus(−2x))
-    const tanhPart = sum(mul(2, sub(sub(Math.LN2, xt), softplus(mul(-2, xt)))), -1);
+    // tanh part: Σ log(1 − tanh²x)
+    const tanhPart = sum(log1mTanhSq(xt), -1);
     // stick-breaking part: ½ Σ_{i>j≥1} log(1 − Σ_{k<j} y_ik²) = ½ Σ_{i>j} S_ij
     const sb = mul(0.5, sum(mul(this.logRemaining(xt, n), trilMask(n, -1)), [-2, -1]));
     return add(tanhPart, sb);
@@ -167,3 +163,6 @@ export class CorrCholeskyTransform extends Transform {
     return [...shape.slice(0, -2), (n * (n - 1)) / 2];
   }
 }
+
+/** log(1 − tanh²x) = 2(log 2 − x − softplus(−2x)), exact for every x (no rounding of tanh x near ±1). */
+const log1mTanhSq = (x: Tensor): Tensor => mul(2, sub(sub(Math.LN2, x), softplus(mul(-2, x))));
